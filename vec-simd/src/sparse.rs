@@ -1,0 +1,107 @@
+//! Distances between sparse vectors given as sorted (index, value) pairs.
+
+/// A borrowed sparse vector: strictly increasing `indices` and their `values`.
+#[derive(Clone, Copy, Debug)]
+pub struct SparseSlice<'a> {
+    indices: &'a [u32],
+    values: &'a [f32],
+}
+
+impl<'a> SparseSlice<'a> {
+    /// Pairs `indices` with `values`. Panics when the lengths differ; the indices must be
+    /// strictly increasing (checked in debug builds).
+    pub fn new(indices: &'a [u32], values: &'a [f32]) -> Self {
+        assert_eq!(
+            indices.len(),
+            values.len(),
+            "vec_simd::sparse: indices and values differ in length"
+        );
+        debug_assert!(
+            indices.windows(2).all(|w| w[0] < w[1]),
+            "sparse indices must be strictly increasing"
+        );
+        SparseSlice { indices, values }
+    }
+
+    /// The sorted indices of the non-zero elements.
+    pub fn indices(&self) -> &'a [u32] {
+        self.indices
+    }
+
+    /// The values at those indices.
+    pub fn values(&self) -> &'a [f32] {
+        self.values
+    }
+}
+
+/// Squared Euclidean distance.
+pub fn l2_squared(a: SparseSlice<'_>, b: SparseSlice<'_>) -> f32 {
+    let (mut i, mut j, mut sum) = (0, 0, 0.0f32);
+    while i < a.indices.len() && j < b.indices.len() {
+        let (ai, bj) = (a.indices[i], b.indices[j]);
+        if ai == bj {
+            let d = a.values[i] - b.values[j];
+            sum += d * d;
+            i += 1;
+            j += 1;
+        } else if ai < bj {
+            sum += a.values[i] * a.values[i];
+            i += 1;
+        } else {
+            sum += b.values[j] * b.values[j];
+            j += 1;
+        }
+    }
+    sum += a.values[i..].iter().map(|v| v * v).sum::<f32>();
+    sum += b.values[j..].iter().map(|v| v * v).sum::<f32>();
+    sum
+}
+
+/// Inner product.
+pub fn dot(a: SparseSlice<'_>, b: SparseSlice<'_>) -> f32 {
+    let (mut i, mut j, mut sum) = (0, 0, 0.0f32);
+    while i < a.indices.len() && j < b.indices.len() {
+        let (ai, bj) = (a.indices[i], b.indices[j]);
+        if ai == bj {
+            sum += a.values[i] * b.values[j];
+            i += 1;
+            j += 1;
+        } else if ai < bj {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    sum
+}
+
+/// Cosine distance `1 - cos(a, b)`, NaN when either vector is zero.
+pub fn cosine_distance(a: SparseSlice<'_>, b: SparseSlice<'_>) -> f32 {
+    let ab = dot(a, b) as f64;
+    let aa: f32 = a.values.iter().map(|v| v * v).sum();
+    let bb: f32 = b.values.iter().map(|v| v * v).sum();
+    let similarity = ab / ((aa as f64) * (bb as f64)).sqrt();
+    (1.0 - similarity.clamp(-1.0, 1.0)) as f32
+}
+
+/// Manhattan (taxicab) distance.
+pub fn l1(a: SparseSlice<'_>, b: SparseSlice<'_>) -> f32 {
+    let (mut i, mut j, mut sum) = (0, 0, 0.0f32);
+    while i < a.indices.len() && j < b.indices.len() {
+        let (ai, bj) = (a.indices[i], b.indices[j]);
+        if ai == bj {
+            sum += (a.values[i] - b.values[j]).abs();
+            i += 1;
+            j += 1;
+        } else if ai < bj {
+            sum += a.values[i].abs();
+            i += 1;
+        } else {
+            sum += b.values[j].abs();
+            j += 1;
+        }
+    }
+    sum += a.values[i..].iter().map(|v| v.abs()).sum::<f32>();
+    sum += b.values[j..].iter().map(|v| v.abs()).sum::<f32>();
+    sum
+}

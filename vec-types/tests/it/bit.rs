@@ -1,0 +1,1 @@
+//! pgvector regression cases for `bit`.

@@ -1,0 +1,2 @@
+//! `cargo xtask`: developer and user tooling for vecsh.
+fn main() {}
