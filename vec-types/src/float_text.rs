@@ -90,14 +90,14 @@ fn write_shortest(out: &mut String, scientific: &str, fixed_below: i32) {
 fn write_fixed(out: &mut String, digits: &str, exponent: i32) {
     if exponent < 0 {
         out.push_str("0.");
-        out.extend(std::iter::repeat('0').take((-exponent - 1) as usize));
+        out.extend(std::iter::repeat_n('0', (-exponent - 1) as usize));
         out.push_str(digits);
         return;
     }
     let integer_len = exponent as usize + 1;
     if digits.len() <= integer_len {
         out.push_str(digits);
-        out.extend(std::iter::repeat('0').take(integer_len - digits.len()));
+        out.extend(std::iter::repeat_n('0', integer_len - digits.len()));
     } else {
         out.push_str(&digits[..integer_len]);
         out.push('.');

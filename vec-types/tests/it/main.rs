@@ -2,6 +2,9 @@
 //! checks of parsing, printing, operators, functions and casts.
 
 mod bit;
+mod cast_dense;
+mod cast_sparse;
 mod halfvec;
 mod sparsevec;
+mod sparsevec_functions;
 mod vector;

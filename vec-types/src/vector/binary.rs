@@ -1,0 +1,44 @@
+//! `vector`'s binary format, as pgvector's `vector_send` writes and `vector_recv` reads it.
+//!
+//! | offset      | size | field                                   |
+//! |-------------|------|-----------------------------------------|
+//! | 0           | 2    | dimension count `d`, big-endian `u16`   |
+//! | 2           | 2    | reserved, always 0                      |
+//! | 4 + 4·i     | 4    | element `i`, big-endian IEEE-754 `f32`  |
+
+use super::{check_dims, check_element, Vector};
+use crate::dense::wire::{read_dense_header, write_dense_header, WireReader};
+use crate::typmod::Typmod;
+use crate::TypeError;
+
+impl Vector {
+    /// pgvector's `vector_send`: the value in the binary format above.
+    pub fn to_binary(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(4 + 4 * self.dims());
+        self.write_binary(&mut out);
+        out
+    }
+
+    /// Appends the binary format to `out`.
+    pub fn write_binary(&self, out: &mut Vec<u8>) {
+        write_dense_header(out, self.dims());
+        for value in self.as_slice() {
+            out.extend_from_slice(&value.to_bits().to_be_bytes());
+        }
+    }
+
+    /// pgvector's `vector_recv`: reads exactly one value from `bytes`, checking the
+    /// dimension count, the type modifier, the reserved field and every element.
+    pub fn from_binary(bytes: &[u8], typmod: Typmod) -> Result<Self, TypeError> {
+        let mut reader = WireReader::new(bytes);
+        let dims = read_dense_header(&mut reader, typmod, check_dims)?;
+        let mut elements = Vec::with_capacity(dims);
+        for _ in 0..dims {
+            let value = f32::from_bits(reader.read_u32()?);
+            check_element(value)?;
+            elements.push(value);
+        }
+        reader.finish()?;
+        Ok(Vector::from_checked(elements))
+    }
+}

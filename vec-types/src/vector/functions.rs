@@ -1,0 +1,112 @@
+//! `vector`'s SQL functions: `vector_dims`, `vector_norm`, `l2_normalize`, `subvector`,
+//! `binary_quantize`, and the distance functions behind `<->`, `<#>`, `<=>` and `<+>`.
+//!
+//! Distances are computed as pgvector computes them: sums accumulated in `f32` (by the
+//! `vec-simd` kernels), then widened to `f64` for the square root or the cosine's
+//! division, and returned as `double precision`.
+
+use super::{Vector, TYPE_NAME};
+use crate::bit::BitVector;
+use crate::dense::slicing::subvector_range;
+use crate::TypeError;
+
+impl Vector {
+    /// `vector_norm`: the Euclidean norm, summed in `f64`.
+    pub fn norm(&self) -> f64 {
+        squared_norm_f64(self.as_slice()).sqrt()
+    }
+
+    /// `l2_normalize`: the vector divided by its norm; a zero vector gives positive
+    /// zeros (`[-0,0]` becomes `[0,0]`).
+    pub fn l2_normalize(&self) -> Result<Vector, TypeError> {
+        let norm = self.norm();
+        if norm <= 0.0 {
+            return Ok(Vector::from_checked(vec![0.0; self.dims()]));
+        }
+        let elements: Vec<f32> = self
+            .as_slice()
+            .iter()
+            .map(|value| (f64::from(*value) / norm) as f32)
+            .collect();
+        if elements.iter().any(|value| value.is_infinite()) {
+            return Err(TypeError::Overflow);
+        }
+        Ok(Vector::from_checked(elements))
+    }
+
+    /// `subvector(v, start, count)`: `count` elements from the 1-based `start`, with
+    /// pgvector's clamping rules and `vector must have at least 1 dimension` when nothing
+    /// is left.
+    pub fn subvector(&self, start: i32, count: i32) -> Result<Vector, TypeError> {
+        let range = subvector_range(TYPE_NAME, self.dims(), start, count)?;
+        Ok(Vector::from_checked(self.as_slice()[range].to_vec()))
+    }
+
+    /// `binary_quantize`: one bit per element, set when the element is positive.
+    pub fn binary_quantize(&self) -> BitVector {
+        BitVector::binary_quantize(self.as_slice())
+    }
+
+    /// `l2_distance` (`<->`): Euclidean distance.
+    pub fn l2_distance(&self, other: &Vector) -> Result<f64, TypeError> {
+        Ok(self.l2_squared_distance(other)?.sqrt())
+    }
+
+    /// `vector_l2_squared_distance`: squared Euclidean distance, summed in `f32`.
+    pub fn l2_squared_distance(&self, other: &Vector) -> Result<f64, TypeError> {
+        self.same_dims(other)?;
+        Ok(f64::from(vec_simd::f32::l2_squared(
+            self.as_slice(),
+            other.as_slice(),
+        )))
+    }
+
+    /// `inner_product`: the dot product, summed in `f32`.
+    pub fn inner_product(&self, other: &Vector) -> Result<f64, TypeError> {
+        self.same_dims(other)?;
+        Ok(f64::from(vec_simd::f32::dot(
+            self.as_slice(),
+            other.as_slice(),
+        )))
+    }
+
+    /// `vector_negative_inner_product` (`<#>`): the negated dot product.
+    pub fn negative_inner_product(&self, other: &Vector) -> Result<f64, TypeError> {
+        Ok(-self.inner_product(other)?)
+    }
+
+    /// `cosine_distance` (`<=>`): `1 - cos(a, b)` in `f64`, with the similarity clamped to
+    /// `[-1, 1]`; NaN when either vector is zero.
+    pub fn cosine_distance(&self, other: &Vector) -> Result<f64, TypeError> {
+        self.same_dims(other)?;
+        let (a, b) = (self.as_slice(), other.as_slice());
+        let similarity = f64::from(vec_simd::f32::dot(a, b));
+        let norm_a = f64::from(vec_simd::f32::dot(a, a));
+        let norm_b = f64::from(vec_simd::f32::dot(b, b));
+        Ok(cosine_from_parts(similarity, norm_a, norm_b))
+    }
+
+    /// `l1_distance` (`<+>`): the taxicab distance, summed in `f32`.
+    pub fn l1_distance(&self, other: &Vector) -> Result<f64, TypeError> {
+        self.same_dims(other)?;
+        Ok(f64::from(vec_simd::f32::l1(
+            self.as_slice(),
+            other.as_slice(),
+        )))
+    }
+}
+
+/// The sum of squares in `f64`, as `vector_norm` and `l2_normalize` compute it.
+fn squared_norm_f64(values: &[f32]) -> f64 {
+    values
+        .iter()
+        .map(|value| f64::from(*value) * f64::from(*value))
+        .sum()
+}
+
+/// pgvector's cosine distance from `f32` sums widened to `f64`: `sqrt(a * b)` rather than
+/// `sqrt(a) * sqrt(b)`, the similarity clamped to `[-1, 1]` (NaN passes through).
+pub(crate) fn cosine_from_parts(similarity: f64, norm_a: f64, norm_b: f64) -> f64 {
+    let similarity = similarity / (norm_a * norm_b).sqrt();
+    1.0 - similarity.clamp(-1.0, 1.0)
+}
