@@ -1,0 +1,168 @@
+//! Benchmark on the pypi-minilm set (100,000 × 384 normalized MiniLM embeddings, cosine):
+//! IVFFlat build time with a given thread count, then recall@10 and single-thread queries per
+//! second over a probes sweep, index memory, and the same for the SQ8-quantized lists
+//! (re-ranked with exact distances). Recall is checked against the set's exact ground truth.
+//!
+//! `cargo run -p vec-ivf --release --example pypi_minilm -- --data DIR [--threads 2] [--lists 100]`
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use vec_ivf::{
+    BuildOptions, Cosine, DenseRows, IvfIndex, QuantizedIvf, QuantizedOptions,
+    QuantizedSearchOptions, Rows, SearchOptions,
+};
+
+fn read_words(path: &Path) -> Vec<[u8; 4]> {
+    let bytes = std::fs::read(path).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
+    bytes
+        .chunks_exact(4)
+        .map(|word| [word[0], word[1], word[2], word[3]])
+        .collect()
+}
+
+/// Reads an fvecs or ivecs file into (rows, width).
+fn read_vecs<T>(path: &Path, convert: impl Fn([u8; 4]) -> T) -> (Vec<T>, usize) {
+    let words = read_words(path);
+    let width = u32::from_le_bytes(words[0]) as usize;
+    let values = words
+        .chunks_exact(width + 1)
+        .flat_map(|record| record[1..].iter().map(|&w| convert(w)))
+        .collect();
+    (values, width)
+}
+
+fn main() {
+    let mut data_dir = PathBuf::from("datasets/pypi-minilm");
+    let (mut threads, mut lists) = (2usize, 100u32);
+    let mut args = std::env::args().skip(1);
+    while let Some(flag) = args.next() {
+        let value = args.next().expect("flag value");
+        match flag.as_str() {
+            "--data" => data_dir = PathBuf::from(value),
+            "--threads" => threads = value.parse().expect("threads"),
+            "--lists" => lists = value.parse().expect("lists"),
+            other => panic!("unknown flag {other}"),
+        }
+    }
+    let (base, dims) = read_vecs(&data_dir.join("base.fvecs"), f32::from_le_bytes);
+    let (queries, _) = read_vecs(&data_dir.join("queries.fvecs"), f32::from_le_bytes);
+    let (truth, truth_width) = read_vecs(&data_dir.join("gt_cosine_100.ivecs"), u32::from_le_bytes);
+    let n_rows = base.len() / dims;
+    let ids: Vec<u64> = (0..n_rows as u64).collect();
+    println!(
+        "pypi-minilm: {n_rows} x {dims}, {} queries, lists = {lists}, build threads = {threads}",
+        queries.len() / dims
+    );
+
+    let options = BuildOptions {
+        lists,
+        threads,
+        ..BuildOptions::default()
+    };
+    let started = Instant::now();
+    let mut phase_starts: Vec<(&'static str, f64)> = Vec::new();
+    let mut kmeans_iterations = 0;
+    let index = IvfIndex::<f32, Cosine>::build_with_progress(
+        Rows::new(dims, &ids, &base).unwrap(),
+        &options,
+        &mut |p| {
+            if p.phase == vec_ivf::BuildPhase::PerformingKmeans {
+                kmeans_iterations = p.done;
+            }
+            if phase_starts.last().map(|(name, _)| *name) != Some(p.phase.name()) {
+                phase_starts.push((p.phase.name(), started.elapsed().as_secs_f64()));
+            }
+        },
+    )
+    .unwrap()
+    .index;
+    let build_seconds = started.elapsed().as_secs_f64();
+    let phases: Vec<String> = phase_starts
+        .iter()
+        .enumerate()
+        .map(|(idx, (name, start))| {
+            let end = phase_starts
+                .get(idx + 1)
+                .map_or(build_seconds, |next| next.1);
+            format!("{name} {:.2} s", end - start)
+        })
+        .collect();
+    println!(
+        "phases: {}; k-means iterations: {kmeans_iterations}",
+        phases.join(", ")
+    );
+    let raw_mb = (n_rows * dims * 4) as f64 / 1e6;
+    println!(
+        "IVFFlat build: {build_seconds:.2} s; index memory {:.1} MB (raw vectors {raw_mb:.1} MB)",
+        index.memory_bytes() as f64 / 1e6
+    );
+
+    let started = Instant::now();
+    let quantized = QuantizedIvf::from_index(&index, &QuantizedOptions::default(), 0);
+    println!(
+        "SQ8 from IVFFlat lists: {:.2} s; index memory {:.1} MB ({:.3} x IVFFlat)",
+        started.elapsed().as_secs_f64(),
+        quantized.memory_bytes() as f64 / 1e6,
+        quantized.memory_bytes() as f64 / index.memory_bytes() as f64
+    );
+    let source = DenseRows {
+        data: &base,
+        stride: dims,
+    };
+
+    let recall = |found: &[Vec<u64>]| -> f64 {
+        let mut hits = 0;
+        for (query_idx, ids) in found.iter().enumerate() {
+            let expected = &truth[query_idx * truth_width..query_idx * truth_width + 10];
+            hits += ids
+                .iter()
+                .filter(|id| expected.contains(&(**id as u32)))
+                .count();
+        }
+        hits as f64 / (found.len() * 10) as f64
+    };
+    println!("| probes | IVFFlat recall@10 | IVFFlat QPS | SQ8 recall@10 | SQ8 QPS |");
+    println!("|---|---|---|---|---|");
+    for probes in [1u32, 2, 4, 8, 16, 32, 64] {
+        let search = SearchOptions {
+            probes,
+            ..SearchOptions::default()
+        };
+        let started = Instant::now();
+        let found: Vec<Vec<u64>> = queries
+            .chunks_exact(dims)
+            .map(|query| {
+                index
+                    .search(query, 10, &search)
+                    .unwrap()
+                    .iter()
+                    .map(|n| n.id)
+                    .collect()
+            })
+            .collect();
+        let flat_qps = found.len() as f64 / started.elapsed().as_secs_f64();
+        let flat_recall = recall(&found);
+        let quantized_search = QuantizedSearchOptions {
+            search,
+            ..QuantizedSearchOptions::default()
+        };
+        let started = Instant::now();
+        let found: Vec<Vec<u64>> = queries
+            .chunks_exact(dims)
+            .map(|query| {
+                quantized
+                    .search(query, 10, &quantized_search, &source)
+                    .unwrap()
+                    .iter()
+                    .map(|n| n.id)
+                    .collect()
+            })
+            .collect();
+        let sq_qps = found.len() as f64 / started.elapsed().as_secs_f64();
+        println!(
+            "| {probes} | {flat_recall:.3} | {flat_qps:.0} | {:.3} | {sq_qps:.0} |",
+            recall(&found)
+        );
+    }
+}
