@@ -6,7 +6,11 @@
 //! - `cargo xtask tidy` checks the project's own rules: the crate layering of `DESIGN.md`,
 //!   a `//!` paragraph at the top of every source file, and no source file over 800 lines.
 //!   The same checks run as tests under `cargo test --workspace`.
+//! - `cargo xtask regress [DIR] [NAME...]` runs pgvector's regression files through `vecsh`
+//!   and compares the output with pgvector's expected output statement by statement
+//!   (see `xtask/REGRESS.md`); `--min-pass FRACTION` turns it into a floor check for CI.
 
+mod regress;
 mod tidy;
 
 use std::process::ExitCode;
@@ -26,8 +30,15 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Some("regress") => match regress::main(&args[1..], &tidy::workspace_root()) {
+            Ok(code) => code,
+            Err(error) => {
+                eprintln!("regress: {error:#}");
+                ExitCode::from(2)
+            }
+        },
         _ => {
-            eprintln!("usage: cargo xtask tidy");
+            eprintln!("usage: cargo xtask tidy\n       cargo xtask regress --help");
             ExitCode::from(2)
         }
     }

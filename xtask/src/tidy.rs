@@ -18,11 +18,24 @@ pub const ALLOWED_EDGES: &[(&str, &[&str])] = &[
     ("vec-ivf", &["vec-types"]),
     (
         "vec-shell",
-        &["vec-simd", "vec-types", "vec-hnsw", "vec-ivf", "vec-storage"],
+        &[
+            "vec-simd",
+            "vec-types",
+            "vec-hnsw",
+            "vec-ivf",
+            "vec-storage",
+        ],
     ),
     (
         "xtask",
-        &["vec-simd", "vec-types", "vec-hnsw", "vec-ivf", "vec-storage", "vec-shell"],
+        &[
+            "vec-simd",
+            "vec-types",
+            "vec-hnsw",
+            "vec-ivf",
+            "vec-storage",
+            "vec-shell",
+        ],
     ),
 ];
 
@@ -51,7 +64,13 @@ pub fn run_all(root: &Path) -> Result<(), Vec<String>> {
 /// Checks the dependency edges between workspace crates against [`ALLOWED_EDGES`].
 pub fn check_layering(root: &Path) -> Vec<String> {
     let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["metadata", "--format-version", "1", "--no-deps", "--offline"])
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--no-deps",
+            "--offline",
+        ])
         .current_dir(root)
         .output();
     let output = match output {
@@ -73,7 +92,9 @@ pub fn check_layering(root: &Path) -> Vec<String> {
     let packages = metadata["packages"].as_array().cloned().unwrap_or_default();
     for package in &packages {
         let name = package["name"].as_str().unwrap_or_default();
-        let Some((_, allowed)) = ALLOWED_EDGES.iter().find(|(crate_name, _)| *crate_name == name)
+        let Some((_, allowed)) = ALLOWED_EDGES
+            .iter()
+            .find(|(crate_name, _)| *crate_name == name)
         else {
             problems.push(format!("crate `{name}` is not in the layering table"));
             continue;
@@ -105,13 +126,19 @@ pub fn check_source_files(root: &Path) -> Vec<String> {
                 continue;
             }
         };
-        let shown = file.strip_prefix(root).unwrap_or(&file).display().to_string();
+        let shown = file
+            .strip_prefix(root)
+            .unwrap_or(&file)
+            .display()
+            .to_string();
         if !text.trim_start().starts_with("//!") {
             problems.push(format!("{shown}: does not start with a `//!` paragraph"));
         }
         let lines = text.lines().count();
         if lines > MAX_FILE_LINES {
-            problems.push(format!("{shown}: {lines} lines (over {MAX_FILE_LINES}; split it)"));
+            problems.push(format!(
+                "{shown}: {lines} lines (over {MAX_FILE_LINES}; split it)"
+            ));
         }
     }
     problems
@@ -138,13 +165,21 @@ mod tests {
     #[test]
     fn crate_layering_follows_design() {
         let problems = check_layering(&workspace_root());
-        assert!(problems.is_empty(), "layering problems:\n{}", problems.join("\n"));
+        assert!(
+            problems.is_empty(),
+            "layering problems:\n{}",
+            problems.join("\n")
+        );
     }
 
     #[test]
     fn source_files_have_headers_and_stay_small() {
         let problems = check_source_files(&workspace_root());
-        assert!(problems.is_empty(), "source file problems:\n{}", problems.join("\n"));
+        assert!(
+            problems.is_empty(),
+            "source file problems:\n{}",
+            problems.join("\n")
+        );
     }
 
     #[test]
@@ -152,7 +187,9 @@ mod tests {
         let dir = tempdir_with_workspace(r#"vec-types = { path = "../vec-types" }"#);
         let problems = check_layering(dir.path());
         assert!(
-            problems.iter().any(|p| p.contains("`vec-simd` must not depend on `vec-types`")),
+            problems
+                .iter()
+                .any(|p| p.contains("`vec-simd` must not depend on `vec-types`")),
             "expected a layering problem, got {problems:?}"
         );
     }
