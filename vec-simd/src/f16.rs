@@ -1,48 +1,114 @@
-//! Distances between `half::f16` slices, accumulated in `f32`.
+//! Distances between `half::f16` slices, converted to `f32` in registers and summed in `f32`.
+//!
+//! The free functions use the table [`selected`] returns: the fastest implementation this CPU
+//! can run, chosen on the first call. [`kernels`] returns any one implementation's table, for
+//! tests and benches.
+
+use std::sync::OnceLock;
 
 use half::f16;
 
-fn check_lengths(a: &[f16], b: &[f16]) {
-    assert_eq!(a.len(), b.len(), "vec_simd::f16: slices differ in length");
-}
+use crate::dense::{DenseKernelFns, DenseKernels};
+use crate::{implementation, scalar, Implementation};
 
-/// Squared Euclidean distance. Panics when the lengths differ.
-pub fn l2_squared(a: &[f16], b: &[f16]) -> f32 {
-    check_lengths(a, b);
-    a.iter()
-        .zip(b)
-        .map(|(x, y)| {
-            let d = x.to_f32() - y.to_f32();
-            d * d
-        })
-        .sum()
-}
+/// The `f16` kernels of one implementation.
+pub type F16Kernels = DenseKernels<f16>;
 
-/// Inner product. Panics when the lengths differ.
-pub fn dot(a: &[f16], b: &[f16]) -> f32 {
-    check_lengths(a, b);
-    a.iter().zip(b).map(|(x, y)| x.to_f32() * y.to_f32()).sum()
-}
-
-/// Cosine distance `1 - cos(a, b)`, NaN when either vector is zero. Panics when the lengths differ.
-pub fn cosine_distance(a: &[f16], b: &[f16]) -> f32 {
-    check_lengths(a, b);
-    let (mut ab, mut aa, mut bb) = (0.0f32, 0.0f32, 0.0f32);
-    for (x, y) in a.iter().zip(b) {
-        let (x, y) = (x.to_f32(), y.to_f32());
-        ab += x * y;
-        aa += x * x;
-        bb += y * y;
+/// The `f16` kernels of `implementation`, or `None` when this CPU or this build's target
+/// architecture cannot run it.
+pub fn kernels(implementation: Implementation) -> Option<F16Kernels> {
+    if !implementation.is_available() {
+        return None;
     }
-    let similarity = (ab as f64) / ((aa as f64) * (bb as f64)).sqrt();
-    (1.0 - similarity.clamp(-1.0, 1.0)) as f32
+    let fns = match implementation {
+        Implementation::Scalar => DenseKernelFns {
+            l2_squared: scalar::f16::l2_squared_f16_scalar,
+            dot: scalar::f16::dot_f16_scalar,
+            cosine_sums: scalar::f16::cosine_f16_scalar,
+            l1: scalar::f16::l1_f16_scalar,
+        },
+        #[cfg(target_arch = "x86_64")]
+        Implementation::Avx2 => {
+            use crate::arch::x86_64::avx2::f16 as avx2;
+            DenseKernelFns {
+                l2_squared: avx2::l2_squared_f16_avx2,
+                dot: avx2::dot_f16_avx2,
+                cosine_sums: avx2::cosine_f16_avx2,
+                l1: avx2::l1_f16_avx2,
+            }
+        }
+        #[cfg(target_arch = "x86_64")]
+        Implementation::Avx512 => {
+            use crate::arch::x86_64::avx512::f16 as avx512;
+            DenseKernelFns {
+                l2_squared: avx512::l2_squared_f16_avx512,
+                dot: avx512::dot_f16_avx512,
+                cosine_sums: avx512::cosine_f16_avx512,
+                l1: avx512::l1_f16_avx512,
+            }
+        }
+        #[cfg(target_arch = "aarch64")]
+        Implementation::Neon => {
+            use crate::arch::aarch64::neon::f16 as neon;
+            DenseKernelFns {
+                l2_squared: neon::l2_squared_f16_neon,
+                dot: neon::dot_f16_neon,
+                cosine_sums: neon::cosine_f16_neon,
+                l1: neon::l1_f16_neon,
+            }
+        }
+        _ => return None,
+    };
+    // SAFETY: `is_available` checked above that this CPU has every feature the chosen
+    // implementation's kernels are compiled for, and each kernel is sound for any two slices
+    // of equal length.
+    Some(unsafe { F16Kernels::new(implementation, fns) })
 }
 
-/// Manhattan (taxicab) distance. Panics when the lengths differ.
+/// The kernels the free functions of this module use: the fastest implementation this CPU
+/// can run, detected on the first call and cached.
+#[inline]
+pub fn selected() -> &'static F16Kernels {
+    static SELECTED: OnceLock<F16Kernels> = OnceLock::new();
+    SELECTED.get_or_init(|| implementation::fastest(kernels))
+}
+
+/// Squared Euclidean distance `Σ (a_i - b_i)²`.
+///
+/// # Panics
+///
+/// When `a` and `b` differ in length.
+#[inline]
+pub fn l2_squared(a: &[f16], b: &[f16]) -> f32 {
+    selected().l2_squared(a, b)
+}
+
+/// Inner product `Σ a_i * b_i`.
+///
+/// # Panics
+///
+/// When `a` and `b` differ in length.
+#[inline]
+pub fn dot(a: &[f16], b: &[f16]) -> f32 {
+    selected().dot(a, b)
+}
+
+/// Cosine distance `1 - cos(a, b)`, computed as pgvector does; NaN when either vector is zero.
+///
+/// # Panics
+///
+/// When `a` and `b` differ in length.
+#[inline]
+pub fn cosine_distance(a: &[f16], b: &[f16]) -> f32 {
+    selected().cosine_distance(a, b)
+}
+
+/// Manhattan (taxicab) distance `Σ |a_i - b_i|`.
+///
+/// # Panics
+///
+/// When `a` and `b` differ in length.
+#[inline]
 pub fn l1(a: &[f16], b: &[f16]) -> f32 {
-    check_lengths(a, b);
-    a.iter()
-        .zip(b)
-        .map(|(x, y)| (x.to_f32() - y.to_f32()).abs())
-        .sum()
+    selected().l1(a, b)
 }

@@ -1,20 +1,49 @@
 //! Distance kernels over plain slices: `f32`, `half::f16`, packed bits and sparse
 //! (index, value) pairs.
 //!
-//! Every public function is safe and checks its lengths. Each kernel family has a plain
-//! scalar reference; SIMD paths are chosen once at run time.
+//! Every public function is safe and checks that its two slices have the same length. Each
+//! dense kernel family (`f32`, `f16`, `bits`) has a plain scalar reference and SIMD paths:
+//! AVX-512F, AVX2 with FMA and F16C on x86-64, NEON on aarch64. The best path this CPU supports
+//! is picked once, on the first call, and cached as a table of function pointers (see
+//! [`Implementation`]); later calls cost one load and one indirect call. Sparse kernels are
+//! scalar merge loops.
 //!
-//! Invariant: this crate is a leaf. It depends on no other `vec-*` crate, never prints,
-//! and holds all of the project's `unsafe` arithmetic.
+//! Tests and benches force one implementation through a family's `kernels` function, for
+//! example [`f32::kernels`], which returns `None` when this CPU (or this build's target
+//! architecture) cannot run it.
+//!
+//! Cosine distances follow pgvector: the three sums are accumulated in `f32`, the similarity
+//! `dot / sqrt(norm_a * norm_b)` is computed in `f64` and clamped to `[-1, 1]`, and the
+//! distance is `1 - similarity`. A zero vector therefore gives NaN.
+//!
+//! Invariant: this crate is a leaf. It depends on no other `vec-*` crate (only on `half`),
+//! never prints, and holds all of the project's `unsafe` arithmetic.
 //!
 //! ```
+//! use vec_simd::Implementation;
+//!
 //! let a = [1.0_f32, 2.0, 3.0];
 //! let b = [4.0_f32, 5.0, 6.0];
 //! assert_eq!(vec_simd::f32::l2_squared(&a, &b), 27.0);
 //! assert_eq!(vec_simd::f32::dot(&a, &b), 32.0);
+//!
+//! // Force the scalar reference, which every CPU has.
+//! let scalar = vec_simd::f32::kernels(Implementation::Scalar).unwrap();
+//! assert_eq!(scalar.dot(&a, &b), 32.0);
+//! # assert!(Implementation::available().contains(&vec_simd::f32::selected().implementation()));
 //! ```
 
+mod arch;
 pub mod bits;
+mod cosine;
+mod dense;
 pub mod f16;
 pub mod f32;
+mod implementation;
+mod scalar;
 pub mod sparse;
+
+pub use bits::BitKernels;
+pub use dense::DenseKernels;
+pub use implementation::Implementation;
+pub use sparse::SparseSlice;

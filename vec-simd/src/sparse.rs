@@ -1,4 +1,12 @@
 //! Distances between sparse vectors given as sorted (index, value) pairs.
+//!
+//! These are scalar merge loops: they walk both index lists once, in order, as pgvector's
+//! `sparsevec` functions do. A SIMD path would gain little, because the work is dominated
+//! by the data-dependent branches of the merge, not by arithmetic. Indices missing from one
+//! side count as zeros there, so each kernel equals its dense counterpart on the scattered
+//! vectors. The dimensions of the two vectors are the caller's to check.
+
+use crate::cosine::CosineSums;
 
 /// A borrowed sparse vector: strictly increasing `indices` and their `values`.
 #[derive(Clone, Copy, Debug)]
@@ -8,8 +16,12 @@ pub struct SparseSlice<'a> {
 }
 
 impl<'a> SparseSlice<'a> {
-    /// Pairs `indices` with `values`. Panics when the lengths differ; the indices must be
-    /// strictly increasing (checked in debug builds).
+    /// Pairs `indices` with `values`. The indices must be strictly increasing (checked in
+    /// debug builds only; the kernels' results are unspecified otherwise, but never unsafe).
+    ///
+    /// # Panics
+    ///
+    /// When `indices` and `values` differ in length.
     pub fn new(indices: &'a [u32], values: &'a [f32]) -> Self {
         assert_eq!(
             indices.len(),
@@ -34,7 +46,7 @@ impl<'a> SparseSlice<'a> {
     }
 }
 
-/// Squared Euclidean distance.
+/// Squared Euclidean distance `Σ (a_i - b_i)²`.
 pub fn l2_squared(a: SparseSlice<'_>, b: SparseSlice<'_>) -> f32 {
     let (mut i, mut j, mut sum) = (0, 0, 0.0f32);
     while i < a.indices.len() && j < b.indices.len() {
@@ -57,7 +69,7 @@ pub fn l2_squared(a: SparseSlice<'_>, b: SparseSlice<'_>) -> f32 {
     sum
 }
 
-/// Inner product.
+/// Inner product `Σ a_i * b_i`.
 pub fn dot(a: SparseSlice<'_>, b: SparseSlice<'_>) -> f32 {
     let (mut i, mut j, mut sum) = (0, 0, 0.0f32);
     while i < a.indices.len() && j < b.indices.len() {
@@ -75,16 +87,17 @@ pub fn dot(a: SparseSlice<'_>, b: SparseSlice<'_>) -> f32 {
     sum
 }
 
-/// Cosine distance `1 - cos(a, b)`, NaN when either vector is zero.
+/// Cosine distance `1 - cos(a, b)`, computed as pgvector does; NaN when either vector is zero.
 pub fn cosine_distance(a: SparseSlice<'_>, b: SparseSlice<'_>) -> f32 {
-    let ab = dot(a, b) as f64;
-    let aa: f32 = a.values.iter().map(|v| v * v).sum();
-    let bb: f32 = b.values.iter().map(|v| v * v).sum();
-    let similarity = ab / ((aa as f64) * (bb as f64)).sqrt();
-    (1.0 - similarity.clamp(-1.0, 1.0)) as f32
+    CosineSums {
+        dot: dot(a, b),
+        norm_a: a.values.iter().map(|v| v * v).sum(),
+        norm_b: b.values.iter().map(|v| v * v).sum(),
+    }
+    .distance()
 }
 
-/// Manhattan (taxicab) distance.
+/// Manhattan (taxicab) distance `Σ |a_i - b_i|`.
 pub fn l1(a: SparseSlice<'_>, b: SparseSlice<'_>) -> f32 {
     let (mut i, mut j, mut sum) = (0, 0, 0.0f32);
     while i < a.indices.len() && j < b.indices.len() {

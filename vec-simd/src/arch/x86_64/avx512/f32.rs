@@ -1,0 +1,145 @@
+//! AVX-512F `f32` kernels: 4 accumulators × 16 lanes, masked tail.
+
+use core::arch::x86_64::*;
+
+use super::{abs_f32x16, load_f32x16, load_f32x16_partial, reduce_add_f32x16};
+use crate::cosine::CosineSums;
+
+/// Squared Euclidean distance.
+///
+/// # Safety
+///
+/// The CPU must support AVX-512F, and `a` and `b` must have the same length.
+#[target_feature(enable = "avx512f")]
+pub(crate) unsafe fn l2_squared_f32_avx512(a: &[f32], b: &[f32]) -> f32 {
+    debug_assert_eq!(a.len(), b.len());
+    let (a_blocks, a_tail) = a.as_chunks::<16>();
+    let (b_blocks, b_tail) = b.as_chunks::<16>();
+    let mut acc = [_mm512_setzero_ps(); 4];
+    let mut a_groups = a_blocks.chunks_exact(4);
+    let mut b_groups = b_blocks.chunks_exact(4);
+    for (xs, ys) in (&mut a_groups).zip(&mut b_groups) {
+        for slot in 0..4 {
+            let diff = _mm512_sub_ps(load_f32x16(&xs[slot]), load_f32x16(&ys[slot]));
+            acc[slot] = _mm512_fmadd_ps(diff, diff, acc[slot]);
+        }
+    }
+    for (slot, (x, y)) in a_groups
+        .remainder()
+        .iter()
+        .zip(b_groups.remainder())
+        .enumerate()
+    {
+        let diff = _mm512_sub_ps(load_f32x16(x), load_f32x16(y));
+        acc[slot] = _mm512_fmadd_ps(diff, diff, acc[slot]);
+    }
+    let diff = _mm512_sub_ps(load_f32x16_partial(a_tail), load_f32x16_partial(b_tail));
+    acc[3] = _mm512_fmadd_ps(diff, diff, acc[3]);
+    reduce_add_f32x16(acc)
+}
+
+/// Inner product.
+///
+/// # Safety
+///
+/// The CPU must support AVX-512F, and `a` and `b` must have the same length.
+#[target_feature(enable = "avx512f")]
+pub(crate) unsafe fn dot_f32_avx512(a: &[f32], b: &[f32]) -> f32 {
+    debug_assert_eq!(a.len(), b.len());
+    let (a_blocks, a_tail) = a.as_chunks::<16>();
+    let (b_blocks, b_tail) = b.as_chunks::<16>();
+    let mut acc = [_mm512_setzero_ps(); 4];
+    let mut a_groups = a_blocks.chunks_exact(4);
+    let mut b_groups = b_blocks.chunks_exact(4);
+    for (xs, ys) in (&mut a_groups).zip(&mut b_groups) {
+        for slot in 0..4 {
+            acc[slot] = _mm512_fmadd_ps(load_f32x16(&xs[slot]), load_f32x16(&ys[slot]), acc[slot]);
+        }
+    }
+    for (slot, (x, y)) in a_groups
+        .remainder()
+        .iter()
+        .zip(b_groups.remainder())
+        .enumerate()
+    {
+        acc[slot] = _mm512_fmadd_ps(load_f32x16(x), load_f32x16(y), acc[slot]);
+    }
+    acc[3] = _mm512_fmadd_ps(
+        load_f32x16_partial(a_tail),
+        load_f32x16_partial(b_tail),
+        acc[3],
+    );
+    reduce_add_f32x16(acc)
+}
+
+/// The three sums of a cosine distance, two blocks per step (six accumulators).
+///
+/// # Safety
+///
+/// The CPU must support AVX-512F, and `a` and `b` must have the same length.
+#[target_feature(enable = "avx512f")]
+pub(crate) unsafe fn cosine_f32_avx512(a: &[f32], b: &[f32]) -> CosineSums {
+    debug_assert_eq!(a.len(), b.len());
+    let (a_blocks, a_tail) = a.as_chunks::<16>();
+    let (b_blocks, b_tail) = b.as_chunks::<16>();
+    let zero = _mm512_setzero_ps();
+    let (mut dot, mut norm_a, mut norm_b) = ([zero; 2], [zero; 2], [zero; 2]);
+    let mut a_groups = a_blocks.chunks_exact(2);
+    let mut b_groups = b_blocks.chunks_exact(2);
+    for (xs, ys) in (&mut a_groups).zip(&mut b_groups) {
+        for slot in 0..2 {
+            let (x, y) = (load_f32x16(&xs[slot]), load_f32x16(&ys[slot]));
+            dot[slot] = _mm512_fmadd_ps(x, y, dot[slot]);
+            norm_a[slot] = _mm512_fmadd_ps(x, x, norm_a[slot]);
+            norm_b[slot] = _mm512_fmadd_ps(y, y, norm_b[slot]);
+        }
+    }
+    for (x, y) in a_groups.remainder().iter().zip(b_groups.remainder()) {
+        let (x, y) = (load_f32x16(x), load_f32x16(y));
+        dot[0] = _mm512_fmadd_ps(x, y, dot[0]);
+        norm_a[0] = _mm512_fmadd_ps(x, x, norm_a[0]);
+        norm_b[0] = _mm512_fmadd_ps(y, y, norm_b[0]);
+    }
+    let (x, y) = (load_f32x16_partial(a_tail), load_f32x16_partial(b_tail));
+    dot[1] = _mm512_fmadd_ps(x, y, dot[1]);
+    norm_a[1] = _mm512_fmadd_ps(x, x, norm_a[1]);
+    norm_b[1] = _mm512_fmadd_ps(y, y, norm_b[1]);
+    CosineSums {
+        dot: reduce_add_f32x16(dot),
+        norm_a: reduce_add_f32x16(norm_a),
+        norm_b: reduce_add_f32x16(norm_b),
+    }
+}
+
+/// Manhattan distance.
+///
+/// # Safety
+///
+/// The CPU must support AVX-512F, and `a` and `b` must have the same length.
+#[target_feature(enable = "avx512f")]
+pub(crate) unsafe fn l1_f32_avx512(a: &[f32], b: &[f32]) -> f32 {
+    debug_assert_eq!(a.len(), b.len());
+    let (a_blocks, a_tail) = a.as_chunks::<16>();
+    let (b_blocks, b_tail) = b.as_chunks::<16>();
+    let mut acc = [_mm512_setzero_ps(); 4];
+    let mut a_groups = a_blocks.chunks_exact(4);
+    let mut b_groups = b_blocks.chunks_exact(4);
+    for (xs, ys) in (&mut a_groups).zip(&mut b_groups) {
+        for slot in 0..4 {
+            let diff = _mm512_sub_ps(load_f32x16(&xs[slot]), load_f32x16(&ys[slot]));
+            acc[slot] = _mm512_add_ps(acc[slot], abs_f32x16(diff));
+        }
+    }
+    for (slot, (x, y)) in a_groups
+        .remainder()
+        .iter()
+        .zip(b_groups.remainder())
+        .enumerate()
+    {
+        let diff = _mm512_sub_ps(load_f32x16(x), load_f32x16(y));
+        acc[slot] = _mm512_add_ps(acc[slot], abs_f32x16(diff));
+    }
+    let diff = _mm512_sub_ps(load_f32x16_partial(a_tail), load_f32x16_partial(b_tail));
+    acc[3] = _mm512_add_ps(acc[3], abs_f32x16(diff));
+    reduce_add_f32x16(acc)
+}

@@ -1,0 +1,39 @@
+//! Scalar `f32` kernels.
+
+use crate::cosine::CosineSums;
+
+/// Squared Euclidean distance, summed in order.
+pub(crate) fn l2_squared_f32_scalar(a: &[f32], b: &[f32]) -> f32 {
+    debug_assert_eq!(a.len(), b.len());
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| {
+            let diff = x - y;
+            diff * diff
+        })
+        .sum()
+}
+
+/// Inner product, summed in order.
+pub(crate) fn dot_f32_scalar(a: &[f32], b: &[f32]) -> f32 {
+    debug_assert_eq!(a.len(), b.len());
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+/// The three sums of a cosine distance, each in order.
+pub(crate) fn cosine_f32_scalar(a: &[f32], b: &[f32]) -> CosineSums {
+    debug_assert_eq!(a.len(), b.len());
+    let mut sums = CosineSums::default();
+    for (x, y) in a.iter().zip(b) {
+        sums.dot += x * y;
+        sums.norm_a += x * x;
+        sums.norm_b += y * y;
+    }
+    sums
+}
+
+/// Manhattan distance, summed in order.
+pub(crate) fn l1_f32_scalar(a: &[f32], b: &[f32]) -> f32 {
+    debug_assert_eq!(a.len(), b.len());
+    a.iter().zip(b).map(|(x, y)| (x - y).abs()).sum()
+}
