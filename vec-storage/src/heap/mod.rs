@@ -1,0 +1,428 @@
+//! The heap: variable-length rows addressed by stable [`RowId`]s, on slotted pages
+//! ([`slotted`]) with overflow chains ([`overflow`]) for long rows.
+//!
+//! The functions here are split by who calls them. The *planning* functions
+//! ([`plan_insert`], [`plan_update`], [`plan_delete`]) run only at commit-preparation time: they
+//! consult the free-space map ([`HeapMeta`]) and decide where bytes go (which slot, which
+//! overflow pages, which pages are freed). The *apply* functions ([`apply_put`],
+//! [`apply_delete`]) carry out such a decision on pages; they are deterministic, and WAL replay
+//! calls the very same functions with the decision read back from the log, so redo
+//! reproduces every page exactly. Both work through [`PageAccess`], which is the
+//! transaction's private page overlay at run time and the buffer pool (skipping pages whose
+//! LSN shows the change is already there) during recovery.
+
+pub mod overflow;
+pub mod slotted;
+
+use std::collections::{BTreeSet, HashMap};
+
+use crate::error::{Error, Result};
+use crate::page::{Page, PageKind};
+use crate::RowId;
+use slotted::SlotKind;
+
+/// Page-level access used by the heap functions.
+pub trait PageAccess {
+    /// Runs `f` on the current image of page `page_no`.
+    fn read(&mut self, page_no: u32, f: &mut dyn FnMut(&Page) -> Result<()>) -> Result<()>;
+    /// Runs `f` to modify page `page_no`. During recovery `f` is not run for pages that
+    /// already contain the change.
+    fn modify(&mut self, page_no: u32, f: &mut dyn FnMut(&mut Page) -> Result<()>) -> Result<()>;
+    /// Builds the error for a page whose content makes no sense.
+    fn corrupt(&self, page_no: u32, reason: String) -> Error;
+}
+
+/// Pages with at least this much free space are insertion candidates.
+const CANDIDATE_MIN_FREE: usize = 64;
+
+/// In-memory free-space map of one heap, rebuilt from the pages when the store opens.
+#[derive(Debug, Clone, Default)]
+pub struct HeapMeta {
+    /// Number of pages in the heap (allocated, committed or not).
+    pub n_pages: u32,
+    free_pages: BTreeSet<u32>,
+    /// Heap pages with room, ordered by free bytes then page number (best fit first).
+    candidates: BTreeSet<(u32, u32)>,
+    free_space: HashMap<u32, u32>,
+}
+
+impl HeapMeta {
+    /// Records what page `page_no` looks like now.
+    pub fn note_page(&mut self, page_no: u32, page: &Page) {
+        self.n_pages = self.n_pages.max(page_no + 1);
+        self.free_pages.remove(&page_no);
+        self.forget_candidate(page_no);
+        match page.kind() {
+            Some(PageKind::New) | Some(PageKind::Free) => {
+                self.free_pages.insert(page_no);
+            }
+            Some(PageKind::Heap) => {
+                let free = slotted::free_space(page) as u32;
+                if free as usize >= CANDIDATE_MIN_FREE {
+                    self.candidates.insert((free, page_no));
+                    self.free_space.insert(page_no, free);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn forget_candidate(&mut self, page_no: u32) {
+        if let Some(free) = self.free_space.remove(&page_no) {
+            self.candidates.remove(&(free, page_no));
+        }
+    }
+
+    /// Counts a page that cannot be read (corrupt) without offering it for reuse.
+    pub fn note_unusable(&mut self, page_no: u32) {
+        self.n_pages = self.n_pages.max(page_no + 1);
+        self.free_pages.remove(&page_no);
+        self.forget_candidate(page_no);
+    }
+
+    /// Forgets pages at or past `n_pages` (a rolled-back extension).
+    pub fn truncate(&mut self, n_pages: u32) {
+        self.n_pages = n_pages;
+        self.free_pages.retain(|&p| p < n_pages);
+        self.candidates.retain(|&(_, p)| p < n_pages);
+        self.free_space.retain(|&p, _| p < n_pages);
+    }
+
+    fn allocate(&mut self) -> u32 {
+        if let Some(page_no) = self.free_pages.pop_first() {
+            return page_no;
+        }
+        self.n_pages += 1;
+        self.n_pages - 1
+    }
+}
+
+/// Where a put goes and what it frees.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placement {
+    /// The row.
+    pub row: RowId,
+    /// Overflow pages for the new bytes, in chain order (empty for an inline row).
+    pub overflow: Vec<u32>,
+    /// Overflow pages of the old version, now free.
+    pub freed: Vec<u32>,
+}
+
+fn allocate_chain(meta: &mut HeapMeta, len: usize) -> Vec<u32> {
+    if len <= slotted::MAX_INLINE {
+        return Vec::new();
+    }
+    (0..overflow::pages_needed(len))
+        .map(|_| meta.allocate())
+        .collect()
+}
+
+fn slot_len(len: usize, overflow: &[u32]) -> usize {
+    if overflow.is_empty() {
+        len
+    } else {
+        slotted::MIN_TUPLE
+    }
+}
+
+/// Chooses a slot (and overflow pages) for a new row of `len` bytes.
+pub fn plan_insert(
+    meta: &mut HeapMeta,
+    pages: &mut dyn PageAccess,
+    len: usize,
+) -> Result<Placement> {
+    let overflow = allocate_chain(meta, len);
+    let need = slot_len(len, &overflow);
+    // Best fit: the fullest page that still has room, by the map's (slightly stale) counts.
+    let wanted = (slotted::tuple_space(need) + 6) as u32;
+    let candidates: Vec<u32> = meta
+        .candidates
+        .range((wanted, 0)..)
+        .take(4)
+        .map(|&(_, p)| p)
+        .collect();
+    for page_no in candidates {
+        let mut found = None;
+        pages.read(page_no, &mut |page| {
+            let slot = slotted::first_unused_slot(page);
+            if page.kind() == Some(PageKind::Heap) && slotted::fits(page, slot, need) {
+                found = Some(slot);
+            }
+            Ok(())
+        })?;
+        match found {
+            Some(slot) if slot <= u16::MAX as usize => {
+                let row = RowId::new(page_no, slot as u16);
+                return Ok(Placement {
+                    row,
+                    overflow,
+                    freed: Vec::new(),
+                });
+            }
+            _ => meta.forget_candidate(page_no),
+        }
+    }
+    let page_no = meta.allocate();
+    Ok(Placement {
+        row: RowId::new(page_no, 0),
+        overflow,
+        freed: Vec::new(),
+    })
+}
+
+/// The overflow pages currently owned by `row` (empty for an inline row); `None` if the
+/// row does not exist.
+pub fn row_chain(pages: &mut dyn PageAccess, row: RowId) -> Result<Option<Vec<u32>>> {
+    let mut first = None;
+    let mut exists = false;
+    pages.read(row.page_no(), &mut |page| {
+        if page.kind() != Some(PageKind::Heap) {
+            return Ok(());
+        }
+        if let Some((kind, bytes)) = slotted::get(page, row.slot() as usize) {
+            exists = true;
+            if kind == SlotKind::Overflow {
+                first = slotted::parse_overflow_ref(bytes).map(|(_, p)| p);
+            }
+        }
+        Ok(())
+    })?;
+    if !exists {
+        return Ok(None);
+    }
+    let mut chain = Vec::new();
+    let mut next = first.unwrap_or(overflow::NO_PAGE);
+    while next != overflow::NO_PAGE {
+        if chain.len() > (1 << 20) || chain.contains(&next) {
+            return Err(pages.corrupt(next, "overflow chain loops".into()));
+        }
+        chain.push(next);
+        let page_no = next;
+        let mut link = None;
+        pages.read(page_no, &mut |page| {
+            link = overflow::read(page).map(|(n, _)| n);
+            Ok(())
+        })?;
+        next = link.ok_or_else(|| pages.corrupt(page_no, "expected an overflow page".into()))?;
+    }
+    Ok(Some(chain))
+}
+
+/// Plans replacing `row`'s bytes with `len` new bytes, keeping the row id.
+pub fn plan_update(
+    meta: &mut HeapMeta,
+    pages: &mut dyn PageAccess,
+    heap: u32,
+    row: RowId,
+    len: usize,
+) -> Result<Placement> {
+    let freed = row_chain(pages, row)?.ok_or(Error::NoSuchRow { heap, row: row.0 })?;
+    for &page_no in &freed {
+        meta.free_pages.insert(page_no);
+    }
+    let mut fits_inline = false;
+    if len <= slotted::MAX_INLINE {
+        pages.read(row.page_no(), &mut |page| {
+            fits_inline = slotted::fits(page, row.slot() as usize, len);
+            Ok(())
+        })?;
+    }
+    let overflow = if fits_inline {
+        Vec::new()
+    } else {
+        // Too long, or no longer fits beside its neighbours: move the bytes to a chain and
+        // leave a reference, which always fits in the old tuple's space.
+        (0..overflow::pages_needed(len).max(1))
+            .map(|_| meta.allocate())
+            .collect()
+    };
+    Ok(Placement {
+        row,
+        overflow,
+        freed,
+    })
+}
+
+/// Plans deleting `row`: returns the overflow pages it frees.
+pub fn plan_delete(
+    meta: &mut HeapMeta,
+    pages: &mut dyn PageAccess,
+    heap: u32,
+    row: RowId,
+) -> Result<Vec<u32>> {
+    let freed = row_chain(pages, row)?.ok_or(Error::NoSuchRow { heap, row: row.0 })?;
+    for &page_no in &freed {
+        meta.free_pages.insert(page_no);
+    }
+    Ok(freed)
+}
+
+fn free_pages(pages: &mut dyn PageAccess, freed: &[u32]) -> Result<()> {
+    for &page_no in freed {
+        pages.modify(page_no, &mut |page| {
+            page.init(PageKind::Free);
+            Ok(())
+        })?;
+    }
+    Ok(())
+}
+
+/// Carries out a put (insert or update) decided by a plan function or read from the WAL.
+pub fn apply_put(pages: &mut dyn PageAccess, placement: &Placement, bytes: &[u8]) -> Result<()> {
+    free_pages(pages, &placement.freed)?;
+    let mut slot_bytes: Vec<u8> = Vec::new();
+    let kind = if placement.overflow.is_empty() {
+        SlotKind::Inline
+    } else {
+        let chunks: Vec<&[u8]> = if bytes.is_empty() {
+            vec![&[][..]]
+        } else {
+            bytes.chunks(overflow::CHUNK).collect()
+        };
+        if chunks.len() != placement.overflow.len() {
+            return Err(Error::InvalidArgument {
+                reason: format!(
+                    "row of {} bytes planned on {} overflow pages",
+                    bytes.len(),
+                    placement.overflow.len()
+                ),
+            });
+        }
+        for (i, chunk) in chunks.iter().enumerate() {
+            let next = placement
+                .overflow
+                .get(i + 1)
+                .copied()
+                .unwrap_or(overflow::NO_PAGE);
+            pages.modify(placement.overflow[i], &mut |page| {
+                overflow::write(page, next, chunk);
+                Ok(())
+            })?;
+        }
+        slot_bytes.extend_from_slice(&slotted::overflow_ref(
+            bytes.len() as u64,
+            placement.overflow[0],
+        ));
+        SlotKind::Overflow
+    };
+    let data: &[u8] = if kind == SlotKind::Inline {
+        bytes
+    } else {
+        &slot_bytes
+    };
+    let row = placement.row;
+    let page_no = row.page_no();
+    let mut ok = true;
+    pages.modify(page_no, &mut |page| {
+        if page.kind() != Some(PageKind::Heap) {
+            slotted::init(page);
+        }
+        ok = slotted::set(page, row.slot() as usize, kind, data);
+        Ok(())
+    })?;
+    if !ok {
+        return Err(pages.corrupt(
+            page_no,
+            format!("no room for slot {} on heap page", row.slot()),
+        ));
+    }
+    Ok(())
+}
+
+/// Carries out a delete.
+pub fn apply_delete(pages: &mut dyn PageAccess, row: RowId, freed: &[u32]) -> Result<()> {
+    free_pages(pages, freed)?;
+    pages.modify(row.page_no(), &mut |page| {
+        if page.kind() == Some(PageKind::Heap) {
+            slotted::clear(page, row.slot() as usize);
+        }
+        Ok(())
+    })
+}
+
+/// Reads a row's bytes, following its overflow chain; `None` if the slot is unused.
+pub fn read_row(pages: &mut dyn PageAccess, row: RowId) -> Result<Option<Vec<u8>>> {
+    let mut inline = None;
+    let mut chain = None;
+    pages.read(row.page_no(), &mut |page| {
+        if page.kind() != Some(PageKind::Heap) {
+            return Ok(());
+        }
+        match slotted::get(page, row.slot() as usize) {
+            Some((SlotKind::Inline, bytes)) => inline = Some(bytes.to_vec()),
+            Some((SlotKind::Overflow, bytes)) => chain = slotted::parse_overflow_ref(bytes),
+            None => {}
+        }
+        Ok(())
+    })?;
+    if let Some(bytes) = inline {
+        return Ok(Some(bytes));
+    }
+    let Some((total, first)) = chain else {
+        return Ok(None);
+    };
+    read_chain(pages, total, first).map(Some)
+}
+
+/// Reads the bytes of an overflow chain.
+pub fn read_chain(pages: &mut dyn PageAccess, total: u64, first: u32) -> Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(total.min(1 << 30) as usize);
+    let mut next = first;
+    while out.len() < total as usize {
+        let page_no = next;
+        if page_no == overflow::NO_PAGE {
+            return Err(pages.corrupt(first, "overflow chain ends early".into()));
+        }
+        let mut link = None;
+        pages.read(page_no, &mut |page| {
+            if let Some((n, data)) = overflow::read(page) {
+                out.extend_from_slice(data);
+                link = Some(n);
+            }
+            Ok(())
+        })?;
+        next = link.ok_or_else(|| pages.corrupt(page_no, "expected an overflow page".into()))?;
+    }
+    if out.len() != total as usize {
+        return Err(pages.corrupt(first, "overflow chain longer than its row".into()));
+    }
+    Ok(out)
+}
+
+/// The live rows of one heap page, in slot order, as (row id, inline bytes or chain
+/// reference). Used by scans.
+pub fn page_rows(page_no: u32, page: &Page) -> Vec<(RowId, RowBytes)> {
+    if page.kind() != Some(PageKind::Heap) {
+        return Vec::new();
+    }
+    (0..slotted::n_slots(page))
+        .filter_map(|slot| {
+            let (kind, bytes) = slotted::get(page, slot)?;
+            let row = RowId::new(page_no, slot as u16);
+            Some(match kind {
+                SlotKind::Inline => (row, RowBytes::Inline(bytes.to_vec())),
+                SlotKind::Overflow => {
+                    let (total, first) = slotted::parse_overflow_ref(bytes)?;
+                    (row, RowBytes::Chain { total, first })
+                }
+            })
+        })
+        .collect()
+}
+
+/// A row as found on its heap page.
+#[derive(Debug, Clone)]
+pub enum RowBytes {
+    /// The bytes themselves.
+    Inline(Vec<u8>),
+    /// An overflow chain still to be read.
+    Chain {
+        /// Total row length.
+        total: u64,
+        /// First overflow page.
+        first: u32,
+    },
+}
+
+#[cfg(test)]
+mod tests;

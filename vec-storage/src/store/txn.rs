@@ -1,0 +1,389 @@
+//! Transactions: a group of changes that commits atomically. A [`Txn`] holds the writer
+//! mutex for its whole life (single writer), works on private copies of the pages it
+//! touches, and keeps its WAL records in memory. [`Txn::commit`] appends them as one batch
+//! ending with a commit record, installs the pages in the buffer pool under a short exclusive
+//! lock, releases the writer mutex and then, with `synchronous_commit` on, waits for the
+//! group fsync. Dropping a `Txn` without committing rolls it back: nothing of it was ever
+//! visible or logged.
+
+use std::collections::HashMap;
+
+use parking_lot::MutexGuard;
+
+use super::access::OverlayAccess;
+use super::log::{
+    self, KIND_COMMIT, KIND_CREATE_HEAP, KIND_DELETE, KIND_DROP_HEAP, KIND_INSERT, KIND_UPDATE,
+    KIND_USER,
+};
+use super::{Store, Writer};
+use crate::buffer_pool::PageKey;
+use crate::error::{Error, Result};
+use crate::heap::{self, HeapMeta};
+use crate::page::Page;
+use crate::wal::RecordRef;
+use crate::{HeapId, Lsn, RowId};
+
+/// Largest row the store accepts (1 GiB, PostgreSQL's limit for a field).
+pub const MAX_ROW_BYTES: usize = 1 << 30;
+
+/// The outcome of a commit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CommitInfo {
+    /// The transaction id.
+    pub txn_id: u64,
+    /// End of the commit record; `Lsn(0)` for a transaction that changed nothing.
+    pub commit_lsn: Lsn,
+}
+
+struct PendingRecord {
+    kind: u8,
+    tag: u16,
+    payload: Vec<u8>,
+}
+
+/// A transaction in progress.
+pub struct Txn<'s> {
+    store: &'s Store,
+    writer: MutexGuard<'s, Writer>,
+    /// Set once committed or rolled back, so that `Drop` has nothing left to undo.
+    finished: bool,
+    overlay: HashMap<(u32, u32), Box<Page>>,
+    records: Vec<PendingRecord>,
+    created: Vec<u32>,
+    dropped: Vec<(u32, Option<HeapMeta>)>,
+    /// Set when an operation failed half-way; the transaction can then only roll back.
+    failed: Option<String>,
+}
+
+impl<'s> Txn<'s> {
+    pub(super) fn new(store: &'s Store, writer: MutexGuard<'s, Writer>) -> Txn<'s> {
+        Txn {
+            store,
+            writer,
+            finished: false,
+            overlay: HashMap::new(),
+            records: Vec::new(),
+            created: Vec::new(),
+            dropped: Vec::new(),
+            failed: None,
+        }
+    }
+
+    fn writer(&mut self) -> &mut Writer {
+        &mut self.writer
+    }
+
+    fn committed_pages(&self, heap: u32) -> u32 {
+        if self.created.contains(&heap) {
+            return 0;
+        }
+        self.store
+            .catalog
+            .read()
+            .heaps
+            .get(&heap)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Runs a heap operation on the overlay and refreshes the free-space map of the pages
+    /// it touched.
+    fn with_heap<T>(
+        &mut self,
+        heap: HeapId,
+        op: impl FnOnce(&mut HeapMeta, &mut OverlayAccess<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let committed_pages = self.committed_pages(heap.0);
+        let store = self.store;
+        let meta = self
+            .writer
+            .metas
+            .get_mut(&heap.0)
+            .ok_or(Error::NoSuchHeap { heap: heap.0 })?;
+        let mut access = OverlayAccess {
+            pool: &store.pool,
+            heap: heap.0,
+            path: store.files.path_of(heap.0),
+            overlay: &mut self.overlay,
+            committed_pages,
+            touched: Vec::new(),
+        };
+        let result = op(meta, &mut access);
+        for page_no in std::mem::take(&mut access.touched) {
+            if let Some(page) = access.overlay.get(&(heap.0, page_no)) {
+                meta.note_page(page_no, page);
+            }
+        }
+        match result {
+            // These are found before anything changes: the transaction can go on.
+            Err(e @ (Error::NoSuchRow { .. } | Error::NoSuchHeap { .. })) => Err(e),
+            Err(e) => {
+                self.failed = Some(e.to_string());
+                Err(e)
+            }
+            Ok(out) => Ok(out),
+        }
+    }
+
+    /// Creates an empty heap.
+    pub fn create_heap(&mut self, heap: HeapId) -> Result<()> {
+        if self.writer().metas.contains_key(&heap.0) {
+            return Err(Error::HeapExists { heap: heap.0 });
+        }
+        self.writer().metas.insert(heap.0, HeapMeta::default());
+        self.created.push(heap.0);
+        self.push(KIND_CREATE_HEAP, 0, heap.0.to_le_bytes().to_vec());
+        Ok(())
+    }
+
+    /// Drops a heap and all its rows. The commit waits for the WAL fsync even with
+    /// `synchronous_commit` off, because the heap file is removed right after.
+    pub fn drop_heap(&mut self, heap: HeapId) -> Result<()> {
+        let meta = self
+            .writer()
+            .metas
+            .remove(&heap.0)
+            .ok_or(Error::NoSuchHeap { heap: heap.0 })?;
+        self.overlay.retain(|&(h, _), _| h != heap.0);
+        if let Some(pos) = self.created.iter().position(|&h| h == heap.0) {
+            self.created.remove(pos);
+            self.dropped.push((heap.0, None));
+        } else {
+            self.dropped.push((heap.0, Some(meta)));
+        }
+        self.push(KIND_DROP_HEAP, 0, heap.0.to_le_bytes().to_vec());
+        Ok(())
+    }
+
+    fn push(&mut self, kind: u8, tag: u16, payload: Vec<u8>) {
+        self.records.push(PendingRecord { kind, tag, payload });
+    }
+
+    fn check_len(bytes: &[u8]) -> Result<()> {
+        if bytes.len() > MAX_ROW_BYTES {
+            return Err(Error::InvalidArgument {
+                reason: format!(
+                    "row of {} bytes exceeds the {MAX_ROW_BYTES}-byte limit",
+                    bytes.len()
+                ),
+            });
+        }
+        Ok(())
+    }
+
+    /// Inserts a row and returns its id.
+    pub fn insert(&mut self, heap: HeapId, bytes: &[u8]) -> Result<RowId> {
+        Self::check_len(bytes)?;
+        let placement = self.with_heap(heap, |meta, access| {
+            let placement = heap::plan_insert(meta, access, bytes.len())?;
+            heap::apply_put(access, &placement, bytes)?;
+            Ok(placement)
+        })?;
+        self.push(KIND_INSERT, 0, log::encode_put(heap.0, &placement, bytes));
+        Ok(placement.row)
+    }
+
+    /// Replaces a row's bytes; the row id stays the same.
+    pub fn update(&mut self, heap: HeapId, row: RowId, bytes: &[u8]) -> Result<()> {
+        Self::check_len(bytes)?;
+        let placement = self.with_heap(heap, |meta, access| {
+            let placement = heap::plan_update(meta, access, heap.0, row, bytes.len())?;
+            heap::apply_put(access, &placement, bytes)?;
+            Ok(placement)
+        })?;
+        self.push(KIND_UPDATE, 0, log::encode_put(heap.0, &placement, bytes));
+        Ok(())
+    }
+
+    /// Deletes a row.
+    pub fn delete(&mut self, heap: HeapId, row: RowId) -> Result<()> {
+        let freed = self.with_heap(heap, |meta, access| {
+            let freed = heap::plan_delete(meta, access, heap.0, row)?;
+            heap::apply_delete(access, row, &freed)?;
+            Ok(freed)
+        })?;
+        self.push(KIND_DELETE, 0, log::encode_delete(heap.0, row, &freed));
+        Ok(())
+    }
+
+    /// Reads a row as this transaction sees it (its own changes included).
+    pub fn fetch(&mut self, heap: HeapId, row: RowId) -> Result<Option<Vec<u8>>> {
+        self.with_heap(heap, |_, access| heap::read_row(access, row))
+    }
+
+    /// Logs an opaque record for the caller (catalog change, index creation...). The store
+    /// does not interpret it; replay hands it back as [`log::Change::User`].
+    pub fn log(&mut self, tag: u16, payload: &[u8]) {
+        self.push(KIND_USER, tag, payload.to_vec());
+    }
+
+    /// Commits: after this returns (with `synchronous_commit` on) the transaction survives
+    /// any crash; on error nothing of it is visible, now or after recovery.
+    pub fn commit(mut self) -> Result<CommitInfo> {
+        let store = self.store;
+        if let Some(reason) = store.poisoned.lock().clone() {
+            self.rollback_in_place();
+            return Err(Error::Poisoned { reason });
+        }
+        let txn_id = {
+            let writer = self.writer();
+            let id = writer.next_txn_id;
+            writer.next_txn_id += 1;
+            id
+        };
+        if let Some(reason) = self.failed.take() {
+            self.rollback_in_place();
+            return Err(Error::TransactionAborted { reason });
+        }
+        if self.records.is_empty() {
+            self.rollback_in_place();
+            return Ok(CommitInfo {
+                txn_id,
+                commit_lsn: Lsn(0),
+            });
+        }
+        for &heap in &self.created {
+            if let Err(e) = store.files.open_heap(heap, true) {
+                self.rollback_in_place();
+                return Err(e);
+            }
+        }
+        let commit_payload = txn_id.to_le_bytes();
+        let mut refs: Vec<RecordRef<'_>> = self
+            .records
+            .iter()
+            .map(|r| RecordRef {
+                kind: r.kind,
+                tag: r.tag,
+                payload: &r.payload,
+            })
+            .collect();
+        refs.push(RecordRef {
+            kind: KIND_COMMIT,
+            tag: 0,
+            payload: &commit_payload,
+        });
+        let appended = match store.wal.append(&refs) {
+            Ok(appended) => appended,
+            Err(e) => {
+                self.rollback_in_place();
+                return Err(e);
+            }
+        };
+        drop(refs);
+        let commit_lsn = appended.end_lsn;
+        let must_sync = store.options.synchronous_commit || !self.dropped.is_empty();
+        if !self.dropped.is_empty() {
+            // The heap files go away below: their drop must be durable first.
+            store.wal.flush(commit_lsn)?;
+        }
+        let install = self.install(commit_lsn);
+        self.finished = true;
+        // Release the writer mutex before waiting for the fsync, so that the next
+        // transactions can commit into the same group flush.
+        drop(self);
+        if let Err(e) = install {
+            // The commit is in the log but not in memory: only a reopen can reconcile them.
+            store.poison(&e);
+            return Err(e);
+        }
+        if must_sync {
+            store.wal.flush(commit_lsn)?;
+        }
+        Ok(CommitInfo { txn_id, commit_lsn })
+    }
+
+    /// Makes the committed pages visible to readers.
+    fn install(&mut self, commit_lsn: Lsn) -> Result<()> {
+        let store = self.store;
+        let mut catalog = store.catalog.write();
+        for &(heap, _) in &self.dropped {
+            store.pool.discard_file(heap);
+            catalog.heaps.remove(&heap);
+            store.files.remove_heap(heap)?;
+            store.files.clear_doublewrite()?;
+        }
+        for &heap in &self.created {
+            catalog.heaps.insert(heap, 0);
+        }
+        let mut pages: Vec<_> = self.overlay.drain().collect();
+        pages.sort_by_key(|(key, _)| *key);
+        for ((heap, page_no), mut page) in pages {
+            page.set_lsn(commit_lsn);
+            store.pool.install(
+                PageKey {
+                    file: heap,
+                    page_no,
+                },
+                &page,
+            )?;
+            if let Some(n_pages) = catalog.heaps.get_mut(&heap) {
+                *n_pages = (*n_pages).max(page_no + 1);
+            }
+        }
+        Ok(())
+    }
+
+    /// Undoes the free-space-map changes of this transaction; the pages themselves were
+    /// never shared.
+    fn rollback_in_place(&mut self) {
+        let store = self.store;
+        let overlay = std::mem::take(&mut self.overlay);
+        let created = std::mem::take(&mut self.created);
+        let dropped = std::mem::take(&mut self.dropped);
+        let writer = &mut *self.writer;
+        for heap in created {
+            writer.metas.remove(&heap);
+            if store.files.get(heap).is_some() {
+                // Created for a commit that did not happen; it holds no pages.
+                let _ = store.files.remove_heap(heap);
+            }
+        }
+        for (heap, meta) in dropped {
+            if let Some(meta) = meta {
+                writer.metas.insert(heap, meta);
+            }
+        }
+        let catalog = store.catalog.read();
+        let mut touched: Vec<(u32, u32)> = overlay.into_keys().collect();
+        touched.sort_unstable();
+        for (heap, page_no) in touched {
+            let Some(&committed_pages) = catalog.heaps.get(&heap) else {
+                continue;
+            };
+            let Some(meta) = writer.metas.get_mut(&heap) else {
+                continue;
+            };
+            if page_no < committed_pages {
+                if let Ok(pin) = store.pool.pin(PageKey {
+                    file: heap,
+                    page_no,
+                }) {
+                    meta.note_page(page_no, &pin.read());
+                }
+            }
+        }
+        for (&heap, &committed_pages) in &catalog.heaps {
+            if let Some(meta) = writer.metas.get_mut(&heap) {
+                if meta.n_pages > committed_pages {
+                    meta.truncate(committed_pages);
+                }
+            }
+        }
+        self.records.clear();
+        self.finished = true;
+    }
+
+    /// Abandons the transaction (the same as dropping it).
+    pub fn rollback(mut self) {
+        self.rollback_in_place();
+    }
+}
+
+impl Drop for Txn<'_> {
+    fn drop(&mut self) {
+        if !self.finished {
+            self.rollback_in_place();
+        }
+    }
+}

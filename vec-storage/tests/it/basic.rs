@@ -1,0 +1,263 @@
+//! The store's public API: heap operations, transactions, reopen, replay to a callback,
+//! side files, checkpoints and the directory lock.
+
+use std::collections::BTreeMap;
+use std::ops::ControlFlow;
+
+use vec_storage::{Change, Error, HeapId, RowId, Store, StoreOptions};
+
+use crate::common::{open_with_heap, small_options, HEAP};
+
+fn scan_all(store: &Store, heap: HeapId) -> BTreeMap<RowId, Vec<u8>> {
+    let mut rows = BTreeMap::new();
+    store
+        .scan(heap, |row, bytes| {
+            rows.insert(row, bytes.to_vec());
+            ControlFlow::Continue(())
+        })
+        .unwrap();
+    rows
+}
+
+#[test]
+fn insert_update_delete_fetch_scan_and_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    let big: Vec<u8> = (0..64_000u32).map(|i| (i * 7 % 256) as u8).collect();
+    let (a, b, c);
+    {
+        let store = open_with_heap(dir.path(), small_options());
+        let mut txn = store.begin();
+        a = txn.insert(HEAP, b"alpha").unwrap();
+        b = txn.insert(HEAP, &big).unwrap();
+        c = txn.insert(HEAP, b"gamma").unwrap();
+        assert_eq!(
+            txn.fetch(HEAP, b).unwrap().unwrap(),
+            big,
+            "reads its own writes"
+        );
+        assert_eq!(
+            store.fetch(HEAP, a).unwrap(),
+            None,
+            "invisible before commit"
+        );
+        txn.commit().unwrap();
+        let mut txn = store.begin();
+        txn.update(HEAP, a, &[9u8; 5000]).unwrap();
+        txn.delete(HEAP, c).unwrap();
+        txn.commit().unwrap();
+        assert_eq!(store.fetch(HEAP, a).unwrap().unwrap(), vec![9u8; 5000]);
+        assert_eq!(store.fetch(HEAP, c).unwrap(), None);
+        // Dropped without commit: rolled back.
+        let mut txn = store.begin();
+        txn.delete(HEAP, b).unwrap();
+        drop(txn);
+        assert_eq!(store.fetch(HEAP, b).unwrap().unwrap(), big);
+    }
+    // Reopen without a checkpoint: everything comes back from the WAL.
+    let store = Store::open(dir.path(), small_options()).unwrap();
+    assert!(store.recovery_report().replayed_txns >= 3);
+    let rows = scan_all(&store, HEAP);
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[&a], vec![9u8; 5000]);
+    assert_eq!(rows[&b], big);
+    store.close().unwrap();
+    let store = Store::open(dir.path(), small_options()).unwrap();
+    assert_eq!(
+        store.recovery_report().replayed_txns,
+        0,
+        "clean close checkpoints"
+    );
+    assert_eq!(scan_all(&store, HEAP).len(), 2);
+    assert!(store.verify_pages().unwrap() > 0);
+}
+
+#[test]
+fn missing_rows_and_heaps_are_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open_with_heap(dir.path(), small_options());
+    let mut txn = store.begin();
+    let err = txn.update(HEAP, RowId::new(5, 0), b"x").unwrap_err();
+    assert!(matches!(err, Error::NoSuchRow { heap: 1, .. }), "{err}");
+    let err = txn.insert(HeapId(9), b"x").unwrap_err();
+    assert!(matches!(err, Error::NoSuchHeap { heap: 9 }), "{err}");
+    let err = txn.create_heap(HEAP).unwrap_err();
+    assert!(matches!(err, Error::HeapExists { heap: 1 }), "{err}");
+    // The transaction is still usable after these.
+    txn.insert(HEAP, b"ok").unwrap();
+    txn.commit().unwrap();
+    assert!(matches!(
+        store.fetch(HeapId(9), RowId(0)),
+        Err(Error::NoSuchHeap { .. })
+    ));
+}
+
+#[test]
+fn drop_heap_and_recreate_survive_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = open_with_heap(dir.path(), small_options());
+        let mut txn = store.begin();
+        for i in 0..200u32 {
+            txn.insert(HEAP, &[i as u8; 700]).unwrap();
+        }
+        txn.commit().unwrap();
+        store.checkpoint().unwrap();
+        let mut txn = store.begin();
+        txn.drop_heap(HEAP).unwrap();
+        txn.create_heap(HEAP).unwrap();
+        txn.insert(HEAP, b"fresh").unwrap();
+        txn.commit().unwrap();
+        assert_eq!(scan_all(&store, HEAP).len(), 1);
+    }
+    let store = Store::open(dir.path(), small_options()).unwrap();
+    let rows = scan_all(&store, HEAP);
+    assert_eq!(
+        rows.into_values().collect::<Vec<_>>(),
+        vec![b"fresh".to_vec()]
+    );
+}
+
+#[test]
+fn committed_changes_replay_to_the_caller() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open_with_heap(dir.path(), small_options());
+    let start = store.checkpoint().unwrap();
+    let mut txn = store.begin();
+    txn.log(42, b"CREATE INDEX items_embedding_idx");
+    let row = txn.insert(HEAP, b"row").unwrap();
+    txn.commit().unwrap();
+    let mut txn = store.begin();
+    txn.insert(HEAP, b"rolled back").unwrap();
+    txn.rollback();
+    let mut txn = store.begin();
+    txn.delete(HEAP, row).unwrap();
+    txn.commit().unwrap();
+    let txns: Vec<_> = store
+        .committed_since(start)
+        .unwrap()
+        .map(|t| t.unwrap())
+        .collect();
+    assert_eq!(txns.len(), 2);
+    let changes: Vec<Change> = txns
+        .iter()
+        .flat_map(|t| t.changes.iter().map(|c| c.change.clone()))
+        .collect();
+    assert_eq!(
+        changes,
+        vec![
+            Change::User {
+                tag: 42,
+                payload: b"CREATE INDEX items_embedding_idx".to_vec()
+            },
+            Change::Insert {
+                heap: HEAP,
+                row,
+                bytes: b"row".to_vec()
+            },
+            Change::Delete { heap: HEAP, row },
+        ]
+    );
+    // Replay from the second transaction's start.
+    let tail: Vec<_> = store
+        .committed_since(txns[0].commit_lsn)
+        .unwrap()
+        .map(|t| t.unwrap())
+        .collect();
+    assert_eq!(tail.len(), 1);
+}
+
+#[test]
+fn side_files_are_registered_mapped_and_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = open_with_heap(dir.path(), small_options());
+        store
+            .checkpoint_with(|cp| {
+                cp.write_side_file("hnsw_1", &[1u8; 100_000])?;
+                let mut writer = cp.create_side_file("ivf_2")?;
+                writer.write_all(b"centroids")?;
+                cp.finish_side_file(writer)
+            })
+            .unwrap();
+        let snapshot = store.side_file("hnsw_1").unwrap();
+        assert_eq!(snapshot.len(), 100_000);
+        snapshot.verify_checksum().unwrap();
+        store
+            .checkpoint_with(|cp| {
+                cp.remove_side_file("ivf_2");
+                cp.write_side_file("hnsw_1", b"v2")
+            })
+            .unwrap();
+        let err = cp_name_error(&store);
+        assert!(matches!(err, Error::InvalidArgument { .. }), "{err}");
+    }
+    let store = Store::open(dir.path(), small_options()).unwrap();
+    assert_eq!(&*store.side_file("hnsw_1").unwrap(), b"v2");
+    assert!(matches!(
+        store.side_file("ivf_2"),
+        Err(Error::NoSuchSideFile { .. })
+    ));
+    let files = std::fs::read_dir(dir.path().join("index")).unwrap().count();
+    assert_eq!(files, 1, "old versions removed");
+}
+
+fn cp_name_error(store: &Store) -> Error {
+    store
+        .checkpoint_with(|cp| cp.write_side_file("../escape", b"x"))
+        .unwrap_err()
+}
+
+#[test]
+fn second_open_of_a_directory_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path(), StoreOptions::default()).unwrap();
+    let err = Store::open(dir.path(), StoreOptions::default()).unwrap_err();
+    assert!(matches!(err, Error::Locked { .. }), "{err}");
+    assert!(err.to_string().contains("LOCK"), "{err}");
+    drop(store);
+    Store::open(dir.path(), StoreOptions::default()).unwrap();
+}
+
+#[test]
+fn open_without_create_reports_missing_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nope");
+    let options = StoreOptions {
+        create_if_missing: false,
+        ..StoreOptions::default()
+    };
+    let err = Store::open(&missing, options).unwrap_err();
+    assert!(matches!(err, Error::NotFound { .. }), "{err}");
+    assert!(err.to_string().contains("nope"));
+}
+
+#[test]
+fn readers_run_while_a_writer_commits() {
+    let dir = tempfile::tempdir().unwrap();
+    let options = StoreOptions {
+        synchronous_commit: false,
+        ..small_options()
+    };
+    let store = open_with_heap(dir.path(), options);
+    std::thread::scope(|scope| {
+        let store = &store;
+        scope.spawn(move || {
+            for i in 0..50u32 {
+                let mut txn = store.begin();
+                // Two rows per transaction: readers must see both or neither.
+                txn.insert(HEAP, &i.to_le_bytes()).unwrap();
+                txn.insert(HEAP, &i.to_le_bytes()).unwrap();
+                txn.commit().unwrap();
+            }
+        });
+        for _ in 0..2 {
+            scope.spawn(move || {
+                for _ in 0..50 {
+                    let rows = scan_all(store, HEAP);
+                    assert_eq!(rows.len() % 2, 0, "half a transaction visible");
+                }
+            });
+        }
+    });
+    assert_eq!(scan_all(&store, HEAP).len(), 100);
+}

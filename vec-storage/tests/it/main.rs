@@ -1,0 +1,9 @@
+//! Integration tests of `vec-storage`: the store's public API, random operations against a
+//! `BTreeMap` model, fault injection, and the process-kill crash harness.
+
+mod basic;
+mod common;
+mod crash;
+mod faults;
+mod model;
+mod tidy;
