@@ -40,7 +40,7 @@ mod sealed {
     impl Sealed for u8 {}
 }
 
-/// An element type of indexed rows. Implemented for `f32`, [`f16`] and `u8` (bit bytes).
+/// An element type of indexed rows. Implemented for `f32`, [`f16`](vec_types::f16) and `u8` (bit bytes).
 pub trait Element:
     bytemuck::Pod + Default + PartialEq + Send + Sync + fmt::Debug + sealed::Sealed + 'static
 {

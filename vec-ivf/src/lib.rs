@@ -48,7 +48,7 @@ pub use options::{
     BuildOptions, BuildPhase, BuildProgress, IterativeScan, SearchOptions, MAX_LISTS,
 };
 pub use quant::{
-    DenseRows, FlatIndex, Quantization, QuantizedIvf, QuantizedOptions, QuantizedSearchOptions,
-    ScalarQuantizer, VectorSource,
+    DenseRows, FlatIndex, ProductQuantizer, ProductRatio, Quantization, QuantizedIvf,
+    QuantizedOptions, QuantizedSearchOptions, ScalarQuantizer, VectorSource,
 };
 pub use topk::Neighbor;

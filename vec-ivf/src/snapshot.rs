@@ -31,7 +31,7 @@ fn align_up(offset: usize) -> usize {
 
 /// A 64-bit checksum over 8-byte words (a multiply-xorshift mix; detects torn and flipped
 /// data, not an adversary).
-fn checksum(parts: &[&[u8]]) -> u64 {
+pub(crate) fn checksum(parts: &[&[u8]]) -> u64 {
     let mut hash = 0x243F_6A88_85A3_08D3u64;
     for part in parts {
         let mut words = part.chunks_exact(8);
@@ -50,7 +50,7 @@ fn checksum(parts: &[&[u8]]) -> u64 {
     hash
 }
 
-fn io_error(path: &Path, error: std::io::Error) -> IvfError {
+pub(crate) fn io_error(path: &Path, error: std::io::Error) -> IvfError {
     IvfError::Io {
         path: path.to_path_buf(),
         message: error.to_string(),

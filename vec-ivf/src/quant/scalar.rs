@@ -65,6 +65,16 @@ impl ScalarQuantizer {
         }
     }
 
+    /// The raw parts, for snapshots: per-dimension minimums and steps.
+    pub(crate) fn parts(&self) -> (&[f32], &[f32]) {
+        (&self.min, &self.step)
+    }
+
+    /// Rebuilds a quantizer from [`ScalarQuantizer::parts`].
+    pub(crate) fn from_parts(min: Vec<f32>, step: Vec<f32>) -> Self {
+        ScalarQuantizer { min, step }
+    }
+
     pub(crate) fn prepare(&self, query: &[f32], inner_product: bool) -> PreparedQuery {
         if inner_product {
             let weights = query.iter().zip(&self.step).map(|(q, s)| q * s).collect();
