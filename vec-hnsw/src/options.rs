@@ -1,0 +1,229 @@
+//! Tunables: [`HnswOptions`] for what is fixed when the index is built (pgvector's storage
+//! options and `maintenance_work_mem`), [`SearchOptions`] for what a query may change
+//! (pgvector's `hnsw.*` settings). Both default to pgvector's defaults and validate with
+//! pgvector's messages.
+
+use crate::error::HnswError;
+
+/// Smallest `m`.
+pub const MIN_M: usize = 2;
+/// Largest `m`.
+pub const MAX_M: usize = 100;
+/// Smallest `ef_construction`.
+pub const MIN_EF_CONSTRUCTION: usize = 4;
+/// Largest `ef_construction`.
+pub const MAX_EF_CONSTRUCTION: usize = 1000;
+/// Smallest `hnsw.ef_search`.
+pub const MIN_EF_SEARCH: usize = 1;
+/// Largest `hnsw.ef_search`.
+pub const MAX_EF_SEARCH: usize = 1000;
+
+/// Options fixed when an index is built.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HnswOptions {
+    /// Maximum connections per element on the upper layers; layer 0 allows `2 * m`.
+    /// Default 16, valid 2..=100.
+    pub m: usize,
+    /// Size of the dynamic candidate list while building. Default 64, valid 4..=1000 and at
+    /// least `2 * m`.
+    pub ef_construction: usize,
+    /// Seed from which every element's level is derived together with its row id, so that
+    /// replaying the same inserts rebuilds the same graph. Default 0.
+    pub seed: u64,
+    /// Threads used by [`crate::Hnsw::build`]. Default 1 (fully deterministic); 0 means 1,
+    /// and more than 256 means 256.
+    pub threads: usize,
+    /// Memory budget of a build in bytes, like `maintenance_work_mem`. A build that would
+    /// exceed it fails with [`HnswError::MemoryBudgetExceeded`] before linking anything
+    /// (pgvector instead continues with a much slower on-disk build). Inserts after the
+    /// build are not limited. Default 64 MiB, PostgreSQL's default.
+    pub maintenance_work_mem: usize,
+    /// Top neighbour lists up with the candidates the heuristic pruned, so they stay full,
+    /// as pgvector does. The graph then reaches a higher recall at a given `ef_search`
+    /// (0.934 against 0.913 at `ef_search` 40 on 384-d MiniLM embeddings) and holds up
+    /// under inner product, where the heuristic's geometric premise fails; but every step
+    /// of a search evaluates more neighbours and a build takes two to three times as long.
+    /// `false` builds as hnswlib does, which is faster at equal recall for true metrics.
+    /// Default true (pgvector's behaviour).
+    pub keep_pruned: bool,
+}
+
+impl Default for HnswOptions {
+    fn default() -> Self {
+        HnswOptions {
+            m: 16,
+            ef_construction: 64,
+            seed: 0,
+            threads: 1,
+            maintenance_work_mem: 64 << 20,
+            keep_pruned: true,
+        }
+    }
+}
+
+impl HnswOptions {
+    /// Checks the ranges in pgvector's order: `m`, then `ef_construction`, then
+    /// `ef_construction >= 2 * m`.
+    pub fn validate(&self) -> Result<(), HnswError> {
+        check_option("m", self.m, MIN_M, MAX_M)?;
+        check_option(
+            "ef_construction",
+            self.ef_construction,
+            MIN_EF_CONSTRUCTION,
+            MAX_EF_CONSTRUCTION,
+        )?;
+        if self.ef_construction < 2 * self.m {
+            return Err(HnswError::EfConstructionTooSmall {
+                m: self.m,
+                ef_construction: self.ef_construction,
+            });
+        }
+        Ok(())
+    }
+}
+
+fn check_option(
+    option: &'static str,
+    value: usize,
+    min: usize,
+    max: usize,
+) -> Result<(), HnswError> {
+    if value < min || value > max {
+        return Err(HnswError::OptionOutOfBounds {
+            option,
+            value: value as i64,
+            min: min as i64,
+            max: max as i64,
+        });
+    }
+    Ok(())
+}
+
+/// How a scan continues once its first `ef_search` candidates are used up
+/// (`hnsw.iterative_scan`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum IterativeScan {
+    /// Stop after the first `ef_search` candidates. pgvector's default.
+    #[default]
+    Off,
+    /// Keep searching; never yield a row closer than one already yielded (rows that would
+    /// break the order are dropped, as pgvector does).
+    StrictOrder,
+    /// Keep searching; rows come in approximately ascending distance.
+    RelaxedOrder,
+}
+
+/// Options of one search or scan.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SearchOptions {
+    /// Size of the dynamic candidate list (`hnsw.ef_search`). Default 40, valid 1..=1000.
+    pub ef_search: usize,
+    /// Iterative scan mode (`hnsw.iterative_scan`). Default [`IterativeScan::Off`].
+    pub iterative_scan: IterativeScan,
+    /// Elements an iterative scan may visit before it only drains what it has
+    /// (`hnsw.max_scan_tuples`). Default 20,000, valid 1..=2147483647.
+    pub max_scan_tuples: u64,
+    /// Bytes an iterative scan may use before it only drains what it has
+    /// (`work_mem × hnsw.scan_mem_multiplier`). Default 4 MiB.
+    pub scan_memory: usize,
+}
+
+impl Default for SearchOptions {
+    fn default() -> Self {
+        SearchOptions {
+            ef_search: 40,
+            iterative_scan: IterativeScan::Off,
+            max_scan_tuples: 20_000,
+            scan_memory: 4 << 20,
+        }
+    }
+}
+
+impl SearchOptions {
+    /// Checks the ranges with PostgreSQL's setting messages.
+    pub fn validate(&self) -> Result<(), HnswError> {
+        if self.ef_search < MIN_EF_SEARCH || self.ef_search > MAX_EF_SEARCH {
+            return Err(HnswError::ParameterOutOfRange {
+                parameter: "hnsw.ef_search",
+                value: self.ef_search as i64,
+                min: MIN_EF_SEARCH as i64,
+                max: MAX_EF_SEARCH as i64,
+            });
+        }
+        if self.max_scan_tuples < 1 || self.max_scan_tuples > i32::MAX as u64 {
+            return Err(HnswError::ParameterOutOfRange {
+                parameter: "hnsw.max_scan_tuples",
+                value: self.max_scan_tuples as i64,
+                min: 1,
+                max: i32::MAX as i64,
+            });
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pgvector_bounds_and_messages() {
+        assert!(HnswOptions::default().validate().is_ok());
+        let bad_m = HnswOptions {
+            m: 1,
+            ..HnswOptions::default()
+        };
+        let e = bad_m.validate().unwrap_err();
+        assert_eq!(e.to_string(), "value 1 out of bounds for option \"m\"");
+        let bad_m = HnswOptions {
+            m: 101,
+            ..HnswOptions::default()
+        };
+        assert_eq!(
+            bad_m.validate().unwrap_err().to_string(),
+            "value 101 out of bounds for option \"m\""
+        );
+        let bad_ef = HnswOptions {
+            ef_construction: 3,
+            ..HnswOptions::default()
+        };
+        let e = bad_ef.validate().unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "value 3 out of bounds for option \"ef_construction\""
+        );
+        assert_eq!(
+            e.detail().as_deref(),
+            Some("Valid values are between \"4\" and \"1000\".")
+        );
+        let small = HnswOptions {
+            m: 16,
+            ef_construction: 31,
+            ..HnswOptions::default()
+        };
+        assert_eq!(
+            small.validate().unwrap_err().to_string(),
+            "ef_construction must be greater than or equal to 2 * m"
+        );
+        for ef_search in [0, 1001] {
+            let s = SearchOptions {
+                ef_search,
+                ..SearchOptions::default()
+            };
+            assert_eq!(
+                s.validate().unwrap_err().to_string(),
+                format!(
+                    "{ef_search} is outside the valid range for parameter \"hnsw.ef_search\" (1 .. 1000)"
+                )
+            );
+        }
+        let s = SearchOptions {
+            max_scan_tuples: 0,
+            ..SearchOptions::default()
+        };
+        assert_eq!(
+            s.validate().unwrap_err().to_string(),
+            "0 is outside the valid range for parameter \"hnsw.max_scan_tuples\" (1 .. 2147483647)"
+        );
+    }
+}

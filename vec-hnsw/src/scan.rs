@@ -1,0 +1,210 @@
+//! The resumable scan cursor behind `ORDER BY … LIMIT` with a filter, as pgvector's
+//! `hnswgettuple` runs it. The first batch is SEARCH-LAYER on layer 0 with `ef_search`,
+//! keeping every candidate it evaluated but did not keep in a "discarded" min-heap. With
+//! iterative scans on, each later batch restarts SEARCH-LAYER from the `ef_search` nearest
+//! discarded candidates (the visited set is kept, so no element is evaluated twice), until
+//! `max_scan_tuples` elements were evaluated or the scan's memory reaches its budget; then
+//! it only drains the discarded heap in order.
+
+use crate::error::HnswError;
+use crate::index::{unpack_entry, Hit, Hnsw, FREE};
+use crate::metric::{Metric, VectorBuf, VectorRef};
+use crate::options::{IterativeScan, SearchOptions};
+use crate::search::{Candidate, Scratch};
+use crate::store::VectorStore;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::sync::atomic::Ordering;
+
+/// A cursor over an index's rows in (approximately) ascending distance from a query.
+/// Dropping it ends the scan.
+pub struct Scan<'a, M: Metric> {
+    index: &'a Hnsw<M>,
+    query: Option<VectorBuf<M>>,
+    options: SearchOptions,
+    scratch: Option<Scratch>,
+    discarded: BinaryHeap<Reverse<Candidate>>,
+    batch: Vec<Candidate>,
+    rows: Vec<u64>,
+    row_distance: f32,
+    previous_distance: f32,
+    tuples: u64,
+    started: bool,
+}
+
+impl<M: Metric> Hnsw<M> {
+    /// Opens a scan cursor. A zero query under cosine yields nothing.
+    pub fn scan(
+        &self,
+        query: VectorRef<'_, M>,
+        options: &SearchOptions,
+    ) -> Result<Scan<'_, M>, HnswError> {
+        options.validate()?;
+        let query = self.prepare(query)?;
+        Ok(Scan {
+            index: self,
+            query,
+            options: options.clone(),
+            scratch: None,
+            discarded: BinaryHeap::new(),
+            batch: Vec::new(),
+            rows: Vec::new(),
+            row_distance: 0.0,
+            previous_distance: f32::NEG_INFINITY,
+            tuples: 0,
+            started: false,
+        })
+    }
+
+    /// The first `k` rows, nearest first, for which `filter(row_id)` holds. With iterative
+    /// scans on, the search continues past `ef_search` candidates to find them.
+    pub fn search_filtered(
+        &self,
+        query: VectorRef<'_, M>,
+        k: usize,
+        options: &SearchOptions,
+        mut filter: impl FnMut(u64) -> bool,
+    ) -> Result<Vec<Hit>, HnswError> {
+        Ok(self
+            .scan(query, options)?
+            .filter(|hit| filter(hit.row_id))
+            .take(k)
+            .collect())
+    }
+}
+
+impl<M: Metric> Scan<'_, M> {
+    /// Elements evaluated so far (pgvector's `tuples` for `max_scan_tuples`).
+    pub fn tuples(&self) -> u64 {
+        self.tuples
+    }
+
+    fn iterative(&self) -> bool {
+        self.options.iterative_scan != IterativeScan::Off
+    }
+
+    fn memory_used(&self) -> usize {
+        let visited = self.scratch.as_ref().map_or(0, |s| s.visited.count);
+        self.discarded.len() * std::mem::size_of::<Candidate>() + visited * 8
+    }
+
+    /// Runs the first search; fills `batch` (furthest first, so `pop` yields nearest).
+    fn start(&mut self) {
+        self.started = true;
+        let index = self.index;
+        let Some(query) = self.query.as_ref() else {
+            return;
+        };
+        let query = M::Store::view(query);
+        let Some((entry_slot, entry_level)) = unpack_entry(index.entry.load(Ordering::Acquire))
+        else {
+            return;
+        };
+        let mut scratch = index.scratch.take();
+        let mut current = Candidate {
+            distance: index.distance_to(query, entry_slot),
+            slot: entry_slot,
+        };
+        for level in (1..=entry_level).rev() {
+            current = index.greedy(query, current, level, &mut scratch);
+        }
+        scratch.begin(index.graph.len());
+        scratch.seed(current);
+        self.tuples += 1;
+        let discarded = self.iterative().then_some(&mut self.discarded);
+        index.search_layer(
+            query,
+            0,
+            self.options.ef_search,
+            &mut scratch,
+            discarded,
+            &mut self.tuples,
+        );
+        scratch.drain_sorted(&mut self.batch);
+        self.batch.reverse();
+        self.scratch = Some(scratch);
+    }
+
+    /// Refills `batch` once it is empty; false when the scan is over.
+    fn resume(&mut self) -> bool {
+        if !self.iterative() || self.discarded.is_empty() {
+            return false;
+        }
+        let over_budget = self.tuples >= self.options.max_scan_tuples
+            || self.memory_used() > self.options.scan_memory;
+        if over_budget {
+            if let Some(Reverse(next)) = self.discarded.pop() {
+                self.batch.push(next);
+            }
+            return !self.batch.is_empty();
+        }
+        let (Some(query), Some(scratch)) = (self.query.as_ref(), self.scratch.as_mut()) else {
+            return false;
+        };
+        scratch.nearest.clear();
+        scratch.results.clear();
+        for _ in 0..self.options.ef_search {
+            let Some(Reverse(entry)) = self.discarded.pop() else {
+                break;
+            };
+            scratch.nearest.push(Reverse(entry));
+            scratch.results.push(entry);
+        }
+        let query = M::Store::view(query);
+        self.index.search_layer(
+            query,
+            0,
+            self.options.ef_search,
+            scratch,
+            Some(&mut self.discarded),
+            &mut self.tuples,
+        );
+        scratch.drain_sorted(&mut self.batch);
+        self.batch.reverse();
+        !self.batch.is_empty()
+    }
+}
+
+impl<M: Metric> Iterator for Scan<'_, M> {
+    type Item = Hit;
+
+    fn next(&mut self) -> Option<Hit> {
+        if !self.started {
+            self.start();
+        }
+        loop {
+            if let Some(row_id) = self.rows.pop() {
+                return Some(Hit {
+                    row_id,
+                    distance: M::report(self.row_distance),
+                });
+            }
+            let Some(candidate) = self.batch.pop() else {
+                if self.resume() {
+                    continue;
+                }
+                return None;
+            };
+            if self.index.flag(candidate.slot) & FREE != 0 {
+                continue;
+            }
+            if self.options.iterative_scan == IterativeScan::StrictOrder {
+                if candidate.distance < self.previous_distance {
+                    continue;
+                }
+                self.previous_distance = candidate.distance;
+            }
+            self.index.rows_of(candidate.slot, &mut self.rows);
+            self.rows.reverse();
+            self.row_distance = candidate.distance;
+        }
+    }
+}
+
+impl<M: Metric> Drop for Scan<'_, M> {
+    fn drop(&mut self) {
+        if let Some(scratch) = self.scratch.take() {
+            self.index.scratch.give(scratch);
+        }
+    }
+}
