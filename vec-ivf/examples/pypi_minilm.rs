@@ -6,7 +6,10 @@
 //! `--pq-rerank` candidates re-ranked). Recall is checked against the set's exact ground truth.
 //!
 //! `cargo run -p vec-ivf --release --example pypi_minilm -- --data DIR [--threads 2]
-//! [--lists 100] [--pq-sample 65535] [--pq-rerank 100]`
+//! [--lists 100] [--pq-sample 65535] [--pq-rerank 100] [--probes 1,2,4,8,16,32,64]
+//! [--quantized true]`
+//!
+//! `--quantized false` times IVFFlat alone (no SQ8 or PQ), and `--probes` picks the sweep.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -39,6 +42,8 @@ fn main() {
     let mut data_dir = PathBuf::from("datasets/pypi-minilm");
     let (mut threads, mut lists) = (2usize, 100u32);
     let (mut pq_sample, mut pq_rerank) = (65_535usize, 100usize);
+    let mut probes_sweep: Vec<u32> = vec![1, 2, 4, 8, 16, 32, 64];
+    let mut with_quantized = true;
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
         let value = args.next().expect("flag value");
@@ -48,6 +53,13 @@ fn main() {
             "--lists" => lists = value.parse().expect("lists"),
             "--pq-sample" => pq_sample = value.parse().expect("pq-sample"),
             "--pq-rerank" => pq_rerank = value.parse().expect("pq-rerank"),
+            "--probes" => {
+                probes_sweep = value
+                    .split(',')
+                    .map(|p| p.parse().expect("probes"))
+                    .collect()
+            }
+            "--quantized" => with_quantized = value.parse().expect("quantized: true or false"),
             other => panic!("unknown flag {other}"),
         }
     }
@@ -105,13 +117,16 @@ fn main() {
     );
 
     let started = Instant::now();
-    let quantized = QuantizedIvf::from_index(&index, &QuantizedOptions::default(), 0).unwrap();
-    println!(
-        "SQ8 from IVFFlat lists: {:.2} s; index memory {:.1} MB ({:.3} x IVFFlat)",
-        started.elapsed().as_secs_f64(),
-        quantized.memory_bytes() as f64 / 1e6,
-        quantized.memory_bytes() as f64 / index.memory_bytes() as f64
-    );
+    let quantized = with_quantized
+        .then(|| QuantizedIvf::from_index(&index, &QuantizedOptions::default(), 0).unwrap());
+    if let Some(quantized) = &quantized {
+        println!(
+            "SQ8 from IVFFlat lists: {:.2} s; index memory {:.1} MB ({:.3} x IVFFlat)",
+            started.elapsed().as_secs_f64(),
+            quantized.memory_bytes() as f64 / 1e6,
+            quantized.memory_bytes() as f64 / index.memory_bytes() as f64
+        );
+    }
     let source = DenseRows {
         data: &base,
         stride: dims,
@@ -130,7 +145,7 @@ fn main() {
     };
     println!("| probes | IVFFlat recall@10 | IVFFlat QPS | SQ8 recall@10 | SQ8 QPS |");
     println!("|---|---|---|---|---|");
-    for probes in [1u32, 2, 4, 8, 16, 32, 64] {
+    for &probes in &probes_sweep {
         let search = SearchOptions {
             probes,
             ..SearchOptions::default()
@@ -149,6 +164,10 @@ fn main() {
             .collect();
         let flat_qps = found.len() as f64 / started.elapsed().as_secs_f64();
         let flat_recall = recall(&found);
+        let Some(quantized) = &quantized else {
+            println!("| {probes} | {flat_recall:.3} | {flat_qps:.0} | - | - |");
+            continue;
+        };
         let quantized_search = QuantizedSearchOptions {
             search,
             ..QuantizedSearchOptions::default()
@@ -173,6 +192,9 @@ fn main() {
     }
 
     let index_bytes = index.memory_bytes() as f64;
+    if !with_quantized {
+        return;
+    }
     for ratio in [ProductRatio::X4, ProductRatio::X8, ProductRatio::X16] {
         let options = QuantizedOptions {
             quantization: Quantization::Product { ratio },

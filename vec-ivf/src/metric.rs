@@ -53,6 +53,31 @@ pub trait Metric<E: Element>: Copy + Default + Send + Sync + fmt::Debug + 'stati
     fn distance(a: &[E], b: &[E]) -> f32;
     /// A true metric consistent with the order distance, for k-means bounds.
     fn kmeans_distance(a: &[E], b: &[E]) -> f32;
+
+    /// The order distances of `query` to each of the `out.len()` rows stored back to back in
+    /// `rows` (each `query.len()` elements), as a list holds them. The dense metrics use the
+    /// batched kernels of `vec_types::simd` (one call per run of rows, not one per row), whose
+    /// results may differ from [`Metric::distance`]'s by rounding; the default calls
+    /// [`Metric::distance`] row by row.
+    ///
+    /// # Panics
+    ///
+    /// When `rows.len()` is not `out.len() * query.len()`.
+    #[inline]
+    fn distances(query: &[E], rows: &[E], out: &mut [f32]) {
+        assert_eq!(
+            rows.len(),
+            query.len() * out.len(),
+            "rows do not fill `out`"
+        );
+        if query.is_empty() {
+            out.fill(Self::distance(query, query));
+            return;
+        }
+        for (row, slot) in rows.chunks_exact(query.len()).zip(out) {
+            *slot = Self::distance(query, row);
+        }
+    }
 }
 
 /// Euclidean distance; scans order by its square.
@@ -91,6 +116,11 @@ macro_rules! dense_metrics {
                 use $kernels as kernels;
                 kernels::l2_squared(a, b).sqrt()
             }
+            #[inline]
+            fn distances(query: &[$element], rows: &[$element], out: &mut [f32]) {
+                use $kernels as kernels;
+                kernels::l2_squared_many(query, rows, out);
+            }
         }
 
         impl Metric<$element> for InnerProduct {
@@ -107,6 +137,12 @@ macro_rules! dense_metrics {
                 use $kernels as kernels;
                 angle(kernels::dot(a, b))
             }
+            #[inline]
+            fn distances(query: &[$element], rows: &[$element], out: &mut [f32]) {
+                use $kernels as kernels;
+                kernels::dot_many(query, rows, out);
+                out.iter_mut().for_each(|distance| *distance = -*distance);
+            }
         }
 
         impl Metric<$element> for Cosine {
@@ -122,6 +158,13 @@ macro_rules! dense_metrics {
             fn kmeans_distance(a: &[$element], b: &[$element]) -> f32 {
                 use $kernels as kernels;
                 angle(kernels::dot(a, b))
+            }
+            #[inline]
+            fn distances(query: &[$element], rows: &[$element], out: &mut [f32]) {
+                use $kernels as kernels;
+                kernels::dot_many(query, rows, out);
+                out.iter_mut()
+                    .for_each(|distance| *distance = 1.0 - *distance);
             }
         }
     };

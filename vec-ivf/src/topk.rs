@@ -48,15 +48,26 @@ impl TopK {
         TopK {
             k,
             heap: BinaryHeap::with_capacity(k + 1),
-            worst: f32::INFINITY,
+            // With `k = 0` nothing may enter: no distance is below negative infinity.
+            worst: if k == 0 {
+                f32::NEG_INFINITY
+            } else {
+                f32::INFINITY
+            },
         }
     }
 
-    #[inline]
+    /// Offers a candidate. The check against the current k-th distance is inlined into the
+    /// scan loop; only candidates that enter the heap pay for the heap operations.
+    #[inline(always)]
     pub(crate) fn push(&mut self, id: u64, distance: f32) {
-        if self.k == 0 || !(distance < self.worst || self.heap.len() < self.k) {
-            return;
+        if distance < self.worst || self.heap.len() < self.k {
+            self.insert(id, distance);
         }
+    }
+
+    #[inline(never)]
+    fn insert(&mut self, id: u64, distance: f32) {
         self.heap.push(Entry(Neighbor { id, distance }));
         if self.heap.len() > self.k {
             self.heap.pop();
@@ -96,5 +107,14 @@ mod tests {
         }
         let ids: Vec<u64> = top.into_sorted().iter().map(|n| n.id).collect();
         assert_eq!(ids, vec![4, 2, 3]);
+    }
+
+    #[test]
+    fn k_zero_keeps_nothing() {
+        let mut top = TopK::new(0);
+        for (id, distance) in [(1, 5.0), (2, f32::NEG_INFINITY), (3, f32::NAN)] {
+            top.push(id, distance);
+        }
+        assert!(top.into_sorted().is_empty());
     }
 }

@@ -26,35 +26,46 @@ pub fn kernels(implementation: Implementation) -> Option<F16Kernels> {
             dot: scalar::f16::dot_f16_scalar,
             cosine_sums: scalar::f16::cosine_f16_scalar,
             l1: scalar::f16::l1_f16_scalar,
+            dot_many: scalar::f16::dot_many_f16_scalar,
+            l2_squared_many: scalar::f16::l2_squared_many_f16_scalar,
         },
         #[cfg(target_arch = "x86_64")]
         Implementation::Avx2 => {
             use crate::arch::x86_64::avx2::f16 as avx2;
+            use crate::arch::x86_64::avx2::many as avx2_many;
             DenseKernelFns {
                 l2_squared: avx2::l2_squared_f16_avx2,
                 dot: avx2::dot_f16_avx2,
                 cosine_sums: avx2::cosine_f16_avx2,
                 l1: avx2::l1_f16_avx2,
+                dot_many: avx2_many::dot_many_f16_avx2,
+                l2_squared_many: avx2_many::l2_squared_many_f16_avx2,
             }
         }
         #[cfg(target_arch = "x86_64")]
         Implementation::Avx512 => {
             use crate::arch::x86_64::avx512::f16 as avx512;
+            use crate::arch::x86_64::avx512::many as avx512_many;
             DenseKernelFns {
                 l2_squared: avx512::l2_squared_f16_avx512,
                 dot: avx512::dot_f16_avx512,
                 cosine_sums: avx512::cosine_f16_avx512,
                 l1: avx512::l1_f16_avx512,
+                dot_many: avx512_many::dot_many_f16_avx512,
+                l2_squared_many: avx512_many::l2_squared_many_f16_avx512,
             }
         }
         #[cfg(target_arch = "aarch64")]
         Implementation::Neon => {
             use crate::arch::aarch64::neon::f16 as neon;
+            use crate::arch::aarch64::neon::many as neon_many;
             DenseKernelFns {
                 l2_squared: neon::l2_squared_f16_neon,
                 dot: neon::dot_f16_neon,
                 cosine_sums: neon::cosine_f16_neon,
                 l1: neon::l1_f16_neon,
+                dot_many: neon_many::dot_many_f16_neon,
+                l2_squared_many: neon_many::l2_squared_many_f16_neon,
             }
         }
         _ => return None,
@@ -111,4 +122,28 @@ pub fn cosine_distance(a: &[f16], b: &[f16]) -> f32 {
 #[inline]
 pub fn l1(a: &[f16], b: &[f16]) -> f32 {
     selected().l1(a, b)
+}
+
+/// Inner products of `query` with each of the `out.len()` rows stored back to back in `rows`
+/// (row `i` is `rows[i * query.len()..(i + 1) * query.len()]`): one call for a whole run
+/// of rows, such as an index list. Each value may differ from [`dot`]'s by rounding.
+///
+/// # Panics
+///
+/// When `rows.len()` is not `out.len() * query.len()`.
+#[inline]
+pub fn dot_many(query: &[f16], rows: &[f16], out: &mut [f32]) {
+    selected().dot_many(query, rows, out)
+}
+
+/// Squared Euclidean distances of `query` to each of the `out.len()` rows stored back to
+/// back in `rows`, laid out as for [`dot_many`]. Each value may differ from
+/// [`l2_squared`]'s by rounding.
+///
+/// # Panics
+///
+/// When `rows.len()` is not `out.len() * query.len()`.
+#[inline]
+pub fn l2_squared_many(query: &[f16], rows: &[f16], out: &mut [f32]) {
+    selected().l2_squared_many(query, rows, out)
 }

@@ -8,6 +8,11 @@
 //! [`Implementation`]); later calls cost one load and one indirect call. Sparse kernels are
 //! scalar merge loops.
 //!
+//! The `f32` and `f16` families also have batched kernels, [`f32::dot_many`] and
+//! [`f32::l2_squared_many`] (and the same in [`f16`]): the distances of one query to many
+//! rows stored back to back, in one call. Index scans use them to stream a list without an
+//! indirect call per row (each SIMD path runs its one-pair kernel inlined, row after row).
+//!
 //! Tests and benches force one implementation through a family's `kernels` function, for
 //! example [`f32::kernels`], which returns `None` when this CPU (or this build's target
 //! architecture) cannot run it.

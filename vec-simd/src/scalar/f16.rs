@@ -43,3 +43,13 @@ pub(crate) fn l1_f16_scalar(a: &[f16], b: &[f16]) -> f32 {
         .map(|(x, y)| (x.to_f32() - y.to_f32()).abs())
         .sum()
 }
+
+/// Inner products of `query` with each row of `rows`, one row at a time.
+pub(crate) fn dot_many_f16_scalar(query: &[f16], rows: &[f16], out: &mut [f32]) {
+    super::each_row(query, rows, out, dot_f16_scalar);
+}
+
+/// Squared Euclidean distances of `query` to each row of `rows`, one row at a time.
+pub(crate) fn l2_squared_many_f16_scalar(query: &[f16], rows: &[f16], out: &mut [f32]) {
+    super::each_row(query, rows, out, l2_squared_f16_scalar);
+}

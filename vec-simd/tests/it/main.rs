@@ -10,4 +10,5 @@ mod dense;
 mod dispatch;
 mod f16;
 mod f32;
+mod many;
 mod sparse;

@@ -9,6 +9,7 @@ use core::arch::aarch64::*;
 pub(crate) mod bits;
 pub(crate) mod f16;
 pub(crate) mod f32;
+pub(crate) mod many;
 
 /// Loads 4 floats (unaligned).
 #[inline]
