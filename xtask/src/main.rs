@@ -6,10 +6,18 @@
 //! - `cargo xtask tidy` checks the project's own rules: the crate layering of `DESIGN.md`,
 //!   a `//!` paragraph at the top of every source file, and no source file over 800 lines.
 //!   The same checks run as tests under `cargo test --workspace`.
+//! - `cargo xtask bench [OPTIONS] [DATASET]` measures recall@k against queries per second
+//!   for each index (build time, size, memory, latency percentiles, batch throughput,
+//!   filtered sweeps), checks the answers, and writes tables, JSON and an SVG plot
+//!   (see `xtask/BENCH.md`); `--quick` is the CI smoke test.
+//! - `cargo xtask dataset export --format csv|binary --out FILE [DATASET]` writes a dataset
+//!   as a file that `COPY … FROM` loads into a vecsh (or PostgreSQL + pgvector) table.
 //! - `cargo xtask regress [DIR] [NAME...]` runs pgvector's regression files through `vecsh`
 //!   and compares the output with pgvector's expected output statement by statement
 //!   (see `xtask/REGRESS.md`); `--min-pass FRACTION` turns it into a floor check for CI.
 
+mod bench;
+mod export;
 mod regress;
 mod tidy;
 
@@ -30,6 +38,20 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Some("bench") => match bench::main(&args[1..], &tidy::workspace_root()) {
+            Ok(code) => code,
+            Err(error) => {
+                eprintln!("bench: {error:#}");
+                ExitCode::from(2)
+            }
+        },
+        Some("dataset") => match export::main(&args[1..], &tidy::workspace_root()) {
+            Ok(code) => code,
+            Err(error) => {
+                eprintln!("dataset: {error:#}");
+                ExitCode::from(2)
+            }
+        },
         Some("regress") => match regress::main(&args[1..], &tidy::workspace_root()) {
             Ok(code) => code,
             Err(error) => {
@@ -38,7 +60,10 @@ fn main() -> ExitCode {
             }
         },
         _ => {
-            eprintln!("usage: cargo xtask tidy\n       cargo xtask regress --help");
+            eprintln!(
+                "usage: cargo xtask tidy\n       cargo xtask bench --help\n       \
+                 cargo xtask dataset export --help\n       cargo xtask regress --help"
+            );
             ExitCode::from(2)
         }
     }

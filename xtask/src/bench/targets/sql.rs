@@ -1,0 +1,197 @@
+//! `--via sql`: the same targets through the SQL engine (`vec_shell::Database`), so the
+//! engine's overhead (parsing, planning, executing, formatting ids) shows next to the
+//! index crates' own figures.
+//!
+//! The rows are loaded with multi-row `INSERT`s into
+//! `items (id bigint, embedding vector(D))`; `hnsw` and `ivfflat` then run
+//! `CREATE INDEX … USING hnsw|ivfflat (embedding <opclass>) WITH (…)`, and `exact` creates
+//! no index. Each query is `SELECT id FROM items ORDER BY embedding <op> '[…]' LIMIT k`, after
+//! `SET hnsw.ef_search` / `SET ivfflat.probes` when the knob changes. Sessions are pooled so
+//! that batch runs use one session per thread, like one connection per client.
+
+use anyhow::{bail, Context, Result};
+use std::fmt::Write;
+use std::path::Path;
+
+use parking_lot::Mutex;
+use vec_shell::{Database, Datum, Session};
+use vec_types::Vector;
+
+use super::{doubling_sweep, hnsw::DEFAULT_EF_SEARCH, BuildConfig, Built, Target, TargetKind};
+use crate::bench::dataset::Dataset;
+use crate::bench::exact::MetricName;
+use crate::bench::progress::Progress;
+
+/// Rows per `INSERT` statement.
+const INSERT_BATCH: usize = 500;
+
+/// Loads the dataset into a fresh in-memory database and builds `kind`'s index there.
+pub fn build<'a>(
+    kind: TargetKind,
+    dataset: &'a Dataset,
+    config: &BuildConfig,
+    progress: &Progress,
+) -> Result<Built<'a>> {
+    let (index_sql, params, knob) = match kind {
+        TargetKind::Exact => (None, serde_json::json!({}), None),
+        TargetKind::Hnsw => (
+            Some(format!(
+                "hnsw (embedding {}) WITH (m = {}, ef_construction = {})",
+                opclass(dataset.metric),
+                config.m,
+                config.ef_construction
+            )),
+            serde_json::json!({"m": config.m, "ef_construction": config.ef_construction}),
+            Some("hnsw.ef_search"),
+        ),
+        TargetKind::IvfFlat => {
+            let lists = config.lists_for(dataset.n_base());
+            (
+                Some(format!(
+                    "ivfflat (embedding {}) WITH (lists = {lists})",
+                    opclass(dataset.metric)
+                )),
+                serde_json::json!({ "lists": lists }),
+                Some("ivfflat.probes"),
+            )
+        }
+        other => bail!("{} has no SQL form", other.name()),
+    };
+    let database = Database::in_memory();
+    let mut session = database.session();
+    execute(
+        &mut session,
+        &format!(
+            "CREATE TABLE items (id bigint PRIMARY KEY, embedding vector({}))",
+            dataset.dims
+        ),
+    )?;
+    let rows: Vec<&[f32]> = dataset.base.chunks_exact(dataset.dims).collect();
+    for (batch_idx, batch) in rows.chunks(INSERT_BATCH).enumerate() {
+        let mut sql = String::from("INSERT INTO items (id, embedding) VALUES ");
+        for (offset, row) in batch.iter().enumerate() {
+            let id = batch_idx * INSERT_BATCH + offset;
+            let separator = if offset == 0 { "" } else { "," };
+            let _ = write!(sql, "{separator}({id}, '{}')", Vector::new(row.to_vec())?);
+        }
+        execute(&mut session, &sql)?;
+        progress.update("sql: insert", (batch_idx + 1) * INSERT_BATCH, rows.len());
+    }
+    progress.finish();
+    if let Some(index_sql) = &index_sql {
+        progress.update("sql: create index", 0, 0);
+        if config.threads > 0 {
+            let _ = session.execute(&format!(
+                "SET max_parallel_maintenance_workers = {}",
+                config.threads.saturating_sub(1)
+            ));
+        }
+        // Not every engine version knows this setting; the build works without it.
+        let _ = session.execute("SET maintenance_work_mem = '4GB'");
+        execute(
+            &mut session,
+            &format!("CREATE INDEX ON items USING {index_sql}"),
+        )?;
+        progress.finish();
+    }
+    let lists = params["lists"].as_u64().unwrap_or(0) as usize;
+    Ok(Built {
+        target: Box::new(SqlTarget {
+            database,
+            sessions: Mutex::new(vec![(session, None)]),
+            knob,
+            operator: dataset.metric.operator(),
+            lists,
+        }),
+        params,
+    })
+}
+
+fn opclass(metric: MetricName) -> &'static str {
+    match metric {
+        MetricName::L2 => "vector_l2_ops",
+        MetricName::Cosine => "vector_cosine_ops",
+        MetricName::InnerProduct => "vector_ip_ops",
+    }
+}
+
+fn execute(session: &mut Session, sql: &str) -> Result<Vec<vec_shell::StatementResult>> {
+    session.execute(sql).map_err(|error| {
+        let shown: String = sql.chars().take(120).collect();
+        anyhow::anyhow!("the SQL engine failed on `{shown}`: {}", error.message)
+    })
+}
+
+struct SqlTarget {
+    database: Database,
+    /// Idle sessions, each with the knob value it has set.
+    sessions: Mutex<Vec<(Session, Option<usize>)>>,
+    knob: Option<&'static str>,
+    operator: &'static str,
+    lists: usize,
+}
+
+impl Target for SqlTarget {
+    fn knob_name(&self) -> Option<&'static str> {
+        match self.knob {
+            Some("hnsw.ef_search") => Some("ef_search"),
+            Some(_) => Some("probes"),
+            None => None,
+        }
+    }
+
+    fn default_knobs(&self) -> Vec<usize> {
+        match self.knob {
+            Some("hnsw.ef_search") => DEFAULT_EF_SEARCH.to_vec(),
+            Some(_) => doubling_sweep(self.lists),
+            None => vec![0],
+        }
+    }
+
+    fn search(&self, query: &[f32], k: usize, knob: usize) -> Result<Vec<u64>> {
+        let pooled = self.sessions.lock().pop();
+        let (mut session, mut current) = pooled.unwrap_or_else(|| (self.database.session(), None));
+        if let Some(setting) = self.knob {
+            if current != Some(knob) {
+                execute(&mut session, &format!("SET {setting} = {knob}"))?;
+                current = Some(knob);
+            }
+        }
+        let sql = format!(
+            "SELECT id FROM items ORDER BY embedding {} '{}' LIMIT {k}",
+            self.operator,
+            Vector::new(query.to_vec())?
+        );
+        let results = execute(&mut session, &sql)?;
+        self.sessions.lock().push((session, current));
+        let rows = results
+            .last()
+            .and_then(|result| result.rows.as_ref())
+            .context("the SELECT returned no rows")?;
+        rows.rows
+            .iter()
+            .map(|row| match row.first() {
+                Some(Datum::Int8(id)) => Ok(*id as u64),
+                other => bail!("the SELECT returned {other:?} for an id"),
+            })
+            .collect()
+    }
+
+    fn search_filtered(
+        &self,
+        _query: &[f32],
+        _k: usize,
+        _knob: usize,
+        _keep: &dyn Fn(u64) -> bool,
+    ) -> Option<Result<Vec<u64>>> {
+        None
+    }
+
+    fn snapshot_bytes(&self, _path: &Path) -> Result<Option<u64>> {
+        Ok(None)
+    }
+
+    fn memory_bytes(&self) -> Option<usize> {
+        None
+    }
+}
