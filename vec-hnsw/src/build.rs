@@ -5,6 +5,7 @@
 
 use crate::error::HnswError;
 use crate::index::{Hnsw, FREE};
+use crate::link_cache::LinkCache;
 use crate::metric::{Metric, VectorRef};
 use crate::options::HnswOptions;
 use crate::store::VectorStore;
@@ -94,6 +95,11 @@ impl<M: Metric> Hnsw<M> {
                 });
             }
         };
+        // The back-link cache speeds the linking up; it is used only if it fits the budget.
+        let cache_bytes = LinkCache::bytes_for(total, self.graph.capacity(0));
+        if self.used_bytes() + cache_bytes <= self.options.maintenance_work_mem {
+            self.link_cache = LinkCache::new(total, self.graph.capacity(0));
+        }
         let this = &*self;
         let worker = || {
             let mut scratch = this.scratch.take();
@@ -118,6 +124,7 @@ impl<M: Metric> Hnsw<M> {
             })
             .unwrap_or(());
         }
+        self.link_cache = LinkCache::default();
         if total == 0 {
             report(0);
         }
@@ -125,5 +132,49 @@ impl<M: Metric> Hnsw<M> {
             .filter(|&slot| self.flag(slot) & FREE != 0)
             .collect();
         self.free.get_mut().extend(freed);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metric::L2;
+
+    fn build(budget: usize) -> Hnsw<L2<f32>> {
+        let mut state = 7u64;
+        let vectors: Vec<[f32; 4]> = (0..3000)
+            .map(|_| {
+                [0; 4].map(|_| {
+                    state = state
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    (state >> 40) as f32 / (1u64 << 24) as f32
+                })
+            })
+            .collect();
+        let options = HnswOptions {
+            maintenance_work_mem: budget,
+            ..HnswOptions::default()
+        };
+        let items = vectors.iter().enumerate().map(|(i, v)| (i as u64, &v[..]));
+        Hnsw::build(4, options, items).expect("build")
+    }
+
+    /// The incremental shrinking of the build cache gives the same graph as the full one.
+    #[test]
+    fn link_cache_keeps_the_graph() {
+        let cached = build(1 << 30);
+        let stride = cached.graph.capacity(0);
+        // Room for the vectors and lists, not for the cache.
+        let budget = cached.used_bytes() + LinkCache::bytes_for(cached.graph.len(), stride) - 1;
+        let plain = build(budget);
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        for slot in 0..cached.graph.len() as u32 {
+            for level in 0..=cached.graph.level(slot) {
+                cached.graph.read(slot, level, &mut a);
+                plain.graph.read(slot, level, &mut b);
+                assert_eq!(a, b, "slot {slot} level {level}");
+            }
+        }
     }
 }

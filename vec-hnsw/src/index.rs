@@ -5,6 +5,7 @@
 use crate::error::HnswError;
 use crate::graph::Graph;
 use crate::level::level_for;
+use crate::link_cache::LinkCache;
 use crate::metric::{Metric, VectorBuf, VectorRef};
 use crate::options::{HnswOptions, SearchOptions};
 use crate::search::{Candidate, ScratchPool};
@@ -79,6 +80,8 @@ pub struct Hnsw<M: Metric> {
     pub(crate) pending_deletes: HashSet<u64>,
     pub(crate) n_rows: AtomicU64,
     pub(crate) scratch: ScratchPool,
+    /// Distances and heuristic flags of the layer-0 lists, while a build links.
+    pub(crate) link_cache: LinkCache,
 }
 
 /// Packs an entry point into one word: level in the high half, slot in the low half.
@@ -117,6 +120,7 @@ impl<M: Metric> Hnsw<M> {
             pending_deletes: HashSet::new(),
             n_rows: AtomicU64::new(0),
             scratch: ScratchPool::default(),
+            link_cache: LinkCache::default(),
         })
     }
 

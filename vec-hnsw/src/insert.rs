@@ -15,6 +15,7 @@ use crate::index::{
 };
 use crate::metric::Metric;
 use crate::search::{Candidate, Scratch};
+use crate::select::Member;
 use crate::store::VectorStore;
 use std::sync::atomic::Ordering;
 
@@ -103,6 +104,15 @@ impl<M: Metric> Hnsw<M> {
                     ids.extend(selected.iter().map(|c| c.slot));
                     self.graph.write(slot, layer, &ids);
                 }
+                if self.link_cache.covers(slot) {
+                    let members = layers[0].iter().map(|&candidate| Member {
+                        candidate,
+                        closer: false,
+                        fresh: false,
+                        chosen: false,
+                    });
+                    self.link_cache.store(slot, members, false);
+                }
             }
             scratch.unvisited = ids;
             for (layer, selected) in layers.iter().enumerate().take(top + 1) {
@@ -147,41 +157,5 @@ impl<M: Metric> Hnsw<M> {
             }
         }
         false
-    }
-
-    /// Adds the back-link `new` (distance to `target`, slot of the new element) to
-    /// `target`'s list at `layer`, shrinking a full list with the heuristic.
-    pub(crate) fn connect(&self, target: u32, new: Candidate, layer: usize, scratch: &mut Scratch) {
-        let capacity = self.graph.capacity(layer);
-        let _guard = self.graph.lock(target);
-        self.graph.read(target, layer, &mut scratch.neighbours);
-        if scratch.neighbours.contains(&new.slot) {
-            return;
-        }
-        if scratch.neighbours.len() < capacity {
-            scratch.neighbours.push(new.slot);
-            self.graph.write(target, layer, &scratch.neighbours);
-            return;
-        }
-        let target_vector = self.store.get(target);
-        let mut candidates = std::mem::take(&mut scratch.rescored);
-        candidates.clear();
-        candidates.push(new);
-        for &neighbour in &scratch.neighbours {
-            candidates.push(Candidate {
-                distance: M::distance(target_vector, self.store.get(neighbour)),
-                slot: neighbour,
-            });
-        }
-        candidates.sort_unstable();
-        let mut selected = std::mem::take(&mut scratch.found);
-        let mut pruned = std::mem::take(&mut scratch.pruned);
-        self.select_neighbors(&candidates, capacity, &mut selected, &mut pruned);
-        scratch.neighbours.clear();
-        scratch.neighbours.extend(selected.iter().map(|c| c.slot));
-        self.graph.write(target, layer, &scratch.neighbours);
-        scratch.rescored = candidates;
-        scratch.found = selected;
-        scratch.pruned = pruned;
     }
 }

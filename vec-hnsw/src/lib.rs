@@ -34,11 +34,13 @@
 //! ```
 
 mod build;
+mod connect;
 mod error;
 mod graph;
 mod index;
 mod insert;
 mod level;
+mod link_cache;
 mod metric;
 mod options;
 mod persist;

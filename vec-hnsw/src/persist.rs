@@ -250,6 +250,7 @@ impl<M: Metric> Hnsw<M> {
             pending_deletes: u64s(section(8)).into_iter().collect(),
             n_rows: AtomicU64::new(n_rows),
             scratch: ScratchPool::default(),
+            link_cache: Default::default(),
         })
     }
 }

@@ -90,7 +90,7 @@ pub(crate) struct Scratch {
     pub(crate) unvisited: Vec<u32>,
     pub(crate) found: Vec<Candidate>,
     pub(crate) layers: Vec<Vec<Candidate>>,
-    pub(crate) pruned: Vec<(Candidate, bool)>,
+    pub(crate) pruned: crate::select::Prune,
     pub(crate) rescored: Vec<Candidate>,
 }
 
