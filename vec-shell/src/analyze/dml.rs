@@ -1,0 +1,247 @@
+//! Binding `INSERT`, `UPDATE` and `DELETE`: target columns, values converted to the
+//! column types in assignment context, filters and `RETURNING` lists.
+
+use super::expr::{Binder, Typed};
+use super::naming::column_label;
+use super::query::plan_select;
+use super::Scope;
+use crate::catalog::{Catalog, Table};
+use crate::error::{EngineError, Result};
+use crate::plan::{DeletePlan, InsertPlan, InsertRows, OutputColumn, Returning, UpdatePlan};
+use crate::sql::ast::{Delete, Expr, Insert, InsertSource, SelectItem, Update};
+use crate::value::cast::{cast_exists, CoercionContext};
+use crate::value::SqlType;
+
+fn table<'a>(catalog: &'a Catalog, name: &str, pos: usize) -> Result<&'a Table> {
+    catalog.table(name).ok_or_else(|| {
+        EngineError::new("42P01", format!("relation \"{name}\" does not exist")).at(pos)
+    })
+}
+
+/// Converts a value for storage into column `index` of `table`.
+fn assign(
+    binder: &mut Binder<'_>,
+    table: &Table,
+    index: usize,
+    value: Typed,
+    pos: usize,
+) -> Result<Typed> {
+    let column = &table.columns[index];
+    if value.ty != SqlType::Unknown
+        && value.ty != column.ty
+        && !cast_exists(&value.ty, &column.ty, CoercionContext::Assignment)
+    {
+        return Err(EngineError::new(
+            "42804",
+            format!(
+                "column \"{}\" is of type {} but expression is of type {}",
+                column.name,
+                column.ty.name(),
+                value.ty.name()
+            ),
+        )
+        .with_hint("You will need to rewrite or cast the expression.")
+        .at(pos));
+    }
+    binder.convert(
+        value,
+        &column.ty,
+        column.typmod,
+        CoercionContext::Assignment,
+        pos,
+    )
+}
+
+/// Binds a `RETURNING` list over the table's row.
+fn returning(catalog: &Catalog, scope: &Scope, items: &[SelectItem]) -> Result<Returning> {
+    let mut out = Returning::default();
+    let mut binder = Binder {
+        catalog,
+        scope,
+        aggregates: None,
+    };
+    for item in items {
+        match item {
+            SelectItem::Wildcard(_) => {
+                for (index, column) in scope.columns.iter().enumerate() {
+                    out.exprs.push(super::expr::BoundExpr::Column(index));
+                    out.columns.push(OutputColumn {
+                        name: column.name.clone(),
+                        ty: column.ty.clone(),
+                        typmod: column.typmod,
+                    });
+                }
+            }
+            SelectItem::Expr { expr, alias } => {
+                let mut bound = binder.bind(expr)?;
+                if bound.ty == SqlType::Unknown {
+                    bound =
+                        binder.convert(bound, &SqlType::Text, -1, CoercionContext::Implicit, 0)?;
+                }
+                out.columns.push(OutputColumn {
+                    name: alias.clone().unwrap_or_else(|| column_label(expr)),
+                    ty: bound.ty,
+                    typmod: bound.typmod,
+                });
+                out.exprs.push(bound.expr);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Binds an `INSERT`.
+pub fn plan_insert(catalog: &Catalog, insert: &Insert) -> Result<InsertPlan> {
+    let table = table(catalog, &insert.table, insert.table_pos.0)?;
+    let mut targets = Vec::new();
+    for (name, pos) in &insert.columns {
+        let index = table.column_index(name).ok_or_else(|| {
+            EngineError::new(
+                "42703",
+                format!(
+                    "column \"{name}\" of relation \"{}\" does not exist",
+                    table.name
+                ),
+            )
+            .at(pos.0)
+        })?;
+        targets.push(index);
+    }
+    if insert.columns.is_empty() {
+        targets = (0..table.columns.len()).collect();
+    }
+    let scope = Scope::of_table(table, None);
+    let empty = Scope::default();
+    let mut binder = Binder {
+        catalog,
+        scope: &empty,
+        aggregates: None,
+    };
+    let rows = match &insert.source {
+        InsertSource::Values(rows) => {
+            let mut bound_rows = Vec::with_capacity(rows.len());
+            for row in rows {
+                check_arity(row, &targets, insert)?;
+                let mut bound = Vec::with_capacity(row.len());
+                for (expr, &index) in row.iter().zip(&targets) {
+                    let value = binder.bind(expr)?;
+                    bound.push(assign(&mut binder, table, index, value, expr.pos.0)?.expr);
+                }
+                bound_rows.push(bound);
+            }
+            if let Some(first) = bound_rows.first() {
+                targets.truncate(first.len());
+            }
+            InsertRows::Values(bound_rows)
+        }
+        InsertSource::Query(query) => {
+            let plan = plan_select(catalog, query)?;
+            if plan.columns.len() > targets.len() {
+                return Err(EngineError::new(
+                    "42601",
+                    "INSERT has more expressions than target columns",
+                ));
+            }
+            targets.truncate(plan.columns.len());
+            let mut converters = Vec::new();
+            for (position, (column, &index)) in plan.columns.iter().zip(&targets).enumerate() {
+                let value = Typed {
+                    typmod: column.typmod,
+                    ..Typed::new(super::expr::BoundExpr::Column(position), column.ty.clone())
+                };
+                converters.push(assign(&mut binder, table, index, value, 0)?.expr);
+            }
+            InsertRows::Query(Box::new(plan), converters)
+        }
+    };
+    Ok(InsertPlan {
+        table: table.name.clone(),
+        targets,
+        rows,
+        returning: returning(catalog, &scope, &insert.returning)?,
+    })
+}
+
+fn check_arity(row: &[Expr], targets: &[usize], insert: &Insert) -> Result<()> {
+    if row.len() > targets.len() {
+        let pos = row[targets.len()].pos.0;
+        return Err(
+            EngineError::new("42601", "INSERT has more expressions than target columns").at(pos),
+        );
+    }
+    if row.len() < targets.len() && !insert.columns.is_empty() {
+        let pos = insert.columns[row.len()].1 .0;
+        return Err(
+            EngineError::new("42601", "INSERT has more target columns than expressions").at(pos),
+        );
+    }
+    Ok(())
+}
+
+fn filter(
+    catalog: &Catalog,
+    scope: &Scope,
+    selection: Option<&Expr>,
+) -> Result<Option<super::expr::BoundExpr>> {
+    let Some(expr) = selection else {
+        return Ok(None);
+    };
+    let mut binder = Binder {
+        catalog,
+        scope,
+        aggregates: None,
+    };
+    let bound = binder.bind(expr)?;
+    Ok(Some(binder.coerce(
+        bound,
+        &SqlType::Bool,
+        expr.pos.0,
+        "argument of WHERE",
+    )?))
+}
+
+/// Binds an `UPDATE`.
+pub fn plan_update(catalog: &Catalog, update: &Update) -> Result<UpdatePlan> {
+    let table = table(catalog, &update.table, update.table_pos.0)?;
+    let scope = Scope::of_table(table, None);
+    let mut binder = Binder {
+        catalog,
+        scope: &scope,
+        aggregates: None,
+    };
+    let mut assignments = Vec::new();
+    for (name, pos, expr) in &update.assignments {
+        let index = table.column_index(name).ok_or_else(|| {
+            EngineError::new(
+                "42703",
+                format!(
+                    "column \"{name}\" of relation \"{}\" does not exist",
+                    table.name
+                ),
+            )
+            .at(pos.0)
+        })?;
+        let value = binder.bind(expr)?;
+        assignments.push((
+            index,
+            assign(&mut binder, table, index, value, expr.pos.0)?.expr,
+        ));
+    }
+    Ok(UpdatePlan {
+        table: table.name.clone(),
+        filter: filter(catalog, &scope, update.selection.as_ref())?,
+        assignments,
+        returning: returning(catalog, &scope, &update.returning)?,
+    })
+}
+
+/// Binds a `DELETE`.
+pub fn plan_delete(catalog: &Catalog, delete: &Delete) -> Result<DeletePlan> {
+    let table = table(catalog, &delete.table, delete.table_pos.0)?;
+    let scope = Scope::of_table(table, None);
+    Ok(DeletePlan {
+        table: table.name.clone(),
+        filter: filter(catalog, &scope, delete.selection.as_ref())?,
+        returning: returning(catalog, &scope, &delete.returning)?,
+    })
+}

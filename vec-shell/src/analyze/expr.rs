@@ -1,0 +1,430 @@
+//! Binding expressions: names to column positions, literals to typed constants,
+//! operators and functions to their resolved overloads, with implicit casts inserted.
+//!
+//! An unknown-typed string literal is converted when its type becomes known, by the
+//! type's input function, and a failure there points at the literal (as PostgreSQL's
+//! `LINE 1:` caret does). Type modifiers are applied afterwards as a run-time coercion,
+//! which is why `'[1,2,3]'::vector(2)` fails without a position.
+
+use super::aggregate::AggContext;
+use super::signature::{resolve, Imp, Resolution, Signature};
+use super::{functions, operators, Scope};
+use crate::catalog::Catalog;
+use crate::error::{EngineError, Result};
+use crate::plan::QueryPlan;
+use crate::sql::ast::{Expr, ExprKind};
+use crate::value::cast::{cast_exists, number_literal, CoercionContext};
+use crate::value::input::input;
+use crate::value::types::resolve_type_name;
+use crate::value::{Array, Datum, SqlType, TypeMod};
+
+/// A bound expression, evaluated against a row.
+#[derive(Clone, Debug)]
+pub enum BoundExpr {
+    /// A constant.
+    Const(Datum),
+    /// The row's column at this position.
+    Column(usize),
+    /// A strict function or operator: NULL in any argument gives NULL.
+    Call {
+        /// The implementation.
+        imp: Imp,
+        /// The arguments.
+        args: Vec<BoundExpr>,
+    },
+    /// A run-time cast followed by the target's type modifier.
+    Cast {
+        /// The operand.
+        operand: Box<BoundExpr>,
+        /// The operand's type.
+        from: SqlType,
+        /// The target type.
+        to: SqlType,
+        /// The target modifier.
+        typmod: TypeMod,
+        /// The coercion context (decides how the modifier is enforced).
+        context: CoercionContext,
+    },
+    /// `NOT`
+    Not(Box<BoundExpr>),
+    /// `AND`
+    And(Box<BoundExpr>, Box<BoundExpr>),
+    /// `OR`
+    Or(Box<BoundExpr>, Box<BoundExpr>),
+    /// `IS [NOT] NULL`
+    IsNull {
+        /// The operand.
+        operand: Box<BoundExpr>,
+        /// `IS NOT NULL`.
+        negated: bool,
+    },
+    /// `ARRAY[…]`
+    Array(Vec<BoundExpr>),
+    /// A scalar subquery.
+    Subquery(Box<QueryPlan>),
+    /// `random()`
+    Random,
+    /// A set-returning function in a select list: the row repeats once per value.
+    SetReturning(Box<crate::plan::SetFunction>),
+}
+
+/// A bound expression with its type.
+#[derive(Clone, Debug)]
+pub struct Typed {
+    /// The expression.
+    pub expr: BoundExpr,
+    /// Its type (`Unknown` for a string literal or NULL not yet typed).
+    pub ty: SqlType,
+    /// Its type modifier.
+    pub typmod: TypeMod,
+    /// Where the string literal this is was written, while its type is unknown.
+    pub literal_pos: Option<usize>,
+}
+
+impl Typed {
+    /// A typed expression without a modifier.
+    pub fn new(expr: BoundExpr, ty: SqlType) -> Typed {
+        Typed {
+            expr,
+            ty,
+            typmod: -1,
+            literal_pos: None,
+        }
+    }
+}
+
+/// Binds expressions against a scope.
+pub struct Binder<'a> {
+    /// The catalog, for subqueries.
+    pub catalog: &'a Catalog,
+    /// The columns in scope.
+    pub scope: &'a Scope,
+    /// Aggregation state when binding a grouped query's output expressions.
+    pub aggregates: Option<&'a mut AggContext>,
+}
+
+impl Binder<'_> {
+    /// Binds an expression.
+    pub fn bind(&mut self, expr: &Expr) -> Result<Typed> {
+        if let Some(context) = self.aggregates.as_deref_mut() {
+            if let Some(found) = context.lookup(expr, self.catalog, self.scope)? {
+                return Ok(found);
+            }
+        }
+        let pos = expr.pos.0;
+        match &expr.kind {
+            ExprKind::Number(text) => {
+                let (datum, ty) = number_literal(text).map_err(|e| e.at(pos))?;
+                Ok(Typed::new(BoundExpr::Const(datum), ty))
+            }
+            ExprKind::String(text) => Ok(Typed {
+                literal_pos: Some(pos),
+                ..Typed::new(
+                    BoundExpr::Const(Datum::Text(text.clone())),
+                    SqlType::Unknown,
+                )
+            }),
+            ExprKind::BitString(bits) => {
+                let value = input(&SqlType::Bit, bits).map_err(|e| e.at(pos))?;
+                Ok(Typed::new(BoundExpr::Const(value), SqlType::Bit))
+            }
+            ExprKind::Bool(b) => Ok(Typed::new(BoundExpr::Const(Datum::Bool(*b)), SqlType::Bool)),
+            ExprKind::Null => Ok(Typed::new(BoundExpr::Const(Datum::Null), SqlType::Unknown)),
+            ExprKind::Column(parts) => {
+                if self.aggregates.is_some() {
+                    let name = parts.join(".");
+                    return Err(EngineError::new(
+                        "42803",
+                        format!("column \"{name}\" must appear in the GROUP BY clause or be used in an aggregate function"),
+                    )
+                    .at(pos));
+                }
+                let (index, column) = self.scope.resolve(parts, pos)?;
+                Ok(Typed {
+                    typmod: column.typmod,
+                    ..Typed::new(BoundExpr::Column(index), column.ty.clone())
+                })
+            }
+            ExprKind::Unary { op, operand } => {
+                let operand = self.bind(operand)?;
+                if op == "not" {
+                    let operand = self.coerce(operand, &SqlType::Bool, pos, "argument of NOT")?;
+                    return Ok(Typed::new(BoundExpr::Not(Box::new(operand)), SqlType::Bool));
+                }
+                let candidates = operators::unary_candidates(op);
+                let name = format!("operator does not exist: {op} {}", operand.ty.name());
+                self.call(candidates, vec![operand], false, pos, &name)
+            }
+            ExprKind::Binary { op, left, right } => {
+                let left = self.bind(left)?;
+                let right = self.bind(right)?;
+                if op == "and" || op == "or" {
+                    let what = if op == "and" {
+                        "argument of AND"
+                    } else {
+                        "argument of OR"
+                    };
+                    let l = Box::new(self.coerce(left, &SqlType::Bool, pos, what)?);
+                    let r = Box::new(self.coerce(right, &SqlType::Bool, pos, what)?);
+                    let expr = if op == "and" {
+                        BoundExpr::And(l, r)
+                    } else {
+                        BoundExpr::Or(l, r)
+                    };
+                    return Ok(Typed::new(expr, SqlType::Bool));
+                }
+                let candidates = operators::binary_candidates(op, &left.ty, &right.ty);
+                let message = format!(
+                    "operator does not exist: {} {op} {}",
+                    left.ty.name(),
+                    right.ty.name()
+                );
+                self.call(candidates, vec![left, right], true, pos, &message)
+            }
+            ExprKind::IsNull { operand, negated } => {
+                let operand = self.bind(operand)?;
+                Ok(Typed::new(
+                    BoundExpr::IsNull {
+                        operand: Box::new(operand.expr),
+                        negated: *negated,
+                    },
+                    SqlType::Bool,
+                ))
+            }
+            ExprKind::Cast { operand, type_name } => {
+                let (ty, typmod) = resolve_type_name(type_name)?;
+                // `ARRAY[]::t[]` takes its element type from the cast.
+                if let (ExprKind::Array(items), SqlType::Array(_)) = (&operand.kind, &ty) {
+                    if items.is_empty() {
+                        return Ok(Typed::new(BoundExpr::Array(Vec::new()), ty));
+                    }
+                }
+                let operand = self.bind(operand)?;
+                self.convert(operand, &ty, typmod, CoercionContext::Explicit, pos)
+            }
+            ExprKind::Function { name, args, star } => self.function(name, args, *star, pos),
+            ExprKind::Array(elements) => self.array(elements, pos),
+            ExprKind::Subquery(query) => {
+                let plan = super::query::plan_select(self.catalog, query)?;
+                if plan.columns.len() != 1 {
+                    return Err(
+                        EngineError::new("42601", "subquery must return only one column").at(pos),
+                    );
+                }
+                let ty = plan.columns[0].ty.clone();
+                Ok(Typed::new(BoundExpr::Subquery(Box::new(plan)), ty))
+            }
+        }
+    }
+
+    fn function(&mut self, name: &str, args: &[Expr], star: bool, pos: usize) -> Result<Typed> {
+        if super::aggregate::is_aggregate(name) {
+            return Err(EngineError::new(
+                "42803",
+                "aggregate functions are not allowed in this context",
+            )
+            .at(pos));
+        }
+        if star {
+            return Err(EngineError::syntax("*", pos));
+        }
+        if name == "random" && args.is_empty() {
+            return Ok(Typed::new(BoundExpr::Random, SqlType::Float8));
+        }
+        let mut bound = Vec::with_capacity(args.len());
+        for arg in args {
+            bound.push(self.bind(arg)?);
+        }
+        let candidates = functions::function_candidates(name);
+        let types: Vec<String> = bound.iter().map(|a| a.ty.name()).collect();
+        let message = format!("function {name}({}) does not exist", types.join(", "));
+        self.call(candidates, bound, false, pos, &message)
+    }
+
+    /// Resolves an overload and binds the call, coercing the arguments.
+    fn call(
+        &mut self,
+        candidates: Vec<Signature>,
+        args: Vec<Typed>,
+        binary_operator: bool,
+        pos: usize,
+        not_found: &str,
+    ) -> Result<Typed> {
+        let types: Vec<SqlType> = args.iter().map(|a| a.ty.clone()).collect();
+        let signature = match resolve(candidates, &types, binary_operator) {
+            Resolution::Found(signature) => signature,
+            Resolution::NotFound => {
+                let hint = if not_found.starts_with("operator") {
+                    "No operator matches the given name and argument types. You might need to add explicit type casts."
+                } else {
+                    "No function matches the given name and argument types. You might need to add explicit type casts."
+                };
+                return Err(EngineError::new("42883", not_found).with_hint(hint).at(pos));
+            }
+            Resolution::Ambiguous => {
+                let message = not_found
+                    .replace("does not exist", "is not unique")
+                    .replace("operator is not unique: ", "operator is not unique: ");
+                let hint = if not_found.starts_with("operator") {
+                    "Could not choose a best candidate operator. You might need to add explicit type casts."
+                } else {
+                    "Could not choose a best candidate function. You might need to add explicit type casts."
+                };
+                return Err(EngineError::new("42725", message).with_hint(hint).at(pos));
+            }
+        };
+        let mut bound = Vec::with_capacity(args.len());
+        for (arg, param) in args.into_iter().zip(&signature.args) {
+            let param = match (param, &arg.ty) {
+                (SqlType::Array(p), SqlType::Array(_)) if **p == SqlType::Unknown => arg.ty.clone(),
+                _ => param.clone(),
+            };
+            bound.push(
+                self.convert(arg, &param, -1, CoercionContext::Implicit, pos)?
+                    .expr,
+            );
+        }
+        Ok(Typed::new(
+            BoundExpr::Call {
+                imp: signature.imp,
+                args: bound,
+            },
+            signature.ret,
+        ))
+    }
+
+    fn array(&mut self, elements: &[Expr], pos: usize) -> Result<Typed> {
+        let mut bound = Vec::with_capacity(elements.len());
+        for element in elements {
+            bound.push(self.bind(element)?);
+        }
+        // The element type: the widest known type among the elements (text if none).
+        let mut element_type = SqlType::Unknown;
+        for b in &bound {
+            if b.ty == SqlType::Unknown {
+                continue;
+            }
+            element_type = match (&element_type, &b.ty) {
+                (SqlType::Unknown, t) => t.clone(),
+                (a, t) if a.numeric_rank().is_some() && t.numeric_rank().is_some() => {
+                    if t.numeric_rank() > a.numeric_rank() {
+                        t.clone()
+                    } else {
+                        a.clone()
+                    }
+                }
+                (a, _) => a.clone(),
+            };
+        }
+        if element_type == SqlType::Unknown {
+            if bound.is_empty() {
+                return Err(
+                    EngineError::new("42P18", "cannot determine type of empty array")
+                        .with_hint(
+                            "Explicitly cast to the desired type, for example ARRAY[]::integer[].",
+                        )
+                        .at(pos),
+                );
+            }
+            element_type = SqlType::Text;
+        }
+        let mut exprs = Vec::with_capacity(bound.len());
+        for b in bound {
+            exprs.push(
+                self.convert(b, &element_type, -1, CoercionContext::Implicit, pos)?
+                    .expr,
+            );
+        }
+        Ok(Typed::new(
+            BoundExpr::Array(exprs),
+            SqlType::Array(Box::new(element_type)),
+        ))
+    }
+
+    /// Converts a value to `ty` (with modifier) in a context. An unknown literal is
+    /// read by the type's input function now; other conversions happen at run time.
+    pub fn convert(
+        &mut self,
+        value: Typed,
+        ty: &SqlType,
+        typmod: TypeMod,
+        context: CoercionContext,
+        pos: usize,
+    ) -> Result<Typed> {
+        let literal_pos = literal_position(&value, pos);
+        let value = match (&value.ty, &value.expr) {
+            (SqlType::Unknown, BoundExpr::Const(Datum::Text(text))) => {
+                let datum = input(ty, text).map_err(|e| e.at(literal_pos))?;
+                Typed::new(BoundExpr::Const(datum), ty.clone())
+            }
+            (SqlType::Unknown, BoundExpr::Const(Datum::Null)) => {
+                Typed::new(BoundExpr::Const(Datum::Null), ty.clone())
+            }
+            _ => value,
+        };
+        if value.ty == *ty && (typmod < 0 || value.typmod == typmod) {
+            return Ok(Typed {
+                typmod: value.typmod.max(typmod),
+                ..value
+            });
+        }
+        if !cast_exists(&value.ty, ty, context) {
+            let message = match context {
+                CoercionContext::Explicit => {
+                    format!("cannot cast type {} to {}", value.ty.name(), ty.name())
+                }
+                _ => format!(
+                    "argument of type {} cannot be converted to {}",
+                    value.ty.name(),
+                    ty.name()
+                ),
+            };
+            return Err(EngineError::new("42846", message).at(pos));
+        }
+        let cast = BoundExpr::Cast {
+            operand: Box::new(value.expr),
+            from: value.ty,
+            to: ty.clone(),
+            typmod,
+            context,
+        };
+        Ok(Typed {
+            typmod,
+            ..Typed::new(cast, ty.clone())
+        })
+    }
+
+    /// Requires a boolean (`argument of WHERE must be type boolean, not type integer`).
+    pub fn coerce(
+        &mut self,
+        value: Typed,
+        ty: &SqlType,
+        pos: usize,
+        what: &str,
+    ) -> Result<BoundExpr> {
+        if value.ty == SqlType::Unknown || value.ty == *ty {
+            return Ok(self
+                .convert(value, ty, -1, CoercionContext::Implicit, pos)?
+                .expr);
+        }
+        Err(EngineError::new(
+            "42804",
+            format!(
+                "{what} must be type {}, not type {}",
+                ty.name(),
+                value.ty.name()
+            ),
+        )
+        .at(pos))
+    }
+}
+
+/// Where to point an error about converting `value`: the literal itself when it is one.
+fn literal_position(value: &Typed, fallback: usize) -> usize {
+    value.literal_pos.unwrap_or(fallback)
+}
+
+/// Builds an array datum from evaluated elements.
+pub fn array_datum(elements: Vec<Datum>) -> Datum {
+    Datum::Array(Array::one_dimensional(elements))
+}

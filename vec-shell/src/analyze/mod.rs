@@ -1,0 +1,95 @@
+//! Semantic analysis: binds a parsed statement against the catalog — names to columns,
+//! literals to types, operators and functions to overloads, implicit casts — and
+//! produces the plans in `plan`.
+
+pub mod aggregate;
+pub mod dml;
+pub mod expr;
+pub mod functions;
+pub mod naming;
+pub mod operators;
+pub mod query;
+pub mod signature;
+
+use crate::catalog::Table;
+use crate::error::{EngineError, Result};
+use crate::value::{SqlType, TypeMod};
+
+/// A column visible to expressions.
+#[derive(Clone, Debug)]
+pub struct ScopeColumn {
+    /// The table (or alias) it comes from.
+    pub table: Option<String>,
+    /// Its name.
+    pub name: String,
+    /// Its type.
+    pub ty: SqlType,
+    /// Its type modifier.
+    pub typmod: TypeMod,
+}
+
+/// The columns an expression can name, in row order.
+#[derive(Clone, Debug, Default)]
+pub struct Scope {
+    /// The columns.
+    pub columns: Vec<ScopeColumn>,
+}
+
+impl Scope {
+    /// The scope of a table's rows, under `alias` or the table's own name.
+    pub fn of_table(table: &Table, alias: Option<&str>) -> Scope {
+        let qualifier = alias.unwrap_or(&table.name).to_string();
+        Scope {
+            columns: table
+                .columns
+                .iter()
+                .map(|c| ScopeColumn {
+                    table: Some(qualifier.clone()),
+                    name: c.name.clone(),
+                    ty: c.ty.clone(),
+                    typmod: c.typmod,
+                })
+                .collect(),
+        }
+    }
+
+    /// Finds a column by (possibly qualified) name.
+    pub fn resolve(&self, parts: &[String], pos: usize) -> Result<(usize, &ScopeColumn)> {
+        let (qualifier, name) = match parts {
+            [name] => (None, name),
+            [.., qualifier, name] => (Some(qualifier), name),
+            [] => return Err(EngineError::internal("empty column reference")),
+        };
+        if let Some(qualifier) = qualifier {
+            if !self
+                .columns
+                .iter()
+                .any(|c| c.table.as_ref() == Some(qualifier))
+            {
+                return Err(EngineError::new(
+                    "42P01",
+                    format!("missing FROM-clause entry for table \"{qualifier}\""),
+                )
+                .at(pos));
+            }
+        }
+        let mut found = self.columns.iter().enumerate().filter(|(_, c)| {
+            &c.name == name && qualifier.is_none_or(|q| c.table.as_ref() == Some(q))
+        });
+        match (found.next(), found.next()) {
+            (Some(hit), None) => Ok(hit),
+            (Some(_), Some(_)) => Err(EngineError::new(
+                "42702",
+                format!("column reference \"{name}\" is ambiguous"),
+            )
+            .at(pos)),
+            (None, _) => {
+                let shown = match qualifier {
+                    Some(q) => format!("column {q}.{name} does not exist"),
+                    None => format!("column \"{name}\" does not exist"),
+                };
+                Err(EngineError::new("42703", shown).at(pos))
+            }
+        }
+    }
+}

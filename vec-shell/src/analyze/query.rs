@@ -1,0 +1,429 @@
+//! Planning a `SELECT`: the `FROM` source and its scope, `WHERE`, grouping and
+//! aggregates, the select list with its labels, `ORDER BY` (output names, ordinals or
+//! expressions carried as hidden columns), `LIMIT` and `OFFSET`.
+
+use super::aggregate::{query_aggregates, AggContext};
+use super::expr::{Binder, BoundExpr, Typed};
+use super::naming::column_label;
+use super::{Scope, ScopeColumn};
+use crate::catalog::Catalog;
+use crate::error::{EngineError, Result};
+use crate::plan::{
+    AggregatePlan, DistanceOrder, OutputColumn, PlanText, QueryPlan, SetFunction, SortKey, Source,
+};
+use crate::sql::ast::{Expr, ExprKind, FromItem, Select, SelectItem};
+use crate::value::cast::CoercionContext;
+use crate::value::SqlType;
+
+/// Plans a query.
+pub fn plan_select(catalog: &Catalog, select: &Select) -> Result<QueryPlan> {
+    let (source, scope) = plan_source(catalog, select.from.as_ref())?;
+    let filter = match &select.selection {
+        Some(expr) => {
+            let mut binder = Binder {
+                catalog,
+                scope: &scope,
+                aggregates: None,
+            };
+            if super::aggregate::contains_aggregate(expr) {
+                return Err(EngineError::new(
+                    "42803",
+                    "aggregate functions are not allowed in WHERE",
+                )
+                .at(expr.pos.0));
+            }
+            let bound = binder.bind(expr)?;
+            Some(binder.coerce(bound, &SqlType::Bool, expr.pos.0, "argument of WHERE")?)
+        }
+        None => None,
+    };
+
+    let mut context = if query_aggregates(select) {
+        let mut binder = Binder {
+            catalog,
+            scope: &scope,
+            aggregates: None,
+        };
+        let mut group_keys = Vec::new();
+        for expr in &select.group_by {
+            let bound = binder.bind(expr)?;
+            group_keys.push(resolve_unknown(&mut binder, bound)?);
+        }
+        Some(AggContext {
+            group_exprs: select.group_by.clone(),
+            group_keys,
+            calls: Vec::new(),
+            call_types: Vec::new(),
+        })
+    } else {
+        None
+    };
+
+    let mut projection = Vec::new();
+    let mut columns = Vec::new();
+    for item in &select.items {
+        match item {
+            SelectItem::Wildcard(pos) => {
+                if context.is_some() || scope.columns.is_empty() {
+                    if scope.columns.is_empty() {
+                        return Err(EngineError::new(
+                            "42601",
+                            "SELECT * with no tables specified is not valid",
+                        )
+                        .at(pos.0));
+                    }
+                    return Err(EngineError::new(
+                        "42803",
+                        "column must appear in the GROUP BY clause or be used in an aggregate function",
+                    )
+                    .at(pos.0));
+                }
+                for (index, column) in scope.columns.iter().enumerate() {
+                    projection.push(BoundExpr::Column(index));
+                    columns.push(output(column.name.clone(), column));
+                }
+            }
+            SelectItem::Expr { expr, alias } => {
+                let set_function = match context {
+                    None => bind_set_function(catalog, &scope, expr)?,
+                    Some(_) => None,
+                };
+                let bound = match set_function {
+                    Some((function, ty)) => {
+                        Typed::new(BoundExpr::SetReturning(Box::new(function)), ty)
+                    }
+                    None => {
+                        let mut binder = Binder {
+                            catalog,
+                            scope: &scope,
+                            aggregates: context.as_mut(),
+                        };
+                        let bound = binder.bind(expr)?;
+                        resolve_unknown(&mut binder, bound)?
+                    }
+                };
+                columns.push(OutputColumn {
+                    name: alias.clone().unwrap_or_else(|| column_label(expr)),
+                    ty: bound.ty,
+                    typmod: bound.typmod,
+                });
+                projection.push(bound.expr);
+            }
+        }
+    }
+
+    let mut order = Vec::new();
+    for key in &select.order_by {
+        let column = match order_target(&key.expr, select, &columns)? {
+            Some(index) => index,
+            None => {
+                let mut binder = Binder {
+                    catalog,
+                    scope: &scope,
+                    aggregates: context.as_mut(),
+                };
+                let bound = binder.bind(&key.expr)?;
+                let bound = resolve_unknown(&mut binder, bound)?;
+                projection.push(bound.expr);
+                projection.len() - 1
+            }
+        };
+        order.push(SortKey {
+            column,
+            descending: key.descending,
+            nulls_first: key.nulls_first.unwrap_or(key.descending),
+        });
+    }
+
+    let aggregate = match context {
+        Some(mut context) => {
+            let having = match &select.having {
+                Some(expr) => {
+                    let mut binder = Binder {
+                        catalog,
+                        scope: &scope,
+                        aggregates: Some(&mut context),
+                    };
+                    let bound = binder.bind(expr)?;
+                    Some(binder.coerce(bound, &SqlType::Bool, expr.pos.0, "argument of HAVING")?)
+                }
+                None => None,
+            };
+            Some(AggregatePlan {
+                group_keys: context.group_keys.into_iter().map(|k| k.expr).collect(),
+                calls: context.calls,
+                having,
+            })
+        }
+        None => None,
+    };
+
+    let distance_order = match (&source, &aggregate, select.order_by.as_slice()) {
+        (Source::Table(_), None, [key]) if !key.descending => {
+            distance_order(catalog, &scope, &key.expr)
+        }
+        _ => None,
+    };
+    Ok(QueryPlan {
+        source,
+        filter,
+        aggregate,
+        projection,
+        columns,
+        order,
+        distance_order,
+        text: PlanText {
+            filter: select.selection.as_ref().map(ToString::to_string),
+            order: select
+                .order_by
+                .iter()
+                .map(|k| {
+                    let direction = if k.descending { " DESC" } else { "" };
+                    format!("{}{direction}", k.expr)
+                })
+                .collect(),
+            having: select.having.as_ref().map(ToString::to_string),
+            alias: match &select.from {
+                Some(FromItem::Table { alias, .. })
+                | Some(FromItem::Function { alias, .. })
+                | Some(FromItem::Subquery { alias, .. }) => alias.clone(),
+                None => None,
+            },
+        },
+        limit: bound_count(catalog, select.limit.as_ref(), "LIMIT")?,
+        offset: bound_count(catalog, select.offset.as_ref(), "OFFSET")?,
+    })
+}
+
+/// Recognises `column <op> query` with a distance operator and a query that names no
+/// column, for the index-scan choice.
+fn distance_order(catalog: &Catalog, scope: &Scope, expr: &Expr) -> Option<DistanceOrder> {
+    let ExprKind::Binary { op, left, right } = &expr.kind else {
+        return None;
+    };
+    if !matches!(op.as_str(), "<->" | "<#>" | "<=>" | "<+>" | "<~>" | "<%>") {
+        return None;
+    }
+    let mut left_binder = Binder {
+        catalog,
+        scope,
+        aggregates: None,
+    };
+    let key = left_binder.bind(left).ok()?;
+    let column = match (&left.kind, &key.expr) {
+        (ExprKind::Column(_), BoundExpr::Column(column)) => Some(*column),
+        _ => None,
+    };
+    let empty = Scope::default();
+    let mut binder = Binder {
+        catalog,
+        scope: &empty,
+        aggregates: None,
+    };
+    let query = binder.bind(right).ok()?;
+    let ty = key.ty.clone();
+    let query = binder
+        .convert(query, &ty, -1, CoercionContext::Implicit, 0)
+        .ok()?;
+    Some(DistanceOrder {
+        column,
+        key_text: left.to_string(),
+        operator: op.clone(),
+        query: query.expr,
+    })
+}
+
+/// Output columns whose type is still unknown (a bare string literal) become `text`.
+fn resolve_unknown(binder: &mut Binder<'_>, value: Typed) -> Result<Typed> {
+    if value.ty == SqlType::Unknown {
+        return binder.convert(value, &SqlType::Text, -1, CoercionContext::Implicit, 0);
+    }
+    Ok(value)
+}
+
+fn output(name: String, column: &ScopeColumn) -> OutputColumn {
+    OutputColumn {
+        name,
+        ty: column.ty.clone(),
+        typmod: column.typmod,
+    }
+}
+
+/// An `ORDER BY` key that names an output column or is an ordinal.
+fn order_target(expr: &Expr, select: &Select, columns: &[OutputColumn]) -> Result<Option<usize>> {
+    match &expr.kind {
+        ExprKind::Number(text) => {
+            let position: usize = text.parse().unwrap_or(0);
+            if position == 0 || position > columns.len() {
+                return Err(EngineError::new(
+                    "42P10",
+                    format!("ORDER BY position {text} is not in select list"),
+                )
+                .at(expr.pos.0));
+            }
+            Ok(Some(position - 1))
+        }
+        ExprKind::Column(parts) if parts.len() == 1 => {
+            let _ = select;
+            Ok(columns.iter().position(|c| c.name == parts[0]))
+        }
+        _ => Ok(None),
+    }
+}
+
+fn bound_count(catalog: &Catalog, expr: Option<&Expr>, what: &str) -> Result<Option<BoundExpr>> {
+    let Some(expr) = expr else {
+        return Ok(None);
+    };
+    let scope = Scope::default();
+    let mut binder = Binder {
+        catalog,
+        scope: &scope,
+        aggregates: None,
+    };
+    let bound = binder.bind(expr).map_err(|e| {
+        if e.sqlstate == "42703" {
+            EngineError::new(
+                "42P10",
+                format!("argument of {what} must not contain variables"),
+            )
+            .at(expr.pos.0)
+        } else {
+            e
+        }
+    })?;
+    Ok(Some(
+        binder
+            .convert(
+                bound,
+                &SqlType::Int8,
+                -1,
+                CoercionContext::Assignment,
+                expr.pos.0,
+            )?
+            .expr,
+    ))
+}
+
+/// The rows' source and the scope it gives expressions.
+fn plan_source(catalog: &Catalog, from: Option<&FromItem>) -> Result<(Source, Scope)> {
+    match from {
+        None => Ok((Source::Single, Scope::default())),
+        Some(FromItem::Table { name, alias, pos }) => {
+            let table = catalog.table(name).ok_or_else(|| {
+                EngineError::new("42P01", format!("relation \"{name}\" does not exist")).at(pos.0)
+            })?;
+            Ok((
+                Source::Table(name.clone()),
+                Scope::of_table(table, alias.as_deref()),
+            ))
+        }
+        Some(FromItem::Subquery { query, alias }) => {
+            let plan = plan_select(catalog, query)?;
+            let scope = Scope {
+                columns: plan
+                    .columns
+                    .iter()
+                    .map(|c| ScopeColumn {
+                        table: alias.clone(),
+                        name: c.name.clone(),
+                        ty: c.ty.clone(),
+                        typmod: c.typmod,
+                    })
+                    .collect(),
+            };
+            Ok((Source::Subquery(Box::new(plan)), scope))
+        }
+        Some(FromItem::Function { call, alias }) => {
+            plan_set_function(catalog, call, alias.as_deref())
+        }
+    }
+}
+
+fn plan_set_function(
+    catalog: &Catalog,
+    call: &Expr,
+    alias: Option<&str>,
+) -> Result<(Source, Scope)> {
+    let empty = Scope::default();
+    let Some((function, ty)) = bind_set_function(catalog, &empty, call)? else {
+        let name = match &call.kind {
+            ExprKind::Function { name, .. } => name.as_str(),
+            _ => "?",
+        };
+        return Err(
+            EngineError::new("0A000", format!("function {name} is not supported in FROM"))
+                .at(call.pos.0),
+        );
+    };
+    let ExprKind::Function { name, .. } = &call.kind else {
+        return Err(EngineError::syntax("(", call.pos.0));
+    };
+    let column_name = alias.unwrap_or(name).to_string();
+    let scope = Scope {
+        columns: vec![ScopeColumn {
+            table: Some(column_name.clone()),
+            name: column_name,
+            ty,
+            typmod: -1,
+        }],
+    };
+    Ok((Source::Function(function), scope))
+}
+
+/// Binds `unnest(array)` or `generate_series(start, stop [, step])`; `None` when `call`
+/// is not one of them.
+fn bind_set_function(
+    catalog: &Catalog,
+    scope: &Scope,
+    call: &Expr,
+) -> Result<Option<(SetFunction, SqlType)>> {
+    let ExprKind::Function { name, args, .. } = &call.kind else {
+        return Ok(None);
+    };
+    let mut binder = Binder {
+        catalog,
+        scope,
+        aggregates: None,
+    };
+    let pos = call.pos.0;
+    Ok(Some(match (name.as_str(), args.as_slice()) {
+        ("unnest", [arg]) => {
+            let bound = binder.bind(arg)?;
+            let SqlType::Array(element) = bound.ty.clone() else {
+                return Err(EngineError::new(
+                    "42725",
+                    format!("function unnest({}) is not unique", bound.ty.name()),
+                )
+                .with_hint("Could not choose a best candidate function. You might need to add explicit type casts.")
+                .at(pos));
+            };
+            (SetFunction::Unnest(bound.expr), *element)
+        }
+        ("generate_series", [start, stop, rest @ ..]) if rest.len() <= 1 => {
+            let mut ty = SqlType::Int4;
+            let mut bound = Vec::new();
+            for arg in [start, stop].into_iter().chain(rest.iter()) {
+                let b = binder.bind(arg)?;
+                if b.ty == SqlType::Int8 {
+                    ty = SqlType::Int8;
+                }
+                bound.push(b);
+            }
+            let mut exprs = Vec::new();
+            for b in bound {
+                exprs.push(
+                    binder
+                        .convert(b, &SqlType::Int8, -1, CoercionContext::Implicit, pos)?
+                        .expr,
+                );
+            }
+            let step = exprs.get(2).cloned();
+            (
+                SetFunction::GenerateSeries(exprs[0].clone(), exprs[1].clone(), step),
+                ty,
+            )
+        }
+        _ => return Ok(None),
+    }))
+}

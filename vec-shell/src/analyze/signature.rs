@@ -1,0 +1,114 @@
+//! Overload resolution for functions and operators, after PostgreSQL's rules in
+//! simplified form: an exact match (an unknown literal matching anything, and for binary
+//! operators standing for the other side's type) wins; otherwise the candidates
+//! reachable through implicit casts are ranked by how many arguments match exactly,
+//! and a tie is ambiguous.
+
+use crate::error::Result;
+use crate::value::cast::{cast_exists, CoercionContext};
+use crate::value::{Datum, SqlType};
+
+/// How a function or operator computes its result from non-null arguments.
+pub type Imp = fn(&[Datum]) -> Result<Datum>;
+
+/// One overload.
+#[derive(Clone)]
+pub struct Signature {
+    /// The argument types.
+    pub args: Vec<SqlType>,
+    /// The result type.
+    pub ret: SqlType,
+    /// The implementation.
+    pub imp: Imp,
+}
+
+/// The outcome of resolution.
+pub enum Resolution {
+    /// The chosen overload.
+    Found(Signature),
+    /// No overload fits.
+    NotFound,
+    /// Several fit equally well.
+    Ambiguous,
+}
+
+/// An argument type matches a parameter type exactly (arrays of unknown elements, used
+/// by generic array functions, match every array).
+fn matches_exactly(arg: &SqlType, param: &SqlType) -> bool {
+    match (arg, param) {
+        (SqlType::Array(_), SqlType::Array(p)) if **p == SqlType::Unknown => true,
+        (SqlType::Varchar, SqlType::Text) => true,
+        _ => arg == param,
+    }
+}
+
+/// Picks the overload for arguments of types `args`.
+pub fn resolve(candidates: Vec<Signature>, args: &[SqlType], binary_operator: bool) -> Resolution {
+    let mut arity: Vec<Signature> = candidates
+        .into_iter()
+        .filter(|c| c.args.len() == args.len())
+        .collect();
+    if arity.is_empty() {
+        return Resolution::NotFound;
+    }
+    // For binary operators, an unknown side is assumed to have the other side's type.
+    let effective: Vec<SqlType> = if binary_operator && args.len() == 2 {
+        match (&args[0], &args[1]) {
+            (SqlType::Unknown, known) if *known != SqlType::Unknown => {
+                vec![known.clone(), known.clone()]
+            }
+            (known, SqlType::Unknown) if *known != SqlType::Unknown => {
+                vec![known.clone(), known.clone()]
+            }
+            _ => args.to_vec(),
+        }
+    } else {
+        args.to_vec()
+    };
+    let exact: Vec<&Signature> = arity
+        .iter()
+        .filter(|c| {
+            c.args
+                .iter()
+                .zip(&effective)
+                .all(|(p, a)| *a == SqlType::Unknown || matches_exactly(a, p))
+        })
+        .collect();
+    if exact.len() == 1 {
+        return Resolution::Found(exact[0].clone());
+    }
+    if exact.len() > 1 {
+        // Prefer one that matches every known argument without unknowns standing in.
+        return Resolution::Ambiguous;
+    }
+    arity.retain(|c| {
+        c.args
+            .iter()
+            .zip(args)
+            .all(|(p, a)| matches_exactly(a, p) || cast_exists(a, p, CoercionContext::Implicit))
+    });
+    let score = |c: &Signature| {
+        let exact_count = c
+            .args
+            .iter()
+            .zip(args)
+            .filter(|(p, a)| matches_exactly(a, p))
+            .count();
+        // Among numeric promotions, prefer the narrowest target (int8 before numeric
+        // before float8), as PostgreSQL's preferred-type rules usually end up doing.
+        let widening: u32 = c
+            .args
+            .iter()
+            .map(|p| u32::from(p.numeric_rank().unwrap_or(0)))
+            .sum();
+        (exact_count, std::cmp::Reverse(widening))
+    };
+    let Some(best) = arity.iter().map(score).max() else {
+        return Resolution::NotFound;
+    };
+    let mut winners: Vec<&Signature> = arity.iter().filter(|c| score(c) == best).collect();
+    if winners.len() == 1 {
+        return Resolution::Found(winners.remove(0).clone());
+    }
+    Resolution::Ambiguous
+}

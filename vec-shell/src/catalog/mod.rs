@@ -1,0 +1,290 @@
+//! The catalog: tables, their columns (type, modifier, constraints, identity counters)
+//! and their indexes, each table owning its row store.
+
+use std::collections::BTreeMap;
+
+use crate::analyze::expr::{Binder, BoundExpr};
+use crate::analyze::Scope;
+use crate::error::{EngineError, Result};
+use crate::index::{Opclass, VectorIndex};
+use crate::sql::ast::{SelectItem, Statement};
+use crate::storage::{MemoryTable, TableStore};
+use crate::value::Datum;
+use crate::value::{SqlType, TypeMod};
+
+/// A column's definition.
+#[derive(Clone, Debug)]
+pub struct Column {
+    /// The column's name.
+    pub name: String,
+    /// Its type.
+    pub ty: SqlType,
+    /// Its type modifier (`-1` for none).
+    pub typmod: TypeMod,
+    /// `NOT NULL` (implied by `PRIMARY KEY`, `serial` and identity columns).
+    pub not_null: bool,
+    /// The next value of a `serial` or identity column.
+    pub sequence: Option<i64>,
+}
+
+/// An index on a table.
+#[derive(Clone, Debug)]
+pub struct Index {
+    /// The index's name.
+    pub name: String,
+    /// The access method (`btree`).
+    pub method: String,
+    /// The indexed columns, by position.
+    pub columns: Vec<usize>,
+    /// The operator class of a vector index (`vector_l2_ops`, …).
+    pub opclass: Option<String>,
+    /// Storage options (`m`, `ef_construction`) as written.
+    pub with: Vec<(String, String)>,
+    /// The key expression of an expression index, as SQL text.
+    pub expression: Option<String>,
+}
+
+/// What a vector index indexes: a column, or an expression over the row.
+#[derive(Clone, Debug)]
+pub enum IndexKey {
+    /// A column, by position.
+    Column(usize),
+    /// An expression such as `(embedding::halfvec(3))`.
+    Expr(BoundExpr),
+}
+
+/// A vector index's live structure, next to its catalog entry of the same name.
+pub struct VectorIndexEntry {
+    /// The index's name.
+    pub name: String,
+    /// What it indexes.
+    pub key: IndexKey,
+    /// The key as SQL text (the column's name, or the expression), for matching
+    /// `ORDER BY` keys.
+    pub key_text: String,
+    /// The operator class.
+    pub opclass: Opclass,
+    /// The index.
+    pub index: VectorIndex,
+}
+
+impl VectorIndexEntry {
+    /// The key's value for a row.
+    pub fn key_value(&self, row: &[Datum]) -> Result<Datum> {
+        key_value(&self.key, row)
+    }
+}
+
+fn key_value(key: &IndexKey, row: &[Datum]) -> Result<Datum> {
+    match key {
+        IndexKey::Column(column) => Ok(row.get(*column).cloned().unwrap_or(Datum::Null)),
+        IndexKey::Expr(expr) => {
+            let empty = Catalog::default();
+            crate::exec::eval::eval(expr, row, &crate::exec::ExecContext { catalog: &empty })
+        }
+    }
+}
+
+/// A table: definition and rows.
+pub struct Table {
+    /// The table's name.
+    pub name: String,
+    /// The columns.
+    pub columns: Vec<Column>,
+    /// Positions of the primary key's columns (empty when there is none).
+    pub primary_key: Vec<usize>,
+    /// The indexes.
+    pub indexes: Vec<Index>,
+    /// The rows.
+    pub store: Box<dyn TableStore>,
+    /// The vector indexes' structures.
+    pub vector_indexes: Vec<VectorIndexEntry>,
+    /// The primary key values present (as text), so inserts check uniqueness without a
+    /// scan. Kept by [`Table::note_insert`], [`Table::note_delete`] and
+    /// [`Table::rebuild_primary_keys`].
+    pub primary_keys: std::collections::HashSet<Vec<Option<String>>>,
+    /// The durable store's heap holding the rows, when the database is on disk.
+    pub heap: Option<u32>,
+    /// The durable catalog entry describing the table, when the database is on disk.
+    pub catalog_row: Option<u64>,
+}
+
+impl Table {
+    /// A new, empty, in-memory table.
+    pub fn new(name: String, columns: Vec<Column>, primary_key: Vec<usize>) -> Table {
+        Table {
+            name,
+            columns,
+            primary_key,
+            indexes: Vec::new(),
+            store: Box::new(MemoryTable::default()),
+            vector_indexes: Vec::new(),
+            primary_keys: std::collections::HashSet::new(),
+            heap: None,
+            catalog_row: None,
+        }
+    }
+
+    /// Builds the structure of a vector index from the table's rows; also returns the
+    /// notices the build raised.
+    pub fn build_vector_index(
+        &self,
+        index: &Index,
+    ) -> Result<(VectorIndexEntry, Vec<EngineError>)> {
+        let (key, key_text, ty, typmod) = self.index_key(index)?;
+        let opclass = Opclass::resolve(&index.method, index.opclass.as_deref(), &ty)?;
+        let dimensions = usize::try_from(typmod)
+            .map_err(|_| EngineError::new("22023", "column does not have dimensions"))?;
+        let mut values = Vec::with_capacity(self.store.len());
+        for (id, row) in self.store.scan() {
+            values.push((id, key_value(&key, row)?));
+        }
+        let rows = values.iter().map(|(id, value)| (*id, value));
+        let (built, notices) =
+            VectorIndex::build(&index.method, opclass, dimensions, &index.with, rows)?;
+        let entry = VectorIndexEntry {
+            name: index.name.clone(),
+            key,
+            key_text,
+            opclass,
+            index: built,
+        };
+        Ok((entry, notices))
+    }
+
+    /// The key of an index: its column, or its expression bound to this table's row;
+    /// with the key's text, type and modifier.
+    fn index_key(&self, index: &Index) -> Result<(IndexKey, String, SqlType, TypeMod)> {
+        if let Some(text) = &index.expression {
+            let statements = crate::sql::parse(&format!("SELECT {text}"))?;
+            let Some(Statement::Select(select)) = statements.first() else {
+                return Err(EngineError::internal("index expression did not parse"));
+            };
+            let Some(SelectItem::Expr { expr, .. }) = select.items.first() else {
+                return Err(EngineError::internal("index expression did not parse"));
+            };
+            let scope = Scope::of_table(self, None);
+            let empty = Catalog::default();
+            let mut binder = Binder {
+                catalog: &empty,
+                scope: &scope,
+                aggregates: None,
+            };
+            let bound = binder.bind(expr)?;
+            return Ok((
+                IndexKey::Expr(bound.expr),
+                expr.to_string(),
+                bound.ty,
+                bound.typmod,
+            ));
+        }
+        let column = index.columns.first().copied().unwrap_or(0);
+        let definition = self
+            .columns
+            .get(column)
+            .ok_or_else(|| EngineError::internal("index column out of range"))?;
+        Ok((
+            IndexKey::Column(column),
+            definition.name.clone(),
+            definition.ty.clone(),
+            definition.typmod,
+        ))
+    }
+
+    /// Rebuilds every vector index (after loading or truncating the rows); returns the
+    /// builds' notices.
+    pub fn rebuild_vector_indexes(&mut self) -> Result<Vec<EngineError>> {
+        let mut built = Vec::new();
+        let mut notices = Vec::new();
+        for index in self.indexes.iter().filter(|i| i.method != "btree") {
+            let (entry, raised) = self.build_vector_index(index)?;
+            built.push(entry);
+            notices.extend(raised);
+        }
+        self.vector_indexes = built;
+        Ok(notices)
+    }
+
+    /// A row's primary key as text.
+    pub fn key_of(&self, row: &[Datum]) -> Vec<Option<String>> {
+        self.primary_key.iter().map(|&i| row[i].to_text()).collect()
+    }
+
+    /// Records a stored row's key.
+    pub fn note_insert(&mut self, row: &[Datum]) {
+        if !self.primary_key.is_empty() {
+            let key = self.key_of(row);
+            self.primary_keys.insert(key);
+        }
+    }
+
+    /// Forgets a removed row's key.
+    pub fn note_delete(&mut self, row: &[Datum]) {
+        if !self.primary_key.is_empty() {
+            let key = self.key_of(row);
+            self.primary_keys.remove(&key);
+        }
+    }
+
+    /// Recomputes the key set from the rows (after loading or truncating).
+    pub fn rebuild_primary_keys(&mut self) {
+        let keys = if self.primary_key.is_empty() {
+            Default::default()
+        } else {
+            self.store.scan().map(|(_, row)| self.key_of(row)).collect()
+        };
+        self.primary_keys = keys;
+    }
+
+    /// The position of a column by name.
+    pub fn column_index(&self, name: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c.name == name)
+    }
+}
+
+/// All tables, by name.
+#[derive(Default)]
+pub struct Catalog {
+    tables: BTreeMap<String, Table>,
+    /// Whether `CREATE EXTENSION vector` has run (the types exist regardless).
+    pub extension_installed: bool,
+}
+
+impl Catalog {
+    /// A table by name.
+    pub fn table(&self, name: &str) -> Option<&Table> {
+        self.tables.get(name)
+    }
+
+    /// A table by name, for changes.
+    pub fn table_mut(&mut self, name: &str) -> Option<&mut Table> {
+        self.tables.get_mut(name)
+    }
+
+    /// Adds a table (the caller has checked the name is free).
+    pub fn add_table(&mut self, table: Table) {
+        self.tables.insert(table.name.clone(), table);
+    }
+
+    /// Removes a table, returning whether it existed.
+    pub fn drop_table(&mut self, name: &str) -> bool {
+        self.tables.remove(name).is_some()
+    }
+
+    /// The tables in name order.
+    pub fn tables(&self) -> impl Iterator<Item = &Table> {
+        self.tables.values()
+    }
+
+    /// Whether an index of this name exists on any table.
+    pub fn index_exists(&self, name: &str) -> bool {
+        self.tables
+            .values()
+            .any(|t| t.indexes.iter().any(|i| i.name == name))
+    }
+
+    /// Whether any relation (table or index) has this name.
+    pub fn relation_exists(&self, name: &str) -> bool {
+        self.tables.contains_key(name) || self.index_exists(name)
+    }
+}

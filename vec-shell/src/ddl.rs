@@ -1,0 +1,425 @@
+//! Data definition: `CREATE EXTENSION`, `CREATE TABLE`, `DROP TABLE`, `TRUNCATE` and
+//! `CREATE INDEX`, with PostgreSQL's messages and `IF [NOT] EXISTS` notices.
+
+use crate::catalog::{Catalog, Column, Index, Table};
+use crate::error::{EngineError, Result};
+use crate::session::StatementResult;
+use crate::sql::ast::{CreateIndex, CreateTable, ExprKind, Statement};
+use crate::storage::durable::{Durable, StoreOp, CATALOG_HEAP};
+use crate::storage::schema::{encode_extension, encode_table};
+use crate::value::types::resolve_type_name;
+use crate::value::SqlType;
+
+/// Commits catalog changes to the durable store, if there is one.
+fn commit(durable: Option<&Durable>, ops: Vec<StoreOp>) -> Result<Vec<u64>> {
+    match durable {
+        Some(durable) => durable.commit(ops),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// Runs a DDL statement; with a durable store, the change is committed there before the
+/// in-memory catalog changes.
+pub fn execute(
+    catalog: &mut Catalog,
+    durable: Option<&Durable>,
+    statement: &Statement,
+) -> Result<StatementResult> {
+    match statement {
+        Statement::CreateExtension {
+            name,
+            if_not_exists,
+        } => {
+            if name != "vector" {
+                return Err(EngineError::new(
+                    "0A000",
+                    format!("extension \"{name}\" is not available"),
+                )
+                .with_hint("vecsh has the \"vector\" extension built in."));
+            }
+            if catalog.extension_installed {
+                if *if_not_exists {
+                    return Ok(with_notice(
+                        "CREATE EXTENSION",
+                        format!("extension \"{name}\" already exists, skipping"),
+                        "42710",
+                    ));
+                }
+                return Err(EngineError::new(
+                    "42710",
+                    format!("extension \"{name}\" already exists"),
+                ));
+            }
+            commit(
+                durable,
+                vec![StoreOp::Insert(CATALOG_HEAP.0, encode_extension())],
+            )?;
+            catalog.extension_installed = true;
+            Ok(StatementResult::tag("CREATE EXTENSION"))
+        }
+        Statement::CreateTable(create) => create_table(catalog, durable, create),
+        Statement::DropTable { names, if_exists } => {
+            let mut result = StatementResult::tag("DROP TABLE");
+            for name in names {
+                if catalog.table(name).is_none() {
+                    if *if_exists {
+                        result.notices.push(EngineError::notice(
+                            "00000",
+                            format!("table \"{name}\" does not exist, skipping"),
+                        ));
+                        continue;
+                    }
+                    return Err(EngineError::new(
+                        "42P01",
+                        format!("table \"{name}\" does not exist"),
+                    ));
+                }
+            }
+            let mut ops = Vec::new();
+            for name in names {
+                if let Some(table) = catalog.table(name) {
+                    if let (Some(heap), Some(row)) = (table.heap, table.catalog_row) {
+                        ops.push(StoreOp::DropHeap(heap));
+                        ops.push(StoreOp::Delete(CATALOG_HEAP.0, row));
+                    }
+                }
+            }
+            commit(durable, ops)?;
+            for name in names {
+                catalog.drop_table(name);
+            }
+            Ok(result)
+        }
+        Statement::Truncate { names } => {
+            for name in names {
+                if catalog.table(name).is_none() {
+                    return Err(EngineError::new(
+                        "42P01",
+                        format!("relation \"{name}\" does not exist"),
+                    ));
+                }
+            }
+            let mut truncate_notices = Vec::new();
+            // A truncated table moves to a fresh heap; sequences keep their position, as
+            // without `RESTART IDENTITY`.
+            let mut ops = Vec::new();
+            let mut next_heap = durable.map_or(0, Durable::next_heap);
+            let mut moves = Vec::new();
+            for name in names {
+                if let Some(table) = catalog.table_mut(name) {
+                    if let (Some(heap), Some(row)) = (table.heap, table.catalog_row) {
+                        ops.push(StoreOp::DropHeap(heap));
+                        ops.push(StoreOp::CreateHeap(next_heap));
+                        table.heap = Some(next_heap);
+                        ops.push(StoreOp::Update(CATALOG_HEAP.0, row, encode_table(table)));
+                        table.heap = Some(heap);
+                        moves.push((name.clone(), next_heap));
+                        next_heap += 1;
+                    }
+                }
+            }
+            commit(durable, ops)?;
+            for (name, heap) in moves {
+                if let Some(table) = catalog.table_mut(&name) {
+                    table.heap = Some(heap);
+                }
+            }
+            for name in names {
+                if let Some(table) = catalog.table_mut(name) {
+                    table.store.truncate();
+                    table.rebuild_primary_keys();
+                    let notices = table.rebuild_vector_indexes()?;
+                    truncate_notices.extend(notices);
+                }
+            }
+            let mut result = StatementResult::tag("TRUNCATE TABLE");
+            result.notices = truncate_notices;
+            Ok(result)
+        }
+        Statement::CreateIndex(index) => create_index(catalog, durable, index),
+        _ => Err(EngineError::internal("not a DDL statement")),
+    }
+}
+
+fn with_notice(tag: &str, message: String, sqlstate: &'static str) -> StatementResult {
+    let mut result = StatementResult::tag(tag);
+    result.notices.push(EngineError::notice(sqlstate, message));
+    result
+}
+
+fn create_table(
+    catalog: &mut Catalog,
+    durable: Option<&Durable>,
+    create: &CreateTable,
+) -> Result<StatementResult> {
+    if catalog.relation_exists(&create.name) {
+        if create.if_not_exists {
+            return Ok(with_notice(
+                "CREATE TABLE",
+                format!("relation \"{}\" already exists, skipping", create.name),
+                "42P07",
+            ));
+        }
+        return Err(EngineError::new(
+            "42P07",
+            format!("relation \"{}\" already exists", create.name),
+        ));
+    }
+    let mut columns: Vec<Column> = Vec::new();
+    let mut primary_key = Vec::new();
+    for def in &create.columns {
+        if columns.iter().any(|c| c.name == def.name) {
+            return Err(EngineError::new(
+                "42701",
+                format!("column \"{}\" specified more than once", def.name),
+            ));
+        }
+        if let Some(default) = &def.default {
+            return Err(
+                EngineError::unsupported("column defaults are not supported yet").at(default.pos.0),
+            );
+        }
+        let (ty, typmod, serial) = match def.type_name.name.as_str() {
+            "serial" | "serial4" => (SqlType::Int4, -1, true),
+            "bigserial" | "serial8" => (SqlType::Int8, -1, true),
+            _ => {
+                let (ty, typmod) = resolve_type_name(&def.type_name)?;
+                // `bit` without a length is `bit(1)` in a column definition.
+                let typmod = if ty == SqlType::Bit && typmod < 0 {
+                    1
+                } else {
+                    typmod
+                };
+                (ty, typmod, false)
+            }
+        };
+        let generated = serial || def.identity;
+        if def.identity && !matches!(ty, SqlType::Int4 | SqlType::Int8) {
+            return Err(EngineError::new(
+                "22023",
+                format!("identity column type must be smallint, integer, or bigint"),
+            ));
+        }
+        if def.primary_key {
+            if !primary_key.is_empty() {
+                return Err(EngineError::new(
+                    "42P16",
+                    format!(
+                        "multiple primary keys for table \"{}\" are not allowed",
+                        create.name
+                    ),
+                ));
+            }
+            primary_key.push(columns.len());
+        }
+        columns.push(Column {
+            name: def.name.clone(),
+            ty,
+            typmod,
+            not_null: def.not_null || def.primary_key || generated,
+            sequence: generated.then_some(1),
+        });
+    }
+    if !create.primary_key.is_empty() {
+        if !primary_key.is_empty() {
+            return Err(EngineError::new(
+                "42P16",
+                format!(
+                    "multiple primary keys for table \"{}\" are not allowed",
+                    create.name
+                ),
+            ));
+        }
+        for name in &create.primary_key {
+            let index = columns
+                .iter()
+                .position(|c| &c.name == name)
+                .ok_or_else(|| {
+                    EngineError::new(
+                        "42703",
+                        format!("column \"{name}\" named in key does not exist"),
+                    )
+                })?;
+            columns[index].not_null = true;
+            primary_key.push(index);
+        }
+    }
+    let mut table = Table::new(create.name.clone(), columns, primary_key);
+    if !table.primary_key.is_empty() {
+        table.indexes.push(Index {
+            name: format!("{}_pkey", create.name),
+            method: "btree".to_string(),
+            columns: table.primary_key.clone(),
+            opclass: None,
+            with: Vec::new(),
+            expression: None,
+        });
+    }
+    if let Some(durable) = durable {
+        let heap = durable.next_heap();
+        table.heap = Some(heap);
+        let ids = durable.commit(vec![
+            StoreOp::CreateHeap(heap),
+            StoreOp::Insert(CATALOG_HEAP.0, encode_table(&table)),
+        ])?;
+        table.catalog_row = ids.first().copied();
+    }
+    catalog.add_table(table);
+    Ok(StatementResult::tag("CREATE TABLE"))
+}
+
+fn create_index(
+    catalog: &mut Catalog,
+    durable: Option<&Durable>,
+    create: &CreateIndex,
+) -> Result<StatementResult> {
+    let method = create.method.clone().unwrap_or_else(|| "btree".to_string());
+    let method_pos = create.method_pos.0;
+    if !matches!(method.as_str(), "btree" | "hnsw" | "ivfflat") {
+        return Err(EngineError::unsupported(format!(
+            "access method \"{method}\" is not supported yet"
+        ))
+        .at(method_pos));
+    }
+    let table = catalog.table(&create.table).ok_or_else(|| {
+        EngineError::new(
+            "42P01",
+            format!("relation \"{}\" does not exist", create.table),
+        )
+    })?;
+    let mut columns = Vec::new();
+    let opclass = create.keys.first().and_then(|(_, opclass)| opclass.clone());
+    if method != "btree" && create.keys.len() != 1 {
+        return Err(EngineError::new(
+            "0A000",
+            format!("access method \"{method}\" does not support multicolumn indexes"),
+        ));
+    }
+    let mut expression = None;
+    for (key, _opclass) in &create.keys {
+        let ExprKind::Column(parts) = &key.kind else {
+            if method == "btree" {
+                return Err(EngineError::unsupported(
+                    "btree indexes on expressions are not supported yet",
+                )
+                .at(key.pos.0));
+            }
+            expression = Some(key.to_string());
+            continue;
+        };
+        let name = parts.last().cloned().unwrap_or_default();
+        let index = table.column_index(&name).ok_or_else(|| {
+            EngineError::new("42703", format!("column \"{name}\" does not exist")).at(key.pos.0)
+        })?;
+        columns.push(index);
+    }
+    let name = match &create.name {
+        Some(name) => {
+            if catalog.relation_exists(name) {
+                if create.if_not_exists {
+                    return Ok(with_notice(
+                        "CREATE INDEX",
+                        format!("relation \"{name}\" already exists, skipping"),
+                        "42P07",
+                    ));
+                }
+                return Err(EngineError::new(
+                    "42P07",
+                    format!("relation \"{name}\" already exists"),
+                ));
+            }
+            name.clone()
+        }
+        None => {
+            let mut column_names: Vec<&str> = columns
+                .iter()
+                .map(|&i| table.columns[i].name.as_str())
+                .collect();
+            if expression.is_some() {
+                // PostgreSQL names an expression index after the expression's first
+                // column reference; "expr" is its fallback.
+                column_names = vec![expression_column(&create.keys, table).unwrap_or("expr")];
+            }
+            let base = format!("{}_{}_idx", table.name, column_names.join("_"));
+            let mut candidate = base.clone();
+            let mut n = 1;
+            while catalog.relation_exists(&candidate) {
+                candidate = format!("{base}{n}");
+                n += 1;
+            }
+            candidate
+        }
+    };
+    let with: Vec<(String, String)> = create
+        .with
+        .iter()
+        .map(|(option, value)| {
+            let text = match value {
+                crate::sql::ast::SetValue::Number(n) | crate::sql::ast::SetValue::Text(n) => {
+                    n.clone()
+                }
+            };
+            (option.clone(), text)
+        })
+        .collect();
+    let index = Index {
+        name,
+        method,
+        columns,
+        opclass: if create.method.is_some() {
+            opclass
+        } else {
+            None
+        },
+        with,
+        expression,
+    };
+    let (vector_index, notices) = match (index.method.as_str(), catalog.table(&create.table)) {
+        ("btree", _) | (_, None) => (None, Vec::new()),
+        (_, Some(table)) => {
+            let (entry, notices) = table.build_vector_index(&index)?;
+            (Some(entry), notices)
+        }
+    };
+    if let Some(table) = catalog.table_mut(&create.table) {
+        table.indexes.push(index);
+        table.vector_indexes.extend(vector_index);
+        if let Some(row) = table.catalog_row {
+            let bytes = encode_table(table);
+            if let Err(error) = commit(durable, vec![StoreOp::Update(CATALOG_HEAP.0, row, bytes)]) {
+                if let Some(removed) = table.indexes.pop() {
+                    table.vector_indexes.retain(|v| v.name != removed.name);
+                }
+                return Err(error);
+            }
+        }
+    }
+    let mut result = StatementResult::tag("CREATE INDEX");
+    result.notices = notices;
+    Ok(result)
+}
+
+/// The first column an index key expression names.
+fn expression_column<'t>(
+    keys: &[(crate::sql::ast::Expr, Option<String>)],
+    table: &'t Table,
+) -> Option<&'t str> {
+    fn first_column(expr: &crate::sql::ast::Expr) -> Option<&str> {
+        use crate::sql::ast::ExprKind as K;
+        match &expr.kind {
+            K::Column(parts) => parts.last().map(String::as_str),
+            K::Cast { operand, .. } | K::Unary { operand, .. } | K::IsNull { operand, .. } => {
+                first_column(operand)
+            }
+            K::Binary { left, right, .. } => first_column(left).or_else(|| first_column(right)),
+            K::Function { args, .. } | K::Array(args) => args.iter().find_map(first_column),
+            _ => None,
+        }
+    }
+    let name = keys.iter().find_map(|(key, _)| first_column(key))?;
+    table
+        .columns
+        .iter()
+        .find(|c| c.name == name)
+        .map(|c| c.name.as_str())
+}

@@ -1,0 +1,399 @@
+//! `INSERT`, `UPDATE` and `DELETE`. Each statement first computes every new or changed
+//! row and checks the constraints (`NOT NULL`, the primary key) without touching the
+//! table; [`apply`] then commits the changes to the durable store (when there is one) in
+//! one transaction and only afterwards to the in-memory rows, so a failing statement
+//! leaves the table as it was.
+
+use std::collections::HashSet;
+
+use super::eval::{eval, passes, ExecContext};
+use super::query::run_query;
+use crate::catalog::{Catalog, Table};
+use crate::error::{EngineError, Result};
+use crate::plan::{DeletePlan, InsertPlan, InsertRows, Returning, UpdatePlan};
+use crate::storage::codec::encode_row;
+use crate::storage::durable::{Durable, StoreOp, CATALOG_HEAP};
+use crate::storage::schema::encode_table;
+use crate::storage::{Row, RowId};
+use crate::value::Datum;
+
+/// The changes a DML statement makes to one table.
+#[derive(Debug, Default)]
+pub struct TableChanges {
+    /// The table.
+    pub table: String,
+    /// New rows.
+    pub inserts: Vec<Row>,
+    /// Replaced rows.
+    pub updates: Vec<(RowId, Row)>,
+    /// Removed rows.
+    pub deletes: Vec<RowId>,
+    /// Columns whose sequence moved on, with the next value.
+    pub sequences: Vec<(usize, i64)>,
+}
+
+/// What a DML statement will do: the number of rows, the `RETURNING` rows and the
+/// changes still to [`apply`].
+pub struct DmlOutcome {
+    /// Rows inserted, updated or deleted.
+    pub count: usize,
+    /// The `RETURNING` rows.
+    pub returned: Vec<Row>,
+    /// The changes.
+    pub changes: TableChanges,
+}
+
+/// Applies a statement's changes: first to the durable store in one transaction, then
+/// to the in-memory rows.
+pub fn apply(
+    catalog: &mut Catalog,
+    durable: Option<&Durable>,
+    changes: TableChanges,
+) -> Result<()> {
+    let table = catalog
+        .table_mut(&changes.table)
+        .ok_or_else(|| missing(&changes.table))?;
+    for (column, next) in &changes.sequences {
+        // Like PostgreSQL's sequences, these move on even if the statement fails later.
+        table.columns[*column].sequence = Some(*next);
+    }
+    let mut inserted_ids = None;
+    if let (Some(durable), Some(heap)) = (durable, table.heap) {
+        let mut ops = Vec::with_capacity(
+            changes.inserts.len() + changes.updates.len() + changes.deletes.len() + 1,
+        );
+        ops.extend(
+            changes
+                .inserts
+                .iter()
+                .map(|row| StoreOp::Insert(heap, encode_row(row))),
+        );
+        ops.extend(
+            changes
+                .updates
+                .iter()
+                .map(|(id, row)| StoreOp::Update(heap, *id, encode_row(row))),
+        );
+        ops.extend(changes.deletes.iter().map(|id| StoreOp::Delete(heap, *id)));
+        if let (false, Some(catalog_row)) = (changes.sequences.is_empty(), table.catalog_row) {
+            ops.push(StoreOp::Update(
+                CATALOG_HEAP.0,
+                catalog_row,
+                encode_table(table),
+            ));
+        }
+        inserted_ids = Some(durable.commit(ops)?);
+    }
+    // Rows leave the indexes first; a vacuum then lets their ids (updated rows keep
+    // theirs, and the durable store may reuse a deleted one) be indexed again.
+    let touched: Vec<RowId> = changes
+        .deletes
+        .iter()
+        .copied()
+        .chain(changes.updates.iter().map(|(id, _)| *id))
+        .collect();
+    if !touched.is_empty() {
+        for entry in &mut table.vector_indexes {
+            for id in &touched {
+                entry.index.delete(*id);
+            }
+            entry.index.vacuum();
+        }
+    }
+    for id in changes.deletes {
+        if let Some(old) = table.store.get(id).cloned() {
+            table.note_delete(&old);
+        }
+        table.store.delete(id)?;
+    }
+    // Old keys go before new ones arrive, so that rows may swap keys.
+    for (id, _) in &changes.updates {
+        if let Some(old) = table.store.get(*id).cloned() {
+            table.note_delete(&old);
+        }
+    }
+    for (id, row) in changes.updates {
+        table.note_insert(&row);
+        for entry in &mut table.vector_indexes {
+            let value = entry.key_value(&row)?;
+            entry.index.insert(id, &value)?;
+        }
+        table.store.update(id, row)?;
+    }
+    let mut ids = inserted_ids.unwrap_or_default().into_iter();
+    for row in changes.inserts {
+        table.note_insert(&row);
+        let keys = table
+            .vector_indexes
+            .iter()
+            .map(|entry| entry.key_value(&row))
+            .collect::<Result<Vec<_>>>()?;
+        let id = match ids.next() {
+            Some(id) => {
+                table.store.insert_at(id, row);
+                id
+            }
+            None => table.store.insert(row)?,
+        };
+        for (entry, value) in table.vector_indexes.iter_mut().zip(keys) {
+            entry.index.insert(id, &value)?;
+        }
+    }
+    Ok(())
+}
+
+fn missing(name: &str) -> EngineError {
+    EngineError::new("42P01", format!("relation \"{name}\" does not exist"))
+}
+
+fn row_text(row: &Row) -> String {
+    let values: Vec<String> = row
+        .iter()
+        .map(|d| d.to_text().unwrap_or_else(|| "null".to_string()))
+        .collect();
+    values.join(", ")
+}
+
+fn check_not_null(table: &Table, row: &Row) -> Result<()> {
+    for (column, value) in table.columns.iter().zip(row) {
+        if column.not_null && value.is_null() {
+            return Err(EngineError::new(
+                "23502",
+                format!(
+                    "null value in column \"{}\" of relation \"{}\" violates not-null constraint",
+                    column.name, table.name
+                ),
+            )
+            .with_detail(format!("Failing row contains ({}).", row_text(row))));
+        }
+    }
+    Ok(())
+}
+
+fn key_of(table: &Table, row: &Row) -> Vec<Option<String>> {
+    table
+        .primary_key
+        .iter()
+        .map(|&i| row[i].to_text())
+        .collect()
+}
+
+/// Checks the primary key of `rows` against the table's other rows (`skip` are the ids
+/// being replaced).
+fn check_primary_key(table: &Table, rows: &[Row], skip: &HashSet<RowId>) -> Result<()> {
+    if table.primary_key.is_empty() {
+        return Ok(());
+    }
+    // Inserts check against the maintained key set; updates, which replace keys,
+    // rebuild the set without the rows they replace.
+    let mut existing: HashSet<Vec<Option<String>>> = HashSet::new();
+    if !skip.is_empty() {
+        existing = table
+            .store
+            .scan()
+            .filter(|(id, _)| !skip.contains(id))
+            .map(|(_, row)| key_of(table, row))
+            .collect();
+    }
+    let known = if skip.is_empty() {
+        &table.primary_keys
+    } else {
+        &existing
+    };
+    let mut new_keys = HashSet::new();
+    for row in rows {
+        let key = key_of(table, row);
+        if known.contains(&key) || !new_keys.insert(key.clone()) {
+            let names: Vec<&str> = table
+                .primary_key
+                .iter()
+                .map(|&i| table.columns[i].name.as_str())
+                .collect();
+            let values: Vec<String> = key.into_iter().map(|k| k.unwrap_or_default()).collect();
+            return Err(EngineError::new(
+                "23505",
+                format!(
+                    "duplicate key value violates unique constraint \"{}_pkey\"",
+                    table.name
+                ),
+            )
+            .with_detail(format!(
+                "Key ({})=({}) already exists.",
+                names.join(", "),
+                values.join(", ")
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn project(returning: &Returning, rows: &[Row], context: &ExecContext<'_>) -> Result<Vec<Row>> {
+    if returning.exprs.is_empty() {
+        return Ok(Vec::new());
+    }
+    rows.iter()
+        .map(|row| {
+            returning
+                .exprs
+                .iter()
+                .map(|e| eval(e, row, context))
+                .collect()
+        })
+        .collect()
+}
+
+/// Computes an `INSERT`.
+pub fn insert(catalog: &Catalog, plan: &InsertPlan) -> Result<DmlOutcome> {
+    let context = ExecContext { catalog };
+    let new_rows: Vec<Vec<Datum>> = match &plan.rows {
+        InsertRows::Values(rows) => rows
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .map(|e| eval(e, &[], &context))
+                    .collect::<Result<Vec<_>>>()
+            })
+            .collect::<Result<_>>()?,
+        InsertRows::Query(query, converters) => run_query(query, &context)?
+            .into_iter()
+            .map(|row| {
+                converters
+                    .iter()
+                    .map(|e| eval(e, &row, &context))
+                    .collect::<Result<Vec<_>>>()
+            })
+            .collect::<Result<_>>()?,
+    };
+    insert_rows(
+        catalog,
+        &plan.table,
+        &plan.targets,
+        new_rows,
+        &plan.returning,
+    )
+}
+
+/// Computes the insertion of `new_rows`, whose values go to the `targets` columns
+/// (others get their sequence's next value or NULL); checks the constraints.
+pub fn insert_rows(
+    catalog: &Catalog,
+    table_name: &str,
+    targets: &[usize],
+    new_rows: Vec<Vec<Datum>>,
+    returning: &Returning,
+) -> Result<DmlOutcome> {
+    let context = ExecContext { catalog };
+    let table = catalog
+        .table(table_name)
+        .ok_or_else(|| missing(table_name))?;
+    let mut sequences: Vec<Option<i64>> = table.columns.iter().map(|c| c.sequence).collect();
+    let mut full_rows = Vec::with_capacity(new_rows.len());
+    for values in new_rows {
+        let mut row = vec![Datum::Null; table.columns.len()];
+        for (index, column) in table.columns.iter().enumerate() {
+            if targets.contains(&index) {
+                continue;
+            }
+            if let Some(next) = sequences[index].as_mut() {
+                row[index] = if column.ty == crate::value::SqlType::Int8 {
+                    Datum::Int8(*next)
+                } else {
+                    Datum::Int4(i32::try_from(*next).map_err(|_| {
+                        EngineError::new("2200H", "nextval: reached maximum value of sequence")
+                    })?)
+                };
+                *next += 1;
+            }
+        }
+        for (&index, value) in targets.iter().zip(values) {
+            row[index] = value;
+        }
+        check_not_null(table, &row)?;
+        full_rows.push(row);
+    }
+    check_primary_key(table, &full_rows, &HashSet::new())?;
+    let returned = project(returning, &full_rows, &context)?;
+    let moved = table
+        .columns
+        .iter()
+        .zip(&sequences)
+        .enumerate()
+        .filter_map(|(i, (c, s))| match (c.sequence, s) {
+            (Some(old), Some(new)) if old != *new => Some((i, *new)),
+            _ => None,
+        })
+        .collect();
+    Ok(DmlOutcome {
+        count: full_rows.len(),
+        returned,
+        changes: TableChanges {
+            table: table_name.to_string(),
+            inserts: full_rows,
+            sequences: moved,
+            ..TableChanges::default()
+        },
+    })
+}
+
+/// Computes an `UPDATE`.
+pub fn update(catalog: &Catalog, plan: &UpdatePlan) -> Result<DmlOutcome> {
+    let context = ExecContext { catalog };
+    let table = catalog
+        .table(&plan.table)
+        .ok_or_else(|| missing(&plan.table))?;
+    let mut changes = Vec::new();
+    for (id, row) in table.store.scan() {
+        if let Some(filter) = &plan.filter {
+            if !passes(filter, row, &context)? {
+                continue;
+            }
+        }
+        let mut new_row = row.clone();
+        for (index, expr) in &plan.assignments {
+            new_row[*index] = eval(expr, row, &context)?;
+        }
+        check_not_null(table, &new_row)?;
+        changes.push((id, new_row));
+    }
+    let ids: HashSet<RowId> = changes.iter().map(|(id, _)| *id).collect();
+    let rows: Vec<Row> = changes.iter().map(|(_, r)| r.clone()).collect();
+    check_primary_key(table, &rows, &ids)?;
+    Ok(DmlOutcome {
+        count: rows.len(),
+        returned: project(&plan.returning, &rows, &context)?,
+        changes: TableChanges {
+            table: plan.table.clone(),
+            updates: changes,
+            ..TableChanges::default()
+        },
+    })
+}
+
+/// Computes a `DELETE`.
+pub fn delete(catalog: &Catalog, plan: &DeletePlan) -> Result<DmlOutcome> {
+    let context = ExecContext { catalog };
+    let table = catalog
+        .table(&plan.table)
+        .ok_or_else(|| missing(&plan.table))?;
+    let mut ids = Vec::new();
+    let mut rows = Vec::new();
+    for (id, row) in table.store.scan() {
+        let keep = match &plan.filter {
+            Some(filter) => !passes(filter, row, &context)?,
+            None => false,
+        };
+        if !keep {
+            ids.push(id);
+            rows.push(row.clone());
+        }
+    }
+    Ok(DmlOutcome {
+        count: rows.len(),
+        returned: project(&plan.returning, &rows, &context)?,
+        changes: TableChanges {
+            table: plan.table.clone(),
+            deletes: ids,
+            ..TableChanges::default()
+        },
+    })
+}

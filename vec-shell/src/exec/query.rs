@@ -1,0 +1,261 @@
+//! Running a query plan as a chain of pull-based operators: the source yields rows,
+//! the filter, aggregation and projection transform them, and sort (or a bounded top-k
+//! heap when there is a `LIMIT`), offset and limit shape the result.
+
+use super::aggregate::aggregate;
+use super::eval::{eval, passes, ExecContext};
+use super::sort::{sort_rows, top_k};
+use crate::analyze::expr::BoundExpr;
+use crate::error::{EngineError, Result};
+use crate::plan::{QueryPlan, SetFunction, Source};
+use crate::storage::Row;
+use crate::value::Datum;
+
+/// A stream of rows.
+pub type RowStream<'a> = Box<dyn Iterator<Item = Result<Row>> + 'a>;
+
+/// Runs a query to completion.
+pub fn run_query(plan: &QueryPlan, context: &ExecContext<'_>) -> Result<Vec<Row>> {
+    let limit = count(plan.limit.as_ref(), context, "LIMIT")?;
+    let offset = count(plan.offset.as_ref(), context, "OFFSET")?.unwrap_or(0);
+
+    let mut rows: RowStream<'_> = source(&plan.source, context)?;
+    if let Some(filter) = &plan.filter {
+        rows = Box::new(rows.filter_map(move |row| match row {
+            Ok(row) => match passes(filter, &row, context) {
+                Ok(true) => Some(Ok(row)),
+                Ok(false) => None,
+                Err(e) => Some(Err(e)),
+            },
+            Err(e) => Some(Err(e)),
+        }));
+    }
+    if let Some(aggregation) = &plan.aggregate {
+        let grouped = aggregate(aggregation, rows, context)?;
+        rows = Box::new(grouped.into_iter().map(Ok));
+        if let Some(having) = &aggregation.having {
+            rows = Box::new(rows.filter_map(move |row| match row {
+                Ok(row) => match passes(having, &row, context) {
+                    Ok(true) => Some(Ok(row)),
+                    Ok(false) => None,
+                    Err(e) => Some(Err(e)),
+                },
+                Err(e) => Some(Err(e)),
+            }));
+        }
+    }
+    let projected = rows.flat_map(move |row| {
+        let rows = row.and_then(|row| project(plan, &row, context));
+        let out: Vec<Result<Row>> = match rows {
+            Ok(rows) => rows.into_iter().map(Ok).collect(),
+            Err(error) => vec![Err(error)],
+        };
+        out
+    });
+
+    let visible = plan.columns.len();
+    let mut out: Vec<Row> = if plan.order.is_empty() {
+        let mut stream: RowStream<'_> = Box::new(projected.skip(offset));
+        if let Some(limit) = limit {
+            stream = Box::new(stream.take(limit));
+        }
+        stream.collect::<Result<_>>()?
+    } else if let Some(limit) = limit {
+        let best = top_k(projected, &plan.order, offset.saturating_add(limit))?;
+        best.into_iter().skip(offset).collect()
+    } else {
+        let all = projected.collect::<Result<Vec<Row>>>()?;
+        sort_rows(all, &plan.order)
+            .into_iter()
+            .skip(offset)
+            .collect()
+    };
+    for row in &mut out {
+        row.truncate(visible);
+    }
+    Ok(out)
+}
+
+/// Evaluates `LIMIT` or `OFFSET` (NULL means none).
+fn count(
+    expr: Option<&crate::analyze::expr::BoundExpr>,
+    context: &ExecContext<'_>,
+    what: &str,
+) -> Result<Option<usize>> {
+    let Some(expr) = expr else {
+        return Ok(None);
+    };
+    match eval(expr, &[], context)? {
+        Datum::Null => Ok(None),
+        Datum::Int8(n) if n < 0 => Err(EngineError::new(
+            if what == "LIMIT" { "2201W" } else { "2201X" },
+            format!("{what} must not be negative"),
+        )),
+        Datum::Int8(n) => Ok(Some(usize::try_from(n).unwrap_or(usize::MAX))),
+        _ => Err(EngineError::internal("LIMIT is not an integer")),
+    }
+}
+
+fn source<'a>(source: &'a Source, context: &'a ExecContext<'a>) -> Result<RowStream<'a>> {
+    Ok(match source {
+        Source::Single => Box::new(std::iter::once(Ok(Vec::new()))),
+        Source::Table(name) => {
+            let table = context.catalog.table(name).ok_or_else(|| {
+                EngineError::new("42P01", format!("relation \"{name}\" does not exist"))
+            })?;
+            Box::new(table.store.scan().map(|(_, row)| Ok(row.clone())))
+        }
+        Source::Subquery(plan) => Box::new(run_query(plan, context)?.into_iter().map(Ok)),
+        Source::IndexScan {
+            table,
+            index,
+            query,
+            options,
+        } => index_scan(table, index, query, options, context)?,
+        Source::Function(SetFunction::GenerateSeries(start, stop, step)) => {
+            // Lazy, so that `LIMIT` stops a long series early and memory stays flat.
+            let (start, stop, step, narrow) =
+                series_bounds(start, stop, step.as_ref(), &[], context)?;
+            let mut next = Some(start);
+            Box::new(std::iter::from_fn(move || {
+                let value = next?;
+                if (step > 0 && value > stop) || (step < 0 && value < stop) {
+                    return None;
+                }
+                next = value.checked_add(step);
+                let datum = if narrow {
+                    Datum::Int4(value as i32)
+                } else {
+                    Datum::Int8(value)
+                };
+                Some(Ok(vec![datum]))
+            }))
+        }
+        Source::Function(function) => Box::new(
+            set_values(function, &[], context)?
+                .into_iter()
+                .map(|d| Ok(vec![d])),
+        ),
+    })
+}
+
+/// Rows from an HNSW index, nearest first.
+fn index_scan<'a>(
+    table: &str,
+    index: &str,
+    query: &BoundExpr,
+    options: &crate::index::IndexSearch,
+    context: &'a ExecContext<'a>,
+) -> Result<RowStream<'a>> {
+    let table = context
+        .catalog
+        .table(table)
+        .ok_or_else(|| EngineError::new("42P01", format!("relation \"{table}\" does not exist")))?;
+    let entry = table
+        .vector_indexes
+        .iter()
+        .find(|e| e.name == index)
+        .ok_or_else(|| EngineError::internal(format!("index \"{index}\" is missing")))?;
+    let query = eval(query, &[], context)?;
+    let opclass = entry.opclass;
+    if !opclass.indexes(&query) {
+        // A NULL query (or a zero one under cosine) orders nothing: pgvector returns the
+        // indexed rows in no particular order.
+        return Ok(Box::new(table.store.scan().filter_map(
+            move |(_, row)| match entry.key_value(row) {
+                Ok(value) if opclass.indexes(&value) => Some(Ok(row.clone())),
+                Ok(_) => None,
+                Err(error) => Some(Err(error)),
+            },
+        )));
+    }
+    let hits = entry.index.scan(&query, options)?;
+    Ok(Box::new(hits.filter_map(move |id| {
+        table.store.get(id).cloned().map(Ok)
+    })))
+}
+
+/// Projects one input row; set-returning functions in the select list repeat it once
+/// per value (the shorter sets padded with NULL, as PostgreSQL 10 and later do).
+fn project(plan: &QueryPlan, row: &[Datum], context: &ExecContext<'_>) -> Result<Vec<Row>> {
+    let mut values = Vec::with_capacity(plan.projection.len());
+    let mut sets: Vec<(usize, Vec<Datum>)> = Vec::new();
+    for (index, expr) in plan.projection.iter().enumerate() {
+        if let BoundExpr::SetReturning(function) = expr {
+            sets.push((index, set_values(function, row, context)?));
+            values.push(Datum::Null);
+        } else {
+            values.push(eval(expr, row, context)?);
+        }
+    }
+    if sets.is_empty() {
+        return Ok(vec![values]);
+    }
+    let height = sets.iter().map(|(_, v)| v.len()).max().unwrap_or(0);
+    let mut out = Vec::with_capacity(height);
+    for i in 0..height {
+        let mut copy = values.clone();
+        for (index, set) in &sets {
+            copy[*index] = set.get(i).cloned().unwrap_or(Datum::Null);
+        }
+        out.push(copy);
+    }
+    Ok(out)
+}
+
+/// The values a set-returning function yields for a row.
+fn set_values(
+    function: &SetFunction,
+    row: &[Datum],
+    context: &ExecContext<'_>,
+) -> Result<Vec<Datum>> {
+    match function {
+        SetFunction::Unnest(expr) => match eval(expr, row, context)? {
+            Datum::Array(array) => Ok(array.elements),
+            _ => Ok(Vec::new()),
+        },
+        SetFunction::GenerateSeries(start, stop, step) => {
+            let (start, stop, step, narrow) =
+                series_bounds(start, stop, step.as_ref(), row, context)?;
+            let mut out = Vec::new();
+            let mut value = start;
+            while (step > 0 && value <= stop) || (step < 0 && value >= stop) {
+                out.push(if narrow {
+                    Datum::Int4(value as i32)
+                } else {
+                    Datum::Int8(value)
+                });
+                let Some(next) = value.checked_add(step) else {
+                    break;
+                };
+                value = next;
+            }
+            Ok(out)
+        }
+    }
+}
+
+/// Evaluates `generate_series` arguments: start, stop, step (an empty range for NULLs)
+/// and whether the values are `integer` rather than `bigint`.
+fn series_bounds(
+    start: &BoundExpr,
+    stop: &BoundExpr,
+    step: Option<&BoundExpr>,
+    row: &[Datum],
+    context: &ExecContext<'_>,
+) -> Result<(i64, i64, i64, bool)> {
+    let start = eval(start, row, context)?;
+    let stop = eval(stop, row, context)?;
+    let step = match step {
+        Some(step) => eval(step, row, context)?,
+        None => Datum::Int8(1),
+    };
+    let (Datum::Int8(start), Datum::Int8(stop), Datum::Int8(step)) = (start, stop, step) else {
+        return Ok((1, 0, 1, true));
+    };
+    if step == 0 {
+        return Err(EngineError::new("22023", "step size cannot equal zero"));
+    }
+    let narrow = i32::try_from(start).is_ok() && i32::try_from(stop).is_ok();
+    Ok((start, stop, step, narrow))
+}

@@ -1,0 +1,243 @@
+//! HNSW indexes (`vec-hnsw`) behind one enum over pgvector's fourteen HNSW operator
+//! classes: build, insert, delete, vacuum and scan, and the option and setting
+//! conversions.
+
+use vec_hnsw::{
+    Cosine, Hamming, Hnsw, HnswError, HnswOptions, InnerProduct, IterativeScan, Jaccard, Metric,
+    SearchOptions, Sparse, VectorRef, L1, L2,
+};
+use vec_types::f16;
+
+use super::{Hits, Opclass};
+use crate::error::{EngineError, Result};
+use crate::storage::RowId;
+use crate::value::Datum;
+
+/// How a metric's vectors are read out of a datum.
+trait DatumView: Metric {
+    fn view(datum: &Datum) -> Option<VectorRef<'_, Self>>;
+}
+
+macro_rules! view {
+    ($variant:ident, $($metric:ty),+ => |$v:ident| $body:expr) => {
+        $(impl DatumView for $metric {
+            fn view(datum: &Datum) -> Option<VectorRef<'_, Self>> {
+                match datum {
+                    Datum::$variant($v) => Some($body),
+                    _ => None,
+                }
+            }
+        })+
+    };
+}
+
+view!(Vector, L2<f32>, InnerProduct<f32>, Cosine<f32>, L1<f32> => |v| v.as_slice());
+view!(HalfVec, L2<f16>, InnerProduct<f16>, Cosine<f16>, L1<f16> => |v| v.as_slice());
+view!(SparseVec, L2<Sparse>, InnerProduct<Sparse>, Cosine<Sparse>, L1<Sparse> => |v| v.as_sparse_slice());
+view!(Bit, Hamming, Jaccard => |v| v.as_bytes());
+
+/// An HNSW index of any supported metric and element type.
+pub enum HnswIndex {
+    /// `vector_l2_ops`
+    VectorL2(Hnsw<L2<f32>>),
+    /// `vector_ip_ops`
+    VectorIp(Hnsw<InnerProduct<f32>>),
+    /// `vector_cosine_ops`
+    VectorCosine(Hnsw<Cosine<f32>>),
+    /// `vector_l1_ops`
+    VectorL1(Hnsw<L1<f32>>),
+    /// `halfvec_l2_ops`
+    HalfL2(Hnsw<L2<f16>>),
+    /// `halfvec_ip_ops`
+    HalfIp(Hnsw<InnerProduct<f16>>),
+    /// `halfvec_cosine_ops`
+    HalfCosine(Hnsw<Cosine<f16>>),
+    /// `halfvec_l1_ops`
+    HalfL1(Hnsw<L1<f16>>),
+    /// `sparsevec_l2_ops`
+    SparseL2(Hnsw<L2<Sparse>>),
+    /// `sparsevec_ip_ops`
+    SparseIp(Hnsw<InnerProduct<Sparse>>),
+    /// `sparsevec_cosine_ops`
+    SparseCosine(Hnsw<Cosine<Sparse>>),
+    /// `sparsevec_l1_ops`
+    SparseL1(Hnsw<L1<Sparse>>),
+    /// `bit_hamming_ops`
+    BitHamming(Hnsw<Hamming>),
+    /// `bit_jaccard_ops`
+    BitJaccard(Hnsw<Jaccard>),
+}
+
+macro_rules! each {
+    ($self:expr, $index:ident => $body:expr) => {
+        match $self {
+            HnswIndex::VectorL2($index) => $body,
+            HnswIndex::VectorIp($index) => $body,
+            HnswIndex::VectorCosine($index) => $body,
+            HnswIndex::VectorL1($index) => $body,
+            HnswIndex::HalfL2($index) => $body,
+            HnswIndex::HalfIp($index) => $body,
+            HnswIndex::HalfCosine($index) => $body,
+            HnswIndex::HalfL1($index) => $body,
+            HnswIndex::SparseL2($index) => $body,
+            HnswIndex::SparseIp($index) => $body,
+            HnswIndex::SparseCosine($index) => $body,
+            HnswIndex::SparseL1($index) => $body,
+            HnswIndex::BitHamming($index) => $body,
+            HnswIndex::BitJaccard($index) => $body,
+        }
+    };
+}
+
+/// Converts an index error into the engine's, with pgvector's text.
+pub fn index_error(error: HnswError) -> EngineError {
+    let sqlstate = match error {
+        HnswError::OptionOutOfBounds { .. }
+        | HnswError::ParameterOutOfRange { .. }
+        | HnswError::EfConstructionTooSmall { .. }
+        | HnswError::NoDimensions => "22023",
+        HnswError::TooManyDimensions { .. } | HnswError::TooManyNonZero { .. } => "54000",
+        _ => "XX000",
+    };
+    let mut engine = EngineError::new(sqlstate, error.to_string());
+    engine.detail = error.detail();
+    engine
+}
+
+fn build<'a, M: DatumView>(
+    dimensions: usize,
+    options: HnswOptions,
+    rows: impl Iterator<Item = (RowId, &'a Datum)>,
+) -> Result<Hnsw<M>> {
+    let items = rows.filter_map(|(id, datum)| M::view(datum).map(|v| (id, v)));
+    Hnsw::<M>::build(dimensions, options, items).map_err(index_error)
+}
+
+fn scan<'a, M: DatumView>(
+    index: &'a Hnsw<M>,
+    query: &Datum,
+    options: &SearchOptions,
+) -> Result<Hits<'a>> {
+    let Some(query) = M::view(query) else {
+        return Err(EngineError::internal("query vector has the wrong type"));
+    };
+    let scan = index.scan(query, options).map_err(index_error)?;
+    Ok(Box::new(scan.map(|hit| hit.row_id)))
+}
+
+fn insert<M: DatumView>(index: &mut Hnsw<M>, id: RowId, datum: &Datum) -> Result<()> {
+    if let Some(vector) = M::view(datum) {
+        index.insert(id, vector).map_err(index_error)?;
+    }
+    Ok(())
+}
+
+impl HnswIndex {
+    /// Builds an index of the operator class over `(row id, value)` pairs (NULLs are
+    /// skipped, as pgvector does).
+    pub fn build<'a>(
+        opclass: Opclass,
+        dimensions: usize,
+        options: HnswOptions,
+        rows: impl Iterator<Item = (RowId, &'a Datum)>,
+    ) -> Result<HnswIndex> {
+        use Opclass::*;
+        Ok(match opclass {
+            VectorL2 => HnswIndex::VectorL2(build(dimensions, options, rows)?),
+            VectorIp => HnswIndex::VectorIp(build(dimensions, options, rows)?),
+            VectorCosine => HnswIndex::VectorCosine(build(dimensions, options, rows)?),
+            VectorL1 => HnswIndex::VectorL1(build(dimensions, options, rows)?),
+            HalfL2 => HnswIndex::HalfL2(build(dimensions, options, rows)?),
+            HalfIp => HnswIndex::HalfIp(build(dimensions, options, rows)?),
+            HalfCosine => HnswIndex::HalfCosine(build(dimensions, options, rows)?),
+            HalfL1 => HnswIndex::HalfL1(build(dimensions, options, rows)?),
+            SparseL2 => HnswIndex::SparseL2(build(dimensions, options, rows)?),
+            SparseIp => HnswIndex::SparseIp(build(dimensions, options, rows)?),
+            SparseCosine => HnswIndex::SparseCosine(build(dimensions, options, rows)?),
+            SparseL1 => HnswIndex::SparseL1(build(dimensions, options, rows)?),
+            BitHamming => HnswIndex::BitHamming(build(dimensions, options, rows)?),
+            BitJaccard => HnswIndex::BitJaccard(build(dimensions, options, rows)?),
+        })
+    }
+
+    /// Adds a row's value (NULL is not indexed).
+    pub fn insert(&mut self, id: RowId, datum: &Datum) -> Result<()> {
+        each!(self, index => insert(index, id, datum))
+    }
+
+    /// Removes a row.
+    pub fn delete(&mut self, id: RowId) {
+        each!(self, index => index.delete(id))
+    }
+
+    /// Reclaims deleted rows, so that their ids can be indexed again.
+    pub fn vacuum(&mut self) {
+        each!(self, index => {
+            index.vacuum();
+        })
+    }
+
+    /// A cursor over the rows nearest to `query`, honouring `ef_search` and iterative
+    /// scan settings.
+    pub fn scan(&self, query: &Datum, options: &SearchOptions) -> Result<Hits<'_>> {
+        each!(self, index => scan(index, query, options))
+    }
+}
+
+/// Build options from `WITH (m = …, ef_construction = …)`, checked as pgvector does.
+pub fn hnsw_options(with: &[(String, String)]) -> Result<HnswOptions> {
+    let mut options = HnswOptions {
+        threads: std::thread::available_parallelism().map_or(1, |n| n.get().min(8)),
+        // pgvector goes on building on disk past maintenance_work_mem; here the build
+        // stays in memory, so the budget is not a limit.
+        maintenance_work_mem: usize::MAX / 4,
+        ..HnswOptions::default()
+    };
+    for (name, value) in with {
+        let parsed: i64 = value.parse().map_err(|_| {
+            EngineError::new(
+                "22023",
+                format!("invalid value for integer option \"{name}\": {value}"),
+            )
+        })?;
+        let target = match name.as_str() {
+            "m" => &mut options.m,
+            "ef_construction" => &mut options.ef_construction,
+            other => {
+                return Err(EngineError::new(
+                    "22023",
+                    format!("unrecognized parameter \"{other}\""),
+                ))
+            }
+        };
+        *target = usize::try_from(parsed).unwrap_or(0);
+        if parsed < 0 || parsed > i64::from(i32::MAX) {
+            // Let validation report it with pgvector's range text.
+            *target = if parsed < 0 { 0 } else { usize::MAX };
+        }
+    }
+    options.validate().map_err(index_error)?;
+    Ok(options)
+}
+
+/// Search options from the session's `hnsw.*` settings.
+pub(super) fn search_options(settings: &crate::settings::Settings) -> SearchOptions {
+    let iterative_scan = match settings.text("hnsw.iterative_scan").as_deref() {
+        Some("strict_order") => IterativeScan::StrictOrder,
+        Some("relaxed_order") => IterativeScan::RelaxedOrder,
+        _ => IterativeScan::Off,
+    };
+    let defaults = SearchOptions::default();
+    let work_mem_kb = settings.int("work_mem").unwrap_or(4096).max(64) as usize;
+    let multiplier = settings.real("hnsw.scan_mem_multiplier").unwrap_or(1.0);
+    SearchOptions {
+        ef_search: settings
+            .int("hnsw.ef_search")
+            .map_or(defaults.ef_search, |v| v as usize),
+        iterative_scan,
+        max_scan_tuples: settings
+            .int("hnsw.max_scan_tuples")
+            .map_or(defaults.max_scan_tuples, |v| v as u64),
+        scan_memory: (work_mem_kb as f64 * 1024.0 * multiplier) as usize,
+    }
+}

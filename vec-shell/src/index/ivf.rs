@@ -1,0 +1,257 @@
+//! IVFFlat indexes (`vec-ivf`) behind one enum over pgvector's IVFFlat operator classes
+//! (`vector_*` and `halfvec_*` with L2, inner product and cosine, and
+//! `bit_hamming_ops`): build from the table's rows, insert, delete, vacuum and scan.
+
+use vec_ivf::{
+    BuildOptions, Cosine, Element, Hamming, InnerProduct, IterativeScan, IvfError, IvfIndex,
+    Metric, Rows, SearchOptions, L2,
+};
+use vec_types::f16;
+
+use super::{Hits, Opclass};
+use crate::error::{EngineError, Result};
+use crate::settings::Settings;
+use crate::storage::RowId;
+use crate::value::Datum;
+
+/// An IVFFlat index of any supported operator class.
+pub enum IvfIndexAny {
+    /// `vector_l2_ops`
+    VectorL2(IvfIndex<f32, L2>),
+    /// `vector_ip_ops`
+    VectorIp(IvfIndex<f32, InnerProduct>),
+    /// `vector_cosine_ops`
+    VectorCosine(IvfIndex<f32, Cosine>),
+    /// `halfvec_l2_ops`
+    HalfL2(IvfIndex<f16, L2>),
+    /// `halfvec_ip_ops`
+    HalfIp(IvfIndex<f16, InnerProduct>),
+    /// `halfvec_cosine_ops`
+    HalfCosine(IvfIndex<f16, Cosine>),
+    /// `bit_hamming_ops`
+    BitHamming(IvfIndex<u8, Hamming>),
+}
+
+macro_rules! each {
+    ($self:expr, $index:ident => $body:expr) => {
+        match $self {
+            IvfIndexAny::VectorL2($index) => $body,
+            IvfIndexAny::VectorIp($index) => $body,
+            IvfIndexAny::VectorCosine($index) => $body,
+            IvfIndexAny::HalfL2($index) => $body,
+            IvfIndexAny::HalfIp($index) => $body,
+            IvfIndexAny::HalfCosine($index) => $body,
+            IvfIndexAny::BitHamming($index) => $body,
+        }
+    };
+}
+
+/// The element slice a datum holds, for element type `E`.
+trait View: Element {
+    fn view(datum: &Datum) -> Option<&[Self]>;
+}
+
+impl View for f32 {
+    fn view(datum: &Datum) -> Option<&[f32]> {
+        match datum {
+            Datum::Vector(v) => Some(v.as_slice()),
+            _ => None,
+        }
+    }
+}
+
+impl View for f16 {
+    fn view(datum: &Datum) -> Option<&[f16]> {
+        match datum {
+            Datum::HalfVec(v) => Some(v.as_slice()),
+            _ => None,
+        }
+    }
+}
+
+impl View for u8 {
+    fn view(datum: &Datum) -> Option<&[u8]> {
+        match datum {
+            Datum::Bit(v) => Some(v.as_bytes()),
+            _ => None,
+        }
+    }
+}
+
+/// Converts an index error into the engine's, with pgvector's text.
+fn index_error(error: IvfError) -> EngineError {
+    let sqlstate = match error {
+        IvfError::OptionOutOfBounds { .. }
+        | IvfError::ParameterOutOfRange { .. }
+        | IvfError::InvalidParameterValue { .. }
+        | IvfError::NoDimensions => "22023",
+        IvfError::TooManyDimensions { .. } | IvfError::MemoryBudgetExceeded { .. } => "54000",
+        _ => "XX000",
+    };
+    let mut engine = EngineError::new(sqlstate, error.to_string());
+    engine.detail = error.detail();
+    engine.hint = error.hint();
+    engine
+}
+
+fn build<'a, E: View, M: Metric<E>>(
+    dimensions: usize,
+    options: &BuildOptions,
+    rows: impl Iterator<Item = (RowId, &'a Datum)>,
+) -> Result<(IvfIndex<E, M>, Vec<EngineError>)> {
+    let mut ids = Vec::new();
+    let mut data = Vec::new();
+    for (id, datum) in rows {
+        if let Some(values) = E::view(datum) {
+            ids.push(id);
+            data.extend_from_slice(values);
+        }
+    }
+    let rows = Rows::new(dimensions, &ids, &data).map_err(index_error)?;
+    let outcome = IvfIndex::<E, M>::build(rows, options).map_err(index_error)?;
+    let notices = outcome
+        .notices
+        .iter()
+        .map(|notice| {
+            EngineError::notice("00000", notice.message())
+                .with_detail(notice.detail())
+                .with_hint(notice.hint())
+        })
+        .collect();
+    Ok((outcome.index, notices))
+}
+
+fn scan<'a, E: View, M: Metric<E>>(
+    index: &'a IvfIndex<E, M>,
+    query: &Datum,
+    options: &SearchOptions,
+) -> Result<Hits<'a>> {
+    let Some(query) = E::view(query) else {
+        return Err(EngineError::internal("query vector has the wrong type"));
+    };
+    let cursor = index.scan(query, options).map_err(index_error)?;
+    Ok(Box::new(cursor.map(|neighbor| neighbor.id)))
+}
+
+fn insert<E: View, M: Metric<E>>(
+    index: &mut IvfIndex<E, M>,
+    id: RowId,
+    datum: &Datum,
+) -> Result<()> {
+    if let Some(values) = E::view(datum) {
+        index.insert(id, values).map_err(index_error)?;
+    }
+    Ok(())
+}
+
+/// Build options from `WITH (lists = …)`.
+fn build_options(with: &[(String, String)]) -> Result<BuildOptions> {
+    let mut options = BuildOptions {
+        threads: std::thread::available_parallelism().map_or(1, |n| n.get().min(8)),
+        memory_budget_bytes: usize::MAX / 4,
+        ..BuildOptions::default()
+    };
+    for (name, value) in with {
+        let parsed: i64 = value.parse().map_err(|_| {
+            EngineError::new(
+                "22023",
+                format!("invalid value for integer option \"{name}\": {value}"),
+            )
+        })?;
+        match name.as_str() {
+            "lists" => {
+                options.lists = u32::try_from(parsed.clamp(0, i64::from(u32::MAX))).unwrap_or(0)
+            }
+            other => {
+                return Err(EngineError::new(
+                    "22023",
+                    format!("unrecognized parameter \"{other}\""),
+                ))
+            }
+        }
+    }
+    options.validate().map_err(index_error)?;
+    Ok(options)
+}
+
+impl IvfIndexAny {
+    /// Builds an index of the operator class; returns pgvector's notices (little data).
+    pub fn build<'a>(
+        opclass: Opclass,
+        dimensions: usize,
+        with: &[(String, String)],
+        rows: impl Iterator<Item = (RowId, &'a Datum)>,
+    ) -> Result<(IvfIndexAny, Vec<EngineError>)> {
+        let options = build_options(with)?;
+        use Opclass::*;
+        Ok(match opclass {
+            VectorL2 => {
+                build(dimensions, &options, rows).map(|(i, n)| (IvfIndexAny::VectorL2(i), n))?
+            }
+            VectorIp => {
+                build(dimensions, &options, rows).map(|(i, n)| (IvfIndexAny::VectorIp(i), n))?
+            }
+            VectorCosine => {
+                build(dimensions, &options, rows).map(|(i, n)| (IvfIndexAny::VectorCosine(i), n))?
+            }
+            HalfL2 => {
+                build(dimensions, &options, rows).map(|(i, n)| (IvfIndexAny::HalfL2(i), n))?
+            }
+            HalfIp => {
+                build(dimensions, &options, rows).map(|(i, n)| (IvfIndexAny::HalfIp(i), n))?
+            }
+            HalfCosine => {
+                build(dimensions, &options, rows).map(|(i, n)| (IvfIndexAny::HalfCosine(i), n))?
+            }
+            BitHamming => {
+                build(dimensions, &options, rows).map(|(i, n)| (IvfIndexAny::BitHamming(i), n))?
+            }
+            other => {
+                return Err(EngineError::new(
+                    "42704",
+                    format!(
+                        "operator class \"{}\" does not exist for access method \"ivfflat\"",
+                        other.name()
+                    ),
+                ))
+            }
+        })
+    }
+
+    /// Adds a row's value.
+    pub fn insert(&mut self, id: RowId, datum: &Datum) -> Result<()> {
+        each!(self, index => insert(index, id, datum))
+    }
+
+    /// Hides a row from scans.
+    pub fn delete(&mut self, id: RowId) {
+        each!(self, index => index.delete(id))
+    }
+
+    /// Reclaims deleted rows.
+    pub fn vacuum(&mut self) {
+        each!(self, index => {
+            index.vacuum();
+        })
+    }
+
+    /// A cursor over the rows nearest to `query`.
+    pub fn scan(&self, query: &Datum, options: &SearchOptions) -> Result<Hits<'_>> {
+        each!(self, index => scan(index, query, options))
+    }
+}
+
+/// Search options from the session's `ivfflat.*` settings.
+pub(super) fn search_options(settings: &Settings) -> SearchOptions {
+    let defaults = SearchOptions::default();
+    let iterative_scan = match settings.text("ivfflat.iterative_scan").as_deref() {
+        Some("relaxed_order") => IterativeScan::RelaxedOrder,
+        _ => IterativeScan::Off,
+    };
+    let int = |name: &str, default: u32| settings.int(name).map_or(default, |v| v as u32);
+    SearchOptions {
+        probes: int("ivfflat.probes", defaults.probes),
+        iterative_scan,
+        max_probes: int("ivfflat.max_probes", defaults.max_probes),
+    }
+}

@@ -1,0 +1,108 @@
+//! `EXPLAIN`: the plan as PostgreSQL's text format draws it without costs — one node
+//! per line, children under `->` arrows, each node's details (`Filter:`, `Sort Key:`,
+//! `Order By:`) indented below it.
+
+use super::{QueryPlan, SetFunction, Source};
+
+/// Lines of the plan, top node first.
+pub fn explain(plan: &QueryPlan) -> Vec<String> {
+    let mut nodes: Vec<(String, Vec<String>)> = Vec::new();
+    if plan.limit.is_some() || plan.offset.is_some() {
+        nodes.push(("Limit".to_string(), Vec::new()));
+    }
+    if !plan.order.is_empty() {
+        let keys = plan.text.order.join(", ");
+        nodes.push(("Sort".to_string(), vec![format!("Sort Key: {keys}")]));
+    }
+    if let Some(aggregate) = &plan.aggregate {
+        let name = if aggregate.group_keys.is_empty() {
+            "Aggregate"
+        } else {
+            "HashAggregate"
+        };
+        let details = plan
+            .text
+            .having
+            .iter()
+            .map(|h| format!("Filter: {h}"))
+            .collect();
+        nodes.push((name.to_string(), details));
+    }
+    let filter: Vec<String> = plan
+        .text
+        .filter
+        .iter()
+        .map(|f| format!("Filter: {f}"))
+        .collect();
+    let alias = plan
+        .text
+        .alias
+        .as_ref()
+        .map(|a| format!(" {a}"))
+        .unwrap_or_default();
+    let mut sub_lines = Vec::new();
+    let (scan, mut details) = match &plan.source {
+        Source::Single => ("Result".to_string(), Vec::new()),
+        Source::Table(table) => (format!("Seq Scan on {table}{alias}"), Vec::new()),
+        Source::IndexScan { table, index, .. } => {
+            let order = plan.text.order.first().cloned().unwrap_or_default();
+            (
+                format!("Index Scan using {index} on {table}{alias}"),
+                vec![format!("Order By: {order}")],
+            )
+        }
+        Source::Function(function) => {
+            let name = match function {
+                SetFunction::Unnest(_) => "unnest",
+                SetFunction::GenerateSeries(..) => "generate_series",
+            };
+            (format!("Function Scan on {name}{alias}"), Vec::new())
+        }
+        Source::Subquery(inner) => {
+            sub_lines = explain(inner);
+            (
+                format!(
+                    "Subquery Scan on{}",
+                    if alias.is_empty() {
+                        " unnamed_subquery".to_string()
+                    } else {
+                        alias.clone()
+                    }
+                ),
+                Vec::new(),
+            )
+        }
+    };
+    details.extend(filter);
+    nodes.push((scan, details));
+
+    let mut lines = Vec::new();
+    for (depth, (name, details)) in nodes.iter().enumerate() {
+        lines.push(node_line(depth, name));
+        let pad = detail_indent(depth);
+        lines.extend(details.iter().map(|d| format!("{pad}{d}")));
+    }
+    let depth = nodes.len();
+    for (i, line) in sub_lines.into_iter().enumerate() {
+        // The subquery's lines hang under the scan node, one level deeper.
+        let pad = " ".repeat(6 * (depth - 1) + 2);
+        if i == 0 {
+            lines.push(format!("{pad}->  {line}"));
+        } else {
+            lines.push(format!("{pad}    {line}"));
+        }
+    }
+    lines
+}
+
+fn node_line(depth: usize, name: &str) -> String {
+    if depth == 0 {
+        name.to_string()
+    } else {
+        format!("{}->  {name}", " ".repeat(6 * (depth - 1) + 2))
+    }
+}
+
+fn detail_indent(depth: usize) -> String {
+    " ".repeat(if depth == 0 { 2 } else { 6 * depth + 2 })
+}

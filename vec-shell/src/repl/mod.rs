@@ -1,0 +1,29 @@
+//! The shell: statement splitting (`scanner`), the driver that runs statements and
+//! backslash commands (`runner`), `\d` descriptions (`describe`) and the interactive
+//! loop on rustyline with history and multi-line statements (`interactive`).
+
+pub mod describe;
+pub mod interactive;
+pub mod runner;
+pub mod scanner;
+
+pub use runner::{Flow, Shell, ShellOptions};
+
+/// The text of `\?`.
+pub const HELP: &str = "General
+  \\q                     quit vecsh
+  \\?                     show this help
+
+Informational
+  \\d                     list tables
+  \\d NAME                describe table NAME
+  \\di                    list indexes
+
+Formatting
+  \\x [on|off]            toggle expanded output
+
+Input/Output
+  \\i FILE                execute commands from file
+  \\timing [on|off]       toggle timing of commands
+
+";

@@ -1,0 +1,274 @@
+//! The shell's driver: runs statements and backslash commands, prints results, notices
+//! and errors as psql does, and reads scripts line by line (echoing them with `-a`).
+
+use std::io::{BufRead, Write};
+use std::time::Instant;
+
+use super::describe;
+use super::scanner::StatementScanner;
+use crate::format::{format_report, format_rows, PrintOptions};
+use crate::session::Session;
+
+/// Shell options that are not print options.
+#[derive(Clone, Debug, Default)]
+pub struct ShellOptions {
+    /// `-a`: echo input lines as read.
+    pub echo_all: bool,
+    /// `-q`: no command tags.
+    pub quiet: bool,
+    /// `-v ON_ERROR_STOP=1`: stop at the first error.
+    pub on_error_stop: bool,
+    /// `\timing`: print each statement's time.
+    pub timing: bool,
+}
+
+/// Whether the shell should go on after a command.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flow {
+    /// Keep reading.
+    Continue,
+    /// `\q` or end of input.
+    Quit,
+    /// An error with `ON_ERROR_STOP` set.
+    Stop,
+}
+
+/// The shell: a session, its print options and where output goes.
+pub struct Shell<'o> {
+    /// The session statements run in.
+    pub session: Session,
+    /// How results are printed.
+    pub print: PrintOptions,
+    /// Other options.
+    pub options: ShellOptions,
+    /// Whether any statement has failed.
+    pub had_error: bool,
+    /// A `COPY … FROM STDIN` waiting for its data (the lines up to `\.`).
+    pub pending_copy: Option<String>,
+    out: &'o mut dyn Write,
+    err: &'o mut dyn Write,
+}
+
+impl<'o> Shell<'o> {
+    /// A shell writing results to `out` and errors to `err`.
+    pub fn new(
+        session: Session,
+        print: PrintOptions,
+        options: ShellOptions,
+        out: &'o mut dyn Write,
+        err: &'o mut dyn Write,
+    ) -> Self {
+        Shell {
+            session,
+            print,
+            options,
+            had_error: false,
+            pending_copy: None,
+            out,
+            err,
+        }
+    }
+
+    /// Runs one SQL statement (text as sent, ending with `;` or not) and prints what it
+    /// produced.
+    pub fn run_sql(&mut self, sql: &str) -> Flow {
+        if is_copy_from_stdin(sql) {
+            self.pending_copy = Some(sql.to_string());
+            return Flow::Continue;
+        }
+        let started = Instant::now();
+        let result = self.session.execute(sql);
+        self.report(sql, result, started)
+    }
+
+    /// Runs the waiting `COPY … FROM STDIN` with its data.
+    pub fn finish_copy(&mut self, data: &[u8]) -> Flow {
+        let Some(sql) = self.pending_copy.take() else {
+            return Flow::Continue;
+        };
+        let started = Instant::now();
+        let result = self.session.copy_in(&sql, data).map(|r| vec![r]);
+        self.report(&sql, result, started)
+    }
+
+    fn report(
+        &mut self,
+        sql: &str,
+        result: crate::error::Result<Vec<crate::session::StatementResult>>,
+        started: Instant,
+    ) -> Flow {
+        let elapsed = started.elapsed();
+        let _ = self.out.flush();
+        match result {
+            Ok(results) => {
+                for result in results {
+                    for notice in &result.notices {
+                        let _ = self.err.write_all(format_report(notice, sql).as_bytes());
+                    }
+                    let _ = self.err.flush();
+                    if let Some(rows) = &result.rows {
+                        let _ = self
+                            .out
+                            .write_all(format_rows(rows, &self.print).as_bytes());
+                    }
+                    if let Some(data) = &result.copy_data {
+                        let _ = self.out.write_all(data);
+                    }
+                    let is_query = result.tag.starts_with("SELECT")
+                        || result.tag == "SHOW"
+                        || result.tag == "EXPLAIN";
+                    if !self.options.quiet && !is_query {
+                        let _ = writeln!(self.out, "{}", result.tag);
+                    }
+                }
+                if self.options.timing {
+                    let _ = writeln!(self.out, "Time: {:.3} ms", elapsed.as_secs_f64() * 1000.0);
+                }
+                let _ = self.out.flush();
+                Flow::Continue
+            }
+            Err(error) => {
+                self.had_error = true;
+                let _ = self.err.write_all(format_report(&error, sql).as_bytes());
+                let _ = self.err.flush();
+                if self.options.on_error_stop {
+                    Flow::Stop
+                } else {
+                    Flow::Continue
+                }
+            }
+        }
+    }
+
+    /// Runs a backslash command (the whole line, starting with `\`).
+    pub fn run_meta(&mut self, line: &str) -> Flow {
+        let mut words = line.split_whitespace();
+        let command = words.next().unwrap_or("");
+        let argument = words.next();
+        match command {
+            "\\q" | "\\quit" => return Flow::Quit,
+            "\\copy" => {
+                let rest = line.trim_start().trim_start_matches("\\copy");
+                return self.run_sql(&format!("COPY{rest}"));
+            }
+            "\\?" => {
+                let _ = self.out.write_all(super::HELP.as_bytes());
+            }
+            "\\x" => {
+                self.print.expanded = match argument {
+                    Some("on") => true,
+                    Some("off") => false,
+                    _ => !self.print.expanded,
+                };
+                let state = if self.print.expanded { "on" } else { "off" };
+                let _ = writeln!(self.out, "Expanded display is {state}.");
+            }
+            "\\timing" => {
+                self.options.timing = match argument {
+                    Some("on") => true,
+                    Some("off") => false,
+                    _ => !self.options.timing,
+                };
+                let state = if self.options.timing { "on" } else { "off" };
+                let _ = writeln!(self.out, "Timing is {state}.");
+            }
+            "\\d" | "\\dt" | "\\d+" | "\\di" => {
+                let text = self
+                    .session
+                    .database()
+                    .with_catalog(|catalog| describe::describe(catalog, command, argument));
+                match text {
+                    Ok(text) => {
+                        let _ = self.out.write_all(text.as_bytes());
+                    }
+                    Err(message) => {
+                        let _ = writeln!(self.err, "{message}");
+                    }
+                }
+            }
+            "\\i" | "\\include" => {
+                let Some(path) = argument else {
+                    let _ = writeln!(self.err, "\\i: missing required argument");
+                    return Flow::Continue;
+                };
+                match std::fs::File::open(path) {
+                    Ok(file) => return self.run_script(std::io::BufReader::new(file)),
+                    Err(error) => {
+                        let _ = writeln!(self.err, "{path}: {error}");
+                        self.had_error = true;
+                        if self.options.on_error_stop {
+                            return Flow::Stop;
+                        }
+                    }
+                }
+            }
+            other => {
+                let _ = writeln!(self.err, "invalid command {other}\nTry \\? for help.");
+                self.had_error = true;
+                if self.options.on_error_stop {
+                    return Flow::Stop;
+                }
+            }
+        }
+        let _ = self.out.flush();
+        Flow::Continue
+    }
+
+    /// Reads a script to its end (or `\q`, or the first error with `ON_ERROR_STOP`).
+    pub fn run_script(&mut self, input: impl BufRead) -> Flow {
+        let mut scanner = StatementScanner::default();
+        let mut copy_data = Vec::new();
+        for line in input.lines() {
+            let Ok(line) = line else {
+                break;
+            };
+            let line = line.strip_suffix('\r').unwrap_or(&line).to_string();
+            if self.pending_copy.is_some() {
+                if line == "\\." {
+                    let flow = self.finish_copy(&std::mem::take(&mut copy_data));
+                    if flow != Flow::Continue {
+                        return flow;
+                    }
+                } else {
+                    copy_data.extend_from_slice(line.as_bytes());
+                    copy_data.push(b'\n');
+                }
+                continue;
+            }
+            if line.is_empty() && !scanner.in_quote() {
+                continue;
+            }
+            if self.options.echo_all {
+                let _ = writeln!(self.out, "{line}");
+            }
+            if !scanner.is_pending() && line.trim_start().starts_with('\\') {
+                let flow = self.run_meta(line.trim_start());
+                if flow != Flow::Continue {
+                    return flow;
+                }
+                continue;
+            }
+            for statement in scanner.feed_line(&line) {
+                let flow = self.run_sql(&statement);
+                if flow != Flow::Continue {
+                    return flow;
+                }
+            }
+        }
+        if self.pending_copy.is_some() {
+            return self.finish_copy(&copy_data);
+        }
+        if let Some(rest) = scanner.finish() {
+            return self.run_sql(&rest);
+        }
+        Flow::Continue
+    }
+}
+
+/// Whether `sql` is a `COPY … FROM STDIN`, which needs the lines that follow it.
+fn is_copy_from_stdin(sql: &str) -> bool {
+    matches!(
+        crate::sql::parse(sql).as_deref(),
+        Ok([crate::sql::ast::Statement::Copy(copy)]) if copy.from && copy.file.is_none()
+    )
+}

@@ -1,0 +1,389 @@
+//! The library API: a [`Database`] (shared catalog and tables) and [`Session`]s that
+//! execute SQL text and return typed results.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use parking_lot::RwLock;
+
+use crate::analyze::{dml, query};
+use crate::catalog::Catalog;
+use crate::ddl;
+use crate::error::{EngineError, Result};
+use crate::exec::{self, ExecContext};
+use crate::plan::{OutputColumn, Returning};
+use crate::settings::Settings;
+use crate::sql::ast::Statement;
+use crate::storage::durable::Durable;
+use crate::storage::Row;
+use crate::value::SqlType;
+
+/// What every handle of a database shares.
+struct Shared {
+    catalog: RwLock<Catalog>,
+    durable: Option<Durable>,
+}
+
+impl Drop for Shared {
+    fn drop(&mut self) {
+        // A checkpoint on close means the next open has nothing to replay; if it fails,
+        // recovery replays the log instead, so the error can be ignored here.
+        if let Some(durable) = self.durable.take() {
+            let _ = durable.close();
+        }
+    }
+}
+
+/// A database: its catalog and tables, shared by every session opened on it.
+#[derive(Clone)]
+pub struct Database {
+    shared: Arc<Shared>,
+}
+
+impl Database {
+    /// A new, empty database held in memory; it disappears with the last handle.
+    pub fn in_memory() -> Database {
+        Database {
+            shared: Arc::new(Shared {
+                catalog: RwLock::new(Catalog::default()),
+                durable: None,
+            }),
+        }
+    }
+
+    /// Opens (or creates) a database directory. Every statement that succeeds is
+    /// durable; the directory is locked against other processes while open.
+    pub fn open(path: impl AsRef<Path>) -> Result<Database> {
+        let mut catalog = Catalog::default();
+        let durable = Durable::open(path.as_ref(), &mut catalog)?;
+        Ok(Database {
+            shared: Arc::new(Shared {
+                catalog: RwLock::new(catalog),
+                durable: Some(durable),
+            }),
+        })
+    }
+
+    /// A new session on this database.
+    pub fn session(&self) -> Session {
+        Session {
+            database: self.clone(),
+            settings: Settings::default(),
+        }
+    }
+
+    /// Whether the database lives only in memory.
+    pub fn is_in_memory(&self) -> bool {
+        self.shared.durable.is_none()
+    }
+
+    /// Reads the catalog (for `\d`-style descriptions).
+    pub fn with_catalog<T>(&self, f: impl FnOnce(&Catalog) -> T) -> T {
+        f(&self.shared.catalog.read())
+    }
+}
+
+/// Rows returned by a statement.
+#[derive(Clone, Debug)]
+pub struct RowSet {
+    /// The columns' labels and types.
+    pub columns: Vec<OutputColumn>,
+    /// The rows.
+    pub rows: Vec<Row>,
+}
+
+/// What one statement produced.
+#[derive(Clone, Debug)]
+pub struct StatementResult {
+    /// The command tag psql would print without `-q` (`CREATE TABLE`, `INSERT 0 2`, `SELECT 3`).
+    pub tag: String,
+    /// Rows, for queries, `SHOW` and `RETURNING`.
+    pub rows: Option<RowSet>,
+    /// Notices raised while running it (`NOTICE:  table "t" does not exist, skipping`).
+    pub notices: Vec<EngineError>,
+    /// The data of `COPY … TO STDOUT`.
+    pub copy_data: Option<Vec<u8>>,
+}
+
+impl StatementResult {
+    /// A result that is only a command tag.
+    pub fn tag(tag: impl Into<String>) -> StatementResult {
+        StatementResult {
+            tag: tag.into(),
+            rows: None,
+            notices: Vec::new(),
+            copy_data: None,
+        }
+    }
+}
+
+/// A connection-like session: parameter settings and statement execution.
+pub struct Session {
+    database: Database,
+    settings: Settings,
+}
+
+impl Session {
+    /// The database this session works on.
+    pub fn database(&self) -> &Database {
+        &self.database
+    }
+
+    /// Parses and runs every statement in `sql`, in order. Statements before a failing
+    /// one keep their effect; the error's position is a byte offset into `sql`.
+    pub fn execute(&mut self, sql: &str) -> Result<Vec<StatementResult>> {
+        let statements = crate::sql::parse(sql)?;
+        let mut results = Vec::with_capacity(statements.len());
+        for statement in &statements {
+            results.push(self.execute_statement(statement)?);
+        }
+        Ok(results)
+    }
+
+    /// Runs one parsed statement.
+    pub fn execute_statement(&mut self, statement: &Statement) -> Result<StatementResult> {
+        match statement {
+            Statement::Select(select) => {
+                let catalog = self.database.shared.catalog.read();
+                let mut plan = query::plan_select(&catalog, select)?;
+                crate::plan::choose_index_scans(&mut plan, &catalog, &self.settings);
+                let rows = exec::run_query(&plan, &ExecContext { catalog: &catalog })?;
+                Ok(StatementResult {
+                    tag: format!("SELECT {}", rows.len()),
+                    rows: Some(RowSet {
+                        columns: plan.columns,
+                        rows,
+                    }),
+                    notices: Vec::new(),
+                    copy_data: None,
+                })
+            }
+            Statement::Insert(insert) => {
+                let mut catalog = self.database.shared.catalog.write();
+                let plan = dml::plan_insert(&catalog, insert)?;
+                let outcome = exec::dml::insert(&catalog, &plan)?;
+                let outcome = self.apply(&mut catalog, outcome)?;
+                Ok(dml_result(
+                    format!("INSERT 0 {}", outcome.count),
+                    &plan.returning,
+                    outcome,
+                ))
+            }
+            Statement::Update(update) => {
+                let mut catalog = self.database.shared.catalog.write();
+                let plan = dml::plan_update(&catalog, update)?;
+                let outcome = exec::dml::update(&catalog, &plan)?;
+                let outcome = self.apply(&mut catalog, outcome)?;
+                Ok(dml_result(
+                    format!("UPDATE {}", outcome.count),
+                    &plan.returning,
+                    outcome,
+                ))
+            }
+            Statement::Delete(delete) => {
+                let mut catalog = self.database.shared.catalog.write();
+                let plan = dml::plan_delete(&catalog, delete)?;
+                let outcome = exec::dml::delete(&catalog, &plan)?;
+                let outcome = self.apply(&mut catalog, outcome)?;
+                Ok(dml_result(
+                    format!("DELETE {}", outcome.count),
+                    &plan.returning,
+                    outcome,
+                ))
+            }
+            Statement::Copy(copy) => self.copy(copy, None),
+            Statement::Explain { analyze, query } => self.explain(*analyze, query),
+            Statement::Set { name, value, .. } => {
+                self.settings.set(name, value.as_ref())?;
+                Ok(StatementResult::tag("SET"))
+            }
+            Statement::Reset { name } => {
+                self.settings.reset(name)?;
+                Ok(StatementResult::tag("RESET"))
+            }
+            Statement::Show { name } => {
+                let value = self.settings.show(name)?;
+                Ok(StatementResult {
+                    tag: "SHOW".to_string(),
+                    rows: Some(RowSet {
+                        columns: vec![OutputColumn {
+                            name: name.clone(),
+                            ty: SqlType::Text,
+                            typmod: -1,
+                        }],
+                        rows: vec![vec![crate::value::Datum::Text(value)]],
+                    }),
+                    notices: Vec::new(),
+                    copy_data: None,
+                })
+            }
+            ddl_statement => {
+                let mut catalog = self.database.shared.catalog.write();
+                ddl::execute(
+                    &mut catalog,
+                    self.database.shared.durable.as_ref(),
+                    ddl_statement,
+                )
+            }
+        }
+    }
+
+    fn explain(
+        &mut self,
+        analyze: bool,
+        select: &crate::sql::ast::Select,
+    ) -> Result<StatementResult> {
+        let catalog = self.database.shared.catalog.read();
+        let mut plan = query::plan_select(&catalog, select)?;
+        crate::plan::choose_index_scans(&mut plan, &catalog, &self.settings);
+        let mut lines = crate::plan::explain::explain(&plan);
+        if analyze {
+            let started = std::time::Instant::now();
+            let rows = exec::run_query(&plan, &ExecContext { catalog: &catalog })?;
+            let elapsed = started.elapsed().as_secs_f64() * 1000.0;
+            if let Some(first) = lines.first_mut() {
+                first.push_str(&format!(" (actual rows={} loops=1)", rows.len()));
+            }
+            lines.push(format!("Execution Time: {elapsed:.3} ms"));
+        }
+        let rows = lines
+            .into_iter()
+            .map(|line| vec![crate::value::Datum::Text(line)])
+            .collect();
+        Ok(StatementResult {
+            tag: "EXPLAIN".to_string(),
+            rows: Some(RowSet {
+                columns: vec![OutputColumn {
+                    name: "QUERY PLAN".to_string(),
+                    ty: SqlType::Text,
+                    typmod: -1,
+                }],
+                rows,
+            }),
+            notices: Vec::new(),
+            copy_data: None,
+        })
+    }
+
+    /// Runs `COPY … FROM STDIN` with the data that followed it (ending at `\.` or at the
+    /// end of `data`).
+    pub fn copy_in(&mut self, sql: &str, data: &[u8]) -> Result<StatementResult> {
+        let statements = crate::sql::parse(sql)?;
+        match statements.as_slice() {
+            [Statement::Copy(copy)] if copy.from && copy.file.is_none() => {
+                self.copy(copy, Some(data))
+            }
+            _ => Err(EngineError::new(
+                "42601",
+                "copy_in needs one COPY … FROM STDIN statement",
+            )),
+        }
+    }
+
+    fn copy(
+        &mut self,
+        copy: &crate::sql::ast::Copy,
+        stdin: Option<&[u8]>,
+    ) -> Result<StatementResult> {
+        use crate::exec::copy::{read_rows, write_rows, CopyFormat};
+        let format = CopyFormat::from_options(&copy.options)?;
+        let mut catalog = self.database.shared.catalog.write();
+        let table = catalog.table(&copy.table).ok_or_else(|| {
+            EngineError::new(
+                "42P01",
+                format!("relation \"{}\" does not exist", copy.table),
+            )
+            .at(copy.table_pos.0)
+        })?;
+        let targets: Vec<usize> = if copy.columns.is_empty() {
+            (0..table.columns.len()).collect()
+        } else {
+            let mut targets = Vec::new();
+            for name in &copy.columns {
+                targets.push(table.column_index(name).ok_or_else(|| {
+                    EngineError::new(
+                        "42703",
+                        format!(
+                            "column \"{name}\" of relation \"{}\" does not exist",
+                            table.name
+                        ),
+                    )
+                })?);
+            }
+            targets
+        };
+        if !copy.from {
+            let rows: Vec<Row> = table
+                .store
+                .scan()
+                .map(|(_, row)| targets.iter().map(|&i| row[i].clone()).collect())
+                .collect();
+            let names: Vec<String> = targets
+                .iter()
+                .map(|&i| table.columns[i].name.clone())
+                .collect();
+            let bytes = write_rows(&rows, &names, &format)?;
+            let mut result = StatementResult::tag(format!("COPY {}", rows.len()));
+            match &copy.file {
+                Some(path) => std::fs::write(path, &bytes).map_err(|e| {
+                    EngineError::new(
+                        "58030",
+                        format!("could not open file \"{path}\" for writing: {e}"),
+                    )
+                })?,
+                None => result.copy_data = Some(bytes),
+            }
+            return Ok(result);
+        }
+        let data = match (&copy.file, stdin) {
+            (Some(path), _) => std::fs::read(path).map_err(|e| {
+                EngineError::new(
+                    "58030",
+                    format!("could not open file \"{path}\" for reading: {e}"),
+                )
+            })?,
+            (None, Some(data)) => data.to_vec(),
+            (None, None) => return Err(EngineError::unsupported(
+                "COPY FROM STDIN needs its data from the client (use vecsh or Session::copy_in)",
+            )),
+        };
+        let types: Vec<(SqlType, crate::value::TypeMod)> = targets
+            .iter()
+            .map(|&i| (table.columns[i].ty.clone(), table.columns[i].typmod))
+            .collect();
+        let rows = read_rows(&data, &format, &types)?;
+        let outcome =
+            exec::dml::insert_rows(&catalog, &copy.table, &targets, rows, &Returning::default())?;
+        let count = outcome.count;
+        self.apply(&mut catalog, outcome)?;
+        Ok(StatementResult::tag(format!("COPY {count}")))
+    }
+
+    /// Commits a DML statement's changes, returning the outcome for its result.
+    fn apply(
+        &self,
+        catalog: &mut Catalog,
+        mut outcome: exec::dml::DmlOutcome,
+    ) -> Result<exec::dml::DmlOutcome> {
+        let changes = std::mem::take(&mut outcome.changes);
+        exec::dml::apply(catalog, self.database.shared.durable.as_ref(), changes)?;
+        Ok(outcome)
+    }
+}
+
+fn dml_result(
+    tag: String,
+    returning: &Returning,
+    outcome: exec::dml::DmlOutcome,
+) -> StatementResult {
+    let rows = (!returning.exprs.is_empty()).then(|| RowSet {
+        columns: returning.columns.clone(),
+        rows: outcome.returned,
+    });
+    StatementResult {
+        tag,
+        rows,
+        notices: Vec::new(),
+        copy_data: None,
+    }
+}

@@ -1,0 +1,384 @@
+//! The abstract syntax tree the parser builds.
+//!
+//! Nodes that errors can point at carry a [`Pos`], the byte offset of their first
+//! character. `Pos` compares equal to every other `Pos`, so two trees compare equal when
+//! they say the same thing however they were spaced: that is what the `Display`
+//! round-trip tests check.
+
+/// A byte offset into the statement text. All positions compare equal (see the module
+/// documentation).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Pos(pub usize);
+
+impl PartialEq for Pos {
+    fn eq(&self, _other: &Pos) -> bool {
+        true
+    }
+}
+
+/// A parsed statement.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Statement {
+    /// `CREATE EXTENSION [IF NOT EXISTS] name`
+    CreateExtension {
+        /// The extension's name.
+        name: String,
+        /// `IF NOT EXISTS` was given.
+        if_not_exists: bool,
+    },
+    /// `CREATE TABLE`
+    CreateTable(CreateTable),
+    /// `DROP TABLE [IF EXISTS] name, …`
+    DropTable {
+        /// The tables.
+        names: Vec<String>,
+        /// `IF EXISTS` was given.
+        if_exists: bool,
+    },
+    /// `TRUNCATE [TABLE] name, …`
+    Truncate {
+        /// The tables.
+        names: Vec<String>,
+    },
+    /// `CREATE INDEX`
+    CreateIndex(CreateIndex),
+    /// `INSERT`
+    Insert(Insert),
+    /// `UPDATE`
+    Update(Update),
+    /// `DELETE`
+    Delete(Delete),
+    /// `SELECT`
+    Select(Box<Select>),
+    /// `COPY table [(columns)] FROM|TO 'file'|STDIN|STDOUT [WITH (…)]`
+    Copy(Copy),
+    /// `EXPLAIN [ANALYZE] query` (other options are accepted and ignored; costs are
+    /// never shown).
+    Explain {
+        /// `ANALYZE`: run the query and report what happened.
+        analyze: bool,
+        /// The query.
+        query: Box<Select>,
+    },
+    /// `SET name = value` / `SET name TO value`
+    Set {
+        /// The parameter's name, lower case, dotted names kept whole.
+        name: String,
+        /// The value, `None` for `DEFAULT`.
+        value: Option<SetValue>,
+        /// `SET LOCAL`.
+        local: bool,
+    },
+    /// `SHOW name`
+    Show {
+        /// The parameter's name, or `all`.
+        name: String,
+    },
+    /// `RESET name` / `RESET ALL`
+    Reset {
+        /// The parameter's name, or `all`.
+        name: String,
+    },
+}
+
+/// A `COPY` statement.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Copy {
+    /// The table.
+    pub table: String,
+    /// Where the table's name was written.
+    pub table_pos: Pos,
+    /// The columns, empty for all.
+    pub columns: Vec<String>,
+    /// `FROM` (load into the table) rather than `TO`.
+    pub from: bool,
+    /// The file, or `None` for `STDIN` / `STDOUT`.
+    pub file: Option<String>,
+    /// Options: `format`, `header`, `delimiter`, `null` (names lower case).
+    pub options: Vec<(String, Option<String>)>,
+}
+
+/// A value in `SET`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SetValue {
+    /// A number as written (with its sign).
+    Number(String),
+    /// A word or quoted string.
+    Text(String),
+}
+
+/// `CREATE TABLE [IF NOT EXISTS] name (columns, constraints)`
+#[derive(Clone, Debug, PartialEq)]
+pub struct CreateTable {
+    /// The table's name.
+    pub name: String,
+    /// `IF NOT EXISTS` was given.
+    pub if_not_exists: bool,
+    /// The columns.
+    pub columns: Vec<ColumnDef>,
+    /// Columns named by a table-level `PRIMARY KEY (…)`.
+    pub primary_key: Vec<String>,
+}
+
+/// One column of `CREATE TABLE`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ColumnDef {
+    /// The column's name.
+    pub name: String,
+    /// Its declared type.
+    pub type_name: TypeName,
+    /// `NOT NULL`.
+    pub not_null: bool,
+    /// `PRIMARY KEY`.
+    pub primary_key: bool,
+    /// `GENERATED ALWAYS|BY DEFAULT AS IDENTITY`.
+    pub identity: bool,
+    /// `DEFAULT expr`.
+    pub default: Option<Expr>,
+}
+
+/// `CREATE INDEX [IF NOT EXISTS] [name] ON table [USING method] (key opclass, …)`
+#[derive(Clone, Debug, PartialEq)]
+pub struct CreateIndex {
+    /// The index's name, if given.
+    pub name: Option<String>,
+    /// `IF NOT EXISTS` was given.
+    pub if_not_exists: bool,
+    /// The table.
+    pub table: String,
+    /// The access method (`btree` when omitted).
+    pub method: Option<String>,
+    /// Where `USING method` was written.
+    pub method_pos: Pos,
+    /// The key columns or expressions with their operator classes.
+    pub keys: Vec<(Expr, Option<String>)>,
+    /// Storage options from `WITH (name = value, …)`.
+    pub with: Vec<(String, SetValue)>,
+}
+
+/// `INSERT INTO table [(columns)] source [RETURNING …]`
+#[derive(Clone, Debug, PartialEq)]
+pub struct Insert {
+    /// The table.
+    pub table: String,
+    /// Where the table's name was written.
+    pub table_pos: Pos,
+    /// The target columns, empty for all.
+    pub columns: Vec<(String, Pos)>,
+    /// The rows.
+    pub source: InsertSource,
+    /// The `RETURNING` list.
+    pub returning: Vec<SelectItem>,
+}
+
+/// Where inserted rows come from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum InsertSource {
+    /// `VALUES (…), (…)`
+    Values(Vec<Vec<Expr>>),
+    /// A query.
+    Query(Box<Select>),
+}
+
+/// `UPDATE table SET col = expr, … [WHERE …] [RETURNING …]`
+#[derive(Clone, Debug, PartialEq)]
+pub struct Update {
+    /// The table.
+    pub table: String,
+    /// Where the table's name was written.
+    pub table_pos: Pos,
+    /// The assignments.
+    pub assignments: Vec<(String, Pos, Expr)>,
+    /// The filter.
+    pub selection: Option<Expr>,
+    /// The `RETURNING` list.
+    pub returning: Vec<SelectItem>,
+}
+
+/// `DELETE FROM table [WHERE …] [RETURNING …]`
+#[derive(Clone, Debug, PartialEq)]
+pub struct Delete {
+    /// The table.
+    pub table: String,
+    /// Where the table's name was written.
+    pub table_pos: Pos,
+    /// The filter.
+    pub selection: Option<Expr>,
+    /// The `RETURNING` list.
+    pub returning: Vec<SelectItem>,
+}
+
+/// A `SELECT` query.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Select {
+    /// The select list.
+    pub items: Vec<SelectItem>,
+    /// The `FROM` item, if any.
+    pub from: Option<FromItem>,
+    /// The `WHERE` filter.
+    pub selection: Option<Expr>,
+    /// The `GROUP BY` keys.
+    pub group_by: Vec<Expr>,
+    /// The `HAVING` filter.
+    pub having: Option<Expr>,
+    /// The `ORDER BY` keys.
+    pub order_by: Vec<OrderKey>,
+    /// `LIMIT` (`None` for no limit or `LIMIT ALL`).
+    pub limit: Option<Expr>,
+    /// `OFFSET`.
+    pub offset: Option<Expr>,
+}
+
+/// An item of a select list.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SelectItem {
+    /// `*`
+    Wildcard(Pos),
+    /// An expression with an optional alias.
+    Expr {
+        /// The expression.
+        expr: Expr,
+        /// `AS alias`.
+        alias: Option<String>,
+    },
+}
+
+/// The one item of a `FROM` clause.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FromItem {
+    /// A table, optionally aliased.
+    Table {
+        /// The table's name.
+        name: String,
+        /// The alias.
+        alias: Option<String>,
+        /// Where the name was written.
+        pos: Pos,
+    },
+    /// A set-returning function such as `unnest(…) v` or `generate_series(1, 3) n`.
+    Function {
+        /// The call.
+        call: Expr,
+        /// The alias (also the column's name).
+        alias: Option<String>,
+    },
+    /// `(SELECT …) alias`
+    Subquery {
+        /// The query.
+        query: Box<Select>,
+        /// The alias.
+        alias: Option<String>,
+    },
+}
+
+/// One `ORDER BY` key.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OrderKey {
+    /// The key.
+    pub expr: Expr,
+    /// `DESC`.
+    pub descending: bool,
+    /// `NULLS FIRST` (`Some(true)`) or `NULLS LAST` (`Some(false)`).
+    pub nulls_first: Option<bool>,
+}
+
+/// A type as written: its name, modifiers and array bounds.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TypeName {
+    /// The canonical name: `integer`, `double precision`, `vector`, `bit varying`, …
+    pub name: String,
+    /// The modifiers in parentheses.
+    pub modifiers: Vec<TypeModifier>,
+    /// The number of `[]` suffixes.
+    pub array_dims: usize,
+    /// Where the type's name was written.
+    pub pos: Pos,
+}
+
+/// A type modifier.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TypeModifier {
+    /// An integer.
+    Number(String),
+    /// A string (PostgreSQL passes it to the type's modifier function as text).
+    Text(String),
+}
+
+/// An expression, with the position of its first character.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Expr {
+    /// What the expression is.
+    pub kind: ExprKind,
+    /// Where it starts (for operators, where the operator is, as PostgreSQL reports).
+    pub pos: Pos,
+}
+
+/// The kinds of expression.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExprKind {
+    /// A numeric literal as written.
+    Number(String),
+    /// A string literal.
+    String(String),
+    /// A bit-string literal (`B'101'`; hexadecimal ones are held as `x…`).
+    BitString(String),
+    /// `TRUE` / `FALSE`.
+    Bool(bool),
+    /// `NULL`.
+    Null,
+    /// A column, optionally qualified (`t.col`).
+    Column(Vec<String>),
+    /// A prefix operator (`-`, `+`, `NOT`).
+    Unary {
+        /// The operator (`NOT` is spelt `not`).
+        op: String,
+        /// The operand.
+        operand: Box<Expr>,
+    },
+    /// An infix operator (`AND` and `OR` spelt `and`, `or`).
+    Binary {
+        /// The operator.
+        op: String,
+        /// The left operand.
+        left: Box<Expr>,
+        /// The right operand.
+        right: Box<Expr>,
+    },
+    /// `expr IS [NOT] NULL`
+    IsNull {
+        /// The operand.
+        operand: Box<Expr>,
+        /// `IS NOT NULL`.
+        negated: bool,
+    },
+    /// `expr::type` or `CAST(expr AS type)`
+    Cast {
+        /// The operand.
+        operand: Box<Expr>,
+        /// The target type.
+        type_name: TypeName,
+    },
+    /// A function call; `count(*)` has `star`.
+    Function {
+        /// The function's name, lower case.
+        name: String,
+        /// The arguments.
+        args: Vec<Expr>,
+        /// `count(*)`.
+        star: bool,
+    },
+    /// `ARRAY[…]`
+    Array(Vec<Expr>),
+    /// `(SELECT …)`
+    Subquery(Box<Select>),
+}
+
+impl Expr {
+    /// A new expression at `pos`.
+    pub fn new(kind: ExprKind, pos: usize) -> Self {
+        Expr {
+            kind,
+            pos: Pos(pos),
+        }
+    }
+}

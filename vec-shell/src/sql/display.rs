@@ -1,0 +1,421 @@
+//! `Display` for the syntax tree: prints SQL that parses back to an equal tree.
+//!
+//! Binary and unary operators are fully parenthesised, identifiers are quoted when they
+//! would not survive case folding or clash with a reserved word, and strings double
+//! their quotes.
+
+use std::fmt::{self, Display, Formatter, Write};
+
+use super::ast::*;
+
+fn ident(f: &mut Formatter<'_>, name: &str) -> fmt::Result {
+    let plain = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && !super::parser_reserved(name);
+    if plain {
+        f.write_str(name)
+    } else {
+        write!(f, "\"{}\"", name.replace('"', "\"\""))
+    }
+}
+
+fn string(f: &mut Formatter<'_>, text: &str) -> fmt::Result {
+    write!(f, "'{}'", text.replace('\'', "''"))
+}
+
+fn list<T>(
+    f: &mut Formatter<'_>,
+    items: &[T],
+    mut each: impl FnMut(&mut Formatter<'_>, &T) -> fmt::Result,
+) -> fmt::Result {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            f.write_str(", ")?;
+        }
+        each(f, item)?;
+    }
+    Ok(())
+}
+
+impl Display for Statement {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        match self {
+            Statement::CreateExtension {
+                name,
+                if_not_exists,
+            } => {
+                f.write_str("CREATE EXTENSION ")?;
+                if *if_not_exists {
+                    f.write_str("IF NOT EXISTS ")?;
+                }
+                ident(f, name)
+            }
+            Statement::CreateTable(table) => table.fmt(f),
+            Statement::DropTable { names, if_exists } => {
+                f.write_str("DROP TABLE ")?;
+                if *if_exists {
+                    f.write_str("IF EXISTS ")?;
+                }
+                list(f, names, |f, n| ident(f, n))
+            }
+            Statement::Truncate { names } => {
+                f.write_str("TRUNCATE ")?;
+                list(f, names, |f, n| ident(f, n))
+            }
+            Statement::CreateIndex(index) => index.fmt(f),
+            Statement::Insert(insert) => insert.fmt(f),
+            Statement::Update(update) => update.fmt(f),
+            Statement::Delete(delete) => {
+                f.write_str("DELETE FROM ")?;
+                ident(f, &delete.table)?;
+                if let Some(selection) = &delete.selection {
+                    write!(f, " WHERE {selection}")?;
+                }
+                returning(f, &delete.returning)
+            }
+            Statement::Select(select) => select.fmt(f),
+            Statement::Set { name, value, local } => {
+                f.write_str(if *local { "SET LOCAL " } else { "SET " })?;
+                f.write_str(name)?;
+                match value {
+                    None => f.write_str(" = DEFAULT"),
+                    Some(SetValue::Number(n)) => write!(f, " = {n}"),
+                    Some(SetValue::Text(t)) => {
+                        f.write_str(" = ")?;
+                        string(f, t)
+                    }
+                }
+            }
+            Statement::Copy(copy) => {
+                f.write_str("COPY ")?;
+                ident(f, &copy.table)?;
+                if !copy.columns.is_empty() {
+                    f.write_str(" (")?;
+                    list(f, &copy.columns, |f, c| ident(f, c))?;
+                    f.write_str(")")?;
+                }
+                f.write_str(if copy.from { " FROM " } else { " TO " })?;
+                match &copy.file {
+                    Some(path) => string(f, path)?,
+                    None => f.write_str(if copy.from { "STDIN" } else { "STDOUT" })?,
+                }
+                if !copy.options.is_empty() {
+                    f.write_str(" WITH (")?;
+                    list(f, &copy.options, |f, (name, value)| {
+                        ident(f, name)?;
+                        match value {
+                            Some(value) => {
+                                f.write_str(" ")?;
+                                string(f, value)
+                            }
+                            None => Ok(()),
+                        }
+                    })?;
+                    f.write_str(")")?;
+                }
+                Ok(())
+            }
+            Statement::Explain { analyze, query } => {
+                let analyze = if *analyze { "ANALYZE " } else { "" };
+                write!(f, "EXPLAIN {analyze}{query}")
+            }
+            Statement::Show { name } => write!(f, "SHOW {name}"),
+            Statement::Reset { name } => write!(f, "RESET {name}"),
+        }
+    }
+}
+
+impl Display for CreateTable {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        f.write_str("CREATE TABLE ")?;
+        if self.if_not_exists {
+            f.write_str("IF NOT EXISTS ")?;
+        }
+        ident(f, &self.name)?;
+        f.write_str(" (")?;
+        list(f, &self.columns, |f, column| {
+            ident(f, &column.name)?;
+            write!(f, " {}", column.type_name)?;
+            if column.primary_key {
+                f.write_str(" PRIMARY KEY")?;
+            }
+            if column.not_null {
+                f.write_str(" NOT NULL")?;
+            }
+            if column.identity {
+                f.write_str(" GENERATED ALWAYS AS IDENTITY")?;
+            }
+            if let Some(default) = &column.default {
+                write!(f, " DEFAULT {default}")?;
+            }
+            Ok(())
+        })?;
+        if !self.primary_key.is_empty() {
+            f.write_str(", PRIMARY KEY (")?;
+            list(f, &self.primary_key, |f, n| ident(f, n))?;
+            f.write_str(")")?;
+        }
+        f.write_str(")")
+    }
+}
+
+impl Display for CreateIndex {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        f.write_str("CREATE INDEX ")?;
+        if self.if_not_exists {
+            f.write_str("IF NOT EXISTS ")?;
+        }
+        if let Some(name) = &self.name {
+            ident(f, name)?;
+            f.write_str(" ")?;
+        }
+        f.write_str("ON ")?;
+        ident(f, &self.table)?;
+        if let Some(method) = &self.method {
+            f.write_str(" USING ")?;
+            ident(f, method)?;
+        }
+        f.write_str(" (")?;
+        list(f, &self.keys, |f, (key, opclass)| {
+            write!(f, "({key})")?;
+            if let Some(opclass) = opclass {
+                f.write_str(" ")?;
+                ident(f, opclass)?;
+            }
+            Ok(())
+        })?;
+        f.write_str(")")?;
+        if !self.with.is_empty() {
+            f.write_str(" WITH (")?;
+            list(f, &self.with, |f, (name, value)| {
+                ident(f, name)?;
+                match value {
+                    SetValue::Number(n) => write!(f, " = {n}"),
+                    SetValue::Text(t) => {
+                        f.write_str(" = ")?;
+                        string(f, t)
+                    }
+                }
+            })?;
+            f.write_str(")")?;
+        }
+        Ok(())
+    }
+}
+
+impl Display for Insert {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        f.write_str("INSERT INTO ")?;
+        ident(f, &self.table)?;
+        if !self.columns.is_empty() {
+            f.write_str(" (")?;
+            list(f, &self.columns, |f, (n, _)| ident(f, n))?;
+            f.write_str(")")?;
+        }
+        match &self.source {
+            InsertSource::Values(rows) => {
+                f.write_str(" VALUES ")?;
+                list(f, rows, |f, row| {
+                    f.write_str("(")?;
+                    list(f, row, |f, e| e.fmt(f))?;
+                    f.write_str(")")
+                })?;
+            }
+            InsertSource::Query(query) => write!(f, " {query}")?,
+        }
+        returning(f, &self.returning)
+    }
+}
+
+impl Display for Update {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        f.write_str("UPDATE ")?;
+        ident(f, &self.table)?;
+        f.write_str(" SET ")?;
+        list(f, &self.assignments, |f, (column, _, value)| {
+            ident(f, column)?;
+            write!(f, " = {value}")
+        })?;
+        if let Some(selection) = &self.selection {
+            write!(f, " WHERE {selection}")?;
+        }
+        returning(f, &self.returning)
+    }
+}
+
+fn returning(f: &mut Formatter<'_>, items: &[SelectItem]) -> fmt::Result {
+    if items.is_empty() {
+        return Ok(());
+    }
+    f.write_str(" RETURNING ")?;
+    list(f, items, |f, item| item.fmt(f))
+}
+
+impl Display for SelectItem {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        match self {
+            SelectItem::Wildcard(_) => f.write_str("*"),
+            SelectItem::Expr { expr, alias } => {
+                expr.fmt(f)?;
+                if let Some(alias) = alias {
+                    f.write_str(" AS ")?;
+                    ident(f, alias)?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl Display for Select {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        f.write_str("SELECT")?;
+        if !self.items.is_empty() {
+            f.write_str(" ")?;
+            list(f, &self.items, |f, item| item.fmt(f))?;
+        }
+        if let Some(from) = &self.from {
+            f.write_str(" FROM ")?;
+            let alias = match from {
+                FromItem::Table { name, alias, .. } => {
+                    ident(f, name)?;
+                    alias
+                }
+                FromItem::Function { call, alias } => {
+                    call.fmt(f)?;
+                    alias
+                }
+                FromItem::Subquery { query, alias } => {
+                    write!(f, "({query})")?;
+                    alias
+                }
+            };
+            if let Some(alias) = alias {
+                f.write_str(" AS ")?;
+                ident(f, alias)?;
+            }
+        }
+        if let Some(selection) = &self.selection {
+            write!(f, " WHERE {selection}")?;
+        }
+        if !self.group_by.is_empty() {
+            f.write_str(" GROUP BY ")?;
+            list(f, &self.group_by, |f, e| e.fmt(f))?;
+        }
+        if let Some(having) = &self.having {
+            write!(f, " HAVING {having}")?;
+        }
+        if !self.order_by.is_empty() {
+            f.write_str(" ORDER BY ")?;
+            list(f, &self.order_by, |f, key| {
+                key.expr.fmt(f)?;
+                if key.descending {
+                    f.write_str(" DESC")?;
+                }
+                match key.nulls_first {
+                    Some(true) => f.write_str(" NULLS FIRST"),
+                    Some(false) => f.write_str(" NULLS LAST"),
+                    None => Ok(()),
+                }
+            })?;
+        }
+        if let Some(limit) = &self.limit {
+            write!(f, " LIMIT {limit}")?;
+        }
+        if let Some(offset) = &self.offset {
+            write!(f, " OFFSET {offset}")?;
+        }
+        Ok(())
+    }
+}
+
+impl Display for TypeName {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        let plain = self
+            .name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c == ' ' || c.is_ascii_digit())
+            && !self.name.is_empty();
+        if plain {
+            f.write_str(&self.name)?;
+        } else {
+            ident(f, &self.name)?;
+        }
+        if !self.modifiers.is_empty() {
+            f.write_str("(")?;
+            list(f, &self.modifiers, |f, m| match m {
+                TypeModifier::Number(n) => f.write_str(n),
+                TypeModifier::Text(t) => string(f, t),
+            })?;
+            f.write_str(")")?;
+        }
+        for _ in 0..self.array_dims {
+            f.write_str("[]")?;
+        }
+        Ok(())
+    }
+}
+
+impl Display for Expr {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            ExprKind::Number(n) => f.write_str(n),
+            ExprKind::String(s) => string(f, s),
+            ExprKind::BitString(bits) => match bits.strip_prefix('x') {
+                Some(hex) => write!(f, "X'{hex}'"),
+                None => write!(f, "B'{bits}'"),
+            },
+            ExprKind::Bool(b) => f.write_str(if *b { "TRUE" } else { "FALSE" }),
+            ExprKind::Null => f.write_str("NULL"),
+            ExprKind::Column(parts) => {
+                for (i, part) in parts.iter().enumerate() {
+                    if i > 0 {
+                        f.write_char('.')?;
+                    }
+                    ident(f, part)?;
+                }
+                Ok(())
+            }
+            ExprKind::Unary { op, operand } => {
+                if op == "not" {
+                    write!(f, "(NOT {operand})")
+                } else {
+                    write!(f, "({op} {operand})")
+                }
+            }
+            ExprKind::Binary { op, left, right } => {
+                let op = match op.as_str() {
+                    "and" => "AND",
+                    "or" => "OR",
+                    other => other,
+                };
+                write!(f, "({left} {op} {right})")
+            }
+            ExprKind::IsNull { operand, negated } => {
+                let not = if *negated { " NOT" } else { "" };
+                write!(f, "({operand} IS{not} NULL)")
+            }
+            ExprKind::Cast { operand, type_name } => write!(f, "CAST({operand} AS {type_name})"),
+            ExprKind::Function { name, args, star } => {
+                ident(f, name)?;
+                f.write_str("(")?;
+                if *star {
+                    f.write_str("*")?;
+                }
+                list(f, args, |f, a| a.fmt(f))?;
+                f.write_str(")")
+            }
+            ExprKind::Array(elements) => {
+                f.write_str("ARRAY[")?;
+                list(f, elements, |f, e| e.fmt(f))?;
+                f.write_str("]")
+            }
+            ExprKind::Subquery(query) => write!(f, "({query})"),
+        }
+    }
+}

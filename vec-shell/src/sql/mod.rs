@@ -1,0 +1,17 @@
+//! SQL text to syntax tree: the lexer (`nom` combinators), the parser, the tree itself
+//! and its round-tripping `Display`.
+
+pub mod ast;
+mod display;
+pub mod lexer;
+mod parser;
+
+pub use parser::{parse, MAX_NESTING};
+
+/// Whether `word` is reserved (and so must be quoted as an identifier).
+pub(crate) fn parser_reserved(word: &str) -> bool {
+    parser::is_reserved(word)
+}
+
+#[cfg(test)]
+mod tests;

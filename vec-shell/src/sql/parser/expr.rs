@@ -1,0 +1,334 @@
+//! Expressions and type names.
+//!
+//! Binding powers follow PostgreSQL's `gram.y`, loosest first: `OR`, `AND`, `NOT`,
+//! `IS`, comparisons (`< > = <= >= <>`, non-associative), any other operator (`<->`,
+//! `||`, …), `+ -`, `* / %`, `^`, unary minus, and `::`.
+
+use super::Parser;
+use crate::error::Result;
+use crate::sql::ast::{Expr, ExprKind, Pos, TypeModifier, TypeName};
+use crate::sql::lexer::TokenKind;
+
+const PREC_OR: u8 = 1;
+const PREC_AND: u8 = 2;
+const PREC_NOT: u8 = 3;
+const PREC_IS: u8 = 4;
+const PREC_CMP: u8 = 5;
+const PREC_OTHER: u8 = 7;
+const PREC_ADD: u8 = 8;
+const PREC_MUL: u8 = 9;
+const PREC_EXP: u8 = 10;
+const PREC_UNARY: u8 = 11;
+
+/// The binding power of an infix operator.
+fn infix_precedence(op: &str) -> u8 {
+    match op {
+        "<" | ">" | "=" | "<=" | ">=" | "<>" => PREC_CMP,
+        "+" | "-" => PREC_ADD,
+        "*" | "/" | "%" => PREC_MUL,
+        "^" => PREC_EXP,
+        _ => PREC_OTHER,
+    }
+}
+
+impl Parser<'_> {
+    /// A full expression.
+    pub(super) fn expr(&mut self) -> Result<Expr> {
+        self.expr_bp(0)
+    }
+
+    fn expr_bp(&mut self, min_prec: u8) -> Result<Expr> {
+        self.enter()?;
+        let result = self.expr_bp_inner(min_prec);
+        self.leave();
+        result
+    }
+
+    fn expr_bp_inner(&mut self, min_prec: u8) -> Result<Expr> {
+        let mut left = self.prefix()?;
+        loop {
+            let pos = self.pos();
+            match self.peek().cloned() {
+                Some(TokenKind::DoubleColon) => {
+                    self.advance();
+                    let type_name = self.type_name()?;
+                    left = Expr::new(
+                        ExprKind::Cast {
+                            operand: Box::new(left),
+                            type_name,
+                        },
+                        pos,
+                    );
+                }
+                Some(TokenKind::Word(w)) if w == "is" && min_prec < PREC_IS => {
+                    self.advance();
+                    let negated = self.eat_word("not");
+                    self.expect_word("null")?;
+                    left = Expr::new(
+                        ExprKind::IsNull {
+                            operand: Box::new(left),
+                            negated,
+                        },
+                        pos,
+                    );
+                }
+                Some(TokenKind::Word(w)) if (w == "and" || w == "or") => {
+                    let prec = if w == "and" { PREC_AND } else { PREC_OR };
+                    if prec <= min_prec {
+                        return Ok(left);
+                    }
+                    self.advance();
+                    let right = self.expr_bp(prec)?;
+                    left = binary(&w, left, right, pos);
+                }
+                Some(TokenKind::Op(op)) => {
+                    let prec = infix_precedence(&op);
+                    if prec <= min_prec {
+                        return Ok(left);
+                    }
+                    self.advance();
+                    let right = self.expr_bp(prec)?;
+                    // Comparisons do not associate: `a < b < c` is an error.
+                    if prec == PREC_CMP {
+                        if let Some(TokenKind::Op(next)) = self.peek() {
+                            if infix_precedence(next) == PREC_CMP {
+                                return Err(self.error_here());
+                            }
+                        }
+                    }
+                    left = binary(&op, left, right, pos);
+                }
+                _ => return Ok(left),
+            }
+        }
+    }
+
+    fn prefix(&mut self) -> Result<Expr> {
+        let pos = self.pos();
+        if self.eat_word("not") {
+            let operand = self.expr_bp(PREC_NOT)?;
+            return Ok(unary("not", operand, pos));
+        }
+        if let Some(TokenKind::Op(op)) = self.peek().cloned() {
+            if op == "-" || op == "+" {
+                self.advance();
+                let operand = self.expr_bp(PREC_UNARY)?;
+                // A minus sign before a numeric literal makes a negative literal, as
+                // PostgreSQL's `doNegate` does (so `-2147483648` is an integer).
+                if let (ExprKind::Number(digits), "-") = (&operand.kind, op.as_str()) {
+                    if !digits.starts_with('-') {
+                        return Ok(Expr::new(ExprKind::Number(format!("-{digits}")), pos));
+                    }
+                }
+                return Ok(unary(&op, operand, pos));
+            }
+        }
+        self.primary()
+    }
+
+    fn primary(&mut self) -> Result<Expr> {
+        let pos = self.pos();
+        let Some(token) = self.peek().cloned() else {
+            return Err(self.error_here());
+        };
+        let kind = match token {
+            TokenKind::Number(text) => {
+                self.advance();
+                ExprKind::Number(text)
+            }
+            TokenKind::String(text) => {
+                self.advance();
+                ExprKind::String(text)
+            }
+            TokenKind::BitString(bits) => {
+                self.advance();
+                ExprKind::BitString(bits)
+            }
+            TokenKind::LParen => {
+                self.advance();
+                if self.peek_word("select") {
+                    let query = self.select()?;
+                    self.expect(&TokenKind::RParen)?;
+                    return Ok(Expr::new(ExprKind::Subquery(Box::new(query)), pos));
+                }
+                let inner = self.expr()?;
+                self.expect(&TokenKind::RParen)?;
+                return Ok(inner);
+            }
+            TokenKind::QuotedIdent(_) => return self.column_ref(pos),
+            TokenKind::Word(word) => return self.word_primary(&word, pos),
+            _ => return Err(self.error_here()),
+        };
+        Ok(Expr::new(kind, pos))
+    }
+
+    fn word_primary(&mut self, word: &str, pos: usize) -> Result<Expr> {
+        match word {
+            "null" | "true" | "false" => {
+                self.advance();
+                let kind = match word {
+                    "null" => ExprKind::Null,
+                    other => ExprKind::Bool(other == "true"),
+                };
+                Ok(Expr::new(kind, pos))
+            }
+            "array" if self.peek_at(1) == Some(&TokenKind::LBracket) => {
+                self.advance();
+                self.advance();
+                let mut elements = Vec::new();
+                if !self.eat(&TokenKind::RBracket) {
+                    loop {
+                        elements.push(self.expr()?);
+                        if !self.eat(&TokenKind::Comma) {
+                            break;
+                        }
+                    }
+                    self.expect(&TokenKind::RBracket)?;
+                }
+                Ok(Expr::new(ExprKind::Array(elements), pos))
+            }
+            "cast" if self.peek_at(1) == Some(&TokenKind::LParen) => {
+                self.advance();
+                self.advance();
+                let operand = self.expr()?;
+                self.expect_word("as")?;
+                let type_name = self.type_name()?;
+                self.expect(&TokenKind::RParen)?;
+                let kind = ExprKind::Cast {
+                    operand: Box::new(operand),
+                    type_name,
+                };
+                Ok(Expr::new(kind, pos))
+            }
+            _ if self.peek_at(1) == Some(&TokenKind::LParen) => {
+                let name = self.identifier()?;
+                self.function_call(name, pos)
+            }
+            _ => self.column_ref(pos),
+        }
+    }
+
+    fn function_call(&mut self, name: String, pos: usize) -> Result<Expr> {
+        self.expect(&TokenKind::LParen)?;
+        let mut args = Vec::new();
+        let mut star = false;
+        if self.eat_op("*") {
+            star = true;
+        } else if self.peek() != Some(&TokenKind::RParen) {
+            loop {
+                args.push(self.expr()?);
+                if !self.eat(&TokenKind::Comma) {
+                    break;
+                }
+            }
+        }
+        self.expect(&TokenKind::RParen)?;
+        Ok(Expr::new(ExprKind::Function { name, args, star }, pos))
+    }
+
+    fn column_ref(&mut self, pos: usize) -> Result<Expr> {
+        let mut parts = vec![self.identifier()?];
+        while self.eat(&TokenKind::Dot) {
+            parts.push(self.label()?);
+        }
+        Ok(Expr::new(ExprKind::Column(parts), pos))
+    }
+
+    /// A type name with its modifiers and array bounds, canonicalised.
+    pub(super) fn type_name(&mut self) -> Result<TypeName> {
+        let pos = self.pos();
+        let first = match self.peek() {
+            Some(TokenKind::Word(w)) => w.clone(),
+            Some(TokenKind::QuotedIdent(w)) => w.clone(),
+            _ => return Err(self.error_here()),
+        };
+        self.advance();
+        let name = match first.as_str() {
+            "double" => {
+                self.expect_word("precision")?;
+                "double precision".to_string()
+            }
+            "character" | "char" if self.eat_word("varying") => "character varying".to_string(),
+            "bit" if self.eat_word("varying") => "bit varying".to_string(),
+            other => canonical_type_name(other).to_string(),
+        };
+        let mut modifiers = Vec::new();
+        if self.eat(&TokenKind::LParen) {
+            loop {
+                let modifier = match self.advance().map(|t| t.kind) {
+                    Some(TokenKind::Number(n)) => TypeModifier::Number(n),
+                    Some(TokenKind::Op(op)) if op == "-" => match self.advance().map(|t| t.kind) {
+                        Some(TokenKind::Number(n)) => TypeModifier::Number(format!("-{n}")),
+                        _ => {
+                            self.index -= 1;
+                            return Err(self.error_here());
+                        }
+                    },
+                    Some(TokenKind::String(s)) => TypeModifier::Text(s),
+                    Some(_) => {
+                        self.index -= 1;
+                        return Err(self.error_here());
+                    }
+                    None => return Err(self.error_here()),
+                };
+                modifiers.push(modifier);
+                if !self.eat(&TokenKind::Comma) {
+                    break;
+                }
+            }
+            self.expect(&TokenKind::RParen)?;
+        }
+        let mut array_dims = 0;
+        while self.eat(&TokenKind::LBracket) {
+            if let Some(TokenKind::Number(_)) = self.peek() {
+                self.advance();
+            }
+            self.expect(&TokenKind::RBracket)?;
+            array_dims += 1;
+        }
+        Ok(TypeName {
+            name,
+            modifiers,
+            array_dims,
+            pos: Pos(pos),
+        })
+    }
+}
+
+/// The canonical spelling of a one-word type name.
+fn canonical_type_name(word: &str) -> &str {
+    match word {
+        "int" | "int4" | "integer" => "integer",
+        "int8" | "bigint" => "bigint",
+        "int2" | "smallint" => "smallint",
+        "float4" | "real" => "real",
+        "float8" | "float" => "double precision",
+        "decimal" | "numeric" => "numeric",
+        "bool" | "boolean" => "boolean",
+        "varchar" => "character varying",
+        "varbit" => "bit varying",
+        "vecf16" => "halfvec",
+        other => other,
+    }
+}
+
+fn unary(op: &str, operand: Expr, pos: usize) -> Expr {
+    Expr::new(
+        ExprKind::Unary {
+            op: op.to_string(),
+            operand: Box::new(operand),
+        },
+        pos,
+    )
+}
+
+fn binary(op: &str, left: Expr, right: Expr, pos: usize) -> Expr {
+    Expr::new(
+        ExprKind::Binary {
+            op: op.to_string(),
+            left: Box::new(left),
+            right: Box::new(right),
+        },
+        pos,
+    )
+}

@@ -1,0 +1,154 @@
+//! The query grammar: `SELECT … FROM … WHERE … GROUP BY … HAVING … ORDER BY … LIMIT …
+//! OFFSET …`, select lists with aliases, and the `FROM` item.
+
+use super::Parser;
+use crate::error::Result;
+use crate::sql::ast::{FromItem, OrderKey, Pos, Select, SelectItem};
+use crate::sql::lexer::TokenKind;
+
+impl Parser<'_> {
+    /// A `SELECT` query.
+    pub(super) fn select(&mut self) -> Result<Select> {
+        self.enter()?;
+        let result = self.select_inner();
+        self.leave();
+        result
+    }
+
+    fn select_inner(&mut self) -> Result<Select> {
+        self.expect_word("select")?;
+        let mut query = Select::default();
+        if !self.at_end() && self.peek() != Some(&TokenKind::Semicolon) && !self.peek_word("from") {
+            query.items = self.select_list()?;
+        }
+        if self.eat_word("from") {
+            query.from = Some(self.from_item()?);
+        }
+        if self.eat_word("where") {
+            query.selection = Some(self.expr()?);
+        }
+        if self.eat_word("group") {
+            self.expect_word("by")?;
+            query.group_by = self.expr_list()?;
+        }
+        if self.eat_word("having") {
+            query.having = Some(self.expr()?);
+        }
+        if self.eat_word("order") {
+            self.expect_word("by")?;
+            query.order_by = self.order_keys()?;
+        }
+        loop {
+            if self.eat_word("limit") {
+                if !self.eat_word("all") {
+                    query.limit = Some(self.expr()?);
+                }
+            } else if self.eat_word("offset") {
+                query.offset = Some(self.expr()?);
+                let _ = self.eat_word("rows") || self.eat_word("row");
+            } else {
+                return Ok(query);
+            }
+        }
+    }
+
+    /// A select list (also used by `RETURNING`).
+    pub(super) fn select_list(&mut self) -> Result<Vec<SelectItem>> {
+        let mut items = Vec::new();
+        loop {
+            let pos = self.pos();
+            if self.eat_op("*") {
+                items.push(SelectItem::Wildcard(Pos(pos)));
+            } else {
+                let expr = self.expr()?;
+                let alias = if self.eat_word("as") {
+                    Some(self.label()?)
+                } else if self.at_bare_alias() {
+                    Some(self.identifier()?)
+                } else {
+                    None
+                };
+                items.push(SelectItem::Expr { expr, alias });
+            }
+            if !self.eat(&TokenKind::Comma) {
+                return Ok(items);
+            }
+        }
+    }
+
+    pub(super) fn expr_list(&mut self) -> Result<Vec<crate::sql::ast::Expr>> {
+        let mut exprs = vec![self.expr()?];
+        while self.eat(&TokenKind::Comma) {
+            exprs.push(self.expr()?);
+        }
+        Ok(exprs)
+    }
+
+    fn order_keys(&mut self) -> Result<Vec<OrderKey>> {
+        let mut keys = Vec::new();
+        loop {
+            let expr = self.expr()?;
+            let descending = if self.eat_word("desc") {
+                true
+            } else {
+                self.eat_word("asc");
+                false
+            };
+            let nulls_first = if self.eat_word("nulls") {
+                if self.eat_word("first") {
+                    Some(true)
+                } else {
+                    self.expect_word("last")?;
+                    Some(false)
+                }
+            } else {
+                None
+            };
+            keys.push(OrderKey {
+                expr,
+                descending,
+                nulls_first,
+            });
+            if !self.eat(&TokenKind::Comma) {
+                return Ok(keys);
+            }
+        }
+    }
+
+    fn from_item(&mut self) -> Result<FromItem> {
+        let pos = self.pos();
+        if self.eat(&TokenKind::LParen) {
+            let query = self.select()?;
+            self.expect(&TokenKind::RParen)?;
+            let alias = self.alias()?;
+            return Ok(FromItem::Subquery {
+                query: Box::new(query),
+                alias,
+            });
+        }
+        let is_call = self.peek_at(1) == Some(&TokenKind::LParen)
+            && matches!(self.peek(), Some(TokenKind::Word(_)));
+        if is_call {
+            let call = self.expr()?;
+            let alias = self.alias()?;
+            return Ok(FromItem::Function { call, alias });
+        }
+        let name = self.qualified_name()?;
+        let alias = self.alias()?;
+        Ok(FromItem::Table {
+            name,
+            alias,
+            pos: Pos(pos),
+        })
+    }
+
+    fn alias(&mut self) -> Result<Option<String>> {
+        if self.eat_word("as") {
+            return Ok(Some(self.identifier()?));
+        }
+        if self.at_bare_alias() {
+            return Ok(Some(self.identifier()?));
+        }
+        Ok(None)
+    }
+}

@@ -1,0 +1,330 @@
+//! The statement grammar: DDL (`CREATE EXTENSION`, `CREATE TABLE`, `CREATE INDEX`,
+//! `DROP TABLE`, `TRUNCATE`), DML (`INSERT`, `UPDATE`, `DELETE`), `SELECT`, and the
+//! run-time parameter commands `SET`, `SHOW` and `RESET`.
+
+use super::Parser;
+use crate::error::Result;
+use crate::sql::ast::{
+    ColumnDef, CreateIndex, CreateTable, Delete, Insert, InsertSource, Pos, Statement, Update,
+};
+use crate::sql::lexer::TokenKind;
+
+impl Parser<'_> {
+    /// One statement.
+    pub(super) fn statement(&mut self) -> Result<Statement> {
+        let Some(TokenKind::Word(word)) = self.peek().cloned() else {
+            return Err(self.error_here());
+        };
+        match word.as_str() {
+            "select" => Ok(Statement::Select(Box::new(self.select()?))),
+            "create" => self.create(),
+            "drop" => self.drop_table(),
+            "truncate" => {
+                self.advance();
+                self.eat_word("table");
+                let mut names = vec![self.qualified_name()?];
+                while self.eat(&TokenKind::Comma) {
+                    names.push(self.qualified_name()?);
+                }
+                Ok(Statement::Truncate { names })
+            }
+            "insert" => self.insert(),
+            "update" => self.update(),
+            "delete" => self.delete(),
+            "set" => self.set(),
+            "copy" => self.copy(),
+            "explain" => self.explain(),
+            "show" => {
+                self.advance();
+                let name = self.parameter_name()?;
+                Ok(Statement::Show { name })
+            }
+            "reset" => {
+                self.advance();
+                let name = self.parameter_name()?;
+                Ok(Statement::Reset { name })
+            }
+            _ => Err(self.error_here()),
+        }
+    }
+
+    fn create(&mut self) -> Result<Statement> {
+        self.advance();
+        if self.eat_word("extension") {
+            let if_not_exists = self.if_not_exists()?;
+            let name = self.identifier()?;
+            return Ok(Statement::CreateExtension {
+                name,
+                if_not_exists,
+            });
+        }
+        let unlogged = self.eat_word("unlogged");
+        if self.eat_word("table") {
+            return self.create_table();
+        }
+        if unlogged {
+            return Err(self.error_here());
+        }
+        if self.peek_word("unique") || self.peek_word("index") {
+            return self.create_index();
+        }
+        Err(self.error_here())
+    }
+
+    fn if_not_exists(&mut self) -> Result<bool> {
+        if self.eat_word("if") {
+            self.expect_word("not")?;
+            self.expect_word("exists")?;
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    fn create_table(&mut self) -> Result<Statement> {
+        let if_not_exists = self.if_not_exists()?;
+        let name = self.qualified_name()?;
+        self.expect(&TokenKind::LParen)?;
+        let mut table = CreateTable {
+            name,
+            if_not_exists,
+            columns: Vec::new(),
+            primary_key: Vec::new(),
+        };
+        loop {
+            if self.eat_word("primary") {
+                self.expect_word("key")?;
+                self.expect(&TokenKind::LParen)?;
+                loop {
+                    table.primary_key.push(self.identifier()?);
+                    if !self.eat(&TokenKind::Comma) {
+                        break;
+                    }
+                }
+                self.expect(&TokenKind::RParen)?;
+            } else {
+                table.columns.push(self.column_def()?);
+            }
+            if !self.eat(&TokenKind::Comma) {
+                break;
+            }
+        }
+        self.expect(&TokenKind::RParen)?;
+        Ok(Statement::CreateTable(table))
+    }
+
+    fn column_def(&mut self) -> Result<ColumnDef> {
+        let name = self.identifier()?;
+        let type_name = self.type_name()?;
+        let mut column = ColumnDef {
+            name,
+            type_name,
+            not_null: false,
+            primary_key: false,
+            identity: false,
+            default: None,
+        };
+        loop {
+            if self.eat_word("primary") {
+                self.expect_word("key")?;
+                column.primary_key = true;
+            } else if self.eat_word("not") {
+                self.expect_word("null")?;
+                column.not_null = true;
+            } else if self.eat_word("null") {
+                column.not_null = false;
+            } else if self.eat_word("default") {
+                column.default = Some(self.expr()?);
+            } else if self.eat_word("generated") {
+                if !self.eat_word("always") {
+                    self.expect_word("by")?;
+                    self.expect_word("default")?;
+                }
+                self.expect_word("as")?;
+                self.expect_word("identity")?;
+                column.identity = true;
+            } else {
+                return Ok(column);
+            }
+        }
+    }
+
+    fn create_index(&mut self) -> Result<Statement> {
+        if self.peek_word("unique") {
+            return Err(self.error_here());
+        }
+        self.expect_word("index")?;
+        self.eat_word("concurrently");
+        let if_not_exists = self.if_not_exists()?;
+        let name = if self.peek_word("on") {
+            None
+        } else {
+            Some(self.identifier()?)
+        };
+        self.expect_word("on")?;
+        self.eat_word("only");
+        let table = self.qualified_name()?;
+        let method_pos = Pos(self.pos());
+        let method = if self.eat_word("using") {
+            Some(self.identifier()?)
+        } else {
+            None
+        };
+        self.expect(&TokenKind::LParen)?;
+        let mut keys = Vec::new();
+        loop {
+            let key = self.expr()?;
+            let opclass = if self.at_bare_alias() {
+                Some(self.identifier()?)
+            } else {
+                None
+            };
+            keys.push((key, opclass));
+            if !self.eat(&TokenKind::Comma) {
+                break;
+            }
+        }
+        self.expect(&TokenKind::RParen)?;
+        let mut with = Vec::new();
+        if self.eat_word("with") {
+            self.expect(&TokenKind::LParen)?;
+            loop {
+                let option = self.label()?;
+                if !self.eat_op("=") {
+                    return Err(self.error_here());
+                }
+                with.push((option, self.set_value()?));
+                if !self.eat(&TokenKind::Comma) {
+                    break;
+                }
+            }
+            self.expect(&TokenKind::RParen)?;
+        }
+        Ok(Statement::CreateIndex(CreateIndex {
+            name,
+            if_not_exists,
+            table,
+            method,
+            method_pos,
+            keys,
+            with,
+        }))
+    }
+
+    fn drop_table(&mut self) -> Result<Statement> {
+        self.advance();
+        self.expect_word("table")?;
+        let if_exists = if self.eat_word("if") {
+            self.expect_word("exists")?;
+            true
+        } else {
+            false
+        };
+        let mut names = vec![self.qualified_name()?];
+        while self.eat(&TokenKind::Comma) {
+            names.push(self.qualified_name()?);
+        }
+        let _ = self.eat_word("cascade") || self.eat_word("restrict");
+        Ok(Statement::DropTable { names, if_exists })
+    }
+
+    fn insert(&mut self) -> Result<Statement> {
+        self.advance();
+        self.expect_word("into")?;
+        let table_pos = Pos(self.pos());
+        let table = self.qualified_name()?;
+        let mut columns = Vec::new();
+        if self.eat(&TokenKind::LParen) {
+            loop {
+                let pos = Pos(self.pos());
+                columns.push((self.identifier()?, pos));
+                if !self.eat(&TokenKind::Comma) {
+                    break;
+                }
+            }
+            self.expect(&TokenKind::RParen)?;
+        }
+        let source = if self.eat_word("values") {
+            let mut rows = Vec::new();
+            loop {
+                self.expect(&TokenKind::LParen)?;
+                rows.push(self.expr_list()?);
+                self.expect(&TokenKind::RParen)?;
+                if !self.eat(&TokenKind::Comma) {
+                    break;
+                }
+            }
+            InsertSource::Values(rows)
+        } else if self.peek_word("select") {
+            InsertSource::Query(Box::new(self.select()?))
+        } else {
+            return Err(self.error_here());
+        };
+        let returning = self.returning()?;
+        Ok(Statement::Insert(Insert {
+            table,
+            table_pos,
+            columns,
+            source,
+            returning,
+        }))
+    }
+
+    fn returning(&mut self) -> Result<Vec<crate::sql::ast::SelectItem>> {
+        if self.eat_word("returning") {
+            self.select_list()
+        } else {
+            Ok(Vec::new())
+        }
+    }
+
+    fn update(&mut self) -> Result<Statement> {
+        self.advance();
+        let table_pos = Pos(self.pos());
+        let table = self.qualified_name()?;
+        self.expect_word("set")?;
+        let mut assignments = Vec::new();
+        loop {
+            let pos = Pos(self.pos());
+            let column = self.identifier()?;
+            if !self.eat_op("=") {
+                return Err(self.error_here());
+            }
+            assignments.push((column, pos, self.expr()?));
+            if !self.eat(&TokenKind::Comma) {
+                break;
+            }
+        }
+        let selection = if self.eat_word("where") {
+            Some(self.expr()?)
+        } else {
+            None
+        };
+        let returning = self.returning()?;
+        Ok(Statement::Update(Update {
+            table,
+            table_pos,
+            assignments,
+            selection,
+            returning,
+        }))
+    }
+
+    fn delete(&mut self) -> Result<Statement> {
+        self.advance();
+        self.expect_word("from")?;
+        let table_pos = Pos(self.pos());
+        let table = self.qualified_name()?;
+        let selection = if self.eat_word("where") {
+            Some(self.expr()?)
+        } else {
+            None
+        };
+        let returning = self.returning()?;
+        Ok(Statement::Delete(Delete {
+            table,
+            table_pos,
+            selection,
+            returning,
+        }))
+    }
+}

@@ -1,0 +1,182 @@
+//! The utility statements' grammar: `COPY` with its options, and the run-time
+//! parameter commands' pieces (`SET` values, dotted parameter names).
+
+use super::Parser;
+use crate::error::Result;
+use crate::sql::ast::{Pos, SetValue, Statement};
+use crate::sql::lexer::TokenKind;
+
+impl Parser<'_> {
+    pub(super) fn set(&mut self) -> Result<Statement> {
+        self.advance();
+        let local = self.eat_word("local");
+        if !local {
+            self.eat_word("session");
+        }
+        let name = self.parameter_name()?;
+        if !self.eat_word("to") && !self.eat_op("=") {
+            return Err(self.error_here());
+        }
+        let value = self.set_value_or_default()?;
+        Ok(Statement::Set { name, value, local })
+    }
+    pub(super) fn copy(&mut self) -> Result<Statement> {
+        self.advance();
+        let table_pos = Pos(self.pos());
+        let table = self.qualified_name()?;
+        let mut columns = Vec::new();
+        if self.eat(&TokenKind::LParen) {
+            loop {
+                columns.push(self.identifier()?);
+                if !self.eat(&TokenKind::Comma) {
+                    break;
+                }
+            }
+            self.expect(&TokenKind::RParen)?;
+        }
+        let from = if self.eat_word("from") {
+            true
+        } else {
+            self.expect_word("to")?;
+            false
+        };
+        let file = match self.advance().map(|t| t.kind) {
+            Some(TokenKind::String(path)) => Some(path),
+            Some(TokenKind::Word(w)) if (w == "stdin" && from) || (w == "stdout" && !from) => None,
+            Some(_) => {
+                self.index -= 1;
+                return Err(self.error_here());
+            }
+            None => return Err(self.error_here()),
+        };
+        let mut options = Vec::new();
+        let parenthesized = if self.eat_word("with") {
+            self.expect(&TokenKind::LParen)?;
+            true
+        } else {
+            self.eat(&TokenKind::LParen)
+        };
+        loop {
+            let option = match self.peek() {
+                Some(TokenKind::Word(w)) => w.clone(),
+                _ => break,
+            };
+            self.advance();
+            // The old syntax spells `CSV`, `BINARY` and `HEADER` alone.
+            let value = match (option.as_str(), self.peek().cloned()) {
+                ("csv" | "binary" | "text", _) if !parenthesized => {
+                    options.push(("format".to_string(), Some(option)));
+                    continue;
+                }
+                (_, Some(TokenKind::String(v)))
+                | (_, Some(TokenKind::Word(v)))
+                | (_, Some(TokenKind::Number(v))) => {
+                    self.advance();
+                    Some(v)
+                }
+                _ => None,
+            };
+            options.push((option, value));
+            if parenthesized && !self.eat(&TokenKind::Comma) {
+                break;
+            }
+        }
+        if parenthesized {
+            self.expect(&TokenKind::RParen)?;
+        }
+        Ok(Statement::Copy(crate::sql::ast::Copy {
+            table,
+            table_pos,
+            columns,
+            from,
+            file,
+            options,
+        }))
+    }
+
+    /// A `SET` value, `None` for `DEFAULT`.
+    fn set_value_or_default(&mut self) -> Result<Option<SetValue>> {
+        let value = match self.advance().map(|t| t.kind) {
+            Some(TokenKind::Word(w)) if w == "default" => None,
+            Some(TokenKind::Word(w)) => Some(SetValue::Text(w)),
+            Some(TokenKind::QuotedIdent(w)) | Some(TokenKind::String(w)) => Some(SetValue::Text(w)),
+            Some(TokenKind::Number(n)) => Some(SetValue::Number(n)),
+            Some(TokenKind::Op(op)) if op == "-" || op == "+" => match self
+                .advance()
+                .map(|t| t.kind)
+            {
+                Some(TokenKind::Number(n)) if op == "-" => Some(SetValue::Number(format!("-{n}"))),
+                Some(TokenKind::Number(n)) => Some(SetValue::Number(n)),
+                _ => {
+                    self.index -= 1;
+                    return Err(self.error_here());
+                }
+            },
+            Some(_) => {
+                self.index -= 1;
+                return Err(self.error_here());
+            }
+            None => return Err(self.error_here()),
+        };
+        Ok(value)
+    }
+
+    /// A value in `WITH (option = value)`.
+    pub(super) fn set_value(&mut self) -> Result<SetValue> {
+        let pos = self.index;
+        match self.set_value_or_default()? {
+            Some(value) => Ok(value),
+            None => {
+                self.index = pos;
+                Err(self.error_here())
+            }
+        }
+    }
+
+    /// A parameter name: `work_mem`, `hnsw.ef_search`, or `ALL`.
+    pub(super) fn parameter_name(&mut self) -> Result<String> {
+        let mut name = self.label()?;
+        while self.eat(&TokenKind::Dot) {
+            name.push('.');
+            name.push_str(&self.label()?);
+        }
+        Ok(name)
+    }
+
+    /// `EXPLAIN [ANALYZE] [VERBOSE] query` or `EXPLAIN (option [value], …) query`.
+    pub(super) fn explain(&mut self) -> Result<Statement> {
+        self.advance();
+        let mut analyze = false;
+        if self.eat(&TokenKind::LParen) {
+            loop {
+                let option = self.label()?;
+                let enabled = match self.peek().cloned() {
+                    Some(TokenKind::Word(w)) if w != "," => {
+                        self.advance();
+                        !matches!(w.as_str(), "off" | "false" | "0")
+                    }
+                    Some(TokenKind::Number(n)) => {
+                        self.advance();
+                        n != "0"
+                    }
+                    _ => true,
+                };
+                if option == "analyze" {
+                    analyze = enabled;
+                }
+                if !self.eat(&TokenKind::Comma) {
+                    break;
+                }
+            }
+            self.expect(&TokenKind::RParen)?;
+        } else {
+            analyze = self.eat_word("analyze");
+            self.eat_word("verbose");
+        }
+        if !self.peek_word("select") {
+            return Err(self.error_here());
+        }
+        let query = Box::new(self.select()?);
+        Ok(Statement::Explain { analyze, query })
+    }
+}

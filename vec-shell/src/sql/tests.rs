@@ -1,0 +1,81 @@
+//! Parser tests: statements that must parse, their `Display` round trip, and the
+//! positions of syntax errors.
+
+use super::parse;
+
+const STATEMENTS: &[&str] = &[
+    "CREATE EXTENSION IF NOT EXISTS vector",
+    "CREATE TABLE items (id bigserial PRIMARY KEY, embedding vector(3) NOT NULL, label text)",
+    "CREATE TABLE t (a int GENERATED ALWAYS AS IDENTITY, b double precision, c bit varying(4), d varchar(20), PRIMARY KEY (a))",
+    "DROP TABLE IF EXISTS a, b",
+    "TRUNCATE items",
+    "CREATE INDEX ON t (val)",
+    "INSERT INTO items (embedding) VALUES ('[1,2,3]'), ('[4,5,6]') RETURNING id, embedding",
+    "INSERT INTO t SELECT n FROM generate_series(1, 10) n",
+    "UPDATE items SET embedding = '[1,1,1]', label = 'x' WHERE id = 1 RETURNING *",
+    "DELETE FROM items WHERE id > 2 AND label IS NOT NULL",
+    "SELECT * FROM items ORDER BY embedding <-> '[3,1,2]' LIMIT 5",
+    "SELECT id, embedding <#> '[1,2,3]' AS d FROM items WHERE NOT (id = 1 OR id = 2) ORDER BY d DESC, id ASC NULLS FIRST LIMIT 2 OFFSET 1",
+    "SELECT category, count(*), avg(embedding), sum(x) FROM items GROUP BY category HAVING count(*) > 1",
+    "SELECT '[1,2,3]'::vector(3), CAST('{1,2}' AS real[]), ARRAY[1,2,3]::double precision[]::vector",
+    "SELECT 1 + 2 * 3 - -4 / 5 % 6, 'it''s' || 'x', B'101' <~> B'111', X'1F'",
+    "SELECT (SELECT max(n) FROM generate_series(1, 3) n), \"Quoted Name\", t.col FROM t",
+    "SELECT avg(v) FROM unnest(ARRAY['[1,2,3]'::vector, '[3,5,7]']) v",
+    "SET hnsw.ef_search = 100",
+    "SET LOCAL ivfflat.probes TO 10",
+    "SHOW hnsw.ef_search",
+    "RESET ALL",
+    "CREATE INDEX IF NOT EXISTS items_idx ON items USING hnsw (embedding vector_cosine_ops) WITH (m = 16, ef_construction = 64)",
+    "CREATE INDEX ON t USING ivfflat ((val::bit(3)) bit_hamming_ops) WITH (lists = 1)",
+    "CREATE UNLOGGED TABLE u (a int)",
+    "COPY items (id, embedding) FROM STDIN WITH (FORMAT csv, HEADER)",
+    "COPY items TO '/tmp/items.bin' WITH (FORMAT binary)",
+    "COPY t FROM STDIN CSV HEADER",
+    "EXPLAIN ANALYZE SELECT * FROM t ORDER BY v <-> '[1,2]' LIMIT 3",
+];
+
+#[test]
+fn statements_round_trip_through_display() {
+    for sql in STATEMENTS {
+        let parsed = parse(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
+        let printed: Vec<String> = parsed.iter().map(ToString::to_string).collect();
+        let reparsed = parse(&printed.join(";\n")).unwrap_or_else(|e| panic!("{printed:?}: {e}"));
+        assert_eq!(parsed, reparsed, "{sql}\n{printed:?}");
+    }
+}
+
+#[test]
+fn precedence_follows_postgresql() {
+    let shown = |sql: &str| parse(sql).unwrap()[0].to_string();
+    assert_eq!(shown("SELECT a <-> b + c"), "SELECT (a <-> (b + c))");
+    assert_eq!(shown("SELECT a + b * c"), "SELECT (a + (b * c))");
+    assert_eq!(
+        shown("SELECT a = b AND c OR d"),
+        "SELECT (((a = b) AND c) OR d)"
+    );
+    assert_eq!(shown("SELECT NOT a = b"), "SELECT (NOT (a = b))");
+    assert_eq!(shown("SELECT -x::int"), "SELECT (- CAST(x AS integer))");
+    assert_eq!(shown("SELECT a || b <-> c"), "SELECT ((a || b) <-> c)");
+    assert_eq!(shown("SELECT a IS NULL = b"), "SELECT ((a IS NULL) = b)");
+}
+
+#[test]
+fn syntax_errors_point_at_the_token() {
+    let error = parse("SELECT 1 +;").unwrap_err();
+    assert_eq!(error.message, "syntax error at or near \";\"");
+    assert_eq!(error.position, Some(10));
+    let error = parse("SELECT (1").unwrap_err();
+    assert_eq!(error.message, "syntax error at end of input");
+    assert_eq!(error.position, Some(9));
+    let error = parse("SELEC 1").unwrap_err();
+    assert_eq!(error.message, "syntax error at or near \"SELEC\"");
+    assert!(parse("SELECT a < b < c").is_err());
+}
+
+#[test]
+fn nesting_is_capped() {
+    let deep = format!("SELECT {}1{}", "(".repeat(10_000), ")".repeat(10_000));
+    assert_eq!(parse(&deep).unwrap_err().sqlstate, "54001");
+    let deep = format!("SELECT {}1", "- ".repeat(10_000));
+    assert_eq!(parse(&deep).unwrap_err().sqlstate, "54001");
+}

@@ -1,0 +1,150 @@
+//! The byte form of catalog entries: a kind byte (1 for a table, 2 for the installed
+//! extension), then for a table its name, heap id, columns (name, type name, modifier,
+//! `NOT NULL`, next sequence value), primary key positions and indexes (name, method,
+//! columns, operator class, storage options, key expression).
+
+use super::codec::Reader;
+use crate::catalog::{Column, Index, Table};
+use crate::error::{EngineError, Result};
+use crate::value::SqlType;
+
+/// A decoded catalog entry.
+pub enum CatalogEntry {
+    /// `CREATE EXTENSION vector` has run.
+    Extension,
+    /// A table definition (rows are loaded separately).
+    Table(Table),
+}
+
+fn put_str(out: &mut Vec<u8>, text: &str) {
+    out.extend_from_slice(&(text.len() as u32).to_le_bytes());
+    out.extend_from_slice(text.as_bytes());
+}
+
+fn put_u32(out: &mut Vec<u8>, value: u32) {
+    out.extend_from_slice(&value.to_le_bytes());
+}
+
+/// The entry recording the installed extension.
+pub fn encode_extension() -> Vec<u8> {
+    vec![2]
+}
+
+/// A table definition's bytes.
+pub fn encode_table(table: &Table) -> Vec<u8> {
+    let mut out = vec![1];
+    put_str(&mut out, &table.name);
+    put_u32(&mut out, table.heap.unwrap_or(0));
+    put_u32(&mut out, table.columns.len() as u32);
+    for column in &table.columns {
+        put_str(&mut out, &column.name);
+        put_str(&mut out, &column.ty.name());
+        out.extend_from_slice(&column.typmod.to_le_bytes());
+        out.push(u8::from(column.not_null));
+        match column.sequence {
+            Some(next) => {
+                out.push(1);
+                out.extend_from_slice(&next.to_le_bytes());
+            }
+            None => out.push(0),
+        }
+    }
+    put_u32(&mut out, table.primary_key.len() as u32);
+    for index in &table.primary_key {
+        put_u32(&mut out, *index as u32);
+    }
+    put_u32(&mut out, table.indexes.len() as u32);
+    for index in &table.indexes {
+        put_str(&mut out, &index.name);
+        put_str(&mut out, &index.method);
+        put_u32(&mut out, index.columns.len() as u32);
+        for column in &index.columns {
+            put_u32(&mut out, *column as u32);
+        }
+        put_str(&mut out, index.opclass.as_deref().unwrap_or(""));
+        put_u32(&mut out, index.with.len() as u32);
+        for (option, value) in &index.with {
+            put_str(&mut out, option);
+            put_str(&mut out, value);
+        }
+        put_str(&mut out, index.expression.as_deref().unwrap_or(""));
+    }
+    out
+}
+
+fn corrupt(what: &str) -> EngineError {
+    EngineError::new("XX001", format!("catalog entry is corrupt: {what}"))
+}
+
+/// Reads a catalog entry.
+pub fn decode_entry(bytes: &[u8]) -> Result<CatalogEntry> {
+    let mut reader = Reader::new(bytes);
+    match reader.u8()? {
+        2 => return Ok(CatalogEntry::Extension),
+        1 => {}
+        other => return Err(corrupt(&format!("unknown kind {other}"))),
+    }
+    let name = reader.string()?;
+    let heap = reader.u32()?;
+    let n_columns = reader.u32()? as usize;
+    let mut columns = Vec::with_capacity(n_columns.min(1600));
+    for _ in 0..n_columns {
+        let name = reader.string()?;
+        let type_name = reader.string()?;
+        let ty = SqlType::from_name(&type_name)
+            .ok_or_else(|| corrupt(&format!("unknown type {type_name}")))?;
+        let typmod = i32::from_le_bytes(reader.take(4)?.try_into().map_err(|_| corrupt("typmod"))?);
+        let not_null = reader.u8()? != 0;
+        let sequence = match reader.u8()? {
+            0 => None,
+            _ => Some(reader.i64()?),
+        };
+        columns.push(Column {
+            name,
+            ty,
+            typmod,
+            not_null,
+            sequence,
+        });
+    }
+    let check = |index: u32| {
+        let index = index as usize;
+        if index < n_columns {
+            Ok(index)
+        } else {
+            Err(corrupt("column position out of range"))
+        }
+    };
+    let mut primary_key = Vec::new();
+    for _ in 0..reader.u32()? {
+        primary_key.push(check(reader.u32()?)?);
+    }
+    let mut table = Table::new(name, columns, primary_key);
+    table.heap = Some(heap);
+    for _ in 0..reader.u32()? {
+        let name = reader.string()?;
+        let method = reader.string()?;
+        let mut index_columns = Vec::new();
+        for _ in 0..reader.u32()? {
+            index_columns.push(check(reader.u32()?)?);
+        }
+        let opclass = Some(reader.string()?).filter(|o| !o.is_empty());
+        let mut with = Vec::new();
+        for _ in 0..reader.u32()? {
+            with.push((reader.string()?, reader.string()?));
+        }
+        let expression = Some(reader.string()?).filter(|e| !e.is_empty());
+        table.indexes.push(Index {
+            name,
+            method,
+            columns: index_columns,
+            opclass,
+            with,
+            expression,
+        });
+    }
+    if !reader.at_end() {
+        return Err(corrupt("bytes after the entry"));
+    }
+    Ok(CatalogEntry::Table(table))
+}

@@ -1,0 +1,115 @@
+//! The `vecsh` binary: flags, scripts on standard input and from files, exit statuses.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn vecsh(args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vecsh"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("vecsh starts");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn command_flags_and_formats() {
+    let output = vecsh(
+        &["-c", "SELECT '[1,2]'::vector AS v", "-c", "SELECT 2 AS n"],
+        "",
+    );
+    assert_eq!(
+        stdout(&output),
+        "   v   \n-------\n [1,2]\n(1 row)\n\n n \n---\n 2\n(1 row)\n\n"
+    );
+    assert!(output.status.success());
+    let output = vecsh(&["-At", "-F", ";", "-c", "SELECT 1, 'a'"], "");
+    assert_eq!(stdout(&output), "1;a\n");
+    let output = vecsh(&["--csv", "-c", "SELECT 1 AS x"], "");
+    assert_eq!(stdout(&output), "x\n1\n");
+}
+
+#[test]
+fn stdin_script_with_echo_and_quiet() {
+    let script = "-- a comment\nCREATE TABLE t (v vector(2));\n\nINSERT INTO t VALUES ('[1,2]');\nSELECT * FROM t;\n";
+    let output = vecsh(&["-X", "-a", "-q"], script);
+    assert_eq!(
+        stdout(&output),
+        "-- a comment\nCREATE TABLE t (v vector(2));\nINSERT INTO t VALUES ('[1,2]');\nSELECT * FROM t;\n   v   \n-------\n [1,2]\n(1 row)\n\n"
+    );
+    let output = vecsh(
+        &[],
+        "CREATE TABLE t (a int);\nINSERT INTO t VALUES (1), (2);\n",
+    );
+    assert_eq!(stdout(&output), "CREATE TABLE\nINSERT 0 2\n");
+}
+
+#[test]
+fn on_error_stop_exits_three() {
+    let output = vecsh(&["-v", "ON_ERROR_STOP=1"], "SELECT 1/0;\nSELECT 2;\n");
+    assert_eq!(output.status.code(), Some(3));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "ERROR:  division by zero\n"
+    );
+    assert!(stdout(&output).is_empty());
+    let output = vecsh(&[], "SELECT 1/0;\nSELECT 2 AS b;\n");
+    assert_eq!(output.status.code(), Some(0));
+    assert!(stdout(&output).contains(" b \n"));
+}
+
+#[test]
+fn script_files_and_bad_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("script.sql");
+    std::fs::write(&path, "SELECT 3 AS c;\n").unwrap();
+    let output = vecsh(&["-f", path.to_str().unwrap()], "");
+    assert_eq!(stdout(&output), " c \n---\n 3\n(1 row)\n\n");
+    let output = vecsh(&["--no-such-flag"], "");
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("unrecognized option"));
+    let output = vecsh(&["-f", "/nonexistent/file.sql"], "");
+    assert_eq!(output.status.code(), Some(1));
+    let output = vecsh(&["-c"], "");
+    assert_eq!(output.status.code(), Some(1));
+}
+
+#[test]
+fn copy_in_and_out() {
+    let script = "CREATE TABLE t (id int, v vector(2));\nCOPY t FROM STDIN;\n1\t[1,2]\n2\t\\N\n\\.\nCOPY t TO STDOUT WITH (FORMAT csv, HEADER);\n";
+    let output = vecsh(&["-q"], script);
+    assert_eq!(stdout(&output), "id,v\n1,\"[1,2]\"\n2,\n");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("t.bin");
+    let file = file.to_str().unwrap();
+    let script = format!(
+        "CREATE TABLE t (v halfvec(2));\nINSERT INTO t VALUES ('[1,2]'), (NULL);\n\\copy t TO '{file}' WITH (FORMAT binary)\nCREATE TABLE u (v halfvec(2));\n\\copy u FROM '{file}' WITH (FORMAT binary)\nSELECT count(v), count(*) FROM u;\n"
+    );
+    let output = vecsh(&["-q", "-A", "-t"], &script);
+    assert_eq!(stdout(&output), "1|2\n");
+    let output = vecsh(
+        &[
+            "-c",
+            "CREATE TABLE t (a int)",
+            "-c",
+            "COPY t FROM STDIN WITH (FORMAT csv)",
+            "-c",
+            "SELECT sum(a) FROM t",
+        ],
+        "1\n2\n",
+    );
+    assert!(stdout(&output).contains("COPY 2\n"), "{}", stdout(&output));
+    assert!(stdout(&output).contains("  3\n"));
+}

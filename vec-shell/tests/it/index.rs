@@ -1,0 +1,155 @@
+//! HNSW indexes through SQL: recall against the exact scan, maintenance on insert,
+//! update and delete, the planner's choice, option errors, and rebuilding on reopen.
+
+use vec_shell::{Database, Datum, Session};
+
+/// A deterministic pseudo-random vector.
+fn vector(seed: u64, dims: usize) -> String {
+    let mut state = seed
+        .wrapping_mul(6_364_136_223_846_793_005)
+        .wrapping_add(1_442_695_040_888_963_407);
+    let values: Vec<String> = (0..dims)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            format!("{:.3}", (state % 2000) as f64 / 1000.0 - 1.0)
+        })
+        .collect();
+    format!("[{}]", values.join(","))
+}
+
+fn ids(session: &mut Session, sql: &str) -> Vec<i64> {
+    let results = session.execute(sql).unwrap();
+    results[0]
+        .rows
+        .as_ref()
+        .unwrap()
+        .rows
+        .iter()
+        .map(|row| match row[0] {
+            Datum::Int8(v) => v,
+            Datum::Int4(v) => i64::from(v),
+            _ => -1,
+        })
+        .collect()
+}
+
+fn load(session: &mut Session, n: u64) {
+    session
+        .execute("CREATE TABLE items (id bigserial PRIMARY KEY, category int, embedding vector(8))")
+        .unwrap();
+    let values: Vec<String> = (0..n)
+        .map(|i| format!("({}, '{}')", i % 10, vector(i, 8)))
+        .collect();
+    session
+        .execute(&format!(
+            "INSERT INTO items (category, embedding) VALUES {}",
+            values.join(", ")
+        ))
+        .unwrap();
+}
+
+#[test]
+fn index_scan_recall_matches_exact_search() {
+    let database = Database::in_memory();
+    let mut session = database.session();
+    load(&mut session, 2000);
+    session.execute("CREATE INDEX items_hnsw ON items USING hnsw (embedding vector_l2_ops) WITH (m = 8, ef_construction = 32)").unwrap();
+    let mut found = 0;
+    for q in 0..20u64 {
+        let query = vector(10_000 + q, 8);
+        let sql = format!("SELECT id FROM items ORDER BY embedding <-> '{query}' LIMIT 10");
+        let approximate = ids(&mut session, &sql);
+        session.execute("SET enable_indexscan = off").unwrap();
+        let exact = ids(&mut session, &sql);
+        session.execute("RESET enable_indexscan").unwrap();
+        assert_eq!(approximate.len(), 10);
+        found += approximate.iter().filter(|id| exact.contains(id)).count();
+    }
+    let recall = found as f64 / 200.0;
+    assert!(recall >= 0.9, "recall {recall}");
+}
+
+#[test]
+fn filtered_iterative_scan_and_maintenance() {
+    let database = Database::in_memory();
+    let mut session = database.session();
+    load(&mut session, 1000);
+    session
+        .execute("CREATE INDEX ON items USING hnsw (embedding vector_cosine_ops)")
+        .unwrap();
+    session
+        .execute("SET hnsw.iterative_scan = relaxed_order")
+        .unwrap();
+    let query = vector(99_999, 8);
+    let filtered = ids(
+        &mut session,
+        &format!(
+            "SELECT id FROM items WHERE category = 3 ORDER BY embedding <=> '{query}' LIMIT 20"
+        ),
+    );
+    assert_eq!(filtered.len(), 20);
+    // Deleted rows leave the index; updated rows move.
+    session.execute("DELETE FROM items WHERE id = 5").unwrap();
+    session
+        .execute(&format!(
+            "UPDATE items SET embedding = '{query}' WHERE id = 6"
+        ))
+        .unwrap();
+    let nearest = ids(
+        &mut session,
+        &format!("SELECT id FROM items ORDER BY embedding <=> '{query}' LIMIT 3"),
+    );
+    assert_eq!(nearest[0], 6);
+    assert!(!nearest.contains(&5));
+}
+
+#[test]
+fn options_are_checked_like_pgvector() {
+    let database = Database::in_memory();
+    let mut session = database.session();
+    session
+        .execute("CREATE TABLE t (v vector(3), w vector)")
+        .unwrap();
+    let error = session
+        .execute("CREATE INDEX ON t USING hnsw (v vector_l2_ops) WITH (m = 1)")
+        .unwrap_err();
+    assert_eq!(error.message, "value 1 out of bounds for option \"m\"");
+    assert_eq!(
+        error.detail.as_deref(),
+        Some("Valid values are between \"2\" and \"100\".")
+    );
+    let error = session
+        .execute("CREATE INDEX ON t USING hnsw (v halfvec_l2_ops)")
+        .unwrap_err();
+    assert_eq!(
+        error.message,
+        "operator class \"halfvec_l2_ops\" does not accept data type vector"
+    );
+    let error = session
+        .execute("CREATE INDEX ON t USING hnsw (w)")
+        .unwrap_err();
+    assert_eq!(error.message, "column does not have dimensions");
+}
+
+#[test]
+fn indexes_are_rebuilt_on_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let database = Database::open(dir.path()).unwrap();
+        let mut session = database.session();
+        load(&mut session, 300);
+        session
+            .execute("CREATE INDEX ON items USING hnsw (embedding)")
+            .unwrap();
+    }
+    let database = Database::open(dir.path()).unwrap();
+    let mut session = database.session();
+    let query = vector(3, 8);
+    let nearest = ids(
+        &mut session,
+        &format!("SELECT id FROM items ORDER BY embedding <-> '{query}' LIMIT 1"),
+    );
+    assert_eq!(nearest, vec![4]);
+}
