@@ -16,7 +16,7 @@ const TOP: f64 = 40.0;
 const BOTTOM: f64 = 50.0;
 const COLORS: &[&str] = &[
     "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf",
-    "#7f7f7f", "#bcbd22",
+    "#7f7f7f", "#bcbd22", "#393b79", "#e7969c", "#637939", "#aec7e8", "#843c39", "#ffbb78",
 ];
 
 /// Escapes text for an SVG text node or attribute.
