@@ -137,6 +137,14 @@ pub fn execute(
             Ok(result)
         }
         Statement::CreateIndex(index) => create_index(catalog, durable, index),
+        Statement::AddColumn {
+            table,
+            column,
+            if_not_exists,
+        } => crate::alter::add_column(catalog, durable, table, column, *if_not_exists),
+        Statement::DropIndex { names, if_exists } => {
+            crate::alter::drop_index(catalog, durable, names, *if_exists)
+        }
         _ => Err(EngineError::internal("not a DDL statement")),
     }
 }

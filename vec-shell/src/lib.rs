@@ -32,6 +32,7 @@
 //! # Ok::<(), vec_shell::EngineError>(())
 //! ```
 
+mod alter;
 pub mod analyze;
 pub mod catalog;
 mod ddl;

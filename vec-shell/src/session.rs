@@ -147,7 +147,7 @@ impl Session {
                 let catalog = self.database.shared.catalog.read();
                 let mut plan = query::plan_select(&catalog, select)?;
                 crate::plan::choose_index_scans(&mut plan, &catalog, &self.settings);
-                let rows = exec::run_query(&plan, &ExecContext { catalog: &catalog })?;
+                let rows = exec::run_query(&plan, &ExecContext::new(&catalog))?;
                 Ok(StatementResult {
                     tag: format!("SELECT {}", rows.len()),
                     rows: Some(RowSet {
@@ -239,7 +239,7 @@ impl Session {
         let mut lines = crate::plan::explain::explain(&plan);
         if analyze {
             let started = std::time::Instant::now();
-            let rows = exec::run_query(&plan, &ExecContext { catalog: &catalog })?;
+            let rows = exec::run_query(&plan, &ExecContext::new(&catalog))?;
             let elapsed = started.elapsed().as_secs_f64() * 1000.0;
             if let Some(first) = lines.first_mut() {
                 first.push_str(&format!(" (actual rows={} loops=1)", rows.len()));

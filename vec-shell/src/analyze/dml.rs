@@ -19,7 +19,7 @@ fn table<'a>(catalog: &'a Catalog, name: &str, pos: usize) -> Result<&'a Table> 
 }
 
 /// Converts a value for storage into column `index` of `table`.
-fn assign(
+pub(super) fn assign(
     binder: &mut Binder<'_>,
     table: &Table,
     index: usize,
@@ -158,6 +158,10 @@ pub fn plan_insert(catalog: &Catalog, insert: &Insert) -> Result<InsertPlan> {
         table: table.name.clone(),
         targets,
         rows,
+        on_conflict: match &insert.on_conflict {
+            Some(conflict) => Some(super::upsert::plan_conflict(catalog, table, conflict)?),
+            None => None,
+        },
         returning: returning(catalog, &scope, &insert.returning)?,
     })
 }

@@ -25,6 +25,8 @@ pub enum BoundExpr {
     Const(Datum),
     /// The row's column at this position.
     Column(usize),
+    /// The enclosing row's column at this position (inside a `LATERAL` subquery).
+    OuterColumn(usize),
     /// A strict function or operator: NULL in any argument gives NULL.
     Call {
         /// The implementation.
@@ -139,7 +141,18 @@ impl Binder<'_> {
                     )
                     .at(pos));
                 }
-                let (index, column) = self.scope.resolve(parts, pos)?;
+                let (index, column) = match self.scope.resolve(parts, pos) {
+                    Ok(found) => found,
+                    Err(error) => match self.scope.resolve_outer(parts, pos) {
+                        Some((index, column)) => {
+                            return Ok(Typed {
+                                typmod: column.typmod,
+                                ..Typed::new(BoundExpr::OuterColumn(index), column.ty.clone())
+                            })
+                        }
+                        None => return Err(error),
+                    },
+                };
                 Ok(Typed {
                     typmod: column.typmod,
                     ..Typed::new(BoundExpr::Column(index), column.ty.clone())

@@ -3,13 +3,16 @@
 //! produces the plans in `plan`.
 
 pub mod aggregate;
+pub mod cte;
 pub mod dml;
 pub mod expr;
+pub mod from;
 pub mod functions;
 pub mod naming;
 pub mod operators;
 pub mod query;
 pub mod signature;
+pub mod upsert;
 
 use crate::catalog::Table;
 use crate::error::{EngineError, Result};
@@ -33,6 +36,9 @@ pub struct ScopeColumn {
 pub struct Scope {
     /// The columns.
     pub columns: Vec<ScopeColumn>,
+    /// The columns of the enclosing query's row that a `LATERAL` subquery may name
+    /// (empty elsewhere); a name is looked up here only when `columns` lacks it.
+    pub outer: Vec<ScopeColumn>,
 }
 
 impl Scope {
@@ -50,7 +56,21 @@ impl Scope {
                     typmod: c.typmod,
                 })
                 .collect(),
+            outer: Vec::new(),
         }
+    }
+
+    /// Finds a column in the outer row, for names the scope's own columns lack.
+    pub fn resolve_outer(&self, parts: &[String], pos: usize) -> Option<(usize, &ScopeColumn)> {
+        if self.outer.is_empty() {
+            return None;
+        }
+        let outer = Scope {
+            columns: self.outer.clone(),
+            outer: Vec::new(),
+        };
+        let (index, _) = outer.resolve(parts, pos).ok()?;
+        self.outer.get(index).map(|column| (index, column))
     }
 
     /// Finds a column by (possibly qualified) name.

@@ -4,12 +4,13 @@
 
 use super::aggregate::{query_aggregates, AggContext};
 use super::expr::{Binder, BoundExpr, Typed};
+use super::from::{bind_set_function, plan_source};
 use super::naming::column_label;
 use super::{Scope, ScopeColumn};
 use crate::catalog::Catalog;
 use crate::error::{EngineError, Result};
 use crate::plan::{
-    AggregatePlan, DistanceOrder, OutputColumn, PlanText, QueryPlan, SetFunction, SortKey, Source,
+    AggregatePlan, DistanceOrder, OutputColumn, PlanText, QueryPlan, SortKey, Source,
 };
 use crate::sql::ast::{Expr, ExprKind, FromItem, Select, SelectItem};
 use crate::value::cast::CoercionContext;
@@ -17,7 +18,22 @@ use crate::value::SqlType;
 
 /// Plans a query.
 pub fn plan_select(catalog: &Catalog, select: &Select) -> Result<QueryPlan> {
-    let (source, scope) = plan_source(catalog, select.from.as_ref())?;
+    plan_select_in(catalog, select, &[])
+}
+
+/// Plans a query that may name the columns of an enclosing row (`outer`), as a
+/// `LATERAL` subquery does.
+pub fn plan_select_in(
+    catalog: &Catalog,
+    select: &Select,
+    outer: &[ScopeColumn],
+) -> Result<QueryPlan> {
+    if !select.with.is_empty() {
+        let inlined = super::cte::inline_ctes(select)?;
+        return plan_select_in(catalog, &inlined, outer);
+    }
+    let (source, mut scope) = plan_source(catalog, select.from.as_ref())?;
+    scope.outer = outer.to_vec();
     let filter = match &select.selection {
         Some(expr) => {
             let mut binder = Binder {
@@ -187,7 +203,7 @@ pub fn plan_select(catalog: &Catalog, select: &Select) -> Result<QueryPlan> {
                 Some(FromItem::Table { alias, .. })
                 | Some(FromItem::Function { alias, .. })
                 | Some(FromItem::Subquery { alias, .. }) => alias.clone(),
-                None => None,
+                Some(FromItem::CrossJoin { .. }) | None => None,
             },
         },
         limit: bound_count(catalog, select.limit.as_ref(), "LIMIT")?,
@@ -303,127 +319,4 @@ fn bound_count(catalog: &Catalog, expr: Option<&Expr>, what: &str) -> Result<Opt
             )?
             .expr,
     ))
-}
-
-/// The rows' source and the scope it gives expressions.
-fn plan_source(catalog: &Catalog, from: Option<&FromItem>) -> Result<(Source, Scope)> {
-    match from {
-        None => Ok((Source::Single, Scope::default())),
-        Some(FromItem::Table { name, alias, pos }) => {
-            let table = catalog.table(name).ok_or_else(|| {
-                EngineError::new("42P01", format!("relation \"{name}\" does not exist")).at(pos.0)
-            })?;
-            Ok((
-                Source::Table(name.clone()),
-                Scope::of_table(table, alias.as_deref()),
-            ))
-        }
-        Some(FromItem::Subquery { query, alias }) => {
-            let plan = plan_select(catalog, query)?;
-            let scope = Scope {
-                columns: plan
-                    .columns
-                    .iter()
-                    .map(|c| ScopeColumn {
-                        table: alias.clone(),
-                        name: c.name.clone(),
-                        ty: c.ty.clone(),
-                        typmod: c.typmod,
-                    })
-                    .collect(),
-            };
-            Ok((Source::Subquery(Box::new(plan)), scope))
-        }
-        Some(FromItem::Function { call, alias }) => {
-            plan_set_function(catalog, call, alias.as_deref())
-        }
-    }
-}
-
-fn plan_set_function(
-    catalog: &Catalog,
-    call: &Expr,
-    alias: Option<&str>,
-) -> Result<(Source, Scope)> {
-    let empty = Scope::default();
-    let Some((function, ty)) = bind_set_function(catalog, &empty, call)? else {
-        let name = match &call.kind {
-            ExprKind::Function { name, .. } => name.as_str(),
-            _ => "?",
-        };
-        return Err(
-            EngineError::new("0A000", format!("function {name} is not supported in FROM"))
-                .at(call.pos.0),
-        );
-    };
-    let ExprKind::Function { name, .. } = &call.kind else {
-        return Err(EngineError::syntax("(", call.pos.0));
-    };
-    let column_name = alias.unwrap_or(name).to_string();
-    let scope = Scope {
-        columns: vec![ScopeColumn {
-            table: Some(column_name.clone()),
-            name: column_name,
-            ty,
-            typmod: -1,
-        }],
-    };
-    Ok((Source::Function(function), scope))
-}
-
-/// Binds `unnest(array)` or `generate_series(start, stop [, step])`; `None` when `call`
-/// is not one of them.
-fn bind_set_function(
-    catalog: &Catalog,
-    scope: &Scope,
-    call: &Expr,
-) -> Result<Option<(SetFunction, SqlType)>> {
-    let ExprKind::Function { name, args, .. } = &call.kind else {
-        return Ok(None);
-    };
-    let mut binder = Binder {
-        catalog,
-        scope,
-        aggregates: None,
-    };
-    let pos = call.pos.0;
-    Ok(Some(match (name.as_str(), args.as_slice()) {
-        ("unnest", [arg]) => {
-            let bound = binder.bind(arg)?;
-            let SqlType::Array(element) = bound.ty.clone() else {
-                return Err(EngineError::new(
-                    "42725",
-                    format!("function unnest({}) is not unique", bound.ty.name()),
-                )
-                .with_hint("Could not choose a best candidate function. You might need to add explicit type casts.")
-                .at(pos));
-            };
-            (SetFunction::Unnest(bound.expr), *element)
-        }
-        ("generate_series", [start, stop, rest @ ..]) if rest.len() <= 1 => {
-            let mut ty = SqlType::Int4;
-            let mut bound = Vec::new();
-            for arg in [start, stop].into_iter().chain(rest.iter()) {
-                let b = binder.bind(arg)?;
-                if b.ty == SqlType::Int8 {
-                    ty = SqlType::Int8;
-                }
-                bound.push(b);
-            }
-            let mut exprs = Vec::new();
-            for b in bound {
-                exprs.push(
-                    binder
-                        .convert(b, &SqlType::Int8, -1, CoercionContext::Implicit, pos)?
-                        .expr,
-                );
-            }
-            let step = exprs.get(2).cloned();
-            (
-                SetFunction::GenerateSeries(exprs[0].clone(), exprs[1].clone(), step),
-                ty,
-            )
-        }
-        _ => return Ok(None),
-    }))
 }

@@ -80,7 +80,7 @@ fn key_value(key: &IndexKey, row: &[Datum]) -> Result<Datum> {
         IndexKey::Column(column) => Ok(row.get(*column).cloned().unwrap_or(Datum::Null)),
         IndexKey::Expr(expr) => {
             let empty = Catalog::default();
-            crate::exec::eval::eval(expr, row, &crate::exec::ExecContext { catalog: &empty })
+            crate::exec::eval::eval(expr, row, &crate::exec::ExecContext::new(&empty))
         }
     }
 }

@@ -154,7 +154,7 @@ fn row_text(row: &Row) -> String {
     values.join(", ")
 }
 
-fn check_not_null(table: &Table, row: &Row) -> Result<()> {
+pub(super) fn check_not_null(table: &Table, row: &Row) -> Result<()> {
     for (column, value) in table.columns.iter().zip(row) {
         if column.not_null && value.is_null() {
             return Err(EngineError::new(
@@ -244,7 +244,7 @@ fn project(returning: &Returning, rows: &[Row], context: &ExecContext<'_>) -> Re
 
 /// Computes an `INSERT`.
 pub fn insert(catalog: &Catalog, plan: &InsertPlan) -> Result<DmlOutcome> {
-    let context = ExecContext { catalog };
+    let context = ExecContext::new(catalog);
     let new_rows: Vec<Vec<Datum>> = match &plan.rows {
         InsertRows::Values(rows) => rows
             .iter()
@@ -264,6 +264,9 @@ pub fn insert(catalog: &Catalog, plan: &InsertPlan) -> Result<DmlOutcome> {
             })
             .collect::<Result<_>>()?,
     };
+    if let Some(conflict) = &plan.on_conflict {
+        return super::upsert::upsert(catalog, plan, conflict, new_rows);
+    }
     insert_rows(
         catalog,
         &plan.table,
@@ -282,7 +285,7 @@ pub fn insert_rows(
     new_rows: Vec<Vec<Datum>>,
     returning: &Returning,
 ) -> Result<DmlOutcome> {
-    let context = ExecContext { catalog };
+    let context = ExecContext::new(catalog);
     let table = catalog
         .table(table_name)
         .ok_or_else(|| missing(table_name))?;
@@ -337,7 +340,7 @@ pub fn insert_rows(
 
 /// Computes an `UPDATE`.
 pub fn update(catalog: &Catalog, plan: &UpdatePlan) -> Result<DmlOutcome> {
-    let context = ExecContext { catalog };
+    let context = ExecContext::new(catalog);
     let table = catalog
         .table(&plan.table)
         .ok_or_else(|| missing(&plan.table))?;
@@ -371,7 +374,7 @@ pub fn update(catalog: &Catalog, plan: &UpdatePlan) -> Result<DmlOutcome> {
 
 /// Computes a `DELETE`.
 pub fn delete(catalog: &Catalog, plan: &DeletePlan) -> Result<DmlOutcome> {
-    let context = ExecContext { catalog };
+    let context = ExecContext::new(catalog);
     let table = catalog
         .table(&plan.table)
         .ok_or_else(|| missing(&plan.table))?;

@@ -12,10 +12,22 @@ use crate::error::{EngineError, Result};
 use crate::value::cast::{apply_typmod, cast};
 use crate::value::{Array, Datum};
 
-/// What evaluation may consult: the catalog, for subqueries.
+/// What evaluation may consult: the catalog, for subqueries, and the enclosing row.
 pub struct ExecContext<'a> {
     /// The catalog.
     pub catalog: &'a Catalog,
+    /// The row of the `FROM` items left of a `LATERAL` subquery (empty elsewhere).
+    pub outer: &'a [Datum],
+}
+
+impl<'a> ExecContext<'a> {
+    /// A context with no enclosing row.
+    pub fn new(catalog: &'a Catalog) -> Self {
+        ExecContext {
+            catalog,
+            outer: &[],
+        }
+    }
 }
 
 /// Evaluates `expr` on `row`.
@@ -26,6 +38,11 @@ pub fn eval(expr: &BoundExpr, row: &[Datum], context: &ExecContext<'_>) -> Resul
             .get(*index)
             .cloned()
             .ok_or_else(|| EngineError::internal("column index out of range"))?,
+        BoundExpr::OuterColumn(index) => context
+            .outer
+            .get(*index)
+            .cloned()
+            .ok_or_else(|| EngineError::internal("outer column index out of range"))?,
         BoundExpr::Call { imp, args } => {
             let mut values = Vec::with_capacity(args.len());
             for arg in args {

@@ -6,8 +6,10 @@ pub mod aggregate;
 pub mod copy;
 pub mod dml;
 pub mod eval;
+mod join;
 pub mod query;
 pub mod sort;
+mod upsert;
 
 pub use eval::ExecContext;
 pub use query::run_query;

@@ -96,7 +96,11 @@ fn count(
     }
 }
 
-fn source<'a>(source: &'a Source, context: &'a ExecContext<'a>) -> Result<RowStream<'a>> {
+/// The rows of a query's source.
+pub(super) fn source<'a>(
+    source: &'a Source,
+    context: &'a ExecContext<'a>,
+) -> Result<RowStream<'a>> {
     Ok(match source {
         Source::Single => Box::new(std::iter::once(Ok(Vec::new()))),
         Source::Table(name) => {
@@ -106,6 +110,15 @@ fn source<'a>(source: &'a Source, context: &'a ExecContext<'a>) -> Result<RowStr
             Box::new(table.store.scan().map(|(_, row)| Ok(row.clone())))
         }
         Source::Subquery(plan) => Box::new(run_query(plan, context)?.into_iter().map(Ok)),
+        Source::CrossJoin {
+            left,
+            right,
+            lateral,
+        } => Box::new(
+            super::join::cross_join(left, right, *lateral, context)?
+                .into_iter()
+                .map(Ok),
+        ),
         Source::IndexScan {
             table,
             index,

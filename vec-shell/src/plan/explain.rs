@@ -40,7 +40,7 @@ pub fn explain(plan: &QueryPlan) -> Vec<String> {
         .as_ref()
         .map(|a| format!(" {a}"))
         .unwrap_or_default();
-    let mut sub_lines = Vec::new();
+    let mut children: Vec<Vec<String>> = Vec::new();
     let (scan, mut details) = match &plan.source {
         Source::Single => ("Result".to_string(), Vec::new()),
         Source::Table(table) => (format!("Seq Scan on {table}{alias}"), Vec::new()),
@@ -58,8 +58,12 @@ pub fn explain(plan: &QueryPlan) -> Vec<String> {
             };
             (format!("Function Scan on {name}{alias}"), Vec::new())
         }
+        Source::CrossJoin { left, right, .. } => {
+            children = vec![source_lines(left), source_lines(right)];
+            ("Nested Loop".to_string(), Vec::new())
+        }
         Source::Subquery(inner) => {
-            sub_lines = explain(inner);
+            children = vec![explain(inner)];
             (
                 format!(
                     "Subquery Scan on{}",
@@ -83,16 +87,44 @@ pub fn explain(plan: &QueryPlan) -> Vec<String> {
         lines.extend(details.iter().map(|d| format!("{pad}{d}")));
     }
     let depth = nodes.len();
-    for (i, line) in sub_lines.into_iter().enumerate() {
-        // The subquery's lines hang under the scan node, one level deeper.
-        let pad = " ".repeat(6 * (depth - 1) + 2);
-        if i == 0 {
-            lines.push(format!("{pad}->  {line}"));
-        } else {
-            lines.push(format!("{pad}    {line}"));
+    // The children's lines hang under the scan node, one level deeper.
+    let pad = " ".repeat(6 * (depth - 1) + 2);
+    for child in children {
+        for (i, line) in child.into_iter().enumerate() {
+            if i == 0 {
+                lines.push(format!("{pad}->  {line}"));
+            } else {
+                lines.push(format!("{pad}    {line}"));
+            }
         }
     }
     lines
+}
+
+/// The lines of one side of a join, relative to its own top node.
+fn source_lines(source: &Source) -> Vec<String> {
+    match source {
+        Source::Single => vec!["Result".to_string()],
+        Source::Table(table) => vec![format!("Seq Scan on {table}")],
+        Source::IndexScan { table, index, .. } => {
+            vec![format!("Index Scan using {index} on {table}")]
+        }
+        Source::Function(SetFunction::Unnest(_)) => vec!["Function Scan on unnest".to_string()],
+        Source::Function(SetFunction::GenerateSeries(..)) => {
+            vec!["Function Scan on generate_series".to_string()]
+        }
+        Source::Subquery(inner) => explain(inner),
+        Source::CrossJoin { left, right, .. } => {
+            let mut lines = vec!["Nested Loop".to_string()];
+            for child in [source_lines(left), source_lines(right)] {
+                for (i, line) in child.into_iter().enumerate() {
+                    let arrow = if i == 0 { "  ->  " } else { "      " };
+                    lines.push(format!("{arrow}{line}"));
+                }
+            }
+            lines
+        }
+    }
 }
 
 fn node_line(depth: usize, name: &str) -> String {

@@ -22,6 +22,16 @@ pub enum Source {
     Function(SetFunction),
     /// A subquery in `FROM`.
     Subquery(Box<QueryPlan>),
+    /// A nested loop: every left row joined with every right row. With `lateral`, the
+    /// right side is run again for each left row, which it sees as the outer row.
+    CrossJoin {
+        /// The left rows.
+        left: Box<Source>,
+        /// The right rows.
+        right: Box<Source>,
+        /// The right side names the left row's columns.
+        lateral: bool,
+    },
     /// An HNSW index scan: rows nearest to the query vector first.
     IndexScan {
         /// The table.
@@ -57,9 +67,7 @@ pub fn choose_index_scans(
     catalog: &crate::catalog::Catalog,
     settings: &crate::settings::Settings,
 ) {
-    if let Source::Subquery(inner) = &mut plan.source {
-        choose_index_scans(inner, catalog, settings);
-    }
+    choose_in_source(&mut plan.source, catalog, settings);
     let (Source::Table(name), Some(order)) = (&plan.source, &plan.distance_order) else {
         return;
     };
@@ -88,6 +96,22 @@ pub fn choose_index_scans(
     };
     // The index yields rows in distance order; no sort follows, as in pgvector.
     plan.order.clear();
+}
+
+/// Chooses index scans inside the subqueries of a source.
+fn choose_in_source(
+    source: &mut Source,
+    catalog: &crate::catalog::Catalog,
+    settings: &crate::settings::Settings,
+) {
+    match source {
+        Source::Subquery(inner) => choose_index_scans(inner, catalog, settings),
+        Source::CrossJoin { left, right, .. } => {
+            choose_in_source(left, catalog, settings);
+            choose_in_source(right, catalog, settings);
+        }
+        _ => {}
+    }
 }
 
 /// A set-returning function in `FROM`.
@@ -227,8 +251,18 @@ pub struct InsertPlan {
     pub targets: Vec<usize>,
     /// The rows.
     pub rows: InsertRows,
+    /// `ON CONFLICT` on the primary key.
+    pub on_conflict: Option<ConflictPlan>,
     /// `RETURNING`.
     pub returning: Returning,
+}
+
+/// What `INSERT … ON CONFLICT` does with a row whose primary key is taken.
+#[derive(Clone, Debug)]
+pub struct ConflictPlan {
+    /// `DO UPDATE SET`: column position and new value, over the existing row followed
+    /// by the proposed (`excluded`) row; `None` for `DO NOTHING`.
+    pub update: Option<Vec<(usize, BoundExpr)>>,
 }
 
 /// A bound `UPDATE`.

@@ -35,6 +35,22 @@ pub enum Statement {
         /// `IF EXISTS` was given.
         if_exists: bool,
     },
+    /// `ALTER TABLE name ADD [COLUMN] [IF NOT EXISTS] column`
+    AddColumn {
+        /// The table.
+        table: String,
+        /// The new column.
+        column: ColumnDef,
+        /// `IF NOT EXISTS` was given.
+        if_not_exists: bool,
+    },
+    /// `DROP INDEX [CONCURRENTLY] [IF EXISTS] name, …`
+    DropIndex {
+        /// The indexes.
+        names: Vec<String>,
+        /// `IF EXISTS` was given.
+        if_exists: bool,
+    },
     /// `TRUNCATE [TABLE] name, …`
     Truncate {
         /// The tables.
@@ -167,8 +183,22 @@ pub struct Insert {
     pub columns: Vec<(String, Pos)>,
     /// The rows.
     pub source: InsertSource,
+    /// `ON CONFLICT (columns) DO …`.
+    pub on_conflict: Option<OnConflict>,
     /// The `RETURNING` list.
     pub returning: Vec<SelectItem>,
+}
+
+/// `ON CONFLICT (columns) DO NOTHING | DO UPDATE SET col = expr, …`
+#[derive(Clone, Debug, PartialEq)]
+pub struct OnConflict {
+    /// The conflict target: the columns of the primary key.
+    pub columns: Vec<String>,
+    /// `DO UPDATE SET` assignments (over the existing row and `excluded`); `None` for
+    /// `DO NOTHING`.
+    pub update: Option<Vec<(String, Pos, Expr)>>,
+    /// Where `ON` was written.
+    pub pos: Pos,
 }
 
 /// Where inserted rows come from.
@@ -211,6 +241,8 @@ pub struct Delete {
 /// A `SELECT` query.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Select {
+    /// The common table expressions of `WITH`, in order.
+    pub with: Vec<Cte>,
     /// The select list.
     pub items: Vec<SelectItem>,
     /// The `FROM` item, if any.
@@ -229,6 +261,17 @@ pub struct Select {
     pub offset: Option<Expr>,
 }
 
+/// `name AS [NOT] MATERIALIZED (query)` in `WITH`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cte {
+    /// The name the rest of the query uses.
+    pub name: String,
+    /// `MATERIALIZED` (`Some(true)`), `NOT MATERIALIZED` (`Some(false)`) or neither.
+    pub materialized: Option<bool>,
+    /// The query.
+    pub query: Box<Select>,
+}
+
 /// An item of a select list.
 #[derive(Clone, Debug, PartialEq)]
 pub enum SelectItem {
@@ -243,7 +286,7 @@ pub enum SelectItem {
     },
 }
 
-/// The one item of a `FROM` clause.
+/// An item of a `FROM` clause.
 #[derive(Clone, Debug, PartialEq)]
 pub enum FromItem {
     /// A table, optionally aliased.
@@ -262,12 +305,21 @@ pub enum FromItem {
         /// The alias (also the column's name).
         alias: Option<String>,
     },
-    /// `(SELECT …) alias`
+    /// `[LATERAL] (SELECT …) alias`
     Subquery {
         /// The query.
         query: Box<Select>,
         /// The alias.
         alias: Option<String>,
+        /// `LATERAL`: the query may name the columns of the items to its left.
+        lateral: bool,
+    },
+    /// `left CROSS JOIN right`, or `left, right`.
+    CrossJoin {
+        /// The left item.
+        left: Box<FromItem>,
+        /// The right item.
+        right: Box<FromItem>,
     },
 }
 

@@ -63,6 +63,26 @@ impl Display for Statement {
                 }
                 list(f, names, |f, n| ident(f, n))
             }
+            Statement::AddColumn {
+                table,
+                column,
+                if_not_exists,
+            } => {
+                f.write_str("ALTER TABLE ")?;
+                ident(f, table)?;
+                f.write_str(" ADD COLUMN ")?;
+                if *if_not_exists {
+                    f.write_str("IF NOT EXISTS ")?;
+                }
+                column.fmt(f)
+            }
+            Statement::DropIndex { names, if_exists } => {
+                f.write_str("DROP INDEX ")?;
+                if *if_exists {
+                    f.write_str("IF EXISTS ")?;
+                }
+                list(f, names, |f, n| ident(f, n))
+            }
             Statement::Truncate { names } => {
                 f.write_str("TRUNCATE ")?;
                 list(f, names, |f, n| ident(f, n))
@@ -138,29 +158,33 @@ impl Display for CreateTable {
         }
         ident(f, &self.name)?;
         f.write_str(" (")?;
-        list(f, &self.columns, |f, column| {
-            ident(f, &column.name)?;
-            write!(f, " {}", column.type_name)?;
-            if column.primary_key {
-                f.write_str(" PRIMARY KEY")?;
-            }
-            if column.not_null {
-                f.write_str(" NOT NULL")?;
-            }
-            if column.identity {
-                f.write_str(" GENERATED ALWAYS AS IDENTITY")?;
-            }
-            if let Some(default) = &column.default {
-                write!(f, " DEFAULT {default}")?;
-            }
-            Ok(())
-        })?;
+        list(f, &self.columns, |f, column| column.fmt(f))?;
         if !self.primary_key.is_empty() {
             f.write_str(", PRIMARY KEY (")?;
             list(f, &self.primary_key, |f, n| ident(f, n))?;
             f.write_str(")")?;
         }
         f.write_str(")")
+    }
+}
+
+impl Display for ColumnDef {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        ident(f, &self.name)?;
+        write!(f, " {}", self.type_name)?;
+        if self.primary_key {
+            f.write_str(" PRIMARY KEY")?;
+        }
+        if self.not_null {
+            f.write_str(" NOT NULL")?;
+        }
+        if self.identity {
+            f.write_str(" GENERATED ALWAYS AS IDENTITY")?;
+        }
+        if let Some(default) = &self.default {
+            write!(f, " DEFAULT {default}")?;
+        }
+        Ok(())
     }
 }
 
@@ -228,6 +252,21 @@ impl Display for Insert {
             }
             InsertSource::Query(query) => write!(f, " {query}")?,
         }
+        if let Some(conflict) = &self.on_conflict {
+            f.write_str(" ON CONFLICT (")?;
+            list(f, &conflict.columns, |f, n| ident(f, n))?;
+            f.write_str(") DO ")?;
+            match &conflict.update {
+                None => f.write_str("NOTHING")?,
+                Some(assignments) => {
+                    f.write_str("UPDATE SET ")?;
+                    list(f, assignments, |f, (column, _, value)| {
+                        ident(f, column)?;
+                        write!(f, " = {value}")
+                    })?;
+                }
+            }
+        }
         returning(f, &self.returning)
     }
 }
@@ -274,31 +313,26 @@ impl Display for SelectItem {
 
 impl Display for Select {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        if !self.with.is_empty() {
+            f.write_str("WITH ")?;
+            list(f, &self.with, |f, cte| {
+                ident(f, &cte.name)?;
+                f.write_str(match cte.materialized {
+                    Some(true) => " AS MATERIALIZED ",
+                    Some(false) => " AS NOT MATERIALIZED ",
+                    None => " AS ",
+                })?;
+                write!(f, "({})", cte.query)
+            })?;
+            f.write_str(" ")?;
+        }
         f.write_str("SELECT")?;
         if !self.items.is_empty() {
             f.write_str(" ")?;
             list(f, &self.items, |f, item| item.fmt(f))?;
         }
         if let Some(from) = &self.from {
-            f.write_str(" FROM ")?;
-            let alias = match from {
-                FromItem::Table { name, alias, .. } => {
-                    ident(f, name)?;
-                    alias
-                }
-                FromItem::Function { call, alias } => {
-                    call.fmt(f)?;
-                    alias
-                }
-                FromItem::Subquery { query, alias } => {
-                    write!(f, "({query})")?;
-                    alias
-                }
-            };
-            if let Some(alias) = alias {
-                f.write_str(" AS ")?;
-                ident(f, alias)?;
-            }
+            write!(f, " FROM {from}")?;
         }
         if let Some(selection) = &self.selection {
             write!(f, " WHERE {selection}")?;
@@ -417,5 +451,38 @@ impl Display for Expr {
             }
             ExprKind::Subquery(query) => write!(f, "({query})"),
         }
+    }
+}
+
+impl Display for FromItem {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        let alias = match self {
+            FromItem::Table { name, alias, .. } => {
+                ident(f, name)?;
+                alias
+            }
+            FromItem::Function { call, alias } => {
+                call.fmt(f)?;
+                alias
+            }
+            FromItem::Subquery {
+                query,
+                alias,
+                lateral,
+            } => {
+                if *lateral {
+                    f.write_str("LATERAL ")?;
+                }
+                write!(f, "({query})")?;
+                alias
+            }
+            // Joins nest to the left, so the right item never needs brackets.
+            FromItem::CrossJoin { left, right } => return write!(f, "{left} CROSS JOIN {right}"),
+        };
+        if let Some(alias) = alias {
+            f.write_str(" AS ")?;
+            ident(f, alias)?;
+        }
+        Ok(())
     }
 }

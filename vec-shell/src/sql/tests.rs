@@ -32,6 +32,17 @@ const STATEMENTS: &[&str] = &[
     "COPY items TO '/tmp/items.bin' WITH (FORMAT binary)",
     "COPY t FROM STDIN CSV HEADER",
     "EXPLAIN ANALYZE SELECT * FROM t ORDER BY v <-> '[1,2]' LIMIT 3",
+    "SELECT * FROM t CROSS JOIN LATERAL (SELECT * FROM t t2 ORDER BY val <=> t.val LIMIT 1) t2",
+    "SELECT * FROM a, b AS c, generate_series(1, 3) g CROSS JOIN (SELECT 1) s",
+    "WITH a AS MATERIALIZED (SELECT 1 AS x), b AS NOT MATERIALIZED (SELECT x FROM a), c AS (SELECT 2) SELECT * FROM b",
+    "SELECT (WITH a AS (SELECT 1) SELECT * FROM a), * FROM (WITH b AS (SELECT 2) SELECT * FROM b) s",
+    "INSERT INTO t (id) WITH s AS (SELECT 9 AS n) SELECT n FROM s",
+    "DROP INDEX IF EXISTS a, b",
+    "DROP INDEX CONCURRENTLY a",
+    "ALTER TABLE t ADD COLUMN IF NOT EXISTS c vector(3) NOT NULL",
+    "ALTER TABLE t ADD c text",
+    "INSERT INTO t VALUES (1, 2) ON CONFLICT (id) DO NOTHING",
+    "INSERT INTO t (id, n) SELECT 1, 2 ON CONFLICT (id) DO UPDATE SET n = t.n + EXCLUDED.n, v = excluded.v RETURNING *",
 ];
 
 #[test]

@@ -27,11 +27,11 @@ fn run_with(script: &str, print: PrintOptions) -> String {
 }
 
 /// Joins lines with newlines (each line, the last included, ends with one).
-fn lines(lines: &[&str]) -> String {
+pub(crate) fn lines(lines: &[&str]) -> String {
     lines.iter().map(|l| format!("{l}\n")).collect()
 }
 
-fn run(script: &str) -> String {
+pub(crate) fn run(script: &str) -> String {
     run_with(script, PrintOptions::default())
 }
 

@@ -146,7 +146,7 @@ impl Parser<'_> {
             }
             TokenKind::LParen => {
                 self.advance();
-                if self.peek_word("select") {
+                if self.peek_query() {
                     let query = self.select()?;
                     self.expect(&TokenKind::RParen)?;
                     return Ok(Expr::new(ExprKind::Subquery(Box::new(query)), pos));

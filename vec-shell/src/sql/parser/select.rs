@@ -3,7 +3,7 @@
 
 use super::Parser;
 use crate::error::Result;
-use crate::sql::ast::{FromItem, OrderKey, Pos, Select, SelectItem};
+use crate::sql::ast::{Cte, FromItem, OrderKey, Pos, Select, SelectItem};
 use crate::sql::lexer::TokenKind;
 
 impl Parser<'_> {
@@ -15,14 +15,27 @@ impl Parser<'_> {
         result
     }
 
+    /// Whether a query (`SELECT` or `WITH`) starts here.
+    pub(super) fn peek_query(&self) -> bool {
+        self.peek_word("select") || self.peek_word("with")
+    }
+
     fn select_inner(&mut self) -> Result<Select> {
+        let with = if self.eat_word("with") {
+            self.ctes()?
+        } else {
+            Vec::new()
+        };
         self.expect_word("select")?;
-        let mut query = Select::default();
+        let mut query = Select {
+            with,
+            ..Select::default()
+        };
         if !self.at_end() && self.peek() != Some(&TokenKind::Semicolon) && !self.peek_word("from") {
             query.items = self.select_list()?;
         }
         if self.eat_word("from") {
-            query.from = Some(self.from_item()?);
+            query.from = Some(self.table_refs()?);
         }
         if self.eat_word("where") {
             query.selection = Some(self.expr()?);
@@ -48,6 +61,40 @@ impl Parser<'_> {
                 let _ = self.eat_word("rows") || self.eat_word("row");
             } else {
                 return Ok(query);
+            }
+        }
+    }
+
+    /// The list after `WITH`: `name AS [NOT] MATERIALIZED (query), …`.
+    fn ctes(&mut self) -> Result<Vec<Cte>> {
+        if self.peek_word("recursive") {
+            return Err(
+                crate::error::EngineError::new("0A000", "WITH RECURSIVE is not supported")
+                    .at(self.pos()),
+            );
+        }
+        let mut ctes = Vec::new();
+        loop {
+            let name = self.identifier()?;
+            self.expect_word("as")?;
+            let materialized = if self.eat_word("materialized") {
+                Some(true)
+            } else if self.eat_word("not") {
+                self.expect_word("materialized")?;
+                Some(false)
+            } else {
+                None
+            };
+            self.expect(&TokenKind::LParen)?;
+            let query = self.select()?;
+            self.expect(&TokenKind::RParen)?;
+            ctes.push(Cte {
+                name,
+                materialized,
+                query: Box::new(query),
+            });
+            if !self.eat(&TokenKind::Comma) {
+                return Ok(ctes);
             }
         }
     }
@@ -115,8 +162,33 @@ impl Parser<'_> {
         }
     }
 
-    fn from_item(&mut self) -> Result<FromItem> {
+    /// A `FROM` clause: items joined by `CROSS JOIN` or commas, left to right.
+    fn table_refs(&mut self) -> Result<FromItem> {
+        let mut item = self.table_ref()?;
+        loop {
+            if self.eat_word("cross") {
+                self.expect_word("join")?;
+            } else if !self.eat(&TokenKind::Comma) {
+                return Ok(item);
+            }
+            let right = self.table_ref()?;
+            item = FromItem::CrossJoin {
+                left: Box::new(item),
+                right: Box::new(right),
+            };
+        }
+    }
+
+    fn table_ref(&mut self) -> Result<FromItem> {
+        let lateral = self.eat_word("lateral");
         let pos = self.pos();
+        if lateral && self.peek() != Some(&TokenKind::LParen) {
+            return Err(crate::error::EngineError::new(
+                "0A000",
+                "LATERAL is supported only before a subquery",
+            )
+            .at(pos));
+        }
         if self.eat(&TokenKind::LParen) {
             let query = self.select()?;
             self.expect(&TokenKind::RParen)?;
@@ -124,6 +196,7 @@ impl Parser<'_> {
             return Ok(FromItem::Subquery {
                 query: Box::new(query),
                 alias,
+                lateral,
             });
         }
         let is_call = self.peek_at(1) == Some(&TokenKind::LParen)

@@ -16,7 +16,7 @@ impl Parser<'_> {
             return Err(self.error_here());
         };
         match word.as_str() {
-            "select" => Ok(Statement::Select(Box::new(self.select()?))),
+            "select" | "with" => Ok(Statement::Select(Box::new(self.select()?))),
             "create" => self.create(),
             "drop" => self.drop_table(),
             "truncate" => {
@@ -34,6 +34,24 @@ impl Parser<'_> {
             "set" => self.set(),
             "copy" => self.copy(),
             "explain" => self.explain(),
+            "alter" => {
+                self.advance();
+                self.expect_word("table")?;
+                let table = self.qualified_name()?;
+                self.expect_word("add")?;
+                self.eat_word("column");
+                let if_not_exists = self.eat_word("if");
+                if if_not_exists {
+                    self.expect_word("not")?;
+                    self.expect_word("exists")?;
+                }
+                let column = self.column_def()?;
+                Ok(Statement::AddColumn {
+                    table,
+                    column,
+                    if_not_exists,
+                })
+            }
             "show" => {
                 self.advance();
                 let name = self.parameter_name()?;
@@ -212,7 +230,12 @@ impl Parser<'_> {
 
     fn drop_table(&mut self) -> Result<Statement> {
         self.advance();
-        self.expect_word("table")?;
+        let index = self.eat_word("index");
+        if index {
+            self.eat_word("concurrently");
+        } else {
+            self.expect_word("table")?;
+        }
         let if_exists = if self.eat_word("if") {
             self.expect_word("exists")?;
             true
@@ -224,6 +247,9 @@ impl Parser<'_> {
             names.push(self.qualified_name()?);
         }
         let _ = self.eat_word("cascade") || self.eat_word("restrict");
+        if index {
+            return Ok(Statement::DropIndex { names, if_exists });
+        }
         Ok(Statement::DropTable { names, if_exists })
     }
 
@@ -254,19 +280,63 @@ impl Parser<'_> {
                 }
             }
             InsertSource::Values(rows)
-        } else if self.peek_word("select") {
+        } else if self.peek_query() {
             InsertSource::Query(Box::new(self.select()?))
         } else {
             return Err(self.error_here());
         };
+        let on_conflict = self.on_conflict()?;
         let returning = self.returning()?;
         Ok(Statement::Insert(Insert {
             table,
             table_pos,
             columns,
             source,
+            on_conflict,
             returning,
         }))
+    }
+
+    fn on_conflict(&mut self) -> Result<Option<crate::sql::ast::OnConflict>> {
+        let pos = Pos(self.pos());
+        if !self.eat_word("on") {
+            return Ok(None);
+        }
+        self.expect_word("conflict")?;
+        self.expect(&TokenKind::LParen)?;
+        let mut columns = vec![self.identifier()?];
+        while self.eat(&TokenKind::Comma) {
+            columns.push(self.identifier()?);
+        }
+        self.expect(&TokenKind::RParen)?;
+        self.expect_word("do")?;
+        let update = if self.eat_word("nothing") {
+            None
+        } else {
+            self.expect_word("update")?;
+            self.expect_word("set")?;
+            Some(self.assignments()?)
+        };
+        Ok(Some(crate::sql::ast::OnConflict {
+            columns,
+            update,
+            pos,
+        }))
+    }
+
+    fn assignments(&mut self) -> Result<Vec<(String, Pos, crate::sql::ast::Expr)>> {
+        let mut assignments = Vec::new();
+        loop {
+            let pos = Pos(self.pos());
+            let column = self.identifier()?;
+            if !self.eat_op("=") {
+                return Err(self.error_here());
+            }
+            assignments.push((column, pos, self.expr()?));
+            if !self.eat(&TokenKind::Comma) {
+                return Ok(assignments);
+            }
+        }
     }
 
     fn returning(&mut self) -> Result<Vec<crate::sql::ast::SelectItem>> {
@@ -282,18 +352,7 @@ impl Parser<'_> {
         let table_pos = Pos(self.pos());
         let table = self.qualified_name()?;
         self.expect_word("set")?;
-        let mut assignments = Vec::new();
-        loop {
-            let pos = Pos(self.pos());
-            let column = self.identifier()?;
-            if !self.eat_op("=") {
-                return Err(self.error_here());
-            }
-            assignments.push((column, pos, self.expr()?));
-            if !self.eat(&TokenKind::Comma) {
-                break;
-            }
-        }
+        let assignments = self.assignments()?;
         let selection = if self.eat_word("where") {
             Some(self.expr()?)
         } else {

@@ -173,7 +173,7 @@ impl Parser<'_> {
             analyze = self.eat_word("analyze");
             self.eat_word("verbose");
         }
-        if !self.peek_word("select") {
+        if !self.peek_query() {
             return Err(self.error_here());
         }
         let query = Box::new(self.select()?);

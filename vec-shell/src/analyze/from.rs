@@ -1,0 +1,180 @@
+//! Planning a query's `FROM` clause: tables, subqueries (`LATERAL` ones see the
+//! columns of the items to their left), set-returning functions and cross joins, each
+//! with the scope of columns it gives the rest of the query.
+
+use super::expr::Binder;
+use super::query::{plan_select, plan_select_in};
+use super::{Scope, ScopeColumn};
+use crate::catalog::Catalog;
+use crate::error::{EngineError, Result};
+use crate::plan::{QueryPlan, SetFunction, Source};
+use crate::sql::ast::{Expr, ExprKind, FromItem};
+use crate::value::cast::CoercionContext;
+use crate::value::SqlType;
+
+/// The rows' source and the scope it gives expressions.
+pub(super) fn plan_source(catalog: &Catalog, from: Option<&FromItem>) -> Result<(Source, Scope)> {
+    match from {
+        None => Ok((Source::Single, Scope::default())),
+        Some(FromItem::Table { name, alias, pos }) => {
+            let table = catalog.table(name).ok_or_else(|| {
+                EngineError::new("42P01", format!("relation \"{name}\" does not exist")).at(pos.0)
+            })?;
+            Ok((
+                Source::Table(name.clone()),
+                Scope::of_table(table, alias.as_deref()),
+            ))
+        }
+        Some(FromItem::Subquery { query, alias, .. }) => {
+            let plan = plan_select(catalog, query)?;
+            let scope = Scope {
+                columns: subquery_columns(&plan, alias.as_ref()),
+                outer: Vec::new(),
+            };
+            Ok((Source::Subquery(Box::new(plan)), scope))
+        }
+        Some(FromItem::Function { call, alias }) => {
+            plan_set_function(catalog, call, alias.as_deref())
+        }
+        Some(FromItem::CrossJoin { left, right }) => {
+            let (left, mut scope) = plan_source(catalog, Some(left))?;
+            let (right, right_scope, lateral) = match right.as_ref() {
+                FromItem::Subquery {
+                    query,
+                    alias,
+                    lateral: true,
+                } => {
+                    let plan = plan_select_in(catalog, query, &scope.columns)?;
+                    let columns = subquery_columns(&plan, alias.as_ref());
+                    (Source::Subquery(Box::new(plan)), columns, true)
+                }
+                other => {
+                    let (source, scope) = plan_source(catalog, Some(other))?;
+                    (source, scope.columns, false)
+                }
+            };
+            if let Some(name) = right_scope.iter().find_map(|right| {
+                let name = right.table.as_ref()?;
+                scope
+                    .columns
+                    .iter()
+                    .any(|left| left.table.as_ref() == Some(name))
+                    .then_some(name)
+            }) {
+                return Err(EngineError::new(
+                    "42712",
+                    format!("table name \"{name}\" specified more than once"),
+                ));
+            }
+            scope.columns.extend(right_scope);
+            let source = Source::CrossJoin {
+                left: Box::new(left),
+                right: Box::new(right),
+                lateral,
+            };
+            Ok((source, scope))
+        }
+    }
+}
+
+/// The columns a subquery in `FROM` shows under its alias.
+fn subquery_columns(plan: &QueryPlan, alias: Option<&String>) -> Vec<ScopeColumn> {
+    plan.columns
+        .iter()
+        .map(|c| ScopeColumn {
+            table: alias.cloned(),
+            name: c.name.clone(),
+            ty: c.ty.clone(),
+            typmod: c.typmod,
+        })
+        .collect()
+}
+
+fn plan_set_function(
+    catalog: &Catalog,
+    call: &Expr,
+    alias: Option<&str>,
+) -> Result<(Source, Scope)> {
+    let empty = Scope::default();
+    let Some((function, ty)) = bind_set_function(catalog, &empty, call)? else {
+        let name = match &call.kind {
+            ExprKind::Function { name, .. } => name.as_str(),
+            _ => "?",
+        };
+        return Err(
+            EngineError::new("0A000", format!("function {name} is not supported in FROM"))
+                .at(call.pos.0),
+        );
+    };
+    let ExprKind::Function { name, .. } = &call.kind else {
+        return Err(EngineError::syntax("(", call.pos.0));
+    };
+    let column_name = alias.unwrap_or(name).to_string();
+    let scope = Scope {
+        columns: vec![ScopeColumn {
+            table: Some(column_name.clone()),
+            name: column_name,
+            ty,
+            typmod: -1,
+        }],
+        outer: Vec::new(),
+    };
+    Ok((Source::Function(function), scope))
+}
+
+/// Binds `unnest(array)` or `generate_series(start, stop [, step])`; `None` when `call`
+/// is not one of them.
+pub(super) fn bind_set_function(
+    catalog: &Catalog,
+    scope: &Scope,
+    call: &Expr,
+) -> Result<Option<(SetFunction, SqlType)>> {
+    let ExprKind::Function { name, args, .. } = &call.kind else {
+        return Ok(None);
+    };
+    let mut binder = Binder {
+        catalog,
+        scope,
+        aggregates: None,
+    };
+    let pos = call.pos.0;
+    Ok(Some(match (name.as_str(), args.as_slice()) {
+        ("unnest", [arg]) => {
+            let bound = binder.bind(arg)?;
+            let SqlType::Array(element) = bound.ty.clone() else {
+                return Err(EngineError::new(
+                    "42725",
+                    format!("function unnest({}) is not unique", bound.ty.name()),
+                )
+                .with_hint("Could not choose a best candidate function. You might need to add explicit type casts.")
+                .at(pos));
+            };
+            (SetFunction::Unnest(bound.expr), *element)
+        }
+        ("generate_series", [start, stop, rest @ ..]) if rest.len() <= 1 => {
+            let mut ty = SqlType::Int4;
+            let mut bound = Vec::new();
+            for arg in [start, stop].into_iter().chain(rest.iter()) {
+                let b = binder.bind(arg)?;
+                if b.ty == SqlType::Int8 {
+                    ty = SqlType::Int8;
+                }
+                bound.push(b);
+            }
+            let mut exprs = Vec::new();
+            for b in bound {
+                exprs.push(
+                    binder
+                        .convert(b, &SqlType::Int8, -1, CoercionContext::Implicit, pos)?
+                        .expr,
+                );
+            }
+            let step = exprs.get(2).cloned();
+            (
+                SetFunction::GenerateSeries(exprs[0].clone(), exprs[1].clone(), step),
+                ty,
+            )
+        }
+        _ => return Ok(None),
+    }))
+}

@@ -1,0 +1,70 @@
+//! Binding `INSERT … ON CONFLICT (key) DO NOTHING | DO UPDATE SET …`: the conflict
+//! target must be the table's primary key, and the assignments see the existing row
+//! under the table's name and the proposed row as `excluded`.
+
+use super::dml::assign;
+use super::expr::Binder;
+use super::Scope;
+use crate::catalog::{Catalog, Table};
+use crate::error::{EngineError, Result};
+use crate::plan::ConflictPlan;
+use crate::sql::ast::OnConflict;
+
+/// Binds the `ON CONFLICT` clause of an insert into `table`.
+pub fn plan_conflict(
+    catalog: &Catalog,
+    table: &Table,
+    conflict: &OnConflict,
+) -> Result<ConflictPlan> {
+    let mut target = Vec::new();
+    for name in &conflict.columns {
+        let index = table.column_index(name).ok_or_else(|| {
+            EngineError::new("42703", format!("column \"{name}\" does not exist"))
+                .at(conflict.pos.0)
+        })?;
+        target.push(index);
+    }
+    target.sort_unstable();
+    target.dedup();
+    let mut key = table.primary_key.clone();
+    key.sort_unstable();
+    if key.is_empty() || target != key {
+        return Err(EngineError::new(
+            "42P10",
+            "there is no unique or exclusion constraint matching the ON CONFLICT specification",
+        ));
+    }
+    let Some(assignments) = &conflict.update else {
+        return Ok(ConflictPlan { update: None });
+    };
+    let mut scope = Scope::of_table(table, None);
+    scope
+        .columns
+        .extend(Scope::of_table(table, Some("excluded")).columns);
+    let mut binder = Binder {
+        catalog,
+        scope: &scope,
+        aggregates: None,
+    };
+    let mut update = Vec::new();
+    for (name, pos, expr) in assignments {
+        let index = table.column_index(name).ok_or_else(|| {
+            EngineError::new(
+                "42703",
+                format!(
+                    "column \"{name}\" of relation \"{}\" does not exist",
+                    table.name
+                ),
+            )
+            .at(pos.0)
+        })?;
+        let value = binder.bind(expr)?;
+        update.push((
+            index,
+            assign(&mut binder, table, index, value, expr.pos.0)?.expr,
+        ));
+    }
+    Ok(ConflictPlan {
+        update: Some(update),
+    })
+}
