@@ -4,7 +4,6 @@
 
 use std::cmp::Ordering;
 use std::hash::{Hash, Hasher};
-use std::ops::{Add, Mul, Sub};
 
 use half::f16;
 
@@ -97,52 +96,7 @@ fn is_zero(value: f16) -> bool {
     value.to_bits() & 0x7FFF == 0
 }
 
-impl Add for &HalfVector {
-    type Output = Result<HalfVector, TypeError>;
-
-    /// See [`HalfVector::try_add`].
-    fn add(self, other: &HalfVector) -> Self::Output {
-        self.try_add(other)
-    }
-}
-
-impl Sub for &HalfVector {
-    type Output = Result<HalfVector, TypeError>;
-
-    /// See [`HalfVector::try_sub`].
-    fn sub(self, other: &HalfVector) -> Self::Output {
-        self.try_sub(other)
-    }
-}
-
-impl Mul for &HalfVector {
-    type Output = Result<HalfVector, TypeError>;
-
-    /// See [`HalfVector::try_mul`].
-    fn mul(self, other: &HalfVector) -> Self::Output {
-        self.try_mul(other)
-    }
-}
-
-impl PartialEq for HalfVector {
-    fn eq(&self, other: &Self) -> bool {
-        self.compare(other) == Ordering::Equal
-    }
-}
-
-impl Eq for HalfVector {}
-
-impl PartialOrd for HalfVector {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for HalfVector {
-    fn cmp(&self, other: &Self) -> Ordering {
-        self.compare(other)
-    }
-}
+crate::dense::traits::impl_dense_traits!(HalfVector);
 
 impl Hash for HalfVector {
     /// Consistent with equality: `-0` hashes as `0`.

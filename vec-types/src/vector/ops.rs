@@ -3,7 +3,6 @@
 
 use std::cmp::Ordering;
 use std::hash::{Hash, Hasher};
-use std::ops::{Add, Mul, Sub};
 
 use super::{check_dims, Vector, TYPE_NAME};
 use crate::TypeError;
@@ -92,52 +91,7 @@ impl Vector {
     }
 }
 
-impl Add for &Vector {
-    type Output = Result<Vector, TypeError>;
-
-    /// See [`Vector::try_add`].
-    fn add(self, other: &Vector) -> Self::Output {
-        self.try_add(other)
-    }
-}
-
-impl Sub for &Vector {
-    type Output = Result<Vector, TypeError>;
-
-    /// See [`Vector::try_sub`].
-    fn sub(self, other: &Vector) -> Self::Output {
-        self.try_sub(other)
-    }
-}
-
-impl Mul for &Vector {
-    type Output = Result<Vector, TypeError>;
-
-    /// See [`Vector::try_mul`].
-    fn mul(self, other: &Vector) -> Self::Output {
-        self.try_mul(other)
-    }
-}
-
-impl PartialEq for Vector {
-    fn eq(&self, other: &Self) -> bool {
-        self.compare(other) == Ordering::Equal
-    }
-}
-
-impl Eq for Vector {}
-
-impl PartialOrd for Vector {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Vector {
-    fn cmp(&self, other: &Self) -> Ordering {
-        self.compare(other)
-    }
-}
+crate::dense::traits::impl_dense_traits!(Vector);
 
 impl Hash for Vector {
     /// Consistent with equality: `-0` hashes as `0`.
