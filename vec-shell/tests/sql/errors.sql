@@ -1,0 +1,21 @@
+-- Errors as psql prints them: message, position caret, detail and hint.
+CREATE TABLE t (id int PRIMARY KEY, v vector(3));
+SELECT '[1,2,3'::vector;
+SELECT '[1,2]'::vector(3);
+INSERT INTO t VALUES (1, '[1,2]');
+INSERT INTO t VALUES (1, '[1,2,3]');
+INSERT INTO t VALUES (1, '[4,5,6]');
+INSERT INTO t VALUES (NULL, '[4,5,6]');
+SELECT v <-> '[1,2]' FROM t;
+SELECT nosuchcolumn FROM t;
+SELECT * FROM nosuchtable;
+SELEC 1;
+SELECT 1/0;
+CREATE INDEX ON t USING hnsw (v vector_l2_ops) WITH (m = 1);
+CREATE INDEX ON t USING hnsw (v);
+CREATE INDEX ON t USING ivfflat (v vector_l2_ops) WITH (lists = 0);
+SET ivfflat.probes = 0;
+SET hnsw.iterative_scan = sideways;
+SELECT '{1:1}/0'::sparsevec;
+SELECT '[NaN]'::vector;
+SELECT vector_dims(v) FROM t;
