@@ -28,6 +28,17 @@ pub fn contains_aggregate(expr: &Expr) -> bool {
             contains_aggregate(left) || contains_aggregate(right)
         }
         ExprKind::Array(items) => items.iter().any(contains_aggregate),
+        ExprKind::Case {
+            operand,
+            whens,
+            otherwise,
+        } => {
+            operand.as_deref().is_some_and(contains_aggregate)
+                || whens
+                    .iter()
+                    .any(|(w, t)| contains_aggregate(w) || contains_aggregate(t))
+                || otherwise.as_deref().is_some_and(contains_aggregate)
+        }
         _ => false,
     }
 }

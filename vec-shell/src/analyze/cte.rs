@@ -111,6 +111,20 @@ fn substitute_expr(expr: &mut Expr, ctes: &[Defined], weight: &mut usize) -> Res
             Ok(())
         }
         ExprKind::Subquery(query) => substitute_select(query, ctes, weight),
+        ExprKind::Case {
+            operand,
+            whens,
+            otherwise,
+        } => {
+            for expr in operand.iter_mut().chain(otherwise.iter_mut()) {
+                substitute_expr(expr, ctes, weight)?;
+            }
+            for (when, then) in whens {
+                substitute_expr(when, ctes, weight)?;
+                substitute_expr(then, ctes, weight)?;
+            }
+            Ok(())
+        }
         ExprKind::Number(_)
         | ExprKind::String(_)
         | ExprKind::BitString(_)

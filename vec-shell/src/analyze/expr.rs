@@ -66,6 +66,23 @@ pub enum BoundExpr {
     Subquery(Box<QueryPlan>),
     /// `random()`
     Random,
+    /// `CASE`: the first arm whose condition is true gives the value, else `otherwise`
+    /// (`NULLIF` is one too).
+    Case {
+        /// Conditions and their values.
+        arms: Vec<(BoundExpr, BoundExpr)>,
+        /// The `ELSE` value (NULL when absent).
+        otherwise: Box<BoundExpr>,
+    },
+    /// `COALESCE`: the first argument that is not NULL.
+    Coalesce(Vec<BoundExpr>),
+    /// `GREATEST` / `LEAST`: the largest or smallest argument that is not NULL.
+    Extreme {
+        /// `GREATEST` (else `LEAST`).
+        greatest: bool,
+        /// The arguments.
+        args: Vec<BoundExpr>,
+    },
     /// A set-returning function in a select list: the row repeats once per value.
     SetReturning(Box<crate::plan::SetFunction>),
 }
@@ -215,7 +232,17 @@ impl Binder<'_> {
                 let operand = self.bind(operand)?;
                 self.convert(operand, &ty, typmod, CoercionContext::Explicit, pos)
             }
+            ExprKind::Function { name, args, star }
+                if !*star && super::conditional::is_conditional(name) =>
+            {
+                self.conditional(name, args, pos)
+            }
             ExprKind::Function { name, args, star } => self.function(name, args, *star, pos),
+            ExprKind::Case {
+                operand,
+                whens,
+                otherwise,
+            } => self.case(operand.as_deref(), whens, otherwise.as_deref(), pos),
             ExprKind::Array(elements) => self.array(elements, pos),
             ExprKind::Subquery(query) => {
                 let plan = super::query::plan_select(self.catalog, query)?;

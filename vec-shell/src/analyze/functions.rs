@@ -169,7 +169,7 @@ pub fn function_candidates(name: &str) -> Vec<Signature> {
                     .map_or(Datum::Null, |n| Datum::Int4(dims(*n))))
             },
         )],
-        _ => Vec::new(),
+        other => super::builtins::candidates(other),
     }
 }
 

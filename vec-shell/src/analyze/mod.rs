@@ -3,6 +3,8 @@
 //! produces the plans in `plan`.
 
 pub mod aggregate;
+pub mod builtins;
+pub mod conditional;
 pub mod cte;
 pub mod dml;
 pub mod expr;

@@ -30,6 +30,11 @@ fn figure(expr: &Expr) -> Option<(String, u8)> {
             Some(SelectItem::Expr { expr, .. }) => figure(expr),
             _ => None,
         },
+        // A CASE takes its ELSE's name when that is a strong one, else `case`.
+        ExprKind::Case { otherwise, .. } => match otherwise.as_deref().and_then(figure) {
+            Some((name, 2)) => Some((name, 2)),
+            _ => Some(("case".to_string(), 1)),
+        },
         _ => None,
     }
 }

@@ -78,7 +78,20 @@ pub fn resolve(candidates: Vec<Signature>, args: &[SqlType], binary_operator: bo
         return Resolution::Found(exact[0].clone());
     }
     if exact.len() > 1 {
-        // Prefer one that matches every known argument without unknowns standing in.
+        // Unknown literals prefer the string category: a single candidate taking `text`
+        // wherever an unknown stands wins (so `'a' || 'b'` is text concatenation).
+        let textual: Vec<&&Signature> = exact
+            .iter()
+            .filter(|c| {
+                c.args
+                    .iter()
+                    .zip(&effective)
+                    .all(|(p, a)| *a != SqlType::Unknown || *p == SqlType::Text)
+            })
+            .collect();
+        if textual.len() == 1 {
+            return Resolution::Found((*textual[0]).clone());
+        }
         return Resolution::Ambiguous;
     }
     arity.retain(|c| {

@@ -118,6 +118,38 @@ pub fn eval(expr: &BoundExpr, row: &[Datum], context: &ExecContext<'_>) -> Resul
                 .unwrap_or(Datum::Null)
         }
         BoundExpr::Random => Datum::Float8(random_f64()),
+        BoundExpr::Case { arms, otherwise } => {
+            for (condition, value) in arms {
+                if passes(condition, row, context)? {
+                    return eval(value, row, context);
+                }
+            }
+            eval(otherwise, row, context)?
+        }
+        BoundExpr::Coalesce(args) => {
+            for arg in args {
+                let value = eval(arg, row, context)?;
+                if !value.is_null() {
+                    return Ok(value);
+                }
+            }
+            Datum::Null
+        }
+        BoundExpr::Extreme { greatest, args } => {
+            let mut best = Datum::Null;
+            for arg in args {
+                let value = eval(arg, row, context)?;
+                let better = match value.compare(&best) {
+                    std::cmp::Ordering::Greater => *greatest,
+                    std::cmp::Ordering::Less => !*greatest,
+                    std::cmp::Ordering::Equal => false,
+                };
+                if !value.is_null() && (best.is_null() || better) {
+                    best = value;
+                }
+            }
+            best
+        }
         BoundExpr::SetReturning(_) => {
             return Err(EngineError::new(
                 "0A000",

@@ -423,6 +423,15 @@ pub enum ExprKind {
     Array(Vec<Expr>),
     /// `(SELECT …)`
     Subquery(Box<Select>),
+    /// `CASE [operand] WHEN … THEN … [ELSE …] END`
+    Case {
+        /// The operand compared with each `WHEN` value (a simple `CASE`).
+        operand: Option<Box<Expr>>,
+        /// The `WHEN` conditions (or values) and their results.
+        whens: Vec<(Expr, Expr)>,
+        /// The `ELSE` result.
+        otherwise: Option<Box<Expr>>,
+    },
 }
 
 impl Expr {

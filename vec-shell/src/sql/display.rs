@@ -450,6 +450,23 @@ impl Display for Expr {
                 f.write_str("]")
             }
             ExprKind::Subquery(query) => write!(f, "({query})"),
+            ExprKind::Case {
+                operand,
+                whens,
+                otherwise,
+            } => {
+                f.write_str("CASE")?;
+                if let Some(operand) = operand {
+                    write!(f, " {operand}")?;
+                }
+                for (when, then) in whens {
+                    write!(f, " WHEN {when} THEN {then}")?;
+                }
+                if let Some(otherwise) = otherwise {
+                    write!(f, " ELSE {otherwise}")?;
+                }
+                f.write_str(" END")
+            }
         }
     }
 }

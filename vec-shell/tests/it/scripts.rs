@@ -27,7 +27,11 @@ fn run_script(script: &Path) -> String {
         .stderr(Stdio::from(err))
         .status()
         .expect("vecsh starts");
-    assert!(status.success(), "{} exited with {status}", script.display());
+    assert!(
+        status.success(),
+        "{} exited with {status}",
+        script.display()
+    );
     std::fs::read_to_string(&out_path).unwrap()
 }
 
@@ -67,5 +71,9 @@ fn scripts_print_their_expected_output() {
             failures.push(format!("{name}: {}", first_difference(&expected, &actual)));
         }
     }
-    assert!(failures.is_empty(), "scripts differ:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "scripts differ:\n{}",
+        failures.join("\n")
+    );
 }

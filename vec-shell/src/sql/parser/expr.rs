@@ -1,8 +1,10 @@
 //! Expressions and type names.
 //!
 //! Binding powers follow PostgreSQL's `gram.y`, loosest first: `OR`, `AND`, `NOT`,
-//! `IS`, comparisons (`< > = <= >= <>`, non-associative), any other operator (`<->`,
-//! `||`, …), `+ -`, `* / %`, `^`, unary minus, and `::`.
+//! `IS`, comparisons (`< > = <= >= <>`, non-associative), `[NOT] BETWEEN / IN / LIKE /
+//! ILIKE`, any other operator (`<->`, `||`, …), `+ -`, `* / %`, `^`, unary minus, and
+//! `::`. `LIKE` becomes PostgreSQL's operator `~~` (`ILIKE` `~~*`, negated `!~~`,
+//! `!~~*`); `BETWEEN` and `IN (list)` become the comparisons they stand for.
 
 use super::Parser;
 use crate::error::Result;
@@ -14,6 +16,7 @@ const PREC_AND: u8 = 2;
 const PREC_NOT: u8 = 3;
 const PREC_IS: u8 = 4;
 const PREC_CMP: u8 = 5;
+const PREC_LIKE: u8 = 6;
 const PREC_OTHER: u8 = 7;
 const PREC_ADD: u8 = 8;
 const PREC_MUL: u8 = 9;
@@ -72,6 +75,9 @@ impl Parser<'_> {
                         pos,
                     );
                 }
+                Some(TokenKind::Word(_)) if min_prec < PREC_LIKE && self.at_predicate() => {
+                    left = self.predicate(left, pos)?;
+                }
                 Some(TokenKind::Word(w)) if (w == "and" || w == "or") => {
                     let prec = if w == "and" { PREC_AND } else { PREC_OR };
                     if prec <= min_prec {
@@ -99,6 +105,73 @@ impl Parser<'_> {
                     left = binary(&op, left, right, pos);
                 }
                 _ => return Ok(left),
+            }
+        }
+    }
+
+    /// Whether the next words start `[NOT] LIKE | ILIKE | BETWEEN | IN`.
+    fn at_predicate(&self) -> bool {
+        let word = |ahead| match self.peek_at(ahead) {
+            Some(TokenKind::Word(w)) => Some(w.as_str()),
+            _ => None,
+        };
+        let is_predicate = |w: Option<&str>| matches!(w, Some("like" | "ilike" | "between" | "in"));
+        is_predicate(word(0)) || (word(0) == Some("not") && is_predicate(word(1)))
+    }
+
+    /// `left [NOT] LIKE | ILIKE pattern`, `left [NOT] BETWEEN low AND high`,
+    /// `left [NOT] IN (a, b, …)`.
+    fn predicate(&mut self, left: Expr, pos: usize) -> Result<Expr> {
+        let negated = self.eat_word("not");
+        let keyword_pos = self.pos();
+        let Some(TokenKind::Word(keyword)) = self.advance().map(|t| t.kind) else {
+            return Err(self.error_here());
+        };
+        match keyword.as_str() {
+            "like" | "ilike" => {
+                let pattern = self.expr_bp(PREC_LIKE)?;
+                if self.peek_word("escape") {
+                    return Err(crate::error::EngineError::unsupported(
+                        "LIKE … ESCAPE is not supported",
+                    )
+                    .at(self.pos()));
+                }
+                let op = match (keyword.as_str(), negated) {
+                    ("like", false) => "~~",
+                    ("like", true) => "!~~",
+                    (_, false) => "~~*",
+                    (_, true) => "!~~*",
+                };
+                Ok(binary(op, left, pattern, pos))
+            }
+            "between" => {
+                let low = self.expr_bp(PREC_LIKE)?;
+                self.expect_word("and")?;
+                let high = self.expr_bp(PREC_LIKE)?;
+                Ok(if negated {
+                    let below = binary("<", left.clone(), low, pos);
+                    binary("or", below, binary(">", left, high, pos), pos)
+                } else {
+                    let above = binary(">=", left.clone(), low, pos);
+                    binary("and", above, binary("<=", left, high, pos), pos)
+                })
+            }
+            _ => {
+                self.expect(&TokenKind::LParen)?;
+                if self.peek_query() {
+                    return Err(crate::error::EngineError::unsupported(
+                        "IN (subquery) is not supported; use a join or = ANY of an array",
+                    )
+                    .at(keyword_pos));
+                }
+                let first = self.expr()?;
+                let mut any = binary("=", left.clone(), first, pos);
+                while self.eat(&TokenKind::Comma) {
+                    let item = self.expr()?;
+                    any = binary("or", any, binary("=", left.clone(), item, pos), pos);
+                }
+                self.expect(&TokenKind::RParen)?;
+                Ok(if negated { unary("not", any, pos) } else { any })
             }
         }
     }
@@ -186,6 +259,35 @@ impl Parser<'_> {
                     self.expect(&TokenKind::RBracket)?;
                 }
                 Ok(Expr::new(ExprKind::Array(elements), pos))
+            }
+            "case" => {
+                self.advance();
+                let operand = if self.peek_word("when") {
+                    None
+                } else {
+                    Some(Box::new(self.expr()?))
+                };
+                let mut whens = Vec::new();
+                while self.eat_word("when") {
+                    let condition = self.expr()?;
+                    self.expect_word("then")?;
+                    whens.push((condition, self.expr()?));
+                }
+                if whens.is_empty() {
+                    return Err(self.error_here());
+                }
+                let otherwise = if self.eat_word("else") {
+                    Some(Box::new(self.expr()?))
+                } else {
+                    None
+                };
+                self.expect_word("end")?;
+                let kind = ExprKind::Case {
+                    operand,
+                    whens,
+                    otherwise,
+                };
+                Ok(Expr::new(kind, pos))
             }
             "cast" if self.peek_at(1) == Some(&TokenKind::LParen) => {
                 self.advance();
