@@ -26,7 +26,10 @@ fn owned_transaction_spans_calls_and_commits_atomically() {
         // A later call sees the earlier one's row, and can move to another thread.
         let mut txn = block.txn.take().unwrap();
         let handle = std::thread::spawn(move || {
-            assert_eq!(txn.fetch(HEAP, first).unwrap().as_deref(), Some(&b"one"[..]));
+            assert_eq!(
+                txn.fetch(HEAP, first).unwrap().as_deref(),
+                Some(&b"one"[..])
+            );
             let second = txn.insert(HEAP, b"two").unwrap();
             txn.create_heap(HeapId(7)).unwrap();
             assert!(txn.heaps().contains(&HeapId(7)));
@@ -38,13 +41,22 @@ fn owned_transaction_spans_calls_and_commits_atomically() {
         assert_eq!(store.fetch(HEAP, first).unwrap(), None);
         assert!(!store.heap_exists(HeapId(7)));
         txn.commit().unwrap();
-        assert_eq!(store.fetch(HEAP, second).unwrap().as_deref(), Some(&b"two"[..]));
+        assert_eq!(
+            store.fetch(HEAP, second).unwrap().as_deref(),
+            Some(&b"two"[..])
+        );
         // The store closes once the last handle is gone (the transaction kept one).
         Arc::try_unwrap(store).unwrap().close().unwrap();
     }
     let store = Store::open(dir.path(), small_options()).unwrap();
-    assert_eq!(store.fetch(HEAP, first).unwrap().as_deref(), Some(&b"one"[..]));
-    assert_eq!(store.fetch(HEAP, second).unwrap().as_deref(), Some(&b"two"[..]));
+    assert_eq!(
+        store.fetch(HEAP, first).unwrap().as_deref(),
+        Some(&b"one"[..])
+    );
+    assert_eq!(
+        store.fetch(HEAP, second).unwrap().as_deref(),
+        Some(&b"two"[..])
+    );
     assert!(store.heap_exists(HeapId(7)));
 }
 
@@ -60,21 +72,36 @@ fn dropped_owned_transaction_leaves_nothing() {
         let mut txn = store.begin_owned();
         txn.delete(HEAP, kept).unwrap();
         let lost = txn.insert(HEAP, b"lost").unwrap();
-        assert_eq!(txn.fetch(HEAP, lost).unwrap().as_deref(), Some(&b"lost"[..]));
+        assert_eq!(
+            txn.fetch(HEAP, lost).unwrap().as_deref(),
+            Some(&b"lost"[..])
+        );
         txn.create_heap(HeapId(9)).unwrap();
         drop(txn);
-        assert_eq!(store.fetch(HEAP, kept).unwrap().as_deref(), Some(&b"kept"[..]));
+        assert_eq!(
+            store.fetch(HEAP, kept).unwrap().as_deref(),
+            Some(&b"kept"[..])
+        );
         assert!(!store.heap_exists(HeapId(9)));
         // (The insert may have reused the deleted row's slot, which holds "kept" again.)
-        assert_ne!(store.fetch(HEAP, lost).unwrap().as_deref(), Some(&b"lost"[..]));
+        assert_ne!(
+            store.fetch(HEAP, lost).unwrap().as_deref(),
+            Some(&b"lost"[..])
+        );
         // An explicit rollback does the same.
         let mut txn = store.begin_owned();
         let again = txn.insert(HEAP, b"again").unwrap();
         txn.rollback();
-        assert_ne!(store.fetch(HEAP, again).unwrap().as_deref(), Some(&b"again"[..]));
+        assert_ne!(
+            store.fetch(HEAP, again).unwrap().as_deref(),
+            Some(&b"again"[..])
+        );
     }
     let store = Store::open(dir.path(), small_options()).unwrap();
-    assert_eq!(store.fetch(HEAP, kept).unwrap().as_deref(), Some(&b"kept"[..]));
+    assert_eq!(
+        store.fetch(HEAP, kept).unwrap().as_deref(),
+        Some(&b"kept"[..])
+    );
     assert!(!store.heap_exists(HeapId(9)));
 }
 
