@@ -202,6 +202,12 @@ impl<M: Metric> Hnsw<M> {
         Ok(slot)
     }
 
+    /// Whether [`Hnsw::insert`] would accept `vector` (dimensions, non-zero elements),
+    /// without changing the index: callers check every row before committing them.
+    pub fn check(&self, vector: VectorRef<'_, M>) -> Result<(), HnswError> {
+        self.prepare(vector).map(|_| ())
+    }
+
     /// Adds the vector of `row_id`. Zero vectors under cosine are skipped, and an identical
     /// vector already indexed takes the row onto its element (up to
     /// [`MAX_ROWS_PER_ELEMENT`] rows), as pgvector does.

@@ -8,8 +8,9 @@ use crate::error::{EngineError, Result};
 use crate::session::StatementResult;
 use crate::sql::ast::ColumnDef;
 use crate::storage::codec::encode_row;
-use crate::storage::durable::{Durable, StoreOp, CATALOG_HEAP};
+use crate::storage::durable::{StoreOp, CATALOG_HEAP};
 use crate::storage::schema::encode_table;
+use crate::txn::StoreWrites;
 use crate::value::types::resolve_type_name;
 use crate::value::{Datum, SqlType};
 
@@ -17,7 +18,7 @@ use crate::value::{Datum, SqlType};
 /// new column (and are rewritten with it), so `NOT NULL` needs an empty table.
 pub fn add_column(
     catalog: &mut Catalog,
-    durable: Option<&Durable>,
+    durable: Option<&StoreWrites<'_>>,
     table_name: &str,
     def: &ColumnDef,
     if_not_exists: bool,
@@ -115,7 +116,7 @@ pub fn add_column(
 /// all the tables' catalog rows change in one durable transaction.
 pub fn drop_index(
     catalog: &mut Catalog,
-    durable: Option<&Durable>,
+    durable: Option<&StoreWrites<'_>>,
     names: &[String],
     if_exists: bool,
 ) -> Result<StatementResult> {

@@ -5,13 +5,14 @@ use crate::catalog::{Catalog, Column, Index, Table};
 use crate::error::{EngineError, Result};
 use crate::session::StatementResult;
 use crate::sql::ast::{CreateIndex, CreateTable, ExprKind, Statement};
-use crate::storage::durable::{Durable, StoreOp, CATALOG_HEAP};
+use crate::storage::durable::{StoreOp, CATALOG_HEAP};
 use crate::storage::schema::{encode_extension, encode_table};
+use crate::txn::StoreWrites;
 use crate::value::types::resolve_type_name;
 use crate::value::SqlType;
 
 /// Commits catalog changes to the durable store, if there is one.
-fn commit(durable: Option<&Durable>, ops: Vec<StoreOp>) -> Result<Vec<u64>> {
+fn commit(durable: Option<&StoreWrites<'_>>, ops: Vec<StoreOp>) -> Result<Vec<u64>> {
     match durable {
         Some(durable) => durable.commit(ops),
         None => Ok(Vec::new()),
@@ -22,7 +23,7 @@ fn commit(durable: Option<&Durable>, ops: Vec<StoreOp>) -> Result<Vec<u64>> {
 /// in-memory catalog changes.
 pub fn execute(
     catalog: &mut Catalog,
-    durable: Option<&Durable>,
+    durable: Option<&StoreWrites<'_>>,
     statement: &Statement,
 ) -> Result<StatementResult> {
     match statement {
@@ -103,7 +104,7 @@ pub fn execute(
             // A truncated table moves to a fresh heap; sequences keep their position, as
             // without `RESTART IDENTITY`.
             let mut ops = Vec::new();
-            let mut next_heap = durable.map_or(0, Durable::next_heap);
+            let mut next_heap = durable.map_or(0, StoreWrites::next_heap);
             let mut moves = Vec::new();
             for name in names {
                 if let Some(table) = catalog.table_mut(name) {
@@ -157,7 +158,7 @@ fn with_notice(tag: &str, message: String, sqlstate: &'static str) -> StatementR
 
 fn create_table(
     catalog: &mut Catalog,
-    durable: Option<&Durable>,
+    durable: Option<&StoreWrites<'_>>,
     create: &CreateTable,
 ) -> Result<StatementResult> {
     if catalog.relation_exists(&create.name) {
@@ -278,7 +279,7 @@ fn create_table(
 
 fn create_index(
     catalog: &mut Catalog,
-    durable: Option<&Durable>,
+    durable: Option<&StoreWrites<'_>>,
     create: &CreateIndex,
 ) -> Result<StatementResult> {
     let method = create.method.clone().unwrap_or_else(|| "btree".to_string());

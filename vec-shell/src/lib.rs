@@ -46,6 +46,7 @@ mod session;
 pub mod settings;
 pub mod sql;
 pub mod storage;
+pub mod txn;
 pub mod value;
 
 pub use error::{EngineError, Severity};

@@ -4,11 +4,10 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use parking_lot::RwLock;
+use parking_lot::{Mutex, RwLock};
 
 use crate::analyze::{dml, query};
 use crate::catalog::Catalog;
-use crate::ddl;
 use crate::error::{EngineError, Result};
 use crate::exec::{self, ExecContext};
 use crate::plan::{OutputColumn, Returning};
@@ -16,12 +15,15 @@ use crate::settings::Settings;
 use crate::sql::ast::Statement;
 use crate::storage::durable::Durable;
 use crate::storage::Row;
+use crate::txn::{Ending, StoreWrites, TxnState, WriteLock};
 use crate::value::SqlType;
 
 /// What every handle of a database shares.
 struct Shared {
     catalog: RwLock<Catalog>,
     durable: Option<Durable>,
+    /// Serializes writing statements and transaction blocks that have written.
+    write_lock: WriteLock,
 }
 
 impl Drop for Shared {
@@ -47,6 +49,7 @@ impl Database {
             shared: Arc::new(Shared {
                 catalog: RwLock::new(Catalog::default()),
                 durable: None,
+                write_lock: Arc::new(Mutex::new(())),
             }),
         }
     }
@@ -60,6 +63,7 @@ impl Database {
             shared: Arc::new(Shared {
                 catalog: RwLock::new(catalog),
                 durable: Some(durable),
+                write_lock: Arc::new(Mutex::new(())),
             }),
         })
     }
@@ -69,6 +73,7 @@ impl Database {
         Session {
             database: self.clone(),
             settings: Settings::default(),
+            txn: TxnState::default(),
         }
     }
 
@@ -117,10 +122,18 @@ impl StatementResult {
     }
 }
 
-/// A connection-like session: parameter settings and statement execution.
+/// A connection-like session: parameter settings, transaction blocks and statement
+/// execution. Dropping a session inside a block rolls the block back.
 pub struct Session {
     database: Database,
     settings: Settings,
+    txn: TxnState,
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        self.txn.close(&self.database.shared.catalog);
+    }
 }
 
 impl Session {
@@ -132,7 +145,14 @@ impl Session {
     /// Parses and runs every statement in `sql`, in order. Statements before a failing
     /// one keep their effect; the error's position is a byte offset into `sql`.
     pub fn execute(&mut self, sql: &str) -> Result<Vec<StatementResult>> {
-        let statements = crate::sql::parse(sql)?;
+        let statements = match crate::sql::parse(sql) {
+            Ok(statements) => statements,
+            Err(error) => {
+                // As in PostgreSQL, even a syntax error aborts an open block.
+                self.txn.fail(&self.database.shared.catalog);
+                return Err(error);
+            }
+        };
         let mut results = Vec::with_capacity(statements.len());
         for statement in &statements {
             results.push(self.execute_statement(statement)?);
@@ -140,8 +160,37 @@ impl Session {
         Ok(results)
     }
 
-    /// Runs one parsed statement.
+    /// Whether a transaction block is open (`BEGIN` ran, and no `COMMIT` or `ROLLBACK`
+    /// yet).
+    pub fn in_transaction_block(&self) -> bool {
+        self.txn.in_block()
+    }
+
+    /// Runs one parsed statement. Inside a transaction block, an error aborts the block.
     pub fn execute_statement(&mut self, statement: &Statement) -> Result<StatementResult> {
+        if let Statement::Transaction(command) = statement {
+            let ending = Ending {
+                catalog: &self.database.shared.catalog,
+                settings: &mut self.settings,
+            };
+            return self.txn.control(*command, ending);
+        }
+        self.txn.check_not_aborted()?;
+        let result = self.run_statement(statement);
+        if result.is_err() {
+            self.txn.fail(&self.database.shared.catalog);
+        }
+        result
+    }
+
+    /// Prepares a writing statement (see [`TxnState::writes`]).
+    fn writes(&mut self) -> Result<StoreWrites<'_>> {
+        let shared = &*self.database.shared;
+        self.txn
+            .writes(shared.durable.as_ref(), &shared.write_lock, &self.settings)
+    }
+
+    fn run_statement(&mut self, statement: &Statement) -> Result<StatementResult> {
         match statement {
             Statement::Select(select) => {
                 let catalog = self.database.shared.catalog.read();
@@ -159,10 +208,12 @@ impl Session {
                 })
             }
             Statement::Insert(insert) => {
-                let mut catalog = self.database.shared.catalog.write();
+                let shared = Arc::clone(&self.database.shared);
+                let writes = self.writes()?;
+                let mut catalog = shared.catalog.write();
                 let plan = dml::plan_insert(&catalog, insert)?;
                 let outcome = exec::dml::insert(&catalog, &plan)?;
-                let outcome = self.apply(&mut catalog, outcome)?;
+                let outcome = apply(&mut catalog, &writes, outcome)?;
                 Ok(dml_result(
                     format!("INSERT 0 {}", outcome.count),
                     &plan.returning,
@@ -170,10 +221,12 @@ impl Session {
                 ))
             }
             Statement::Update(update) => {
-                let mut catalog = self.database.shared.catalog.write();
+                let shared = Arc::clone(&self.database.shared);
+                let writes = self.writes()?;
+                let mut catalog = shared.catalog.write();
                 let plan = dml::plan_update(&catalog, update)?;
                 let outcome = exec::dml::update(&catalog, &plan)?;
-                let outcome = self.apply(&mut catalog, outcome)?;
+                let outcome = apply(&mut catalog, &writes, outcome)?;
                 Ok(dml_result(
                     format!("UPDATE {}", outcome.count),
                     &plan.returning,
@@ -181,10 +234,12 @@ impl Session {
                 ))
             }
             Statement::Delete(delete) => {
-                let mut catalog = self.database.shared.catalog.write();
+                let shared = Arc::clone(&self.database.shared);
+                let writes = self.writes()?;
+                let mut catalog = shared.catalog.write();
                 let plan = dml::plan_delete(&catalog, delete)?;
                 let outcome = exec::dml::delete(&catalog, &plan)?;
-                let outcome = self.apply(&mut catalog, outcome)?;
+                let outcome = apply(&mut catalog, &writes, outcome)?;
                 Ok(dml_result(
                     format!("DELETE {}", outcome.count),
                     &plan.returning,
@@ -193,14 +248,11 @@ impl Session {
             }
             Statement::Copy(copy) => self.copy(copy, None),
             Statement::Explain { analyze, query } => self.explain(*analyze, query),
-            Statement::Set { name, value, .. } => {
-                self.settings.set(name, value.as_ref())?;
-                Ok(StatementResult::tag("SET"))
+            Statement::Set { name, value, local } => {
+                self.txn
+                    .set(&mut self.settings, name, value.as_ref(), *local)
             }
-            Statement::Reset { name } => {
-                self.settings.reset(name)?;
-                Ok(StatementResult::tag("RESET"))
-            }
+            Statement::Reset { name } => self.txn.reset(&mut self.settings, name),
             Statement::Show { name } => {
                 let value = self.settings.show(name)?;
                 Ok(StatementResult {
@@ -217,13 +269,14 @@ impl Session {
                     copy_data: None,
                 })
             }
+            Statement::Transaction(_) => Err(EngineError::internal(
+                "transaction control runs before the statement",
+            )),
             ddl_statement => {
-                let mut catalog = self.database.shared.catalog.write();
-                ddl::execute(
-                    &mut catalog,
-                    self.database.shared.durable.as_ref(),
-                    ddl_statement,
-                )
+                let shared = Arc::clone(&self.database.shared);
+                let writes = self.writes()?;
+                let mut catalog = shared.catalog.write();
+                crate::txn::ddl::execute(&mut catalog, &writes, ddl_statement)
             }
         }
     }
@@ -287,7 +340,13 @@ impl Session {
     ) -> Result<StatementResult> {
         use crate::exec::copy::{read_rows, write_rows, CopyFormat};
         let format = CopyFormat::from_options(&copy.options)?;
-        let mut catalog = self.database.shared.catalog.write();
+        let shared = Arc::clone(&self.database.shared);
+        let writes = if copy.from {
+            Some(self.writes()?)
+        } else {
+            None
+        };
+        let mut catalog = shared.catalog.write();
         let table = catalog.table(&copy.table).ok_or_else(|| {
             EngineError::new(
                 "42P01",
@@ -355,20 +414,21 @@ impl Session {
         let outcome =
             exec::dml::insert_rows(&catalog, &copy.table, &targets, rows, &Returning::default())?;
         let count = outcome.count;
-        self.apply(&mut catalog, outcome)?;
+        let writes = writes.ok_or_else(|| EngineError::internal("COPY FROM without writes"))?;
+        apply(&mut catalog, &writes, outcome)?;
         Ok(StatementResult::tag(format!("COPY {count}")))
     }
+}
 
-    /// Commits a DML statement's changes, returning the outcome for its result.
-    fn apply(
-        &self,
-        catalog: &mut Catalog,
-        mut outcome: exec::dml::DmlOutcome,
-    ) -> Result<exec::dml::DmlOutcome> {
-        let changes = std::mem::take(&mut outcome.changes);
-        exec::dml::apply(catalog, self.database.shared.durable.as_ref(), changes)?;
-        Ok(outcome)
-    }
+/// Applies a DML statement's changes, returning the outcome for its result.
+fn apply(
+    catalog: &mut Catalog,
+    writes: &StoreWrites<'_>,
+    mut outcome: exec::dml::DmlOutcome,
+) -> Result<exec::dml::DmlOutcome> {
+    let changes = std::mem::take(&mut outcome.changes);
+    exec::dml::apply(catalog, writes, changes)?;
+    Ok(outcome)
 }
 
 fn dml_result(

@@ -106,6 +106,16 @@ const DEFINITIONS: &[Definition] = &[
         kind: Kind::Bool,
         default: "on",
     },
+    // Milliseconds a write waits for another session's open transaction block; 0 waits
+    // up to the engine's default (see `txn::DEFAULT_LOCK_WAIT`).
+    Definition {
+        name: "lock_timeout",
+        kind: Kind::Int {
+            min: 0,
+            max: i32::MAX as i64,
+        },
+        default: "0",
+    },
     Definition {
         name: "synchronous_commit",
         kind: Kind::Enum(&["on", "off", "local", "remote_write", "remote_apply"]),

@@ -8,6 +8,11 @@ use crate::error::IvfError;
 use crate::metric::Metric;
 
 impl<E: Element, M: Metric<E>> IvfIndex<E, M> {
+    /// Whether [`IvfIndex::insert`] would accept `row`, without changing the index.
+    pub fn check(&self, row: &[E]) -> Result<(), IvfError> {
+        self.check_row(row)
+    }
+
     /// Adds a row to the list with the nearest center. Returns `Ok(false)` when the row is
     /// not indexed (a zero vector in a cosine index, as pgvector skips it).
     pub fn insert(&mut self, id: u64, row: &[E]) -> Result<bool, IvfError> {

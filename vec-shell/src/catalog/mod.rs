@@ -248,6 +248,9 @@ pub struct Catalog {
     tables: BTreeMap<String, Table>,
     /// Whether `CREATE EXTENSION vector` has run (the types exist regardless).
     pub extension_installed: bool,
+    /// Tables dropped while [`Catalog::keep_dropped_tables`] is on, kept for a
+    /// transaction block's undo log.
+    dropped: Option<Vec<Table>>,
 }
 
 impl Catalog {
@@ -268,7 +271,27 @@ impl Catalog {
 
     /// Removes a table, returning whether it existed.
     pub fn drop_table(&mut self, name: &str) -> bool {
-        self.tables.remove(name).is_some()
+        match self.tables.remove(name) {
+            Some(table) => {
+                if let Some(dropped) = &mut self.dropped {
+                    dropped.push(table);
+                }
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// From now until [`Catalog::take_dropped_tables`], [`Catalog::drop_table`] keeps
+    /// the tables it removes instead of freeing them.
+    pub fn keep_dropped_tables(&mut self) {
+        self.dropped.get_or_insert_with(Vec::new);
+    }
+
+    /// The tables kept since [`Catalog::keep_dropped_tables`], in the order dropped;
+    /// tables dropped from now on are freed again.
+    pub fn take_dropped_tables(&mut self) -> Vec<Table> {
+        self.dropped.take().unwrap_or_default()
     }
 
     /// The tables in name order.

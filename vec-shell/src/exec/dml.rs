@@ -1,8 +1,8 @@
 //! `INSERT`, `UPDATE` and `DELETE`. Each statement first computes every new or changed
 //! row and checks the constraints (`NOT NULL`, the primary key) without touching the
 //! table; [`apply`] then commits the changes to the durable store (when there is one) in
-//! one transaction and only afterwards to the in-memory rows, so a failing statement
-//! leaves the table as it was.
+//! one transaction (or adds them to the open block's) and only afterwards to the
+//! in-memory rows, so a failing statement leaves the table as it was.
 
 use std::collections::HashSet;
 
@@ -12,9 +12,11 @@ use crate::catalog::{Catalog, Table};
 use crate::error::{EngineError, Result};
 use crate::plan::{DeletePlan, InsertPlan, InsertRows, Returning, UpdatePlan};
 use crate::storage::codec::encode_row;
-use crate::storage::durable::{Durable, StoreOp, CATALOG_HEAP};
+use crate::storage::durable::{StoreOp, CATALOG_HEAP};
 use crate::storage::schema::encode_table;
 use crate::storage::{Row, RowId};
+use crate::txn::undo::Undo;
+use crate::txn::StoreWrites;
 use crate::value::Datum;
 
 /// The changes a DML statement makes to one table.
@@ -43,13 +45,12 @@ pub struct DmlOutcome {
     pub changes: TableChanges,
 }
 
-/// Applies a statement's changes: first to the durable store in one transaction, then
-/// to the in-memory rows.
-pub fn apply(
-    catalog: &mut Catalog,
-    durable: Option<&Durable>,
-    changes: TableChanges,
-) -> Result<()> {
+/// Applies a statement's changes: first to the durable store (committed at once, or
+/// added to the open block's transaction), then to the in-memory rows, keys and vector
+/// indexes (inside a block, recording how to undo them). Every vector index must accept
+/// the new keys before anything is written, so that an index refusing a value (too many
+/// non-zero elements, a wrong dimension) fails the statement cleanly.
+pub fn apply(catalog: &mut Catalog, writes: &StoreWrites<'_>, changes: TableChanges) -> Result<()> {
     let table = catalog
         .table_mut(&changes.table)
         .ok_or_else(|| missing(&changes.table))?;
@@ -57,8 +58,10 @@ pub fn apply(
         // Like PostgreSQL's sequences, these move on even if the statement fails later.
         table.columns[*column].sequence = Some(*next);
     }
+    let update_keys = index_keys(table, changes.updates.iter().map(|(_, row)| row))?;
+    let insert_keys = index_keys(table, changes.inserts.iter())?;
     let mut inserted_ids = None;
-    if let (Some(durable), Some(heap)) = (durable, table.heap) {
+    if let (Some(durable), Some(heap)) = (writes.durable(), table.heap) {
         let mut ops = Vec::with_capacity(
             changes.inserts.len() + changes.updates.len() + changes.deletes.len() + 1,
         );
@@ -83,6 +86,19 @@ pub fn apply(
             ));
         }
         inserted_ids = Some(durable.commit(ops)?);
+    }
+    // Undo entries go in before each change, so that a rollback restores the row
+    // whatever part of the change was made.
+    let replaced = changes
+        .deletes
+        .iter()
+        .chain(changes.updates.iter().map(|(id, _)| id));
+    for id in replaced.filter(|_| writes.in_block()) {
+        writes.record(Undo::Row {
+            table: table.name.clone(),
+            id: *id,
+            old: table.store.get(*id).cloned(),
+        });
     }
     // Rows leave the indexes first; a vacuum then lets their ids (updated rows keep
     // theirs, and the durable store may reuse a deleted one) be indexed again.
@@ -112,22 +128,16 @@ pub fn apply(
             table.note_delete(&old);
         }
     }
-    for (id, row) in changes.updates {
+    for ((id, row), keys) in changes.updates.into_iter().zip(update_keys) {
         table.note_insert(&row);
-        for entry in &mut table.vector_indexes {
-            let value = entry.key_value(&row)?;
+        for (entry, value) in table.vector_indexes.iter_mut().zip(keys) {
             entry.index.insert(id, &value)?;
         }
         table.store.update(id, row)?;
     }
     let mut ids = inserted_ids.unwrap_or_default().into_iter();
-    for row in changes.inserts {
+    for (row, keys) in changes.inserts.into_iter().zip(insert_keys) {
         table.note_insert(&row);
-        let keys = table
-            .vector_indexes
-            .iter()
-            .map(|entry| entry.key_value(&row))
-            .collect::<Result<Vec<_>>>()?;
         let id = match ids.next() {
             Some(id) => {
                 table.store.insert_at(id, row);
@@ -135,11 +145,36 @@ pub fn apply(
             }
             None => table.store.insert(row)?,
         };
+        writes.record(Undo::Row {
+            table: table.name.clone(),
+            id,
+            old: None,
+        });
         for (entry, value) in table.vector_indexes.iter_mut().zip(keys) {
             entry.index.insert(id, &value)?;
         }
     }
     Ok(())
+}
+
+/// The vector index keys of each row (one per index, in the table's order), each
+/// checked against its index.
+fn index_keys<'r>(table: &Table, rows: impl Iterator<Item = &'r Row>) -> Result<Vec<Vec<Datum>>> {
+    if table.vector_indexes.is_empty() {
+        return Ok(rows.map(|_| Vec::new()).collect());
+    }
+    rows.map(|row| {
+        table
+            .vector_indexes
+            .iter()
+            .map(|entry| {
+                let value = entry.key_value(row)?;
+                entry.index.check(&value)?;
+                Ok(value)
+            })
+            .collect()
+    })
+    .collect()
 }
 
 fn missing(name: &str) -> EngineError {

@@ -132,6 +132,13 @@ fn insert<M: DatumView>(index: &mut Hnsw<M>, id: RowId, datum: &Datum) -> Result
     Ok(())
 }
 
+fn check<M: DatumView>(index: &Hnsw<M>, datum: &Datum) -> Result<()> {
+    match M::view(datum) {
+        Some(vector) => index.check(vector).map_err(index_error),
+        None => Ok(()),
+    }
+}
+
 impl HnswIndex {
     /// Builds an index of the operator class over `(row id, value)` pairs (NULLs are
     /// skipped, as pgvector does).
@@ -163,6 +170,11 @@ impl HnswIndex {
     /// Adds a row's value (NULL is not indexed).
     pub fn insert(&mut self, id: RowId, datum: &Datum) -> Result<()> {
         each!(self, index => insert(index, id, datum))
+    }
+
+    /// Whether [`HnswIndex::insert`] would accept the value (NULL is never indexed).
+    pub fn check(&self, datum: &Datum) -> Result<()> {
+        each!(self, index => check(index, datum))
     }
 
     /// Removes a row.

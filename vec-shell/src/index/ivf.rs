@@ -144,6 +144,13 @@ fn insert<E: View, M: Metric<E>>(
     Ok(())
 }
 
+fn check<E: View, M: Metric<E>>(index: &IvfIndex<E, M>, datum: &Datum) -> Result<()> {
+    match E::view(datum) {
+        Some(values) => index.check(values).map_err(index_error),
+        None => Ok(()),
+    }
+}
+
 /// Build options from `WITH (lists = …)`.
 fn build_options(with: &[(String, String)]) -> Result<BuildOptions> {
     let mut options = BuildOptions {
@@ -221,6 +228,11 @@ impl IvfIndexAny {
     /// Adds a row's value.
     pub fn insert(&mut self, id: RowId, datum: &Datum) -> Result<()> {
         each!(self, index => insert(index, id, datum))
+    }
+
+    /// Whether [`IvfIndexAny::insert`] would accept the value (NULL is never indexed).
+    pub fn check(&self, datum: &Datum) -> Result<()> {
+        each!(self, index => check(index, datum))
     }
 
     /// Hides a row from scans.

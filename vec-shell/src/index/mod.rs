@@ -77,6 +77,15 @@ impl VectorIndex {
         }
     }
 
+    /// Whether [`VectorIndex::insert`] would accept the value, without changing the
+    /// index: a statement checks its new rows before committing anything.
+    pub fn check(&self, datum: &Datum) -> Result<()> {
+        match self {
+            VectorIndex::Hnsw(index) => index.check(datum),
+            VectorIndex::Ivf(index) => index.check(datum),
+        }
+    }
+
     /// Removes a row (hidden at once, reclaimed by [`VectorIndex::vacuum`]).
     pub fn delete(&mut self, id: RowId) {
         match self {

@@ -95,6 +95,21 @@ pub enum Statement {
         /// The parameter's name, or `all`.
         name: String,
     },
+    /// A transaction-control statement: `BEGIN`, `COMMIT`, `ROLLBACK` and their synonyms.
+    Transaction(TransactionCommand),
+}
+
+/// A transaction-control statement, by what it does (synonyms share a variant).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TransactionCommand {
+    /// `BEGIN [WORK | TRANSACTION]`
+    Begin,
+    /// `START TRANSACTION` (the same as `BEGIN`, with its own command tag)
+    StartTransaction,
+    /// `COMMIT [WORK | TRANSACTION]` or `END [WORK | TRANSACTION]`
+    Commit,
+    /// `ROLLBACK [WORK | TRANSACTION]` or `ABORT [WORK | TRANSACTION]`
+    Rollback,
 }
 
 /// A `COPY` statement.

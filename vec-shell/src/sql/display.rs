@@ -146,6 +146,12 @@ impl Display for Statement {
             }
             Statement::Show { name } => write!(f, "SHOW {name}"),
             Statement::Reset { name } => write!(f, "RESET {name}"),
+            Statement::Transaction(command) => f.write_str(match command {
+                TransactionCommand::Begin => "BEGIN",
+                TransactionCommand::StartTransaction => "START TRANSACTION",
+                TransactionCommand::Commit => "COMMIT",
+                TransactionCommand::Rollback => "ROLLBACK",
+            }),
         }
     }
 }

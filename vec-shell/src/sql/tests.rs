@@ -41,6 +41,10 @@ const STATEMENTS: &[&str] = &[
     "DROP INDEX CONCURRENTLY a",
     "ALTER TABLE t ADD COLUMN IF NOT EXISTS c vector(3) NOT NULL",
     "ALTER TABLE t ADD c text",
+    "BEGIN",
+    "START TRANSACTION",
+    "COMMIT",
+    "ROLLBACK",
     "INSERT INTO t VALUES (1, 2) ON CONFLICT (id) DO NOTHING",
     "INSERT INTO t (id, n) SELECT 1, 2 ON CONFLICT (id) DO UPDATE SET n = t.n + EXCLUDED.n, v = excluded.v RETURNING *",
 ];
@@ -89,4 +93,29 @@ fn nesting_is_capped() {
     assert_eq!(parse(&deep).unwrap_err().sqlstate, "54001");
     let deep = format!("SELECT {}1", "- ".repeat(10_000));
     assert_eq!(parse(&deep).unwrap_err().sqlstate, "54001");
+}
+
+#[test]
+fn transaction_synonyms_parse_to_one_command() {
+    use super::ast::{Statement, TransactionCommand as C};
+    let cases = [
+        ("BEGIN", C::Begin),
+        ("begin work", C::Begin),
+        ("BEGIN TRANSACTION", C::Begin),
+        ("START TRANSACTION", C::StartTransaction),
+        ("COMMIT WORK", C::Commit),
+        ("END", C::Commit),
+        ("end transaction", C::Commit),
+        ("ROLLBACK", C::Rollback),
+        ("ABORT WORK", C::Rollback),
+    ];
+    for (sql, command) in cases {
+        assert_eq!(
+            parse(sql).unwrap(),
+            vec![Statement::Transaction(command)],
+            "{sql}"
+        );
+    }
+    assert!(parse("START").is_err());
+    assert!(parse("BEGIN ISOLATION LEVEL SERIALIZABLE").is_err());
 }

@@ -5,8 +5,9 @@
 
 use std::ops::ControlFlow;
 use std::path::Path;
+use std::sync::Arc;
 
-use vec_storage::{HeapId, RowId as StoreRowId, Store, StoreOptions};
+use vec_storage::{HeapId, RowId as StoreRowId, Store, StoreOptions, Txn};
 
 use super::codec::{decode_row, encode_row};
 use super::schema::{decode_entry, CatalogEntry};
@@ -41,14 +42,16 @@ fn storage_error(error: vec_storage::Error) -> EngineError {
 
 /// An open store.
 pub struct Durable {
-    store: Store,
+    store: Arc<Store>,
 }
 
 impl Durable {
     /// Opens (or creates) the directory and loads its tables into `catalog`.
     pub fn open(path: &Path, catalog: &mut Catalog) -> Result<Durable> {
         let store = Store::open(path, StoreOptions::default()).map_err(storage_error)?;
-        let durable = Durable { store };
+        let durable = Durable {
+            store: Arc::new(store),
+        };
         if !durable.store.heap_exists(CATALOG_HEAP) {
             durable.commit(vec![StoreOp::CreateHeap(CATALOG_HEAP.0)])?;
         }
@@ -119,6 +122,31 @@ impl Durable {
     /// order.
     pub fn commit(&self, ops: Vec<StoreOp>) -> Result<Vec<u64>> {
         let mut txn = self.store.begin();
+        let inserted = Durable::stage(&mut txn, ops)?;
+        txn.commit().map_err(storage_error)?;
+        Ok(inserted)
+    }
+
+    /// Starts a transaction that stays open across statements (a `BEGIN … COMMIT`
+    /// block); the caller ends it with [`Durable::finish`] or by dropping it (rollback).
+    pub fn begin_block(&self) -> Txn<'static> {
+        self.store.begin_owned()
+    }
+
+    /// A heap id that neither the store nor the open transaction `txn` uses.
+    pub fn next_heap_in(&self, txn: &Txn<'_>) -> u32 {
+        let in_txn = txn.heaps().iter().map(|h| h.0).max().unwrap_or(1);
+        self.next_heap().max(in_txn + 1)
+    }
+
+    /// Commits a transaction opened by [`Durable::begin_block`].
+    pub fn finish(txn: Txn<'_>) -> Result<()> {
+        txn.commit().map(drop).map_err(storage_error)
+    }
+
+    /// Applies the operations inside an open transaction; returns the ids of inserted
+    /// rows in order.
+    pub fn stage(txn: &mut Txn<'_>, ops: Vec<StoreOp>) -> Result<Vec<u64>> {
         let mut inserted = Vec::new();
         for op in ops {
             match op {
@@ -134,13 +162,17 @@ impl Durable {
             }
             .map_err(storage_error)?;
         }
-        txn.commit().map_err(storage_error)?;
         Ok(inserted)
     }
 
     /// Checkpoints and closes the store.
     pub fn close(self) -> Result<()> {
-        self.store.close().map_err(storage_error)
+        match Arc::try_unwrap(self.store) {
+            Ok(store) => store.close().map_err(storage_error),
+            // An open block's transaction still shares the store (and holds its writer
+            // mutex, which a checkpoint would wait for): leave it to recovery.
+            Err(_) => Ok(()),
+        }
     }
 }
 

@@ -12,3 +12,4 @@ mod joins;
 mod output;
 mod scripts;
 mod upsert;
+mod txn;

@@ -138,7 +138,7 @@ pub struct Store {
     pub(crate) wal: Arc<Wal>,
     pub(crate) pool: BufferPool,
     pub(crate) files: Arc<HeapFiles>,
-    pub(crate) writer: Mutex<Writer>,
+    pub(crate) writer: Arc<Mutex<Writer>>,
     pub(crate) catalog: RwLock<Catalog>,
     pub(crate) manifest: Mutex<Manifest>,
     pub(crate) recovery: RecoveryReport,
@@ -278,6 +278,19 @@ impl Store {
     /// wait for itself.
     pub fn begin(&self) -> Txn<'_> {
         Txn::new(self, self.writer.lock())
+    }
+
+    /// Starts a transaction that holds the store through an `Arc` rather than a borrow,
+    /// so that it can be kept across calls; waits like [`Store::begin`].
+    pub fn begin_owned(self: &Arc<Self>) -> Txn<'static> {
+        Txn::owned(Arc::clone(self), self.writer.lock_arc())
+    }
+
+    /// Like [`Store::begin_owned`], but gives up after `timeout` if another transaction
+    /// (or a checkpoint) still holds the writer mutex: `None` then.
+    pub fn try_begin_owned_for(self: &Arc<Self>, timeout: Duration) -> Option<Txn<'static>> {
+        let writer = self.writer.try_lock_arc_for(timeout)?;
+        Some(Txn::owned(Arc::clone(self), writer))
     }
 
     /// Reads the committed transactions logged at or after `from` (a commit LSN, or the

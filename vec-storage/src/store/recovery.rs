@@ -168,10 +168,10 @@ pub(super) fn open(dir: &Path, options: StoreOptions) -> Result<Store> {
         wal,
         pool,
         files,
-        writer: Mutex::new(Writer {
+        writer: Arc::new(Mutex::new(Writer {
             metas,
             next_txn_id: max_txn_id + 1,
-        }),
+        })),
         catalog: RwLock::new(Catalog { heaps }),
         manifest: Mutex::new(manifest),
         recovery,

@@ -5,10 +5,16 @@
 //! lock, releases the writer mutex and then, with `synchronous_commit` on, waits for the
 //! group fsync. Dropping a `Txn` without committing rolls it back: nothing of it was ever
 //! visible or logged.
+//!
+//! A transaction either borrows its store ([`Store::begin`], `Txn<'s>`) or shares it
+//! through an `Arc` ([`Store::begin_owned`], `Txn<'static>`), so that a caller can keep one
+//! open across calls (an SQL `BEGIN … COMMIT` block) without borrowing the store.
 
 use std::collections::HashMap;
+use std::ops::{Deref, DerefMut};
+use std::sync::Arc;
 
-use parking_lot::MutexGuard;
+use parking_lot::{ArcMutexGuard, MutexGuard, RawMutex};
 
 use super::access::OverlayAccess;
 use super::log::{
@@ -41,10 +47,54 @@ struct PendingRecord {
     payload: Vec<u8>,
 }
 
+/// The store a transaction works on: borrowed, or shared through an `Arc`.
+#[derive(Clone)]
+enum StoreRef<'s> {
+    Borrowed(&'s Store),
+    Shared(Arc<Store>),
+}
+
+impl Deref for StoreRef<'_> {
+    type Target = Store;
+
+    fn deref(&self) -> &Store {
+        match self {
+            StoreRef::Borrowed(store) => store,
+            StoreRef::Shared(store) => store,
+        }
+    }
+}
+
+/// The writer mutex's guard, of either kind of transaction.
+pub(super) enum WriterGuard<'s> {
+    Borrowed(MutexGuard<'s, Writer>),
+    Owned(ArcMutexGuard<RawMutex, Writer>),
+}
+
+impl Deref for WriterGuard<'_> {
+    type Target = Writer;
+
+    fn deref(&self) -> &Writer {
+        match self {
+            WriterGuard::Borrowed(guard) => guard,
+            WriterGuard::Owned(guard) => guard,
+        }
+    }
+}
+
+impl DerefMut for WriterGuard<'_> {
+    fn deref_mut(&mut self) -> &mut Writer {
+        match self {
+            WriterGuard::Borrowed(guard) => guard,
+            WriterGuard::Owned(guard) => guard,
+        }
+    }
+}
+
 /// A transaction in progress.
 pub struct Txn<'s> {
-    store: &'s Store,
-    writer: MutexGuard<'s, Writer>,
+    store: StoreRef<'s>,
+    writer: WriterGuard<'s>,
     /// Set once committed or rolled back, so that `Drop` has nothing left to undo.
     finished: bool,
     overlay: HashMap<(u32, u32), Box<Page>>,
@@ -57,6 +107,10 @@ pub struct Txn<'s> {
 
 impl<'s> Txn<'s> {
     pub(super) fn new(store: &'s Store, writer: MutexGuard<'s, Writer>) -> Txn<'s> {
+        Txn::with(StoreRef::Borrowed(store), WriterGuard::Borrowed(writer))
+    }
+
+    fn with(store: StoreRef<'s>, writer: WriterGuard<'s>) -> Txn<'s> {
         Txn {
             store,
             writer,
@@ -67,6 +121,12 @@ impl<'s> Txn<'s> {
             dropped: Vec::new(),
             failed: None,
         }
+    }
+
+    /// The heaps that exist as this transaction sees them (its own creations and drops
+    /// included), ascending.
+    pub fn heaps(&self) -> Vec<HeapId> {
+        self.writer.metas.keys().map(|&h| HeapId(h)).collect()
     }
 
     fn writer(&mut self) -> &mut Writer {
@@ -94,7 +154,7 @@ impl<'s> Txn<'s> {
         op: impl FnOnce(&mut HeapMeta, &mut OverlayAccess<'_>) -> Result<T>,
     ) -> Result<T> {
         let committed_pages = self.committed_pages(heap.0);
-        let store = self.store;
+        let store: &Store = &self.store;
         let meta = self
             .writer
             .metas
@@ -220,7 +280,7 @@ impl<'s> Txn<'s> {
     /// Commits: after this returns (with `synchronous_commit` on) the transaction survives
     /// any crash; on error nothing of it is visible, now or after recovery.
     pub fn commit(mut self) -> Result<CommitInfo> {
-        let store = self.store;
+        let store = self.store.clone();
         if let Some(reason) = store.poisoned.lock().clone() {
             self.rollback_in_place();
             return Err(Error::Poisoned { reason });
@@ -295,7 +355,7 @@ impl<'s> Txn<'s> {
 
     /// Makes the committed pages visible to readers.
     fn install(&mut self, commit_lsn: Lsn) -> Result<()> {
-        let store = self.store;
+        let store: &Store = &self.store;
         let mut catalog = store.catalog.write();
         for &(heap, _) in &self.dropped {
             store.pool.discard_file(heap);
@@ -327,7 +387,7 @@ impl<'s> Txn<'s> {
     /// Undoes the free-space-map changes of this transaction; the pages themselves were
     /// never shared.
     fn rollback_in_place(&mut self) {
-        let store = self.store;
+        let store: &Store = &self.store;
         let overlay = std::mem::take(&mut self.overlay);
         let created = std::mem::take(&mut self.created);
         let dropped = std::mem::take(&mut self.dropped);
@@ -377,6 +437,13 @@ impl<'s> Txn<'s> {
     /// Abandons the transaction (the same as dropping it).
     pub fn rollback(mut self) {
         self.rollback_in_place();
+    }
+}
+
+impl Txn<'static> {
+    /// A transaction that shares `store` and owns the writer mutex's guard.
+    pub(super) fn owned(store: Arc<Store>, writer: ArcMutexGuard<RawMutex, Writer>) -> Self {
+        Txn::with(StoreRef::Shared(store), WriterGuard::Owned(writer))
     }
 }
 

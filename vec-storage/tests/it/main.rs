@@ -6,4 +6,5 @@ mod common;
 mod crash;
 mod faults;
 mod model;
+mod owned;
 mod tidy;

@@ -9,6 +9,7 @@
 mod expr;
 mod select;
 mod statement;
+mod transaction;
 mod utility;
 
 use super::ast::Statement;

@@ -32,6 +32,7 @@ impl Parser<'_> {
             "update" => self.update(),
             "delete" => self.delete(),
             "set" => self.set(),
+            "begin" | "start" | "commit" | "end" | "rollback" | "abort" => self.transaction(),
             "copy" => self.copy(),
             "explain" => self.explain(),
             "alter" => {

@@ -1,0 +1,152 @@
+//! Data definition inside a transaction block. Each statement the block can roll back
+//! runs through `ddl::execute` as outside a block (its store operations join the block's
+//! transaction), with what it replaces kept in the undo log: `CREATE EXTENSION`,
+//! `CREATE TABLE`, `DROP TABLE`, `TRUNCATE`, `CREATE INDEX`, `DROP INDEX` and
+//! `ALTER TABLE … ADD COLUMN`. Any other schema statement is refused inside a block
+//! (`0A000`) rather than run half-undoable.
+
+use std::collections::HashSet;
+
+use super::undo::{SavedRows, Undo};
+use super::StoreWrites;
+use crate::catalog::Catalog;
+use crate::error::{EngineError, Result};
+use crate::session::StatementResult;
+use crate::sql::ast::Statement;
+use crate::storage::MemoryTable;
+
+/// Runs a schema statement; inside a block, records how to undo it. Undo entries are
+/// recorded whether the statement succeeds or not, since a failure aborts the block and
+/// rolls back whatever the statement had already changed.
+pub fn execute(
+    catalog: &mut Catalog,
+    writes: &StoreWrites<'_>,
+    statement: &Statement,
+) -> Result<StatementResult> {
+    if !writes.in_block() {
+        return crate::ddl::execute(catalog, writes.durable(), statement);
+    }
+    match statement {
+        Statement::CreateExtension { .. } => {
+            writes.record(Undo::Extension(catalog.extension_installed));
+            crate::ddl::execute(catalog, writes.durable(), statement)
+        }
+        Statement::CreateTable(create) => {
+            let existed = catalog.table(&create.name).is_some();
+            let result = crate::ddl::execute(catalog, writes.durable(), statement);
+            if !existed && catalog.table(&create.name).is_some() {
+                writes.record(Undo::CreatedTable(create.name.clone()));
+            }
+            result
+        }
+        Statement::DropTable { .. } => {
+            catalog.keep_dropped_tables();
+            let result = crate::ddl::execute(catalog, writes.durable(), statement);
+            for table in catalog.take_dropped_tables() {
+                writes.record(Undo::DroppedTable(Box::new(table)));
+            }
+            result
+        }
+        Statement::Truncate { names } => {
+            // The table keeps an empty store and no index structures for the statement to
+            // work on; the undo log keeps the old ones.
+            let mut seen = HashSet::new();
+            for name in names {
+                if !seen.insert(name) {
+                    continue;
+                }
+                if let Some(table) = catalog.table_mut(name) {
+                    let saved = SavedRows {
+                        store: std::mem::replace(
+                            &mut table.store,
+                            Box::new(MemoryTable::default()),
+                        ),
+                        vector_indexes: std::mem::take(&mut table.vector_indexes),
+                        primary_keys: std::mem::take(&mut table.primary_keys),
+                        heap: table.heap,
+                    };
+                    writes.record(Undo::Truncated {
+                        table: name.clone(),
+                        saved,
+                    });
+                }
+            }
+            crate::ddl::execute(catalog, writes.durable(), statement)
+        }
+        Statement::CreateIndex(create) => {
+            let before: HashSet<String> = catalog
+                .table(&create.table)
+                .map(|t| t.indexes.iter().map(|i| i.name.clone()).collect())
+                .unwrap_or_default();
+            let result = crate::ddl::execute(catalog, writes.durable(), statement);
+            if let Some(table) = catalog.table(&create.table) {
+                for index in &table.indexes {
+                    if !before.contains(&index.name) {
+                        writes.record(Undo::CreatedIndex {
+                            table: create.table.clone(),
+                            index: index.name.clone(),
+                        });
+                    }
+                }
+            }
+            result
+        }
+        Statement::DropIndex { names, .. } => {
+            // The structures leave their tables before the statement runs; the undo log
+            // keeps them with their places.
+            let owners: Vec<String> = catalog
+                .tables()
+                .filter(|t| t.indexes.iter().any(|i| names.contains(&i.name)))
+                .map(|t| t.name.clone())
+                .collect();
+            for owner in owners {
+                let Some(table) = catalog.table_mut(&owner) else {
+                    continue;
+                };
+                let mut entries = Vec::new();
+                let mut kept = Vec::new();
+                for (position, entry) in std::mem::take(&mut table.vector_indexes)
+                    .into_iter()
+                    .enumerate()
+                {
+                    if names.contains(&entry.name) {
+                        entries.push((position, entry));
+                    } else {
+                        kept.push(entry);
+                    }
+                }
+                table.vector_indexes = kept;
+                writes.record(Undo::DroppedIndexes {
+                    table: owner,
+                    indexes: table.indexes.clone(),
+                    entries,
+                });
+            }
+            crate::ddl::execute(catalog, writes.durable(), statement)
+        }
+        Statement::AddColumn { table, .. } => {
+            if let Some(existing) = catalog.table(table) {
+                writes.record(Undo::AddedColumn {
+                    table: table.clone(),
+                    columns: existing.columns.clone(),
+                });
+            }
+            crate::ddl::execute(catalog, writes.durable(), statement)
+        }
+        other => Err(EngineError::unsupported(format!(
+            "{} cannot run inside a transaction block in vecsh",
+            command_name(other)
+        ))
+        .with_hint("Run it outside BEGIN … COMMIT.")),
+    }
+}
+
+/// The statement's command, for messages.
+fn command_name(statement: &Statement) -> String {
+    let text = statement.to_string();
+    text.split_whitespace()
+        .take_while(|w| w.chars().all(|c| c.is_ascii_uppercase()))
+        .take(2)
+        .collect::<Vec<_>>()
+        .join(" ")
+}

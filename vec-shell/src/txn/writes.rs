@@ -1,0 +1,82 @@
+//! [`StoreWrites`]: what a writing statement changes the database through. Outside a
+//! block, its store operations commit at once (one `vec-storage` transaction per call,
+//! as each statement always did); inside one, they join the block's open transaction
+//! and the statement records how to undo its in-memory changes.
+
+use super::undo::Undo;
+use super::{WriteGuard, Writing};
+use crate::error::{EngineError, Result};
+use crate::storage::durable::{Durable, StoreOp};
+
+/// A writing statement's access to the durable store and to the open block.
+pub struct StoreWrites<'a> {
+    durable: Option<&'a Durable>,
+    block: Option<&'a Writing>,
+    /// The write lock, held for this statement when it runs outside a block.
+    _guard: Option<WriteGuard>,
+}
+
+impl<'a> StoreWrites<'a> {
+    pub(super) fn new(
+        durable: Option<&'a Durable>,
+        block: Option<&'a Writing>,
+        guard: Option<WriteGuard>,
+    ) -> StoreWrites<'a> {
+        StoreWrites {
+            durable,
+            block,
+            _guard: guard,
+        }
+    }
+
+    /// `Some(self)` when the database has a durable store (for code that writes to it
+    /// only then).
+    pub fn durable(&self) -> Option<&Self> {
+        self.durable.map(|_| self)
+    }
+
+    /// Whether the statement runs inside a transaction block.
+    pub fn in_block(&self) -> bool {
+        self.block.is_some()
+    }
+
+    /// Applies store operations: committed now outside a block, added to the block's
+    /// transaction inside one. Returns the ids of inserted rows in order (none without
+    /// a durable store).
+    pub fn commit(&self, ops: Vec<StoreOp>) -> Result<Vec<u64>> {
+        let Some(durable) = self.durable else {
+            return Ok(Vec::new());
+        };
+        match self.block {
+            None => durable.commit(ops),
+            Some(writing) => match writing.txn.borrow_mut().as_mut() {
+                Some(txn) => Durable::stage(txn, ops),
+                None => Err(EngineError::internal(
+                    "the transaction block has no storage transaction",
+                )),
+            },
+        }
+    }
+
+    /// A heap id that no table uses, counting heaps created earlier in the block.
+    pub fn next_heap(&self) -> u32 {
+        let Some(durable) = self.durable else {
+            return 0;
+        };
+        match self
+            .block
+            .and_then(|w| w.txn.borrow().as_ref().map(|txn| durable.next_heap_in(txn)))
+        {
+            Some(heap) => heap,
+            None => durable.next_heap(),
+        }
+    }
+
+    /// Records how to undo an in-memory change (inside a block; outside one the change
+    /// is already committed and nothing is kept).
+    pub fn record(&self, undo: Undo) {
+        if let Some(writing) = self.block {
+            writing.undo.borrow_mut().push(undo);
+        }
+    }
+}
