@@ -283,7 +283,7 @@ fn create_index(
 ) -> Result<StatementResult> {
     let method = create.method.clone().unwrap_or_else(|| "btree".to_string());
     let method_pos = create.method_pos.0;
-    if !matches!(method.as_str(), "btree" | "hnsw" | "ivfflat") {
+    if !matches!(method.as_str(), "btree" | "hnsw" | "ivfflat" | "vectors") {
         return Err(EngineError::unsupported(format!(
             "access method \"{method}\" is not supported yet"
         ))
