@@ -11,3 +11,4 @@ mod index;
 mod joins;
 mod output;
 mod upsert;
+mod vectors;

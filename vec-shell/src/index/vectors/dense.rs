@@ -7,6 +7,10 @@
 //! computed from the table's rows (the index keeps only ids and codes). Batches grow four
 //! times each round; when the probed lists are used up, `vectors.search_mode = vbase`
 //! probes twice as many lists, `basic` stops, as a plain scan does.
+//!
+//! k-means and quantizers need rows to train on. Like pgvecto.rs's growing segment, an
+//! index over fewer rows than that (`nlist` lists, and 256 rows for a quantizer) keeps its
+//! rows aside and is searched exactly; it is built once it has that many.
 
 use std::collections::{HashSet, VecDeque};
 
@@ -66,12 +70,34 @@ impl Slice for f16 {
     }
 }
 
-/// One index: plain or quantized lists.
+/// One index: plain or quantized lists, or the rows before there are enough to build on.
 pub enum Dense<E: Element, M: Metric<E>> {
     /// Rows as they are.
     Plain(IvfIndex<E, M>),
     /// Codes, with the number of lists (for widening a scan).
     Quantized(QuantizedIvf<E, M>, usize),
+    /// Too few rows to train on yet: searched exactly.
+    Growing(Box<Growing<E>>),
+}
+
+/// The rows of an index that has not been built yet.
+pub struct Growing<E> {
+    spec: DenseSpec,
+    dimensions: usize,
+    ids: Vec<RowId>,
+    data: Vec<E>,
+}
+
+/// The rows an index needs before it is built: one per list for k-means, and 256 for a
+/// quantizer (one per centroid of a product codebook).
+fn rows_to_build(spec: &DenseSpec) -> usize {
+    let lists = if spec.flat {
+        0
+    } else {
+        spec.build.lists as usize
+    };
+    let quantizer = if spec.quantized.is_some() { 256 } else { 0 };
+    lists.max(quantizer)
 }
 
 /// A [`Dense`] index of any of pgvecto.rs's six operator classes.
@@ -131,7 +157,24 @@ fn build<'a, E: Slice, M: Metric<E>>(
             data.extend_from_slice(values);
         }
     }
-    let rows = Rows::new(dimensions, &ids, &data).map_err(index_error)?;
+    if ids.len() < rows_to_build(spec) {
+        return Ok(Dense::Growing(Box::new(Growing {
+            spec: spec.clone(),
+            dimensions,
+            ids,
+            data,
+        })));
+    }
+    build_from(dimensions, spec, &ids, &data)
+}
+
+fn build_from<E: Slice, M: Metric<E>>(
+    dimensions: usize,
+    spec: &DenseSpec,
+    ids: &[RowId],
+    data: &[E],
+) -> Result<Dense<E, M>> {
+    let rows = Rows::new(dimensions, ids, data).map_err(index_error)?;
     if spec.flat {
         return Ok(
             match FlatIndex::build(rows, spec.quantized.as_ref()).map_err(index_error)? {
@@ -189,6 +232,7 @@ impl DenseAny {
         each!(self, index => match index {
             Dense::Plain(plain) => plain.delete(id),
             Dense::Quantized(quantized, _) => quantized.delete(id),
+            Dense::Growing(growing) => growing.delete(id),
         })
     }
 
@@ -198,6 +242,7 @@ impl DenseAny {
             match index {
                 Dense::Plain(plain) => plain.vacuum(),
                 Dense::Quantized(quantized, _) => quantized.vacuum(),
+                Dense::Growing(_) => 0,
             };
         })
     }
@@ -215,12 +260,38 @@ impl DenseAny {
 
 impl<E: Slice, M: Metric<E>> Dense<E, M> {
     fn insert(&mut self, id: RowId, datum: &Datum) -> Result<()> {
-        if let Some(values) = E::view(datum) {
-            match self {
-                Dense::Plain(index) => index.insert(id, values),
-                Dense::Quantized(index, _) => index.insert(id, values),
+        let Some(values) = E::view(datum) else {
+            return Ok(());
+        };
+        match self {
+            Dense::Plain(index) => {
+                index.insert(id, values).map_err(index_error)?;
             }
-            .map_err(index_error)?;
+            Dense::Quantized(index, _) => {
+                index.insert(id, values).map_err(index_error)?;
+            }
+            Dense::Growing(growing) => {
+                if values.len() != E::stride(growing.dimensions) {
+                    return Err(EngineError::new(
+                        "22000",
+                        format!(
+                            "expected {} dimensions, not {}",
+                            growing.dimensions,
+                            values.len()
+                        ),
+                    ));
+                }
+                growing.ids.push(id);
+                growing.data.extend_from_slice(values);
+                if growing.ids.len() >= rows_to_build(&growing.spec) {
+                    *self = build_from(
+                        growing.dimensions,
+                        &growing.spec,
+                        &growing.ids,
+                        &growing.data,
+                    )?;
+                }
+            }
         }
         Ok(())
     }
@@ -236,6 +307,15 @@ impl<E: Slice, M: Metric<E>> Dense<E, M> {
         };
         let probes = search.probes.clamp(1, MAX_LISTS);
         match self {
+            Dense::Growing(growing) => {
+                let mut ranked: Vec<(f64, RowId)> = growing
+                    .ids
+                    .iter()
+                    .filter_map(|&id| exact(id).map(|distance| (distance, id)))
+                    .collect();
+                ranked.sort_by(|a, b| a.0.total_cmp(&b.0));
+                Ok(Box::new(ranked.into_iter().map(|(_, id)| id)))
+            }
             Dense::Plain(index) => {
                 let options = SearchOptions {
                     probes,
@@ -266,6 +346,16 @@ impl<E: Slice, M: Metric<E>> Dense<E, M> {
                 batches.fetch()?;
                 Ok(Box::new(batches))
             }
+        }
+    }
+}
+
+impl<E: Element> Growing<E> {
+    fn delete(&mut self, id: RowId) {
+        if let Some(position) = self.ids.iter().position(|&i| i == id) {
+            let stride = self.data.len() / self.ids.len().max(1);
+            self.ids.remove(position);
+            self.data.drain(position * stride..(position + 1) * stride);
         }
     }
 }
