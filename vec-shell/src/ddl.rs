@@ -30,6 +30,10 @@ pub fn execute(
             name,
             if_not_exists,
         } => {
+            if name == "vectors" {
+                // pgvecto.rs's extension: its types and `USING vectors` are built in.
+                return Ok(StatementResult::tag("CREATE EXTENSION"));
+            }
             if name != "vector" {
                 return Err(EngineError::new(
                     "0A000",

@@ -359,7 +359,9 @@ fn unknown_keys_and_bad_toml_are_parse_errors() {
 
 #[test]
 fn vecf16_is_halfvec_and_settings_have_pgvecto_rs_ranges() {
-    let output = run("CREATE TABLE t (id int, h vecf16(3));\n\
+    let output = run("CREATE EXTENSION IF NOT EXISTS vectors;\n\
+        CREATE EXTENSION vectors;\n\
+        CREATE TABLE t (id int, h vecf16(3));\n\
         INSERT INTO t VALUES (1, '[1,2,3]'::vecf16), (2, '[3,2,1]');\n\
         SELECT h, '[1.5,2]'::vecf16(2) AS c FROM t ORDER BY id;\n\
         SHOW vectors.hnsw_ef_search;\n\
@@ -381,6 +383,7 @@ fn vecf16_is_halfvec_and_settings_have_pgvecto_rs_ranges() {
         ])),
         "{output}"
     );
+    assert!(!output.contains("ERROR:  extension"), "{output}");
     assert!(output.contains(" vectors.hnsw_ef_search \n------------------------\n 100\n"));
     assert!(output.contains(" vectors.ivf_nprobe \n--------------------\n 10\n"));
     assert!(output.contains(" vectors.search_mode \n---------------------\n vbase\n"));

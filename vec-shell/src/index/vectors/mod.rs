@@ -19,9 +19,19 @@
 //!   `least_iterations`); `trivial` is IVFFlat, `scalar` and `product` (`sample`, `ratio`)
 //!   quantized lists re-ranked exactly from the table's rows (`dense`).
 //! - **`[indexing.flat]`** → a one-list index, plain or quantized: exact when trivial.
+//! - **Few rows**: k-means and quantizers train on the rows at hand. An IVF or quantized
+//!   index over fewer rows than `nlist` (and 256 for a quantizer), as on an empty table,
+//!   keeps them aside as pgvecto.rs's growing segment does and is searched exactly; it is
+//!   built from its rows when it has that many, and then takes later rows as usual (it is
+//!   not rebuilt in the background afterwards; `REINDEX` is not there yet, dropping and
+//!   creating the index retrains it).
 //! - **`[segment]`, `[optimizing]`**: accepted with their ranges; vecsh indexes rows as they
 //!   are written, so there are no segments to seal or merge. `optimizing_threads` sets the
 //!   IVF build's threads.
+//! - **Persistence**: the durable catalog keeps the method, class and options text; a
+//!   reopened database rebuilds the index from its rows, as for `hnsw` and `ivfflat`.
+//! - **`CREATE EXTENSION vectors`** is accepted (the types and the method are built in), and
+//!   `vecf16(n)` is `halfvec(n)` in column types and casts.
 //! - **Settings**: `vectors.hnsw_ef_search` (1..65535, default 100; vec-hnsw searches with
 //!   at most 1000), `vectors.ivf_nprobe` (1..1,000,000, default 10), `vectors.search_mode`
 //!   (`vbase`, the default: scans go on past the first candidates, as iterative scans, so
