@@ -31,6 +31,10 @@ pub fn execute(
             name,
             if_not_exists,
         } => {
+            if name == "vectors" {
+                // pgvecto.rs's extension: its types and `USING vectors` are built in.
+                return Ok(StatementResult::tag("CREATE EXTENSION"));
+            }
             if name != "vector" {
                 return Err(EngineError::new(
                     "0A000",
@@ -284,7 +288,7 @@ fn create_index(
 ) -> Result<StatementResult> {
     let method = create.method.clone().unwrap_or_else(|| "btree".to_string());
     let method_pos = create.method_pos.0;
-    if !matches!(method.as_str(), "btree" | "hnsw" | "ivfflat") {
+    if !matches!(method.as_str(), "btree" | "hnsw" | "ivfflat" | "vectors") {
         return Err(EngineError::unsupported(format!(
             "access method \"{method}\" is not supported yet"
         ))

@@ -6,8 +6,8 @@
 //! as `value::Datum`. Tables live in memory (`storage::MemoryTable`) and, for a database
 //! opened from a directory, also in a `vec-storage` store that every statement commits to
 //! before it reports success. Vector indexes (`index`: HNSW from `vec-hnsw`, IVFFlat
-//! from `vec-ivf`) are kept up to date by every change and chosen by `plan` when pgvector
-//! would use them. `format` prints results and errors exactly as psql does; `repl` and
+//! from `vec-ivf`, and pgvecto.rs's `USING vectors` on either, in `index::vectors`) are
+//! kept up to date by every change and chosen by `plan` when pgvector would use them. `format` prints results and errors exactly as psql does; `repl` and
 //! the `vecsh` binary are the shell.
 //!
 //! Invariant: the top library crate. It may depend on every `vec-*` crate; only it and

@@ -1,6 +1,6 @@
 //! Run-time parameters (`SET`, `SHOW`, `RESET`): pgvector's `hnsw.*` and `ivfflat.*`
-//! parameters and the PostgreSQL ones vecsh honours, with their defaults, ranges, units
-//! and PostgreSQL's error texts.
+//! parameters, pgvecto.rs's `vectors.*` ones and the PostgreSQL ones vecsh honours, with
+//! their defaults, ranges, units and PostgreSQL's error texts.
 
 use std::collections::BTreeMap;
 
@@ -74,6 +74,29 @@ const DEFINITIONS: &[Definition] = &[
         name: "ivfflat.max_probes",
         kind: Kind::Int { min: 1, max: 32768 },
         default: "32768",
+    },
+    Definition {
+        name: "vectors.enable_index",
+        kind: Kind::Bool,
+        default: "on",
+    },
+    Definition {
+        name: "vectors.hnsw_ef_search",
+        kind: Kind::Int { min: 1, max: 65535 },
+        default: "100",
+    },
+    Definition {
+        name: "vectors.ivf_nprobe",
+        kind: Kind::Int {
+            min: 1,
+            max: 1_000_000,
+        },
+        default: "10",
+    },
+    Definition {
+        name: "vectors.search_mode",
+        kind: Kind::Enum(&["basic", "vbase"]),
+        default: "vbase",
     },
     Definition {
         name: "maintenance_work_mem",

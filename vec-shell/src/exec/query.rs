@@ -182,7 +182,13 @@ fn index_scan<'a>(
             },
         )));
     }
-    let hits = entry.index.scan(&query, options)?;
+    let lookup = Box::new(move |id| {
+        table
+            .store
+            .get(id)
+            .and_then(|row| entry.key_value(row).ok())
+    });
+    let hits = entry.index.scan_rows(&query, options, lookup)?;
     Ok(Box::new(hits.filter_map(move |id| {
         table.store.get(id).cloned().map(Ok)
     })))

@@ -1,11 +1,13 @@
 //! Vector indexes on tables: HNSW (`vec-hnsw`, in `hnsw`) and IVFFlat (`vec-ivf`, in
-//! `ivf`) over one column with one of pgvector's operator classes (`opclass`).
+//! `ivf`) over one column with one of pgvector's operator classes (`opclass`), and
+//! pgvecto.rs's `USING vectors` indexes on either (`vectors`).
 //! [`VectorIndex`] hides the access method, metric and element type so that the engine
 //! can build, maintain and scan any of them.
 
 mod hnsw;
 mod ivf;
 mod opclass;
+pub mod vectors;
 
 pub use hnsw::{hnsw_options, HnswIndex};
 pub use ivf::IvfIndexAny;
@@ -25,6 +27,8 @@ pub enum VectorIndex {
     Hnsw(HnswIndex),
     /// `USING ivfflat`
     Ivf(IvfIndexAny),
+    /// `USING vectors` (pgvecto.rs)
+    Vectors(vectors::VectorsIndex),
 }
 
 /// Query-time settings of both access methods, read from the session.
@@ -34,6 +38,8 @@ pub struct IndexSearch {
     pub hnsw: vec_hnsw::SearchOptions,
     /// `ivfflat.probes`, `ivfflat.iterative_scan`, `ivfflat.max_probes`.
     pub ivf: vec_ivf::SearchOptions,
+    /// `vectors.hnsw_ef_search`, `vectors.ivf_nprobe`, `vectors.search_mode`.
+    pub vectors: vectors::VectorsSearch,
 }
 
 impl IndexSearch {
@@ -42,6 +48,7 @@ impl IndexSearch {
         IndexSearch {
             hnsw: hnsw::search_options(settings),
             ivf: ivf::search_options(settings),
+            vectors: vectors::VectorsSearch::from_settings(settings),
         }
     }
 }
@@ -57,6 +64,11 @@ impl VectorIndex {
         rows: impl Iterator<Item = (RowId, &'a Datum)>,
     ) -> Result<(VectorIndex, Vec<EngineError>)> {
         match method {
+            "vectors" => {
+                let (index, notices) =
+                    vectors::VectorsIndex::build(opclass, dimensions, with, rows)?;
+                Ok((VectorIndex::Vectors(index), notices))
+            }
             "hnsw" => {
                 let options = hnsw_options(with)?;
                 let index = HnswIndex::build(opclass, dimensions, options, rows)?;
@@ -74,6 +86,7 @@ impl VectorIndex {
         match self {
             VectorIndex::Hnsw(index) => index.insert(id, datum),
             VectorIndex::Ivf(index) => index.insert(id, datum),
+            VectorIndex::Vectors(index) => index.insert(id, datum),
         }
     }
 
@@ -91,6 +104,7 @@ impl VectorIndex {
         match self {
             VectorIndex::Hnsw(index) => index.delete(id),
             VectorIndex::Ivf(index) => index.delete(id),
+            VectorIndex::Vectors(index) => index.delete(id),
         }
     }
 
@@ -99,14 +113,35 @@ impl VectorIndex {
         match self {
             VectorIndex::Hnsw(index) => index.vacuum(),
             VectorIndex::Ivf(index) => index.vacuum(),
+            VectorIndex::Vectors(index) => index.vacuum(),
         }
     }
 
     /// A cursor over the rows nearest to `query`.
     pub fn scan(&self, query: &Datum, search: &IndexSearch) -> Result<Hits<'_>> {
+        self.scan_rows(query, search, Box::new(|_| None))
+    }
+
+    /// A cursor over the rows nearest to `query`; `lookup` reads a row's indexed value
+    /// from the table, for indexes that re-rank quantized candidates exactly.
+    pub fn scan_rows<'a>(
+        &'a self,
+        query: &Datum,
+        search: &IndexSearch,
+        lookup: vectors::KeyLookup<'a>,
+    ) -> Result<Hits<'a>> {
         match self {
             VectorIndex::Hnsw(index) => index.scan(query, &search.hnsw),
             VectorIndex::Ivf(index) => index.scan(query, &search.ivf),
+            VectorIndex::Vectors(index) => index.scan(query, &search.vectors, &search.hnsw, lookup),
+        }
+    }
+
+    /// Whether the planner may use the index (`vectors.enable_index` for `USING vectors`).
+    pub fn enabled(&self, settings: &Settings) -> bool {
+        match self {
+            VectorIndex::Vectors(_) => settings.bool("vectors.enable_index").unwrap_or(true),
+            _ => true,
         }
     }
 }

@@ -58,6 +58,9 @@ impl Opclass {
     /// The class named `name`, checked against the column's type; `None` picks the
     /// type's default class.
     pub fn resolve(method: &str, name: Option<&str>, column_type: &SqlType) -> Result<Opclass> {
+        if method == "vectors" {
+            return super::vectors::resolve_opclass(name, column_type);
+        }
         let supported = match method {
             "hnsw" => matches!(
                 column_type,

@@ -84,7 +84,7 @@ pub fn choose_index_scans(
             crate::catalog::IndexKey::Column(column) => order.column == Some(column),
             crate::catalog::IndexKey::Expr(_) => e.key_text == order.key_text,
         };
-        same_key && e.opclass.operator() == order.operator
+        same_key && e.opclass.operator() == order.operator && e.index.enabled(settings)
     }) else {
         return;
     };

@@ -13,3 +13,4 @@ mod output;
 mod scripts;
 mod upsert;
 mod txn;
+mod vectors;
