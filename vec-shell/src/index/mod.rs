@@ -96,6 +96,7 @@ impl VectorIndex {
         match self {
             VectorIndex::Hnsw(index) => index.check(datum),
             VectorIndex::Ivf(index) => index.check(datum),
+            VectorIndex::Vectors(index) => index.check(datum),
         }
     }
 

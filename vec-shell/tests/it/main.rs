@@ -11,6 +11,6 @@ mod index;
 mod joins;
 mod output;
 mod scripts;
-mod upsert;
 mod txn;
+mod upsert;
 mod vectors;

@@ -135,6 +135,7 @@ enum Kind {
 pub struct VectorsIndex {
     kind: Kind,
     opclass: Opclass,
+    dimensions: usize,
 }
 
 impl VectorsIndex {
@@ -217,7 +218,14 @@ impl VectorsIndex {
                 Kind::Dense(DenseAny::build(opclass, dimensions, &spec, rows)?)
             }
         };
-        Ok((VectorsIndex { kind, opclass }, notices))
+        Ok((
+            VectorsIndex {
+                kind,
+                opclass,
+                dimensions,
+            },
+            notices,
+        ))
     }
 
     /// Adds a row's value.
@@ -226,6 +234,24 @@ impl VectorsIndex {
             Kind::Hnsw(index) => index.insert(id, datum),
             Kind::Dense(index) => index.insert(id, datum),
         }
+    }
+
+    /// Whether [`VectorsIndex::insert`] would accept the value, without changing the
+    /// index.
+    pub fn check(&self, datum: &Datum) -> Result<()> {
+        let received = match (&self.kind, datum) {
+            (Kind::Hnsw(index), _) => return index.check(datum),
+            (Kind::Dense(_), Datum::Vector(v)) => v.dims(),
+            (Kind::Dense(_), Datum::HalfVec(v)) => v.dims(),
+            _ => return Ok(()),
+        };
+        if received != self.dimensions {
+            return Err(EngineError::new(
+                "22000",
+                format!("expected {} dimensions, not {received}", self.dimensions),
+            ));
+        }
+        Ok(())
     }
 
     /// Hides a row from scans.
