@@ -3,6 +3,7 @@
 
 use crate::catalog::{Catalog, Column, Index, Table};
 use crate::error::{EngineError, Result};
+use crate::progress::Monitor;
 use crate::session::StatementResult;
 use crate::sql::ast::{CreateIndex, CreateTable, ExprKind, Statement};
 use crate::storage::durable::{Durable, StoreOp, CATALOG_HEAP};
@@ -19,11 +20,13 @@ fn commit(durable: Option<&Durable>, ops: Vec<StoreOp>) -> Result<Vec<u64>> {
 }
 
 /// Runs a DDL statement; with a durable store, the change is committed there before the
-/// in-memory catalog changes.
+/// in-memory catalog changes. Index builds poll `monitor`'s cancel request and report
+/// their progress to it.
 pub fn execute(
     catalog: &mut Catalog,
     durable: Option<&Durable>,
     statement: &Statement,
+    monitor: Monitor<'_>,
 ) -> Result<StatementResult> {
     match statement {
         Statement::CreateExtension {
@@ -136,7 +139,7 @@ pub fn execute(
             result.notices = truncate_notices;
             Ok(result)
         }
-        Statement::CreateIndex(index) => create_index(catalog, durable, index),
+        Statement::CreateIndex(index) => create_index(catalog, durable, index, monitor),
         Statement::AddColumn {
             table,
             column,
@@ -280,6 +283,7 @@ fn create_index(
     catalog: &mut Catalog,
     durable: Option<&Durable>,
     create: &CreateIndex,
+    monitor: Monitor<'_>,
 ) -> Result<StatementResult> {
     let method = create.method.clone().unwrap_or_else(|| "btree".to_string());
     let method_pos = create.method_pos.0;
@@ -385,7 +389,8 @@ fn create_index(
     let (vector_index, notices) = match (index.method.as_str(), catalog.table(&create.table)) {
         ("btree", _) | (_, None) => (None, Vec::new()),
         (_, Some(table)) => {
-            let (entry, notices) = table.build_vector_index(&index)?;
+            // The build finishes (or fails, or is cancelled) before the catalog changes.
+            let (entry, notices) = table.build_vector_index(&index, monitor)?;
             (Some(entry), notices)
         }
     };

@@ -7,11 +7,13 @@ use std::sync::Arc;
 use parking_lot::RwLock;
 
 use crate::analyze::{dml, query};
+use crate::cancel::CancelHandle;
 use crate::catalog::Catalog;
 use crate::ddl;
 use crate::error::{EngineError, Result};
 use crate::exec::{self, ExecContext};
 use crate::plan::{OutputColumn, Returning};
+use crate::progress::{Monitor, ProgressObserver};
 use crate::settings::Settings;
 use crate::sql::ast::Statement;
 use crate::storage::durable::Durable;
@@ -69,6 +71,8 @@ impl Database {
         Session {
             database: self.clone(),
             settings: Settings::default(),
+            cancel: CancelHandle::new(),
+            observer: None,
         }
     }
 
@@ -121,9 +125,55 @@ impl StatementResult {
 pub struct Session {
     database: Database,
     settings: Settings,
+    cancel: CancelHandle,
+    observer: Option<ProgressObserver>,
 }
 
 impl Session {
+    /// A handle that cancels the statement this session is running, from another thread
+    /// or a signal handler: the statement fails with `canceling statement due to user
+    /// request` (SQLSTATE 57014) and changes nothing. A request made while no statement
+    /// runs is dropped when the next one starts.
+    pub fn cancel_handle(&self) -> CancelHandle {
+        self.cancel.clone()
+    }
+
+    /// Installs (or, with `None`, removes) the observer that `CREATE INDEX` and `COPY`
+    /// report their progress to.
+    ///
+    /// ```
+    /// use std::sync::{Arc, Mutex};
+    /// use vec_shell::{Database, Progress};
+    ///
+    /// let mut session = Database::in_memory().session();
+    /// session.execute("CREATE TABLE items (embedding vector(2))")?;
+    /// session.execute("INSERT INTO items SELECT ARRAY[i, 1]::vector FROM generate_series(1, 3000) i")?;
+    /// let phases = Arc::new(Mutex::new(Vec::new()));
+    /// let sink = phases.clone();
+    /// session.set_progress_observer(Some(Arc::new(move |p: &Progress<'_>| {
+    ///     if p.done == p.total {
+    ///         sink.lock().unwrap().push(format!("{} {}: {}", p.command.name(), p.target, p.phase));
+    ///     }
+    /// })));
+    /// session.execute("CREATE INDEX ON items USING hnsw (embedding vector_l2_ops)")?;
+    /// assert_eq!(
+    ///     *phases.lock().unwrap(),
+    ///     ["CREATE INDEX hnsw: initializing", "CREATE INDEX hnsw: loading tuples"]
+    /// );
+    /// # Ok::<(), vec_shell::EngineError>(())
+    /// ```
+    pub fn set_progress_observer(&mut self, observer: Option<ProgressObserver>) {
+        self.observer = observer;
+    }
+
+    /// What the running statement polls and reports to.
+    fn monitor(&self) -> Monitor<'_> {
+        Monitor {
+            cancel: &self.cancel,
+            observer: self.observer.as_ref(),
+        }
+    }
+
     /// The database this session works on.
     pub fn database(&self) -> &Database {
         &self.database
@@ -142,12 +192,14 @@ impl Session {
 
     /// Runs one parsed statement.
     pub fn execute_statement(&mut self, statement: &Statement) -> Result<StatementResult> {
+        self.cancel.reset();
         match statement {
             Statement::Select(select) => {
                 let catalog = self.database.shared.catalog.read();
                 let mut plan = query::plan_select(&catalog, select)?;
                 crate::plan::choose_index_scans(&mut plan, &catalog, &self.settings);
-                let rows = exec::run_query(&plan, &ExecContext::new(&catalog))?;
+                let rows =
+                    exec::run_query(&plan, &ExecContext::new(&catalog).with_cancel(&self.cancel))?;
                 Ok(StatementResult {
                     tag: format!("SELECT {}", rows.len()),
                     rows: Some(RowSet {
@@ -161,7 +213,7 @@ impl Session {
             Statement::Insert(insert) => {
                 let mut catalog = self.database.shared.catalog.write();
                 let plan = dml::plan_insert(&catalog, insert)?;
-                let outcome = exec::dml::insert(&catalog, &plan)?;
+                let outcome = exec::dml::insert(&catalog, &plan, &self.cancel)?;
                 let outcome = self.apply(&mut catalog, outcome)?;
                 Ok(dml_result(
                     format!("INSERT 0 {}", outcome.count),
@@ -172,7 +224,7 @@ impl Session {
             Statement::Update(update) => {
                 let mut catalog = self.database.shared.catalog.write();
                 let plan = dml::plan_update(&catalog, update)?;
-                let outcome = exec::dml::update(&catalog, &plan)?;
+                let outcome = exec::dml::update(&catalog, &plan, &self.cancel)?;
                 let outcome = self.apply(&mut catalog, outcome)?;
                 Ok(dml_result(
                     format!("UPDATE {}", outcome.count),
@@ -183,7 +235,7 @@ impl Session {
             Statement::Delete(delete) => {
                 let mut catalog = self.database.shared.catalog.write();
                 let plan = dml::plan_delete(&catalog, delete)?;
-                let outcome = exec::dml::delete(&catalog, &plan)?;
+                let outcome = exec::dml::delete(&catalog, &plan, &self.cancel)?;
                 let outcome = self.apply(&mut catalog, outcome)?;
                 Ok(dml_result(
                     format!("DELETE {}", outcome.count),
@@ -223,6 +275,7 @@ impl Session {
                     &mut catalog,
                     self.database.shared.durable.as_ref(),
                     ddl_statement,
+                    self.monitor(),
                 )
             }
         }
@@ -239,7 +292,8 @@ impl Session {
         let mut lines = crate::plan::explain::explain(&plan);
         if analyze {
             let started = std::time::Instant::now();
-            let rows = exec::run_query(&plan, &ExecContext::new(&catalog))?;
+            let rows =
+                exec::run_query(&plan, &ExecContext::new(&catalog).with_cancel(&self.cancel))?;
             let elapsed = started.elapsed().as_secs_f64() * 1000.0;
             if let Some(first) = lines.first_mut() {
                 first.push_str(&format!(" (actual rows={} loops=1)", rows.len()));
@@ -271,6 +325,7 @@ impl Session {
         let statements = crate::sql::parse(sql)?;
         match statements.as_slice() {
             [Statement::Copy(copy)] if copy.from && copy.file.is_none() => {
+                self.cancel.reset();
                 self.copy(copy, Some(data))
             }
             _ => Err(EngineError::new(
@@ -351,9 +406,15 @@ impl Session {
             .iter()
             .map(|&i| (table.columns[i].ty.clone(), table.columns[i].typmod))
             .collect();
-        let rows = read_rows(&data, &format, &types)?;
-        let outcome =
-            exec::dml::insert_rows(&catalog, &copy.table, &targets, rows, &Returning::default())?;
+        let rows = read_rows(&data, &format, &types, self.monitor(), &copy.table)?;
+        let outcome = exec::dml::insert_rows(
+            &catalog,
+            &copy.table,
+            &targets,
+            rows,
+            &Returning::default(),
+            &self.cancel,
+        )?;
         let count = outcome.count;
         self.apply(&mut catalog, outcome)?;
         Ok(StatementResult::tag(format!("COPY {count}")))
