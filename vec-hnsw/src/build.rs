@@ -2,6 +2,8 @@
 //! the memory budget checked as it grows), then the elements are linked by INSERT on `N`
 //! threads that share the index (crossbeam scoped threads; each list is written under its
 //! element's lock). With one thread the graph depends only on the seed and the input order.
+//! A build can be stopped early through [`BuildHooks::should_stop`], checked between
+//! elements; it then returns [`HnswError::Cancelled`] and the partial graph is dropped.
 
 use crate::error::HnswError;
 use crate::index::{Hnsw, FREE};
@@ -9,7 +11,7 @@ use crate::link_cache::LinkCache;
 use crate::metric::{Metric, VectorRef};
 use crate::options::HnswOptions;
 use crate::store::VectorStore;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// How far a build has come, for a progress bar.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -23,6 +25,43 @@ pub struct BuildProgress {
 /// How often (in tuples) a build reports progress.
 const PROGRESS_EVERY: usize = 1024;
 
+/// Callbacks a build makes while it runs: progress reports and a stop check. Both may be
+/// called from any build thread.
+///
+/// ```
+/// use std::sync::atomic::{AtomicBool, Ordering};
+/// use vec_hnsw::{BuildHooks, Hnsw, HnswError, HnswOptions, L2};
+///
+/// let rows: Vec<(u64, [f32; 2])> = (0..5000).map(|i| (i, [i as f32, 1.0])).collect();
+/// let stop = AtomicBool::new(false);
+/// let hooks = BuildHooks {
+///     // Ask the build to stop once a thousand tuples are linked.
+///     progress: &|p| if p.tuples_done >= 1000 { stop.store(true, Ordering::Relaxed) },
+///     should_stop: &|| stop.load(Ordering::Relaxed),
+/// };
+/// let items = rows.iter().map(|(id, v)| (*id, &v[..]));
+/// let result = Hnsw::<L2<f32>>::build_with_hooks(2, HnswOptions::default(), items, &hooks);
+/// assert!(matches!(result, Err(HnswError::Cancelled)));
+/// ```
+#[derive(Clone, Copy)]
+pub struct BuildHooks<'a> {
+    /// Called with the tuples linked so far, every 1024 tuples and at the end.
+    pub progress: &'a (dyn Fn(BuildProgress) + Sync),
+    /// Polled between tuples; once it returns `true` the build stops with
+    /// [`HnswError::Cancelled`].
+    pub should_stop: &'a (dyn Fn() -> bool + Sync),
+}
+
+impl Default for BuildHooks<'_> {
+    /// No progress reports, never stops.
+    fn default() -> Self {
+        BuildHooks {
+            progress: &|_| {},
+            should_stop: &|| false,
+        }
+    }
+}
+
 impl<M: Metric> Hnsw<M> {
     /// Builds an index from `(row id, vector)` pairs.
     pub fn build<'a, I>(
@@ -33,7 +72,7 @@ impl<M: Metric> Hnsw<M> {
     where
         I: IntoIterator<Item = (u64, VectorRef<'a, M>)>,
     {
-        Self::build_with_progress(dimensions, options, items, &|_| {})
+        Self::build_with_hooks(dimensions, options, items, &BuildHooks::default())
     }
 
     /// Builds an index from `(row id, vector)` pairs, calling `progress` from time to time
@@ -47,6 +86,25 @@ impl<M: Metric> Hnsw<M> {
     where
         I: IntoIterator<Item = (u64, VectorRef<'a, M>)>,
     {
+        let hooks = BuildHooks {
+            progress,
+            ..BuildHooks::default()
+        };
+        Self::build_with_hooks(dimensions, options, items, &hooks)
+    }
+
+    /// Builds an index from `(row id, vector)` pairs with the given [`BuildHooks`]:
+    /// progress reports, and a stop check that ends the build with
+    /// [`HnswError::Cancelled`].
+    pub fn build_with_hooks<'a, I>(
+        dimensions: usize,
+        options: HnswOptions,
+        items: I,
+        hooks: &BuildHooks<'_>,
+    ) -> Result<Self, HnswError>
+    where
+        I: IntoIterator<Item = (u64, VectorRef<'a, M>)>,
+    {
         let mut index = Self::new(dimensions, options)?;
         let items = items.into_iter();
         let expected = items.size_hint().0;
@@ -56,7 +114,10 @@ impl<M: Metric> Hnsw<M> {
         index.flags.reserve(expected);
         let mut buf = Default::default();
         let budget = index.options.maintenance_work_mem;
-        for (row_id, vector) in items {
+        for (item_idx, (row_id, vector)) in items.enumerate() {
+            if item_idx % PROGRESS_EVERY == PROGRESS_EVERY - 1 && (hooks.should_stop)() {
+                return Err(HnswError::Cancelled);
+            }
             index.store.check(vector)?;
             if !M::prepare(vector, &mut buf) {
                 continue;
@@ -69,7 +130,7 @@ impl<M: Metric> Hnsw<M> {
                 });
             }
         }
-        index.link_all(progress);
+        index.link_all(hooks)?;
         Ok(index)
     }
 
@@ -80,12 +141,14 @@ impl<M: Metric> Hnsw<M> {
         self.store.used_bytes() + slots * per_slot
     }
 
-    fn link_all(&mut self, progress: &(dyn Fn(BuildProgress) + Sync)) {
+    fn link_all(&mut self, hooks: &BuildHooks<'_>) -> Result<(), HnswError> {
+        let progress = hooks.progress;
         let total = self.graph.len();
         // More threads than elements, or than any machine has cores, would only wait.
         let threads = self.options.threads.clamp(1, 256).min(total.max(1));
         let next = AtomicUsize::new(0);
         let done = AtomicUsize::new(0);
+        let stopped = AtomicBool::new(false);
         let report = |finished: usize| {
             // PROGRESS_EVERY is a power of two.
             if finished & (PROGRESS_EVERY - 1) == 0 || finished == total {
@@ -105,7 +168,11 @@ impl<M: Metric> Hnsw<M> {
             let mut scratch = this.scratch.take();
             loop {
                 let slot = next.fetch_add(1, Ordering::Relaxed);
-                if slot >= total {
+                if slot >= total || stopped.load(Ordering::Relaxed) {
+                    break;
+                }
+                if (hooks.should_stop)() {
+                    stopped.store(true, Ordering::Relaxed);
                     break;
                 }
                 this.link(slot as u32, &mut scratch);
@@ -125,6 +192,9 @@ impl<M: Metric> Hnsw<M> {
             .unwrap_or(());
         }
         self.link_cache = LinkCache::default();
+        if stopped.into_inner() {
+            return Err(HnswError::Cancelled);
+        }
         if total == 0 {
             report(0);
         }
@@ -132,6 +202,7 @@ impl<M: Metric> Hnsw<M> {
             .filter(|&slot| self.flag(slot) & FREE != 0)
             .collect();
         self.free.get_mut().extend(freed);
+        Ok(())
     }
 }
 
@@ -175,6 +246,94 @@ mod tests {
                 plain.graph.read(slot, level, &mut b);
                 assert_eq!(a, b, "slot {slot} level {level}");
             }
+        }
+    }
+
+    fn vectors(n: usize) -> Vec<[f32; 4]> {
+        (0..n)
+            .map(|i| [i as f32, (i % 7) as f32, (i % 13) as f32, 1.0])
+            .collect()
+    }
+
+    /// A stop request during linking ends every build thread and returns `Cancelled`;
+    /// progress reports stop growing after it.
+    #[test]
+    fn should_stop_cancels_the_linking() {
+        let vectors = vectors(4000);
+        for threads in [1, 4] {
+            let stop = std::sync::atomic::AtomicBool::new(false);
+            let furthest = AtomicUsize::new(0);
+            let hooks = BuildHooks {
+                progress: &|p| {
+                    furthest.fetch_max(p.tuples_done as usize, Ordering::Relaxed);
+                    if p.tuples_done >= 1024 {
+                        stop.store(true, Ordering::Relaxed);
+                    }
+                },
+                should_stop: &|| stop.load(Ordering::Relaxed),
+            };
+            let options = HnswOptions {
+                threads,
+                ..HnswOptions::default()
+            };
+            let items = vectors.iter().enumerate().map(|(i, v)| (i as u64, &v[..]));
+            let result = Hnsw::<L2<f32>>::build_with_hooks(4, options, items, &hooks);
+            assert!(
+                matches!(result, Err(HnswError::Cancelled)),
+                "threads {threads}"
+            );
+            assert!(furthest.load(Ordering::Relaxed) < vectors.len());
+        }
+    }
+
+    /// A stop request before the build starts ends it while the vectors are copied in.
+    #[test]
+    fn should_stop_cancels_the_loading() {
+        let vectors = vectors(3000);
+        let linked = AtomicUsize::new(0);
+        let hooks = BuildHooks {
+            progress: &|_| {
+                linked.fetch_add(1, Ordering::Relaxed);
+            },
+            should_stop: &|| true,
+        };
+        let items = vectors.iter().enumerate().map(|(i, v)| (i as u64, &v[..]));
+        let result = Hnsw::<L2<f32>>::build_with_hooks(4, HnswOptions::default(), items, &hooks);
+        assert!(matches!(result, Err(HnswError::Cancelled)));
+        assert_eq!(linked.load(Ordering::Relaxed), 0);
+        assert_eq!(
+            HnswError::Cancelled.to_string(),
+            "canceling statement due to user request"
+        );
+    }
+
+    /// Hooks that never stop give the same graph as a plain build, and the last report
+    /// counts every tuple.
+    #[test]
+    fn hooks_that_never_stop_change_nothing() {
+        let vectors = vectors(2000);
+        let options = HnswOptions {
+            threads: 1,
+            ..HnswOptions::default()
+        };
+        let items = || vectors.iter().enumerate().map(|(i, v)| (i as u64, &v[..]));
+        let last = AtomicUsize::new(0);
+        let hooks = BuildHooks {
+            progress: &|p| {
+                assert_eq!(p.tuples_total, 2000);
+                last.store(p.tuples_done as usize, Ordering::Relaxed);
+            },
+            should_stop: &|| false,
+        };
+        let hooked =
+            Hnsw::<L2<f32>>::build_with_hooks(4, options.clone(), items(), &hooks).expect("build");
+        let plain = Hnsw::<L2<f32>>::build(4, options, items()).expect("build");
+        assert_eq!(last.load(Ordering::Relaxed), 2000);
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        for slot in 0..plain.graph.len() as u32 {
+            hooked.graph.read(slot, 0, &mut a);
+            plain.graph.read(slot, 0, &mut b);
+            assert_eq!(a, b, "slot {slot}");
         }
     }
 }

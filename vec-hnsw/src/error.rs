@@ -69,6 +69,8 @@ pub enum HnswError {
     },
     /// The index holds more elements than a 32-bit element number can address.
     TooManyElements,
+    /// The build was stopped by its `should_stop` hook before it finished.
+    Cancelled,
     /// A snapshot file could not be read or written.
     Io {
         /// The file.
@@ -140,6 +142,7 @@ impl fmt::Display for HnswError {
                 "hnsw graph no longer fits into maintenance_work_mem after {tuples} tuples"
             ),
             HnswError::TooManyElements => f.write_str("hnsw index cannot hold more elements"),
+            HnswError::Cancelled => f.write_str("canceling statement due to user request"),
             HnswError::Io { path, source } => {
                 write!(f, "could not access file \"{}\": {source}", path.display())
             }

@@ -52,7 +52,7 @@ pub mod snapshot;
 pub mod store;
 mod vacuum;
 
-pub use build::BuildProgress;
+pub use build::{BuildHooks, BuildProgress};
 pub use error::HnswError;
 pub use index::{Hit, Hnsw, Inserted, Staged, MAX_ROWS_PER_ELEMENT};
 pub use metric::{

@@ -88,6 +88,8 @@ pub enum IvfError {
         /// What was asked for.
         what: &'static str,
     },
+    /// The build was stopped by its `should_stop` hook before it finished.
+    Cancelled,
     /// Reading or writing a snapshot file failed.
     Io {
         /// The file.
@@ -183,6 +185,7 @@ impl fmt::Display for IvfError {
                 budget_bytes / (1024 * 1024)
             ),
             IvfError::Unsupported { what } => write!(f, "{what} is not supported"),
+            IvfError::Cancelled => f.write_str("canceling statement due to user request"),
             IvfError::Io { path, message } => {
                 write!(f, "could not access file \"{}\": {message}", path.display())
             }

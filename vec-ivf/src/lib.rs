@@ -42,7 +42,7 @@ mod topk;
 
 pub use element::{Element, ElementKind};
 pub use error::{IvfError, Notice};
-pub use ivf::{BuildOutcome, IvfIndex, Rows, ScanCursor};
+pub use ivf::{BuildHooks, BuildOutcome, IvfIndex, Rows, ScanCursor};
 pub use metric::{Cosine, Hamming, InnerProduct, Metric, MetricKind, L2};
 pub use options::{
     BuildOptions, BuildPhase, BuildProgress, IterativeScan, SearchOptions, MAX_LISTS,

@@ -3,6 +3,7 @@
 
 use crate::catalog::{Catalog, Column, Index, Table};
 use crate::error::{EngineError, Result};
+use crate::progress::Monitor;
 use crate::session::StatementResult;
 use crate::sql::ast::{CreateIndex, CreateTable, ExprKind, Statement};
 use crate::storage::durable::{StoreOp, CATALOG_HEAP};
@@ -20,11 +21,13 @@ fn commit(durable: Option<&StoreWrites<'_>>, ops: Vec<StoreOp>) -> Result<Vec<u6
 }
 
 /// Runs a DDL statement; with a durable store, the change is committed there before the
-/// in-memory catalog changes.
+/// in-memory catalog changes. Index builds poll `monitor`'s cancel request and report
+/// their progress to it.
 pub fn execute(
     catalog: &mut Catalog,
     durable: Option<&StoreWrites<'_>>,
     statement: &Statement,
+    monitor: Monitor<'_>,
 ) -> Result<StatementResult> {
     match statement {
         Statement::CreateExtension {
@@ -141,7 +144,7 @@ pub fn execute(
             result.notices = truncate_notices;
             Ok(result)
         }
-        Statement::CreateIndex(index) => create_index(catalog, durable, index),
+        Statement::CreateIndex(index) => create_index(catalog, durable, index, monitor),
         Statement::AddColumn {
             table,
             column,
@@ -285,6 +288,7 @@ fn create_index(
     catalog: &mut Catalog,
     durable: Option<&StoreWrites<'_>>,
     create: &CreateIndex,
+    monitor: Monitor<'_>,
 ) -> Result<StatementResult> {
     let method = create.method.clone().unwrap_or_else(|| "btree".to_string());
     let method_pos = create.method_pos.0;
@@ -390,7 +394,8 @@ fn create_index(
     let (vector_index, notices) = match (index.method.as_str(), catalog.table(&create.table)) {
         ("btree", _) | (_, None) => (None, Vec::new()),
         (_, Some(table)) => {
-            let (entry, notices) = table.build_vector_index(&index)?;
+            // The build finishes (or fails, or is cancelled) before the catalog changes.
+            let (entry, notices) = table.build_vector_index(&index, monitor)?;
             (Some(entry), notices)
         }
     };

@@ -34,6 +34,7 @@
 
 mod alter;
 pub mod analyze;
+pub mod cancel;
 pub mod catalog;
 mod ddl;
 pub mod error;
@@ -41,6 +42,7 @@ pub mod exec;
 pub mod format;
 pub mod index;
 pub mod plan;
+pub mod progress;
 pub mod repl;
 mod session;
 pub mod settings;
@@ -49,6 +51,8 @@ pub mod storage;
 pub mod txn;
 pub mod value;
 
+pub use cancel::CancelHandle;
 pub use error::{EngineError, Severity};
+pub use progress::{Command, Progress, ProgressObserver};
 pub use session::{Database, RowSet, Session, StatementResult};
 pub use value::{Datum, SqlType};

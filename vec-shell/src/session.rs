@@ -7,10 +7,12 @@ use std::sync::Arc;
 use parking_lot::{Mutex, RwLock};
 
 use crate::analyze::{dml, query};
+use crate::cancel::CancelHandle;
 use crate::catalog::Catalog;
 use crate::error::{EngineError, Result};
 use crate::exec::{self, ExecContext};
 use crate::plan::{OutputColumn, Returning};
+use crate::progress::{Monitor, ProgressObserver};
 use crate::settings::Settings;
 use crate::sql::ast::Statement;
 use crate::storage::durable::Durable;
@@ -74,6 +76,8 @@ impl Database {
             database: self.clone(),
             settings: Settings::default(),
             txn: TxnState::default(),
+            cancel: CancelHandle::new(),
+            observer: None,
         }
     }
 
@@ -128,6 +132,8 @@ pub struct Session {
     database: Database,
     settings: Settings,
     txn: TxnState,
+    cancel: CancelHandle,
+    observer: Option<ProgressObserver>,
 }
 
 impl Drop for Session {
@@ -137,6 +143,42 @@ impl Drop for Session {
 }
 
 impl Session {
+    /// A handle that cancels the statement this session is running, from another thread
+    /// or a signal handler: the statement fails with `canceling statement due to user
+    /// request` (SQLSTATE 57014) and changes nothing. A request made while no statement
+    /// runs is dropped when the next one starts.
+    pub fn cancel_handle(&self) -> CancelHandle {
+        self.cancel.clone()
+    }
+
+    /// Installs (or, with `None`, removes) the observer that `CREATE INDEX` and `COPY`
+    /// report their progress to.
+    ///
+    /// ```
+    /// use std::sync::{Arc, Mutex};
+    /// use vec_shell::{Database, Progress};
+    ///
+    /// let mut session = Database::in_memory().session();
+    /// session.execute("CREATE TABLE items (embedding vector(2))")?;
+    /// session.execute("INSERT INTO items SELECT ARRAY[i, 1]::vector FROM generate_series(1, 3000) i")?;
+    /// let phases = Arc::new(Mutex::new(Vec::new()));
+    /// let sink = phases.clone();
+    /// session.set_progress_observer(Some(Arc::new(move |p: &Progress<'_>| {
+    ///     if p.done == p.total {
+    ///         sink.lock().unwrap().push(format!("{} {}: {}", p.command.name(), p.target, p.phase));
+    ///     }
+    /// })));
+    /// session.execute("CREATE INDEX ON items USING hnsw (embedding vector_l2_ops)")?;
+    /// assert_eq!(
+    ///     *phases.lock().unwrap(),
+    ///     ["CREATE INDEX hnsw: initializing", "CREATE INDEX hnsw: loading tuples"]
+    /// );
+    /// # Ok::<(), vec_shell::EngineError>(())
+    /// ```
+    pub fn set_progress_observer(&mut self, observer: Option<ProgressObserver>) {
+        self.observer = observer;
+    }
+
     /// The database this session works on.
     pub fn database(&self) -> &Database {
         &self.database
@@ -183,20 +225,15 @@ impl Session {
         result
     }
 
-    /// Prepares a writing statement (see [`TxnState::writes`]).
-    fn writes(&mut self) -> Result<StoreWrites<'_>> {
-        let shared = &*self.database.shared;
-        self.txn
-            .writes(shared.durable.as_ref(), &shared.write_lock, &self.settings)
-    }
-
     fn run_statement(&mut self, statement: &Statement) -> Result<StatementResult> {
+        self.cancel.reset();
         match statement {
             Statement::Select(select) => {
                 let catalog = self.database.shared.catalog.read();
                 let mut plan = query::plan_select(&catalog, select)?;
                 crate::plan::choose_index_scans(&mut plan, &catalog, &self.settings);
-                let rows = exec::run_query(&plan, &ExecContext::new(&catalog))?;
+                let rows =
+                    exec::run_query(&plan, &ExecContext::new(&catalog).with_cancel(&self.cancel))?;
                 Ok(StatementResult {
                     tag: format!("SELECT {}", rows.len()),
                     rows: Some(RowSet {
@@ -209,10 +246,12 @@ impl Session {
             }
             Statement::Insert(insert) => {
                 let shared = Arc::clone(&self.database.shared);
-                let writes = self.writes()?;
+                let writes =
+                    self.txn
+                        .writes(shared.durable.as_ref(), &shared.write_lock, &self.settings)?;
                 let mut catalog = shared.catalog.write();
                 let plan = dml::plan_insert(&catalog, insert)?;
-                let outcome = exec::dml::insert(&catalog, &plan)?;
+                let outcome = exec::dml::insert(&catalog, &plan, &self.cancel)?;
                 let outcome = apply(&mut catalog, &writes, outcome)?;
                 Ok(dml_result(
                     format!("INSERT 0 {}", outcome.count),
@@ -222,10 +261,12 @@ impl Session {
             }
             Statement::Update(update) => {
                 let shared = Arc::clone(&self.database.shared);
-                let writes = self.writes()?;
+                let writes =
+                    self.txn
+                        .writes(shared.durable.as_ref(), &shared.write_lock, &self.settings)?;
                 let mut catalog = shared.catalog.write();
                 let plan = dml::plan_update(&catalog, update)?;
-                let outcome = exec::dml::update(&catalog, &plan)?;
+                let outcome = exec::dml::update(&catalog, &plan, &self.cancel)?;
                 let outcome = apply(&mut catalog, &writes, outcome)?;
                 Ok(dml_result(
                     format!("UPDATE {}", outcome.count),
@@ -235,10 +276,12 @@ impl Session {
             }
             Statement::Delete(delete) => {
                 let shared = Arc::clone(&self.database.shared);
-                let writes = self.writes()?;
+                let writes =
+                    self.txn
+                        .writes(shared.durable.as_ref(), &shared.write_lock, &self.settings)?;
                 let mut catalog = shared.catalog.write();
                 let plan = dml::plan_delete(&catalog, delete)?;
-                let outcome = exec::dml::delete(&catalog, &plan)?;
+                let outcome = exec::dml::delete(&catalog, &plan, &self.cancel)?;
                 let outcome = apply(&mut catalog, &writes, outcome)?;
                 Ok(dml_result(
                     format!("DELETE {}", outcome.count),
@@ -274,9 +317,15 @@ impl Session {
             )),
             ddl_statement => {
                 let shared = Arc::clone(&self.database.shared);
-                let writes = self.writes()?;
+                let writes =
+                    self.txn
+                        .writes(shared.durable.as_ref(), &shared.write_lock, &self.settings)?;
                 let mut catalog = shared.catalog.write();
-                crate::txn::ddl::execute(&mut catalog, &writes, ddl_statement)
+                let monitor = Monitor {
+                    cancel: &self.cancel,
+                    observer: self.observer.as_ref(),
+                };
+                crate::txn::ddl::execute(&mut catalog, &writes, ddl_statement, monitor)
             }
         }
     }
@@ -292,7 +341,8 @@ impl Session {
         let mut lines = crate::plan::explain::explain(&plan);
         if analyze {
             let started = std::time::Instant::now();
-            let rows = exec::run_query(&plan, &ExecContext::new(&catalog))?;
+            let rows =
+                exec::run_query(&plan, &ExecContext::new(&catalog).with_cancel(&self.cancel))?;
             let elapsed = started.elapsed().as_secs_f64() * 1000.0;
             if let Some(first) = lines.first_mut() {
                 first.push_str(&format!(" (actual rows={} loops=1)", rows.len()));
@@ -324,6 +374,7 @@ impl Session {
         let statements = crate::sql::parse(sql)?;
         match statements.as_slice() {
             [Statement::Copy(copy)] if copy.from && copy.file.is_none() => {
+                self.cancel.reset();
                 self.copy(copy, Some(data))
             }
             _ => Err(EngineError::new(
@@ -342,7 +393,10 @@ impl Session {
         let format = CopyFormat::from_options(&copy.options)?;
         let shared = Arc::clone(&self.database.shared);
         let writes = if copy.from {
-            Some(self.writes()?)
+            Some(
+                self.txn
+                    .writes(shared.durable.as_ref(), &shared.write_lock, &self.settings)?,
+            )
         } else {
             None
         };
@@ -410,9 +464,19 @@ impl Session {
             .iter()
             .map(|&i| (table.columns[i].ty.clone(), table.columns[i].typmod))
             .collect();
-        let rows = read_rows(&data, &format, &types)?;
-        let outcome =
-            exec::dml::insert_rows(&catalog, &copy.table, &targets, rows, &Returning::default())?;
+        let monitor = Monitor {
+            cancel: &self.cancel,
+            observer: self.observer.as_ref(),
+        };
+        let rows = read_rows(&data, &format, &types, monitor, &copy.table)?;
+        let outcome = exec::dml::insert_rows(
+            &catalog,
+            &copy.table,
+            &targets,
+            rows,
+            &Returning::default(),
+            &self.cancel,
+        )?;
         let count = outcome.count;
         let writes = writes.ok_or_else(|| EngineError::internal("COPY FROM without writes"))?;
         apply(&mut catalog, &writes, outcome)?;

@@ -10,6 +10,7 @@ mod write;
 
 use std::collections::HashSet;
 use std::marker::PhantomData;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 pub use search::ScanCursor;
 
@@ -21,6 +22,18 @@ use crate::options::{BuildOptions, BuildPhase, BuildProgress};
 use crate::parallel;
 use crate::rng::Rng;
 use crate::store::Store;
+
+/// How often (in rows) the assignment and loading loops poll [`BuildHooks::should_stop`].
+const STOP_CHECK_EVERY: usize = 4096;
+
+/// Callbacks a build makes while it runs.
+pub struct BuildHooks<'a> {
+    /// Called at each phase's start and end, and after each k-means iteration.
+    pub progress: &'a mut dyn FnMut(BuildProgress),
+    /// Polled between k-means iterations and every few thousand rows (from any build
+    /// thread); once it returns `true` the build ends with [`IvfError::Cancelled`].
+    pub should_stop: &'a (dyn Fn() -> bool + Sync),
+}
 
 /// Rows to build from: `ids.len()` rows, each `stride` elements of `data` in order.
 #[derive(Debug, Clone, Copy)]
@@ -144,6 +157,36 @@ impl<E: Element, M: Metric<E>> IvfIndex<E, M> {
         options: &BuildOptions,
         progress: &mut dyn FnMut(BuildProgress),
     ) -> Result<BuildOutcome<Self>, IvfError> {
+        let mut hooks = BuildHooks {
+            progress,
+            should_stop: &|| false,
+        };
+        Self::build_with_hooks(rows, options, &mut hooks)
+    }
+
+    /// [`IvfIndex::build`] with [`BuildHooks`]: each phase reported to `progress`, and
+    /// `should_stop` polled between k-means iterations and every few thousand rows; once it
+    /// returns `true` the build ends with [`IvfError::Cancelled`].
+    ///
+    /// ```
+    /// use vec_ivf::{BuildHooks, BuildOptions, IvfError, IvfIndex, L2, Rows};
+    ///
+    /// let data: Vec<f32> = (0..2000).map(|i| i as f32).collect();
+    /// let ids: Vec<u64> = (0..1000).collect();
+    /// let rows = Rows::new(2, &ids, &data)?;
+    /// let options = BuildOptions { lists: 10, ..BuildOptions::default() };
+    /// let mut hooks = BuildHooks { progress: &mut |_| {}, should_stop: &|| true };
+    /// let result = IvfIndex::<f32, L2>::build_with_hooks(rows, &options, &mut hooks);
+    /// assert!(matches!(result, Err(IvfError::Cancelled)));
+    /// # Ok::<(), IvfError>(())
+    /// ```
+    pub fn build_with_hooks(
+        rows: Rows<'_, E>,
+        options: &BuildOptions,
+        hooks: &mut BuildHooks<'_>,
+    ) -> Result<BuildOutcome<Self>, IvfError> {
+        let should_stop = hooks.should_stop;
+        let progress = &mut *hooks.progress;
         options.validate()?;
         check_dimensions::<E, M>(rows.dimensions)?;
         progress(BuildProgress {
@@ -207,32 +250,57 @@ impl<E: Element, M: Metric<E>> IvfIndex<E, M> {
             done: 0,
             total: params.iterations as u64,
         });
+        if should_stop() {
+            return Err(IvfError::Cancelled);
+        }
         let centers = kmeans::kmeans::<E, M>(&samples, &params, &mut rng, &mut |done, total| {
             progress(BuildProgress {
                 phase: BuildPhase::PerformingKmeans,
                 done,
                 total,
-            })
+            });
+            !should_stop()
         });
         drop(sample_rows);
+        if should_stop() {
+            return Err(IvfError::Cancelled);
+        }
+        // k-means may converge before its iteration limit; the phase is complete.
+        progress(BuildProgress {
+            phase: BuildPhase::PerformingKmeans,
+            done: params.iterations as u64,
+            total: params.iterations as u64,
+        });
 
         progress(BuildProgress {
             phase: BuildPhase::AssigningTuples,
             done: 0,
             total: n_rows as u64,
         });
+        let stopped = AtomicBool::new(false);
         let assignment: Vec<u32> = parallel::map_blocks(n_rows, threads, |range| {
             let mut scratch = vec![E::default(); stride];
-            range
-                .map(
-                    |row_idx| match prepared_row::<E, M>(rows.row(row_idx), &mut scratch) {
+            let mut block = Vec::with_capacity(range.len());
+            for row_idx in range {
+                if row_idx % STOP_CHECK_EVERY == 0
+                    && (stopped.load(Ordering::Relaxed) || should_stop())
+                {
+                    stopped.store(true, Ordering::Relaxed);
+                    break;
+                }
+                block.push(
+                    match prepared_row::<E, M>(rows.row(row_idx), &mut scratch) {
                         Some(row) => nearest_center::<E, M>(&centers, stride, row) as u32,
                         None => u32::MAX,
                     },
-                )
-                .collect::<Vec<u32>>()
+                );
+            }
+            block
         })
         .concat();
+        if stopped.into_inner() {
+            return Err(IvfError::Cancelled);
+        }
         progress(BuildProgress {
             phase: BuildPhase::AssigningTuples,
             done: n_rows as u64,
@@ -258,6 +326,9 @@ impl<E: Element, M: Metric<E>> IvfIndex<E, M> {
             .collect();
         let mut scratch = vec![E::default(); stride];
         for (row_idx, &list_idx) in assignment.iter().enumerate() {
+            if row_idx % STOP_CHECK_EVERY == 0 && should_stop() {
+                return Err(IvfError::Cancelled);
+            }
             if list_idx == u32::MAX {
                 continue;
             }

@@ -54,12 +54,13 @@ pub(crate) fn state_bytes(
 }
 
 /// Runs k-means and returns `n_centers` centers, `stride` elements each. `report` gets
-/// `(iterations done, iteration limit)`.
+/// `(iterations done, iteration limit)` after each iteration and returns whether to go on;
+/// when it says stop, the centers so far are returned at once.
 pub(crate) fn kmeans<E: Element, M: Metric<E>>(
     samples: &Samples<'_, E>,
     params: &KmeansParams,
     rng: &mut Rng,
-    report: &mut dyn FnMut(u64, u64),
+    report: &mut dyn FnMut(u64, u64) -> bool,
 ) -> Vec<E> {
     let n_centers = params.n_centers;
     let n_samples = samples.len();
@@ -208,7 +209,9 @@ pub(crate) fn kmeans<E: Element, M: Metric<E>>(
 
         // Step 7.
         std::mem::swap(&mut centers, &mut new_centers);
-        report(iteration as u64 + 1, params.iterations as u64);
+        if !report(iteration as u64 + 1, params.iterations as u64) {
+            break;
+        }
         if changes == 0 && iteration != 0 && iteration + 1 >= params.least_iterations {
             break;
         }
@@ -297,7 +300,7 @@ mod tests {
             least_iterations: 1,
             threads: 2,
         };
-        let mut centers = kmeans::<f32, L2>(&samples, &params, &mut Rng::new(1), &mut |_, _| {});
+        let mut centers = kmeans::<f32, L2>(&samples, &params, &mut Rng::new(1), &mut |_, _| true);
         let mut firsts: Vec<i32> = centers
             .chunks_mut(2)
             .map(|c| (c[0] / 100.0).round() as i32)

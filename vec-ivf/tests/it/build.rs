@@ -2,8 +2,8 @@
 //! determinism, deletes and vacuum, and pgvector's small regression cases.
 
 use vec_ivf::{
-    BuildOptions, BuildPhase, Cosine, Hamming, InnerProduct, IvfError, IvfIndex, Notice, Rows,
-    SearchOptions, L2,
+    BuildHooks, BuildOptions, BuildPhase, Cosine, Hamming, InnerProduct, IvfError, IvfIndex,
+    Notice, Rows, SearchOptions, L2,
 };
 
 use crate::common::{ids, uniform_rows};
@@ -301,4 +301,62 @@ fn deletes_hide_rows_and_vacuum_removes_them() {
     let found = index.search(query, 2_000, &all).unwrap();
     assert_eq!(found.len(), 999);
     assert!(found.iter().all(|n| n.id % 2 == 0 && n.id != 0));
+}
+
+/// A stop request in any phase ends the build with `Cancelled`, and no phase after it starts;
+/// hooks that never stop give the same index as a plain build.
+#[test]
+fn should_stop_cancels_each_phase() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let data = uniform_rows(5, 20_000, 8);
+    let ids = ids(20_000);
+    let options = BuildOptions {
+        lists: 20,
+        threads: 2,
+        ..Default::default()
+    };
+    for stop_in in [
+        BuildPhase::PerformingKmeans,
+        BuildPhase::AssigningTuples,
+        BuildPhase::LoadingTuples,
+    ] {
+        let stop = AtomicBool::new(false);
+        let mut phases = Vec::new();
+        let result = IvfIndex::<f32, L2>::build_with_hooks(
+            Rows::new(8, &ids, &data).unwrap(),
+            &options,
+            &mut BuildHooks {
+                progress: &mut |p| {
+                    if phases.last() != Some(&p.phase) {
+                        phases.push(p.phase);
+                    }
+                    if p.phase == stop_in {
+                        stop.store(true, Ordering::Relaxed);
+                    }
+                },
+                should_stop: &|| stop.load(Ordering::Relaxed),
+            },
+        );
+        assert!(matches!(result, Err(IvfError::Cancelled)), "{stop_in:?}");
+        assert_eq!(phases.last(), Some(&stop_in));
+    }
+    assert_eq!(
+        IvfError::Cancelled.to_string(),
+        "canceling statement due to user request"
+    );
+
+    let hooked = IvfIndex::<f32, L2>::build_with_hooks(
+        Rows::new(8, &ids, &data).unwrap(),
+        &options,
+        &mut BuildHooks {
+            progress: &mut |_| {},
+            should_stop: &|| false,
+        },
+    )
+    .unwrap()
+    .index;
+    let plain = IvfIndex::<f32, L2>::build(Rows::new(8, &ids, &data).unwrap(), &options)
+        .unwrap()
+        .index;
+    assert_eq!(hooked.list_sizes(), plain.list_sizes());
 }

@@ -4,7 +4,9 @@
 //! a path the database lives in memory. Options
 //! follow psql: `-c SQL` (repeatable), `-f FILE`, `-a`, `-q`, `-X`, `-A`, `-t`,
 //! `-F SEP`, `--csv`, `-x`, `-v ON_ERROR_STOP=1`. Standard input is read as a script
-//! when it is not a terminal. Exit status: 0, 1 for a bad option, a missing file or a
+//! when it is not a terminal. Ctrl-C cancels the running statement (the script goes on
+//! with the next one, or stops with `ON_ERROR_STOP`); `CREATE INDEX` and `COPY` draw a
+//! progress bar when standard error is a terminal, unless `-q` is given. Exit status: 0, 1 for a bad option, a missing file or a
 //! failed `-c`, 2 when the database cannot be opened, 3 at an error with
 //! `ON_ERROR_STOP`.
 
@@ -12,7 +14,8 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use vec_shell::format::{OutputFormat, PrintOptions};
-use vec_shell::repl::{interactive, Flow, Shell, ShellOptions};
+use vec_shell::repl::progress_bar::{self, ProgressBar};
+use vec_shell::repl::{interactive, interrupt, Flow, Shell, ShellOptions};
 use vec_shell::Database;
 
 /// Something to run, in command-line order.
@@ -189,17 +192,19 @@ fn main() -> ExitCode {
         },
     };
     let stdout = std::io::stdout();
-    let stderr = std::io::stderr();
     let mut out = stdout.lock();
-    let mut err = stderr.lock();
+    // Standard error is locked per write, not for the whole run: the progress bar draws
+    // on it from the threads of an index build while the shell waits for the statement.
+    let mut err = std::io::stderr();
     let interactive_input = args.actions.is_empty() && std::io::stdin().is_terminal();
-    let mut shell = Shell::new(
-        database.session(),
-        args.print,
-        args.shell,
-        &mut out,
-        &mut err,
-    );
+    let session = database.session();
+    interrupt::install_sigint_handler(session.cancel_handle(), interactive_input);
+    let show_progress = std::io::stderr().is_terminal() && !args.shell.quiet;
+    let mut shell = Shell::new(session, args.print, args.shell, &mut out, &mut err);
+    if show_progress {
+        let width = progress_bar::terminal_width();
+        shell.show_progress(ProgressBar::new(Box::new(std::io::stderr()), width));
+    }
 
     if args.actions.is_empty() {
         if interactive_input {

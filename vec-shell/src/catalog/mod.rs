@@ -5,8 +5,10 @@ use std::collections::BTreeMap;
 
 use crate::analyze::expr::{Binder, BoundExpr};
 use crate::analyze::Scope;
+use crate::cancel::CHECK_EVERY;
 use crate::error::{EngineError, Result};
 use crate::index::{Opclass, VectorIndex};
+use crate::progress::{Command, Monitor, PhaseLabel};
 use crate::sql::ast::{SelectItem, Statement};
 use crate::storage::{MemoryTable, TableStore};
 use crate::value::Datum;
@@ -127,21 +129,43 @@ impl Table {
 
     /// Builds the structure of a vector index from the table's rows; also returns the
     /// notices the build raised.
+    ///
+    /// The build polls `monitor`'s cancel request and reports its phases to its observer:
+    /// `initializing` while the table is read, then the access method's own.
     pub fn build_vector_index(
         &self,
         index: &Index,
+        monitor: Monitor<'_>,
     ) -> Result<(VectorIndexEntry, Vec<EngineError>)> {
         let (key, key_text, ty, typmod) = self.index_key(index)?;
         let opclass = Opclass::resolve(&index.method, index.opclass.as_deref(), &ty)?;
         let dimensions = usize::try_from(typmod)
             .map_err(|_| EngineError::new("22023", "column does not have dimensions"))?;
+        let label = PhaseLabel {
+            command: Command::CreateIndex,
+            target: &index.method,
+            phase: "initializing",
+            unit: "tuples",
+        };
+        let reading = monitor.phase(label, self.store.len() as u64);
         let mut values = Vec::with_capacity(self.store.len());
-        for (id, row) in self.store.scan() {
+        for (row_idx, (id, row)) in self.store.scan().enumerate() {
+            if row_idx % CHECK_EVERY == CHECK_EVERY - 1 {
+                monitor.check()?;
+                reading.report(row_idx as u64 + 1);
+            }
             values.push((id, key_value(&key, row)?));
         }
+        reading.finish();
         let rows = values.iter().map(|(id, value)| (*id, value));
-        let (built, notices) =
-            VectorIndex::build(&index.method, opclass, dimensions, &index.with, rows)?;
+        let (built, notices) = VectorIndex::build(
+            &index.method,
+            opclass,
+            dimensions,
+            &index.with,
+            rows,
+            monitor,
+        )?;
         let entry = VectorIndexEntry {
             name: index.name.clone(),
             key,
@@ -197,7 +221,7 @@ impl Table {
         let mut built = Vec::new();
         let mut notices = Vec::new();
         for index in self.indexes.iter().filter(|i| i.method != "btree") {
-            let (entry, raised) = self.build_vector_index(index)?;
+            let (entry, raised) = self.build_vector_index(index, Monitor::none())?;
             built.push(entry);
             notices.extend(raised);
         }

@@ -8,6 +8,7 @@ use std::collections::HashSet;
 
 use super::eval::{eval, passes, ExecContext};
 use super::query::run_query;
+use crate::cancel::{CancelHandle, CHECK_EVERY};
 use crate::catalog::{Catalog, Table};
 use crate::error::{EngineError, Result};
 use crate::plan::{DeletePlan, InsertPlan, InsertRows, Returning, UpdatePlan};
@@ -278,8 +279,8 @@ fn project(returning: &Returning, rows: &[Row], context: &ExecContext<'_>) -> Re
 }
 
 /// Computes an `INSERT`.
-pub fn insert(catalog: &Catalog, plan: &InsertPlan) -> Result<DmlOutcome> {
-    let context = ExecContext::new(catalog);
+pub fn insert(catalog: &Catalog, plan: &InsertPlan, cancel: &CancelHandle) -> Result<DmlOutcome> {
+    let context = ExecContext::new(catalog).with_cancel(cancel);
     let new_rows: Vec<Vec<Datum>> = match &plan.rows {
         InsertRows::Values(rows) => rows
             .iter()
@@ -308,6 +309,7 @@ pub fn insert(catalog: &Catalog, plan: &InsertPlan) -> Result<DmlOutcome> {
         &plan.targets,
         new_rows,
         &plan.returning,
+        cancel,
     )
 }
 
@@ -319,14 +321,18 @@ pub fn insert_rows(
     targets: &[usize],
     new_rows: Vec<Vec<Datum>>,
     returning: &Returning,
+    cancel: &CancelHandle,
 ) -> Result<DmlOutcome> {
-    let context = ExecContext::new(catalog);
+    let context = ExecContext::new(catalog).with_cancel(cancel);
     let table = catalog
         .table(table_name)
         .ok_or_else(|| missing(table_name))?;
     let mut sequences: Vec<Option<i64>> = table.columns.iter().map(|c| c.sequence).collect();
     let mut full_rows = Vec::with_capacity(new_rows.len());
-    for values in new_rows {
+    for (row_idx, values) in new_rows.into_iter().enumerate() {
+        if row_idx % CHECK_EVERY == CHECK_EVERY - 1 {
+            context.cancel.check()?;
+        }
         let mut row = vec![Datum::Null; table.columns.len()];
         for (index, column) in table.columns.iter().enumerate() {
             if targets.contains(&index) {
@@ -374,13 +380,16 @@ pub fn insert_rows(
 }
 
 /// Computes an `UPDATE`.
-pub fn update(catalog: &Catalog, plan: &UpdatePlan) -> Result<DmlOutcome> {
-    let context = ExecContext::new(catalog);
+pub fn update(catalog: &Catalog, plan: &UpdatePlan, cancel: &CancelHandle) -> Result<DmlOutcome> {
+    let context = ExecContext::new(catalog).with_cancel(cancel);
     let table = catalog
         .table(&plan.table)
         .ok_or_else(|| missing(&plan.table))?;
     let mut changes = Vec::new();
-    for (id, row) in table.store.scan() {
+    for (row_idx, (id, row)) in table.store.scan().enumerate() {
+        if row_idx % CHECK_EVERY == CHECK_EVERY - 1 {
+            cancel.check()?;
+        }
         if let Some(filter) = &plan.filter {
             if !passes(filter, row, &context)? {
                 continue;
@@ -408,14 +417,17 @@ pub fn update(catalog: &Catalog, plan: &UpdatePlan) -> Result<DmlOutcome> {
 }
 
 /// Computes a `DELETE`.
-pub fn delete(catalog: &Catalog, plan: &DeletePlan) -> Result<DmlOutcome> {
-    let context = ExecContext::new(catalog);
+pub fn delete(catalog: &Catalog, plan: &DeletePlan, cancel: &CancelHandle) -> Result<DmlOutcome> {
+    let context = ExecContext::new(catalog).with_cancel(cancel);
     let table = catalog
         .table(&plan.table)
         .ok_or_else(|| missing(&plan.table))?;
     let mut ids = Vec::new();
     let mut rows = Vec::new();
-    for (id, row) in table.store.scan() {
+    for (row_idx, (id, row)) in table.store.scan().enumerate() {
+        if row_idx % CHECK_EVERY == CHECK_EVERY - 1 {
+            cancel.check()?;
+        }
         let keep = match &plan.filter {
             Some(filter) => !passes(filter, row, &context)?,
             None => false,

@@ -7,26 +7,36 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::query::run_query;
 use crate::analyze::expr::BoundExpr;
+use crate::cancel::CancelHandle;
 use crate::catalog::Catalog;
 use crate::error::{EngineError, Result};
 use crate::value::cast::{apply_typmod, cast};
 use crate::value::{Array, Datum};
 
-/// What evaluation may consult: the catalog, for subqueries, and the enclosing row.
+/// What evaluation may consult: the catalog, for subqueries, the enclosing row, and the
+/// statement's cancel request.
 pub struct ExecContext<'a> {
     /// The catalog.
     pub catalog: &'a Catalog,
     /// The row of the `FROM` items left of a `LATERAL` subquery (empty elsewhere).
     pub outer: &'a [Datum],
+    /// Polled by scans and joins; a request ends the statement with SQLSTATE 57014.
+    pub cancel: &'a CancelHandle,
 }
 
 impl<'a> ExecContext<'a> {
-    /// A context with no enclosing row.
+    /// A context with no enclosing row, that cannot be cancelled.
     pub fn new(catalog: &'a Catalog) -> Self {
         ExecContext {
             catalog,
             outer: &[],
+            cancel: CancelHandle::never(),
         }
+    }
+
+    /// The same context, cancelled through `cancel`.
+    pub fn with_cancel(self, cancel: &'a CancelHandle) -> Self {
+        ExecContext { cancel, ..self }
     }
 }
 

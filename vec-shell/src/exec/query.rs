@@ -19,7 +19,8 @@ pub fn run_query(plan: &QueryPlan, context: &ExecContext<'_>) -> Result<Vec<Row>
     let limit = count(plan.limit.as_ref(), context, "LIMIT")?;
     let offset = count(plan.offset.as_ref(), context, "OFFSET")?.unwrap_or(0);
 
-    let mut rows: RowStream<'_> = source(&plan.source, context)?;
+    let mut rows: RowStream<'_> =
+        crate::cancel::checked(source(&plan.source, context)?, context.cancel);
     if let Some(filter) = &plan.filter {
         rows = Box::new(rows.filter_map(move |row| match row {
             Ok(row) => match passes(filter, &row, context) {

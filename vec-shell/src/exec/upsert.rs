@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::dml::{check_not_null, insert_rows, DmlOutcome};
 use super::eval::{eval, ExecContext};
+use crate::cancel::CancelHandle;
 use crate::catalog::Catalog;
 use crate::error::{EngineError, Result};
 use crate::plan::{ConflictPlan, InsertPlan};
@@ -40,6 +41,7 @@ pub(super) fn upsert(
             &plan.targets,
             new_rows,
             &plan.returning,
+            CancelHandle::never(),
         );
     };
     let existing: HashMap<Vec<Option<String>>, (RowId, &Row)> = table
@@ -97,6 +99,7 @@ pub(super) fn upsert(
         &plan.targets,
         inserts,
         &plan.returning,
+        CancelHandle::never(),
     )?;
     if !plan.returning.exprs.is_empty() {
         for (_, row) in &updates {

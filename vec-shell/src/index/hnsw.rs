@@ -3,13 +3,14 @@
 //! conversions.
 
 use vec_hnsw::{
-    Cosine, Hamming, Hnsw, HnswError, HnswOptions, InnerProduct, IterativeScan, Jaccard, Metric,
-    SearchOptions, Sparse, VectorRef, L1, L2,
+    BuildHooks, Cosine, Hamming, Hnsw, HnswError, HnswOptions, InnerProduct, IterativeScan,
+    Jaccard, Metric, SearchOptions, Sparse, VectorRef, L1, L2,
 };
 use vec_types::f16;
 
 use super::{Hits, Opclass};
 use crate::error::{EngineError, Result};
+use crate::progress::{Command, Monitor, PhaseLabel};
 use crate::storage::RowId;
 use crate::value::Datum;
 
@@ -97,6 +98,7 @@ pub fn index_error(error: HnswError) -> EngineError {
         | HnswError::EfConstructionTooSmall { .. }
         | HnswError::NoDimensions => "22023",
         HnswError::TooManyDimensions { .. } | HnswError::TooManyNonZero { .. } => "54000",
+        HnswError::Cancelled => "57014",
         _ => "XX000",
     };
     let mut engine = EngineError::new(sqlstate, error.to_string());
@@ -108,9 +110,27 @@ fn build<'a, M: DatumView>(
     dimensions: usize,
     options: HnswOptions,
     rows: impl Iterator<Item = (RowId, &'a Datum)>,
+    monitor: Monitor<'_>,
 ) -> Result<Hnsw<M>> {
-    let items = rows.filter_map(|(id, datum)| M::view(datum).map(|v| (id, v)));
-    Hnsw::<M>::build(dimensions, options, items).map_err(index_error)
+    let items: Vec<(RowId, VectorRef<'a, M>)> = rows
+        .filter_map(|(id, datum)| M::view(datum).map(|v| (id, v)))
+        .collect();
+    // pgvector's one build phase: every tuple is inserted into the graph.
+    let label = PhaseLabel {
+        command: Command::CreateIndex,
+        target: "hnsw",
+        phase: "loading tuples",
+        unit: "tuples",
+    };
+    let loading = monitor.phase(label, items.len() as u64);
+    let hooks = BuildHooks {
+        progress: &|p| loading.report(p.tuples_done),
+        should_stop: &|| monitor.cancel.is_cancelled(),
+    };
+    let index =
+        Hnsw::<M>::build_with_hooks(dimensions, options, items, &hooks).map_err(index_error)?;
+    loading.finish();
+    Ok(index)
 }
 
 fn scan<'a, M: DatumView>(
@@ -147,23 +167,24 @@ impl HnswIndex {
         dimensions: usize,
         options: HnswOptions,
         rows: impl Iterator<Item = (RowId, &'a Datum)>,
+        monitor: Monitor<'_>,
     ) -> Result<HnswIndex> {
         use Opclass::*;
         Ok(match opclass {
-            VectorL2 => HnswIndex::VectorL2(build(dimensions, options, rows)?),
-            VectorIp => HnswIndex::VectorIp(build(dimensions, options, rows)?),
-            VectorCosine => HnswIndex::VectorCosine(build(dimensions, options, rows)?),
-            VectorL1 => HnswIndex::VectorL1(build(dimensions, options, rows)?),
-            HalfL2 => HnswIndex::HalfL2(build(dimensions, options, rows)?),
-            HalfIp => HnswIndex::HalfIp(build(dimensions, options, rows)?),
-            HalfCosine => HnswIndex::HalfCosine(build(dimensions, options, rows)?),
-            HalfL1 => HnswIndex::HalfL1(build(dimensions, options, rows)?),
-            SparseL2 => HnswIndex::SparseL2(build(dimensions, options, rows)?),
-            SparseIp => HnswIndex::SparseIp(build(dimensions, options, rows)?),
-            SparseCosine => HnswIndex::SparseCosine(build(dimensions, options, rows)?),
-            SparseL1 => HnswIndex::SparseL1(build(dimensions, options, rows)?),
-            BitHamming => HnswIndex::BitHamming(build(dimensions, options, rows)?),
-            BitJaccard => HnswIndex::BitJaccard(build(dimensions, options, rows)?),
+            VectorL2 => HnswIndex::VectorL2(build(dimensions, options, rows, monitor)?),
+            VectorIp => HnswIndex::VectorIp(build(dimensions, options, rows, monitor)?),
+            VectorCosine => HnswIndex::VectorCosine(build(dimensions, options, rows, monitor)?),
+            VectorL1 => HnswIndex::VectorL1(build(dimensions, options, rows, monitor)?),
+            HalfL2 => HnswIndex::HalfL2(build(dimensions, options, rows, monitor)?),
+            HalfIp => HnswIndex::HalfIp(build(dimensions, options, rows, monitor)?),
+            HalfCosine => HnswIndex::HalfCosine(build(dimensions, options, rows, monitor)?),
+            HalfL1 => HnswIndex::HalfL1(build(dimensions, options, rows, monitor)?),
+            SparseL2 => HnswIndex::SparseL2(build(dimensions, options, rows, monitor)?),
+            SparseIp => HnswIndex::SparseIp(build(dimensions, options, rows, monitor)?),
+            SparseCosine => HnswIndex::SparseCosine(build(dimensions, options, rows, monitor)?),
+            SparseL1 => HnswIndex::SparseL1(build(dimensions, options, rows, monitor)?),
+            BitHamming => HnswIndex::BitHamming(build(dimensions, options, rows, monitor)?),
+            BitJaccard => HnswIndex::BitJaccard(build(dimensions, options, rows, monitor)?),
         })
     }
 

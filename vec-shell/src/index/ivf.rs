@@ -3,13 +3,14 @@
 //! `bit_hamming_ops`): build from the table's rows, insert, delete, vacuum and scan.
 
 use vec_ivf::{
-    BuildOptions, Cosine, Element, Hamming, InnerProduct, IterativeScan, IvfError, IvfIndex,
-    Metric, Rows, SearchOptions, L2,
+    BuildHooks, BuildOptions, BuildPhase, BuildProgress, Cosine, Element, Hamming, InnerProduct,
+    IterativeScan, IvfError, IvfIndex, Metric, Rows, SearchOptions, L2,
 };
 use vec_types::f16;
 
 use super::{Hits, Opclass};
 use crate::error::{EngineError, Result};
+use crate::progress::{Command, Monitor, PhaseLabel, PhaseReporter};
 use crate::settings::Settings;
 use crate::storage::RowId;
 use crate::value::Datum;
@@ -86,6 +87,7 @@ fn index_error(error: IvfError) -> EngineError {
         | IvfError::InvalidParameterValue { .. }
         | IvfError::NoDimensions => "22023",
         IvfError::TooManyDimensions { .. } | IvfError::MemoryBudgetExceeded { .. } => "54000",
+        IvfError::Cancelled => "57014",
         _ => "XX000",
     };
     let mut engine = EngineError::new(sqlstate, error.to_string());
@@ -98,6 +100,7 @@ fn build<'a, E: View, M: Metric<E>>(
     dimensions: usize,
     options: &BuildOptions,
     rows: impl Iterator<Item = (RowId, &'a Datum)>,
+    monitor: Monitor<'_>,
 ) -> Result<(IvfIndex<E, M>, Vec<EngineError>)> {
     let mut ids = Vec::new();
     let mut data = Vec::new();
@@ -108,7 +111,35 @@ fn build<'a, E: View, M: Metric<E>>(
         }
     }
     let rows = Rows::new(dimensions, &ids, &data).map_err(index_error)?;
-    let outcome = IvfIndex::<E, M>::build(rows, options).map_err(index_error)?;
+    let mut current: Option<(BuildPhase, PhaseReporter<'_>)> = None;
+    let mut progress = |p: BuildProgress| {
+        // The table was read in the engine's own `initializing` phase.
+        if p.phase == BuildPhase::Initializing {
+            return;
+        }
+        if current.as_ref().is_none_or(|(phase, _)| *phase != p.phase) {
+            let label = PhaseLabel {
+                command: Command::CreateIndex,
+                target: "ivfflat",
+                phase: p.phase.name(),
+                unit: if p.phase == BuildPhase::PerformingKmeans {
+                    "iterations"
+                } else {
+                    "tuples"
+                },
+            };
+            current = Some((p.phase, monitor.phase(label, p.total)));
+        }
+        if let Some((_, reporter)) = &current {
+            reporter.report(p.done);
+        }
+    };
+    let mut hooks = BuildHooks {
+        progress: &mut progress,
+        should_stop: &|| monitor.cancel.is_cancelled(),
+    };
+    let outcome =
+        IvfIndex::<E, M>::build_with_hooks(rows, options, &mut hooks).map_err(index_error)?;
     let notices = outcome
         .notices
         .iter()
@@ -188,31 +219,25 @@ impl IvfIndexAny {
         dimensions: usize,
         with: &[(String, String)],
         rows: impl Iterator<Item = (RowId, &'a Datum)>,
+        monitor: Monitor<'_>,
     ) -> Result<(IvfIndexAny, Vec<EngineError>)> {
         let options = build_options(with)?;
         use Opclass::*;
         Ok(match opclass {
-            VectorL2 => {
-                build(dimensions, &options, rows).map(|(i, n)| (IvfIndexAny::VectorL2(i), n))?
-            }
-            VectorIp => {
-                build(dimensions, &options, rows).map(|(i, n)| (IvfIndexAny::VectorIp(i), n))?
-            }
-            VectorCosine => {
-                build(dimensions, &options, rows).map(|(i, n)| (IvfIndexAny::VectorCosine(i), n))?
-            }
-            HalfL2 => {
-                build(dimensions, &options, rows).map(|(i, n)| (IvfIndexAny::HalfL2(i), n))?
-            }
-            HalfIp => {
-                build(dimensions, &options, rows).map(|(i, n)| (IvfIndexAny::HalfIp(i), n))?
-            }
-            HalfCosine => {
-                build(dimensions, &options, rows).map(|(i, n)| (IvfIndexAny::HalfCosine(i), n))?
-            }
-            BitHamming => {
-                build(dimensions, &options, rows).map(|(i, n)| (IvfIndexAny::BitHamming(i), n))?
-            }
+            VectorL2 => build(dimensions, &options, rows, monitor)
+                .map(|(i, n)| (IvfIndexAny::VectorL2(i), n))?,
+            VectorIp => build(dimensions, &options, rows, monitor)
+                .map(|(i, n)| (IvfIndexAny::VectorIp(i), n))?,
+            VectorCosine => build(dimensions, &options, rows, monitor)
+                .map(|(i, n)| (IvfIndexAny::VectorCosine(i), n))?,
+            HalfL2 => build(dimensions, &options, rows, monitor)
+                .map(|(i, n)| (IvfIndexAny::HalfL2(i), n))?,
+            HalfIp => build(dimensions, &options, rows, monitor)
+                .map(|(i, n)| (IvfIndexAny::HalfIp(i), n))?,
+            HalfCosine => build(dimensions, &options, rows, monitor)
+                .map(|(i, n)| (IvfIndexAny::HalfCosine(i), n))?,
+            BitHamming => build(dimensions, &options, rows, monitor)
+                .map(|(i, n)| (IvfIndexAny::BitHamming(i), n))?,
             other => {
                 return Err(EngineError::new(
                     "42704",

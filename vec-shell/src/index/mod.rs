@@ -14,6 +14,7 @@ pub use ivf::IvfIndexAny;
 pub use opclass::Opclass;
 
 use crate::error::{EngineError, Result};
+use crate::progress::Monitor;
 use crate::settings::Settings;
 use crate::storage::RowId;
 use crate::value::Datum;
@@ -55,27 +56,30 @@ impl IndexSearch {
 
 impl VectorIndex {
     /// Builds an index over `(row id, value)` pairs (values the operator class does not
-    /// index, such as NULL, are skipped). Returns the notices the build raised.
+    /// index, such as NULL, are skipped), polling `monitor`'s cancel request and reporting
+    /// progress to it. Returns the notices the build raised.
     pub fn build<'a>(
         method: &str,
         opclass: Opclass,
         dimensions: usize,
         with: &[(String, String)],
         rows: impl Iterator<Item = (RowId, &'a Datum)>,
+        monitor: Monitor<'_>,
     ) -> Result<(VectorIndex, Vec<EngineError>)> {
         match method {
             "vectors" => {
                 let (index, notices) =
-                    vectors::VectorsIndex::build(opclass, dimensions, with, rows)?;
+                    vectors::VectorsIndex::build(opclass, dimensions, with, rows, monitor)?;
                 Ok((VectorIndex::Vectors(index), notices))
             }
             "hnsw" => {
                 let options = hnsw_options(with)?;
-                let index = HnswIndex::build(opclass, dimensions, options, rows)?;
+                let index = HnswIndex::build(opclass, dimensions, options, rows, monitor)?;
                 Ok((VectorIndex::Hnsw(index), Vec::new()))
             }
             _ => {
-                let (index, notices) = IvfIndexAny::build(opclass, dimensions, with, rows)?;
+                let (index, notices) =
+                    IvfIndexAny::build(opclass, dimensions, with, rows, monitor)?;
                 Ok((VectorIndex::Ivf(index), notices))
             }
         }

@@ -1,6 +1,7 @@
 //! The interactive loop: rustyline with a history file, Tab completion of keywords and
 //! table names, a `vecsh=>` prompt that becomes `vecsh->` (or shows the open quote)
-//! while a statement continues, and Ctrl-C discarding the statement being typed.
+//! while a statement continues, and Ctrl-C discarding the statement being typed (while a
+//! statement runs, Ctrl-C cancels it instead: see `interrupt`).
 
 use rustyline::completion::Completer;
 use rustyline::error::ReadlineError;
@@ -20,6 +21,7 @@ const KEYWORDS: &[&str] = &[
     "AS",
     "ASC",
     "BY",
+    "CONFLICT",
     "COPY",
     "COUNT",
     "CREATE",
@@ -39,6 +41,8 @@ const KEYWORDS: &[&str] = &[
     "INSERT",
     "INTO",
     "IS",
+    "JOIN",
+    "LATERAL",
     "IVFFLAT",
     "LIMIT",
     "NOT",
@@ -87,10 +91,24 @@ const KEYWORDS: &[&str] = &[
     "l2_normalize",
     "binary_quantize",
     "subvector",
+    "vector_dims",
+    "vector_norm",
+    "l2_norm",
+    "hamming_distance",
+    "jaccard_distance",
+    "avg",
+    "sum",
+    "generate_series",
+    "unnest",
     "hnsw.ef_search",
     "hnsw.iterative_scan",
+    "hnsw.max_scan_tuples",
+    "hnsw.scan_mem_multiplier",
     "ivfflat.probes",
     "ivfflat.iterative_scan",
+    "ivfflat.max_probes",
+    "maintenance_work_mem",
+    "work_mem",
 ];
 
 /// Tab completion of keywords and table names.
@@ -146,10 +164,13 @@ impl Validator for SqlHelper {}
 
 impl Helper for SqlHelper {}
 
-/// Where the history is kept: `$VECSH_HISTORY`, else `~/.vecsh_history`.
+/// Where the history is kept: `$VECSH_HISTFILE` (or `$VECSH_HISTORY`), else
+/// `~/.vecsh_history`.
 fn history_path() -> Option<std::path::PathBuf> {
-    if let Some(path) = std::env::var_os("VECSH_HISTORY") {
-        return Some(path.into());
+    for variable in ["VECSH_HISTFILE", "VECSH_HISTORY"] {
+        if let Some(path) = std::env::var_os(variable).filter(|p| !p.is_empty()) {
+            return Some(path.into());
+        }
     }
     std::env::var_os("HOME").map(|home| std::path::Path::new(&home).join(".vecsh_history"))
 }
@@ -235,4 +256,33 @@ pub fn run(shell: &mut Shell<'_>) -> Flow {
         let _ = editor.save_history(path);
     }
     flow
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn complete(line: &str) -> (usize, Vec<String>) {
+        let helper = SqlHelper {
+            tables: vec!["items".to_string(), "item_tags".to_string()],
+        };
+        let history = DefaultHistory::new();
+        helper
+            .complete(line, line.len(), &Context::new(&history))
+            .unwrap()
+    }
+
+    #[test]
+    fn completes_keywords_tables_and_functions() {
+        assert_eq!(complete("SEL"), (0, vec!["SELECT".to_string()]));
+        assert_eq!(complete("sel").1, ["select"]);
+        assert_eq!(
+            complete("SELECT * FROM ite"),
+            (14, vec!["item_tags".to_string(), "items".to_string()])
+        );
+        assert_eq!(complete("SELECT vector_d").1, ["vector_dims"]);
+        assert_eq!(complete("SELECT cosine_").1, ["cosine_distance"]);
+        assert_eq!(complete("SET hnsw.ef").1, ["hnsw.ef_search"]);
+        assert!(complete("SELECT ").1.is_empty());
+    }
 }

@@ -1,9 +1,13 @@
 //! The shell: statement splitting (`scanner`), the driver that runs statements and
-//! backslash commands (`runner`), `\d` descriptions (`describe`) and the interactive
-//! loop on rustyline with history and multi-line statements (`interactive`).
+//! backslash commands (`runner`), `\d` descriptions (`describe`), the interactive
+//! loop on rustyline with history and multi-line statements (`interactive`), Ctrl-C
+//! cancelling the running statement (`interrupt`) and the progress bar of `CREATE INDEX`
+//! and `COPY` (`progress_bar`).
 
 pub mod describe;
 pub mod interactive;
+pub mod interrupt;
+pub mod progress_bar;
 pub mod runner;
 pub mod scanner;
 

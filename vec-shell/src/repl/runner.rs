@@ -2,9 +2,12 @@
 //! and errors as psql does, and reads scripts line by line (echoing them with `-a`).
 
 use std::io::{BufRead, Write};
+use std::sync::Arc;
 use std::time::Instant;
 
 use super::describe;
+use super::interrupt::Running;
+use super::progress_bar::ProgressBar;
 use super::scanner::StatementScanner;
 use crate::format::{format_report, format_rows, PrintOptions};
 use crate::session::Session;
@@ -45,6 +48,7 @@ pub struct Shell<'o> {
     pub had_error: bool,
     /// A `COPY … FROM STDIN` waiting for its data (the lines up to `\.`).
     pub pending_copy: Option<String>,
+    progress: Option<Arc<ProgressBar>>,
     out: &'o mut dyn Write,
     err: &'o mut dyn Write,
 }
@@ -64,6 +68,7 @@ impl<'o> Shell<'o> {
             options,
             had_error: false,
             pending_copy: None,
+            progress: None,
             out,
             err,
         }
@@ -77,8 +82,32 @@ impl<'o> Shell<'o> {
             return Flow::Continue;
         }
         let started = Instant::now();
-        let result = self.session.execute(sql);
+        let result = self.execute(|session| session.execute(sql));
         self.report(sql, result, started)
+    }
+
+    /// Shows `bar` while `CREATE INDEX` and `COPY` run (the bar is erased before each
+    /// result is printed).
+    pub fn show_progress(&mut self, bar: Arc<ProgressBar>) {
+        self.session.set_progress_observer(Some(bar.observer()));
+        self.progress = Some(bar);
+    }
+
+    /// Runs `work` as a statement: Ctrl-C cancels it, and the progress bar is erased when
+    /// it ends.
+    fn execute<T>(&mut self, work: impl FnOnce(&mut Session) -> T) -> T {
+        let _ = self.out.flush();
+        if let Some(bar) = &self.progress {
+            bar.start();
+        }
+        let result = {
+            let _running = Running::start();
+            work(&mut self.session)
+        };
+        if let Some(bar) = &self.progress {
+            bar.finish();
+        }
+        result
     }
 
     /// Runs the waiting `COPY … FROM STDIN` with its data.
@@ -87,7 +116,7 @@ impl<'o> Shell<'o> {
             return Flow::Continue;
         };
         let started = Instant::now();
-        let result = self.session.copy_in(&sql, data).map(|r| vec![r]);
+        let result = self.execute(|session| session.copy_in(&sql, data).map(|r| vec![r]));
         self.report(&sql, result, started)
     }
 

@@ -113,3 +113,86 @@ fn copy_in_and_out() {
     assert!(stdout(&output).contains("COPY 2\n"), "{}", stdout(&output));
     assert!(stdout(&output).contains("  3\n"));
 }
+
+/// SIGINT while a statement from a script runs cancels that statement; the script goes on
+/// with the next one, or stops there with `ON_ERROR_STOP`.
+#[cfg(unix)]
+#[test]
+fn sigint_cancels_the_running_statement() {
+    use std::io::{BufRead, BufReader, Read};
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    let long = "SELECT count(*) FROM generate_series(1, 2000000000);";
+    for (args, goes_on) in [
+        (&["-X", "-a"][..], true),
+        (&["-X", "-a", "-v", "ON_ERROR_STOP=1"][..], false),
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_vecsh"))
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("vecsh starts");
+        let script = format!("{long}\nSELECT 42 AS after;\n");
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(script.as_bytes())
+            .unwrap();
+        let pid = child.id() as libc::pid_t;
+        // Should the signal be lost, the statement would run for minutes: end it then.
+        let finished = Arc::new(AtomicBool::new(false));
+        let watchdog = {
+            let finished = finished.clone();
+            std::thread::spawn(move || {
+                for _ in 0..600 {
+                    if finished.load(Ordering::Relaxed) {
+                        return;
+                    }
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+                // SAFETY: signals the child this test started, which has not been reaped.
+                unsafe { libc::kill(pid, libc::SIGKILL) };
+            })
+        };
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut echoed = String::new();
+        stdout.read_line(&mut echoed).unwrap();
+        assert_eq!(echoed, format!("{long}\n"));
+        // The statement starts right after its echo; give the shell a moment to reach it.
+        std::thread::sleep(Duration::from_millis(500));
+        // SAFETY: signals the child this test started, which has not been reaped.
+        assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0);
+        let mut rest = String::new();
+        stdout.read_to_string(&mut rest).unwrap();
+        let mut stderr = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut stderr)
+            .unwrap();
+        let status = child.wait().unwrap();
+        finished.store(true, Ordering::Relaxed);
+        watchdog.join().unwrap();
+
+        assert!(
+            stderr.contains("ERROR:  canceling statement due to user request\n"),
+            "{stderr}"
+        );
+        if goes_on {
+            assert_eq!(
+                rest,
+                "SELECT 42 AS after;\n after \n-------\n    42\n(1 row)\n\n"
+            );
+            assert_eq!(status.code(), Some(0));
+        } else {
+            assert_eq!(rest, "");
+            assert_eq!(status.code(), Some(3));
+        }
+    }
+}

@@ -2,6 +2,7 @@
 //! output, and the `vecsh` binary.
 
 mod alter;
+mod cancel;
 mod cli;
 mod cte;
 mod durable;

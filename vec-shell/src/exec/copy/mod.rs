@@ -10,7 +10,9 @@ mod binary;
 
 use binary::{read_binary, send, SIGNATURE};
 
+use crate::cancel::CHECK_EVERY;
 use crate::error::{EngineError, Result};
+use crate::progress::{Command, Monitor, PhaseLabel};
 use crate::value::cast::{apply_typmod, CoercionContext};
 use crate::value::input::input;
 use crate::value::{Datum, SqlType, TypeMod};
@@ -115,20 +117,41 @@ fn convert(text: Option<&str>, column: &ColumnType) -> Result<Datum> {
     }
 }
 
-/// Reads rows of `columns` from `data`.
+/// Reads rows of `columns` from `data` for a `COPY` into `table`, polling `monitor`'s
+/// cancel request and reporting the `reading rows` phase to it (in bytes for text, in
+/// records for CSV).
 pub fn read_rows(
     data: &[u8],
     format: &CopyFormat,
     columns: &[ColumnType],
+    monitor: Monitor<'_>,
+    table: &str,
 ) -> Result<Vec<Vec<Datum>>> {
+    let label = |unit| PhaseLabel {
+        command: Command::Copy,
+        target: table,
+        phase: "reading rows",
+        unit,
+    };
     match format.kind {
-        CopyKind::Binary => read_binary(data, columns),
+        CopyKind::Binary => {
+            let rows = read_binary(data, columns)?;
+            monitor.check()?;
+            Ok(rows)
+        }
         CopyKind::Text => {
             let text = std::str::from_utf8(data).map_err(|_| {
                 EngineError::new("22021", "invalid byte sequence for encoding \"UTF8\"")
             })?;
+            let reading = monitor.phase(label("bytes"), data.len() as u64);
+            let mut consumed = 0usize;
             let mut rows = Vec::new();
-            for line in text.lines() {
+            for (line_idx, line) in text.lines().enumerate() {
+                if line_idx % CHECK_EVERY == CHECK_EVERY - 1 {
+                    monitor.check()?;
+                    reading.report(consumed as u64);
+                }
+                consumed += line.len() + 1;
                 if line == "\\." {
                     break;
                 }
@@ -144,6 +167,7 @@ pub fn read_rows(
                     .collect();
                 rows.push(fields_to_row(&fields, columns)?);
             }
+            reading.finish();
             Ok(rows)
         }
         CopyKind::Csv => {
@@ -151,8 +175,14 @@ pub fn read_rows(
                 EngineError::new("22021", "invalid byte sequence for encoding \"UTF8\"")
             })?;
             let records = csv_records(text, format.delimiter)?;
+            monitor.check()?;
+            let reading = monitor.phase(label("tuples"), records.len() as u64);
             let mut rows = Vec::new();
             for (i, record) in records.iter().enumerate() {
+                if i % CHECK_EVERY == CHECK_EVERY - 1 {
+                    monitor.check()?;
+                    reading.report(i as u64);
+                }
                 if i == 0 && format.header {
                     continue;
                 }
@@ -169,6 +199,7 @@ pub fn read_rows(
                     .collect();
                 rows.push(fields_to_row(&fields, columns)?);
             }
+            reading.finish();
             Ok(rows)
         }
     }
@@ -374,7 +405,7 @@ mod tests {
             let format = CopyFormat::from_options(&options).unwrap();
             let bytes = write_rows(&rows, &names, &format).unwrap();
             assert_eq!(
-                read_rows(&bytes, &format, &columns).unwrap(),
+                read_rows(&bytes, &format, &columns, Monitor::none(), "t").unwrap(),
                 rows,
                 "{options:?}"
             );

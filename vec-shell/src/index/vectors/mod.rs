@@ -145,6 +145,7 @@ impl VectorsIndex {
         dimensions: usize,
         with: &[(String, String)],
         rows: impl Iterator<Item = (RowId, &'a Datum)>,
+        monitor: crate::progress::Monitor<'_>,
     ) -> Result<(VectorsIndex, Vec<EngineError>)> {
         let options = options::parse_with(with)?;
         let threads = std::thread::available_parallelism()
@@ -187,7 +188,7 @@ impl VectorsIndex {
                 hnsw.ef_construction = (*ef_construction as usize)
                     .max(2 * hnsw.m)
                     .min(HNSW_MAX_EF_CONSTRUCTION);
-                Kind::Hnsw(HnswIndex::build(opclass, dimensions, hnsw, rows)?)
+                Kind::Hnsw(HnswIndex::build(opclass, dimensions, hnsw, rows, monitor)?)
             }
             Indexing::Ivf {
                 least_iterations,
