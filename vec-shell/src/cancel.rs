@@ -89,7 +89,7 @@ pub(crate) fn checked<'a, T: 'a>(
             return None;
         }
         seen += 1;
-        if seen % CHECK_EVERY == 0 && cancel.is_cancelled() {
+        if seen.is_multiple_of(CHECK_EVERY) && cancel.is_cancelled() {
             failed = true;
             return Some(Err(canceled()));
         }

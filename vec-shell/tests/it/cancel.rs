@@ -192,6 +192,34 @@ fn exact_scans_and_joins_are_cancelled() {
 }
 
 #[test]
+fn iterative_index_scans_are_cancelled() {
+    let database = Database::in_memory();
+    let mut session = session_with_rows(&database, 2000);
+    session
+        .execute("CREATE INDEX ON items USING hnsw (embedding vector_l2_ops)")
+        .unwrap();
+    session
+        .execute("SET hnsw.iterative_scan = relaxed_order")
+        .unwrap();
+    let scan = "SELECT id FROM items WHERE id % 2 = 0 \
+                ORDER BY embedding <-> '[1,2,3,4,5,6,7,8]' LIMIT 5";
+    let plan = session.execute(&format!("EXPLAIN {scan}")).unwrap();
+    let plan = format!("{:?}", plan[0].rows.as_ref().unwrap().rows);
+    assert!(plan.contains("Index Scan"), "{plan}");
+    let many = format!("SELECT count(*) FROM generate_series(1, 1000000) g, LATERAL ({scan}) s");
+    assert_canceled(run_while_cancelling(&mut session, &many));
+    assert_eq!(
+        session.execute(scan).unwrap()[0]
+            .rows
+            .as_ref()
+            .unwrap()
+            .rows
+            .len(),
+        5
+    );
+}
+
+#[test]
 fn cancelled_copy_adds_no_rows() {
     let database = Database::in_memory();
     let mut session = database.session();
