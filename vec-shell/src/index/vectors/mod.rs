@@ -127,7 +127,7 @@ impl VectorsSearch {
 }
 
 enum Kind {
-    Hnsw(HnswIndex),
+    Hnsw(Box<HnswIndex>),
     Dense(DenseAny),
 }
 
@@ -186,7 +186,7 @@ impl VectorsIndex {
                 hnsw.ef_construction = (*ef_construction as usize)
                     .max(2 * hnsw.m)
                     .min(HNSW_MAX_EF_CONSTRUCTION);
-                Kind::Hnsw(HnswIndex::build(opclass, dimensions, hnsw, rows)?)
+                Kind::Hnsw(Box::new(HnswIndex::build(opclass, dimensions, hnsw, rows)?))
             }
             Indexing::Ivf {
                 least_iterations,
