@@ -510,6 +510,7 @@ fn indexes_built_on_an_empty_table_take_rows_later() {
         "[indexing.ivf]\nnlist = 4",
         "[indexing.ivf]\nnlist = 4\nquantization.scalar = {}",
         "[indexing.flat]\nquantization.product = {}",
+        "[indexing.flat]",
     ] {
         session
             .execute(&format!(

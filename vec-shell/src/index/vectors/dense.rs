@@ -271,16 +271,7 @@ impl<E: Slice, M: Metric<E>> Dense<E, M> {
                 index.insert(id, values).map_err(index_error)?;
             }
             Dense::Growing(growing) => {
-                if values.len() != E::stride(growing.dimensions) {
-                    return Err(EngineError::new(
-                        "22000",
-                        format!(
-                            "expected {} dimensions, not {}",
-                            growing.dimensions,
-                            values.len()
-                        ),
-                    ));
-                }
+                growing.check(values)?;
                 growing.ids.push(id);
                 growing.data.extend_from_slice(values);
                 if growing.ids.len() >= rows_to_build(&growing.spec) {
@@ -308,10 +299,11 @@ impl<E: Slice, M: Metric<E>> Dense<E, M> {
         let probes = search.probes.clamp(1, MAX_LISTS);
         match self {
             Dense::Growing(growing) => {
+                growing.check(query)?;
                 let mut ranked: Vec<(f64, RowId)> = growing
                     .ids
                     .iter()
-                    .filter_map(|&id| exact(id).map(|distance| (distance, id)))
+                    .map(|&id| (exact(id).unwrap_or(f64::INFINITY), id))
                     .collect();
                 ranked.sort_by(|a, b| a.0.total_cmp(&b.0));
                 Ok(Box::new(ranked.into_iter().map(|(_, id)| id)))
@@ -351,6 +343,18 @@ impl<E: Slice, M: Metric<E>> Dense<E, M> {
 }
 
 impl<E: Element> Growing<E> {
+    /// A row or query of the wrong length is the error the built index would give.
+    fn check(&self, row: &[E]) -> Result<()> {
+        let expected = E::stride(self.dimensions);
+        if row.len() != expected {
+            return Err(index_error(IvfError::DimensionMismatch {
+                expected,
+                received: row.len(),
+            }));
+        }
+        Ok(())
+    }
+
     fn delete(&mut self, id: RowId) {
         if let Some(position) = self.ids.iter().position(|&i| i == id) {
             let stride = self.data.len() / self.ids.len().max(1);

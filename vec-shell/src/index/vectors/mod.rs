@@ -13,8 +13,8 @@
 //!   pgvector's, so `m` above 100 builds with 100 and `ef_construction` is raised to
 //!   `2 * m` and capped at 1000. HNSW keeps full-precision vectors: `quantization.trivial`
 //!   is exactly that, and `scalar` or `product` build the same graph with a notice saying
-//!   so (the answers are those of an exactly re-ranked quantized graph; the memory saving
-//!   is not there).
+//!   so (distances are exact, as a quantized graph's are after re-ranking; the memory
+//!   saving is not there).
 //! - **`[indexing.ivf]`** → `vec-ivf` (`nlist` capped at 32,768, `nsample`, `iterations`,
 //!   `least_iterations`); `trivial` is IVFFlat, `scalar` and `product` (`sample`, `ratio`)
 //!   quantized lists re-ranked exactly from the table's rows (`dense`).
@@ -25,17 +25,20 @@
 //!   built from its rows when it has that many, and then takes later rows as usual (it is
 //!   not rebuilt in the background afterwards; `REINDEX` is not there yet, dropping and
 //!   creating the index retrains it).
-//! - **`[segment]`, `[optimizing]`**: accepted with their ranges; vecsh indexes rows as they
-//!   are written, so there are no segments to seal or merge. `optimizing_threads` sets the
-//!   IVF build's threads.
+//! - **`[segment]`, `[optimizing]`**: accepted with their ranges; apart from the rows of an
+//!   index too small to train (above), rows enter the index as they are written, so there is
+//!   no background sealing or merging to tune. `optimizing_threads` (default √cores, as
+//!   pgvecto.rs) sets the build's threads.
 //! - **Persistence**: the durable catalog keeps the method, class and options text; a
 //!   reopened database rebuilds the index from its rows, as for `hnsw` and `ivfflat`.
 //! - **`CREATE EXTENSION vectors`** is accepted (the types and the method are built in), and
 //!   `vecf16(n)` is `halfvec(n)` in column types and casts.
 //! - **Settings**: `vectors.hnsw_ef_search` (1..65535, default 100; vec-hnsw searches with
 //!   at most 1000), `vectors.ivf_nprobe` (1..1,000,000, default 10), `vectors.search_mode`
-//!   (`vbase`, the default: scans go on past the first candidates, as iterative scans, so
-//!   filters and large limits are served; `basic`: one round), `vectors.enable_index`.
+//!   (`vbase`, the default: scans go on past the first candidates, HNSW as pgvector's
+//!   `strict_order` iterative scan within `hnsw.max_scan_tuples`, IVF probing more lists,
+//!   so filters and large limits are served; `basic`: one round), `vectors.enable_index`
+//!   (off: the planner leaves `vectors` indexes unused).
 
 mod dense;
 pub mod options;
@@ -127,7 +130,7 @@ impl VectorsSearch {
 }
 
 enum Kind {
-    Hnsw(HnswIndex),
+    Hnsw(Box<HnswIndex>),
     Dense(DenseAny),
 }
 
@@ -184,11 +187,14 @@ impl VectorsIndex {
                     ));
                 }
                 let mut hnsw = hnsw_options(&[])?;
+                hnsw.threads = threads;
                 hnsw.m = (*m as usize).min(HNSW_MAX_M);
                 hnsw.ef_construction = (*ef_construction as usize)
                     .max(2 * hnsw.m)
                     .min(HNSW_MAX_EF_CONSTRUCTION);
-                Kind::Hnsw(HnswIndex::build(opclass, dimensions, hnsw, rows, monitor)?)
+                Kind::Hnsw(Box::new(HnswIndex::build(
+                    opclass, dimensions, hnsw, rows, monitor,
+                )?))
             }
             Indexing::Ivf {
                 least_iterations,
