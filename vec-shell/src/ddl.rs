@@ -19,8 +19,8 @@ fn commit(durable: Option<&StoreWrites<'_>>, ops: Vec<StoreOp>) -> Result<Vec<u6
     }
 }
 
-/// Runs a DDL statement; with a durable store, the change is committed there before the
-/// in-memory catalog changes.
+/// Runs a DDL statement; with a durable store, the change is committed there (or added
+/// to the open block's transaction, see `txn::ddl`) before the in-memory catalog changes.
 pub fn execute(
     catalog: &mut Catalog,
     durable: Option<&StoreWrites<'_>>,

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use parking_lot::{Mutex, RwLock};
+use parking_lot::RwLock;
 
 use crate::analyze::{dml, query};
 use crate::catalog::Catalog;
@@ -49,7 +49,7 @@ impl Database {
             shared: Arc::new(Shared {
                 catalog: RwLock::new(Catalog::default()),
                 durable: None,
-                write_lock: Arc::new(Mutex::new(())),
+                write_lock: WriteLock::default(),
             }),
         }
     }
@@ -63,7 +63,7 @@ impl Database {
             shared: Arc::new(Shared {
                 catalog: RwLock::new(catalog),
                 durable: Some(durable),
-                write_lock: Arc::new(Mutex::new(())),
+                write_lock: WriteLock::default(),
             }),
         })
     }
@@ -324,7 +324,12 @@ impl Session {
         let statements = crate::sql::parse(sql)?;
         match statements.as_slice() {
             [Statement::Copy(copy)] if copy.from && copy.file.is_none() => {
-                self.copy(copy, Some(data))
+                self.txn.check_not_aborted()?;
+                let result = self.copy(copy, Some(data));
+                if result.is_err() {
+                    self.txn.fail(&self.database.shared.catalog);
+                }
+                result
             }
             _ => Err(EngineError::new(
                 "42601",

@@ -10,5 +10,5 @@ mod fuzz;
 mod index;
 mod joins;
 mod output;
-mod upsert;
 mod txn;
+mod upsert;

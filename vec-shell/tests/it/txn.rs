@@ -25,7 +25,9 @@ fn vector(seed: u64, dims: usize) -> String {
 
 /// The rows of a query, as text.
 fn texts(session: &mut Session, sql: &str) -> Vec<Vec<Option<String>>> {
-    let results = session.execute(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
+    let results = session
+        .execute(sql)
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
     results
         .last()
         .unwrap()
@@ -72,7 +74,10 @@ fn nearest_both_ways(session: &mut Session) -> Vec<Vec<Option<String>>> {
         );
         let plan = texts(session, &format!("EXPLAIN {query}"));
         assert!(
-            plan.iter().flatten().flatten().any(|l| l.contains("Index Scan")),
+            plan.iter()
+                .flatten()
+                .flatten()
+                .any(|l| l.contains("Index Scan")),
             "{plan:?}"
         );
         through_index.extend(texts(session, &query));
@@ -97,7 +102,11 @@ fn load(session: &mut Session, method: &str) {
             values.join(", ")
         ))
         .unwrap();
-    let with = if method == "hnsw" { "" } else { " WITH (lists = 1)" };
+    let with = if method == "hnsw" {
+        ""
+    } else {
+        " WITH (lists = 1)"
+    };
     session
         .execute(&format!(
             "CREATE INDEX items_idx ON items USING {method} (embedding vector_l2_ops){with}; \
@@ -159,7 +168,10 @@ fn command_tags_and_synonyms() {
     assert_eq!(tags(&mut session, "BEGIN"), ["BEGIN"]);
     assert!(session.in_transaction_block());
     assert_eq!(tags(&mut session, "END"), ["COMMIT"]);
-    assert_eq!(tags(&mut session, "START TRANSACTION"), ["START TRANSACTION"]);
+    assert_eq!(
+        tags(&mut session, "START TRANSACTION"),
+        ["START TRANSACTION"]
+    );
     assert_eq!(tags(&mut session, "ABORT"), ["ROLLBACK"]);
     assert_eq!(tags(&mut session, "BEGIN WORK"), ["BEGIN"]);
     assert_eq!(tags(&mut session, "COMMIT TRANSACTION"), ["COMMIT"]);
@@ -174,7 +186,10 @@ fn command_tags_and_synonyms() {
     // An aborted block: COMMIT reports ROLLBACK; BEGIN is refused like the rest.
     assert_eq!(error(&mut session, "SELEC 1").sqlstate, "42601");
     assert_eq!(error(&mut session, "BEGIN").sqlstate, "25P02");
-    assert_eq!(error(&mut session, "SET work_mem = '1MB'").sqlstate, "25P02");
+    assert_eq!(
+        error(&mut session, "SET work_mem = '1MB'").sqlstate,
+        "25P02"
+    );
     assert_eq!(tags(&mut session, "COMMIT"), ["ROLLBACK"]);
     assert!(!session.in_transaction_block());
     assert_eq!(tags(&mut session, "SELECT 1"), ["SELECT 1"]);
@@ -199,14 +214,21 @@ fn rollback_restores_rows_keys_and_index(method: &str) {
     session
         .execute("UPDATE items SET embedding = embedding * '[-1,2,-1,2]', id = id + 1000 WHERE id % 3 = 0")
         .unwrap();
-    session.execute("DELETE FROM items WHERE id % 5 = 1").unwrap();
-    session.execute("INSERT INTO items (id, embedding) VALUES (1, '[0,0,0,1]')").unwrap();
+    session
+        .execute("DELETE FROM items WHERE id % 5 = 1")
+        .unwrap();
+    session
+        .execute("INSERT INTO items (id, embedding) VALUES (1, '[0,0,0,1]')")
+        .unwrap();
     // Read your writes: the block's rows are seen, through the index too.
     assert_ne!(count(&mut session, "items"), "60");
     let nearest_inside = nearest_both_ways(&mut session);
     assert_ne!(nearest_inside, nearest_before);
     assert_eq!(tags(&mut session, "ROLLBACK"), ["ROLLBACK"]);
-    assert_eq!(texts(&mut session, "SELECT * FROM items ORDER BY id"), rows_before);
+    assert_eq!(
+        texts(&mut session, "SELECT * FROM items ORDER BY id"),
+        rows_before
+    );
     assert_eq!(nearest_both_ways(&mut session), nearest_before);
     // The key set is the one before the block: old keys clash, the block's do not.
     assert_eq!(
@@ -250,12 +272,43 @@ fn commit_keeps_the_block_and_an_error_undoes_it() {
     session.execute("DELETE FROM items WHERE id > 20").unwrap();
     let failed = error(&mut session, "INSERT INTO items (id) VALUES (1), (1)");
     assert_eq!(failed.sqlstate, "23505");
-    let other = database.session().execute("SELECT count(*) FROM items").unwrap();
+    let other = database
+        .session()
+        .execute("SELECT count(*) FROM items")
+        .unwrap();
     assert_eq!(other[0].rows.as_ref().unwrap().rows[0][0], Datum::Int8(51));
     assert_eq!(error(&mut session, "SELECT 1").sqlstate, "25P02");
     assert_eq!(tags(&mut session, "ROLLBACK"), ["ROLLBACK"]);
     assert_eq!(count(&mut session, "items"), "51");
     nearest_both_ways(&mut session);
+}
+
+#[test]
+fn copy_from_stdin_inside_blocks() {
+    let database = Database::in_memory();
+    let mut session = database.session();
+    session
+        .execute("CREATE TABLE t (a int PRIMARY KEY, v vector(2)); BEGIN")
+        .unwrap();
+    let copied = session
+        .copy_in("COPY t FROM STDIN", b"1\t[1,2]\n2\t[3,4]\n")
+        .unwrap();
+    assert_eq!(copied.tag, "COPY 2");
+    assert_eq!(count(&mut session, "t"), "2");
+    session.execute("ROLLBACK").unwrap();
+    assert_eq!(count(&mut session, "t"), "0");
+    // A failing COPY aborts the block; a COPY in an aborted block is refused.
+    session.execute("BEGIN").unwrap();
+    let failed = session
+        .copy_in("COPY t FROM STDIN", b"1\t[1,2]\n1\t[3,4]\n")
+        .unwrap_err();
+    assert_eq!(failed.sqlstate, "23505");
+    let refused = session
+        .copy_in("COPY t FROM STDIN", b"3\t[1,2]\n")
+        .unwrap_err();
+    assert_eq!(refused.sqlstate, "25P02");
+    assert_eq!(tags(&mut session, "COMMIT"), ["ROLLBACK"]);
+    assert_eq!(count(&mut session, "t"), "0");
 }
 
 #[test]
@@ -265,13 +318,18 @@ fn set_local_and_set_in_blocks() {
     let show = |session: &mut Session| texts(session, "SHOW hnsw.ef_search")[0][0].clone().unwrap();
     let results = session.execute("SET LOCAL hnsw.ef_search = 10").unwrap();
     assert_eq!(results[0].tag, "SET");
-    assert_eq!(results[0].notices[0].message, "SET LOCAL can only be used in transaction blocks");
+    assert_eq!(
+        results[0].notices[0].message,
+        "SET LOCAL can only be used in transaction blocks"
+    );
     assert_eq!(show(&mut session), "40");
     assert_eq!(
         error(&mut session, "SET LOCAL hnsw.ef_search = 0").sqlstate,
         "22023"
     );
-    session.execute("BEGIN; SET LOCAL hnsw.ef_search = 100").unwrap();
+    session
+        .execute("BEGIN; SET LOCAL hnsw.ef_search = 100")
+        .unwrap();
     assert_eq!(show(&mut session), "100");
     session.execute("COMMIT").unwrap();
     assert_eq!(show(&mut session), "40");
@@ -286,7 +344,9 @@ fn set_local_and_set_in_blocks() {
     assert_eq!(show(&mut session), "300");
     session.execute("COMMIT").unwrap();
     assert_eq!(show(&mut session), "200");
-    session.execute("BEGIN; RESET hnsw.ef_search; COMMIT").unwrap();
+    session
+        .execute("BEGIN; RESET hnsw.ef_search; COMMIT")
+        .unwrap();
     assert_eq!(show(&mut session), "40");
     // An aborted block's settings go back at ROLLBACK.
     session.execute("BEGIN; SET hnsw.ef_search = 77").unwrap();
@@ -329,7 +389,10 @@ fn schema_changes_roll_back() {
         texts(&mut session, "SELECT * FROM other"),
         vec![vec![Some("1".to_string()), Some("[1,1,1,1]".to_string())]]
     );
-    assert_eq!(texts(&mut session, "SELECT * FROM items ORDER BY id"), rows_before);
+    assert_eq!(
+        texts(&mut session, "SELECT * FROM items ORDER BY id"),
+        rows_before
+    );
     assert_eq!(nearest_both_ways(&mut session), nearest_before);
     database.with_catalog(|catalog| {
         let items = catalog.table("items").unwrap();
@@ -340,7 +403,9 @@ fn schema_changes_roll_back() {
         assert!(!catalog.extension_installed);
     });
     // The extension can be created now, in a block that commits.
-    session.execute("BEGIN; CREATE EXTENSION vector; COMMIT").unwrap();
+    session
+        .execute("BEGIN; CREATE EXTENSION vector; COMMIT")
+        .unwrap();
     database.with_catalog(|catalog| assert!(catalog.extension_installed));
 }
 
@@ -390,7 +455,10 @@ fn committed_block_survives_reopen_and_the_others_do_not() {
     let mut session = database.session();
     assert_eq!(count(&mut session, "items"), "51");
     assert_eq!(
-        texts(&mut session, "SELECT embedding FROM items WHERE id = 0 OR id = 1 OR id = 70 ORDER BY id"),
+        texts(
+            &mut session,
+            "SELECT embedding FROM items WHERE id = 0 OR id = 1 OR id = 70 ORDER BY id"
+        ),
         vec![
             vec![Some("[1,1,1,1]".to_string())],
             vec![Some(vector(1, 4))],
@@ -402,7 +470,10 @@ fn committed_block_survives_reopen_and_the_others_do_not() {
         vec![vec![Some("3".to_string()), Some("[5,6]".to_string())]]
     );
     assert_eq!(error(&mut session, "SELECT * FROM never").sqlstate, "42P01");
-    assert_eq!(error(&mut session, "SELECT * FROM unfinished").sqlstate, "42P01");
+    assert_eq!(
+        error(&mut session, "SELECT * FROM unfinished").sqlstate,
+        "42P01"
+    );
     session.execute("SET hnsw.ef_search = 1000").unwrap();
     nearest_both_ways(&mut session);
     database.with_catalog(|catalog| {
@@ -423,7 +494,10 @@ fn a_second_session_cannot_write_while_a_block_is_open() {
     let failed = error(&mut second, "INSERT INTO t VALUES (2)");
     assert_eq!(failed.sqlstate, "55P03");
     assert_eq!(failed.message, "canceling statement due to lock timeout");
-    assert_eq!(error(&mut second, "CREATE TABLE u (a int)").sqlstate, "55P03");
+    assert_eq!(
+        error(&mut second, "CREATE TABLE u (a int)").sqlstate,
+        "55P03"
+    );
     // Reads go on (and see the open block's row: there is no isolation yet).
     assert_eq!(count(&mut second, "t"), "1");
     first.execute("COMMIT").unwrap();
@@ -462,8 +536,13 @@ fn an_index_refusing_a_row_fails_the_statement_before_it_commits() {
             );
         }
         // Inside a block too; the block is then aborted.
-        session.execute("BEGIN; INSERT INTO s VALUES (5, '{5:1}/2000')").unwrap();
-        error(&mut session, &format!("INSERT INTO s VALUES (6, '{too_dense}')"));
+        session
+            .execute("BEGIN; INSERT INTO s VALUES (5, '{5:1}/2000')")
+            .unwrap();
+        error(
+            &mut session,
+            &format!("INSERT INTO s VALUES (6, '{too_dense}')"),
+        );
         session.execute("COMMIT").unwrap();
         assert_eq!(
             texts(&mut session, "SELECT id, v FROM s ORDER BY id"),
@@ -477,7 +556,10 @@ fn an_index_refusing_a_row_fails_the_statement_before_it_commits() {
     let database = Database::open(dir.path()).unwrap();
     let mut session = database.session();
     assert_eq!(
-        texts(&mut session, "SELECT id FROM s ORDER BY v <-> '{2:1}/2000' LIMIT 1"),
+        texts(
+            &mut session,
+            "SELECT id FROM s ORDER BY v <-> '{2:1}/2000' LIMIT 1"
+        ),
         vec![vec![Some("2".to_string())]]
     );
     assert_eq!(count(&mut session, "s"), "2");
