@@ -481,6 +481,69 @@ fn committed_block_survives_reopen_and_the_others_do_not() {
     });
 }
 
+/// Copies a database directory as a crash would leave it: the files as they are on
+/// disk now, with nothing closed or checkpointed.
+fn crash_image(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            crash_image(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_crash_keeps_all_or_none_of_a_block() {
+    let dir = tempfile::tempdir().unwrap();
+    let live = dir.path().join("live");
+    let database = Database::open(&live).unwrap();
+    let mut session = database.session();
+    load(&mut session, "hnsw");
+    session
+        .execute(
+            "BEGIN;              CREATE TABLE side (a int); INSERT INTO side VALUES (1);              DELETE FROM items WHERE id < 30;              UPDATE items SET embedding = '[7,7,7,7]' WHERE id = 40",
+        )
+        .unwrap();
+    let values: Vec<String> = (100..400)
+        .map(|i| format!("({i}, '{}')", vector(i, 4)))
+        .collect();
+    session
+        .execute(&format!(
+            "INSERT INTO items (id, embedding) VALUES {}",
+            values.join(", ")
+        ))
+        .unwrap();
+    crash_image(&live, &dir.path().join("before"));
+    session.execute("COMMIT").unwrap();
+    crash_image(&live, &dir.path().join("after"));
+    drop(session);
+    drop(database);
+    {
+        let database = Database::open(dir.path().join("before")).unwrap();
+        let mut session = database.session();
+        assert_eq!(count(&mut session, "items"), "60");
+        assert_eq!(error(&mut session, "SELECT * FROM side").sqlstate, "42P01");
+        assert_eq!(
+            texts(&mut session, "SELECT embedding FROM items WHERE id = 40"),
+            vec![vec![Some(vector(40, 4))]]
+        );
+    }
+    let database = Database::open(dir.path().join("after")).unwrap();
+    let mut session = database.session();
+    assert_eq!(count(&mut session, "items"), "330");
+    assert_eq!(count(&mut session, "side"), "1");
+    assert_eq!(
+        texts(&mut session, "SELECT embedding FROM items WHERE id = 40"),
+        vec![vec![Some("[7,7,7,7]".to_string())]]
+    );
+    session.execute("SET hnsw.ef_search = 1000").unwrap();
+    nearest_both_ways(&mut session);
+}
+
 #[test]
 fn a_second_session_cannot_write_while_a_block_is_open() {
     let dir = tempfile::tempdir().unwrap();
