@@ -143,7 +143,8 @@ impl Session {
     }
 
     /// Parses and runs every statement in `sql`, in order. Statements before a failing
-    /// one keep their effect; the error's position is a byte offset into `sql`.
+    /// one keep their effect (outside a transaction block; inside one, the error aborts
+    /// the block); the error's position is a byte offset into `sql`.
     pub fn execute(&mut self, sql: &str) -> Result<Vec<StatementResult>> {
         let statements = match crate::sql::parse(sql) {
             Ok(statements) => statements,
