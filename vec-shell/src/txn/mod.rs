@@ -326,12 +326,14 @@ fn no_transaction() -> EngineError {
     EngineError::warning("25P01", "there is no transaction in progress")
 }
 
-/// Drops the storage transaction (nothing of it reaches the store) and undoes the
-/// block's changes in memory; the write lock goes last.
+/// Undoes the block's changes in memory, then drops the storage transaction (nothing of
+/// it reaches the store); the write lock goes last. The storage transaction holds the
+/// store's writer mutex, which a checkpoint waits for, so no checkpoint can see the
+/// in-memory state half undone.
 fn roll_back(writing: Writing, catalog: &RwLock<Catalog>) {
     let Writing { txn, undo, _hold } = writing;
+    undo::replay(&mut catalog.write(), undo.into_inner());
     if let Some(txn) = txn.into_inner() {
         txn.rollback();
     }
-    undo::replay(&mut catalog.write(), undo.into_inner());
 }
