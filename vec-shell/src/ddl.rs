@@ -20,9 +20,9 @@ fn commit(durable: Option<&StoreWrites<'_>>, ops: Vec<StoreOp>) -> Result<Vec<u6
     }
 }
 
-/// Runs a DDL statement; with a durable store, the change is committed there before the
-/// in-memory catalog changes. Index builds poll `monitor`'s cancel request and report
-/// their progress to it.
+/// Runs a DDL statement; with a durable store, the change is committed there (or added
+/// to the open block's transaction, see `txn::ddl`) before the in-memory catalog changes.
+/// Index builds poll `monitor`'s cancel request and report their progress to it.
 pub fn execute(
     catalog: &mut Catalog,
     durable: Option<&StoreWrites<'_>>,

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use parking_lot::{Mutex, RwLock};
+use parking_lot::RwLock;
 
 use crate::analyze::{dml, query};
 use crate::cancel::CancelHandle;
@@ -51,7 +51,7 @@ impl Database {
             shared: Arc::new(Shared {
                 catalog: RwLock::new(Catalog::default()),
                 durable: None,
-                write_lock: Arc::new(Mutex::new(())),
+                write_lock: WriteLock::default(),
             }),
         }
     }
@@ -65,7 +65,7 @@ impl Database {
             shared: Arc::new(Shared {
                 catalog: RwLock::new(catalog),
                 durable: Some(durable),
-                write_lock: Arc::new(Mutex::new(())),
+                write_lock: WriteLock::default(),
             }),
         })
     }
@@ -185,7 +185,8 @@ impl Session {
     }
 
     /// Parses and runs every statement in `sql`, in order. Statements before a failing
-    /// one keep their effect; the error's position is a byte offset into `sql`.
+    /// one keep their effect (outside a transaction block; inside one, the error aborts
+    /// the block); the error's position is a byte offset into `sql`.
     pub fn execute(&mut self, sql: &str) -> Result<Vec<StatementResult>> {
         let statements = match crate::sql::parse(sql) {
             Ok(statements) => statements,
@@ -375,7 +376,12 @@ impl Session {
         match statements.as_slice() {
             [Statement::Copy(copy)] if copy.from && copy.file.is_none() => {
                 self.cancel.reset();
-                self.copy(copy, Some(data))
+                self.txn.check_not_aborted()?;
+                let result = self.copy(copy, Some(data));
+                if result.is_err() {
+                    self.txn.fail(&self.database.shared.catalog);
+                }
+                result
             }
             _ => Err(EngineError::new(
                 "42601",

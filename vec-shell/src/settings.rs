@@ -129,8 +129,8 @@ const DEFINITIONS: &[Definition] = &[
         kind: Kind::Bool,
         default: "on",
     },
-    // Milliseconds a write waits for another session's open transaction block; 0 waits
-    // up to the engine's default (see `txn::DEFAULT_LOCK_WAIT`).
+    // Milliseconds a write waits for the write lock; 0 waits without limit for another
+    // session's statement, and up to `txn::DEFAULT_LOCK_WAIT` for its open block.
     Definition {
         name: "lock_timeout",
         kind: Kind::Int {

@@ -18,7 +18,9 @@
 //!
 //! Isolation is not provided: other sessions of the same database read a block's rows
 //! before it commits. They cannot write while a block that has written is open: their
-//! writes wait up to `lock_timeout` and then fail with `55P03`.
+//! writes wait up to `lock_timeout` (or [`DEFAULT_LOCK_WAIT`] when it is 0) and then
+//! fail with `55P03`. Waiting for another session's single statement has no limit
+//! unless `lock_timeout` sets one, as in PostgreSQL.
 
 pub mod ddl;
 pub mod undo;
@@ -27,6 +29,7 @@ mod writes;
 pub use writes::StoreWrites;
 
 use std::cell::RefCell;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -47,9 +50,27 @@ pub const DEFAULT_LOCK_WAIT: Duration = Duration::from_secs(5);
 
 /// The database-wide write lock: held by a writing statement outside a block for its
 /// duration, and by a block from its first write to its end.
-pub type WriteLock = Arc<Mutex<()>>;
+#[derive(Default)]
+pub struct WriteLock {
+    mutex: Arc<Mutex<()>>,
+    /// Whether a block holds the mutex (waits for a block are limited).
+    block_holds: Arc<AtomicBool>,
+}
 
 type WriteGuard = ArcMutexGuard<RawMutex, ()>;
+
+/// The write lock held by a block; marks the lock as a block's while held.
+struct BlockHold {
+    _guard: WriteGuard,
+    block_holds: Arc<AtomicBool>,
+}
+
+impl Drop for BlockHold {
+    fn drop(&mut self) {
+        // Cleared before the guard (a field) is released.
+        self.block_holds.store(false, Ordering::Release);
+    }
+}
 
 /// What a block that has written holds until it ends.
 pub(crate) struct Writing {
@@ -57,7 +78,7 @@ pub(crate) struct Writing {
     txn: RefCell<Option<Txn<'static>>>,
     /// How to undo the block's changes to the in-memory catalog, oldest first.
     undo: RefCell<Vec<Undo>>,
-    _guard: WriteGuard,
+    _hold: BlockHold,
 }
 
 /// An open block.
@@ -86,19 +107,39 @@ pub struct Ending<'a> {
     pub settings: &'a mut Settings,
 }
 
-fn lock_wait(settings: &Settings) -> Duration {
-    match settings.int("lock_timeout") {
-        Some(ms) if ms > 0 => Duration::from_millis(ms as u64),
-        _ => DEFAULT_LOCK_WAIT,
-    }
-}
-
+/// Takes the write lock. With `lock_timeout` set, waits at most that long; with 0 (the
+/// default), waits for statements without limit but for an open block at most
+/// [`DEFAULT_LOCK_WAIT`].
 fn acquire(lock: &WriteLock, settings: &Settings) -> Result<WriteGuard> {
-    lock.try_lock_arc_for(lock_wait(settings)).ok_or_else(|| {
-        EngineError::new("55P03", "canceling statement due to lock timeout").with_detail(
-            "Another session is writing, or has an open transaction block that has written.",
-        )
-    })
+    let limit = match settings.int("lock_timeout") {
+        Some(ms) if ms > 0 => Some(Duration::from_millis(ms as u64)),
+        _ => None,
+    };
+    let step = limit
+        .unwrap_or(DEFAULT_LOCK_WAIT)
+        .min(Duration::from_millis(20));
+    let mut waited = Duration::ZERO;
+    let mut waited_on_block = Duration::ZERO;
+    loop {
+        if let Some(guard) = lock.mutex.try_lock_arc_for(step) {
+            return Ok(guard);
+        }
+        waited += step;
+        if lock.block_holds.load(Ordering::Acquire) {
+            waited_on_block += step;
+        }
+        let timed_out = match limit {
+            Some(limit) => waited >= limit,
+            None => waited_on_block >= DEFAULT_LOCK_WAIT,
+        };
+        if timed_out {
+            return Err(
+                EngineError::new("55P03", "canceling statement due to lock timeout").with_detail(
+                    "Another session is writing, or has an open transaction block that has written.",
+                ),
+            );
+        }
+    }
 }
 
 impl TxnState {
@@ -226,10 +267,15 @@ impl TxnState {
         };
         if block.writing.is_none() {
             let guard = acquire(lock, settings)?;
+            lock.block_holds.store(true, Ordering::Release);
+            let hold = BlockHold {
+                _guard: guard,
+                block_holds: Arc::clone(&lock.block_holds),
+            };
             block.writing = Some(Writing {
                 txn: RefCell::new(durable.map(Durable::begin_block)),
                 undo: RefCell::new(Vec::new()),
-                _guard: guard,
+                _hold: hold,
             });
         }
         Ok(StoreWrites::new(durable, block.writing.as_ref(), None))
@@ -280,12 +326,14 @@ fn no_transaction() -> EngineError {
     EngineError::warning("25P01", "there is no transaction in progress")
 }
 
-/// Drops the storage transaction (nothing of it reaches the store) and undoes the
-/// block's changes in memory; the write lock goes last.
+/// Undoes the block's changes in memory, then drops the storage transaction (nothing of
+/// it reaches the store); the write lock goes last. The storage transaction holds the
+/// store's writer mutex, which a checkpoint waits for, so no checkpoint can see the
+/// in-memory state half undone.
 fn roll_back(writing: Writing, catalog: &RwLock<Catalog>) {
-    let Writing { txn, undo, _guard } = writing;
+    let Writing { txn, undo, _hold } = writing;
+    undo::replay(&mut catalog.write(), undo.into_inner());
     if let Some(txn) = txn.into_inner() {
         txn.rollback();
     }
-    undo::replay(&mut catalog.write(), undo.into_inner());
 }

@@ -284,6 +284,34 @@ fn commit_keeps_the_block_and_an_error_undoes_it() {
 }
 
 #[test]
+fn copy_from_stdin_inside_blocks() {
+    let database = Database::in_memory();
+    let mut session = database.session();
+    session
+        .execute("CREATE TABLE t (a int PRIMARY KEY, v vector(2)); BEGIN")
+        .unwrap();
+    let copied = session
+        .copy_in("COPY t FROM STDIN", b"1\t[1,2]\n2\t[3,4]\n")
+        .unwrap();
+    assert_eq!(copied.tag, "COPY 2");
+    assert_eq!(count(&mut session, "t"), "2");
+    session.execute("ROLLBACK").unwrap();
+    assert_eq!(count(&mut session, "t"), "0");
+    // A failing COPY aborts the block; a COPY in an aborted block is refused.
+    session.execute("BEGIN").unwrap();
+    let failed = session
+        .copy_in("COPY t FROM STDIN", b"1\t[1,2]\n1\t[3,4]\n")
+        .unwrap_err();
+    assert_eq!(failed.sqlstate, "23505");
+    let refused = session
+        .copy_in("COPY t FROM STDIN", b"3\t[1,2]\n")
+        .unwrap_err();
+    assert_eq!(refused.sqlstate, "25P02");
+    assert_eq!(tags(&mut session, "COMMIT"), ["ROLLBACK"]);
+    assert_eq!(count(&mut session, "t"), "0");
+}
+
+#[test]
 fn set_local_and_set_in_blocks() {
     let database = Database::in_memory();
     let mut session = database.session();
@@ -451,6 +479,69 @@ fn committed_block_survives_reopen_and_the_others_do_not() {
     database.with_catalog(|catalog| {
         assert_eq!(catalog.table("added").unwrap().vector_indexes.len(), 1);
     });
+}
+
+/// Copies a database directory as a crash would leave it: the files as they are on
+/// disk now, with nothing closed or checkpointed.
+fn crash_image(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            crash_image(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_crash_keeps_all_or_none_of_a_block() {
+    let dir = tempfile::tempdir().unwrap();
+    let live = dir.path().join("live");
+    let database = Database::open(&live).unwrap();
+    let mut session = database.session();
+    load(&mut session, "hnsw");
+    session
+        .execute(
+            "BEGIN;              CREATE TABLE side (a int); INSERT INTO side VALUES (1);              DELETE FROM items WHERE id < 30;              UPDATE items SET embedding = '[7,7,7,7]' WHERE id = 40",
+        )
+        .unwrap();
+    let values: Vec<String> = (100..400)
+        .map(|i| format!("({i}, '{}')", vector(i, 4)))
+        .collect();
+    session
+        .execute(&format!(
+            "INSERT INTO items (id, embedding) VALUES {}",
+            values.join(", ")
+        ))
+        .unwrap();
+    crash_image(&live, &dir.path().join("before"));
+    session.execute("COMMIT").unwrap();
+    crash_image(&live, &dir.path().join("after"));
+    drop(session);
+    drop(database);
+    {
+        let database = Database::open(dir.path().join("before")).unwrap();
+        let mut session = database.session();
+        assert_eq!(count(&mut session, "items"), "60");
+        assert_eq!(error(&mut session, "SELECT * FROM side").sqlstate, "42P01");
+        assert_eq!(
+            texts(&mut session, "SELECT embedding FROM items WHERE id = 40"),
+            vec![vec![Some(vector(40, 4))]]
+        );
+    }
+    let database = Database::open(dir.path().join("after")).unwrap();
+    let mut session = database.session();
+    assert_eq!(count(&mut session, "items"), "330");
+    assert_eq!(count(&mut session, "side"), "1");
+    assert_eq!(
+        texts(&mut session, "SELECT embedding FROM items WHERE id = 40"),
+        vec![vec![Some("[7,7,7,7]".to_string())]]
+    );
+    session.execute("SET hnsw.ef_search = 1000").unwrap();
+    nearest_both_ways(&mut session);
 }
 
 #[test]
