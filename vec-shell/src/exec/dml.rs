@@ -139,6 +139,9 @@ pub fn apply(
             entry.index.insert(id, &value)?;
         }
     }
+    if let Some(durable) = durable {
+        durable.maybe_checkpoint(catalog);
+    }
     Ok(())
 }
 

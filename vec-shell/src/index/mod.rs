@@ -6,6 +6,7 @@
 mod hnsw;
 mod ivf;
 mod opclass;
+mod persist;
 
 pub use hnsw::{hnsw_options, HnswIndex};
 pub use ivf::IvfIndexAny;

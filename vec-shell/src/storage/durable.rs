@@ -1,15 +1,19 @@
 //! The durable side of a database opened from a directory: a `vec-storage` store holding
 //! one heap per table and a catalog heap describing the tables. Each statement's changes
 //! reach the store in one transaction, committed before the statement reports success;
-//! opening the directory reads the catalog and loads every table.
+//! opening the directory reads the catalog and loads every table, opening vector indexes
+//! from their snapshots (`snapshots`) where it can.
 
 use std::ops::ControlFlow;
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 
+use parking_lot::Mutex;
 use vec_storage::{HeapId, RowId as StoreRowId, Store, StoreOptions};
 
 use super::codec::{decode_row, encode_row};
-use super::schema::{decode_entry, CatalogEntry};
+use super::schema::{decode_entry, encode_table, CatalogEntry};
+use super::snapshots::{self, RecoveryReport, Snapshots, CHECKPOINT_WAL_BYTES};
 use crate::catalog::Catalog;
 use crate::error::{EngineError, Result};
 
@@ -42,13 +46,23 @@ fn storage_error(error: vec_storage::Error) -> EngineError {
 /// An open store.
 pub struct Durable {
     store: Store,
+    snapshots: Mutex<Snapshots>,
+    recovery: RecoveryReport,
+    checkpoint_wal_bytes: AtomicU64,
+    last_index_id: AtomicU64,
 }
 
 impl Durable {
     /// Opens (or creates) the directory and loads its tables into `catalog`.
     pub fn open(path: &Path, catalog: &mut Catalog) -> Result<Durable> {
         let store = Store::open(path, StoreOptions::default()).map_err(storage_error)?;
-        let durable = Durable { store };
+        let mut durable = Durable {
+            store,
+            snapshots: Mutex::new(Snapshots::default()),
+            recovery: RecoveryReport::default(),
+            checkpoint_wal_bytes: AtomicU64::new(CHECKPOINT_WAL_BYTES),
+            last_index_id: AtomicU64::new(0),
+        };
         if !durable.store.heap_exists(CATALOG_HEAP) {
             durable.commit(vec![StoreOp::CreateHeap(CATALOG_HEAP.0)])?;
         }
@@ -70,6 +84,12 @@ impl Durable {
         if let Some(error) = failure {
             return Err(error);
         }
+        // The rows each transaction after the checkpoint changed, for the snapshots.
+        let changed = if durable.store.side_files().is_empty() {
+            Some(Default::default())
+        } else {
+            snapshots::changed_rows(&durable.store, durable.store.checkpoint_lsn()).ok()
+        };
         for (catalog_row, entry) in entries {
             match entry {
                 CatalogEntry::Extension => catalog.extension_installed = true,
@@ -93,14 +113,92 @@ impl Durable {
                     if let Some(error) = failure {
                         return Err(error);
                     }
-                    // Vector indexes are rebuilt from the rows (no index snapshots yet).
-                    table.rebuild_vector_indexes()?;
+                    durable.give_index_ids(&mut table)?;
+                    let report = snapshots::restore_indexes(
+                        &durable.store,
+                        &mut table,
+                        changed.as_ref(),
+                        durable.snapshots.get_mut(),
+                    )?;
+                    durable.recovery.indexes.extend(report);
                     table.rebuild_primary_keys();
                     catalog.add_table(table);
                 }
             }
         }
         Ok(durable)
+    }
+
+    /// Gives an id to each vector index of a table written before indexes had ids, and
+    /// stores the table's entry again.
+    fn give_index_ids(&self, table: &mut crate::catalog::Table) -> Result<()> {
+        let mut missing = table
+            .indexes
+            .iter_mut()
+            .filter(|i| i.method != "btree" && i.id == 0)
+            .peekable();
+        if missing.peek().is_none() {
+            return Ok(());
+        }
+        for index in missing {
+            index.id = self.new_index_id();
+        }
+        if let Some(row) = table.catalog_row {
+            self.commit(vec![StoreOp::Update(
+                CATALOG_HEAP.0,
+                row,
+                encode_table(table),
+            )])?;
+        }
+        Ok(())
+    }
+
+    /// An index id never given before in this database: above every log position
+    /// reached so far (an index's creation is logged, so later ids are larger).
+    pub fn new_index_id(&self) -> u64 {
+        let floor = self.store.wal_end().0.max(1);
+        let previous = self
+            .last_index_id
+            .fetch_max(floor, Ordering::SeqCst)
+            .max(floor);
+        let id = previous + 1;
+        self.last_index_id.fetch_max(id, Ordering::SeqCst);
+        id
+    }
+
+    /// What opening the database did with its vector indexes.
+    pub fn recovery_report(&self) -> &RecoveryReport {
+        &self.recovery
+    }
+
+    /// Sets the log size since the last checkpoint after which a commit checkpoints
+    /// ([`CHECKPOINT_WAL_BYTES`] by default).
+    pub fn set_checkpoint_wal_bytes(&self, bytes: u64) {
+        self.checkpoint_wal_bytes.store(bytes, Ordering::Relaxed);
+    }
+
+    /// Runs a checkpoint that also writes the snapshots of the vector indexes changed
+    /// since their last one.
+    pub fn checkpoint(&self, catalog: &Catalog) -> Result<()> {
+        self.snapshots
+            .lock()
+            .checkpoint(&self.store, catalog)
+            .map(|_| ())
+            .map_err(storage_error)
+    }
+
+    /// Checkpoints if the log written since the last checkpoint passed the threshold.
+    /// A failure is not the statement's: the log still holds everything, so it is
+    /// ignored here (the next commit tries again).
+    pub fn maybe_checkpoint(&self, catalog: &Catalog) {
+        let written = self
+            .store
+            .wal_end()
+            .0
+            .saturating_sub(self.store.checkpoint_lsn().0);
+        if written >= self.checkpoint_wal_bytes.load(Ordering::Relaxed) {
+            let _ = self.checkpoint(catalog);
+        }
     }
 
     /// A heap id no table uses.
@@ -118,6 +216,17 @@ impl Durable {
     /// Commits the operations as one transaction; returns the ids of inserted rows in
     /// order.
     pub fn commit(&self, ops: Vec<StoreOp>) -> Result<Vec<u64>> {
+        {
+            let mut snapshots = self.snapshots.lock();
+            for op in &ops {
+                match op {
+                    StoreOp::Insert(heap, _)
+                    | StoreOp::Update(heap, _, _)
+                    | StoreOp::Delete(heap, _) => snapshots.note_change(*heap),
+                    StoreOp::CreateHeap(_) | StoreOp::DropHeap(_) => {}
+                }
+            }
+        }
         let mut txn = self.store.begin();
         let mut inserted = Vec::new();
         for op in ops {
@@ -138,9 +247,17 @@ impl Durable {
         Ok(inserted)
     }
 
-    /// Checkpoints and closes the store.
+    /// Checkpoints and closes the store (without writing index snapshots: see
+    /// [`Durable::close_with`]).
     pub fn close(self) -> Result<()> {
         self.store.close().map_err(storage_error)
+    }
+
+    /// Checkpoints, writing the snapshots of changed vector indexes, and closes the
+    /// store, so that the next open neither replays the log nor rebuilds indexes.
+    pub fn close_with(self, catalog: &Catalog) -> Result<()> {
+        self.checkpoint(catalog)?;
+        self.close()
     }
 }
 

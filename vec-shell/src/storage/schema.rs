@@ -1,7 +1,8 @@
 //! The byte form of catalog entries: a kind byte (1 for a table, 2 for the installed
 //! extension), then for a table its name, heap id, columns (name, type name, modifier,
 //! `NOT NULL`, next sequence value), primary key positions and indexes (name, method,
-//! columns, operator class, storage options, key expression).
+//! columns, operator class, storage options, key expression), then the indexes' ids
+//! (a count and one `u64` each; absent in entries written before indexes had ids).
 
 use super::codec::Reader;
 use crate::catalog::{Column, Index, Table};
@@ -68,6 +69,10 @@ pub fn encode_table(table: &Table) -> Vec<u8> {
             put_str(&mut out, value);
         }
         put_str(&mut out, index.expression.as_deref().unwrap_or(""));
+    }
+    put_u32(&mut out, table.indexes.len() as u32);
+    for index in &table.indexes {
+        out.extend_from_slice(&index.id.to_le_bytes());
     }
     out
 }
@@ -141,7 +146,18 @@ pub fn decode_entry(bytes: &[u8]) -> Result<CatalogEntry> {
             opclass,
             with,
             expression,
+            id: 0,
         });
+    }
+    // Entries written before indexes had ids end here.
+    if !reader.at_end() {
+        let n_ids = reader.u32()? as usize;
+        if n_ids != table.indexes.len() {
+            return Err(corrupt("index id count"));
+        }
+        for index in &mut table.indexes {
+            index.id = reader.i64()? as u64;
+        }
     }
     if !reader.at_end() {
         return Err(corrupt("bytes after the entry"));
