@@ -3,6 +3,7 @@
 
 mod alter;
 mod cli;
+mod crash;
 mod cte;
 mod durable;
 mod engine;
