@@ -95,24 +95,7 @@ impl Durable {
                 CatalogEntry::Extension => catalog.extension_installed = true,
                 CatalogEntry::Table(mut table) => {
                     table.catalog_row = Some(catalog_row);
-                    let heap = table.heap.unwrap_or(0);
-                    let mut failure = None;
-                    durable
-                        .store
-                        .scan(HeapId(heap), |row, bytes| match decode_row(bytes) {
-                            Ok(values) => {
-                                table.store.insert_at(row.0, values);
-                                ControlFlow::Continue(())
-                            }
-                            Err(error) => {
-                                failure = Some(error);
-                                ControlFlow::Break(())
-                            }
-                        })
-                        .map_err(storage_error)?;
-                    if let Some(error) = failure {
-                        return Err(error);
-                    }
+                    load_rows(&durable.store, &mut table)?;
                     durable.give_index_ids(&mut table)?;
                     let report = snapshots::restore_indexes(
                         &durable.store,
@@ -259,6 +242,57 @@ impl Durable {
         self.checkpoint(catalog)?;
         self.close()
     }
+}
+
+/// Rows read from the store, handed from the reading thread to the decoding one.
+type RawRows = Vec<(u64, Vec<u8>)>;
+
+/// Loads a table's rows from its heap: one thread reads the pages while this one decodes
+/// the rows, so that opening a large table takes the longer of the two, not their sum.
+fn load_rows(store: &Store, table: &mut crate::catalog::Table) -> Result<()> {
+    const BATCH: usize = 512;
+    let heap = HeapId(table.heap.unwrap_or(0));
+    let (send, receive) = std::sync::mpsc::sync_channel::<RawRows>(8);
+    std::thread::scope(|scope| {
+        let reader = scope.spawn(move || {
+            let mut batch = Vec::with_capacity(BATCH);
+            store.scan(heap, |row, bytes| {
+                batch.push((row.0, bytes.to_vec()));
+                if batch.len() < BATCH {
+                    return ControlFlow::Continue(());
+                }
+                // The decoder hung up: it met a bad row.
+                match send.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))) {
+                    Ok(()) => ControlFlow::Continue(()),
+                    Err(_) => ControlFlow::Break(()),
+                }
+            })?;
+            if !batch.is_empty() {
+                let _ = send.send(batch);
+            }
+            Ok(())
+        });
+        let mut failure = None;
+        for batch in receive.iter() {
+            for (row, bytes) in batch {
+                match decode_row(&bytes) {
+                    Ok(values) => table.store.insert_at(row, values),
+                    Err(error) => failure = Some(error),
+                }
+            }
+            if failure.is_some() {
+                break;
+            }
+        }
+        drop(receive);
+        let read: vec_storage::Result<()> = reader
+            .join()
+            .unwrap_or_else(|_| Err(vec_storage::Error::InvalidArgument {
+                reason: "the row reader stopped".to_string(),
+            }));
+        read.map_err(storage_error)?;
+        failure.map_or(Ok(()), Err)
+    })
 }
 
 /// A table row's bytes (re-exported for the engine).
