@@ -285,11 +285,11 @@ fn load_rows(store: &Store, table: &mut crate::catalog::Table) -> Result<()> {
             }
         }
         drop(receive);
-        let read: vec_storage::Result<()> = reader
-            .join()
-            .unwrap_or_else(|_| Err(vec_storage::Error::InvalidArgument {
+        let read: vec_storage::Result<()> = reader.join().unwrap_or_else(|_| {
+            Err(vec_storage::Error::InvalidArgument {
                 reason: "the row reader stopped".to_string(),
-            }));
+            })
+        });
         read.map_err(storage_error)?;
         failure.map_or(Ok(()), Err)
     })

@@ -164,3 +164,48 @@ pub fn decode_entry(bytes: &[u8]) -> Result<CatalogEntry> {
     }
     Ok(CatalogEntry::Table(table))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table_with_index(id: u64) -> Table {
+        let column = Column {
+            name: "e".to_string(),
+            ty: SqlType::from_name("vector").unwrap(),
+            typmod: 3,
+            not_null: false,
+            sequence: None,
+        };
+        let mut table = Table::new("items".to_string(), vec![column], Vec::new());
+        table.heap = Some(4);
+        table.indexes.push(Index {
+            name: "by_e".to_string(),
+            method: "hnsw".to_string(),
+            columns: vec![0],
+            opclass: Some("vector_l2_ops".to_string()),
+            with: vec![("m".to_string(), "8".to_string())],
+            expression: None,
+            id,
+        });
+        table
+    }
+
+    fn decoded_ids(bytes: &[u8]) -> Vec<u64> {
+        match decode_entry(bytes) {
+            Ok(CatalogEntry::Table(table)) => table.indexes.iter().map(|i| i.id).collect(),
+            _ => panic!("not a table entry"),
+        }
+    }
+
+    #[test]
+    fn index_ids_round_trip_and_older_entries_have_none() {
+        let bytes = encode_table(&table_with_index(0x1234_5678_9abc));
+        assert_eq!(decoded_ids(&bytes), [0x1234_5678_9abc]);
+        // An entry written before indexes had ids ends before the id count.
+        let older = &bytes[..bytes.len() - 12];
+        assert_eq!(decoded_ids(older), [0]);
+        // A cut inside the ids is corruption, not a silent default.
+        assert!(decode_entry(&bytes[..bytes.len() - 3]).is_err());
+    }
+}
