@@ -73,6 +73,13 @@ impl<E: Element, M: Metric<E>> IvfIndex<E, M> {
         file.sync_all().map_err(|error| io_error(path, error))
     }
 
+    /// Writes the index in the snapshot format to `writer` (what [`IvfIndex::save`]
+    /// writes to its file), for callers that place snapshots themselves.
+    pub fn write_snapshot(&self, writer: &mut dyn Write) -> std::io::Result<()> {
+        writer.write_all(&self.snapshot_bytes())?;
+        writer.flush()
+    }
+
     fn snapshot_bytes(&self) -> Vec<u8> {
         let element_bytes = std::mem::size_of::<E>();
         let n_lists = self.lists.len();

@@ -269,6 +269,7 @@ fn create_table(
             opclass: None,
             with: Vec::new(),
             expression: None,
+            id: 0,
         });
     }
     if let Some(durable) = durable {
@@ -390,6 +391,7 @@ fn create_index(
         },
         with,
         expression,
+        id: durable.map_or(0, StoreWrites::new_index_id),
     };
     let (vector_index, notices) = match (index.method.as_str(), catalog.table(&create.table)) {
         ("btree", _) | (_, None) => (None, Vec::new()),
@@ -399,6 +401,7 @@ fn create_index(
             (Some(entry), notices)
         }
     };
+    let vector_built = vector_index.is_some();
     if let Some(table) = catalog.table_mut(&create.table) {
         table.indexes.push(index);
         table.vector_indexes.extend(vector_index);
@@ -411,6 +414,11 @@ fn create_index(
                 return Err(error);
             }
         }
+    }
+    // Snapshot the new index now, so that a crash does not cost another build. It is
+    // committed already; if the checkpoint fails, the next open rebuilds it.
+    if let (Some(durable), true) = (durable, vector_built) {
+        let _ = durable.checkpoint(catalog);
     }
     let mut result = StatementResult::tag("CREATE INDEX");
     result.notices = notices;

@@ -16,6 +16,7 @@ use crate::progress::{Monitor, ProgressObserver};
 use crate::settings::Settings;
 use crate::sql::ast::Statement;
 use crate::storage::durable::Durable;
+use crate::storage::snapshots::RecoveryReport;
 use crate::storage::Row;
 use crate::txn::{Ending, StoreWrites, TxnState, WriteLock};
 use crate::value::SqlType;
@@ -30,10 +31,11 @@ struct Shared {
 
 impl Drop for Shared {
     fn drop(&mut self) {
-        // A checkpoint on close means the next open has nothing to replay; if it fails,
-        // recovery replays the log instead, so the error can be ignored here.
+        // A checkpoint on close (with the index snapshots) means the next open has
+        // nothing to replay or rebuild; if it fails, recovery replays the log instead, so
+        // the error can be ignored here.
         if let Some(durable) = self.durable.take() {
-            let _ = durable.close();
+            let _ = durable.close_with(self.catalog.get_mut());
         }
     }
 }
@@ -84,6 +86,26 @@ impl Database {
     /// Whether the database lives only in memory.
     pub fn is_in_memory(&self) -> bool {
         self.shared.durable.is_none()
+    }
+
+    /// What opening the database did with each vector index: opened from its snapshot
+    /// (and how many rows changed after it were replayed) or rebuilt from the rows, and
+    /// why. Empty for a database in memory.
+    pub fn recovery_report(&self) -> RecoveryReport {
+        self.shared
+            .durable
+            .as_ref()
+            .map(|durable| durable.recovery_report().clone())
+            .unwrap_or_default()
+    }
+
+    /// Sets how much log a database on disk writes after a checkpoint before a
+    /// statement's commit runs the next one (default
+    /// [`crate::storage::snapshots::CHECKPOINT_WAL_BYTES`]); no effect in memory.
+    pub fn set_checkpoint_wal_bytes(&self, bytes: u64) {
+        if let Some(durable) = &self.shared.durable {
+            durable.set_checkpoint_wal_bytes(bytes);
+        }
     }
 
     /// Reads the catalog (for `\d`-style descriptions).

@@ -44,6 +44,10 @@ pub struct Index {
     pub with: Vec<(String, String)>,
     /// The key expression of an expression index, as SQL text.
     pub expression: Option<String>,
+    /// An id no other index of the database has had, given when the index is created
+    /// in a database on disk (0 otherwise); names the index's snapshot file, so that a
+    /// dropped and recreated index never reads its predecessor's.
+    pub id: u64,
 }
 
 /// What a vector index indexes: a column, or an expression over the row.
@@ -178,7 +182,7 @@ impl Table {
 
     /// The key of an index: its column, or its expression bound to this table's row;
     /// with the key's text, type and modifier.
-    fn index_key(&self, index: &Index) -> Result<(IndexKey, String, SqlType, TypeMod)> {
+    pub(crate) fn index_key(&self, index: &Index) -> Result<(IndexKey, String, SqlType, TypeMod)> {
         if let Some(text) = &index.expression {
             let statements = crate::sql::parse(&format!("SELECT {text}"))?;
             let Some(Statement::Select(select)) = statements.first() else {

@@ -155,6 +155,7 @@ pub fn apply(catalog: &mut Catalog, writes: &StoreWrites<'_>, changes: TableChan
             entry.index.insert(id, &value)?;
         }
     }
+    writes.maybe_checkpoint(catalog);
     Ok(())
 }
 

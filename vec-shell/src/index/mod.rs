@@ -7,6 +7,7 @@
 mod hnsw;
 mod ivf;
 mod opclass;
+mod persist;
 pub mod vectors;
 
 pub use hnsw::{hnsw_options, HnswIndex};

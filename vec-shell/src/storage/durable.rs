@@ -1,16 +1,20 @@
 //! The durable side of a database opened from a directory: a `vec-storage` store holding
 //! one heap per table and a catalog heap describing the tables. Each statement's changes
 //! reach the store in one transaction, committed before the statement reports success;
-//! opening the directory reads the catalog and loads every table.
+//! opening the directory reads the catalog and loads every table, opening vector indexes
+//! from their snapshots (`snapshots`) where it can.
 
 use std::ops::ControlFlow;
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
+use parking_lot::Mutex;
 use vec_storage::{HeapId, RowId as StoreRowId, Store, StoreOptions, Txn};
 
 use super::codec::{decode_row, encode_row};
-use super::schema::{decode_entry, CatalogEntry};
+use super::schema::{decode_entry, encode_table, CatalogEntry};
+use super::snapshots::{self, RecoveryReport, Snapshots, CHECKPOINT_WAL_BYTES};
 use crate::catalog::Catalog;
 use crate::error::{EngineError, Result};
 
@@ -43,14 +47,22 @@ fn storage_error(error: vec_storage::Error) -> EngineError {
 /// An open store.
 pub struct Durable {
     store: Arc<Store>,
+    snapshots: Mutex<Snapshots>,
+    recovery: RecoveryReport,
+    checkpoint_wal_bytes: AtomicU64,
+    last_index_id: AtomicU64,
 }
 
 impl Durable {
     /// Opens (or creates) the directory and loads its tables into `catalog`.
     pub fn open(path: &Path, catalog: &mut Catalog) -> Result<Durable> {
         let store = Store::open(path, StoreOptions::default()).map_err(storage_error)?;
-        let durable = Durable {
+        let mut durable = Durable {
             store: Arc::new(store),
+            snapshots: Mutex::new(Snapshots::default()),
+            recovery: RecoveryReport::default(),
+            checkpoint_wal_bytes: AtomicU64::new(CHECKPOINT_WAL_BYTES),
+            last_index_id: AtomicU64::new(0),
         };
         if !durable.store.heap_exists(CATALOG_HEAP) {
             durable.commit(vec![StoreOp::CreateHeap(CATALOG_HEAP.0)])?;
@@ -73,37 +85,104 @@ impl Durable {
         if let Some(error) = failure {
             return Err(error);
         }
+        // The rows each transaction after the checkpoint changed, for the snapshots.
+        let changed = if durable.store.side_files().is_empty() {
+            Some(Default::default())
+        } else {
+            snapshots::changed_rows(&durable.store, durable.store.checkpoint_lsn()).ok()
+        };
         for (catalog_row, entry) in entries {
             match entry {
                 CatalogEntry::Extension => catalog.extension_installed = true,
                 CatalogEntry::Table(mut table) => {
                     table.catalog_row = Some(catalog_row);
-                    let heap = table.heap.unwrap_or(0);
-                    let mut failure = None;
-                    durable
-                        .store
-                        .scan(HeapId(heap), |row, bytes| match decode_row(bytes) {
-                            Ok(values) => {
-                                table.store.insert_at(row.0, values);
-                                ControlFlow::Continue(())
-                            }
-                            Err(error) => {
-                                failure = Some(error);
-                                ControlFlow::Break(())
-                            }
-                        })
-                        .map_err(storage_error)?;
-                    if let Some(error) = failure {
-                        return Err(error);
-                    }
-                    // Vector indexes are rebuilt from the rows (no index snapshots yet).
-                    table.rebuild_vector_indexes()?;
+                    load_rows(&durable.store, &mut table)?;
+                    durable.give_index_ids(&mut table)?;
+                    let report = snapshots::restore_indexes(
+                        &durable.store,
+                        &mut table,
+                        changed.as_ref(),
+                        durable.snapshots.get_mut(),
+                    )?;
+                    durable.recovery.indexes.extend(report);
                     table.rebuild_primary_keys();
                     catalog.add_table(table);
                 }
             }
         }
         Ok(durable)
+    }
+
+    /// Gives an id to each vector index of a table written before indexes had ids, and
+    /// stores the table's entry again.
+    fn give_index_ids(&self, table: &mut crate::catalog::Table) -> Result<()> {
+        let mut missing = table
+            .indexes
+            .iter_mut()
+            .filter(|i| i.method != "btree" && i.id == 0)
+            .peekable();
+        if missing.peek().is_none() {
+            return Ok(());
+        }
+        for index in missing {
+            index.id = self.new_index_id();
+        }
+        if let Some(row) = table.catalog_row {
+            self.commit(vec![StoreOp::Update(
+                CATALOG_HEAP.0,
+                row,
+                encode_table(table),
+            )])?;
+        }
+        Ok(())
+    }
+
+    /// An index id never given before in this database: above every log position
+    /// reached so far (an index's creation is logged, so later ids are larger).
+    pub fn new_index_id(&self) -> u64 {
+        let floor = self.store.wal_end().0.max(1);
+        let previous = self
+            .last_index_id
+            .fetch_max(floor, Ordering::SeqCst)
+            .max(floor);
+        let id = previous + 1;
+        self.last_index_id.fetch_max(id, Ordering::SeqCst);
+        id
+    }
+
+    /// What opening the database did with its vector indexes.
+    pub fn recovery_report(&self) -> &RecoveryReport {
+        &self.recovery
+    }
+
+    /// Sets the log size since the last checkpoint after which a commit checkpoints
+    /// ([`CHECKPOINT_WAL_BYTES`] by default).
+    pub fn set_checkpoint_wal_bytes(&self, bytes: u64) {
+        self.checkpoint_wal_bytes.store(bytes, Ordering::Relaxed);
+    }
+
+    /// Runs a checkpoint that also writes the snapshots of the vector indexes changed
+    /// since their last one.
+    pub fn checkpoint(&self, catalog: &Catalog) -> Result<()> {
+        self.snapshots
+            .lock()
+            .checkpoint(&self.store, catalog)
+            .map(|_| ())
+            .map_err(storage_error)
+    }
+
+    /// Checkpoints if the log written since the last checkpoint passed the threshold.
+    /// A failure is not the statement's: the log still holds everything, so it is
+    /// ignored here (the next commit tries again).
+    pub fn maybe_checkpoint(&self, catalog: &Catalog) {
+        let written = self
+            .store
+            .wal_end()
+            .0
+            .saturating_sub(self.store.checkpoint_lsn().0);
+        if written >= self.checkpoint_wal_bytes.load(Ordering::Relaxed) {
+            let _ = self.checkpoint(catalog);
+        }
     }
 
     /// A heap id no table uses.
@@ -121,10 +200,26 @@ impl Durable {
     /// Commits the operations as one transaction; returns the ids of inserted rows in
     /// order.
     pub fn commit(&self, ops: Vec<StoreOp>) -> Result<Vec<u64>> {
+        self.note_changes(&ops);
         let mut txn = self.store.begin();
         let inserted = Durable::stage(&mut txn, ops)?;
         txn.commit().map_err(storage_error)?;
         Ok(inserted)
+    }
+
+    /// Marks the tables `ops` change, so that the next checkpoint rewrites their index
+    /// snapshots (also for operations staged in a block, which may still roll back:
+    /// rewriting a snapshot is never wrong).
+    pub fn note_changes(&self, ops: &[StoreOp]) {
+        let mut snapshots = self.snapshots.lock();
+        for op in ops {
+            match op {
+                StoreOp::Insert(heap, _)
+                | StoreOp::Update(heap, _, _)
+                | StoreOp::Delete(heap, _) => snapshots.note_change(*heap),
+                StoreOp::CreateHeap(_) | StoreOp::DropHeap(_) => {}
+            }
+        }
     }
 
     /// Starts a transaction that stays open across statements (a `BEGIN … COMMIT`
@@ -165,7 +260,8 @@ impl Durable {
         Ok(inserted)
     }
 
-    /// Checkpoints and closes the store.
+    /// Checkpoints and closes the store (without writing index snapshots: see
+    /// [`Durable::close_with`]).
     pub fn close(self) -> Result<()> {
         match Arc::try_unwrap(self.store) {
             Ok(store) => store.close().map_err(storage_error),
@@ -174,6 +270,64 @@ impl Durable {
             Err(_) => Ok(()),
         }
     }
+
+    /// Checkpoints, writing the snapshots of changed vector indexes, and closes the
+    /// store, so that the next open neither replays the log nor rebuilds indexes.
+    pub fn close_with(self, catalog: &Catalog) -> Result<()> {
+        self.checkpoint(catalog)?;
+        self.close()
+    }
+}
+
+/// Rows read from the store, handed from the reading thread to the decoding one.
+type RawRows = Vec<(u64, Vec<u8>)>;
+
+/// Loads a table's rows from its heap: one thread reads the pages while this one decodes
+/// the rows, so that opening a large table takes the longer of the two, not their sum.
+fn load_rows(store: &Store, table: &mut crate::catalog::Table) -> Result<()> {
+    const BATCH: usize = 512;
+    let heap = HeapId(table.heap.unwrap_or(0));
+    let (send, receive) = std::sync::mpsc::sync_channel::<RawRows>(8);
+    std::thread::scope(|scope| {
+        let reader = scope.spawn(move || {
+            let mut batch = Vec::with_capacity(BATCH);
+            store.scan(heap, |row, bytes| {
+                batch.push((row.0, bytes.to_vec()));
+                if batch.len() < BATCH {
+                    return ControlFlow::Continue(());
+                }
+                // The decoder hung up: it met a bad row.
+                match send.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))) {
+                    Ok(()) => ControlFlow::Continue(()),
+                    Err(_) => ControlFlow::Break(()),
+                }
+            })?;
+            if !batch.is_empty() {
+                let _ = send.send(batch);
+            }
+            Ok(())
+        });
+        let mut failure = None;
+        for batch in receive.iter() {
+            for (row, bytes) in batch {
+                match decode_row(&bytes) {
+                    Ok(values) => table.store.insert_at(row, values),
+                    Err(error) => failure = Some(error),
+                }
+            }
+            if failure.is_some() {
+                break;
+            }
+        }
+        drop(receive);
+        let read: vec_storage::Result<()> = reader.join().unwrap_or_else(|_| {
+            Err(vec_storage::Error::InvalidArgument {
+                reason: "the row reader stopped".to_string(),
+            })
+        });
+        read.map_err(storage_error)?;
+        failure.map_or(Ok(()), Err)
+    })
 }
 
 /// A table row's bytes (re-exported for the engine).

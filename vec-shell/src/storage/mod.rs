@@ -2,11 +2,13 @@
 //! live. [`MemoryTable`] keeps rows by stable row id. A database opened from a directory
 //! also writes every change through `durable` (a `vec-storage` store, rows encoded by
 //! `codec`, table definitions by `schema`), and loads the tables from it when opened; the
-//! row ids are then the store's.
+//! row ids are then the store's. Vector indexes are saved as snapshots at checkpoints
+//! and opened from them (`snapshots`).
 
 pub mod codec;
 pub mod durable;
 pub mod schema;
+pub mod snapshots;
 
 use std::collections::BTreeMap;
 

@@ -50,11 +50,37 @@ impl<'a> StoreWrites<'a> {
         match self.block {
             None => durable.commit(ops),
             Some(writing) => match writing.txn.borrow_mut().as_mut() {
-                Some(txn) => Durable::stage(txn, ops),
+                Some(txn) => {
+                    durable.note_changes(&ops);
+                    Durable::stage(txn, ops)
+                }
                 None => Err(EngineError::internal(
                     "the transaction block has no storage transaction",
                 )),
             },
+        }
+    }
+
+    /// A new index id (see [`Durable::new_index_id`]); 0 without a durable store.
+    pub fn new_index_id(&self) -> u64 {
+        self.durable.map_or(0, Durable::new_index_id)
+    }
+
+    /// Checkpoints, writing the changed vector indexes' snapshots. Skipped inside a
+    /// block: its storage transaction holds the store's writer, and its rows are not
+    /// committed. Outside one this statement holds the write lock, so no block is open.
+    pub fn checkpoint(&self, catalog: &crate::catalog::Catalog) -> Result<()> {
+        match (self.durable, self.block) {
+            (Some(durable), None) => durable.checkpoint(catalog),
+            _ => Ok(()),
+        }
+    }
+
+    /// Checkpoints when the log has grown past the threshold (see
+    /// [`Durable::maybe_checkpoint`]); skipped inside a block, as [`Self::checkpoint`] is.
+    pub fn maybe_checkpoint(&self, catalog: &crate::catalog::Catalog) {
+        if let (Some(durable), None) = (self.durable, self.block) {
+            durable.maybe_checkpoint(catalog);
         }
     }
 

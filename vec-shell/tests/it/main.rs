@@ -4,6 +4,7 @@
 mod alter;
 mod cancel;
 mod cli;
+mod crash;
 mod cte;
 mod durable;
 mod engine;
@@ -12,6 +13,7 @@ mod index;
 mod joins;
 mod output;
 mod scripts;
+mod snapshots;
 mod txn;
 mod upsert;
 mod vectors;

@@ -54,6 +54,12 @@ impl HeapFile {
     /// Reads a page without verifying it; past the end it reads as zeros.
     pub(crate) fn read_raw(&self, page_no: u32, page: &mut Page) -> Result<()> {
         let offset = page_no as u64 * PAGE_SIZE as u64;
+        // A whole page (the usual case) needs neither the file's size nor zeroing first.
+        match self.file.read_exact_at(&mut page.bytes[..], offset) {
+            Ok(()) => return Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {}
+            Err(e) => return Err(Error::io(&self.path, "read", e)),
+        }
         let len = self
             .file
             .size()

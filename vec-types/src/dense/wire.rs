@@ -45,6 +45,11 @@ impl<'a> WireReader<'a> {
         Ok(out)
     }
 
+    /// The bytes not read yet.
+    pub(crate) fn remaining(&self) -> &'a [u8] {
+        self.bytes.get(self.pos..).unwrap_or(&[])
+    }
+
     /// Fails unless every byte was read.
     pub(crate) fn finish(self) -> Result<(), TypeError> {
         if self.pos == self.bytes.len() {

@@ -32,6 +32,19 @@ impl Vector {
     pub fn from_binary(bytes: &[u8], typmod: Typmod) -> Result<Self, TypeError> {
         let mut reader = WireReader::new(bytes);
         let dims = read_dense_header(&mut reader, typmod, check_dims)?;
+        let rest = reader.remaining();
+        if rest.len() == 4 * dims {
+            // The usual case, in one pass (databases load every row this way); the
+            // element check then reports the first bad element, as the loop below would.
+            let elements: Vec<f32> = rest
+                .chunks_exact(4)
+                .map(|c| f32::from_bits(u32::from_be_bytes([c[0], c[1], c[2], c[3]])))
+                .collect();
+            if let Some(bad) = elements.iter().find(|v| !v.is_finite()) {
+                check_element(*bad)?;
+            }
+            return Ok(Vector::from_checked(elements));
+        }
         let mut elements = Vec::with_capacity(dims);
         for _ in 0..dims {
             let value = f32::from_bits(reader.read_u32()?);
