@@ -334,3 +334,53 @@ fn an_in_memory_database_has_an_empty_report() {
     database.set_checkpoint_wal_bytes(1);
     assert!(database.recovery_report().indexes.is_empty());
 }
+
+#[test]
+fn a_committed_block_reaches_the_next_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let database = Database::open(dir.path()).unwrap();
+        create_items(&database, 200);
+        database
+            .session()
+            .execute("CREATE INDEX by_e ON items USING hnsw (e vector_l2_ops)")
+            .unwrap();
+        // Checkpoint after every statement: none may run inside the block (its storage
+        // transaction holds the store's writer), the first one after it must.
+        database.set_checkpoint_wal_bytes(1);
+        let mut session = database.session();
+        session
+            .execute(
+                "BEGIN; DELETE FROM items WHERE id < 40; UPDATE items SET e = f WHERE id % 5 = 0",
+            )
+            .unwrap();
+        insert_rows_in(&mut session, 200, 230);
+        session.execute("COMMIT").unwrap();
+        session
+            .execute("BEGIN; DELETE FROM items WHERE id >= 100; ROLLBACK")
+            .unwrap();
+        // A statement on another table checkpoints; only the block marked `items` changed.
+        session
+            .execute("CREATE TABLE other (a int); INSERT INTO other VALUES (1)")
+            .unwrap();
+    }
+    let database = Database::open(dir.path()).unwrap();
+    assert_eq!(database.recovery_report().from_snapshots(), ["by_e"]);
+    assert_eq!(
+        texts(&database, "SELECT count(*), min(id), max(id) FROM items"),
+        [[Some("190".into()), Some("40".into()), Some("229".into())]]
+    );
+    assert_index_matches_exact(&database, "by_e", "e", "<->");
+}
+
+fn insert_rows_in(session: &mut vec_shell::Session, from: u64, to: u64) {
+    let values: Vec<String> = (from..to)
+        .map(|i| format!("({i}, '{}', '{}')", vector(i, 3), vector(i, 4)))
+        .collect();
+    session
+        .execute(&format!(
+            "INSERT INTO items (id, e, f) VALUES {}",
+            values.join(", ")
+        ))
+        .unwrap();
+}
