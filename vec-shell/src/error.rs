@@ -13,6 +13,8 @@ pub enum Severity {
     Error,
     /// A message that does not stop the statement (`NOTICE:  …`).
     Notice,
+    /// A louder message that does not stop the statement (`WARNING:  …`).
+    Warning,
 }
 
 impl Severity {
@@ -21,6 +23,7 @@ impl Severity {
         match self {
             Severity::Error => "ERROR",
             Severity::Notice => "NOTICE",
+            Severity::Warning => "WARNING",
         }
     }
 }
@@ -59,6 +62,14 @@ impl EngineError {
     pub fn notice(sqlstate: &'static str, message: impl Into<String>) -> Self {
         EngineError {
             severity: Severity::Notice,
+            ..EngineError::new(sqlstate, message)
+        }
+    }
+
+    /// A warning (not an error) with the given message.
+    pub fn warning(sqlstate: &'static str, message: impl Into<String>) -> Self {
+        EngineError {
+            severity: Severity::Warning,
             ..EngineError::new(sqlstate, message)
         }
     }

@@ -40,6 +40,7 @@ pub mod error;
 pub mod exec;
 pub mod format;
 pub mod index;
+mod maintenance;
 pub mod plan;
 pub mod repl;
 mod session;

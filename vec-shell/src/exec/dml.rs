@@ -267,17 +267,17 @@ pub fn insert(catalog: &Catalog, plan: &InsertPlan) -> Result<DmlOutcome> {
     if let Some(conflict) = &plan.on_conflict {
         return super::upsert::upsert(catalog, plan, conflict, new_rows);
     }
-    insert_rows(
-        catalog,
-        &plan.table,
-        &plan.targets,
-        new_rows,
-        &plan.returning,
-    )
+    let rows = RowsToInsert {
+        targets: &plan.targets,
+        values: new_rows,
+        defaulted: &plan.defaulted,
+    };
+    insert_filled(catalog, &plan.table, rows, &plan.returning)
 }
 
 /// Computes the insertion of `new_rows`, whose values go to the `targets` columns
-/// (others get their sequence's next value or NULL); checks the constraints.
+/// (others get their sequence's next value, their default or NULL; generated columns
+/// are computed); checks the constraints.
 pub fn insert_rows(
     catalog: &Catalog,
     table_name: &str,
@@ -285,16 +285,51 @@ pub fn insert_rows(
     new_rows: Vec<Vec<Datum>>,
     returning: &Returning,
 ) -> Result<DmlOutcome> {
+    let rows = RowsToInsert {
+        targets,
+        values: new_rows,
+        defaulted: &[],
+    };
+    insert_filled(catalog, table_name, rows, returning)
+}
+
+/// Proposed rows: values for the target columns, some of them written as `DEFAULT`.
+struct RowsToInsert<'a> {
+    /// The columns the values go to.
+    targets: &'a [usize],
+    /// The values, one row per proposed row.
+    values: Vec<Vec<Datum>>,
+    /// Per row (when given), the slots of `targets` written as `DEFAULT`.
+    defaulted: &'a [Vec<usize>],
+}
+
+fn insert_filled(
+    catalog: &Catalog,
+    table_name: &str,
+    rows: RowsToInsert<'_>,
+    returning: &Returning,
+) -> Result<DmlOutcome> {
     let context = ExecContext::new(catalog);
     let table = catalog
         .table(table_name)
         .ok_or_else(|| missing(table_name))?;
+    let fill = crate::analyze::defaults::ColumnFill::of(catalog, table)?;
+    let targets = rows.targets;
     let mut sequences: Vec<Option<i64>> = table.columns.iter().map(|c| c.sequence).collect();
-    let mut full_rows = Vec::with_capacity(new_rows.len());
-    for values in new_rows {
+    let mut full_rows = Vec::with_capacity(rows.values.len());
+    for (row_idx, values) in rows.values.into_iter().enumerate() {
+        let defaulted = rows.defaulted.get(row_idx).map_or(&[][..], Vec::as_slice);
         let mut row = vec![Datum::Null; table.columns.len()];
         for (index, column) in table.columns.iter().enumerate() {
-            if targets.contains(&index) {
+            let slot = targets.iter().position(|&t| t == index);
+            if slot.is_some_and(|slot| !defaulted.contains(&slot)) {
+                continue;
+            }
+            if column.generated.is_some() {
+                continue;
+            }
+            if column.sequence.is_none() {
+                row[index] = fill.default_value(index, &context)?;
                 continue;
             }
             if let Some(next) = sequences[index].as_mut() {
@@ -308,9 +343,12 @@ pub fn insert_rows(
                 *next += 1;
             }
         }
-        for (&index, value) in targets.iter().zip(values) {
-            row[index] = value;
+        for (slot, (&index, value)) in targets.iter().zip(values).enumerate() {
+            if !defaulted.contains(&slot) {
+                row[index] = value;
+            }
         }
+        fill.compute_generated(&mut row, &context)?;
         check_not_null(table, &row)?;
         full_rows.push(row);
     }
@@ -344,6 +382,7 @@ pub fn update(catalog: &Catalog, plan: &UpdatePlan) -> Result<DmlOutcome> {
     let table = catalog
         .table(&plan.table)
         .ok_or_else(|| missing(&plan.table))?;
+    let fill = crate::analyze::defaults::ColumnFill::of(catalog, table)?;
     let mut changes = Vec::new();
     for (id, row) in table.store.scan() {
         if let Some(filter) = &plan.filter {
@@ -355,6 +394,7 @@ pub fn update(catalog: &Catalog, plan: &UpdatePlan) -> Result<DmlOutcome> {
         for (index, expr) in &plan.assignments {
             new_row[*index] = eval(expr, row, &context)?;
         }
+        fill.compute_generated(&mut new_row, &context)?;
         check_not_null(table, &new_row)?;
         changes.push((id, new_row));
     }

@@ -95,6 +95,28 @@ pub enum Statement {
         /// The parameter's name, or `all`.
         name: String,
     },
+    /// `REINDEX INDEX name` / `REINDEX TABLE name`
+    Reindex {
+        /// `TABLE` rather than `INDEX`.
+        table: bool,
+        /// The relation.
+        name: String,
+        /// Where the name was written.
+        pos: Pos,
+    },
+    /// `VACUUM [ANALYZE] [table, …]` or `ANALYZE [table, …]`
+    Maintenance(Maintenance),
+}
+
+/// `VACUUM [FULL] [VERBOSE] [ANALYZE] [table, …]` or `ANALYZE [VERBOSE] [table, …]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Maintenance {
+    /// `VACUUM` (rather than `ANALYZE` alone).
+    pub vacuum: bool,
+    /// `ANALYZE` (alone or after `VACUUM`).
+    pub analyze: bool,
+    /// The tables with where each was written; empty for every table.
+    pub tables: Vec<(String, Pos)>,
 }
 
 /// A `COPY` statement.
@@ -151,6 +173,8 @@ pub struct ColumnDef {
     pub identity: bool,
     /// `DEFAULT expr`.
     pub default: Option<Expr>,
+    /// `GENERATED ALWAYS AS (expr) STORED`.
+    pub generated: Option<Expr>,
 }
 
 /// `CREATE INDEX [IF NOT EXISTS] [name] ON table [USING method] (key opclass, …)`
@@ -208,6 +232,8 @@ pub enum InsertSource {
     Values(Vec<Vec<Expr>>),
     /// A query.
     Query(Box<Select>),
+    /// `DEFAULT VALUES`: one row of defaults.
+    DefaultValues,
 }
 
 /// `UPDATE table SET col = expr, … [WHERE …] [RETURNING …]`
@@ -321,6 +347,39 @@ pub enum FromItem {
         /// The right item.
         right: Box<FromItem>,
     },
+    /// `left [INNER | LEFT | RIGHT | FULL] JOIN right ON … | USING (…)`
+    Join {
+        /// Which rows the join keeps.
+        kind: JoinKind,
+        /// The left item.
+        left: Box<FromItem>,
+        /// The right item.
+        right: Box<FromItem>,
+        /// `ON condition` or `USING (columns)`.
+        constraint: JoinConstraint,
+    },
+}
+
+/// The kinds of qualified join.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JoinKind {
+    /// `[INNER] JOIN`: matching pairs only.
+    Inner,
+    /// `LEFT [OUTER] JOIN`: every left row, NULL-extended when nothing matches.
+    Left,
+    /// `RIGHT [OUTER] JOIN`: every right row, NULL-extended when nothing matches.
+    Right,
+    /// `FULL [OUTER] JOIN`: both.
+    Full,
+}
+
+/// How a qualified join matches rows.
+#[derive(Clone, Debug, PartialEq)]
+pub enum JoinConstraint {
+    /// `ON condition`
+    On(Expr),
+    /// `USING (columns)`, with where each column was written.
+    Using(Vec<(String, Pos)>),
 }
 
 /// One `ORDER BY` key.
@@ -423,6 +482,8 @@ pub enum ExprKind {
     Array(Vec<Expr>),
     /// `(SELECT …)`
     Subquery(Box<Select>),
+    /// The `DEFAULT` keyword (allowed only as a value of `INSERT` or `UPDATE`).
+    Default,
 }
 
 impl Expr {

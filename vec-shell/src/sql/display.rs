@@ -146,6 +146,22 @@ impl Display for Statement {
             }
             Statement::Show { name } => write!(f, "SHOW {name}"),
             Statement::Reset { name } => write!(f, "RESET {name}"),
+            Statement::Reindex { table, name, .. } => {
+                f.write_str(if *table { "REINDEX TABLE " } else { "REINDEX INDEX " })?;
+                ident(f, name)
+            }
+            Statement::Maintenance(command) => {
+                f.write_str(match (command.vacuum, command.analyze) {
+                    (true, true) => "VACUUM ANALYZE",
+                    (true, false) => "VACUUM",
+                    _ => "ANALYZE",
+                })?;
+                if !command.tables.is_empty() {
+                    f.write_str(" ")?;
+                    list(f, &command.tables, |f, (n, _)| ident(f, n))?;
+                }
+                Ok(())
+            }
         }
     }
 }
@@ -183,6 +199,9 @@ impl Display for ColumnDef {
         }
         if let Some(default) = &self.default {
             write!(f, " DEFAULT {default}")?;
+        }
+        if let Some(generated) = &self.generated {
+            write!(f, " GENERATED ALWAYS AS ({generated}) STORED")?;
         }
         Ok(())
     }
@@ -251,6 +270,7 @@ impl Display for Insert {
                 })?;
             }
             InsertSource::Query(query) => write!(f, " {query}")?,
+            InsertSource::DefaultValues => f.write_str(" DEFAULT VALUES")?,
         }
         if let Some(conflict) = &self.on_conflict {
             f.write_str(" ON CONFLICT (")?;
@@ -406,6 +426,7 @@ impl Display for Expr {
             },
             ExprKind::Bool(b) => f.write_str(if *b { "TRUE" } else { "FALSE" }),
             ExprKind::Null => f.write_str("NULL"),
+            ExprKind::Default => f.write_str("DEFAULT"),
             ExprKind::Column(parts) => {
                 for (i, part) in parts.iter().enumerate() {
                     if i > 0 {
@@ -478,6 +499,28 @@ impl Display for FromItem {
             }
             // Joins nest to the left, so the right item never needs brackets.
             FromItem::CrossJoin { left, right } => return write!(f, "{left} CROSS JOIN {right}"),
+            FromItem::Join {
+                kind,
+                left,
+                right,
+                constraint,
+            } => {
+                let keyword = match kind {
+                    JoinKind::Inner => "JOIN",
+                    JoinKind::Left => "LEFT JOIN",
+                    JoinKind::Right => "RIGHT JOIN",
+                    JoinKind::Full => "FULL JOIN",
+                };
+                write!(f, "{left} {keyword} {right}")?;
+                return match constraint {
+                    JoinConstraint::On(condition) => write!(f, " ON {condition}"),
+                    JoinConstraint::Using(columns) => {
+                        f.write_str(" USING (")?;
+                        list(f, columns, |f, (n, _)| ident(f, n))?;
+                        f.write_str(")")
+                    }
+                };
+            }
         };
         if let Some(alias) = alias {
             f.write_str(" AS ")?;

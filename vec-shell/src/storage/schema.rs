@@ -2,6 +2,11 @@
 //! extension), then for a table its name, heap id, columns (name, type name, modifier,
 //! `NOT NULL`, next sequence value), primary key positions and indexes (name, method,
 //! columns, operator class, storage options, key expression).
+//!
+//! A table whose columns have defaults or generation expressions ends with one more
+//! section: the byte 1, then per column a kind byte (0 none, 1 `DEFAULT`, 2
+//! `GENERATED ALWAYS AS … STORED`) followed, unless 0, by the expression's SQL text.
+//! Entries written before this section existed simply end after the indexes.
 
 use super::codec::Reader;
 use crate::catalog::{Column, Index, Table};
@@ -69,6 +74,26 @@ pub fn encode_table(table: &Table) -> Vec<u8> {
         }
         put_str(&mut out, index.expression.as_deref().unwrap_or(""));
     }
+    let expressions = table
+        .columns
+        .iter()
+        .any(|c| c.default.is_some() || c.generated.is_some());
+    if expressions {
+        out.push(1);
+        for column in &table.columns {
+            match (&column.default, &column.generated) {
+                (_, Some(generated)) => {
+                    out.push(2);
+                    put_str(&mut out, generated);
+                }
+                (Some(default), None) => {
+                    out.push(1);
+                    put_str(&mut out, default);
+                }
+                (None, None) => out.push(0),
+            }
+        }
+    }
     out
 }
 
@@ -105,6 +130,8 @@ pub fn decode_entry(bytes: &[u8]) -> Result<CatalogEntry> {
             typmod,
             not_null,
             sequence,
+            default: None,
+            generated: None,
         });
     }
     let check = |index: u32| {
@@ -142,6 +169,19 @@ pub fn decode_entry(bytes: &[u8]) -> Result<CatalogEntry> {
             with,
             expression,
         });
+    }
+    if !reader.at_end() {
+        if reader.u8()? != 1 {
+            return Err(corrupt("unknown section"));
+        }
+        for column in &mut table.columns {
+            match reader.u8()? {
+                0 => {}
+                1 => column.default = Some(reader.string()?),
+                2 => column.generated = Some(reader.string()?),
+                other => return Err(corrupt(&format!("unknown column expression {other}"))),
+            }
+        }
     }
     if !reader.at_end() {
         return Err(corrupt("bytes after the entry"));
