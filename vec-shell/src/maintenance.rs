@@ -9,8 +9,9 @@ use crate::error::{EngineError, Result};
 use crate::session::StatementResult;
 use crate::sql::ast::{Maintenance, Pos};
 
-fn missing(name: &str, pos: Pos) -> EngineError {
-    EngineError::new("42P01", format!("relation \"{name}\" does not exist")).at(pos.0)
+/// PostgreSQL reports an unknown relation here without a position.
+fn missing(name: &str, _pos: Pos) -> EngineError {
+    EngineError::new("42P01", format!("relation \"{name}\" does not exist"))
 }
 
 /// `REINDEX INDEX name` or `REINDEX TABLE name`.

@@ -48,7 +48,7 @@ fn first_forbidden(expr: &Expr, find: &mut dyn FnMut(&Expr) -> bool) -> Option<E
 }
 
 fn is_aggregate_call(expr: &Expr) -> bool {
-    matches!(&expr.kind, ExprKind::Function { .. }) && super::aggregate::contains_aggregate(expr)
+    matches!(&expr.kind, ExprKind::Function { name, .. } if super::aggregate::is_aggregate(name))
 }
 
 fn is_set_returning(expr: &Expr) -> bool {

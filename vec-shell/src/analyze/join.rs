@@ -155,12 +155,12 @@ fn bind_on(
     sides: (&Scope, &Scope),
     condition: &Expr,
 ) -> Result<()> {
-    if super::aggregate::contains_aggregate(condition) {
+    if let Some(aggregate) = aggregate_call(condition) {
         return Err(EngineError::new(
             "42803",
             "aggregate functions are not allowed in JOIN conditions",
         )
-        .at(condition.pos.0));
+        .at(aggregate.pos.0));
     }
     let mut binder = Binder {
         catalog,
@@ -184,12 +184,35 @@ fn bind_on(
         hash_condition: joined_text(hashed_text),
         filter: joined_text(rest_text),
     };
-    // A constant TRUE condition needs no check.
+    // A constant TRUE condition needs no check (and `EXPLAIN` shows none).
     plan.condition = match bound {
-        BoundExpr::Const(crate::value::Datum::Bool(true)) => None,
+        BoundExpr::Const(crate::value::Datum::Bool(true)) => {
+            plan.text.filter = None;
+            None
+        }
         other => Some(other),
     };
     Ok(())
+}
+
+/// The innermost call that makes `expr` contain an aggregate: the aggregate itself.
+fn aggregate_call(expr: &Expr) -> Option<&Expr> {
+    if !super::aggregate::contains_aggregate(expr) {
+        return None;
+    }
+    let inner = match &expr.kind {
+        ExprKind::Unary { operand, .. }
+        | ExprKind::Cast { operand, .. }
+        | ExprKind::IsNull { operand, .. } => aggregate_call(operand),
+        ExprKind::Binary { left, right, .. } => {
+            aggregate_call(left).or_else(|| aggregate_call(right))
+        }
+        ExprKind::Function { args, .. } | ExprKind::Array(args) => {
+            args.iter().find_map(aggregate_call)
+        }
+        _ => None,
+    };
+    inner.or(Some(expr))
 }
 
 /// Parts of a condition as one text, bracketed as `EXPLAIN` shows them.

@@ -188,3 +188,61 @@ pub fn decode_entry(bytes: &[u8]) -> Result<CatalogEntry> {
     }
     Ok(CatalogEntry::Table(table))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::value::SqlType;
+
+    fn column(name: &str) -> Column {
+        Column {
+            name: name.to_string(),
+            ty: SqlType::Int4,
+            typmod: -1,
+            not_null: false,
+            sequence: None,
+            default: None,
+            generated: None,
+        }
+    }
+
+    #[test]
+    fn tables_without_expressions_keep_the_old_layout() {
+        let table = Table::new("t".to_string(), vec![column("a")], Vec::new());
+        let bytes = encode_table(&table);
+        // Kind, name, heap, column count, then the column; nothing after the indexes.
+        assert_eq!(bytes.len(), 1 + (4 + 1) + 4 + 4 + (4 + 1) + (4 + 7) + 4 + 1 + 1 + 4 + 4);
+        let CatalogEntry::Table(decoded) = decode_entry(&bytes).unwrap() else {
+            panic!("not a table");
+        };
+        assert!(decoded.columns[0].default.is_none() && decoded.columns[0].generated.is_none());
+    }
+
+    #[test]
+    fn defaults_and_generation_expressions_round_trip() {
+        let mut columns = vec![column("a"), column("b"), column("c")];
+        columns[0].default = Some("7".to_string());
+        columns[2].generated = Some("(a * 2)".to_string());
+        let table = Table::new("t".to_string(), columns, Vec::new());
+        let bytes = encode_table(&table);
+        let CatalogEntry::Table(decoded) = decode_entry(&bytes).unwrap() else {
+            panic!("not a table");
+        };
+        let shown: Vec<_> = decoded
+            .columns
+            .iter()
+            .map(|c| (c.default.clone(), c.generated.clone()))
+            .collect();
+        assert_eq!(
+            shown,
+            vec![
+                (Some("7".to_string()), None),
+                (None, None),
+                (None, Some("(a * 2)".to_string()))
+            ]
+        );
+        let mut truncated = bytes.clone();
+        truncated.pop();
+        assert!(decode_entry(&truncated).is_err());
+    }
+}
