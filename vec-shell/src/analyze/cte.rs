@@ -104,7 +104,8 @@ fn substitute_from(item: &mut FromItem, ctes: &[Defined], weight: &mut usize) ->
                 crate::sql::ast::JoinConstraint::On(condition) => {
                     substitute_expr(condition, ctes, weight)
                 }
-                crate::sql::ast::JoinConstraint::Using(_) => Ok(()),
+                crate::sql::ast::JoinConstraint::Using(_)
+                | crate::sql::ast::JoinConstraint::Natural => Ok(()),
             }
         }
     }

@@ -55,6 +55,7 @@ pub(super) fn plan_join(
         hash_keys: Vec::new(),
         merged: Vec::new(),
         text: JoinText::default(),
+        aliases: (None, None),
     };
     let scope = match constraint {
         JoinConstraint::On(condition) => {
@@ -70,8 +71,38 @@ pub(super) fn plan_join(
         JoinConstraint::Using(names) => {
             bind_using(catalog, &mut plan, &left_scope, &right_scope, names)?
         }
+        JoinConstraint::Natural => {
+            let names = common_names(&left_scope, &right_scope);
+            bind_using(catalog, &mut plan, &left_scope, &right_scope, &names)?
+        }
     };
+    plan.aliases = (alias_of(left), alias_of(right));
     Ok((Source::Join(Box::new(plan)), scope))
+}
+
+/// The column names both sides of a `NATURAL` join have, in the left side's order.
+fn common_names(left: &Scope, right: &Scope) -> Vec<(String, Pos)> {
+    let visible = |scope: &Scope, name: &str| {
+        scope
+            .columns
+            .iter()
+            .any(|c| c.name == name && !c.qualified_only)
+    };
+    let mut names: Vec<(String, Pos)> = Vec::new();
+    for column in left.columns.iter().filter(|c| !c.qualified_only) {
+        if visible(right, &column.name) && !names.iter().any(|(n, _)| n == &column.name) {
+            names.push((column.name.clone(), Pos(0)));
+        }
+    }
+    names
+}
+
+/// The alias of a table or function joined directly, for `EXPLAIN`.
+fn alias_of(item: &FromItem) -> Option<String> {
+    match item {
+        FromItem::Table { alias, .. } | FromItem::Function { alias, .. } => alias.clone(),
+        _ => None,
+    }
 }
 
 /// The `AND`ed parts of a condition.
@@ -330,7 +361,10 @@ fn bind_using(
     }
     plan.condition = condition;
     let text = joined_text(texts);
-    if plan.hash_keys.len() == names.len() {
+    if names.is_empty() {
+        // A `NATURAL` join without common columns pairs every row.
+        plan.condition = None;
+    } else if plan.hash_keys.len() == names.len() {
         plan.text.hash_condition = text;
     } else {
         plan.hash_keys.clear();

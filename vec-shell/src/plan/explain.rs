@@ -163,7 +163,7 @@ fn join_details(join: &JoinPlan) -> Vec<String> {
 
 /// A join's two inputs; a hash join builds its hash table from the right one.
 fn join_children(join: &JoinPlan) -> Vec<Vec<String>> {
-    let right = source_lines(&join.right);
+    let right = side_lines(&join.right, join.aliases.1.as_deref());
     let right = if join.hash_keys.is_empty() {
         right
     } else {
@@ -171,7 +171,19 @@ fn join_children(join: &JoinPlan) -> Vec<Vec<String>> {
         lines.extend(hang(right));
         lines
     };
-    vec![source_lines(&join.left), right]
+    vec![side_lines(&join.left, join.aliases.0.as_deref()), right]
+}
+
+/// One side of a join, its scan named with the side's alias.
+fn side_lines(source: &Source, alias: Option<&str>) -> Vec<String> {
+    let mut lines = source_lines(source);
+    if let (Some(alias), Source::Table(_) | Source::Function(_)) = (alias, source) {
+        if let Some(first) = lines.first_mut() {
+            first.push(' ');
+            first.push_str(alias);
+        }
+    }
+    lines
 }
 
 fn node_line(depth: usize, name: &str) -> String {

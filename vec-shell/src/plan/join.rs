@@ -33,6 +33,9 @@ pub struct JoinPlan {
     /// `EXPLAIN`'s text: the hash condition (when hashed) and the rest of the
     /// condition.
     pub text: JoinText,
+    /// The aliases of the left and right items when they are tables or functions, for
+    /// `EXPLAIN`.
+    pub aliases: (Option<String>, Option<String>),
 }
 
 /// The SQL text of a join's conditions, as `EXPLAIN` shows them.

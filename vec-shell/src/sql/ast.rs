@@ -380,6 +380,8 @@ pub enum JoinConstraint {
     On(Expr),
     /// `USING (columns)`, with where each column was written.
     Using(Vec<(String, Pos)>),
+    /// `NATURAL`: `USING` the columns both sides have.
+    Natural,
 }
 
 /// One `ORDER BY` key.

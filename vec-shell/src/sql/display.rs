@@ -475,6 +475,14 @@ impl Display for Expr {
     }
 }
 
+/// A join's right item, in brackets when it is itself a join.
+fn bracketed(f: &mut Formatter<'_>, item: &FromItem) -> fmt::Result {
+    match item {
+        FromItem::Join { .. } | FromItem::CrossJoin { .. } => write!(f, "({item})"),
+        _ => write!(f, "{item}"),
+    }
+}
+
 impl Display for FromItem {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         let alias = match self {
@@ -497,8 +505,11 @@ impl Display for FromItem {
                 write!(f, "({query})")?;
                 alias
             }
-            // Joins nest to the left, so the right item never needs brackets.
-            FromItem::CrossJoin { left, right } => return write!(f, "{left} CROSS JOIN {right}"),
+            // Joins nest to the left; a join on the right side needs brackets.
+            FromItem::CrossJoin { left, right } => {
+                write!(f, "{left} CROSS JOIN ")?;
+                return bracketed(f, right);
+            }
             FromItem::Join {
                 kind,
                 left,
@@ -511,8 +522,15 @@ impl Display for FromItem {
                     JoinKind::Right => "RIGHT JOIN",
                     JoinKind::Full => "FULL JOIN",
                 };
-                write!(f, "{left} {keyword} {right}")?;
+                let natural = if *constraint == JoinConstraint::Natural {
+                    "NATURAL "
+                } else {
+                    ""
+                };
+                write!(f, "{left} {natural}{keyword} ")?;
+                bracketed(f, right)?;
                 return match constraint {
+                    JoinConstraint::Natural => Ok(()),
                     JoinConstraint::On(condition) => write!(f, " ON {condition}"),
                     JoinConstraint::Using(columns) => {
                         f.write_str(" USING (")?;

@@ -51,6 +51,8 @@ const STATEMENTS: &[&str] = &[
     "UPDATE d SET a = DEFAULT WHERE b = 'x'",
     "SELECT * FROM a JOIN b ON a.id = b.id LEFT JOIN c USING (id) RIGHT OUTER JOIN d ON true FULL JOIN e USING (x, y)",
     "SELECT * FROM a INNER JOIN LATERAL (SELECT 1) s ON true CROSS JOIN b, c LEFT OUTER JOIN (SELECT 2) t ON a.x < t.y",
+    "SELECT * FROM a NATURAL JOIN b NATURAL LEFT OUTER JOIN c",
+    "SELECT * FROM (a JOIN b ON a.x = b.x) LEFT JOIN (c CROSS JOIN (d JOIN e USING (y))) ON true",
     "REINDEX INDEX items_idx",
     "REINDEX TABLE items",
     "VACUUM",

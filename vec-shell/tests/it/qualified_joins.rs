@@ -129,6 +129,57 @@ fn using_merges_the_join_columns() {
 }
 
 #[test]
+fn natural_and_parenthesised_joins() {
+    assert_eq!(
+        result_of("SELECT * FROM a NATURAL FULL OUTER JOIN b ORDER BY id, y;"),
+        lines(&[
+            "SELECT * FROM a NATURAL FULL OUTER JOIN b ORDER BY id, y;",
+            " id | x  |  y  ",
+            "----+----+-----",
+            "  1 | a1 | ",
+            "  2 | a2 | b2",
+            "  3 | a3 | b3",
+            "  3 | a3 | b3x",
+            "  4 |    | b4",
+            "    |    | bn",
+            "    | an | ",
+            "(7 rows)",
+            "",
+        ])
+    );
+    assert_eq!(
+        result_of("SELECT a.x, b.y, c.x AS cx FROM a LEFT JOIN (b JOIN a c ON b.id = c.id + 1) ON a.id = b.id ORDER BY 1, 2;"),
+        lines(&[
+            "SELECT a.x, b.y, c.x AS cx FROM a LEFT JOIN (b JOIN a c ON b.id = c.id + 1) ON a.id = b.id ORDER BY 1, 2;",
+            " x  |  y  | cx ",
+            "----+-----+----",
+            " a1 |     | ",
+            " a2 | b2  | a1",
+            " a3 | b3  | a2",
+            " a3 | b3x | a2",
+            " an |     | ",
+            "(5 rows)",
+            "",
+        ])
+    );
+    assert_eq!(
+        result_of("EXPLAIN SELECT * FROM a p JOIN b q ON p.id = q.id;"),
+        lines(&[
+            "EXPLAIN SELECT * FROM a p JOIN b q ON p.id = q.id;",
+            "         QUERY PLAN          ",
+            "-----------------------------",
+            " Hash Join",
+            "   Hash Cond: (p.id = q.id)",
+            "   ->  Seq Scan on a p",
+            "   ->  Hash",
+            "         ->  Seq Scan on b q",
+            "(5 rows)",
+            "",
+        ])
+    );
+}
+
+#[test]
 fn joins_with_subqueries_and_lateral() {
     assert_eq!(
         result_of("SELECT x, s.y FROM a LEFT JOIN LATERAL (SELECT y FROM b WHERE b.id = a.id ORDER BY y DESC LIMIT 1) s ON true ORDER BY x;"),

@@ -194,6 +194,7 @@ impl Parser<'_> {
             };
             return Ok((item, true));
         }
+        let natural = self.eat_word("natural");
         let kind = if self.eat_word("join") {
             JoinKind::Inner
         } else if self.eat_word("inner") {
@@ -208,11 +209,15 @@ impl Parser<'_> {
             self.eat_word("outer");
             self.expect_word("join")?;
             kind
+        } else if natural {
+            return Err(self.error_here());
         } else {
             return Ok((left, false));
         };
         let right = self.table_ref()?;
-        let constraint = if self.eat_word("on") {
+        let constraint = if natural {
+            JoinConstraint::Natural
+        } else if self.eat_word("on") {
             JoinConstraint::On(self.expr()?)
         } else if self.eat_word("using") {
             self.expect(&TokenKind::LParen)?;
@@ -248,6 +253,25 @@ impl Parser<'_> {
             )
             .at(pos));
         }
+        if self.peek() == Some(&TokenKind::LParen) && !lateral && !self.query_after_paren() {
+            // A parenthesised join tree.
+            self.advance();
+            self.enter()?;
+            let item = self.table_refs();
+            self.leave();
+            let item = item?;
+            if !matches!(item, FromItem::Join { .. } | FromItem::CrossJoin { .. }) {
+                return Err(self.error_here());
+            }
+            self.expect(&TokenKind::RParen)?;
+            if self.peek_word("as") || self.at_bare_alias() {
+                return Err(crate::error::EngineError::unsupported(
+                    "aliases for parenthesised joins are not supported",
+                )
+                .at(self.pos()));
+            }
+            return Ok(item);
+        }
         if self.eat(&TokenKind::LParen) {
             let query = self.select()?;
             self.expect(&TokenKind::RParen)?;
@@ -272,6 +296,11 @@ impl Parser<'_> {
             alias,
             pos: Pos(pos),
         })
+    }
+
+    /// Whether the `(` at the cursor opens a query.
+    fn query_after_paren(&self) -> bool {
+        matches!(self.peek_at(1), Some(TokenKind::Word(w)) if w == "select" || w == "with")
     }
 
     fn alias(&mut self) -> Result<Option<String>> {
