@@ -238,6 +238,7 @@ pub fn plan_update(catalog: &Catalog, update: &Update) -> Result<UpdatePlan> {
         aggregates: None,
     };
     let mut assignments = Vec::new();
+    let mut sequence_defaults = Vec::new();
     for (name, pos, expr) in &update.assignments {
         let index = table.column_index(name).ok_or_else(|| {
             EngineError::new(
@@ -251,8 +252,11 @@ pub fn plan_update(catalog: &Catalog, update: &Update) -> Result<UpdatePlan> {
         })?;
         let column = &table.columns[index];
         if expr.kind == ExprKind::Default {
-            // A generated column is recomputed anyway; others take their default.
-            if column.generated.is_none() {
+            // A generated column is recomputed anyway, a serial one takes its
+            // sequence's next value, others their default.
+            if column.sequence.is_some() {
+                sequence_defaults.push(index);
+            } else if column.generated.is_none() {
                 assignments.push((index, update_default(catalog, table, index)?));
             }
             continue;
@@ -270,6 +274,7 @@ pub fn plan_update(catalog: &Catalog, update: &Update) -> Result<UpdatePlan> {
         table: table.name.clone(),
         filter: filter(catalog, &scope, update.selection.as_ref())?,
         assignments,
+        sequence_defaults,
         returning: returning(catalog, &scope, &update.returning)?,
     })
 }
@@ -277,12 +282,6 @@ pub fn plan_update(catalog: &Catalog, update: &Update) -> Result<UpdatePlan> {
 /// The value `UPDATE … SET column = DEFAULT` stores.
 fn update_default(catalog: &Catalog, table: &Table, index: usize) -> Result<BoundExpr> {
     let column = &table.columns[index];
-    if column.sequence.is_some() {
-        return Err(EngineError::unsupported(format!(
-            "setting the serial or identity column \"{}\" to DEFAULT is not supported",
-            column.name
-        )));
-    }
     match &column.default {
         Some(text) => {
             let expr = crate::analyze::defaults::parse_stored(text)?;

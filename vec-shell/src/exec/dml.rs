@@ -333,14 +333,7 @@ fn insert_filled(
                 continue;
             }
             if let Some(next) = sequences[index].as_mut() {
-                row[index] = if column.ty == crate::value::SqlType::Int8 {
-                    Datum::Int8(*next)
-                } else {
-                    Datum::Int4(i32::try_from(*next).map_err(|_| {
-                        EngineError::new("2200H", "nextval: reached maximum value of sequence")
-                    })?)
-                };
-                *next += 1;
+                row[index] = next_value(column, next)?;
             }
         }
         for (slot, (&index, value)) in targets.iter().zip(values).enumerate() {
@@ -354,16 +347,7 @@ fn insert_filled(
     }
     check_primary_key(table, &full_rows, &HashSet::new())?;
     let returned = project(returning, &full_rows, &context)?;
-    let moved = table
-        .columns
-        .iter()
-        .zip(&sequences)
-        .enumerate()
-        .filter_map(|(i, (c, s))| match (c.sequence, s) {
-            (Some(old), Some(new)) if old != *new => Some((i, *new)),
-            _ => None,
-        })
-        .collect();
+    let moved = moved_sequences(table, &sequences);
     Ok(DmlOutcome {
         count: full_rows.len(),
         returned,
@@ -376,6 +360,33 @@ fn insert_filled(
     })
 }
 
+/// A sequence's next value for `column`, moving the sequence on.
+fn next_value(column: &crate::catalog::Column, next: &mut i64) -> Result<Datum> {
+    let value = if column.ty == crate::value::SqlType::Int8 {
+        Datum::Int8(*next)
+    } else {
+        Datum::Int4(i32::try_from(*next).map_err(|_| {
+            EngineError::new("2200H", "nextval: reached maximum value of sequence")
+        })?)
+    };
+    *next += 1;
+    Ok(value)
+}
+
+/// The sequences that moved on, with their next values.
+fn moved_sequences(table: &Table, sequences: &[Option<i64>]) -> Vec<(usize, i64)> {
+    table
+        .columns
+        .iter()
+        .zip(sequences)
+        .enumerate()
+        .filter_map(|(i, (c, s))| match (c.sequence, s) {
+            (Some(old), Some(new)) if old != *new => Some((i, *new)),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Computes an `UPDATE`.
 pub fn update(catalog: &Catalog, plan: &UpdatePlan) -> Result<DmlOutcome> {
     let context = ExecContext::new(catalog);
@@ -383,6 +394,7 @@ pub fn update(catalog: &Catalog, plan: &UpdatePlan) -> Result<DmlOutcome> {
         .table(&plan.table)
         .ok_or_else(|| missing(&plan.table))?;
     let fill = crate::analyze::defaults::ColumnFill::of(catalog, table)?;
+    let mut sequences: Vec<Option<i64>> = table.columns.iter().map(|c| c.sequence).collect();
     let mut changes = Vec::new();
     for (id, row) in table.store.scan() {
         if let Some(filter) = &plan.filter {
@@ -393,6 +405,11 @@ pub fn update(catalog: &Catalog, plan: &UpdatePlan) -> Result<DmlOutcome> {
         let mut new_row = row.clone();
         for (index, expr) in &plan.assignments {
             new_row[*index] = eval(expr, row, &context)?;
+        }
+        for &index in &plan.sequence_defaults {
+            if let Some(next) = sequences[index].as_mut() {
+                new_row[index] = next_value(&table.columns[index], next)?;
+            }
         }
         fill.compute_generated(&mut new_row, &context)?;
         check_not_null(table, &new_row)?;
@@ -407,6 +424,7 @@ pub fn update(catalog: &Catalog, plan: &UpdatePlan) -> Result<DmlOutcome> {
         changes: TableChanges {
             table: plan.table.clone(),
             updates: changes,
+            sequences: moved_sequences(table, &sequences),
             ..TableChanges::default()
         },
     })

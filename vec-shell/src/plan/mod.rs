@@ -284,6 +284,9 @@ pub struct UpdatePlan {
     pub filter: Option<BoundExpr>,
     /// Column position and new value (over the old row).
     pub assignments: Vec<(usize, BoundExpr)>,
+    /// Serial or identity columns set to `DEFAULT`: each updated row takes the
+    /// sequence's next value.
+    pub sequence_defaults: Vec<usize>,
     /// `RETURNING`, over the new row.
     pub returning: Returning,
 }

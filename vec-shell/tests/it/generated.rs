@@ -191,6 +191,27 @@ fn defaults_fill_missing_values() {
 }
 
 #[test]
+fn serial_columns_take_their_next_value_for_default() {
+    let output = run("CREATE TABLE t (id serial PRIMARY KEY, v int);\n\
+        INSERT INTO t (v) VALUES (1), (2);\n\
+        UPDATE t SET id = DEFAULT WHERE v = 2;\n\
+        INSERT INTO t VALUES (DEFAULT, 3);\n\
+        SELECT * FROM t ORDER BY id;");
+    assert!(
+        output.ends_with(&lines(&[
+            " id | v ",
+            "----+---",
+            "  1 | 1",
+            "  3 | 2",
+            "  4 | 3",
+            "(3 rows)",
+            "",
+        ])),
+        "{output}"
+    );
+}
+
+#[test]
 fn copy_skips_generated_columns_and_fills_defaults() {
     let database = Database::in_memory();
     let mut session = database.session();
