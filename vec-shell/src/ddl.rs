@@ -226,7 +226,13 @@ fn create_table(
             typmod,
             not_null: def.not_null || def.primary_key || generated,
             sequence: generated.then_some(1),
-            default: def.default.as_ref().map(ToString::to_string),
+            // A serial column's default is its sequence, shown as PostgreSQL shows it;
+            // inserts draw from `sequence` rather than evaluate this text.
+            default: if serial {
+                Some(format!("nextval('{}_{}_seq'::regclass)", create.name, def.name))
+            } else {
+                def.default.as_ref().map(ToString::to_string)
+            },
             generated: def.generated.as_ref().map(ToString::to_string),
         });
     }

@@ -206,9 +206,11 @@ impl ColumnFill {
         let mut defaults = Vec::with_capacity(table.columns.len());
         let mut generated = Vec::new();
         for (index, column) in table.columns.iter().enumerate() {
-            defaults.push(match &column.default {
-                Some(text) => Some(bind_default(catalog, column, &parse_stored(text)?)?),
-                None => None,
+            // A serial column's default text names its sequence, which inserts use
+            // directly.
+            defaults.push(match (&column.default, column.sequence) {
+                (Some(text), None) => Some(bind_default(catalog, column, &parse_stored(text)?)?),
+                _ => None,
             });
             if let Some(text) = &column.generated {
                 let expr = parse_stored(text)?;

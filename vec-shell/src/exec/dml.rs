@@ -265,6 +265,7 @@ pub fn insert(catalog: &Catalog, plan: &InsertPlan) -> Result<DmlOutcome> {
             .collect::<Result<_>>()?,
     };
     if let Some(conflict) = &plan.on_conflict {
+        let new_rows = with_defaults(catalog, plan, new_rows)?;
         return super::upsert::upsert(catalog, plan, conflict, new_rows);
     }
     let rows = RowsToInsert {
@@ -273,6 +274,31 @@ pub fn insert(catalog: &Catalog, plan: &InsertPlan) -> Result<DmlOutcome> {
         defaulted: &plan.defaulted,
     };
     insert_filled(catalog, &plan.table, rows, &plan.returning)
+}
+
+/// Replaces the values written as `DEFAULT` with the columns' defaults, for `ON
+/// CONFLICT`, which compares proposed rows before they are filled.
+fn with_defaults(
+    catalog: &Catalog,
+    plan: &InsertPlan,
+    mut new_rows: Vec<Vec<Datum>>,
+) -> Result<Vec<Vec<Datum>>> {
+    if plan.defaulted.iter().all(Vec::is_empty) {
+        return Ok(new_rows);
+    }
+    let context = ExecContext::new(catalog);
+    let table = catalog
+        .table(&plan.table)
+        .ok_or_else(|| missing(&plan.table))?;
+    let fill = crate::analyze::defaults::ColumnFill::of(catalog, table)?;
+    for (row, slots) in new_rows.iter_mut().zip(&plan.defaulted) {
+        for &slot in slots {
+            if let (Some(value), Some(&column)) = (row.get_mut(slot), plan.targets.get(slot)) {
+                *value = fill.default_value(column, &context)?;
+            }
+        }
+    }
+    Ok(new_rows)
 }
 
 /// Computes the insertion of `new_rows`, whose values go to the `targets` columns

@@ -14,7 +14,8 @@ fn binary_quantized_generated_column() {
         SELECT * FROM items ORDER BY bq <~> B'101' LIMIT 2;\n\
         UPDATE items SET embedding = '[-1,-1,-1]' WHERE id = 1 RETURNING bq;\n\
         INSERT INTO items (embedding, bq) VALUES ('[1,2,3]', DEFAULT) RETURNING *;\n\
-        SELECT id FROM items ORDER BY bq <~> B'111' LIMIT 1;",
+        SELECT id FROM items ORDER BY bq <~> B'111' LIMIT 1;\n\
+        \\d items",
     );
     assert!(
         output.contains(&lines(&[
@@ -42,6 +43,17 @@ fn binary_quantized_generated_column() {
             "----",
             "  4",
             "(1 row)",
+            "",
+            "\\d items",
+            "                                              Table \"public.items\"",
+            "  Column   |   Type    | Collation | Nullable |                             Default                             ",
+            "-----------+-----------+-----------+----------+-----------------------------------------------------------------",
+            " id        | bigint    |           | not null | nextval('items_id_seq'::regclass)",
+            " embedding | vector(3) |           |          | ",
+            " bq        | bit(3)    |           |          | generated always as (binary_quantize(embedding)::bit(3)) stored",
+            "Indexes:",
+            "    \"items_pkey\" PRIMARY KEY, btree (id)",
+            "    \"items_bq_idx\" hnsw (bq)",
             "",
         ])),
         "{output}"
@@ -204,6 +216,26 @@ fn serial_columns_take_their_next_value_for_default() {
             "  1 | 1",
             "  3 | 2",
             "  4 | 3",
+            "(3 rows)",
+            "",
+        ])),
+        "{output}"
+    );
+}
+
+#[test]
+fn on_conflict_recomputes_generated_columns() {
+    let output = run("CREATE TABLE t (id int PRIMARY KEY, n int DEFAULT 10, twice int GENERATED ALWAYS AS (n * 2) STORED);\n\
+        INSERT INTO t VALUES (1, DEFAULT), (2, 5);\n\
+        INSERT INTO t (id, n) VALUES (1, 7), (3, DEFAULT) ON CONFLICT (id) DO UPDATE SET n = excluded.n;\n\
+        SELECT * FROM t ORDER BY id;");
+    assert!(
+        output.ends_with(&lines(&[
+            " id | n  | twice ",
+            "----+----+-------",
+            "  1 |  7 |    14",
+            "  2 |  5 |    10",
+            "  3 | 10 |    20",
             "(3 rows)",
             "",
         ])),
