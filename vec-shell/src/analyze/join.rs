@@ -77,6 +77,16 @@ pub(super) fn plan_join(
         }
     };
     plan.aliases = (alias_of(left), alias_of(right));
+    if lateral && !plan.hash_keys.is_empty() {
+        // A lateral right side changes with every left row, so it is never hashed: the
+        // whole condition is checked in a nested loop.
+        plan.hash_keys.clear();
+        let parts: Vec<String> = [plan.text.hash_condition.take(), plan.text.filter.take()]
+            .into_iter()
+            .flatten()
+            .collect();
+        plan.text.filter = joined_text(parts);
+    }
     Ok((Source::Join(Box::new(plan)), scope))
 }
 

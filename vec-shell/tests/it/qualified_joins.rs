@@ -300,6 +300,23 @@ fn explain_shows_hash_and_nested_loop_joins() {
             "",
         ])
     );
+    // A lateral side is run per left row, so its equality is a join filter.
+    assert_eq!(
+        result_of("EXPLAIN SELECT * FROM a LEFT JOIN LATERAL (SELECT b.id FROM b WHERE b.y > a.x LIMIT 1) s USING (id);"),
+        lines(&[
+            "EXPLAIN SELECT * FROM a LEFT JOIN LATERAL (SELECT b.id FROM b WHERE b.y > a.x LIMIT 1) s USING (id);",
+            "            QUERY PLAN             ",
+            "-----------------------------------",
+            " Nested Loop Left Join",
+            "   Join Filter: (a.id = s.id)",
+            "   ->  Seq Scan on a",
+            "   ->  Limit",
+            "         ->  Seq Scan on b",
+            "               Filter: (b.y > a.x)",
+            "(6 rows)",
+            "",
+        ])
+    );
 }
 
 #[test]
