@@ -300,7 +300,8 @@ pub(crate) fn check_column_clauses(def: &crate::sql::ast::ColumnDef, table: &str
             return Err(EngineError::new(
                 "42601",
                 format!("multiple default values specified for column \"{column}\" of table \"{table}\""),
-            ));
+            )
+            .at(def.clause_pos.0));
         }
         _ => None,
     };
@@ -308,7 +309,8 @@ pub(crate) fn check_column_clauses(def: &crate::sql::ast::ColumnDef, table: &str
         Some(what) => Err(EngineError::new(
             "42601",
             format!("{what} specified for column \"{column}\" of table \"{table}\""),
-        )),
+        )
+        .at(def.clause_pos.0)),
         None => Ok(()),
     }
 }

@@ -175,6 +175,9 @@ pub struct ColumnDef {
     pub default: Option<Expr>,
     /// `GENERATED ALWAYS AS (expr) STORED`.
     pub generated: Option<Expr>,
+    /// Where the last `DEFAULT` or `GENERATED` clause was written (errors about
+    /// clashing clauses point there).
+    pub clause_pos: Pos,
 }
 
 /// `CREATE INDEX [IF NOT EXISTS] [name] ON table [USING method] (key opclass, …)`

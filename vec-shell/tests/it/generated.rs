@@ -126,7 +126,7 @@ fn bad_column_expressions_fail_create_table() {
     let cases = [
         (
             "CREATE TABLE g (a int DEFAULT 1 GENERATED ALWAYS AS (2) STORED);",
-            "ERROR:  both default and generation expression specified for column \"a\" of table \"g\"\n",
+            "ERROR:  both default and generation expression specified for column \"a\" of table \"g\"\nLINE 1: CREATE TABLE g (a int DEFAULT 1 GENERATED ALWAYS AS (2) STOR...\n                                        ^\n",
         ),
         (
             "CREATE TABLE g (a float8 GENERATED ALWAYS AS (random()) STORED);",

@@ -144,6 +144,7 @@ impl Parser<'_> {
             identity: false,
             default: None,
             generated: None,
+            clause_pos: Pos(0),
         };
         loop {
             if self.eat_word("primary") {
@@ -154,9 +155,13 @@ impl Parser<'_> {
                 column.not_null = true;
             } else if self.eat_word("null") {
                 column.not_null = false;
-            } else if self.eat_word("default") {
-                column.default = Some(self.expr()?);
-            } else if self.eat_word("generated") {
+            } else if self.peek_word("default") || self.peek_word("generated") {
+                column.clause_pos = Pos(self.pos());
+                if self.eat_word("default") {
+                    column.default = Some(self.expr()?);
+                    continue;
+                }
+                self.advance();
                 let always = self.eat_word("always");
                 if !always {
                     self.expect_word("by")?;
