@@ -3,7 +3,8 @@
 //! lists its columns and indexes) and any rewritten rows change in the durable store in
 //! one transaction before the in-memory catalog changes.
 
-use crate::catalog::{Catalog, Column};
+use crate::analyze::defaults::{bind_default, bind_generated};
+use crate::catalog::{Catalog, Column, Table};
 use crate::error::{EngineError, Result};
 use crate::session::StatementResult;
 use crate::sql::ast::ColumnDef;
@@ -14,8 +15,9 @@ use crate::txn::StoreWrites;
 use crate::value::types::resolve_type_name;
 use crate::value::{Datum, SqlType};
 
-/// `ALTER TABLE table ADD COLUMN [IF NOT EXISTS] column`: existing rows get NULL in the
-/// new column (and are rewritten with it), so `NOT NULL` needs an empty table.
+/// `ALTER TABLE table ADD COLUMN [IF NOT EXISTS] column`: existing rows get the
+/// column's default, its generated value or NULL (and are rewritten with it); `NOT
+/// NULL` fails if that leaves a NULL.
 pub fn add_column(
     catalog: &mut Catalog,
     durable: Option<&StoreWrites<'_>>,
@@ -53,11 +55,12 @@ pub fn add_column(
         def.type_name.name.as_str(),
         "serial" | "serial4" | "bigserial" | "serial8"
     );
-    if serial || def.identity || def.primary_key || def.default.is_some() {
+    if serial || def.identity || def.primary_key {
         return Err(EngineError::unsupported(
-            "ADD COLUMN supports only plain columns (no default, identity or key)",
+            "ADD COLUMN supports no identity, serial or key columns",
         ));
     }
+    crate::ddl::check_column_clauses(def, table_name)?;
     let (ty, typmod) = resolve_type_name(&def.type_name)?;
     // `bit` without a length is `bit(1)` in a column definition.
     let typmod = if ty == SqlType::Bit && typmod < 0 {
@@ -65,31 +68,24 @@ pub fn add_column(
     } else {
         typmod
     };
-    if def.not_null && !table.store.is_empty() {
-        return Err(EngineError::new(
-            "23502",
-            format!(
-                "column \"{}\" of relation \"{table_name}\" contains null values",
-                def.name
-            ),
-        ));
-    }
-    let rows: Vec<(u64, Vec<Datum>)> = table
-        .store
-        .scan()
-        .map(|(id, row)| {
-            let mut row = row.clone();
-            row.push(Datum::Null);
-            (id, row)
-        })
-        .collect();
     table.columns.push(Column {
         name: def.name.clone(),
         ty,
         typmod,
         not_null: def.not_null,
         sequence: None,
+        default: def.default.as_ref().map(ToString::to_string),
+        generated: def.generated.as_ref().map(ToString::to_string),
     });
+    // Existing rows get the default (evaluated per row, as PostgreSQL does for a
+    // volatile one) or the generated value, else NULL.
+    let rows = match existing_rows_with_column(table, def) {
+        Ok(rows) => rows,
+        Err(error) => {
+            table.columns.pop();
+            return Err(error);
+        }
+    };
     if let (Some(durable), Some(heap), Some(catalog_row)) = (durable, table.heap, table.catalog_row)
     {
         let mut ops: Vec<StoreOp> = rows
@@ -110,6 +106,49 @@ pub fn add_column(
         table.store.update(id, row)?;
     }
     Ok(result)
+}
+
+/// The table's rows with a value for the column just added (the table's last).
+fn existing_rows_with_column(table: &Table, def: &ColumnDef) -> Result<Vec<(u64, Vec<Datum>)>> {
+    // Default and generation expressions name no other relation, so they bind against
+    // an empty catalog while the table is borrowed from the real one.
+    let empty = Catalog::default();
+    let context = crate::exec::ExecContext::new(&empty);
+    let column = table
+        .columns
+        .last()
+        .ok_or_else(|| EngineError::internal("no column added"))?;
+    let default = match &def.default {
+        Some(expr) => Some(bind_default(&empty, column, expr)?),
+        None => None,
+    };
+    let generated = match &def.generated {
+        Some(expr) => Some(bind_generated(&empty, table, column, expr)?),
+        None => None,
+    };
+    let mut rows = Vec::with_capacity(table.store.len());
+    for (id, row) in table.store.scan() {
+        let mut row = row.clone();
+        row.push(Datum::Null);
+        let value = match (&default, &generated) {
+            (_, Some(expr)) | (Some(expr), None) => crate::exec::eval::eval(expr, &row, &context)?,
+            (None, None) => Datum::Null,
+        };
+        if column.not_null && value.is_null() {
+            return Err(EngineError::new(
+                "23502",
+                format!(
+                    "column \"{}\" of relation \"{}\" contains null values",
+                    column.name, table.name
+                ),
+            ));
+        }
+        if let Some(slot) = row.last_mut() {
+            *slot = value;
+        }
+        rows.push((id, row));
+    }
+    Ok(rows)
 }
 
 /// `DROP INDEX [IF EXISTS] name, …`: every name is checked before any index goes, and

@@ -153,6 +153,10 @@ pub fn execute(
         Statement::DropIndex { names, if_exists } => {
             crate::alter::drop_index(catalog, durable, names, *if_exists)
         }
+        Statement::Reindex { table, name, pos } => {
+            crate::maintenance::reindex(catalog, *table, name, *pos, monitor)
+        }
+        Statement::Maintenance(command) => crate::maintenance::maintain(catalog, command),
         _ => Err(EngineError::internal("not a DDL statement")),
     }
 }
@@ -190,11 +194,7 @@ fn create_table(
                 format!("column \"{}\" specified more than once", def.name),
             ));
         }
-        if let Some(default) = &def.default {
-            return Err(
-                EngineError::unsupported("column defaults are not supported yet").at(default.pos.0),
-            );
-        }
+        check_column_clauses(def, &create.name)?;
         let (ty, typmod, serial) = match def.type_name.name.as_str() {
             "serial" | "serial4" => (SqlType::Int4, -1, true),
             "bigserial" | "serial8" => (SqlType::Int8, -1, true),
@@ -234,6 +234,17 @@ fn create_table(
             typmod,
             not_null: def.not_null || def.primary_key || generated,
             sequence: generated.then_some(1),
+            // A serial column's default is its sequence, shown as PostgreSQL shows it;
+            // inserts draw from `sequence` rather than evaluate this text.
+            default: if serial {
+                Some(format!(
+                    "nextval('{}_{}_seq'::regclass)",
+                    create.name, def.name
+                ))
+            } else {
+                def.default.as_ref().map(ToString::to_string)
+            },
+            generated: def.generated.as_ref().map(ToString::to_string),
         });
     }
     if !create.primary_key.is_empty() {
@@ -261,6 +272,7 @@ fn create_table(
         }
     }
     let mut table = Table::new(create.name.clone(), columns, primary_key);
+    check_column_expressions(catalog, &table, &create.columns)?;
     if !table.primary_key.is_empty() {
         table.indexes.push(Index {
             name: format!("{}_pkey", create.name),
@@ -283,6 +295,58 @@ fn create_table(
     }
     catalog.add_table(table);
     Ok(StatementResult::tag("CREATE TABLE"))
+}
+
+/// PostgreSQL's errors for column clauses that cannot go together.
+pub(crate) fn check_column_clauses(def: &crate::sql::ast::ColumnDef, table: &str) -> Result<()> {
+    let serial = matches!(
+        def.type_name.name.as_str(),
+        "serial" | "serial4" | "bigserial" | "serial8"
+    );
+    let column = &def.name;
+    let clash = match (&def.default, &def.generated) {
+        (Some(_), Some(_)) => Some("both default and generation expression"),
+        (_, Some(_)) if def.identity => Some("both identity and generation expression"),
+        (Some(_), None) if def.identity => Some("both default and identity"),
+        (Some(_), None) | (None, Some(_)) if serial => {
+            return Err(EngineError::new(
+                "42601",
+                format!("multiple default values specified for column \"{column}\" of table \"{table}\""),
+            )
+            .at(def.clause_pos.0));
+        }
+        _ => None,
+    };
+    match clash {
+        Some(what) => Err(EngineError::new(
+            "42601",
+            format!("{what} specified for column \"{column}\" of table \"{table}\""),
+        )
+        .at(def.clause_pos.0)),
+        None => Ok(()),
+    }
+}
+
+/// Binds every column's default and generation expression once, so that a bad one
+/// fails `CREATE TABLE` rather than the first `INSERT`.
+pub(crate) fn check_column_expressions(
+    catalog: &Catalog,
+    table: &Table,
+    defs: &[crate::sql::ast::ColumnDef],
+) -> Result<()> {
+    use crate::analyze::defaults::{bind_default, bind_generated};
+    for def in defs {
+        let Some(column) = table.columns.iter().find(|c| c.name == def.name) else {
+            continue;
+        };
+        if let Some(expr) = &def.default {
+            bind_default(catalog, column, expr)?;
+        }
+        if let Some(expr) = &def.generated {
+            bind_generated(catalog, table, column, expr)?;
+        }
+    }
+    Ok(())
 }
 
 fn create_index(

@@ -41,6 +41,7 @@ pub mod error;
 pub mod exec;
 pub mod format;
 pub mod index;
+mod maintenance;
 pub mod plan;
 pub mod progress;
 pub mod repl;

@@ -436,23 +436,7 @@ impl Session {
             )
             .at(copy.table_pos.0)
         })?;
-        let targets: Vec<usize> = if copy.columns.is_empty() {
-            (0..table.columns.len()).collect()
-        } else {
-            let mut targets = Vec::new();
-            for name in &copy.columns {
-                targets.push(table.column_index(name).ok_or_else(|| {
-                    EngineError::new(
-                        "42703",
-                        format!(
-                            "column \"{name}\" of relation \"{}\" does not exist",
-                            table.name
-                        ),
-                    )
-                })?);
-            }
-            targets
-        };
+        let targets = crate::analyze::defaults::copy_targets(table, &copy.columns)?;
         if !copy.from {
             let rows: Vec<Row> = table
                 .store

@@ -92,6 +92,22 @@ fn substitute_from(item: &mut FromItem, ctes: &[Defined], weight: &mut usize) ->
             substitute_from(left, ctes, weight)?;
             substitute_from(right, ctes, weight)
         }
+        FromItem::Join {
+            left,
+            right,
+            constraint,
+            ..
+        } => {
+            substitute_from(left, ctes, weight)?;
+            substitute_from(right, ctes, weight)?;
+            match constraint {
+                crate::sql::ast::JoinConstraint::On(condition) => {
+                    substitute_expr(condition, ctes, weight)
+                }
+                crate::sql::ast::JoinConstraint::Using(_)
+                | crate::sql::ast::JoinConstraint::Natural => Ok(()),
+            }
+        }
     }
 }
 
@@ -130,6 +146,7 @@ fn substitute_expr(expr: &mut Expr, ctes: &[Defined], weight: &mut usize) -> Res
         | ExprKind::BitString(_)
         | ExprKind::Bool(_)
         | ExprKind::Null
+        | ExprKind::Default
         | ExprKind::Column(_) => Ok(()),
     }
 }

@@ -1,16 +1,17 @@
 //! Binding `INSERT`, `UPDATE` and `DELETE`: target columns, values converted to the
 //! column types in assignment context, filters and `RETURNING` lists.
 
-use super::expr::{Binder, Typed};
+use super::defaults::{bind_default, generated_insert_error, generated_update_error};
+use super::expr::{Binder, BoundExpr, Typed};
 use super::naming::column_label;
 use super::query::plan_select;
 use super::Scope;
 use crate::catalog::{Catalog, Table};
 use crate::error::{EngineError, Result};
 use crate::plan::{DeletePlan, InsertPlan, InsertRows, OutputColumn, Returning, UpdatePlan};
-use crate::sql::ast::{Delete, Expr, Insert, InsertSource, SelectItem, Update};
+use crate::sql::ast::{Delete, Expr, ExprKind, Insert, InsertSource, SelectItem, Update};
 use crate::value::cast::{cast_exists, CoercionContext};
-use crate::value::SqlType;
+use crate::value::{Datum, SqlType};
 
 fn table<'a>(catalog: &'a Catalog, name: &str, pos: usize) -> Result<&'a Table> {
     catalog.table(name).ok_or_else(|| {
@@ -117,22 +118,38 @@ pub fn plan_insert(catalog: &Catalog, insert: &Insert) -> Result<InsertPlan> {
         scope: &empty,
         aggregates: None,
     };
+    let mut defaulted = Vec::new();
     let rows = match &insert.source {
         InsertSource::Values(rows) => {
             let mut bound_rows = Vec::with_capacity(rows.len());
             for row in rows {
                 check_arity(row, &targets, insert)?;
                 let mut bound = Vec::with_capacity(row.len());
-                for (expr, &index) in row.iter().zip(&targets) {
+                let mut row_defaults = Vec::new();
+                for (slot, (expr, &index)) in row.iter().zip(&targets).enumerate() {
+                    if expr.kind == ExprKind::Default {
+                        row_defaults.push(slot);
+                        bound.push(BoundExpr::Const(Datum::Null));
+                        continue;
+                    }
+                    let column = &table.columns[index];
+                    if column.generated.is_some() {
+                        return Err(generated_insert_error(&column.name));
+                    }
                     let value = binder.bind(expr)?;
                     bound.push(assign(&mut binder, table, index, value, expr.pos.0)?.expr);
                 }
                 bound_rows.push(bound);
+                defaulted.push(row_defaults);
             }
             if let Some(first) = bound_rows.first() {
                 targets.truncate(first.len());
             }
             InsertRows::Values(bound_rows)
+        }
+        InsertSource::DefaultValues => {
+            targets.clear();
+            InsertRows::Values(vec![Vec::new()])
         }
         InsertSource::Query(query) => {
             let plan = plan_select(catalog, query)?;
@@ -143,6 +160,12 @@ pub fn plan_insert(catalog: &Catalog, insert: &Insert) -> Result<InsertPlan> {
                 ));
             }
             targets.truncate(plan.columns.len());
+            if let Some(&index) = targets
+                .iter()
+                .find(|&&i| table.columns[i].generated.is_some())
+            {
+                return Err(generated_insert_error(&table.columns[index].name));
+            }
             let mut converters = Vec::new();
             for (position, (column, &index)) in plan.columns.iter().zip(&targets).enumerate() {
                 let value = Typed {
@@ -158,6 +181,7 @@ pub fn plan_insert(catalog: &Catalog, insert: &Insert) -> Result<InsertPlan> {
         table: table.name.clone(),
         targets,
         rows,
+        defaulted,
         on_conflict: match &insert.on_conflict {
             Some(conflict) => Some(super::upsert::plan_conflict(catalog, table, conflict)?),
             None => None,
@@ -214,6 +238,7 @@ pub fn plan_update(catalog: &Catalog, update: &Update) -> Result<UpdatePlan> {
         aggregates: None,
     };
     let mut assignments = Vec::new();
+    let mut sequence_defaults = Vec::new();
     for (name, pos, expr) in &update.assignments {
         let index = table.column_index(name).ok_or_else(|| {
             EngineError::new(
@@ -225,6 +250,20 @@ pub fn plan_update(catalog: &Catalog, update: &Update) -> Result<UpdatePlan> {
             )
             .at(pos.0)
         })?;
+        let column = &table.columns[index];
+        if expr.kind == ExprKind::Default {
+            // A generated column is recomputed anyway, a serial one takes its
+            // sequence's next value, others their default.
+            if column.sequence.is_some() {
+                sequence_defaults.push(index);
+            } else if column.generated.is_none() {
+                assignments.push((index, update_default(catalog, table, index)?));
+            }
+            continue;
+        }
+        if column.generated.is_some() {
+            return Err(generated_update_error(&column.name));
+        }
         let value = binder.bind(expr)?;
         assignments.push((
             index,
@@ -235,8 +274,21 @@ pub fn plan_update(catalog: &Catalog, update: &Update) -> Result<UpdatePlan> {
         table: table.name.clone(),
         filter: filter(catalog, &scope, update.selection.as_ref())?,
         assignments,
+        sequence_defaults,
         returning: returning(catalog, &scope, &update.returning)?,
     })
+}
+
+/// The value `UPDATE … SET column = DEFAULT` stores.
+fn update_default(catalog: &Catalog, table: &Table, index: usize) -> Result<BoundExpr> {
+    let column = &table.columns[index];
+    match &column.default {
+        Some(text) => {
+            let expr = crate::analyze::defaults::parse_stored(text)?;
+            bind_default(catalog, column, &expr)
+        }
+        None => Ok(BoundExpr::Const(Datum::Null)),
+    }
 }
 
 /// Binds a `DELETE`.

@@ -149,6 +149,9 @@ impl Binder<'_> {
             }
             ExprKind::Bool(b) => Ok(Typed::new(BoundExpr::Const(Datum::Bool(*b)), SqlType::Bool)),
             ExprKind::Null => Ok(Typed::new(BoundExpr::Const(Datum::Null), SqlType::Unknown)),
+            ExprKind::Default => {
+                Err(EngineError::new("42601", "DEFAULT is not allowed in this context").at(pos))
+            }
             ExprKind::Column(parts) => {
                 if self.aggregates.is_some() {
                     let name = parts.join(".");

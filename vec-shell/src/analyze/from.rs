@@ -1,6 +1,7 @@
 //! Planning a query's `FROM` clause: tables, subqueries (`LATERAL` ones see the
-//! columns of the items to their left), set-returning functions and cross joins, each
-//! with the scope of columns it gives the rest of the query.
+//! columns of the items to their left), set-returning functions, cross joins and
+//! qualified joins (in `join.rs`), each with the scope of columns it gives the rest of
+//! the query.
 
 use super::expr::Binder;
 use super::query::{plan_select, plan_select_in};
@@ -38,34 +39,7 @@ pub(super) fn plan_source(catalog: &Catalog, from: Option<&FromItem>) -> Result<
         }
         Some(FromItem::CrossJoin { left, right }) => {
             let (left, mut scope) = plan_source(catalog, Some(left))?;
-            let (right, right_scope, lateral) = match right.as_ref() {
-                FromItem::Subquery {
-                    query,
-                    alias,
-                    lateral: true,
-                } => {
-                    let plan = plan_select_in(catalog, query, &scope.columns)?;
-                    let columns = subquery_columns(&plan, alias.as_ref());
-                    (Source::Subquery(Box::new(plan)), columns, true)
-                }
-                other => {
-                    let (source, scope) = plan_source(catalog, Some(other))?;
-                    (source, scope.columns, false)
-                }
-            };
-            if let Some(name) = right_scope.iter().find_map(|right| {
-                let name = right.table.as_ref()?;
-                scope
-                    .columns
-                    .iter()
-                    .any(|left| left.table.as_ref() == Some(name))
-                    .then_some(name)
-            }) {
-                return Err(EngineError::new(
-                    "42712",
-                    format!("table name \"{name}\" specified more than once"),
-                ));
-            }
+            let (right, right_scope, lateral) = plan_right(catalog, right, &scope)?;
             scope.columns.extend(right_scope);
             let source = Source::CrossJoin {
                 left: Box::new(left),
@@ -74,7 +48,51 @@ pub(super) fn plan_source(catalog: &Catalog, from: Option<&FromItem>) -> Result<
             };
             Ok((source, scope))
         }
+        Some(FromItem::Join {
+            kind,
+            left,
+            right,
+            constraint,
+        }) => super::join::plan_join(catalog, *kind, left, right, constraint),
     }
+}
+
+/// Plans the right item of a join given the left item's scope (which a `LATERAL`
+/// subquery may name): its source, its columns and whether it is lateral. Fails when
+/// both sides use the same table name.
+pub(super) fn plan_right(
+    catalog: &Catalog,
+    right: &FromItem,
+    left: &Scope,
+) -> Result<(Source, Vec<ScopeColumn>, bool)> {
+    let (source, right_scope, lateral) = match right {
+        FromItem::Subquery {
+            query,
+            alias,
+            lateral: true,
+        } => {
+            let plan = plan_select_in(catalog, query, &left.columns)?;
+            let columns = subquery_columns(&plan, alias.as_ref());
+            (Source::Subquery(Box::new(plan)), columns, true)
+        }
+        other => {
+            let (source, scope) = plan_source(catalog, Some(other))?;
+            (source, scope.columns, false)
+        }
+    };
+    if let Some(name) = right_scope.iter().find_map(|right| {
+        let name = right.table.as_ref()?;
+        left.columns
+            .iter()
+            .any(|left| left.table.as_ref() == Some(name))
+            .then_some(name)
+    }) {
+        return Err(EngineError::new(
+            "42712",
+            format!("table name \"{name}\" specified more than once"),
+        ));
+    }
+    Ok((source, right_scope, lateral))
 }
 
 /// The columns a subquery in `FROM` shows under its alias.
@@ -86,6 +104,7 @@ fn subquery_columns(plan: &QueryPlan, alias: Option<&String>) -> Vec<ScopeColumn
             name: c.name.clone(),
             ty: c.ty.clone(),
             typmod: c.typmod,
+            qualified_only: false,
         })
         .collect()
 }
@@ -116,6 +135,7 @@ fn plan_set_function(
             name: column_name,
             ty,
             typmod: -1,
+            qualified_only: false,
         }],
         outer: Vec::new(),
     };

@@ -6,10 +6,12 @@ pub mod aggregate;
 pub mod builtins;
 pub mod conditional;
 pub mod cte;
+pub mod defaults;
 pub mod dml;
 pub mod expr;
 pub mod from;
 pub mod functions;
+mod join;
 pub mod naming;
 pub mod operators;
 pub mod query;
@@ -31,6 +33,9 @@ pub struct ScopeColumn {
     pub ty: SqlType,
     /// Its type modifier.
     pub typmod: TypeMod,
+    /// Reachable only by a qualified name: a column of `JOIN … USING` whose merged
+    /// column takes its unqualified name (and its place in `*`).
+    pub qualified_only: bool,
 }
 
 /// The columns an expression can name, in row order.
@@ -56,6 +61,7 @@ impl Scope {
                     name: c.name.clone(),
                     ty: c.ty.clone(),
                     typmod: c.typmod,
+                    qualified_only: false,
                 })
                 .collect(),
             outer: Vec::new(),
@@ -96,7 +102,11 @@ impl Scope {
             }
         }
         let mut found = self.columns.iter().enumerate().filter(|(_, c)| {
-            &c.name == name && qualifier.is_none_or(|q| c.table.as_ref() == Some(q))
+            &c.name == name
+                && match qualifier {
+                    Some(q) => c.table.as_ref() == Some(q),
+                    None => !c.qualified_only,
+                }
         });
         match (found.next(), found.next()) {
             (Some(hit), None) => Ok(hit),

@@ -95,6 +95,9 @@ pub fn plan_select_in(
                     .at(pos.0));
                 }
                 for (index, column) in scope.columns.iter().enumerate() {
+                    if column.qualified_only {
+                        continue;
+                    }
                     projection.push(BoundExpr::Column(index));
                     columns.push(output(column.name.clone(), column));
                 }
@@ -203,7 +206,7 @@ pub fn plan_select_in(
                 Some(FromItem::Table { alias, .. })
                 | Some(FromItem::Function { alias, .. })
                 | Some(FromItem::Subquery { alias, .. }) => alias.clone(),
-                Some(FromItem::CrossJoin { .. }) | None => None,
+                Some(FromItem::CrossJoin { .. }) | Some(FromItem::Join { .. }) | None => None,
             },
         },
         limit: bound_count(catalog, select.limit.as_ref(), "LIMIT")?,

@@ -58,6 +58,12 @@ pub fn plan_conflict(
             )
             .at(pos.0)
         })?;
+        if table.columns[index].generated.is_some() {
+            if expr.kind == crate::sql::ast::ExprKind::Default {
+                continue;
+            }
+            return Err(super::defaults::generated_update_error(name));
+        }
         let value = binder.bind(expr)?;
         update.push((
             index,

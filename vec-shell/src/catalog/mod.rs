@@ -27,6 +27,10 @@ pub struct Column {
     pub not_null: bool,
     /// The next value of a `serial` or identity column.
     pub sequence: Option<i64>,
+    /// `DEFAULT expr`, as SQL text.
+    pub default: Option<String>,
+    /// `GENERATED ALWAYS AS (expr) STORED`, as SQL text.
+    pub generated: Option<String>,
 }
 
 /// An index on a table.

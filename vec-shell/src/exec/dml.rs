@@ -302,20 +302,45 @@ pub fn insert(catalog: &Catalog, plan: &InsertPlan, cancel: &CancelHandle) -> Re
             .collect::<Result<_>>()?,
     };
     if let Some(conflict) = &plan.on_conflict {
+        let new_rows = with_defaults(catalog, plan, new_rows)?;
         return super::upsert::upsert(catalog, plan, conflict, new_rows);
     }
-    insert_rows(
-        catalog,
-        &plan.table,
-        &plan.targets,
-        new_rows,
-        &plan.returning,
-        cancel,
-    )
+    let rows = RowsToInsert {
+        targets: &plan.targets,
+        values: new_rows,
+        defaulted: &plan.defaulted,
+    };
+    insert_filled(catalog, &plan.table, rows, &plan.returning, cancel)
+}
+
+/// Replaces the values written as `DEFAULT` with the columns' defaults, for `ON
+/// CONFLICT`, which compares proposed rows before they are filled.
+fn with_defaults(
+    catalog: &Catalog,
+    plan: &InsertPlan,
+    mut new_rows: Vec<Vec<Datum>>,
+) -> Result<Vec<Vec<Datum>>> {
+    if plan.defaulted.iter().all(Vec::is_empty) {
+        return Ok(new_rows);
+    }
+    let context = ExecContext::new(catalog);
+    let table = catalog
+        .table(&plan.table)
+        .ok_or_else(|| missing(&plan.table))?;
+    let fill = crate::analyze::defaults::ColumnFill::of(catalog, table)?;
+    for (row, slots) in new_rows.iter_mut().zip(&plan.defaulted) {
+        for &slot in slots {
+            if let (Some(value), Some(&column)) = (row.get_mut(slot), plan.targets.get(slot)) {
+                *value = fill.default_value(column, &context)?;
+            }
+        }
+    }
+    Ok(new_rows)
 }
 
 /// Computes the insertion of `new_rows`, whose values go to the `targets` columns
-/// (others get their sequence's next value or NULL); checks the constraints.
+/// (others get their sequence's next value, their default or NULL; generated columns
+/// are computed); checks the constraints.
 pub fn insert_rows(
     catalog: &Catalog,
     table_name: &str,
@@ -324,50 +349,73 @@ pub fn insert_rows(
     returning: &Returning,
     cancel: &CancelHandle,
 ) -> Result<DmlOutcome> {
+    let rows = RowsToInsert {
+        targets,
+        values: new_rows,
+        defaulted: &[],
+    };
+    insert_filled(catalog, table_name, rows, returning, cancel)
+}
+
+/// Proposed rows: values for the target columns, some of them written as `DEFAULT`.
+struct RowsToInsert<'a> {
+    /// The columns the values go to.
+    targets: &'a [usize],
+    /// The values, one row per proposed row.
+    values: Vec<Vec<Datum>>,
+    /// Per row (when given), the slots of `targets` written as `DEFAULT`.
+    defaulted: &'a [Vec<usize>],
+}
+
+fn insert_filled(
+    catalog: &Catalog,
+    table_name: &str,
+    rows: RowsToInsert<'_>,
+    returning: &Returning,
+    cancel: &CancelHandle,
+) -> Result<DmlOutcome> {
     let context = ExecContext::new(catalog).with_cancel(cancel);
     let table = catalog
         .table(table_name)
         .ok_or_else(|| missing(table_name))?;
+    let fill = crate::analyze::defaults::ColumnFill::of(catalog, table)?;
+    let targets = rows.targets;
     let mut sequences: Vec<Option<i64>> = table.columns.iter().map(|c| c.sequence).collect();
-    let mut full_rows = Vec::with_capacity(new_rows.len());
-    for (row_idx, values) in new_rows.into_iter().enumerate() {
+    let mut full_rows = Vec::with_capacity(rows.values.len());
+    for (row_idx, values) in rows.values.into_iter().enumerate() {
+        let defaulted = rows.defaulted.get(row_idx).map_or(&[][..], Vec::as_slice);
         if row_idx % CHECK_EVERY == CHECK_EVERY - 1 {
             context.cancel.check()?;
         }
         let mut row = vec![Datum::Null; table.columns.len()];
         for (index, column) in table.columns.iter().enumerate() {
-            if targets.contains(&index) {
+            let slot = targets.iter().position(|&t| t == index);
+            if slot.is_some_and(|slot| !defaulted.contains(&slot)) {
+                continue;
+            }
+            if column.generated.is_some() {
+                continue;
+            }
+            if column.sequence.is_none() {
+                row[index] = fill.default_value(index, &context)?;
                 continue;
             }
             if let Some(next) = sequences[index].as_mut() {
-                row[index] = if column.ty == crate::value::SqlType::Int8 {
-                    Datum::Int8(*next)
-                } else {
-                    Datum::Int4(i32::try_from(*next).map_err(|_| {
-                        EngineError::new("2200H", "nextval: reached maximum value of sequence")
-                    })?)
-                };
-                *next += 1;
+                row[index] = next_value(column, next)?;
             }
         }
-        for (&index, value) in targets.iter().zip(values) {
-            row[index] = value;
+        for (slot, (&index, value)) in targets.iter().zip(values).enumerate() {
+            if !defaulted.contains(&slot) {
+                row[index] = value;
+            }
         }
+        fill.compute_generated(&mut row, &context)?;
         check_not_null(table, &row)?;
         full_rows.push(row);
     }
     check_primary_key(table, &full_rows, &HashSet::new())?;
     let returned = project(returning, &full_rows, &context)?;
-    let moved = table
-        .columns
-        .iter()
-        .zip(&sequences)
-        .enumerate()
-        .filter_map(|(i, (c, s))| match (c.sequence, s) {
-            (Some(old), Some(new)) if old != *new => Some((i, *new)),
-            _ => None,
-        })
-        .collect();
+    let moved = moved_sequences(table, &sequences);
     Ok(DmlOutcome {
         count: full_rows.len(),
         returned,
@@ -380,12 +428,42 @@ pub fn insert_rows(
     })
 }
 
+/// A sequence's next value for `column`, moving the sequence on.
+fn next_value(column: &crate::catalog::Column, next: &mut i64) -> Result<Datum> {
+    let value =
+        if column.ty == crate::value::SqlType::Int8 {
+            Datum::Int8(*next)
+        } else {
+            Datum::Int4(i32::try_from(*next).map_err(|_| {
+                EngineError::new("2200H", "nextval: reached maximum value of sequence")
+            })?)
+        };
+    *next += 1;
+    Ok(value)
+}
+
+/// The sequences that moved on, with their next values.
+fn moved_sequences(table: &Table, sequences: &[Option<i64>]) -> Vec<(usize, i64)> {
+    table
+        .columns
+        .iter()
+        .zip(sequences)
+        .enumerate()
+        .filter_map(|(i, (c, s))| match (c.sequence, s) {
+            (Some(old), Some(new)) if old != *new => Some((i, *new)),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Computes an `UPDATE`.
 pub fn update(catalog: &Catalog, plan: &UpdatePlan, cancel: &CancelHandle) -> Result<DmlOutcome> {
     let context = ExecContext::new(catalog).with_cancel(cancel);
     let table = catalog
         .table(&plan.table)
         .ok_or_else(|| missing(&plan.table))?;
+    let fill = crate::analyze::defaults::ColumnFill::of(catalog, table)?;
+    let mut sequences: Vec<Option<i64>> = table.columns.iter().map(|c| c.sequence).collect();
     let mut changes = Vec::new();
     for (row_idx, (id, row)) in table.store.scan().enumerate() {
         if row_idx % CHECK_EVERY == CHECK_EVERY - 1 {
@@ -400,6 +478,12 @@ pub fn update(catalog: &Catalog, plan: &UpdatePlan, cancel: &CancelHandle) -> Re
         for (index, expr) in &plan.assignments {
             new_row[*index] = eval(expr, row, &context)?;
         }
+        for &index in &plan.sequence_defaults {
+            if let Some(next) = sequences[index].as_mut() {
+                new_row[index] = next_value(&table.columns[index], next)?;
+            }
+        }
+        fill.compute_generated(&mut new_row, &context)?;
         check_not_null(table, &new_row)?;
         changes.push((id, new_row));
     }
@@ -412,6 +496,7 @@ pub fn update(catalog: &Catalog, plan: &UpdatePlan, cancel: &CancelHandle) -> Re
         changes: TableChanges {
             table: plan.table.clone(),
             updates: changes,
+            sequences: moved_sequences(table, &sequences),
             ..TableChanges::default()
         },
     })

@@ -120,6 +120,7 @@ pub(super) fn source<'a>(
                 .into_iter()
                 .map(Ok),
         ),
+        Source::Join(join) => Box::new(super::join::join(join, context)?.into_iter().map(Ok)),
         Source::IndexScan {
             table,
             index,

@@ -49,6 +49,7 @@ pub(super) fn upsert(
         .scan()
         .map(|(id, row)| (table.key_of(row), (id, row)))
         .collect();
+    let fill = crate::analyze::defaults::ColumnFill::of(catalog, table)?;
     let mut proposed_keys = HashSet::new();
     let mut updated_ids = HashSet::new();
     let mut inserts = Vec::new();
@@ -82,6 +83,7 @@ pub(super) fn upsert(
                 for (column, expr) in assignments {
                     new_row[*column] = eval(expr, &combined, &context)?;
                 }
+                fill.compute_generated(&mut new_row, &context)?;
                 check_not_null(table, &new_row)?;
                 updates.push((*id, new_row));
             }

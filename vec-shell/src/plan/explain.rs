@@ -2,6 +2,7 @@
 //! per line, children under `->` arrows, each node's details (`Filter:`, `Sort Key:`,
 //! `Order By:`) indented below it.
 
+use super::join::JoinPlan;
 use super::{QueryPlan, SetFunction, Source};
 
 /// Lines of the plan, top node first.
@@ -62,6 +63,10 @@ pub fn explain(plan: &QueryPlan) -> Vec<String> {
             children = vec![source_lines(left), source_lines(right)];
             ("Nested Loop".to_string(), Vec::new())
         }
+        Source::Join(join) => {
+            children = join_children(join);
+            (join.node_name(), join_details(join))
+        }
         Source::Subquery(inner) => {
             children = vec![explain(inner)];
             (
@@ -117,14 +122,68 @@ fn source_lines(source: &Source) -> Vec<String> {
         Source::CrossJoin { left, right, .. } => {
             let mut lines = vec!["Nested Loop".to_string()];
             for child in [source_lines(left), source_lines(right)] {
-                for (i, line) in child.into_iter().enumerate() {
-                    let arrow = if i == 0 { "  ->  " } else { "      " };
-                    lines.push(format!("{arrow}{line}"));
-                }
+                lines.extend(hang(child));
+            }
+            lines
+        }
+        Source::Join(join) => {
+            let mut lines = vec![join.node_name()];
+            lines.extend(join_details(join).into_iter().map(|d| format!("  {d}")));
+            for child in join_children(join) {
+                lines.extend(hang(child));
             }
             lines
         }
     }
+}
+
+/// A child's lines under an arrow, one level deeper.
+fn hang(child: Vec<String>) -> Vec<String> {
+    child
+        .into_iter()
+        .enumerate()
+        .map(|(i, line)| {
+            let arrow = if i == 0 { "  ->  " } else { "      " };
+            format!("{arrow}{line}")
+        })
+        .collect()
+}
+
+/// A join's `Hash Cond:` and `Join Filter:` lines.
+fn join_details(join: &JoinPlan) -> Vec<String> {
+    let mut details = Vec::new();
+    if let Some(condition) = &join.text.hash_condition {
+        details.push(format!("Hash Cond: {condition}"));
+    }
+    if let Some(filter) = &join.text.filter {
+        details.push(format!("Join Filter: {filter}"));
+    }
+    details
+}
+
+/// A join's two inputs; a hash join builds its hash table from the right one.
+fn join_children(join: &JoinPlan) -> Vec<Vec<String>> {
+    let right = side_lines(&join.right, join.aliases.1.as_deref());
+    let right = if join.hash_keys.is_empty() {
+        right
+    } else {
+        let mut lines = vec!["Hash".to_string()];
+        lines.extend(hang(right));
+        lines
+    };
+    vec![side_lines(&join.left, join.aliases.0.as_deref()), right]
+}
+
+/// One side of a join, its scan named with the side's alias.
+fn side_lines(source: &Source, alias: Option<&str>) -> Vec<String> {
+    let mut lines = source_lines(source);
+    if let (Some(alias), Source::Table(_) | Source::Function(_)) = (alias, source) {
+        if let Some(first) = lines.first_mut() {
+            first.push(' ');
+            first.push_str(alias);
+        }
+    }
+    lines
 }
 
 fn node_line(depth: usize, name: &str) -> String {

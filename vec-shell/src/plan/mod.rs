@@ -7,6 +7,7 @@
 //! table's store. Index scans plug in as another [`Source`].
 
 pub mod explain;
+pub mod join;
 
 use crate::analyze::expr::BoundExpr;
 use crate::value::{SqlType, TypeMod};
@@ -32,6 +33,8 @@ pub enum Source {
         /// The right side names the left row's columns.
         lateral: bool,
     },
+    /// A qualified join (`JOIN … ON | USING`, inner or outer).
+    Join(Box<join::JoinPlan>),
     /// An HNSW index scan: rows nearest to the query vector first.
     IndexScan {
         /// The table.
@@ -109,6 +112,10 @@ fn choose_in_source(
         Source::CrossJoin { left, right, .. } => {
             choose_in_source(left, catalog, settings);
             choose_in_source(right, catalog, settings);
+        }
+        Source::Join(join) => {
+            choose_in_source(&mut join.left, catalog, settings);
+            choose_in_source(&mut join.right, catalog, settings);
         }
         _ => {}
     }
@@ -251,6 +258,9 @@ pub struct InsertPlan {
     pub targets: Vec<usize>,
     /// The rows.
     pub rows: InsertRows,
+    /// Per `VALUES` row, the target slots written as `DEFAULT` (their bound values are
+    /// placeholders).
+    pub defaulted: Vec<Vec<usize>>,
     /// `ON CONFLICT` on the primary key.
     pub on_conflict: Option<ConflictPlan>,
     /// `RETURNING`.
@@ -274,6 +284,9 @@ pub struct UpdatePlan {
     pub filter: Option<BoundExpr>,
     /// Column position and new value (over the old row).
     pub assignments: Vec<(usize, BoundExpr)>,
+    /// Serial or identity columns set to `DEFAULT`: each updated row takes the
+    /// sequence's next value.
+    pub sequence_defaults: Vec<usize>,
     /// `RETURNING`, over the new row.
     pub returning: Returning,
 }

@@ -97,6 +97,28 @@ pub enum Statement {
     },
     /// A transaction-control statement: `BEGIN`, `COMMIT`, `ROLLBACK` and their synonyms.
     Transaction(TransactionCommand),
+    /// `REINDEX INDEX name` / `REINDEX TABLE name`
+    Reindex {
+        /// `TABLE` rather than `INDEX`.
+        table: bool,
+        /// The relation.
+        name: String,
+        /// Where the name was written.
+        pos: Pos,
+    },
+    /// `VACUUM [ANALYZE] [table, …]` or `ANALYZE [table, …]`
+    Maintenance(Maintenance),
+}
+
+/// `VACUUM [FULL] [VERBOSE] [ANALYZE] [table, …]` or `ANALYZE [VERBOSE] [table, …]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Maintenance {
+    /// `VACUUM` (rather than `ANALYZE` alone).
+    pub vacuum: bool,
+    /// `ANALYZE` (alone or after `VACUUM`).
+    pub analyze: bool,
+    /// The tables with where each was written; empty for every table.
+    pub tables: Vec<(String, Pos)>,
 }
 
 /// A transaction-control statement, by what it does (synonyms share a variant).
@@ -166,6 +188,11 @@ pub struct ColumnDef {
     pub identity: bool,
     /// `DEFAULT expr`.
     pub default: Option<Expr>,
+    /// `GENERATED ALWAYS AS (expr) STORED`.
+    pub generated: Option<Expr>,
+    /// Where the last `DEFAULT` or `GENERATED` clause was written (errors about
+    /// clashing clauses point there).
+    pub clause_pos: Pos,
 }
 
 /// `CREATE INDEX [IF NOT EXISTS] [name] ON table [USING method] (key opclass, …)`
@@ -223,6 +250,8 @@ pub enum InsertSource {
     Values(Vec<Vec<Expr>>),
     /// A query.
     Query(Box<Select>),
+    /// `DEFAULT VALUES`: one row of defaults.
+    DefaultValues,
 }
 
 /// `UPDATE table SET col = expr, … [WHERE …] [RETURNING …]`
@@ -336,6 +365,41 @@ pub enum FromItem {
         /// The right item.
         right: Box<FromItem>,
     },
+    /// `left [INNER | LEFT | RIGHT | FULL] JOIN right ON … | USING (…)`
+    Join {
+        /// Which rows the join keeps.
+        kind: JoinKind,
+        /// The left item.
+        left: Box<FromItem>,
+        /// The right item.
+        right: Box<FromItem>,
+        /// `ON condition` or `USING (columns)`.
+        constraint: JoinConstraint,
+    },
+}
+
+/// The kinds of qualified join.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JoinKind {
+    /// `[INNER] JOIN`: matching pairs only.
+    Inner,
+    /// `LEFT [OUTER] JOIN`: every left row, NULL-extended when nothing matches.
+    Left,
+    /// `RIGHT [OUTER] JOIN`: every right row, NULL-extended when nothing matches.
+    Right,
+    /// `FULL [OUTER] JOIN`: both.
+    Full,
+}
+
+/// How a qualified join matches rows.
+#[derive(Clone, Debug, PartialEq)]
+pub enum JoinConstraint {
+    /// `ON condition`
+    On(Expr),
+    /// `USING (columns)`, with where each column was written.
+    Using(Vec<(String, Pos)>),
+    /// `NATURAL`: `USING` the columns both sides have.
+    Natural,
 }
 
 /// One `ORDER BY` key.
@@ -447,6 +511,8 @@ pub enum ExprKind {
         /// The `ELSE` result.
         otherwise: Option<Box<Expr>>,
     },
+    /// The `DEFAULT` keyword (allowed only as a value of `INSERT` or `UPDATE`).
+    Default,
 }
 
 impl Expr {

@@ -152,6 +152,26 @@ impl Display for Statement {
                 TransactionCommand::Commit => "COMMIT",
                 TransactionCommand::Rollback => "ROLLBACK",
             }),
+            Statement::Reindex { table, name, .. } => {
+                f.write_str(if *table {
+                    "REINDEX TABLE "
+                } else {
+                    "REINDEX INDEX "
+                })?;
+                ident(f, name)
+            }
+            Statement::Maintenance(command) => {
+                f.write_str(match (command.vacuum, command.analyze) {
+                    (true, true) => "VACUUM ANALYZE",
+                    (true, false) => "VACUUM",
+                    _ => "ANALYZE",
+                })?;
+                if !command.tables.is_empty() {
+                    f.write_str(" ")?;
+                    list(f, &command.tables, |f, (n, _)| ident(f, n))?;
+                }
+                Ok(())
+            }
         }
     }
 }
@@ -189,6 +209,9 @@ impl Display for ColumnDef {
         }
         if let Some(default) = &self.default {
             write!(f, " DEFAULT {default}")?;
+        }
+        if let Some(generated) = &self.generated {
+            write!(f, " GENERATED ALWAYS AS ({generated}) STORED")?;
         }
         Ok(())
     }
@@ -257,6 +280,7 @@ impl Display for Insert {
                 })?;
             }
             InsertSource::Query(query) => write!(f, " {query}")?,
+            InsertSource::DefaultValues => f.write_str(" DEFAULT VALUES")?,
         }
         if let Some(conflict) = &self.on_conflict {
             f.write_str(" ON CONFLICT (")?;
@@ -412,6 +436,7 @@ impl Display for Expr {
             },
             ExprKind::Bool(b) => f.write_str(if *b { "TRUE" } else { "FALSE" }),
             ExprKind::Null => f.write_str("NULL"),
+            ExprKind::Default => f.write_str("DEFAULT"),
             ExprKind::Column(parts) => {
                 for (i, part) in parts.iter().enumerate() {
                     if i > 0 {
@@ -477,6 +502,14 @@ impl Display for Expr {
     }
 }
 
+/// A join's right item, in brackets when it is itself a join.
+fn bracketed(f: &mut Formatter<'_>, item: &FromItem) -> fmt::Result {
+    match item {
+        FromItem::Join { .. } | FromItem::CrossJoin { .. } => write!(f, "({item})"),
+        _ => write!(f, "{item}"),
+    }
+}
+
 impl Display for FromItem {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         let alias = match self {
@@ -499,8 +532,40 @@ impl Display for FromItem {
                 write!(f, "({query})")?;
                 alias
             }
-            // Joins nest to the left, so the right item never needs brackets.
-            FromItem::CrossJoin { left, right } => return write!(f, "{left} CROSS JOIN {right}"),
+            // Joins nest to the left; a join on the right side needs brackets.
+            FromItem::CrossJoin { left, right } => {
+                write!(f, "{left} CROSS JOIN ")?;
+                return bracketed(f, right);
+            }
+            FromItem::Join {
+                kind,
+                left,
+                right,
+                constraint,
+            } => {
+                let keyword = match kind {
+                    JoinKind::Inner => "JOIN",
+                    JoinKind::Left => "LEFT JOIN",
+                    JoinKind::Right => "RIGHT JOIN",
+                    JoinKind::Full => "FULL JOIN",
+                };
+                let natural = if *constraint == JoinConstraint::Natural {
+                    "NATURAL "
+                } else {
+                    ""
+                };
+                write!(f, "{left} {natural}{keyword} ")?;
+                bracketed(f, right)?;
+                return match constraint {
+                    JoinConstraint::Natural => Ok(()),
+                    JoinConstraint::On(condition) => write!(f, " ON {condition}"),
+                    JoinConstraint::Using(columns) => {
+                        f.write_str(" USING (")?;
+                        list(f, columns, |f, (n, _)| ident(f, n))?;
+                        f.write_str(")")
+                    }
+                };
+            }
         };
         if let Some(alias) = alias {
             f.write_str(" AS ")?;

@@ -1,10 +1,11 @@
 //! SQL text to syntax tree: the lexer (`nom` combinators), the parser, the tree itself
-//! and its round-tripping `Display`.
+//! and its round-tripping `Display`, and PostgreSQL's pretty printing (`pretty`).
 
 pub mod ast;
 mod display;
 pub mod lexer;
 mod parser;
+pub mod pretty;
 
 pub use parser::{parse, MAX_NESTING};
 

@@ -47,6 +47,21 @@ const STATEMENTS: &[&str] = &[
     "ROLLBACK",
     "INSERT INTO t VALUES (1, 2) ON CONFLICT (id) DO NOTHING",
     "INSERT INTO t (id, n) SELECT 1, 2 ON CONFLICT (id) DO UPDATE SET n = t.n + EXCLUDED.n, v = excluded.v RETURNING *",
+    "CREATE TABLE items (id bigserial PRIMARY KEY, embedding vector(3), bq bit(3) GENERATED ALWAYS AS (binary_quantize(embedding)::bit(3)) STORED)",
+    "CREATE TABLE d (a int DEFAULT 7, b text DEFAULT 'x' NOT NULL)",
+    "ALTER TABLE d ADD COLUMN c int GENERATED ALWAYS AS (a * 2) STORED",
+    "INSERT INTO d VALUES (DEFAULT, 'y'), (1, DEFAULT)",
+    "INSERT INTO d DEFAULT VALUES RETURNING *",
+    "UPDATE d SET a = DEFAULT WHERE b = 'x'",
+    "SELECT * FROM a JOIN b ON a.id = b.id LEFT JOIN c USING (id) RIGHT OUTER JOIN d ON true FULL JOIN e USING (x, y)",
+    "SELECT * FROM a INNER JOIN LATERAL (SELECT 1) s ON true CROSS JOIN b, c LEFT OUTER JOIN (SELECT 2) t ON a.x < t.y",
+    "SELECT * FROM a NATURAL JOIN b NATURAL LEFT OUTER JOIN c",
+    "SELECT * FROM (a JOIN b ON a.x = b.x) LEFT JOIN (c CROSS JOIN (d JOIN e USING (y))) ON true",
+    "REINDEX INDEX items_idx",
+    "REINDEX TABLE items",
+    "VACUUM",
+    "VACUUM ANALYZE items, other",
+    "ANALYZE items",
 ];
 
 #[test]
@@ -57,6 +72,23 @@ fn statements_round_trip_through_display() {
         let reparsed = parse(&printed.join(";\n")).unwrap_or_else(|e| panic!("{printed:?}: {e}"));
         assert_eq!(parsed, reparsed, "{sql}\n{printed:?}");
     }
+}
+
+#[test]
+fn maintenance_options_are_accepted() {
+    for sql in [
+        "REINDEX (VERBOSE) INDEX CONCURRENTLY i",
+        "VACUUM FULL VERBOSE ANALYZE t",
+        "VACUUM (VERBOSE, ANALYZE) t",
+        "ANALYSE VERBOSE t",
+    ] {
+        parse(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+    let shown = |sql: &str| parse(sql).unwrap()[0].to_string();
+    assert_eq!(shown("VACUUM (ANALYZE) t"), "VACUUM ANALYZE t");
+    assert_eq!(shown("VACUUM (ANALYZE off) t"), "VACUUM t");
+    assert!(parse("REINDEX SCHEMA public").is_err());
+    assert!(parse("SELECT * FROM a JOIN b USING ()").is_err());
 }
 
 #[test]

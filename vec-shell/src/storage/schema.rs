@@ -3,6 +3,10 @@
 //! `NOT NULL`, next sequence value), primary key positions and indexes (name, method,
 //! columns, operator class, storage options, key expression), then the indexes' ids
 //! (a count and one `u64` each; absent in entries written before indexes had ids).
+//!
+//! A table whose columns have defaults or generation expressions ends with one more
+//! section after the ids: the byte 1, then per column a kind byte (0 none, 1 `DEFAULT`,
+//! 2 `GENERATED ALWAYS AS … STORED`) followed, unless 0, by the expression's SQL text.
 
 use super::codec::Reader;
 use crate::catalog::{Column, Index, Table};
@@ -74,6 +78,26 @@ pub fn encode_table(table: &Table) -> Vec<u8> {
     for index in &table.indexes {
         out.extend_from_slice(&index.id.to_le_bytes());
     }
+    let expressions = table
+        .columns
+        .iter()
+        .any(|c| c.default.is_some() || c.generated.is_some());
+    if expressions {
+        out.push(1);
+        for column in &table.columns {
+            match (&column.default, &column.generated) {
+                (_, Some(generated)) => {
+                    out.push(2);
+                    put_str(&mut out, generated);
+                }
+                (Some(default), None) => {
+                    out.push(1);
+                    put_str(&mut out, default);
+                }
+                (None, None) => out.push(0),
+            }
+        }
+    }
     out
 }
 
@@ -110,6 +134,8 @@ pub fn decode_entry(bytes: &[u8]) -> Result<CatalogEntry> {
             typmod,
             not_null,
             sequence,
+            default: None,
+            generated: None,
         });
     }
     let check = |index: u32| {
@@ -160,6 +186,19 @@ pub fn decode_entry(bytes: &[u8]) -> Result<CatalogEntry> {
         }
     }
     if !reader.at_end() {
+        if reader.u8()? != 1 {
+            return Err(corrupt("unknown section"));
+        }
+        for column in &mut table.columns {
+            match reader.u8()? {
+                0 => {}
+                1 => column.default = Some(reader.string()?),
+                2 => column.generated = Some(reader.string()?),
+                other => return Err(corrupt(&format!("unknown column expression {other}"))),
+            }
+        }
+    }
+    if !reader.at_end() {
         return Err(corrupt("bytes after the entry"));
     }
     Ok(CatalogEntry::Table(table))
@@ -176,6 +215,8 @@ mod tests {
             typmod: 3,
             not_null: false,
             sequence: None,
+            default: None,
+            generated: None,
         };
         let mut table = Table::new("items".to_string(), vec![column], Vec::new());
         table.heap = Some(4);
@@ -198,6 +239,20 @@ mod tests {
         }
     }
 
+    use crate::value::SqlType;
+
+    fn column(name: &str) -> Column {
+        Column {
+            name: name.to_string(),
+            ty: SqlType::Int4,
+            typmod: -1,
+            not_null: false,
+            sequence: None,
+            default: None,
+            generated: None,
+        }
+    }
+
     #[test]
     fn index_ids_round_trip_and_older_entries_have_none() {
         let bytes = encode_table(&table_with_index(0x1234_5678_9abc));
@@ -207,5 +262,49 @@ mod tests {
         assert_eq!(decoded_ids(older), [0]);
         // A cut inside the ids is corruption, not a silent default.
         assert!(decode_entry(&bytes[..bytes.len() - 3]).is_err());
+    }
+
+    #[test]
+    fn tables_without_expressions_keep_the_old_layout() {
+        let table = Table::new("t".to_string(), vec![column("a")], Vec::new());
+        let bytes = encode_table(&table);
+        // Kind, name, heap, column count, the column, key and indexes, then the (empty)
+        // index ids; no expression section.
+        assert_eq!(
+            bytes.len(),
+            1 + (4 + 1) + 4 + 4 + (4 + 1) + (4 + 7) + 4 + 1 + 1 + 4 + 4 + 4
+        );
+        let CatalogEntry::Table(decoded) = decode_entry(&bytes).unwrap() else {
+            panic!("not a table");
+        };
+        assert!(decoded.columns[0].default.is_none() && decoded.columns[0].generated.is_none());
+    }
+
+    #[test]
+    fn defaults_and_generation_expressions_round_trip() {
+        let mut columns = vec![column("a"), column("b"), column("c")];
+        columns[0].default = Some("7".to_string());
+        columns[2].generated = Some("(a * 2)".to_string());
+        let table = Table::new("t".to_string(), columns, Vec::new());
+        let bytes = encode_table(&table);
+        let CatalogEntry::Table(decoded) = decode_entry(&bytes).unwrap() else {
+            panic!("not a table");
+        };
+        let shown: Vec<_> = decoded
+            .columns
+            .iter()
+            .map(|c| (c.default.clone(), c.generated.clone()))
+            .collect();
+        assert_eq!(
+            shown,
+            vec![
+                (Some("7".to_string()), None),
+                (None, None),
+                (None, Some("(a * 2)".to_string()))
+            ]
+        );
+        let mut truncated = bytes.clone();
+        truncated.pop();
+        assert!(decode_entry(&truncated).is_err());
     }
 }

@@ -25,6 +25,11 @@ const CORPUS: &[&str] = &[
     "CREATE INDEX ON t USING ivfflat ((h::halfvec(2)) halfvec_cosine_ops) WITH (lists = 1)",
     "COPY t (v) TO STDOUT WITH (FORMAT csv, HEADER)",
     "SELECT * FROM t ORDER BY v <=> '[1,2,3]' LIMIT 2",
+    "CREATE TABLE g (id int DEFAULT 1, v vector(3), bq bit(3) GENERATED ALWAYS AS (binary_quantize(v)::bit(3)) STORED)",
+    "INSERT INTO t (v, b) VALUES ('[1,2,3]', DEFAULT), (DEFAULT, B'111') RETURNING id",
+    "SELECT * FROM t a JOIN t b ON a.id = b.id LEFT JOIN t c USING (id) FULL JOIN t d ON d.v <-> a.v < 1",
+    "SELECT * FROM t LEFT JOIN LATERAL (SELECT v FROM t t2 ORDER BY t2.v <-> t.v LIMIT 1) s ON true",
+    "REINDEX TABLE t; VACUUM ANALYZE t; ANALYZE",
 ];
 
 fn run_everything(sql: &str) {

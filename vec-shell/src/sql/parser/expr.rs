@@ -245,6 +245,10 @@ impl Parser<'_> {
                 };
                 Ok(Expr::new(kind, pos))
             }
+            "default" => {
+                self.advance();
+                Ok(Expr::new(ExprKind::Default, pos))
+            }
             "array" if self.peek_at(1) == Some(&TokenKind::LBracket) => {
                 self.advance();
                 self.advance();

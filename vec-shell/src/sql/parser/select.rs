@@ -3,7 +3,7 @@
 
 use super::Parser;
 use crate::error::Result;
-use crate::sql::ast::{Cte, FromItem, OrderKey, Pos, Select, SelectItem};
+use crate::sql::ast::{Cte, FromItem, JoinConstraint, JoinKind, OrderKey, Pos, Select, SelectItem};
 use crate::sql::lexer::TokenKind;
 
 impl Parser<'_> {
@@ -162,21 +162,85 @@ impl Parser<'_> {
         }
     }
 
-    /// A `FROM` clause: items joined by `CROSS JOIN` or commas, left to right.
+    /// A `FROM` clause: items joined by commas, `CROSS JOIN` or qualified joins (`ON`,
+    /// `USING`), left to right.
     fn table_refs(&mut self) -> Result<FromItem> {
         let mut item = self.table_ref()?;
         loop {
-            if self.eat_word("cross") {
-                self.expect_word("join")?;
-            } else if !self.eat(&TokenKind::Comma) {
-                return Ok(item);
+            if self.eat(&TokenKind::Comma) {
+                let right = self.table_ref()?;
+                item = FromItem::CrossJoin {
+                    left: Box::new(item),
+                    right: Box::new(right),
+                };
+            } else {
+                let (next, joined) = self.joined(item)?;
+                item = next;
+                if !joined {
+                    return Ok(item);
+                }
             }
+        }
+    }
+
+    /// The join that follows `left`, if one does (then `true`), else `left` itself.
+    fn joined(&mut self, left: FromItem) -> Result<(FromItem, bool)> {
+        if self.eat_word("cross") {
+            self.expect_word("join")?;
             let right = self.table_ref()?;
-            item = FromItem::CrossJoin {
-                left: Box::new(item),
+            let item = FromItem::CrossJoin {
+                left: Box::new(left),
                 right: Box::new(right),
             };
+            return Ok((item, true));
         }
+        let natural = self.eat_word("natural");
+        let kind = if self.eat_word("join") {
+            JoinKind::Inner
+        } else if self.eat_word("inner") {
+            self.expect_word("join")?;
+            JoinKind::Inner
+        } else if self.peek_word("left") || self.peek_word("right") || self.peek_word("full") {
+            let kind = match self.advance().map(|t| t.kind) {
+                Some(TokenKind::Word(w)) if w == "left" => JoinKind::Left,
+                Some(TokenKind::Word(w)) if w == "right" => JoinKind::Right,
+                _ => JoinKind::Full,
+            };
+            self.eat_word("outer");
+            self.expect_word("join")?;
+            kind
+        } else if natural {
+            return Err(self.error_here());
+        } else {
+            return Ok((left, false));
+        };
+        let right = self.table_ref()?;
+        let constraint = if natural {
+            JoinConstraint::Natural
+        } else if self.eat_word("on") {
+            JoinConstraint::On(self.expr()?)
+        } else if self.eat_word("using") {
+            self.expect(&TokenKind::LParen)?;
+            let mut columns = Vec::new();
+            loop {
+                let pos = Pos(self.pos());
+                columns.push((self.identifier()?, pos));
+                if !self.eat(&TokenKind::Comma) {
+                    break;
+                }
+            }
+            self.expect(&TokenKind::RParen)?;
+            JoinConstraint::Using(columns)
+        } else {
+            return Err(self.error_here());
+        };
+        let item = FromItem::Join {
+            kind,
+            left: Box::new(left),
+            right: Box::new(right),
+            constraint,
+        };
+        Ok((item, true))
     }
 
     fn table_ref(&mut self) -> Result<FromItem> {
@@ -188,6 +252,25 @@ impl Parser<'_> {
                 "LATERAL is supported only before a subquery",
             )
             .at(pos));
+        }
+        if self.peek() == Some(&TokenKind::LParen) && !lateral && !self.query_after_paren() {
+            // A parenthesised join tree.
+            self.advance();
+            self.enter()?;
+            let item = self.table_refs();
+            self.leave();
+            let item = item?;
+            if !matches!(item, FromItem::Join { .. } | FromItem::CrossJoin { .. }) {
+                return Err(self.error_here());
+            }
+            self.expect(&TokenKind::RParen)?;
+            if self.peek_word("as") || self.at_bare_alias() {
+                return Err(crate::error::EngineError::unsupported(
+                    "aliases for parenthesised joins are not supported",
+                )
+                .at(self.pos()));
+            }
+            return Ok(item);
         }
         if self.eat(&TokenKind::LParen) {
             let query = self.select()?;
@@ -213,6 +296,11 @@ impl Parser<'_> {
             alias,
             pos: Pos(pos),
         })
+    }
+
+    /// Whether the `(` at the cursor opens a query.
+    fn query_after_paren(&self) -> bool {
+        matches!(self.peek_at(1), Some(TokenKind::Word(w)) if w == "select" || w == "with")
     }
 
     fn alias(&mut self) -> Result<Option<String>> {

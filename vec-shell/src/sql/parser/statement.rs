@@ -1,6 +1,7 @@
 //! The statement grammar: DDL (`CREATE EXTENSION`, `CREATE TABLE`, `CREATE INDEX`,
-//! `DROP TABLE`, `TRUNCATE`), DML (`INSERT`, `UPDATE`, `DELETE`), `SELECT`, and the
-//! run-time parameter commands `SET`, `SHOW` and `RESET`.
+//! `DROP TABLE`, `TRUNCATE`), DML (`INSERT`, `UPDATE`, `DELETE`), `SELECT`, the
+//! run-time parameter commands `SET`, `SHOW` and `RESET`, and the maintenance commands
+//! `REINDEX`, `VACUUM` and `ANALYZE` (their grammar is in `utility.rs`).
 
 use super::Parser;
 use crate::error::Result;
@@ -53,6 +54,8 @@ impl Parser<'_> {
                     if_not_exists,
                 })
             }
+            "reindex" => self.reindex(),
+            "vacuum" | "analyze" | "analyse" => self.maintenance(),
             "show" => {
                 self.advance();
                 let name = self.parameter_name()?;
@@ -141,6 +144,8 @@ impl Parser<'_> {
             primary_key: false,
             identity: false,
             default: None,
+            generated: None,
+            clause_pos: Pos(0),
         };
         loop {
             if self.eat_word("primary") {
@@ -151,16 +156,28 @@ impl Parser<'_> {
                 column.not_null = true;
             } else if self.eat_word("null") {
                 column.not_null = false;
-            } else if self.eat_word("default") {
-                column.default = Some(self.expr()?);
-            } else if self.eat_word("generated") {
-                if !self.eat_word("always") {
+            } else if self.peek_word("default") || self.peek_word("generated") {
+                column.clause_pos = Pos(self.pos());
+                if self.eat_word("default") {
+                    column.default = Some(self.expr()?);
+                    continue;
+                }
+                self.advance();
+                let always = self.eat_word("always");
+                if !always {
                     self.expect_word("by")?;
                     self.expect_word("default")?;
                 }
                 self.expect_word("as")?;
-                self.expect_word("identity")?;
-                column.identity = true;
+                if always && self.eat(&TokenKind::LParen) {
+                    let expr = self.expr()?;
+                    self.expect(&TokenKind::RParen)?;
+                    self.expect_word("stored")?;
+                    column.generated = Some(expr);
+                } else {
+                    self.expect_word("identity")?;
+                    column.identity = true;
+                }
             } else {
                 return Ok(column);
             }
@@ -270,7 +287,10 @@ impl Parser<'_> {
             }
             self.expect(&TokenKind::RParen)?;
         }
-        let source = if self.eat_word("values") {
+        let source = if self.eat_word("default") {
+            self.expect_word("values")?;
+            InsertSource::DefaultValues
+        } else if self.eat_word("values") {
             let mut rows = Vec::new();
             loop {
                 self.expect(&TokenKind::LParen)?;

@@ -133,6 +133,81 @@ impl Parser<'_> {
         }
     }
 
+    /// `REINDEX [(VERBOSE)] INDEX|TABLE [CONCURRENTLY] name`.
+    pub(super) fn reindex(&mut self) -> Result<Statement> {
+        self.advance();
+        if self.eat(&TokenKind::LParen) {
+            self.expect_word("verbose")?;
+            self.expect(&TokenKind::RParen)?;
+        }
+        let table = if self.eat_word("table") {
+            true
+        } else {
+            self.expect_word("index")?;
+            false
+        };
+        self.eat_word("concurrently");
+        let pos = Pos(self.pos());
+        let name = self.qualified_name()?;
+        Ok(Statement::Reindex { table, name, pos })
+    }
+
+    /// `VACUUM [FULL] [FREEZE] [VERBOSE] [ANALYZE] [table, …]`, `VACUUM (option, …)
+    /// [table, …]` and `ANALYZE [VERBOSE] [table, …]`.
+    pub(super) fn maintenance(&mut self) -> Result<Statement> {
+        let vacuum = self.peek_word("vacuum");
+        self.advance();
+        let mut analyze = !vacuum;
+        if self.eat(&TokenKind::LParen) {
+            loop {
+                let option = self.label()?;
+                let enabled = match self.peek().cloned() {
+                    Some(TokenKind::Word(w)) => {
+                        self.advance();
+                        !matches!(w.as_str(), "off" | "false")
+                    }
+                    Some(TokenKind::Number(n)) => {
+                        self.advance();
+                        n != "0"
+                    }
+                    _ => true,
+                };
+                if option == "analyze" {
+                    analyze = enabled;
+                }
+                if !self.eat(&TokenKind::Comma) {
+                    break;
+                }
+            }
+            self.expect(&TokenKind::RParen)?;
+        } else if vacuum {
+            self.eat_word("full");
+            self.eat_word("freeze");
+            self.eat_word("verbose");
+            analyze = self.eat_word("analyze") || self.eat_word("analyse");
+            if analyze {
+                self.eat_word("verbose");
+            }
+        } else {
+            self.eat_word("verbose");
+        }
+        let mut tables = Vec::new();
+        if !self.at_end() && self.peek() != Some(&TokenKind::Semicolon) {
+            loop {
+                let pos = Pos(self.pos());
+                tables.push((self.qualified_name()?, pos));
+                if !self.eat(&TokenKind::Comma) {
+                    break;
+                }
+            }
+        }
+        Ok(Statement::Maintenance(crate::sql::ast::Maintenance {
+            vacuum,
+            analyze,
+            tables,
+        }))
+    }
+
     /// A parameter name: `work_mem`, `hnsw.ef_search`, or `ALL`.
     pub(super) fn parameter_name(&mut self) -> Result<String> {
         let mut name = self.label()?;

@@ -1,0 +1,111 @@
+//! The maintenance commands: `REINDEX INDEX|TABLE` rebuilds vector indexes from the
+//! table's rows; `VACUUM` makes the vector indexes reclaim the entries of deleted rows;
+//! `ANALYZE` has nothing to gather (the engine keeps no statistics beyond row counts)
+//! and only checks its tables. Unknown names get PostgreSQL's errors; an index given to
+//! `VACUUM` or `ANALYZE` is skipped with PostgreSQL's warning.
+
+use crate::catalog::Catalog;
+use crate::error::{EngineError, Result};
+use crate::session::StatementResult;
+use crate::sql::ast::{Maintenance, Pos};
+
+/// PostgreSQL reports an unknown relation here without a position.
+fn missing(name: &str, _pos: Pos) -> EngineError {
+    EngineError::new("42P01", format!("relation \"{name}\" does not exist"))
+}
+
+/// `REINDEX INDEX name` or `REINDEX TABLE name`.
+pub fn reindex(
+    catalog: &mut Catalog,
+    table: bool,
+    name: &str,
+    pos: Pos,
+    monitor: crate::progress::Monitor<'_>,
+) -> Result<StatementResult> {
+    let owner = catalog
+        .tables()
+        .find(|t| t.indexes.iter().any(|i| i.name == name))
+        .map(|t| t.name.clone());
+    let mut result = StatementResult::tag("REINDEX");
+    let (table_name, only) = match (table, owner) {
+        (true, _) if catalog.table(name).is_some() => (name.to_string(), None),
+        (true, Some(_)) => {
+            return Err(EngineError::new(
+                "42809",
+                format!("\"{name}\" is not a table or materialized view"),
+            ));
+        }
+        (false, Some(owner)) => (owner, Some(name)),
+        (false, None) if catalog.table(name).is_some() => {
+            return Err(EngineError::new(
+                "42809",
+                format!("\"{name}\" is not an index"),
+            ));
+        }
+        _ => return Err(missing(name, pos)),
+    };
+    let Some(table) = catalog.table_mut(&table_name) else {
+        return Err(missing(name, pos));
+    };
+    if table.indexes.is_empty() {
+        result.notices.push(EngineError::notice(
+            "00000",
+            format!("table \"{table_name}\" has no indexes to reindex"),
+        ));
+        return Ok(result);
+    }
+    let mut rebuilt = Vec::new();
+    for index in &table.indexes {
+        if index.method == "btree" || only.is_some_and(|only| only != index.name) {
+            continue;
+        }
+        let (entry, notices) = table.build_vector_index(index, monitor)?;
+        rebuilt.push(entry);
+        result.notices.extend(notices);
+    }
+    for entry in rebuilt {
+        match table
+            .vector_indexes
+            .iter_mut()
+            .find(|e| e.name == entry.name)
+        {
+            Some(slot) => *slot = entry,
+            None => table.vector_indexes.push(entry),
+        }
+    }
+    Ok(result)
+}
+
+/// `VACUUM [ANALYZE] [table, …]` or `ANALYZE [table, …]`.
+pub fn maintain(catalog: &mut Catalog, command: &Maintenance) -> Result<StatementResult> {
+    let mut result = StatementResult::tag(if command.vacuum { "VACUUM" } else { "ANALYZE" });
+    let mut tables = Vec::new();
+    for (name, pos) in &command.tables {
+        if catalog.table(name).is_some() {
+            tables.push(name.clone());
+        } else if catalog.index_exists(name) {
+            let verb = if command.vacuum { "vacuum" } else { "analyze" };
+            result.notices.push(EngineError::warning(
+                "01000",
+                format!(
+                    "skipping \"{name}\" --- cannot {verb} non-tables or special system tables"
+                ),
+            ));
+        } else {
+            return Err(missing(name, *pos));
+        }
+    }
+    if command.tables.is_empty() {
+        tables = catalog.tables().map(|t| t.name.clone()).collect();
+    }
+    if command.vacuum {
+        for name in tables {
+            if let Some(table) = catalog.table_mut(&name) {
+                for entry in &mut table.vector_indexes {
+                    entry.index.vacuum();
+                }
+            }
+        }
+    }
+    Ok(result)
+}
