@@ -3,6 +3,7 @@
 //! produces the plans in `plan`.
 
 pub mod aggregate;
+pub mod conjuncts;
 pub mod cte;
 pub mod dml;
 pub mod expr;

@@ -10,4 +10,5 @@ mod fuzz;
 mod index;
 mod joins;
 mod output;
+mod scans;
 mod upsert;

@@ -1,0 +1,145 @@
+//! The exact scan on several threads: for a query over one table without aggregation,
+//! the rows are split into contiguous chunks in storage order; each thread filters and
+//! projects its chunk (keeping a bounded top-k heap when there is `ORDER BY … LIMIT`),
+//! and the chunks' results are merged in chunk order, so that rows with equal sort
+//! keys keep storage order and the result is exactly the sequential one.
+//!
+//! Small tables (under [`MIN_ROWS`] rows), queries whose expressions are not safe to run
+//! on several threads (`random()`, subqueries, set-returning functions) and queries
+//! whose `LIMIT` would stop a sequential scan early (no `ORDER BY`) stay sequential.
+
+use std::num::NonZeroUsize;
+
+use super::eval::{eval, passes, ExecContext};
+use super::sort::{sort_rows, top_k};
+use crate::analyze::expr::BoundExpr;
+use crate::error::Result;
+use crate::plan::{QueryPlan, Source};
+use crate::storage::Row;
+
+/// Tables with fewer rows are scanned on one thread.
+pub const MIN_ROWS: usize = 10_000;
+
+/// Each thread gets at least this many rows.
+const MIN_CHUNK_ROWS: usize = 5_000;
+
+/// The most threads one scan uses.
+const MAX_THREADS: usize = 8;
+
+/// Runs `plan` on several threads when it qualifies; `None` when it does not (the
+/// caller then runs it sequentially). `limit` and `offset` are the evaluated counts.
+pub fn run(
+    plan: &QueryPlan,
+    context: &ExecContext<'_>,
+    limit: Option<usize>,
+    offset: usize,
+) -> Result<Option<Vec<Row>>> {
+    let Source::Table(name) = &plan.source else {
+        return Ok(None);
+    };
+    if plan.aggregate.is_some() || (plan.order.is_empty() && limit.is_some()) {
+        return Ok(None);
+    }
+    let safe = plan
+        .filter
+        .iter()
+        .chain(&plan.projection)
+        .all(parallel_safe);
+    let Some(table) = context.catalog.table(name).filter(|_| safe) else {
+        return Ok(None);
+    };
+    let total = table.store.len();
+    let threads = thread_count(total);
+    if threads < 2 {
+        return Ok(None);
+    }
+    let rows: Vec<&Row> = table.store.scan().map(|(_, row)| row).collect();
+    let chunk = rows.len().div_ceil(threads).max(1);
+    let keep = limit.map(|limit| offset.saturating_add(limit));
+    let results: Vec<Result<Vec<Row>>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = rows
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || run_chunk(plan, context, part, keep)))
+            .collect();
+        workers
+            .into_iter()
+            .map(|worker| {
+                worker
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    let mut merged = Vec::new();
+    for result in results {
+        merged.extend(result?);
+    }
+    let mut out: Vec<Row> = match (plan.order.is_empty(), keep) {
+        (true, _) => merged.into_iter().skip(offset).collect(),
+        (false, Some(keep)) => top_k(merged.into_iter().map(Ok), &plan.order, keep)?
+            .into_iter()
+            .skip(offset)
+            .collect(),
+        (false, None) => sort_rows(merged, &plan.order)
+            .into_iter()
+            .skip(offset)
+            .collect(),
+    };
+    let visible = plan.columns.len();
+    for row in &mut out {
+        row.truncate(visible);
+    }
+    Ok(Some(out))
+}
+
+/// How many threads to scan `rows` rows with.
+fn thread_count(rows: usize) -> usize {
+    if rows < MIN_ROWS {
+        return 1;
+    }
+    let cores = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
+    cores.min(MAX_THREADS).min(rows / MIN_CHUNK_ROWS).max(1)
+}
+
+/// Filters and projects one chunk; with `keep`, only its best `keep` rows in sort
+/// order (ties in storage order).
+fn run_chunk(
+    plan: &QueryPlan,
+    context: &ExecContext<'_>,
+    rows: &[&Row],
+    keep: Option<usize>,
+) -> Result<Vec<Row>> {
+    let projected = rows.iter().filter_map(|row| {
+        if let Some(filter) = &plan.filter {
+            match passes(filter, row, context) {
+                Ok(true) => {}
+                Ok(false) => return None,
+                Err(error) => return Some(Err(error)),
+            }
+        }
+        Some(
+            plan.projection
+                .iter()
+                .map(|expr| eval(expr, row, context))
+                .collect::<Result<Row>>(),
+        )
+    });
+    match (plan.order.is_empty(), keep) {
+        (false, Some(keep)) => top_k(projected, &plan.order, keep),
+        _ => projected.collect(),
+    }
+}
+
+/// Whether an expression may be evaluated on several threads at once, in any order,
+/// with the same result.
+fn parallel_safe(expr: &BoundExpr) -> bool {
+    match expr {
+        BoundExpr::Const(_) | BoundExpr::Column(_) | BoundExpr::OuterColumn(_) => true,
+        BoundExpr::Call { args, .. } | BoundExpr::Array(args) => args.iter().all(parallel_safe),
+        BoundExpr::Cast { operand, .. }
+        | BoundExpr::Not(operand)
+        | BoundExpr::IsNull { operand, .. } => parallel_safe(operand),
+        BoundExpr::And(a, b) | BoundExpr::Or(a, b) => parallel_safe(a) && parallel_safe(b),
+        BoundExpr::Subquery(_) | BoundExpr::Random | BoundExpr::SetReturning(_) => false,
+    }
+}
