@@ -125,9 +125,64 @@ fn run_chunk(
         )
     });
     match (plan.order.is_empty(), keep) {
+        (false, Some(keep)) if deferrable(plan) => top_k_deferred(plan, context, rows, keep),
         (false, Some(keep)) => top_k(projected, &plan.order, keep),
         _ => projected.collect(),
     }
+}
+
+/// Whether the columns outside the sort keys are plain columns or constants, which
+/// cannot fail, so that only the top-k rows need them (`SELECT *` then copies only the
+/// winners, not every row).
+fn deferrable(plan: &QueryPlan) -> bool {
+    plan.projection.iter().enumerate().all(|(position, expr)| {
+        plan.order.iter().any(|key| key.column == position)
+            || matches!(expr, BoundExpr::Column(_) | BoundExpr::Const(_))
+    })
+}
+
+/// The top `keep` rows of a chunk, computing only the sort keys for every row and the
+/// rest of the projection for the winners.
+fn top_k_deferred(
+    plan: &QueryPlan,
+    context: &ExecContext<'_>,
+    rows: &[&Row],
+    keep: usize,
+) -> Result<Vec<Row>> {
+    let width = plan.projection.len();
+    let keys = rows.iter().enumerate().filter_map(|(position, row)| {
+        if let Some(filter) = &plan.filter {
+            match passes(filter, row, context) {
+                Ok(true) => {}
+                Ok(false) => return None,
+                Err(error) => return Some(Err(error)),
+            }
+        }
+        let mut values = vec![crate::value::Datum::Null; width + 1];
+        for key in &plan.order {
+            match eval(&plan.projection[key.column], row, context) {
+                Ok(value) => values[key.column] = value,
+                Err(error) => return Some(Err(error)),
+            }
+        }
+        values[width] = crate::value::Datum::Int8(position as i64);
+        Some(Ok(values))
+    });
+    let best = top_k(keys, &plan.order, keep)?;
+    best.into_iter()
+        .map(|mut values| {
+            let position = match values.pop() {
+                Some(crate::value::Datum::Int8(position)) => position as usize,
+                _ => return Err(crate::error::EngineError::internal("lost a row position")),
+            };
+            for (column, expr) in plan.projection.iter().enumerate() {
+                if !plan.order.iter().any(|key| key.column == column) {
+                    values[column] = eval(expr, rows[position], context)?;
+                }
+            }
+            Ok(values)
+        })
+        .collect()
 }
 
 /// Whether an expression may be evaluated on several threads at once, in any order,

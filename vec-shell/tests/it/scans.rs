@@ -317,13 +317,14 @@ proptest! {
             "",
         ]),
         filter in prop::sample::select(vec!["", "k < 20", "f > 3 AND k <> 5", "id % 3 = 0"]),
+        columns in prop::sample::select(vec!["id, k, embedding <-> '[3,1,1]' AS d", "*", "id, 7"]),
         limit in prop::option::of(0usize..40),
         offset in prop::option::of(0usize..30),
     ) {
         thread_local! {
             static BIG: std::cell::RefCell<Session> = std::cell::RefCell::new(big());
         }
-        let mut sql = "SELECT id, k, embedding <-> '[3,1,1]' AS d FROM big".to_string();
+        let mut sql = format!("SELECT {columns} FROM big");
         // `random()` keeps a scan on one thread, which makes it the reference.
         let mut reference = format!("{sql} WHERE random() >= 0");
         if !filter.is_empty() {
