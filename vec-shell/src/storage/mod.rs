@@ -134,7 +134,7 @@ impl TableStore for MemoryTable {
         for (id, row) in &self.rows {
             index.insert(*id, row);
         }
-        self.drop_btree(&index.name().to_string());
+        self.drop_btree(index.name());
         self.btrees.push(index);
     }
 

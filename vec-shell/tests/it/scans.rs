@@ -6,8 +6,14 @@
 use proptest::prelude::*;
 use vec_shell::{Database, Session};
 
+/// Result rows as text.
+type Rows = Vec<Vec<Option<String>>>;
+
+/// One row of the random table: `a`, `b`, `c`, `d`, `e`.
+type Values = (Option<i32>, i64, Option<f32>, String, bool);
+
 /// The rows of a query, each as its columns' text.
-fn rows(session: &mut Session, sql: &str) -> Vec<Vec<Option<String>>> {
+fn rows(session: &mut Session, sql: &str) -> Rows {
     let results = session
         .execute(sql)
         .unwrap_or_else(|e| panic!("{sql}: {}", e.message));
@@ -28,10 +34,7 @@ fn plan(session: &mut Session, sql: &str) -> Vec<String> {
 
 /// A query's rows by the sequential scan and by the btree scan (forced by turning the
 /// sequential scan off), with the plan the second one used.
-fn both_ways(
-    session: &mut Session,
-    sql: &str,
-) -> (Vec<Vec<Option<String>>>, Vec<Vec<Option<String>>>) {
+fn both_ways(session: &mut Session, sql: &str) -> (Rows, Rows) {
     session.execute("SET enable_indexscan = off").unwrap();
     let sequential = rows(session, sql);
     session
@@ -42,7 +45,7 @@ fn both_ways(
     (sequential, indexed)
 }
 
-fn table_with_indexes(values: &[(Option<i32>, i64, Option<f32>, String, bool)]) -> Session {
+fn table_with_indexes(values: &[Values]) -> Session {
     let database = Database::in_memory();
     let mut session = database.session();
     session
@@ -71,7 +74,7 @@ fn table_with_indexes(values: &[(Option<i32>, i64, Option<f32>, String, bool)]) 
     session
 }
 
-fn value_strategy() -> impl Strategy<Value = (Option<i32>, i64, Option<f32>, String, bool)> {
+fn value_strategy() -> impl Strategy<Value = Values> {
     (
         prop::option::weighted(0.9, -5i32..15),
         prop_oneof![
