@@ -150,6 +150,11 @@ fn top_k_deferred(
     keep: usize,
 ) -> Result<Vec<Row>> {
     let width = plan.projection.len();
+    let mut compiled: Vec<(usize, KeyExpr<'_>)> = plan
+        .order
+        .iter()
+        .map(|key| (key.column, KeyExpr::new(&plan.projection[key.column])))
+        .collect();
     let keys = rows.iter().enumerate().filter_map(|(position, row)| {
         if let Some(filter) = &plan.filter {
             match passes(filter, row, context) {
@@ -159,9 +164,9 @@ fn top_k_deferred(
             }
         }
         let mut values = vec![crate::value::Datum::Null; width + 1];
-        for key in &plan.order {
-            match eval(&plan.projection[key.column], row, context) {
-                Ok(value) => values[key.column] = value,
+        for (column, key) in &mut compiled {
+            match key.eval(row, context) {
+                Ok(value) => values[*column] = value,
                 Err(error) => return Some(Err(error)),
             }
         }
@@ -196,5 +201,85 @@ fn parallel_safe(expr: &BoundExpr) -> bool {
         | BoundExpr::IsNull { operand, .. } => parallel_safe(operand),
         BoundExpr::And(a, b) | BoundExpr::Or(a, b) => parallel_safe(a) && parallel_safe(b),
         BoundExpr::Subquery(_) | BoundExpr::Random | BoundExpr::SetReturning(_) => false,
+    }
+}
+
+/// A sort key prepared for evaluation on many rows: a function of columns and
+/// constants keeps its argument list between rows, so that the constants (a query
+/// vector) are not copied for every row.
+enum KeyExpr<'p> {
+    /// `imp(args)`, with the columns' values put into `args` for each row.
+    Call {
+        /// The function.
+        imp: crate::analyze::signature::Imp,
+        /// The arguments; the constants stay, the columns' slots are refilled.
+        args: Vec<crate::value::Datum>,
+        /// For each column argument, its position among the arguments and in the row.
+        columns: Vec<(usize, usize)>,
+        /// A constant argument is NULL, so the call is NULL on every row.
+        null: bool,
+    },
+    /// Any other expression, evaluated as usual.
+    General(&'p BoundExpr),
+}
+
+impl<'p> KeyExpr<'p> {
+    fn new(expr: &'p BoundExpr) -> KeyExpr<'p> {
+        let BoundExpr::Call { imp, args } = expr else {
+            return KeyExpr::General(expr);
+        };
+        let mut values = Vec::with_capacity(args.len());
+        let mut columns = Vec::new();
+        for (position, arg) in args.iter().enumerate() {
+            match arg {
+                BoundExpr::Const(value) => values.push(value.clone()),
+                BoundExpr::Column(column) => {
+                    columns.push((position, *column));
+                    values.push(crate::value::Datum::Null);
+                }
+                _ => return KeyExpr::General(expr),
+            }
+        }
+        let null = values
+            .iter()
+            .enumerate()
+            .any(|(position, v)| v.is_null() && !columns.iter().any(|(p, _)| *p == position));
+        KeyExpr::Call {
+            imp: *imp,
+            args: values,
+            columns,
+            null,
+        }
+    }
+
+    /// The value on a row, as [`eval`] computes it (NULL when an argument is NULL).
+    fn eval(
+        &mut self,
+        row: &[crate::value::Datum],
+        context: &ExecContext<'_>,
+    ) -> Result<crate::value::Datum> {
+        match self {
+            KeyExpr::General(expr) => eval(expr, row, context),
+            KeyExpr::Call {
+                imp,
+                args,
+                columns,
+                null,
+            } => {
+                for (position, column) in columns.iter() {
+                    let value = row.get(*column).ok_or_else(|| {
+                        crate::error::EngineError::internal("column index out of range")
+                    })?;
+                    if value.is_null() {
+                        return Ok(crate::value::Datum::Null);
+                    }
+                    args[*position].clone_from(value);
+                }
+                if *null {
+                    return Ok(crate::value::Datum::Null);
+                }
+                imp(args)
+            }
+        }
     }
 }
