@@ -132,8 +132,9 @@ pub(super) fn source<'a>(
             table,
             index,
             range,
+            order,
             ..
-        } => super::btree::scan(table, index, range, context)?,
+        } => super::btree::scan(table, index, range, *order, context)?,
         Source::Function(SetFunction::GenerateSeries(start, stop, step)) => {
             // Lazy, so that `LIMIT` stops a long series early and memory stays flat.
             let (start, stop, step, narrow) =

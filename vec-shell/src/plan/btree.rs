@@ -12,7 +12,12 @@
 //! `max(`[`EXACT_BEFORE_VECTOR_ROWS`]`, 10 × hnsw.ef_search)` rows: an exact search over
 //! that few rows is about as cheap as a graph search and loses no row to the filter.
 //!
-//! The scan yields the matching rows in storage order, so its result is the sequential
+//! A query with `ORDER BY column [DESC] LIMIT n` (one key, no aggregation) and no other
+//! index scan reads a btree on that column in key order instead of sorting, when
+//! `enable_indexscan` is on; the rows come in exactly the order the sort would give
+//! them (ties in storage order, NULLs first or last as asked).
+//!
+//! Otherwise the scan yields the matching rows in storage order, so its result is the sequential
 //! scan's, row for row; the executor checks the whole `WHERE` on them, so a key range
 //! only has to hold every row the conditions can accept. Conditions whose column is
 //! cast (`integer_column = 2.5`, `real_column = 0.1`) get a range widened past any
@@ -20,6 +25,7 @@
 
 use std::ops::Bound;
 
+use super::{QueryPlan, Source};
 use crate::analyze::expr::BoundExpr;
 use crate::catalog::{Catalog, Table};
 use crate::exec::eval::eval;
@@ -357,4 +363,37 @@ fn bounded(op: CmpOp, low: Key, high: Key, strict: bool) -> KeyRange {
         upper,
         empty: false,
     })
+}
+
+/// Serves `ORDER BY column [DESC] [NULLS FIRST|LAST] LIMIT n` by reading a btree on the
+/// column in key order, replacing the sort.
+pub fn choose_ordered_scan(plan: &mut QueryPlan, table: &Table, settings: &Settings) {
+    if !settings.bool("enable_indexscan").unwrap_or(true)
+        || plan.limit.is_none()
+        || plan.aggregate.is_some()
+    {
+        return;
+    }
+    let ([key], Source::Table(name)) = (plan.order.as_slice(), &plan.source) else {
+        return;
+    };
+    let Some(BoundExpr::Column(column)) = plan.projection.get(key.column) else {
+        return;
+    };
+    let Some(definition) = table.indexes.iter().find(|i| {
+        i.method == "btree"
+            && i.expression.is_none()
+            && i.columns.first() == Some(column)
+            && table.store.btree(&i.name).is_some()
+    }) else {
+        return;
+    };
+    plan.source = Source::BtreeScan {
+        table: name.clone(),
+        index: definition.name.clone(),
+        range: KeyRange::all(),
+        cond_text: String::new(),
+        order: Some((key.descending, key.nulls_first)),
+    };
+    plan.order.clear();
 }

@@ -48,11 +48,24 @@ pub fn explain(plan: &QueryPlan) -> Vec<String> {
             table,
             index,
             cond_text,
+            order,
             ..
-        } => (
-            format!("Index Scan using {index} on {table}{alias}"),
-            vec![format!("Index Cond: {cond_text}")],
-        ),
+        } => {
+            let backward = if matches!(order, Some((true, _))) {
+                " Backward"
+            } else {
+                ""
+            };
+            let cond = if cond_text.is_empty() {
+                Vec::new()
+            } else {
+                vec![format!("Index Cond: {cond_text}")]
+            };
+            (
+                format!("Index Scan{backward} using {index} on {table}{alias}"),
+                cond,
+            )
+        }
         Source::IndexScan { table, index, .. } => {
             let order = plan.text.order.first().cloned().unwrap_or_default();
             (

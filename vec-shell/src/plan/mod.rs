@@ -41,8 +41,11 @@ pub enum Source {
         index: String,
         /// The keys to visit.
         range: btree::KeyRange,
-        /// The `Index Cond:` text.
+        /// The `Index Cond:` text (empty when the scan only orders).
         cond_text: String,
+        /// Set when the scan yields the rows in key order for `ORDER BY` (then NULL
+        /// keys come too): whether descending, and whether NULLs come first.
+        order: Option<(bool, bool)>,
     },
     /// An HNSW index scan: rows nearest to the query vector first.
     IndexScan {
@@ -100,12 +103,14 @@ pub fn choose_index_scans(
             index: choice.index,
             range: choice.range,
             cond_text: choice.cond_text,
+            order: None,
         };
         // The executor still checks the whole `WHERE`; `EXPLAIN` shows the rest.
         plan.text.filter = choice.filter_text;
         return;
     }
     let Some(index) = vector else {
+        btree::choose_ordered_scan(plan, table, settings);
         return;
     };
     let Some(order) = &plan.distance_order else {

@@ -204,6 +204,25 @@ impl BtreeIndex {
         self.entries(lower, upper).flatten().copied()
     }
 
+    /// The ids of the rows whose key lies in the range, keys in descending order when
+    /// `descending` (ids ascending within a key either way), lazily.
+    pub fn ordered<'a>(
+        &'a self,
+        lower: &Bound<Key>,
+        upper: &Bound<Key>,
+        descending: bool,
+    ) -> Box<dyn Iterator<Item = RowId> + 'a> {
+        if range_is_empty(lower, upper) {
+            return Box::new(std::iter::empty());
+        }
+        let range = self.map.range((lower.clone(), upper.clone()));
+        if descending {
+            Box::new(range.rev().flat_map(|(_, ids)| ids.iter().copied()))
+        } else {
+            Box::new(range.flat_map(|(_, ids)| ids.iter().copied()))
+        }
+    }
+
     /// The number of rows whose key lies in the range, counting no further than `cap`.
     pub fn count(&self, lower: &Bound<Key>, upper: &Bound<Key>, cap: usize) -> usize {
         let mut total = 0usize;

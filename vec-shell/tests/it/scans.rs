@@ -137,6 +137,8 @@ proptest! {
         values in prop::collection::vec(value_strategy(), 0..120),
         conditions in prop::collection::vec(condition_strategy(), 1..4),
         changed in -5i32..15,
+        sort_column in prop::sample::select(vec!["a", "b", "c", "d", "e", "id"]),
+        direction in prop::sample::select(vec!["", " DESC", " NULLS FIRST", " DESC NULLS LAST"]),
     ) {
         let mut session = table_with_indexes(&values);
         let sql = format!("SELECT * FROM t WHERE {}", conditions.join(" AND "));
@@ -155,6 +157,12 @@ proptest! {
         let ordered = format!("{sql} ORDER BY c, a DESC LIMIT 7 OFFSET 2");
         let (sequential, indexed) = both_ways(&mut session, &ordered);
         prop_assert_eq!(&sequential, &indexed, "{}", ordered);
+        // One key on an indexed column: the btree is read in key order instead of a sort.
+        for filter in [String::new(), format!(" WHERE {}", conditions[0])] {
+            let sorted = format!("SELECT * FROM t{filter} ORDER BY {sort_column}{direction} LIMIT 9 OFFSET 1");
+            let (sequential, indexed) = both_ways(&mut session, &sorted);
+            prop_assert_eq!(&sequential, &indexed, "{}", sorted);
+        }
     }
 }
 
@@ -205,6 +213,35 @@ fn explain_draws_the_btree_scan_with_its_condition_and_filter() {
             "        ->  Index Scan using items_pkey on items",
             "              Index Cond: (id = 7)",
         ]
+    );
+    // `ORDER BY` an indexed column with `LIMIT` reads the index in order.
+    assert_eq!(
+        plan(
+            &mut session,
+            "SELECT id FROM items ORDER BY id DESC LIMIT 3"
+        ),
+        [
+            "Limit",
+            "  ->  Index Scan Backward using items_pkey on items"
+        ]
+    );
+    assert_eq!(
+        plan(
+            &mut session,
+            "SELECT price FROM items WHERE price > 2 ORDER BY category_id LIMIT 3"
+        ),
+        [
+            "Limit",
+            "  ->  Index Scan using items_category_idx on items",
+            "        Filter: (price > 2)",
+        ]
+    );
+    assert_eq!(
+        rows(
+            &mut session,
+            "SELECT id FROM items ORDER BY id DESC LIMIT 2"
+        ),
+        [[Some("2000".to_string())], [Some("1999".to_string())]]
     );
     // Not selective enough, not indexed, or the index turned off: a sequential scan.
     assert_eq!(
