@@ -215,6 +215,7 @@ pub fn drop_index(
         if let Some(table) = catalog.table_mut(table_name) {
             table.indexes.retain(|i| &i.name != index_name);
             table.vector_indexes.retain(|v| &v.name != index_name);
+            table.store.drop_btree(index_name);
         }
     }
     Ok(result)

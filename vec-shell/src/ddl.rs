@@ -284,6 +284,7 @@ fn create_table(
             id: 0,
         });
     }
+    table.rebuild_btree_indexes();
     if let Some(durable) = durable {
         let heap = durable.next_heap();
         table.heap = Some(heap);
@@ -467,12 +468,14 @@ fn create_index(
     };
     let vector_built = vector_index.is_some();
     if let Some(table) = catalog.table_mut(&create.table) {
+        table.add_btree_index(&index);
         table.indexes.push(index);
         table.vector_indexes.extend(vector_index);
         if let Some(row) = table.catalog_row {
             let bytes = encode_table(table);
             if let Err(error) = commit(durable, vec![StoreOp::Update(CATALOG_HEAP.0, row, bytes)]) {
                 if let Some(removed) = table.indexes.pop() {
+                    table.store.drop_btree(&removed.name);
                     table.vector_indexes.retain(|v| v.name != removed.name);
                 }
                 return Err(error);

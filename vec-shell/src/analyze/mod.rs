@@ -5,6 +5,7 @@
 pub mod aggregate;
 pub mod builtins;
 pub mod conditional;
+pub mod conjuncts;
 pub mod cte;
 pub mod defaults;
 pub mod dml;

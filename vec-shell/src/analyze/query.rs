@@ -183,7 +183,14 @@ pub fn plan_select_in(
         }
         _ => None,
     };
+    let conjuncts = match &source {
+        Source::Table(_) => {
+            super::conjuncts::where_conjuncts(catalog, &scope, select.selection.as_ref())
+        }
+        _ => Vec::new(),
+    };
     Ok(QueryPlan {
+        conjuncts,
         source,
         filter,
         aggregate,

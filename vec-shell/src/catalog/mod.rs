@@ -237,6 +237,34 @@ impl Table {
         Ok(notices)
     }
 
+    /// Builds the structures of the btree indexes (the primary key's among them) from
+    /// the rows; the store keeps them current from then on.
+    pub fn rebuild_btree_indexes(&mut self) {
+        let indexes: Vec<Index> = self.indexes.clone();
+        for index in &indexes {
+            self.add_btree_index(index);
+        }
+    }
+
+    /// Builds the structure of one btree index, if its leading column has a type the
+    /// btree keys cover.
+    pub fn add_btree_index(&mut self, index: &Index) {
+        if index.method != "btree" || index.expression.is_some() {
+            return;
+        }
+        let Some(&column) = index.columns.first() else {
+            return;
+        };
+        let covered = self
+            .columns
+            .get(column)
+            .is_some_and(|c| crate::storage::btree::indexable(&c.ty));
+        if covered {
+            let structure = crate::storage::btree::BtreeIndex::new(index.name.clone(), column);
+            self.store.add_btree(structure);
+        }
+    }
+
     /// A row's primary key as text.
     pub fn key_of(&self, row: &[Datum]) -> Vec<Option<String>> {
         self.primary_key.iter().map(|&i| row[i].to_text()).collect()
@@ -258,8 +286,10 @@ impl Table {
         }
     }
 
-    /// Recomputes the key set from the rows (after loading or truncating).
+    /// Recomputes the key set and the btree indexes' structures from the rows (after
+    /// loading or truncating).
     pub fn rebuild_primary_keys(&mut self) {
+        self.rebuild_btree_indexes();
         let keys = if self.primary_key.is_empty() {
             Default::default()
         } else {

@@ -18,6 +18,9 @@ pub type RowStream<'a> = Box<dyn Iterator<Item = Result<Row>> + 'a>;
 pub fn run_query(plan: &QueryPlan, context: &ExecContext<'_>) -> Result<Vec<Row>> {
     let limit = count(plan.limit.as_ref(), context, "LIMIT")?;
     let offset = count(plan.offset.as_ref(), context, "OFFSET")?.unwrap_or(0);
+    if let Some(rows) = super::parallel::run(plan, context, limit, offset)? {
+        return Ok(rows);
+    }
 
     let mut rows: RowStream<'_> =
         crate::cancel::checked(source(&plan.source, context)?, context.cancel);
@@ -127,6 +130,13 @@ pub(super) fn source<'a>(
             query,
             options,
         } => index_scan(table, index, query, options, context)?,
+        Source::BtreeScan {
+            table,
+            index,
+            range,
+            order,
+            ..
+        } => super::btree::scan(table, index, range, *order, context)?,
         Source::Function(SetFunction::GenerateSeries(start, stop, step)) => {
             // Lazy, so that `LIMIT` stops a long series early and memory stays flat.
             let (start, stop, step, narrow) =

@@ -1,6 +1,6 @@
 //! `EXPLAIN`: the plan as PostgreSQL's text format draws it without costs — one node
 //! per line, children under `->` arrows, each node's details (`Filter:`, `Sort Key:`,
-//! `Order By:`) indented below it.
+//! `Order By:`, `Index Cond:`) indented below it.
 
 use super::join::JoinPlan;
 use super::{QueryPlan, SetFunction, Source};
@@ -45,6 +45,28 @@ pub fn explain(plan: &QueryPlan) -> Vec<String> {
     let (scan, mut details) = match &plan.source {
         Source::Single => ("Result".to_string(), Vec::new()),
         Source::Table(table) => (format!("Seq Scan on {table}{alias}"), Vec::new()),
+        Source::BtreeScan {
+            table,
+            index,
+            cond_text,
+            order,
+            ..
+        } => {
+            let backward = if matches!(order, Some((true, _))) {
+                " Backward"
+            } else {
+                ""
+            };
+            let cond = if cond_text.is_empty() {
+                Vec::new()
+            } else {
+                vec![format!("Index Cond: {cond_text}")]
+            };
+            (
+                format!("Index Scan{backward} using {index} on {table}{alias}"),
+                cond,
+            )
+        }
         Source::IndexScan { table, index, .. } => {
             let order = plan.text.order.first().cloned().unwrap_or_default();
             (
@@ -111,7 +133,7 @@ fn source_lines(source: &Source) -> Vec<String> {
     match source {
         Source::Single => vec!["Result".to_string()],
         Source::Table(table) => vec![format!("Seq Scan on {table}")],
-        Source::IndexScan { table, index, .. } => {
+        Source::IndexScan { table, index, .. } | Source::BtreeScan { table, index, .. } => {
             vec![format!("Index Scan using {index} on {table}")]
         }
         Source::Function(SetFunction::Unnest(_)) => vec!["Function Scan on unnest".to_string()],

@@ -2,10 +2,11 @@
 //!
 //! A query plan is a fixed pipeline — source, filter, aggregation, projection, sort or
 //! top-k, offset and limit — whose expressions are already bound to column positions
-//! and resolved functions. The planner's one choice today is between a full sort and a
-//! bounded top-k heap (`ORDER BY … LIMIT k`); the source is an exact scan of the
-//! table's store. Index scans plug in as another [`Source`].
+//! and resolved functions. The planner chooses between a full sort and a bounded
+//! top-k heap (`ORDER BY … LIMIT k`), and between an exact scan of the table's
+//! store and a vector or btree index scan ([`choose_index_scans`]).
 
+pub mod btree;
 pub mod explain;
 pub mod join;
 
@@ -35,6 +36,20 @@ pub enum Source {
     },
     /// A qualified join (`JOIN … ON | USING`, inner or outer).
     Join(Box<join::JoinPlan>),
+    /// A btree index scan: the rows whose key lies in a range, in storage order.
+    BtreeScan {
+        /// The table.
+        table: String,
+        /// The btree index.
+        index: String,
+        /// The keys to visit.
+        range: btree::KeyRange,
+        /// The `Index Cond:` text (empty when the scan only orders).
+        cond_text: String,
+        /// Set when the scan yields the rows in key order for `ORDER BY` (then NULL
+        /// keys come too): whether descending, and whether NULLs come first.
+        order: Option<(bool, bool)>,
+    },
     /// An HNSW index scan: rows nearest to the query vector first.
     IndexScan {
         /// The table.
@@ -62,43 +77,81 @@ pub struct DistanceOrder {
     pub query: BoundExpr,
 }
 
-/// Turns exact scans into index scans where pgvector would use the index: a single
-/// ascending `ORDER BY` distance key on a column with an index of the matching operator
-/// class, with `enable_indexscan` on, and either a `LIMIT` or `enable_seqscan` off.
+/// Turns exact scans into index scans: a vector index where pgvector would use it (see
+/// [`vector_index_for`]), a btree index for selective `WHERE` conditions (see
+/// [`btree`] for the rule and how the two compare).
 pub fn choose_index_scans(
     plan: &mut QueryPlan,
     catalog: &crate::catalog::Catalog,
     settings: &crate::settings::Settings,
 ) {
     choose_in_source(&mut plan.source, catalog, settings);
-    let (Source::Table(name), Some(order)) = (&plan.source, &plan.distance_order) else {
+    let Source::Table(name) = &plan.source else {
         return;
     };
-    let enable_index = settings.bool("enable_indexscan").unwrap_or(true);
-    let enable_seqscan = settings.bool("enable_seqscan").unwrap_or(true);
-    if !enable_index || (plan.limit.is_none() && enable_seqscan) {
-        return;
-    }
     let Some(table) = catalog.table(name) else {
         return;
     };
-    let Some(entry) = table.vector_indexes.iter().find(|e| {
-        let same_key = match e.key {
-            crate::catalog::IndexKey::Column(column) => order.column == Some(column),
-            crate::catalog::IndexKey::Expr(_) => e.key_text == order.key_text,
+    let by_btree =
+        btree::choose(table, &plan.conjuncts, catalog, settings).filter(|choice| choice.selective);
+    let vector = vector_index_for(plan, table, settings);
+    let use_btree = match (&by_btree, &vector) {
+        (Some(choice), Some(_)) => choice.rows <= btree::vector_threshold(settings),
+        (Some(_), None) => true,
+        (None, _) => false,
+    };
+    if let (true, Some(choice)) = (use_btree, by_btree) {
+        plan.source = Source::BtreeScan {
+            table: name.clone(),
+            index: choice.index,
+            range: choice.range,
+            cond_text: choice.cond_text,
+            order: None,
         };
-        same_key && e.opclass.operator() == order.operator && e.index.enabled(settings)
-    }) else {
+        // The executor still checks the whole `WHERE`; `EXPLAIN` shows the rest.
+        plan.text.filter = choice.filter_text;
+        return;
+    }
+    let Some(index) = vector else {
+        btree::choose_ordered_scan(plan, table, settings);
+        return;
+    };
+    let Some(order) = &plan.distance_order else {
         return;
     };
     plan.source = Source::IndexScan {
         table: name.clone(),
-        index: entry.name.clone(),
+        index,
         query: order.query.clone(),
         options: crate::index::IndexSearch::from_settings(settings),
     };
     // The index yields rows in distance order; no sort follows, as in pgvector.
     plan.order.clear();
+}
+
+/// The vector index pgvector would use for a plan: one serving a single ascending
+/// `ORDER BY` distance key on a column (or indexed expression) with the matching
+/// operator class, with `enable_indexscan` on, and either a `LIMIT` or `enable_seqscan`
+/// off.
+fn vector_index_for(
+    plan: &QueryPlan,
+    table: &crate::catalog::Table,
+    settings: &crate::settings::Settings,
+) -> Option<String> {
+    let order = plan.distance_order.as_ref()?;
+    let enable_index = settings.bool("enable_indexscan").unwrap_or(true);
+    let enable_seqscan = settings.bool("enable_seqscan").unwrap_or(true);
+    if !enable_index || (plan.limit.is_none() && enable_seqscan) {
+        return None;
+    }
+    let entry = table.vector_indexes.iter().find(|e| {
+        let same_key = match e.key {
+            crate::catalog::IndexKey::Column(column) => order.column == Some(column),
+            crate::catalog::IndexKey::Expr(_) => e.key_text == order.key_text,
+        };
+        same_key && e.opclass.operator() == order.operator && e.index.enabled(settings)
+    })?;
+    Some(entry.name.clone())
 }
 
 /// Chooses index scans inside the subqueries of a source.
@@ -214,6 +267,8 @@ pub struct QueryPlan {
     pub offset: Option<BoundExpr>,
     /// Set when the query orders by one distance operator on a table column.
     pub distance_order: Option<DistanceOrder>,
+    /// The `AND`ed conditions of `WHERE` on a table, for choosing a btree scan.
+    pub conjuncts: Vec<btree::Conjunct>,
     /// The SQL text of the filter, sort keys and source alias, for `EXPLAIN`.
     pub text: PlanText,
 }

@@ -3,8 +3,10 @@
 //! also writes every change through `durable` (a `vec-storage` store, rows encoded by
 //! `codec`, table definitions by `schema`), and loads the tables from it when opened; the
 //! row ids are then the store's. Vector indexes are saved as snapshots at checkpoints
-//! and opened from them (`snapshots`).
+//! and opened from them (`snapshots`). The store also keeps the tables' btree indexes
+//! (`btree`) current, so that every change to the rows reaches them.
 
+pub mod btree;
 pub mod codec;
 pub mod durable;
 pub mod schema;
@@ -14,6 +16,7 @@ use std::collections::BTreeMap;
 
 use crate::error::Result;
 use crate::value::Datum;
+use btree::BtreeIndex;
 
 /// A row: one datum per column.
 pub type Row = Vec<Datum>;
@@ -43,6 +46,20 @@ pub trait TableStore: Send + Sync {
     fn is_empty(&self) -> bool {
         self.len() == 0
     }
+    /// The btree index of this name, if the store keeps it.
+    fn btree(&self, name: &str) -> Option<&BtreeIndex> {
+        let _ = name;
+        None
+    }
+    /// Builds a btree index over the rows (replacing one of the same name) and keeps it
+    /// current from now on.
+    fn add_btree(&mut self, index: BtreeIndex) {
+        let _ = index;
+    }
+    /// Stops keeping a btree index.
+    fn drop_btree(&mut self, name: &str) {
+        let _ = name;
+    }
 }
 
 /// An in-memory table.
@@ -50,6 +67,7 @@ pub trait TableStore: Send + Sync {
 pub struct MemoryTable {
     rows: BTreeMap<RowId, Row>,
     next_id: RowId,
+    btrees: Vec<BtreeIndex>,
 }
 
 impl TableStore for MemoryTable {
@@ -60,6 +78,12 @@ impl TableStore for MemoryTable {
     }
 
     fn insert_at(&mut self, id: RowId, row: Row) {
+        for index in &mut self.btrees {
+            if let Some(old) = self.rows.get(&id) {
+                index.remove(id, old);
+            }
+            index.insert(id, &row);
+        }
         self.rows.insert(id, row);
         self.next_id = self.next_id.max(id.saturating_add(1));
     }
@@ -70,18 +94,29 @@ impl TableStore for MemoryTable {
 
     fn update(&mut self, id: RowId, row: Row) -> Result<()> {
         if let Some(slot) = self.rows.get_mut(&id) {
+            for index in &mut self.btrees {
+                index.remove(id, slot);
+                index.insert(id, &row);
+            }
             *slot = row;
         }
         Ok(())
     }
 
     fn delete(&mut self, id: RowId) -> Result<()> {
-        self.rows.remove(&id);
+        if let Some(old) = self.rows.remove(&id) {
+            for index in &mut self.btrees {
+                index.remove(id, &old);
+            }
+        }
         Ok(())
     }
 
     fn truncate(&mut self) {
         self.rows.clear();
+        for index in &mut self.btrees {
+            index.clear();
+        }
     }
 
     fn scan(&self) -> Box<dyn Iterator<Item = (RowId, &Row)> + '_> {
@@ -90,6 +125,23 @@ impl TableStore for MemoryTable {
 
     fn len(&self) -> usize {
         self.rows.len()
+    }
+
+    fn btree(&self, name: &str) -> Option<&BtreeIndex> {
+        self.btrees.iter().find(|b| b.name() == name)
+    }
+
+    fn add_btree(&mut self, mut index: BtreeIndex) {
+        index.clear();
+        for (id, row) in &self.rows {
+            index.insert(*id, row);
+        }
+        self.drop_btree(index.name());
+        self.btrees.push(index);
+    }
+
+    fn drop_btree(&mut self, name: &str) {
+        self.btrees.retain(|b| b.name() != name);
     }
 }
 

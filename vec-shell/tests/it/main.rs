@@ -15,6 +15,7 @@ mod joins;
 mod maintenance;
 mod output;
 mod qualified_joins;
+mod scans;
 mod scripts;
 mod snapshots;
 mod txn;

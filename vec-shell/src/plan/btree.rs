@@ -1,0 +1,399 @@
+//! Btree index scans: which `WHERE` conditions a btree index serves, the key range they
+//! select, and when a btree scan beats the alternatives.
+//!
+//! The rule: a btree index on a column is usable when `WHERE` has `AND`ed conditions
+//! `column = / < / <= / > / >= constant` on its leading column (their key ranges
+//! intersected; the other conditions stay a filter). The planner counts the rows in
+//! that range in the index, stopping once the count stops mattering, and takes the scan
+//! when `enable_indexscan` is on and either `enable_seqscan` is off or the table has at
+//! least [`MIN_TABLE_ROWS`] rows of which fewer than 1 in [`SELECTIVITY_DIVISOR`] (20%)
+//! match. A query ordered by a vector distance that a vector index could serve takes
+//! the btree scan followed by an exact top-k instead when the btree range holds at most
+//! `max(`[`EXACT_BEFORE_VECTOR_ROWS`]`, 10 × hnsw.ef_search)` rows: an exact search over
+//! that few rows is about as cheap as a graph search and loses no row to the filter.
+//!
+//! A query with `ORDER BY column [DESC] LIMIT n` (one key, no aggregation) and no other
+//! index scan reads a btree on that column in key order instead of sorting, when
+//! `enable_indexscan` is on; the rows come in exactly the order the sort would give
+//! them (ties in storage order, NULLs first or last as asked).
+//!
+//! Otherwise the scan yields the matching rows in storage order, so its result is the sequential
+//! scan's, row for row; the executor checks the whole `WHERE` on them, so a key range
+//! only has to hold every row the conditions can accept. Conditions whose column is
+//! cast (`integer_column = 2.5`, `real_column = 0.1`) get a range widened past any
+//! rounding of the cast.
+
+use std::ops::Bound;
+
+use super::{QueryPlan, Source};
+use crate::analyze::expr::BoundExpr;
+use crate::catalog::{Catalog, Table};
+use crate::exec::eval::eval;
+use crate::exec::ExecContext;
+use crate::settings::Settings;
+use crate::storage::btree::{range_is_empty, FloatKey, Key};
+use crate::value::{Datum, SqlType};
+
+/// Tables smaller than this are scanned sequentially unless `enable_seqscan` is off.
+pub const MIN_TABLE_ROWS: usize = 64;
+
+/// A btree scan must select fewer than one row in this many.
+pub const SELECTIVITY_DIVISOR: usize = 5;
+
+/// At most this many rows in the btree range (or ten times `hnsw.ef_search`, if more)
+/// make a vector-ordered query use the btree scan and an exact top-k.
+pub const EXACT_BEFORE_VECTOR_ROWS: usize = 2000;
+
+/// A comparison operator a btree serves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CmpOp {
+    /// `=`
+    Eq,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+}
+
+impl CmpOp {
+    /// The operator of a comparison's SQL spelling.
+    pub fn parse(op: &str) -> Option<CmpOp> {
+        Some(match op {
+            "=" => CmpOp::Eq,
+            "<" => CmpOp::Lt,
+            "<=" => CmpOp::Le,
+            ">" => CmpOp::Gt,
+            ">=" => CmpOp::Ge,
+            _ => return None,
+        })
+    }
+
+    /// The operator's SQL spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CmpOp::Eq => "=",
+            CmpOp::Lt => "<",
+            CmpOp::Le => "<=",
+            CmpOp::Gt => ">",
+            CmpOp::Ge => ">=",
+        }
+    }
+
+    /// The operator with its operands swapped (`5 < x` is `x > 5`).
+    pub fn flipped(self) -> CmpOp {
+        match self {
+            CmpOp::Eq => CmpOp::Eq,
+            CmpOp::Lt => CmpOp::Gt,
+            CmpOp::Le => CmpOp::Ge,
+            CmpOp::Gt => CmpOp::Lt,
+            CmpOp::Ge => CmpOp::Le,
+        }
+    }
+}
+
+/// `column op constant`, as the analyzer found it in a condition.
+#[derive(Clone, Debug)]
+pub struct KeyCondition {
+    /// The column's position.
+    pub column: usize,
+    /// The operator, with the column on the left.
+    pub op: CmpOp,
+    /// The constant side, as bound (converted to the comparison's type).
+    pub value: BoundExpr,
+    /// Whether the column is compared as it is (no cast on it), so that the constant
+    /// has the column's own type.
+    pub exact: bool,
+}
+
+/// One of the `AND`ed conditions of `WHERE`.
+#[derive(Clone, Debug)]
+pub struct Conjunct {
+    /// The condition, bound on its own.
+    pub expr: BoundExpr,
+    /// Its SQL text, for `EXPLAIN`.
+    pub text: String,
+    /// The btree-servable form, when it has one.
+    pub key: Option<KeyCondition>,
+}
+
+/// The keys a btree scan visits.
+#[derive(Clone, Debug)]
+pub struct KeyRange {
+    /// The lower bound.
+    pub lower: Bound<Key>,
+    /// The upper bound.
+    pub upper: Bound<Key>,
+    /// No key qualifies (a comparison with NULL).
+    pub empty: bool,
+}
+
+impl KeyRange {
+    fn all() -> KeyRange {
+        KeyRange {
+            lower: Bound::Unbounded,
+            upper: Bound::Unbounded,
+            empty: false,
+        }
+    }
+
+    fn none() -> KeyRange {
+        KeyRange {
+            empty: true,
+            ..KeyRange::all()
+        }
+    }
+
+    fn intersect(self, other: KeyRange) -> KeyRange {
+        if self.empty || other.empty {
+            return KeyRange::none();
+        }
+        let lower = tighter(self.lower, other.lower, true);
+        let upper = tighter(self.upper, other.upper, false);
+        let empty = range_is_empty(&lower, &upper);
+        KeyRange {
+            lower,
+            upper,
+            empty,
+        }
+    }
+
+    /// The number of rows of an index in this range, counting no further than `cap`.
+    pub fn count(&self, index: &crate::storage::btree::BtreeIndex, cap: usize) -> usize {
+        if self.empty {
+            0
+        } else {
+            index.count(&self.lower, &self.upper, cap)
+        }
+    }
+}
+
+/// The tighter of two lower (or upper) bounds.
+fn tighter(a: Bound<Key>, b: Bound<Key>, lower: bool) -> Bound<Key> {
+    let key = |bound: &Bound<Key>| match bound {
+        Bound::Included(k) | Bound::Excluded(k) => Some(k.clone()),
+        Bound::Unbounded => None,
+    };
+    match (key(&a), key(&b)) {
+        (None, _) => b,
+        (_, None) => a,
+        (Some(x), Some(y)) => {
+            if x == y {
+                if matches!(a, Bound::Excluded(_)) {
+                    a
+                } else {
+                    b
+                }
+            } else if (x > y) == lower {
+                a
+            } else {
+                b
+            }
+        }
+    }
+}
+
+/// A chosen btree scan.
+#[derive(Clone, Debug)]
+pub struct BtreeChoice {
+    /// The index.
+    pub index: String,
+    /// The keys it visits.
+    pub range: KeyRange,
+    /// The rows in that range (counted up to the point where it stopped mattering).
+    pub rows: usize,
+    /// Whether it is cheaper than a sequential scan, by the rule above.
+    pub selective: bool,
+    /// The `Index Cond:` text.
+    pub cond_text: String,
+    /// The `Filter:` text of the other conditions.
+    pub filter_text: Option<String>,
+}
+
+/// The best btree scan for a query's conditions on a table, if any index serves them.
+pub fn choose(
+    table: &Table,
+    conjuncts: &[Conjunct],
+    catalog: &Catalog,
+    settings: &Settings,
+) -> Option<BtreeChoice> {
+    if !settings.bool("enable_indexscan").unwrap_or(true)
+        || !conjuncts.iter().any(|c| c.key.is_some())
+    {
+        return None;
+    }
+    let total = table.store.len();
+    let enable_seqscan = settings.bool("enable_seqscan").unwrap_or(true);
+    let cap = (total / SELECTIVITY_DIVISOR).max(vector_threshold(settings)) + 1;
+    let context = ExecContext::new(catalog);
+    let mut best: Option<(BtreeChoice, Vec<usize>)> = None;
+    for definition in table.indexes.iter().filter(|i| i.method == "btree") {
+        let Some(index) = table.store.btree(&definition.name) else {
+            continue;
+        };
+        let column = index.column();
+        let Some(column_type) = table.columns.get(column).map(|c| &c.ty) else {
+            continue;
+        };
+        let mut range = KeyRange::all();
+        let mut used = Vec::new();
+        for (position, conjunct) in conjuncts.iter().enumerate() {
+            let Some(key) = conjunct.key.as_ref().filter(|k| k.column == column) else {
+                continue;
+            };
+            let Ok(value) = eval(&key.value, &[], &context) else {
+                continue;
+            };
+            if let Some(found) = key_range(key, &value, column_type) {
+                range = range.intersect(found);
+                used.push(position);
+            }
+        }
+        if used.is_empty() {
+            continue;
+        }
+        let rows = range.count(index, cap);
+        if best.as_ref().is_none_or(|(b, _)| rows < b.rows) {
+            let selective = !enable_seqscan
+                || (total >= MIN_TABLE_ROWS && rows.saturating_mul(SELECTIVITY_DIVISOR) < total);
+            let choice = BtreeChoice {
+                index: definition.name.clone(),
+                range,
+                rows,
+                selective,
+                cond_text: String::new(),
+                filter_text: None,
+            };
+            best = Some((choice, used));
+        }
+    }
+    let (mut choice, used) = best?;
+    let texts = |keep: bool| -> Vec<&str> {
+        conjuncts
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| used.contains(i) == keep)
+            .map(|(_, c)| c.text.as_str())
+            .collect()
+    };
+    choice.cond_text = and_text(&texts(true)).unwrap_or_default();
+    choice.filter_text = and_text(&texts(false));
+    Some(choice)
+}
+
+/// Conditions joined as `EXPLAIN` prints an `AND` list.
+fn and_text(parts: &[&str]) -> Option<String> {
+    match parts {
+        [] => None,
+        [one] => Some((*one).to_string()),
+        many => Some(format!("({})", many.join(" AND "))),
+    }
+}
+
+/// How many rows a btree range may hold for a vector-ordered query to prefer it.
+pub fn vector_threshold(settings: &Settings) -> usize {
+    let ef_search = settings
+        .int("hnsw.ef_search")
+        .and_then(|v| usize::try_from(v).ok())
+        .unwrap_or(40);
+    EXACT_BEFORE_VECTOR_ROWS.max(ef_search.saturating_mul(10))
+}
+
+/// The keys that can satisfy `column op value`, for a column of type `column_type`;
+/// `None` when the btree keys cannot express them (the condition then stays a filter).
+fn key_range(condition: &KeyCondition, value: &Datum, column_type: &SqlType) -> Option<KeyRange> {
+    if value.is_null() {
+        return Some(KeyRange::none());
+    }
+    let integer = matches!(column_type, SqlType::Int4 | SqlType::Int8);
+    let float = matches!(column_type, SqlType::Float4 | SqlType::Float8);
+    let same_domain = match Key::of(value) {
+        Some(Key::Int(_)) => integer,
+        Some(Key::Float(_)) => float,
+        Some(Key::Text(_)) => matches!(column_type, SqlType::Text | SqlType::Varchar),
+        Some(Key::Bool(_)) => *column_type == SqlType::Bool,
+        None => false,
+    };
+    if condition.exact && same_domain {
+        let key = Key::of(value)?;
+        return Some(bounded(condition.op, key.clone(), key, true));
+    }
+    // A cast column: an inclusive range, widened past the cast's rounding.
+    let v = value.as_f64()?;
+    if integer {
+        if v.is_nan() {
+            return None;
+        }
+        let slack = v.abs() * 1e-9 + 1e-9;
+        let low = Key::Int((v - slack).floor() as i64);
+        let high = Key::Int((v + slack).ceil() as i64);
+        return Some(bounded(condition.op, low, high, false));
+    }
+    if !float {
+        return None;
+    }
+    let (low, high) = if v.is_finite() {
+        let slack = v.abs() * 1e-6 + 1e-30;
+        (v - slack, v + slack)
+    } else {
+        (v, v)
+    };
+    let (low, high) = (
+        Key::Float(FloatKey::new(low)),
+        Key::Float(FloatKey::new(high)),
+    );
+    Some(bounded(condition.op, low, high, false))
+}
+
+/// The range of `op` against a value whose keys lie in `[low, high]`; with `strict`, a
+/// strict operator excludes its bound.
+fn bounded(op: CmpOp, low: Key, high: Key, strict: bool) -> KeyRange {
+    let (lower, upper) = match op {
+        CmpOp::Eq => (Bound::Included(low), Bound::Included(high)),
+        CmpOp::Lt if strict => (Bound::Unbounded, Bound::Excluded(high)),
+        CmpOp::Lt | CmpOp::Le => (Bound::Unbounded, Bound::Included(high)),
+        CmpOp::Gt if strict => (Bound::Excluded(low), Bound::Unbounded),
+        CmpOp::Gt | CmpOp::Ge => (Bound::Included(low), Bound::Unbounded),
+    };
+    KeyRange::all().intersect(KeyRange {
+        lower,
+        upper,
+        empty: false,
+    })
+}
+
+/// Serves `ORDER BY column [DESC] [NULLS FIRST|LAST] LIMIT n` by reading a btree on the
+/// column in key order, replacing the sort.
+pub fn choose_ordered_scan(plan: &mut QueryPlan, table: &Table, settings: &Settings) {
+    if !settings.bool("enable_indexscan").unwrap_or(true)
+        || plan.limit.is_none()
+        || plan.aggregate.is_some()
+    {
+        return;
+    }
+    let ([key], Source::Table(name)) = (plan.order.as_slice(), &plan.source) else {
+        return;
+    };
+    let Some(BoundExpr::Column(column)) = plan.projection.get(key.column) else {
+        return;
+    };
+    let Some(definition) = table.indexes.iter().find(|i| {
+        i.method == "btree"
+            && i.expression.is_none()
+            && i.columns.first() == Some(column)
+            && table.store.btree(&i.name).is_some()
+    }) else {
+        return;
+    };
+    plan.source = Source::BtreeScan {
+        table: name.clone(),
+        index: definition.name.clone(),
+        range: KeyRange::all(),
+        cond_text: String::new(),
+        order: Some((key.descending, key.nulls_first)),
+    };
+    plan.order.clear();
+}
