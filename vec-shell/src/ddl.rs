@@ -418,10 +418,10 @@ fn create_index(
                 .iter()
                 .map(|&i| table.columns[i].name.as_str())
                 .collect();
+            let figured;
             if expression.is_some() {
-                // PostgreSQL names an expression index after the expression's first
-                // column reference; "expr" is its fallback.
-                column_names = vec![expression_column(&create.keys, table).unwrap_or("expr")];
+                figured = expression_column(&create.keys);
+                column_names = vec![figured.as_str()];
             }
             let base = format!("{}_{}_idx", table.name, column_names.join("_"));
             let mut candidate = base.clone();
@@ -492,27 +492,12 @@ fn create_index(
     Ok(result)
 }
 
-/// The first column an index key expression names.
-fn expression_column<'t>(
-    keys: &[(crate::sql::ast::Expr, Option<String>)],
-    table: &'t Table,
-) -> Option<&'t str> {
-    fn first_column(expr: &crate::sql::ast::Expr) -> Option<&str> {
-        use crate::sql::ast::ExprKind as K;
-        match &expr.kind {
-            K::Column(parts) => parts.last().map(String::as_str),
-            K::Cast { operand, .. } | K::Unary { operand, .. } | K::IsNull { operand, .. } => {
-                first_column(operand)
-            }
-            K::Binary { left, right, .. } => first_column(left).or_else(|| first_column(right)),
-            K::Function { args, .. } | K::Array(args) => args.iter().find_map(first_column),
-            _ => None,
-        }
-    }
-    let name = keys.iter().find_map(|(key, _)| first_column(key))?;
-    table
-        .columns
-        .iter()
-        .find(|c| c.name == name)
-        .map(|c| c.name.as_str())
+/// The name PostgreSQL's `FigureIndexColname` gives an expression key: a function's
+/// name, a column's name through casts, a cast's type for anything weaker; `expr` when
+/// there is none (an operator expression).
+fn expression_column(keys: &[(crate::sql::ast::Expr, Option<String>)]) -> String {
+    keys.first()
+        .map(|(key, _)| crate::analyze::naming::column_label(key))
+        .filter(|label| label != "?column?")
+        .unwrap_or_else(|| "expr".to_string())
 }

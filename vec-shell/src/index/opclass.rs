@@ -61,6 +61,20 @@ impl Opclass {
         if method == "vectors" {
             return super::vectors::resolve_opclass(name, column_type);
         }
+        // pgvector's only default operator class is `vector_l2_ops` for ivfflat.
+        let Some(name) = name else {
+            return match (method, column_type) {
+                ("ivfflat", SqlType::Vector) => Ok(Opclass::VectorL2),
+                (_, other) => Err(EngineError::new(
+                    "42704",
+                    format!(
+                        "data type {} has no default operator class for access method \"{method}\"",
+                        other.name()
+                    ),
+                )
+                .with_hint("You must specify an operator class for the index or define a default operator class for the data type.")),
+            };
+        };
         let supported = match method {
             "hnsw" => matches!(
                 column_type,
@@ -73,26 +87,13 @@ impl Opclass {
         };
         if !supported {
             return Err(EngineError::new(
-                "0A000",
-                format!("type not supported for {method} index"),
+                "42804",
+                format!(
+                    "operator class \"{name}\" does not accept data type {}",
+                    column_type.name()
+                ),
             ));
         }
-        let Some(name) = name else {
-            return match column_type {
-                SqlType::Vector => Ok(Opclass::VectorL2),
-                SqlType::HalfVec => Ok(Opclass::HalfL2),
-                SqlType::SparseVec => Ok(Opclass::SparseL2),
-                SqlType::Bit => Ok(Opclass::BitHamming),
-                other => Err(EngineError::new(
-                    "42704",
-                    format!(
-                        "data type {} has no default operator class for access method \"{method}\"",
-                        other.name()
-                    ),
-                )
-                .with_hint("You must specify an operator class for the index or define a default operator class for the data type.")),
-            };
-        };
         let ivf_classes = [
             Opclass::VectorL2,
             Opclass::VectorIp,

@@ -31,21 +31,77 @@ fn titled(title: &str, rows: &RowSet) -> String {
     format!("{}{title}\n{body}", " ".repeat(pad))
 }
 
+/// An index as `pg_get_indexdef` shows it after `USING`: the access method, the keys
+/// with their operator class unless it is the type's default for the method (pgvector's
+/// only default is `vector_l2_ops` for ivfflat), and the storage options.
+fn index_definition(table: &crate::catalog::Table, index: &crate::catalog::Index) -> String {
+    let mut keys: Vec<String> = match &index.expression {
+        Some(expression) => vec![expression_key(expression)],
+        None => index
+            .columns
+            .iter()
+            .map(|&i| table.columns[i].name.clone())
+            .collect(),
+    };
+    let key_type = index.columns.first().map(|&i| &table.columns[i].ty);
+    let default_class = index.method == "ivfflat"
+        && index.opclass.as_deref() == Some("vector_l2_ops")
+        && index.expression.is_none()
+        && key_type == Some(&SqlType::Vector);
+    if let (Some(opclass), false, Some(first)) = (&index.opclass, default_class, keys.first_mut()) {
+        first.push(' ');
+        first.push_str(opclass);
+    }
+    let mut definition = format!("{} ({})", index.method, keys.join(", "));
+    if !index.with.is_empty() {
+        let options: Vec<String> = index
+            .with
+            .iter()
+            .map(|(name, value)| format!("{name}='{value}'"))
+            .collect();
+        definition.push_str(&format!(" WITH ({})", options.join(", ")));
+    }
+    definition
+}
+
+/// An expression key as `pg_get_indexdef` prints it: pretty, bracketed unless it is a
+/// bare function call.
+fn expression_key(text: &str) -> String {
+    use crate::sql::ast::{ExprKind, SelectItem, Statement};
+    let parsed = crate::sql::parse(&format!("SELECT {text}"));
+    let expr = match parsed.as_deref() {
+        Ok([Statement::Select(select)]) => match select.items.first() {
+            Some(SelectItem::Expr { expr, .. }) => Some(expr.clone()),
+            _ => None,
+        },
+        _ => None,
+    };
+    match expr {
+        Some(expr) if matches!(expr.kind, ExprKind::Function { .. }) => {
+            crate::sql::pretty::pretty(&expr)
+        }
+        Some(expr) => format!("({})", crate::sql::pretty::pretty(&expr)),
+        None => format!("({text})"),
+    }
+}
+
 /// Runs a describe command; `Err` carries psql's message for an unknown name.
 pub fn describe(catalog: &Catalog, command: &str, name: Option<&str>) -> Result<String, String> {
     if command == "\\di" {
-        let mut rows = Vec::new();
-        for table in catalog.tables() {
-            for index in &table.indexes {
-                rows.push(text_row(&[
-                    "public",
-                    &index.name,
-                    "index",
-                    "vecsh",
-                    &table.name,
-                ]));
-            }
-        }
+        // psql orders relations by schema and name.
+        let mut indexes: Vec<(&str, &str)> = catalog
+            .tables()
+            .flat_map(|t| {
+                t.indexes
+                    .iter()
+                    .map(move |i| (i.name.as_str(), t.name.as_str()))
+            })
+            .collect();
+        indexes.sort();
+        let rows: Vec<Vec<Datum>> = indexes
+            .into_iter()
+            .map(|(index, table)| text_row(&["public", index, "index", "vecsh", table]))
+            .collect();
         if rows.is_empty() {
             return Ok("Did not find any relations.\n".to_string());
         }
@@ -106,22 +162,19 @@ pub fn describe(catalog: &Catalog, command: &str, name: Option<&str>) -> Result<
     }
     if !table.indexes.is_empty() {
         out.push_str("Indexes:\n");
-        for index in &table.indexes {
-            let columns: Vec<&str> = index
-                .columns
-                .iter()
-                .map(|&i| table.columns[i].name.as_str())
-                .collect();
+        // psql lists the primary key first, then by name.
+        let mut indexes: Vec<&crate::catalog::Index> = table.indexes.iter().collect();
+        indexes.sort_by_key(|i| (!i.name.ends_with("_pkey"), i.name.as_str()));
+        for index in indexes {
             let kind = if index.name.ends_with("_pkey") {
                 " PRIMARY KEY,"
             } else {
                 ""
             };
             out.push_str(&format!(
-                "    \"{}\"{kind} {} ({})\n",
+                "    \"{}\"{kind} {}\n",
                 index.name,
-                index.method,
-                columns.join(", ")
+                index_definition(table, index)
             ));
         }
     }

@@ -53,7 +53,7 @@ fn binary_quantized_generated_column() {
             " bq        | bit(3)    |           |          | generated always as (binary_quantize(embedding)::bit(3)) stored",
             "Indexes:",
             "    \"items_pkey\" PRIMARY KEY, btree (id)",
-            "    \"items_bq_idx\" hnsw (bq)",
+            "    \"items_bq_idx\" hnsw (bq bit_hamming_ops)",
             "",
         ])),
         "{output}"

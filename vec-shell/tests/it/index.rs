@@ -128,7 +128,7 @@ fn options_are_checked_like_pgvector() {
         "operator class \"halfvec_l2_ops\" does not accept data type vector"
     );
     let error = session
-        .execute("CREATE INDEX ON t USING hnsw (w)")
+        .execute("CREATE INDEX ON t USING hnsw (w vector_l2_ops)")
         .unwrap_err();
     assert_eq!(error.message, "column does not have dimensions");
 }
@@ -141,7 +141,7 @@ fn indexes_are_rebuilt_on_reopen() {
         let mut session = database.session();
         load(&mut session, 300);
         session
-            .execute("CREATE INDEX ON items USING hnsw (embedding)")
+            .execute("CREATE INDEX ON items USING hnsw (embedding vector_l2_ops)")
             .unwrap();
     }
     let database = Database::open(dir.path()).unwrap();

@@ -421,7 +421,7 @@ fn committed_block_survives_reopen_and_the_others_do_not() {
                 "BEGIN; \
                  CREATE TABLE added (a int PRIMARY KEY, v vector(2)); \
                  INSERT INTO added VALUES (1, '[1,2]'), (2, '[3,4]'); \
-                 CREATE INDEX ON added USING hnsw (v); \
+                 CREATE INDEX ON added USING hnsw (v vector_l2_ops); \
                  DELETE FROM items WHERE id >= 50; \
                  UPDATE items SET embedding = '[1,1,1,1]' WHERE id = 0; \
                  INSERT INTO items (id, embedding) VALUES (70, '[2,2,2,2]'); \
