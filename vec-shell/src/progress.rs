@@ -65,6 +65,18 @@ pub struct Monitor<'a> {
     pub cancel: &'a CancelHandle,
     /// The session's observer, if one is installed.
     pub observer: Option<&'a ProgressObserver>,
+    /// Threads an index build may use (see [`build_threads`]).
+    pub threads: usize,
+}
+
+/// Threads of an index build: the leader and `max_parallel_maintenance_workers` workers,
+/// as pgvector's parallel builds, at most the available parallelism and at least 1.
+pub fn build_threads(max_parallel_maintenance_workers: i64) -> usize {
+    let available = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let wanted = usize::try_from(max_parallel_maintenance_workers)
+        .unwrap_or(0)
+        .saturating_add(1);
+    wanted.min(available).max(1)
 }
 
 impl<'a> Monitor<'a> {
@@ -73,6 +85,7 @@ impl<'a> Monitor<'a> {
         Monitor {
             cancel: CancelHandle::never(),
             observer: None,
+            threads: build_threads(2),
         }
     }
 
@@ -150,6 +163,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn build_threads_are_the_workers_and_the_leader_within_the_cores() {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        assert_eq!(build_threads(0), 1);
+        assert_eq!(build_threads(-1), 1);
+        assert_eq!(build_threads(2), 3.min(cores));
+        assert_eq!(build_threads(1024), cores);
+    }
+
+    #[test]
     fn reports_never_go_down_and_end_at_total() {
         let seen = Arc::new(Mutex::new(Vec::new()));
         let sink = seen.clone();
@@ -164,6 +186,7 @@ mod tests {
         let monitor = Monitor {
             cancel: &cancel,
             observer: Some(&observer),
+            threads: 1,
         };
         let label = PhaseLabel {
             command: Command::Copy,

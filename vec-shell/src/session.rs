@@ -231,6 +231,12 @@ impl Session {
         self.txn.in_block()
     }
 
+    /// Whether the open transaction block is aborted: a statement in it failed, and
+    /// commands are ignored until `COMMIT` or `ROLLBACK`.
+    pub fn in_aborted_block(&self) -> bool {
+        self.txn.is_aborted()
+    }
+
     /// Runs one parsed statement. Inside a transaction block, an error aborts the block.
     pub fn execute_statement(&mut self, statement: &Statement) -> Result<StatementResult> {
         if let Statement::Transaction(command) = statement {
@@ -344,9 +350,11 @@ impl Session {
                     self.txn
                         .writes(shared.durable.as_ref(), &shared.write_lock, &self.settings)?;
                 let mut catalog = shared.catalog.write();
+                let workers = self.settings.int("max_parallel_maintenance_workers");
                 let monitor = Monitor {
                     cancel: &self.cancel,
                     observer: self.observer.as_ref(),
+                    threads: crate::progress::build_threads(workers.unwrap_or(2)),
                 };
                 crate::txn::ddl::execute(&mut catalog, &writes, ddl_statement, monitor)
             }
@@ -479,6 +487,7 @@ impl Session {
         let monitor = Monitor {
             cancel: &self.cancel,
             observer: self.observer.as_ref(),
+            threads: 1,
         };
         let rows = read_rows(&data, &format, &types, monitor, &copy.table)?;
         let outcome = exec::dml::insert_rows(

@@ -221,7 +221,8 @@ impl IvfIndexAny {
         rows: impl Iterator<Item = (RowId, &'a Datum)>,
         monitor: Monitor<'_>,
     ) -> Result<(IvfIndexAny, Vec<EngineError>)> {
-        let options = build_options(with)?;
+        let mut options = build_options(with)?;
+        options.threads = monitor.threads;
         use Opclass::*;
         Ok(match opclass {
             VectorL2 => build(dimensions, &options, rows, monitor)

@@ -74,7 +74,8 @@ impl VectorIndex {
                 Ok((VectorIndex::Vectors(index), notices))
             }
             "hnsw" => {
-                let options = hnsw_options(with)?;
+                let mut options = hnsw_options(with)?;
+                options.threads = monitor.threads;
                 let index = HnswIndex::build(opclass, dimensions, options, rows, monitor)?;
                 Ok((VectorIndex::Hnsw(index), Vec::new()))
             }

@@ -1,6 +1,7 @@
 //! The interactive loop: rustyline with a history file, Tab completion of keywords and
-//! table names, a `vecsh=>` prompt that becomes `vecsh->` (or shows the open quote)
-//! while a statement continues, and Ctrl-C discarding the statement being typed (while a
+//! table names, psql's `%/%R%x%# ` prompt (`vecsh=>`, which becomes `vecsh->` or shows
+//! the open quote while a statement continues, with `*` inside a transaction block and
+//! `!` in an aborted one), and Ctrl-C discarding the statement being typed (while a
 //! statement runs, Ctrl-C cancels it instead: see `interrupt`).
 
 use rustyline::completion::Completer;
@@ -13,6 +14,7 @@ use rustyline::{Context, Editor, Helper};
 
 use super::runner::{Flow, Shell};
 use super::scanner::StatementScanner;
+use crate::session::Session;
 
 /// Words offered by Tab completion (besides table names).
 const KEYWORDS: &[&str] = &[
@@ -197,6 +199,21 @@ fn read_copy_data(editor: &mut Editor<SqlHelper, DefaultHistory>, shell: &mut Sh
     shell.finish_copy(&data);
 }
 
+/// The prompt for `session`, as psql's default `%/%R%x%# `: the database name, `state`
+/// (psql's `%R`: `=` for a new statement, `-` for a continued one, `'` inside a quoted
+/// string or comment), the transaction status (`%x`: nothing outside a block, `*` inside
+/// one, `!` in an aborted one) and `>` (`%#` of a user who is not a superuser).
+pub(crate) fn prompt(state: char, session: &Session) -> String {
+    let transaction = if session.in_aborted_block() {
+        "!"
+    } else if session.in_transaction_block() {
+        "*"
+    } else {
+        ""
+    };
+    format!("vecsh{state}{transaction}> ")
+}
+
 /// Runs the interactive loop until `\q` or end of input.
 pub fn run(shell: &mut Shell<'_>) -> Flow {
     let Ok(mut editor) = Editor::<SqlHelper, DefaultHistory>::new() else {
@@ -209,19 +226,20 @@ pub fn run(shell: &mut Shell<'_>) -> Flow {
     let mut scanner = StatementScanner::default();
     let mut flow = Flow::Quit;
     loop {
-        let prompt = if scanner.in_quote() {
-            "vecsh'> "
+        let state = if scanner.in_quote() {
+            '\''
         } else if scanner.is_pending() {
-            "vecsh-> "
+            '-'
         } else {
-            "vecsh=> "
+            '='
         };
+        let prompt = prompt(state, &shell.session);
         let tables = shell
             .session
             .database()
             .with_catalog(|catalog| catalog.tables().map(|t| t.name.clone()).collect());
         editor.set_helper(Some(SqlHelper { tables }));
-        match editor.readline(prompt) {
+        match editor.readline(&prompt) {
             Ok(line) => {
                 if !line.trim().is_empty() {
                     let _ = editor.add_history_entry(line.as_str());
@@ -284,5 +302,23 @@ mod tests {
         assert_eq!(complete("SELECT cosine_").1, ["cosine_distance"]);
         assert_eq!(complete("SET hnsw.ef").1, ["hnsw.ef_search"]);
         assert!(complete("SELECT ").1.is_empty());
+    }
+
+    #[test]
+    fn prompt_shows_the_statement_and_transaction_state() {
+        let mut session = crate::Database::in_memory().session();
+        assert_eq!(prompt('=', &session), "vecsh=> ");
+        assert_eq!(prompt('-', &session), "vecsh-> ");
+        assert_eq!(prompt('\'', &session), "vecsh'> ");
+        session.execute("BEGIN").unwrap();
+        assert_eq!(prompt('=', &session), "vecsh=*> ");
+        assert_eq!(prompt('-', &session), "vecsh-*> ");
+        assert!(session.execute("SELECT 1 / 0").is_err());
+        assert_eq!(prompt('=', &session), "vecsh=!> ");
+        assert_eq!(prompt('-', &session), "vecsh-!> ");
+        session.execute("ROLLBACK").unwrap();
+        assert_eq!(prompt('=', &session), "vecsh=> ");
+        session.execute("BEGIN; SELECT 1; COMMIT").unwrap();
+        assert_eq!(prompt('=', &session), "vecsh=> ");
     }
 }

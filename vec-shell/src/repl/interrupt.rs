@@ -1,6 +1,7 @@
 //! Ctrl-C in the shell. While a statement runs, SIGINT asks the session to cancel it (the
-//! statement fails with `canceling statement due to user request` and the shell goes on
-//! with the next input). At the interactive prompt the terminal is in raw mode, so Ctrl-C
+//! statement fails with `canceling statement due to user request`). As in psql, the
+//! interactive shell then goes on with the next input, while a script (standard input
+//! that is not a terminal, `-f`, `-c`) ends with exit status 3. At the interactive prompt the terminal is in raw mode, so Ctrl-C
 //! reaches rustyline as a key and discards the line being typed. Between statements of a
 //! script SIGINT keeps its default effect and ends the shell.
 
@@ -15,6 +16,14 @@ static CANCEL: OnceLock<CancelHandle> = OnceLock::new();
 static RUNNING: AtomicBool = AtomicBool::new(false);
 /// Whether the shell reads from a terminal (Ctrl-C between statements is then ignored).
 static INTERACTIVE: AtomicBool = AtomicBool::new(false);
+/// Whether Ctrl-C cancelled the running statement (psql's `cancel_pressed`).
+static CANCEL_PRESSED: AtomicBool = AtomicBool::new(false);
+
+/// Whether Ctrl-C was pressed while the last statement ran and a script should therefore
+/// stop (always `false` in the interactive shell, which goes on). Clears the mark.
+pub(crate) fn script_interrupted() -> bool {
+    CANCEL_PRESSED.swap(false, Ordering::SeqCst) && !INTERACTIVE.load(Ordering::Relaxed)
+}
 
 /// Installs the SIGINT handler for a shell whose session is cancelled through `cancel`.
 /// Returns whether a handler was installed (only on Unix, and only once per process).
@@ -32,6 +41,7 @@ pub(crate) struct Running(());
 impl Running {
     /// Starts the running span.
     pub(crate) fn start() -> Running {
+        CANCEL_PRESSED.store(false, Ordering::SeqCst);
         RUNNING.store(true, Ordering::SeqCst);
         Running(())
     }
@@ -50,6 +60,7 @@ fn on_interrupt() -> bool {
         if let Some(cancel) = CANCEL.get() {
             cancel.cancel();
         }
+        CANCEL_PRESSED.store(true, Ordering::SeqCst);
         return true;
     }
     INTERACTIVE.load(Ordering::Relaxed)

@@ -120,7 +120,22 @@ impl<'o> Shell<'o> {
         self.report(&sql, result, started)
     }
 
+    /// Prints a statement's outcome. A script stops (exit status 3) after Ctrl-C
+    /// cancelled a statement, as psql's main loop does.
     fn report(
+        &mut self,
+        sql: &str,
+        result: crate::error::Result<Vec<crate::session::StatementResult>>,
+        started: Instant,
+    ) -> Flow {
+        let flow = self.print_outcome(sql, result, started);
+        if super::interrupt::script_interrupted() {
+            return Flow::Stop;
+        }
+        flow
+    }
+
+    fn print_outcome(
         &mut self,
         sql: &str,
         result: crate::error::Result<Vec<crate::session::StatementResult>>,

@@ -65,7 +65,7 @@ impl Durable {
             last_index_id: AtomicU64::new(0),
         };
         if !durable.store.heap_exists(CATALOG_HEAP) {
-            durable.commit(vec![StoreOp::CreateHeap(CATALOG_HEAP.0)])?;
+            durable.commit(vec![StoreOp::CreateHeap(CATALOG_HEAP.0)], true)?;
         }
         let mut entries = Vec::new();
         let mut failure = None;
@@ -128,11 +128,10 @@ impl Durable {
             index.id = self.new_index_id();
         }
         if let Some(row) = table.catalog_row {
-            self.commit(vec![StoreOp::Update(
-                CATALOG_HEAP.0,
-                row,
-                encode_table(table),
-            )])?;
+            self.commit(
+                vec![StoreOp::Update(CATALOG_HEAP.0, row, encode_table(table))],
+                true,
+            )?;
         }
         Ok(())
     }
@@ -198,10 +197,12 @@ impl Durable {
     }
 
     /// Commits the operations as one transaction; returns the ids of inserted rows in
-    /// order.
-    pub fn commit(&self, ops: Vec<StoreOp>) -> Result<Vec<u64>> {
+    /// order. Without `synchronous` (`synchronous_commit = off`) it returns before the
+    /// WAL fsync: a crash may then lose the commit, but never applies it in part.
+    pub fn commit(&self, ops: Vec<StoreOp>, synchronous: bool) -> Result<Vec<u64>> {
         self.note_changes(&ops);
         let mut txn = self.store.begin();
+        txn.set_synchronous_commit(synchronous);
         let inserted = Durable::stage(&mut txn, ops)?;
         txn.commit().map_err(storage_error)?;
         Ok(inserted)
@@ -234,8 +235,10 @@ impl Durable {
         self.next_heap().max(in_txn + 1)
     }
 
-    /// Commits a transaction opened by [`Durable::begin_block`].
-    pub fn finish(txn: Txn<'_>) -> Result<()> {
+    /// Commits a transaction opened by [`Durable::begin_block`], waiting for the WAL
+    /// fsync when `synchronous` (see [`Durable::commit`]).
+    pub fn finish(mut txn: Txn<'_>, synchronous: bool) -> Result<()> {
+        txn.set_synchronous_commit(synchronous);
         txn.commit().map(drop).map_err(storage_error)
     }
 

@@ -107,6 +107,12 @@ pub struct Ending<'a> {
     pub settings: &'a mut Settings,
 }
 
+/// Whether commits wait for their WAL fsync: every `synchronous_commit` value but `off`
+/// does on a server without standbys.
+fn synchronous_commit(settings: &Settings) -> bool {
+    settings.text("synchronous_commit").as_deref() != Some("off")
+}
+
 /// Takes the write lock. With `lock_timeout` set, waits at most that long; with 0 (the
 /// default), waits for statements without limit but for an open block at most
 /// [`DEFAULT_LOCK_WAIT`].
@@ -146,6 +152,12 @@ impl TxnState {
     /// Whether a block is open (aborted or not).
     pub fn in_block(&self) -> bool {
         self.block.is_some()
+    }
+
+    /// Whether the open block is aborted (a statement failed; only `COMMIT` and
+    /// `ROLLBACK` are accepted until it ends).
+    pub fn is_aborted(&self) -> bool {
+        self.block.as_ref().is_some_and(|block| block.failed)
     }
 
     /// Fails with `25P02` when the open block is aborted.
@@ -219,7 +231,8 @@ impl TxnState {
         if let Some(writing) = block.writing {
             let txn = writing.txn.borrow_mut().take();
             if let Some(txn) = txn {
-                if let Err(error) = Durable::finish(txn) {
+                let synchronous = synchronous_commit(ending.settings);
+                if let Err(error) = Durable::finish(txn, synchronous) {
                     // Nothing of the block is durable: undo it in memory as well.
                     roll_back(writing, ending.catalog);
                     *ending.settings = block.settings_at_begin;
@@ -263,7 +276,8 @@ impl TxnState {
     ) -> Result<StoreWrites<'a>> {
         let Some(block) = &mut self.block else {
             let guard = acquire(lock, settings)?;
-            return Ok(StoreWrites::new(durable, None, Some(guard)));
+            let synchronous = synchronous_commit(settings);
+            return Ok(StoreWrites::new(durable, None, Some(guard), synchronous));
         };
         if block.writing.is_none() {
             let guard = acquire(lock, settings)?;
@@ -278,7 +292,12 @@ impl TxnState {
                 _hold: hold,
             });
         }
-        Ok(StoreWrites::new(durable, block.writing.as_ref(), None))
+        Ok(StoreWrites::new(
+            durable,
+            block.writing.as_ref(),
+            None,
+            true,
+        ))
     }
 
     /// `SET [LOCAL] name = value`: inside a block a plain `SET` also survives `COMMIT` (and

@@ -14,6 +14,8 @@ pub struct StoreWrites<'a> {
     block: Option<&'a Writing>,
     /// The write lock, held for this statement when it runs outside a block.
     _guard: Option<WriteGuard>,
+    /// Whether a commit outside a block waits for its WAL fsync (`synchronous_commit`).
+    synchronous: bool,
 }
 
 impl<'a> StoreWrites<'a> {
@@ -21,11 +23,13 @@ impl<'a> StoreWrites<'a> {
         durable: Option<&'a Durable>,
         block: Option<&'a Writing>,
         guard: Option<WriteGuard>,
+        synchronous: bool,
     ) -> StoreWrites<'a> {
         StoreWrites {
             durable,
             block,
             _guard: guard,
+            synchronous,
         }
     }
 
@@ -48,7 +52,7 @@ impl<'a> StoreWrites<'a> {
             return Ok(Vec::new());
         };
         match self.block {
-            None => durable.commit(ops),
+            None => durable.commit(ops, self.synchronous),
             Some(writing) => match writing.txn.borrow_mut().as_mut() {
                 Some(txn) => {
                     durable.note_changes(&ops);

@@ -107,3 +107,33 @@ fn a_second_opener_is_refused() {
     let error = Database::open(dir.path()).err().unwrap();
     assert_eq!(error.sqlstate, "55006");
 }
+
+#[test]
+fn commits_without_waiting_for_the_flush_survive_a_clean_close() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let database = Database::open(dir.path()).unwrap();
+        let mut session = database.session();
+        session
+            .execute(
+                "SET synchronous_commit = off; CREATE TABLE t (a int); INSERT INTO t VALUES (1)",
+            )
+            .unwrap();
+        session
+            .execute("BEGIN; INSERT INTO t VALUES (2); COMMIT")
+            .unwrap();
+        session
+            .execute("RESET synchronous_commit; INSERT INTO t VALUES (3)")
+            .unwrap();
+        session
+            .execute("BEGIN; SET LOCAL synchronous_commit = off; INSERT INTO t VALUES (4); COMMIT")
+            .unwrap();
+    }
+    let database = Database::open(dir.path()).unwrap();
+    assert_eq!(
+        texts(&database, "SELECT a FROM t ORDER BY a"),
+        (1..=4)
+            .map(|a| vec![Some(a.to_string())])
+            .collect::<Vec<_>>()
+    );
+}

@@ -153,3 +153,39 @@ fn indexes_are_rebuilt_on_reopen() {
     );
     assert_eq!(nearest, vec![4]);
 }
+
+#[test]
+fn builds_without_parallel_workers_answer_as_the_exact_scan() {
+    let database = Database::in_memory();
+    let mut session = database.session();
+    load(&mut session, 300);
+    session
+        .execute("SET max_parallel_maintenance_workers = 0; SET hnsw.ef_search = 400; SET ivfflat.probes = 4")
+        .unwrap();
+    for create in [
+        "CREATE INDEX built ON items USING hnsw (embedding vector_l2_ops)",
+        "CREATE INDEX built ON items USING ivfflat (embedding vector_l2_ops) WITH (lists = 4)",
+    ] {
+        session.execute(create).unwrap();
+        for q in 0..5u64 {
+            let query = vector(20_000 + q, 8);
+            let sql = format!("SELECT id FROM items ORDER BY embedding <-> '{query}' LIMIT 10");
+            let explained = session.execute(&format!("EXPLAIN {sql}")).unwrap();
+            let plan: Vec<String> = explained[0]
+                .rows
+                .as_ref()
+                .unwrap()
+                .rows
+                .iter()
+                .map(|row| row[0].to_text().unwrap_or_default())
+                .collect();
+            assert!(plan.join("\n").contains("built"), "{plan:?}");
+            let indexed = ids(&mut session, &sql);
+            session.execute("SET enable_indexscan = off").unwrap();
+            let exact = ids(&mut session, &sql);
+            session.execute("RESET enable_indexscan").unwrap();
+            assert_eq!(indexed, exact, "{create}");
+        }
+        session.execute("DROP INDEX built").unwrap();
+    }
+}

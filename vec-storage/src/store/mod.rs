@@ -188,6 +188,12 @@ impl Store {
         self.wal.end_lsn()
     }
 
+    /// Position up to which the WAL is known to be fsynced: every commit ending at or
+    /// before it survives a crash.
+    pub fn durable_lsn(&self) -> Lsn {
+        self.wal.synced_lsn()
+    }
+
     /// Makes every commit so far durable (useful with `synchronous_commit` off).
     pub fn flush_wal(&self) -> Result<()> {
         self.wal.flush_all()

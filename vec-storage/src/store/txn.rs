@@ -103,6 +103,8 @@ pub struct Txn<'s> {
     dropped: Vec<(u32, Option<HeapMeta>)>,
     /// Set when an operation failed half-way; the transaction can then only roll back.
     failed: Option<String>,
+    /// This transaction's `synchronous_commit`, overriding the store's when set.
+    synchronous_commit: Option<bool>,
 }
 
 impl<'s> Txn<'s> {
@@ -120,6 +122,7 @@ impl<'s> Txn<'s> {
             created: Vec::new(),
             dropped: Vec::new(),
             failed: None,
+            synchronous_commit: None,
         }
     }
 
@@ -277,6 +280,14 @@ impl<'s> Txn<'s> {
         self.push(KIND_USER, tag, payload.to_vec());
     }
 
+    /// Sets whether this transaction's commit waits for its WAL fsync, overriding
+    /// [`crate::StoreOptions::synchronous_commit`] (PostgreSQL's per-transaction
+    /// `synchronous_commit`). Without the wait a crash may lose the commit, but never
+    /// applies it in part; the background writer flushes it within `wal_writer_delay`.
+    pub fn set_synchronous_commit(&mut self, on: bool) {
+        self.synchronous_commit = Some(on);
+    }
+
     /// Commits: after this returns (with `synchronous_commit` on) the transaction survives
     /// any crash; on error nothing of it is visible, now or after recovery.
     pub fn commit(mut self) -> Result<CommitInfo> {
@@ -332,7 +343,10 @@ impl<'s> Txn<'s> {
         };
         drop(refs);
         let commit_lsn = appended.end_lsn;
-        let must_sync = store.options.synchronous_commit || !self.dropped.is_empty();
+        let must_sync = self
+            .synchronous_commit
+            .unwrap_or(store.options.synchronous_commit)
+            || !self.dropped.is_empty();
         if !self.dropped.is_empty() {
             // The heap files go away below: their drop must be durable first.
             store.wal.flush(commit_lsn)?;

@@ -36,7 +36,7 @@ pub struct WalOptions {
     pub segment_size: u64,
     /// Whether a commit waits for its records to be fsynced. Default `true`.
     pub synchronous_commit: bool,
-    /// How often the background writer flushes when `synchronous_commit` is off.
+    /// How often the background writer flushes commits that did not wait for their fsync.
     /// Default 200 ms (PostgreSQL's `wal_writer_delay`).
     pub writer_delay: Duration,
     /// Buffered bytes after which an appender writes the buffer out (without fsync).
@@ -187,9 +187,9 @@ impl Wal {
             stop: Mutex::new(false),
             stop_cond: Condvar::new(),
         });
-        let writer = if shared.options.synchronous_commit {
-            None
-        } else {
+        // The background writer runs even with `synchronous_commit` on, because a single
+        // transaction may still choose not to wait for its flush.
+        let writer = {
             let shared = shared.clone();
             Some(std::thread::spawn(move || background_writer(&shared)))
         };

@@ -261,3 +261,34 @@ fn readers_run_while_a_writer_commits() {
     });
     assert_eq!(scan_all(&store, HEAP).len(), 100);
 }
+
+#[test]
+fn a_transaction_can_commit_without_waiting_for_its_fsync() {
+    let dir = tempfile::tempdir().unwrap();
+    let options = StoreOptions {
+        // Long enough that the background writer does not flush during the test.
+        wal_writer_delay: std::time::Duration::from_secs(3600),
+        ..small_options()
+    };
+    let store = open_with_heap(dir.path(), options.clone());
+    let mut txn = store.begin();
+    txn.insert(HEAP, b"waited").unwrap();
+    let waited = txn.commit().unwrap();
+    assert!(store.durable_lsn() >= waited.commit_lsn);
+
+    let mut txn = store.begin();
+    txn.set_synchronous_commit(false);
+    txn.insert(HEAP, b"not waited").unwrap();
+    let not_waited = txn.commit().unwrap();
+    assert!(
+        store.durable_lsn() < not_waited.commit_lsn,
+        "the commit waited"
+    );
+    assert_eq!(scan_all(&store, HEAP).len(), 2);
+
+    // A clean close flushes it.
+    drop(store);
+    let store = Store::open(dir.path(), options).unwrap();
+    let rows: Vec<Vec<u8>> = scan_all(&store, HEAP).into_values().collect();
+    assert_eq!(rows, vec![b"waited".to_vec(), b"not waited".to_vec()]);
+}
