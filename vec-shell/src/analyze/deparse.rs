@@ -156,3 +156,37 @@ fn constant(datum: &Datum, cast_to: Option<&str>) -> Option<String> {
         Datum::Array(_) | Datum::Null => return None,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::constant;
+    use crate::value::{Datum, Numeric};
+
+    #[test]
+    fn constants_print_as_postgresql_deparses_them() {
+        assert_eq!(constant(&Datum::Int4(5), None).unwrap(), "5");
+        assert_eq!(constant(&Datum::Int4(-5), None).unwrap(), "'-5'::integer");
+        assert_eq!(constant(&Datum::Int8(7), None).unwrap(), "'7'::bigint");
+        assert_eq!(
+            constant(&Datum::Float8(1.5), None).unwrap(),
+            "'1.5'::double precision"
+        );
+        assert_eq!(constant(&Datum::Bool(true), None).unwrap(), "true");
+        assert_eq!(
+            constant(&Datum::Text("it's".into()), None).unwrap(),
+            "'it''s'::text"
+        );
+        assert_eq!(constant(&Datum::Null, None).unwrap(), "NULL");
+        assert_eq!(
+            constant(&Datum::Int4(3), Some("real")).unwrap(),
+            "'3'::real"
+        );
+        let numeric = Numeric::parse("1.5").unwrap();
+        assert_eq!(constant(&Datum::Numeric(numeric), None).unwrap(), "1.5");
+        let whole = Numeric::parse("2").unwrap();
+        assert_eq!(
+            constant(&Datum::Numeric(whole), None).unwrap(),
+            "'2'::numeric"
+        );
+    }
+}
