@@ -5,6 +5,7 @@
 //! The query's filter itself is bound as written and stays the one the executor runs;
 //! these conditions only tell the planner which rows an index scan must at least visit.
 
+use super::deparse::deparse;
 use super::expr::{Binder, BoundExpr};
 use super::Scope;
 use crate::catalog::Catalog;
@@ -40,17 +41,36 @@ pub fn where_conjuncts(
         let key = key_condition(part, &expr);
         // `EXPLAIN` shows an index condition with the column on the left, as PostgreSQL
         // does (`998 <= id` is `(id >= 998)`).
-        let text = match (&part.kind, &key) {
-            (ExprKind::Binary { left, right, .. }, Some(key))
-                if !matches!(left.kind, ExprKind::Column(_)) =>
-            {
-                format!("({right} {} {left})", key.op.as_str())
-            }
-            _ => part.to_string(),
-        };
+        let text = conjunct_text(part, &expr, key.as_ref(), scope);
         out.push(Conjunct { expr, text, key });
     }
     out
+}
+
+/// A condition's `EXPLAIN` text, deparsed from its bound form where it can be (with
+/// the column on the left of an index condition, as PostgreSQL commutes it: `998 <= id`
+/// is `(id >= 998)`), else as written.
+fn conjunct_text(
+    part: &Expr,
+    bound: &BoundExpr,
+    key: Option<&KeyCondition>,
+    scope: &Scope,
+) -> String {
+    let flipped = matches!(&part.kind, ExprKind::Binary { left, .. } if !matches!(left.kind, ExprKind::Column(_)));
+    match (key, bound) {
+        (Some(key), BoundExpr::Call { args, .. }) if flipped && args.len() == 2 => {
+            let column = deparse(&args[1], scope, false);
+            let constant = deparse(&args[0], scope, false);
+            if let (Some(column), Some(constant)) = (column, constant) {
+                return format!("({column} {} {constant})", key.op.as_str());
+            }
+            let ExprKind::Binary { left, right, .. } = &part.kind else {
+                return part.to_string();
+            };
+            format!("({right} {} {left})", key.op.as_str())
+        }
+        _ => deparse(bound, scope, false).unwrap_or_else(|| part.to_string()),
+    }
 }
 
 fn split_and<'e>(expr: &'e Expr, out: &mut Vec<&'e Expr>) {

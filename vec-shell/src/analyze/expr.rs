@@ -33,6 +33,10 @@ pub enum BoundExpr {
         imp: Imp,
         /// The arguments.
         args: Vec<BoundExpr>,
+        /// The operator or function name as written, for `EXPLAIN`.
+        name: std::sync::Arc<str>,
+        /// Whether it is an operator (else a function).
+        operator: bool,
     },
     /// A run-time cast followed by the target's type modifier.
     Cast {
@@ -186,7 +190,7 @@ impl Binder<'_> {
                 }
                 let candidates = operators::unary_candidates(op);
                 let name = format!("operator does not exist: {op} {}", operand.ty.name());
-                self.call(candidates, vec![operand], false, pos, &name)
+                self.call(candidates, vec![operand], (false, op, true), pos, &name)
             }
             ExprKind::Binary { op, left, right } => {
                 let left = self.bind(left)?;
@@ -212,7 +216,13 @@ impl Binder<'_> {
                     left.ty.name(),
                     right.ty.name()
                 );
-                self.call(candidates, vec![left, right], true, pos, &message)
+                self.call(
+                    candidates,
+                    vec![left, right],
+                    (true, op, true),
+                    pos,
+                    &message,
+                )
             }
             ExprKind::IsNull { operand, negated } => {
                 let operand = self.bind(operand)?;
@@ -281,7 +291,7 @@ impl Binder<'_> {
         let candidates = functions::function_candidates(name);
         let types: Vec<String> = bound.iter().map(|a| a.ty.name()).collect();
         let message = format!("function {name}({}) does not exist", types.join(", "));
-        self.call(candidates, bound, false, pos, &message)
+        self.call(candidates, bound, (false, name, false), pos, &message)
     }
 
     /// Resolves an overload and binds the call, coercing the arguments.
@@ -289,7 +299,7 @@ impl Binder<'_> {
         &mut self,
         candidates: Vec<Signature>,
         args: Vec<Typed>,
-        binary_operator: bool,
+        (binary_operator, name, operator): (bool, &str, bool),
         pos: usize,
         not_found: &str,
     ) -> Result<Typed> {
@@ -331,6 +341,8 @@ impl Binder<'_> {
             BoundExpr::Call {
                 imp: signature.imp,
                 args: bound,
+                name: name.into(),
+                operator,
             },
             signature.ret,
         ))

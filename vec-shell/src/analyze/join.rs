@@ -222,12 +222,19 @@ fn bind_on(
     let mut hashed_text = Vec::new();
     let mut rest_text = Vec::new();
     for part in conjuncts(condition) {
+        // `EXPLAIN` shows each part deparsed from its bound form, as written where that
+        // fails.
+        let text = binder
+            .bind(part)
+            .ok()
+            .and_then(|bound| super::deparse::deparse(&bound.expr, scope, true))
+            .unwrap_or_else(|| part.to_string());
         match hash_key(catalog, sides, part) {
             Some(key) => {
                 plan.hash_keys.push(key);
-                hashed_text.push(part.to_string());
+                hashed_text.push(text);
             }
-            None => rest_text.push(part.to_string()),
+            None => rest_text.push(text),
         }
     }
     plan.text = JoinText {
@@ -415,9 +422,16 @@ fn move_columns(expr: BoundExpr, to: &dyn Fn(usize) -> usize) -> BoundExpr {
     let each = |e: Box<BoundExpr>| Box::new(move_columns(*e, to));
     match expr {
         BoundExpr::Column(index) => BoundExpr::Column(to(index)),
-        BoundExpr::Call { imp, args } => BoundExpr::Call {
+        BoundExpr::Call {
+            imp,
+            args,
+            name,
+            operator,
+        } => BoundExpr::Call {
             imp,
             args: args.into_iter().map(|a| move_columns(a, to)).collect(),
+            name,
+            operator,
         },
         BoundExpr::Cast {
             operand,

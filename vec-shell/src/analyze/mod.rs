@@ -8,6 +8,7 @@ pub mod conditional;
 pub mod conjuncts;
 pub mod cte;
 pub mod defaults;
+pub mod deparse;
 pub mod dml;
 pub mod expr;
 pub mod from;

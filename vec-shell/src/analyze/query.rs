@@ -3,6 +3,7 @@
 //! expressions carried as hidden columns), `LIMIT` and `OFFSET`.
 
 use super::aggregate::{query_aggregates, AggContext};
+use super::deparse;
 use super::expr::{Binder, BoundExpr, Typed};
 use super::from::{bind_set_function, plan_source};
 use super::naming::column_label;
@@ -183,6 +184,37 @@ pub fn plan_select_in(
         }
         _ => None,
     };
+    // `EXPLAIN`'s text, deparsed from the bound forms (as written where that fails).
+    let qualify =
+        matches!(source, Source::Join(_) | Source::CrossJoin { .. }) || !scope.outer.is_empty();
+    let explain_filter = select.selection.as_ref().map(|written| {
+        filter
+            .as_ref()
+            .and_then(|bound| deparse::deparse(bound, &scope, qualify))
+            .unwrap_or_else(|| written.to_string())
+    });
+    let explain_order: Vec<String> = select
+        .order_by
+        .iter()
+        .zip(&order)
+        .map(|(written, key)| {
+            let direction = if written.descending { " DESC" } else { "" };
+            let deparsed = match &aggregate {
+                None => projection
+                    .get(key.column)
+                    .and_then(|bound| deparse::sort_key(bound, &scope, qualify)),
+                Some(_) => None,
+            };
+            let text = deparsed.unwrap_or_else(|| written.expr.to_string());
+            format!("{text}{direction}")
+        })
+        .collect();
+    let index_order = match (&aggregate, order.first()) {
+        (None, Some(key)) => projection
+            .get(key.column)
+            .and_then(|bound| deparse::deparse(bound, &scope, qualify)),
+        _ => None,
+    };
     let conjuncts = match &source {
         Source::Table(_) => {
             super::conjuncts::where_conjuncts(catalog, &scope, select.selection.as_ref())
@@ -199,15 +231,9 @@ pub fn plan_select_in(
         order,
         distance_order,
         text: PlanText {
-            filter: select.selection.as_ref().map(ToString::to_string),
-            order: select
-                .order_by
-                .iter()
-                .map(|k| {
-                    let direction = if k.descending { " DESC" } else { "" };
-                    format!("{}{direction}", k.expr)
-                })
-                .collect(),
+            filter: explain_filter,
+            order: explain_order,
+            index_order,
             having: select.having.as_ref().map(ToString::to_string),
             alias: match &select.from {
                 Some(FromItem::Table { alias, .. })

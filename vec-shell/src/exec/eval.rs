@@ -53,7 +53,7 @@ pub fn eval(expr: &BoundExpr, row: &[Datum], context: &ExecContext<'_>) -> Resul
             .get(*index)
             .cloned()
             .ok_or_else(|| EngineError::internal("outer column index out of range"))?,
-        BoundExpr::Call { imp, args } => {
+        BoundExpr::Call { imp, args, .. } => {
             let mut values = Vec::with_capacity(args.len());
             for arg in args {
                 let value = eval(arg, row, context)?;

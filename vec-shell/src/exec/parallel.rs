@@ -233,7 +233,7 @@ enum KeyExpr<'p> {
 
 impl<'p> KeyExpr<'p> {
     fn new(expr: &'p BoundExpr) -> KeyExpr<'p> {
-        let BoundExpr::Call { imp, args } = expr else {
+        let BoundExpr::Call { imp, args, .. } = expr else {
             return KeyExpr::General(expr);
         };
         let mut values = Vec::with_capacity(args.len());

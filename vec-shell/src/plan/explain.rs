@@ -68,7 +68,12 @@ pub fn explain(plan: &QueryPlan) -> Vec<String> {
             )
         }
         Source::IndexScan { table, index, .. } => {
-            let order = plan.text.order.first().cloned().unwrap_or_default();
+            let order = plan
+                .text
+                .index_order
+                .clone()
+                .or_else(|| plan.text.order.first().cloned())
+                .unwrap_or_default();
             (
                 format!("Index Scan using {index} on {table}{alias}"),
                 vec![format!("Order By: {order}")],

@@ -278,8 +278,11 @@ pub struct QueryPlan {
 pub struct PlanText {
     /// The `WHERE` condition.
     pub filter: Option<String>,
-    /// The `ORDER BY` keys.
+    /// The `ORDER BY` keys, as `Sort Key:` shows them.
     pub order: Vec<String>,
+    /// The first `ORDER BY` key as an index scan's `Order By:` shows it, when it could
+    /// be deparsed.
+    pub index_order: Option<String>,
     /// The `HAVING` condition.
     pub having: Option<String>,
     /// The `FROM` item's alias, if any.

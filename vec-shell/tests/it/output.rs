@@ -189,7 +189,7 @@ fn explain_shows_the_chosen_scan() {
         output.contains(&lines(&[
             " Limit",
             "   ->  Index Scan using t_val_idx on t",
-            "         Order By: (val <-> '[3,3,3]')",
+            "         Order By: (val <-> '[3,3,3]'::vector)",
             "(3 rows)",
         ])),
         "{output}"
@@ -198,7 +198,7 @@ fn explain_shows_the_chosen_scan() {
         output.contains(&lines(&[
             " Limit",
             "   ->  Sort",
-            "         Sort Key: (val <-> '[3,3,3]')",
+            "         Sort Key: ((val <-> '[3,3,3]'::vector))",
             "         ->  Seq Scan on t",
             "(4 rows)",
         ])),

@@ -198,7 +198,7 @@ fn explain_draws_the_btree_scan_with_its_condition_and_filter() {
         [
             "Index Scan using items_category_idx on items",
             "  Index Cond: ((category_id <= 5) AND (category_id > 2))",
-            "  Filter: ((price > 3) AND (price < 9))",
+            "  Filter: ((price > '3'::real) AND (price < '9'::real))",
         ]
     );
     assert_eq!(
@@ -233,7 +233,7 @@ fn explain_draws_the_btree_scan_with_its_condition_and_filter() {
         [
             "Limit",
             "  ->  Index Scan using items_category_idx on items",
-            "        Filter: (price > 2)",
+            "        Filter: (price > '2'::real)",
         ]
     );
     assert_eq!(

@@ -464,7 +464,7 @@ fn dollar_quoted_options_in_a_script_and_explain() {
         output.contains(&lines(&[
             " Limit",
             "   ->  Index Scan using items_ivf on items",
-            "         Order By: (embedding <-> '[3.1,4.1,5.1]')",
+            "         Order By: (embedding <-> '[3.1,4.1,5.1]'::vector)",
         ])),
         "{output}"
     );

@@ -1,0 +1,192 @@
+//! Deparsing bound expressions back to SQL text the way PostgreSQL's `EXPLAIN` prints
+//! them: operators as `(left op right)`, constants of most types as quoted literals
+//! with their type (`'[1,1,1]'::vector`), implicit casts of columns hidden, and
+//! implicit casts of constants folded into the constant.
+
+use super::expr::BoundExpr;
+use super::{Scope, ScopeColumn};
+use crate::value::cast::CoercionContext;
+use crate::value::{Datum, SqlType};
+
+/// Deparses `expr` over a row of `scope`'s columns; `qualify` prefixes each column
+/// with its table (as for joins). `None` when the expression has a part without a
+/// deparsed form.
+pub fn deparse(expr: &BoundExpr, scope: &Scope, qualify: bool) -> Option<String> {
+    Deparser { scope, qualify }.expr(expr)
+}
+
+/// A `Sort Key:` item: a bare column without brackets, any other expression in them.
+pub fn sort_key(expr: &BoundExpr, scope: &Scope, qualify: bool) -> Option<String> {
+    let text = deparse(expr, scope, qualify)?;
+    Some(match expr {
+        BoundExpr::Column(_) | BoundExpr::OuterColumn(_) => text,
+        _ if text.starts_with('(') => format!("({text})"),
+        _ => text,
+    })
+}
+
+struct Deparser<'a> {
+    scope: &'a Scope,
+    qualify: bool,
+}
+
+impl Deparser<'_> {
+    fn expr(&self, expr: &BoundExpr) -> Option<String> {
+        Some(match expr {
+            BoundExpr::Const(datum) => constant(datum, None)?,
+            BoundExpr::Column(index) => self.column(self.scope.columns.get(*index)?),
+            BoundExpr::OuterColumn(index) => self.column(self.scope.outer.get(*index)?),
+            BoundExpr::Call {
+                args,
+                name,
+                operator: true,
+                ..
+            } => match args.as_slice() {
+                [left, right] => format!("({} {name} {})", self.expr(left)?, self.expr(right)?),
+                [operand] => format!("({name} {})", self.expr(operand)?),
+                _ => return None,
+            },
+            BoundExpr::Call { args, name, .. } => format!("{name}({})", self.list(args)?),
+            BoundExpr::Cast {
+                operand,
+                to,
+                typmod,
+                context,
+                ..
+            } => {
+                let target = to.name_with_typmod(*typmod);
+                match (operand.as_ref(), context) {
+                    // The planner folds a constant's implicit cast into the constant;
+                    // integers meet wider integers through cross-type operators.
+                    (BoundExpr::Const(datum), CoercionContext::Implicit) => {
+                        if matches!(datum, Datum::Int4(_)) && matches!(to, SqlType::Int8) {
+                            constant(datum, None)?
+                        } else {
+                            constant(datum, Some(&target))?
+                        }
+                    }
+                    (_, CoercionContext::Implicit) => self.expr(operand)?,
+                    (BoundExpr::Const(datum), _) => constant(datum, Some(&target))?,
+                    _ => format!("({})::{target}", self.expr(operand)?),
+                }
+            }
+            BoundExpr::Not(operand) => format!("(NOT {})", self.expr(operand)?),
+            BoundExpr::And(..) => self.chain(expr, "AND")?,
+            BoundExpr::Or(..) => self.chain(expr, "OR")?,
+            BoundExpr::IsNull { operand, negated } => {
+                let not = if *negated { " NOT" } else { "" };
+                format!("({} IS{not} NULL)", self.expr(operand)?)
+            }
+            BoundExpr::Random => "random()".to_string(),
+            BoundExpr::Coalesce(args) => format!("COALESCE({})", self.list(args)?),
+            BoundExpr::Extreme { greatest, args } => {
+                let name = if *greatest { "GREATEST" } else { "LEAST" };
+                format!("{name}({})", self.list(args)?)
+            }
+            BoundExpr::Array(items) => format!("ARRAY[{}]", self.list(items)?),
+            BoundExpr::Subquery(_) | BoundExpr::Case { .. } | BoundExpr::SetReturning(_) => {
+                return None
+            }
+        })
+    }
+
+    fn column(&self, column: &ScopeColumn) -> String {
+        match (&column.table, self.qualify) {
+            (Some(table), true) => format!("{table}.{}", column.name),
+            _ => column.name.clone(),
+        }
+    }
+
+    fn list(&self, items: &[BoundExpr]) -> Option<String> {
+        let parts: Option<Vec<String>> = items.iter().map(|a| self.expr(a)).collect();
+        Some(parts?.join(", "))
+    }
+
+    /// A run of `AND`s (or `OR`s) in one bracket, as PostgreSQL flattens them.
+    fn chain(&self, expr: &BoundExpr, word: &str) -> Option<String> {
+        let mut parts = Vec::new();
+        self.flatten(expr, word, &mut parts)?;
+        Some(format!("({})", parts.join(&format!(" {word} "))))
+    }
+
+    fn flatten(&self, expr: &BoundExpr, word: &str, parts: &mut Vec<String>) -> Option<()> {
+        match (expr, word) {
+            (BoundExpr::And(l, r), "AND") | (BoundExpr::Or(l, r), "OR") => {
+                self.flatten(l, word, parts)?;
+                self.flatten(r, word, parts)
+            }
+            _ => {
+                parts.push(self.expr(expr)?);
+                Some(())
+            }
+        }
+    }
+}
+
+/// A constant as PostgreSQL deparses it: integers and decimal numerics bare, booleans
+/// as words, anything else a quoted literal with its type; `cast_to` names the type
+/// it was folded into.
+fn constant(datum: &Datum, cast_to: Option<&str>) -> Option<String> {
+    let quoted = |text: &str, ty: &str| format!("'{}'::{ty}", text.replace('\'', "''"));
+    if let Datum::Null = datum {
+        return Some(match cast_to {
+            Some(ty) => format!("NULL::{ty}"),
+            None => "NULL".to_string(),
+        });
+    }
+    let text = datum.to_text()?;
+    if let Some(ty) = cast_to {
+        return Some(quoted(&text, ty));
+    }
+    Some(match datum {
+        Datum::Bool(b) => (if *b { "true" } else { "false" }).to_string(),
+        Datum::Int4(v) if *v >= 0 => text,
+        Datum::Int4(_) => quoted(&text, "integer"),
+        Datum::Numeric(_) if text.starts_with('-') => quoted(&text, "numeric"),
+        Datum::Numeric(_) if text.contains(['.', 'e', 'E']) => text,
+        Datum::Numeric(_) => quoted(&text, "numeric"),
+        Datum::Int8(_) => quoted(&text, "bigint"),
+        Datum::Float4(_) => quoted(&text, "real"),
+        Datum::Float8(_) => quoted(&text, "double precision"),
+        Datum::Text(_) => quoted(&text, "text"),
+        Datum::Vector(_) => quoted(&text, "vector"),
+        Datum::HalfVec(_) => quoted(&text, "halfvec"),
+        Datum::SparseVec(_) => quoted(&text, "sparsevec"),
+        Datum::Bit(_) => format!("B'{text}'::\"bit\""),
+        Datum::Array(_) | Datum::Null => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::constant;
+    use crate::value::{Datum, Numeric};
+
+    #[test]
+    fn constants_print_as_postgresql_deparses_them() {
+        assert_eq!(constant(&Datum::Int4(5), None).unwrap(), "5");
+        assert_eq!(constant(&Datum::Int4(-5), None).unwrap(), "'-5'::integer");
+        assert_eq!(constant(&Datum::Int8(7), None).unwrap(), "'7'::bigint");
+        assert_eq!(
+            constant(&Datum::Float8(1.5), None).unwrap(),
+            "'1.5'::double precision"
+        );
+        assert_eq!(constant(&Datum::Bool(true), None).unwrap(), "true");
+        assert_eq!(
+            constant(&Datum::Text("it's".into()), None).unwrap(),
+            "'it''s'::text"
+        );
+        assert_eq!(constant(&Datum::Null, None).unwrap(), "NULL");
+        assert_eq!(
+            constant(&Datum::Int4(3), Some("real")).unwrap(),
+            "'3'::real"
+        );
+        let numeric = Numeric::parse("1.5").unwrap();
+        assert_eq!(constant(&Datum::Numeric(numeric), None).unwrap(), "1.5");
+        let whole = Numeric::parse("2").unwrap();
+        assert_eq!(
+            constant(&Datum::Numeric(whole), None).unwrap(),
+            "'2'::numeric"
+        );
+    }
+}
