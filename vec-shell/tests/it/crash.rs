@@ -16,6 +16,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::common::copy_dir;
 use vec_shell::{Database, Datum};
 
 /// Rows per batch.
@@ -195,19 +196,6 @@ fn run_until_killed(
         panic!("vecsh ended before it was killed ({status}): {errors}");
     }
     in_flight
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 fn rows(database: &Database, sql: &str) -> Vec<Vec<Option<String>>> {

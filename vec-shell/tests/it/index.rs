@@ -1,39 +1,8 @@
 //! HNSW indexes through SQL: recall against the exact scan, maintenance on insert,
 //! update and delete, the planner's choice, option errors, and rebuilding on reopen.
 
-use vec_shell::{Database, Datum, Session};
-
-/// A deterministic pseudo-random vector.
-fn vector(seed: u64, dims: usize) -> String {
-    let mut state = seed
-        .wrapping_mul(6_364_136_223_846_793_005)
-        .wrapping_add(1_442_695_040_888_963_407);
-    let values: Vec<String> = (0..dims)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            format!("{:.3}", (state % 2000) as f64 / 1000.0 - 1.0)
-        })
-        .collect();
-    format!("[{}]", values.join(","))
-}
-
-fn ids(session: &mut Session, sql: &str) -> Vec<i64> {
-    let results = session.execute(sql).unwrap();
-    results[0]
-        .rows
-        .as_ref()
-        .unwrap()
-        .rows
-        .iter()
-        .map(|row| match row[0] {
-            Datum::Int8(v) => v,
-            Datum::Int4(v) => i64::from(v),
-            _ => -1,
-        })
-        .collect()
-}
+use crate::common::{first_column_ids as ids, random_vector as vector};
+use vec_shell::{Database, Session};
 
 fn load(session: &mut Session, n: u64) {
     session

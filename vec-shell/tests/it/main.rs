@@ -4,6 +4,7 @@
 mod alter;
 mod cancel;
 mod cli;
+mod common;
 mod crash;
 mod cte;
 mod durable;

@@ -4,22 +4,12 @@
 //! Crash images are copies of the directory taken while the database is open (every
 //! commit is in the log; the close-time checkpoint has not run).
 
-use std::path::Path;
-
+use crate::common::copy_dir;
 use vec_shell::storage::snapshots::IndexSource;
-use vec_shell::{Database, Datum};
+use vec_shell::Database;
 
 fn texts(database: &Database, sql: &str) -> Vec<Vec<Option<String>>> {
-    let mut session = database.session();
-    let results = session.execute(sql).unwrap();
-    let last = results.last().unwrap();
-    last.rows
-        .as_ref()
-        .unwrap()
-        .rows
-        .iter()
-        .map(|row| row.iter().map(Datum::to_text).collect())
-        .collect()
+    crate::common::last_rows(&mut database.session(), sql)
 }
 
 /// A deterministic 4-d vector for row `i`, salted.
@@ -45,19 +35,6 @@ fn insert_rows(database: &Database, from: u64, to: u64, salt: u64) {
             values.join(", ")
         ))
         .unwrap();
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 /// Asserts that the index scan (the plan uses `index`) and the exact scan give the same

@@ -5,40 +5,9 @@
 
 use vec_shell::{Database, Datum, EngineError, Session};
 
+use crate::common::last_rows as texts;
+use crate::common::random_vector as vector;
 use crate::output::{lines, run};
-
-/// A deterministic pseudo-random vector.
-fn vector(seed: u64, dims: usize) -> String {
-    let mut state = seed
-        .wrapping_mul(6_364_136_223_846_793_005)
-        .wrapping_add(1_442_695_040_888_963_407);
-    let values: Vec<String> = (0..dims)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            format!("{:.3}", (state % 2000) as f64 / 1000.0 - 1.0)
-        })
-        .collect();
-    format!("[{}]", values.join(","))
-}
-
-/// The rows of a query, as text.
-fn texts(session: &mut Session, sql: &str) -> Vec<Vec<Option<String>>> {
-    let results = session
-        .execute(sql)
-        .unwrap_or_else(|e| panic!("{sql}: {e}"));
-    results
-        .last()
-        .unwrap()
-        .rows
-        .as_ref()
-        .unwrap()
-        .rows
-        .iter()
-        .map(|row| row.iter().map(Datum::to_text).collect())
-        .collect()
-}
 
 fn tags(session: &mut Session, sql: &str) -> Vec<String> {
     session
