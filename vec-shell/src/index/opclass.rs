@@ -85,6 +85,15 @@ impl Opclass {
                 SqlType::Vector | SqlType::HalfVec | SqlType::Bit
             ),
         };
+        // `bit varying` is binary-coercible to `bit`, so PostgreSQL accepts the bit
+        // operator classes for it and pgvector then refuses the type; anything else is
+        // refused by PostgreSQL's operator class check.
+        if !supported && *column_type == SqlType::VarBit {
+            return Err(EngineError::new(
+                "0A000",
+                format!("type not supported for {method} index"),
+            ));
+        }
         if !supported {
             return Err(EngineError::new(
                 "42804",
