@@ -2,8 +2,12 @@
 //! functions (a NULL argument gives NULL without calling the function).
 
 use std::collections::hash_map::RandomState;
+use std::collections::HashMap;
 use std::hash::{BuildHasher, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use parking_lot::Mutex;
 
 use super::query::run_query;
 use crate::analyze::expr::BoundExpr;
@@ -12,6 +16,11 @@ use crate::catalog::Catalog;
 use crate::error::{EngineError, Result};
 use crate::value::cast::{apply_typmod, cast};
 use crate::value::{Array, Datum};
+
+/// The values of a statement's scalar subqueries, by the address of their plan. A scalar
+/// subquery cannot refer to the row around it, so, like PostgreSQL's InitPlans, it runs
+/// once per statement however many rows use it.
+pub type SubqueryValues = Arc<Mutex<HashMap<usize, Datum>>>;
 
 /// What evaluation may consult: the catalog, for subqueries, the enclosing row, and the
 /// statement's cancel request.
@@ -22,6 +31,8 @@ pub struct ExecContext<'a> {
     pub outer: &'a [Datum],
     /// Polled by scans and joins; a request ends the statement with SQLSTATE 57014.
     pub cancel: &'a CancelHandle,
+    /// The scalar subqueries' values computed so far (shared by the statement's contexts).
+    pub subqueries: SubqueryValues,
 }
 
 impl<'a> ExecContext<'a> {
@@ -31,6 +42,7 @@ impl<'a> ExecContext<'a> {
             catalog,
             outer: &[],
             cancel: CancelHandle::never(),
+            subqueries: SubqueryValues::default(),
         }
     }
 
@@ -115,6 +127,10 @@ pub fn eval(expr: &BoundExpr, row: &[Datum], context: &ExecContext<'_>) -> Resul
             Datum::Array(Array::one_dimensional(values))
         }
         BoundExpr::Subquery(plan) => {
+            let key = &**plan as *const crate::plan::QueryPlan as usize;
+            if let Some(value) = context.subqueries.lock().get(&key) {
+                return Ok(value.clone());
+            }
             let rows = run_query(plan, context)?;
             if rows.len() > 1 {
                 return Err(EngineError::new(
@@ -122,10 +138,13 @@ pub fn eval(expr: &BoundExpr, row: &[Datum], context: &ExecContext<'_>) -> Resul
                     "more than one row returned by a subquery used as an expression",
                 ));
             }
-            rows.into_iter()
+            let value = rows
+                .into_iter()
                 .next()
                 .and_then(|r| r.into_iter().next())
-                .unwrap_or(Datum::Null)
+                .unwrap_or(Datum::Null);
+            context.subqueries.lock().insert(key, value.clone());
+            value
         }
         BoundExpr::Random => Datum::Float8(random_f64()),
         BoundExpr::Case { arms, otherwise } => {

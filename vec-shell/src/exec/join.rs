@@ -45,6 +45,7 @@ pub(super) fn cross_join(
                     catalog: context.catalog,
                     outer: left_row,
                     cancel: context.cancel,
+                    subqueries: context.subqueries.clone(),
                 };
                 lateral_rows = source(right, &inner)?.collect::<Result<Vec<Row>>>()?;
                 &lateral_rows
@@ -119,6 +120,7 @@ pub(super) fn join(plan: &JoinPlan, context: &ExecContext<'_>) -> Result<Vec<Row
                     catalog: context.catalog,
                     outer: left_row,
                     cancel: context.cancel,
+                    subqueries: context.subqueries.clone(),
                 };
                 lateral_rows = source(&plan.right, &inner)?.collect::<Result<Vec<Row>>>()?;
                 &lateral_rows

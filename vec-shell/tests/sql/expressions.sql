@@ -21,3 +21,6 @@ SELECT name, embedding <=> '[1,0]' AS distance FROM packages
 SELECT CASE WHEN true THEN 1 ELSE false END;
 SELECT 'abc' LIKE 'ab\';
 SELECT ln(0);
+-- A scalar subquery runs once per statement (an InitPlan), random() once per row.
+SELECT min(v) = max(v) AS once FROM (SELECT (SELECT random()) AS v FROM generate_series(1, 100)) s;
+SELECT min(v) = max(v) AS per_row FROM (SELECT random() AS v FROM generate_series(1, 100)) s;
