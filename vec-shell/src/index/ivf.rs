@@ -47,8 +47,9 @@ macro_rules! each {
     };
 }
 
-/// The element slice a datum holds, for element type `E`.
-trait View: Element {
+/// The element slice a datum holds, for element type `E` (also used by `USING vectors`
+/// indexes).
+pub(super) trait View: Element {
     fn view(datum: &Datum) -> Option<&[Self]>;
 }
 

@@ -23,6 +23,7 @@ use vec_types::f16;
 
 use super::Exact;
 use crate::error::{EngineError, Result};
+use crate::index::ivf::View;
 use crate::index::{Hits, Opclass};
 use crate::storage::RowId;
 use crate::value::Datum;
@@ -45,29 +46,6 @@ pub struct DenseSearch {
     pub probes: u32,
     /// `vbase`: go on past the first probes.
     pub iterative: bool,
-}
-
-/// The element slice a datum holds.
-pub(super) trait Slice: Element {
-    fn view(datum: &Datum) -> Option<&[Self]>;
-}
-
-impl Slice for f32 {
-    fn view(datum: &Datum) -> Option<&[f32]> {
-        match datum {
-            Datum::Vector(v) => Some(v.as_slice()),
-            _ => None,
-        }
-    }
-}
-
-impl Slice for f16 {
-    fn view(datum: &Datum) -> Option<&[f16]> {
-        match datum {
-            Datum::HalfVec(v) => Some(v.as_slice()),
-            _ => None,
-        }
-    }
 }
 
 /// One index: plain or quantized lists, or the rows before there are enough to build on.
@@ -144,7 +122,7 @@ fn index_error(error: IvfError) -> EngineError {
     engine
 }
 
-fn build<'a, E: Slice, M: Metric<E>>(
+fn build<'a, E: View, M: Metric<E>>(
     dimensions: usize,
     spec: &DenseSpec,
     rows: impl Iterator<Item = (RowId, &'a Datum)>,
@@ -168,7 +146,7 @@ fn build<'a, E: Slice, M: Metric<E>>(
     build_from(dimensions, spec, &ids, &data)
 }
 
-fn build_from<E: Slice, M: Metric<E>>(
+fn build_from<E: View, M: Metric<E>>(
     dimensions: usize,
     spec: &DenseSpec,
     ids: &[RowId],
@@ -258,7 +236,7 @@ impl DenseAny {
     }
 }
 
-impl<E: Slice, M: Metric<E>> Dense<E, M> {
+impl<E: View, M: Metric<E>> Dense<E, M> {
     fn insert(&mut self, id: RowId, datum: &Datum) -> Result<()> {
         let Some(values) = E::view(datum) else {
             return Ok(());
