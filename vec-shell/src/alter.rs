@@ -12,7 +12,7 @@ use crate::storage::codec::encode_row;
 use crate::storage::durable::{StoreOp, CATALOG_HEAP};
 use crate::storage::schema::encode_table;
 use crate::txn::StoreWrites;
-use crate::value::types::resolve_type_name;
+use crate::analyze::types::resolve_type_name;
 use crate::value::{Datum, SqlType};
 
 /// `ALTER TABLE table ADD COLUMN [IF NOT EXISTS] column`: existing rows get the

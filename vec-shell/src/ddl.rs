@@ -9,7 +9,7 @@ use crate::sql::ast::{CreateIndex, CreateTable, ExprKind, Statement};
 use crate::storage::durable::{StoreOp, CATALOG_HEAP};
 use crate::storage::schema::{encode_extension, encode_table};
 use crate::txn::StoreWrites;
-use crate::value::types::resolve_type_name;
+use crate::analyze::types::resolve_type_name;
 use crate::value::SqlType;
 
 /// Commits catalog changes to the durable store, if there is one.
@@ -437,12 +437,7 @@ fn create_index(
         .with
         .iter()
         .map(|(option, value)| {
-            let text = match value {
-                crate::sql::ast::SetValue::Number(n) | crate::sql::ast::SetValue::Text(n) => {
-                    n.clone()
-                }
-            };
-            (option.clone(), text)
+            (option.clone(), value.as_str().to_string())
         })
         .collect();
     let index = Index {

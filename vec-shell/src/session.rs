@@ -350,11 +350,13 @@ impl Session {
                     self.txn
                         .writes(shared.durable.as_ref(), &shared.write_lock, &self.settings)?;
                 let mut catalog = shared.catalog.write();
-                let workers = self.settings.int("max_parallel_maintenance_workers");
+                let workers = self
+                    .settings
+                    .int(&crate::settings::MAX_PARALLEL_MAINTENANCE_WORKERS);
                 let monitor = Monitor {
                     cancel: &self.cancel,
                     observer: self.observer.as_ref(),
-                    threads: crate::progress::build_threads(workers.unwrap_or(2)),
+                    threads: crate::progress::build_threads(workers),
                 };
                 crate::txn::ddl::execute(&mut catalog, &writes, ddl_statement, monitor)
             }

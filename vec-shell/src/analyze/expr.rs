@@ -15,7 +15,7 @@ use crate::plan::QueryPlan;
 use crate::sql::ast::{Expr, ExprKind};
 use crate::value::cast::{cast_exists, number_literal, CoercionContext};
 use crate::value::input::input;
-use crate::value::types::resolve_type_name;
+use crate::analyze::types::resolve_type_name;
 use crate::value::{Array, Datum, SqlType, TypeMod};
 
 /// A bound expression, evaluated against a row.

@@ -18,6 +18,7 @@ pub mod naming;
 pub mod operators;
 pub mod query;
 pub mod signature;
+pub mod types;
 pub mod upsert;
 
 use crate::catalog::Table;

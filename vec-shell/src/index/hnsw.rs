@@ -255,22 +255,21 @@ pub fn hnsw_options(with: &[(String, String)]) -> Result<HnswOptions> {
 
 /// Search options from the session's `hnsw.*` settings.
 pub(super) fn search_options(settings: &crate::settings::Settings) -> SearchOptions {
-    let iterative_scan = match settings.text("hnsw.iterative_scan").as_deref() {
-        Some("strict_order") => IterativeScan::StrictOrder,
-        Some("relaxed_order") => IterativeScan::RelaxedOrder,
+    use crate::settings::{
+        HNSW_EF_SEARCH, HNSW_ITERATIVE_SCAN, HNSW_MAX_SCAN_TUPLES, HNSW_SCAN_MEM_MULTIPLIER,
+        WORK_MEM,
+    };
+    let iterative_scan = match settings.word(&HNSW_ITERATIVE_SCAN) {
+        "strict_order" => IterativeScan::StrictOrder,
+        "relaxed_order" => IterativeScan::RelaxedOrder,
         _ => IterativeScan::Off,
     };
-    let defaults = SearchOptions::default();
-    let work_mem_kb = settings.int("work_mem").unwrap_or(4096).max(64) as usize;
-    let multiplier = settings.real("hnsw.scan_mem_multiplier").unwrap_or(1.0);
+    let work_mem_kb = settings.int(&WORK_MEM) as usize;
+    let multiplier = settings.real(&HNSW_SCAN_MEM_MULTIPLIER);
     SearchOptions {
-        ef_search: settings
-            .int("hnsw.ef_search")
-            .map_or(defaults.ef_search, |v| v as usize),
+        ef_search: settings.int(&HNSW_EF_SEARCH) as usize,
         iterative_scan,
-        max_scan_tuples: settings
-            .int("hnsw.max_scan_tuples")
-            .map_or(defaults.max_scan_tuples, |v| v as u64),
+        max_scan_tuples: settings.int(&HNSW_MAX_SCAN_TUPLES) as u64,
         scan_memory: (work_mem_kb as f64 * 1024.0 * multiplier) as usize,
     }
 }

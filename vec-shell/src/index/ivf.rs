@@ -282,15 +282,13 @@ impl IvfIndexAny {
 
 /// Search options from the session's `ivfflat.*` settings.
 pub(super) fn search_options(settings: &Settings) -> SearchOptions {
-    let defaults = SearchOptions::default();
-    let iterative_scan = match settings.text("ivfflat.iterative_scan").as_deref() {
-        Some("relaxed_order") => IterativeScan::RelaxedOrder,
+    let iterative_scan = match settings.word(&crate::settings::IVFFLAT_ITERATIVE_SCAN) {
+        "relaxed_order" => IterativeScan::RelaxedOrder,
         _ => IterativeScan::Off,
     };
-    let int = |name: &str, default: u32| settings.int(name).map_or(default, |v| v as u32);
     SearchOptions {
-        probes: int("ivfflat.probes", defaults.probes),
+        probes: settings.int(&crate::settings::IVFFLAT_PROBES) as u32,
         iterative_scan,
-        max_probes: int("ivfflat.max_probes", defaults.max_probes),
+        max_probes: settings.int(&crate::settings::IVFFLAT_MAX_PROBES) as u32,
     }
 }

@@ -147,7 +147,7 @@ impl VectorIndex {
     /// Whether the planner may use the index (`vectors.enable_index` for `USING vectors`).
     pub fn enabled(&self, settings: &Settings) -> bool {
         match self {
-            VectorIndex::Vectors(_) => settings.bool("vectors.enable_index").unwrap_or(true),
+            VectorIndex::Vectors(_) => settings.bool(&crate::settings::VECTORS_ENABLE_INDEX),
             _ => true,
         }
     }

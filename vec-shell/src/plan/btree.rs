@@ -220,13 +220,13 @@ pub fn choose(
     catalog: &Catalog,
     settings: &Settings,
 ) -> Option<BtreeChoice> {
-    if !settings.bool("enable_indexscan").unwrap_or(true)
+    if !settings.bool(&crate::settings::ENABLE_INDEXSCAN)
         || !conjuncts.iter().any(|c| c.key.is_some())
     {
         return None;
     }
     let total = table.store.len();
-    let enable_seqscan = settings.bool("enable_seqscan").unwrap_or(true);
+    let enable_seqscan = settings.bool(&crate::settings::ENABLE_SEQSCAN);
     let cap = (total / SELECTIVITY_DIVISOR).max(vector_threshold(settings)) + 1;
     let context = ExecContext::new(catalog);
     let mut best: Option<(BtreeChoice, Vec<usize>)> = None;
@@ -295,10 +295,7 @@ fn and_text(parts: &[&str]) -> Option<String> {
 
 /// How many rows a btree range may hold for a vector-ordered query to prefer it.
 pub fn vector_threshold(settings: &Settings) -> usize {
-    let ef_search = settings
-        .int("hnsw.ef_search")
-        .and_then(|v| usize::try_from(v).ok())
-        .unwrap_or(40);
+    let ef_search = settings.int(&crate::settings::HNSW_EF_SEARCH) as usize;
     EXACT_BEFORE_VECTOR_ROWS.max(ef_search.saturating_mul(10))
 }
 
@@ -368,7 +365,7 @@ fn bounded(op: CmpOp, low: Key, high: Key, strict: bool) -> KeyRange {
 /// Serves `ORDER BY column [DESC] [NULLS FIRST|LAST] LIMIT n` by reading a btree on the
 /// column in key order, replacing the sort.
 pub fn choose_ordered_scan(plan: &mut QueryPlan, table: &Table, settings: &Settings) {
-    if !settings.bool("enable_indexscan").unwrap_or(true)
+    if !settings.bool(&crate::settings::ENABLE_INDEXSCAN)
         || plan.limit.is_none()
         || plan.aggregate.is_some()
     {

@@ -139,8 +139,8 @@ fn vector_index_for(
     settings: &crate::settings::Settings,
 ) -> Option<String> {
     let order = plan.distance_order.as_ref()?;
-    let enable_index = settings.bool("enable_indexscan").unwrap_or(true);
-    let enable_seqscan = settings.bool("enable_seqscan").unwrap_or(true);
+    let enable_index = settings.bool(&crate::settings::ENABLE_INDEXSCAN);
+    let enable_seqscan = settings.bool(&crate::settings::ENABLE_SEQSCAN);
     if !enable_index || (plan.limit.is_none() && enable_seqscan) {
         return None;
     }

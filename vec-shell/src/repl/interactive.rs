@@ -102,15 +102,6 @@ const KEYWORDS: &[&str] = &[
     "sum",
     "generate_series",
     "unnest",
-    "hnsw.ef_search",
-    "hnsw.iterative_scan",
-    "hnsw.max_scan_tuples",
-    "hnsw.scan_mem_multiplier",
-    "ivfflat.probes",
-    "ivfflat.iterative_scan",
-    "ivfflat.max_probes",
-    "maintenance_work_mem",
-    "work_mem",
 ];
 
 /// Tab completion of keywords and table names.
@@ -137,10 +128,14 @@ impl Completer for SqlHelper {
         }
         let lower = prefix.to_ascii_lowercase();
         let upper = prefix.chars().all(|c| !c.is_ascii_lowercase());
-        let mut candidates: Vec<String> = KEYWORDS
-            .iter()
-            .copied()
-            .chain(self.tables.iter().map(String::as_str))
+        let mut words: Vec<&str> = Vec::new();
+        words.extend(KEYWORDS.iter().copied());
+        for name in crate::settings::names() {
+            words.push(name);
+        }
+        words.extend(self.tables.iter().map(String::as_str));
+        let mut candidates: Vec<String> = words
+            .into_iter()
             .filter(|word| word.to_ascii_lowercase().starts_with(&lower))
             .map(|word| {
                 if upper && word.chars().all(|c| !c.is_ascii_lowercase()) {

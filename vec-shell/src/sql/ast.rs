@@ -160,6 +160,15 @@ pub enum SetValue {
     Text(String),
 }
 
+impl SetValue {
+    /// The value's text (a number as written, or the word or string).
+    pub fn as_str(&self) -> &str {
+        match self {
+            SetValue::Number(text) | SetValue::Text(text) => text,
+        }
+    }
+}
+
 /// `CREATE TABLE [IF NOT EXISTS] name (columns, constraints)`
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateTable {

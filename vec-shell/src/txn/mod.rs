@@ -110,15 +110,15 @@ pub struct Ending<'a> {
 /// Whether commits wait for their WAL fsync: every `synchronous_commit` value but `off`
 /// does on a server without standbys.
 fn synchronous_commit(settings: &Settings) -> bool {
-    settings.text("synchronous_commit").as_deref() != Some("off")
+    settings.word(&crate::settings::SYNCHRONOUS_COMMIT) != "off"
 }
 
 /// Takes the write lock. With `lock_timeout` set, waits at most that long; with 0 (the
 /// default), waits for statements without limit but for an open block at most
 /// [`DEFAULT_LOCK_WAIT`].
 fn acquire(lock: &WriteLock, settings: &Settings) -> Result<WriteGuard> {
-    let limit = match settings.int("lock_timeout") {
-        Some(ms) if ms > 0 => Some(Duration::from_millis(ms as u64)),
+    let limit = match settings.int(&crate::settings::LOCK_TIMEOUT) {
+        ms if ms > 0 => Some(Duration::from_millis(ms as u64)),
         _ => None,
     };
     let step = limit
@@ -314,17 +314,19 @@ impl TxnState {
         match &mut self.block {
             None if local => {
                 // Checked, then dropped: outside a block it has no effect.
-                settings.clone().set(name, value)?;
+                settings.clone().set(name, value.map(SetValue::as_str))?;
                 result.notices.push(EngineError::warning(
                     "25P01",
                     "SET LOCAL can only be used in transaction blocks",
                 ));
             }
-            None => settings.set(name, value)?,
+            None => settings.set(name, value.map(SetValue::as_str))?,
             Some(block) => {
-                settings.set(name, value)?;
+                settings.set(name, value.map(SetValue::as_str))?;
                 if !local {
-                    block.settings_after_commit.set(name, value)?;
+                    block
+                        .settings_after_commit
+                        .set(name, value.map(SetValue::as_str))?;
                 }
             }
         }

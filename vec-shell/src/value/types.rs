@@ -1,12 +1,11 @@
-//! SQL types: the engine's type tags, their PostgreSQL names, and the resolution of a
-//! type as written (`vector(3)`, `double precision[]`) into a tag and a type modifier.
+//! SQL types: the engine's type tags, their PostgreSQL names, and the type modifiers
+//! each accepts (`vector(3)`, `bit varying(8)`).
 
 use std::fmt;
 
 use vec_types::{BitTypmod, HalfVector, SparseVector, Typmod, Vector};
 
 use crate::error::{EngineError, Result};
-use crate::sql::ast::{TypeModifier, TypeName};
 
 /// A type tag. Type modifiers (dimensions, lengths) travel separately as [`TypeMod`].
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -164,59 +163,29 @@ impl fmt::Display for SqlType {
     }
 }
 
-/// Resolves a written type to a tag and modifier, validating the modifier as the type's
-/// `typmod_in` function does; errors point at the type's name.
-pub fn resolve_type_name(type_name: &TypeName) -> Result<(SqlType, TypeMod)> {
-    let at = type_name.pos.0;
-    let base = match type_name.name.as_str() {
-        "boolean" => SqlType::Bool,
-        "integer" => SqlType::Int4,
-        "bigint" => SqlType::Int8,
-        "real" => SqlType::Float4,
-        "double precision" => SqlType::Float8,
-        "numeric" => SqlType::Numeric,
-        "text" => SqlType::Text,
-        "character varying" => SqlType::Varchar,
-        "vector" => SqlType::Vector,
-        "halfvec" => SqlType::HalfVec,
-        "sparsevec" => SqlType::SparseVec,
-        "bit" => SqlType::Bit,
-        "bit varying" => SqlType::VarBit,
-        other => {
-            return Err(
-                EngineError::new("42704", format!("type \"{other}\" does not exist")).at(at),
-            )
-        }
-    };
-    let typmod = resolve_typmod(&base, &type_name.modifiers).map_err(|e| e.at(at))?;
-    let mut ty = base;
-    for _ in 0..type_name.array_dims {
-        ty = SqlType::Array(Box::new(ty));
+impl SqlType {
+    /// The type modifier written as `texts` (`vector(3)` has `["3"]`), validated as the
+    /// type's `typmod_in` function does; `-1` when there is none.
+    pub fn typmod_from_text(&self, texts: &[&str]) -> Result<TypeMod> {
+        resolve_typmod(self, texts)
     }
-    Ok((ty, typmod))
 }
 
-fn resolve_typmod(base: &SqlType, modifiers: &[TypeModifier]) -> Result<TypeMod> {
-    if modifiers.is_empty() {
+fn resolve_typmod(base: &SqlType, texts: &[&str]) -> Result<TypeMod> {
+    if texts.is_empty() {
         // `bit` without a length means `bit(1)` in a column definition; in a cast it
         // means "any length". The caller decides; here it is "none".
         return Ok(-1);
     }
-    let texts: Vec<&str> = modifiers
-        .iter()
-        .map(|m| match m {
-            TypeModifier::Number(n) | TypeModifier::Text(n) => n.as_str(),
-        })
-        .collect();
     let dims = |name: &'static str, max: usize| -> Result<TypeMod> {
-        Ok(Typmod::from_text_modifiers(name, max, &texts)?.to_raw())
+        Ok(Typmod::from_text_modifiers(name, max, texts)?.to_raw())
     };
     match base {
         SqlType::Vector => dims("vector", Vector::MAX_DIM),
         SqlType::HalfVec => dims("halfvec", HalfVector::MAX_DIM),
         SqlType::SparseVec => dims("sparsevec", SparseVector::MAX_DIM),
         SqlType::Bit | SqlType::VarBit | SqlType::Varchar => {
-            let [text] = texts.as_slice() else {
+            let [text] = texts else {
                 return Err(EngineError::new("42601", "invalid type modifier"));
             };
             let length: i64 = text.trim().parse().map_err(|_| {

@@ -50,7 +50,7 @@ use vec_ivf::{BuildOptions, QuantizedOptions, MAX_LISTS};
 
 use super::{hnsw_options, Hits, HnswIndex, Opclass};
 use crate::error::{EngineError, Result};
-use crate::settings::Settings;
+use crate::settings::{self, Settings};
 use crate::storage::RowId;
 use crate::value::{Datum, SqlType};
 
@@ -119,12 +119,11 @@ impl VectorsSearch {
     /// The session's `vectors.*` settings.
     pub fn from_settings(settings: &Settings) -> VectorsSearch {
         VectorsSearch {
-            ef_search: settings.int("vectors.hnsw_ef_search").unwrap_or(100).max(1) as usize,
+            ef_search: settings.int(&settings::VECTORS_HNSW_EF_SEARCH) as usize,
             nprobe: settings
-                .int("vectors.ivf_nprobe")
-                .unwrap_or(10)
+                .int(&settings::VECTORS_IVF_NPROBE)
                 .clamp(1, i64::from(MAX_LISTS)) as u32,
-            vbase: settings.text("vectors.search_mode").as_deref() != Some("basic"),
+            vbase: settings.word(&settings::VECTORS_SEARCH_MODE) != "basic",
         }
     }
 }

@@ -1,0 +1,86 @@
+//! The run-time parameters vecsh knows: each one's name, kind, range and default,
+//! written here once. pgvector's `hnsw.*` and `ivfflat.*`, pgvecto.rs's `vectors.*`,
+//! and the PostgreSQL parameters vecsh honours.
+
+/// What values a parameter takes, and its default.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Kind {
+    /// An integer in `min..=max`.
+    Int { min: i64, max: i64, default: i64 },
+    /// A memory size in kB, in `min..=max`, written with units (`64MB`).
+    Memory { min: i64, max: i64, default: i64 },
+    /// A real number in `min..=max`.
+    Real { min: f64, max: f64, default: f64 },
+    /// `on` or `off`.
+    Bool { default: bool },
+    /// One of a list of words.
+    Enum {
+        options: &'static [&'static str],
+        default: &'static str,
+    },
+}
+
+/// One run-time parameter.
+#[derive(Debug)]
+pub struct Param {
+    /// Its name, as `SET` and `SHOW` take it.
+    pub name: &'static str,
+    pub(super) kind: Kind,
+}
+
+macro_rules! params {
+    ($($(#[$doc:meta])* $ident:ident = $name:literal, $kind:expr;)+) => {
+        $($(#[$doc])* pub static $ident: Param = Param { name: $name, kind: $kind };)+
+        /// Every parameter, in the order `SHOW ALL` would list them.
+        pub static ALL: &[&Param] = &[$(&$ident),+];
+    };
+}
+
+params! {
+    /// `hnsw.ef_search`: the size of an HNSW scan's candidate list (pgvector's default).
+    HNSW_EF_SEARCH = "hnsw.ef_search", Kind::Int { min: 1, max: 1000, default: 40 };
+    /// `hnsw.iterative_scan`: whether a scan goes on past its first candidates.
+    HNSW_ITERATIVE_SCAN = "hnsw.iterative_scan",
+        Kind::Enum { options: &["off", "relaxed_order", "strict_order"], default: "off" };
+    /// `hnsw.max_scan_tuples`: where an iterative HNSW scan stops.
+    HNSW_MAX_SCAN_TUPLES = "hnsw.max_scan_tuples",
+        Kind::Int { min: 1, max: i32::MAX as i64, default: 20_000 };
+    /// `hnsw.scan_mem_multiplier`: an iterative scan's memory, in units of `work_mem`.
+    HNSW_SCAN_MEM_MULTIPLIER = "hnsw.scan_mem_multiplier",
+        Kind::Real { min: 1.0, max: 1000.0, default: 1.0 };
+    /// `ivfflat.probes`: the lists an IVFFlat scan visits first.
+    IVFFLAT_PROBES = "ivfflat.probes", Kind::Int { min: 1, max: 32768, default: 1 };
+    /// `ivfflat.iterative_scan`: whether a scan probes more lists when rows run out.
+    IVFFLAT_ITERATIVE_SCAN = "ivfflat.iterative_scan",
+        Kind::Enum { options: &["off", "relaxed_order"], default: "off" };
+    /// `ivfflat.max_probes`: the most lists an iterative IVFFlat scan visits.
+    IVFFLAT_MAX_PROBES = "ivfflat.max_probes", Kind::Int { min: 1, max: 32768, default: 32768 };
+    /// `vectors.enable_index`: whether the planner uses `USING vectors` indexes.
+    VECTORS_ENABLE_INDEX = "vectors.enable_index", Kind::Bool { default: true };
+    /// `vectors.hnsw_ef_search`: pgvecto.rs's HNSW candidate list size.
+    VECTORS_HNSW_EF_SEARCH = "vectors.hnsw_ef_search", Kind::Int { min: 1, max: 65535, default: 100 };
+    /// `vectors.ivf_nprobe`: pgvecto.rs's IVF lists probed.
+    VECTORS_IVF_NPROBE = "vectors.ivf_nprobe", Kind::Int { min: 1, max: 1_000_000, default: 10 };
+    /// `vectors.search_mode`: `vbase` goes on past the first candidates, `basic` stops.
+    VECTORS_SEARCH_MODE = "vectors.search_mode",
+        Kind::Enum { options: &["basic", "vbase"], default: "vbase" };
+    /// `maintenance_work_mem`: memory an index build may use.
+    MAINTENANCE_WORK_MEM = "maintenance_work_mem",
+        Kind::Memory { min: 1024, max: i32::MAX as i64, default: 65536 };
+    /// `max_parallel_maintenance_workers`: index builds use this many workers besides the leader.
+    MAX_PARALLEL_MAINTENANCE_WORKERS = "max_parallel_maintenance_workers",
+        Kind::Int { min: 0, max: 1024, default: 2 };
+    /// `work_mem`: memory a query operation may use.
+    WORK_MEM = "work_mem", Kind::Memory { min: 64, max: i32::MAX as i64, default: 4096 };
+    /// `enable_seqscan`: whether the planner may choose sequential scans.
+    ENABLE_SEQSCAN = "enable_seqscan", Kind::Bool { default: true };
+    /// `enable_indexscan`: whether the planner may choose index scans.
+    ENABLE_INDEXSCAN = "enable_indexscan", Kind::Bool { default: true };
+    /// `lock_timeout`: milliseconds a write waits for the write lock; 0 waits without
+    /// limit for another session's statement, and up to `txn::DEFAULT_LOCK_WAIT` for its
+    /// open block.
+    LOCK_TIMEOUT = "lock_timeout", Kind::Int { min: 0, max: i32::MAX as i64, default: 0 };
+    /// `synchronous_commit`: whether a commit waits for its log to reach the disk.
+    SYNCHRONOUS_COMMIT = "synchronous_commit",
+        Kind::Enum { options: &["on", "off", "local", "remote_write", "remote_apply"], default: "on" };
+}
