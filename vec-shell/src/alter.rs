@@ -4,6 +4,7 @@
 //! one transaction before the in-memory catalog changes.
 
 use crate::analyze::defaults::{bind_default, bind_generated};
+use crate::analyze::types::resolve_type_name;
 use crate::catalog::{Catalog, Column, Table};
 use crate::error::{EngineError, Result};
 use crate::session::StatementResult;
@@ -12,7 +13,6 @@ use crate::storage::codec::encode_row;
 use crate::storage::durable::{StoreOp, CATALOG_HEAP};
 use crate::storage::schema::encode_table;
 use crate::txn::StoreWrites;
-use crate::analyze::types::resolve_type_name;
 use crate::value::{Datum, SqlType};
 
 /// `ALTER TABLE table ADD COLUMN [IF NOT EXISTS] column`: existing rows get the
@@ -131,7 +131,7 @@ fn existing_rows_with_column(table: &Table, def: &ColumnDef) -> Result<Vec<(u64,
         let mut row = row.clone();
         row.push(Datum::Null);
         let value = match (&default, &generated) {
-            (_, Some(expr)) | (Some(expr), None) => crate::exec::eval::eval(expr, &row, &context)?,
+            (_, Some(expr)) | (Some(expr), None) => crate::expr::eval(expr, &row, &context)?,
             (None, None) => Datum::Null,
         };
         if column.not_null && value.is_null() {

@@ -1,6 +1,7 @@
 //! Data definition: `CREATE EXTENSION`, `CREATE TABLE`, `DROP TABLE`, `TRUNCATE` and
 //! `CREATE INDEX`, with PostgreSQL's messages and `IF [NOT] EXISTS` notices.
 
+use crate::analyze::types::resolve_type_name;
 use crate::catalog::{Catalog, Column, Index, Table};
 use crate::error::{EngineError, Result};
 use crate::progress::Monitor;
@@ -9,7 +10,6 @@ use crate::sql::ast::{CreateIndex, CreateTable, ExprKind, Statement};
 use crate::storage::durable::{StoreOp, CATALOG_HEAP};
 use crate::storage::schema::{encode_extension, encode_table};
 use crate::txn::StoreWrites;
-use crate::analyze::types::resolve_type_name;
 use crate::value::SqlType;
 
 /// Commits catalog changes to the durable store, if there is one.
@@ -436,9 +436,7 @@ fn create_index(
     let with: Vec<(String, String)> = create
         .with
         .iter()
-        .map(|(option, value)| {
-            (option.clone(), value.as_str().to_string())
-        })
+        .map(|(option, value)| (option.clone(), value.as_str().to_string()))
         .collect();
     let index = Index {
         name,

@@ -39,6 +39,7 @@ pub mod catalog;
 mod ddl;
 pub mod error;
 pub mod exec;
+pub mod expr;
 pub mod format;
 pub mod index;
 mod maintenance;

@@ -6,12 +6,12 @@ use std::sync::Arc;
 
 use parking_lot::RwLock;
 
-use crate::analyze::{dml, query};
+use crate::analyze;
 use crate::cancel::CancelHandle;
 use crate::catalog::Catalog;
 use crate::error::{EngineError, Result};
 use crate::exec::{self, ExecContext};
-use crate::plan::{OutputColumn, Returning};
+use crate::plan::{self, OutputColumn, PlanContext, Returning};
 use crate::progress::{Monitor, ProgressObserver};
 use crate::settings::Settings;
 use crate::sql::ast::Statement;
@@ -259,14 +259,22 @@ impl Session {
         match statement {
             Statement::Select(select) => {
                 let catalog = self.database.shared.catalog.read();
-                let mut plan = query::plan_select(&catalog, select)?;
-                crate::plan::choose_index_scans(&mut plan, &catalog, &self.settings);
-                let rows =
-                    exec::run_query(&plan, &ExecContext::new(&catalog).with_cancel(&self.cancel))?;
+                let bound = analyze::bind_query(&catalog, select, false)?;
+                let planned = plan::plan_query(
+                    bound,
+                    PlanContext {
+                        catalog: &catalog,
+                        settings: &self.settings,
+                    },
+                );
+                let context = ExecContext::new(&catalog)
+                    .with_cancel(&self.cancel)
+                    .with_subqueries(&planned.subqueries);
+                let rows = exec::run_query(&planned.plan, &context)?;
                 Ok(StatementResult {
                     tag: format!("SELECT {}", rows.len()),
                     rows: Some(RowSet {
-                        columns: plan.columns,
+                        columns: planned.plan.columns,
                         rows,
                     }),
                     notices: Vec::new(),
@@ -279,12 +287,23 @@ impl Session {
                     self.txn
                         .writes(shared.durable.as_ref(), &shared.write_lock, &self.settings)?;
                 let mut catalog = shared.catalog.write();
-                let plan = dml::plan_insert(&catalog, insert)?;
-                let outcome = exec::dml::insert(&catalog, &plan, &self.cancel)?;
+                let bound = analyze::bind_insert(&catalog, insert)?;
+                let planned = plan::plan_insert(
+                    bound,
+                    PlanContext {
+                        catalog: &catalog,
+                        settings: &self.settings,
+                    },
+                );
+                let context = ExecContext::new(&catalog)
+                    .with_cancel(&self.cancel)
+                    .with_subqueries(&planned.subqueries);
+                let outcome = exec::dml::insert(&context, &planned.plan)?;
+                drop(context);
                 let outcome = apply(&mut catalog, &writes, outcome)?;
                 Ok(dml_result(
                     format!("INSERT 0 {}", outcome.count),
-                    &plan.returning,
+                    &planned.plan.returning,
                     outcome,
                 ))
             }
@@ -294,12 +313,23 @@ impl Session {
                     self.txn
                         .writes(shared.durable.as_ref(), &shared.write_lock, &self.settings)?;
                 let mut catalog = shared.catalog.write();
-                let plan = dml::plan_update(&catalog, update)?;
-                let outcome = exec::dml::update(&catalog, &plan, &self.cancel)?;
+                let bound = analyze::bind_update(&catalog, update)?;
+                let planned = plan::plan_update(
+                    bound,
+                    PlanContext {
+                        catalog: &catalog,
+                        settings: &self.settings,
+                    },
+                );
+                let context = ExecContext::new(&catalog)
+                    .with_cancel(&self.cancel)
+                    .with_subqueries(&planned.subqueries);
+                let outcome = exec::dml::update(&context, &planned.plan)?;
+                drop(context);
                 let outcome = apply(&mut catalog, &writes, outcome)?;
                 Ok(dml_result(
                     format!("UPDATE {}", outcome.count),
-                    &plan.returning,
+                    &planned.plan.returning,
                     outcome,
                 ))
             }
@@ -309,12 +339,23 @@ impl Session {
                     self.txn
                         .writes(shared.durable.as_ref(), &shared.write_lock, &self.settings)?;
                 let mut catalog = shared.catalog.write();
-                let plan = dml::plan_delete(&catalog, delete)?;
-                let outcome = exec::dml::delete(&catalog, &plan, &self.cancel)?;
+                let bound = analyze::bind_delete(&catalog, delete)?;
+                let planned = plan::plan_delete(
+                    bound,
+                    PlanContext {
+                        catalog: &catalog,
+                        settings: &self.settings,
+                    },
+                );
+                let context = ExecContext::new(&catalog)
+                    .with_cancel(&self.cancel)
+                    .with_subqueries(&planned.subqueries);
+                let outcome = exec::dml::delete(&context, &planned.plan)?;
+                drop(context);
                 let outcome = apply(&mut catalog, &writes, outcome)?;
                 Ok(dml_result(
                     format!("DELETE {}", outcome.count),
-                    &plan.returning,
+                    &planned.plan.returning,
                     outcome,
                 ))
             }
@@ -369,13 +410,21 @@ impl Session {
         select: &crate::sql::ast::Select,
     ) -> Result<StatementResult> {
         let catalog = self.database.shared.catalog.read();
-        let mut plan = query::plan_select(&catalog, select)?;
-        crate::plan::choose_index_scans(&mut plan, &catalog, &self.settings);
-        let mut lines = crate::plan::explain::explain(&plan);
+        let bound = analyze::bind_query(&catalog, select, true)?;
+        let planned = plan::plan_query(
+            bound,
+            PlanContext {
+                catalog: &catalog,
+                settings: &self.settings,
+            },
+        );
+        let mut lines = crate::plan::explain::explain(&planned.plan);
         if analyze {
             let started = std::time::Instant::now();
-            let rows =
-                exec::run_query(&plan, &ExecContext::new(&catalog).with_cancel(&self.cancel))?;
+            let context = ExecContext::new(&catalog)
+                .with_cancel(&self.cancel)
+                .with_subqueries(&planned.subqueries);
+            let rows = exec::run_query(&planned.plan, &context)?;
             let elapsed = started.elapsed().as_secs_f64() * 1000.0;
             if let Some(first) = lines.first_mut() {
                 first.push_str(&format!(" (actual rows={} loops=1)", rows.len()));
@@ -492,14 +541,10 @@ impl Session {
             threads: 1,
         };
         let rows = read_rows(&data, &format, &types, monitor, &copy.table)?;
-        let outcome = exec::dml::insert_rows(
-            &catalog,
-            &copy.table,
-            &targets,
-            rows,
-            &Returning::default(),
-            &self.cancel,
-        )?;
+        let context = ExecContext::new(&catalog).with_cancel(&self.cancel);
+        let outcome =
+            exec::dml::insert_rows(&context, &copy.table, &targets, rows, &Returning::default())?;
+        drop(context);
         let count = outcome.count;
         let writes = writes.ok_or_else(|| EngineError::internal("COPY FROM without writes"))?;
         apply(&mut catalog, &writes, outcome)?;

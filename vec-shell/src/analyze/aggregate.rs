@@ -2,11 +2,12 @@
 //! expressions while binding the select list, `HAVING` and `ORDER BY`, and typing each
 //! aggregate's result (`sum(integer)` is `bigint`, `avg(vector)` is `vector`, …).
 
-use super::expr::{Binder, BoundExpr, Typed};
+use super::context::Context;
+use super::expr::{Binder, Typed};
 use super::Scope;
-use crate::catalog::Catalog;
 use crate::error::{EngineError, Result};
-use crate::plan::{AggCall, AggKind};
+use crate::expr::BoundExpr;
+use crate::expr::{AggCall, AggKind};
 use crate::sql::ast::{Expr, ExprKind, Select, SelectItem};
 use crate::value::{SqlType, TypeMod};
 
@@ -72,7 +73,7 @@ impl AggContext {
     pub fn lookup(
         &mut self,
         expr: &Expr,
-        catalog: &Catalog,
+        cx: &Context<'_>,
         scope: &Scope,
     ) -> Result<Option<Typed>> {
         if let Some(index) = self.group_exprs.iter().position(|g| g == expr) {
@@ -95,7 +96,7 @@ impl AggContext {
             );
         }
         let mut inner = Binder {
-            catalog,
+            cx,
             scope,
             aggregates: None,
         };

@@ -4,8 +4,9 @@
 //! unknown), numbers widen, and any other mix is an error (`CASE types integer and text
 //! cannot be matched`).
 
-use super::expr::{Binder, BoundExpr, Typed};
+use super::expr::{Binder, Typed};
 use crate::error::{EngineError, Result};
+use crate::expr::BoundExpr;
 use crate::sql::ast::Expr;
 use crate::value::cast::CoercionContext;
 use crate::value::{Datum, SqlType};

@@ -9,10 +9,12 @@
 //! not name one another). Both are converted to the column's type in assignment
 //! context, so the stored value honours the column's modifier.
 
-use super::expr::{Binder, BoundExpr, Typed};
+use super::context::Context;
+use super::expr::{Binder, Typed};
 use super::Scope;
 use crate::catalog::{Catalog, Column, Table};
 use crate::error::{EngineError, Result};
+use crate::expr::{BoundExpr, Environment};
 use crate::sql::ast::{Expr, ExprKind, SelectItem, Statement};
 use crate::value::cast::{cast_exists, CoercionContext};
 use crate::value::{Datum, SqlType};
@@ -114,8 +116,9 @@ pub fn bind_default(catalog: &Catalog, column: &Column, expr: &Expr) -> Result<B
         return Err(error.at(found.pos.0));
     }
     let scope = Scope::default();
+    let cx = Context::new(catalog, false);
     let mut binder = Binder {
-        catalog,
+        cx: &cx,
         scope: &scope,
         aggregates: None,
     };
@@ -179,8 +182,9 @@ pub fn bind_generated(
         });
     }
     let scope = Scope::of_table(table, None);
+    let cx = Context::new(catalog, false);
     let mut binder = Binder {
-        catalog,
+        cx: &cx,
         scope: &scope,
         aggregates: None,
     };
@@ -226,29 +230,21 @@ impl ColumnFill {
     }
 
     /// Column `index`'s default value (NULL without a default).
-    pub fn default_value(
-        &self,
-        index: usize,
-        context: &crate::exec::ExecContext<'_>,
-    ) -> Result<Datum> {
+    pub fn default_value(&self, index: usize, context: &dyn Environment) -> Result<Datum> {
         match self.defaults.get(index) {
-            Some(Some(expr)) => crate::exec::eval::eval(expr, &[], context),
+            Some(Some(expr)) => crate::expr::eval(expr, &[], context),
             _ => Ok(Datum::Null),
         }
     }
 
     /// Computes the generated columns of `row` from its other columns.
-    pub fn compute_generated(
-        &self,
-        row: &mut [Datum],
-        context: &crate::exec::ExecContext<'_>,
-    ) -> Result<()> {
+    pub fn compute_generated(&self, row: &mut [Datum], context: &dyn Environment) -> Result<()> {
         for (index, _) in &self.generated {
             row[*index] = Datum::Null;
         }
         let mut values = Vec::with_capacity(self.generated.len());
         for (index, expr) in &self.generated {
-            values.push((*index, crate::exec::eval::eval(expr, row, context)?));
+            values.push((*index, crate::expr::eval(expr, row, context)?));
         }
         for (index, value) in values {
             row[index] = value;

@@ -1,15 +1,19 @@
 //! Binding `INSERT`, `UPDATE` and `DELETE`: target columns, values converted to the
 //! column types in assignment context, filters and `RETURNING` lists.
 
+use super::bound::{
+    Analyzed, BoundQuery, Delete, Insert, InsertRows, OutputColumn, Returning, Update,
+};
+use super::context::Context;
 use super::defaults::{bind_default, generated_insert_error, generated_update_error};
-use super::expr::{Binder, BoundExpr, Typed};
+use super::expr::{Binder, Typed};
 use super::naming::column_label;
-use super::query::plan_select;
+use super::query::bind_select;
 use super::Scope;
 use crate::catalog::{Catalog, Table};
 use crate::error::{EngineError, Result};
-use crate::plan::{DeletePlan, InsertPlan, InsertRows, OutputColumn, Returning, UpdatePlan};
-use crate::sql::ast::{Delete, Expr, ExprKind, Insert, InsertSource, SelectItem, Update};
+use crate::expr::BoundExpr;
+use crate::sql::ast::{self, Expr, ExprKind, InsertSource, SelectItem};
 use crate::value::cast::{cast_exists, CoercionContext};
 use crate::value::{Datum, SqlType};
 
@@ -54,10 +58,10 @@ pub(super) fn assign(
 }
 
 /// Binds a `RETURNING` list over the table's row.
-fn returning(catalog: &Catalog, scope: &Scope, items: &[SelectItem]) -> Result<Returning> {
+fn returning(cx: &Context<'_>, scope: &Scope, items: &[SelectItem]) -> Result<Returning> {
     let mut out = Returning::default();
     let mut binder = Binder {
-        catalog,
+        cx,
         scope,
         aggregates: None,
     };
@@ -65,7 +69,7 @@ fn returning(catalog: &Catalog, scope: &Scope, items: &[SelectItem]) -> Result<R
         match item {
             SelectItem::Wildcard(_) => {
                 for (index, column) in scope.columns.iter().enumerate() {
-                    out.exprs.push(super::expr::BoundExpr::Column(index));
+                    out.exprs.push(BoundExpr::Column(index));
                     out.columns.push(OutputColumn {
                         name: column.name.clone(),
                         ty: column.ty.clone(),
@@ -92,7 +96,11 @@ fn returning(catalog: &Catalog, scope: &Scope, items: &[SelectItem]) -> Result<R
 }
 
 /// Binds an `INSERT`.
-pub fn plan_insert(catalog: &Catalog, insert: &Insert) -> Result<InsertPlan> {
+pub fn bind_insert(
+    catalog: &Catalog,
+    insert: &ast::Insert,
+) -> Result<Analyzed<Insert<BoundQuery>>> {
+    let cx = Context::new(catalog, false);
     let table = table(catalog, &insert.table, insert.table_pos.0)?;
     let mut targets = Vec::new();
     for (name, pos) in &insert.columns {
@@ -114,7 +122,7 @@ pub fn plan_insert(catalog: &Catalog, insert: &Insert) -> Result<InsertPlan> {
     let scope = Scope::of_table(table, None);
     let empty = Scope::default();
     let mut binder = Binder {
-        catalog,
+        cx: &cx,
         scope: &empty,
         aggregates: None,
     };
@@ -152,7 +160,7 @@ pub fn plan_insert(catalog: &Catalog, insert: &Insert) -> Result<InsertPlan> {
             InsertRows::Values(vec![Vec::new()])
         }
         InsertSource::Query(query) => {
-            let plan = plan_select(catalog, query)?;
+            let plan = bind_select(&cx, query, &[])?;
             if plan.columns.len() > targets.len() {
                 return Err(EngineError::new(
                     "42601",
@@ -170,27 +178,29 @@ pub fn plan_insert(catalog: &Catalog, insert: &Insert) -> Result<InsertPlan> {
             for (position, (column, &index)) in plan.columns.iter().zip(&targets).enumerate() {
                 let value = Typed {
                     typmod: column.typmod,
-                    ..Typed::new(super::expr::BoundExpr::Column(position), column.ty.clone())
+                    ..Typed::new(BoundExpr::Column(position), column.ty.clone())
                 };
                 converters.push(assign(&mut binder, table, index, value, 0)?.expr);
             }
             InsertRows::Query(Box::new(plan), converters)
         }
     };
-    Ok(InsertPlan {
+    let on_conflict = match &insert.on_conflict {
+        Some(conflict) => Some(super::upsert::bind_conflict(&cx, table, conflict)?),
+        None => None,
+    };
+    let returning = returning(&cx, &scope, &insert.returning)?;
+    Ok(cx.finish(Insert {
         table: table.name.clone(),
         targets,
         rows,
         defaulted,
-        on_conflict: match &insert.on_conflict {
-            Some(conflict) => Some(super::upsert::plan_conflict(catalog, table, conflict)?),
-            None => None,
-        },
-        returning: returning(catalog, &scope, &insert.returning)?,
-    })
+        on_conflict,
+        returning,
+    }))
 }
 
-fn check_arity(row: &[Expr], targets: &[usize], insert: &Insert) -> Result<()> {
+fn check_arity(row: &[Expr], targets: &[usize], insert: &ast::Insert) -> Result<()> {
     if row.len() > targets.len() {
         let pos = row[targets.len()].pos.0;
         return Err(
@@ -206,16 +216,12 @@ fn check_arity(row: &[Expr], targets: &[usize], insert: &Insert) -> Result<()> {
     Ok(())
 }
 
-fn filter(
-    catalog: &Catalog,
-    scope: &Scope,
-    selection: Option<&Expr>,
-) -> Result<Option<super::expr::BoundExpr>> {
+fn filter(cx: &Context<'_>, scope: &Scope, selection: Option<&Expr>) -> Result<Option<BoundExpr>> {
     let Some(expr) = selection else {
         return Ok(None);
     };
     let mut binder = Binder {
-        catalog,
+        cx,
         scope,
         aggregates: None,
     };
@@ -229,11 +235,12 @@ fn filter(
 }
 
 /// Binds an `UPDATE`.
-pub fn plan_update(catalog: &Catalog, update: &Update) -> Result<UpdatePlan> {
+pub fn bind_update(catalog: &Catalog, update: &ast::Update) -> Result<Analyzed<Update>> {
+    let cx = Context::new(catalog, false);
     let table = table(catalog, &update.table, update.table_pos.0)?;
     let scope = Scope::of_table(table, None);
     let mut binder = Binder {
-        catalog,
+        cx: &cx,
         scope: &scope,
         aggregates: None,
     };
@@ -270,13 +277,15 @@ pub fn plan_update(catalog: &Catalog, update: &Update) -> Result<UpdatePlan> {
             assign(&mut binder, table, index, value, expr.pos.0)?.expr,
         ));
     }
-    Ok(UpdatePlan {
+    let filter = filter(&cx, &scope, update.selection.as_ref())?;
+    let returning = returning(&cx, &scope, &update.returning)?;
+    Ok(cx.finish(Update {
         table: table.name.clone(),
-        filter: filter(catalog, &scope, update.selection.as_ref())?,
+        filter,
         assignments,
         sequence_defaults,
-        returning: returning(catalog, &scope, &update.returning)?,
-    })
+        returning,
+    }))
 }
 
 /// The value `UPDATE … SET column = DEFAULT` stores.
@@ -292,12 +301,15 @@ fn update_default(catalog: &Catalog, table: &Table, index: usize) -> Result<Boun
 }
 
 /// Binds a `DELETE`.
-pub fn plan_delete(catalog: &Catalog, delete: &Delete) -> Result<DeletePlan> {
+pub fn bind_delete(catalog: &Catalog, delete: &ast::Delete) -> Result<Analyzed<Delete>> {
+    let cx = Context::new(catalog, false);
     let table = table(catalog, &delete.table, delete.table_pos.0)?;
     let scope = Scope::of_table(table, None);
-    Ok(DeletePlan {
+    let filter = filter(&cx, &scope, delete.selection.as_ref())?;
+    let returning = returning(&cx, &scope, &delete.returning)?;
+    Ok(cx.finish(Delete {
         table: table.name.clone(),
-        filter: filter(catalog, &scope, delete.selection.as_ref())?,
-        returning: returning(catalog, &scope, &delete.returning)?,
-    })
+        filter,
+        returning,
+    }))
 }

@@ -7,89 +7,17 @@
 //! which is why `'[1,2,3]'::vector(2)` fails without a position.
 
 use super::aggregate::AggContext;
-use super::signature::{resolve, Imp, Resolution, Signature};
-use super::{functions, operators, Scope};
-use crate::catalog::Catalog;
+use super::context::Context;
+use super::Scope;
+use crate::analyze::types::resolve_type_name;
 use crate::error::{EngineError, Result};
-use crate::plan::QueryPlan;
+use crate::expr::signature::{resolve, Resolution, Signature};
+use crate::expr::BoundExpr;
+use crate::expr::{functions, operators};
 use crate::sql::ast::{Expr, ExprKind};
 use crate::value::cast::{cast_exists, number_literal, CoercionContext};
 use crate::value::input::input;
-use crate::analyze::types::resolve_type_name;
-use crate::value::{Array, Datum, SqlType, TypeMod};
-
-/// A bound expression, evaluated against a row.
-#[derive(Clone, Debug)]
-pub enum BoundExpr {
-    /// A constant.
-    Const(Datum),
-    /// The row's column at this position.
-    Column(usize),
-    /// The enclosing row's column at this position (inside a `LATERAL` subquery).
-    OuterColumn(usize),
-    /// A strict function or operator: NULL in any argument gives NULL.
-    Call {
-        /// The implementation.
-        imp: Imp,
-        /// The arguments.
-        args: Vec<BoundExpr>,
-        /// The operator or function name as written, for `EXPLAIN`.
-        name: std::sync::Arc<str>,
-        /// Whether it is an operator (else a function).
-        operator: bool,
-    },
-    /// A run-time cast followed by the target's type modifier.
-    Cast {
-        /// The operand.
-        operand: Box<BoundExpr>,
-        /// The operand's type.
-        from: SqlType,
-        /// The target type.
-        to: SqlType,
-        /// The target modifier.
-        typmod: TypeMod,
-        /// The coercion context (decides how the modifier is enforced).
-        context: CoercionContext,
-    },
-    /// `NOT`
-    Not(Box<BoundExpr>),
-    /// `AND`
-    And(Box<BoundExpr>, Box<BoundExpr>),
-    /// `OR`
-    Or(Box<BoundExpr>, Box<BoundExpr>),
-    /// `IS [NOT] NULL`
-    IsNull {
-        /// The operand.
-        operand: Box<BoundExpr>,
-        /// `IS NOT NULL`.
-        negated: bool,
-    },
-    /// `ARRAY[…]`
-    Array(Vec<BoundExpr>),
-    /// A scalar subquery.
-    Subquery(Box<QueryPlan>),
-    /// `random()`
-    Random,
-    /// `CASE`: the first arm whose condition is true gives the value, else `otherwise`
-    /// (`NULLIF` is one too).
-    Case {
-        /// Conditions and their values.
-        arms: Vec<(BoundExpr, BoundExpr)>,
-        /// The `ELSE` value (NULL when absent).
-        otherwise: Box<BoundExpr>,
-    },
-    /// `COALESCE`: the first argument that is not NULL.
-    Coalesce(Vec<BoundExpr>),
-    /// `GREATEST` / `LEAST`: the largest or smallest argument that is not NULL.
-    Extreme {
-        /// `GREATEST` (else `LEAST`).
-        greatest: bool,
-        /// The arguments.
-        args: Vec<BoundExpr>,
-    },
-    /// A set-returning function in a select list: the row repeats once per value.
-    SetReturning(Box<crate::plan::SetFunction>),
-}
+use crate::value::{Datum, SqlType, TypeMod};
 
 /// A bound expression with its type.
 #[derive(Clone, Debug)]
@@ -118,8 +46,8 @@ impl Typed {
 
 /// Binds expressions against a scope.
 pub struct Binder<'a> {
-    /// The catalog, for subqueries.
-    pub catalog: &'a Catalog,
+    /// The statement's binding context (the catalog, for subqueries).
+    pub cx: &'a Context<'a>,
     /// The columns in scope.
     pub scope: &'a Scope,
     /// Aggregation state when binding a grouped query's output expressions.
@@ -130,7 +58,7 @@ impl Binder<'_> {
     /// Binds an expression.
     pub fn bind(&mut self, expr: &Expr) -> Result<Typed> {
         if let Some(context) = self.aggregates.as_deref_mut() {
-            if let Some(found) = context.lookup(expr, self.catalog, self.scope)? {
+            if let Some(found) = context.lookup(expr, self.cx, self.scope)? {
                 return Ok(found);
             }
         }
@@ -258,14 +186,17 @@ impl Binder<'_> {
             } => self.case(operand.as_deref(), whens, otherwise.as_deref(), pos),
             ExprKind::Array(elements) => self.array(elements, pos),
             ExprKind::Subquery(query) => {
-                let plan = super::query::plan_select(self.catalog, query)?;
-                if plan.columns.len() != 1 {
+                let bound = super::query::bind_select(self.cx, query, &[])?;
+                if bound.columns.len() != 1 {
                     return Err(
                         EngineError::new("42601", "subquery must return only one column").at(pos),
                     );
                 }
-                let ty = plan.columns[0].ty.clone();
-                Ok(Typed::new(BoundExpr::Subquery(Box::new(plan)), ty))
+                let ty = bound.columns[0].ty.clone();
+                Ok(Typed::new(
+                    BoundExpr::Subquery(self.cx.add_subquery(bound)),
+                    ty,
+                ))
             }
         }
     }
@@ -477,9 +408,4 @@ impl Binder<'_> {
 /// Where to point an error about converting `value`: the literal itself when it is one.
 fn literal_position(value: &Typed, fallback: usize) -> usize {
     value.literal_pos.unwrap_or(fallback)
-}
-
-/// Builds an array datum from evaluated elements.
-pub fn array_datum(elements: Vec<Datum>) -> Datum {
-    Datum::Array(Array::one_dimensional(elements))
 }

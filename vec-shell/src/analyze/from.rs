@@ -1,47 +1,48 @@
-//! Planning a query's `FROM` clause: tables, subqueries (`LATERAL` ones see the
+//! Binding a query's `FROM` clause: tables, subqueries (`LATERAL` ones see the
 //! columns of the items to their left), set-returning functions, cross joins and
 //! qualified joins (in `join.rs`), each with the scope of columns it gives the rest of
 //! the query.
 
+use super::bound::{BoundFrom, BoundQuery};
+use super::context::Context;
 use super::expr::Binder;
-use super::query::{plan_select, plan_select_in};
+use super::query::bind_select;
 use super::{Scope, ScopeColumn};
-use crate::catalog::Catalog;
 use crate::error::{EngineError, Result};
-use crate::plan::{QueryPlan, SetFunction, Source};
+use crate::expr::SetFunction;
 use crate::sql::ast::{Expr, ExprKind, FromItem};
 use crate::value::cast::CoercionContext;
 use crate::value::SqlType;
 
 /// The rows' source and the scope it gives expressions.
-pub(super) fn plan_source(catalog: &Catalog, from: Option<&FromItem>) -> Result<(Source, Scope)> {
+pub(super) fn bind_from(cx: &Context<'_>, from: Option<&FromItem>) -> Result<(BoundFrom, Scope)> {
     match from {
-        None => Ok((Source::Single, Scope::default())),
+        None => Ok((BoundFrom::Single, Scope::default())),
         Some(FromItem::Table { name, alias, pos }) => {
-            let table = catalog.table(name).ok_or_else(|| {
+            let table = cx.catalog.table(name).ok_or_else(|| {
                 EngineError::new("42P01", format!("relation \"{name}\" does not exist")).at(pos.0)
             })?;
             Ok((
-                Source::Table(name.clone()),
+                BoundFrom::Table { name: name.clone() },
                 Scope::of_table(table, alias.as_deref()),
             ))
         }
         Some(FromItem::Subquery { query, alias, .. }) => {
-            let plan = plan_select(catalog, query)?;
+            let bound = bind_select(cx, query, &[])?;
             let scope = Scope {
-                columns: subquery_columns(&plan, alias.as_ref()),
+                columns: subquery_columns(&bound, alias.as_ref()),
                 outer: Vec::new(),
             };
-            Ok((Source::Subquery(Box::new(plan)), scope))
+            Ok((BoundFrom::Subquery(Box::new(bound)), scope))
         }
         Some(FromItem::Function { call, alias }) => {
-            plan_set_function(catalog, call, alias.as_deref())
+            bind_set_function_item(cx, call, alias.as_deref())
         }
         Some(FromItem::CrossJoin { left, right }) => {
-            let (left, mut scope) = plan_source(catalog, Some(left))?;
-            let (right, right_scope, lateral) = plan_right(catalog, right, &scope)?;
+            let (left, mut scope) = bind_from(cx, Some(left))?;
+            let (right, right_scope, lateral) = bind_right(cx, right, &scope)?;
             scope.columns.extend(right_scope);
-            let source = Source::CrossJoin {
+            let source = BoundFrom::CrossJoin {
                 left: Box::new(left),
                 right: Box::new(right),
                 lateral,
@@ -53,30 +54,30 @@ pub(super) fn plan_source(catalog: &Catalog, from: Option<&FromItem>) -> Result<
             left,
             right,
             constraint,
-        }) => super::join::plan_join(catalog, *kind, left, right, constraint),
+        }) => super::join::bind_join(cx, *kind, left, right, constraint),
     }
 }
 
 /// Plans the right item of a join given the left item's scope (which a `LATERAL`
 /// subquery may name): its source, its columns and whether it is lateral. Fails when
 /// both sides use the same table name.
-pub(super) fn plan_right(
-    catalog: &Catalog,
+pub(super) fn bind_right(
+    cx: &Context<'_>,
     right: &FromItem,
     left: &Scope,
-) -> Result<(Source, Vec<ScopeColumn>, bool)> {
+) -> Result<(BoundFrom, Vec<ScopeColumn>, bool)> {
     let (source, right_scope, lateral) = match right {
         FromItem::Subquery {
             query,
             alias,
             lateral: true,
         } => {
-            let plan = plan_select_in(catalog, query, &left.columns)?;
-            let columns = subquery_columns(&plan, alias.as_ref());
-            (Source::Subquery(Box::new(plan)), columns, true)
+            let bound = bind_select(cx, query, &left.columns)?;
+            let columns = subquery_columns(&bound, alias.as_ref());
+            (BoundFrom::Subquery(Box::new(bound)), columns, true)
         }
         other => {
-            let (source, scope) = plan_source(catalog, Some(other))?;
+            let (source, scope) = bind_from(cx, Some(other))?;
             (source, scope.columns, false)
         }
     };
@@ -96,8 +97,9 @@ pub(super) fn plan_right(
 }
 
 /// The columns a subquery in `FROM` shows under its alias.
-fn subquery_columns(plan: &QueryPlan, alias: Option<&String>) -> Vec<ScopeColumn> {
-    plan.columns
+fn subquery_columns(query: &BoundQuery, alias: Option<&String>) -> Vec<ScopeColumn> {
+    query
+        .columns
         .iter()
         .map(|c| ScopeColumn {
             table: alias.cloned(),
@@ -109,13 +111,13 @@ fn subquery_columns(plan: &QueryPlan, alias: Option<&String>) -> Vec<ScopeColumn
         .collect()
 }
 
-fn plan_set_function(
-    catalog: &Catalog,
+fn bind_set_function_item(
+    cx: &Context<'_>,
     call: &Expr,
     alias: Option<&str>,
-) -> Result<(Source, Scope)> {
+) -> Result<(BoundFrom, Scope)> {
     let empty = Scope::default();
-    let Some((function, ty)) = bind_set_function(catalog, &empty, call)? else {
+    let Some((function, ty)) = bind_set_function(cx, &empty, call)? else {
         let name = match &call.kind {
             ExprKind::Function { name, .. } => name.as_str(),
             _ => "?",
@@ -139,13 +141,13 @@ fn plan_set_function(
         }],
         outer: Vec::new(),
     };
-    Ok((Source::Function(function), scope))
+    Ok((BoundFrom::Function(function), scope))
 }
 
 /// Binds `unnest(array)` or `generate_series(start, stop [, step])`; `None` when `call`
 /// is not one of them.
 pub(super) fn bind_set_function(
-    catalog: &Catalog,
+    cx: &Context<'_>,
     scope: &Scope,
     call: &Expr,
 ) -> Result<Option<(SetFunction, SqlType)>> {
@@ -153,7 +155,7 @@ pub(super) fn bind_set_function(
         return Ok(None);
     };
     let mut binder = Binder {
-        catalog,
+        cx,
         scope,
         aggregates: None,
     };

@@ -1,4 +1,4 @@
-//! Planning a qualified join: `left [INNER | LEFT | RIGHT | FULL] JOIN right ON
+//! Binding a qualified join: `left [INNER | LEFT | RIGHT | FULL] JOIN right ON
 //! condition | USING (columns)`.
 //!
 //! The joined row is the left row followed by the right row; the `ON` condition is
@@ -8,26 +8,26 @@
 //! between one side's expression and the other's become hash keys when their common
 //! type compares equal exactly when its text does.
 
-use super::expr::{Binder, BoundExpr};
-use super::from::{plan_right, plan_source};
+use super::bound::{BoundFrom, Join, JoinText};
+use super::context::Context;
+use super::expr::Binder;
+use super::from::{bind_from, bind_right};
 use super::{Scope, ScopeColumn};
-use crate::catalog::Catalog;
 use crate::error::{EngineError, Result};
-use crate::plan::join::{JoinPlan, JoinText};
-use crate::plan::Source;
+use crate::expr::BoundExpr;
 use crate::sql::ast::{Expr, ExprKind, FromItem, JoinConstraint, JoinKind, Pos};
 use crate::value::SqlType;
 
-/// Plans `left JOIN right …`, returning its source and scope.
-pub(super) fn plan_join(
-    catalog: &Catalog,
+/// Binds `left JOIN right …`, returning its source and scope.
+pub(super) fn bind_join(
+    cx: &Context<'_>,
     kind: JoinKind,
     left: &FromItem,
     right: &FromItem,
     constraint: &JoinConstraint,
-) -> Result<(Source, Scope)> {
-    let (left_source, left_scope) = plan_source(catalog, Some(left))?;
-    let (right_source, right_columns, lateral) = plan_right(catalog, right, &left_scope)?;
+) -> Result<(BoundFrom, Scope)> {
+    let (left_source, left_scope) = bind_from(cx, Some(left))?;
+    let (right_source, right_columns, lateral) = bind_right(cx, right, &left_scope)?;
     if lateral && matches!(kind, JoinKind::Right | JoinKind::Full) {
         let name = left_scope
             .columns
@@ -44,7 +44,7 @@ pub(super) fn plan_join(
         columns: right_columns,
         outer: Vec::new(),
     };
-    let mut plan = JoinPlan {
+    let mut plan = Join {
         kind,
         left: left_source,
         right: right_source,
@@ -66,7 +66,7 @@ pub(super) fn plan_join(
                 outer: Vec::new(),
             };
             bind_on(
-                catalog,
+                cx,
                 &mut plan,
                 &scope,
                 (&left_scope, &right_scope),
@@ -75,25 +75,15 @@ pub(super) fn plan_join(
             scope
         }
         JoinConstraint::Using(names) => {
-            bind_using(catalog, &mut plan, &left_scope, &right_scope, names)?
+            bind_using(cx, &mut plan, &left_scope, &right_scope, names)?
         }
         JoinConstraint::Natural => {
             let names = common_names(&left_scope, &right_scope);
-            bind_using(catalog, &mut plan, &left_scope, &right_scope, &names)?
+            bind_using(cx, &mut plan, &left_scope, &right_scope, &names)?
         }
     };
     plan.aliases = (alias_of(left), alias_of(right));
-    if lateral && !plan.hash_keys.is_empty() {
-        // A lateral right side changes with every left row, so it is never hashed: the
-        // whole condition is checked in a nested loop.
-        plan.hash_keys.clear();
-        let parts: Vec<String> = [plan.text.hash_condition.take(), plan.text.filter.take()]
-            .into_iter()
-            .flatten()
-            .collect();
-        plan.text.filter = joined_text(parts);
-    }
-    Ok((Source::Join(Box::new(plan)), scope))
+    Ok((BoundFrom::Join(Box::new(plan)), scope))
 }
 
 /// The column names both sides of a `NATURAL` join have, in the left side's order.
@@ -142,9 +132,9 @@ fn hashable(ty: &SqlType) -> bool {
 }
 
 /// Binds `expr` over one side only; `None` when it names anything else.
-fn bind_side(catalog: &Catalog, side: &Scope, expr: &Expr) -> Option<(BoundExpr, SqlType)> {
+fn bind_side(cx: &Context<'_>, side: &Scope, expr: &Expr) -> Option<(BoundExpr, SqlType)> {
     let mut binder = Binder {
-        catalog,
+        cx,
         scope: side,
         aggregates: None,
     };
@@ -154,7 +144,7 @@ fn bind_side(catalog: &Catalog, side: &Scope, expr: &Expr) -> Option<(BoundExpr,
 
 /// A hash key from `a = b` with one operand over each side.
 fn hash_key(
-    catalog: &Catalog,
+    cx: &Context<'_>,
     sides: (&Scope, &Scope),
     expr: &Expr,
 ) -> Option<(BoundExpr, BoundExpr)> {
@@ -167,8 +157,8 @@ fn hash_key(
     let (left_scope, right_scope) = sides;
     for (this, that) in [(left, right), (right, left)] {
         let (Some((on_left, left_ty)), Some((on_right, right_ty))) = (
-            bind_side(catalog, left_scope, this),
-            bind_side(catalog, right_scope, that),
+            bind_side(cx, left_scope, this),
+            bind_side(cx, right_scope, that),
         ) else {
             continue;
         };
@@ -194,8 +184,8 @@ fn names_a_column(expr: &Expr) -> bool {
 }
 
 fn bind_on(
-    catalog: &Catalog,
-    plan: &mut JoinPlan,
+    cx: &Context<'_>,
+    plan: &mut Join<BoundFrom>,
     scope: &Scope,
     sides: (&Scope, &Scope),
     condition: &Expr,
@@ -208,7 +198,7 @@ fn bind_on(
         .at(aggregate.pos.0));
     }
     let mut binder = Binder {
-        catalog,
+        cx,
         scope,
         aggregates: None,
     };
@@ -224,17 +214,22 @@ fn bind_on(
     for part in conjuncts(condition) {
         // `EXPLAIN` shows each part deparsed from its bound form, as written where that
         // fails.
-        let text = binder
-            .bind(part)
-            .ok()
-            .and_then(|bound| super::deparse::deparse(&bound.expr, scope, true))
-            .unwrap_or_else(|| part.to_string());
-        match hash_key(catalog, sides, part) {
+        let mut text = || {
+            binder
+                .bind(part)
+                .ok()
+                .and_then(|bound| crate::expr::deparse::deparse(&bound.expr, scope, true))
+                .unwrap_or_else(|| part.to_string())
+        };
+        match hash_key(cx, sides, part) {
             Some(key) => {
                 plan.hash_keys.push(key);
-                hashed_text.push(text);
+                if cx.explain {
+                    hashed_text.push(text());
+                }
             }
-            None => rest_text.push(text),
+            None if cx.explain => rest_text.push(text()),
+            None => {}
         }
     }
     plan.text = JoinText {
@@ -304,8 +299,8 @@ fn using_column(side: &Scope, name: &str, pos: Pos, which: &str) -> Result<usize
 }
 
 fn bind_using(
-    catalog: &Catalog,
-    plan: &mut JoinPlan,
+    cx: &Context<'_>,
+    plan: &mut Join<BoundFrom>,
     left: &Scope,
     right: &Scope,
     names: &[(String, Pos)],
@@ -342,7 +337,7 @@ fn bind_using(
             pos.0,
         );
         let mut binder = Binder {
-            catalog,
+            cx,
             scope: &pair,
             aggregates: None,
         };

@@ -1,29 +1,44 @@
 //! Semantic analysis: binds a parsed statement against the catalog — names to columns,
-//! literals to types, operators and functions to overloads, implicit casts — and
-//! produces the plans in `plan`.
+//! literals to types, operators and functions to overloads, implicit casts — into the
+//! bound statements of `bound`, which the planner (`plan`) turns into plans.
 
 pub mod aggregate;
-pub mod builtins;
+pub mod bound;
 pub mod conditional;
-pub mod conjuncts;
+pub mod context;
 pub mod cte;
 pub mod defaults;
-pub mod deparse;
 pub mod dml;
 pub mod expr;
 pub mod from;
-pub mod functions;
 mod join;
 pub mod naming;
-pub mod operators;
 pub mod query;
-pub mod signature;
 pub mod types;
 pub mod upsert;
 
-use crate::catalog::Table;
+pub use bound::{
+    Aggregation, Analyzed, BoundFrom, BoundQuery, Delete, ExplainText, Insert, InsertRows, Join,
+    JoinText, OnConflict, OutputColumn, Query, Returning, SortKey, Update,
+};
+pub use context::Context;
+pub use dml::{bind_delete, bind_insert, bind_update};
+
+use crate::catalog::{Catalog, Table};
 use crate::error::{EngineError, Result};
+use crate::sql::ast::Select;
 use crate::value::{SqlType, TypeMod};
+
+/// Binds a query; with `explain`, keeps the text `EXPLAIN` shows.
+pub fn bind_query(
+    catalog: &Catalog,
+    select: &Select,
+    explain: bool,
+) -> Result<Analyzed<BoundQuery>> {
+    let cx = Context::new(catalog, explain);
+    let query = query::bind_select(&cx, select, &[])?;
+    Ok(cx.finish(query))
+}
 
 /// A column visible to expressions.
 #[derive(Clone, Debug)]
@@ -126,5 +141,13 @@ impl Scope {
                 Err(EngineError::new("42703", shown).at(pos))
             }
         }
+    }
+}
+
+impl crate::expr::deparse::ColumnNames for Scope {
+    fn column_name(&self, index: usize, outer: bool) -> Option<(Option<&str>, &str)> {
+        let columns = if outer { &self.outer } else { &self.columns };
+        let column = columns.get(index)?;
+        Some((column.table.as_deref(), column.name.as_str()))
     }
 }

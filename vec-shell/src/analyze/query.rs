@@ -1,44 +1,33 @@
-//! Planning a `SELECT`: the `FROM` source and its scope, `WHERE`, grouping and
+//! Binding a `SELECT`: the `FROM` source and its scope, `WHERE`, grouping and
 //! aggregates, the select list with its labels, `ORDER BY` (output names, ordinals or
 //! expressions carried as hidden columns), `LIMIT` and `OFFSET`.
 
 use super::aggregate::{query_aggregates, AggContext};
-use super::deparse;
-use super::expr::{Binder, BoundExpr, Typed};
-use super::from::{bind_set_function, plan_source};
+use super::bound::{Aggregation, BoundFrom, BoundQuery, ExplainText, OutputColumn, SortKey};
+use super::context::Context;
+use super::expr::{Binder, Typed};
+use super::from::{bind_from, bind_set_function};
 use super::naming::column_label;
 use super::{Scope, ScopeColumn};
-use crate::catalog::Catalog;
 use crate::error::{EngineError, Result};
-use crate::plan::{
-    AggregatePlan, DistanceOrder, OutputColumn, PlanText, QueryPlan, SortKey, Source,
-};
+use crate::expr::{deparse, BoundExpr};
 use crate::sql::ast::{Expr, ExprKind, FromItem, Select, SelectItem};
 use crate::value::cast::CoercionContext;
 use crate::value::SqlType;
 
-/// Plans a query.
-pub fn plan_select(catalog: &Catalog, select: &Select) -> Result<QueryPlan> {
-    plan_select_in(catalog, select, &[])
-}
-
-/// Plans a query that may name the columns of an enclosing row (`outer`), as a
+/// Binds a query that may name the columns of an enclosing row (`outer`), as a
 /// `LATERAL` subquery does.
-pub fn plan_select_in(
-    catalog: &Catalog,
-    select: &Select,
-    outer: &[ScopeColumn],
-) -> Result<QueryPlan> {
+pub fn bind_select(cx: &Context<'_>, select: &Select, outer: &[ScopeColumn]) -> Result<BoundQuery> {
     if !select.with.is_empty() {
         let inlined = super::cte::inline_ctes(select)?;
-        return plan_select_in(catalog, &inlined, outer);
+        return bind_select(cx, &inlined, outer);
     }
-    let (source, mut scope) = plan_source(catalog, select.from.as_ref())?;
+    let (source, mut scope) = bind_from(cx, select.from.as_ref())?;
     scope.outer = outer.to_vec();
     let filter = match &select.selection {
         Some(expr) => {
             let mut binder = Binder {
-                catalog,
+                cx,
                 scope: &scope,
                 aggregates: None,
             };
@@ -57,7 +46,7 @@ pub fn plan_select_in(
 
     let mut context = if query_aggregates(select) {
         let mut binder = Binder {
-            catalog,
+            cx,
             scope: &scope,
             aggregates: None,
         };
@@ -105,7 +94,7 @@ pub fn plan_select_in(
             }
             SelectItem::Expr { expr, alias } => {
                 let set_function = match context {
-                    None => bind_set_function(catalog, &scope, expr)?,
+                    None => bind_set_function(cx, &scope, expr)?,
                     Some(_) => None,
                 };
                 let bound = match set_function {
@@ -114,7 +103,7 @@ pub fn plan_select_in(
                     }
                     None => {
                         let mut binder = Binder {
-                            catalog,
+                            cx,
                             scope: &scope,
                             aggregates: context.as_mut(),
                         };
@@ -138,7 +127,7 @@ pub fn plan_select_in(
             Some(index) => index,
             None => {
                 let mut binder = Binder {
-                    catalog,
+                    cx,
                     scope: &scope,
                     aggregates: context.as_mut(),
                 };
@@ -160,7 +149,7 @@ pub fn plan_select_in(
             let having = match &select.having {
                 Some(expr) => {
                     let mut binder = Binder {
-                        catalog,
+                        cx,
                         scope: &scope,
                         aggregates: Some(&mut context),
                     };
@@ -169,7 +158,7 @@ pub fn plan_select_in(
                 }
                 None => None,
             };
-            Some(AggregatePlan {
+            Some(Aggregation {
                 group_keys: context.group_keys.into_iter().map(|k| k.expr).collect(),
                 calls: context.calls,
                 having,
@@ -178,111 +167,100 @@ pub fn plan_select_in(
         None => None,
     };
 
-    let distance_order = match (&source, &aggregate, select.order_by.as_slice()) {
-        (Source::Table(_), None, [key]) if !key.descending => {
-            distance_order(catalog, &scope, &key.expr)
-        }
-        _ => None,
-    };
-    // `EXPLAIN`'s text, deparsed from the bound forms (as written where that fails).
-    let qualify =
-        matches!(source, Source::Join(_) | Source::CrossJoin { .. }) || !scope.outer.is_empty();
-    let explain_filter = select.selection.as_ref().map(|written| {
-        filter
-            .as_ref()
-            .and_then(|bound| deparse::deparse(bound, &scope, qualify))
-            .unwrap_or_else(|| written.to_string())
+    let explain = cx.explain.then(|| {
+        explain_text(
+            select,
+            &source,
+            &scope,
+            filter.as_ref(),
+            &projection,
+            &order,
+            aggregate.is_some(),
+        )
     });
-    let explain_order: Vec<String> = select
-        .order_by
-        .iter()
-        .zip(&order)
-        .map(|(written, key)| {
-            let direction = if written.descending { " DESC" } else { "" };
-            let deparsed = match &aggregate {
-                None => projection
-                    .get(key.column)
-                    .and_then(|bound| deparse::sort_key(bound, &scope, qualify)),
-                Some(_) => None,
-            };
-            let text = deparsed.unwrap_or_else(|| written.expr.to_string());
-            format!("{text}{direction}")
-        })
-        .collect();
-    let index_order = match (&aggregate, order.first()) {
-        (None, Some(key)) => projection
-            .get(key.column)
-            .and_then(|bound| deparse::deparse(bound, &scope, qualify)),
-        _ => None,
-    };
-    let conjuncts = match &source {
-        Source::Table(_) => {
-            super::conjuncts::where_conjuncts(catalog, &scope, select.selection.as_ref())
-        }
-        _ => Vec::new(),
-    };
-    Ok(QueryPlan {
-        conjuncts,
+    Ok(BoundQuery {
         source,
         filter,
         aggregate,
         projection,
         columns,
         order,
-        distance_order,
-        text: PlanText {
-            filter: explain_filter,
-            order: explain_order,
-            index_order,
-            having: select.having.as_ref().map(ToString::to_string),
-            alias: match &select.from {
-                Some(FromItem::Table { alias, .. })
-                | Some(FromItem::Function { alias, .. })
-                | Some(FromItem::Subquery { alias, .. }) => alias.clone(),
-                Some(FromItem::CrossJoin { .. }) | Some(FromItem::Join { .. }) | None => None,
-            },
-        },
-        limit: bound_count(catalog, select.limit.as_ref(), "LIMIT")?,
-        offset: bound_count(catalog, select.offset.as_ref(), "OFFSET")?,
+        limit: bound_count(cx, select.limit.as_ref(), "LIMIT")?,
+        offset: bound_count(cx, select.offset.as_ref(), "OFFSET")?,
+        explain,
     })
 }
 
-/// Recognises `column <op> query` with a distance operator and a query that names no
-/// column, for the index-scan choice.
-fn distance_order(catalog: &Catalog, scope: &Scope, expr: &Expr) -> Option<DistanceOrder> {
-    let ExprKind::Binary { op, left, right } = &expr.kind else {
-        return None;
-    };
-    if !matches!(op.as_str(), "<->" | "<#>" | "<=>" | "<+>" | "<~>" | "<%>") {
-        return None;
-    }
-    let mut left_binder = Binder {
-        catalog,
-        scope,
-        aggregates: None,
-    };
-    let key = left_binder.bind(left).ok()?;
-    let column = match (&left.kind, &key.expr) {
-        (ExprKind::Column(_), BoundExpr::Column(column)) => Some(*column),
+/// `EXPLAIN`'s text of a query: its conditions and sort keys deparsed from their bound
+/// forms, as written where that fails.
+fn explain_text(
+    select: &Select,
+    source: &BoundFrom,
+    scope: &Scope,
+    filter: Option<&BoundExpr>,
+    projection: &[BoundExpr],
+    order: &[SortKey],
+    aggregated: bool,
+) -> Box<ExplainText> {
+    let qualify = matches!(source, BoundFrom::Join(_) | BoundFrom::CrossJoin { .. })
+        || !scope.outer.is_empty();
+    let filter_text = select.selection.as_ref().map(|written| {
+        filter
+            .and_then(|bound| deparse::deparse(bound, scope, qualify))
+            .unwrap_or_else(|| written.to_string())
+    });
+    let order_text: Vec<String> = select
+        .order_by
+        .iter()
+        .zip(order)
+        .map(|(written, key)| {
+            let direction = if written.descending { " DESC" } else { "" };
+            let deparsed = match aggregated {
+                false => projection
+                    .get(key.column)
+                    .and_then(|bound| deparse::sort_key(bound, scope, qualify)),
+                true => None,
+            };
+            let text = deparsed.unwrap_or_else(|| written.expr.to_string());
+            format!("{text}{direction}")
+        })
+        .collect();
+    let index_order = match (aggregated, order.first()) {
+        (false, Some(key)) => projection
+            .get(key.column)
+            .and_then(|bound| deparse::deparse(bound, scope, qualify)),
         _ => None,
     };
-    let empty = Scope::default();
-    let mut binder = Binder {
-        catalog,
-        scope: &empty,
-        aggregates: None,
-    };
-    let query = binder.bind(right).ok()?;
-    let ty = key.ty.clone();
-    let query = binder
-        .convert(query, &ty, -1, CoercionContext::Implicit, 0)
-        .ok()?;
-    Some(DistanceOrder {
-        column,
-        key_text: left.to_string(),
-        operator: op.clone(),
-        query: query.expr,
+    let mut conditions = Vec::new();
+    if let Some(selection) = &select.selection {
+        split_and(selection, &mut conditions);
+    }
+    Box::new(ExplainText {
+        filter: filter_text,
+        conditions,
+        order: order_text,
+        index_order,
+        having: select.having.as_ref().map(ToString::to_string),
+        alias: match &select.from {
+            Some(FromItem::Table { alias, .. })
+            | Some(FromItem::Function { alias, .. })
+            | Some(FromItem::Subquery { alias, .. }) => alias.clone(),
+            Some(FromItem::CrossJoin { .. }) | Some(FromItem::Join { .. }) | None => None,
+        },
+        scope: scope.clone(),
+        qualify,
     })
+}
+
+/// The `AND`ed parts of a condition as written, in order.
+fn split_and(expr: &Expr, out: &mut Vec<String>) {
+    match &expr.kind {
+        ExprKind::Binary { op, left, right } if op == "and" => {
+            split_and(left, out);
+            split_and(right, out);
+        }
+        _ => out.push(expr.to_string()),
+    }
 }
 
 /// Output columns whose type is still unknown (a bare string literal) become `text`.
@@ -323,13 +301,13 @@ fn order_target(expr: &Expr, select: &Select, columns: &[OutputColumn]) -> Resul
     }
 }
 
-fn bound_count(catalog: &Catalog, expr: Option<&Expr>, what: &str) -> Result<Option<BoundExpr>> {
+fn bound_count(cx: &Context<'_>, expr: Option<&Expr>, what: &str) -> Result<Option<BoundExpr>> {
     let Some(expr) = expr else {
         return Ok(None);
     };
     let scope = Scope::default();
     let mut binder = Binder {
-        catalog,
+        cx,
         scope: &scope,
         aggregates: None,
     };

@@ -2,20 +2,21 @@
 //! target must be the table's primary key, and the assignments see the existing row
 //! under the table's name and the proposed row as `excluded`.
 
+use super::bound::OnConflict as ConflictAction;
+use super::context::Context;
 use super::dml::assign;
 use super::expr::Binder;
 use super::Scope;
-use crate::catalog::{Catalog, Table};
+use crate::catalog::Table;
 use crate::error::{EngineError, Result};
-use crate::plan::ConflictPlan;
 use crate::sql::ast::OnConflict;
 
 /// Binds the `ON CONFLICT` clause of an insert into `table`.
-pub fn plan_conflict(
-    catalog: &Catalog,
+pub fn bind_conflict(
+    cx: &Context<'_>,
     table: &Table,
     conflict: &OnConflict,
-) -> Result<ConflictPlan> {
+) -> Result<ConflictAction> {
     let mut target = Vec::new();
     for name in &conflict.columns {
         let index = table.column_index(name).ok_or_else(|| {
@@ -35,14 +36,14 @@ pub fn plan_conflict(
         ));
     }
     let Some(assignments) = &conflict.update else {
-        return Ok(ConflictPlan { update: None });
+        return Ok(ConflictAction { update: None });
     };
     let mut scope = Scope::of_table(table, None);
     scope
         .columns
         .extend(Scope::of_table(table, Some("excluded")).columns);
     let mut binder = Binder {
-        catalog,
+        cx,
         scope: &scope,
         aggregates: None,
     };
@@ -70,7 +71,7 @@ pub fn plan_conflict(
             assign(&mut binder, table, index, value, expr.pos.0)?.expr,
         ));
     }
-    Ok(ConflictPlan {
+    Ok(ConflictAction {
         update: Some(update),
     })
 }

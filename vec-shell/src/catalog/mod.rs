@@ -3,10 +3,11 @@
 
 use std::collections::BTreeMap;
 
-use crate::analyze::expr::{Binder, BoundExpr};
+use crate::analyze::expr::Binder;
 use crate::analyze::Scope;
 use crate::cancel::CHECK_EVERY;
 use crate::error::{EngineError, Result};
+use crate::expr::BoundExpr;
 use crate::index::{Opclass, VectorIndex};
 use crate::progress::{Command, Monitor, PhaseLabel};
 use crate::sql::ast::{SelectItem, Statement};
@@ -88,10 +89,7 @@ impl VectorIndexEntry {
 fn key_value(key: &IndexKey, row: &[Datum]) -> Result<Datum> {
     match key {
         IndexKey::Column(column) => Ok(row.get(*column).cloned().unwrap_or(Datum::Null)),
-        IndexKey::Expr(expr) => {
-            let empty = Catalog::default();
-            crate::exec::eval::eval(expr, row, &crate::exec::ExecContext::new(&empty))
-        }
+        IndexKey::Expr(expr) => crate::expr::eval(expr, row, &crate::expr::NoEnvironment),
     }
 }
 
@@ -197,8 +195,9 @@ impl Table {
             };
             let scope = Scope::of_table(self, None);
             let empty = Catalog::default();
+            let cx = crate::analyze::Context::new(&empty, false);
             let mut binder = Binder {
-                catalog: &empty,
+                cx: &cx,
                 scope: &scope,
                 aggregates: None,
             };

@@ -6,10 +6,12 @@ use std::collections::HashMap;
 
 use vec_types::{HalfVectorAccumulator, VectorAccumulator};
 
-use super::eval::{eval, ExecContext};
 use super::query::RowStream;
+use super::ExecContext;
 use crate::error::{EngineError, Result};
-use crate::plan::{AggCall, AggKind, AggregatePlan};
+use crate::expr::eval;
+use crate::expr::{AggCall, AggKind};
+use crate::plan::Aggregation as AggregatePlan;
 use crate::storage::Row;
 use crate::value::{Array, Datum, Numeric, SqlType};
 

@@ -2,8 +2,8 @@
 //! storage order so that the rows come out as a sequential scan would give them (the
 //! query's filter then runs on them as usual), or in key order for `ORDER BY`.
 
-use super::eval::ExecContext;
 use super::query::RowStream;
+use super::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::plan::btree::KeyRange;
 use crate::storage::RowId;

@@ -6,11 +6,12 @@
 
 use std::collections::HashSet;
 
-use super::eval::{eval, passes, ExecContext};
 use super::query::run_query;
-use crate::cancel::{CancelHandle, CHECK_EVERY};
+use super::ExecContext;
+use crate::cancel::CHECK_EVERY;
 use crate::catalog::{Catalog, Table};
 use crate::error::{EngineError, Result};
+use crate::expr::{eval, passes};
 use crate::plan::{DeletePlan, InsertPlan, InsertRows, Returning, UpdatePlan};
 use crate::storage::codec::encode_row;
 use crate::storage::durable::{StoreOp, CATALOG_HEAP};
@@ -280,50 +281,49 @@ fn project(returning: &Returning, rows: &[Row], context: &ExecContext<'_>) -> Re
 }
 
 /// Computes an `INSERT`.
-pub fn insert(catalog: &Catalog, plan: &InsertPlan, cancel: &CancelHandle) -> Result<DmlOutcome> {
-    let context = ExecContext::new(catalog).with_cancel(cancel);
+pub fn insert(context: &ExecContext<'_>, plan: &InsertPlan) -> Result<DmlOutcome> {
     let new_rows: Vec<Vec<Datum>> = match &plan.rows {
         InsertRows::Values(rows) => rows
             .iter()
             .map(|row| {
                 row.iter()
-                    .map(|e| eval(e, &[], &context))
+                    .map(|e| eval(e, &[], context))
                     .collect::<Result<Vec<_>>>()
             })
             .collect::<Result<_>>()?,
-        InsertRows::Query(query, converters) => run_query(query, &context)?
+        InsertRows::Query(query, converters) => run_query(query, context)?
             .into_iter()
             .map(|row| {
                 converters
                     .iter()
-                    .map(|e| eval(e, &row, &context))
+                    .map(|e| eval(e, &row, context))
                     .collect::<Result<Vec<_>>>()
             })
             .collect::<Result<_>>()?,
     };
     if let Some(conflict) = &plan.on_conflict {
-        let new_rows = with_defaults(catalog, plan, new_rows)?;
-        return super::upsert::upsert(catalog, plan, conflict, new_rows);
+        let new_rows = with_defaults(context, plan, new_rows)?;
+        return super::upsert::upsert(context, plan, conflict, new_rows);
     }
     let rows = RowsToInsert {
         targets: &plan.targets,
         values: new_rows,
         defaulted: &plan.defaulted,
     };
-    insert_filled(catalog, &plan.table, rows, &plan.returning, cancel)
+    insert_filled(context, &plan.table, rows, &plan.returning)
 }
 
 /// Replaces the values written as `DEFAULT` with the columns' defaults, for `ON
 /// CONFLICT`, which compares proposed rows before they are filled.
 fn with_defaults(
-    catalog: &Catalog,
+    context: &ExecContext<'_>,
     plan: &InsertPlan,
     mut new_rows: Vec<Vec<Datum>>,
 ) -> Result<Vec<Vec<Datum>>> {
     if plan.defaulted.iter().all(Vec::is_empty) {
         return Ok(new_rows);
     }
-    let context = ExecContext::new(catalog);
+    let catalog = context.catalog;
     let table = catalog
         .table(&plan.table)
         .ok_or_else(|| missing(&plan.table))?;
@@ -331,7 +331,7 @@ fn with_defaults(
     for (row, slots) in new_rows.iter_mut().zip(&plan.defaulted) {
         for &slot in slots {
             if let (Some(value), Some(&column)) = (row.get_mut(slot), plan.targets.get(slot)) {
-                *value = fill.default_value(column, &context)?;
+                *value = fill.default_value(column, context)?;
             }
         }
     }
@@ -342,19 +342,18 @@ fn with_defaults(
 /// (others get their sequence's next value, their default or NULL; generated columns
 /// are computed); checks the constraints.
 pub fn insert_rows(
-    catalog: &Catalog,
+    context: &ExecContext<'_>,
     table_name: &str,
     targets: &[usize],
     new_rows: Vec<Vec<Datum>>,
     returning: &Returning,
-    cancel: &CancelHandle,
 ) -> Result<DmlOutcome> {
     let rows = RowsToInsert {
         targets,
         values: new_rows,
         defaulted: &[],
     };
-    insert_filled(catalog, table_name, rows, returning, cancel)
+    insert_filled(context, table_name, rows, returning)
 }
 
 /// Proposed rows: values for the target columns, some of them written as `DEFAULT`.
@@ -368,13 +367,12 @@ struct RowsToInsert<'a> {
 }
 
 fn insert_filled(
-    catalog: &Catalog,
+    context: &ExecContext<'_>,
     table_name: &str,
     rows: RowsToInsert<'_>,
     returning: &Returning,
-    cancel: &CancelHandle,
 ) -> Result<DmlOutcome> {
-    let context = ExecContext::new(catalog).with_cancel(cancel);
+    let catalog = context.catalog;
     let table = catalog
         .table(table_name)
         .ok_or_else(|| missing(table_name))?;
@@ -397,7 +395,7 @@ fn insert_filled(
                 continue;
             }
             if column.sequence.is_none() {
-                row[index] = fill.default_value(index, &context)?;
+                row[index] = fill.default_value(index, context)?;
                 continue;
             }
             if let Some(next) = sequences[index].as_mut() {
@@ -409,12 +407,12 @@ fn insert_filled(
                 row[index] = value;
             }
         }
-        fill.compute_generated(&mut row, &context)?;
+        fill.compute_generated(&mut row, context)?;
         check_not_null(table, &row)?;
         full_rows.push(row);
     }
     check_primary_key(table, &full_rows, &HashSet::new())?;
-    let returned = project(returning, &full_rows, &context)?;
+    let returned = project(returning, &full_rows, context)?;
     let moved = moved_sequences(table, &sequences);
     Ok(DmlOutcome {
         count: full_rows.len(),
@@ -457,8 +455,8 @@ fn moved_sequences(table: &Table, sequences: &[Option<i64>]) -> Vec<(usize, i64)
 }
 
 /// Computes an `UPDATE`.
-pub fn update(catalog: &Catalog, plan: &UpdatePlan, cancel: &CancelHandle) -> Result<DmlOutcome> {
-    let context = ExecContext::new(catalog).with_cancel(cancel);
+pub fn update(context: &ExecContext<'_>, plan: &UpdatePlan) -> Result<DmlOutcome> {
+    let (catalog, cancel) = (context.catalog, context.cancel);
     let table = catalog
         .table(&plan.table)
         .ok_or_else(|| missing(&plan.table))?;
@@ -470,20 +468,20 @@ pub fn update(catalog: &Catalog, plan: &UpdatePlan, cancel: &CancelHandle) -> Re
             cancel.check()?;
         }
         if let Some(filter) = &plan.filter {
-            if !passes(filter, row, &context)? {
+            if !passes(filter, row, context)? {
                 continue;
             }
         }
         let mut new_row = row.clone();
         for (index, expr) in &plan.assignments {
-            new_row[*index] = eval(expr, row, &context)?;
+            new_row[*index] = eval(expr, row, context)?;
         }
         for &index in &plan.sequence_defaults {
             if let Some(next) = sequences[index].as_mut() {
                 new_row[index] = next_value(&table.columns[index], next)?;
             }
         }
-        fill.compute_generated(&mut new_row, &context)?;
+        fill.compute_generated(&mut new_row, context)?;
         check_not_null(table, &new_row)?;
         changes.push((id, new_row));
     }
@@ -492,7 +490,7 @@ pub fn update(catalog: &Catalog, plan: &UpdatePlan, cancel: &CancelHandle) -> Re
     check_primary_key(table, &rows, &ids)?;
     Ok(DmlOutcome {
         count: rows.len(),
-        returned: project(&plan.returning, &rows, &context)?,
+        returned: project(&plan.returning, &rows, context)?,
         changes: TableChanges {
             table: plan.table.clone(),
             updates: changes,
@@ -503,8 +501,8 @@ pub fn update(catalog: &Catalog, plan: &UpdatePlan, cancel: &CancelHandle) -> Re
 }
 
 /// Computes a `DELETE`.
-pub fn delete(catalog: &Catalog, plan: &DeletePlan, cancel: &CancelHandle) -> Result<DmlOutcome> {
-    let context = ExecContext::new(catalog).with_cancel(cancel);
+pub fn delete(context: &ExecContext<'_>, plan: &DeletePlan) -> Result<DmlOutcome> {
+    let (catalog, cancel) = (context.catalog, context.cancel);
     let table = catalog
         .table(&plan.table)
         .ok_or_else(|| missing(&plan.table))?;
@@ -515,7 +513,7 @@ pub fn delete(catalog: &Catalog, plan: &DeletePlan, cancel: &CancelHandle) -> Re
             cancel.check()?;
         }
         let keep = match &plan.filter {
-            Some(filter) => !passes(filter, row, &context)?,
+            Some(filter) => !passes(filter, row, context)?,
             None => false,
         };
         if !keep {
@@ -525,7 +523,7 @@ pub fn delete(catalog: &Catalog, plan: &DeletePlan, cancel: &CancelHandle) -> Re
     }
     Ok(DmlOutcome {
         count: rows.len(),
-        returned: project(&plan.returning, &rows, &context)?,
+        returned: project(&plan.returning, &rows, context)?,
         changes: TableChanges {
             table: plan.table.clone(),
             deletes: ids,

@@ -9,11 +9,11 @@
 
 use std::collections::HashMap;
 
-use super::eval::{eval, passes, ExecContext};
 use super::query::source;
+use super::ExecContext;
 use crate::error::Result;
-use crate::plan::join::JoinPlan;
-use crate::plan::Source;
+use crate::expr::{eval, passes};
+use crate::plan::{JoinPlan, Source};
 use crate::sql::ast::JoinKind;
 use crate::storage::Row;
 use crate::value::Datum;
@@ -41,12 +41,7 @@ pub(super) fn cross_join(
         let right_rows = match &fixed_right {
             Some(rows) => rows,
             None => {
-                let inner = ExecContext {
-                    catalog: context.catalog,
-                    outer: left_row,
-                    cancel: context.cancel,
-                    subqueries: context.subqueries.clone(),
-                };
+                let inner = context.with_outer(left_row);
                 lateral_rows = source(right, &inner)?.collect::<Result<Vec<Row>>>()?;
                 &lateral_rows
             }
@@ -66,7 +61,7 @@ pub(super) fn cross_join(
 
 /// The values of hash keys, `None` when one is NULL (such a row matches nothing).
 fn key_values(
-    keys: &[&crate::analyze::expr::BoundExpr],
+    keys: &[&crate::expr::BoundExpr],
     row: &[Datum],
     context: &ExecContext<'_>,
 ) -> Result<Option<Vec<String>>> {
@@ -116,12 +111,7 @@ pub(super) fn join(plan: &JoinPlan, context: &ExecContext<'_>) -> Result<Vec<Row
         let right_rows = match &fixed_right {
             Some(rows) => rows,
             None => {
-                let inner = ExecContext {
-                    catalog: context.catalog,
-                    outer: left_row,
-                    cancel: context.cancel,
-                    subqueries: context.subqueries.clone(),
-                };
+                let inner = context.with_outer(left_row);
                 lateral_rows = source(&plan.right, &inner)?.collect::<Result<Vec<Row>>>()?;
                 &lateral_rows
             }

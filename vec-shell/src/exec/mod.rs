@@ -4,14 +4,14 @@
 
 pub mod aggregate;
 mod btree;
+mod context;
 pub mod copy;
 pub mod dml;
-pub mod eval;
 mod join;
 pub mod parallel;
 pub mod query;
 pub mod sort;
 mod upsert;
 
-pub use eval::ExecContext;
+pub use context::{ExecContext, SubqueryValues};
 pub use query::run_query;

@@ -10,10 +10,11 @@
 
 use std::num::NonZeroUsize;
 
-use super::eval::{eval, passes, ExecContext};
 use super::sort::{sort_rows, top_k};
-use crate::analyze::expr::BoundExpr;
+use super::ExecContext;
 use crate::error::Result;
+use crate::expr::BoundExpr;
+use crate::expr::{eval, passes};
 use crate::plan::{QueryPlan, Source};
 use crate::storage::Row;
 
@@ -219,7 +220,7 @@ enum KeyExpr<'p> {
     /// `imp(args)`, with the columns' values put into `args` for each row.
     Call {
         /// The function.
-        imp: crate::analyze::signature::Imp,
+        imp: crate::expr::Imp,
         /// The arguments; the constants stay, the columns' slots are refilled.
         args: Vec<crate::value::Datum>,
         /// For each column argument, its position among the arguments and in the row.

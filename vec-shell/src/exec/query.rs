@@ -3,11 +3,13 @@
 //! heap when there is a `LIMIT`), offset and limit shape the result.
 
 use super::aggregate::aggregate;
-use super::eval::{eval, passes, ExecContext};
 use super::sort::{sort_rows, top_k};
-use crate::analyze::expr::BoundExpr;
+use super::ExecContext;
 use crate::error::{EngineError, Result};
-use crate::plan::{QueryPlan, SetFunction, Source};
+use crate::expr::BoundExpr;
+use crate::expr::SetFunction;
+use crate::expr::{eval, passes};
+use crate::plan::{QueryPlan, Source};
 use crate::storage::Row;
 use crate::value::Datum;
 
@@ -82,7 +84,7 @@ pub fn run_query(plan: &QueryPlan, context: &ExecContext<'_>) -> Result<Vec<Row>
 
 /// Evaluates `LIMIT` or `OFFSET` (NULL means none).
 fn count(
-    expr: Option<&crate::analyze::expr::BoundExpr>,
+    expr: Option<&crate::expr::BoundExpr>,
     context: &ExecContext<'_>,
     what: &str,
 ) -> Result<Option<usize>> {

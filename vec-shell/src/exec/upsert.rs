@@ -5,22 +5,21 @@
 use std::collections::{HashMap, HashSet};
 
 use super::dml::{check_not_null, insert_rows, DmlOutcome};
-use super::eval::{eval, ExecContext};
-use crate::cancel::CancelHandle;
-use crate::catalog::Catalog;
+use super::ExecContext;
 use crate::error::{EngineError, Result};
-use crate::plan::{ConflictPlan, InsertPlan};
+use crate::expr::eval;
+use crate::plan::{InsertPlan, OnConflict as ConflictPlan};
 use crate::storage::{Row, RowId};
 use crate::value::Datum;
 
 /// Computes an insert with `ON CONFLICT`; `new_rows` hold the target columns' values.
 pub(super) fn upsert(
-    catalog: &Catalog,
+    context: &ExecContext<'_>,
     plan: &InsertPlan,
     conflict: &ConflictPlan,
     new_rows: Vec<Vec<Datum>>,
 ) -> Result<DmlOutcome> {
-    let context = ExecContext::new(catalog);
+    let catalog = context.catalog;
     let table = catalog.table(&plan.table).ok_or_else(|| {
         EngineError::new(
             "42P01",
@@ -36,12 +35,11 @@ pub(super) fn upsert(
         .collect();
     let Some(key_slots) = key_slots else {
         return insert_rows(
-            catalog,
+            context,
             &plan.table,
             &plan.targets,
             new_rows,
             &plan.returning,
-            CancelHandle::never(),
         );
     };
     let existing: HashMap<Vec<Option<String>>, (RowId, &Row)> = table
@@ -81,9 +79,9 @@ pub(super) fn upsert(
                 combined.extend(excluded);
                 let mut new_row: Row = (*row).clone();
                 for (column, expr) in assignments {
-                    new_row[*column] = eval(expr, &combined, &context)?;
+                    new_row[*column] = eval(expr, &combined, context)?;
                 }
-                fill.compute_generated(&mut new_row, &context)?;
+                fill.compute_generated(&mut new_row, context)?;
                 check_not_null(table, &new_row)?;
                 updates.push((*id, new_row));
             }
@@ -96,12 +94,11 @@ pub(super) fn upsert(
         }
     }
     let mut outcome = insert_rows(
-        catalog,
+        context,
         &plan.table,
         &plan.targets,
         inserts,
         &plan.returning,
-        CancelHandle::never(),
     )?;
     if !plan.returning.exprs.is_empty() {
         for (_, row) in &updates {
@@ -109,7 +106,7 @@ pub(super) fn upsert(
                 .returning
                 .exprs
                 .iter()
-                .map(|e| eval(e, row, &context))
+                .map(|e| eval(e, row, context))
                 .collect::<Result<Row>>()?;
             outcome.returned.push(returned);
         }

@@ -25,11 +25,10 @@
 
 use std::ops::Bound;
 
+use super::conjuncts::Conjunct;
 use super::{QueryPlan, Source};
-use crate::analyze::expr::BoundExpr;
-use crate::catalog::{Catalog, Table};
-use crate::exec::eval::eval;
-use crate::exec::ExecContext;
+use crate::catalog::Table;
+use crate::expr::{eval, BoundExpr, NoEnvironment};
 use crate::settings::Settings;
 use crate::storage::btree::{range_is_empty, FloatKey, Key};
 use crate::value::{Datum, SqlType};
@@ -107,17 +106,8 @@ pub struct KeyCondition {
     /// Whether the column is compared as it is (no cast on it), so that the constant
     /// has the column's own type.
     pub exact: bool,
-}
-
-/// One of the `AND`ed conditions of `WHERE`.
-#[derive(Clone, Debug)]
-pub struct Conjunct {
-    /// The condition, bound on its own.
-    pub expr: BoundExpr,
-    /// Its SQL text, for `EXPLAIN`.
-    pub text: String,
-    /// The btree-servable form, when it has one.
-    pub key: Option<KeyCondition>,
+    /// Whether the column was written on the right (`5 < x`).
+    pub flipped: bool,
 }
 
 /// The keys a btree scan visits.
@@ -207,17 +197,14 @@ pub struct BtreeChoice {
     pub rows: usize,
     /// Whether it is cheaper than a sequential scan, by the rule above.
     pub selective: bool,
-    /// The `Index Cond:` text.
-    pub cond_text: String,
-    /// The `Filter:` text of the other conditions.
-    pub filter_text: Option<String>,
+    /// The positions of the conditions the range comes from.
+    pub used: Vec<usize>,
 }
 
 /// The best btree scan for a query's conditions on a table, if any index serves them.
 pub fn choose(
     table: &Table,
-    conjuncts: &[Conjunct],
-    catalog: &Catalog,
+    conjuncts: &[Conjunct<'_>],
     settings: &Settings,
 ) -> Option<BtreeChoice> {
     if !settings.bool(&crate::settings::ENABLE_INDEXSCAN)
@@ -228,8 +215,7 @@ pub fn choose(
     let total = table.store.len();
     let enable_seqscan = settings.bool(&crate::settings::ENABLE_SEQSCAN);
     let cap = (total / SELECTIVITY_DIVISOR).max(vector_threshold(settings)) + 1;
-    let context = ExecContext::new(catalog);
-    let mut best: Option<(BtreeChoice, Vec<usize>)> = None;
+    let mut best: Option<BtreeChoice> = None;
     for definition in table.indexes.iter().filter(|i| i.method == "btree") {
         let Some(index) = table.store.btree(&definition.name) else {
             continue;
@@ -244,7 +230,7 @@ pub fn choose(
             let Some(key) = conjunct.key.as_ref().filter(|k| k.column == column) else {
                 continue;
             };
-            let Ok(value) = eval(&key.value, &[], &context) else {
+            let Ok(value) = eval(&key.value, &[], &NoEnvironment) else {
                 continue;
             };
             if let Some(found) = key_range(key, &value, column_type) {
@@ -256,41 +242,19 @@ pub fn choose(
             continue;
         }
         let rows = range.count(index, cap);
-        if best.as_ref().is_none_or(|(b, _)| rows < b.rows) {
+        if best.as_ref().is_none_or(|b| rows < b.rows) {
             let selective = !enable_seqscan
                 || (total >= MIN_TABLE_ROWS && rows.saturating_mul(SELECTIVITY_DIVISOR) < total);
-            let choice = BtreeChoice {
+            best = Some(BtreeChoice {
                 index: definition.name.clone(),
                 range,
                 rows,
                 selective,
-                cond_text: String::new(),
-                filter_text: None,
-            };
-            best = Some((choice, used));
+                used,
+            });
         }
     }
-    let (mut choice, used) = best?;
-    let texts = |keep: bool| -> Vec<&str> {
-        conjuncts
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| used.contains(i) == keep)
-            .map(|(_, c)| c.text.as_str())
-            .collect()
-    };
-    choice.cond_text = and_text(&texts(true)).unwrap_or_default();
-    choice.filter_text = and_text(&texts(false));
-    Some(choice)
-}
-
-/// Conditions joined as `EXPLAIN` prints an `AND` list.
-fn and_text(parts: &[&str]) -> Option<String> {
-    match parts {
-        [] => None,
-        [one] => Some((*one).to_string()),
-        many => Some(format!("({})", many.join(" AND "))),
-    }
+    best
 }
 
 /// How many rows a btree range may hold for a vector-ordered query to prefer it.

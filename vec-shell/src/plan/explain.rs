@@ -2,17 +2,20 @@
 //! per line, children under `->` arrows, each node's details (`Filter:`, `Sort Key:`,
 //! `Order By:`, `Index Cond:`) indented below it.
 
-use super::join::JoinPlan;
-use super::{QueryPlan, SetFunction, Source};
+use super::{ExplainText, JoinPlan, QueryPlan, Source};
+use crate::expr::SetFunction;
 
-/// Lines of the plan, top node first.
+/// Lines of the plan, top node first (from the text the plan keeps for `EXPLAIN`;
+/// a plan of a statement that was not explained shows its shape only).
 pub fn explain(plan: &QueryPlan) -> Vec<String> {
+    let empty = ExplainText::default();
+    let text = plan.explain.as_deref().unwrap_or(&empty);
     let mut nodes: Vec<(String, Vec<String>)> = Vec::new();
     if plan.limit.is_some() || plan.offset.is_some() {
         nodes.push(("Limit".to_string(), Vec::new()));
     }
     if !plan.order.is_empty() {
-        let keys = plan.text.order.join(", ");
+        let keys = text.order.join(", ");
         nodes.push(("Sort".to_string(), vec![format!("Sort Key: {keys}")]));
     }
     if let Some(aggregate) = &plan.aggregate {
@@ -21,22 +24,11 @@ pub fn explain(plan: &QueryPlan) -> Vec<String> {
         } else {
             "HashAggregate"
         };
-        let details = plan
-            .text
-            .having
-            .iter()
-            .map(|h| format!("Filter: {h}"))
-            .collect();
+        let details = text.having.iter().map(|h| format!("Filter: {h}")).collect();
         nodes.push((name.to_string(), details));
     }
-    let filter: Vec<String> = plan
-        .text
-        .filter
-        .iter()
-        .map(|f| format!("Filter: {f}"))
-        .collect();
-    let alias = plan
-        .text
+    let filter: Vec<String> = text.filter.iter().map(|f| format!("Filter: {f}")).collect();
+    let alias = text
         .alias
         .as_ref()
         .map(|a| format!(" {a}"))
@@ -68,11 +60,10 @@ pub fn explain(plan: &QueryPlan) -> Vec<String> {
             )
         }
         Source::IndexScan { table, index, .. } => {
-            let order = plan
-                .text
+            let order = text
                 .index_order
                 .clone()
-                .or_else(|| plan.text.order.first().cloned())
+                .or_else(|| text.order.first().cloned())
                 .unwrap_or_default();
             (
                 format!("Index Scan using {index} on {table}{alias}"),

@@ -188,7 +188,9 @@ fn validate(param: &Param, text: &str) -> Result<Value> {
             let lower = text.to_ascii_lowercase();
             match options.iter().find(|o| **o == lower) {
                 Some(word) => Ok(Value::Word(word)),
-                None => Err(invalid().with_hint(format!("Available values: {}.", options.join(", ")))),
+                None => {
+                    Err(invalid().with_hint(format!("Available values: {}.", options.join(", "))))
+                }
             }
         }
     }
@@ -244,16 +246,12 @@ mod tests {
     fn ranges_and_units() {
         let mut settings = Settings::default();
         assert_eq!(settings.show("hnsw.ef_search").unwrap(), "40");
-        let err = settings
-            .set("hnsw.ef_search", Some("0"))
-            .unwrap_err();
+        let err = settings.set("hnsw.ef_search", Some("0")).unwrap_err();
         assert_eq!(
             err.message,
             "0 is outside the valid range for parameter \"hnsw.ef_search\" (1 .. 1000)"
         );
-        settings
-            .set("maintenance_work_mem", Some("1GB"))
-            .unwrap();
+        settings.set("maintenance_work_mem", Some("1GB")).unwrap();
         assert_eq!(settings.show("maintenance_work_mem").unwrap(), "1GB");
         assert_eq!(settings.show("work_mem").unwrap(), "4MB");
         settings.reset("all").unwrap();
@@ -274,7 +272,9 @@ mod typed_tests {
         assert_eq!(settings.real(&HNSW_SCAN_MEM_MULTIPLIER), 1.0);
         settings.set("hnsw.ef_search", Some("100")).unwrap();
         settings.set("enable_seqscan", Some("off")).unwrap();
-        settings.set("hnsw.iterative_scan", Some("Relaxed_Order")).unwrap();
+        settings
+            .set("hnsw.iterative_scan", Some("Relaxed_Order"))
+            .unwrap();
         settings.set("work_mem", Some("64MB")).unwrap();
         assert_eq!(settings.int(&HNSW_EF_SEARCH), 100);
         assert!(!settings.bool(&ENABLE_SEQSCAN));

@@ -2,58 +2,39 @@
 //! functions (a NULL argument gives NULL without calling the function).
 
 use std::collections::hash_map::RandomState;
-use std::collections::HashMap;
 use std::hash::{BuildHasher, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
 
-use parking_lot::Mutex;
-
-use super::query::run_query;
-use crate::analyze::expr::BoundExpr;
-use crate::cancel::CancelHandle;
-use crate::catalog::Catalog;
+use super::{BoundExpr, SubqueryId};
 use crate::error::{EngineError, Result};
 use crate::value::cast::{apply_typmod, cast};
 use crate::value::{Array, Datum};
 
-/// The values of a statement's scalar subqueries, by the address of their plan. A scalar
-/// subquery cannot refer to the row around it, so, like PostgreSQL's InitPlans, it runs
-/// once per statement however many rows use it.
-pub type SubqueryValues = Arc<Mutex<HashMap<usize, Datum>>>;
-
-/// What evaluation may consult: the catalog, for subqueries, the enclosing row, and the
-/// statement's cancel request.
-pub struct ExecContext<'a> {
-    /// The catalog.
-    pub catalog: &'a Catalog,
+/// What an expression may need from around it while it is evaluated.
+pub trait Environment {
     /// The row of the `FROM` items left of a `LATERAL` subquery (empty elsewhere).
-    pub outer: &'a [Datum],
-    /// Polled by scans and joins; a request ends the statement with SQLSTATE 57014.
-    pub cancel: &'a CancelHandle,
-    /// The scalar subqueries' values computed so far (shared by the statement's contexts).
-    pub subqueries: SubqueryValues,
+    fn outer(&self) -> &[Datum];
+    /// The value of the statement's scalar subquery `id` (run on first use, then
+    /// remembered for the rest of the statement).
+    fn subquery(&self, id: SubqueryId) -> Result<Datum>;
 }
 
-impl<'a> ExecContext<'a> {
-    /// A context with no enclosing row, that cannot be cancelled.
-    pub fn new(catalog: &'a Catalog) -> Self {
-        ExecContext {
-            catalog,
-            outer: &[],
-            cancel: CancelHandle::never(),
-            subqueries: SubqueryValues::default(),
-        }
+/// The environment of an expression that needs nothing around it (a constant, a
+/// default, an index key): it has no outer row, and a subquery in it is an error.
+pub struct NoEnvironment;
+
+impl Environment for NoEnvironment {
+    fn outer(&self) -> &[Datum] {
+        &[]
     }
 
-    /// The same context, cancelled through `cancel`.
-    pub fn with_cancel(self, cancel: &'a CancelHandle) -> Self {
-        ExecContext { cancel, ..self }
+    fn subquery(&self, _id: SubqueryId) -> Result<Datum> {
+        Err(EngineError::internal("a subquery outside a statement"))
     }
 }
 
 /// Evaluates `expr` on `row`.
-pub fn eval(expr: &BoundExpr, row: &[Datum], context: &ExecContext<'_>) -> Result<Datum> {
+pub fn eval(expr: &BoundExpr, row: &[Datum], context: &dyn Environment) -> Result<Datum> {
     Ok(match expr {
         BoundExpr::Const(datum) => datum.clone(),
         BoundExpr::Column(index) => row
@@ -61,7 +42,7 @@ pub fn eval(expr: &BoundExpr, row: &[Datum], context: &ExecContext<'_>) -> Resul
             .cloned()
             .ok_or_else(|| EngineError::internal("column index out of range"))?,
         BoundExpr::OuterColumn(index) => context
-            .outer
+            .outer()
             .get(*index)
             .cloned()
             .ok_or_else(|| EngineError::internal("outer column index out of range"))?,
@@ -126,26 +107,7 @@ pub fn eval(expr: &BoundExpr, row: &[Datum], context: &ExecContext<'_>) -> Resul
             }
             Datum::Array(Array::one_dimensional(values))
         }
-        BoundExpr::Subquery(plan) => {
-            let key = &**plan as *const crate::plan::QueryPlan as usize;
-            if let Some(value) = context.subqueries.lock().get(&key) {
-                return Ok(value.clone());
-            }
-            let rows = run_query(plan, context)?;
-            if rows.len() > 1 {
-                return Err(EngineError::new(
-                    "21000",
-                    "more than one row returned by a subquery used as an expression",
-                ));
-            }
-            let value = rows
-                .into_iter()
-                .next()
-                .and_then(|r| r.into_iter().next())
-                .unwrap_or(Datum::Null);
-            context.subqueries.lock().insert(key, value.clone());
-            value
-        }
+        BoundExpr::Subquery(id) => context.subquery(*id)?,
         BoundExpr::Random => Datum::Float8(random_f64()),
         BoundExpr::Case { arms, otherwise } => {
             for (condition, value) in arms {
@@ -189,7 +151,7 @@ pub fn eval(expr: &BoundExpr, row: &[Datum], context: &ExecContext<'_>) -> Resul
 }
 
 /// Evaluates a predicate: only TRUE passes.
-pub fn passes(expr: &BoundExpr, row: &[Datum], context: &ExecContext<'_>) -> Result<bool> {
+pub fn passes(expr: &BoundExpr, row: &[Datum], context: &dyn Environment) -> Result<bool> {
     Ok(eval(expr, row, context)? == Datum::Bool(true))
 }
 

@@ -3,21 +3,27 @@
 //! with their type (`'[1,1,1]'::vector`), implicit casts of columns hidden, and
 //! implicit casts of constants folded into the constant.
 
-use super::expr::BoundExpr;
-use super::{Scope, ScopeColumn};
+use super::BoundExpr;
 use crate::value::cast::CoercionContext;
 use crate::value::{Datum, SqlType};
 
-/// Deparses `expr` over a row of `scope`'s columns; `qualify` prefixes each column
-/// with its table (as for joins). `None` when the expression has a part without a
-/// deparsed form.
-pub fn deparse(expr: &BoundExpr, scope: &Scope, qualify: bool) -> Option<String> {
-    Deparser { scope, qualify }.expr(expr)
+/// The names of the columns an expression's positions refer to.
+pub trait ColumnNames {
+    /// The table (or alias) and name of column `index` of the row, or, with `outer`, of
+    /// the enclosing row.
+    fn column_name(&self, index: usize, outer: bool) -> Option<(Option<&str>, &str)>;
+}
+
+/// Deparses `expr` over a row whose columns `names` names; `qualify` prefixes each
+/// column with its table (as for joins). `None` when the expression has a part without
+/// a deparsed form.
+pub fn deparse(expr: &BoundExpr, names: &dyn ColumnNames, qualify: bool) -> Option<String> {
+    Deparser { names, qualify }.expr(expr)
 }
 
 /// A `Sort Key:` item: a bare column without brackets, any other expression in them.
-pub fn sort_key(expr: &BoundExpr, scope: &Scope, qualify: bool) -> Option<String> {
-    let text = deparse(expr, scope, qualify)?;
+pub fn sort_key(expr: &BoundExpr, names: &dyn ColumnNames, qualify: bool) -> Option<String> {
+    let text = deparse(expr, names, qualify)?;
     Some(match expr {
         BoundExpr::Column(_) | BoundExpr::OuterColumn(_) => text,
         _ if text.starts_with('(') => format!("({text})"),
@@ -26,7 +32,7 @@ pub fn sort_key(expr: &BoundExpr, scope: &Scope, qualify: bool) -> Option<String
 }
 
 struct Deparser<'a> {
-    scope: &'a Scope,
+    names: &'a dyn ColumnNames,
     qualify: bool,
 }
 
@@ -34,8 +40,8 @@ impl Deparser<'_> {
     fn expr(&self, expr: &BoundExpr) -> Option<String> {
         Some(match expr {
             BoundExpr::Const(datum) => constant(datum, None)?,
-            BoundExpr::Column(index) => self.column(self.scope.columns.get(*index)?),
-            BoundExpr::OuterColumn(index) => self.column(self.scope.outer.get(*index)?),
+            BoundExpr::Column(index) => self.column(*index, false)?,
+            BoundExpr::OuterColumn(index) => self.column(*index, true)?,
             BoundExpr::Call {
                 args,
                 name,
@@ -90,11 +96,12 @@ impl Deparser<'_> {
         })
     }
 
-    fn column(&self, column: &ScopeColumn) -> String {
-        match (&column.table, self.qualify) {
-            (Some(table), true) => format!("{table}.{}", column.name),
-            _ => column.name.clone(),
-        }
+    fn column(&self, index: usize, outer: bool) -> Option<String> {
+        let (table, name) = self.names.column_name(index, outer)?;
+        Some(match (table, self.qualify) {
+            (Some(table), true) => format!("{table}.{name}"),
+            _ => name.to_string(),
+        })
     }
 
     fn list(&self, items: &[BoundExpr]) -> Option<String> {

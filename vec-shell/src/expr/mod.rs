@@ -1,0 +1,247 @@
+//! Bound expressions: what the analyzer turns SQL expressions into and the executor
+//! evaluates against a row. Names are column positions, literals typed constants,
+//! operators and functions resolved overloads (`signature`, with the catalogue of
+//! functions in `functions`, operators in `operators` and `builtins`), casts explicit.
+//! Evaluation (`eval`) follows SQL's three-valued logic; `deparse` prints an expression
+//! back as PostgreSQL's `EXPLAIN` does.
+//!
+//! This layer knows no tables, plans or statements: what an expression needs from
+//! around it (the enclosing row of a `LATERAL` subquery, the values of scalar
+//! subqueries) it asks its [`eval::Environment`] for.
+
+pub mod aggregate;
+pub mod builtins;
+pub mod deparse;
+pub mod eval;
+pub mod functions;
+pub mod operators;
+pub mod signature;
+
+pub use aggregate::{AggCall, AggKind};
+pub use eval::{eval, passes, Environment, NoEnvironment};
+pub use signature::Imp;
+
+use crate::value::cast::CoercionContext;
+use crate::value::{Array, Datum, SqlType, TypeMod};
+
+/// A scalar subquery's place in its statement's list of subqueries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct SubqueryId(pub usize);
+
+/// A bound expression, evaluated against a row.
+#[derive(Clone, Debug)]
+pub enum BoundExpr {
+    /// A constant.
+    Const(Datum),
+    /// The row's column at this position.
+    Column(usize),
+    /// The enclosing row's column at this position (inside a `LATERAL` subquery).
+    OuterColumn(usize),
+    /// A strict function or operator: NULL in any argument gives NULL.
+    Call {
+        /// The implementation.
+        imp: Imp,
+        /// The arguments.
+        args: Vec<BoundExpr>,
+        /// The operator or function name as written, for `EXPLAIN`.
+        name: std::sync::Arc<str>,
+        /// Whether it is an operator (else a function).
+        operator: bool,
+    },
+    /// A run-time cast followed by the target's type modifier.
+    Cast {
+        /// The operand.
+        operand: Box<BoundExpr>,
+        /// The operand's type.
+        from: SqlType,
+        /// The target type.
+        to: SqlType,
+        /// The target modifier.
+        typmod: TypeMod,
+        /// The coercion context (decides how the modifier is enforced).
+        context: CoercionContext,
+    },
+    /// `NOT`
+    Not(Box<BoundExpr>),
+    /// `AND`
+    And(Box<BoundExpr>, Box<BoundExpr>),
+    /// `OR`
+    Or(Box<BoundExpr>, Box<BoundExpr>),
+    /// `IS [NOT] NULL`
+    IsNull {
+        /// The operand.
+        operand: Box<BoundExpr>,
+        /// `IS NOT NULL`.
+        negated: bool,
+    },
+    /// `ARRAY[…]`
+    Array(Vec<BoundExpr>),
+    /// A scalar subquery, by its place in the statement's list of subqueries; it
+    /// runs once per statement, as PostgreSQL's InitPlans do.
+    Subquery(SubqueryId),
+    /// `random()`
+    Random,
+    /// `CASE`: the first arm whose condition is true gives the value, else `otherwise`
+    /// (`NULLIF` is one too).
+    Case {
+        /// Conditions and their values.
+        arms: Vec<(BoundExpr, BoundExpr)>,
+        /// The `ELSE` value (NULL when absent).
+        otherwise: Box<BoundExpr>,
+    },
+    /// `COALESCE`: the first argument that is not NULL.
+    Coalesce(Vec<BoundExpr>),
+    /// `GREATEST` / `LEAST`: the largest or smallest argument that is not NULL.
+    Extreme {
+        /// `GREATEST` (else `LEAST`).
+        greatest: bool,
+        /// The arguments.
+        args: Vec<BoundExpr>,
+    },
+    /// A set-returning function in a select list: the row repeats once per value.
+    SetReturning(Box<SetFunction>),
+}
+
+/// Expressions are equal when they have the same shape: calls by their name and
+/// arguments (an overload follows from its name and argument types, so the
+/// implementations are not compared).
+impl PartialEq for BoundExpr {
+    fn eq(&self, other: &BoundExpr) -> bool {
+        use BoundExpr::*;
+        match (self, other) {
+            (Const(a), Const(b)) => a == b,
+            (Column(a), Column(b)) | (OuterColumn(a), OuterColumn(b)) => a == b,
+            (
+                Call {
+                    args: a,
+                    name: n,
+                    operator: o,
+                    ..
+                },
+                Call {
+                    args: b,
+                    name: m,
+                    operator: p,
+                    ..
+                },
+            ) => n == m && o == p && a == b,
+            (
+                Cast {
+                    operand: a,
+                    from: f,
+                    to: t,
+                    typmod: m,
+                    context: c,
+                },
+                Cast {
+                    operand: b,
+                    from: g,
+                    to: u,
+                    typmod: n,
+                    context: d,
+                },
+            ) => f == g && t == u && m == n && c == d && a == b,
+            (Not(a), Not(b)) => a == b,
+            (And(a, b), And(c, d)) | (Or(a, b), Or(c, d)) => a == c && b == d,
+            (
+                IsNull {
+                    operand: a,
+                    negated: m,
+                },
+                IsNull {
+                    operand: b,
+                    negated: n,
+                },
+            ) => m == n && a == b,
+            (Array(a), Array(b)) | (Coalesce(a), Coalesce(b)) => a == b,
+            (Subquery(a), Subquery(b)) => a == b,
+            (Random, Random) => true,
+            (
+                Case {
+                    arms: a,
+                    otherwise: x,
+                },
+                Case {
+                    arms: b,
+                    otherwise: y,
+                },
+            ) => a == b && x == y,
+            (
+                Extreme {
+                    greatest: g,
+                    args: a,
+                },
+                Extreme {
+                    greatest: h,
+                    args: b,
+                },
+            ) => g == h && a == b,
+            (SetReturning(a), SetReturning(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+/// A set-returning function (in `FROM`, or at the top of a select list).
+#[derive(Clone, Debug, PartialEq)]
+pub enum SetFunction {
+    /// `unnest(array)`: one row per element.
+    Unnest(BoundExpr),
+    /// `generate_series(start, stop [, step])` over integers.
+    GenerateSeries(BoundExpr, BoundExpr, Option<BoundExpr>),
+}
+
+/// Whether an expression names no column and has no side effects, so that it can be
+/// evaluated once when the plan is chosen.
+pub fn is_constant(expr: &BoundExpr) -> bool {
+    !matches!(expr, BoundExpr::Subquery(_) | BoundExpr::Random)
+        && is_row_independent(expr)
+        && children(expr).iter().all(|child| is_constant(child))
+}
+
+/// Whether an expression's value is the same for every row: it names no column (scalar
+/// subqueries and volatile functions may appear; they are evaluated when the statement
+/// runs, not when it is planned).
+pub fn is_row_independent(expr: &BoundExpr) -> bool {
+    !matches!(
+        expr,
+        BoundExpr::Column(_) | BoundExpr::OuterColumn(_) | BoundExpr::SetReturning(_)
+    ) && children(expr).iter().all(|child| is_row_independent(child))
+}
+
+/// The direct operands of an expression.
+pub fn children(expr: &BoundExpr) -> Vec<&BoundExpr> {
+    match expr {
+        BoundExpr::Const(_)
+        | BoundExpr::Column(_)
+        | BoundExpr::OuterColumn(_)
+        | BoundExpr::Subquery(_)
+        | BoundExpr::Random => Vec::new(),
+        BoundExpr::Call { args, .. }
+        | BoundExpr::Array(args)
+        | BoundExpr::Coalesce(args)
+        | BoundExpr::Extreme { args, .. } => args.iter().collect(),
+        BoundExpr::Cast { operand, .. }
+        | BoundExpr::Not(operand)
+        | BoundExpr::IsNull { operand, .. } => vec![operand],
+        BoundExpr::And(a, b) | BoundExpr::Or(a, b) => vec![a, b],
+        BoundExpr::Case { arms, otherwise } => arms
+            .iter()
+            .flat_map(|(c, v)| [c, v])
+            .chain(std::iter::once(&**otherwise))
+            .collect(),
+        BoundExpr::SetReturning(function) => match &**function {
+            SetFunction::Unnest(arg) => vec![arg],
+            SetFunction::GenerateSeries(a, b, c) => {
+                let mut out = vec![a, b];
+                out.extend(c.as_ref());
+                out
+            }
+        },
+    }
+}
+
+/// Builds an array datum from evaluated elements.
+pub fn array_datum(elements: Vec<Datum>) -> Datum {
+    Datum::Array(Array::one_dimensional(elements))
+}
