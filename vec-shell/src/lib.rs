@@ -32,21 +32,18 @@
 //! # Ok::<(), vec_shell::EngineError>(())
 //! ```
 
-mod alter;
 pub mod analyze;
 pub mod cancel;
 pub mod catalog;
-mod ddl;
 pub mod error;
 pub mod exec;
 pub mod expr;
 pub mod format;
 pub mod index;
-mod maintenance;
 pub mod plan;
 pub mod progress;
 pub mod repl;
-mod session;
+pub mod session;
 pub mod settings;
 pub mod sql;
 pub mod storage;
@@ -56,5 +53,6 @@ pub mod value;
 pub use cancel::CancelHandle;
 pub use error::{EngineError, Severity};
 pub use progress::{Command, Progress, ProgressObserver};
-pub use session::{Database, RowSet, Session, StatementResult};
+pub use exec::{RowSet, StatementResult};
+pub use session::{Database, Session};
 pub use value::{Datum, SqlType};

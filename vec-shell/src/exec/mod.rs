@@ -5,7 +5,9 @@
 pub mod aggregate;
 mod btree;
 mod context;
+mod result;
 pub mod copy;
+pub mod ddl;
 pub mod dml;
 mod join;
 pub mod parallel;
@@ -14,4 +16,5 @@ pub mod sort;
 mod upsert;
 
 pub use context::{ExecContext, SubqueryValues};
+pub use result::{RowSet, StatementResult};
 pub use query::run_query;

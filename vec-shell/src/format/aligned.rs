@@ -7,7 +7,7 @@
 //! each continued line.
 
 use super::{row_count_footer, PrintOptions};
-use crate::session::RowSet;
+use crate::exec::RowSet;
 
 fn width(text: &str) -> usize {
     text.chars().count()

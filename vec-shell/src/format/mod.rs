@@ -8,7 +8,7 @@ mod error;
 
 pub use error::format_report;
 
-use crate::session::RowSet;
+use crate::exec::RowSet;
 
 /// psql's output format.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

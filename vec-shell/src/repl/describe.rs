@@ -5,7 +5,7 @@ use crate::analyze::defaults::{shown, shown_default};
 use crate::catalog::Catalog;
 use crate::format::{format_rows, PrintOptions};
 use crate::plan::OutputColumn;
-use crate::session::RowSet;
+use crate::exec::RowSet;
 use crate::value::{Datum, SqlType};
 
 fn text_columns(names: &[&str]) -> Vec<OutputColumn> {

@@ -125,7 +125,7 @@ impl<'o> Shell<'o> {
     fn report(
         &mut self,
         sql: &str,
-        result: crate::error::Result<Vec<crate::session::StatementResult>>,
+        result: crate::error::Result<Vec<crate::exec::StatementResult>>,
         started: Instant,
     ) -> Flow {
         let flow = self.print_outcome(sql, result, started);
@@ -138,7 +138,7 @@ impl<'o> Shell<'o> {
     fn print_outcome(
         &mut self,
         sql: &str,
-        result: crate::error::Result<Vec<crate::session::StatementResult>>,
+        result: crate::error::Result<Vec<crate::exec::StatementResult>>,
         started: Instant,
     ) -> Flow {
         let elapsed = started.elapsed();

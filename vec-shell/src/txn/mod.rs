@@ -1,7 +1,11 @@
-//! Transaction blocks: `BEGIN` … `COMMIT` / `ROLLBACK`, with PostgreSQL's behaviour and
-//! messages.
+//! How writing statements change the database: the database-wide write lock, the
+//! storage transaction a statement or a transaction block writes through
+//! ([`StoreWrites`]), applying a statement's row changes to the store, the in-memory
+//! rows and the indexes at once ([`apply`]), and the undo log that puts the in-memory
+//! catalog back when a block rolls back ([`undo`]). The block's state machine (`BEGIN`,
+//! `COMMIT`, `ROLLBACK`, aborted blocks) is the session's.
 //!
-//! Outside a block every statement commits on its own, as before. Inside one, the first
+//! Outside a block every statement commits on its own. Inside one, the first
 //! writing statement takes the database's write lock and (for a database on disk) opens
 //! one `vec-storage` transaction ([`Durable::begin_block`]) that stays open until the
 //! block ends, so that inserted rows get their real row ids at once and `COMMIT` makes
@@ -22,10 +26,11 @@
 //! fail with `55P03`. Waiting for another session's single statement has no limit
 //! unless `lock_timeout` sets one, as in PostgreSQL.
 
-pub mod ddl;
+mod apply;
 pub mod undo;
 mod writes;
 
+pub use apply::{apply, TableChanges};
 pub use writes::StoreWrites;
 
 use std::cell::RefCell;
@@ -38,9 +43,7 @@ use vec_storage::Txn;
 
 use crate::catalog::Catalog;
 use crate::error::{EngineError, Result};
-use crate::session::StatementResult;
 use crate::settings::Settings;
-use crate::sql::ast::{SetValue, TransactionCommand};
 use crate::storage::durable::Durable;
 use undo::Undo;
 
@@ -72,8 +75,9 @@ impl Drop for BlockHold {
     }
 }
 
-/// What a block that has written holds until it ends.
-pub(crate) struct Writing {
+/// What a transaction block that has written holds until it ends: the write lock, its
+/// storage transaction and its undo log.
+pub struct Writing {
     /// The storage transaction, for a database on disk.
     txn: RefCell<Option<Txn<'static>>>,
     /// How to undo the block's changes to the in-memory catalog, oldest first.
@@ -81,35 +85,9 @@ pub(crate) struct Writing {
     _hold: BlockHold,
 }
 
-/// An open block.
-struct Block {
-    /// Set when a statement failed: only `COMMIT` and `ROLLBACK` are accepted.
-    failed: bool,
-    /// The settings at `BEGIN`, which `ROLLBACK` restores.
-    settings_at_begin: Settings,
-    /// The settings `COMMIT` leaves: plain `SET`s, not `SET LOCAL`s.
-    settings_after_commit: Settings,
-    /// Present once the block has written.
-    writing: Option<Writing>,
-}
-
-/// A session's transaction state.
-#[derive(Default)]
-pub struct TxnState {
-    block: Option<Block>,
-}
-
-/// What a block needs of the database to end.
-pub struct Ending<'a> {
-    /// The catalog, to undo changes in.
-    pub catalog: &'a RwLock<Catalog>,
-    /// The session's settings.
-    pub settings: &'a mut Settings,
-}
-
 /// Whether commits wait for their WAL fsync: every `synchronous_commit` value but `off`
 /// does on a server without standbys.
-fn synchronous_commit(settings: &Settings) -> bool {
+pub fn synchronous_commit(settings: &Settings) -> bool {
     settings.word(&crate::settings::SYNCHRONOUS_COMMIT) != "off"
 }
 
@@ -148,213 +126,46 @@ fn acquire(lock: &WriteLock, settings: &Settings) -> Result<WriteGuard> {
     }
 }
 
-impl TxnState {
-    /// Whether a block is open (aborted or not).
-    pub fn in_block(&self) -> bool {
-        self.block.is_some()
-    }
-
-    /// Whether the open block is aborted (a statement failed; only `COMMIT` and
-    /// `ROLLBACK` are accepted until it ends).
-    pub fn is_aborted(&self) -> bool {
-        self.block.as_ref().is_some_and(|block| block.failed)
-    }
-
-    /// Fails with `25P02` when the open block is aborted.
-    pub fn check_not_aborted(&self) -> Result<()> {
-        match &self.block {
-            Some(block) if block.failed => Err(EngineError::new(
-                "25P02",
-                "current transaction is aborted, commands ignored until end of transaction block",
-            )),
-            _ => Ok(()),
-        }
-    }
-
-    /// Runs `BEGIN`, `COMMIT` or `ROLLBACK` (or a synonym).
-    pub fn control(
-        &mut self,
-        command: TransactionCommand,
-        ending: Ending<'_>,
-    ) -> Result<StatementResult> {
-        match command {
-            TransactionCommand::Begin | TransactionCommand::StartTransaction => {
-                let tag = if command == TransactionCommand::Begin {
-                    "BEGIN"
-                } else {
-                    "START TRANSACTION"
-                };
-                self.check_not_aborted()?;
-                let mut result = StatementResult::tag(tag);
-                if self.block.is_some() {
-                    result.notices.push(EngineError::warning(
-                        "25001",
-                        "there is already a transaction in progress",
-                    ));
-                } else {
-                    self.block = Some(Block {
-                        failed: false,
-                        settings_at_begin: ending.settings.clone(),
-                        settings_after_commit: ending.settings.clone(),
-                        writing: None,
-                    });
-                }
-                Ok(result)
-            }
-            TransactionCommand::Commit => self.commit(ending),
-            TransactionCommand::Rollback => {
-                let mut result = StatementResult::tag("ROLLBACK");
-                match self.block.take() {
-                    Some(block) => {
-                        if let Some(writing) = block.writing {
-                            roll_back(writing, ending.catalog);
-                        }
-                        *ending.settings = block.settings_at_begin;
-                    }
-                    None => result.notices.push(no_transaction()),
-                }
-                Ok(result)
-            }
-        }
-    }
-
-    fn commit(&mut self, ending: Ending<'_>) -> Result<StatementResult> {
-        let Some(block) = self.block.take() else {
-            let mut result = StatementResult::tag("COMMIT");
-            result.notices.push(no_transaction());
-            return Ok(result);
+impl Writing {
+    /// Takes the write lock for a block (see [`acquire`]'s waits) and, for a database on
+    /// disk, opens the block's storage transaction.
+    pub fn begin(durable: Option<&Durable>, lock: &WriteLock, settings: &Settings) -> Result<Writing> {
+        let guard = acquire(lock, settings)?;
+        lock.block_holds.store(true, Ordering::Release);
+        let hold = BlockHold {
+            _guard: guard,
+            block_holds: Arc::clone(&lock.block_holds),
         };
-        if block.failed {
-            *ending.settings = block.settings_at_begin;
-            return Ok(StatementResult::tag("ROLLBACK"));
-        }
-        if let Some(writing) = block.writing {
-            let txn = writing.txn.borrow_mut().take();
-            if let Some(txn) = txn {
-                let synchronous = synchronous_commit(ending.settings);
-                if let Err(error) = Durable::finish(txn, synchronous) {
-                    // Nothing of the block is durable: undo it in memory as well.
-                    roll_back(writing, ending.catalog);
-                    *ending.settings = block.settings_at_begin;
-                    return Err(error);
-                }
+        Ok(Writing {
+            txn: RefCell::new(durable.map(Durable::begin_block)),
+            undo: RefCell::new(Vec::new()),
+            _hold: hold,
+        })
+    }
+
+    /// Commits the block's storage transaction, waiting for the WAL fsync when
+    /// `synchronous`; if that fails nothing of the block is durable, so its in-memory
+    /// changes are undone as well.
+    pub fn commit(self, catalog: &RwLock<Catalog>, synchronous: bool) -> Result<()> {
+        let txn = self.txn.borrow_mut().take();
+        if let Some(txn) = txn {
+            if let Err(error) = Durable::finish(txn, synchronous) {
+                self.roll_back(catalog);
+                return Err(error);
             }
         }
-        *ending.settings = block.settings_after_commit;
-        Ok(StatementResult::tag("COMMIT"))
+        Ok(())
     }
 
-    /// A statement of the open block failed: its changes (and the earlier statements')
-    /// are undone now and the block is marked aborted. Outside a block, nothing to do.
-    pub fn fail(&mut self, catalog: &RwLock<Catalog>) {
-        if let Some(block) = &mut self.block {
-            block.failed = true;
-            if let Some(writing) = block.writing.take() {
-                roll_back(writing, catalog);
-            }
+    /// Undoes the block's changes in memory, then drops the storage transaction
+    /// (nothing of it reaches the store); the write lock goes last. The storage
+    /// transaction holds the store's writer mutex, which a checkpoint waits for, so no
+    /// checkpoint can see the in-memory state half undone.
+    pub fn roll_back(self, catalog: &RwLock<Catalog>) {
+        let Writing { txn, undo, _hold } = self;
+        undo::replay(&mut catalog.write(), undo.into_inner());
+        if let Some(txn) = txn.into_inner() {
+            txn.rollback();
         }
-    }
-
-    /// Ends the session: an open block is rolled back.
-    pub fn close(&mut self, catalog: &RwLock<Catalog>) {
-        if let Some(block) = self.block.take() {
-            if let Some(writing) = block.writing {
-                roll_back(writing, catalog);
-            }
-        }
-    }
-
-    /// Prepares a writing statement and returns its access to the store and the undo
-    /// log. Inside a block, the first write takes the write lock and opens the storage
-    /// transaction, kept until the block ends; outside one, the lock is held by the
-    /// returned value for this statement only.
-    pub fn writes<'a>(
-        &'a mut self,
-        durable: Option<&'a Durable>,
-        lock: &WriteLock,
-        settings: &Settings,
-    ) -> Result<StoreWrites<'a>> {
-        let Some(block) = &mut self.block else {
-            let guard = acquire(lock, settings)?;
-            let synchronous = synchronous_commit(settings);
-            return Ok(StoreWrites::new(durable, None, Some(guard), synchronous));
-        };
-        if block.writing.is_none() {
-            let guard = acquire(lock, settings)?;
-            lock.block_holds.store(true, Ordering::Release);
-            let hold = BlockHold {
-                _guard: guard,
-                block_holds: Arc::clone(&lock.block_holds),
-            };
-            block.writing = Some(Writing {
-                txn: RefCell::new(durable.map(Durable::begin_block)),
-                undo: RefCell::new(Vec::new()),
-                _hold: hold,
-            });
-        }
-        Ok(StoreWrites::new(
-            durable,
-            block.writing.as_ref(),
-            None,
-            true,
-        ))
-    }
-
-    /// `SET [LOCAL] name = value`: inside a block a plain `SET` also survives `COMMIT` (and
-    /// `ROLLBACK` undoes it), a `SET LOCAL` lasts until the block ends; outside a block,
-    /// `SET LOCAL` only warns.
-    pub fn set(
-        &mut self,
-        settings: &mut Settings,
-        name: &str,
-        value: Option<&SetValue>,
-        local: bool,
-    ) -> Result<StatementResult> {
-        let mut result = StatementResult::tag("SET");
-        match &mut self.block {
-            None if local => {
-                // Checked, then dropped: outside a block it has no effect.
-                settings.clone().set(name, value.map(SetValue::as_str))?;
-                result.notices.push(EngineError::warning(
-                    "25P01",
-                    "SET LOCAL can only be used in transaction blocks",
-                ));
-            }
-            None => settings.set(name, value.map(SetValue::as_str))?,
-            Some(block) => {
-                settings.set(name, value.map(SetValue::as_str))?;
-                if !local {
-                    block
-                        .settings_after_commit
-                        .set(name, value.map(SetValue::as_str))?;
-                }
-            }
-        }
-        Ok(result)
-    }
-
-    /// `RESET name`: inside a block it also holds after `COMMIT`.
-    pub fn reset(&mut self, settings: &mut Settings, name: &str) -> Result<StatementResult> {
-        settings.reset(name)?;
-        if let Some(block) = &mut self.block {
-            block.settings_after_commit.reset(name)?;
-        }
-        Ok(StatementResult::tag("RESET"))
-    }
-}
-
-fn no_transaction() -> EngineError {
-    EngineError::warning("25P01", "there is no transaction in progress")
-}
-
-/// Undoes the block's changes in memory, then drops the storage transaction (nothing of
-/// it reaches the store); the write lock goes last. The storage transaction holds the
-/// store's writer mutex, which a checkpoint waits for, so no checkpoint can see the
-/// in-memory state half undone.
-fn roll_back(writing: Writing, catalog: &RwLock<Catalog>) {
-    let Writing { txn, undo, _hold } = writing;
-    undo::replay(&mut catalog.write(), undo.into_inner());
-    if let Some(txn) = txn.into_inner() {
-        txn.rollback();
     }
 }

@@ -19,7 +19,26 @@ pub struct StoreWrites<'a> {
 }
 
 impl<'a> StoreWrites<'a> {
-    pub(super) fn new(
+    /// The writes of a statement outside a block: takes the write lock (see
+    /// [`super::acquire`]'s waits) for the statement's duration; each
+    /// [`StoreWrites::commit`] commits at once.
+    pub fn for_statement(
+        durable: Option<&'a Durable>,
+        lock: &super::WriteLock,
+        settings: &crate::settings::Settings,
+    ) -> crate::error::Result<StoreWrites<'a>> {
+        let guard = super::acquire(lock, settings)?;
+        let synchronous = super::synchronous_commit(settings);
+        Ok(StoreWrites::new(durable, None, Some(guard), synchronous))
+    }
+
+    /// The writes of a statement inside a block that holds `writing`: they join the
+    /// block's storage transaction and record how to undo them.
+    pub fn for_block(durable: Option<&'a Durable>, writing: &'a Writing) -> StoreWrites<'a> {
+        StoreWrites::new(durable, Some(writing), None, true)
+    }
+
+    fn new(
         durable: Option<&'a Durable>,
         block: Option<&'a Writing>,
         guard: Option<WriteGuard>,

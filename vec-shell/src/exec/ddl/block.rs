@@ -8,11 +8,11 @@
 use crate::progress::Monitor;
 use std::collections::HashSet;
 
-use super::undo::{SavedRows, Undo};
-use super::StoreWrites;
+use crate::txn::undo::{SavedRows, Undo};
+use crate::txn::StoreWrites;
 use crate::catalog::Catalog;
 use crate::error::{EngineError, Result};
-use crate::session::StatementResult;
+use crate::exec::StatementResult;
 use crate::sql::ast::Statement;
 use crate::storage::MemoryTable;
 
@@ -26,16 +26,16 @@ pub fn execute(
     monitor: Monitor<'_>,
 ) -> Result<StatementResult> {
     if !writes.in_block() {
-        return crate::ddl::execute(catalog, writes.durable(), statement, monitor);
+        return super::execute(catalog, writes.durable(), statement, monitor);
     }
     match statement {
         Statement::CreateExtension { .. } => {
             writes.record(Undo::Extension(catalog.extension_installed));
-            crate::ddl::execute(catalog, writes.durable(), statement, monitor)
+            super::execute(catalog, writes.durable(), statement, monitor)
         }
         Statement::CreateTable(create) => {
             let existed = catalog.table(&create.name).is_some();
-            let result = crate::ddl::execute(catalog, writes.durable(), statement, monitor);
+            let result = super::execute(catalog, writes.durable(), statement, monitor);
             if !existed && catalog.table(&create.name).is_some() {
                 writes.record(Undo::CreatedTable(create.name.clone()));
             }
@@ -43,7 +43,7 @@ pub fn execute(
         }
         Statement::DropTable { .. } => {
             catalog.keep_dropped_tables();
-            let result = crate::ddl::execute(catalog, writes.durable(), statement, monitor);
+            let result = super::execute(catalog, writes.durable(), statement, monitor);
             for table in catalog.take_dropped_tables() {
                 writes.record(Undo::DroppedTable(Box::new(table)));
             }
@@ -73,14 +73,14 @@ pub fn execute(
                     });
                 }
             }
-            crate::ddl::execute(catalog, writes.durable(), statement, monitor)
+            super::execute(catalog, writes.durable(), statement, monitor)
         }
         Statement::CreateIndex(create) => {
             let before: HashSet<String> = catalog
                 .table(&create.table)
                 .map(|t| t.indexes.iter().map(|i| i.name.clone()).collect())
                 .unwrap_or_default();
-            let result = crate::ddl::execute(catalog, writes.durable(), statement, monitor);
+            let result = super::execute(catalog, writes.durable(), statement, monitor);
             if let Some(table) = catalog.table(&create.table) {
                 for index in &table.indexes {
                     if !before.contains(&index.name) {
@@ -124,7 +124,7 @@ pub fn execute(
                     entries,
                 });
             }
-            crate::ddl::execute(catalog, writes.durable(), statement, monitor)
+            super::execute(catalog, writes.durable(), statement, monitor)
         }
         Statement::AddColumn { table, .. } => {
             if let Some(existing) = catalog.table(table) {
@@ -133,7 +133,7 @@ pub fn execute(
                     columns: existing.columns.clone(),
                 });
             }
-            crate::ddl::execute(catalog, writes.durable(), statement, monitor)
+            super::execute(catalog, writes.durable(), statement, monitor)
         }
         other => Err(EngineError::unsupported(format!(
             "{} cannot run inside a transaction block in vecsh",

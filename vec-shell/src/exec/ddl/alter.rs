@@ -7,7 +7,7 @@ use crate::analyze::defaults::{bind_default, bind_generated};
 use crate::analyze::types::resolve_type_name;
 use crate::catalog::{Catalog, Column, Table};
 use crate::error::{EngineError, Result};
-use crate::session::StatementResult;
+use crate::exec::StatementResult;
 use crate::sql::ast::ColumnDef;
 use crate::storage::codec::encode_row;
 use crate::storage::durable::{StoreOp, CATALOG_HEAP};
@@ -60,7 +60,7 @@ pub fn add_column(
             "ADD COLUMN supports no identity, serial or key columns",
         ));
     }
-    crate::ddl::check_column_clauses(def, table_name)?;
+    crate::exec::ddl::check_column_clauses(def, table_name)?;
     let (ty, typmod) = resolve_type_name(&def.type_name)?;
     // `bit` without a length is `bit(1)` in a column definition.
     let typmod = if ty == SqlType::Bit && typmod < 0 {

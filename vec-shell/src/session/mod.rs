@@ -1,6 +1,8 @@
 //! The library API: a [`Database`] (shared catalog and tables) and [`Session`]s that
 //! execute SQL text and return typed results.
 
+mod block;
+
 use std::path::Path;
 use std::sync::Arc;
 
@@ -10,7 +12,7 @@ use crate::analyze;
 use crate::cancel::CancelHandle;
 use crate::catalog::Catalog;
 use crate::error::{EngineError, Result};
-use crate::exec::{self, ExecContext};
+use crate::exec::{self, ExecContext, RowSet, StatementResult};
 use crate::plan::{self, OutputColumn, PlanContext, Returning};
 use crate::progress::{Monitor, ProgressObserver};
 use crate::settings::Settings;
@@ -18,7 +20,8 @@ use crate::sql::ast::Statement;
 use crate::storage::durable::Durable;
 use crate::storage::snapshots::RecoveryReport;
 use crate::storage::Row;
-use crate::txn::{Ending, StoreWrites, TxnState, WriteLock};
+use crate::txn::{StoreWrites, WriteLock};
+use block::{Ending, TxnState};
 use crate::value::SqlType;
 
 /// What every handle of a database shares.
@@ -111,40 +114,6 @@ impl Database {
     /// Reads the catalog (for `\d`-style descriptions).
     pub fn with_catalog<T>(&self, f: impl FnOnce(&Catalog) -> T) -> T {
         f(&self.shared.catalog.read())
-    }
-}
-
-/// Rows returned by a statement.
-#[derive(Clone, Debug)]
-pub struct RowSet {
-    /// The columns' labels and types.
-    pub columns: Vec<OutputColumn>,
-    /// The rows.
-    pub rows: Vec<Row>,
-}
-
-/// What one statement produced.
-#[derive(Clone, Debug)]
-pub struct StatementResult {
-    /// The command tag psql would print without `-q` (`CREATE TABLE`, `INSERT 0 2`, `SELECT 3`).
-    pub tag: String,
-    /// Rows, for queries, `SHOW` and `RETURNING`.
-    pub rows: Option<RowSet>,
-    /// Notices raised while running it (`NOTICE:  table "t" does not exist, skipping`).
-    pub notices: Vec<EngineError>,
-    /// The data of `COPY … TO STDOUT`.
-    pub copy_data: Option<Vec<u8>>,
-}
-
-impl StatementResult {
-    /// A result that is only a command tag.
-    pub fn tag(tag: impl Into<String>) -> StatementResult {
-        StatementResult {
-            tag: tag.into(),
-            rows: None,
-            notices: Vec::new(),
-            copy_data: None,
-        }
     }
 }
 
@@ -399,7 +368,7 @@ impl Session {
                     observer: self.observer.as_ref(),
                     threads: crate::progress::build_threads(workers),
                 };
-                crate::txn::ddl::execute(&mut catalog, &writes, ddl_statement, monitor)
+                crate::exec::ddl::block::execute(&mut catalog, &writes, ddl_statement, monitor)
             }
         }
     }
@@ -559,7 +528,7 @@ fn apply(
     mut outcome: exec::dml::DmlOutcome,
 ) -> Result<exec::dml::DmlOutcome> {
     let changes = std::mem::take(&mut outcome.changes);
-    exec::dml::apply(catalog, writes, changes)?;
+    crate::txn::apply(catalog, writes, changes)?;
     Ok(outcome)
 }
 

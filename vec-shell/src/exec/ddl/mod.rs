@@ -1,11 +1,17 @@
 //! Data definition: `CREATE EXTENSION`, `CREATE TABLE`, `DROP TABLE`, `TRUNCATE` and
-//! `CREATE INDEX`, with PostgreSQL's messages and `IF [NOT] EXISTS` notices.
+//! `CREATE INDEX`, with PostgreSQL's messages and `IF [NOT] EXISTS` notices; `ALTER
+//! TABLE` and `DROP INDEX` (`alter`), `REINDEX`, `VACUUM` and `ANALYZE` (`maintenance`),
+//! and what a transaction block records to undo them (`block`).
+
+pub mod alter;
+pub mod block;
+pub mod maintenance;
 
 use crate::analyze::types::resolve_type_name;
 use crate::catalog::{Catalog, Column, Index, Table};
 use crate::error::{EngineError, Result};
 use crate::progress::Monitor;
-use crate::session::StatementResult;
+use crate::exec::StatementResult;
 use crate::sql::ast::{CreateIndex, CreateTable, ExprKind, Statement};
 use crate::storage::durable::{StoreOp, CATALOG_HEAP};
 use crate::storage::schema::{encode_extension, encode_table};
@@ -149,14 +155,14 @@ pub fn execute(
             table,
             column,
             if_not_exists,
-        } => crate::alter::add_column(catalog, durable, table, column, *if_not_exists),
+        } => crate::exec::ddl::alter::add_column(catalog, durable, table, column, *if_not_exists),
         Statement::DropIndex { names, if_exists } => {
-            crate::alter::drop_index(catalog, durable, names, *if_exists)
+            crate::exec::ddl::alter::drop_index(catalog, durable, names, *if_exists)
         }
         Statement::Reindex { table, name, pos } => {
-            crate::maintenance::reindex(catalog, *table, name, *pos, monitor)
+            crate::exec::ddl::maintenance::reindex(catalog, *table, name, *pos, monitor)
         }
-        Statement::Maintenance(command) => crate::maintenance::maintain(catalog, command),
+        Statement::Maintenance(command) => crate::exec::ddl::maintenance::maintain(catalog, command),
         _ => Err(EngineError::internal("not a DDL statement")),
     }
 }

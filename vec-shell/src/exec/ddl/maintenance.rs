@@ -6,7 +6,7 @@
 
 use crate::catalog::Catalog;
 use crate::error::{EngineError, Result};
-use crate::session::StatementResult;
+use crate::exec::StatementResult;
 use crate::sql::ast::{Maintenance, Pos};
 
 /// PostgreSQL reports an unknown relation here without a position.
