@@ -3,8 +3,10 @@
 //! Invariant: nothing depends on `xtask`; it may depend on anything and may print.
 //!
 //! Commands:
-//! - `cargo xtask tidy` checks the project's own rules: the crate layering of `DESIGN.md`,
-//!   a `//!` paragraph at the top of every source file, and no source file over 800 lines.
+//! - `cargo xtask tidy` checks the project's own rules: the crate layering (its table in
+//!   `tidy`, drawn in the README's Layout section), vec-shell's module layering (the
+//!   `## Layers` block of its `lib.rs`), a `//!` paragraph at the top of every source file,
+//!   and no source file over 800 lines.
 //!   The same checks run as tests under `cargo test --workspace`.
 //! - `cargo xtask bench [OPTIONS] [DATASET]` measures recall@k against queries per second
 //!   for each index (build time, size, memory, latency percentiles, batch throughput,

@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use super::plot::svg;
+use super::plot::{svg, QPS_LABEL, RECALL_LABEL};
 use super::progress::Progress;
 use super::report::{compare, points_table, to_json, BuildReport, Point};
 use super::{bench, Options};
@@ -130,8 +130,35 @@ fn assert_well_formed(document: &str) {
     assert!(stack.is_empty(), "unclosed {stack:?}");
 }
 
+/// The `<name …>` tags of an XML document (their text between `<` and `>`).
+fn tags<'a>(document: &'a str, name: &str) -> Vec<&'a str> {
+    let open = format!("<{name} ");
+    document
+        .match_indices(&open)
+        .map(|(at, _)| &document[at + 1..at + document[at..].find('>').unwrap()])
+        .collect()
+}
+
+/// The value of `name="…"` in a tag.
+fn attribute<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+    Some(&tag[start..start + tag[start..].find('"')?])
+}
+
+/// The trimmed contents of the `<text>` elements.
+fn text_nodes(document: &str) -> Vec<&str> {
+    document
+        .split("<text")
+        .skip(1)
+        .filter_map(|rest| {
+            let body = &rest[rest.find('>')? + 1..];
+            Some(body[..body.find("</text>")?].trim())
+        })
+        .collect()
+}
+
 #[test]
-fn svg_is_well_formed() {
+fn svg_has_a_line_per_series_a_legend_and_a_log_scale() {
     let mut points = vec![
         point("ivfflat", 1, 0.5, 3000.0),
         point("ivfflat", 2, 0.8, 1200.0),
@@ -144,10 +171,54 @@ fn svg_is_well_formed() {
     points.push(filtered);
     let document = svg("a <title> & more", &points);
     assert_well_formed(&document);
-    assert!(document.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
-    assert_eq!(document.matches("<polyline").count(), 3);
-    assert!(document.contains("a &lt;title&gt; &amp; more"));
-    assert!(document.contains(">1000<"), "log-scale tick labels");
+    assert!(document.starts_with("<svg "), "{document}");
+    assert!(document.contains("xmlns=\"http://www.w3.org/2000/svg\""));
+    // One line per series, each in its own color (the axes and ticks are black).
+    let series_strokes: Vec<&str> = tags(&document, "polyline")
+        .into_iter()
+        .filter_map(|tag| attribute(tag, "stroke"))
+        .filter(|stroke| *stroke != "#000000")
+        .collect();
+    assert_eq!(series_strokes.len(), 3, "{series_strokes:?}");
+    let mut distinct = series_strokes.clone();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(distinct.len(), 3, "{series_strokes:?}");
+    // `ivfflat lists=10` goes right (recall 0.5 → 0.8) and down (3000 → 1200 QPS).
+    let lines: Vec<Vec<(f64, f64)>> = tags(&document, "polyline")
+        .into_iter()
+        .filter(|tag| attribute(tag, "stroke") != Some("#000000"))
+        .map(|tag| {
+            attribute(tag, "points")
+                .unwrap()
+                .split_whitespace()
+                .map(|pair| {
+                    let (x, y) = pair.split_once(',').unwrap();
+                    (x.parse().unwrap(), y.parse().unwrap())
+                })
+                .collect()
+        })
+        .collect();
+    let lengths: Vec<usize> = lines.iter().map(Vec::len).collect();
+    assert_eq!(lengths, [1, 2, 1], "exact, ivfflat, filtered ivfflat");
+    let (from, to) = (lines[1][0], lines[1][1]);
+    assert!(to.0 > from.0 && to.1 > from.1, "{from:?} → {to:?}");
+    let texts = text_nodes(&document);
+    for expected in [
+        "a &lt;title&gt; &amp; more",
+        RECALL_LABEL,
+        QPS_LABEL,
+        "exact",
+        "ivfflat lists=10",
+        "ivfflat lists=10 (filter 10%)",
+        "100",
+        "1000",
+    ] {
+        assert!(
+            texts.contains(&expected),
+            "no text {expected:?} in {texts:?}"
+        );
+    }
     assert_well_formed(&svg("empty", &[]));
 }
 

@@ -1,10 +1,17 @@
 //! Tidy checks: the project's structural rules, checked mechanically so they stay true.
 //!
-//! - Layering (from `DESIGN.md`): each crate may depend only on the `vec-*` crates listed
-//!   for it in [`ALLOWED_EDGES`], read from `cargo metadata`.
+//! - Crate layering: each crate may depend only on the `vec-*` crates listed for it in
+//!   [`ALLOWED_EDGES`] (the source of truth; the README's Layout section draws it and each
+//!   crate's `lib.rs` states its place in an `Invariant:` line), read from `cargo metadata`.
+//! - Module layering ([`modules`]): in each crate of [`LAYERED_CRATES`], a top-level module
+//!   may use only the modules below its own line in the `## Layers` block of `lib.rs`.
 //! - Every `.rs` file under a crate's `src/`, `tests/` or `benches/` starts with a `//!`
 //!   paragraph saying what it is for.
 //! - No source file is longer than [`MAX_FILE_LINES`] lines.
+
+pub mod layers;
+pub mod modules;
+pub mod scan;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -39,6 +46,10 @@ pub const ALLOWED_EDGES: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The crates whose `lib.rs` lists their top-level modules in a `## Layers` block, checked by
+/// [`modules::check`]. A crate opts in by writing the block and joining this list.
+pub const LAYERED_CRATES: &[&str] = &["vec-shell"];
+
 /// Source files longer than this must be split by concept.
 pub const MAX_FILE_LINES: usize = 800;
 
@@ -53,6 +64,9 @@ pub fn workspace_root() -> PathBuf {
 /// Runs every tidy check and returns all problems found.
 pub fn run_all(root: &Path) -> Result<(), Vec<String>> {
     let mut problems = check_layering(root);
+    for crate_dir in LAYERED_CRATES {
+        problems.extend(modules::check(root, crate_dir));
+    }
     problems.extend(check_source_files(root));
     if problems.is_empty() {
         Ok(())
@@ -61,7 +75,8 @@ pub fn run_all(root: &Path) -> Result<(), Vec<String>> {
     }
 }
 
-/// Checks the dependency edges between workspace crates against [`ALLOWED_EDGES`].
+/// Checks the dependency edges between workspace crates (as `cargo metadata` reports them)
+/// against [`ALLOWED_EDGES`].
 pub fn check_layering(root: &Path) -> Vec<String> {
     let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .args([
@@ -163,7 +178,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn crate_layering_follows_design() {
+    fn crate_layering_follows_allowed_edges() {
         let problems = check_layering(&workspace_root());
         assert!(
             problems.is_empty(),
