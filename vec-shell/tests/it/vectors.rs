@@ -309,12 +309,13 @@ fn unknown_keys_and_bad_toml_are_parse_errors() {
         ),
         (
             "[indexing.ivf]\nnlist = 10\nnlist = 20",
-            "duplicate key `nlist`",
+            "duplicate key `nlist` in table `indexing.ivf`",
         ),
-        ("[indexing", "expected `]` to close the table header"),
+        ("[indexing", "invalid table header\nexpected `.`, `]`"),
+        ("indexing = 3", "wanted string or table"),
         (
-            "indexing = 3",
-            "invalid type: integer `3`, expected enum IndexingOptions",
+            "segment = 3",
+            "invalid type: integer `3`, expected struct SegmentsOptions",
         ),
     ] {
         let message = error(&mut session, &create(options));

@@ -42,7 +42,6 @@
 
 mod dense;
 pub mod options;
-mod toml;
 
 use dense::{DenseAny, DenseSearch, DenseSpec};
 use options::{Indexing, Quantization};

@@ -14,14 +14,15 @@
 //! | `[indexing.flat]` | | |
 //! | `quantization.trivial` / `.scalar` / `.product` (`sample` 1..=1,000,000, `ratio` `"x4"`…`"x64"`) | | trivial; 65535, `"x4"` |
 //!
-//! `indexing` defaults to HNSW. Errors read as pgvecto.rs's: a document that does not fit
-//! the schema (bad syntax, an unknown key, a wrong type) is `failed to parse options: …`
-//! with the `toml` crate's rendering and serde's wording; a value out of range is
-//! `pgvecto.rs: The given index option is invalid.` with the `validator` crate's reason.
+//! `indexing` defaults to HNSW. The document is read as pgvecto.rs reads it: the `toml`
+//! crate (0.8, pgvecto.rs's) deserialises it with serde into the `schema` types, which
+//! mirror pgvecto.rs's option types (names, integer types, defaults, unknown fields
+//! denied), so a document that does not fit (bad syntax, an unknown key, a wrong type, a
+//! duplicate key) fails with `failed to parse options: ` and toml's error as it displays
+//! it, less its final newline. A value out of range is then `pgvecto.rs: The given index
+//! option is invalid.` with the `validator` crate's reason, as pgvecto.rs checks ranges
+//! after reading.
 
-use std::ops::Range;
-
-use super::toml::{self, Item, Table, TomlError, Value};
 use crate::error::{EngineError, Result};
 
 /// `[segment]`: accepted and range-checked; vecsh has no separate growing and sealed
@@ -96,16 +97,6 @@ pub enum Indexing {
     },
 }
 
-impl Indexing {
-    fn hnsw_default() -> Indexing {
-        Indexing::Hnsw {
-            m: 12,
-            ef_construction: 300,
-            quantization: Quantization::Trivial,
-        }
-    }
-}
-
 /// All of an index's options, with pgvecto.rs's defaults filled in.
 #[derive(Clone, Debug, PartialEq)]
 pub struct VectorsOptions {
@@ -119,20 +110,7 @@ pub struct VectorsOptions {
 
 impl Default for VectorsOptions {
     fn default() -> Self {
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        VectorsOptions {
-            segment: SegmentOptions {
-                max_growing_segment_size: 20_000,
-                max_sealed_segment_size: 1_000_000,
-            },
-            optimizing: OptimizingOptions {
-                sealing_secs: 60,
-                sealing_size: 1,
-                delete_threshold: 0.2,
-                optimizing_threads: ((cores as f64).sqrt() as u64).max(1),
-            },
-            indexing: Indexing::hnsw_default(),
-        }
+        schema::Parsed::default().into()
     }
 }
 
@@ -152,16 +130,15 @@ pub fn parse_with(with: &[(String, String)]) -> Result<VectorsOptions> {
     Ok(options)
 }
 
-/// Reads an options document.
+/// Reads an options document: deserialises it, then checks its ranges.
 pub fn parse(source: &str) -> Result<VectorsOptions> {
-    let parse_error = |error: TomlError| {
-        EngineError::new(
-            "XX000",
-            format!("failed to parse options: {}", error.render(source)),
-        )
-    };
-    let root = toml::parse(source).map_err(parse_error)?;
-    let options = decode(&root).map_err(parse_error)?;
+    let parsed: schema::Parsed = toml::from_str(source).map_err(|error| {
+        // toml ends its rendering with a newline; an error message does not.
+        let rendered = error.to_string();
+        let rendered = rendered.strip_suffix('\n').unwrap_or(&rendered);
+        EngineError::new("XX000", format!("failed to parse options: {rendered}"))
+    })?;
+    let options = VectorsOptions::from(parsed);
     let reason = validate(&options);
     if !reason.is_empty() {
         return Err(EngineError::new(
@@ -174,256 +151,270 @@ pub fn parse(source: &str) -> Result<VectorsOptions> {
     Ok(options)
 }
 
-type Decoded<T> = std::result::Result<T, TomlError>;
+/// The options document as serde reads it, in pgvecto.rs's types: their names are in
+/// serde's messages (`expected struct SegmentsOptions`), their integer types set what
+/// `invalid value: …, expected u32` accepts, and their field and variant order is the
+/// order of serde's `expected one of` lists. Each struct's `Default` is pgvecto.rs's
+/// defaults; `#[serde(default)]` fills absent keys from it.
+mod schema {
+    use serde::Deserialize;
 
-/// The entries of a struct table by field, checking for unknown keys as serde's
-/// `deny_unknown_fields` does.
-fn fields<'t>(item: &'t Item, struct_name: &str, names: &[&str]) -> Decoded<Vec<Option<&'t Item>>> {
-    let Value::Table(table) = &item.value else {
-        return Err(invalid_type(item, &format!("struct {struct_name}")));
-    };
-    let mut found = vec![None; names.len()];
-    for (key, span, value) in &table.entries {
-        let Some(index) = names.iter().position(|n| n == key) else {
-            return Err(TomlError::new(
-                format!(
-                    "unknown field `{key}`, {}",
-                    expected(names, "there are no fields")
-                ),
-                span.clone(),
-            ));
-        };
-        found[index] = Some(value);
+    /// The document: pgvecto.rs's `IndexOptions` less `vector` (dimensions, distance and
+    /// vector type come from the column and the operator class, not from the document;
+    /// pgvecto.rs names this struct `Parsed`).
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Parsed {
+        /// `[segment]`.
+        #[serde(default)]
+        pub segment: SegmentsOptions,
+        /// `[optimizing]`.
+        #[serde(default)]
+        pub optimizing: OptimizingOptions,
+        /// `[indexing]`.
+        #[serde(default)]
+        pub indexing: IndexingOptions,
     }
-    Ok(found)
-}
 
-/// serde's list of what was expected.
-fn expected(names: &[&str], none: &str) -> String {
-    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
-    match quoted.as_slice() {
-        [] => none.to_string(),
-        [one] => format!("expected {one}"),
-        [a, b] => format!("expected {a} or {b}"),
-        all => format!("expected one of {}", all.join(", ")),
+    /// `[segment]`.
+    #[derive(Debug, Deserialize)]
+    #[serde(default, deny_unknown_fields)]
+    pub struct SegmentsOptions {
+        /// `max_growing_segment_size`.
+        pub max_growing_segment_size: u32,
+        /// `max_sealed_segment_size`.
+        pub max_sealed_segment_size: u32,
     }
-}
 
-/// serde's `invalid type` error for a value.
-fn invalid_type(item: &Item, expected: &str) -> TomlError {
-    let found = match &item.value {
-        Value::Integer(i) => format!("integer `{i}`"),
-        Value::Float(f) => format!("floating point `{f:?}`"),
-        Value::String(s) => format!("string {s:?}"),
-        Value::Boolean(b) => format!("boolean `{b}`"),
-        Value::Array(_) => "sequence".to_string(),
-        Value::Table(_) => "map".to_string(),
-    };
-    TomlError::new(
-        format!("invalid type: {found}, expected {expected}"),
-        item.span.clone(),
-    )
-}
-
-/// An unsigned integer field of Rust type `ty` (`u32`, `u64`, `usize`).
-fn unsigned(item: Option<&Item>, ty: &str, default: u64) -> Decoded<u64> {
-    let Some(item) = item else {
-        return Ok(default);
-    };
-    let max = if ty == "u32" {
-        u64::from(u32::MAX)
-    } else {
-        i64::MAX as u64
-    };
-    match item.value {
-        Value::Integer(i) if i >= 0 && (i as u64) <= max => Ok(i as u64),
-        Value::Integer(i) => Err(TomlError::new(
-            format!("invalid value: integer `{i}`, expected {ty}"),
-            item.span.clone(),
-        )),
-        _ => Err(invalid_type(item, ty)),
-    }
-}
-
-fn float(item: Option<&Item>, default: f64) -> Decoded<f64> {
-    let Some(item) = item else {
-        return Ok(default);
-    };
-    match item.value {
-        Value::Integer(i) => Ok(i as f64),
-        Value::Float(f) => Ok(f),
-        _ => Err(invalid_type(item, "f64")),
-    }
-}
-
-/// An externally tagged enum: a table with exactly one key naming the variant. A bare
-/// string names a variant too, which serde reads as a unit variant.
-fn variant<'t>(item: &'t Item, enum_name: &str, variants: &[&str]) -> Decoded<(usize, &'t Item)> {
-    let unknown = |name: &str, span: Range<usize>| {
-        TomlError::new(
-            format!(
-                "unknown variant `{name}`, {}",
-                expected(variants, "there are no variants")
-            ),
-            span,
-        )
-    };
-    match &item.value {
-        Value::Table(table) => {
-            let [(key, span, value)] = table.entries.as_slice() else {
-                let message = if table.entries.is_empty() {
-                    "wanted exactly 1 element, found 0 elements"
-                } else {
-                    "wanted exactly 1 element, more than 1 element"
-                };
-                return Err(TomlError::new(message, item.span.clone()));
-            };
-            let index = variants
-                .iter()
-                .position(|v| v == key)
-                .ok_or_else(|| unknown(key, span.clone()))?;
-            Ok((index, value))
-        }
-        Value::String(name) => {
-            if variants.contains(&name.as_str()) {
-                Err(TomlError::new(
-                    "invalid type: unit variant, expected newtype variant",
-                    item.span.clone(),
-                ))
-            } else {
-                Err(unknown(name, item.span.clone()))
+    impl Default for SegmentsOptions {
+        fn default() -> Self {
+            SegmentsOptions {
+                max_growing_segment_size: 20_000,
+                max_sealed_segment_size: 1_000_000,
             }
         }
-        _ => Err(invalid_type(item, &format!("enum {enum_name}"))),
+    }
+
+    /// `[optimizing]`.
+    #[derive(Debug, Deserialize)]
+    #[serde(default, deny_unknown_fields)]
+    pub struct OptimizingOptions {
+        /// `sealing_secs`.
+        pub sealing_secs: u64,
+        /// `sealing_size`.
+        pub sealing_size: u32,
+        /// `delete_threshold`.
+        pub delete_threshold: f64,
+        /// `optimizing_threads`.
+        pub optimizing_threads: usize,
+    }
+
+    impl Default for OptimizingOptions {
+        fn default() -> Self {
+            let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+            OptimizingOptions {
+                sealing_secs: 60,
+                sealing_size: 1,
+                delete_threshold: 0.2,
+                optimizing_threads: ((cores as f64).sqrt() as usize).max(1),
+            }
+        }
+    }
+
+    /// `[indexing.flat]`, `[indexing.ivf]` or `[indexing.hnsw]` (externally tagged: the
+    /// one key of `indexing` names the variant).
+    #[derive(Debug, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum IndexingOptions {
+        /// `[indexing.flat]`.
+        Flat(FlatIndexingOptions),
+        /// `[indexing.ivf]`.
+        Ivf(IvfIndexingOptions),
+        /// `[indexing.hnsw]`.
+        Hnsw(HnswIndexingOptions),
+    }
+
+    impl Default for IndexingOptions {
+        fn default() -> Self {
+            IndexingOptions::Hnsw(HnswIndexingOptions::default())
+        }
+    }
+
+    /// `[indexing.flat]`.
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(default, deny_unknown_fields)]
+    pub struct FlatIndexingOptions {
+        /// `quantization`.
+        pub quantization: QuantizationOptions,
+    }
+
+    /// `[indexing.ivf]`.
+    #[derive(Debug, Deserialize)]
+    #[serde(default, deny_unknown_fields)]
+    pub struct IvfIndexingOptions {
+        /// `least_iterations`.
+        pub least_iterations: u32,
+        /// `iterations`.
+        pub iterations: u32,
+        /// `nlist`.
+        pub nlist: u32,
+        /// `nsample`.
+        pub nsample: u32,
+        /// `quantization`.
+        pub quantization: QuantizationOptions,
+    }
+
+    impl Default for IvfIndexingOptions {
+        fn default() -> Self {
+            IvfIndexingOptions {
+                least_iterations: 16,
+                iterations: 500,
+                nlist: 1000,
+                nsample: 65536,
+                quantization: QuantizationOptions::default(),
+            }
+        }
+    }
+
+    /// `[indexing.hnsw]`.
+    #[derive(Debug, Deserialize)]
+    #[serde(default, deny_unknown_fields)]
+    pub struct HnswIndexingOptions {
+        /// `m`.
+        pub m: u32,
+        /// `ef_construction`.
+        pub ef_construction: usize,
+        /// `quantization`.
+        pub quantization: QuantizationOptions,
+    }
+
+    impl Default for HnswIndexingOptions {
+        fn default() -> Self {
+            HnswIndexingOptions {
+                m: 12,
+                ef_construction: 300,
+                quantization: QuantizationOptions::default(),
+            }
+        }
+    }
+
+    /// `quantization.trivial`, `.scalar` or `.product` (externally tagged).
+    #[derive(Debug, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum QuantizationOptions {
+        /// `trivial`.
+        Trivial(TrivialQuantizationOptions),
+        /// `scalar`.
+        Scalar(ScalarQuantizationOptions),
+        /// `product`.
+        Product(ProductQuantizationOptions),
+    }
+
+    impl Default for QuantizationOptions {
+        fn default() -> Self {
+            QuantizationOptions::Trivial(TrivialQuantizationOptions {})
+        }
+    }
+
+    /// `quantization.trivial`: no keys.
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct TrivialQuantizationOptions {}
+
+    /// `quantization.scalar`: no keys.
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct ScalarQuantizationOptions {}
+
+    /// `quantization.product`.
+    #[derive(Debug, Deserialize)]
+    #[serde(default, deny_unknown_fields)]
+    pub struct ProductQuantizationOptions {
+        /// `sample`.
+        pub sample: u32,
+        /// `ratio`.
+        pub ratio: ProductQuantizationOptionsRatio,
+    }
+
+    impl Default for ProductQuantizationOptions {
+        fn default() -> Self {
+            ProductQuantizationOptions {
+                sample: 65535,
+                ratio: ProductQuantizationOptionsRatio::X4,
+            }
+        }
+    }
+
+    /// `ratio`: `"x4"` … `"x64"`.
+    #[derive(Debug, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum ProductQuantizationOptionsRatio {
+        /// `"x4"`.
+        X4,
+        /// `"x8"`.
+        X8,
+        /// `"x16"`.
+        X16,
+        /// `"x32"`.
+        X32,
+        /// `"x64"`.
+        X64,
     }
 }
 
-fn quantization(item: Option<&Item>) -> Decoded<Quantization> {
-    let Some(item) = item else {
-        return Ok(Quantization::Trivial);
-    };
-    let (index, value) = variant(
-        item,
-        "QuantizationOptions",
-        &["trivial", "scalar", "product"],
-    )?;
-    Ok(match index {
-        0 => {
-            fields(value, "TrivialQuantizationOptions", &[])?;
-            Quantization::Trivial
+impl From<schema::QuantizationOptions> for Quantization {
+    fn from(options: schema::QuantizationOptions) -> Self {
+        use schema::ProductQuantizationOptionsRatio as Ratio;
+        match options {
+            schema::QuantizationOptions::Trivial(_) => Quantization::Trivial,
+            schema::QuantizationOptions::Scalar(_) => Quantization::Scalar,
+            schema::QuantizationOptions::Product(product) => Quantization::Product {
+                sample: product.sample.into(),
+                ratio: match product.ratio {
+                    Ratio::X4 => vec_ivf::ProductRatio::X4,
+                    Ratio::X8 => vec_ivf::ProductRatio::X8,
+                    Ratio::X16 => vec_ivf::ProductRatio::X16,
+                    Ratio::X32 => vec_ivf::ProductRatio::X32,
+                    Ratio::X64 => vec_ivf::ProductRatio::X64,
+                },
+            },
         }
-        1 => {
-            fields(value, "ScalarQuantizationOptions", &[])?;
-            Quantization::Scalar
-        }
-        _ => {
-            let found = fields(value, "ProductQuantizationOptions", &["sample", "ratio"])?;
-            let sample = unsigned(found[0], "u32", 65535)?;
-            let ratio = match found[1] {
-                None => vec_ivf::ProductRatio::X4,
-                Some(item) => {
-                    let names = ["x4", "x8", "x16", "x32", "x64"];
-                    match &item.value {
-                        Value::String(name) => {
-                            let index = names.iter().position(|n| n == name).ok_or_else(|| {
-                                TomlError::new(
-                                    format!("unknown variant `{name}`, {}", expected(&names, "")),
-                                    item.span.clone(),
-                                )
-                            })?;
-                            vec_ivf::ProductRatio::ALL[index]
-                        }
-                        _ => {
-                            return Err(invalid_type(item, "enum ProductQuantizationOptionsRatio"))
-                        }
-                    }
-                }
-            };
-            Quantization::Product { sample, ratio }
-        }
-    })
+    }
 }
 
-fn decode(root: &Table) -> Decoded<VectorsOptions> {
-    let mut options = VectorsOptions::default();
-    let root_item = Item {
-        value: Value::Table(root.clone()),
-        span: 0..0,
-    };
-    let top = fields(&root_item, "Parsed", &["segment", "optimizing", "indexing"])?;
-    if let Some(item) = top[0] {
-        let found = fields(
-            item,
-            "SegmentsOptions",
-            &["max_growing_segment_size", "max_sealed_segment_size"],
-        )?;
-        let segment = &mut options.segment;
-        segment.max_growing_segment_size =
-            unsigned(found[0], "u32", segment.max_growing_segment_size)?;
-        segment.max_sealed_segment_size =
-            unsigned(found[1], "u32", segment.max_sealed_segment_size)?;
+impl From<schema::Parsed> for VectorsOptions {
+    fn from(parsed: schema::Parsed) -> Self {
+        let (segment, optimizing) = (parsed.segment, parsed.optimizing);
+        VectorsOptions {
+            segment: SegmentOptions {
+                max_growing_segment_size: segment.max_growing_segment_size.into(),
+                max_sealed_segment_size: segment.max_sealed_segment_size.into(),
+            },
+            optimizing: OptimizingOptions {
+                sealing_secs: optimizing.sealing_secs,
+                sealing_size: optimizing.sealing_size.into(),
+                delete_threshold: optimizing.delete_threshold,
+                optimizing_threads: optimizing.optimizing_threads as u64,
+            },
+            indexing: match parsed.indexing {
+                schema::IndexingOptions::Flat(flat) => Indexing::Flat {
+                    quantization: flat.quantization.into(),
+                },
+                schema::IndexingOptions::Ivf(ivf) => Indexing::Ivf {
+                    least_iterations: ivf.least_iterations.into(),
+                    iterations: ivf.iterations.into(),
+                    nlist: ivf.nlist.into(),
+                    nsample: ivf.nsample.into(),
+                    quantization: ivf.quantization.into(),
+                },
+                schema::IndexingOptions::Hnsw(hnsw) => Indexing::Hnsw {
+                    m: hnsw.m.into(),
+                    ef_construction: hnsw.ef_construction as u64,
+                    quantization: hnsw.quantization.into(),
+                },
+            },
+        }
     }
-    if let Some(item) = top[1] {
-        let found = fields(
-            item,
-            "OptimizingOptions",
-            &[
-                "sealing_secs",
-                "sealing_size",
-                "delete_threshold",
-                "optimizing_threads",
-            ],
-        )?;
-        let optimizing = &mut options.optimizing;
-        optimizing.sealing_secs = unsigned(found[0], "u64", optimizing.sealing_secs)?;
-        optimizing.sealing_size = unsigned(found[1], "u32", optimizing.sealing_size)?;
-        optimizing.delete_threshold = float(found[2], optimizing.delete_threshold)?;
-        optimizing.optimizing_threads = unsigned(found[3], "usize", optimizing.optimizing_threads)?;
-    }
-    if let Some(item) = top[2] {
-        let (index, value) = variant(item, "IndexingOptions", &["flat", "ivf", "hnsw"])?;
-        options.indexing = match index {
-            0 => {
-                let found = fields(value, "FlatIndexingOptions", &["quantization"])?;
-                Indexing::Flat {
-                    quantization: quantization(found[0])?,
-                }
-            }
-            1 => {
-                let found = fields(
-                    value,
-                    "IvfIndexingOptions",
-                    &[
-                        "least_iterations",
-                        "iterations",
-                        "nlist",
-                        "nsample",
-                        "quantization",
-                    ],
-                )?;
-                Indexing::Ivf {
-                    least_iterations: unsigned(found[0], "u32", 16)?,
-                    iterations: unsigned(found[1], "u32", 500)?,
-                    nlist: unsigned(found[2], "u32", 1000)?,
-                    nsample: unsigned(found[3], "u32", 65536)?,
-                    quantization: quantization(found[4])?,
-                }
-            }
-            _ => {
-                let found = fields(
-                    value,
-                    "HnswIndexingOptions",
-                    &["m", "ef_construction", "quantization"],
-                )?;
-                Indexing::Hnsw {
-                    m: unsigned(found[0], "u32", 12)?,
-                    ef_construction: unsigned(found[1], "usize", 300)?,
-                    quantization: quantization(found[2])?,
-                }
-            }
-        };
-    }
-    Ok(options)
 }
 
 /// The `validator` crate's reason text for every value out of range (empty when all are
@@ -507,11 +498,37 @@ fn validate(options: &VectorsOptions) -> String {
 mod tests {
     use super::*;
 
+    fn message(source: &str) -> String {
+        parse(source).unwrap_err().message
+    }
+
+    /// `failed to parse options: ` and toml's rendering of an error at a line and column.
+    fn rendered(line: usize, column: usize, text: &str, carets: &str, what: &str) -> String {
+        format!(
+            "failed to parse options: TOML parse error at line {line}, column {column}\n  |\n{line} | {text}\n  |{}{carets}\n{what}",
+            " ".repeat(column)
+        )
+    }
+
     #[test]
     fn defaults_and_values() {
         let defaults = parse("").unwrap();
-        assert_eq!(defaults.indexing, Indexing::hnsw_default());
+        assert_eq!(defaults, VectorsOptions::default());
+        assert_eq!(parse_with(&[]).unwrap(), defaults);
+        assert_eq!(
+            defaults.indexing,
+            Indexing::Hnsw {
+                m: 12,
+                ef_construction: 300,
+                quantization: Quantization::Trivial
+            }
+        );
         assert_eq!(defaults.segment.max_growing_segment_size, 20_000);
+        assert_eq!(defaults.segment.max_sealed_segment_size, 1_000_000);
+        assert_eq!(defaults.optimizing.sealing_secs, 60);
+        assert_eq!(defaults.optimizing.sealing_size, 1);
+        assert_eq!(defaults.optimizing.delete_threshold, 0.2);
+        assert!(defaults.optimizing.optimizing_threads >= 1);
         let options =
             parse("[indexing.ivf]\nnlist = 20\nquantization.product.ratio = \"x16\"").unwrap();
         assert_eq!(
@@ -537,24 +554,148 @@ mod tests {
             }
         );
         assert_eq!(options.optimizing.delete_threshold, 1.0);
+        assert_eq!(
+            parse_with(&[("lists".into(), "3".into())])
+                .unwrap_err()
+                .message,
+            "unrecognized parameter \"lists\""
+        );
     }
 
-    fn message(source: &str) -> String {
-        parse(source).unwrap_err().message
+    #[test]
+    fn toml_syntax_is_read_in_full() {
+        // Comments, quoted and dotted keys, integer bases and `_`, inline tables, literal
+        // and multi-line strings, escapes and CRLF line ends.
+        let doc = "# options\r\n[indexing.ivf]\r\nnlist = 1_000 # lists\r\nnsample = 0x10\r\niterations = 0o20\r\nleast_iterations = 0b11\r\n\"quantization\".'product' = { sample = +300, ratio = '''\nx32''' }\r\n\r\n[segment]\r\n'max_growing_segment_size' = 10\r\n\"max_sealed_segment_size\" = 20\r\n[optimizing]\r\ndelete_threshold = 5e-1\r\n";
+        let options = parse(doc).unwrap();
+        assert_eq!(
+            options.indexing,
+            Indexing::Ivf {
+                least_iterations: 3,
+                iterations: 16,
+                nlist: 1000,
+                nsample: 16,
+                quantization: Quantization::Product {
+                    sample: 300,
+                    ratio: vec_ivf::ProductRatio::X32
+                },
+            }
+        );
+        assert_eq!(options.segment.max_growing_segment_size, 10);
+        assert_eq!(options.segment.max_sealed_segment_size, 20);
+        assert_eq!(options.optimizing.delete_threshold, 0.5);
+        // A table header alone gives its defaults.
+        assert_eq!(
+            parse("[indexing.ivf.quantization.product]")
+                .unwrap()
+                .indexing,
+            Indexing::Ivf {
+                least_iterations: 16,
+                iterations: 500,
+                nlist: 1000,
+                nsample: 65536,
+                quantization: Quantization::Product {
+                    sample: 65535,
+                    ratio: vec_ivf::ProductRatio::X4
+                },
+            }
+        );
+        let escaped = "indexing.flat.quantization.product.ratio = \"\\u0078\\u0038\"";
+        assert_eq!(
+            parse(escaped).unwrap().indexing,
+            Indexing::Flat {
+                quantization: Quantization::Product {
+                    sample: 65535,
+                    ratio: vec_ivf::ProductRatio::X8
+                }
+            }
+        );
+    }
+
+    #[test]
+    fn syntax_errors_point_at_the_text() {
+        assert_eq!(
+            message("[indexing.ivf]\nnlist = 10 nprobe = 2"),
+            rendered(2, 12, "nlist = 10 nprobe = 2", "^", "expected newline, `#`")
+        );
+        assert_eq!(
+            message("[indexing"),
+            rendered(
+                1,
+                10,
+                "[indexing",
+                "^",
+                "invalid table header\nexpected `.`, `]`"
+            )
+        );
+        assert_eq!(
+            message("[indexing.hnsw]\nm = 12\nm = 13\n"),
+            rendered(
+                3,
+                1,
+                "m = 13",
+                "^",
+                "duplicate key `m` in table `indexing.hnsw`"
+            )
+        );
+        assert_eq!(
+            message("[segment]\n[segment]"),
+            rendered(
+                2,
+                1,
+                "[segment]",
+                "^",
+                "invalid table header\nduplicate key `\"segment\"` in document root"
+            )
+        );
+        for bad in [
+            "[indexing.ivf]\nnlist = ",
+            "optimizing.sealing_secs = \"x",
+            "[indexing.ivf]\nnlist = 01",
+            "[indexing.ivf]\nnlist = 1__0",
+            "= 1",
+            "optimizing.delete_threshold = 1.",
+            "optimizing = { sealing_secs = 1",
+            "[indexing.flat]\nquantization.product.ratio = 'x4\n'",
+            "segment.max_growing_segment_size = 1\nsegment.max_growing_segment_size.c = 2",
+            "[indexing.ivf]\nnlist = 99999999999999999999",
+            "[indexing.flat]\nquantization.product.ratio = \"\\q\"",
+            "segment = {}\n[segment]",
+        ] {
+            let message = message(bad);
+            assert!(
+                message.starts_with("failed to parse options: TOML parse error at line "),
+                "{bad:?}: {message}"
+            );
+            assert!(!message.contains("invalid type"), "{bad:?}: {message}");
+        }
     }
 
     #[test]
     fn schema_errors_read_as_serde_and_toml() {
+        // Unknown keys.
         assert_eq!(
             message("[indexing.foo]"),
-            "failed to parse options: TOML parse error at line 1, column 11\n  |\n1 | [indexing.foo]\n  |           ^^^\nunknown variant `foo`, expected one of `flat`, `ivf`, `hnsw`"
+            rendered(
+                1,
+                11,
+                "[indexing.foo]",
+                "^^^",
+                "unknown variant `foo`, expected one of `flat`, `ivf`, `hnsw`"
+            )
+        );
+        assert_eq!(
+            message("[segment]\nfoo = 1"),
+            rendered(
+                2,
+                1,
+                "foo = 1",
+                "^^^",
+                "unknown field `foo`, expected `max_growing_segment_size` or `max_sealed_segment_size`"
+            )
         );
         assert!(message("foo = 1")
             .ends_with("unknown field `foo`, expected one of `segment`, `optimizing`, `indexing`"));
-        assert!(message("[indexing.hnsw]\nm = \"12\"")
-            .ends_with("invalid type: string \"12\", expected u32"));
-        assert!(message("[indexing.hnsw]\nm = -1")
-            .ends_with("invalid value: integer `-1`, expected u32"));
         assert!(message("[indexing.flat]\nquantization.product.foo = 1")
             .ends_with("unknown field `foo`, expected `sample` or `ratio`"));
         assert!(message("[indexing.flat]\nquantization.trivial.foo = 1")
@@ -562,6 +703,54 @@ mod tests {
         assert!(
             message("[indexing.flat]\nquantization.product.ratio = \"x3\"")
                 .ends_with("unknown variant `x3`, expected one of `x4`, `x8`, `x16`, `x32`, `x64`")
+        );
+        // Wrong types, and integers outside the Rust type.
+        assert_eq!(
+            message("[indexing.ivf]\nnlist = \"10\""),
+            rendered(
+                2,
+                9,
+                "nlist = \"10\"",
+                "^^^^",
+                "invalid type: string \"10\", expected u32"
+            )
+        );
+        assert_eq!(
+            message("segment = 3"),
+            rendered(
+                1,
+                11,
+                "segment = 3",
+                "^",
+                "invalid type: integer `3`, expected struct SegmentsOptions"
+            )
+        );
+        assert_eq!(
+            message("indexing = 3"),
+            rendered(1, 12, "indexing = 3", "^", "wanted string or table")
+        );
+        assert!(message("[indexing.hnsw]\nm = -1")
+            .ends_with("invalid value: integer `-1`, expected u32"));
+        assert!(message("[indexing.hnsw]\nm = 5000000000")
+            .ends_with("invalid value: integer `5000000000`, expected u32"));
+        assert!(message("optimizing.optimizing_threads = -3")
+            .ends_with("invalid value: integer `-3`, expected usize"));
+        assert!(message("optimizing.delete_threshold = \"x\"")
+            .ends_with("invalid type: string \"x\", expected f64"));
+        assert!(message("[segment]\nmax_sealed_segment_size = 1979-05-27")
+            .ends_with("invalid type: map, expected u32"));
+        assert!(message("indexing = \"hnsw\"")
+            .ends_with("invalid type: unit variant, expected newtype variant"));
+        // An enum table names exactly one variant.
+        assert_eq!(
+            message("indexing = {}"),
+            rendered(
+                1,
+                12,
+                "indexing = {}",
+                "^^",
+                "wanted exactly 1 element, found 0 elements"
+            )
         );
         assert!(message("[indexing.ivf]\n[indexing.hnsw]")
             .ends_with("wanted exactly 1 element, more than 1 element"));
