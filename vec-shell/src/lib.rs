@@ -13,6 +13,32 @@
 //! Invariant: the top library crate. It may depend on every `vec-*` crate; only it and
 //! `xtask` print to a terminal.
 //!
+//! ## Layers
+//!
+//! Inside the crate, modules depend one way only: a module uses only the modules on the
+//! lines below its own (never one on its own line or above). `cargo xtask tidy` checks
+//! this from the `use` paths.
+//!
+//! ```text
+//! repl: the shell (front end)
+//! format: psql's output of results and errors (front end)
+//! session: Database, Session, transaction blocks, opening a database
+//! exec: operators, DML, COPY, DDL
+//! txn: write lock, storage transaction, applying changes, undo log
+//! plan: the planner and EXPLAIN
+//! analyze: binding statements against the catalog
+//! catalog: tables (definitions, rows, indexes) and their durable form
+//! index: vector indexes behind one interface
+//! storage: rows, btree indexes, the row codec, the durable store
+//! expr: bound expressions, functions and operators, evaluation
+//! settings: run-time parameters
+//! value: SQL types, datums, casts
+//! sql: lexer, parser, syntax tree
+//! progress: progress reports of long statements
+//! cancel: cancelling a running statement
+//! error: the engine's error type
+//! ```
+//!
 //! ```
 //! use vec_shell::{Database, Datum};
 //!
@@ -52,7 +78,7 @@ pub mod value;
 
 pub use cancel::CancelHandle;
 pub use error::{EngineError, Severity};
-pub use progress::{Command, Progress, ProgressObserver};
 pub use exec::{RowSet, StatementResult};
+pub use progress::{Command, Progress, ProgressObserver};
 pub use session::{Database, Session};
 pub use value::{Datum, SqlType};

@@ -11,6 +11,7 @@ pub mod defaults;
 pub mod dml;
 pub mod expr;
 pub mod from;
+pub mod index_key;
 mod join;
 pub mod naming;
 pub mod query;

@@ -1,16 +1,16 @@
 //! The catalog: tables, their columns (type, modifier, constraints, identity counters)
-//! and their indexes, each table owning its row store.
+//! and their indexes, each table owning its row store and its indexes' structures. The
+//! catalog's durable form is in `schema` (the bytes of its entries) and `snapshots`
+//! (vector index snapshots written at checkpoints).
+
+pub mod schema;
+pub mod snapshots;
 
 use std::collections::BTreeMap;
 
-use crate::analyze::expr::Binder;
-use crate::analyze::Scope;
-use crate::cancel::CHECK_EVERY;
-use crate::error::{EngineError, Result};
+use crate::error::Result;
 use crate::expr::BoundExpr;
 use crate::index::{Opclass, VectorIndex};
-use crate::progress::{Command, Monitor, PhaseLabel};
-use crate::sql::ast::{SelectItem, Statement};
 use crate::storage::{MemoryTable, TableStore};
 use crate::value::Datum;
 use crate::value::{SqlType, TypeMod};
@@ -82,7 +82,14 @@ pub struct VectorIndexEntry {
 impl VectorIndexEntry {
     /// The key's value for a row.
     pub fn key_value(&self, row: &[Datum]) -> Result<Datum> {
-        key_value(&self.key, row)
+        self.key.value(row)
+    }
+}
+
+impl IndexKey {
+    /// The key's value for a row.
+    pub fn value(&self, row: &[Datum]) -> Result<Datum> {
+        key_value(self, row)
     }
 }
 
@@ -131,109 +138,6 @@ impl Table {
             heap: None,
             catalog_row: None,
         }
-    }
-
-    /// Builds the structure of a vector index from the table's rows; also returns the
-    /// notices the build raised.
-    ///
-    /// The build polls `monitor`'s cancel request and reports its phases to its observer:
-    /// `initializing` while the table is read, then the access method's own.
-    pub fn build_vector_index(
-        &self,
-        index: &Index,
-        monitor: Monitor<'_>,
-    ) -> Result<(VectorIndexEntry, Vec<EngineError>)> {
-        let (key, key_text, ty, typmod) = self.index_key(index)?;
-        let opclass = Opclass::resolve(&index.method, index.opclass.as_deref(), &ty)?;
-        let dimensions = usize::try_from(typmod)
-            .map_err(|_| EngineError::new("22023", "column does not have dimensions"))?;
-        let label = PhaseLabel {
-            command: Command::CreateIndex,
-            target: &index.method,
-            phase: "initializing",
-            unit: "tuples",
-        };
-        let reading = monitor.phase(label, self.store.len() as u64);
-        let mut values = Vec::with_capacity(self.store.len());
-        for (row_idx, (id, row)) in self.store.scan().enumerate() {
-            if row_idx % CHECK_EVERY == CHECK_EVERY - 1 {
-                monitor.check()?;
-                reading.report(row_idx as u64 + 1);
-            }
-            values.push((id, key_value(&key, row)?));
-        }
-        reading.finish();
-        let rows = values.iter().map(|(id, value)| (*id, value));
-        let (built, notices) = VectorIndex::build(
-            &index.method,
-            opclass,
-            dimensions,
-            &index.with,
-            rows,
-            monitor,
-        )?;
-        let entry = VectorIndexEntry {
-            name: index.name.clone(),
-            key,
-            key_text,
-            opclass,
-            index: built,
-        };
-        Ok((entry, notices))
-    }
-
-    /// The key of an index: its column, or its expression bound to this table's row;
-    /// with the key's text, type and modifier.
-    pub(crate) fn index_key(&self, index: &Index) -> Result<(IndexKey, String, SqlType, TypeMod)> {
-        if let Some(text) = &index.expression {
-            let statements = crate::sql::parse(&format!("SELECT {text}"))?;
-            let Some(Statement::Select(select)) = statements.first() else {
-                return Err(EngineError::internal("index expression did not parse"));
-            };
-            let Some(SelectItem::Expr { expr, .. }) = select.items.first() else {
-                return Err(EngineError::internal("index expression did not parse"));
-            };
-            let scope = Scope::of_table(self, None);
-            let empty = Catalog::default();
-            let cx = crate::analyze::Context::new(&empty, false);
-            let mut binder = Binder {
-                cx: &cx,
-                scope: &scope,
-                aggregates: None,
-            };
-            let bound = binder.bind(expr)?;
-            return Ok((
-                IndexKey::Expr(bound.expr),
-                expr.to_string(),
-                bound.ty,
-                bound.typmod,
-            ));
-        }
-        let column = index.columns.first().copied().unwrap_or(0);
-        let definition = self
-            .columns
-            .get(column)
-            .ok_or_else(|| EngineError::internal("index column out of range"))?;
-        Ok((
-            IndexKey::Column(column),
-            definition.name.clone(),
-            definition.ty.clone(),
-            definition.typmod,
-        ))
-    }
-
-    /// Rebuilds every vector index (after loading or truncating the rows); returns the
-    /// builds' notices.
-    pub fn rebuild_vector_indexes(&mut self) -> Result<Vec<EngineError>> {
-        let mut built = Vec::new();
-        let mut notices = Vec::new();
-        for index in self.indexes.iter().filter(|i| i.method != "btree") {
-            let (entry, raised) = self.build_vector_index(index, Monitor::none())?;
-            built.push(entry);
-            notices.extend(raised);
-        }
-        self.vector_indexes = built;
-        Ok(notices)
     }
 
     /// Builds the structures of the btree indexes (the primary key's among them) from

@@ -5,16 +5,16 @@
 pub mod aggregate;
 mod btree;
 mod context;
-mod result;
 pub mod copy;
 pub mod ddl;
 pub mod dml;
 mod join;
 pub mod parallel;
 pub mod query;
+mod result;
 pub mod sort;
 mod upsert;
 
 pub use context::{ExecContext, SubqueryValues};
-pub use result::{RowSet, StatementResult};
 pub use query::run_query;
+pub use result::{RowSet, StatementResult};

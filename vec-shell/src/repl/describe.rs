@@ -3,9 +3,9 @@
 
 use crate::analyze::defaults::{shown, shown_default};
 use crate::catalog::Catalog;
+use crate::exec::RowSet;
 use crate::format::{format_rows, PrintOptions};
 use crate::plan::OutputColumn;
-use crate::exec::RowSet;
 use crate::value::{Datum, SqlType};
 
 fn text_columns(names: &[&str]) -> Vec<OutputColumn> {

@@ -225,4 +225,3 @@ impl TxnState {
 fn no_transaction() -> EngineError {
     EngineError::warning("25P01", "there is no transaction in progress")
 }
-

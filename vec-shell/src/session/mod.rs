@@ -2,6 +2,7 @@
 //! execute SQL text and return typed results.
 
 mod block;
+mod open;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -10,6 +11,7 @@ use parking_lot::RwLock;
 
 use crate::analyze;
 use crate::cancel::CancelHandle;
+use crate::catalog::snapshots::RecoveryReport;
 use crate::catalog::Catalog;
 use crate::error::{EngineError, Result};
 use crate::exec::{self, ExecContext, RowSet, StatementResult};
@@ -18,16 +20,17 @@ use crate::progress::{Monitor, ProgressObserver};
 use crate::settings::Settings;
 use crate::sql::ast::Statement;
 use crate::storage::durable::Durable;
-use crate::storage::snapshots::RecoveryReport;
 use crate::storage::Row;
 use crate::txn::{StoreWrites, WriteLock};
-use block::{Ending, TxnState};
 use crate::value::SqlType;
+use block::{Ending, TxnState};
 
 /// What every handle of a database shares.
 struct Shared {
     catalog: RwLock<Catalog>,
     durable: Option<Durable>,
+    /// What opening the database did with its vector indexes.
+    recovery: RecoveryReport,
     /// Serializes writing statements and transaction blocks that have written.
     write_lock: WriteLock,
 }
@@ -38,7 +41,8 @@ impl Drop for Shared {
         // nothing to replay or rebuild; if it fails, recovery replays the log instead, so
         // the error can be ignored here.
         if let Some(durable) = self.durable.take() {
-            let _ = durable.close_with(self.catalog.get_mut());
+            let _ = crate::catalog::snapshots::checkpoint(&durable, self.catalog.get_mut());
+            let _ = durable.close();
         }
     }
 }
@@ -56,6 +60,7 @@ impl Database {
             shared: Arc::new(Shared {
                 catalog: RwLock::new(Catalog::default()),
                 durable: None,
+                recovery: RecoveryReport::default(),
                 write_lock: WriteLock::default(),
             }),
         }
@@ -64,12 +69,12 @@ impl Database {
     /// Opens (or creates) a database directory. Every statement that succeeds is
     /// durable; the directory is locked against other processes while open.
     pub fn open(path: impl AsRef<Path>) -> Result<Database> {
-        let mut catalog = Catalog::default();
-        let durable = Durable::open(path.as_ref(), &mut catalog)?;
+        let opened = open::open(path.as_ref())?;
         Ok(Database {
             shared: Arc::new(Shared {
-                catalog: RwLock::new(catalog),
-                durable: Some(durable),
+                catalog: RwLock::new(opened.catalog),
+                durable: Some(opened.durable),
+                recovery: opened.recovery,
                 write_lock: WriteLock::default(),
             }),
         })
@@ -95,16 +100,12 @@ impl Database {
     /// (and how many rows changed after it were replayed) or rebuilt from the rows, and
     /// why. Empty for a database in memory.
     pub fn recovery_report(&self) -> RecoveryReport {
-        self.shared
-            .durable
-            .as_ref()
-            .map(|durable| durable.recovery_report().clone())
-            .unwrap_or_default()
+        self.shared.recovery.clone()
     }
 
     /// Sets how much log a database on disk writes after a checkpoint before a
     /// statement's commit runs the next one (default
-    /// [`crate::storage::snapshots::CHECKPOINT_WAL_BYTES`]); no effect in memory.
+    /// [`crate::storage::durable::CHECKPOINT_WAL_BYTES`]); no effect in memory.
     pub fn set_checkpoint_wal_bytes(&self, bytes: u64) {
         if let Some(durable) = &self.shared.durable {
             durable.set_checkpoint_wal_bytes(bytes);

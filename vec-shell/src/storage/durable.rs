@@ -1,9 +1,11 @@
 //! The durable side of a database opened from a directory: a `vec-storage` store holding
-//! one heap per table and a catalog heap describing the tables. Each statement's changes
-//! reach the store in one transaction, committed before the statement reports success;
-//! opening the directory reads the catalog and loads every table, opening vector indexes
-//! from their snapshots (`snapshots`) where it can.
+//! one heap per table and a catalog heap of entries describing the tables (their byte
+//! form is the catalog's). Each statement's changes reach the store in one transaction,
+//! committed before the statement reports success. [`Durable`] also remembers which
+//! heaps changed since the last checkpoint and which side files (index snapshots) are
+//! current, for the catalog's checkpoints.
 
+use std::collections::HashSet;
 use std::ops::ControlFlow;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -13,10 +15,14 @@ use parking_lot::Mutex;
 use vec_storage::{HeapId, RowId as StoreRowId, Store, StoreOptions, Txn};
 
 use super::codec::{decode_row, encode_row};
-use super::schema::{decode_entry, encode_table, CatalogEntry};
-use super::snapshots::{self, RecoveryReport, Snapshots, CHECKPOINT_WAL_BYTES};
-use crate::catalog::Catalog;
+use super::TableStore;
 use crate::error::{EngineError, Result};
+
+/// Log bytes written since the last checkpoint after which a statement's commit runs a
+/// checkpoint (writing the snapshots of changed indexes and recycling the log): 64 MiB.
+/// It bounds both the log replayed when the database opens and the disk the log takes.
+/// [`crate::Database::set_checkpoint_wal_bytes`] changes it for an open database.
+pub const CHECKPOINT_WAL_BYTES: u64 = 64 << 20;
 
 /// The heap that holds catalog entries.
 pub const CATALOG_HEAP: HeapId = HeapId(1);
@@ -36,7 +42,8 @@ pub enum StoreOp {
     Delete(u32, u64),
 }
 
-fn storage_error(error: vec_storage::Error) -> EngineError {
+/// The engine's error for a storage failure (`55006` for a locked directory).
+pub fn storage_error(error: vec_storage::Error) -> EngineError {
     let state = match error {
         vec_storage::Error::Locked { .. } => "55006",
         _ => "58030",
@@ -44,96 +51,61 @@ fn storage_error(error: vec_storage::Error) -> EngineError {
     EngineError::new(state, error.to_string())
 }
 
+/// Which index snapshots (side files of the store) are current: the names registered
+/// and up to date as of the last checkpoint, and the heaps changed since.
+#[derive(Default)]
+pub struct SnapshotState {
+    /// The side files written at or before the last checkpoint whose heaps have not
+    /// changed since.
+    pub current: HashSet<String>,
+    /// The heaps changed since the last checkpoint.
+    pub changed_heaps: HashSet<u32>,
+}
+
 /// An open store.
 pub struct Durable {
     store: Arc<Store>,
-    snapshots: Mutex<Snapshots>,
-    recovery: RecoveryReport,
+    snapshots: Mutex<SnapshotState>,
     checkpoint_wal_bytes: AtomicU64,
     last_index_id: AtomicU64,
 }
 
 impl Durable {
-    /// Opens (or creates) the directory and loads its tables into `catalog`.
-    pub fn open(path: &Path, catalog: &mut Catalog) -> Result<Durable> {
+    /// Opens (or creates) the directory, creating the catalog heap in a new one.
+    pub fn open(path: &Path) -> Result<Durable> {
         let store = Store::open(path, StoreOptions::default()).map_err(storage_error)?;
-        let mut durable = Durable {
+        let durable = Durable {
             store: Arc::new(store),
-            snapshots: Mutex::new(Snapshots::default()),
-            recovery: RecoveryReport::default(),
+            snapshots: Mutex::new(SnapshotState::default()),
             checkpoint_wal_bytes: AtomicU64::new(CHECKPOINT_WAL_BYTES),
             last_index_id: AtomicU64::new(0),
         };
         if !durable.store.heap_exists(CATALOG_HEAP) {
             durable.commit(vec![StoreOp::CreateHeap(CATALOG_HEAP.0)], true)?;
         }
-        let mut entries = Vec::new();
-        let mut failure = None;
-        durable
-            .store
-            .scan(CATALOG_HEAP, |row, bytes| match decode_entry(bytes) {
-                Ok(entry) => {
-                    entries.push((row.0, entry));
-                    ControlFlow::Continue(())
-                }
-                Err(error) => {
-                    failure = Some(error);
-                    ControlFlow::Break(())
-                }
-            })
-            .map_err(storage_error)?;
-        if let Some(error) = failure {
-            return Err(error);
-        }
-        // The rows each transaction after the checkpoint changed, for the snapshots.
-        let changed = if durable.store.side_files().is_empty() {
-            Some(Default::default())
-        } else {
-            snapshots::changed_rows(&durable.store, durable.store.checkpoint_lsn()).ok()
-        };
-        for (catalog_row, entry) in entries {
-            match entry {
-                CatalogEntry::Extension => catalog.extension_installed = true,
-                CatalogEntry::Table(mut table) => {
-                    table.catalog_row = Some(catalog_row);
-                    load_rows(&durable.store, &mut table)?;
-                    durable.give_index_ids(&mut table)?;
-                    let report = snapshots::restore_indexes(
-                        &durable.store,
-                        &mut table,
-                        changed.as_ref(),
-                        durable.snapshots.get_mut(),
-                    )?;
-                    durable.recovery.indexes.extend(report);
-                    table.rebuild_primary_keys();
-                    catalog.add_table(table);
-                }
-            }
-        }
         Ok(durable)
     }
 
-    /// Gives an id to each vector index of a table written before indexes had ids, and
-    /// stores the table's entry again.
-    fn give_index_ids(&self, table: &mut crate::catalog::Table) -> Result<()> {
-        let mut missing = table
-            .indexes
-            .iter_mut()
-            .filter(|i| i.method != "btree" && i.id == 0)
-            .peekable();
-        if missing.peek().is_none() {
-            return Ok(());
-        }
-        for index in missing {
-            index.id = self.new_index_id();
-        }
-        if let Some(row) = table.catalog_row {
-            self.commit(
-                vec![StoreOp::Update(CATALOG_HEAP.0, row, encode_table(table))],
-                true,
-            )?;
-        }
-        Ok(())
+    /// The store.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The snapshot bookkeeping, for the catalog's checkpoints.
+    pub fn snapshot_state(&self) -> parking_lot::MutexGuard<'_, SnapshotState> {
+        self.snapshots.lock()
+    }
+
+    /// The rows of the catalog heap: each entry's row id and bytes.
+    pub fn catalog_entries(&self) -> Result<Vec<(u64, Vec<u8>)>> {
+        let mut entries = Vec::new();
+        self.store
+            .scan(CATALOG_HEAP, |row, bytes| {
+                entries.push((row.0, bytes.to_vec()));
+                ControlFlow::Continue(())
+            })
+            .map_err(storage_error)?;
+        Ok(entries)
     }
 
     /// An index id never given before in this database: above every log position
@@ -149,39 +121,21 @@ impl Durable {
         id
     }
 
-    /// What opening the database did with its vector indexes.
-    pub fn recovery_report(&self) -> &RecoveryReport {
-        &self.recovery
-    }
-
     /// Sets the log size since the last checkpoint after which a commit checkpoints
     /// ([`CHECKPOINT_WAL_BYTES`] by default).
     pub fn set_checkpoint_wal_bytes(&self, bytes: u64) {
         self.checkpoint_wal_bytes.store(bytes, Ordering::Relaxed);
     }
 
-    /// Runs a checkpoint that also writes the snapshots of the vector indexes changed
-    /// since their last one.
-    pub fn checkpoint(&self, catalog: &Catalog) -> Result<()> {
-        self.snapshots
-            .lock()
-            .checkpoint(&self.store, catalog)
-            .map(|_| ())
-            .map_err(storage_error)
-    }
-
-    /// Checkpoints if the log written since the last checkpoint passed the threshold.
-    /// A failure is not the statement's: the log still holds everything, so it is
-    /// ignored here (the next commit tries again).
-    pub fn maybe_checkpoint(&self, catalog: &Catalog) {
+    /// Whether the log written since the last checkpoint passed the threshold, so the
+    /// next commit should checkpoint.
+    pub fn needs_checkpoint(&self) -> bool {
         let written = self
             .store
             .wal_end()
             .0
             .saturating_sub(self.store.checkpoint_lsn().0);
-        if written >= self.checkpoint_wal_bytes.load(Ordering::Relaxed) {
-            let _ = self.checkpoint(catalog);
-        }
+        written >= self.checkpoint_wal_bytes.load(Ordering::Relaxed)
     }
 
     /// A heap id no table uses.
@@ -217,7 +171,9 @@ impl Durable {
             match op {
                 StoreOp::Insert(heap, _)
                 | StoreOp::Update(heap, _, _)
-                | StoreOp::Delete(heap, _) => snapshots.note_change(*heap),
+                | StoreOp::Delete(heap, _) => {
+                    snapshots.changed_heaps.insert(*heap);
+                }
                 StoreOp::CreateHeap(_) | StoreOp::DropHeap(_) => {}
             }
         }
@@ -263,8 +219,8 @@ impl Durable {
         Ok(inserted)
     }
 
-    /// Checkpoints and closes the store (without writing index snapshots: see
-    /// [`Durable::close_with`]).
+    /// Checkpoints and closes the store (the catalog writes its index snapshots in a
+    /// checkpoint of its own first).
     pub fn close(self) -> Result<()> {
         match Arc::try_unwrap(self.store) {
             Ok(store) => store.close().map_err(storage_error),
@@ -273,23 +229,16 @@ impl Durable {
             Err(_) => Ok(()),
         }
     }
-
-    /// Checkpoints, writing the snapshots of changed vector indexes, and closes the
-    /// store, so that the next open neither replays the log nor rebuilds indexes.
-    pub fn close_with(self, catalog: &Catalog) -> Result<()> {
-        self.checkpoint(catalog)?;
-        self.close()
-    }
 }
 
 /// Rows read from the store, handed from the reading thread to the decoding one.
 type RawRows = Vec<(u64, Vec<u8>)>;
 
-/// Loads a table's rows from its heap: one thread reads the pages while this one decodes
+/// Loads a heap's rows into `rows`: one thread reads the pages while this one decodes
 /// the rows, so that opening a large table takes the longer of the two, not their sum.
-fn load_rows(store: &Store, table: &mut crate::catalog::Table) -> Result<()> {
+pub fn load_rows(store: &Store, heap: u32, rows: &mut dyn TableStore) -> Result<()> {
     const BATCH: usize = 512;
-    let heap = HeapId(table.heap.unwrap_or(0));
+    let heap = HeapId(heap);
     let (send, receive) = std::sync::mpsc::sync_channel::<RawRows>(8);
     std::thread::scope(|scope| {
         let reader = scope.spawn(move || {
@@ -314,7 +263,7 @@ fn load_rows(store: &Store, table: &mut crate::catalog::Table) -> Result<()> {
         for batch in receive.iter() {
             for (row, bytes) in batch {
                 match decode_row(&bytes) {
-                    Ok(values) => table.store.insert_at(row, values),
+                    Ok(values) => rows.insert_at(row, values),
                     Err(error) => failure = Some(error),
                 }
             }

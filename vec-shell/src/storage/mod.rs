@@ -9,8 +9,6 @@
 pub mod btree;
 pub mod codec;
 pub mod durable;
-pub mod schema;
-pub mod snapshots;
 
 use std::collections::BTreeMap;
 

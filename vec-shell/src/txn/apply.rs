@@ -5,11 +5,11 @@
 
 use super::undo::Undo;
 use super::StoreWrites;
+use crate::catalog::schema::encode_table;
 use crate::catalog::{Catalog, Table};
 use crate::error::{EngineError, Result};
 use crate::storage::codec::encode_row;
 use crate::storage::durable::{StoreOp, CATALOG_HEAP};
-use crate::storage::schema::encode_table;
 use crate::storage::{Row, RowId};
 use crate::value::Datum;
 
@@ -34,14 +34,12 @@ pub struct TableChanges {
 /// the new keys before anything is written, so that an index refusing a value (too many
 /// non-zero elements, a wrong dimension) fails the statement cleanly.
 pub fn apply(catalog: &mut Catalog, writes: &StoreWrites<'_>, changes: TableChanges) -> Result<()> {
-    let table = catalog
-        .table_mut(&changes.table)
-        .ok_or_else(|| {
-            EngineError::new(
-                "42P01",
-                format!("relation \"{}\" does not exist", changes.table),
-            )
-        })?;
+    let table = catalog.table_mut(&changes.table).ok_or_else(|| {
+        EngineError::new(
+            "42P01",
+            format!("relation \"{}\" does not exist", changes.table),
+        )
+    })?;
     for (column, next) in &changes.sequences {
         // Like PostgreSQL's sequences, these move on even if the statement fails later.
         table.columns[*column].sequence = Some(*next);

@@ -94,16 +94,16 @@ impl<'a> StoreWrites<'a> {
     /// committed. Outside one this statement holds the write lock, so no block is open.
     pub fn checkpoint(&self, catalog: &crate::catalog::Catalog) -> Result<()> {
         match (self.durable, self.block) {
-            (Some(durable), None) => durable.checkpoint(catalog),
+            (Some(durable), None) => crate::catalog::snapshots::checkpoint(durable, catalog),
             _ => Ok(()),
         }
     }
 
     /// Checkpoints when the log has grown past the threshold (see
-    /// [`Durable::maybe_checkpoint`]); skipped inside a block, as [`Self::checkpoint`] is.
+    /// [`crate::catalog::snapshots::maybe_checkpoint`]); skipped inside a block, as [`Self::checkpoint`] is.
     pub fn maybe_checkpoint(&self, catalog: &crate::catalog::Catalog) {
         if let (Some(durable), None) = (self.durable, self.block) {
-            durable.maybe_checkpoint(catalog);
+            crate::catalog::snapshots::maybe_checkpoint(durable, catalog);
         }
     }
 

@@ -5,7 +5,7 @@
 //! commit is in the log; the close-time checkpoint has not run).
 
 use crate::common::copy_dir;
-use vec_shell::storage::snapshots::IndexSource;
+use vec_shell::catalog::snapshots::IndexSource;
 use vec_shell::Database;
 
 fn texts(database: &Database, sql: &str) -> Vec<Vec<Option<String>>> {

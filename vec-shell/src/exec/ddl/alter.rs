@@ -5,13 +5,13 @@
 
 use crate::analyze::defaults::{bind_default, bind_generated};
 use crate::analyze::types::resolve_type_name;
+use crate::catalog::schema::encode_table;
 use crate::catalog::{Catalog, Column, Table};
 use crate::error::{EngineError, Result};
 use crate::exec::StatementResult;
 use crate::sql::ast::ColumnDef;
 use crate::storage::codec::encode_row;
 use crate::storage::durable::{StoreOp, CATALOG_HEAP};
-use crate::storage::schema::encode_table;
 use crate::txn::StoreWrites;
 use crate::value::{Datum, SqlType};
 

@@ -8,13 +8,13 @@
 use crate::progress::Monitor;
 use std::collections::HashSet;
 
-use crate::txn::undo::{SavedRows, Undo};
-use crate::txn::StoreWrites;
 use crate::catalog::Catalog;
 use crate::error::{EngineError, Result};
 use crate::exec::StatementResult;
 use crate::sql::ast::Statement;
 use crate::storage::MemoryTable;
+use crate::txn::undo::{SavedRows, Undo};
+use crate::txn::StoreWrites;
 
 /// Runs a schema statement; inside a block, records how to undo it. Undo entries are
 /// recorded whether the statement succeeds or not, since a failure aborts the block and

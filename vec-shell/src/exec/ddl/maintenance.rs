@@ -59,7 +59,7 @@ pub fn reindex(
         if index.method == "btree" || only.is_some_and(|only| only != index.name) {
             continue;
         }
-        let (entry, notices) = table.build_vector_index(index, monitor)?;
+        let (entry, notices) = super::vector_index::build_entry(table, index, monitor)?;
         rebuilt.push(entry);
         result.notices.extend(notices);
     }

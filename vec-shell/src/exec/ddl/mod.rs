@@ -6,15 +6,16 @@
 pub mod alter;
 pub mod block;
 pub mod maintenance;
+pub mod vector_index;
 
 use crate::analyze::types::resolve_type_name;
+use crate::catalog::schema::{encode_extension, encode_table};
 use crate::catalog::{Catalog, Column, Index, Table};
 use crate::error::{EngineError, Result};
-use crate::progress::Monitor;
 use crate::exec::StatementResult;
+use crate::progress::Monitor;
 use crate::sql::ast::{CreateIndex, CreateTable, ExprKind, Statement};
 use crate::storage::durable::{StoreOp, CATALOG_HEAP};
-use crate::storage::schema::{encode_extension, encode_table};
 use crate::txn::StoreWrites;
 use crate::value::SqlType;
 
@@ -142,7 +143,7 @@ pub fn execute(
                 if let Some(table) = catalog.table_mut(name) {
                     table.store.truncate();
                     table.rebuild_primary_keys();
-                    let notices = table.rebuild_vector_indexes()?;
+                    let notices = vector_index::rebuild_all(table)?;
                     truncate_notices.extend(notices);
                 }
             }
@@ -162,7 +163,9 @@ pub fn execute(
         Statement::Reindex { table, name, pos } => {
             crate::exec::ddl::maintenance::reindex(catalog, *table, name, *pos, monitor)
         }
-        Statement::Maintenance(command) => crate::exec::ddl::maintenance::maintain(catalog, command),
+        Statement::Maintenance(command) => {
+            crate::exec::ddl::maintenance::maintain(catalog, command)
+        }
         _ => Err(EngineError::internal("not a DDL statement")),
     }
 }
@@ -461,7 +464,7 @@ fn create_index(
         ("btree", _) | (_, None) => (None, Vec::new()),
         (_, Some(table)) => {
             // The build finishes (or fails, or is cancelled) before the catalog changes.
-            let (entry, notices) = table.build_vector_index(&index, monitor)?;
+            let (entry, notices) = vector_index::build_entry(table, &index, monitor)?;
             (Some(entry), notices)
         }
     };

@@ -8,9 +8,9 @@
 //! section after the ids: the byte 1, then per column a kind byte (0 none, 1 `DEFAULT`,
 //! 2 `GENERATED ALWAYS AS … STORED`) followed, unless 0, by the expression's SQL text.
 
-use super::codec::Reader;
-use crate::catalog::{Column, Index, Table};
+use super::{Column, Index, Table};
 use crate::error::{EngineError, Result};
+use crate::storage::codec::Reader;
 use crate::value::SqlType;
 
 /// A decoded catalog entry.

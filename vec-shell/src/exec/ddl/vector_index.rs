@@ -1,0 +1,73 @@
+//! Building a vector index's structure from its table's rows (`CREATE INDEX`,
+//! `REINDEX`, `TRUNCATE`, and an index without a usable snapshot when a database
+//! opens).
+
+use crate::analyze::index_key::index_key;
+use crate::cancel::CHECK_EVERY;
+use crate::catalog::{Index, Table, VectorIndexEntry};
+use crate::error::{EngineError, Result};
+use crate::index::{Opclass, VectorIndex};
+use crate::progress::{Command, Monitor, PhaseLabel};
+
+/// Builds the structure of a vector index from the table's rows; also returns the
+/// notices the build raised.
+///
+/// The build polls `monitor`'s cancel request and reports its phases to its observer:
+/// `initializing` while the table is read, then the access method's own.
+pub fn build_entry(
+    table: &Table,
+    index: &Index,
+    monitor: Monitor<'_>,
+) -> Result<(VectorIndexEntry, Vec<EngineError>)> {
+    let key = index_key(table, index)?;
+    let opclass = Opclass::resolve(&index.method, index.opclass.as_deref(), &key.ty)?;
+    let dimensions = usize::try_from(key.typmod)
+        .map_err(|_| EngineError::new("22023", "column does not have dimensions"))?;
+    let label = PhaseLabel {
+        command: Command::CreateIndex,
+        target: &index.method,
+        phase: "initializing",
+        unit: "tuples",
+    };
+    let reading = monitor.phase(label, table.store.len() as u64);
+    let mut values = Vec::with_capacity(table.store.len());
+    for (row_idx, (id, row)) in table.store.scan().enumerate() {
+        if row_idx % CHECK_EVERY == CHECK_EVERY - 1 {
+            monitor.check()?;
+            reading.report(row_idx as u64 + 1);
+        }
+        values.push((id, key.key.value(row)?));
+    }
+    reading.finish();
+    let rows = values.iter().map(|(id, value)| (*id, value));
+    let (built, notices) = VectorIndex::build(
+        &index.method,
+        opclass,
+        dimensions,
+        &index.with,
+        rows,
+        monitor,
+    )?;
+    let entry = VectorIndexEntry {
+        name: index.name.clone(),
+        key: key.key,
+        key_text: key.text,
+        opclass,
+        index: built,
+    };
+    Ok((entry, notices))
+}
+
+/// Rebuilds every vector index of a table (after truncating its rows); returns the
+/// builds' notices.
+pub fn rebuild_all(table: &mut Table) -> Result<Vec<EngineError>> {
+    let mut built = Vec::new();
+    let mut notices = Vec::new();
+    for index in table.indexes.iter().filter(|i| i.method != "btree") {
+        let (entry, raised) = build_entry(table, index, Monitor::none())?;
+        built.push(entry);
+        notices.extend(raised);
+    }
+    table.vector_indexes = built;
+    Ok(notices)
+}

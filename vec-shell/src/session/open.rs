@@ -1,0 +1,189 @@
+//! Opening a database from its directory: the store (recovering from its log), the
+//! catalog's entries, every table's rows, and the vector indexes — each mapped from its
+//! snapshot and brought up to date with the rows the log changed after it, or rebuilt
+//! from the rows when it has no usable snapshot (see
+//! [`snapshots`](crate::catalog::snapshots)).
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::Path;
+
+use crate::analyze::index_key::index_key;
+use crate::catalog::schema::{decode_entry, encode_table, CatalogEntry};
+use crate::catalog::snapshots::{
+    changed_rows, side_file_name, IndexRecovery, IndexSource, RecoveryReport,
+};
+use crate::catalog::{Catalog, Index, Table, VectorIndexEntry};
+use crate::error::{EngineError, Result};
+use crate::exec::ddl::vector_index::build_entry;
+use crate::index::{Opclass, VectorIndex};
+use crate::progress::Monitor;
+use crate::storage::durable::{load_rows, Durable, StoreOp, CATALOG_HEAP};
+use crate::storage::RowId;
+
+/// An opened database: its store, its catalog with every table loaded, and what was
+/// done with each vector index.
+pub struct Opened {
+    /// The store.
+    pub durable: Durable,
+    /// The catalog.
+    pub catalog: Catalog,
+    /// How each vector index was made ready.
+    pub recovery: RecoveryReport,
+}
+
+/// Opens (or creates) the database directory at `path`.
+pub fn open(path: &Path) -> Result<Opened> {
+    let durable = Durable::open(path)?;
+    let mut catalog = Catalog::default();
+    let mut recovery = RecoveryReport::default();
+    let entries = durable
+        .catalog_entries()?
+        .into_iter()
+        .map(|(row, bytes)| decode_entry(&bytes).map(|entry| (row, entry)))
+        .collect::<Result<Vec<_>>>()?;
+    // The rows each transaction after the checkpoint changed, for the snapshots.
+    let store = durable.store();
+    let changed = if store.side_files().is_empty() {
+        Some(Default::default())
+    } else {
+        changed_rows(store, store.checkpoint_lsn()).ok()
+    };
+    for (catalog_row, entry) in entries {
+        match entry {
+            CatalogEntry::Extension => catalog.extension_installed = true,
+            CatalogEntry::Table(mut table) => {
+                table.catalog_row = Some(catalog_row);
+                load_rows(store, table.heap.unwrap_or(0), &mut *table.store)?;
+                give_index_ids(&durable, &mut table)?;
+                let report = restore_indexes(&durable, &mut table, changed.as_ref())?;
+                recovery.indexes.extend(report);
+                table.rebuild_primary_keys();
+                catalog.add_table(table);
+            }
+        }
+    }
+    Ok(Opened {
+        durable,
+        catalog,
+        recovery,
+    })
+}
+
+/// Gives an id to each vector index of a table written before indexes had ids, and
+/// stores the table's entry again.
+fn give_index_ids(durable: &Durable, table: &mut Table) -> Result<()> {
+    let mut missing = table
+        .indexes
+        .iter_mut()
+        .filter(|i| i.method != "btree" && i.id == 0)
+        .peekable();
+    if missing.peek().is_none() {
+        return Ok(());
+    }
+    for index in missing {
+        index.id = durable.new_index_id();
+    }
+    if let Some(row) = table.catalog_row {
+        durable.commit(
+            vec![StoreOp::Update(CATALOG_HEAP.0, row, encode_table(table))],
+            true,
+        )?;
+    }
+    Ok(())
+}
+
+/// Makes `table`'s vector indexes ready after its rows are loaded: from snapshots where
+/// `snapshots` has a usable one, by building otherwise. `changed` holds the rows changed
+/// after the checkpoint (`None` if the log could not be read: every snapshot is then
+/// distrusted). Returns what was done for each index.
+fn restore_indexes(
+    durable: &Durable,
+    table: &mut Table,
+    changed: Option<&HashMap<u32, BTreeSet<u64>>>,
+) -> Result<Vec<IndexRecovery>> {
+    let store = durable.store();
+    let registered: HashSet<String> = store.side_files().into_iter().map(|(n, _)| n).collect();
+    let heap = table.heap.unwrap_or(0);
+    let no_rows = BTreeSet::new();
+    let touched = changed.and_then(|c| c.get(&heap)).unwrap_or(&no_rows);
+    if !touched.is_empty() {
+        durable.snapshot_state().changed_heaps.insert(heap);
+    }
+    let mut report = Vec::new();
+    let mut entries = Vec::new();
+    let definitions: Vec<Index> = table
+        .indexes
+        .iter()
+        .filter(|i| i.method != "btree")
+        .cloned()
+        .collect();
+    for index in &definitions {
+        let name = side_file_name(heap, index.id);
+        let attempt = if index.id == 0 || !registered.contains(&name) {
+            Err("no snapshot".to_string())
+        } else if changed.is_none() {
+            Err("the log after the checkpoint could not be read".to_string())
+        } else {
+            open_snapshot(store, table, index, &name, touched).map_err(|e| e.message)
+        };
+        let source = match attempt {
+            Ok(entry) => {
+                durable.snapshot_state().current.insert(name);
+                entries.push(entry);
+                IndexSource::Snapshot {
+                    replayed_rows: touched.len(),
+                }
+            }
+            Err(reason) => {
+                let (entry, _notices) = build_entry(table, index, Monitor::none())?;
+                entries.push(entry);
+                IndexSource::Rebuilt { reason }
+            }
+        };
+        report.push(IndexRecovery {
+            table: table.name.clone(),
+            index: index.name.clone(),
+            source,
+        });
+    }
+    table.vector_indexes = entries;
+    Ok(report)
+}
+
+/// Opens one index's snapshot and replays the rows changed after it.
+fn open_snapshot(
+    store: &vec_storage::Store,
+    table: &Table,
+    index: &Index,
+    name: &str,
+    touched: &BTreeSet<u64>,
+) -> Result<VectorIndexEntry> {
+    let storage = |e: vec_storage::Error| EngineError::new("XX001", e.to_string());
+    let file = store.side_file(name).map_err(storage)?;
+    file.verify_checksum().map_err(storage)?;
+    let key = index_key(table, index)?;
+    let opclass = Opclass::resolve(&index.method, index.opclass.as_deref(), &key.ty)?;
+    let dimensions = usize::try_from(key.typmod)
+        .map_err(|_| EngineError::new("22023", "column does not have dimensions"))?;
+    let opened = VectorIndex::open_snapshot(&index.method, opclass, dimensions, file.path())?;
+    let mut entry = VectorIndexEntry {
+        name: index.name.clone(),
+        key: key.key,
+        key_text: key.text,
+        opclass,
+        index: opened,
+    };
+    if !touched.is_empty() {
+        for &id in touched {
+            entry.index.delete(id as RowId);
+        }
+        entry.index.vacuum();
+        for &id in touched {
+            if let Some(row) = table.store.get(id as RowId) {
+                let value = entry.key_value(row)?;
+                entry.index.insert(id as RowId, &value)?;
+            }
+        }
+    }
+    Ok(entry)
+}
