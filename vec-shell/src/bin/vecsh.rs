@@ -1,20 +1,20 @@
 //! `vecsh`: a psql-like shell for a vecsh database.
 //!
 //! `vecsh [OPTIONS] [DBPATH]` opens (or creates) the database directory DBPATH; without
-//! a path the database lives in memory. Options
-//! follow psql: `-c SQL` (repeatable), `-f FILE`, `-a`, `-q`, `-X`, `-A`, `-t`,
-//! `-F SEP`, `--csv`, `-x`, `-v ON_ERROR_STOP=1`. Standard input is read as a script
-//! when it is not a terminal. Ctrl-C cancels the running statement (the script goes on
-//! with the next one, or stops with `ON_ERROR_STOP`); `CREATE INDEX` and `COPY` draw a
-//! progress bar when standard error is a terminal, unless `-q` is given. Exit status: 0, 1 for a bad option, a missing file or a
-//! failed `-c`, 2 when the database cannot be opened, 3 at an error with
-//! `ON_ERROR_STOP`.
+//! a path the database lives in memory. Options follow psql: `-c SQL` (repeatable),
+//! `-f FILE`, `-a`, `-q`, `-X`, `-A`, `-t`, `-F SEP`, `--csv`, `-x`,
+//! `-v ON_ERROR_STOP=1`. Standard input is read as a script when it is not a terminal.
+//! Ctrl-C cancels the running statement (the interactive shell goes on with the next
+//! input, a script stops there); `CREATE INDEX` and `COPY` draw a progress bar when
+//! standard error is a terminal, unless `-q` is given. Exit status: 0, 1 for a bad
+//! option, a missing file or a failed `-c`, 2 when the database cannot be opened, 3 at an
+//! error with `ON_ERROR_STOP` or when Ctrl-C cancelled a statement of a script.
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use vec_shell::format::{OutputFormat, PrintOptions};
-use vec_shell::repl::progress_bar::{self, ProgressBar};
+use vec_shell::repl::progress_bar::ProgressBar;
 use vec_shell::repl::{interactive, interrupt, Flow, Shell, ShellOptions};
 use vec_shell::Database;
 
@@ -202,8 +202,7 @@ fn main() -> ExitCode {
     let show_progress = std::io::stderr().is_terminal() && !args.shell.quiet;
     let mut shell = Shell::new(session, args.print, args.shell, &mut out, &mut err);
     if show_progress {
-        let width = progress_bar::terminal_width();
-        shell.show_progress(ProgressBar::new(Box::new(std::io::stderr()), width));
+        shell.show_progress(ProgressBar::stderr());
     }
 
     if args.actions.is_empty() {

@@ -1,9 +1,17 @@
 //! Ctrl-C in the shell. While a statement runs, SIGINT asks the session to cancel it (the
 //! statement fails with `canceling statement due to user request`). As in psql, the
 //! interactive shell then goes on with the next input, while a script (standard input
-//! that is not a terminal, `-f`, `-c`) ends with exit status 3. At the interactive prompt the terminal is in raw mode, so Ctrl-C
-//! reaches rustyline as a key and discards the line being typed. Between statements of a
-//! script SIGINT keeps its default effect and ends the shell.
+//! that is not a terminal, `-f`, `-c`) ends with exit status 3. At the interactive prompt
+//! rustyline has the terminal in raw mode, so Ctrl-C reaches it as a key and discards the
+//! line being typed; between interactive statements SIGINT is ignored. Between statements
+//! of a script SIGINT keeps its default effect and ends the shell.
+//!
+//! The handler is registered with `signal-hook` and runs in the signal handler itself, so
+//! whether a statement is running is decided at the moment the signal arrives, and the
+//! default effect is SIGINT's own (the shell dies by the signal). A crate that runs the
+//! handler later on a thread of its own (as `ctrlc` does) could do neither: a signal that
+//! arrives as a statement ends would be judged after it, and between script statements
+//! the shell could only exit with a status instead of dying by the signal.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::OnceLock;
@@ -68,27 +76,21 @@ fn on_interrupt() -> bool {
 
 #[cfg(unix)]
 mod platform {
-    extern "C" fn handle_sigint(_signal: libc::c_int) {
-        if !super::on_interrupt() {
-            // SAFETY: `signal` and `raise` are async-signal-safe; restoring the default
-            // action and raising the signal again ends the process as SIGINT would have.
-            unsafe {
-                libc::signal(libc::SIGINT, libc::SIG_DFL);
-                libc::raise(libc::SIGINT);
-            }
-        }
-    }
+    use signal_hook::consts::SIGINT;
+    use signal_hook::low_level;
 
     pub(super) fn install() -> bool {
-        // SAFETY: a zeroed `sigaction` is a valid value (no flags, empty mask) that is
-        // then filled in; the handler only touches atomics and async-signal-safe calls.
-        unsafe {
-            let mut action: libc::sigaction = std::mem::zeroed();
-            action.sa_sigaction = handle_sigint as extern "C" fn(libc::c_int) as usize;
-            action.sa_flags = libc::SA_RESTART;
-            libc::sigemptyset(&mut action.sa_mask);
-            libc::sigaction(libc::SIGINT, &action, std::ptr::null_mut()) == 0
-        }
+        let action = || {
+            if !super::on_interrupt() {
+                // Ends the process as SIGINT's default action does.
+                let _ = low_level::emulate_default_handler(SIGINT);
+            }
+        };
+        // SAFETY: the action runs inside the signal handler. It only loads and stores
+        // atomics (`on_interrupt`, `OnceLock::get`, `CancelHandle::cancel`) and calls
+        // `emulate_default_handler`, which signal-hook documents as async-signal-safe; it
+        // neither allocates nor locks.
+        unsafe { low_level::register(SIGINT, action) }.is_ok()
     }
 }
 

@@ -115,8 +115,8 @@ fn copy_in_and_out() {
 }
 
 /// SIGINT while a statement from a script runs cancels that statement, and the script
-/// stops there with exit status 3 as psql's does (from standard input or `-c`, with or
-/// without `ON_ERROR_STOP`).
+/// stops there with exit status 3 as psql's does (from standard input, `-f` or `-c`, with
+/// or without `ON_ERROR_STOP`).
 #[cfg(unix)]
 #[test]
 fn sigint_cancels_the_running_statement() {
@@ -127,6 +127,10 @@ fn sigint_cancels_the_running_statement() {
 
     let long = "SELECT count(*) FROM generate_series(1, 2000000000);";
     let after = "SELECT 42 AS after;";
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("long.sql");
+    std::fs::write(&file, format!("{long}\n{after}\n")).unwrap();
+    let file = file.to_str().unwrap();
     for (args, script) in [
         (vec!["-X", "-a"], format!("{long}\n{after}\n")),
         (
@@ -134,6 +138,7 @@ fn sigint_cancels_the_running_statement() {
             format!("{long}\n{after}\n"),
         ),
         (vec!["-X", "-a", "-c", long, "-c", after], String::new()),
+        (vec!["-X", "-a", "-f", file], String::new()),
     ] {
         let mut child = Command::new(env!("CARGO_BIN_EXE_vecsh"))
             .args(&args)
@@ -192,4 +197,34 @@ fn sigint_cancels_the_running_statement() {
         assert_eq!(rest, "", "{args:?}");
         assert_eq!(status.code(), Some(3), "{args:?}");
     }
+}
+
+/// SIGINT between the statements of a script keeps its default effect: the shell dies by
+/// the signal, as it would without a handler.
+#[cfg(unix)]
+#[test]
+fn sigint_between_script_statements_ends_the_shell() {
+    use std::io::{BufRead, BufReader};
+    use std::os::unix::process::ExitStatusExt;
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vecsh"))
+        .args(["-X", "-A", "-t"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("vecsh starts");
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"SELECT 7;\n").unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    assert_eq!(line, "7\n");
+    // The shell now waits for the next line of its script, with no statement running.
+    // SAFETY: signals the child this test started, which has not been reaped.
+    let sent = unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
+    assert_eq!(sent, 0);
+    let status = child.wait().unwrap();
+    drop(stdin);
+    assert_eq!(status.signal(), Some(libc::SIGINT), "{status}");
 }

@@ -19,6 +19,8 @@ mod qualified_joins;
 mod scans;
 mod scripts;
 mod snapshots;
+#[cfg(unix)]
+mod terminal;
 mod txn;
 mod upsert;
 mod vectors;
