@@ -284,7 +284,6 @@ fn every_vec_shell_file_parses() {
 }
 
 #[test]
-#[ignore = "enabled when vec-shell's layers land"]
 fn vec_shell_modules_follow_their_layers() {
     let problems = check(&workspace_root(), "vec-shell");
     assert!(
