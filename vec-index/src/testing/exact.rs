@@ -11,6 +11,8 @@ use crate::index::VectorIndex;
 use crate::scan::{Cursor, ExactDistance, Hit, ScanOptions};
 use crate::vector::VectorRef;
 
+use super::l2;
+
 const MAGIC: &[u8; 8] = b"VECIXEXA";
 
 /// A brute-force index of `vector` values under L2: every scan measures every row.
@@ -170,14 +172,6 @@ fn fnv(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &byte| {
         (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
     })
-}
-
-fn l2(a: &[f32], b: &[f32]) -> f64 {
-    a.iter()
-        .zip(b)
-        .map(|(&x, &y)| (f64::from(x) - f64::from(y)).powi(2))
-        .sum::<f64>()
-        .sqrt()
 }
 
 impl VectorIndex for ExactIndex {

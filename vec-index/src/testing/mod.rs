@@ -106,7 +106,8 @@ pub fn check_progress(reports: &[BuildProgress], phases: &[&str]) -> Result<(), 
 
 /// Runs the trait's contract against `index`, built over `rows` (`vector` values, ids
 /// distinct) and ordering by L2 distance; `options` must let a scan find a row equal to the
-/// query (e.g. enough probes). Checks `len`, `check` (wrong dimensions: 22000, wrong type:
+/// query (e.g. enough probes). Scans get an exact-distance callback over the rows, as the
+/// engine gives one from its table. Checks `len`, `check` (wrong dimensions: 22000, wrong type:
 /// XX000), a scan for a stored row finding it first at distance zero, `delete` hiding a row
 /// at once, `vacuum` reclaiming it, the id inserted again with a new value, and a snapshot
 /// being written. Leaves `index` with the first row deleted and re-inserted.
@@ -136,9 +137,22 @@ pub fn check_l2_contract(
     index
         .check(VectorRef::F32(first))
         .map_err(|error| format!("contract: check of a row failed: {error}"))?;
+    // The table: the rows, and the first row's value once it is moved.
+    let moved: Vec<f32> = first.iter().map(|value| value + 0.25).collect();
+    let first_moved = std::cell::Cell::new(false);
+    let value_of = |row_id: u64| -> Option<&[f32]> {
+        if row_id == *first_id && first_moved.get() {
+            return Some(&moved);
+        }
+        rows.iter()
+            .find(|(id, _)| *id == row_id)
+            .map(|(_, values)| values.as_slice())
+    };
     let nearest = |index: &dyn VectorIndex, query: &[f32]| -> Result<Vec<Hit>, String> {
+        let query_values = query.to_vec();
+        let exact = Box::new(move |row_id| Some(l2(value_of(row_id)?, &query_values)));
         let scan = index
-            .scan(VectorRef::F32(query), options, None)
+            .scan(VectorRef::F32(query), options, Some(exact))
             .map_err(|error| format!("contract: scan failed: {error}"))?;
         Ok(scan.take(5).collect())
     };
@@ -162,10 +176,10 @@ pub fn check_l2_contract(
     if index.vacuum() > 1 || index.len() != rows.len() - 1 {
         return fail("vacuum removed more than the deleted row");
     }
-    let moved: Vec<f32> = first.iter().map(|value| value + 0.25).collect();
     index
         .insert(*first_id, VectorRef::F32(&moved))
         .map_err(|error| format!("contract: insert after vacuum failed: {error}"))?;
+    first_moved.set(true);
     match nearest(index, &moved)?.first() {
         Some(hit) if hit.row_id == *first_id => {}
         other => return Err(format!("contract: re-inserted row not found: {other:?}")),
@@ -181,4 +195,13 @@ pub fn check_l2_contract(
         return fail("empty snapshot or no memory reported");
     }
     Ok(())
+}
+
+/// The L2 distance, in `f64`.
+fn l2(a: &[f32], b: &[f32]) -> f64 {
+    a.iter()
+        .zip(b)
+        .map(|(&x, &y)| (f64::from(x) - f64::from(y)).powi(2))
+        .sum::<f64>()
+        .sqrt()
 }
