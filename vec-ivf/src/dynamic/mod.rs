@@ -59,7 +59,7 @@ impl From<Notice> for vec_index::Notice {
 }
 
 /// An element type whose rows can be read out of a [`VectorRef`]: `f32` from `vector`,
-/// [`f16`] from `halfvec`, `u8` (packed bits) from `bit`.
+/// [`f16`](struct@vec_types::f16) from `halfvec`, `u8` (packed bits) from `bit`.
 pub trait ViewRef: Element {
     /// The value's elements; `None` when it is of another type.
     fn view(vector: VectorRef<'_>) -> Option<&[Self]>;
