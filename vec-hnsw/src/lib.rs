@@ -6,10 +6,12 @@
 //! seed and the row id, so replaying inserts rebuilds the same graph. Builds run on several
 //! threads within a memory budget and report progress; scans can continue past `ef_search`
 //! for filtered queries; deletes take effect at once and vacuum repairs the graph; snapshots
-//! reopen through a memory map without a rebuild.
+//! reopen through a memory map without a rebuild. `Hnsw<M>` implements `vec-index`'s
+//! `VectorIndex`, and [`build`] and [`open`] return it boxed, for an engine that holds every
+//! index as a `Box<dyn VectorIndex>`.
 //!
-//! Invariant: depends only on `vec-types` (and through it `vec-simd`); never on
-//! `vec-storage` or `vec-shell`; never prints. The only `unsafe` code is a prefetch hint
+//! Invariant: depends only on `vec-types` (and through it `vec-simd`) and `vec-index`; never
+//! on `vec-storage` or `vec-shell`; never prints. The only `unsafe` code is a prefetch hint
 //! and the memory map of a snapshot file, each with its safety argument.
 //!
 //! ```
@@ -35,6 +37,7 @@
 
 mod build;
 mod connect;
+mod dynamic;
 mod error;
 mod graph;
 mod index;
@@ -53,11 +56,17 @@ pub mod store;
 mod vacuum;
 
 pub use build::{BuildHooks, BuildProgress};
+pub use dynamic::{build, open, ViewRef};
 pub use error::HnswError;
 pub use index::{Hit, Hnsw, Inserted, Staged, MAX_ROWS_PER_ELEMENT};
 pub use metric::{
     Cosine, Hamming, InnerProduct, Jaccard, Metric, Sparse, VectorBuf, VectorRef, L1, L2,
 };
-pub use options::{HnswOptions, IterativeScan, SearchOptions};
+pub use options::{
+    HnswOptions, IterativeScan, SearchOptions, DEFAULT_EF_CONSTRUCTION, DEFAULT_EF_SEARCH,
+    DEFAULT_M, DEFAULT_MAINTENANCE_WORK_MEM, DEFAULT_MAX_SCAN_TUPLES, DEFAULT_SCAN_MEMORY,
+    DEFAULT_SCAN_MEM_MULTIPLIER, MAX_EF_CONSTRUCTION, MAX_EF_SEARCH, MAX_M, MAX_MAX_SCAN_TUPLES,
+    MIN_EF_CONSTRUCTION, MIN_EF_SEARCH, MIN_M,
+};
 pub use scan::Scan;
 pub use vacuum::VacuumStats;

@@ -18,6 +18,24 @@ pub const MIN_EF_SEARCH: usize = 1;
 /// Largest `hnsw.ef_search`.
 pub const MAX_EF_SEARCH: usize = 1000;
 
+/// pgvector's default `m`.
+pub const DEFAULT_M: usize = 16;
+/// pgvector's default `ef_construction`.
+pub const DEFAULT_EF_CONSTRUCTION: usize = 64;
+/// pgvector's default `hnsw.ef_search`.
+pub const DEFAULT_EF_SEARCH: usize = 40;
+/// pgvector's default `hnsw.max_scan_tuples`.
+pub const DEFAULT_MAX_SCAN_TUPLES: u64 = 20_000;
+/// Largest `hnsw.max_scan_tuples` (PostgreSQL's `INT_MAX`).
+pub const MAX_MAX_SCAN_TUPLES: u64 = i32::MAX as u64;
+/// pgvector's default `hnsw.scan_mem_multiplier`.
+pub const DEFAULT_SCAN_MEM_MULTIPLIER: f64 = 1.0;
+/// Bytes an iterative scan may use by default: PostgreSQL's default `work_mem` (4 MB)
+/// times [`DEFAULT_SCAN_MEM_MULTIPLIER`].
+pub const DEFAULT_SCAN_MEMORY: usize = 4 << 20;
+/// PostgreSQL's default `maintenance_work_mem` (64 MB), the default build budget.
+pub const DEFAULT_MAINTENANCE_WORK_MEM: usize = 64 << 20;
+
 /// Options fixed when an index is built.
 #[derive(Clone, Debug, PartialEq)]
 pub struct HnswOptions {
@@ -52,11 +70,11 @@ pub struct HnswOptions {
 impl Default for HnswOptions {
     fn default() -> Self {
         HnswOptions {
-            m: 16,
-            ef_construction: 64,
+            m: DEFAULT_M,
+            ef_construction: DEFAULT_EF_CONSTRUCTION,
             seed: 0,
             threads: 1,
-            maintenance_work_mem: 64 << 20,
+            maintenance_work_mem: DEFAULT_MAINTENANCE_WORK_MEM,
             keep_pruned: true,
         }
     }
@@ -132,10 +150,10 @@ pub struct SearchOptions {
 impl Default for SearchOptions {
     fn default() -> Self {
         SearchOptions {
-            ef_search: 40,
+            ef_search: DEFAULT_EF_SEARCH,
             iterative_scan: IterativeScan::Off,
-            max_scan_tuples: 20_000,
-            scan_memory: 4 << 20,
+            max_scan_tuples: DEFAULT_MAX_SCAN_TUPLES,
+            scan_memory: DEFAULT_SCAN_MEMORY,
         }
     }
 }
@@ -151,12 +169,12 @@ impl SearchOptions {
                 max: MAX_EF_SEARCH as i64,
             });
         }
-        if self.max_scan_tuples < 1 || self.max_scan_tuples > i32::MAX as u64 {
+        if self.max_scan_tuples < 1 || self.max_scan_tuples > MAX_MAX_SCAN_TUPLES {
             return Err(HnswError::ParameterOutOfRange {
                 parameter: "hnsw.max_scan_tuples",
                 value: self.max_scan_tuples as i64,
                 min: 1,
-                max: i32::MAX as i64,
+                max: MAX_MAX_SCAN_TUPLES as i64,
             });
         }
         Ok(())

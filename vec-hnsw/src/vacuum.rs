@@ -29,6 +29,24 @@ impl<M: Metric> Hnsw<M> {
         self.pending_deletes.insert(row_id);
     }
 
+    /// Rows that scans can return: [`Hnsw::len`] less the rows deleted and not yet
+    /// vacuumed. While deletes are pending this walks every element's rows.
+    pub fn live_len(&self) -> usize {
+        if self.pending_deletes.is_empty() {
+            return self.len();
+        }
+        let mut rows = Vec::new();
+        let mut live = 0;
+        for slot in 0..self.graph.len() as u32 {
+            if self.flag(slot) & (FREE | DEAD) == 0 {
+                rows.clear();
+                self.rows_of(slot, &mut rows);
+                live += rows.len();
+            }
+        }
+        live
+    }
+
     /// Removes the deleted rows, repairs the graph around elements that lost all their rows,
     /// and frees those elements' slots for reuse.
     pub fn vacuum(&mut self) -> VacuumStats {

@@ -8,8 +8,15 @@
 //! streaming pass. Options use pgvector's names and defaults, and errors and notices carry
 //! pgvector's texts.
 //!
-//! Invariant: depends only on `vec-types` among the project's crates (distance kernels come
-//! through `vec_types::simd`); never on `vec-storage`, `vec-shell` or `vec-hnsw`; never prints.
+//! [`DeferredIndex`] is pgvecto.rs's IVF or flat index as one type: rows kept aside and
+//! searched exactly until there are enough to train on, then plain or quantized lists.
+//! [`IvfIndex`] and [`DeferredIndex`] implement `vec-index`'s `VectorIndex`;
+//! [`build_ivfflat`], [`build_deferred`], [`open_ivfflat`] and [`open_deferred`] return them
+//! boxed, for an engine that holds every index as a `Box<dyn VectorIndex>`.
+//!
+//! Invariant: depends only on `vec-types` (distance kernels come through `vec_types::simd`)
+//! and `vec-index` among the project's crates; never on `vec-storage`, `vec-shell` or
+//! `vec-hnsw`; never prints.
 //!
 //! ```
 //! use vec_ivf::{BuildOptions, IvfIndex, L2, Rows, SearchOptions};
@@ -27,6 +34,8 @@
 //! # Ok::<(), vec_ivf::IvfError>(())
 //! ```
 
+mod deferred;
+mod dynamic;
 mod element;
 mod error;
 mod ivf;
@@ -40,12 +49,17 @@ mod snapshot;
 mod store;
 mod topk;
 
+pub use deferred::{
+    DeferredCursor, DeferredIndex, DeferredSpec, DeferredState, QUANTIZER_TRAINING_ROWS,
+};
+pub use dynamic::{build_deferred, build_ivfflat, open_deferred, open_ivfflat, ViewRef};
 pub use element::{Element, ElementKind};
 pub use error::{IvfError, Notice};
 pub use ivf::{BuildHooks, BuildOutcome, IvfIndex, Rows, ScanCursor};
 pub use metric::{Cosine, Hamming, InnerProduct, Metric, MetricKind, L2};
 pub use options::{
-    BuildOptions, BuildPhase, BuildProgress, IterativeScan, SearchOptions, MAX_LISTS,
+    BuildOptions, BuildPhase, BuildProgress, IterativeScan, SearchOptions, DEFAULT_ITERATIONS,
+    DEFAULT_LISTS, DEFAULT_MAX_PROBES, DEFAULT_MEMORY_BUDGET, DEFAULT_PROBES, MAX_LISTS,
 };
 pub use quant::{
     DenseRows, FlatIndex, ProductQuantizer, ProductRatio, Quantization, QuantizedIvf,

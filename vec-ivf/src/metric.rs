@@ -54,6 +54,13 @@ pub trait Metric<E: Element>: Copy + Default + Send + Sync + fmt::Debug + 'stati
     /// A true metric consistent with the order distance, for k-means bounds.
     fn kmeans_distance(a: &[E], b: &[E]) -> f32;
 
+    /// Turns an order distance into the distance the SQL operator returns (the square root
+    /// for [`L2`], whose scans order by the square; the others are the same).
+    #[inline]
+    fn report(distance: f32) -> f32 {
+        distance
+    }
+
     /// The order distances of `query` to each of the `out.len()` rows stored back to back in
     /// `rows` (each `query.len()` elements), as a list holds them. The dense metrics use the
     /// batched kernels of `vec_types::simd` (one call per run of rows, not one per row), whose
@@ -115,6 +122,11 @@ macro_rules! dense_metrics {
             fn kmeans_distance(a: &[$element], b: &[$element]) -> f32 {
                 use $kernels as kernels;
                 kernels::l2_squared(a, b).sqrt()
+            }
+            #[inline]
+            fn report(distance: f32) -> f32 {
+                // Quantized code distances can dip just below zero.
+                distance.max(0.0).sqrt()
             }
             #[inline]
             fn distances(query: &[$element], rows: &[$element], out: &mut [f32]) {

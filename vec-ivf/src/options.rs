@@ -11,6 +11,16 @@ use crate::error::IvfError;
 
 /// pgvector's `IVFFLAT_MAX_LISTS`: the largest `lists`, `probes` and `max_probes`.
 pub const MAX_LISTS: u32 = 32768;
+/// pgvector's default `lists` (`IVFFLAT_DEFAULT_LISTS`).
+pub const DEFAULT_LISTS: u32 = 100;
+/// pgvector's default `ivfflat.probes` (`IVFFLAT_DEFAULT_PROBES`).
+pub const DEFAULT_PROBES: u32 = 1;
+/// pgvector's default `ivfflat.max_probes`: every list.
+pub const DEFAULT_MAX_PROBES: u32 = MAX_LISTS;
+/// pgvector's k-means iteration limit, the default of pgvecto.rs's `iterations`.
+pub const DEFAULT_ITERATIONS: u32 = 500;
+/// PostgreSQL's default `maintenance_work_mem` (64 MB), the default build budget.
+pub const DEFAULT_MEMORY_BUDGET: usize = 64 * 1024 * 1024;
 
 /// The most a pgvecto.rs-style count (`nsample`, `iterations`) may be.
 const MAX_PGVECTO_COUNT: usize = 1_000_000;
@@ -40,12 +50,12 @@ pub struct BuildOptions {
 impl Default for BuildOptions {
     fn default() -> Self {
         BuildOptions {
-            lists: 100,
+            lists: DEFAULT_LISTS,
             sample_rows: None,
-            iterations: 500,
+            iterations: DEFAULT_ITERATIONS,
             least_iterations: 1,
             seed: 0,
-            memory_budget_bytes: 64 * 1024 * 1024,
+            memory_budget_bytes: DEFAULT_MEMORY_BUDGET,
             threads: 0,
         }
     }
@@ -143,9 +153,9 @@ pub struct SearchOptions {
 impl Default for SearchOptions {
     fn default() -> Self {
         SearchOptions {
-            probes: 1,
+            probes: DEFAULT_PROBES,
             iterative_scan: IterativeScan::Off,
-            max_probes: MAX_LISTS,
+            max_probes: DEFAULT_MAX_PROBES,
         }
     }
 }
@@ -180,7 +190,8 @@ impl SearchOptions {
     }
 }
 
-/// The phases of a build, reported to the progress callback with pgvector's names.
+/// The phases of a build, reported to the progress callback with pgvector's names (and a
+/// name of the same form for the quantizing phase pgvector does not have).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum BuildPhase {
@@ -192,6 +203,9 @@ pub enum BuildPhase {
     AssigningTuples,
     /// Writing rows into their lists.
     LoadingTuples,
+    /// Encoding the lists' rows as codes (quantized indexes only; pgvector has no such
+    /// phase).
+    Quantizing,
 }
 
 impl BuildPhase {
@@ -202,6 +216,7 @@ impl BuildPhase {
             BuildPhase::PerformingKmeans => "performing k-means",
             BuildPhase::AssigningTuples => "assigning tuples",
             BuildPhase::LoadingTuples => "loading tuples",
+            BuildPhase::Quantizing => "quantizing tuples",
         }
     }
 }

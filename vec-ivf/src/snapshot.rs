@@ -80,7 +80,7 @@ impl<E: Element, M: Metric<E>> IvfIndex<E, M> {
         writer.flush()
     }
 
-    fn snapshot_bytes(&self) -> Vec<u8> {
+    pub(crate) fn snapshot_bytes(&self) -> Vec<u8> {
         let element_bytes = std::mem::size_of::<E>();
         let n_lists = self.lists.len();
         let mut deleted: Vec<u64> = self.deleted.iter().copied().collect();
@@ -150,12 +150,22 @@ impl<E: Element, M: Metric<E>> IvfIndex<E, M> {
         // writes every new snapshot to a new file and renames it into place, so a mapped file
         // is never written while it is open.
         let map = unsafe { Mmap::map(&file) }.map_err(|error| io_error(path, error))?;
+        Self::from_map(Arc::new(map), 0, path)
+    }
+
+    /// Reads a snapshot that fills `map` from byte `base` (a multiple of 64) to its end;
+    /// the lists stay in the map. `path` names the file in errors.
+    pub(crate) fn from_map(map: Arc<Mmap>, base: usize, path: &Path) -> Result<Self, IvfError> {
         let corrupted = |reason: &str| IvfError::Corrupted {
             path: path.to_path_buf(),
             reason: reason.to_string(),
         };
-        let map = Arc::new(map);
-        let bytes: &[u8] = &map[..];
+        if !base.is_multiple_of(ALIGN) {
+            return Err(corrupted("snapshot does not start on a 64-byte boundary"));
+        }
+        let Some(bytes) = map.get(base..) else {
+            return Err(corrupted("not an ivfflat snapshot"));
+        };
         if bytes.len() < HEADER_BYTES || &bytes[0..8] != MAGIC {
             return Err(corrupted("not an ivfflat snapshot"));
         }
@@ -212,7 +222,7 @@ impl<E: Element, M: Metric<E>> IvfIndex<E, M> {
         section(centers_offset, n_lists * stride, element_bytes)?;
         let centers = Store::Mapped {
             map: Arc::clone(&map),
-            byte_offset: centers_offset,
+            byte_offset: base + centers_offset,
             len: n_lists * stride,
         };
         let mut lists = Vec::with_capacity(n_lists);
@@ -225,12 +235,12 @@ impl<E: Element, M: Metric<E>> IvfIndex<E, M> {
             lists.push(List {
                 ids: Store::Mapped {
                     map: Arc::clone(&map),
-                    byte_offset: ids_offset,
+                    byte_offset: base + ids_offset,
                     len: n_rows,
                 },
                 rows: Store::Mapped {
                     map: Arc::clone(&map),
-                    byte_offset: rows_offset,
+                    byte_offset: base + rows_offset,
                     len: n_rows * stride,
                 },
             });

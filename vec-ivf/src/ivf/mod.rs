@@ -62,7 +62,7 @@ impl<'a, E: Element> Rows<'a, E> {
         })
     }
 
-    fn row(&self, row_idx: usize) -> &'a [E] {
+    pub(crate) fn row(&self, row_idx: usize) -> &'a [E] {
         let stride = E::stride(self.dimensions);
         &self.data[row_idx * stride..(row_idx + 1) * stride]
     }

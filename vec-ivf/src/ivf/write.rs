@@ -29,6 +29,21 @@ impl<E: Element, M: Metric<E>> IvfIndex<E, M> {
         Ok(true)
     }
 
+    /// Rows that scans can return: [`IvfIndex::len`] less the rows deleted and not yet
+    /// vacuumed. While deletes are pending this walks every list's ids.
+    pub fn live_len(&self) -> usize {
+        if self.deleted.is_empty() {
+            return self.len();
+        }
+        let lists = self.lists.iter();
+        lists
+            .map(|list| {
+                let ids = list.ids.as_slice().iter();
+                ids.filter(|id| !self.deleted.contains(id)).count()
+            })
+            .sum()
+    }
+
     /// Marks `id` dead: scans skip it from now on, and [`IvfIndex::vacuum`] reclaims its space.
     pub fn delete(&mut self, id: u64) {
         self.deleted.insert(id);

@@ -4,7 +4,7 @@
 use super::{QuantizedIvf, QuantizedOptions, QuantizedSearchOptions, VectorSource};
 use crate::element::Element;
 use crate::error::IvfError;
-use crate::ivf::{IvfIndex, Rows};
+use crate::ivf::{BuildHooks, IvfIndex, Rows};
 use crate::metric::Metric;
 use crate::options::{BuildOptions, SearchOptions};
 use crate::topk::Neighbor;
@@ -25,15 +25,35 @@ impl<E: Element, M: Metric<E>> FlatIndex<E, M> {
         rows: Rows<'_, E>,
         quantized: Option<&QuantizedOptions>,
     ) -> Result<Self, IvfError> {
+        let mut hooks = BuildHooks {
+            progress: &mut |_| {},
+            should_stop: &|| false,
+        };
+        Self::build_with_hooks(rows, &BuildOptions::default(), quantized, &mut hooks)
+    }
+
+    /// [`FlatIndex::build`] with `options` (its `lists` is taken as 1; threads, memory
+    /// budget and seed are used) and [`BuildHooks`]: the phases of
+    /// [`IvfIndex::build_with_hooks`] and, when quantized,
+    /// [`QuantizedIvf::build_with_hooks`]; once `should_stop` returns `true` the build ends
+    /// with [`IvfError::Cancelled`].
+    pub fn build_with_hooks(
+        rows: Rows<'_, E>,
+        options: &BuildOptions,
+        quantized: Option<&QuantizedOptions>,
+        hooks: &mut BuildHooks<'_>,
+    ) -> Result<Self, IvfError> {
         let options = BuildOptions {
             lists: 1,
-            ..BuildOptions::default()
+            ..options.clone()
         };
         // A flat index has one list, so pgvector's little-data notice does not apply.
         match quantized {
-            None => Ok(FlatIndex::Plain(IvfIndex::build(rows, &options)?.index)),
+            None => Ok(FlatIndex::Plain(
+                IvfIndex::build_with_hooks(rows, &options, hooks)?.index,
+            )),
             Some(quantized) => Ok(FlatIndex::Quantized(
-                QuantizedIvf::build(rows, &options, quantized)?.index,
+                QuantizedIvf::build_with_hooks(rows, &options, quantized, hooks)?.index,
             )),
         }
     }

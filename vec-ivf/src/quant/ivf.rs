@@ -10,9 +10,9 @@ use super::scalar::ScalarQuantizer;
 use super::{Quantization, QuantizedOptions, QuantizedSearchOptions, VectorSource};
 use crate::element::Element;
 use crate::error::IvfError;
-use crate::ivf::{prepared_row, BuildOutcome, IvfIndex, Rows};
+use crate::ivf::{prepared_row, BuildHooks, BuildOutcome, IvfIndex, Rows};
 use crate::metric::{Metric, MetricKind};
-use crate::options::BuildOptions;
+use crate::options::{BuildOptions, BuildPhase, BuildProgress};
 use crate::parallel;
 use crate::rng::Rng;
 use crate::topk::{Neighbor, TopK};
@@ -43,16 +43,35 @@ impl<E: Element, M: Metric<E>> QuantizedIvf<E, M> {
         options: &BuildOptions,
         quantized: &QuantizedOptions,
     ) -> Result<BuildOutcome<Self>, IvfError> {
+        let mut hooks = BuildHooks {
+            progress: &mut |_| {},
+            should_stop: &|| false,
+        };
+        Self::build_with_hooks(rows, options, quantized, &mut hooks)
+    }
+
+    /// [`QuantizedIvf::build`] with [`BuildHooks`]: the IVFFlat build's phases, then
+    /// [`BuildPhase::Quantizing`] (rows encoded so far); `should_stop` is polled as
+    /// [`IvfIndex::build_with_hooks`] polls it, between product subspaces while the
+    /// quantizer trains, and between lists while they are encoded. Once it returns `true`
+    /// the build ends with [`IvfError::Cancelled`].
+    pub fn build_with_hooks(
+        rows: Rows<'_, E>,
+        options: &BuildOptions,
+        quantized: &QuantizedOptions,
+        hooks: &mut BuildHooks<'_>,
+    ) -> Result<BuildOutcome<Self>, IvfError> {
         Self::check_supported()?;
         quantized.validate()?;
-        let BuildOutcome { index, notices } = IvfIndex::<E, M>::build(rows, options)?;
+        let BuildOutcome { index, notices } =
+            IvfIndex::<E, M>::build_with_hooks(rows, options, hooks)?;
         Ok(BuildOutcome {
-            index: Self::from_index(&index, quantized, options.seed)?,
+            index: Self::quantize(&index, quantized, options.seed, hooks)?,
             notices,
         })
     }
 
-    fn check_supported() -> Result<(), IvfError> {
+    pub(crate) fn check_supported() -> Result<(), IvfError> {
         if M::KIND == MetricKind::Hamming || E::KIND == crate::ElementKind::Bit {
             return Err(IvfError::Unsupported {
                 what: "quantization of bit vectors",
@@ -68,8 +87,33 @@ impl<E: Element, M: Metric<E>> QuantizedIvf<E, M> {
         quantized: &QuantizedOptions,
         seed: u64,
     ) -> Result<Self, IvfError> {
+        let mut hooks = BuildHooks {
+            progress: &mut |_| {},
+            should_stop: &|| false,
+        };
+        Self::quantize(index, quantized, seed, &mut hooks)
+    }
+
+    /// [`QuantizedIvf::from_index`], reporting [`BuildPhase::Quantizing`] and polling
+    /// `should_stop`.
+    fn quantize(
+        index: &IvfIndex<E, M>,
+        quantized: &QuantizedOptions,
+        seed: u64,
+        hooks: &mut BuildHooks<'_>,
+    ) -> Result<Self, IvfError> {
         Self::check_supported()?;
         quantized.validate()?;
+        let should_stop = hooks.should_stop;
+        let total_rows = index.len() as u64;
+        let mut report = |done: u64| {
+            (hooks.progress)(BuildProgress {
+                phase: BuildPhase::Quantizing,
+                done,
+                total: total_rows,
+            })
+        };
+        report(0);
         let (dimensions, stride) = (index.dimensions, index.stride);
         let centers = to_f32_rows(index.centers.as_slice(), stride, dimensions);
         let all_rows: Vec<(usize, &[E])> = index
@@ -94,18 +138,73 @@ impl<E: Element, M: Metric<E>> QuantizedIvf<E, M> {
             }
         }
         let threads = quantized.thread_count();
+        if should_stop() {
+            return Err(IvfError::Cancelled);
+        }
         let codec = match quantized.quantization {
             Quantization::Scalar => Codec::Scalar(ScalarQuantizer::train(&samples, dimensions)),
-            Quantization::Product { ratio } => Codec::Product(ProductQuantizer::train(
-                &samples, dimensions, ratio, seed, threads,
-            )),
+            Quantization::Product { ratio } => {
+                let (quantizer, stopped) = ProductQuantizer::train_with_stop(
+                    &samples,
+                    dimensions,
+                    ratio,
+                    seed,
+                    threads,
+                    should_stop,
+                );
+                if stopped {
+                    return Err(IvfError::Cancelled);
+                }
+                Codec::Product(quantizer)
+            }
         };
+        drop(samples);
+        // Lists are encoded in parallel, a sixteenth of them at a time between reports.
+        let n_lists = index.lists.len();
+        let per_round = n_lists.div_ceil(16).max(1);
+        let mut lists = Vec::with_capacity(n_lists);
+        let mut done = 0u64;
+        for first in (0..n_lists).step_by(per_round) {
+            let round = first..(first + per_round).min(n_lists);
+            let encoded = Self::encode_lists(index, &codec, &centers, round, threads);
+            if should_stop() {
+                return Err(IvfError::Cancelled);
+            }
+            done += encoded
+                .iter()
+                .map(|list| list.ids.len() as u64)
+                .sum::<u64>();
+            lists.extend(encoded);
+            report(done);
+        }
+        Ok(QuantizedIvf {
+            dimensions,
+            stride,
+            centers: index.centers.as_slice().to_vec(),
+            codec,
+            lists,
+            deleted: index.deleted.clone(),
+            metric: PhantomData,
+        })
+    }
+
+    /// Encodes the lists `range` of `index` (their rows as `f32`, `centers` as `f32`).
+    fn encode_lists(
+        index: &IvfIndex<E, M>,
+        codec: &Codec,
+        centers: &[f32],
+        range: std::ops::Range<usize>,
+        threads: usize,
+    ) -> Vec<CodeList> {
+        let (dimensions, stride) = (index.dimensions, index.stride);
         let code_len = codec.code_len();
-        let lists = parallel::map_blocks(index.lists.len(), threads, |list_range| {
+        let start = range.start;
+        let lists = parallel::map_blocks(range.len(), threads, |list_range| {
             let mut converted = vec![0.0f32; dimensions];
             let mut scratch = vec![0.0f32; dimensions];
             list_range
-                .map(|list_idx| {
+                .map(|offset| {
+                    let list_idx = start + offset;
                     let list = &index.lists[list_idx];
                     let center = &centers[list_idx * dimensions..(list_idx + 1) * dimensions];
                     let mut codes = vec![0u8; list.ids.as_slice().len() * code_len];
@@ -125,15 +224,7 @@ impl<E: Element, M: Metric<E>> QuantizedIvf<E, M> {
                 })
                 .collect::<Vec<_>>()
         });
-        Ok(QuantizedIvf {
-            dimensions,
-            stride,
-            centers: index.centers.as_slice().to_vec(),
-            codec,
-            lists: lists.into_iter().flatten().collect(),
-            deleted: index.deleted.clone(),
-            metric: PhantomData,
-        })
+        lists.into_iter().flatten().collect()
     }
 
     /// The quantizer in use.
@@ -221,6 +312,33 @@ impl<E: Element, M: Metric<E>> QuantizedIvf<E, M> {
     /// Whether no rows are stored.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// Rows that scans can return: [`QuantizedIvf::len`] less the rows deleted and not yet
+    /// vacuumed. While deletes are pending this walks every list's ids.
+    pub fn live_len(&self) -> usize {
+        if self.deleted.is_empty() {
+            return self.len();
+        }
+        let lists = self.lists.iter();
+        lists
+            .map(|list| {
+                list.ids
+                    .iter()
+                    .filter(|id| !self.deleted.contains(id))
+                    .count()
+            })
+            .sum()
+    }
+
+    /// Number of lists.
+    pub fn lists(&self) -> usize {
+        self.lists.len()
+    }
+
+    /// Dimensions per row.
+    pub fn dimensions(&self) -> usize {
+        self.dimensions
     }
 
     /// Bytes held by centers, ids, codes and the quantizer.

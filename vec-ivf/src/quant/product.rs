@@ -21,6 +21,7 @@
 
 use std::fmt;
 use std::str::FromStr;
+use std::sync::atomic::Ordering;
 
 use super::codebook::{self, CENTROIDS};
 use crate::error::IvfError;
@@ -122,6 +123,21 @@ impl ProductQuantizer {
         seed: u64,
         threads: usize,
     ) -> Self {
+        Self::train_with_stop(samples, dimensions, ratio, seed, threads, &|| false).0
+    }
+
+    /// [`ProductQuantizer::train`], polling `should_stop` before each subspace; once it
+    /// returns `true` the remaining subspaces are left untrained and the second value is
+    /// `true` (the quantizer is then not fit for use).
+    pub(crate) fn train_with_stop(
+        samples: &[f32],
+        dimensions: usize,
+        ratio: ProductRatio,
+        seed: u64,
+        threads: usize,
+        should_stop: &(dyn Fn() -> bool + Sync),
+    ) -> (Self, bool) {
+        let stopped = std::sync::atomic::AtomicBool::new(false);
         let width = ratio.subvector_dimensions();
         let n_subspaces = ratio.code_bytes(dimensions);
         let n_samples = samples.len() / dimensions.max(1);
@@ -129,6 +145,10 @@ impl ProductQuantizer {
             let mut points = vec![0.0f32; n_samples * width];
             subspaces
                 .map(|subspace| {
+                    if stopped.load(Ordering::Relaxed) || should_stop() {
+                        stopped.store(true, Ordering::Relaxed);
+                        return (vec![0.0; width * CENTROIDS], 1);
+                    }
                     let first = subspace * width;
                     let last = (first + width).min(dimensions);
                     for (point, row) in points
@@ -150,12 +170,13 @@ impl ProductQuantizer {
             codebooks.extend_from_slice(&columns);
             used = used.min(subspace_used);
         }
-        ProductQuantizer {
+        let quantizer = ProductQuantizer {
             dimensions,
             ratio,
             used,
             codebooks,
-        }
+        };
+        (quantizer, stopped.into_inner())
     }
 
     /// The compression ratio.

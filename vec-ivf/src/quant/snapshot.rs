@@ -1,5 +1,5 @@
-//! The quantized snapshot file, written by [`QuantizedIvf::save`] and read back whole by
-//! [`QuantizedIvf::open`]. Unlike the IVFFlat file it is read into memory rather than mapped:
+//! The quantized snapshot file, written by [`QuantizedIvf::save`] (or
+//! [`QuantizedIvf::write_snapshot`]) and read back whole by [`QuantizedIvf::open`]. Unlike the IVFFlat file it is read into memory rather than mapped:
 //! codes are a quarter of the rows or less, and reading them keeps the lists growable vectors.
 //! Every byte is checksummed; a damaged or truncated file is an [`IvfError::Corrupted`].
 //!
@@ -85,6 +85,24 @@ impl<'a> Reader<'a> {
 impl<E: Element, M: Metric<E>> QuantizedIvf<E, M> {
     /// Writes the index to `path` (replacing it) and syncs it to disk.
     pub fn save(&self, path: &Path) -> Result<(), IvfError> {
+        let bytes = self.snapshot_bytes();
+        let write = || -> std::io::Result<()> {
+            let file = std::fs::File::create(path)?;
+            std::io::Write::write_all(&mut &file, &bytes)?;
+            file.sync_all()
+        };
+        write().map_err(|error| io_error(path, error))
+    }
+
+    /// Writes the index in the snapshot format to `writer` (what [`QuantizedIvf::save`]
+    /// writes to its file), for callers that place snapshots themselves.
+    pub fn write_snapshot(&self, writer: &mut dyn std::io::Write) -> std::io::Result<()> {
+        writer.write_all(&self.snapshot_bytes())?;
+        writer.flush()
+    }
+
+    /// The snapshot file's bytes.
+    pub(crate) fn snapshot_bytes(&self) -> Vec<u8> {
         let mut deleted: Vec<u64> = self.deleted.iter().copied().collect();
         deleted.sort_unstable();
         let (kind, width, used, parameters): (u8, usize, usize, Vec<f32>) = match &self.codec {
@@ -125,18 +143,17 @@ impl<E: Element, M: Metric<E>> QuantizedIvf<E, M> {
         bytes[48..56].copy_from_slice(&file_len.to_le_bytes());
         let sum = checksum(&[&bytes[..56], &bytes[64..]]);
         bytes[56..64].copy_from_slice(&sum.to_le_bytes());
-
-        let write = || -> std::io::Result<()> {
-            let file = std::fs::File::create(path)?;
-            std::io::Write::write_all(&mut &file, &bytes)?;
-            file.sync_all()
-        };
-        write().map_err(|error| io_error(path, error))
+        bytes
     }
 
     /// Opens a file written by [`QuantizedIvf::save`] for the same element type and metric.
     pub fn open(path: &Path) -> Result<Self, IvfError> {
         let bytes = std::fs::read(path).map_err(|error| io_error(path, error))?;
+        Self::from_bytes(&bytes, path)
+    }
+
+    /// Reads a snapshot held in `bytes` (all of them); `path` names the file in errors.
+    pub(crate) fn from_bytes(bytes: &[u8], path: &Path) -> Result<Self, IvfError> {
         let corrupted = |reason: &str| IvfError::Corrupted {
             path: path.to_path_buf(),
             reason: reason.to_string(),
@@ -150,10 +167,7 @@ impl<E: Element, M: Metric<E>> QuantizedIvf<E, M> {
         if bytes[12] != E::KIND.code() || bytes[13] != M::KIND.code() {
             return Err(corrupted("element type or metric differs"));
         }
-        let mut reader = Reader {
-            bytes: &bytes,
-            at: 16,
-        };
+        let mut reader = Reader { bytes, at: 16 };
         let header = reader.words(8).unwrap_or_default();
         let word = |idx: usize| usize::try_from(header[idx]).unwrap_or(usize::MAX);
         let (dimensions, stride, n_lists, n_deleted) = (word(0), word(1), word(2), word(3));

@@ -21,13 +21,16 @@ pub const ALLOWED_EDGES: &[(&str, &[&str])] = &[
     ("vec-simd", &[]),
     ("vec-storage", &[]),
     ("vec-types", &["vec-simd"]),
-    ("vec-hnsw", &["vec-types"]),
-    ("vec-ivf", &["vec-types"]),
+    // Itself as well: its tests turn on its `testing` feature through a dev-dependency.
+    ("vec-index", &["vec-types", "vec-index"]),
+    ("vec-hnsw", &["vec-types", "vec-index"]),
+    ("vec-ivf", &["vec-types", "vec-index"]),
     (
         "vec-shell",
         &[
             "vec-simd",
             "vec-types",
+            "vec-index",
             "vec-hnsw",
             "vec-ivf",
             "vec-storage",
@@ -38,6 +41,7 @@ pub const ALLOWED_EDGES: &[(&str, &[&str])] = &[
         &[
             "vec-simd",
             "vec-types",
+            "vec-index",
             "vec-hnsw",
             "vec-ivf",
             "vec-storage",
