@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use crate::error::Result;
 use crate::expr::BoundExpr;
-use crate::index::{Opclass, VectorIndex};
+use crate::index::{AccessMethod, Opclass, VectorIndex};
 use crate::storage::{MemoryTable, TableStore};
 use crate::value::Datum;
 use crate::value::{SqlType, TypeMod};
@@ -39,8 +39,8 @@ pub struct Column {
 pub struct Index {
     /// The index's name.
     pub name: String,
-    /// The access method (`btree`).
-    pub method: String,
+    /// The access method.
+    pub method: AccessMethod,
     /// The indexed columns, by position.
     pub columns: Vec<usize>,
     /// The operator class of a vector index (`vector_l2_ops`, …).
@@ -152,7 +152,7 @@ impl Table {
     /// Builds the structure of one btree index, if its leading column has a type the
     /// btree keys cover.
     pub fn add_btree_index(&mut self, index: &Index) {
-        if index.method != "btree" || index.expression.is_some() {
+        if index.method != AccessMethod::Btree || index.expression.is_some() {
             return;
         }
         let Some(&column) = index.columns.first() else {

@@ -10,6 +10,7 @@
 
 use super::{Column, Index, Table};
 use crate::error::{EngineError, Result};
+use crate::index::AccessMethod;
 use crate::storage::codec::Reader;
 use crate::value::SqlType;
 
@@ -61,7 +62,7 @@ pub fn encode_table(table: &Table) -> Vec<u8> {
     put_u32(&mut out, table.indexes.len() as u32);
     for index in &table.indexes {
         put_str(&mut out, &index.name);
-        put_str(&mut out, &index.method);
+        put_str(&mut out, index.method.name());
         put_u32(&mut out, index.columns.len() as u32);
         for column in &index.columns {
             put_u32(&mut out, *column as u32);
@@ -154,7 +155,13 @@ pub fn decode_entry(bytes: &[u8]) -> Result<CatalogEntry> {
     table.heap = Some(heap);
     for _ in 0..reader.u32()? {
         let name = reader.string()?;
-        let method = reader.string()?;
+        let method_name = reader.string()?;
+        let method = AccessMethod::from_name(&method_name).ok_or_else(|| {
+            EngineError::new(
+                "XX001",
+                format!("catalog entry names an unknown access method \"{method_name}\""),
+            )
+        })?;
         let mut index_columns = Vec::new();
         for _ in 0..reader.u32()? {
             index_columns.push(check(reader.u32()?)?);
@@ -222,7 +229,7 @@ mod tests {
         table.heap = Some(4);
         table.indexes.push(Index {
             name: "by_e".to_string(),
-            method: "hnsw".to_string(),
+            method: AccessMethod::Hnsw,
             columns: vec![0],
             opclass: Some("vector_l2_ops".to_string()),
             with: vec![("m".to_string(), "8".to_string())],

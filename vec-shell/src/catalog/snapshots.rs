@@ -116,9 +116,6 @@ pub fn checkpoint(durable: &Durable, catalog: &Catalog) -> Result<()> {
                     let Some(id) = index_id(table, &entry.name) else {
                         continue;
                     };
-                    if !entry.index.has_snapshot_format() {
-                        continue;
-                    }
                     let name = side_file_name(heap, id);
                     live.insert(name.clone());
                     if state.current.contains(&name) && !state.changed_heaps.contains(&heap) {

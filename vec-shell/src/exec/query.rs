@@ -171,7 +171,7 @@ fn index_scan<'a>(
     table: &str,
     index: &str,
     query: &BoundExpr,
-    options: &crate::index::IndexSearch,
+    options: &vec_index::ScanOptions,
     context: &'a ExecContext<'a>,
 ) -> Result<RowStream<'a>> {
     let table = context
@@ -202,7 +202,7 @@ fn index_scan<'a>(
             .get(id)
             .and_then(|row| entry.key_value(row).ok())
     });
-    let hits = entry.index.scan_rows(&query, options, lookup)?;
+    let hits = entry.index.scan(&query, options, lookup)?;
     Ok(Box::new(hits.filter_map(move |id| {
         table.store.get(id).cloned().map(Ok)
     })))

@@ -1,58 +1,66 @@
-//! Vector indexes on tables: HNSW (`vec-hnsw`, in `hnsw`) and IVFFlat (`vec-ivf`, in
-//! `ivf`) over one column with one of pgvector's operator classes (`opclass`), and
-//! pgvecto.rs's `USING vectors` indexes on either (`vectors`).
-//! [`VectorIndex`] hides the access method, metric and element type so that the engine
-//! can build, maintain and scan any of them.
+//! Vector indexes on tables: pgvector's `hnsw` and `ivfflat` and pgvecto.rs's `vectors`
+//! (`vectors`), over one column or expression with one operator class (`opclass`).
+//!
+//! Every index is a `Box<dyn vec_index::VectorIndex>` made through one table from
+//! (access method, operator class) to a constructor (`registry`), which picks the
+//! element type and metric once; operations then dispatch once per call, never per
+//! distance. [`VectorIndex`] wraps it with what the engine knows of it (its method and
+//! class) and speaks in datums: it reads a value's vector (`datum`), reports build
+//! progress to the statement's [`Monitor`] and polls its cancel request, and turns
+//! index errors into the engine's (`error`).
 
-mod hnsw;
-mod ivf;
+mod datum;
+mod error;
+mod method;
 mod opclass;
-mod persist;
+mod options;
+mod registry;
 pub mod vectors;
 
-pub use hnsw::{hnsw_options, HnswIndex};
-pub use ivf::IvfIndexAny;
+pub use datum::vector_ref;
+pub use error::notice;
+pub use method::AccessMethod;
 pub use opclass::Opclass;
 
+use std::io::Write;
+use std::path::Path;
+
+use parking_lot::Mutex;
+use vec_index::{BuildHooks, BuildProgress, ExactDistance, IterativeScan, ScanOptions, VectorRef};
+
 use crate::error::{EngineError, Result};
-use crate::progress::Monitor;
-use crate::settings::Settings;
+use crate::progress::{Command, Monitor, PhaseLabel, PhaseReporter};
+use crate::settings::{self, Settings};
 use crate::storage::RowId;
 use crate::value::Datum;
 
 /// The rows of a scan, nearest first.
 pub type Hits<'a> = Box<dyn Iterator<Item = RowId> + 'a>;
 
-/// A vector index of either access method.
-pub enum VectorIndex {
-    /// `USING hnsw`
-    Hnsw(HnswIndex),
-    /// `USING ivfflat`
-    Ivf(IvfIndexAny),
-    /// `USING vectors` (pgvecto.rs)
-    Vectors(vectors::VectorsIndex),
+/// A row's indexed value, looked up in the table (for re-ranking quantized candidates
+/// exactly).
+pub type KeyLookup<'a> = Box<dyn Fn(RowId) -> Option<Datum> + 'a>;
+
+/// A vector index of any access method and operator class.
+pub struct VectorIndex {
+    method: AccessMethod,
+    opclass: Opclass,
+    /// The structure is an HNSW graph (always for `hnsw`; for `vectors`, by its options).
+    graph: bool,
+    inner: Box<dyn vec_index::VectorIndex>,
 }
 
-/// Query-time settings of both access methods, read from the session.
-#[derive(Clone, Debug)]
-pub struct IndexSearch {
-    /// `hnsw.ef_search`, `hnsw.iterative_scan`, `hnsw.max_scan_tuples`, memory.
-    pub hnsw: vec_hnsw::SearchOptions,
-    /// `ivfflat.probes`, `ivfflat.iterative_scan`, `ivfflat.max_probes`.
-    pub ivf: vec_ivf::SearchOptions,
-    /// `vectors.hnsw_ef_search`, `vectors.ivf_nprobe`, `vectors.search_mode`.
-    pub vectors: vectors::VectorsSearch,
-}
-
-impl IndexSearch {
-    /// The settings of a session.
-    pub fn from_settings(settings: &Settings) -> IndexSearch {
-        IndexSearch {
-            hnsw: hnsw::search_options(settings),
-            ivf: ivf::search_options(settings),
-            vectors: vectors::VectorsSearch::from_settings(settings),
-        }
-    }
+/// The index's name for the engine's errors about it.
+fn registry_entry(method: AccessMethod, opclass: Opclass) -> Result<&'static registry::Entry> {
+    registry::entry(method, opclass).ok_or_else(|| {
+        EngineError::new(
+            "42704",
+            format!(
+                "operator class \"{}\" does not exist for access method \"{method}\"",
+                opclass.name(method)
+            ),
+        )
+    })
 }
 
 impl VectorIndex {
@@ -60,95 +68,233 @@ impl VectorIndex {
     /// index, such as NULL, are skipped), polling `monitor`'s cancel request and reporting
     /// progress to it. Returns the notices the build raised.
     pub fn build<'a>(
-        method: &str,
+        method: AccessMethod,
         opclass: Opclass,
         dimensions: usize,
         with: &[(String, String)],
         rows: impl Iterator<Item = (RowId, &'a Datum)>,
         monitor: Monitor<'_>,
     ) -> Result<(VectorIndex, Vec<EngineError>)> {
-        match method {
-            "vectors" => {
-                let (index, notices) =
-                    vectors::VectorsIndex::build(opclass, dimensions, with, rows, monitor)?;
-                Ok((VectorIndex::Vectors(index), notices))
-            }
-            "hnsw" => {
-                let mut options = hnsw_options(with)?;
-                options.threads = monitor.threads;
-                let index = HnswIndex::build(opclass, dimensions, options, rows, monitor)?;
-                Ok((VectorIndex::Hnsw(index), Vec::new()))
-            }
-            _ => {
-                let (index, notices) =
-                    IvfIndexAny::build(opclass, dimensions, with, rows, monitor)?;
-                Ok((VectorIndex::Ivf(index), notices))
-            }
-        }
+        let entry = registry_entry(method, opclass)?;
+        let rows: Vec<(u64, VectorRef<'a>)> = rows
+            .filter_map(|(id, datum)| vector_ref(datum).map(|vector| (id, vector)))
+            .collect();
+        let bridge = ProgressBridge::new(monitor, method);
+        let progress = |p: BuildProgress| bridge.report(p);
+        let should_stop = || monitor.cancel.is_cancelled();
+        let hooks = BuildHooks {
+            progress: &progress,
+            should_stop: &should_stop,
+        };
+        let request = registry::BuildRequest {
+            dimensions,
+            with,
+            rows: &rows,
+            hooks: &hooks,
+            threads: monitor.threads,
+        };
+        let built = (entry.build)(&request)?;
+        bridge.finish();
+        let index = VectorIndex {
+            method,
+            opclass,
+            graph: is_graph(method, with),
+            inner: built.index,
+        };
+        Ok((index, built.notices.into_iter().map(notice).collect()))
     }
 
-    /// Adds a row's value.
+    /// Opens a snapshot written by [`VectorIndex::write_snapshot`] of an index of this
+    /// method, class, dimensions and options; an error if the file is damaged or holds
+    /// another kind of index.
+    pub fn open_snapshot(
+        method: AccessMethod,
+        opclass: Opclass,
+        dimensions: usize,
+        with: &[(String, String)],
+        path: &Path,
+    ) -> Result<VectorIndex> {
+        let entry = registry_entry(method, opclass)?;
+        let inner = (entry.open)(&registry::OpenRequest { path, with })?;
+        if inner.dimensions() != dimensions {
+            return Err(vec_index::IndexError::corrupt(format!(
+                "it has {} dimensions, the column has {dimensions}",
+                inner.dimensions()
+            ))
+            .into());
+        }
+        Ok(VectorIndex {
+            method,
+            opclass,
+            graph: is_graph(method, with),
+            inner,
+        })
+    }
+
+    /// The access method.
+    pub fn method(&self) -> AccessMethod {
+        self.method
+    }
+
+    /// Adds a row's value (NULL is not indexed).
     pub fn insert(&mut self, id: RowId, datum: &Datum) -> Result<()> {
-        match self {
-            VectorIndex::Hnsw(index) => index.insert(id, datum),
-            VectorIndex::Ivf(index) => index.insert(id, datum),
-            VectorIndex::Vectors(index) => index.insert(id, datum),
+        match vector_ref(datum) {
+            Some(vector) => Ok(self.inner.insert(id, vector)?),
+            None => Ok(()),
         }
     }
 
     /// Whether [`VectorIndex::insert`] would accept the value, without changing the
     /// index: a statement checks its new rows before committing anything.
     pub fn check(&self, datum: &Datum) -> Result<()> {
-        match self {
-            VectorIndex::Hnsw(index) => index.check(datum),
-            VectorIndex::Ivf(index) => index.check(datum),
-            VectorIndex::Vectors(index) => index.check(datum),
+        match vector_ref(datum) {
+            Some(vector) => Ok(self.inner.check(vector)?),
+            None => Ok(()),
         }
     }
 
     /// Removes a row (hidden at once, reclaimed by [`VectorIndex::vacuum`]).
     pub fn delete(&mut self, id: RowId) {
-        match self {
-            VectorIndex::Hnsw(index) => index.delete(id),
-            VectorIndex::Ivf(index) => index.delete(id),
-            VectorIndex::Vectors(index) => index.delete(id),
-        }
+        self.inner.delete(id);
     }
 
     /// Reclaims deleted rows, so that their ids can be indexed again.
     pub fn vacuum(&mut self) {
-        match self {
-            VectorIndex::Hnsw(index) => index.vacuum(),
-            VectorIndex::Ivf(index) => index.vacuum(),
-            VectorIndex::Vectors(index) => index.vacuum(),
-        }
+        self.inner.vacuum();
     }
 
-    /// A cursor over the rows nearest to `query`.
-    pub fn scan(&self, query: &Datum, search: &IndexSearch) -> Result<Hits<'_>> {
-        self.scan_rows(query, search, Box::new(|_| None))
+    /// The scan options the session's settings give an index of this kind.
+    pub fn scan_options(&self, settings: &Settings) -> ScanOptions {
+        let iterative_scan = match self.method {
+            AccessMethod::IvfFlat => settings.word(&settings::IVFFLAT_ITERATIVE_SCAN),
+            _ => settings.word(&settings::HNSW_ITERATIVE_SCAN),
+        };
+        let options = base_scan_options(settings, iterative_scan);
+        match self.method {
+            AccessMethod::Vectors => vectors::scan_options(settings, self.graph, options),
+            _ => options,
+        }
     }
 
     /// A cursor over the rows nearest to `query`; `lookup` reads a row's indexed value
     /// from the table, for indexes that re-rank quantized candidates exactly.
-    pub fn scan_rows<'a>(
+    pub fn scan<'a>(
         &'a self,
         query: &Datum,
-        search: &IndexSearch,
-        lookup: vectors::KeyLookup<'a>,
+        options: &ScanOptions,
+        lookup: KeyLookup<'a>,
     ) -> Result<Hits<'a>> {
-        match self {
-            VectorIndex::Hnsw(index) => index.scan(query, &search.hnsw),
-            VectorIndex::Ivf(index) => index.scan(query, &search.ivf),
-            VectorIndex::Vectors(index) => index.scan(query, &search.vectors, &search.hnsw, lookup),
-        }
+        let vector =
+            vector_ref(query).ok_or_else(|| EngineError::internal("the query is not a vector"))?;
+        let opclass = self.opclass;
+        let target = query.clone();
+        let exact: ExactDistance<'a> =
+            Box::new(move |id| exact_distance(opclass, &lookup(id)?, &target));
+        let cursor = self.inner.scan(vector, options, Some(exact))?;
+        Ok(Box::new(cursor.map(|hit| hit.row_id)))
     }
 
     /// Whether the planner may use the index (`vectors.enable_index` for `USING vectors`).
     pub fn enabled(&self, settings: &Settings) -> bool {
-        match self {
-            VectorIndex::Vectors(_) => settings.bool(&crate::settings::VECTORS_ENABLE_INDEX),
+        match self.method {
+            AccessMethod::Vectors => settings.bool(&settings::VECTORS_ENABLE_INDEX),
             _ => true,
+        }
+    }
+
+    /// Writes the index in its structure's snapshot format.
+    pub fn write_snapshot(&self, writer: &mut dyn Write) -> std::io::Result<()> {
+        self.inner.write_snapshot(writer)
+    }
+
+    /// The memory the index takes, in bytes.
+    pub fn memory_bytes(&self) -> usize {
+        self.inner.memory_bytes()
+    }
+}
+
+/// Whether an index of this method and options is an HNSW graph.
+fn is_graph(method: AccessMethod, with: &[(String, String)]) -> bool {
+    match method {
+        AccessMethod::Hnsw => true,
+        AccessMethod::Vectors => vectors::is_graph(with),
+        _ => false,
+    }
+}
+
+/// Scan options from the session's `hnsw.*`, `ivfflat.*` and `work_mem` settings, with
+/// the iterative scan mode of the index's method; each index reads the fields it has a
+/// use for.
+fn base_scan_options(settings: &Settings, iterative_scan: &str) -> ScanOptions {
+    let work_mem_kb = settings.int(&settings::WORK_MEM) as f64;
+    let multiplier = settings.real(&settings::HNSW_SCAN_MEM_MULTIPLIER);
+    ScanOptions {
+        ef_search: settings.int(&settings::HNSW_EF_SEARCH) as usize,
+        probes: settings.int(&settings::IVFFLAT_PROBES) as u32,
+        iterative_scan: match iterative_scan {
+            "strict_order" => IterativeScan::StrictOrder,
+            "relaxed_order" => IterativeScan::RelaxedOrder,
+            _ => IterativeScan::Off,
+        },
+        max_scan_tuples: settings.int(&settings::HNSW_MAX_SCAN_TUPLES) as u64,
+        scan_memory: (work_mem_kb * 1024.0 * multiplier) as usize,
+        max_probes: settings.int(&settings::IVFFLAT_MAX_PROBES) as u32,
+    }
+}
+
+/// The operator's value for a row and the query, as an exact scan computes it.
+fn exact_distance(opclass: Opclass, value: &Datum, query: &Datum) -> Option<f64> {
+    use Opclass::*;
+    match (opclass, value, query) {
+        (VectorL2, Datum::Vector(a), Datum::Vector(b)) => a.l2_distance(b).ok(),
+        (VectorIp, Datum::Vector(a), Datum::Vector(b)) => a.negative_inner_product(b).ok(),
+        (VectorCosine, Datum::Vector(a), Datum::Vector(b)) => a.cosine_distance(b).ok(),
+        (HalfL2, Datum::HalfVec(a), Datum::HalfVec(b)) => a.l2_distance(b).ok(),
+        (HalfIp, Datum::HalfVec(a), Datum::HalfVec(b)) => a.negative_inner_product(b).ok(),
+        (HalfCosine, Datum::HalfVec(a), Datum::HalfVec(b)) => a.cosine_distance(b).ok(),
+        _ => None,
+    }
+}
+
+/// Turns an index build's phase reports (from any of its threads) into the statement's
+/// progress reports, one [`PhaseReporter`] per phase.
+struct ProgressBridge<'a> {
+    monitor: Monitor<'a>,
+    target: &'static str,
+    current: Mutex<Option<(&'static str, PhaseReporter<'a>)>>,
+}
+
+impl<'a> ProgressBridge<'a> {
+    fn new(monitor: Monitor<'a>, method: AccessMethod) -> ProgressBridge<'a> {
+        ProgressBridge {
+            monitor,
+            target: method.name(),
+            current: Mutex::new(None),
+        }
+    }
+
+    fn report(&self, progress: BuildProgress) {
+        let mut current = self.current.lock();
+        if current
+            .as_ref()
+            .is_none_or(|(phase, _)| *phase != progress.phase)
+        {
+            let label = PhaseLabel {
+                command: Command::CreateIndex,
+                target: self.target,
+                phase: progress.phase,
+                unit: progress.unit,
+            };
+            *current = Some((progress.phase, self.monitor.phase(label, progress.total)));
+        }
+        if let Some((_, reporter)) = current.as_ref() {
+            reporter.report(progress.done);
+        }
+    }
+
+    fn finish(&self) {
+        if let Some((_, reporter)) = self.current.lock().as_ref() {
+            reporter.finish();
         }
     }
 }

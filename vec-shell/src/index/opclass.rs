@@ -1,17 +1,21 @@
-//! pgvector's HNSW operator classes: which column type each accepts, which distance
-//! operator it serves, and the default class of each type.
+//! Operator classes: which column type each accepts, which distance operator it serves,
+//! and how `CREATE INDEX … USING method (column class)` resolves one with pgvector's
+//! (and pgvecto.rs's) checks and texts. Each class's name per access method is written
+//! once, in the registry (`registry`).
 
+use super::method::AccessMethod;
+use super::registry;
 use crate::error::{EngineError, Result};
 use crate::value::{Datum, SqlType};
 
-/// An HNSW operator class.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// An operator class: a distance on one vector type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Opclass {
     /// `vector_l2_ops` (`<->`)
     VectorL2,
-    /// `vector_ip_ops` (`<#>`)
+    /// `vector_ip_ops` (`<#>`; pgvecto.rs's `vector_dot_ops`)
     VectorIp,
-    /// `vector_cosine_ops` (`<=>`)
+    /// `vector_cosine_ops` (`<=>`; pgvecto.rs's `vector_cos_ops`)
     VectorCosine,
     /// `vector_l1_ops` (`<+>`)
     VectorL1,
@@ -37,34 +41,18 @@ pub enum Opclass {
     BitJaccard,
 }
 
-const ALL: [(Opclass, &str); 14] = [
-    (Opclass::VectorL2, "vector_l2_ops"),
-    (Opclass::VectorIp, "vector_ip_ops"),
-    (Opclass::VectorCosine, "vector_cosine_ops"),
-    (Opclass::VectorL1, "vector_l1_ops"),
-    (Opclass::HalfL2, "halfvec_l2_ops"),
-    (Opclass::HalfIp, "halfvec_ip_ops"),
-    (Opclass::HalfCosine, "halfvec_cosine_ops"),
-    (Opclass::HalfL1, "halfvec_l1_ops"),
-    (Opclass::SparseL2, "sparsevec_l2_ops"),
-    (Opclass::SparseIp, "sparsevec_ip_ops"),
-    (Opclass::SparseCosine, "sparsevec_cosine_ops"),
-    (Opclass::SparseL1, "sparsevec_l1_ops"),
-    (Opclass::BitHamming, "bit_hamming_ops"),
-    (Opclass::BitJaccard, "bit_jaccard_ops"),
-];
-
 impl Opclass {
-    /// The class named `name`, checked against the column's type; `None` picks the
-    /// type's default class.
-    pub fn resolve(method: &str, name: Option<&str>, column_type: &SqlType) -> Result<Opclass> {
-        if method == "vectors" {
-            return super::vectors::resolve_opclass(name, column_type);
-        }
-        // pgvector's only default operator class is `vector_l2_ops` for ivfflat.
+    /// The class named `name` of access method `method`, checked against the column's
+    /// type; `None` picks the type's default class (pgvector's only one is
+    /// `vector_l2_ops` for `ivfflat`).
+    pub fn resolve(
+        method: AccessMethod,
+        name: Option<&str>,
+        column_type: &SqlType,
+    ) -> Result<Opclass> {
         let Some(name) = name else {
             return match (method, column_type) {
-                ("ivfflat", SqlType::Vector) => Ok(Opclass::VectorL2),
+                (AccessMethod::IvfFlat, SqlType::Vector) => Ok(Opclass::VectorL2),
                 (_, other) => Err(EngineError::new(
                     "42704",
                     format!(
@@ -75,65 +63,37 @@ impl Opclass {
                 .with_hint("You must specify an operator class for the index or define a default operator class for the data type.")),
             };
         };
-        let supported = match method {
-            "hnsw" => matches!(
-                column_type,
-                SqlType::Vector | SqlType::HalfVec | SqlType::SparseVec | SqlType::Bit
-            ),
-            _ => matches!(
-                column_type,
-                SqlType::Vector | SqlType::HalfVec | SqlType::Bit
-            ),
+        let refuses_type = || {
+            EngineError::new(
+                "42804",
+                format!(
+                    "operator class \"{name}\" does not accept data type {}",
+                    column_type.name()
+                ),
+            )
         };
-        // `bit varying` is binary-coercible to `bit`, so PostgreSQL accepts the bit
-        // operator classes for it and pgvector then refuses the type; anything else is
-        // refused by PostgreSQL's operator class check.
-        if !supported && *column_type == SqlType::VarBit {
-            return Err(EngineError::new(
-                "0A000",
-                format!("type not supported for {method} index"),
-            ));
+        if method != AccessMethod::Vectors && !method.supports(column_type) {
+            // `bit varying` is binary-coercible to `bit`, so PostgreSQL accepts the bit
+            // operator classes for it and pgvector then refuses the type; anything else
+            // is refused by PostgreSQL's operator class check.
+            if *column_type == SqlType::VarBit {
+                return Err(EngineError::new(
+                    "0A000",
+                    format!("type not supported for {method} index"),
+                ));
+            }
+            return Err(refuses_type());
         }
-        if !supported {
-            return Err(EngineError::new(
-                "42804",
-                format!(
-                    "operator class \"{name}\" does not accept data type {}",
-                    column_type.name()
-                ),
-            ));
+        let entry = registry::find(method, name).ok_or_else(|| {
+            EngineError::new(
+                "42704",
+                format!("operator class \"{name}\" does not exist for access method \"{method}\""),
+            )
+        })?;
+        if entry.opclass.column_type() != *column_type {
+            return Err(refuses_type());
         }
-        let ivf_classes = [
-            Opclass::VectorL2,
-            Opclass::VectorIp,
-            Opclass::VectorCosine,
-            Opclass::HalfL2,
-            Opclass::HalfIp,
-            Opclass::HalfCosine,
-            Opclass::BitHamming,
-        ];
-        let (opclass, _) = ALL
-            .iter()
-            .filter(|(o, _)| method == "hnsw" || ivf_classes.contains(o))
-            .find(|(_, n)| *n == name)
-            .ok_or_else(|| {
-                EngineError::new(
-                    "42704",
-                    format!(
-                        "operator class \"{name}\" does not exist for access method \"{method}\""
-                    ),
-                )
-            })?;
-        if opclass.column_type() != *column_type {
-            return Err(EngineError::new(
-                "42804",
-                format!(
-                    "operator class \"{name}\" does not accept data type {}",
-                    column_type.name()
-                ),
-            ));
-        }
-        Ok(*opclass)
+        Ok(entry.opclass)
     }
 
     /// Whether a value enters an index of this class: not NULL, and under cosine not a
@@ -149,9 +109,11 @@ impl Opclass {
         }
     }
 
-    /// The class's name.
-    pub fn name(self) -> &'static str {
-        ALL.iter().find(|(o, _)| *o == self).map_or("", |(_, n)| n)
+    /// The class's name under `method` (`vector_cos_ops` for pgvecto.rs's cosine class).
+    pub fn name(self, method: AccessMethod) -> &'static str {
+        registry::name_of(method, self)
+            .or_else(|| registry::name_of(AccessMethod::Hnsw, self))
+            .unwrap_or("")
     }
 
     /// The column type it indexes.

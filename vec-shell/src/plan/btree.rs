@@ -216,7 +216,7 @@ pub fn choose(
     let enable_seqscan = settings.bool(&crate::settings::ENABLE_SEQSCAN);
     let cap = (total / SELECTIVITY_DIVISOR).max(vector_threshold(settings)) + 1;
     let mut best: Option<BtreeChoice> = None;
-    for definition in table.indexes.iter().filter(|i| i.method == "btree") {
+    for definition in table.indexes.iter().filter(|i| !i.method.is_vector()) {
         let Some(index) = table.store.btree(&definition.name) else {
             continue;
         };
@@ -342,7 +342,7 @@ pub fn choose_ordered_scan(plan: &mut QueryPlan, table: &Table, settings: &Setti
         return;
     };
     let Some(definition) = table.indexes.iter().find(|i| {
-        i.method == "btree"
+        !i.method.is_vector()
             && i.expression.is_none()
             && i.columns.first() == Some(column)
             && table.store.btree(&i.name).is_some()

@@ -94,7 +94,8 @@ pub enum Source {
         index: String,
         /// The query vector (a constant or uncorrelated subquery).
         query: BoundExpr,
-        /// The session's index settings (`hnsw.*`, `ivfflat.*`, `vectors.*`).
-        options: crate::index::IndexSearch,
+        /// The scan options from the session's settings (`hnsw.*`, `ivfflat.*`,
+        /// `vectors.*`).
+        options: vec_index::ScanOptions,
     },
 }

@@ -183,7 +183,7 @@ fn choose_index_scans(plan: &mut QueryPlan, cx: PlanContext<'_>) {
         };
         return;
     }
-    let Some((index, query)) = vector else {
+    let Some((index, query, options)) = vector else {
         btree::choose_ordered_scan(plan, table, cx.settings);
         return;
     };
@@ -191,7 +191,7 @@ fn choose_index_scans(plan: &mut QueryPlan, cx: PlanContext<'_>) {
         table: name,
         index,
         query,
-        options: crate::index::IndexSearch::from_settings(cx.settings),
+        options,
     };
     // The index yields rows in distance order; no sort follows, as in pgvector.
     plan.order.clear();
@@ -237,7 +237,7 @@ fn vector_index_for(
     plan: &QueryPlan,
     table: &Table,
     settings: &Settings,
-) -> Option<(String, BoundExpr)> {
+) -> Option<(String, BoundExpr, vec_index::ScanOptions)> {
     if plan.aggregate.is_some() || !settings.bool(&settings::ENABLE_INDEXSCAN) {
         return None;
     }
@@ -272,5 +272,9 @@ fn vector_index_for(
         };
         same_key && e.opclass.operator() == &**name && e.index.enabled(settings)
     })?;
-    Some((entry.name.clone(), query.clone()))
+    Some((
+        entry.name.clone(),
+        query.clone(),
+        entry.index.scan_options(settings),
+    ))
 }

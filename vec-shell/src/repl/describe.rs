@@ -44,7 +44,7 @@ fn index_definition(table: &crate::catalog::Table, index: &crate::catalog::Index
             .collect(),
     };
     let key_type = index.columns.first().map(|&i| &table.columns[i].ty);
-    let default_class = index.method == "ivfflat"
+    let default_class = index.method == crate::index::AccessMethod::IvfFlat
         && index.opclass.as_deref() == Some("vector_l2_ops")
         && index.expression.is_none()
         && key_type == Some(&SqlType::Vector);

@@ -75,7 +75,7 @@ fn give_index_ids(durable: &Durable, table: &mut Table) -> Result<()> {
     let mut missing = table
         .indexes
         .iter_mut()
-        .filter(|i| i.method != "btree" && i.id == 0)
+        .filter(|i| i.method.is_vector() && i.id == 0)
         .peekable();
     if missing.peek().is_none() {
         return Ok(());
@@ -114,7 +114,7 @@ fn restore_indexes(
     let definitions: Vec<Index> = table
         .indexes
         .iter()
-        .filter(|i| i.method != "btree")
+        .filter(|i| i.method.is_vector())
         .cloned()
         .collect();
     for index in &definitions {
@@ -162,10 +162,11 @@ fn open_snapshot(
     let file = store.side_file(name).map_err(storage)?;
     file.verify_checksum().map_err(storage)?;
     let key = index_key(table, index)?;
-    let opclass = Opclass::resolve(&index.method, index.opclass.as_deref(), &key.ty)?;
+    let opclass = Opclass::resolve(index.method, index.opclass.as_deref(), &key.ty)?;
     let dimensions = usize::try_from(key.typmod)
         .map_err(|_| EngineError::new("22023", "column does not have dimensions"))?;
-    let opened = VectorIndex::open_snapshot(&index.method, opclass, dimensions, file.path())?;
+    let opened =
+        VectorIndex::open_snapshot(index.method, opclass, dimensions, &index.with, file.path())?;
     let mut entry = VectorIndexEntry {
         name: index.name.clone(),
         key: key.key,

@@ -367,7 +367,7 @@ fn schema_changes_roll_back() {
         let items = catalog.table("items").unwrap();
         let names: Vec<&str> = items.indexes.iter().map(|i| i.name.as_str()).collect();
         assert_eq!(names, ["items_pkey", "items_idx"]);
-        assert_eq!(items.indexes[1].method, "hnsw");
+        assert_eq!(items.indexes[1].method.name(), "hnsw");
         assert_eq!(catalog.table("other").unwrap().indexes.len(), 1);
         assert!(!catalog.extension_installed);
     });

@@ -56,7 +56,7 @@ pub fn reindex(
     }
     let mut rebuilt = Vec::new();
     for index in &table.indexes {
-        if index.method == "btree" || only.is_some_and(|only| only != index.name) {
+        if !index.method.is_vector() || only.is_some_and(|only| only != index.name) {
             continue;
         }
         let (entry, notices) = super::vector_index::build_entry(table, index, monitor)?;

@@ -13,6 +13,7 @@ use crate::catalog::schema::{encode_extension, encode_table};
 use crate::catalog::{Catalog, Column, Index, Table};
 use crate::error::{EngineError, Result};
 use crate::exec::StatementResult;
+use crate::index::AccessMethod;
 use crate::progress::Monitor;
 use crate::sql::ast::{CreateIndex, CreateTable, ExprKind, Statement};
 use crate::storage::durable::{StoreOp, CATALOG_HEAP};
@@ -285,7 +286,7 @@ fn create_table(
     if !table.primary_key.is_empty() {
         table.indexes.push(Index {
             name: format!("{}_pkey", create.name),
-            method: "btree".to_string(),
+            method: AccessMethod::Btree,
             columns: table.primary_key.clone(),
             opclass: None,
             with: Vec::new(),
@@ -365,14 +366,13 @@ fn create_index(
     create: &CreateIndex,
     monitor: Monitor<'_>,
 ) -> Result<StatementResult> {
-    let method = create.method.clone().unwrap_or_else(|| "btree".to_string());
-    let method_pos = create.method_pos.0;
-    if !matches!(method.as_str(), "btree" | "hnsw" | "ivfflat" | "vectors") {
+    let method_name = create.method.as_deref().unwrap_or("btree");
+    let Some(method) = AccessMethod::from_name(method_name) else {
         return Err(EngineError::unsupported(format!(
-            "access method \"{method}\" is not supported yet"
+            "access method \"{method_name}\" is not supported yet"
         ))
-        .at(method_pos));
-    }
+        .at(create.method_pos.0));
+    };
     let table = catalog.table(&create.table).ok_or_else(|| {
         EngineError::new(
             "42P01",
@@ -381,7 +381,7 @@ fn create_index(
     })?;
     let mut columns = Vec::new();
     let opclass = create.keys.first().and_then(|(_, opclass)| opclass.clone());
-    if method != "btree" && create.keys.len() != 1 {
+    if method.is_vector() && create.keys.len() != 1 {
         return Err(EngineError::new(
             "0A000",
             format!("access method \"{method}\" does not support multicolumn indexes"),
@@ -390,7 +390,7 @@ fn create_index(
     let mut expression = None;
     for (key, _opclass) in &create.keys {
         let ExprKind::Column(parts) = &key.kind else {
-            if method == "btree" {
+            if !method.is_vector() {
                 return Err(EngineError::unsupported(
                     "btree indexes on expressions are not supported yet",
                 )
@@ -460,8 +460,8 @@ fn create_index(
         expression,
         id: durable.map_or(0, StoreWrites::new_index_id),
     };
-    let (vector_index, notices) = match (index.method.as_str(), catalog.table(&create.table)) {
-        ("btree", _) | (_, None) => (None, Vec::new()),
+    let (vector_index, notices) = match (index.method, catalog.table(&create.table)) {
+        (AccessMethod::Btree, _) | (_, None) => (None, Vec::new()),
         (_, Some(table)) => {
             // The build finishes (or fails, or is cancelled) before the catalog changes.
             let (entry, notices) = vector_index::build_entry(table, &index, monitor)?;

@@ -20,12 +20,12 @@ pub fn build_entry(
     monitor: Monitor<'_>,
 ) -> Result<(VectorIndexEntry, Vec<EngineError>)> {
     let key = index_key(table, index)?;
-    let opclass = Opclass::resolve(&index.method, index.opclass.as_deref(), &key.ty)?;
+    let opclass = Opclass::resolve(index.method, index.opclass.as_deref(), &key.ty)?;
     let dimensions = usize::try_from(key.typmod)
         .map_err(|_| EngineError::new("22023", "column does not have dimensions"))?;
     let label = PhaseLabel {
         command: Command::CreateIndex,
-        target: &index.method,
+        target: index.method.name(),
         phase: "initializing",
         unit: "tuples",
     };
@@ -41,7 +41,7 @@ pub fn build_entry(
     reading.finish();
     let rows = values.iter().map(|(id, value)| (*id, value));
     let (built, notices) = VectorIndex::build(
-        &index.method,
+        index.method,
         opclass,
         dimensions,
         &index.with,
@@ -63,7 +63,7 @@ pub fn build_entry(
 pub fn rebuild_all(table: &mut Table) -> Result<Vec<EngineError>> {
     let mut built = Vec::new();
     let mut notices = Vec::new();
-    for index in table.indexes.iter().filter(|i| i.method != "btree") {
+    for index in table.indexes.iter().filter(|i| i.method.is_vector()) {
         let (entry, raised) = build_entry(table, index, Monitor::none())?;
         built.push(entry);
         notices.extend(raised);
