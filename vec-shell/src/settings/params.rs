@@ -1,5 +1,6 @@
 //! The run-time parameters vecsh knows: each one's name, kind, range and default,
-//! written here once. pgvector's `hnsw.*` and `ivfflat.*`, pgvecto.rs's `vectors.*`,
+//! written here once (pgvector's index defaults and ranges are the index crates'
+//! constants, named here, not copied). pgvector's `hnsw.*` and `ivfflat.*`, pgvecto.rs's `vectors.*`,
 //! and the PostgreSQL parameters vecsh honours.
 
 /// What values a parameter takes, and its default.
@@ -38,23 +39,39 @@ macro_rules! params {
 
 params! {
     /// `hnsw.ef_search`: the size of an HNSW scan's candidate list (pgvector's default).
-    HNSW_EF_SEARCH = "hnsw.ef_search", Kind::Int { min: 1, max: 1000, default: 40 };
+    HNSW_EF_SEARCH = "hnsw.ef_search", Kind::Int {
+        min: vec_hnsw::MIN_EF_SEARCH as i64,
+        max: vec_hnsw::MAX_EF_SEARCH as i64,
+        default: vec_hnsw::DEFAULT_EF_SEARCH as i64,
+    };
     /// `hnsw.iterative_scan`: whether a scan goes on past its first candidates.
     HNSW_ITERATIVE_SCAN = "hnsw.iterative_scan",
         Kind::Enum { options: &["off", "relaxed_order", "strict_order"], default: "off" };
     /// `hnsw.max_scan_tuples`: where an iterative HNSW scan stops.
     HNSW_MAX_SCAN_TUPLES = "hnsw.max_scan_tuples",
-        Kind::Int { min: 1, max: i32::MAX as i64, default: 20_000 };
+        Kind::Int {
+            min: 1,
+            max: vec_hnsw::MAX_MAX_SCAN_TUPLES as i64,
+            default: vec_hnsw::DEFAULT_MAX_SCAN_TUPLES as i64,
+        };
     /// `hnsw.scan_mem_multiplier`: an iterative scan's memory, in units of `work_mem`.
     HNSW_SCAN_MEM_MULTIPLIER = "hnsw.scan_mem_multiplier",
-        Kind::Real { min: 1.0, max: 1000.0, default: 1.0 };
+        Kind::Real { min: 1.0, max: 1000.0, default: vec_hnsw::DEFAULT_SCAN_MEM_MULTIPLIER };
     /// `ivfflat.probes`: the lists an IVFFlat scan visits first.
-    IVFFLAT_PROBES = "ivfflat.probes", Kind::Int { min: 1, max: 32768, default: 1 };
+    IVFFLAT_PROBES = "ivfflat.probes", Kind::Int {
+        min: 1,
+        max: vec_ivf::MAX_LISTS as i64,
+        default: vec_ivf::DEFAULT_PROBES as i64,
+    };
     /// `ivfflat.iterative_scan`: whether a scan probes more lists when rows run out.
     IVFFLAT_ITERATIVE_SCAN = "ivfflat.iterative_scan",
         Kind::Enum { options: &["off", "relaxed_order"], default: "off" };
     /// `ivfflat.max_probes`: the most lists an iterative IVFFlat scan visits.
-    IVFFLAT_MAX_PROBES = "ivfflat.max_probes", Kind::Int { min: 1, max: 32768, default: 32768 };
+    IVFFLAT_MAX_PROBES = "ivfflat.max_probes", Kind::Int {
+        min: 1,
+        max: vec_ivf::MAX_LISTS as i64,
+        default: vec_ivf::DEFAULT_MAX_PROBES as i64,
+    };
     /// `vectors.enable_index`: whether the planner uses `USING vectors` indexes.
     VECTORS_ENABLE_INDEX = "vectors.enable_index", Kind::Bool { default: true };
     /// `vectors.hnsw_ef_search`: pgvecto.rs's HNSW candidate list size.
@@ -66,7 +83,11 @@ params! {
         Kind::Enum { options: &["basic", "vbase"], default: "vbase" };
     /// `maintenance_work_mem`: memory an index build may use.
     MAINTENANCE_WORK_MEM = "maintenance_work_mem",
-        Kind::Memory { min: 1024, max: i32::MAX as i64, default: 65536 };
+        Kind::Memory {
+            min: 1024,
+            max: i32::MAX as i64,
+            default: (vec_hnsw::DEFAULT_MAINTENANCE_WORK_MEM / 1024) as i64,
+        };
     /// `max_parallel_maintenance_workers`: index builds use this many workers besides the leader.
     MAX_PARALLEL_MAINTENANCE_WORKERS = "max_parallel_maintenance_workers",
         Kind::Int { min: 0, max: 1024, default: 2 };

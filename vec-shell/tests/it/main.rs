@@ -24,3 +24,4 @@ mod terminal;
 mod txn;
 mod upsert;
 mod vectors;
+mod vectors_lifecycle;

@@ -445,7 +445,7 @@ fn dollar_quoted_options_in_a_script_and_explain() {
 }
 
 #[test]
-fn vectors_indexes_are_rebuilt_on_reopen() {
+fn vectors_indexes_answer_after_reopen() {
     let dir = tempfile::tempdir().unwrap();
     {
         let database = Database::open(dir.path()).unwrap();
