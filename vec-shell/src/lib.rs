@@ -1,14 +1,17 @@
 //! The vecsh SQL engine and the psql-like shell.
 //!
-//! A statement travels `sql` (lexer and parser to a syntax tree) → `analyze` (names,
-//! types, casts and overloads against the `catalog`) → `plan` (the pipeline the
-//! executor runs) → `exec` (pull-based operators over the table `storage`), with values
-//! as `value::Datum`. Tables live in memory (`storage::MemoryTable`) and, for a database
-//! opened from a directory, also in a `vec-storage` store that every statement commits to
-//! before it reports success. Vector indexes (`index`: HNSW from `vec-hnsw`, IVFFlat
-//! from `vec-ivf`, and pgvecto.rs's `USING vectors` on either, in `index::vectors`) are
-//! kept up to date by every change and chosen by `plan` when pgvector would use them. `format` prints results and errors exactly as psql does; `repl` and
-//! the `vecsh` binary are the shell.
+//! A query travels `sql` (lexer and parser to a syntax tree) → `analyze` (names, types,
+//! casts and overloads bound against the `catalog`: a bound query) → `plan` (the planner
+//! chooses exact, vector-index or btree scans and join strategies: a plan) → `exec`
+//! (pull-based operators over the tables' rows in `storage`, expressions evaluated by
+//! `expr`), with values as `value::Datum`. A data-changing statement computes its new
+//! rows in `exec` and hands them to `txn`, which commits them to the durable store and
+//! applies them to the rows and indexes. Vector indexes (`index`) are trait objects of
+//! the `vec-index` interface, made by `vec-hnsw` and `vec-ivf` through one table of
+//! access methods and operator classes. `session` runs statements and transaction
+//! blocks over a `Database`; `format` prints results and errors exactly as psql does;
+//! `repl` and the `vecsh` binary are the shell. The crate's README draws the layers with
+//! where each concept lives and how a query and an `INSERT` flow through them.
 //!
 //! Invariant: the top library crate. It may depend on every `vec-*` crate; only it and
 //! `xtask` print to a terminal.
