@@ -1,28 +1,28 @@
 //! The library API: a [`Database`] (shared catalog and tables) and [`Session`]s that
-//! execute SQL text and return typed results.
+//! execute SQL text and return typed results. Statements run in `statement` (queries,
+//! data changes, `EXPLAIN`, settings, schema statements) and `copy`; transaction blocks
+//! are `block`'s; opening a database from its directory is `open`'s.
 
 mod block;
+mod copy;
 mod open;
+mod statement;
 
 use std::path::Path;
 use std::sync::Arc;
 
 use parking_lot::RwLock;
 
-use crate::analyze;
 use crate::cancel::CancelHandle;
 use crate::catalog::snapshots::RecoveryReport;
 use crate::catalog::Catalog;
 use crate::error::{EngineError, Result};
-use crate::exec::{self, ExecContext, RowSet, StatementResult};
-use crate::plan::{self, OutputColumn, PlanContext, Returning};
-use crate::progress::{Monitor, ProgressObserver};
+use crate::exec::StatementResult;
+use crate::progress::ProgressObserver;
 use crate::settings::Settings;
 use crate::sql::ast::Statement;
 use crate::storage::durable::Durable;
-use crate::storage::Row;
-use crate::txn::{StoreWrites, WriteLock};
-use crate::value::SqlType;
+use crate::txn::WriteLock;
 use block::{Ending, TxnState};
 
 /// What every handle of a database shares.
@@ -224,202 +224,6 @@ impl Session {
         result
     }
 
-    fn run_statement(&mut self, statement: &Statement) -> Result<StatementResult> {
-        self.cancel.reset();
-        match statement {
-            Statement::Select(select) => {
-                let catalog = self.database.shared.catalog.read();
-                let bound = analyze::bind_query(&catalog, select, false)?;
-                let planned = plan::plan_query(
-                    bound,
-                    PlanContext {
-                        catalog: &catalog,
-                        settings: &self.settings,
-                    },
-                );
-                let context = ExecContext::new(&catalog)
-                    .with_cancel(&self.cancel)
-                    .with_subqueries(&planned.subqueries);
-                let rows = exec::run_query(&planned.plan, &context)?;
-                Ok(StatementResult {
-                    tag: format!("SELECT {}", rows.len()),
-                    rows: Some(RowSet {
-                        columns: planned.plan.columns,
-                        rows,
-                    }),
-                    notices: Vec::new(),
-                    copy_data: None,
-                })
-            }
-            Statement::Insert(insert) => {
-                let shared = Arc::clone(&self.database.shared);
-                let writes =
-                    self.txn
-                        .writes(shared.durable.as_ref(), &shared.write_lock, &self.settings)?;
-                let mut catalog = shared.catalog.write();
-                let bound = analyze::bind_insert(&catalog, insert)?;
-                let planned = plan::plan_insert(
-                    bound,
-                    PlanContext {
-                        catalog: &catalog,
-                        settings: &self.settings,
-                    },
-                );
-                let context = ExecContext::new(&catalog)
-                    .with_cancel(&self.cancel)
-                    .with_subqueries(&planned.subqueries);
-                let outcome = exec::dml::insert(&context, &planned.plan)?;
-                drop(context);
-                let outcome = apply(&mut catalog, &writes, outcome)?;
-                Ok(dml_result(
-                    format!("INSERT 0 {}", outcome.count),
-                    &planned.plan.returning,
-                    outcome,
-                ))
-            }
-            Statement::Update(update) => {
-                let shared = Arc::clone(&self.database.shared);
-                let writes =
-                    self.txn
-                        .writes(shared.durable.as_ref(), &shared.write_lock, &self.settings)?;
-                let mut catalog = shared.catalog.write();
-                let bound = analyze::bind_update(&catalog, update)?;
-                let planned = plan::plan_update(
-                    bound,
-                    PlanContext {
-                        catalog: &catalog,
-                        settings: &self.settings,
-                    },
-                );
-                let context = ExecContext::new(&catalog)
-                    .with_cancel(&self.cancel)
-                    .with_subqueries(&planned.subqueries);
-                let outcome = exec::dml::update(&context, &planned.plan)?;
-                drop(context);
-                let outcome = apply(&mut catalog, &writes, outcome)?;
-                Ok(dml_result(
-                    format!("UPDATE {}", outcome.count),
-                    &planned.plan.returning,
-                    outcome,
-                ))
-            }
-            Statement::Delete(delete) => {
-                let shared = Arc::clone(&self.database.shared);
-                let writes =
-                    self.txn
-                        .writes(shared.durable.as_ref(), &shared.write_lock, &self.settings)?;
-                let mut catalog = shared.catalog.write();
-                let bound = analyze::bind_delete(&catalog, delete)?;
-                let planned = plan::plan_delete(
-                    bound,
-                    PlanContext {
-                        catalog: &catalog,
-                        settings: &self.settings,
-                    },
-                );
-                let context = ExecContext::new(&catalog)
-                    .with_cancel(&self.cancel)
-                    .with_subqueries(&planned.subqueries);
-                let outcome = exec::dml::delete(&context, &planned.plan)?;
-                drop(context);
-                let outcome = apply(&mut catalog, &writes, outcome)?;
-                Ok(dml_result(
-                    format!("DELETE {}", outcome.count),
-                    &planned.plan.returning,
-                    outcome,
-                ))
-            }
-            Statement::Copy(copy) => self.copy(copy, None),
-            Statement::Explain { analyze, query } => self.explain(*analyze, query),
-            Statement::Set { name, value, local } => {
-                self.txn
-                    .set(&mut self.settings, name, value.as_ref(), *local)
-            }
-            Statement::Reset { name } => self.txn.reset(&mut self.settings, name),
-            Statement::Show { name } => {
-                let value = self.settings.show(name)?;
-                Ok(StatementResult {
-                    tag: "SHOW".to_string(),
-                    rows: Some(RowSet {
-                        columns: vec![OutputColumn {
-                            name: name.clone(),
-                            ty: SqlType::Text,
-                            typmod: -1,
-                        }],
-                        rows: vec![vec![crate::value::Datum::Text(value)]],
-                    }),
-                    notices: Vec::new(),
-                    copy_data: None,
-                })
-            }
-            Statement::Transaction(_) => Err(EngineError::internal(
-                "transaction control runs before the statement",
-            )),
-            ddl_statement => {
-                let shared = Arc::clone(&self.database.shared);
-                let writes =
-                    self.txn
-                        .writes(shared.durable.as_ref(), &shared.write_lock, &self.settings)?;
-                let mut catalog = shared.catalog.write();
-                let workers = self
-                    .settings
-                    .int(&crate::settings::MAX_PARALLEL_MAINTENANCE_WORKERS);
-                let monitor = Monitor {
-                    cancel: &self.cancel,
-                    observer: self.observer.as_ref(),
-                    threads: crate::progress::build_threads(workers),
-                };
-                crate::exec::ddl::block::execute(&mut catalog, &writes, ddl_statement, monitor)
-            }
-        }
-    }
-
-    fn explain(
-        &mut self,
-        analyze: bool,
-        select: &crate::sql::ast::Select,
-    ) -> Result<StatementResult> {
-        let catalog = self.database.shared.catalog.read();
-        let bound = analyze::bind_query(&catalog, select, true)?;
-        let planned = plan::plan_query(
-            bound,
-            PlanContext {
-                catalog: &catalog,
-                settings: &self.settings,
-            },
-        );
-        let mut lines = crate::plan::explain::explain(&planned.plan);
-        if analyze {
-            let started = std::time::Instant::now();
-            let context = ExecContext::new(&catalog)
-                .with_cancel(&self.cancel)
-                .with_subqueries(&planned.subqueries);
-            let rows = exec::run_query(&planned.plan, &context)?;
-            let elapsed = started.elapsed().as_secs_f64() * 1000.0;
-            if let Some(first) = lines.first_mut() {
-                first.push_str(&format!(" (actual rows={} loops=1)", rows.len()));
-            }
-            lines.push(format!("Execution Time: {elapsed:.3} ms"));
-        }
-        let rows = lines
-            .into_iter()
-            .map(|line| vec![crate::value::Datum::Text(line)])
-            .collect();
-        Ok(StatementResult {
-            tag: "EXPLAIN".to_string(),
-            rows: Some(RowSet {
-                columns: vec![OutputColumn {
-                    name: "QUERY PLAN".to_string(),
-                    ty: SqlType::Text,
-                    typmod: -1,
-                }],
-                rows,
-            }),
-            notices: Vec::new(),
-            copy_data: None,
-        })
-    }
-
     /// Runs `COPY … FROM STDIN` with the data that followed it (ending at `\.` or at the
     /// end of `data`).
     pub fn copy_in(&mut self, sql: &str, data: &[u8]) -> Result<StatementResult> {
@@ -439,113 +243,5 @@ impl Session {
                 "copy_in needs one COPY … FROM STDIN statement",
             )),
         }
-    }
-
-    fn copy(
-        &mut self,
-        copy: &crate::sql::ast::Copy,
-        stdin: Option<&[u8]>,
-    ) -> Result<StatementResult> {
-        use crate::exec::copy::{read_rows, write_rows, CopyFormat};
-        let format = CopyFormat::from_options(&copy.options)?;
-        let shared = Arc::clone(&self.database.shared);
-        let writes = if copy.from {
-            Some(
-                self.txn
-                    .writes(shared.durable.as_ref(), &shared.write_lock, &self.settings)?,
-            )
-        } else {
-            None
-        };
-        let mut catalog = shared.catalog.write();
-        let table = catalog.table(&copy.table).ok_or_else(|| {
-            EngineError::new(
-                "42P01",
-                format!("relation \"{}\" does not exist", copy.table),
-            )
-            .at(copy.table_pos.0)
-        })?;
-        let targets = crate::analyze::defaults::copy_targets(table, &copy.columns)?;
-        if !copy.from {
-            let rows: Vec<Row> = table
-                .store
-                .scan()
-                .map(|(_, row)| targets.iter().map(|&i| row[i].clone()).collect())
-                .collect();
-            let names: Vec<String> = targets
-                .iter()
-                .map(|&i| table.columns[i].name.clone())
-                .collect();
-            let bytes = write_rows(&rows, &names, &format)?;
-            let mut result = StatementResult::tag(format!("COPY {}", rows.len()));
-            match &copy.file {
-                Some(path) => std::fs::write(path, &bytes).map_err(|e| {
-                    EngineError::new(
-                        "58030",
-                        format!("could not open file \"{path}\" for writing: {e}"),
-                    )
-                })?,
-                None => result.copy_data = Some(bytes),
-            }
-            return Ok(result);
-        }
-        let data = match (&copy.file, stdin) {
-            (Some(path), _) => std::fs::read(path).map_err(|e| {
-                EngineError::new(
-                    "58030",
-                    format!("could not open file \"{path}\" for reading: {e}"),
-                )
-            })?,
-            (None, Some(data)) => data.to_vec(),
-            (None, None) => return Err(EngineError::unsupported(
-                "COPY FROM STDIN needs its data from the client (use vecsh or Session::copy_in)",
-            )),
-        };
-        let types: Vec<(SqlType, crate::value::TypeMod)> = targets
-            .iter()
-            .map(|&i| (table.columns[i].ty.clone(), table.columns[i].typmod))
-            .collect();
-        let monitor = Monitor {
-            cancel: &self.cancel,
-            observer: self.observer.as_ref(),
-            threads: 1,
-        };
-        let rows = read_rows(&data, &format, &types, monitor, &copy.table)?;
-        let context = ExecContext::new(&catalog).with_cancel(&self.cancel);
-        let outcome =
-            exec::dml::insert_rows(&context, &copy.table, &targets, rows, &Returning::default())?;
-        drop(context);
-        let count = outcome.count;
-        let writes = writes.ok_or_else(|| EngineError::internal("COPY FROM without writes"))?;
-        apply(&mut catalog, &writes, outcome)?;
-        Ok(StatementResult::tag(format!("COPY {count}")))
-    }
-}
-
-/// Applies a DML statement's changes, returning the outcome for its result.
-fn apply(
-    catalog: &mut Catalog,
-    writes: &StoreWrites<'_>,
-    mut outcome: exec::dml::DmlOutcome,
-) -> Result<exec::dml::DmlOutcome> {
-    let changes = std::mem::take(&mut outcome.changes);
-    crate::txn::apply(catalog, writes, changes)?;
-    Ok(outcome)
-}
-
-fn dml_result(
-    tag: String,
-    returning: &Returning,
-    outcome: exec::dml::DmlOutcome,
-) -> StatementResult {
-    let rows = (!returning.exprs.is_empty()).then(|| RowSet {
-        columns: returning.columns.clone(),
-        rows: outcome.returned,
-    });
-    StatementResult {
-        tag,
-        rows,
-        notices: Vec::new(),
-        copy_data: None,
     }
 }

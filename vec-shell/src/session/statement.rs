@@ -1,0 +1,191 @@
+//! Running one statement: queries, `INSERT`/`UPDATE`/`DELETE` (bound, planned, computed,
+//! then applied through `txn`), `EXPLAIN`, `SET`/`RESET`/`SHOW`, and schema statements.
+
+use std::sync::Arc;
+
+use super::Session;
+use crate::analyze;
+use crate::cancel::CancelHandle;
+use crate::catalog::Catalog;
+use crate::error::{EngineError, Result};
+use crate::exec::dml::DmlOutcome;
+use crate::exec::{self, ExecContext, RowSet, StatementResult};
+use crate::plan::{self, OutputColumn, PlanContext, QueryPlan};
+use crate::progress::Monitor;
+use crate::sql::ast::{self, Statement};
+use crate::value::{Datum, SqlType};
+
+/// A data-changing statement.
+enum Dml<'a> {
+    Insert(&'a ast::Insert),
+    Update(&'a ast::Update),
+    Delete(&'a ast::Delete),
+}
+
+impl Session {
+    pub(super) fn run_statement(&mut self, statement: &Statement) -> Result<StatementResult> {
+        self.cancel.reset();
+        match statement {
+            Statement::Select(select) => self.query(select),
+            Statement::Insert(insert) => self.dml(Dml::Insert(insert)),
+            Statement::Update(update) => self.dml(Dml::Update(update)),
+            Statement::Delete(delete) => self.dml(Dml::Delete(delete)),
+            Statement::Copy(copy) => self.copy(copy, None),
+            Statement::Explain { analyze, query } => self.explain(*analyze, query),
+            Statement::Set { name, value, local } => {
+                self.txn
+                    .set(&mut self.settings, name, value.as_ref(), *local)
+            }
+            Statement::Reset { name } => self.txn.reset(&mut self.settings, name),
+            Statement::Show { name } => {
+                let value = self.settings.show(name)?;
+                Ok(text_result("SHOW", name, vec![value]))
+            }
+            Statement::Transaction(_) => Err(EngineError::internal(
+                "transaction control runs before the statement",
+            )),
+            ddl_statement => self.ddl(ddl_statement),
+        }
+    }
+
+    fn query(&mut self, select: &ast::Select) -> Result<StatementResult> {
+        let catalog = self.database.shared.catalog.read();
+        let bound = analyze::bind_query(&catalog, select, false)?;
+        let planned = plan::plan_query(
+            bound,
+            PlanContext {
+                catalog: &catalog,
+                settings: &self.settings,
+            },
+        );
+        let context = exec_context(&catalog, &self.cancel, &planned.subqueries);
+        let rows = exec::run_query(&planned.plan, &context)?;
+        Ok(StatementResult {
+            tag: format!("SELECT {}", rows.len()),
+            rows: Some(RowSet {
+                columns: planned.plan.columns,
+                rows,
+            }),
+            notices: Vec::new(),
+            copy_data: None,
+        })
+    }
+
+    /// Binds, plans and computes a data-changing statement, then applies its changes.
+    fn dml(&mut self, statement: Dml<'_>) -> Result<StatementResult> {
+        let shared = Arc::clone(&self.database.shared);
+        let writes =
+            self.txn
+                .writes(shared.durable.as_ref(), &shared.write_lock, &self.settings)?;
+        let mut catalog = shared.catalog.write();
+        let cx = PlanContext {
+            catalog: &catalog,
+            settings: &self.settings,
+        };
+        let (tag, returning, outcome) = match statement {
+            Dml::Insert(insert) => {
+                let planned = plan::plan_insert(analyze::bind_insert(&catalog, insert)?, cx);
+                let context = exec_context(&catalog, &self.cancel, &planned.subqueries);
+                let outcome = exec::dml::insert(&context, &planned.plan)?;
+                ("INSERT 0", planned.plan.returning, outcome)
+            }
+            Dml::Update(update) => {
+                let planned = plan::plan_update(analyze::bind_update(&catalog, update)?, cx);
+                let context = exec_context(&catalog, &self.cancel, &planned.subqueries);
+                let outcome = exec::dml::update(&context, &planned.plan)?;
+                ("UPDATE", planned.plan.returning, outcome)
+            }
+            Dml::Delete(delete) => {
+                let planned = plan::plan_delete(analyze::bind_delete(&catalog, delete)?, cx);
+                let context = exec_context(&catalog, &self.cancel, &planned.subqueries);
+                let outcome = exec::dml::delete(&context, &planned.plan)?;
+                ("DELETE", planned.plan.returning, outcome)
+            }
+        };
+        let DmlOutcome {
+            count,
+            returned,
+            changes,
+        } = outcome;
+        crate::txn::apply(&mut catalog, &writes, changes)?;
+        let rows = (!returning.exprs.is_empty()).then(|| RowSet {
+            columns: returning.columns,
+            rows: returned,
+        });
+        Ok(StatementResult {
+            tag: format!("{tag} {count}"),
+            rows,
+            notices: Vec::new(),
+            copy_data: None,
+        })
+    }
+
+    fn ddl(&mut self, statement: &Statement) -> Result<StatementResult> {
+        let shared = Arc::clone(&self.database.shared);
+        let writes =
+            self.txn
+                .writes(shared.durable.as_ref(), &shared.write_lock, &self.settings)?;
+        let mut catalog = shared.catalog.write();
+        let workers = self
+            .settings
+            .int(&crate::settings::MAX_PARALLEL_MAINTENANCE_WORKERS);
+        let monitor = Monitor {
+            cancel: &self.cancel,
+            observer: self.observer.as_ref(),
+            threads: crate::progress::build_threads(workers),
+        };
+        exec::ddl::block::execute(&mut catalog, &writes, statement, monitor)
+    }
+
+    fn explain(&mut self, analyze: bool, select: &ast::Select) -> Result<StatementResult> {
+        let catalog = self.database.shared.catalog.read();
+        let bound = analyze::bind_query(&catalog, select, true)?;
+        let planned = plan::plan_query(
+            bound,
+            PlanContext {
+                catalog: &catalog,
+                settings: &self.settings,
+            },
+        );
+        let mut lines = plan::explain::explain(&planned.plan);
+        if analyze {
+            let started = std::time::Instant::now();
+            let context = exec_context(&catalog, &self.cancel, &planned.subqueries);
+            let rows = exec::run_query(&planned.plan, &context)?;
+            let elapsed = started.elapsed().as_secs_f64() * 1000.0;
+            if let Some(first) = lines.first_mut() {
+                first.push_str(&format!(" (actual rows={} loops=1)", rows.len()));
+            }
+            lines.push(format!("Execution Time: {elapsed:.3} ms"));
+        }
+        Ok(text_result("EXPLAIN", "QUERY PLAN", lines))
+    }
+}
+
+/// A context for running a statement with these scalar subqueries.
+fn exec_context<'a>(
+    catalog: &'a Catalog,
+    cancel: &'a CancelHandle,
+    subqueries: &'a [QueryPlan],
+) -> ExecContext<'a> {
+    ExecContext::new(catalog)
+        .with_cancel(cancel)
+        .with_subqueries(subqueries)
+}
+
+/// A result of one `text` column of these values, with command tag `tag`.
+fn text_result(tag: &str, column: &str, values: Vec<String>) -> StatementResult {
+    StatementResult {
+        tag: tag.to_string(),
+        rows: Some(RowSet {
+            columns: vec![OutputColumn {
+                name: column.to_string(),
+                ty: SqlType::Text,
+                typmod: -1,
+            }],
+            rows: values.into_iter().map(|v| vec![Datum::Text(v)]).collect(),
+        }),
+        notices: Vec::new(),
+        copy_data: None,
+    }
+}
