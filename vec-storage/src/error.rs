@@ -84,6 +84,14 @@ pub enum Error {
         /// The row id.
         row: u64,
     },
+    /// A transaction deleted (or updated) a row version that a transaction committed after
+    /// its snapshot had already deleted: PostgreSQL's serialization failure.
+    SerializationConflict {
+        /// The heap.
+        heap: u32,
+        /// The row id.
+        row: u64,
+    },
     /// No side file is registered under this name.
     NoSuchSideFile {
         /// The logical name.
@@ -202,6 +210,9 @@ impl fmt::Display for Error {
                     "row {} does not exist in heap {heap}",
                     crate::RowId(*row)
                 )
+            }
+            Error::SerializationConflict { .. } => {
+                write!(f, "could not serialize access due to concurrent update")
             }
             Error::NoSuchSideFile { name } => write!(f, "side file \"{name}\" does not exist"),
             Error::InvalidArgument { reason } => write!(f, "invalid argument: {reason}"),

@@ -7,7 +7,7 @@
 //! | offset | size | field                              |
 //! |-------:|-----:|------------------------------------|
 //! | 0      | 8    | magic `VECSHMAN`                   |
-//! | 8      | 4    | format version (1)                 |
+//! | 8      | 4    | format version (2)                 |
 //! | 12     | 4    | body length                        |
 //! | 16     | 4    | CRC32C of the body                 |
 //! | 20     | 4    | reserved, zero                     |
@@ -25,6 +25,9 @@ use crate::file_io::StorageBackend;
 use crate::Lsn;
 
 const MAGIC: &[u8; 8] = b"VECSHMAN";
+/// The storage format: 2 since row versions carry their creation and deletion stamps
+/// ([`crate::heap::tuple`]).
+pub const FORMAT_VERSION: u32 = 2;
 const HEADER: usize = 24;
 /// File name of the manifest inside the database directory.
 pub const MANIFEST: &str = "MANIFEST";
@@ -82,7 +85,7 @@ impl Manifest {
         }
         let mut out = Vec::with_capacity(HEADER + body.len());
         out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&1u32.to_le_bytes());
+        out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
         out.extend_from_slice(&(body.len() as u32).to_le_bytes());
         out.extend_from_slice(&crc32c::crc32c(&body).to_le_bytes());
         out.extend_from_slice(&[0u8; 4]);
@@ -97,7 +100,14 @@ impl Manifest {
             return Err(bad("not a manifest (bad magic)"));
         }
         let word = |at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap_or_default());
-        if word(8) != 1 {
+        if word(8) == 1 {
+            return Err(bad(
+                "storage format 1 (rows without version stamps), written by an older vecsh: this \
+                 build reads format 2; export the data with the older vecsh (COPY … TO) and load \
+                 it again",
+            ));
+        }
+        if word(8) != FORMAT_VERSION {
             return Err(bad("unsupported manifest version"));
         }
         let body_len = word(12) as usize;

@@ -20,9 +20,11 @@ use parking_lot::{Mutex, RwLock};
 use super::access::ReplayAccess;
 use super::files::{self, HeapFiles};
 use super::log::{Change, CommittedTxn, TxnReader};
+use super::versions::Versions;
 use super::{pool_frames, Catalog, RecoveryReport, Store, StoreOptions, Writer};
 use crate::buffer_pool::{BufferPool, PageKey};
 use crate::error::{Error, Result};
+use crate::heap::tuple::Header;
 use crate::heap::{self, HeapMeta};
 use crate::lock::DirLock;
 use crate::manifest::{Manifest, MANIFEST_TMP};
@@ -47,7 +49,11 @@ pub(super) fn open(dir: &Path, options: StoreOptions) -> Result<Store> {
         }
         io_dir(&*backend, dir)?;
     }
-    let lock = DirLock::acquire(&dir.join("LOCK"))?;
+    let lock = if backend.locks_directory() {
+        Some(DirLock::acquire(&dir.join("LOCK"))?)
+    } else {
+        None
+    };
     let wal_dir = dir.join("wal");
     let heap_dir = dir.join("heap");
     let index_dir = dir.join("index");
@@ -176,6 +182,8 @@ pub(super) fn open(dir: &Path, options: StoreOptions) -> Result<Store> {
         manifest: Mutex::new(manifest),
         recovery,
         poisoned: Mutex::new(None),
+        // Every version on the pages is committed: the watermark is the end of the log.
+        versions: Arc::new(Versions::new(wal_end)),
         _lock: lock,
     })
 }
@@ -230,7 +238,8 @@ fn redo(
             Change::User { .. } => continue,
             Change::Insert { heap, .. }
             | Change::Update { heap, .. }
-            | Change::Delete { heap, .. } => heap.0,
+            | Change::Delete { heap, .. }
+            | Change::Expire { heap, .. } => heap.0,
         };
         if !heaps.contains_key(&heap_id) {
             return Err(Error::corrupt_file(
@@ -241,7 +250,6 @@ fn redo(
                 ),
             ));
         }
-        let Some(placement) = placement else { continue };
         let mut access = ReplayAccess {
             pool,
             heap: heap_id,
@@ -250,9 +258,19 @@ fn redo(
             claimed: &mut claimed,
             skipped: &mut skipped,
         };
+        if let Change::Expire { row, .. } = &logged.change {
+            let commit = txn.commit_lsn.0;
+            heap::set_header(&mut access, *row, &mut |h| h.xmax = commit)?;
+            continue;
+        }
+        let Some(placement) = placement else { continue };
         match &logged.change {
             Change::Insert { bytes, .. } | Change::Update { bytes, .. } => {
-                heap::apply_put(&mut access, placement, bytes)?
+                let header = Header {
+                    xmin: txn.commit_lsn.0,
+                    xmax: 0,
+                };
+                heap::apply_put(&mut access, placement, header, bytes)?
             }
             _ => heap::apply_delete(&mut access, placement.row, &placement.freed)?,
         }
