@@ -209,7 +209,7 @@ impl ColumnFill {
         for (index, column) in table.columns.iter().enumerate() {
             // A serial column's default text names its sequence, which inserts use
             // directly.
-            defaults.push(match (&column.default, column.sequence) {
+            defaults.push(match (&column.default, &column.sequence) {
                 (Some(text), None) => Some(bind_default(catalog, column, &parse_stored(text)?)?),
                 _ => None,
             });

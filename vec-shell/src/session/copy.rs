@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use super::Session;
 use crate::error::{EngineError, Result};
-use crate::exec::{self, ExecContext, StatementResult};
+use crate::catalog::{Catalog, Table};
+use crate::exec::{self, ExecContext, IndexGuards, StatementResult};
 use crate::plan::Returning;
 use crate::progress::Monitor;
 use crate::storage::Row;
@@ -20,29 +21,20 @@ impl Session {
         use crate::exec::copy::{read_rows, write_rows, CopyFormat};
         let format = CopyFormat::from_options(&copy.options)?;
         let shared = Arc::clone(&self.database.shared);
-        let writes = if copy.from {
-            Some(
-                self.txn
-                    .writes(shared.durable.as_ref(), &shared.write_lock, &self.settings)?,
-            )
-        } else {
-            None
-        };
-        let mut catalog = shared.catalog.write();
-        let table = catalog.table(&copy.table).ok_or_else(|| {
-            EngineError::new(
-                "42P01",
-                format!("relation \"{}\" does not exist", copy.table),
-            )
-            .at(copy.table_pos.0)
-        })?;
-        let targets = crate::analyze::defaults::copy_targets(table, &copy.columns)?;
         if !copy.from {
-            let rows: Vec<Row> = table
-                .store
-                .scan()
-                .map(|(_, row)| targets.iter().map(|&i| row[i].clone()).collect())
-                .collect();
+            let source = self.txn.read_source(&shared.durable);
+            let view = source.view();
+            let catalog = shared.catalog.read();
+            let table = find_table(&catalog, copy)?;
+            let targets = crate::analyze::defaults::copy_targets(table, &copy.columns)?;
+            let mut rows: Vec<Row> = Vec::new();
+            for (n, found) in view.scan(table.heap)?.enumerate() {
+                if n % crate::cancel::CHECK_EVERY == 0 {
+                    self.cancel.check()?;
+                }
+                let (_, row) = found?;
+                rows.push(targets.iter().map(|&i| row[i].clone()).collect());
+            }
             let names: Vec<String> = targets
                 .iter()
                 .map(|&i| table.columns[i].name.clone())
@@ -60,6 +52,12 @@ impl Session {
             }
             return Ok(result);
         }
+        let writes = self
+            .txn
+            .writes(&shared.durable, &shared.write_lock, &self.settings, "COPY FROM")?;
+        let catalog = shared.catalog.read();
+        let table = find_table(&catalog, copy)?;
+        let targets = crate::analyze::defaults::copy_targets(table, &copy.columns)?;
         let data = match (&copy.file, stdin) {
             (Some(path), _) => std::fs::read(path).map_err(|e| {
                 EngineError::new(
@@ -82,13 +80,25 @@ impl Session {
             threads: 1,
         };
         let rows = read_rows(&data, &format, &types, monitor, &copy.table)?;
-        let context = ExecContext::new(&catalog).with_cancel(&self.cancel);
-        let outcome =
-            exec::dml::insert_rows(&context, &copy.table, &targets, rows, &Returning::default())?;
-        drop(context);
+        let outcome = {
+            let source = writes.read_source();
+            let guards = IndexGuards::none();
+            let context = ExecContext::new(&catalog, source.view(), &guards).with_cancel(&self.cancel);
+            exec::dml::insert_rows(&context, &copy.table, &targets, rows, &Returning::default())?
+        };
         let count = outcome.count;
-        let writes = writes.ok_or_else(|| EngineError::internal("COPY FROM without writes"))?;
-        crate::txn::apply(&mut catalog, &writes, outcome.changes)?;
+        crate::txn::apply(&catalog, &writes, outcome.changes)?;
         Ok(StatementResult::tag(format!("COPY {count}")))
     }
+}
+
+/// The table `COPY` names, or PostgreSQL's error.
+fn find_table<'c>(catalog: &'c Catalog, copy: &crate::sql::ast::Copy) -> Result<&'c Table> {
+    catalog.table(&copy.table).ok_or_else(|| {
+        EngineError::new(
+            "42P01",
+            format!("relation \"{}\" does not exist", copy.table),
+        )
+        .at(copy.table_pos.0)
+    })
 }

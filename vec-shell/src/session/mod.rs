@@ -28,7 +28,7 @@ use block::{Ending, TxnState};
 /// What every handle of a database shares.
 struct Shared {
     catalog: RwLock<Catalog>,
-    durable: Option<Durable>,
+    durable: Durable,
     /// What opening the database did with its vector indexes.
     recovery: RecoveryReport,
     /// Serializes writing statements and transaction blocks that have written.
@@ -40,9 +40,9 @@ impl Drop for Shared {
         // A checkpoint on close (with the index snapshots) means the next open has
         // nothing to replay or rebuild; if it fails, recovery replays the log instead, so
         // the error can be ignored here.
-        if let Some(durable) = self.durable.take() {
-            let _ = crate::catalog::snapshots::checkpoint(&durable, self.catalog.get_mut());
-            let _ = durable.close();
+        if !self.durable.is_in_memory() {
+            let _ = crate::catalog::snapshots::checkpoint(&self.durable, self.catalog.get_mut());
+            let _ = self.durable.close();
         }
     }
 }
@@ -56,10 +56,11 @@ pub struct Database {
 impl Database {
     /// A new, empty database held in memory; it disappears with the last handle.
     pub fn in_memory() -> Database {
+        let opened = open::in_memory();
         Database {
             shared: Arc::new(Shared {
-                catalog: RwLock::new(Catalog::default()),
-                durable: None,
+                catalog: RwLock::new(opened.catalog),
+                durable: opened.durable,
                 recovery: RecoveryReport::default(),
                 write_lock: WriteLock::default(),
             }),
@@ -73,7 +74,7 @@ impl Database {
         Ok(Database {
             shared: Arc::new(Shared {
                 catalog: RwLock::new(opened.catalog),
-                durable: Some(opened.durable),
+                durable: opened.durable,
                 recovery: opened.recovery,
                 write_lock: WriteLock::default(),
             }),
@@ -93,7 +94,12 @@ impl Database {
 
     /// Whether the database lives only in memory.
     pub fn is_in_memory(&self) -> bool {
-        self.shared.durable.is_none()
+        self.durable().is_in_memory()
+    }
+
+    /// The store holding the rows.
+    pub(crate) fn durable(&self) -> &Durable {
+        &self.shared.durable
     }
 
     /// What opening the database did with each vector index: opened from its snapshot
@@ -107,9 +113,7 @@ impl Database {
     /// statement's commit runs the next one (default
     /// [`crate::storage::durable::CHECKPOINT_WAL_BYTES`]); no effect in memory.
     pub fn set_checkpoint_wal_bytes(&self, bytes: u64) {
-        if let Some(durable) = &self.shared.durable {
-            durable.set_checkpoint_wal_bytes(bytes);
-        }
+        self.durable().set_checkpoint_wal_bytes(bytes);
     }
 
     /// Reads the catalog (for `\d`-style descriptions).
@@ -214,7 +218,7 @@ impl Session {
                 catalog: &self.database.shared.catalog,
                 settings: &mut self.settings,
             };
-            return self.txn.control(*command, ending);
+            return self.txn.control(command, ending);
         }
         self.txn.check_not_aborted()?;
         let result = self.run_statement(statement);

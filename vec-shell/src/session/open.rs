@@ -17,7 +17,9 @@ use crate::error::{EngineError, Result};
 use crate::exec::ddl::vector_index::build_entry;
 use crate::index::{Opclass, VectorIndex};
 use crate::progress::Monitor;
-use crate::storage::durable::{load_rows, Durable, StoreOp, CATALOG_HEAP};
+use crate::storage::codec::decode_row;
+use crate::storage::durable::{Durable, StoreOp, CATALOG_HEAP};
+use crate::storage::view::Versions;
 use crate::storage::RowId;
 
 /// An opened database: its store, its catalog with every table loaded, and what was
@@ -53,11 +55,9 @@ pub fn open(path: &Path) -> Result<Opened> {
             CatalogEntry::Extension => catalog.extension_installed = true,
             CatalogEntry::Table(mut table) => {
                 table.catalog_row = Some(catalog_row);
-                load_rows(store, table.heap.unwrap_or(0), &mut *table.store)?;
                 give_index_ids(&durable, &mut table)?;
                 let report = restore_indexes(&durable, &mut table, changed.as_ref())?;
                 recovery.indexes.extend(report);
-                table.rebuild_primary_keys();
                 catalog.add_table(table);
             }
         }
@@ -67,6 +67,19 @@ pub fn open(path: &Path) -> Result<Opened> {
         catalog,
         recovery,
     })
+}
+
+/// A new, empty database in memory.
+pub fn in_memory() -> Opened {
+    // A store in memory fails to open only if memory for its first pages is missing.
+    let durable = Durable::in_memory().unwrap_or_else(|error| {
+        panic!("cannot create a database in memory: {}", error.message)
+    });
+    Opened {
+        durable,
+        catalog: Catalog::default(),
+        recovery: RecoveryReport::default(),
+    }
 }
 
 /// Gives an id to each vector index of a table written before indexes had ids, and
@@ -85,7 +98,7 @@ fn give_index_ids(durable: &Durable, table: &mut Table) -> Result<()> {
     }
     if let Some(row) = table.catalog_row {
         durable.commit(
-            vec![StoreOp::Update(CATALOG_HEAP.0, row, encode_table(table))],
+            vec![StoreOp::Overwrite(CATALOG_HEAP.0, row, encode_table(table))],
             true,
         )?;
     }
@@ -103,7 +116,7 @@ fn restore_indexes(
 ) -> Result<Vec<IndexRecovery>> {
     let store = durable.store();
     let registered: HashSet<String> = store.side_files().into_iter().map(|(n, _)| n).collect();
-    let heap = table.heap.unwrap_or(0);
+    let heap = table.heap;
     let no_rows = BTreeSet::new();
     let touched = changed.and_then(|c| c.get(&heap)).unwrap_or(&no_rows);
     if !touched.is_empty() {
@@ -124,7 +137,7 @@ fn restore_indexes(
         } else if changed.is_none() {
             Err("the log after the checkpoint could not be read".to_string())
         } else {
-            open_snapshot(store, table, index, &name, touched).map_err(|e| e.message)
+            open_snapshot(durable, table, index, &name, touched).map_err(|e| e.message)
         };
         let source = match attempt {
             Ok(entry) => {
@@ -135,7 +148,8 @@ fn restore_indexes(
                 }
             }
             Err(reason) => {
-                let (entry, _notices) = build_entry(table, index, Monitor::none())?;
+                let versions = Versions::Committed(durable);
+                let (entry, _notices) = build_entry(table, index, versions, Monitor::none())?;
                 entries.push(entry);
                 IndexSource::Rebuilt { reason }
             }
@@ -152,14 +166,14 @@ fn restore_indexes(
 
 /// Opens one index's snapshot and replays the rows changed after it.
 fn open_snapshot(
-    store: &vec_storage::Store,
+    durable: &Durable,
     table: &Table,
     index: &Index,
     name: &str,
     touched: &BTreeSet<u64>,
 ) -> Result<VectorIndexEntry> {
     let storage = |e: vec_storage::Error| EngineError::new("XX001", e.to_string());
-    let file = store.side_file(name).map_err(storage)?;
+    let file = durable.store().side_file(name).map_err(storage)?;
     file.verify_checksum().map_err(storage)?;
     let key = index_key(table, index)?;
     let opclass = Opclass::resolve(index.method, index.opclass.as_deref(), &key.ty)?;
@@ -167,24 +181,26 @@ fn open_snapshot(
         .map_err(|_| EngineError::new("22023", "column does not have dimensions"))?;
     let opened =
         VectorIndex::open_snapshot(index.method, opclass, dimensions, &index.with, file.path())?;
-    let mut entry = VectorIndexEntry {
+    let mut opened = opened;
+    if !touched.is_empty() {
+        // Every version the log touched leaves the index, and whatever version its slot
+        // holds now (live, or deleted and not yet vacuumed) comes back.
+        for &id in touched {
+            opened.delete(id as RowId);
+        }
+        opened.vacuum();
+        for &id in touched {
+            if let Some(version) = durable.fetch_version(table.heap, id)? {
+                let row = decode_row(&version.bytes)?;
+                opened.insert(id as RowId, &key.key.value(&row)?)?;
+            }
+        }
+    }
+    Ok(VectorIndexEntry {
         name: index.name.clone(),
         key: key.key,
         key_text: key.text,
         opclass,
-        index: opened,
-    };
-    if !touched.is_empty() {
-        for &id in touched {
-            entry.index.delete(id as RowId);
-        }
-        entry.index.vacuum();
-        for &id in touched {
-            if let Some(row) = table.store.get(id as RowId) {
-                let value = entry.key_value(row)?;
-                entry.index.insert(id as RowId, &value)?;
-            }
-        }
-    }
-    Ok(entry)
+        index: parking_lot::RwLock::new(opened),
+    })
 }

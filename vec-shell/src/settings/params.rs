@@ -101,6 +101,14 @@ params! {
     /// limit for another session's statement, and up to `txn::DEFAULT_LOCK_WAIT` for its
     /// open block.
     LOCK_TIMEOUT = "lock_timeout", Kind::Int { min: 0, max: i32::MAX as i64, default: 0 };
+    /// `default_transaction_isolation`: the isolation level of new transactions.
+    DEFAULT_TRANSACTION_ISOLATION = "default_transaction_isolation",
+        Kind::Enum {
+            options: &["serializable", "repeatable read", "read committed", "read uncommitted"],
+            default: "read committed",
+        };
+    /// `default_transaction_read_only`: whether new transactions are read-only.
+    DEFAULT_TRANSACTION_READ_ONLY = "default_transaction_read_only", Kind::Bool { default: false };
     /// `synchronous_commit`: whether a commit waits for its log to reach the disk.
     SYNCHRONOUS_COMMIT = "synchronous_commit",
         Kind::Enum { options: &["on", "off", "local", "remote_write", "remote_apply"], default: "on" };

@@ -146,12 +146,34 @@ impl Display for Statement {
             }
             Statement::Show { name } => write!(f, "SHOW {name}"),
             Statement::Reset { name } => write!(f, "RESET {name}"),
-            Statement::Transaction(command) => f.write_str(match command {
-                TransactionCommand::Begin => "BEGIN",
-                TransactionCommand::StartTransaction => "START TRANSACTION",
-                TransactionCommand::Commit => "COMMIT",
-                TransactionCommand::Rollback => "ROLLBACK",
-            }),
+            Statement::Transaction(command) => {
+                let with_modes = |f: &mut fmt::Formatter<'_>, head: &str, modes: &TransactionModes| {
+                    f.write_str(head)?;
+                    if *modes != TransactionModes::default() {
+                        write!(f, " {modes}")?;
+                    }
+                    Ok(())
+                };
+                match command {
+                    TransactionCommand::Begin(modes) => with_modes(f, "BEGIN", modes),
+                    TransactionCommand::StartTransaction(modes) => {
+                        with_modes(f, "START TRANSACTION", modes)
+                    }
+                    TransactionCommand::Commit => f.write_str("COMMIT"),
+                    TransactionCommand::Rollback => f.write_str("ROLLBACK"),
+                    TransactionCommand::Savepoint(name) => write!(f, "SAVEPOINT {name}"),
+                    TransactionCommand::RollbackTo(name) => {
+                        write!(f, "ROLLBACK TO SAVEPOINT {name}")
+                    }
+                    TransactionCommand::Release(name) => write!(f, "RELEASE SAVEPOINT {name}"),
+                    TransactionCommand::SetTransaction(modes) => {
+                        write!(f, "SET TRANSACTION {modes}")
+                    }
+                    TransactionCommand::SetSessionCharacteristics(modes) => {
+                        write!(f, "SET SESSION CHARACTERISTICS AS TRANSACTION {modes}")
+                    }
+                }
+            }
             Statement::Reindex { table, name, .. } => {
                 f.write_str(if *table {
                     "REINDEX TABLE "

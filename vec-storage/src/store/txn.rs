@@ -26,7 +26,8 @@ use std::sync::Arc;
 
 use parking_lot::{ArcMutexGuard, MutexGuard, RawMutex};
 
-use super::access::OverlayAccess;
+use super::access::{OverlayAccess, OverlayRead};
+use super::RowVersion;
 use super::log::{
     self, KIND_COMMIT, KIND_CREATE_HEAP, KIND_DELETE, KIND_DROP_HEAP, KIND_EXPIRE, KIND_INSERT,
     KIND_UPDATE, KIND_USER,
@@ -384,45 +385,102 @@ impl<'s> Txn<'s> {
         Ok(dead)
     }
 
+    /// A read-only view of `heap` as this transaction sees it.
+    fn reader(&self, heap: HeapId) -> Result<OverlayRead<'_>> {
+        if !self.writer.metas.contains_key(&heap.0) {
+            return Err(Error::NoSuchHeap { heap: heap.0 });
+        }
+        let store: &Store = &self.store;
+        Ok(OverlayRead {
+            pool: &store.pool,
+            heap: heap.0,
+            path: store.files.path_of(heap.0),
+            overlay: &self.overlay,
+            committed_pages: self.committed_pages(heap.0),
+        })
+    }
+
+    /// Reads the current version of `row`: the latest committed state (nothing commits
+    /// while this transaction runs) plus this transaction's changes, whatever its
+    /// snapshot. Uniqueness checks read this way, as PostgreSQL's do.
+    pub fn fetch_current(&self, heap: HeapId, row: RowId) -> Result<Option<Vec<u8>>> {
+        let latest = self.store.versions.watermark().0;
+        let mut access = self.reader(heap)?;
+        Ok(heap::read_row(&mut access, row)?
+            .filter(|(header, _)| header.visible(latest, true))
+            .map(|(_, bytes)| bytes))
+    }
+
+    /// The number of pages of `heap` as this transaction sees it.
+    pub fn heap_pages(&self, heap: HeapId) -> Result<u32> {
+        self.writer
+            .metas
+            .get(&heap.0)
+            .map(|meta| meta.n_pages)
+            .ok_or(Error::NoSuchHeap { heap: heap.0 })
+    }
+
     /// Reads the version of `row` this transaction sees (its own changes included).
-    pub fn fetch(&mut self, heap: HeapId, row: RowId) -> Result<Option<Vec<u8>>> {
+    pub fn fetch(&self, heap: HeapId, row: RowId) -> Result<Option<Vec<u8>>> {
         let snapshot = self.snapshot;
-        let found = self.with_heap(heap, |_, access| heap::read_row(access, row))?;
-        Ok(found
+        let mut access = self.reader(heap)?;
+        Ok(heap::read_row(&mut access, row)?
             .filter(|(header, _)| header.visible(snapshot, true))
             .map(|(_, bytes)| bytes))
+    }
+
+    /// The versions on one page of `heap` that this transaction sees, in row-id order:
+    /// the unit of a streaming scan.
+    pub fn page_versions(&self, heap: HeapId, page_no: u32) -> Result<Vec<RowVersion>> {
+        self.versions_on_page(heap, page_no, true)
+    }
+
+    /// Every version stored on one page of `heap` as this transaction has it (committed
+    /// ones it does not see and its own alike), for building an index over all of them.
+    pub fn stored_versions(&self, heap: HeapId, page_no: u32) -> Result<Vec<RowVersion>> {
+        self.versions_on_page(heap, page_no, false)
+    }
+
+    fn versions_on_page(
+        &self,
+        heap: HeapId,
+        page_no: u32,
+        visible_only: bool,
+    ) -> Result<Vec<RowVersion>> {
+        let snapshot = self.snapshot;
+        let mut access = self.reader(heap)?;
+        let mut rows = Vec::new();
+        access.read(page_no, &mut |page| {
+            let mut keep = |h: Header| !visible_only || h.visible(snapshot, true);
+            rows = heap::page_rows(page_no, page, &mut keep);
+            Ok(())
+        })?;
+        let mut out = Vec::with_capacity(rows.len());
+        for (row, header, bytes) in rows {
+            let bytes = match bytes {
+                RowBytes::Inline(bytes) => bytes,
+                RowBytes::Chain { total, first } => heap::read_chain(&mut access, total, first)?,
+            };
+            out.push(RowVersion {
+                row,
+                created: header.xmin,
+                deleted: header.xmax,
+                bytes,
+            });
+        }
+        Ok(out)
     }
 
     /// Calls `f` with every row of `heap` this transaction sees (its own changes
     /// included), in row-id order, until it returns `ControlFlow::Break`.
     pub fn scan(
-        &mut self,
+        &self,
         heap: HeapId,
         mut f: impl FnMut(RowId, &[u8]) -> std::ops::ControlFlow<()>,
     ) -> Result<()> {
-        let snapshot = self.snapshot;
-        let n_pages = self.with_heap(heap, |meta, _| Ok(meta.n_pages))?;
-        for page_no in 0..n_pages {
-            let rows = self.with_heap(heap, |_, access| {
-                let mut rows = Vec::new();
-                access.read(page_no, &mut |page| {
-                    let mut keep = |h: Header| h.visible(snapshot, true);
-                    rows = heap::page_rows(page_no, page, &mut keep);
-                    Ok(())
-                })?;
-                let mut out = Vec::with_capacity(rows.len());
-                for (row, _, bytes) in rows {
-                    out.push(match bytes {
-                        RowBytes::Inline(bytes) => (row, bytes),
-                        RowBytes::Chain { total, first } => {
-                            (row, heap::read_chain(access, total, first)?)
-                        }
-                    });
-                }
-                Ok(out)
-            })?;
-            for (row, bytes) in rows {
-                if f(row, &bytes).is_break() {
+        for page_no in 0..self.heap_pages(heap)? {
+            for version in self.page_versions(heap, page_no)? {
+                if f(version.row, &version.bytes).is_break() {
                     return Ok(());
                 }
             }

@@ -4,7 +4,8 @@
 //! and only checks its tables. Unknown names get PostgreSQL's errors; an index given to
 //! `VACUUM` or `ANALYZE` is skipped with PostgreSQL's warning.
 
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, Table};
+use crate::txn::StoreWrites;
 use crate::error::{EngineError, Result};
 use crate::exec::StatementResult;
 use crate::sql::ast::{Maintenance, Pos};
@@ -17,6 +18,7 @@ fn missing(name: &str, _pos: Pos) -> EngineError {
 /// `REINDEX INDEX name` or `REINDEX TABLE name`.
 pub fn reindex(
     catalog: &mut Catalog,
+    writes: &StoreWrites<'_>,
     table: bool,
     name: &str,
     pos: Pos,
@@ -59,7 +61,9 @@ pub fn reindex(
         if !index.method.is_vector() || only.is_some_and(|only| only != index.name) {
             continue;
         }
-        let (entry, notices) = super::vector_index::build_entry(table, index, monitor)?;
+        let (entry, notices) = writes.with_versions(|versions| {
+            super::vector_index::build_entry(table, index, versions, monitor)
+        })?;
         rebuilt.push(entry);
         result.notices.extend(notices);
     }
@@ -76,8 +80,14 @@ pub fn reindex(
     Ok(result)
 }
 
-/// `VACUUM [ANALYZE] [table, …]` or `ANALYZE [table, …]`.
-pub fn maintain(catalog: &mut Catalog, command: &Maintenance) -> Result<StatementResult> {
+/// `VACUUM [ANALYZE] [table, …]` or `ANALYZE [table, …]`. `VACUUM` removes the row
+/// versions no snapshot can see any more from each table's heap, then their entries from
+/// its indexes (it runs outside a block, holding the write lock).
+pub fn maintain(
+    catalog: &mut Catalog,
+    writes: &StoreWrites<'_>,
+    command: &Maintenance,
+) -> Result<StatementResult> {
     let mut result = StatementResult::tag(if command.vacuum { "VACUUM" } else { "ANALYZE" });
     let mut tables = Vec::new();
     for (name, pos) in &command.tables {
@@ -100,12 +110,29 @@ pub fn maintain(catalog: &mut Catalog, command: &Maintenance) -> Result<Statemen
     }
     if command.vacuum {
         for name in tables {
-            if let Some(table) = catalog.table_mut(&name) {
-                for entry in &mut table.vector_indexes {
-                    entry.index.vacuum();
-                }
+            if let Some(table) = catalog.table(&name) {
+                vacuum_table(table, writes)?;
             }
         }
     }
     Ok(result)
+}
+
+/// Vacuums one table: dead versions leave the heap, then the vector indexes (whose
+/// entries must go before a later insert reuses the slots) and the row indexes (rebuilt
+/// on next use).
+pub fn vacuum_table(table: &Table, writes: &StoreWrites<'_>) -> Result<usize> {
+    let removed = writes.vacuum(table.heap)?;
+    if removed.is_empty() {
+        return Ok(0);
+    }
+    for entry in &table.vector_indexes {
+        let mut index = entry.index.write();
+        for id in &removed {
+            index.delete(*id);
+        }
+        index.vacuum();
+    }
+    table.row_indexes.invalidate();
+    Ok(removed.len())
 }

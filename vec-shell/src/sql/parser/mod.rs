@@ -166,6 +166,14 @@ impl Parser<'_> {
         matches!(self.peek(), Some(TokenKind::Word(w)) if w == word)
     }
 
+    /// Whether the next tokens are these words.
+    fn peek_words(&self, words: &[&str]) -> bool {
+        words
+            .iter()
+            .enumerate()
+            .all(|(ahead, word)| matches!(self.peek_at(ahead), Some(TokenKind::Word(w)) if w == word))
+    }
+
     fn eat_word(&mut self, word: &str) -> bool {
         if self.peek_word(word) {
             self.index += 1;
