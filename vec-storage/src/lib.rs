@@ -55,7 +55,10 @@ pub use error::{Error, Result};
 pub use file_io::{FaultBackend, Faults, OsBackend, StorageBackend};
 pub use side_file::{SideFile, SideFileWriter};
 pub use store::log::{Change, CommittedTxn, LoggedChange, TxnReader};
-pub use store::{CheckpointWriter, CommitInfo, RecoveryReport, Store, StoreOptions, Txn};
+pub use store::{
+    CheckpointWriter, CommitInfo, RecoveryReport, Store, StoreOptions, Txn, WalRecovery,
+    WalTruncation,
+};
 
 use std::fmt;
 

@@ -18,9 +18,11 @@ use crate::value::cast::{cast_exists, CoercionContext};
 use crate::value::{Datum, SqlType};
 
 fn table<'a>(catalog: &'a Catalog, name: &str, pos: usize) -> Result<&'a Table> {
-    catalog.table(name).ok_or_else(|| {
+    let table = catalog.table(name).ok_or_else(|| {
         EngineError::new("42P01", format!("relation \"{name}\" does not exist")).at(pos)
-    })
+    })?;
+    table.check_damage()?;
+    Ok(table)
 }
 
 /// Converts a value for storage into column `index` of `table`.

@@ -22,6 +22,7 @@ pub(super) fn bind_from(cx: &Context<'_>, from: Option<&FromItem>) -> Result<(Bo
             let table = cx.catalog.table(name).ok_or_else(|| {
                 EngineError::new("42P01", format!("relation \"{name}\" does not exist")).at(pos.0)
             })?;
+            table.check_damage()?;
             Ok((
                 BoundFrom::Table { name: name.clone() },
                 Scope::of_table(table, alias.as_deref()),

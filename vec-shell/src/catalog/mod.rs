@@ -122,6 +122,11 @@ pub struct Table {
     pub heap: Option<u32>,
     /// The durable catalog entry describing the table, when the database is on disk.
     pub catalog_row: Option<u64>,
+    /// Why the table's rows could not be read when the database was opened (a damaged
+    /// page): every statement that reads or writes the table fails with this error, as
+    /// PostgreSQL fails when it reads the page, while the other tables stay usable.
+    /// `DROP TABLE` and `TRUNCATE` still work.
+    pub damage: Option<crate::error::EngineError>,
 }
 
 impl Table {
@@ -137,6 +142,15 @@ impl Table {
             primary_keys: std::collections::HashSet::new(),
             heap: None,
             catalog_row: None,
+            damage: None,
+        }
+    }
+
+    /// Fails with the table's [`Table::damage`], if it has one.
+    pub fn check_damage(&self) -> Result<()> {
+        match &self.damage {
+            Some(error) => Err(error.clone()),
+            None => Ok(()),
         }
     }
 

@@ -1,9 +1,10 @@
-//! The shell: statement splitting (`scanner`), the driver that runs statements and
+//! The shell: reading script bytes (`bytes`), statement splitting (`scanner`), the driver that runs statements and
 //! backslash commands (`runner`), `\d` descriptions (`describe`), the interactive
 //! loop on rustyline with history and multi-line statements (`interactive`), Ctrl-C
 //! cancelling the running statement (`interrupt`) and the progress bar of `CREATE INDEX`
 //! and `COPY` (`progress_bar`).
 
+pub mod bytes;
 pub mod describe;
 pub mod interactive;
 pub mod interrupt;

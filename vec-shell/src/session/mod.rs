@@ -31,6 +31,8 @@ struct Shared {
     durable: Option<Durable>,
     /// What opening the database did with its vector indexes.
     recovery: RecoveryReport,
+    /// Warnings and notices about the open (damage found, log discarded).
+    warnings: Vec<EngineError>,
     /// Serializes writing statements and transaction blocks that have written.
     write_lock: WriteLock,
 }
@@ -61,6 +63,7 @@ impl Database {
                 catalog: RwLock::new(Catalog::default()),
                 durable: None,
                 recovery: RecoveryReport::default(),
+                warnings: Vec::new(),
                 write_lock: WriteLock::default(),
             }),
         }
@@ -69,15 +72,39 @@ impl Database {
     /// Opens (or creates) a database directory. Every statement that succeeds is
     /// durable; the directory is locked against other processes while open.
     pub fn open(path: impl AsRef<Path>) -> Result<Database> {
-        let opened = open::open(path.as_ref())?;
+        Database::open_with(path, vec_storage::WalRecovery::Strict)
+    }
+
+    /// Opens a database directory whose log is damaged in its middle, discarding the
+    /// log from the damage on (the transactions committed after it are lost; the
+    /// warnings of [`Database::open_warnings`] say how many). Without such damage it
+    /// opens as [`Database::open`] does.
+    pub fn open_truncating_damaged_wal(path: impl AsRef<Path>) -> Result<Database> {
+        Database::open_with(path, vec_storage::WalRecovery::TruncateAtCorruption)
+    }
+
+    fn open_with(
+        path: impl AsRef<Path>,
+        wal_recovery: vec_storage::WalRecovery,
+    ) -> Result<Database> {
+        let opened = open::open(path.as_ref(), wal_recovery)?;
         Ok(Database {
             shared: Arc::new(Shared {
                 catalog: RwLock::new(opened.catalog),
                 durable: Some(opened.durable),
                 recovery: opened.recovery,
+                warnings: opened.warnings,
                 write_lock: WriteLock::default(),
             }),
         })
+    }
+
+    /// What opening the database found that a user should hear about, as warnings and
+    /// notices: damaged pages and tables, log discarded after damage, pages restored
+    /// after a torn write, vector indexes rebuilt because their snapshots were damaged.
+    /// Empty after a clean open (or a crash that left only a torn log tail).
+    pub fn open_warnings(&self) -> Vec<EngineError> {
+        self.shared.warnings.clone()
     }
 
     /// A new session on this database.

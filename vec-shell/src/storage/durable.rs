@@ -42,13 +42,26 @@ pub enum StoreOp {
     Delete(u32, u64),
 }
 
-/// The engine's error for a storage failure (`55006` for a locked directory).
+/// The engine's error for a storage failure (`55006` for a locked directory, `XX001`
+/// data corrupted for damaged files, `53100` for a full disk).
 pub fn storage_error(error: vec_storage::Error) -> EngineError {
     let state = match error {
         vec_storage::Error::Locked { .. } => "55006",
+        vec_storage::Error::DiskFull { .. } => "53100",
+        _ if error.is_corruption() => "XX001",
         _ => "58030",
     };
-    EngineError::new(state, error.to_string())
+    let hint = match error {
+        vec_storage::Error::CorruptWal { .. } => Some(
+            "Run \"vecsh --recover-truncate\" on the directory to open it without the transactions logged after the damage.",
+        ),
+        _ => None,
+    };
+    let engine = EngineError::new(state, error.to_string());
+    match hint {
+        Some(hint) => engine.with_hint(hint),
+        None => engine,
+    }
 }
 
 /// Which index snapshots (side files of the store) are current: the names registered
@@ -71,9 +84,14 @@ pub struct Durable {
 }
 
 impl Durable {
-    /// Opens (or creates) the directory, creating the catalog heap in a new one.
-    pub fn open(path: &Path) -> Result<Durable> {
-        let store = Store::open(path, StoreOptions::default()).map_err(storage_error)?;
+    /// Opens (or creates) the directory, creating the catalog heap in a new one;
+    /// `wal_recovery` says what to do with damage in the middle of the log.
+    pub fn open(path: &Path, wal_recovery: vec_storage::WalRecovery) -> Result<Durable> {
+        let options = StoreOptions {
+            wal_recovery,
+            ..StoreOptions::default()
+        };
+        let store = Store::open(path, options).map_err(storage_error)?;
         let durable = Durable {
             store: Arc::new(store),
             snapshots: Mutex::new(SnapshotState::default()),

@@ -2,6 +2,7 @@
 //! output, and the `vecsh` binary.
 
 mod alter;
+mod bad_input;
 mod cancel;
 mod cli;
 mod common;
@@ -13,6 +14,8 @@ mod fuzz;
 mod generated;
 mod index;
 mod joins;
+#[cfg(unix)]
+mod limits;
 mod maintenance;
 mod output;
 mod qualified_joins;

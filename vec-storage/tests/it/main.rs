@@ -8,3 +8,4 @@ mod faults;
 mod model;
 mod owned;
 mod tidy;
+mod wal_damage;
