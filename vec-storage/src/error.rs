@@ -60,6 +60,13 @@ pub enum Error {
         /// What was wrong.
         reason: String,
     },
+    /// Memory for reading a file could not be had.
+    OutOfMemory {
+        /// The file being read.
+        path: PathBuf,
+        /// The size of the request that failed.
+        bytes: u64,
+    },
     /// The directory holds other files and no database: opening it would write a
     /// database into someone else's directory.
     NotADatabase {
@@ -150,6 +157,23 @@ impl Error {
         }
     }
 
+    /// A zeroed buffer of `len` bytes for reading `path`, or [`Error::OutOfMemory`]
+    /// instead of aborting the process when memory runs out.
+    pub fn buffer(path: &Path, len: u64) -> Result<Vec<u8>> {
+        let mut bytes = Vec::new();
+        usize::try_from(len)
+            .ok()
+            .and_then(|n| bytes.try_reserve_exact(n).ok().map(|()| n))
+            .map(|n| {
+                bytes.resize(n, 0);
+                bytes
+            })
+            .ok_or_else(|| Error::OutOfMemory {
+                path: path.to_path_buf(),
+                bytes: len,
+            })
+    }
+
     /// Builds a [`Error::CorruptFile`].
     pub fn corrupt_file(path: &Path, reason: impl Into<String>) -> Error {
         Error::CorruptFile {
@@ -207,6 +231,11 @@ impl fmt::Display for Error {
             Error::CorruptFile { path, reason } => {
                 write!(f, "corrupted file \"{}\": {reason}", path.display())
             }
+            Error::OutOfMemory { path, bytes } => write!(
+                f,
+                "out of memory reading file \"{}\" (a request of {bytes} bytes failed)",
+                path.display()
+            ),
             Error::NotADatabase { path } => write!(
                 f,
                 "directory \"{}\" is not empty and does not hold a vecsh database",

@@ -155,7 +155,7 @@ impl Manifest {
             .open(&path)
             .map_err(|e| Error::io(&path, "open", e))?;
         let len = file.size().map_err(|e| Error::io(&path, "stat", e))?;
-        let mut bytes = vec![0u8; len as usize];
+        let mut bytes = Error::buffer(&path, len)?;
         file.read_exact_at(&mut bytes, 0)
             .map_err(|e| Error::io(&path, "read", e))?;
         Manifest::decode(&bytes, &path).map(Some)

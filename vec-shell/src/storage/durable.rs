@@ -45,6 +45,9 @@ pub enum StoreOp {
 /// The engine's error for a storage failure (`55006` for a locked directory, `XX001`
 /// data corrupted for damaged files, `53100` for a full disk).
 pub fn storage_error(error: vec_storage::Error) -> EngineError {
+    if let vec_storage::Error::OutOfMemory { bytes, .. } = error {
+        return EngineError::out_of_memory(bytes);
+    }
     let state = match error {
         vec_storage::Error::Locked { .. } => "55006",
         vec_storage::Error::DiskFull { .. } => "53100",

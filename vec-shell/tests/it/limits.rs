@@ -69,3 +69,60 @@ fn the_file_size_limit_is_an_error_not_a_kill() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+/// Runs `vecsh -X -q DB` on `script` with the address space limited to `bytes`.
+fn vecsh_with_address_space(
+    db: &std::path::Path,
+    script: &str,
+    bytes: u64,
+) -> std::process::Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_vecsh"));
+    command
+        .args(["-X", "-q"])
+        .arg(db)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    // SAFETY: `setrlimit` is async-signal-safe; the closure touches nothing else.
+    unsafe {
+        command.pre_exec(move || {
+            let limit = libc::rlimit {
+                rlim_cur: bytes,
+                rlim_max: bytes,
+            };
+            if libc::setrlimit(libc::RLIMIT_AS, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let mut child = command.spawn().unwrap();
+    let mut input = child.stdin.take().unwrap();
+    let _ = input.write_all(script.as_bytes());
+    drop(input);
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn copy_of_a_file_larger_than_memory_is_out_of_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    // A sparse file: 4 GiB long, no blocks on disk.
+    let big = dir.path().join("big.tsv");
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len(4 << 30)
+        .unwrap();
+    let script = format!(
+        "CREATE TABLE t (id int);\nCOPY t FROM '{}';\nINSERT INTO t VALUES (1);\nSELECT count(*) FROM t;\n",
+        big.display()
+    );
+    let output = vecsh_with_address_space(&db, &script, 1 << 30);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.code().is_some(), "killed: {stderr}");
+    assert_eq!(
+        stderr,
+        "ERROR:  out of memory\nDETAIL:  Failed on request of size 4294967296.\n"
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).contains("     1\n"));
+}

@@ -233,7 +233,7 @@ pub(crate) fn repair_from_doublewrite(files: &HeapFiles) -> Result<usize> {
         .open(&dw_path)
         .map_err(|e| Error::io(&dw_path, "open", e))?;
     let len = dw.size().map_err(|e| Error::io(&dw_path, "stat", e))? as usize;
-    let mut image = vec![0u8; len];
+    let mut image = Error::buffer(&dw_path, len as u64)?;
     dw.read_exact_at(&mut image, 0)
         .map_err(|e| Error::io(&dw_path, "read", e))?;
     let mut restored = 0;
