@@ -129,14 +129,9 @@ impl Binder<'_> {
                     } else {
                         "argument of OR"
                     };
-                    let l = Box::new(self.coerce(left, &SqlType::Bool, pos, what)?);
-                    let r = Box::new(self.coerce(right, &SqlType::Bool, pos, what)?);
-                    let expr = if op == "and" {
-                        BoundExpr::And(l, r)
-                    } else {
-                        BoundExpr::Or(l, r)
-                    };
-                    return Ok(Typed::new(expr, SqlType::Bool));
+                    let l = self.coerce(left, &SqlType::Bool, pos, what)?;
+                    let r = self.coerce(right, &SqlType::Bool, pos, what)?;
+                    return Ok(Typed::new(super::chain::bool_node(op, l, r), SqlType::Bool));
                 }
                 let candidates = operators::binary_candidates(op, &left.ty, &right.ty);
                 let message = format!(
@@ -152,6 +147,7 @@ impl Binder<'_> {
                     &message,
                 )
             }
+            ExprKind::Chain { first, rest } => self.bind_chain(first, rest),
             ExprKind::IsNull { operand, negated } => {
                 let operand = self.bind(operand)?;
                 Ok(Typed::new(
@@ -226,7 +222,7 @@ impl Binder<'_> {
     }
 
     /// Resolves an overload and binds the call, coercing the arguments.
-    fn call(
+    pub(super) fn call(
         &mut self,
         candidates: Vec<Signature>,
         args: Vec<Typed>,

@@ -4,6 +4,7 @@
 
 pub mod aggregate;
 pub mod bound;
+mod chain;
 pub mod conditional;
 pub mod context;
 pub mod cte;

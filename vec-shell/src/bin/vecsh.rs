@@ -203,7 +203,28 @@ fn parse_args(raw: Vec<OsString>) -> Result<Args, String> {
     Ok(args)
 }
 
+/// The stack of the thread the shell and its statements run on. Parsing, binding and
+/// evaluating recurse at most [`vec_shell::sql::MAX_NESTING`] levels deep (long lists
+/// and operator chains are flat), which needs a small part of this; a known size, rather
+/// than whatever the main thread was given, keeps that margin on every system.
+const STATEMENT_STACK: usize = 64 << 20;
+
 fn main() -> ExitCode {
+    let shell = std::thread::Builder::new()
+        .name("vecsh".to_string())
+        .stack_size(STATEMENT_STACK)
+        .spawn(run);
+    match shell.map(|thread| thread.join()) {
+        Ok(Ok(code)) => code,
+        Ok(Err(_)) => ExitCode::from(101),
+        Err(error) => {
+            eprintln!("vecsh: error: could not start the shell's thread: {error}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run() -> ExitCode {
     let args = match parse_args(std::env::args_os().skip(1).collect()) {
         Ok(args) => args,
         Err(message) => {

@@ -200,7 +200,9 @@ fn parallel_safe(expr: &BoundExpr) -> bool {
         BoundExpr::Cast { operand, .. }
         | BoundExpr::Not(operand)
         | BoundExpr::IsNull { operand, .. } => parallel_safe(operand),
-        BoundExpr::And(a, b) | BoundExpr::Or(a, b) => parallel_safe(a) && parallel_safe(b),
+        BoundExpr::And(operands) | BoundExpr::Or(operands) => operands.iter().all(parallel_safe),
+        BoundExpr::Fold { first, steps } => parallel_safe(first) && steps.iter().all(parallel_safe),
+        BoundExpr::Accumulator => true,
         BoundExpr::Case { arms, otherwise } => {
             arms.iter()
                 .all(|(c, v)| parallel_safe(c) && parallel_safe(v))

@@ -63,10 +63,22 @@ pub enum BoundExpr {
     },
     /// `NOT`
     Not(Box<BoundExpr>),
-    /// `AND`
-    And(Box<BoundExpr>, Box<BoundExpr>),
-    /// `OR`
-    Or(Box<BoundExpr>, Box<BoundExpr>),
+    /// `AND` of two or more operands (a run of `AND`s is one node, as in PostgreSQL).
+    And(Vec<BoundExpr>),
+    /// `OR` of two or more operands.
+    Or(Vec<BoundExpr>),
+    /// A long left-associative run of operators (`a + b + c + …`, `x || y || …`):
+    /// `first` gives the starting value and each step computes the next from it, the
+    /// running value appearing in the step as [`BoundExpr::Accumulator`]. Evaluated in a
+    /// loop, so a run of any length costs no stack.
+    Fold {
+        /// The starting value.
+        first: Box<BoundExpr>,
+        /// The steps, each an operator call over the running value and one operand.
+        steps: Vec<BoundExpr>,
+    },
+    /// The running value of the [`BoundExpr::Fold`] whose step this is.
+    Accumulator,
     /// `IS [NOT] NULL`
     IsNull {
         /// The operand.
@@ -142,7 +154,9 @@ impl PartialEq for BoundExpr {
                 },
             ) => f == g && t == u && m == n && c == d && a == b,
             (Not(a), Not(b)) => a == b,
-            (And(a, b), And(c, d)) | (Or(a, b), Or(c, d)) => a == c && b == d,
+            (And(a), And(b)) | (Or(a), Or(b)) => a == b,
+            (Fold { first: a, steps: x }, Fold { first: b, steps: y }) => a == b && x == y,
+            (Accumulator, Accumulator) => true,
             (
                 IsNull {
                     operand: a,
@@ -216,15 +230,18 @@ pub fn children(expr: &BoundExpr) -> Vec<&BoundExpr> {
         | BoundExpr::Column(_)
         | BoundExpr::OuterColumn(_)
         | BoundExpr::Subquery(_)
+        | BoundExpr::Accumulator
         | BoundExpr::Random => Vec::new(),
+        BoundExpr::Fold { first, steps } => std::iter::once(&**first).chain(steps).collect(),
         BoundExpr::Call { args, .. }
+        | BoundExpr::And(args)
+        | BoundExpr::Or(args)
         | BoundExpr::Array(args)
         | BoundExpr::Coalesce(args)
         | BoundExpr::Extreme { args, .. } => args.iter().collect(),
         BoundExpr::Cast { operand, .. }
         | BoundExpr::Not(operand)
         | BoundExpr::IsNull { operand, .. } => vec![operand],
-        BoundExpr::And(a, b) | BoundExpr::Or(a, b) => vec![a, b],
         BoundExpr::Case { arms, otherwise } => arms
             .iter()
             .flat_map(|(c, v)| [c, v])

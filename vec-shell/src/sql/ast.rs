@@ -484,6 +484,18 @@ pub enum ExprKind {
         /// The right operand.
         right: Box<Expr>,
     },
+    /// A long run of infix operators of one precedence level, left-associative:
+    /// `first op₁ x₁ op₂ x₂ …` means `((first op₁ x₁) op₂ x₂) …`. The parser makes one
+    /// (instead of nested [`ExprKind::Binary`] nodes) for a run longer than
+    /// [`CHAIN_MIN_LINKS`], such as a long `AND`/`OR` list, an `IN` list or a long `+` or
+    /// `||` chain, so that nothing walking the tree recurses as deep as the run is long.
+    Chain {
+        /// The leftmost operand.
+        first: Box<Expr>,
+        /// Each operator (`and`/`or` spelt so) with where it was written and its right
+        /// operand.
+        rest: Vec<ChainLink>,
+    },
     /// `expr IS [NOT] NULL`
     IsNull {
         /// The operand.
@@ -522,6 +534,21 @@ pub enum ExprKind {
     },
     /// The `DEFAULT` keyword (allowed only as a value of `INSERT` or `UPDATE`).
     Default,
+}
+
+/// Runs of at most this many operators stay nested [`ExprKind::Binary`] nodes; longer
+/// ones become one [`ExprKind::Chain`].
+pub const CHAIN_MIN_LINKS: usize = 16;
+
+/// One operator of an [`ExprKind::Chain`] and its right operand.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChainLink {
+    /// The operator (`and` and `or` spelt so).
+    pub op: String,
+    /// Where the operator was written.
+    pub pos: Pos,
+    /// The right operand.
+    pub operand: Expr,
 }
 
 impl Expr {

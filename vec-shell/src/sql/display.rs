@@ -461,6 +461,19 @@ impl Display for Expr {
                 };
                 write!(f, "({left} {op} {right})")
             }
+            ExprKind::Chain { first, rest } => {
+                // One bracket for the whole run: read back, it is the same chain.
+                write!(f, "({first}")?;
+                for link in rest {
+                    let op = match link.op.as_str() {
+                        "and" => "AND",
+                        "or" => "OR",
+                        other => other,
+                    };
+                    write!(f, " {op} {}", link.operand)?;
+                }
+                f.write_str(")")
+            }
             ExprKind::IsNull { operand, negated } => {
                 let not = if *negated { " NOT" } else { "" };
                 write!(f, "({operand} IS{not} NULL)")

@@ -50,6 +50,24 @@ fn write_expr(out: &mut String, expr: &Expr, nested: bool) {
                 out.push(')');
             }
         }
+        ExprKind::Chain { first, rest } => {
+            if nested {
+                out.push('(');
+            }
+            write_expr(out, first, !simple(first));
+            for link in rest {
+                let op = match link.op.as_str() {
+                    "and" => "AND",
+                    "or" => "OR",
+                    other => other,
+                };
+                let _ = write!(out, " {op} ");
+                write_expr(out, &link.operand, !simple(&link.operand));
+            }
+            if nested {
+                out.push(')');
+            }
+        }
         ExprKind::Unary { op, operand } => {
             if nested {
                 out.push('(');

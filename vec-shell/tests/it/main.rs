@@ -8,6 +8,7 @@ mod cli;
 mod common;
 mod crash;
 mod cte;
+mod depth;
 mod durable;
 mod engine;
 mod fuzz;

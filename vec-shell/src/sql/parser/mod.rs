@@ -251,8 +251,7 @@ impl Parser<'_> {
     fn enter(&mut self) -> Result<()> {
         self.depth += 1;
         if self.depth > MAX_NESTING {
-            return Err(EngineError::new("54001", "stack depth limit exceeded")
-                .with_hint("The statement nests expressions or queries too deeply."));
+            return Err(too_deep());
         }
         Ok(())
     }
@@ -260,6 +259,12 @@ impl Parser<'_> {
     fn leave(&mut self) {
         self.depth = self.depth.saturating_sub(1);
     }
+}
+
+/// PostgreSQL's error for a statement nested too deeply.
+pub(crate) fn too_deep() -> EngineError {
+    EngineError::new("54001", "stack depth limit exceeded")
+        .with_hint("The statement nests expressions or queries too deeply.")
 }
 
 /// Whether `word` is a reserved keyword.
