@@ -8,6 +8,7 @@ mod cli;
 mod common;
 mod crash;
 mod cte;
+mod damage;
 mod depth;
 mod durable;
 mod engine;

@@ -83,7 +83,11 @@ pub(super) fn open(dir: &Path, options: StoreOptions) -> Result<Store> {
     }
     remove_unregistered_side_files(&*backend, &index_dir, &manifest)?;
 
-    let files = Arc::new(HeapFiles::new(backend.clone(), heap_dir.clone()));
+    let maps = (
+        manifest.page_maps.clone().into_iter().collect(),
+        manifest.checkpoint_lsn,
+    );
+    let files = Arc::new(HeapFiles::new(backend.clone(), heap_dir.clone(), maps));
     // Heaps in the manifest whose file is missing are an error unless the WAL drops them.
     let mut missing = Vec::new();
     for &heap_id in &manifest.heaps {
@@ -100,7 +104,9 @@ pub(super) fn open(dir: &Path, options: StoreOptions) -> Result<Store> {
     let mut heaps: BTreeMap<u32, u32> = BTreeMap::new();
     for &heap_id in &manifest.heaps {
         if let Some(file) = files.get(heap_id) {
-            heaps.insert(heap_id, file.n_pages()?);
+            // Pages the page map knows of count even when the file lost them: reading one
+            // then reports it as damaged instead of the rows on it going missing.
+            heaps.insert(heap_id, file.n_pages()?.max(files.mapped_pages(heap_id)));
         }
     }
 

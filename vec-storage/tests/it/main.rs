@@ -5,6 +5,7 @@ mod basic;
 mod common;
 mod crash;
 mod faults;
+mod heap_damage;
 mod model;
 mod owned;
 mod tidy;
