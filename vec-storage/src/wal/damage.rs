@@ -53,10 +53,12 @@ pub fn find_damage(
         if start == holding && !header_ok {
             damaged_at = holding;
         }
+        // Records before the checkpoint are in the heaps already: damage among them
+        // (or a damaged header in front of them) hides nothing.
         let first = if start == holding && header_ok {
             (stop.0 + 1).max(start + SEGMENT_HEADER_SIZE as u64)
         } else {
-            start + SEGMENT_HEADER_SIZE as u64
+            (start + SEGMENT_HEADER_SIZE as u64).max(checkpoint.0)
         };
         let Some(resume) = first_valid_record(&bytes, start, first) else {
             continue;
