@@ -8,6 +8,7 @@ mod cli;
 mod common;
 mod corruption;
 mod crash;
+mod crash_concurrent;
 mod cte;
 mod damage;
 mod depth;
