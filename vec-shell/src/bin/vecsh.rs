@@ -1,5 +1,6 @@
 //! `vecsh`: a psql-like shell for a vecsh database.
 //!
+//! `vecsh check DBPATH` checks a database's files without changing them (see `check`).
 //! `vecsh [OPTIONS] [DBPATH]` opens (or creates) the database directory DBPATH; without
 //! a path the database lives in memory. Options follow psql: `-c SQL` (repeatable),
 //! `-f FILE`, `-a`, `-q`, `-X`, `-A`, `-t`, `-F SEP`, `--csv`, `-x`,
@@ -46,6 +47,8 @@ const USAGE: &str = "vecsh is a psql-like shell for vecsh, a pgvector-compatible
 
 Usage:
   vecsh [OPTION]... [DBPATH]
+  vecsh check DBPATH       check every page, index snapshot and the write-ahead log
+                           of a database without changing it
 
 DBPATH is a database directory, created if missing. With no DBPATH the database is
 held in memory and nothing is saved.
@@ -224,8 +227,49 @@ fn main() -> ExitCode {
     }
 }
 
+/// `vecsh check DBPATH`: checks every heap page, index snapshot and the log of a
+/// database without changing it, prints what it found, and exits with 0 when nothing is
+/// damaged, 1 when something is, 2 when the directory cannot be checked.
+fn check(path: &std::path::Path) -> ExitCode {
+    let report = match vec_storage::check_directory(path) {
+        Ok(report) => report,
+        Err(error) => {
+            eprintln!("vecsh: error: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    println!(
+        "heap: {} pages in {} files checked",
+        report.pages, report.heaps
+    );
+    println!("index snapshots: {} checked", report.side_files);
+    println!(
+        "write-ahead log after the checkpoint: {} records, {} commits, {} bytes of torn tail",
+        report.wal_records, report.wal_commits, report.torn_tail_bytes
+    );
+    if report.damage.is_empty() {
+        println!("no damage found");
+        return ExitCode::SUCCESS;
+    }
+    for damage in &report.damage {
+        println!("damaged: {damage}");
+    }
+    println!("{} damaged item(s) found", report.damage.len());
+    ExitCode::from(1)
+}
+
 fn run() -> ExitCode {
-    let args = match parse_args(std::env::args_os().skip(1).collect()) {
+    let mut raw: Vec<OsString> = std::env::args_os().skip(1).collect();
+    if raw.first().is_some_and(|a| a == "check") {
+        return match raw.as_slice() {
+            [_, path] => check(std::path::Path::new(path)),
+            _ => {
+                eprintln!("{}", usage_error("check needs one DBPATH"));
+                ExitCode::from(1)
+            }
+        };
+    }
+    let args = match parse_args(std::mem::take(&mut raw)) {
         Ok(args) => args,
         Err(message) => {
             eprintln!("{message}");

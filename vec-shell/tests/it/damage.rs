@@ -189,3 +189,41 @@ fn a_damaged_log_refuses_the_open_until_recover_truncate() {
         rows.to_string()
     );
 }
+
+#[test]
+fn vecsh_check_reports_damage_without_changing_anything() {
+    let dir = tempfile::tempdir().unwrap();
+    database(dir.path());
+    let check = || {
+        Command::new(env!("CARGO_BIN_EXE_vecsh"))
+            .arg("check")
+            .arg(dir.path())
+            .output()
+            .unwrap()
+    };
+    let clean = check();
+    let text = String::from_utf8_lossy(&clean.stdout);
+    assert_eq!(clean.status.code(), Some(0), "{text}");
+    assert!(text.ends_with("no damage found\n"), "{text}");
+    assert!(text.contains("index snapshots: 0 checked"), "{text}");
+    let heap = dir.path().join("heap").join("2.heap");
+    zero_page(&heap, 2);
+    let before = std::fs::read(&heap).unwrap();
+    let damaged = check();
+    let text = String::from_utf8_lossy(&damaged.stdout);
+    assert_eq!(damaged.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains(&format!(
+            "damaged: invalid page 2 in file \"{}\"",
+            heap.display()
+        )),
+        "{text}"
+    );
+    assert_eq!(std::fs::read(&heap).unwrap(), before);
+    let missing = Command::new(env!("CARGO_BIN_EXE_vecsh"))
+        .arg("check")
+        .arg(dir.path().join("nothing"))
+        .output()
+        .unwrap();
+    assert_eq!(missing.status.code(), Some(2));
+}
