@@ -23,6 +23,7 @@
 //! this from the `use` paths.
 //!
 //! ```text
+//! fuzzing: the fuzz targets' entry points (front end)
 //! repl: the shell (front end)
 //! format: psql's output of results and errors (front end)
 //! session: Database, Session, transaction blocks, opening a database
@@ -68,6 +69,7 @@ pub mod error;
 pub mod exec;
 pub mod expr;
 pub mod format;
+pub mod fuzzing;
 pub mod index;
 pub mod plan;
 pub mod progress;

@@ -15,6 +15,7 @@ mod depth;
 mod durable;
 mod engine;
 mod fuzz;
+mod fuzz_targets;
 mod generated;
 mod index;
 mod joins;
