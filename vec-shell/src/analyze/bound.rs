@@ -261,4 +261,6 @@ pub struct Analyzed<T> {
     pub statement: T,
     /// Its scalar subqueries.
     pub subqueries: Vec<BoundQuery>,
+    /// The types of its `$n` parameters, in order (empty without parameters).
+    pub params: Vec<SqlType>,
 }

@@ -84,6 +84,10 @@ impl Binder<'_> {
             ExprKind::Default => {
                 Err(EngineError::new("42601", "DEFAULT is not allowed in this context").at(pos))
             }
+            ExprKind::Param(number) => {
+                let ty = self.cx.param_type(*number, pos)?;
+                Ok(Typed::new(BoundExpr::Param(*number - 1), ty))
+            }
             ExprKind::Column(parts) => {
                 if self.aggregates.is_some() {
                     let name = parts.join(".");
@@ -345,6 +349,11 @@ impl Binder<'_> {
             }
             (SqlType::Unknown, BoundExpr::Const(Datum::Null)) => {
                 Typed::new(BoundExpr::Const(Datum::Null), ty.clone())
+            }
+            // A parameter takes the type its context wants, as an unknown literal does.
+            (SqlType::Unknown, BoundExpr::Param(index)) => {
+                self.cx.infer_param(index + 1, ty);
+                Typed::new(BoundExpr::Param(*index), ty.clone())
             }
             _ => value,
         };

@@ -9,6 +9,7 @@
 //! standard error is a terminal, unless `-q` is given. Exit status: 0, 1 for a bad
 //! option, a missing file or a failed `-c`, 2 when the database cannot be opened, 3 at an
 //! error with `ON_ERROR_STOP` or when Ctrl-C cancelled a statement of a script.
+//! `vecsh serve …` runs the PostgreSQL-protocol server instead (`server::cli`).
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -39,9 +40,12 @@ const USAGE: &str = "vecsh is a psql-like shell for vecsh, a pgvector-compatible
 
 Usage:
   vecsh [OPTION]... [DBPATH]
+  vecsh serve [DBPATH] [--host 127.0.0.1] [--port 5432] [--max-connections 100]
+              [--password-file FILE] [--allow-server-files DIR]
 
 DBPATH is a database directory, created if missing. With no DBPATH the database is
-held in memory and nothing is saved.
+held in memory and nothing is saved. \"vecsh serve\" serves the database to any
+PostgreSQL client (psql, psycopg, JDBC, pgbench); \"vecsh serve --help\" tells more.
 
 Options:
   -c, --command=COMMAND    run only single command (SQL or internal) and exit
@@ -166,7 +170,11 @@ fn parse_args(raw: Vec<String>) -> Result<Args, String> {
 }
 
 fn main() -> ExitCode {
-    let args = match parse_args(std::env::args().skip(1).collect()) {
+    let raw: Vec<String> = std::env::args().skip(1).collect();
+    if raw.first().map(String::as_str) == Some("serve") {
+        return vec_shell::server::cli::main(raw[1..].to_vec());
+    }
+    let args = match parse_args(raw) {
         Ok(args) => args,
         Err(message) => {
             eprintln!("{message}");

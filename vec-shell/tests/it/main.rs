@@ -15,6 +15,7 @@ mod index;
 mod joins;
 mod maintenance;
 mod output;
+mod prepared;
 mod qualified_joins;
 mod scans;
 mod scripts;

@@ -217,6 +217,10 @@ impl Parser<'_> {
                 self.advance();
                 ExprKind::BitString(bits)
             }
+            TokenKind::Param(number) => {
+                self.advance();
+                ExprKind::Param(number)
+            }
             TokenKind::LParen => {
                 self.advance();
                 if self.peek_query() {
