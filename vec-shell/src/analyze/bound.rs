@@ -51,6 +51,13 @@ pub enum BoundFrom {
     },
     /// A set-returning function (`unnest`, `generate_series`).
     Function(SetFunction),
+    /// Rows computed when the statement was bound: a system catalog relation.
+    Rows {
+        /// The relation's name.
+        name: String,
+        /// Its rows.
+        rows: std::sync::Arc<Vec<crate::storage::Row>>,
+    },
     /// A subquery.
     Subquery(Box<BoundQuery>),
     /// Every left row with every right row; with `lateral`, the right side is computed

@@ -16,6 +16,7 @@ pub mod eval;
 pub mod functions;
 pub mod operators;
 pub mod signature;
+pub mod system;
 
 pub use aggregate::{AggCall, AggKind};
 pub use eval::{eval, passes, Environment, NoEnvironment};

@@ -15,7 +15,8 @@ use pgwire::messages::PgWireBackendMessage;
 
 use crate::analyze::OutputColumn;
 use crate::error::{EngineError, Severity};
-use crate::value::{binary, Datum, SqlType};
+use crate::value::oid::wire_typmod;
+use crate::value::{binary, Datum};
 
 /// Text format code.
 pub const TEXT: i16 = 0;
@@ -141,15 +142,6 @@ fn fields(report: &EngineError, query: &str) -> Vec<(u8, String)> {
     fields
 }
 
-/// The modifier a client sees for a column (`varchar(n)` counts its 4-byte header, as
-/// PostgreSQL's `atttypmod` does).
-pub fn wire_typmod(ty: &SqlType, typmod: i32) -> i32 {
-    match ty {
-        SqlType::Varchar if typmod >= 0 => typmod.saturating_add(4),
-        _ => typmod,
-    }
-}
-
 /// A `RowDescription` of result columns in these formats.
 pub fn row_description(columns: &[OutputColumn], formats: &[i16]) -> PgWireBackendMessage {
     let fields = columns
@@ -216,7 +208,7 @@ mod tests {
         assert_eq!(format_of(&[], 3), TEXT);
         assert_eq!(format_of(&[BINARY], 3), BINARY);
         assert_eq!(format_of(&[TEXT, BINARY], 1), BINARY);
-        assert_eq!(wire_typmod(&SqlType::Varchar, 20), 24);
-        assert_eq!(wire_typmod(&SqlType::Vector, 3), 3);
+        assert_eq!(wire_typmod(&crate::value::SqlType::Varchar, 20), 24);
+        assert_eq!(wire_typmod(&crate::value::SqlType::Vector, 3), 3);
     }
 }

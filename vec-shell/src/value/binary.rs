@@ -51,6 +51,7 @@ pub fn recv(ty: &SqlType, bytes: &[u8]) -> Result<Datum> {
         }
         SqlType::Int4 => Datum::Int4(i32::from_be_bytes(array_of(bytes)?)),
         SqlType::Int8 => Datum::Int8(i64::from_be_bytes(array_of(bytes)?)),
+        SqlType::RegType => Datum::Int8(i64::from(u32::from_be_bytes(array_of(bytes)?))),
         SqlType::Float4 => Datum::Float4(f32::from_be_bytes(array_of(bytes)?)),
         SqlType::Float8 => Datum::Float8(f64::from_be_bytes(array_of(bytes)?)),
         SqlType::Text | SqlType::Varchar | SqlType::Unknown => {

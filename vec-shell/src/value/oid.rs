@@ -108,6 +108,7 @@ impl SqlType {
             SqlType::Bit => BIT,
             SqlType::VarBit => VARBIT,
             SqlType::Array(element) => array_of(element.oid()),
+            SqlType::RegType => REGTYPE,
         }
     }
 
@@ -129,6 +130,7 @@ impl SqlType {
             SPARSEVEC => SqlType::SparseVec,
             BIT => SqlType::Bit,
             VARBIT => SqlType::VarBit,
+            REGTYPE => SqlType::RegType,
             other => {
                 let element = SqlType::from_oid(element_of(other)?)?;
                 SqlType::Array(Box::new(element))
@@ -146,6 +148,75 @@ impl SqlType {
             _ => -1,
         }
     }
+}
+
+/// The modifier a client sees for a column (`varchar(n)` counts its 4-byte header, as
+/// PostgreSQL's `atttypmod` does).
+pub fn wire_typmod(ty: &SqlType, typmod: i32) -> i32 {
+    match ty {
+        SqlType::Varchar if typmod >= 0 => typmod.saturating_add(4),
+        _ => typmod,
+    }
+}
+
+/// The name `format_type` and `regtype`'s output give a type OID (`integer`,
+/// `vector[]`), or `None` for an OID that names no type.
+pub fn type_name(oid: u32) -> Option<String> {
+    Some(match oid {
+        OID => "oid".to_string(),
+        NAME => "name".to_string(),
+        CHAR => "\"char\"".to_string(),
+        INT2 => "smallint".to_string(),
+        REGCLASS => "regclass".to_string(),
+        _ => {
+            let ty =
+                SqlType::from_oid(oid).filter(|ty| *ty != SqlType::Unknown || oid == UNKNOWN)?;
+            ty.name()
+        }
+    })
+}
+
+/// The OID of a type named as `regtype`'s input reads it (`int4`, `integer`,
+/// `pg_catalog.float8`, `public.vector`, `vector[]`).
+pub fn type_by_name(name: &str) -> Option<u32> {
+    let trimmed = name.trim();
+    let (base, array) = match trimmed.strip_suffix("[]") {
+        Some(base) => (base.trim_end(), true),
+        None => (trimmed, false),
+    };
+    let base = base
+        .strip_prefix("pg_catalog.")
+        .or_else(|| base.strip_prefix("public."))
+        .unwrap_or(base);
+    let unquoted = match base.strip_prefix('"').and_then(|b| b.strip_suffix('"')) {
+        Some(quoted) => quoted.to_string(),
+        None => base.to_ascii_lowercase(),
+    };
+    let canonical = match unquoted.as_str() {
+        "int" | "int4" => "integer",
+        "int8" => "bigint",
+        "float4" => "real",
+        "float8" | "float" => "double precision",
+        "bool" => "boolean",
+        "varchar" | "character varying" => "character varying",
+        "varbit" => "bit varying",
+        "decimal" => "numeric",
+        "vecf16" => "halfvec",
+        other => other,
+    };
+    let oid = match canonical {
+        "oid" => OID,
+        "name" => NAME,
+        "char" => CHAR,
+        "int2" | "smallint" => INT2,
+        "regclass" => REGCLASS,
+        "unknown" => UNKNOWN,
+        other => SqlType::from_name(other)?.oid(),
+    };
+    if array {
+        return Some(array_of(oid)).filter(|oid| *oid != 0);
+    }
+    Some(oid)
 }
 
 #[cfg(test)]
@@ -175,5 +246,17 @@ mod tests {
         }
         assert_eq!(SqlType::Array(Box::new(SqlType::Int4)).oid(), 1007);
         assert_eq!(SqlType::from_oid(123_456), None);
+    }
+
+    #[test]
+    fn names_and_oids() {
+        assert_eq!(type_by_name("int4"), Some(INT4));
+        assert_eq!(type_by_name("public.vector"), Some(VECTOR));
+        assert_eq!(type_by_name("vector[]"), Some(VECTOR_ARRAY));
+        assert_eq!(type_by_name("double precision"), Some(FLOAT8));
+        assert_eq!(type_by_name("nope"), None);
+        assert_eq!(type_name(INT4).as_deref(), Some("integer"));
+        assert_eq!(type_name(HALFVEC_ARRAY).as_deref(), Some("halfvec[]"));
+        assert_eq!(type_name(4242), None);
     }
 }

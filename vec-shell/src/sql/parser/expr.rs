@@ -341,6 +341,12 @@ impl Parser<'_> {
         while self.eat(&TokenKind::Dot) {
             parts.push(self.label()?);
         }
+        // `pg_catalog.version()`: a schema-qualified function (the schema is dropped;
+        // every function is in `pg_catalog`).
+        if parts.len() == 2 && self.peek() == Some(&TokenKind::LParen) {
+            let name = parts.pop().unwrap_or_default();
+            return self.function_call(name, pos);
+        }
         Ok(Expr::new(ExprKind::Column(parts), pos))
     }
 
