@@ -47,6 +47,9 @@ pub(super) struct Extended {
     portals: HashMap<String, Portal>,
     /// The texts of prepared statements (errors point into them).
     texts: HashMap<String, String>,
+    /// The parameter type OIDs each statement's Parse declared: a binary `int2` or
+    /// `oid` value is read by its own size.
+    declared: HashMap<String, Vec<u32>>,
     /// An error happened: skip messages until Sync.
     skipping: bool,
 }
@@ -108,8 +111,12 @@ impl Extended {
                 param_types,
             } => {
                 let mut types = Vec::with_capacity(param_types.len());
-                for oid in param_types {
-                    types.push(SqlType::from_oid(oid).ok_or_else(|| {
+                for &oid in &param_types {
+                    let ty = match oid {
+                        crate::value::oid::OID => Some(SqlType::Int8),
+                        other => SqlType::from_oid(other),
+                    };
+                    types.push(ty.ok_or_else(|| {
                         EngineError::new("42704", format!("type with OID {oid} does not exist"))
                     })?);
                 }
@@ -122,6 +129,7 @@ impl Extended {
                 connection
                     .session
                     .prepare_parsed(&name, statements, &types)?;
+                self.declared.insert(name.clone(), param_types);
                 self.texts.insert(name, query);
                 connection
                     .writer
@@ -160,14 +168,12 @@ impl Extended {
                     )
                     .into());
                 }
+                let declared = self.declared.get(&statement);
                 let mut values = Vec::with_capacity(params.len());
                 for (i, (value, ty)) in params.iter().zip(&description.params).enumerate() {
-                    values.push(read_param(
-                        value.as_deref(),
-                        ty,
-                        format_of(&param_formats, i),
-                        i,
-                    )?);
+                    let oid = declared.and_then(|d| d.get(i)).copied().unwrap_or(0);
+                    let format = format_of(&param_formats, i);
+                    values.push(read_param(value.as_deref(), ty, oid, format, i)?);
                 }
                 let column_count = description.columns.as_ref().map_or(0, Vec::len);
                 if result_formats.len() > 1 && result_formats.len() != column_count {
@@ -225,6 +231,7 @@ impl Extended {
                 if kind == b'S' {
                     connection.session.close_prepared(&name);
                     self.texts.remove(&name);
+                    self.declared.remove(&name);
                 } else {
                     self.portals.remove(&name);
                 }
@@ -334,11 +341,40 @@ fn no_portal(name: &str) -> EngineError {
     EngineError::new("34000", format!("portal \"{name}\" does not exist"))
 }
 
-/// A parameter's value from its text or binary form, by its type.
-fn read_param(value: Option<&[u8]>, ty: &SqlType, format: i16, index: usize) -> Result<Datum> {
+/// A parameter's value from its text or binary form, by its type (and, for a binary
+/// `int2` or `oid`, by the OID the client declared).
+fn read_param(
+    value: Option<&[u8]>,
+    ty: &SqlType,
+    declared: u32,
+    format: i16,
+    index: usize,
+) -> Result<Datum> {
     let Some(bytes) = value else {
         return Ok(Datum::Null);
     };
+    if format == BINARY {
+        let wrong = || {
+            EngineError::new(
+                "22P03",
+                format!(
+                    "incorrect binary data format in bind parameter {}",
+                    index + 1
+                ),
+            )
+        };
+        match declared {
+            crate::value::oid::INT2 => {
+                let value: [u8; 2] = bytes.try_into().map_err(|_| wrong())?;
+                return Ok(Datum::Int4(i32::from(i16::from_be_bytes(value))));
+            }
+            crate::value::oid::OID => {
+                let value: [u8; 4] = bytes.try_into().map_err(|_| wrong())?;
+                return Ok(Datum::Int8(i64::from(u32::from_be_bytes(value))));
+            }
+            _ => {}
+        }
+    }
     match format {
         TEXT => {
             let text = std::str::from_utf8(bytes).map_err(|_| {
