@@ -75,6 +75,7 @@ fn set_variable(args: &mut Args, assignment: &str) -> Result<(), String> {
             "invalid variable assignment \"{assignment}\""
         )));
     }
+    args.shell.variables.set(name, value);
     if name == "ON_ERROR_STOP" {
         args.shell.on_error_stop = !matches!(
             value.to_ascii_lowercase().as_str(),

@@ -19,6 +19,7 @@ mod prepared;
 mod qualified_joins;
 mod scans;
 mod scripts;
+mod server;
 mod snapshots;
 #[cfg(unix)]
 mod terminal;
