@@ -187,7 +187,7 @@ mod tests {
         let mut variables = Variables::default();
         variables.set_command("q '[1,2,3]'").unwrap();
         variables.set_command("t items").unwrap();
-        variables.set_command("who O'Brien").unwrap();
+        variables.set_command("who 'O''Brien'").unwrap();
         assert_eq!(
             variables.interpolate("SELECT :'q'::vector FROM :t WHERE x = ':q' -- :t"),
             "SELECT '[1,2,3]'::vector FROM items WHERE x = ':q' -- :t"

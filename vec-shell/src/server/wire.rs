@@ -197,9 +197,10 @@ mod tests {
 
     #[test]
     fn positions_count_characters_from_one() {
-        let error = EngineError::new("42601", "syntax error at or near \"x\"").at(9);
+        // `x` is at byte 12 (`é` takes two), the 12th character.
+        let error = EngineError::new("42601", "syntax error at or near \"x\"").at(12);
         let fields = fields(&error, "SELECT 'é' x");
-        assert!(fields.contains(&(b'P', "9".to_string())));
+        assert!(fields.contains(&(b'P', "12".to_string())));
         assert!(fields.contains(&(b'C', "42601".to_string())));
     }
 
