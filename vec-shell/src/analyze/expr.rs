@@ -166,6 +166,9 @@ impl Binder<'_> {
                     SqlType::Bool,
                 ))
             }
+            ExprKind::Cast { operand, type_name } if type_name.name == "regclass" => {
+                self.regclass(operand, pos)
+            }
             ExprKind::Cast { operand, type_name } => {
                 let (ty, typmod) = resolve_type_name(type_name)?;
                 // `ARRAY[]::t[]` takes its element type from the cast.
@@ -201,6 +204,35 @@ impl Binder<'_> {
                     BoundExpr::Subquery(self.cx.add_subquery(bound)),
                     ty,
                 ))
+            }
+        }
+    }
+
+    /// `'name'::regclass`: the relation's OID, looked up in the catalog now (held as
+    /// `bigint`; only a literal name is read, as a constant).
+    fn regclass(&mut self, operand: &Expr, pos: usize) -> Result<Typed> {
+        match &operand.kind {
+            ExprKind::String(name) => {
+                let oid = crate::catalog::system::relation_oid(self.cx.catalog, name).ok_or_else(
+                    || {
+                        EngineError::new("42P01", format!("relation \"{name}\" does not exist"))
+                            .at(operand.pos.0)
+                    },
+                )?;
+                Ok(Typed::new(
+                    BoundExpr::Const(Datum::Int8(oid)),
+                    SqlType::Int8,
+                ))
+            }
+            _ => {
+                let bound = self.bind(operand)?;
+                if bound.ty.numeric_rank().is_some() {
+                    return self.convert(bound, &SqlType::Int8, -1, CoercionContext::Explicit, pos);
+                }
+                Err(EngineError::unsupported(
+                    "regclass is supported only for literal names and OIDs",
+                )
+                .at(pos))
             }
         }
     }

@@ -1,6 +1,6 @@
 //! The system catalog: PostgreSQL's catalog relations that clients and tools read on
 //! connect (`pg_type`, `pg_namespace`, `pg_class`, `pg_attribute`, `pg_index`, `pg_am`,
-//! `pg_extension`, `pg_database`, `pg_range`, and `information_schema.tables` /
+//! `pg_extension`, `pg_database`, `pg_description`, `pg_range`, and `information_schema.tables` /
 //! `columns`), computed from the catalog when a query reads them. They are reached as
 //! `pg_catalog.x` or `x` (and `information_schema.x`); a table of the same name
 //! shadows them.
@@ -46,6 +46,7 @@ pub fn relation(catalog: &Catalog, name: &str) -> Option<SystemRelation> {
         "pg_am" => pg_am(),
         "pg_extension" => pg_extension(catalog),
         "pg_database" => pg_database(),
+        "pg_description" => pg_description(catalog),
         "pg_range" => SystemRelation {
             columns: vec![("rngtypid", SqlType::Int8), ("rngsubtype", SqlType::Int8)],
             rows: Vec::new(),
@@ -206,6 +207,47 @@ fn pg_am() -> SystemRelation {
             .map(|(oid, name, kind)| vec![int8(*oid), text(name), text(kind)])
             .collect(),
     }
+}
+
+/// The OIDs PostgreSQL gives its catalog relations (for `'pg_class'::regclass`).
+const CATALOG_OIDS: &[(&str, i64)] = &[
+    ("pg_type", 1247),
+    ("pg_attribute", 1249),
+    ("pg_class", 1259),
+    ("pg_database", 1262),
+    ("pg_am", 2601),
+    ("pg_description", 2609),
+    ("pg_index", 2610),
+    ("pg_namespace", 2615),
+    ("pg_extension", 3079),
+    ("pg_range", 3541),
+];
+
+/// The OID of a relation by name (`items`, `public.items`, `pg_catalog.pg_class`), as
+/// `regclass`'s input finds it.
+pub fn relation_oid(catalog: &Catalog, name: &str) -> Option<i64> {
+    let name = name.trim();
+    let (schema, bare) = match name.split_once('.') {
+        Some((schema, bare)) => (Some(schema), bare),
+        None => (None, name),
+    };
+    if schema != Some("pg_catalog") {
+        for (table_oid, table) in relations(catalog) {
+            if table.name == bare {
+                return Some(table_oid);
+            }
+            if let Some(i) = table.indexes.iter().position(|index| index.name == bare) {
+                return Some(table_oid + 1 + i as i64);
+            }
+        }
+    }
+    if matches!(schema, None | Some("pg_catalog")) {
+        return CATALOG_OIDS
+            .iter()
+            .find(|(n, _)| *n == bare)
+            .map(|(_, oid)| *oid);
+    }
+    None
 }
 
 /// Each table with its OID and its indexes' OIDs.
@@ -386,6 +428,34 @@ fn pg_extension(catalog: &Catalog) -> SystemRelation {
             ("extowner", SqlType::Int8),
             ("extnamespace", SqlType::Int8),
             ("extversion", SqlType::Text),
+        ],
+        rows,
+    }
+}
+
+/// Comments on objects: the extensions' descriptions, as their control files give them.
+fn pg_description(catalog: &Catalog) -> SystemRelation {
+    let extension = |oid: i64, text: &str| {
+        vec![
+            int8(oid),
+            int8(3079),
+            Datum::Int4(0),
+            Datum::Text(text.to_string()),
+        ]
+    };
+    let mut rows = vec![extension(13_500, "PL/pgSQL procedural language")];
+    if catalog.extension_installed {
+        rows.push(extension(
+            16_384,
+            "vector data type and ivfflat and hnsw access methods",
+        ));
+    }
+    SystemRelation {
+        columns: vec![
+            ("objoid", SqlType::Int8),
+            ("classoid", SqlType::Int8),
+            ("objsubid", SqlType::Int4),
+            ("description", SqlType::Text),
         ],
         rows,
     }

@@ -1,10 +1,19 @@
 //! PostgreSQL's system information functions that clients call on connect:
 //! `version()`, `current_schema()`, `current_database()`, `current_user`,
-//! `to_regtype(text)`, `format_type(oid, typmod)`, `pg_table_is_visible(oid)`. vecsh
-//! has one database and one schema, `public`, where every table lives.
+//! `to_regtype(text)`, `format_type(oid, typmod)`, `pg_table_is_visible(oid)`,
+//! `pg_get_userbyid(oid)`, and the regular-expression operators `~`, `~*`, `!~`, `!~*`
+//! that psql's catalog queries filter with. vecsh has one database and one schema,
+//! `public`, where every table lives, and one role, the superuser `postgres` (OID 10, as
+//! `initdb` names it by default), which owns every object.
 
-use super::signature::Signature;
+use super::signature::{Imp, Signature};
+use crate::error::{EngineError, Result};
 use crate::value::{oid, Datum, SqlType};
+
+/// The OID of the one role.
+pub const SUPERUSER_OID: i64 = 10;
+/// Its name.
+pub const SUPERUSER: &str = "postgres";
 
 fn sig(args: &[SqlType], ret: SqlType, imp: super::Imp) -> Signature {
     Signature {
@@ -51,8 +60,52 @@ pub fn candidates(name: &str) -> Vec<Signature> {
         "pg_table_is_visible" | "pg_type_is_visible" => {
             vec![sig(&[Int8], Bool, |_| Ok(Datum::Bool(true)))]
         }
+        "pg_get_userbyid" => vec![sig(&[Int8], Text, |a| {
+            Ok(Datum::Text(match a[0] {
+                Datum::Int8(SUPERUSER_OID) => SUPERUSER.to_string(),
+                Datum::Int8(other) => format!("unknown (OID={other})"),
+                _ => return Ok(Datum::Null),
+            }))
+        })],
         _ => Vec::new(),
     }
+}
+
+/// Overloads of the regular-expression operators: `~` matches, `~*` ignoring case, `!`
+/// negates.
+pub fn regex_candidates(op: &str) -> Vec<Signature> {
+    let imp: Imp = match op {
+        "~" => |a| regex_match(a, false, false),
+        "~*" => |a| regex_match(a, true, false),
+        "!~" => |a| regex_match(a, false, true),
+        "!~*" => |a| regex_match(a, true, true),
+        _ => return Vec::new(),
+    };
+    vec![sig(&[SqlType::Text, SqlType::Text], SqlType::Bool, imp)]
+}
+
+fn regex_match(args: &[Datum], ignore_case: bool, negate: bool) -> Result<Datum> {
+    let (Datum::Text(text), Datum::Text(pattern)) = (&args[0], &args[1]) else {
+        return Ok(Datum::Null);
+    };
+    let regex = regex::RegexBuilder::new(pattern)
+        .case_insensitive(ignore_case)
+        .size_limit(1 << 20)
+        .build()
+        .map_err(|error| {
+            let reason = match error {
+                regex::Error::CompiledTooBig(_) => "regular expression is too complex".to_string(),
+                other => other
+                    .to_string()
+                    .lines()
+                    .last()
+                    .unwrap_or("")
+                    .trim()
+                    .to_string(),
+            };
+            EngineError::new("2201B", format!("invalid regular expression: {reason}"))
+        })?;
+    Ok(Datum::Bool(regex.is_match(text) != negate))
 }
 
 #[cfg(test)]
@@ -78,5 +131,21 @@ mod tests {
             Datum::Text("vector(3)".into())
         );
         assert!(version_text().starts_with("PostgreSQL 17.0 (vecsh"));
+        assert_eq!(
+            call("pg_get_userbyid", &[Datum::Int8(10)]),
+            Datum::Text("postgres".into())
+        );
+        let regex = |op: &str, text: &str, pattern: &str| {
+            (regex_candidates(op)[0].imp)(&[Datum::Text(text.into()), Datum::Text(pattern.into())])
+        };
+        assert_eq!(
+            regex("!~", "public", "^pg_toast").unwrap(),
+            Datum::Bool(true)
+        );
+        assert_eq!(
+            regex("~*", "Items", "^(items)$").unwrap(),
+            Datum::Bool(true)
+        );
+        assert_eq!(regex("~", "x", "(").unwrap_err().sqlstate, "2201B");
     }
 }

@@ -6,6 +6,7 @@
 
 mod block;
 mod copy;
+mod custom_plan;
 mod open;
 mod prepared;
 mod statement;

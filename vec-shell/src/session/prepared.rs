@@ -14,7 +14,7 @@
 use std::sync::atomic::Ordering;
 
 use super::Session;
-use crate::analyze::{self, Context, OutputColumn};
+use crate::analyze::{self, Analyzed, BoundQuery, Context, OutputColumn};
 use crate::error::{EngineError, Result};
 use crate::exec::{self, RowSet, StatementResult};
 use crate::expr::{eval, NoEnvironment};
@@ -36,9 +36,11 @@ pub struct PreparedStatement {
     plan: Option<CachedPlan>,
 }
 
-/// A query's plan and the schema version and settings it was planned under.
+/// A query's plan and the schema version and settings it was planned under; for a
+/// query that needs custom plans, its bound form to plan with each execution's values.
 struct CachedPlan {
     planned: Planned<QueryPlan>,
+    custom: Option<Analyzed<BoundQuery>>,
     schema_version: u64,
     settings: Settings,
 }
@@ -156,18 +158,8 @@ impl Session {
                 let bound = analyze::bind_query_in(cx, select)?;
                 let params = bound.params.clone();
                 let columns = bound.statement.columns.clone();
-                let planned = plan::plan_query(
-                    bound,
-                    PlanContext {
-                        catalog: &catalog,
-                        settings: &self.settings,
-                    },
-                );
-                let cached = CachedPlan {
-                    planned,
-                    schema_version: self.database.schema_version(),
-                    settings: self.settings.clone(),
-                };
+                let version = self.database.schema_version();
+                let cached = cache_plan(bound, &catalog, &self.settings, version);
                 (params, Some(columns), Some(cached))
             }
             Statement::Insert(insert) => {
@@ -275,7 +267,14 @@ impl Session {
                 let Some(cached) = self.prepared.get(name).and_then(|p| p.plan.as_ref()) else {
                     return Err(EngineError::internal("a prepared query without a plan"));
                 };
-                let planned = &cached.planned;
+                let custom = cached.custom.as_ref().map(|bound| {
+                    let context = PlanContext {
+                        catalog: &catalog,
+                        settings: &self.settings,
+                    };
+                    plan::plan_query(super::custom_plan::with_values(bound, params), context)
+                });
+                let planned = custom.as_ref().unwrap_or(&cached.planned);
                 let context =
                     super::statement::exec_context(&catalog, &self.cancel, &planned.subqueries)
                         .with_params(params);
@@ -332,18 +331,7 @@ impl Session {
                 "cached plan must not change result type",
             ));
         }
-        let planned = plan::plan_query(
-            bound,
-            PlanContext {
-                catalog: &catalog,
-                settings: &self.settings,
-            },
-        );
-        let cached = CachedPlan {
-            planned,
-            schema_version: version,
-            settings: self.settings.clone(),
-        };
+        let cached = cache_plan(bound, &catalog, &self.settings, version);
         drop(catalog);
         if let Some(prepared) = self.prepared.get_mut(name) {
             prepared.plan = Some(cached);
@@ -438,6 +426,23 @@ impl Session {
         self.settings = Settings::default();
         self.prepared.clear();
         Ok(StatementResult::tag("DISCARD ALL"))
+    }
+}
+
+/// Plans a bound query to keep, with its bound form when it needs custom plans.
+fn cache_plan(
+    bound: Analyzed<BoundQuery>,
+    catalog: &crate::catalog::Catalog,
+    settings: &Settings,
+    schema_version: u64,
+) -> CachedPlan {
+    let custom = super::custom_plan::needs_custom_plan(&bound).then(|| bound.clone());
+    let planned = plan::plan_query(bound, PlanContext { catalog, settings });
+    CachedPlan {
+        planned,
+        custom,
+        schema_version,
+        settings: settings.clone(),
     }
 }
 

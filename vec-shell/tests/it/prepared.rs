@@ -200,3 +200,26 @@ fn sessions_move_between_threads() {
     send(&database);
     std::thread::spawn(move || drop(session)).join().unwrap();
 }
+
+#[test]
+fn parameters_in_where_get_a_plan_per_value() {
+    let mut session = items();
+    session
+        .prepare(
+            "near",
+            "SELECT id FROM items ORDER BY embedding <-> (SELECT embedding FROM items WHERE id = $1) LIMIT 1",
+            &[],
+        )
+        .unwrap();
+    for id in [1i64, 2, 3] {
+        let result = session
+            .execute_prepared("near", &[Datum::Int8(id)])
+            .unwrap();
+        assert_eq!(result.rows.unwrap().rows, [vec![Datum::Int8(id)]]);
+    }
+    session
+        .prepare("one", "SELECT label FROM items WHERE id = $1", &[])
+        .unwrap();
+    let result = session.execute_prepared("one", &[Datum::Int8(2)]).unwrap();
+    assert_eq!(result.rows.unwrap().rows, [vec![Datum::Text("b".into())]]);
+}

@@ -1,7 +1,8 @@
 """The semantic-search golden path through psycopg 3 and pgvector-python against
 `vecsh serve`: register_vector, a table of halfvec embeddings loaded with binary COPY,
 an HNSW index, and prepared KNN queries whose answers are checked against an exact
-scan.
+scan. The vectors are random (queries near stored rows) or, with VECSH_DATASET, the
+first rows of a directory's base.fvecs and queries.fvecs.
 
 Run by the Rust test `server_python` (which starts the server and passes its port in
 VECSH_PORT); it prints "skipped: ..." and exits 0 when psycopg or pgvector is missing.
@@ -22,6 +23,14 @@ except ImportError as error:  # pragma: no cover - depends on the machine
     sys.exit(0)
 
 
+def read_fvecs(path: str, count: int) -> "np.ndarray":
+    """The first `count` vectors of an .fvecs file (each: int32 dimension, then floats)."""
+    raw = np.fromfile(path, dtype=np.int32)
+    dims = int(raw[0])
+    rows = raw.reshape(-1, dims + 1)[:count, 1:]
+    return rows.view(np.float32).copy()
+
+
 def main() -> None:
     port = int(os.environ["VECSH_PORT"])
     rows = int(os.environ.get("VECSH_ROWS", "2000"))
@@ -30,10 +39,19 @@ def main() -> None:
     host = os.environ.get("VECSH_HOST", "127.0.0.1")
     user = os.environ.get("VECSH_USER", "golden")
     dbname = os.environ.get("VECSH_DBNAME", "vecsh")
-    rng = np.random.default_rng(7)
-    data = rng.standard_normal((rows, dims)).astype(np.float32)
-    data /= np.linalg.norm(data, axis=1, keepdims=True)
-    probes = rng.standard_normal((queries, dims)).astype(np.float32)
+    dataset = os.environ.get("VECSH_DATASET")
+    if dataset:
+        # A directory with base.fvecs and queries.fvecs (the pypi-minilm set).
+        data = read_fvecs(os.path.join(dataset, "base.fvecs"), rows)
+        probes = read_fvecs(os.path.join(dataset, "queries.fvecs"), queries)
+        dims = data.shape[1]
+    else:
+        rng = np.random.default_rng(7)
+        data = rng.standard_normal((rows, dims)).astype(np.float32)
+        data /= np.linalg.norm(data, axis=1, keepdims=True)
+        # Queries near stored rows, as a search for similar items is.
+        picks = rng.integers(0, rows, queries)
+        probes = data[picks] + 0.05 * rng.standard_normal((queries, dims)).astype(np.float32)
 
     with psycopg.connect(host=host, port=port, user=user, dbname=dbname, autocommit=True) as conn:
         conn.execute("CREATE EXTENSION IF NOT EXISTS vector")

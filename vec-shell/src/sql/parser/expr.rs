@@ -353,12 +353,19 @@ impl Parser<'_> {
     /// A type name with its modifiers and array bounds, canonicalised.
     pub(super) fn type_name(&mut self) -> Result<TypeName> {
         let pos = self.pos();
-        let first = match self.peek() {
+        let mut first = match self.peek() {
             Some(TokenKind::Word(w)) => w.clone(),
             Some(TokenKind::QuotedIdent(w)) => w.clone(),
             _ => return Err(self.error_here()),
         };
         self.advance();
+        // `pg_catalog.regclass`, `public.vector`: every type is in one of these schemas.
+        if matches!(first.as_str(), "pg_catalog" | "public") && self.eat(&TokenKind::Dot) {
+            first = match self.advance().map(|t| t.kind) {
+                Some(TokenKind::Word(w)) | Some(TokenKind::QuotedIdent(w)) => w,
+                _ => return Err(self.error_here()),
+            };
+        }
         let name = match first.as_str() {
             "double" => {
                 self.expect_word("precision")?;

@@ -1,10 +1,12 @@
 //! `vecsh serve` driven by real PostgreSQL clients: the `postgres` crate over every
 //! message of the protocol (`protocol`), malformed input and many clients at once
-//! (`robustness`), the binary with SIGTERM and authentication (`process`), and the
-//! psycopg golden path (`python`).
+//! (`robustness`), the binary with SIGTERM and authentication (`process`), psql's
+//! `\d` family compared with PostgreSQL's output (`psql`), and the psycopg golden path
+//! (`python`).
 
 mod process;
 mod protocol;
+mod psql;
 mod python;
 mod robustness;
 
