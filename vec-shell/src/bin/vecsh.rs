@@ -42,6 +42,7 @@ Usage:
   vecsh [OPTION]... [DBPATH]
   vecsh serve [DBPATH] [--host 127.0.0.1] [--port 5432] [--max-connections 100]
               [--password-file FILE] [--allow-server-files DIR]
+              [--tls-cert FILE --tls-key FILE]
 
 DBPATH is a database directory, created if missing. With no DBPATH the database is
 held in memory and nothing is saved. \"vecsh serve\" serves the database to any

@@ -28,6 +28,8 @@ Options:
   --password-file=FILE       require this password (SCRAM-SHA-256); the environment
                              variable VECSH_PASSWORD does the same
   --allow-server-files=DIR   let COPY ... FROM/TO 'file' use files inside DIR
+  --tls-cert=FILE            certificate chain (PEM): SSL requests start TLS
+  --tls-key=FILE             its private key (PEM)
   -?, --help                 show this help, then exit
 
 Without a password any user is trusted, which is allowed only on a loopback address.
@@ -60,6 +62,7 @@ pub fn parse(raw: Vec<String>, password: Option<String>) -> Result<ServeArgs, St
         ..ServeArgs::default()
     };
     let mut iter = raw.into_iter();
+    let (mut tls_cert, mut tls_key) = (None, None);
     while let Some(arg) = iter.next() {
         if arg == "-?" || arg == "-h" || arg == "--help" {
             args.help = true;
@@ -112,8 +115,17 @@ pub fn parse(raw: Vec<String>, password: Option<String>) -> Result<ServeArgs, St
                 }
                 args.options.allow_server_files = Some(dir);
             }
+            "tls-cert" => tls_cert = Some(PathBuf::from(value)),
+            "tls-key" => tls_key = Some(PathBuf::from(value)),
             other => return Err(error(format!("unrecognized option '--{other}'"))),
         }
+    }
+    match (tls_cert, tls_key) {
+        (Some(cert), Some(key)) => {
+            args.options.tls = Some(super::tls::load(&cert, &key).map_err(error)?)
+        }
+        (None, None) => {}
+        _ => return Err(error("--tls-cert and --tls-key go together".to_string())),
     }
     args.options.database_dir = args.database.clone();
     Ok(args)

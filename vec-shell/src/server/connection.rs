@@ -1,9 +1,9 @@
-//! One connection: the startup phase (SSL and GSS requests answered `N`, cancel
-//! requests, the startup message, authentication, the parameters every client reads),
+//! One connection: the startup phase (an SSL request answered `S` and a TLS handshake
+//! when the server has a certificate, `N` otherwise; GSS requests answered `N`; cancel
+//! requests; the startup message, authentication, the parameters every client reads),
 //! then the message loop until `Terminate`, a protocol error or the server's stop.
 //! Dropping the connection's session rolls back an open block.
 
-use std::io::BufReader;
 use std::net::{SocketAddr, TcpStream};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -19,6 +19,7 @@ use super::codec::{
     MAX_UNAUTHENTICATED_MESSAGE,
 };
 use super::extended::Extended;
+use super::tls::{Input, Output, Transport};
 use super::wire::Writer;
 use super::Shared;
 use crate::session::Session;
@@ -44,8 +45,8 @@ const REPORTED: &[&str] = &[
 
 /// A connection's reader, writer and session.
 pub(super) struct Connection {
-    pub(super) reader: BufReader<TcpStream>,
-    pub(super) writer: Writer<TcpStream>,
+    pub(super) reader: Input,
+    pub(super) writer: Writer<Output>,
     pub(super) session: Session,
     pub(super) shared: Arc<Shared>,
 }
@@ -77,10 +78,23 @@ pub(super) fn serve(shared: Arc<Shared>, stream: TcpStream, peer: SocketAddr) {
 
 fn run(shared: &Arc<Shared>, stream: TcpStream, peer: SocketAddr) -> Result<(), ReadError> {
     stream.set_read_timeout(Some(STARTUP_TIMEOUT))?;
-    let mut reader = BufReader::new(stream.try_clone()?);
-    let mut writer = Writer::new(stream.try_clone()?);
+    let (mut reader, output) = Transport::Plain(stream.try_clone()?).split()?;
+    let mut writer = Writer::new(output);
+    let mut secure = false;
     let params = loop {
         match read_startup(&mut reader) {
+            Ok(StartupPacket::Ssl) if !secure && shared.options.tls.is_some() => {
+                writer.raw(b"S")?;
+                writer.flush()?;
+                let Some(config) = &shared.options.tls else {
+                    return Ok(());
+                };
+                let (tls_reader, tls_output) =
+                    Transport::accept(stream.try_clone()?, config)?.split()?;
+                reader = tls_reader;
+                writer = Writer::new(tls_output);
+                secure = true;
+            }
             Ok(StartupPacket::Ssl) | Ok(StartupPacket::GssEnc) => {
                 writer.raw(b"N")?;
                 writer.flush()?;
@@ -159,7 +173,8 @@ fn run(shared: &Arc<Shared>, stream: TcpStream, peer: SocketAddr) -> Result<(), 
         }
     }
     let database = param("database").unwrap_or_else(|| user.clone());
-    eprintln!("vecsh: connection {pid} from {peer}: user={user} database={database}");
+    let tls = if secure { " (TLS)" } else { "" };
+    eprintln!("vecsh: connection {pid} from {peer}{tls}: user={user} database={database}");
     stream.set_read_timeout(None)?;
     writer.log_as = Some(format!("connection {pid}"));
     writer.send(PgWireBackendMessage::Authentication(Authentication::Ok))?;
@@ -195,7 +210,7 @@ fn run(shared: &Arc<Shared>, stream: TcpStream, peer: SocketAddr) -> Result<(), 
 
 /// Answers a request for a newer protocol minor version or for protocol options with
 /// `NegotiateProtocolVersion`: 3.0, and none of the options.
-fn negotiate(writer: &mut Writer<TcpStream>, params: &[(String, String)]) -> Result<(), ReadError> {
+fn negotiate(writer: &mut Writer<Output>, params: &[(String, String)]) -> Result<(), ReadError> {
     use pgwire::messages::startup::NegotiateProtocolVersion;
     let options: Vec<String> = params
         .iter()
@@ -210,8 +225,8 @@ fn negotiate(writer: &mut Writer<TcpStream>, params: &[(String, String)]) -> Res
 
 /// Runs SCRAM-SHA-256; `false` when the client failed (it has been told).
 fn authenticate(
-    reader: &mut BufReader<TcpStream>,
-    writer: &mut Writer<TcpStream>,
+    reader: &mut Input,
+    writer: &mut Writer<Output>,
     password: &str,
     user: &str,
 ) -> Result<bool, ReadError> {

@@ -303,7 +303,10 @@ impl Extended {
             let Some(row) = pending.pop_front() else {
                 break;
             };
-            connection.writer.send(data_row(&row, &portal.formats))?;
+            let columns = portal.columns.as_deref().unwrap_or(&[]);
+            connection
+                .writer
+                .send(data_row(&row, columns, &portal.formats))?;
             sent += 1;
         }
         if pending.is_empty() {

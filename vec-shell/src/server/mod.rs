@@ -11,7 +11,7 @@
 //! the `pgwire` crate), `connection` runs the startup and authentication phase and the
 //! message loop, `simple` the simple-query protocol with `COPY`, `extended` Parse /
 //! Bind / Describe / Execute with portals, `files` the rules of server-side `COPY`,
-//! `auth` SCRAM-SHA-256, and `cli` the `vecsh serve` command line.
+//! `auth` SCRAM-SHA-256, `tls` TLS sessions, and `cli` the `vecsh serve` command line.
 
 mod auth;
 pub mod cli;
@@ -20,6 +20,7 @@ mod connection;
 mod extended;
 mod files;
 mod simple;
+pub mod tls;
 mod wire;
 
 use std::collections::HashMap;
@@ -49,6 +50,8 @@ pub struct ServerOptions {
     pub allow_server_files: Option<PathBuf>,
     /// The database's directory, which server-side `COPY` may never touch.
     pub database_dir: Option<PathBuf>,
+    /// With a TLS configuration (`--tls-cert`, `--tls-key`), an SSL request starts TLS.
+    pub tls: Option<Arc<rustls::ServerConfig>>,
 }
 
 impl Default for ServerOptions {
@@ -60,6 +63,7 @@ impl Default for ServerOptions {
             password: None,
             allow_server_files: None,
             database_dir: None,
+            tls: None,
         }
     }
 }

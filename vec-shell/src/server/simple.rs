@@ -79,7 +79,9 @@ pub(super) fn send_result(
                 .send(row_description(&rows.columns, formats))?;
         }
         for row in &rows.rows {
-            connection.writer.send(data_row(row, formats))?;
+            connection
+                .writer
+                .send(data_row(row, &rows.columns, formats))?;
         }
     }
     if let Some(data) = &result.copy_data {

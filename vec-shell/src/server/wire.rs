@@ -16,7 +16,7 @@ use pgwire::messages::PgWireBackendMessage;
 use crate::analyze::OutputColumn;
 use crate::error::{EngineError, Severity};
 use crate::value::oid::wire_typmod;
-use crate::value::{binary, Datum};
+use crate::value::{binary, Datum, SqlType};
 
 /// Text format code.
 pub const TEXT: i16 = 0;
@@ -172,13 +172,23 @@ pub fn format_of(formats: &[i16], i: usize) -> i16 {
     }
 }
 
-/// A `DataRow` of values in these formats.
-pub fn data_row(row: &[Datum], formats: &[i16]) -> PgWireBackendMessage {
+/// A `DataRow` of values of these columns in these formats.
+pub fn data_row(row: &[Datum], columns: &[OutputColumn], formats: &[i16]) -> PgWireBackendMessage {
     let mut data = BytesMut::new();
     for (i, value) in row.iter().enumerate() {
-        let bytes = match format_of(formats, i) {
-            BINARY => binary::send(value),
-            _ => value.to_text().map(String::into_bytes),
+        let regtype = columns.get(i).is_some_and(|c| c.ty == SqlType::RegType);
+        let bytes = match (format_of(formats, i), value) {
+            // A `regtype` is held as its OID and shown as the type's name.
+            (BINARY, Datum::Int8(oid)) if regtype => Some((*oid as u32).to_be_bytes().to_vec()),
+            (_, Datum::Int8(oid)) if regtype => Some(
+                u32::try_from(*oid)
+                    .ok()
+                    .and_then(crate::value::oid::type_name)
+                    .unwrap_or_else(|| oid.to_string())
+                    .into_bytes(),
+            ),
+            (BINARY, value) => binary::send(value),
+            (_, value) => value.to_text().map(String::into_bytes),
         };
         match bytes {
             None => data.extend_from_slice(&(-1i32).to_be_bytes()),

@@ -144,6 +144,7 @@ impl SqlType {
             SqlType::Bool => 1,
             SqlType::Int4 | SqlType::Float4 => 4,
             SqlType::Int8 | SqlType::Float8 => 8,
+            SqlType::RegType => 4,
             SqlType::Unknown => -2,
             _ => -1,
         }

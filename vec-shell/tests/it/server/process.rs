@@ -1,6 +1,7 @@
 //! The `vecsh serve` binary: it starts on a free port, serves, stops cleanly on
 //! SIGTERM (the open block rolls back, the database closes with a checkpoint and opens
-//! again), and asks for a SCRAM-SHA-256 password when given one.
+//! again), asks for a SCRAM-SHA-256 password when given one, and speaks TLS when given
+//! a certificate (`tests/fixtures/tls`, a self-signed pair made for the tests).
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -98,4 +99,39 @@ fn the_binary_refuses_a_public_address_without_a_password() {
         stderr.contains("refusing to listen on 0.0.0.0 without a password"),
         "{stderr}"
     );
+}
+
+#[test]
+fn tls_when_configured_and_n_otherwise() {
+    if Command::new("psql").arg("--version").output().is_err() {
+        eprintln!("skipped: psql is not installed (apt-get install postgresql-client)");
+        return;
+    }
+    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tls");
+    let config = vec_shell::server::tls::load(
+        std::path::Path::new(&format!("{fixtures}/server.crt")),
+        std::path::Path::new(&format!("{fixtures}/server.key")),
+    )
+    .unwrap();
+    let psql = |port: u16, mode: &str| {
+        Command::new("psql")
+            .arg(format!(
+                "host=127.0.0.1 port={port} user=me dbname=vecsh sslmode={mode}"
+            ))
+            .args(["-X", "-A", "-t", "-c", "SELECT 'over tls'"])
+            .output()
+            .unwrap()
+    };
+    let secure = Running::start(ServerOptions {
+        tls: Some(config),
+        ..ServerOptions::default()
+    });
+    let output = psql(secure.address.port(), "require");
+    assert_eq!(String::from_utf8_lossy(&output.stdout), "over tls\n");
+    let plain = Running::start(ServerOptions::default());
+    let output = psql(plain.address.port(), "require");
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("server does not support SSL"));
+    let output = psql(plain.address.port(), "prefer");
+    assert_eq!(String::from_utf8_lossy(&output.stdout), "over tls\n");
 }
