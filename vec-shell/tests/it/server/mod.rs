@@ -11,8 +11,6 @@ mod python;
 mod robustness;
 
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 use std::thread::JoinHandle;
 
 use vec_shell::server::{Server, ServerOptions, StopHandle};
@@ -62,9 +60,4 @@ impl Drop for Running {
             let _ = thread.join();
         }
     }
-}
-
-/// Whether a flag was set, for tests that wait on other threads.
-pub fn flagged(flag: &Arc<AtomicBool>) -> bool {
-    flag.load(Ordering::SeqCst)
 }
