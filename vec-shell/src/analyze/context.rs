@@ -3,7 +3,8 @@
 //! subqueries bound so far, which expressions refer to by
 //! [`SubqueryId`](crate::expr::SubqueryId), and the types of the statement's `$n`
 //! parameters: declared (by `PREPARE` or a Parse message) or inferred from where each is
-//! used, as PostgreSQL's parser does.
+//! used, as PostgreSQL's parser does; and the session's settings, which `pg_settings`
+//! and `current_setting` read.
 
 use std::cell::RefCell;
 
@@ -11,6 +12,7 @@ use super::bound::{Analyzed, BoundQuery};
 use crate::catalog::Catalog;
 use crate::error::{EngineError, Result};
 use crate::expr::SubqueryId;
+use crate::settings::Settings;
 use crate::value::SqlType;
 
 /// What binding one statement shares.
@@ -23,6 +25,9 @@ pub struct Context<'a> {
     /// The parameters' types (`Unknown` until inferred); `None` when the statement may
     /// have no parameters.
     params: Option<RefCell<Vec<SqlType>>>,
+    /// The session's settings, for `pg_settings` and `current_setting` (defaults when
+    /// absent).
+    pub settings: Option<&'a Settings>,
 }
 
 impl<'a> Context<'a> {
@@ -33,6 +38,15 @@ impl<'a> Context<'a> {
             explain,
             subqueries: RefCell::new(Vec::new()),
             params: None,
+            settings: None,
+        }
+    }
+
+    /// The same context, reading the session's settings.
+    pub fn with_settings(self, settings: &'a Settings) -> Context<'a> {
+        Context {
+            settings: Some(settings),
+            ..self
         }
     }
 

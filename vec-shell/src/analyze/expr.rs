@@ -251,6 +251,24 @@ impl Binder<'_> {
         if name == "random" && args.is_empty() {
             return Ok(Typed::new(BoundExpr::Random, SqlType::Float8));
         }
+        if let (
+            "current_setting",
+            [Expr {
+                kind: ExprKind::String(setting),
+                ..
+            }],
+        ) = (name, args)
+        {
+            // The session's value when the statement is bound (settings do not change
+            // while it runs).
+            let defaults = crate::settings::Settings::default();
+            let settings = self.cx.settings.unwrap_or(&defaults);
+            let value = settings.show(setting)?;
+            return Ok(Typed::new(
+                BoundExpr::Const(Datum::Text(value)),
+                SqlType::Text,
+            ));
+        }
         let mut bound = Vec::with_capacity(args.len());
         for arg in args {
             bound.push(self.bind(arg)?);

@@ -20,7 +20,9 @@ pub(super) fn bind_from(cx: &Context<'_>, from: Option<&FromItem>) -> Result<(Bo
         None => Ok((BoundFrom::Single, Scope::default())),
         Some(FromItem::Table { name, alias, pos }) => {
             if cx.catalog.table(name).is_none() {
-                if let Some(system) = crate::catalog::system::relation(cx.catalog, name) {
+                let defaults = crate::settings::Settings::default();
+                let settings = cx.settings.unwrap_or(&defaults);
+                if let Some(system) = crate::catalog::system::relation(cx.catalog, name, settings) {
                     return Ok(system_source(name, alias.as_deref(), system));
                 }
             }

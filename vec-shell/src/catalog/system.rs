@@ -12,6 +12,7 @@
 
 use super::Catalog;
 use crate::index::AccessMethod;
+use crate::settings::Settings;
 use crate::storage::Row;
 use crate::value::oid::{self, array_of};
 use crate::value::{Datum, SqlType};
@@ -35,9 +36,10 @@ pub struct SystemRelation {
     pub rows: Vec<Row>,
 }
 
-/// The system relation `name`, if there is one.
-pub fn relation(catalog: &Catalog, name: &str) -> Option<SystemRelation> {
+/// The system relation `name`, if there is one; `pg_settings` shows `settings`.
+pub fn relation(catalog: &Catalog, name: &str, settings: &Settings) -> Option<SystemRelation> {
     Some(match name {
+        "pg_settings" => pg_settings(settings),
         "pg_type" => pg_type(),
         "pg_namespace" => pg_namespace(),
         "pg_class" => pg_class(catalog),
@@ -428,6 +430,42 @@ fn pg_extension(catalog: &Catalog) -> SystemRelation {
             ("extowner", SqlType::Int8),
             ("extnamespace", SqlType::Int8),
             ("extversion", SqlType::Text),
+        ],
+        rows,
+    }
+}
+
+/// The run-time parameters with the session's values.
+fn pg_settings(settings: &Settings) -> SystemRelation {
+    let rows = crate::settings::ALL
+        .iter()
+        .map(|param| {
+            let (setting, unit, vartype, boot) = settings.catalog_row(param);
+            let source = if settings.is_set(param) {
+                "session"
+            } else {
+                "default"
+            };
+            vec![
+                text(param.name),
+                Datum::Text(setting),
+                unit.map_or(Datum::Null, text),
+                text(vartype),
+                text(source),
+                Datum::Text(boot.clone()),
+                Datum::Text(boot),
+            ]
+        })
+        .collect();
+    SystemRelation {
+        columns: vec![
+            ("name", SqlType::Text),
+            ("setting", SqlType::Text),
+            ("unit", SqlType::Text),
+            ("vartype", SqlType::Text),
+            ("source", SqlType::Text),
+            ("boot_val", SqlType::Text),
+            ("reset_val", SqlType::Text),
         ],
         rows,
     }

@@ -55,7 +55,12 @@ pub fn candidates(name: &str) -> Vec<Signature> {
                 let name = u32::try_from(*type_oid).ok().and_then(oid::type_name);
                 return Ok(Datum::Text(name.unwrap_or_else(|| "???".into())));
             };
-            Ok(Datum::Text(ty.name_with_typmod(*typmod)))
+            // `atttypmod` counts `varchar`'s 4-byte header, as PostgreSQL's does.
+            let typmod = match ty {
+                SqlType::Varchar if *typmod >= 4 => typmod - 4,
+                _ => *typmod,
+            };
+            Ok(Datum::Text(ty.name_with_typmod(typmod)))
         })],
         "pg_table_is_visible" | "pg_type_is_visible" => {
             vec![sig(&[Int8], Bool, |_| Ok(Datum::Bool(true)))]
@@ -131,6 +136,10 @@ mod tests {
             Datum::Text("vector(3)".into())
         );
         assert!(version_text().starts_with("PostgreSQL 17.0 (vecsh"));
+        assert_eq!(
+            call("format_type", &[Datum::Int8(1043), Datum::Int4(24)]),
+            Datum::Text("character varying(20)".into())
+        );
         assert_eq!(
             call("pg_get_userbyid", &[Datum::Int8(10)]),
             Datum::Text("postgres".into())

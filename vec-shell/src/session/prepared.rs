@@ -152,7 +152,9 @@ impl Session {
             });
         };
         let catalog = self.database.shared.catalog.read();
-        let cx = Context::new(&catalog, false).with_params(declared.clone());
+        let cx = Context::new(&catalog, false)
+            .with_params(declared.clone())
+            .with_settings(&self.settings);
         let (param_types, columns, plan) = match &statement {
             Statement::Select(select) => {
                 let bound = analyze::bind_query_in(cx, select)?;
@@ -323,7 +325,9 @@ impl Session {
             return Ok(());
         }
         let catalog = self.database.shared.catalog.read();
-        let cx = Context::new(&catalog, false).with_params(types.to_vec());
+        let cx = Context::new(&catalog, false)
+            .with_params(types.to_vec())
+            .with_settings(&self.settings);
         let bound = analyze::bind_query_in(cx, select)?;
         if bound.params != types {
             return Err(EngineError::new(

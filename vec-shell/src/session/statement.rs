@@ -54,7 +54,8 @@ impl Session {
 
     fn query(&mut self, select: &ast::Select) -> Result<StatementResult> {
         let catalog = self.database.shared.catalog.read();
-        let bound = analyze::bind_query(&catalog, select, false)?;
+        let context = analyze::Context::new(&catalog, false).with_settings(&self.settings);
+        let bound = analyze::bind_query_in(context, select)?;
         let planned = plan::plan_query(
             bound,
             PlanContext {
@@ -159,7 +160,8 @@ impl Session {
 
     fn explain(&mut self, analyze: bool, select: &ast::Select) -> Result<StatementResult> {
         let catalog = self.database.shared.catalog.read();
-        let bound = analyze::bind_query(&catalog, select, true)?;
+        let context = analyze::Context::new(&catalog, true).with_settings(&self.settings);
+        let bound = analyze::bind_query_in(context, select)?;
         let planned = plan::plan_query(
             bound,
             PlanContext {

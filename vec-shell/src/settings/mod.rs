@@ -132,6 +132,33 @@ impl Settings {
         matches!(self.value(param), Value::Bool(true))
     }
 
+    /// A parameter as `pg_settings` shows it: its `setting` (memory in kB), `unit`,
+    /// `vartype` and `boot_val`.
+    pub fn catalog_row(
+        &self,
+        param: &Param,
+    ) -> (String, Option<&'static str>, &'static str, String) {
+        let boot = Settings::default();
+        let raw = |settings: &Settings| match (settings.value(param), param.kind) {
+            (Value::Int(kb), Kind::Memory { .. }) => kb.to_string(),
+            _ => settings.show(param.name).unwrap_or_default(),
+        };
+        let (unit, vartype) = match param.kind {
+            Kind::Int { .. } => (None, "integer"),
+            Kind::Memory { .. } => (Some("kB"), "integer"),
+            Kind::Real { .. } => (None, "real"),
+            Kind::Bool { .. } => (None, "bool"),
+            Kind::Enum { .. } => (None, "enum"),
+            Kind::Text { .. } | Kind::Fixed { .. } => (None, "string"),
+        };
+        (raw(self), unit, vartype, raw(&boot))
+    }
+
+    /// Whether the parameter was set in this session (else it has its default).
+    pub fn is_set(&self, param: &Param) -> bool {
+        self.values.contains_key(param.name)
+    }
+
     /// An enumerated parameter's value (one of its words).
     pub fn word(&self, param: &Param) -> &'static str {
         match self.value(param) {

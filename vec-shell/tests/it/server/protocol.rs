@@ -311,3 +311,78 @@ fn sql_prepare_and_execute_over_the_wire() {
     assert_eq!(rows, [[Some("42".to_string())]]);
     client.batch_execute("DISCARD ALL").unwrap();
 }
+
+#[test]
+fn catalog_queries_clients_send() {
+    let server = Running::start(ServerOptions::default());
+    let mut client = server.client();
+    client
+        .batch_execute(
+            "CREATE EXTENSION vector;
+             CREATE TABLE items (id bigint PRIMARY KEY, embedding halfvec(3) NOT NULL, note varchar(20));
+             SET hnsw.ef_search = 64",
+        )
+        .unwrap();
+    // psycopg's TypeInfo.fetch, as pgvector-python's register_vector sends it.
+    let rows = simple_rows(
+        &mut client,
+        "SELECT typname AS name, oid, typarray AS array_oid, oid::regtype::text AS regtype, typdelim AS delimiter
+         FROM pg_type t WHERE t.oid = 'halfvec'::regtype ORDER BY t.oid",
+    );
+    assert_eq!(
+        rows,
+        [[
+            Some("halfvec".to_string()),
+            Some("16387".to_string()),
+            Some("16388".to_string()),
+            Some("halfvec".to_string()),
+            Some(",".to_string())
+        ]]
+    );
+    let rows = simple_rows(
+        &mut client,
+        "SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull
+         FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+         WHERE c.relname = 'items' ORDER BY a.attnum",
+    );
+    let shown: Vec<String> = rows
+        .iter()
+        .map(|r| {
+            r.iter()
+                .map(|v| v.clone().unwrap_or_default())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            "id bigint t",
+            "embedding halfvec(3) t",
+            "note character varying(20) f"
+        ]
+    );
+    let rows = simple_rows(
+        &mut client,
+        "SELECT setting, source FROM pg_settings WHERE name = 'hnsw.ef_search';
+         SELECT current_setting('hnsw.ef_search'), current_schema(), pg_catalog.version() LIKE 'PostgreSQL 17.0 (vecsh %'",
+    );
+    assert_eq!(
+        rows[0],
+        [Some("64".to_string()), Some("session".to_string())]
+    );
+    assert_eq!(
+        rows[1],
+        [
+            Some("64".to_string()),
+            Some("public".to_string()),
+            Some("t".to_string())
+        ]
+    );
+    let rows = simple_rows(
+        &mut client,
+        "SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_name = 'items' ORDER BY ordinal_position",
+    );
+    assert_eq!(rows[1][2].as_deref(), Some("USER-DEFINED"));
+    assert_eq!(rows[2][2].as_deref(), Some("character varying"));
+}
