@@ -95,6 +95,9 @@ impl Extended {
         match self.answer(connection, message) {
             Ok(()) => Ok(()),
             Err(Failure::Engine(error)) => {
+                // Any error aborts an open block, as in PostgreSQL (the session has done so
+                // already for the errors of its own statements).
+                connection.session.fail_block();
                 self.skipping = true;
                 connection.writer.report(&error, &text)?;
                 Ok(())

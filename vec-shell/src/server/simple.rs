@@ -47,6 +47,7 @@ pub(super) fn query(connection: &mut Connection, sql: &str) -> Result<(), ReadEr
         match outcome {
             Ok(result) => send_result(connection, &result, &[], true)?,
             Err(error) => {
+                connection.session.fail_block();
                 connection.writer.report(&error, sql)?;
                 break;
             }

@@ -386,3 +386,28 @@ fn catalog_queries_clients_send() {
     assert_eq!(rows[1][2].as_deref(), Some("USER-DEFINED"));
     assert_eq!(rows[2][2].as_deref(), Some("character varying"));
 }
+
+#[test]
+fn a_bad_parameter_aborts_the_block() {
+    let server = Running::start(ServerOptions::default());
+    let mut client = server.client();
+    client
+        .batch_execute("CREATE TABLE t (v vector(2))")
+        .unwrap();
+    let mut transaction = client.transaction().unwrap();
+    let statement = transaction
+        .prepare_typed("INSERT INTO t VALUES ($1::text::vector)", &[Type::TEXT])
+        .unwrap();
+    let error = transaction.execute(&statement, &[&"[1,2,3"]).unwrap_err();
+    assert_eq!(error.code().unwrap().code(), "22P02");
+    let error = transaction.execute("SELECT 1", &[]).unwrap_err();
+    assert_eq!(error.code().unwrap().code(), "25P02");
+    transaction.rollback().unwrap();
+    let error = client
+        .batch_execute("BEGIN; COPY t TO '/tmp/refused.csv'")
+        .unwrap_err();
+    assert_eq!(error.code().unwrap().code(), "42501");
+    let error = client.batch_execute("SELECT 1").unwrap_err();
+    assert_eq!(error.code().unwrap().code(), "25P02");
+    client.batch_execute("ROLLBACK").unwrap();
+}
