@@ -24,7 +24,7 @@
 //!
 //! ```text
 //! fuzzing: the fuzz targets' entry points (front end)
-//! repl: the shell (front end)
+//! repl, server: the shell and the wire-protocol server (front ends)
 //! format: psql's output of results and errors (front end)
 //! session: Database, Session, transaction blocks, opening a database
 //! exec: operators, DML, COPY, DDL
@@ -74,6 +74,7 @@ pub mod index;
 pub mod plan;
 pub mod progress;
 pub mod repl;
+pub mod server;
 pub mod session;
 pub mod settings;
 pub mod sql;

@@ -154,6 +154,7 @@ fn substitute_expr(expr: &mut Expr, ctes: &[Defined], weight: &mut usize) -> Res
         | ExprKind::Bool(_)
         | ExprKind::Null
         | ExprKind::Default
+        | ExprKind::Param(_)
         | ExprKind::Column(_) => Ok(()),
     }
 }

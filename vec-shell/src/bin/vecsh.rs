@@ -10,6 +10,7 @@
 //! standard error is a terminal, unless `-q` is given. Exit status: 0, 1 for a bad
 //! option, a missing file or a failed `-c`, 2 when the database cannot be opened, 3 at an
 //! error with `ON_ERROR_STOP` or when Ctrl-C cancelled a statement of a script.
+//! `vecsh serve …` runs the PostgreSQL-protocol server instead (`server::cli`).
 
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
@@ -49,9 +50,13 @@ Usage:
   vecsh [OPTION]... [DBPATH]
   vecsh check DBPATH       check every page, index snapshot and the write-ahead log
                            of a database without changing it
+  vecsh serve [DBPATH] [--host 127.0.0.1] [--port 5432] [--max-connections 100]
+              [--password-file FILE] [--allow-server-files DIR]
+              [--tls-cert FILE --tls-key FILE]
 
 DBPATH is a database directory, created if missing. With no DBPATH the database is
-held in memory and nothing is saved.
+held in memory and nothing is saved. \"vecsh serve\" serves the database to any
+PostgreSQL client (psql, psycopg, JDBC, pgbench); \"vecsh serve --help\" tells more.
 
 Options:
   -c, --command=COMMAND    run only single command (SQL or internal) and exit
@@ -84,6 +89,7 @@ fn set_variable(args: &mut Args, assignment: &str) -> Result<(), String> {
             "invalid variable assignment \"{assignment}\""
         )));
     }
+    args.shell.variables.set(name, value);
     if name == "ON_ERROR_STOP" {
         args.shell.on_error_stop = !matches!(
             value.to_ascii_lowercase().as_str(),
@@ -268,6 +274,20 @@ fn run() -> ExitCode {
                 ExitCode::from(1)
             }
         };
+    }
+    if raw.first().is_some_and(|a| a == "serve") {
+        let mut words = Vec::with_capacity(raw.len());
+        for word in raw.drain(1..) {
+            match word.into_string() {
+                Ok(word) => words.push(word),
+                Err(word) => {
+                    let message = format!("invalid argument {:?}: not UTF-8", word);
+                    eprintln!("{}", usage_error(&message));
+                    return ExitCode::from(1);
+                }
+            }
+        }
+        return vec_shell::server::cli::main(words);
     }
     let args = match parse_args(std::mem::take(&mut raw)) {
         Ok(args) => args,

@@ -5,6 +5,7 @@
 
 pub mod schema;
 pub mod snapshots;
+pub mod system;
 
 use std::collections::BTreeMap;
 

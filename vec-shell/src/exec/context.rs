@@ -1,6 +1,7 @@
 //! [`ExecContext`]: what a running statement's operators share — the catalog, the
 //! enclosing row of a `LATERAL` subquery, the cancel request, and the statement's scalar
-//! subqueries with the values computed so far. It is the [`Environment`] expressions are
+//! subqueries with the values computed so far, and the values of its `$n` parameters.
+//! It is the [`Environment`] expressions are
 //! evaluated in.
 
 use std::collections::HashMap;
@@ -33,6 +34,8 @@ pub struct ExecContext<'a> {
     pub subqueries: &'a [QueryPlan],
     /// Their values computed so far (shared by the statement's contexts).
     pub values: SubqueryValues,
+    /// The values of the statement's `$n` parameters (`$1` first).
+    pub params: &'a [Datum],
 }
 
 impl<'a> ExecContext<'a> {
@@ -45,7 +48,13 @@ impl<'a> ExecContext<'a> {
             cancel: CancelHandle::never(),
             subqueries: &[],
             values: SubqueryValues::default(),
+            params: &[],
         }
+    }
+
+    /// The same context, with the values of the statement's parameters.
+    pub fn with_params(self, params: &'a [Datum]) -> Self {
+        ExecContext { params, ..self }
     }
 
     /// The same context, cancelled through `cancel`.
@@ -67,6 +76,7 @@ impl<'a> ExecContext<'a> {
             cancel: self.cancel,
             subqueries: self.subqueries,
             values: Arc::clone(&self.values),
+            params: self.params,
         }
     }
 }
@@ -98,5 +108,11 @@ impl Environment for ExecContext<'_> {
             .unwrap_or(Datum::Null);
         self.values.lock().insert(id, value.clone());
         Ok(value)
+    }
+
+    fn param(&self, index: u32) -> Result<Datum> {
+        self.params.get(index as usize).cloned().ok_or_else(|| {
+            EngineError::new("42P02", format!("there is no parameter ${}", index + 1))
+        })
     }
 }

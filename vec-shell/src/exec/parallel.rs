@@ -154,7 +154,12 @@ fn top_k_deferred(
     let mut compiled: Vec<(usize, KeyExpr<'_>)> = plan
         .order
         .iter()
-        .map(|key| (key.column, KeyExpr::new(&plan.projection[key.column])))
+        .map(|key| {
+            (
+                key.column,
+                KeyExpr::new(&plan.projection[key.column], context),
+            )
+        })
         .collect();
     let keys = rows.iter().enumerate().filter_map(|(position, row)| {
         if let Some(filter) = &plan.filter {
@@ -211,6 +216,7 @@ fn parallel_safe(expr: &BoundExpr) -> bool {
         BoundExpr::Coalesce(args) | BoundExpr::Extreme { args, .. } => {
             args.iter().all(parallel_safe)
         }
+        BoundExpr::Param(_) => true,
         BoundExpr::Subquery(_) | BoundExpr::Random | BoundExpr::SetReturning(_) => false,
     }
 }
@@ -235,7 +241,7 @@ enum KeyExpr<'p> {
 }
 
 impl<'p> KeyExpr<'p> {
-    fn new(expr: &'p BoundExpr) -> KeyExpr<'p> {
+    fn new(expr: &'p BoundExpr, context: &ExecContext<'_>) -> KeyExpr<'p> {
         let BoundExpr::Call { imp, args, .. } = expr else {
             return KeyExpr::General(expr);
         };
@@ -244,6 +250,11 @@ impl<'p> KeyExpr<'p> {
         for (position, arg) in args.iter().enumerate() {
             match arg {
                 BoundExpr::Const(value) => values.push(value.clone()),
+                // A parameter is the same on every row: its value is taken once.
+                BoundExpr::Param(_) => match eval(arg, &[], context) {
+                    Ok(value) => values.push(value),
+                    Err(_) => return KeyExpr::General(expr),
+                },
                 BoundExpr::Column(column) => {
                     columns.push((position, *column));
                     values.push(crate::value::Datum::Null);

@@ -116,6 +116,7 @@ pub(super) fn source<'a>(
             Box::new(table.store.scan().map(|(_, row)| Ok(row.clone())))
         }
         Source::Subquery(plan) => Box::new(run_query(plan, context)?.into_iter().map(Ok)),
+        Source::Rows { rows, .. } => Box::new(rows.iter().map(|row| Ok(row.clone()))),
         Source::CrossJoin {
             left,
             right,

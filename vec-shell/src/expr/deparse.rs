@@ -94,6 +94,7 @@ impl Deparser<'_> {
                 format!("({} IS{not} NULL)", self.expr(operand)?)
             }
             BoundExpr::Random => "random()".to_string(),
+            BoundExpr::Param(index) => format!("${}", index + 1),
             BoundExpr::Coalesce(args) => format!("COALESCE({})", self.list(args)?),
             BoundExpr::Extreme { greatest, args } => {
                 let name = if *greatest { "GREATEST" } else { "LEAST" };

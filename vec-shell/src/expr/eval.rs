@@ -17,6 +17,14 @@ pub trait Environment {
     /// The value of the statement's scalar subquery `id` (run on first use, then
     /// remembered for the rest of the statement).
     fn subquery(&self, id: SubqueryId) -> Result<Datum>;
+    /// The value of the statement's parameter at `index` (`$1` is 0); a statement run
+    /// without parameters has none.
+    fn param(&self, index: u32) -> Result<Datum> {
+        Err(EngineError::new(
+            "42P02",
+            format!("there is no parameter ${}", index + 1),
+        ))
+    }
     /// The running value of the [`BoundExpr::Fold`] whose step is being evaluated.
     fn accumulator(&self) -> Option<&Datum> {
         None
@@ -37,6 +45,10 @@ impl Environment for Running<'_> {
 
     fn subquery(&self, id: SubqueryId) -> Result<Datum> {
         self.inner.subquery(id)
+    }
+
+    fn param(&self, index: u32) -> Result<Datum> {
+        self.inner.param(index)
     }
 
     fn accumulator(&self) -> Option<&Datum> {
@@ -156,6 +168,7 @@ pub fn eval(expr: &BoundExpr, row: &[Datum], context: &dyn Environment) -> Resul
             Datum::Array(Array::one_dimensional(values))
         }
         BoundExpr::Subquery(id) => context.subquery(*id)?,
+        BoundExpr::Param(index) => context.param(*index)?,
         BoundExpr::Random => Datum::Float8(random_f64()),
         BoundExpr::Case { arms, otherwise } => {
             for (condition, value) in arms {

@@ -16,6 +16,7 @@ pub mod eval;
 pub mod functions;
 pub mod operators;
 pub mod signature;
+pub mod system;
 
 pub use aggregate::{AggCall, AggKind};
 pub use eval::{eval, passes, Environment, NoEnvironment};
@@ -37,6 +38,8 @@ pub enum BoundExpr {
     Column(usize),
     /// The enclosing row's column at this position (inside a `LATERAL` subquery).
     OuterColumn(usize),
+    /// The statement's parameter `$n` at this index (`n - 1`), given when it runs.
+    Param(u32),
     /// A strict function or operator: NULL in any argument gives NULL.
     Call {
         /// The implementation.
@@ -123,6 +126,7 @@ impl PartialEq for BoundExpr {
         match (self, other) {
             (Const(a), Const(b)) => a == b,
             (Column(a), Column(b)) | (OuterColumn(a), OuterColumn(b)) => a == b,
+            (Param(a), Param(b)) => a == b,
             (
                 Call {
                     args: a,
@@ -208,8 +212,10 @@ pub enum SetFunction {
 /// Whether an expression names no column and has no side effects, so that it can be
 /// evaluated once when the plan is chosen.
 pub fn is_constant(expr: &BoundExpr) -> bool {
-    !matches!(expr, BoundExpr::Subquery(_) | BoundExpr::Random)
-        && is_row_independent(expr)
+    !matches!(
+        expr,
+        BoundExpr::Subquery(_) | BoundExpr::Random | BoundExpr::Param(_)
+    ) && is_row_independent(expr)
         && children(expr).iter().all(|child| is_constant(child))
 }
 
@@ -229,6 +235,7 @@ pub fn children(expr: &BoundExpr) -> Vec<&BoundExpr> {
         BoundExpr::Const(_)
         | BoundExpr::Column(_)
         | BoundExpr::OuterColumn(_)
+        | BoundExpr::Param(_)
         | BoundExpr::Subquery(_)
         | BoundExpr::Accumulator
         | BoundExpr::Random => Vec::new(),

@@ -2,7 +2,8 @@
 //! backslash commands (`runner`), `\d` descriptions (`describe`), the interactive
 //! loop on rustyline with history and multi-line statements (`interactive`), Ctrl-C
 //! cancelling the running statement (`interrupt`) and the progress bar of `CREATE INDEX`
-//! and `COPY` (`progress_bar`).
+//! and `COPY` (`progress_bar`), and psql's variables with `\set` and `:NAME`
+//! interpolation (`variables`).
 
 pub mod bytes;
 pub mod describe;
@@ -11,6 +12,7 @@ pub mod interrupt;
 pub mod progress_bar;
 pub mod runner;
 pub mod scanner;
+pub mod variables;
 
 pub use runner::{Flow, Shell, ShellOptions};
 
@@ -30,5 +32,9 @@ Formatting
 Input/Output
   \\i FILE                execute commands from file
   \\timing [on|off]       toggle timing of commands
+
+Variables
+  \\set [NAME [VALUE]]    set variable, or list all if no parameters
+  \\unset NAME            unset (delete) variable
 
 ";

@@ -24,6 +24,8 @@ pub struct ShellOptions {
     pub on_error_stop: bool,
     /// `\timing`: print each statement's time.
     pub timing: bool,
+    /// psql's variables (`\set`, `-v NAME=value`), interpolated as `:NAME`.
+    pub variables: super::variables::Variables,
 }
 
 /// Whether the shell should go on after a command.
@@ -89,6 +91,8 @@ impl<'o> Shell<'o> {
             let started = Instant::now();
             return self.report(sql, Err(error), started);
         }
+        let interpolated = self.options.variables.interpolate(sql);
+        let sql = interpolated.as_str();
         if is_copy_from_stdin(sql) {
             self.pending_copy = Some(sql.to_string());
             return Flow::Continue;
@@ -228,6 +232,23 @@ impl<'o> Shell<'o> {
                 let state = if self.options.timing { "on" } else { "off" };
                 let _ = writeln!(self.out, "Timing is {state}.");
             }
+            "\\set" => {
+                let arguments = line.trim_start().trim_start_matches("\\set");
+                if arguments.trim().is_empty() {
+                    let _ = self
+                        .out
+                        .write_all(self.options.variables.listing().as_bytes());
+                } else if let Err(message) = self.options.variables.set_command(arguments) {
+                    let _ = writeln!(self.err, "{message}");
+                    self.had_error = true;
+                }
+            }
+            "\\unset" => match argument {
+                Some(name) => self.options.variables.unset(name),
+                None => {
+                    let _ = writeln!(self.err, "\\unset: missing required argument");
+                }
+            },
             "\\d" | "\\dt" | "\\d+" | "\\di" => {
                 let text = self
                     .session

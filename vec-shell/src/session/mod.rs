@@ -1,14 +1,19 @@
 //! The library API: a [`Database`] (shared catalog and tables) and [`Session`]s that
 //! execute SQL text and return typed results. Statements run in `statement` (queries,
 //! data changes, `EXPLAIN`, settings, schema statements) and `copy`; transaction blocks
-//! are `block`'s; opening a database from its directory is `open`'s.
+//! are `block`'s; prepared statements and `$n` parameters are `prepared`'s; opening a
+//! database from its directory is `open`'s.
 
 mod block;
 mod copy;
+mod custom_plan;
 mod open;
+mod prepared;
 mod statement;
 
+use std::collections::HashMap;
 use std::path::Path;
+use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 
 use parking_lot::RwLock;
@@ -24,6 +29,7 @@ use crate::sql::ast::Statement;
 use crate::storage::durable::Durable;
 use crate::txn::WriteLock;
 use block::{Ending, TxnState};
+pub use prepared::{Description, PreparedStatement};
 
 /// What every handle of a database shares.
 struct Shared {
@@ -35,6 +41,8 @@ struct Shared {
     warnings: Vec<EngineError>,
     /// Serializes writing statements and transaction blocks that have written.
     write_lock: WriteLock,
+    /// Changes whenever the schema may have changed (see `prepared`).
+    schema_version: AtomicU64,
 }
 
 impl Drop for Shared {
@@ -65,6 +73,7 @@ impl Database {
                 recovery: RecoveryReport::default(),
                 warnings: Vec::new(),
                 write_lock: WriteLock::default(),
+                schema_version: AtomicU64::new(0),
             }),
         }
     }
@@ -95,6 +104,7 @@ impl Database {
                 recovery: opened.recovery,
                 warnings: opened.warnings,
                 write_lock: WriteLock::default(),
+                schema_version: AtomicU64::new(0),
             }),
         })
     }
@@ -115,6 +125,7 @@ impl Database {
             txn: TxnState::default(),
             cancel: CancelHandle::new(),
             observer: None,
+            prepared: HashMap::new(),
         }
     }
 
@@ -153,6 +164,8 @@ pub struct Session {
     txn: TxnState,
     cancel: CancelHandle,
     observer: Option<ProgressObserver>,
+    /// Prepared statements by name (`""` is the wire protocol's unnamed one).
+    prepared: HashMap<String, PreparedStatement>,
 }
 
 impl Drop for Session {
@@ -211,7 +224,7 @@ impl Session {
             Ok(statements) => statements,
             Err(error) => {
                 // As in PostgreSQL, even a syntax error aborts an open block.
-                self.txn.fail(&self.database.shared.catalog);
+                self.abort_block();
                 return Err(error);
             }
         };
@@ -241,14 +254,42 @@ impl Session {
                 catalog: &self.database.shared.catalog,
                 settings: &mut self.settings,
             };
-            return self.txn.control(*command, ending);
+            let result = self.txn.control(*command, ending);
+            // A block's end may undo schema changes: prepared plans are made again.
+            self.database.schema_changed();
+            return result;
         }
         self.txn.check_not_aborted()?;
         let result = self.run_statement(statement);
         if result.is_err() {
-            self.txn.fail(&self.database.shared.catalog);
+            self.abort_block();
         }
         result
+    }
+
+    /// Aborts an open transaction block, as a failed statement does (a client's
+    /// failed `COPY`, a protocol error). Nothing happens outside a block.
+    pub fn fail_block(&mut self) {
+        self.abort_block();
+    }
+
+    /// Sets a run-time parameter (as `SET name = value`, outside any block's undo),
+    /// for the parameters a client sends at connection start.
+    pub fn set_parameter(&mut self, name: &str, value: &str) -> Result<()> {
+        self.settings.set(name, Some(value))
+    }
+
+    /// A run-time parameter's value, as `SHOW` prints it.
+    pub fn show_parameter(&self, name: &str) -> Result<String> {
+        self.settings.show(name)
+    }
+
+    /// A statement failed: an open block is aborted (its changes undone).
+    fn abort_block(&mut self) {
+        if self.txn.in_block() {
+            self.txn.fail(&self.database.shared.catalog);
+            self.database.schema_changed();
+        }
     }
 
     /// Runs `COPY … FROM STDIN` with the data that followed it (ending at `\.` or at the
@@ -256,12 +297,27 @@ impl Session {
     pub fn copy_in(&mut self, sql: &str, data: &[u8]) -> Result<StatementResult> {
         let statements = crate::sql::parse(sql)?;
         match statements.as_slice() {
-            [Statement::Copy(copy)] if copy.from && copy.file.is_none() => {
+            [statement] => self.copy_in_statement(statement, data),
+            _ => Err(EngineError::new(
+                "42601",
+                "copy_in needs one COPY … FROM STDIN statement",
+            )),
+        }
+    }
+
+    /// Runs a parsed `COPY … FROM STDIN` with its data.
+    pub fn copy_in_statement(
+        &mut self,
+        statement: &Statement,
+        data: &[u8],
+    ) -> Result<StatementResult> {
+        match statement {
+            Statement::Copy(copy) if copy.from && copy.file.is_none() => {
                 self.cancel.reset();
                 self.txn.check_not_aborted()?;
                 let result = self.copy(copy, Some(data));
                 if result.is_err() {
-                    self.txn.fail(&self.database.shared.catalog);
+                    self.abort_block();
                 }
                 result
             }

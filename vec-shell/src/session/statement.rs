@@ -16,7 +16,7 @@ use crate::sql::ast::{self, Statement};
 use crate::value::{Datum, SqlType};
 
 /// A data-changing statement.
-enum Dml<'a> {
+pub(super) enum Dml<'a> {
     Insert(&'a ast::Insert),
     Update(&'a ast::Update),
     Delete(&'a ast::Delete),
@@ -27,9 +27,13 @@ impl Session {
         self.cancel.reset();
         match statement {
             Statement::Select(select) => self.query(select),
-            Statement::Insert(insert) => self.dml(Dml::Insert(insert)),
-            Statement::Update(update) => self.dml(Dml::Update(update)),
-            Statement::Delete(delete) => self.dml(Dml::Delete(delete)),
+            Statement::Insert(insert) => self.dml(Dml::Insert(insert), (&[], &[])),
+            Statement::Update(update) => self.dml(Dml::Update(update), (&[], &[])),
+            Statement::Delete(delete) => self.dml(Dml::Delete(delete), (&[], &[])),
+            Statement::Prepare(prepare) => self.sql_prepare(prepare),
+            Statement::Execute { name, args, .. } => self.sql_execute(name, args),
+            Statement::Deallocate { name } => self.sql_deallocate(name.as_deref()),
+            Statement::DiscardAll => self.discard_all(),
             Statement::Copy(copy) => self.copy(copy, None),
             Statement::Explain { analyze, query } => self.explain(*analyze, query),
             Statement::Set { name, value, local } => {
@@ -50,7 +54,8 @@ impl Session {
 
     fn query(&mut self, select: &ast::Select) -> Result<StatementResult> {
         let catalog = self.database.shared.catalog.read();
-        let bound = analyze::bind_query(&catalog, select, false)?;
+        let context = analyze::Context::new(&catalog, false).with_settings(&self.settings);
+        let bound = analyze::bind_query_in(context, select)?;
         let planned = plan::plan_query(
             bound,
             PlanContext {
@@ -71,8 +76,13 @@ impl Session {
         })
     }
 
-    /// Binds, plans and computes a data-changing statement, then applies its changes.
-    fn dml(&mut self, statement: Dml<'_>) -> Result<StatementResult> {
+    /// Binds, plans and computes a data-changing statement, then applies its changes;
+    /// `params` are the types and values of its `$n` parameters.
+    pub(super) fn dml(
+        &mut self,
+        statement: Dml<'_>,
+        (param_types, params): (&[SqlType], &[Datum]),
+    ) -> Result<StatementResult> {
         let shared = Arc::clone(&self.database.shared);
         let writes =
             self.txn
@@ -82,22 +92,32 @@ impl Session {
             catalog: &catalog,
             settings: &self.settings,
         };
+        let bind = || {
+            let context = analyze::Context::new(&catalog, false);
+            match param_types.is_empty() {
+                true => context,
+                false => context.with_params(param_types.to_vec()),
+            }
+        };
         let (tag, returning, outcome) = match statement {
             Dml::Insert(insert) => {
-                let planned = plan::plan_insert(analyze::bind_insert(&catalog, insert)?, cx);
-                let context = exec_context(&catalog, &self.cancel, &planned.subqueries);
+                let planned = plan::plan_insert(analyze::bind_insert_in(bind(), insert)?, cx);
+                let context =
+                    exec_context(&catalog, &self.cancel, &planned.subqueries).with_params(params);
                 let outcome = exec::dml::insert(&context, &planned.plan)?;
                 ("INSERT 0", planned.plan.returning, outcome)
             }
             Dml::Update(update) => {
-                let planned = plan::plan_update(analyze::bind_update(&catalog, update)?, cx);
-                let context = exec_context(&catalog, &self.cancel, &planned.subqueries);
+                let planned = plan::plan_update(analyze::bind_update_in(bind(), update)?, cx);
+                let context =
+                    exec_context(&catalog, &self.cancel, &planned.subqueries).with_params(params);
                 let outcome = exec::dml::update(&context, &planned.plan)?;
                 ("UPDATE", planned.plan.returning, outcome)
             }
             Dml::Delete(delete) => {
-                let planned = plan::plan_delete(analyze::bind_delete(&catalog, delete)?, cx);
-                let context = exec_context(&catalog, &self.cancel, &planned.subqueries);
+                let planned = plan::plan_delete(analyze::bind_delete_in(bind(), delete)?, cx);
+                let context =
+                    exec_context(&catalog, &self.cancel, &planned.subqueries).with_params(params);
                 let outcome = exec::dml::delete(&context, &planned.plan)?;
                 ("DELETE", planned.plan.returning, outcome)
             }
@@ -121,6 +141,7 @@ impl Session {
     }
 
     fn ddl(&mut self, statement: &Statement) -> Result<StatementResult> {
+        self.database.schema_changed();
         let shared = Arc::clone(&self.database.shared);
         let writes =
             self.txn
@@ -139,7 +160,8 @@ impl Session {
 
     fn explain(&mut self, analyze: bool, select: &ast::Select) -> Result<StatementResult> {
         let catalog = self.database.shared.catalog.read();
-        let bound = analyze::bind_query(&catalog, select, true)?;
+        let context = analyze::Context::new(&catalog, true).with_settings(&self.settings);
+        let bound = analyze::bind_query_in(context, select)?;
         let planned = plan::plan_query(
             bound,
             PlanContext {
@@ -163,7 +185,7 @@ impl Session {
 }
 
 /// A context for running a statement with these scalar subqueries.
-fn exec_context<'a>(
+pub(super) fn exec_context<'a>(
     catalog: &'a Catalog,
     cancel: &'a CancelHandle,
     subqueries: &'a [QueryPlan],

@@ -108,6 +108,36 @@ pub enum Statement {
     },
     /// `VACUUM [ANALYZE] [table, …]` or `ANALYZE [table, …]`
     Maintenance(Maintenance),
+    /// `PREPARE name [(type, …)] AS statement`
+    Prepare(Prepare),
+    /// `EXECUTE name [(argument, …)]`
+    Execute {
+        /// The prepared statement's name.
+        name: String,
+        /// The arguments, one per parameter.
+        args: Vec<Expr>,
+        /// Where the statement's name was written.
+        pos: Pos,
+    },
+    /// `DEALLOCATE [PREPARE] name` / `DEALLOCATE [PREPARE] ALL`
+    Deallocate {
+        /// The prepared statement's name; `None` for `ALL`.
+        name: Option<String>,
+    },
+    /// `DISCARD ALL`: back to the session's state at connection start.
+    DiscardAll,
+}
+
+/// `PREPARE name [(type, …)] AS statement`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Prepare {
+    /// The statement's name.
+    pub name: String,
+    /// The declared parameter types (more parameters may be used; their types are
+    /// inferred).
+    pub param_types: Vec<TypeName>,
+    /// The statement: a query, `INSERT`, `UPDATE` or `DELETE`.
+    pub statement: Box<Statement>,
 }
 
 /// `VACUUM [FULL] [VERBOSE] [ANALYZE] [table, …]` or `ANALYZE [VERBOSE] [table, …]`.
@@ -534,6 +564,8 @@ pub enum ExprKind {
     },
     /// The `DEFAULT` keyword (allowed only as a value of `INSERT` or `UPDATE`).
     Default,
+    /// A positional parameter `$n` (numbered from 1).
+    Param(u32),
 }
 
 /// Runs of at most this many operators stay nested [`ExprKind::Binary`] nodes; longer

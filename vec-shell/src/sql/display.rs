@@ -145,6 +145,42 @@ impl Display for Statement {
                 write!(f, "EXPLAIN {analyze}{query}")
             }
             Statement::Show { name } => write!(f, "SHOW {name}"),
+            Statement::Prepare(prepare) => {
+                f.write_str("PREPARE ")?;
+                ident(f, &prepare.name)?;
+                if !prepare.param_types.is_empty() {
+                    f.write_str(" (")?;
+                    for (i, ty) in prepare.param_types.iter().enumerate() {
+                        if i > 0 {
+                            f.write_str(", ")?;
+                        }
+                        write!(f, "{ty}")?;
+                    }
+                    f.write_str(")")?;
+                }
+                write!(f, " AS {}", prepare.statement)
+            }
+            Statement::Execute { name, args, .. } => {
+                f.write_str("EXECUTE ")?;
+                ident(f, name)?;
+                if !args.is_empty() {
+                    f.write_str(" (")?;
+                    for (i, arg) in args.iter().enumerate() {
+                        if i > 0 {
+                            f.write_str(", ")?;
+                        }
+                        write!(f, "{arg}")?;
+                    }
+                    f.write_str(")")?;
+                }
+                Ok(())
+            }
+            Statement::Deallocate { name: None } => f.write_str("DEALLOCATE ALL"),
+            Statement::Deallocate { name: Some(name) } => {
+                f.write_str("DEALLOCATE ")?;
+                ident(f, name)
+            }
+            Statement::DiscardAll => f.write_str("DISCARD ALL"),
             Statement::Reset { name } => write!(f, "RESET {name}"),
             Statement::Transaction(command) => f.write_str(match command {
                 TransactionCommand::Begin => "BEGIN",
@@ -437,6 +473,7 @@ impl Display for Expr {
             ExprKind::Bool(b) => f.write_str(if *b { "TRUE" } else { "FALSE" }),
             ExprKind::Null => f.write_str("NULL"),
             ExprKind::Default => f.write_str("DEFAULT"),
+            ExprKind::Param(number) => write!(f, "${number}"),
             ExprKind::Column(parts) => {
                 for (i, part) in parts.iter().enumerate() {
                     if i > 0 {

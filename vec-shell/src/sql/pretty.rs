@@ -29,6 +29,7 @@ fn simple(expr: &Expr) -> bool {
             | ExprKind::Cast { .. }
             | ExprKind::Subquery(_)
             | ExprKind::Default
+            | ExprKind::Param(_)
     ) && !matches!(&expr.kind, ExprKind::Number(n) if n.starts_with('-'))
 }
 

@@ -23,9 +23,11 @@ mod joins;
 mod limits;
 mod maintenance;
 mod output;
+mod prepared;
 mod qualified_joins;
 mod scans;
 mod scripts;
+mod server;
 mod snapshots;
 #[cfg(unix)]
 mod terminal;

@@ -252,6 +252,10 @@ impl Parser<'_> {
                 self.advance();
                 ExprKind::BitString(bits)
             }
+            TokenKind::Param(number) => {
+                self.advance();
+                ExprKind::Param(number)
+            }
             TokenKind::LParen => {
                 self.advance();
                 if self.peek_query() {
@@ -372,18 +376,31 @@ impl Parser<'_> {
         while self.eat(&TokenKind::Dot) {
             parts.push(self.label()?);
         }
+        // `pg_catalog.version()`: a schema-qualified function (the schema is dropped;
+        // every function is in `pg_catalog`).
+        if parts.len() == 2 && self.peek() == Some(&TokenKind::LParen) {
+            let name = parts.pop().unwrap_or_default();
+            return self.function_call(name, pos);
+        }
         Ok(Expr::new(ExprKind::Column(parts), pos))
     }
 
     /// A type name with its modifiers and array bounds, canonicalised.
     pub(super) fn type_name(&mut self) -> Result<TypeName> {
         let pos = self.pos();
-        let first = match self.peek() {
+        let mut first = match self.peek() {
             Some(TokenKind::Word(w)) => w.clone(),
             Some(TokenKind::QuotedIdent(w)) => w.clone(),
             _ => return Err(self.error_here()),
         };
         self.advance();
+        // `pg_catalog.regclass`, `public.vector`: every type is in one of these schemas.
+        if matches!(first.as_str(), "pg_catalog" | "public") && self.eat(&TokenKind::Dot) {
+            first = match self.advance().map(|t| t.kind) {
+                Some(TokenKind::Word(w)) | Some(TokenKind::QuotedIdent(w)) => w,
+                _ => return Err(self.error_here()),
+            };
+        }
         let name = match first.as_str() {
             "double" => {
                 self.expect_word("precision")?;

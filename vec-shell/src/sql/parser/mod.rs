@@ -7,6 +7,7 @@
 //! Nesting is capped so that no input can exhaust the stack.
 
 mod expr;
+mod prepare;
 mod select;
 mod statement;
 mod transaction;
