@@ -49,12 +49,14 @@
 //! Invariant: a leaf crate. It knows bytes, never vectors: it depends on no other `vec-*`
 //! crate and never prints. (Checked by the `tidy` integration test.)
 //!
-//! Module map: [`page`] (page header and checksum), [`file_io`] (the file-system seam and the
+//! Module map: [`check`] (checking a closed database without changing it), [`page`] (page
+//! header and checksum), [`file_io`] (the file-system seam and the
 //! fault-injecting backend), [`buffer_pool`], [`heap`] (slotted pages, overflow chains),
 //! [`wal`] (segments, records, group commit, reader), [`store`] (transactions, recovery,
 //! checkpoints), [`manifest`], [`side_file`], [`lock`], [`error`].
 
 pub mod buffer_pool;
+pub mod check;
 pub mod error;
 pub mod file_io;
 pub mod file_io_memory;
@@ -66,6 +68,7 @@ pub mod side_file;
 pub mod store;
 pub mod wal;
 
+pub use check::{check_directory, CheckReport};
 pub use error::{Error, Result};
 pub use file_io::{FaultBackend, Faults, OsBackend, StorageBackend};
 pub use file_io_memory::MemBackend;
@@ -73,7 +76,7 @@ pub use side_file::{SideFile, SideFileWriter};
 pub use store::log::{Change, CommittedTxn, LoggedChange, TxnReader};
 pub use store::{
     CheckpointWriter, CommitInfo, RecoveryReport, RowVersion, Savepoint, Snapshot, Store,
-    StoreOptions, Txn,
+    StoreOptions, Txn, WalRecovery, WalTruncation,
 };
 
 use std::fmt;

@@ -44,6 +44,8 @@ fn first_forbidden(expr: &Expr, find: &mut dyn FnMut(&Expr) -> bool) -> Option<E
         ExprKind::Binary { left, right, .. } => {
             first_forbidden(left, find).or_else(|| first_forbidden(right, find))
         }
+        ExprKind::Chain { first, rest } => first_forbidden(first, find)
+            .or_else(|| rest.iter().find_map(|l| first_forbidden(&l.operand, find))),
         ExprKind::Function { args: items, .. } | ExprKind::Array(items) => {
             items.iter().find_map(|item| first_forbidden(item, find))
         }

@@ -7,6 +7,7 @@
 pub mod row_indexes;
 pub mod schema;
 pub mod snapshots;
+pub mod system;
 
 pub use row_indexes::{KeyText, RowIndexes, Shape};
 
@@ -155,6 +156,11 @@ pub struct Table {
     pub heap: u32,
     /// The store's catalog entry describing the table.
     pub catalog_row: Option<u64>,
+    /// Why the table's rows could not be read when the database was opened (a damaged
+    /// page): every statement that reads or writes the table fails with this error, as
+    /// PostgreSQL fails when it reads the page, while the other tables stay usable.
+    /// `DROP TABLE` and `TRUNCATE` still work.
+    pub damage: Option<crate::error::EngineError>,
 }
 
 impl Table {
@@ -169,6 +175,15 @@ impl Table {
             row_indexes: RowIndexes::unbuilt(),
             heap: 0,
             catalog_row: None,
+            damage: None,
+        }
+    }
+
+    /// Fails with the table's [`Table::damage`], if it has one.
+    pub fn check_damage(&self) -> Result<()> {
+        match &self.damage {
+            Some(error) => Err(error.clone()),
+            None => Ok(()),
         }
     }
 

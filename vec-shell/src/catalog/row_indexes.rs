@@ -119,6 +119,16 @@ impl RowIndexes {
         }
     }
 
+    /// How many row versions they index, when built with a btree or a primary key.
+    pub fn estimated_rows(&self) -> Option<usize> {
+        let state = self.state.lock();
+        let built = state.as_ref()?;
+        let btrees = built.btrees.iter().map(BtreeIndex::len).max();
+        let keys = (!built.key_columns.is_empty())
+            .then(|| built.primary.values().map(Vec::len).sum::<usize>());
+        btrees.max(keys)
+    }
+
     /// Whether they are built.
     pub fn is_built(&self) -> bool {
         self.state.lock().is_some()

@@ -1,9 +1,9 @@
 //! [`ExecContext`]: what a running statement's operators share — the catalog, the view
 //! its reads go through (a snapshot, or the open block's transaction), the vector
 //! indexes it scans (read-locked for the statement: [`IndexGuards`]), the enclosing row
-//! of a `LATERAL` subquery, the cancel request, and the statement's scalar subqueries
-//! with the values computed so far. It is the [`Environment`] expressions are evaluated
-//! in.
+//! of a `LATERAL` subquery, the cancel request, the statement's scalar subqueries with
+//! the values computed so far, and the values of its `$n` parameters. It is the
+//! [`Environment`] expressions are evaluated in.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -103,6 +103,8 @@ pub struct ExecContext<'a> {
     pub subqueries: &'a [QueryPlan],
     /// Their values computed so far (shared by the statement's contexts).
     pub values: SubqueryValues,
+    /// The values of the statement's `$n` parameters (`$1` first).
+    pub params: &'a [Datum],
 }
 
 impl<'a> ExecContext<'a> {
@@ -117,7 +119,13 @@ impl<'a> ExecContext<'a> {
             cancel: CancelHandle::never(),
             subqueries: &[],
             values: SubqueryValues::default(),
+            params: &[],
         }
+    }
+
+    /// The same context, with the values of the statement's parameters.
+    pub fn with_params(self, params: &'a [Datum]) -> Self {
+        ExecContext { params, ..self }
     }
 
     /// The same context, cancelled through `cancel`.
@@ -141,6 +149,7 @@ impl<'a> ExecContext<'a> {
             cancel: self.cancel,
             subqueries: self.subqueries,
             values: Arc::clone(&self.values),
+            params: self.params,
         }
     }
 }
@@ -172,5 +181,11 @@ impl Environment for ExecContext<'_> {
             .unwrap_or(Datum::Null);
         self.values.lock().insert(id, value.clone());
         Ok(value)
+    }
+
+    fn param(&self, index: u32) -> Result<Datum> {
+        self.params.get(index as usize).cloned().ok_or_else(|| {
+            EngineError::new("42P02", format!("there is no parameter ${}", index + 1))
+        })
     }
 }

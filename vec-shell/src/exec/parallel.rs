@@ -184,7 +184,12 @@ fn top_k_deferred(
     let mut compiled: Vec<(usize, KeyExpr<'_>)> = plan
         .order
         .iter()
-        .map(|key| (key.column, KeyExpr::new(&plan.projection[key.column])))
+        .map(|key| {
+            (
+                key.column,
+                KeyExpr::new(&plan.projection[key.column], context),
+            )
+        })
         .collect();
     let keys = rows.filter_map(|found| {
         let (id, row) = match found {
@@ -238,7 +243,9 @@ fn parallel_safe(expr: &BoundExpr) -> bool {
         BoundExpr::Cast { operand, .. }
         | BoundExpr::Not(operand)
         | BoundExpr::IsNull { operand, .. } => parallel_safe(operand),
-        BoundExpr::And(a, b) | BoundExpr::Or(a, b) => parallel_safe(a) && parallel_safe(b),
+        BoundExpr::And(operands) | BoundExpr::Or(operands) => operands.iter().all(parallel_safe),
+        BoundExpr::Fold { first, steps } => parallel_safe(first) && steps.iter().all(parallel_safe),
+        BoundExpr::Accumulator => true,
         BoundExpr::Case { arms, otherwise } => {
             arms.iter()
                 .all(|(c, v)| parallel_safe(c) && parallel_safe(v))
@@ -247,6 +254,7 @@ fn parallel_safe(expr: &BoundExpr) -> bool {
         BoundExpr::Coalesce(args) | BoundExpr::Extreme { args, .. } => {
             args.iter().all(parallel_safe)
         }
+        BoundExpr::Param(_) => true,
         BoundExpr::Subquery(_) | BoundExpr::Random | BoundExpr::SetReturning(_) => false,
     }
 }
@@ -271,7 +279,7 @@ enum KeyExpr<'p> {
 }
 
 impl<'p> KeyExpr<'p> {
-    fn new(expr: &'p BoundExpr) -> KeyExpr<'p> {
+    fn new(expr: &'p BoundExpr, context: &ExecContext<'_>) -> KeyExpr<'p> {
         let BoundExpr::Call { imp, args, .. } = expr else {
             return KeyExpr::General(expr);
         };
@@ -280,6 +288,11 @@ impl<'p> KeyExpr<'p> {
         for (position, arg) in args.iter().enumerate() {
             match arg {
                 BoundExpr::Const(value) => values.push(value.clone()),
+                // A parameter is the same on every row: its value is taken once.
+                BoundExpr::Param(_) => match eval(arg, &[], context) {
+                    Ok(value) => values.push(value),
+                    Err(_) => return KeyExpr::General(expr),
+                },
                 BoundExpr::Column(column) => {
                     columns.push((position, *column));
                     values.push(crate::value::Datum::Null);

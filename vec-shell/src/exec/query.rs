@@ -121,6 +121,7 @@ pub(super) fn source<'a>(
             )
         }
         Source::Subquery(plan) => Box::new(run_query(plan, context)?.into_iter().map(Ok)),
+        Source::Rows { rows, .. } => Box::new(rows.iter().map(|row| Ok(row.clone()))),
         Source::CrossJoin {
             left,
             right,

@@ -104,6 +104,7 @@ fn source(bound: BoundFrom, cx: PlanContext<'_>) -> Source {
         BoundFrom::Single => Source::Single,
         BoundFrom::Table { name } => Source::Table(name),
         BoundFrom::Function(function) => Source::Function(function),
+        BoundFrom::Rows { name, rows } => Source::Rows { name, rows },
         BoundFrom::Subquery(inner) => Source::Subquery(Box::new(query(*inner, cx))),
         BoundFrom::CrossJoin {
             left,

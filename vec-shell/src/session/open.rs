@@ -2,7 +2,10 @@
 //! catalog's entries, every table's rows, and the vector indexes — each mapped from its
 //! snapshot and brought up to date with the rows the log changed after it, or rebuilt
 //! from the rows when it has no usable snapshot (see
-//! [`snapshots`](crate::catalog::snapshots)).
+//! [`snapshots`](crate::catalog::snapshots)). A table whose rows cannot be read (a
+//! damaged page) is kept with its [`Table::damage`] and the others open; a damaged
+//! catalog fails the open. What recovery did that a user should hear about comes back
+//! as warnings and notices.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
@@ -31,13 +34,18 @@ pub struct Opened {
     pub catalog: Catalog,
     /// How each vector index was made ready.
     pub recovery: RecoveryReport,
+    /// What a user should hear about the open: damage found, log discarded, indexes
+    /// rebuilt because their snapshots were damaged.
+    pub warnings: Vec<EngineError>,
 }
 
-/// Opens (or creates) the database directory at `path`.
-pub fn open(path: &Path) -> Result<Opened> {
-    let durable = Durable::open(path)?;
+/// Opens (or creates) the database directory at `path`; `wal_recovery` says what to do
+/// with damage in the middle of the log.
+pub fn open(path: &Path, wal_recovery: vec_storage::WalRecovery) -> Result<Opened> {
+    let durable = Durable::open(path, wal_recovery)?;
     let mut catalog = Catalog::default();
     let mut recovery = RecoveryReport::default();
+    let mut warnings = storage_warnings(durable.store().recovery_report());
     let entries = durable
         .catalog_entries()?
         .into_iter()
@@ -56,9 +64,36 @@ pub fn open(path: &Path) -> Result<Opened> {
             CatalogEntry::Table(mut table) => {
                 table.catalog_row = Some(catalog_row);
                 give_index_ids(&durable, &mut table)?;
-                let report = restore_indexes(&durable, &mut table, changed.as_ref())?;
-                recovery.indexes.extend(report);
+                match restore_indexes(&durable, &mut table, changed.as_ref()) {
+                    Ok(report) => recovery.indexes.extend(report),
+                    // Rebuilding an index read a damaged page of the table.
+                    Err(error) if error.sqlstate == "XX001" => {
+                        warnings.push(EngineError::warning(
+                            "XX001",
+                            format!("table \"{}\" is damaged: {}", table.name, error.message),
+                        ));
+                        table.damage = Some(error.with_detail(format!(
+                            "The rows of table \"{}\" could not be read when the database was opened; the other tables are not affected.",
+                            table.name
+                        )).with_hint("Drop the table, or restore it from a copy of the database."));
+                        table.vector_indexes = Vec::new();
+                    }
+                    Err(error) => return Err(error),
+                }
                 catalog.add_table(table);
+            }
+        }
+    }
+    for index in &recovery.indexes {
+        if let IndexSource::Rebuilt { reason } = &index.source {
+            if reason != "no snapshot" {
+                warnings.push(EngineError::notice(
+                    "00000",
+                    format!(
+                        "index \"{}\" was rebuilt from the rows of table \"{}\": {reason}",
+                        index.index, index.table
+                    ),
+                ));
             }
         }
     }
@@ -66,6 +101,7 @@ pub fn open(path: &Path) -> Result<Opened> {
         durable,
         catalog,
         recovery,
+        warnings,
     })
 }
 
@@ -79,7 +115,43 @@ pub fn in_memory() -> Opened {
         durable,
         catalog: Catalog::default(),
         recovery: RecoveryReport::default(),
+        warnings: Vec::new(),
     }
+}
+
+/// The store's recovery report as warnings, when it did anything unusual (a torn tail
+/// after a crash is normal and says nothing).
+fn storage_warnings(report: &vec_storage::RecoveryReport) -> Vec<EngineError> {
+    let mut warnings = Vec::new();
+    if let Some(truncation) = &report.wal_truncation {
+        warnings.push(EngineError::warning(
+            "XX001",
+            format!(
+                "discarded {} committed transaction{} after the damaged WAL record at offset {} of file \"{}\"",
+                truncation.discarded_txns,
+                if truncation.discarded_txns == 1 { "" } else { "s" },
+                truncation.offset,
+                truncation.path.display()
+            ),
+        ));
+    }
+    if report.restored_pages > 0 {
+        warnings.push(EngineError::notice(
+            "00000",
+            format!(
+                "restored {} torn page{} from the double-write file",
+                report.restored_pages,
+                if report.restored_pages == 1 { "" } else { "s" }
+            ),
+        ));
+    }
+    for (path, page_no) in &report.corrupt_pages {
+        warnings.push(EngineError::warning(
+            "XX001",
+            format!("invalid page {page_no} in file \"{}\"", path.display()),
+        ));
+    }
+    warnings
 }
 
 /// Gives an id to each vector index of a table written before indexes had ids, and

@@ -14,7 +14,7 @@ use crate::sql::ast::{self, Statement};
 use crate::value::{Datum, SqlType};
 
 /// A data-changing statement.
-enum Dml<'a> {
+pub(super) enum Dml<'a> {
     Insert(&'a ast::Insert),
     Update(&'a ast::Update),
     Delete(&'a ast::Delete),
@@ -25,9 +25,13 @@ impl Session {
         self.cancel.reset();
         match statement {
             Statement::Select(select) => self.query(select),
-            Statement::Insert(insert) => self.dml(Dml::Insert(insert)),
-            Statement::Update(update) => self.dml(Dml::Update(update)),
-            Statement::Delete(delete) => self.dml(Dml::Delete(delete)),
+            Statement::Insert(insert) => self.dml(Dml::Insert(insert), (&[], &[])),
+            Statement::Update(update) => self.dml(Dml::Update(update), (&[], &[])),
+            Statement::Delete(delete) => self.dml(Dml::Delete(delete), (&[], &[])),
+            Statement::Prepare(prepare) => self.sql_prepare(prepare),
+            Statement::Execute { name, args, .. } => self.sql_execute(name, args),
+            Statement::Deallocate { name } => self.sql_deallocate(name.as_deref()),
+            Statement::DiscardAll => self.discard_all(),
             Statement::Copy(copy) => self.copy(copy, None),
             Statement::Explain { analyze, query } => self.explain(*analyze, query),
             Statement::Set { name, value, local } => {
@@ -48,7 +52,8 @@ impl Session {
         let source = self.txn.read_source(&shared.durable);
         let view = source.view();
         let catalog = shared.catalog.read();
-        let bound = analyze::bind_query(&catalog, select, false)?;
+        let context = analyze::Context::new(&catalog, false).with_settings(&self.settings);
+        let bound = analyze::bind_query_in(context, select)?;
         let planned = plan::plan_query(
             bound,
             PlanContext {
@@ -74,8 +79,13 @@ impl Session {
     }
 
     /// Binds, plans and computes a data-changing statement through the writer's view,
-    /// then applies its changes (after its reads and index locks are released).
-    fn dml(&mut self, statement: Dml<'_>) -> Result<StatementResult> {
+    /// then applies its changes (after its reads and index locks are released);
+    /// `params` are the types and values of its `$n` parameters.
+    pub(super) fn dml(
+        &mut self,
+        statement: Dml<'_>,
+        (param_types, params): (&[SqlType], &[Datum]),
+    ) -> Result<StatementResult> {
         let shared = Arc::clone(&self.database.shared);
         let command = match statement {
             Dml::Insert(_) => "INSERT",
@@ -95,9 +105,16 @@ impl Session {
                 versions: view.versions(),
             };
             let cancel = &self.cancel;
+            let bind = || {
+                let context = analyze::Context::new(&catalog, false);
+                match param_types.is_empty() {
+                    true => context,
+                    false => context.with_params(param_types.to_vec()),
+                }
+            };
             match statement {
                 Dml::Insert(insert) => {
-                    let planned = plan::plan_insert(analyze::bind_insert(&catalog, insert)?, cx);
+                    let planned = plan::plan_insert(analyze::bind_insert_in(bind(), insert)?, cx);
                     let query = match &planned.plan.rows {
                         plan::InsertRows::Query(query, _) => Some(&**query),
                         plan::InsertRows::Values(_) => None,
@@ -105,25 +122,28 @@ impl Session {
                     let guards = IndexGuards::for_plans(&catalog, statement_plans(&planned, query));
                     let context = ExecContext::new(&catalog, view, &guards)
                         .with_cancel(cancel)
-                        .with_subqueries(&planned.subqueries);
+                        .with_subqueries(&planned.subqueries)
+                        .with_params(params);
                     let outcome = exec::dml::insert(&context, &planned.plan)?;
                     ("INSERT 0", planned.plan.returning.clone(), outcome)
                 }
                 Dml::Update(update) => {
-                    let planned = plan::plan_update(analyze::bind_update(&catalog, update)?, cx);
+                    let planned = plan::plan_update(analyze::bind_update_in(bind(), update)?, cx);
                     let guards = IndexGuards::for_plans(&catalog, statement_plans(&planned, None));
                     let context = ExecContext::new(&catalog, view, &guards)
                         .with_cancel(cancel)
-                        .with_subqueries(&planned.subqueries);
+                        .with_subqueries(&planned.subqueries)
+                        .with_params(params);
                     let outcome = exec::dml::update(&context, &planned.plan)?;
                     ("UPDATE", planned.plan.returning.clone(), outcome)
                 }
                 Dml::Delete(delete) => {
-                    let planned = plan::plan_delete(analyze::bind_delete(&catalog, delete)?, cx);
+                    let planned = plan::plan_delete(analyze::bind_delete_in(bind(), delete)?, cx);
                     let guards = IndexGuards::for_plans(&catalog, statement_plans(&planned, None));
                     let context = ExecContext::new(&catalog, view, &guards)
                         .with_cancel(cancel)
-                        .with_subqueries(&planned.subqueries);
+                        .with_subqueries(&planned.subqueries)
+                        .with_params(params);
                     let outcome = exec::dml::delete(&context, &planned.plan)?;
                     ("DELETE", planned.plan.returning.clone(), outcome)
                 }
@@ -148,6 +168,7 @@ impl Session {
     }
 
     fn ddl(&mut self, statement: &Statement) -> Result<StatementResult> {
+        self.database.schema_changed();
         let shared = Arc::clone(&self.database.shared);
         let command = ddl_command(statement);
         let writes =
@@ -170,7 +191,8 @@ impl Session {
         let source = self.txn.read_source(&shared.durable);
         let view = source.view();
         let catalog = shared.catalog.read();
-        let bound = analyze::bind_query(&catalog, select, true)?;
+        let context = analyze::Context::new(&catalog, true).with_settings(&self.settings);
+        let bound = analyze::bind_query_in(context, select)?;
         let planned = plan::plan_query(
             bound,
             PlanContext {

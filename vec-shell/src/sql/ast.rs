@@ -108,6 +108,36 @@ pub enum Statement {
     },
     /// `VACUUM [ANALYZE] [table, …]` or `ANALYZE [table, …]`
     Maintenance(Maintenance),
+    /// `PREPARE name [(type, …)] AS statement`
+    Prepare(Prepare),
+    /// `EXECUTE name [(argument, …)]`
+    Execute {
+        /// The prepared statement's name.
+        name: String,
+        /// The arguments, one per parameter.
+        args: Vec<Expr>,
+        /// Where the statement's name was written.
+        pos: Pos,
+    },
+    /// `DEALLOCATE [PREPARE] name` / `DEALLOCATE [PREPARE] ALL`
+    Deallocate {
+        /// The prepared statement's name; `None` for `ALL`.
+        name: Option<String>,
+    },
+    /// `DISCARD ALL`: back to the session's state at connection start.
+    DiscardAll,
+}
+
+/// `PREPARE name [(type, …)] AS statement`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Prepare {
+    /// The statement's name.
+    pub name: String,
+    /// The declared parameter types (more parameters may be used; their types are
+    /// inferred).
+    pub param_types: Vec<TypeName>,
+    /// The statement: a query, `INSERT`, `UPDATE` or `DELETE`.
+    pub statement: Box<Statement>,
 }
 
 /// `VACUUM [FULL] [VERBOSE] [ANALYZE] [table, …]` or `ANALYZE [VERBOSE] [table, …]`.
@@ -555,6 +585,18 @@ pub enum ExprKind {
         /// The right operand.
         right: Box<Expr>,
     },
+    /// A long run of infix operators of one precedence level, left-associative:
+    /// `first op₁ x₁ op₂ x₂ …` means `((first op₁ x₁) op₂ x₂) …`. The parser makes one
+    /// (instead of nested [`ExprKind::Binary`] nodes) for a run longer than
+    /// [`CHAIN_MIN_LINKS`], such as a long `AND`/`OR` list, an `IN` list or a long `+` or
+    /// `||` chain, so that nothing walking the tree recurses as deep as the run is long.
+    Chain {
+        /// The leftmost operand.
+        first: Box<Expr>,
+        /// Each operator (`and`/`or` spelt so) with where it was written and its right
+        /// operand.
+        rest: Vec<ChainLink>,
+    },
     /// `expr IS [NOT] NULL`
     IsNull {
         /// The operand.
@@ -593,6 +635,23 @@ pub enum ExprKind {
     },
     /// The `DEFAULT` keyword (allowed only as a value of `INSERT` or `UPDATE`).
     Default,
+    /// A positional parameter `$n` (numbered from 1).
+    Param(u32),
+}
+
+/// Runs of at most this many operators stay nested [`ExprKind::Binary`] nodes; longer
+/// ones become one [`ExprKind::Chain`].
+pub const CHAIN_MIN_LINKS: usize = 16;
+
+/// One operator of an [`ExprKind::Chain`] and its right operand.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChainLink {
+    /// The operator (`and` and `or` spelt so).
+    pub op: String,
+    /// Where the operator was written.
+    pub pos: Pos,
+    /// The right operand.
+    pub operand: Expr,
 }
 
 impl Expr {

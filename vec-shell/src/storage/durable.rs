@@ -48,14 +48,30 @@ pub enum StoreOp {
     Remove(u32, u64),
 }
 
-/// The engine's error for a storage failure (`55006` for a locked directory).
+/// The engine's error for a storage failure (`55006` for a locked directory, `XX001`
+/// data corrupted for damaged files, `53100` for a full disk).
 pub fn storage_error(error: vec_storage::Error) -> EngineError {
+    if let vec_storage::Error::OutOfMemory { bytes, .. } = error {
+        return EngineError::out_of_memory(bytes);
+    }
     let state = match error {
         vec_storage::Error::Locked { .. } => "55006",
         vec_storage::Error::SerializationConflict { .. } => "40001",
+        vec_storage::Error::DiskFull { .. } => "53100",
+        _ if error.is_corruption() => "XX001",
         _ => "58030",
     };
-    EngineError::new(state, error.to_string())
+    let hint = match error {
+        vec_storage::Error::CorruptWal { .. } => Some(
+            "Run \"vecsh --recover-truncate\" on the directory to open it without the transactions logged after the damage.",
+        ),
+        _ => None,
+    };
+    let engine = EngineError::new(state, error.to_string());
+    match hint {
+        Some(hint) => engine.with_hint(hint),
+        None => engine,
+    }
 }
 
 /// Which index snapshots (side files of the store) are current: the names registered
@@ -79,9 +95,14 @@ pub struct Durable {
 }
 
 impl Durable {
-    /// Opens (or creates) the directory, creating the catalog heap in a new one.
-    pub fn open(path: &Path) -> Result<Durable> {
-        Durable::with_options(path, StoreOptions::default(), false)
+    /// Opens (or creates) the directory, creating the catalog heap in a new one;
+    /// `wal_recovery` says what to do with damage in the middle of the log.
+    pub fn open(path: &Path, wal_recovery: vec_storage::WalRecovery) -> Result<Durable> {
+        let options = StoreOptions {
+            wal_recovery,
+            ..StoreOptions::default()
+        };
+        Durable::with_options(path, options, false)
     }
 
     /// A store that lives in memory and disappears with the last handle.

@@ -260,6 +260,11 @@ impl TxnReader {
         }
     }
 
+    /// Where reading the log stopped: past the last valid record read so far.
+    pub fn log_end(&self) -> Lsn {
+        self.records.end()
+    }
+
     /// End of the last complete transaction returned so far (where recovery truncates).
     pub fn last_commit_end(&self) -> Lsn {
         self.last_commit_end

@@ -78,8 +78,36 @@ pub struct StoreOptions {
     pub wal_writer_delay: Duration,
     /// WAL bytes buffered before an appender writes them out. Default 4 MiB (`wal_buffers`).
     pub wal_buffer_bytes: usize,
+    /// What recovery does when the log is damaged in its middle (a record fails its check
+    /// and valid records follow). Default [`WalRecovery::Strict`]: opening fails with
+    /// [`Error::CorruptWal`].
+    pub wal_recovery: WalRecovery,
     /// The file system. Default [`OsBackend`]; tests pass a [`crate::FaultBackend`].
     pub backend: Arc<dyn StorageBackend>,
+}
+
+/// What recovery does with damage in the middle of the log.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum WalRecovery {
+    /// Refuse to open: [`Error::CorruptWal`] names the file, the offset and how many
+    /// committed transactions follow the damage.
+    #[default]
+    Strict,
+    /// Recover up to the damage and discard the log after it, reporting what was
+    /// discarded in [`RecoveryReport::wal_truncation`]. The explicit way on after
+    /// [`Error::CorruptWal`], when the transactions after the damage are given up.
+    TruncateAtCorruption,
+}
+
+/// The log discarded by [`WalRecovery::TruncateAtCorruption`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WalTruncation {
+    /// The segment holding the damaged record.
+    pub path: PathBuf,
+    /// The damaged record's byte offset in that file.
+    pub offset: u64,
+    /// Committed transactions after the damage that were discarded.
+    pub discarded_txns: usize,
 }
 
 impl Default for StoreOptions {
@@ -91,6 +119,7 @@ impl Default for StoreOptions {
             wal_segment_size: 16 << 20,
             wal_writer_delay: Duration::from_millis(200),
             wal_buffer_bytes: 4 << 20,
+            wal_recovery: WalRecovery::Strict,
             backend: Arc::new(OsBackend),
         }
     }
@@ -105,6 +134,7 @@ impl std::fmt::Debug for StoreOptions {
             .field("wal_segment_size", &self.wal_segment_size)
             .field("wal_writer_delay", &self.wal_writer_delay)
             .field("wal_buffer_bytes", &self.wal_buffer_bytes)
+            .field("wal_recovery", &self.wal_recovery)
             .finish_non_exhaustive()
     }
 }
@@ -126,6 +156,18 @@ pub struct RecoveryReport {
     /// reading rows on these pages returns [`Error::CorruptPage`], and they are never
     /// reused.
     pub corrupt_pages: Vec<(PathBuf, u32)>,
+    /// The log discarded after damage in its middle, when opened with
+    /// [`WalRecovery::TruncateAtCorruption`].
+    pub wal_truncation: Option<WalTruncation>,
+}
+
+impl RecoveryReport {
+    /// Whether recovery did anything a user should hear about: pages restored from the
+    /// double-write file, damaged pages found, or log discarded after damage. (A torn
+    /// tail after a crash is normal and is not.)
+    pub fn is_unusual(&self) -> bool {
+        self.restored_pages > 0 || !self.corrupt_pages.is_empty() || self.wal_truncation.is_some()
+    }
 }
 
 /// Writer-side state: the free-space map of every heap. Guarded by the writer mutex.

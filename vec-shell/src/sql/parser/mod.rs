@@ -7,6 +7,7 @@
 //! Nesting is capped so that no input can exhaust the stack.
 
 mod expr;
+mod prepare;
 mod select;
 mod statement;
 mod transaction;
@@ -259,8 +260,7 @@ impl Parser<'_> {
     fn enter(&mut self) -> Result<()> {
         self.depth += 1;
         if self.depth > MAX_NESTING {
-            return Err(EngineError::new("54001", "stack depth limit exceeded")
-                .with_hint("The statement nests expressions or queries too deeply."));
+            return Err(too_deep());
         }
         Ok(())
     }
@@ -268,6 +268,12 @@ impl Parser<'_> {
     fn leave(&mut self) {
         self.depth = self.depth.saturating_sub(1);
     }
+}
+
+/// PostgreSQL's error for a statement nested too deeply.
+pub(crate) fn too_deep() -> EngineError {
+    EngineError::new("54001", "stack depth limit exceeded")
+        .with_hint("The statement nests expressions or queries too deeply.")
 }
 
 /// Whether `word` is a reserved keyword.

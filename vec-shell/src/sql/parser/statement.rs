@@ -56,6 +56,7 @@ impl Parser<'_> {
                 })
             }
             "reindex" => self.reindex(),
+            "prepare" | "execute" | "deallocate" | "discard" => self.prepared(),
             "vacuum" | "analyze" | "analyse" => self.maintenance(),
             "show" => {
                 self.advance();
