@@ -86,5 +86,5 @@ pub use cancel::CancelHandle;
 pub use error::{EngineError, Severity};
 pub use exec::{RowSet, StatementResult};
 pub use progress::{Command, Progress, ProgressObserver};
-pub use session::{Database, Session};
+pub use session::{Database, OpenOptions, Session};
 pub use value::{Datum, SqlType};

@@ -53,7 +53,7 @@
 //! header and checksum), [`file_io`] (the file-system seam and the
 //! fault-injecting backend), [`buffer_pool`], [`heap`] (slotted pages, overflow chains),
 //! [`wal`] (segments, records, group commit, reader), [`store`] (transactions, recovery,
-//! checkpoints), [`manifest`], [`side_file`], [`lock`], [`error`].
+//! checkpoints), [`manifest`], [`side_file`], [`temp_file`] (spill files), [`lock`], [`error`].
 
 pub mod buffer_pool;
 pub mod check;
@@ -66,6 +66,7 @@ pub mod manifest;
 pub mod page;
 pub mod side_file;
 pub mod store;
+pub mod temp_file;
 pub mod wal;
 
 pub use check::{check_directory, CheckReport};
@@ -78,6 +79,7 @@ pub use store::{
     CheckpointWriter, CommitInfo, RecoveryReport, RowVersion, Savepoint, Snapshot, Store,
     StoreOptions, Txn, WalRecovery, WalTruncation,
 };
+pub use temp_file::{TempFile, TempReader};
 
 use std::fmt;
 

@@ -22,7 +22,8 @@ use vec_shell::repl::bytes::{decode_lossless, original_bytes};
 use vec_shell::repl::progress_bar::ProgressBar;
 use vec_shell::repl::runner::os_message;
 use vec_shell::repl::{interactive, interrupt, Flow, Shell, ShellOptions};
-use vec_shell::Database;
+use vec_shell::settings::{self, Settings};
+use vec_shell::{Database, OpenOptions};
 
 /// Something to run, in command-line order.
 enum Action {
@@ -42,6 +43,8 @@ struct Args {
     /// `--recover-truncate`: open a database whose log is damaged in its middle by
     /// discarding the log from the damage on.
     recover_truncate: bool,
+    /// `--shared-buffers SIZE`: the buffer pool's size.
+    shared_buffers: Option<String>,
 }
 
 const USAGE: &str = "vecsh is a psql-like shell for vecsh, a pgvector-compatible vector database.
@@ -74,6 +77,8 @@ Options:
       --recover-truncate   open DBPATH although its write-ahead log is damaged,
                            discarding the transactions logged after the damage
                            (the warning says how many)
+      --shared-buffers=SIZE
+                           buffer pool size for DBPATH's pages (default: 128MB)
   -?, --help               show this help, then exit
   -V, --version            output version information, then exit
 ";
@@ -158,6 +163,7 @@ fn parse_args(raw: Vec<OsString>) -> Result<Args, String> {
                 "tuples-only" => args.print.tuples_only = true,
                 "expanded" => args.print.expanded = true,
                 "recover-truncate" => args.recover_truncate = true,
+                "shared-buffers" => args.shared_buffers = Some(value("shared-buffers")?),
                 "help" => args.help = true,
                 "version" => args.version = true,
                 _ => return Err(usage_error(&format!("unrecognized option '--{name}'"))),
@@ -305,10 +311,22 @@ fn run() -> ExitCode {
         return ExitCode::SUCCESS;
     }
     interrupt::survive_file_size_limit();
+    let mut options = OpenOptions {
+        truncate_damaged_wal: args.recover_truncate,
+        ..OpenOptions::default()
+    };
+    if let Some(size) = &args.shared_buffers {
+        match Settings::memory_bytes(&settings::SHARED_BUFFERS, size) {
+            Ok(bytes) => options.shared_buffers = bytes,
+            Err(error) => {
+                eprintln!("vecsh: error: {}", error.message);
+                return ExitCode::from(1);
+            }
+        }
+    }
     let opened = match &args.database {
         None => Ok(Database::in_memory()),
-        Some(path) if args.recover_truncate => Database::open_truncating_damaged_wal(path),
-        Some(path) => Database::open(path),
+        Some(path) => Database::open_with_options(path, &options),
     };
     let database = match opened {
         Ok(database) => database,

@@ -10,7 +10,8 @@ use std::sync::Arc;
 
 use parking_lot::{Mutex, RwLockReadGuard};
 
-use super::query::run_query;
+use super::query::stream_query;
+use super::spill::SpillConfig;
 use crate::cancel::CancelHandle;
 use crate::catalog::Catalog;
 use crate::error::{EngineError, Result};
@@ -105,6 +106,8 @@ pub struct ExecContext<'a> {
     pub values: SubqueryValues,
     /// The values of the statement's `$n` parameters (`$1` first).
     pub params: &'a [Datum],
+    /// How much a sort, hash table or buffer may hold before it spills, and where to.
+    pub spill: SpillConfig,
 }
 
 impl<'a> ExecContext<'a> {
@@ -120,7 +123,13 @@ impl<'a> ExecContext<'a> {
             subqueries: &[],
             values: SubqueryValues::default(),
             params: &[],
+            spill: SpillConfig::default(),
         }
+    }
+
+    /// The same context, spilling as `spill` says.
+    pub fn with_spill(self, spill: SpillConfig) -> Self {
+        ExecContext { spill, ..self }
     }
 
     /// The same context, with the values of the statement's parameters.
@@ -150,6 +159,7 @@ impl<'a> ExecContext<'a> {
             subqueries: self.subqueries,
             values: Arc::clone(&self.values),
             params: self.params,
+            spill: self.spill.clone(),
         }
     }
 }
@@ -167,7 +177,10 @@ impl Environment for ExecContext<'_> {
             .subqueries
             .get(id.0)
             .ok_or_else(|| EngineError::internal("a subquery of another statement"))?;
-        let rows = run_query(plan, self)?;
+        // Two rows at most are read: the second only to refuse it.
+        let rows = stream_query(plan, self)?
+            .take(2)
+            .collect::<Result<Vec<_>>>()?;
         if rows.len() > 1 {
             return Err(EngineError::new(
                 "21000",

@@ -292,10 +292,12 @@ fn moved_sequences(table: &Table, sequences: &[Option<i64>]) -> Vec<(usize, i64)
         .iter()
         .zip(sequences)
         .enumerate()
-        .filter_map(|(i, (c, s))| match (c.sequence.as_ref().map(|s| s.get()), s) {
-            (Some(old), Some(new)) if old != *new => Some((i, *new)),
-            _ => None,
-        })
+        .filter_map(
+            |(i, (c, s))| match (c.sequence.as_ref().map(|s| s.get()), s) {
+                (Some(old), Some(new)) if old != *new => Some((i, *new)),
+                _ => None,
+            },
+        )
         .collect()
 }
 

@@ -1,6 +1,8 @@
-//! The executor: expression evaluation (`eval`), the query pipeline (`query`), sorting
-//! and top-k (`sort`), aggregation (`aggregate`), btree index scans (`btree`), the
-//! multi-threaded exact scan (`parallel`) and the data-changing statements (`dml`).
+//! The executor: expression evaluation (`eval`), the query pipeline (`query`, pull-based:
+//! rows stream from scans to the client and `LIMIT` stops it), sorting and top-k
+//! (`sort`), joins (`join`), memory budgets and spill files (`spill`), aggregation
+//! (`aggregate`), btree index scans (`btree`), the multi-threaded exact scan
+//! (`parallel`) and the data-changing statements (`dml`).
 
 pub mod aggregate;
 mod btree;
@@ -13,10 +15,11 @@ pub mod parallel;
 pub mod query;
 mod result;
 pub mod sort;
+pub mod spill;
 mod upsert;
 
 pub use context::{ExecContext, IndexGuards, SubqueryValues};
-pub use query::run_query;
+pub use query::{run_query, stream_query};
 pub use result::{RowSet, StatementResult};
 
 /// Locks `table`'s btree and primary key indexes, building them from the versions the

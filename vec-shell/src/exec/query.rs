@@ -3,7 +3,7 @@
 //! heap when there is a `LIMIT`), offset and limit shape the result.
 
 use super::aggregate::aggregate;
-use super::sort::{sort_rows, top_k};
+use super::sort::{sort_stream, top_k};
 use super::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::expr::BoundExpr;
@@ -16,12 +16,23 @@ use crate::value::Datum;
 /// A stream of rows.
 pub type RowStream<'a> = Box<dyn Iterator<Item = Result<Row>> + 'a>;
 
-/// Runs a query to completion.
+/// Runs a query to completion, holding its result (a result too large for memory
+/// fails with `out of memory`).
 pub fn run_query(plan: &QueryPlan, context: &ExecContext<'_>) -> Result<Vec<Row>> {
+    super::spill::collect_result(stream_query(plan, context)?)
+}
+
+/// A query's rows as they are computed: scans, filters, joins and projections pass one
+/// row at a time, `LIMIT` stops the pipeline once it has its rows, a sort holds
+/// `work_mem` of rows and spills the rest, a top-k holds its `k` rows.
+pub fn stream_query<'a>(
+    plan: &'a QueryPlan,
+    context: &'a ExecContext<'a>,
+) -> Result<RowStream<'a>> {
     let limit = count(plan.limit.as_ref(), context, "LIMIT")?;
     let offset = count(plan.offset.as_ref(), context, "OFFSET")?.unwrap_or(0);
     if let Some(rows) = super::parallel::run(plan, context, limit, offset)? {
-        return Ok(rows);
+        return Ok(Box::new(rows.into_iter().map(Ok)));
     }
 
     let mut rows: RowStream<'_> =
@@ -50,36 +61,33 @@ pub fn run_query(plan: &QueryPlan, context: &ExecContext<'_>) -> Result<Vec<Row>
             }));
         }
     }
-    let projected = rows.flat_map(move |row| {
-        let rows = row.and_then(|row| project(plan, &row, context));
-        let out: Vec<Result<Row>> = match rows {
-            Ok(rows) => rows.into_iter().map(Ok).collect(),
-            Err(error) => vec![Err(error)],
-        };
-        out
-    });
+    let projected: RowStream<'a> =
+        Box::new(rows.flat_map(
+            move |row| match row.and_then(|row| project(plan, row, context)) {
+                Ok(rows) => rows,
+                Err(error) => Box::new(std::iter::once(Err(error))),
+            },
+        ));
 
     let visible = plan.columns.len();
-    let mut out: Vec<Row> = if plan.order.is_empty() {
-        let mut stream: RowStream<'_> = Box::new(projected.skip(offset));
-        if let Some(limit) = limit {
-            stream = Box::new(stream.take(limit));
-        }
-        stream.collect::<Result<_>>()?
+    let ordered: RowStream<'a> = if plan.order.is_empty() {
+        projected
     } else if let Some(limit) = limit {
         let best = top_k(projected, &plan.order, offset.saturating_add(limit))?;
-        best.into_iter().skip(offset).collect()
+        Box::new(best.into_iter().map(Ok))
     } else {
-        let all = projected.collect::<Result<Vec<Row>>>()?;
-        sort_rows(all, &plan.order)
-            .into_iter()
-            .skip(offset)
-            .collect()
+        sort_stream(projected, &plan.order, &context.spill)?
     };
-    for row in &mut out {
-        row.truncate(visible);
+    let mut out: RowStream<'a> = Box::new(ordered.skip(offset));
+    if let Some(limit) = limit {
+        out = Box::new(out.take(limit));
     }
-    Ok(out)
+    Ok(Box::new(out.map(move |row| {
+        row.map(|mut row| {
+            row.truncate(visible);
+            row
+        })
+    })))
 }
 
 /// Evaluates `LIMIT` or `OFFSET` (NULL means none).
@@ -120,18 +128,14 @@ pub(super) fn source<'a>(
                     .map(|row| row.map(|(_, row)| row)),
             )
         }
-        Source::Subquery(plan) => Box::new(run_query(plan, context)?.into_iter().map(Ok)),
+        Source::Subquery(plan) => stream_query(plan, context)?,
         Source::Rows { rows, .. } => Box::new(rows.iter().map(|row| Ok(row.clone()))),
         Source::CrossJoin {
             left,
             right,
             lateral,
-        } => Box::new(
-            super::join::cross_join(left, right, *lateral, context)?
-                .into_iter()
-                .map(Ok),
-        ),
-        Source::Join(join) => Box::new(super::join::join(join, context)?.into_iter().map(Ok)),
+        } => super::join::cross_join(left, right, *lateral, context)?,
+        Source::Join(join) => super::join::join(join, context)?,
         Source::IndexScan {
             table,
             index,
@@ -145,30 +149,10 @@ pub(super) fn source<'a>(
             order,
             ..
         } => super::btree::scan(table, index, range, *order, context)?,
-        Source::Function(SetFunction::GenerateSeries(start, stop, step)) => {
-            // Lazy, so that `LIMIT` stops a long series early and memory stays flat.
-            let (start, stop, step, narrow) =
-                series_bounds(start, stop, step.as_ref(), &[], context)?;
-            let mut next = Some(start);
-            Box::new(std::iter::from_fn(move || {
-                let value = next?;
-                if (step > 0 && value > stop) || (step < 0 && value < stop) {
-                    return None;
-                }
-                next = value.checked_add(step);
-                let datum = if narrow {
-                    Datum::Int4(value as i32)
-                } else {
-                    Datum::Int8(value)
-                };
-                Some(Ok(vec![datum]))
-            }))
+        // Lazy, so that `LIMIT` stops a long series early and memory stays flat.
+        Source::Function(function) => {
+            Box::new(set_values(function, &[], context)?.map(|d| d.map(|d| vec![d])))
         }
-        Source::Function(function) => Box::new(
-            set_values(function, &[], context)?
-                .into_iter()
-                .map(|d| Ok(vec![d])),
-        ),
     })
 }
 
@@ -216,67 +200,79 @@ fn index_scan<'a>(
             .and_then(|row| entry.key_value(&row).ok())
     });
     let hits = locked.scan(&query, options, lookup)?;
-    Ok(Box::new(hits.filter_map(move |id| {
-        rows.fetch(heap, id).transpose()
-    })))
+    Ok(Box::new(
+        hits.filter_map(move |id| rows.fetch(heap, id).transpose()),
+    ))
 }
 
 /// Projects one input row; set-returning functions in the select list repeat it once
-/// per value (the shorter sets padded with NULL, as PostgreSQL 10 and later do).
-fn project(plan: &QueryPlan, row: &[Datum], context: &ExecContext<'_>) -> Result<Vec<Row>> {
+/// per value (the shorter sets padded with NULL, as PostgreSQL 10 and later do), the
+/// values computed as they are read.
+fn project<'a>(
+    plan: &'a QueryPlan,
+    row: Row,
+    context: &'a ExecContext<'a>,
+) -> Result<RowStream<'a>> {
     let mut values = Vec::with_capacity(plan.projection.len());
-    let mut sets: Vec<(usize, Vec<Datum>)> = Vec::new();
+    let mut sets: Vec<(usize, DatumStream<'a>)> = Vec::new();
     for (index, expr) in plan.projection.iter().enumerate() {
         if let BoundExpr::SetReturning(function) = expr {
-            sets.push((index, set_values(function, row, context)?));
+            sets.push((index, set_values(function, &row, context)?));
             values.push(Datum::Null);
         } else {
-            values.push(eval(expr, row, context)?);
+            values.push(eval(expr, &row, context)?);
         }
     }
     if sets.is_empty() {
-        return Ok(vec![values]);
+        return Ok(Box::new(std::iter::once(Ok(values))));
     }
-    let height = sets.iter().map(|(_, v)| v.len()).max().unwrap_or(0);
-    let mut out = Vec::with_capacity(height);
-    for i in 0..height {
+    Ok(Box::new(std::iter::from_fn(move || {
         let mut copy = values.clone();
-        for (index, set) in &sets {
-            copy[*index] = set.get(i).cloned().unwrap_or(Datum::Null);
+        let mut any = false;
+        for (index, set) in &mut sets {
+            match set.next() {
+                Some(Ok(value)) => {
+                    copy[*index] = value;
+                    any = true;
+                }
+                Some(Err(error)) => return Some(Err(error)),
+                None => {}
+            }
         }
-        out.push(copy);
-    }
-    Ok(out)
+        any.then_some(Ok(copy))
+    })))
 }
 
-/// The values a set-returning function yields for a row.
-fn set_values(
+/// A stream of values.
+type DatumStream<'a> = Box<dyn Iterator<Item = Result<Datum>> + 'a>;
+
+/// The values a set-returning function yields for a row, computed as they are read.
+fn set_values<'a>(
     function: &SetFunction,
     row: &[Datum],
     context: &ExecContext<'_>,
-) -> Result<Vec<Datum>> {
+) -> Result<DatumStream<'a>> {
     match function {
         SetFunction::Unnest(expr) => match eval(expr, row, context)? {
-            Datum::Array(array) => Ok(array.elements),
-            _ => Ok(Vec::new()),
+            Datum::Array(array) => Ok(Box::new(array.elements.into_iter().map(Ok))),
+            _ => Ok(Box::new(std::iter::empty())),
         },
         SetFunction::GenerateSeries(start, stop, step) => {
             let (start, stop, step, narrow) =
                 series_bounds(start, stop, step.as_ref(), row, context)?;
-            let mut out = Vec::new();
-            let mut value = start;
-            while (step > 0 && value <= stop) || (step < 0 && value >= stop) {
-                out.push(if narrow {
+            let mut next = Some(start);
+            Ok(Box::new(std::iter::from_fn(move || {
+                let value = next?;
+                if (step > 0 && value > stop) || (step < 0 && value < stop) {
+                    return None;
+                }
+                next = value.checked_add(step);
+                Some(Ok(if narrow {
                     Datum::Int4(value as i32)
                 } else {
                     Datum::Int8(value)
-                });
-                let Some(next) = value.checked_add(step) else {
-                    break;
-                };
-                value = next;
-            }
-            Ok(out)
+                }))
+            })))
         }
     }
 }

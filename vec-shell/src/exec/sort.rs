@@ -1,11 +1,17 @@
-//! Ordering rows: a stable full sort, and a bounded top-k heap for `ORDER BY … LIMIT k`
-//! that keeps only `k` rows in memory and never sorts the whole input.
+//! Ordering rows: a stable full sort that keeps `work_mem` of rows in memory and sorts
+//! larger inputs externally (sorted runs in temporary files, merged as they are read),
+//! and a bounded top-k heap for `ORDER BY … LIMIT k` that keeps only `k` rows in memory
+//! and never sorts the whole input.
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
+use vec_storage::{TempFile, TempReader};
+
+use super::spill::{read_row, row_bytes, write_row, SpillConfig};
 use crate::error::Result;
 use crate::plan::SortKey;
+use crate::storage::durable::storage_error;
 use crate::storage::Row;
 
 /// Compares two rows by the sort keys.
@@ -48,6 +54,121 @@ pub fn compare_rows(a: &Row, b: &Row, keys: &[SortKey]) -> Ordering {
 pub fn sort_rows(mut rows: Vec<Row>, keys: &[SortKey]) -> Vec<Row> {
     rows.sort_by(|a, b| compare_rows(a, b, keys));
     rows
+}
+
+/// Sorts a stream stably within `config.work_mem`: rows that fit are sorted in memory;
+/// past the budget, each budget's worth is sorted and written to a temporary file (a
+/// run), and the runs are merged as the caller reads (ties keep input order).
+pub fn sort_stream(
+    rows: impl Iterator<Item = Result<Row>>,
+    keys: &[SortKey],
+    config: &SpillConfig,
+) -> Result<Box<dyn Iterator<Item = Result<Row>>>> {
+    let mut runs: Vec<TempFile> = Vec::new();
+    let mut chunk: Vec<Row> = Vec::new();
+    let mut bytes = 0;
+    for row in rows {
+        let row = row?;
+        bytes += row_bytes(&row);
+        chunk.push(row);
+        if bytes > config.work_mem {
+            let mut run = config.temp_file()?;
+            for row in sort_rows(std::mem::take(&mut chunk), keys) {
+                write_row(&mut run, &row)?;
+            }
+            runs.push(run);
+            bytes = 0;
+        }
+    }
+    let last = sort_rows(chunk, keys);
+    if runs.is_empty() {
+        return Ok(Box::new(last.into_iter().map(Ok)));
+    }
+    let mut readers = Vec::with_capacity(runs.len() + 1);
+    for run in &mut runs {
+        readers.push(run.reader().map_err(storage_error)?);
+    }
+    // Each reader holds its own handle of the (unlinked) file, so the runs can go.
+    drop(runs);
+    Ok(Box::new(Merge::new(readers, last, keys.to_vec())?))
+}
+
+/// A k-way merge of sorted runs (files, then the last run still in memory).
+struct Merge {
+    readers: Vec<TempReader>,
+    memory: std::vec::IntoIter<Row>,
+    heap: BinaryHeap<std::cmp::Reverse<Head>>,
+    keys: std::sync::Arc<[SortKey]>,
+}
+
+/// The next row of one run; runs earlier in the input win ties.
+struct Head {
+    row: Row,
+    run: usize,
+    keys: std::sync::Arc<[SortKey]>,
+}
+
+impl Ord for Head {
+    fn cmp(&self, other: &Self) -> Ordering {
+        compare_rows(&self.row, &other.row, &self.keys).then(self.run.cmp(&other.run))
+    }
+}
+
+impl PartialOrd for Head {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for Head {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Head {}
+
+impl Merge {
+    fn new(readers: Vec<TempReader>, last: Vec<Row>, keys: Vec<SortKey>) -> Result<Merge> {
+        let mut merge = Merge {
+            readers,
+            memory: last.into_iter(),
+            heap: BinaryHeap::new(),
+            keys: keys.into(),
+        };
+        for run in 0..=merge.readers.len() {
+            merge.refill(run)?;
+        }
+        Ok(merge)
+    }
+
+    /// Pushes run `run`'s next row, if any.
+    fn refill(&mut self, run: usize) -> Result<()> {
+        let row = match self.readers.get_mut(run) {
+            Some(reader) => read_row(reader)?,
+            None => self.memory.next(),
+        };
+        if let Some(row) = row {
+            self.heap.push(std::cmp::Reverse(Head {
+                row,
+                run,
+                keys: std::sync::Arc::clone(&self.keys),
+            }));
+        }
+        Ok(())
+    }
+}
+
+impl Iterator for Merge {
+    type Item = Result<Row>;
+
+    fn next(&mut self) -> Option<Result<Row>> {
+        let std::cmp::Reverse(head) = self.heap.pop()?;
+        if let Err(error) = self.refill(head.run) {
+            return Some(Err(error));
+        }
+        Some(Ok(head.row))
+    }
 }
 
 struct Entry<'k> {
@@ -125,5 +246,26 @@ mod tests {
         let full = sort_rows(rows.clone(), &keys);
         let best = top_k(rows.into_iter().map(Ok), &keys, 3).unwrap();
         assert_eq!(best, full[..3].to_vec());
+    }
+
+    #[test]
+    fn an_external_sort_matches_the_in_memory_sort_and_keeps_ties_in_order() {
+        let rows: Vec<Row> = (0..5000)
+            .map(|i: i32| vec![Datum::Int4((i * 7919) % 97), Datum::Int4(i)])
+            .collect();
+        let keys = [SortKey {
+            column: 0,
+            descending: true,
+            nulls_first: false,
+        }];
+        let config = SpillConfig {
+            work_mem: 8192,
+            ..SpillConfig::default()
+        };
+        let sorted: Vec<Row> = sort_stream(rows.clone().into_iter().map(Ok), &keys, &config)
+            .unwrap()
+            .collect::<Result<_>>()
+            .unwrap();
+        assert_eq!(sorted, sort_rows(rows, &keys));
     }
 }

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::Session;
-use crate::error::{EngineError, Result};
 use crate::catalog::{Catalog, Table};
+use crate::error::{EngineError, Result};
 use crate::exec::{self, ExecContext, IndexGuards, StatementResult};
 use crate::plan::Returning;
 use crate::progress::Monitor;
@@ -54,9 +54,12 @@ impl Session {
             }
             return Ok(result);
         }
-        let writes = self
-            .txn
-            .writes(&shared.durable, &shared.write_lock, &self.settings, "COPY FROM")?;
+        let writes = self.txn.writes(
+            &shared.durable,
+            &shared.write_lock,
+            &self.settings,
+            "COPY FROM",
+        )?;
         let catalog = shared.catalog.read();
         let table = find_table(&catalog, copy)?;
         table.check_damage()?;
@@ -90,8 +93,9 @@ impl Session {
         let outcome = {
             let source = writes.read_source();
             let guards = IndexGuards::none();
-            let context =
-                ExecContext::new(&catalog, source.view(), &guards).with_cancel(&self.cancel);
+            let context = ExecContext::new(&catalog, source.view(), &guards)
+                .with_spill(super::spill_config(&self.settings, self.database.durable()))
+                .with_cancel(&self.cancel);
             exec::dml::insert_rows(&context, &copy.table, &targets, rows, &Returning::default())?
         };
         let count = outcome.count;

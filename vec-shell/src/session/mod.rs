@@ -57,6 +57,26 @@ impl Drop for Shared {
     }
 }
 
+/// How a database directory is opened.
+#[derive(Clone, Debug)]
+pub struct OpenOptions {
+    /// The buffer pool's size in bytes (`shared_buffers`; default 128 MB, as
+    /// PostgreSQL's).
+    pub shared_buffers: usize,
+    /// Open although the log is damaged in its middle, discarding it from the damage on
+    /// (see [`Database::open_truncating_damaged_wal`]).
+    pub truncate_damaged_wal: bool,
+}
+
+impl Default for OpenOptions {
+    fn default() -> Self {
+        OpenOptions {
+            shared_buffers: 128 * 1024 * 1024,
+            truncate_damaged_wal: false,
+        }
+    }
+}
+
 /// A database: its catalog and tables, shared by every session opened on it.
 #[derive(Clone)]
 pub struct Database {
@@ -82,7 +102,17 @@ impl Database {
     /// Opens (or creates) a database directory. Every statement that succeeds is
     /// durable; the directory is locked against other processes while open.
     pub fn open(path: impl AsRef<Path>) -> Result<Database> {
-        Database::open_with(path, vec_storage::WalRecovery::Strict)
+        Database::open_with_options(path, &OpenOptions::default())
+    }
+
+    /// Opens (or creates) a database directory with `options` (the buffer pool's size).
+    pub fn open_with_options(path: impl AsRef<Path>, options: &OpenOptions) -> Result<Database> {
+        let wal_recovery = if options.truncate_damaged_wal {
+            vec_storage::WalRecovery::TruncateAtCorruption
+        } else {
+            vec_storage::WalRecovery::Strict
+        };
+        Database::open_with(path, wal_recovery, options.shared_buffers)
     }
 
     /// Opens a database directory whose log is damaged in its middle, discarding the
@@ -90,14 +120,19 @@ impl Database {
     /// warnings of [`Database::open_warnings`] say how many). Without such damage it
     /// opens as [`Database::open`] does.
     pub fn open_truncating_damaged_wal(path: impl AsRef<Path>) -> Result<Database> {
-        Database::open_with(path, vec_storage::WalRecovery::TruncateAtCorruption)
+        let options = OpenOptions {
+            truncate_damaged_wal: true,
+            ..OpenOptions::default()
+        };
+        Database::open_with_options(path, &options)
     }
 
     fn open_with(
         path: impl AsRef<Path>,
         wal_recovery: vec_storage::WalRecovery,
+        shared_buffers: usize,
     ) -> Result<Database> {
-        let opened = open::open(path.as_ref(), wal_recovery)?;
+        let opened = open::open(path.as_ref(), wal_recovery, shared_buffers)?;
         Ok(Database {
             shared: Arc::new(Shared {
                 catalog: RwLock::new(opened.catalog),
@@ -120,9 +155,13 @@ impl Database {
 
     /// A new session on this database.
     pub fn session(&self) -> Session {
+        let mut settings = Settings::default();
+        let kb = (self.durable().buffer_pool_bytes() / 1024).max(128);
+        // Always in range: at least the minimum, and the pool's size fits the maximum.
+        let _ = settings.set_at_open(&crate::settings::SHARED_BUFFERS, &format!("{kb}kB"));
         Session {
             database: self.clone(),
-            settings: Settings::default(),
+            settings,
             txn: TxnState::default(),
             cancel: CancelHandle::new(),
             observer: None,
@@ -331,4 +370,13 @@ impl Session {
             )),
         }
     }
+}
+
+/// Where a session's statements spill, past its `work_mem`.
+pub(crate) fn spill_config(
+    settings: &Settings,
+    durable: &Durable,
+) -> crate::exec::spill::SpillConfig {
+    let work_mem = settings.int(&crate::settings::WORK_MEM) as usize * 1024;
+    crate::exec::spill::SpillConfig::new(durable.temp_dir().to_path_buf(), work_mem)
 }

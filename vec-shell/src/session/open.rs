@@ -39,10 +39,14 @@ pub struct Opened {
     pub warnings: Vec<EngineError>,
 }
 
-/// Opens (or creates) the database directory at `path`; `wal_recovery` says what to do
-/// with damage in the middle of the log.
-pub fn open(path: &Path, wal_recovery: vec_storage::WalRecovery) -> Result<Opened> {
-    let durable = Durable::open(path, wal_recovery)?;
+/// Opens (or creates) the database directory at `path` with a buffer pool of
+/// `buffer_pool_bytes`; `wal_recovery` says what to do with damage in the middle of the log.
+pub fn open(
+    path: &Path,
+    wal_recovery: vec_storage::WalRecovery,
+    buffer_pool_bytes: usize,
+) -> Result<Opened> {
+    let durable = Durable::open(path, wal_recovery, buffer_pool_bytes)?;
     let mut catalog = Catalog::default();
     let mut recovery = RecoveryReport::default();
     let mut warnings = storage_warnings(durable.store().recovery_report());
@@ -108,9 +112,8 @@ pub fn open(path: &Path, wal_recovery: vec_storage::WalRecovery) -> Result<Opene
 /// A new, empty database in memory.
 pub fn in_memory() -> Opened {
     // A store in memory fails to open only if memory for its first pages is missing.
-    let durable = Durable::in_memory().unwrap_or_else(|error| {
-        panic!("cannot create a database in memory: {}", error.message)
-    });
+    let durable = Durable::in_memory()
+        .unwrap_or_else(|error| panic!("cannot create a database in memory: {}", error.message));
     Opened {
         durable,
         catalog: Catalog::default(),

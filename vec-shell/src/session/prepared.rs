@@ -288,6 +288,7 @@ impl Session {
                     std::iter::once(&planned.plan).chain(&planned.subqueries),
                 );
                 let context = crate::exec::ExecContext::new(&catalog, view, &guards)
+                    .with_spill(super::spill_config(&self.settings, self.database.durable()))
                     .with_cancel(&self.cancel)
                     .with_subqueries(&planned.subqueries)
                     .with_params(params);
@@ -347,7 +348,13 @@ impl Session {
             ));
         }
         let source = self.txn.read_source(&self.database.shared.durable);
-        let cached = cache_plan(bound, &catalog, &self.settings, source.view().versions(), version);
+        let cached = cache_plan(
+            bound,
+            &catalog,
+            &self.settings,
+            source.view().versions(),
+            version,
+        );
         drop(source);
         drop(catalog);
         if let Some(prepared) = self.prepared.get_mut(name) {

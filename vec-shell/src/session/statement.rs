@@ -64,6 +64,7 @@ impl Session {
         );
         let guards = IndexGuards::for_plans(&catalog, statement_plans(&planned, None));
         let context = ExecContext::new(&catalog, view, &guards)
+            .with_spill(super::spill_config(&self.settings, self.database.durable()))
             .with_cancel(&self.cancel)
             .with_subqueries(&planned.subqueries);
         let rows = exec::run_query(&planned.plan, &context)?;
@@ -121,6 +122,7 @@ impl Session {
                     };
                     let guards = IndexGuards::for_plans(&catalog, statement_plans(&planned, query));
                     let context = ExecContext::new(&catalog, view, &guards)
+                        .with_spill(super::spill_config(&self.settings, self.database.durable()))
                         .with_cancel(cancel)
                         .with_subqueries(&planned.subqueries)
                         .with_params(params);
@@ -131,6 +133,7 @@ impl Session {
                     let planned = plan::plan_update(analyze::bind_update_in(bind(), update)?, cx);
                     let guards = IndexGuards::for_plans(&catalog, statement_plans(&planned, None));
                     let context = ExecContext::new(&catalog, view, &guards)
+                        .with_spill(super::spill_config(&self.settings, self.database.durable()))
                         .with_cancel(cancel)
                         .with_subqueries(&planned.subqueries)
                         .with_params(params);
@@ -141,6 +144,7 @@ impl Session {
                     let planned = plan::plan_delete(analyze::bind_delete_in(bind(), delete)?, cx);
                     let guards = IndexGuards::for_plans(&catalog, statement_plans(&planned, None));
                     let context = ExecContext::new(&catalog, view, &guards)
+                        .with_spill(super::spill_config(&self.settings, self.database.durable()))
                         .with_cancel(cancel)
                         .with_subqueries(&planned.subqueries)
                         .with_params(params);
@@ -171,9 +175,12 @@ impl Session {
         self.database.schema_changed();
         let shared = Arc::clone(&self.database.shared);
         let command = ddl_command(statement);
-        let writes =
-            self.txn
-                .writes(&shared.durable, &shared.write_lock, &self.settings, &command)?;
+        let writes = self.txn.writes(
+            &shared.durable,
+            &shared.write_lock,
+            &self.settings,
+            &command,
+        )?;
         let mut catalog = shared.catalog.write();
         let workers = self
             .settings
@@ -206,6 +213,7 @@ impl Session {
             let started = std::time::Instant::now();
             let guards = IndexGuards::for_plans(&catalog, statement_plans(&planned, None));
             let context = ExecContext::new(&catalog, view, &guards)
+                .with_spill(super::spill_config(&self.settings, self.database.durable()))
                 .with_cancel(&self.cancel)
                 .with_subqueries(&planned.subqueries);
             let rows = exec::run_query(&planned.plan, &context)?;
@@ -224,9 +232,12 @@ impl Session {
             "transaction_isolation" | "transaction isolation level" => {
                 self.txn.isolation(&self.settings).name().to_string()
             }
-            "transaction_read_only" => {
-                if self.txn.read_only(&self.settings) { "on" } else { "off" }.to_string()
+            "transaction_read_only" => if self.txn.read_only(&self.settings) {
+                "on"
+            } else {
+                "off"
             }
+            .to_string(),
             _ => self.settings.show(name)?,
         };
         Ok(text_result("SHOW", name, vec![value]))

@@ -66,6 +66,7 @@ impl Settings {
     /// parameter's kind and range.
     pub fn set(&mut self, name: &str, value: Option<&str>) -> Result<()> {
         let param = param(name)?;
+        refuse_restart_only(param)?;
         match value {
             None => {
                 self.values.remove(param.name);
@@ -81,11 +82,31 @@ impl Settings {
     /// `RESET name` or `RESET ALL`.
     pub fn reset(&mut self, name: &str) -> Result<()> {
         if name == "all" {
-            self.values.clear();
+            self.values
+                .retain(|name, _| params::RESTART_ONLY.iter().any(|p| p.name == *name));
             return Ok(());
         }
         let param = param(name)?;
+        refuse_restart_only(param)?;
         self.values.remove(param.name);
+        Ok(())
+    }
+
+    /// A memory size for `param` (`256MB`), checked against its range, in bytes.
+    pub fn memory_bytes(param: &Param, text: &str) -> Result<usize> {
+        match validate(param, text)? {
+            Value::Int(kb) => Ok(kb as usize * 1024),
+            _ => Err(EngineError::new(
+                "22023",
+                format!("parameter \"{}\" is not a memory size", param.name),
+            )),
+        }
+    }
+
+    /// Sets a parameter fixed at open (`shared_buffers`), which `SET` refuses.
+    pub fn set_at_open(&mut self, param: &Param, value: &str) -> Result<()> {
+        let value = validate(param, value)?;
+        self.values.insert(param.name, value);
         Ok(())
     }
 
@@ -166,6 +187,19 @@ impl Settings {
             _ => "",
         }
     }
+}
+
+fn refuse_restart_only(param: &Param) -> Result<()> {
+    if params::RESTART_ONLY.iter().any(|p| p.name == param.name) {
+        return Err(EngineError::new(
+            "55P02",
+            format!(
+                "parameter \"{}\" cannot be changed without restarting the server",
+                param.name
+            ),
+        ));
+    }
+    Ok(())
 }
 
 fn validate(param: &Param, text: &str) -> Result<Value> {

@@ -34,6 +34,10 @@ pub struct Param {
     pub(super) kind: Kind,
 }
 
+/// Parameters fixed at open ("postmaster" context in PostgreSQL): `SET` and `RESET`
+/// refuse them; the database sets their value when it opens a session.
+pub static RESTART_ONLY: &[&Param] = &[&SHARED_BUFFERS];
+
 macro_rules! params {
     ($($(#[$doc:meta])* $ident:ident = $name:literal, $kind:expr;)+) => {
         $($(#[$doc])* pub static $ident: Param = Param { name: $name, kind: $kind };)+
@@ -96,6 +100,9 @@ params! {
     /// `max_parallel_maintenance_workers`: index builds use this many workers besides the leader.
     MAX_PARALLEL_MAINTENANCE_WORKERS = "max_parallel_maintenance_workers",
         Kind::Int { min: 0, max: 1024, default: 2 };
+    /// `shared_buffers`: the buffer pool's size, fixed when the database opens
+    /// (`vecsh --shared-buffers`); `SET` refuses it as PostgreSQL does.
+    SHARED_BUFFERS = "shared_buffers", Kind::Memory { min: 128, max: i32::MAX as i64, default: 131072 };
     /// `work_mem`: memory a query operation may use.
     WORK_MEM = "work_mem", Kind::Memory { min: 64, max: i32::MAX as i64, default: 4096 };
     /// `enable_seqscan`: whether the planner may choose sequential scans.

@@ -183,13 +183,14 @@ impl Display for Statement {
             Statement::DiscardAll => f.write_str("DISCARD ALL"),
             Statement::Reset { name } => write!(f, "RESET {name}"),
             Statement::Transaction(command) => {
-                let with_modes = |f: &mut fmt::Formatter<'_>, head: &str, modes: &TransactionModes| {
-                    f.write_str(head)?;
-                    if *modes != TransactionModes::default() {
-                        write!(f, " {modes}")?;
-                    }
-                    Ok(())
-                };
+                let with_modes =
+                    |f: &mut fmt::Formatter<'_>, head: &str, modes: &TransactionModes| {
+                        f.write_str(head)?;
+                        if *modes != TransactionModes::default() {
+                            write!(f, " {modes}")?;
+                        }
+                        Ok(())
+                    };
                 match command {
                     TransactionCommand::Begin(modes) => with_modes(f, "BEGIN", modes),
                     TransactionCommand::StartTransaction(modes) => {

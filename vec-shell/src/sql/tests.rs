@@ -166,10 +166,13 @@ fn transaction_synonyms_parse_to_one_command() {
         ("rollback work to a", C::RollbackTo("a".into())),
         ("RELEASE SAVEPOINT a", C::Release("a".into())),
         ("release a", C::Release("a".into())),
-        ("SET TRANSACTION READ ONLY", C::SetTransaction(TransactionModes {
-            isolation: None,
-            read_only: Some(true),
-        })),
+        (
+            "SET TRANSACTION READ ONLY",
+            C::SetTransaction(TransactionModes {
+                isolation: None,
+                read_only: Some(true),
+            }),
+        ),
     ];
     for (sql, command) in cases {
         assert_eq!(

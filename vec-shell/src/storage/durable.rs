@@ -92,14 +92,21 @@ pub struct Durable {
     checkpoint_wal_bytes: AtomicU64,
     last_index_id: AtomicU64,
     in_memory: bool,
+    buffer_pool_bytes: usize,
+    temp_dir: std::path::PathBuf,
 }
 
 impl Durable {
     /// Opens (or creates) the directory, creating the catalog heap in a new one;
     /// `wal_recovery` says what to do with damage in the middle of the log.
-    pub fn open(path: &Path, wal_recovery: vec_storage::WalRecovery) -> Result<Durable> {
+    pub fn open(
+        path: &Path,
+        wal_recovery: vec_storage::WalRecovery,
+        buffer_pool_bytes: usize,
+    ) -> Result<Durable> {
         let options = StoreOptions {
             wal_recovery,
+            buffer_pool_bytes,
             ..StoreOptions::default()
         };
         Durable::with_options(path, options, false)
@@ -116,8 +123,16 @@ impl Durable {
     }
 
     fn with_options(path: &Path, options: StoreOptions, in_memory: bool) -> Result<Durable> {
+        let buffer_pool_bytes = options.buffer_pool_bytes;
+        let temp_dir = if in_memory {
+            std::env::temp_dir()
+        } else {
+            path.join("pgsql_tmp")
+        };
         let store = Store::open(path, options).map_err(storage_error)?;
         let durable = Durable {
+            buffer_pool_bytes,
+            temp_dir,
             store: Arc::new(store),
             snapshots: Mutex::new(SnapshotState::default()),
             checkpoint_wal_bytes: AtomicU64::new(CHECKPOINT_WAL_BYTES),
@@ -128,6 +143,17 @@ impl Durable {
             durable.commit(vec![StoreOp::CreateHeap(CATALOG_HEAP.0)], true)?;
         }
         Ok(durable)
+    }
+
+    /// The buffer pool's size in bytes (`shared_buffers`).
+    pub fn buffer_pool_bytes(&self) -> usize {
+        self.buffer_pool_bytes
+    }
+
+    /// Where statements write their temporary files: the database's `pgsql_tmp`, or
+    /// the system's temporary directory for a database in memory.
+    pub fn temp_dir(&self) -> &Path {
+        &self.temp_dir
     }
 
     /// The store.

@@ -29,6 +29,7 @@ mod scans;
 mod scripts;
 mod server;
 mod snapshots;
+mod streaming;
 #[cfg(unix)]
 mod terminal;
 mod txn;

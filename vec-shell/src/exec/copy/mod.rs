@@ -216,6 +216,8 @@ pub fn read_rows(
             monitor.check()?;
             let reading = monitor.phase(label("tuples"), records.len() as u64);
             let mut rows = Vec::new();
+            // The text of each line, for error contexts (found once, not per record).
+            let line_texts: Vec<&str> = text.lines().collect();
             for (i, record) in records.iter().enumerate() {
                 if i % CHECK_EVERY == CHECK_EVERY - 1 {
                     monitor.check()?;
@@ -235,7 +237,7 @@ pub fn read_rows(
                         None => None,
                     })
                     .collect();
-                let line_text = text.lines().nth(lines[i] - 1).unwrap_or("");
+                let line_text = line_texts.get(lines[i] - 1).copied().unwrap_or("");
                 push_row(
                     &mut rows,
                     fields_to_row(&fields, target, lines[i], line_text)?,

@@ -160,7 +160,8 @@ fn truncate(
         if let Some(table) = catalog.table_mut(&name) {
             table.heap = heap;
             table.row_indexes = RowIndexes::empty(&table.row_index_shape());
-            let notices = writes.with_versions(|versions| vector_index::rebuild_all(table, versions))?;
+            let notices =
+                writes.with_versions(|versions| vector_index::rebuild_all(table, versions))?;
             result.notices.extend(notices);
         }
     }
