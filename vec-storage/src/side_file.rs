@@ -62,9 +62,25 @@ impl SideFile {
         &self.path
     }
 
-    /// Reads the whole file and compares its CRC32C with the manifest's.
+    /// Reads the whole file and compares its CRC32C with the manifest's. The file is read
+    /// through a small buffer rather than the memory map, so checking a large snapshot
+    /// does not bring all of it into the process's resident memory.
     pub fn verify_checksum(&self) -> Result<()> {
-        let computed = crc32c::crc32c(self.bytes());
+        use std::io::Read;
+        let mut computed = 0u32;
+        if self.map.is_some() {
+            let mut file =
+                std::fs::File::open(&self.path).map_err(|e| Error::io(&self.path, "open", e))?;
+            let mut buffer = vec![0u8; 1 << 20];
+            let mut left = self.bytes().len();
+            while left > 0 {
+                let want = left.min(buffer.len());
+                file.read_exact(&mut buffer[..want])
+                    .map_err(|e| Error::io(&self.path, "read", e))?;
+                computed = crc32c::crc32c_append(computed, &buffer[..want]);
+                left -= want;
+            }
+        }
         if computed != self.crc {
             return Err(Error::corrupt_file(
                 &self.path,

@@ -148,12 +148,6 @@ fn storage_warnings(report: &vec_storage::RecoveryReport) -> Vec<EngineError> {
             ),
         ));
     }
-    for (path, page_no) in &report.corrupt_pages {
-        warnings.push(EngineError::warning(
-            "XX001",
-            format!("invalid page {page_no} in file \"{}\"", path.display()),
-        ));
-    }
     warnings
 }
 

@@ -49,13 +49,8 @@ fn a_damaged_table_fails_when_read_and_the_others_stay_usable() {
         .iter()
         .map(|w| w.message.clone())
         .collect();
-    // Opening reads no table; recovery's check of the page map names the page.
-    assert!(
-        warnings
-            .iter()
-            .any(|w| w.starts_with("invalid page 5 in file")),
-        "{warnings:?}"
-    );
+    // Opening reads no table page: the damage is found when the table is read.
+    assert!(warnings.is_empty(), "{warnings:?}");
     let error = count(&database, "t").unwrap_err();
     assert_eq!(error.sqlstate, "XX001");
     assert!(

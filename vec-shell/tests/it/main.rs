@@ -6,6 +6,7 @@ mod bad_input;
 mod cancel;
 mod cli;
 mod common;
+mod concurrency;
 mod corruption;
 mod crash;
 mod crash_concurrent;

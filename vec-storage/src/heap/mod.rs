@@ -48,18 +48,53 @@ pub trait PageAccess {
 /// Pages with at least this much free space are insertion candidates.
 const CANDIDATE_MIN_FREE: usize = 64;
 
-/// In-memory free-space map of one heap, rebuilt from the pages when the store opens.
-#[derive(Debug, Clone, Default)]
+/// In-memory free-space map of one heap. Opening a store reads no page: the map is
+/// built from the heap's pages the first time a transaction writes to it
+/// ([`HeapMeta::unscanned`], [`HeapMeta::is_scanned`]).
+#[derive(Debug, Clone)]
 pub struct HeapMeta {
     /// Number of pages in the heap (allocated, committed or not).
     pub n_pages: u32,
+    /// Whether the free space of the pages was read (a new heap has nothing to read).
+    scanned: bool,
     free_pages: BTreeSet<u32>,
     /// Heap pages with room, ordered by free bytes then page number (best fit first).
     candidates: BTreeSet<(u32, u32)>,
     free_space: HashMap<u32, u32>,
 }
 
+impl Default for HeapMeta {
+    fn default() -> Self {
+        HeapMeta {
+            n_pages: 0,
+            scanned: true,
+            free_pages: BTreeSet::new(),
+            candidates: BTreeSet::new(),
+            free_space: HashMap::new(),
+        }
+    }
+}
+
 impl HeapMeta {
+    /// The map of a heap of `n_pages` whose pages were not read yet.
+    pub fn unscanned(n_pages: u32) -> HeapMeta {
+        HeapMeta {
+            n_pages,
+            scanned: false,
+            ..HeapMeta::default()
+        }
+    }
+
+    /// Whether the pages' free space is known.
+    pub fn is_scanned(&self) -> bool {
+        self.scanned
+    }
+
+    /// Marks the pages' free space known (after a note of every page).
+    pub fn mark_scanned(&mut self) {
+        self.scanned = true;
+    }
+
     /// Records what page `page_no` looks like now.
     pub fn note_page(&mut self, page_no: u32, page: &Page) {
         self.n_pages = self.n_pages.max(page_no + 1);

@@ -152,10 +152,6 @@ pub struct RecoveryReport {
     pub discarded_bytes: u64,
     /// Pages restored from the double-write file.
     pub restored_pages: usize,
-    /// Pages that failed verification (file and page number). The store opens anyway;
-    /// reading rows on these pages returns [`Error::CorruptPage`], and they are never
-    /// reused.
-    pub corrupt_pages: Vec<(PathBuf, u32)>,
     /// The log discarded after damage in its middle, when opened with
     /// [`WalRecovery::TruncateAtCorruption`].
     pub wal_truncation: Option<WalTruncation>,
@@ -163,10 +159,11 @@ pub struct RecoveryReport {
 
 impl RecoveryReport {
     /// Whether recovery did anything a user should hear about: pages restored from the
-    /// double-write file, damaged pages found, or log discarded after damage. (A torn
-    /// tail after a crash is normal and is not.)
+    /// double-write file, or log discarded after damage. (A torn tail after a crash is
+    /// normal and is not. Damaged heap pages are found when read, not at open: reading
+    /// one returns [`Error::CorruptPage`], and a page found damaged is never reused.)
     pub fn is_unusual(&self) -> bool {
-        self.restored_pages > 0 || !self.corrupt_pages.is_empty() || self.wal_truncation.is_some()
+        self.restored_pages > 0 || self.wal_truncation.is_some()
     }
 }
 

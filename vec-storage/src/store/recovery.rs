@@ -11,7 +11,8 @@
 //!    the open with [`Error::CorruptWal`] unless [`WalRecovery::TruncateAtCorruption`] was
 //!    asked for; then cut the log after the last complete commit (a torn record or a
 //!    transaction without its commit record is discarded) and open it for appending there;
-//! 6. rebuild each heap's free-space map by reading its pages (which verifies them).
+//! 6. register each heap's size; its free-space map is read from its pages when a
+//!    transaction first writes to it, not at open.
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
@@ -177,35 +178,18 @@ pub(super) fn open(dir: &Path, options: StoreOptions) -> Result<Store> {
     let wal = Arc::new(Wal::open(backend.clone(), &wal_dir, wal_end, wal_options)?);
     *files.wal.write() = Some(wal.clone());
 
-    let mut metas = BTreeMap::new();
-    let mut corrupt_pages = Vec::new();
-    for (&heap_id, &n_pages) in &heaps {
-        let mut meta = HeapMeta::default();
-        for page_no in 0..n_pages {
-            let key = PageKey {
-                file: heap_id,
-                page_no,
-            };
-            match pool.pin(key) {
-                Ok(pin) => meta.note_page(page_no, &pin.read()),
-                Err(Error::CorruptPage { path, page_no, .. }) => {
-                    // Reported now and on every access; never reused for new rows.
-                    corrupt_pages.push((path, page_no));
-                    meta.note_unusable(page_no);
-                }
-                Err(e) => return Err(e),
-            }
-        }
-        meta.truncate(n_pages);
-        metas.insert(heap_id, meta);
-    }
+    // No page is read here: each heap's free-space map is built when a transaction
+    // first writes to it, so opening takes the same time whatever the tables hold.
+    let metas: BTreeMap<u32, HeapMeta> = heaps
+        .iter()
+        .map(|(&heap_id, &n_pages)| (heap_id, HeapMeta::unscanned(n_pages)))
+        .collect();
     let recovery = RecoveryReport {
         checkpoint_lsn: manifest.checkpoint_lsn,
         replayed_txns,
         wal_end,
         discarded_bytes,
         restored_pages,
-        corrupt_pages,
         wal_truncation,
     };
     Ok(Store {

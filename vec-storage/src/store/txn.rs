@@ -206,6 +206,9 @@ impl<'s> Txn<'s> {
             .metas
             .get_mut(&heap.0)
             .ok_or(Error::NoSuchHeap { heap: heap.0 })?;
+        if !meta.is_scanned() {
+            scan_free_space(store, heap.0, meta)?;
+        }
         let mut access = OverlayAccess {
             pool: &store.pool,
             heap: heap.0,
@@ -785,4 +788,22 @@ impl Drop for Txn<'_> {
             self.rollback_in_place();
         }
     }
+}
+
+/// Builds a heap's free-space map from its committed pages (the first write to the heap
+/// since the store opened; the transaction has not changed any of its pages yet). A page
+/// that fails its check is never offered for new rows.
+fn scan_free_space(store: &Store, heap: u32, meta: &mut HeapMeta) -> Result<()> {
+    for page_no in 0..meta.n_pages {
+        match store.pool.pin(PageKey {
+            file: heap,
+            page_no,
+        }) {
+            Ok(pin) => meta.note_page(page_no, &pin.read()),
+            Err(Error::CorruptPage { .. }) => meta.note_unusable(page_no),
+            Err(e) => return Err(e),
+        }
+    }
+    meta.mark_scanned();
+    Ok(())
 }

@@ -110,10 +110,7 @@ fn flipped_byte_in_heap_page_is_reported_with_file_and_page() {
     std::fs::write(&heap_file, &bytes).unwrap();
 
     let store = Store::open(dir.path(), small_options()).unwrap();
-    assert_eq!(
-        store.recovery_report().corrupt_pages,
-        vec![(heap_file.clone(), 0)]
-    );
+    // Opening reads no heap page; the first read of page 0 finds the damage.
     let err = rows(&store).unwrap_err();
     match &err {
         Error::CorruptPage { path, page_no, .. } => {
@@ -365,7 +362,6 @@ fn torn_page_is_restored_from_the_doublewrite_copy() {
     std::fs::write(&heap_file, &bytes).unwrap();
     let store = Store::open(dir.path(), small_options()).unwrap();
     assert!(store.recovery_report().restored_pages >= 1);
-    assert!(store.recovery_report().corrupt_pages.is_empty());
     store.verify_pages().unwrap();
     let found = rows(&store).unwrap();
     assert_eq!(found.len(), 11);

@@ -48,10 +48,7 @@ fn a_zeroed_page_is_corrupt_not_empty() {
     bytes[3 * PAGE as usize..4 * PAGE as usize].fill(0);
     std::fs::write(&heap, bytes).unwrap();
     let store = Store::open(dir.path(), small_options()).unwrap();
-    assert_eq!(
-        store.recovery_report().corrupt_pages,
-        vec![(heap.clone(), 3)]
-    );
+    // Opening reads no heap page: the scan finds the damage.
     let error = scan(&store).unwrap_err();
     assert!(
         matches!(error, Error::CorruptPage { page_no: 3, .. }),
@@ -70,7 +67,6 @@ fn a_file_cut_by_one_page_is_corrupt_not_shorter() {
     file.set_len(len - PAGE).unwrap();
     drop(file);
     let store = Store::open(dir.path(), small_options()).unwrap();
-    assert_eq!(store.recovery_report().corrupt_pages, vec![(heap, last)]);
     let error = scan(&store).unwrap_err();
     assert!(
         matches!(error, Error::CorruptPage { page_no, .. } if page_no == last),
@@ -98,6 +94,5 @@ fn pages_written_after_the_checkpoint_are_not_damage() {
     }
     drop(store);
     let store = Store::open(dir.path(), small_options()).unwrap();
-    assert!(store.recovery_report().corrupt_pages.is_empty());
     assert_eq!(scan(&store).unwrap(), 8000);
 }
