@@ -337,6 +337,17 @@ pub fn update(context: &ExecContext<'_>, plan: &UpdatePlan) -> Result<DmlOutcome
         check_not_null(table, &new_row)?;
         changes.push((id, new_row));
     }
+    // A version another transaction replaced after this statement's snapshot (a
+    // `REPEATABLE READ` block's: a `READ COMMITTED` statement reads the latest commits)
+    // cannot be updated; found before the key check, which would see the newer version.
+    for (id, _) in &changes {
+        if context.rows.fetch_current(table.heap, *id)?.is_none() {
+            return Err(EngineError::new(
+                "40001",
+                "could not serialize access due to concurrent update",
+            ));
+        }
+    }
     let ids: HashSet<RowId> = changes.iter().map(|(id, _)| *id).collect();
     let rows: Vec<Row> = changes.iter().map(|(_, r)| r.clone()).collect();
     check_primary_key(table, &rows, &ids, context)?;

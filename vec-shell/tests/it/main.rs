@@ -19,6 +19,7 @@ mod fuzz;
 mod fuzz_targets;
 mod generated;
 mod index;
+mod isolation;
 mod joins;
 #[cfg(unix)]
 mod limits;
