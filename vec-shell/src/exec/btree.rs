@@ -34,7 +34,9 @@ pub fn scan<'a>(
     let fetch = move |id: RowId| rows.fetch(heap, id).transpose();
     let indexes = super::row_indexes(table, context)?;
     if indexes.btree(index).is_none() {
-        return Err(EngineError::internal(format!("index \"{index}\" is missing")));
+        return Err(EngineError::internal(format!(
+            "index \"{index}\" is missing"
+        )));
     }
     drop(indexes);
     let index = index.to_string();

@@ -216,9 +216,9 @@ fn index_scan<'a>(
             .and_then(|row| entry.key_value(&row).ok())
     });
     let hits = locked.scan(&query, options, lookup)?;
-    Ok(Box::new(hits.filter_map(move |id| {
-        rows.fetch(heap, id).transpose()
-    })))
+    Ok(Box::new(
+        hits.filter_map(move |id| rows.fetch(heap, id).transpose()),
+    ))
 }
 
 /// Projects one input row; set-returning functions in the select list repeat it once

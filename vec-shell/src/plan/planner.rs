@@ -162,7 +162,8 @@ fn choose_index_scans(plan: &mut QueryPlan, cx: PlanContext<'_>) {
     };
     let name = name.clone();
     let conjuncts = conjuncts(plan.filter.as_ref());
-    let by_btree = btree::choose(table, &conjuncts, cx.settings, cx.versions).filter(|choice| choice.selective);
+    let by_btree = btree::choose(table, &conjuncts, cx.settings, cx.versions)
+        .filter(|choice| choice.selective);
     let vector = vector_index_for(plan, table, cx.settings);
     let use_btree = match (&by_btree, &vector) {
         (Some(choice), Some(_)) => choice.rows <= btree::vector_threshold(cx.settings),

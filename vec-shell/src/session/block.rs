@@ -295,9 +295,11 @@ impl TxnState {
             isolation: modes
                 .isolation
                 .unwrap_or_else(|| default_isolation(ending.settings)),
-            read_only: modes
-                .read_only
-                .unwrap_or_else(|| ending.settings.bool(&settings::DEFAULT_TRANSACTION_READ_ONLY)),
+            read_only: modes.read_only.unwrap_or_else(|| {
+                ending
+                    .settings
+                    .bool(&settings::DEFAULT_TRANSACTION_READ_ONLY)
+            }),
             snapshot: None,
             started: false,
             savepoints: Vec::new(),

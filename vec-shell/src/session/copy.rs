@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::Session;
-use crate::error::{EngineError, Result};
 use crate::catalog::{Catalog, Table};
+use crate::error::{EngineError, Result};
 use crate::exec::{self, ExecContext, IndexGuards, StatementResult};
 use crate::plan::Returning;
 use crate::progress::Monitor;
@@ -54,9 +54,12 @@ impl Session {
             }
             return Ok(result);
         }
-        let writes = self
-            .txn
-            .writes(&shared.durable, &shared.write_lock, &self.settings, "COPY FROM")?;
+        let writes = self.txn.writes(
+            &shared.durable,
+            &shared.write_lock,
+            &self.settings,
+            "COPY FROM",
+        )?;
         let catalog = shared.catalog.read();
         let table = find_table(&catalog, copy)?;
         table.check_damage()?;

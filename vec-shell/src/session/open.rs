@@ -108,9 +108,8 @@ pub fn open(path: &Path, wal_recovery: vec_storage::WalRecovery) -> Result<Opene
 /// A new, empty database in memory.
 pub fn in_memory() -> Opened {
     // A store in memory fails to open only if memory for its first pages is missing.
-    let durable = Durable::in_memory().unwrap_or_else(|error| {
-        panic!("cannot create a database in memory: {}", error.message)
-    });
+    let durable = Durable::in_memory()
+        .unwrap_or_else(|error| panic!("cannot create a database in memory: {}", error.message));
     Opened {
         durable,
         catalog: Catalog::default(),

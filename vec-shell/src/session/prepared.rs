@@ -347,7 +347,13 @@ impl Session {
             ));
         }
         let source = self.txn.read_source(&self.database.shared.durable);
-        let cached = cache_plan(bound, &catalog, &self.settings, source.view().versions(), version);
+        let cached = cache_plan(
+            bound,
+            &catalog,
+            &self.settings,
+            source.view().versions(),
+            version,
+        );
         drop(source);
         drop(catalog);
         if let Some(prepared) = self.prepared.get_mut(name) {

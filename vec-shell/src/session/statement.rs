@@ -171,9 +171,12 @@ impl Session {
         self.database.schema_changed();
         let shared = Arc::clone(&self.database.shared);
         let command = ddl_command(statement);
-        let writes =
-            self.txn
-                .writes(&shared.durable, &shared.write_lock, &self.settings, &command)?;
+        let writes = self.txn.writes(
+            &shared.durable,
+            &shared.write_lock,
+            &self.settings,
+            &command,
+        )?;
         let mut catalog = shared.catalog.write();
         let workers = self
             .settings
@@ -224,9 +227,12 @@ impl Session {
             "transaction_isolation" | "transaction isolation level" => {
                 self.txn.isolation(&self.settings).name().to_string()
             }
-            "transaction_read_only" => {
-                if self.txn.read_only(&self.settings) { "on" } else { "off" }.to_string()
+            "transaction_read_only" => if self.txn.read_only(&self.settings) {
+                "on"
+            } else {
+                "off"
             }
+            .to_string(),
             _ => self.settings.show(name)?,
         };
         Ok(text_result("SHOW", name, vec![value]))

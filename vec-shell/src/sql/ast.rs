@@ -296,6 +296,8 @@ pub struct ColumnDef {
     pub primary_key: bool,
     /// `GENERATED ALWAYS|BY DEFAULT AS IDENTITY`.
     pub identity: bool,
+    /// `GENERATED ALWAYS AS IDENTITY` (explicit values need `OVERRIDING SYSTEM VALUE`).
+    pub identity_always: bool,
     /// `DEFAULT expr`.
     pub default: Option<Expr>,
     /// `GENERATED ALWAYS AS (expr) STORED`.
@@ -333,12 +335,23 @@ pub struct Insert {
     pub table_pos: Pos,
     /// The target columns, empty for all.
     pub columns: Vec<(String, Pos)>,
+    /// `OVERRIDING SYSTEM VALUE` or `OVERRIDING USER VALUE`.
+    pub overriding: Option<Overriding>,
     /// The rows.
     pub source: InsertSource,
     /// `ON CONFLICT (columns) DO …`.
     pub on_conflict: Option<OnConflict>,
     /// The `RETURNING` list.
     pub returning: Vec<SelectItem>,
+}
+
+/// `INSERT`'s `OVERRIDING … VALUE` clause, for identity columns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Overriding {
+    /// `OVERRIDING SYSTEM VALUE`: explicit values go into `GENERATED ALWAYS` columns.
+    System,
+    /// `OVERRIDING USER VALUE`: explicit values for identity columns are ignored.
+    User,
 }
 
 /// `ON CONFLICT (columns) DO NOTHING | DO UPDATE SET col = expr, …`

@@ -31,11 +31,11 @@ impl<'a> RowView<'a> {
     /// The version of `row` the view sees, decoded; `None` if it sees none.
     pub fn fetch(&self, heap: u32, row: RowId) -> Result<Option<Row>> {
         let bytes = match self {
-            RowView::Snapshot { durable, snapshot } => absent_as_empty(
-                durable
-                    .store()
-                    .fetch(HeapId(heap), StoreRowId(row), snapshot),
-            )?
+            RowView::Snapshot { durable, snapshot } => absent_as_empty(durable.store().fetch(
+                HeapId(heap),
+                StoreRowId(row),
+                snapshot,
+            ))?
             .flatten(),
             RowView::Txn(txn) => txn
                 .fetch(HeapId(heap), StoreRowId(row))
@@ -187,7 +187,9 @@ impl Versions<'_> {
                 if !durable.store().heap_exists(HeapId(heap)) {
                     return Ok(());
                 }
-                durable.scan_versions(heap, |version| f(version.row.0, decode_row(&version.bytes)?))
+                durable.scan_versions(heap, |version| {
+                    f(version.row.0, decode_row(&version.bytes)?)
+                })
             }
             Versions::Txn(txn) => {
                 let pages = txn.heap_pages(HeapId(heap)).map_err(storage_error)?;

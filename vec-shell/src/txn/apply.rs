@@ -50,9 +50,8 @@ pub fn apply(catalog: &Catalog, writes: &StoreWrites<'_>, changes: TableChanges)
     // The table's row indexes must exist before its rows change (see `row_indexes`).
     writes.build_row_indexes(table)?;
     let heap = table.heap;
-    let mut ops = Vec::with_capacity(
-        changes.deletes.len() + new_rows.len() + changes.inserts.len() + 1,
-    );
+    let mut ops =
+        Vec::with_capacity(changes.deletes.len() + new_rows.len() + changes.inserts.len() + 1);
     ops.extend(changes.deletes.iter().map(|id| StoreOp::Delete(heap, *id)));
     ops.extend(
         old_ids
@@ -91,7 +90,12 @@ pub fn apply(catalog: &Catalog, writes: &StoreWrites<'_>, changes: TableChanges)
 
 /// Adds new row versions (`ids[i]` holding `rows[i]`, whose vector index keys are
 /// `keys[i]`) to the table's indexes.
-pub fn index_versions(table: &Table, ids: &[RowId], rows: &[Row], keys: &[Vec<Datum>]) -> Result<()> {
+pub fn index_versions(
+    table: &Table,
+    ids: &[RowId],
+    rows: &[Row],
+    keys: &[Vec<Datum>],
+) -> Result<()> {
     if let Some(mut built) = table.row_indexes.lock_if_built() {
         for (id, row) in ids.iter().zip(rows) {
             built.insert(*id, row);
@@ -108,7 +112,10 @@ pub fn index_versions(table: &Table, ids: &[RowId], rows: &[Row], keys: &[Vec<Da
 
 /// The vector index keys of each row (one per index, in the table's order), each
 /// checked against its index.
-pub fn index_keys<'r>(table: &Table, rows: impl Iterator<Item = &'r Row>) -> Result<Vec<Vec<Datum>>> {
+pub fn index_keys<'r>(
+    table: &Table,
+    rows: impl Iterator<Item = &'r Row>,
+) -> Result<Vec<Vec<Datum>>> {
     if table.vector_indexes.is_empty() {
         return Ok(rows.map(|_| Vec::new()).collect());
     }

@@ -134,11 +134,7 @@ fn acquire(lock: &WriteLock, settings: &Settings) -> Result<WriteGuard> {
 impl Writing {
     /// Takes the write lock for a block (see [`acquire`]'s waits) and, for a database on
     /// disk, opens the block's storage transaction.
-    pub fn begin(
-        durable: &Durable,
-        lock: &WriteLock,
-        settings: &Settings,
-    ) -> Result<Writing> {
+    pub fn begin(durable: &Durable, lock: &WriteLock, settings: &Settings) -> Result<Writing> {
         let guard = acquire(lock, settings)?;
         lock.block_holds.store(true, Ordering::Release);
         let hold = BlockHold {

@@ -27,11 +27,11 @@ use std::sync::Arc;
 use parking_lot::{ArcMutexGuard, MutexGuard, RawMutex};
 
 use super::access::{OverlayAccess, OverlayRead};
-use super::RowVersion;
 use super::log::{
     self, KIND_COMMIT, KIND_CREATE_HEAP, KIND_DELETE, KIND_DROP_HEAP, KIND_EXPIRE, KIND_INSERT,
     KIND_UPDATE, KIND_USER,
 };
+use super::RowVersion;
 use super::{Snapshot, Store, Writer};
 use crate::buffer_pool::PageKey;
 use crate::error::{Error, Result};

@@ -9,10 +9,10 @@ use crate::catalog::schema::encode_table;
 use crate::catalog::{Catalog, Column, Table};
 use crate::error::{EngineError, Result};
 use crate::exec::StatementResult;
+use crate::exec::{ExecContext, IndexGuards};
 use crate::sql::ast::ColumnDef;
 use crate::storage::codec::encode_row;
 use crate::storage::durable::{StoreOp, CATALOG_HEAP};
-use crate::exec::{ExecContext, IndexGuards};
 use crate::storage::{Row, RowId};
 use crate::txn::undo::Undo;
 use crate::txn::StoreWrites;
@@ -77,6 +77,7 @@ pub fn add_column(
         typmod,
         not_null: def.not_null,
         sequence: None,
+        identity_always: false,
         default: def.default.as_ref().map(ToString::to_string),
         generated: def.generated.as_ref().map(ToString::to_string),
     });

@@ -5,10 +5,10 @@
 //! `VACUUM` or `ANALYZE` is skipped with PostgreSQL's warning.
 
 use crate::catalog::{Catalog, Table};
-use crate::txn::StoreWrites;
 use crate::error::{EngineError, Result};
 use crate::exec::StatementResult;
 use crate::sql::ast::{Maintenance, Pos};
+use crate::txn::StoreWrites;
 
 /// PostgreSQL reports an unknown relation here without a position.
 fn missing(name: &str, _pos: Pos) -> EngineError {

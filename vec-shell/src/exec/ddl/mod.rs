@@ -160,7 +160,8 @@ fn truncate(
         if let Some(table) = catalog.table_mut(&name) {
             table.heap = heap;
             table.row_indexes = RowIndexes::empty(&table.row_index_shape());
-            let notices = writes.with_versions(|versions| vector_index::rebuild_all(table, versions))?;
+            let notices =
+                writes.with_versions(|versions| vector_index::rebuild_all(table, versions))?;
             result.notices.extend(notices);
         }
     }
@@ -240,6 +241,7 @@ fn create_table(
             typmod,
             not_null: def.not_null || def.primary_key || generated,
             sequence: generated.then(|| Sequence::new(1)),
+            identity_always: def.identity_always,
             // A serial column's default is its sequence, shown as PostgreSQL shows it;
             // inserts draw from `sequence` rather than evaluate this text.
             default: if serial {

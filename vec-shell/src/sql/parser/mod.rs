@@ -169,10 +169,9 @@ impl Parser<'_> {
 
     /// Whether the next tokens are these words.
     fn peek_words(&self, words: &[&str]) -> bool {
-        words
-            .iter()
-            .enumerate()
-            .all(|(ahead, word)| matches!(self.peek_at(ahead), Some(TokenKind::Word(w)) if w == word))
+        words.iter().enumerate().all(
+            |(ahead, word)| matches!(self.peek_at(ahead), Some(TokenKind::Word(w)) if w == word),
+        )
     }
 
     fn eat_word(&mut self, word: &str) -> bool {

@@ -145,6 +145,7 @@ impl Parser<'_> {
             not_null: false,
             primary_key: false,
             identity: false,
+            identity_always: false,
             default: None,
             generated: None,
             clause_pos: Pos(0),
@@ -179,6 +180,7 @@ impl Parser<'_> {
                 } else {
                     self.expect_word("identity")?;
                     column.identity = true;
+                    column.identity_always = always;
                 }
             } else {
                 return Ok(column);
@@ -289,6 +291,18 @@ impl Parser<'_> {
             }
             self.expect(&TokenKind::RParen)?;
         }
+        let overriding = if self.eat_word("overriding") {
+            let kind = if self.eat_word("system") {
+                crate::sql::ast::Overriding::System
+            } else {
+                self.expect_word("user")?;
+                crate::sql::ast::Overriding::User
+            };
+            self.expect_word("value")?;
+            Some(kind)
+        } else {
+            None
+        };
         let source = if self.eat_word("default") {
             self.expect_word("values")?;
             InsertSource::DefaultValues
@@ -314,6 +328,7 @@ impl Parser<'_> {
             table,
             table_pos,
             columns,
+            overriding,
             source,
             on_conflict,
             returning,
