@@ -26,6 +26,13 @@ pub enum Statement {
         /// `IF NOT EXISTS` was given.
         if_not_exists: bool,
     },
+    /// `ALTER EXTENSION name UPDATE [TO 'version']`
+    AlterExtension {
+        /// The extension's name.
+        name: String,
+        /// The version asked for (`None`: the newest).
+        version: Option<String>,
+    },
     /// `CREATE TABLE`
     CreateTable(CreateTable),
     /// `DROP TABLE [IF EXISTS] name, …`
@@ -354,11 +361,14 @@ pub enum Overriding {
     User,
 }
 
-/// `ON CONFLICT (columns) DO NOTHING | DO UPDATE SET col = expr, …`
+/// `ON CONFLICT [(columns) | ON CONSTRAINT name] DO NOTHING | DO UPDATE SET col = expr, …`
 #[derive(Clone, Debug, PartialEq)]
 pub struct OnConflict {
-    /// The conflict target: the columns of the primary key.
+    /// The conflict target: the columns of the primary key (empty without a target, or
+    /// with `ON CONSTRAINT`).
     pub columns: Vec<String>,
+    /// `ON CONFLICT ON CONSTRAINT name`.
+    pub constraint: Option<String>,
     /// `DO UPDATE SET` assignments (over the existing row and `excluded`); `None` for
     /// `DO NOTHING`.
     pub update: Option<Vec<(String, Pos, Expr)>>,

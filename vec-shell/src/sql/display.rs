@@ -45,6 +45,15 @@ fn list<T>(
 impl Display for Statement {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         match self {
+            Statement::AlterExtension { name, version } => {
+                f.write_str("ALTER EXTENSION ")?;
+                ident(f, name)?;
+                f.write_str(" UPDATE")?;
+                if let Some(version) = version {
+                    write!(f, " TO '{}'", version.replace('\'', "''"))?;
+                }
+                Ok(())
+            }
             Statement::CreateExtension {
                 name,
                 if_not_exists,
@@ -349,9 +358,17 @@ impl Display for Insert {
             InsertSource::DefaultValues => f.write_str(" DEFAULT VALUES")?,
         }
         if let Some(conflict) = &self.on_conflict {
-            f.write_str(" ON CONFLICT (")?;
-            list(f, &conflict.columns, |f, n| ident(f, n))?;
-            f.write_str(") DO ")?;
+            f.write_str(" ON CONFLICT ")?;
+            if let Some(constraint) = &conflict.constraint {
+                f.write_str("ON CONSTRAINT ")?;
+                ident(f, constraint)?;
+                f.write_str(" ")?;
+            } else if !conflict.columns.is_empty() {
+                f.write_str("(")?;
+                list(f, &conflict.columns, |f, n| ident(f, n))?;
+                f.write_str(") ")?;
+            }
+            f.write_str("DO ")?;
             match &conflict.update {
                 None => f.write_str("NOTHING")?,
                 Some(assignments) => {
