@@ -13,8 +13,8 @@ pub fn write_float4(out: &mut String, value: f32) {
         value.is_infinite(),
         value.is_sign_negative(),
     ) {
-        // Rust's `{:e}` gives the shortest digits that round-trip, as Ryū does.
-        write_shortest(out, &format!("{value:e}"), 6);
+        let (digits, exponent) = float4_digits(value.abs());
+        write_shortest(out, value.is_sign_negative(), &digits, exponent, 6);
     }
 }
 
@@ -27,7 +27,11 @@ pub fn write_float8(out: &mut String, value: f64) {
         value.is_infinite(),
         value.is_sign_negative(),
     ) {
-        write_shortest(out, &format!("{value:e}"), 15);
+        // Doubles take Ryū's digits as the `ryu` crate gives them; where its output lies
+        // exactly on a rounding boundary (which PostgreSQL's build of Ryū never takes)
+        // they can differ from PostgreSQL's, which is rare for doubles.
+        let (digits, exponent) = ryu_digits(ryu::Buffer::new().format_finite(value));
+        write_shortest(out, value.is_sign_negative(), &digits, exponent, 15);
     }
 }
 
@@ -56,26 +60,114 @@ fn write_special(out: &mut String, is_nan: bool, is_infinite: bool, negative: bo
     true
 }
 
-/// Rewrites Rust's scientific form (`-1.25e-7`) into PostgreSQL's layout.
-fn write_shortest(out: &mut String, scientific: &str, fixed_below: i32) {
-    let (mantissa, exponent) = scientific
-        .split_once('e')
-        .expect("`{:e}` always has an exponent");
-    let exponent: i32 = exponent.parse().expect("`{:e}` exponent is an integer");
-    let (negative, mantissa) = match mantissa.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, mantissa),
+/// The digits PostgreSQL prints for a positive finite `real`: Ryū's, except that
+/// PostgreSQL builds Ryū without `STRICTLY_SHORTEST`, so a decimal lying exactly on the
+/// boundary between two floats is never taken even where it would read back to this
+/// one (`3e10` as a `real` is `30000001024`, whose lower boundary is `3e10`: it prints
+/// `3.0000001e+10`). The `ryu` crate takes such a boundary when the float's mantissa is
+/// even; then the shortest decimal strictly inside the interval is found here instead.
+fn float4_digits(value: f32) -> (String, i32) {
+    let (digits, exponent) = ryu_digits(ryu::Buffer::new().format_finite(value));
+    if value == 0.0 {
+        return (digits, exponent);
+    }
+    let bits = value.to_bits();
+    let below = if bits & 0x7fff_ffff == 0 {
+        0.0
+    } else {
+        f32::from_bits(bits - 1) as f64
     };
-    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+    let exact = value as f64;
+    let step_above = if value == f32::MAX {
+        exact - below
+    } else {
+        f32::from_bits(bits + 1) as f64 - exact
+    };
+    // Both boundaries are exact in an `f64` (a float's 24 bits and one more), and a
+    // decimal of at most 9 digits reads back onto one only when it equals it.
+    let (low, high) = ((below + exact) / 2.0, exact + step_above / 2.0);
+    let inside = |digits: &str, exponent: i32| {
+        let read: f64 = format!("{digits}e{}", exponent - digits.len() as i32 + 1)
+            .parse()
+            .unwrap_or(f64::NAN);
+        low < read && read < high
+    };
+    if inside(&digits, exponent) {
+        return (digits, exponent);
+    }
+    // Every digit of the exact value (a float has at most 112 significant ones).
+    let (all, exact_exponent) = ryu_digits(&format!("{exact:.120e}"));
+    for n_digits in 1..=9.min(all.len()) {
+        let truncated = &all[..n_digits];
+        let rest = &all[n_digits..];
+        let (up, up_exponent) = increment(truncated, exact_exponent);
+        let down = (truncated.trim_end_matches('0').to_string(), exact_exponent);
+        let up = (up.trim_end_matches('0').to_string(), up_exponent);
+        // The nearer first; an exact tie goes to the even digit, as Ryū rounds.
+        let tie = rest.starts_with('5') && rest[1..].bytes().all(|b| b == b'0');
+        let prefer_up =
+            rest > "5" && !tie || tie && (truncated.as_bytes()[n_digits - 1] - b'0') % 2 == 1;
+        let (first, second) = if prefer_up { (up, down) } else { (down, up) };
+        for (candidate, candidate_exponent) in [first, second] {
+            if !candidate.is_empty() && inside(&candidate, candidate_exponent) {
+                return (candidate, candidate_exponent);
+            }
+        }
+    }
+    (digits, exponent)
+}
+
+/// `digits` (whose first digit has decimal exponent `exponent`) plus one unit in its
+/// last place, with the new exponent when the addition carries out (`999` → `1000`).
+fn increment(digits: &str, exponent: i32) -> (String, i32) {
+    let mut bytes = digits.as_bytes().to_vec();
+    for byte in bytes.iter_mut().rev() {
+        if *byte == b'9' {
+            *byte = b'0';
+        } else {
+            *byte += 1;
+            return (String::from_utf8(bytes).unwrap_or_default(), exponent);
+        }
+    }
+    bytes.insert(0, b'1');
+    (String::from_utf8(bytes).unwrap_or_default(), exponent + 1)
+}
+
+/// The significant digits of Ryū's output and the decimal exponent of the first one.
+///
+/// PostgreSQL's `float_to_shortest_decimal` is Ryū, whose digits are not always the
+/// closest shortest ones that Rust's `{:e}` gives: an exact tie is broken to an even
+/// digit (`3.37890625` prints `3.3789062`) and a value whose interval's lower bound is a
+/// short decimal does not always take it (`3e10` as a `real` prints `3.0000001e+10`).
+/// The `ryu` crate is the same algorithm; only its layout differs, so its text is read
+/// back into digits here (`"1.5e-7"`, `"30000001000.0"`, `"0.001"`).
+fn ryu_digits(text: &str) -> (String, i32) {
+    let text = text.strip_prefix('-').unwrap_or(text);
+    let (mantissa, exponent) = match text.split_once(['e', 'E']) {
+        Some((mantissa, exponent)) => (mantissa, exponent.parse::<i32>().unwrap_or(0)),
+        None => (text, 0),
+    };
+    let (integer, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let all: String = integer.chars().chain(fraction.chars()).collect();
+    let leading_zeros = all.bytes().take_while(|b| *b == b'0').count();
+    let digits = all[leading_zeros..].trim_end_matches('0').to_string();
+    let point = integer.len() as i32;
+    (digits, exponent + point - leading_zeros as i32 - 1)
+}
+
+/// Writes `digits` (significant, no leading or trailing zeros; empty for zero) whose
+/// first digit has decimal exponent `exponent` in PostgreSQL's layout: fixed notation
+/// for exponents in `-4..fixed_below`, else `d.ddde+XX`.
+fn write_shortest(out: &mut String, negative: bool, digits: &str, exponent: i32, fixed_below: i32) {
     if negative {
         out.push('-');
     }
-    if digits == "0" {
+    if digits.is_empty() {
         out.push('0');
         return;
     }
     if (-4..fixed_below).contains(&exponent) {
-        write_fixed(out, &digits, exponent);
+        write_fixed(out, digits, exponent);
     } else {
         out.push_str(&digits[..1]);
         if digits.len() > 1 {
@@ -305,6 +397,19 @@ mod tests {
         for (value, expected) in cases {
             assert_eq!(format_float4(*value), *expected, "formatting {value:?}");
         }
+    }
+
+    #[test]
+    fn ties_and_bounds_print_as_ryu() {
+        // PostgreSQL 15's output for these values (Rust's `{:e}` gives `3.3789063`,
+        // `3.3007813` and `3e10`).
+        assert_eq!(format_float4(3.378_906_25), "3.3789062");
+        assert_eq!(format_float4(3.300_781_25), "3.3007812");
+        assert_eq!(format_float4(3e10), "3.0000001e+10");
+        assert_eq!(format_float4(123_456_789_012.0), "1.2345679e+11");
+        assert_eq!(format_float8(1e16), "1e+16");
+        assert_eq!(format_float8(1e-5), "1e-05");
+        assert_eq!(format_float8(0.0001), "0.0001");
     }
 
     #[test]

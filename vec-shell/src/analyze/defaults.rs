@@ -286,6 +286,36 @@ pub fn copy_targets(table: &Table, names: &[String]) -> Result<Vec<usize>> {
     Ok(targets)
 }
 
+/// Whether `column` is an identity column (`GENERATED … AS IDENTITY`): it has a
+/// sequence and, unlike a serial column, no default text.
+pub fn is_identity(column: &crate::catalog::Column) -> bool {
+    column.sequence.is_some() && column.default.is_none()
+}
+
+/// PostgreSQL's error for an explicit value given to a `GENERATED ALWAYS` identity
+/// column without `OVERRIDING SYSTEM VALUE`.
+pub fn identity_insert_error(name: &str) -> EngineError {
+    EngineError::new(
+        "428C9",
+        format!("cannot insert a non-DEFAULT value into column \"{name}\""),
+    )
+    .with_detail(format!(
+        "Column \"{name}\" is an identity column defined as GENERATED ALWAYS."
+    ))
+    .with_hint("Use OVERRIDING SYSTEM VALUE to override.")
+}
+
+/// PostgreSQL's error for an `UPDATE` that sets a `GENERATED ALWAYS` identity column.
+pub fn identity_update_error(name: &str) -> EngineError {
+    EngineError::new(
+        "428C9",
+        format!("column \"{name}\" can only be updated to DEFAULT"),
+    )
+    .with_detail(format!(
+        "Column \"{name}\" is an identity column defined as GENERATED ALWAYS."
+    ))
+}
+
 /// PostgreSQL's error for a value given to a generated column.
 pub fn generated_insert_error(name: &str) -> EngineError {
     EngineError::new(

@@ -5,7 +5,10 @@ use super::bound::{
     Analyzed, BoundQuery, Delete, Insert, InsertRows, OutputColumn, Returning, Update,
 };
 use super::context::Context;
-use super::defaults::{bind_default, generated_insert_error, generated_update_error};
+use super::defaults::{
+    bind_default, generated_insert_error, generated_update_error, identity_insert_error,
+    identity_update_error, is_identity,
+};
 use super::expr::{Binder, Typed};
 use super::naming::column_label;
 use super::query::bind_select;
@@ -154,6 +157,20 @@ pub fn bind_insert_in(
                     if column.generated.is_some() {
                         return Err(generated_insert_error(&column.name));
                     }
+                    if is_identity(column) {
+                        match insert.overriding {
+                            // The identity's sequence gives the value instead.
+                            Some(ast::Overriding::User) => {
+                                row_defaults.push(slot);
+                                bound.push(BoundExpr::Const(Datum::Null));
+                                continue;
+                            }
+                            None if column.identity_always => {
+                                return Err(identity_insert_error(&column.name));
+                            }
+                            _ => {}
+                        }
+                    }
                     let value = binder.bind(expr)?;
                     bound.push(assign(&mut binder, table, index, value, expr.pos.0)?.expr);
                 }
@@ -184,14 +201,31 @@ pub fn bind_insert_in(
             {
                 return Err(generated_insert_error(&table.columns[index].name));
             }
+            if insert.overriding.is_none() {
+                let always = targets
+                    .iter()
+                    .find(|&&i| is_identity(&table.columns[i]) && table.columns[i].identity_always);
+                if let Some(&index) = always {
+                    return Err(identity_insert_error(&table.columns[index].name));
+                }
+            }
             let mut converters = Vec::new();
+            let mut kept_targets = Vec::new();
             for (position, (column, &index)) in plan.columns.iter().zip(&targets).enumerate() {
+                if insert.overriding == Some(ast::Overriding::User)
+                    && is_identity(&table.columns[index])
+                {
+                    // Ignored: the identity's sequence gives the value.
+                    continue;
+                }
+                kept_targets.push(index);
                 let value = Typed {
                     typmod: column.typmod,
                     ..Typed::new(BoundExpr::Column(position), column.ty.clone())
                 };
                 converters.push(assign(&mut binder, table, index, value, 0)?.expr);
             }
+            targets = kept_targets;
             InsertRows::Query(Box::new(plan), converters)
         }
     };
@@ -285,6 +319,9 @@ pub fn bind_update_in(cx: Context<'_>, update: &ast::Update) -> Result<Analyzed<
         }
         if column.generated.is_some() {
             return Err(generated_update_error(&column.name));
+        }
+        if column.identity_always && is_identity(column) {
+            return Err(identity_update_error(&column.name));
         }
         let value = binder.bind(expr)?;
         assignments.push((

@@ -17,6 +17,31 @@ pub fn bind_conflict(
     table: &Table,
     conflict: &OnConflict,
 ) -> Result<ConflictAction> {
+    if let Some(name) = &conflict.constraint {
+        // The primary key is the only unique constraint a table has, named as
+        // PostgreSQL names it.
+        if table.primary_key.is_empty() || *name != format!("{}_pkey", table.name) {
+            return Err(EngineError::new(
+                "42704",
+                format!(
+                    "constraint \"{name}\" for table \"{}\" does not exist",
+                    table.name
+                ),
+            ));
+        }
+    } else if conflict.columns.is_empty() {
+        if conflict.update.is_some() {
+            return Err(EngineError::new(
+                "42601",
+                "ON CONFLICT DO UPDATE requires inference specification or constraint name",
+            )
+            .at(conflict.pos.0)
+            .with_hint("For example, ON CONFLICT (column_name)."));
+        }
+        // `DO NOTHING` without a target skips rows that conflict with any unique
+        // constraint: the primary key, when the table has one.
+        return Ok(ConflictAction { update: None });
+    }
     let mut target = Vec::new();
     for name in &conflict.columns {
         let index = table.column_index(name).ok_or_else(|| {
@@ -29,6 +54,9 @@ pub fn bind_conflict(
     target.dedup();
     let mut key = table.primary_key.clone();
     key.sort_unstable();
+    if conflict.constraint.is_some() {
+        target = key.clone();
+    }
     if key.is_empty() || target != key {
         return Err(EngineError::new(
             "42P10",

@@ -65,6 +65,8 @@ pub struct Column {
     pub not_null: bool,
     /// The next value of a `serial` or identity column.
     pub sequence: Option<Sequence>,
+    /// `GENERATED ALWAYS AS IDENTITY`: an explicit value needs `OVERRIDING SYSTEM VALUE`.
+    pub identity_always: bool,
     /// `DEFAULT expr`, as SQL text.
     pub default: Option<String>,
     /// `GENERATED ALWAYS AS (expr) STORED`, as SQL text.

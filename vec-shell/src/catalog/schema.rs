@@ -1,6 +1,7 @@
 //! The byte form of catalog entries: a kind byte (1 for a table, 2 for the installed
 //! extension), then for a table its name, heap id, columns (name, type name, modifier,
-//! `NOT NULL`, next sequence value), primary key positions and indexes (name, method,
+//! `NOT NULL`, a sequence byte — 0 none, 1 a serial or `BY DEFAULT` identity, 2 a
+//! `GENERATED ALWAYS` identity — and the next sequence value), primary key positions and indexes (name, method,
 //! columns, operator class, storage options, key expression), then the indexes' ids
 //! (a count and one `u64` each; absent in entries written before indexes had ids).
 //!
@@ -49,7 +50,8 @@ pub fn encode_table(table: &Table) -> Vec<u8> {
         out.push(u8::from(column.not_null));
         match column.sequence.as_ref().map(crate::catalog::Sequence::get) {
             Some(next) => {
-                out.push(1);
+                // 2 marks `GENERATED ALWAYS AS IDENTITY`; 1 a serial or `BY DEFAULT`.
+                out.push(if column.identity_always { 2 } else { 1 });
                 out.extend_from_slice(&next.to_le_bytes());
             }
             None => out.push(0),
@@ -125,7 +127,8 @@ pub fn decode_entry(bytes: &[u8]) -> Result<CatalogEntry> {
             .ok_or_else(|| corrupt(&format!("unknown type {type_name}")))?;
         let typmod = i32::from_le_bytes(reader.take(4)?.try_into().map_err(|_| corrupt("typmod"))?);
         let not_null = reader.u8()? != 0;
-        let sequence = match reader.u8()? {
+        let sequence_tag = reader.u8()?;
+        let sequence = match sequence_tag {
             0 => None,
             _ => Some(crate::catalog::Sequence::new(reader.i64()?)),
         };
@@ -135,6 +138,7 @@ pub fn decode_entry(bytes: &[u8]) -> Result<CatalogEntry> {
             typmod,
             not_null,
             sequence,
+            identity_always: sequence_tag == 2,
             default: None,
             generated: None,
         });
@@ -222,6 +226,7 @@ mod tests {
             typmod: 3,
             not_null: false,
             sequence: None,
+            identity_always: false,
             default: None,
             generated: None,
         };
@@ -255,6 +260,7 @@ mod tests {
             typmod: -1,
             not_null: false,
             sequence: None,
+            identity_always: false,
             default: None,
             generated: None,
         }

@@ -348,7 +348,13 @@ fn pg_attribute(catalog: &Catalog) -> SystemRelation {
                 Datum::Bool(column.default.is_some() || column.generated.is_some()),
                 Datum::Bool(false),
                 text(if column.generated.is_some() { "s" } else { "" }),
-                text(""),
+                text(if column.identity_always {
+                    "a"
+                } else if column.sequence.is_some() && column.default.is_none() {
+                    "d"
+                } else {
+                    ""
+                }),
                 int8(if column.ty.is_string() { 100 } else { 0 }),
             ]);
         }

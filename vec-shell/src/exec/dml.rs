@@ -66,12 +66,26 @@ fn check_primary_key(
     skip: &HashSet<RowId>,
     context: &ExecContext<'_>,
 ) -> Result<()> {
+    match first_duplicate(table, rows, skip, context)? {
+        Some(row_idx) => Err(duplicate_key_error(table, &rows[row_idx])),
+        None => Ok(()),
+    }
+}
+
+/// The position of the first row of `rows` whose primary key is taken (see
+/// [`check_primary_key`]).
+fn first_duplicate(
+    table: &Table,
+    rows: &[Row],
+    skip: &HashSet<RowId>,
+    context: &ExecContext<'_>,
+) -> Result<Option<usize>> {
     if table.primary_key.is_empty() {
-        return Ok(());
+        return Ok(None);
     }
     let indexes = super::row_indexes(table, context)?;
     let mut new_keys = HashSet::new();
-    for row in rows {
+    for (row_idx, row) in rows.iter().enumerate() {
         let key = table.key_of(row);
         let mut taken = !new_keys.insert(key.clone());
         for &id in indexes.with_key(&key) {
@@ -83,27 +97,48 @@ fn check_primary_key(
             }
         }
         if taken {
-            let names: Vec<&str> = table
-                .primary_key
-                .iter()
-                .map(|&i| table.columns[i].name.as_str())
-                .collect();
-            let values: Vec<String> = key.into_iter().map(|k| k.unwrap_or_default()).collect();
-            return Err(EngineError::new(
-                "23505",
-                format!(
-                    "duplicate key value violates unique constraint \"{}_pkey\"",
-                    table.name
-                ),
-            )
-            .with_detail(format!(
-                "Key ({})=({}) already exists.",
-                names.join(", "),
-                values.join(", ")
-            )));
+            return Ok(Some(row_idx));
         }
     }
-    Ok(())
+    Ok(None)
+}
+
+/// PostgreSQL's error for a row whose primary key is taken.
+fn duplicate_key_error(table: &Table, row: &Row) -> EngineError {
+    let names: Vec<&str> = table
+        .primary_key
+        .iter()
+        .map(|&i| table.columns[i].name.as_str())
+        .collect();
+    let values: Vec<String> = table
+        .key_of(row)
+        .into_iter()
+        .map(|k| k.unwrap_or_default())
+        .collect();
+    EngineError::new(
+        "23505",
+        format!(
+            "duplicate key value violates unique constraint \"{}_pkey\"",
+            table.name
+        ),
+    )
+    .with_detail(format!(
+        "Key ({})=({}) already exists.",
+        names.join(", "),
+        values.join(", ")
+    ))
+}
+
+/// Moves the table's sequences on to `sequences` (the values a failed statement drew:
+/// as in PostgreSQL, a sequence's values are consumed even when the statement fails).
+fn consume_sequences(table: &Table, sequences: &[Option<i64>]) {
+    for (column, next) in table.columns.iter().zip(sequences) {
+        if let (Some(sequence), Some(next)) = (&column.sequence, next) {
+            if *next > sequence.get() {
+                sequence.set(*next);
+            }
+        }
+    }
 }
 
 fn project(returning: &Returning, rows: &[Row], context: &ExecContext<'_>) -> Result<Vec<Row>> {
@@ -217,23 +252,80 @@ fn insert_filled(
     let table = catalog
         .table(table_name)
         .ok_or_else(|| missing(table_name))?;
-    let fill = crate::analyze::defaults::ColumnFill::of(catalog, table)?;
-    let targets = rows.targets;
-    let mut sequences: Vec<Option<i64>> = table
+    let starts: Vec<Option<i64>> = table
         .columns
         .iter()
         .map(|c| c.sequence.as_ref().map(crate::catalog::Sequence::get))
         .collect();
+    let mut sequences = starts.clone();
+    let (targets, defaulted) = (rows.targets, rows.defaulted);
+    let full_rows = match fill_rows(context, table, rows, &mut sequences) {
+        Ok(full_rows) => full_rows,
+        Err(error) => {
+            consume_sequences(table, &sequences);
+            return Err(error);
+        }
+    };
+    if let Some(failed) = first_duplicate(table, &full_rows, &HashSet::new(), context)? {
+        // PostgreSQL inserts row by row: the rows up to the failing one drew values.
+        let mut consumed = starts;
+        for row_idx in 0..=failed {
+            for (index, next) in consumed.iter_mut().enumerate() {
+                if let Some(next) = next.as_mut() {
+                    if draws_from_sequence(targets, defaulted, index, row_idx) {
+                        *next += 1;
+                    }
+                }
+            }
+        }
+        consume_sequences(table, &consumed);
+        return Err(duplicate_key_error(table, &full_rows[failed]));
+    }
+    let returned = project(returning, &full_rows, context)?;
+    let moved = moved_sequences(table, &sequences);
+    Ok(DmlOutcome {
+        count: full_rows.len(),
+        returned,
+        changes: TableChanges {
+            table: table_name.to_string(),
+            inserts: full_rows,
+            sequences: moved,
+            ..TableChanges::default()
+        },
+    })
+}
+
+/// Whether row `row_idx` leaves column `index` to its default (for a column with a
+/// sequence: draws the sequence's next value).
+fn draws_from_sequence(
+    targets: &[usize],
+    defaulted: &[Vec<usize>],
+    index: usize,
+    row_idx: usize,
+) -> bool {
+    let defaulted = defaulted.get(row_idx).map_or(&[][..], Vec::as_slice);
+    let slot = targets.iter().position(|&t| t == index);
+    !slot.is_some_and(|slot| !defaulted.contains(&slot))
+}
+
+/// The full rows of an `INSERT` (sequences, defaults and generated columns filled in,
+/// `NOT NULL` checked); `sequences` holds the next values and moves on as rows draw.
+fn fill_rows(
+    context: &ExecContext<'_>,
+    table: &Table,
+    rows: RowsToInsert<'_>,
+    sequences: &mut [Option<i64>],
+) -> Result<Vec<Row>> {
+    let fill = crate::analyze::defaults::ColumnFill::of(context.catalog, table)?;
+    let targets = rows.targets;
     let mut full_rows = Vec::with_capacity(rows.values.len());
     for (row_idx, values) in rows.values.into_iter().enumerate() {
-        let defaulted = rows.defaulted.get(row_idx).map_or(&[][..], Vec::as_slice);
         if row_idx % CHECK_EVERY == CHECK_EVERY - 1 {
             context.cancel.check()?;
         }
         let mut row = vec![Datum::Null; table.columns.len()];
         for (index, column) in table.columns.iter().enumerate() {
-            let slot = targets.iter().position(|&t| t == index);
-            if slot.is_some_and(|slot| !defaulted.contains(&slot)) {
+            if !draws_from_sequence(targets, rows.defaulted, index, row_idx) {
                 continue;
             }
             if column.generated.is_some() {
@@ -247,6 +339,7 @@ fn insert_filled(
                 row[index] = next_value(column, next)?;
             }
         }
+        let defaulted = rows.defaulted.get(row_idx).map_or(&[][..], Vec::as_slice);
         for (slot, (&index, value)) in targets.iter().zip(values).enumerate() {
             if !defaulted.contains(&slot) {
                 row[index] = value;
@@ -256,19 +349,7 @@ fn insert_filled(
         check_not_null(table, &row)?;
         full_rows.push(row);
     }
-    check_primary_key(table, &full_rows, &HashSet::new(), context)?;
-    let returned = project(returning, &full_rows, context)?;
-    let moved = moved_sequences(table, &sequences);
-    Ok(DmlOutcome {
-        count: full_rows.len(),
-        returned,
-        changes: TableChanges {
-            table: table_name.to_string(),
-            inserts: full_rows,
-            sequences: moved,
-            ..TableChanges::default()
-        },
-    })
+    Ok(full_rows)
 }
 
 /// A sequence's next value for `column`, moving the sequence on.

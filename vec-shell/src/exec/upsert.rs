@@ -34,6 +34,8 @@ pub(super) fn upsert(
         .iter()
         .map(|column| plan.targets.iter().position(|t| t == column))
         .collect();
+    // Without a primary key (`ON CONFLICT DO NOTHING` with no target) nothing conflicts.
+    let key_slots = key_slots.filter(|_| !table.primary_key.is_empty());
     let Some(key_slots) = key_slots else {
         return insert_rows(
             context,

@@ -1,7 +1,7 @@
 //! PostgreSQL's system information functions that clients call on connect:
 //! `version()`, `current_schema()`, `current_database()`, `current_user`,
 //! `to_regtype(text)`, `format_type(oid, typmod)`, `pg_table_is_visible(oid)`,
-//! `pg_get_userbyid(oid)`, and the regular-expression operators `~`, `~*`, `!~`, `!~*`
+//! `pg_get_userbyid(oid)`, `pg_size_pretty(bigint)`, and the regular-expression operators `~`, `~*`, `!~`, `!~*`
 //! that psql's catalog queries filter with. vecsh has one database and one schema,
 //! `public`, where every table lives, and one role, the superuser `postgres` (OID 10, as
 //! `initdb` names it by default), which owns every object.
@@ -32,6 +32,36 @@ pub fn version_text() -> String {
         std::env::consts::ARCH,
         std::env::consts::OS
     )
+}
+
+/// `pg_size_pretty(bigint)` as PostgreSQL 15 computes it: bytes below 10 kB, then kB,
+/// MB, GB, TB and PB, each used below 20 × 1024 − 1 of it and rounded half away from zero.
+pub fn size_pretty(bytes: i64) -> String {
+    // (name, limit, rounded, bits of the unit)
+    const UNITS: [(&str, i64, bool, u32); 6] = [
+        ("bytes", 10 * 1024, false, 0),
+        ("kB", 20 * 1024 - 1, true, 10),
+        ("MB", 20 * 1024 - 1, true, 20),
+        ("GB", 20 * 1024 - 1, true, 30),
+        ("TB", 20 * 1024 - 1, true, 40),
+        ("PB", 20 * 1024 - 1, true, 50),
+    ];
+    let half_rounded = |x: i64| (x + if x < 0 { -1 } else { 1 }) / 2;
+    let mut size = bytes;
+    for (position, &(name, limit, rounded, unit_bits)) in UNITS.iter().enumerate() {
+        let Some(&(_, _, next_rounded, next_bits)) = UNITS.get(position + 1) else {
+            let size = if rounded { half_rounded(size) } else { size };
+            return format!("{size} {name}");
+        };
+        if size.unsigned_abs() < limit as u64 {
+            let size = if rounded { half_rounded(size) } else { size };
+            return format!("{size} {name}");
+        }
+        // One bit less where the next unit rounds by halves (it halves the rest).
+        let bits = next_bits - unit_bits - u32::from(next_rounded) + u32::from(rounded);
+        size /= 1i64 << bits;
+    }
+    format!("{size} bytes")
 }
 
 /// Overloads of the function `name` from this module (empty when it has none).
@@ -65,6 +95,12 @@ pub fn candidates(name: &str) -> Vec<Signature> {
         "pg_table_is_visible" | "pg_type_is_visible" => {
             vec![sig(&[Int8], Bool, |_| Ok(Datum::Bool(true)))]
         }
+        "pg_size_pretty" => vec![sig(&[Int8], Text, |a| {
+            let Datum::Int8(size) = a[0] else {
+                return Ok(Datum::Null);
+            };
+            Ok(Datum::Text(size_pretty(size)))
+        })],
         "pg_get_userbyid" => vec![sig(&[Int8], Text, |a| {
             Ok(Datum::Text(match a[0] {
                 Datum::Int8(SUPERUSER_OID) => SUPERUSER.to_string(),

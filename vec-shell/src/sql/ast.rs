@@ -26,6 +26,13 @@ pub enum Statement {
         /// `IF NOT EXISTS` was given.
         if_not_exists: bool,
     },
+    /// `ALTER EXTENSION name UPDATE [TO 'version']`
+    AlterExtension {
+        /// The extension's name.
+        name: String,
+        /// The version asked for (`None`: the newest).
+        version: Option<String>,
+    },
     /// `CREATE TABLE`
     CreateTable(CreateTable),
     /// `DROP TABLE [IF EXISTS] name, …`
@@ -296,6 +303,8 @@ pub struct ColumnDef {
     pub primary_key: bool,
     /// `GENERATED ALWAYS|BY DEFAULT AS IDENTITY`.
     pub identity: bool,
+    /// `GENERATED ALWAYS AS IDENTITY` (explicit values need `OVERRIDING SYSTEM VALUE`).
+    pub identity_always: bool,
     /// `DEFAULT expr`.
     pub default: Option<Expr>,
     /// `GENERATED ALWAYS AS (expr) STORED`.
@@ -333,6 +342,8 @@ pub struct Insert {
     pub table_pos: Pos,
     /// The target columns, empty for all.
     pub columns: Vec<(String, Pos)>,
+    /// `OVERRIDING SYSTEM VALUE` or `OVERRIDING USER VALUE`.
+    pub overriding: Option<Overriding>,
     /// The rows.
     pub source: InsertSource,
     /// `ON CONFLICT (columns) DO …`.
@@ -341,11 +352,23 @@ pub struct Insert {
     pub returning: Vec<SelectItem>,
 }
 
-/// `ON CONFLICT (columns) DO NOTHING | DO UPDATE SET col = expr, …`
+/// `INSERT`'s `OVERRIDING … VALUE` clause, for identity columns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Overriding {
+    /// `OVERRIDING SYSTEM VALUE`: explicit values go into `GENERATED ALWAYS` columns.
+    System,
+    /// `OVERRIDING USER VALUE`: explicit values for identity columns are ignored.
+    User,
+}
+
+/// `ON CONFLICT [(columns) | ON CONSTRAINT name] DO NOTHING | DO UPDATE SET col = expr, …`
 #[derive(Clone, Debug, PartialEq)]
 pub struct OnConflict {
-    /// The conflict target: the columns of the primary key.
+    /// The conflict target: the columns of the primary key (empty without a target, or
+    /// with `ON CONSTRAINT`).
     pub columns: Vec<String>,
+    /// `ON CONFLICT ON CONSTRAINT name`.
+    pub constraint: Option<String>,
     /// `DO UPDATE SET` assignments (over the existing row and `excluded`); `None` for
     /// `DO NOTHING`.
     pub update: Option<Vec<(String, Pos, Expr)>>,

@@ -4,6 +4,7 @@
 mod bit;
 mod cast_dense;
 mod cast_sparse;
+mod float_output;
 mod halfvec;
 mod sparsevec;
 mod sparsevec_functions;

@@ -77,6 +77,7 @@ pub fn add_column(
         typmod,
         not_null: def.not_null,
         sequence: None,
+        identity_always: false,
         default: def.default.as_ref().map(ToString::to_string),
         generated: def.generated.as_ref().map(ToString::to_string),
     });

@@ -64,6 +64,7 @@ pub fn execute(
             catalog.extension_installed = true;
             Ok(StatementResult::tag("CREATE EXTENSION"))
         }
+        Statement::AlterExtension { name, version } => alter_extension(catalog, name, version),
         Statement::CreateTable(create) => create_table(catalog, writes, create),
         Statement::DropTable { names, if_exists } => {
             let mut result = StatementResult::tag("DROP TABLE");
@@ -168,6 +169,35 @@ fn truncate(
     Ok(result)
 }
 
+/// `ALTER EXTENSION vector UPDATE [TO 'version']`: the built-in extension is always at
+/// its one version, so the answer is PostgreSQL's when nothing is left to update.
+fn alter_extension(
+    catalog: &Catalog,
+    name: &str,
+    version: &Option<String>,
+) -> Result<StatementResult> {
+    let installed = crate::catalog::system::PGVECTOR_VERSION;
+    if name != "vector" || !catalog.extension_installed {
+        return Err(EngineError::new(
+            "42704",
+            format!("extension \"{name}\" does not exist"),
+        ));
+    }
+    match version.as_deref() {
+        Some(asked) if asked != installed => Err(EngineError::new(
+            "22023",
+            format!(
+                "extension \"{name}\" has no update path from version \"{installed}\" to version \"{asked}\""
+            ),
+        )),
+        _ => Ok(with_notice(
+            "ALTER EXTENSION",
+            format!("version \"{installed}\" of extension \"{name}\" is already installed"),
+            "00000",
+        )),
+    }
+}
+
 fn with_notice(tag: &str, message: String, sqlstate: &'static str) -> StatementResult {
     let mut result = StatementResult::tag(tag);
     result.notices.push(EngineError::notice(sqlstate, message));
@@ -241,6 +271,7 @@ fn create_table(
             typmod,
             not_null: def.not_null || def.primary_key || generated,
             sequence: generated.then(|| Sequence::new(1)),
+            identity_always: def.identity_always,
             // A serial column's default is its sequence, shown as PostgreSQL shows it;
             // inserts draw from `sequence` rather than evaluate this text.
             default: if serial {

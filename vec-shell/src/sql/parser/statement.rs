@@ -39,6 +39,22 @@ impl Parser<'_> {
             "explain" => self.explain(),
             "alter" => {
                 self.advance();
+                if self.eat_word("extension") {
+                    let name = self.identifier()?;
+                    self.expect_word("update")?;
+                    let version = if self.eat_word("to") {
+                        match self.advance().map(|t| t.kind) {
+                            Some(TokenKind::String(v) | TokenKind::Word(v)) => Some(v),
+                            _ => {
+                                self.index -= 1;
+                                return Err(self.error_here());
+                            }
+                        }
+                    } else {
+                        None
+                    };
+                    return Ok(Statement::AlterExtension { name, version });
+                }
                 self.expect_word("table")?;
                 let table = self.qualified_name()?;
                 self.expect_word("add")?;
@@ -145,6 +161,7 @@ impl Parser<'_> {
             not_null: false,
             primary_key: false,
             identity: false,
+            identity_always: false,
             default: None,
             generated: None,
             clause_pos: Pos(0),
@@ -179,6 +196,7 @@ impl Parser<'_> {
                 } else {
                     self.expect_word("identity")?;
                     column.identity = true;
+                    column.identity_always = always;
                 }
             } else {
                 return Ok(column);
@@ -289,6 +307,18 @@ impl Parser<'_> {
             }
             self.expect(&TokenKind::RParen)?;
         }
+        let overriding = if self.eat_word("overriding") {
+            let kind = if self.eat_word("system") {
+                crate::sql::ast::Overriding::System
+            } else {
+                self.expect_word("user")?;
+                crate::sql::ast::Overriding::User
+            };
+            self.expect_word("value")?;
+            Some(kind)
+        } else {
+            None
+        };
         let source = if self.eat_word("default") {
             self.expect_word("values")?;
             InsertSource::DefaultValues
@@ -314,6 +344,7 @@ impl Parser<'_> {
             table,
             table_pos,
             columns,
+            overriding,
             source,
             on_conflict,
             returning,
@@ -326,12 +357,18 @@ impl Parser<'_> {
             return Ok(None);
         }
         self.expect_word("conflict")?;
-        self.expect(&TokenKind::LParen)?;
-        let mut columns = vec![self.identifier()?];
-        while self.eat(&TokenKind::Comma) {
+        let mut columns = Vec::new();
+        let mut constraint = None;
+        if self.eat(&TokenKind::LParen) {
             columns.push(self.identifier()?);
+            while self.eat(&TokenKind::Comma) {
+                columns.push(self.identifier()?);
+            }
+            self.expect(&TokenKind::RParen)?;
+        } else if self.eat_word("on") {
+            self.expect_word("constraint")?;
+            constraint = Some(self.identifier()?);
         }
-        self.expect(&TokenKind::RParen)?;
         self.expect_word("do")?;
         let update = if self.eat_word("nothing") {
             None
@@ -342,6 +379,7 @@ impl Parser<'_> {
         };
         Ok(Some(crate::sql::ast::OnConflict {
             columns,
+            constraint,
             update,
             pos,
         }))
