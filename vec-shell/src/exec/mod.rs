@@ -1,6 +1,7 @@
 //! The executor: expression evaluation (`eval`), the query pipeline (`query`), sorting
 //! and top-k (`sort`), aggregation (`aggregate`), btree index scans (`btree`), the
-//! multi-threaded exact scan (`parallel`) and the data-changing statements (`dml`).
+//! filter-aware vector index scan (`filtered`), the multi-threaded exact scan
+//! (`parallel`) and the data-changing statements (`dml`).
 
 pub mod aggregate;
 mod btree;
@@ -8,6 +9,7 @@ mod context;
 pub mod copy;
 pub mod ddl;
 pub mod dml;
+mod filtered;
 mod join;
 pub mod parallel;
 pub mod query;

@@ -24,8 +24,31 @@ pub fn run_query(plan: &QueryPlan, context: &ExecContext<'_>) -> Result<Vec<Row>
         return Ok(rows);
     }
 
-    let mut rows: RowStream<'_> =
-        crate::cancel::checked(source(&plan.source, context)?, context.cancel);
+    let input = match (&plan.source, &plan.filter) {
+        (
+            Source::IndexScan {
+                table,
+                index,
+                query,
+                options,
+                filtered: Some(filtered),
+            },
+            Some(filter),
+        ) => super::filtered::scan(
+            super::filtered::FilteredScan {
+                table,
+                index,
+                query,
+                options,
+                filter,
+                wanted: limit.map(|limit| limit.saturating_add(offset)),
+                prefilter: filtered.prefilter.as_ref(),
+            },
+            context,
+        )?,
+        _ => source(&plan.source, context)?,
+    };
+    let mut rows: RowStream<'_> = crate::cancel::checked(input, context.cancel);
     if let Some(filter) = &plan.filter {
         rows = Box::new(rows.filter_map(move |row| match row {
             Ok(row) => match passes(filter, &row, context) {
@@ -137,6 +160,7 @@ pub(super) fn source<'a>(
             index,
             query,
             options,
+            ..
         } => index_scan(table, index, query, options, context)?,
         Source::BtreeScan {
             table,
@@ -216,9 +240,9 @@ fn index_scan<'a>(
             .and_then(|row| entry.key_value(&row).ok())
     });
     let hits = locked.scan(&query, options, lookup)?;
-    Ok(Box::new(hits.filter_map(move |id| {
-        rows.fetch(heap, id).transpose()
-    })))
+    Ok(Box::new(
+        hits.filter_map(move |id| rows.fetch(heap, id).transpose()),
+    ))
 }
 
 /// Projects one input row; set-returning functions in the select list repeat it once
