@@ -34,6 +34,8 @@ pub(super) struct FilteredScan<'p> {
     pub wanted: Option<usize>,
     /// A btree range holding every row the filter can pass, if one serves it.
     pub prefilter: Option<&'p crate::plan::filtered::Prefilter>,
+    /// Rows read past the furthest of the best ones before the walk stops.
+    pub patience: usize,
 }
 
 /// A distance ordered for a max-heap (NaN last).
@@ -113,7 +115,7 @@ pub(super) fn scan<'a>(
     let mut best: BinaryHeap<Distance> = BinaryHeap::with_capacity(wanted + 1);
     let mut kept: Vec<Row> = Vec::new();
     let mut further = 0usize;
-    let patience = scan.options.ef_search.max(wanted);
+    let patience = scan.patience.max(wanted);
     for (row_id, distance) in hits {
         context.cancel.check()?;
         let full = best.len() >= wanted;

@@ -43,6 +43,7 @@ pub fn run_query(plan: &QueryPlan, context: &ExecContext<'_>) -> Result<Vec<Row>
                 filter,
                 wanted: limit.map(|limit| limit.saturating_add(offset)),
                 prefilter: filtered.prefilter.as_ref(),
+                patience: filtered.patience,
             },
             context,
         )?,

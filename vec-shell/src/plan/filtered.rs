@@ -12,7 +12,10 @@
 //! - **Filter-aware index walk**: otherwise the vector index is scanned iteratively (as
 //!   `hnsw.iterative_scan = relaxed_order` does) while the executor checks the filter on
 //!   each row it yields, until `LIMIT + OFFSET` rows pass and a further `ef_search` rows
-//!   come no nearer than the last of them; the kept rows are then sorted exactly. When
+//!   come no nearer than the furthest of them; the kept rows are then sorted exactly.
+//!   When a btree serves the filter, the walk checks each row id against the btree's ids
+//!   for the filter's range before it fetches the row (a bitmap of matching rows), and
+//!   its first round is widened by the btree's estimate (see [`first_round_ef`]). When
 //!   the walk runs out (`hnsw.max_scan_tuples`, or an index holding too few matches), the
 //!   executor falls back to an exact scan of the filtered rows, so the `LIMIT` is filled
 //!   whenever the table has enough matching rows.
@@ -35,6 +38,9 @@ pub struct FilteredSearch {
     /// executor reads its row ids into a sorted list first and fetches only the rows of
     /// the walk found there (a bitmap of matching rows, in PostgreSQL's words).
     pub prefilter: Option<Prefilter>,
+    /// How many rows past the furthest of the best ones the walk reads before it stops:
+    /// the session's `ef_search` (one round of a plain scan).
+    pub patience: usize,
 }
 
 /// The btree range a filter-aware walk checks row ids against.
@@ -83,6 +89,35 @@ impl FilteredSearch {
     }
 }
 
+/// The most candidates a filter-aware walk's first round takes from the estimate.
+pub const MAX_FIRST_ROUND_EF: usize = 400;
+
+/// The candidate list of a filter-aware walk's first round: enough that about `wanted`
+/// of them pass the filter by the btree's estimate (`wanted × table rows / matching
+/// rows`), at least `ef_search` and at most [`MAX_FIRST_ROUND_EF`] (or `ef_search`, if
+/// larger). One wider round costs less than the several narrow rounds an iterative scan
+/// would need to find as many passing rows.
+pub fn first_round_ef(
+    ef_search: usize,
+    wanted: Option<usize>,
+    estimate: Option<&Estimate>,
+) -> usize {
+    let (Some(wanted), Some(estimate)) = (wanted, estimate) else {
+        return ef_search;
+    };
+    if estimate.rows == 0
+        || estimate.at_least && estimate.rows.saturating_mul(5) >= estimate.table_rows
+    {
+        // Nothing to scale by, or a filter that passes a fifth of the rows or more: the
+        // plain list suffices.
+        return ef_search;
+    }
+    let needed = wanted
+        .saturating_mul(estimate.table_rows)
+        .div_ceil(estimate.rows);
+    needed.clamp(ef_search, MAX_FIRST_ROUND_EF.max(ef_search))
+}
+
 /// The scan options of a filter-aware walk of `index`: the session's, with the iterative
 /// scan on; `None` when the session set the index's iterative-scan setting itself (then
 /// pgvector's plan runs as configured).
@@ -105,6 +140,40 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_first_round_widens_with_the_selectivity() {
+        let estimate = |rows, at_least| Estimate {
+            rows,
+            at_least,
+            table_rows: 100_000,
+        };
+        // 10%: ten passing rows need about a hundred candidates.
+        assert_eq!(
+            first_round_ef(40, Some(10), Some(&estimate(10_000, false))),
+            100
+        );
+        // A wide filter, an unknown limit or no estimate keep ef_search.
+        assert_eq!(
+            first_round_ef(40, Some(10), Some(&estimate(50_000, false))),
+            40
+        );
+        assert_eq!(
+            first_round_ef(40, Some(10), Some(&estimate(20_001, true))),
+            40
+        );
+        assert_eq!(first_round_ef(40, None, Some(&estimate(10_000, false))), 40);
+        assert_eq!(first_round_ef(40, Some(10), None), 40);
+        // Capped, but never below the session's ef_search.
+        assert_eq!(
+            first_round_ef(40, Some(10), Some(&estimate(100, false))),
+            400
+        );
+        assert_eq!(
+            first_round_ef(500, Some(10), Some(&estimate(100, false))),
+            500
+        );
+    }
+
+    #[test]
     fn the_explain_line_shows_the_estimate_when_known() {
         let known = FilteredSearch {
             estimate: Some(Estimate {
@@ -113,6 +182,7 @@ mod tests {
                 table_rows: 100_000,
             }),
             prefilter: None,
+            patience: 40,
         };
         assert_eq!(
             known.explain_line(),
@@ -122,6 +192,7 @@ mod tests {
         let unknown = FilteredSearch {
             estimate: None,
             prefilter: None,
+            patience: 40,
         };
         assert_eq!(
             unknown.explain_line(),

@@ -217,7 +217,13 @@ fn choose_index_scans(plan: &mut QueryPlan, cx: PlanContext<'_>) {
         btree::choose_ordered_scan(plan, table, cx.settings, cx.versions);
         return;
     };
-    if let Some(options) = filtered_options {
+    if let Some(mut options) = filtered_options {
+        let patience = options.ef_search;
+        options.ef_search = super::filtered::first_round_ef(
+            options.ef_search,
+            wanted_rows(plan),
+            estimate.as_ref(),
+        );
         // A filter-aware walk keeps the query's exact sort over the rows it collects.
         plan.source = Source::IndexScan {
             table: name,
@@ -227,6 +233,7 @@ fn choose_index_scans(plan: &mut QueryPlan, cx: PlanContext<'_>) {
             filtered: Some(FilteredSearch {
                 estimate,
                 prefilter,
+                patience,
             }),
         };
         return;
@@ -240,6 +247,23 @@ fn choose_index_scans(plan: &mut QueryPlan, cx: PlanContext<'_>) {
     };
     // The index yields rows in distance order; no sort follows, as in pgvector.
     plan.order.clear();
+}
+
+/// `LIMIT + OFFSET` when both are constants (no `OFFSET` counts as 0).
+fn wanted_rows(plan: &QueryPlan) -> Option<usize> {
+    let value = |expr: Option<&BoundExpr>| -> Option<usize> {
+        match expr {
+            None => Some(0),
+            Some(expr) if crate::expr::is_constant(expr) => {
+                match crate::expr::eval(expr, &[], &crate::expr::NoEnvironment).ok()? {
+                    crate::value::Datum::Int8(n) => usize::try_from(n).ok(),
+                    _ => None,
+                }
+            }
+            Some(_) => None,
+        }
+    };
+    Some(value(plan.limit.as_ref())?.saturating_add(value(plan.offset.as_ref())?))
 }
 
 /// The vector index a query can use, with its query vector and scan options.
