@@ -1,7 +1,8 @@
 //! The executor: expression evaluation (`eval`), the query pipeline (`query`, pull-based:
 //! rows stream from scans to the client and `LIMIT` stops it), sorting and top-k
 //! (`sort`), joins (`join`), memory budgets and spill files (`spill`), aggregation
-//! (`aggregate`), btree index scans (`btree`), the multi-threaded exact scan
+//! (`aggregate`), btree index scans (`btree`), the filter-aware vector index scan
+//! (`filtered`), the multi-threaded exact scan
 //! (`parallel`) and the data-changing statements (`dml`).
 
 pub mod aggregate;
@@ -10,6 +11,7 @@ mod context;
 pub mod copy;
 pub mod ddl;
 pub mod dml;
+mod filtered;
 mod join;
 pub mod parallel;
 pub mod query;

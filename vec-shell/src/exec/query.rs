@@ -35,8 +35,32 @@ pub fn stream_query<'a>(
         return Ok(Box::new(rows.into_iter().map(Ok)));
     }
 
-    let mut rows: RowStream<'_> =
-        crate::cancel::checked(source(&plan.source, context)?, context.cancel);
+    let input = match (&plan.source, &plan.filter) {
+        (
+            Source::IndexScan {
+                table,
+                index,
+                query,
+                options,
+                filtered: Some(filtered),
+            },
+            Some(filter),
+        ) => super::filtered::scan(
+            super::filtered::FilteredScan {
+                table,
+                index,
+                query,
+                options,
+                filter,
+                wanted: limit.map(|limit| limit.saturating_add(offset)),
+                prefilter: filtered.prefilter.as_ref(),
+                patience: filtered.patience,
+            },
+            context,
+        )?,
+        _ => source(&plan.source, context)?,
+    };
+    let mut rows: RowStream<'_> = crate::cancel::checked(input, context.cancel);
     if let Some(filter) = &plan.filter {
         rows = Box::new(rows.filter_map(move |row| match row {
             Ok(row) => match passes(filter, &row, context) {
@@ -141,6 +165,7 @@ pub(super) fn source<'a>(
             index,
             query,
             options,
+            ..
         } => index_scan(table, index, query, options, context)?,
         Source::BtreeScan {
             table,

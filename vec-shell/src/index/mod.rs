@@ -184,6 +184,18 @@ impl VectorIndex {
         options: &ScanOptions,
         lookup: KeyLookup<'a>,
     ) -> Result<Hits<'a>> {
+        let hits = self.scan_with_distances(query, options, lookup)?;
+        Ok(Box::new(hits.map(|(row_id, _)| row_id)))
+    }
+
+    /// [`VectorIndex::scan`] with each row's distance as the index computed it
+    /// (approximate for quantized codes that were not re-ranked).
+    pub fn scan_with_distances<'a>(
+        &'a self,
+        query: &Datum,
+        options: &ScanOptions,
+        lookup: KeyLookup<'a>,
+    ) -> Result<Box<dyn Iterator<Item = (RowId, f32)> + 'a>> {
         let vector =
             vector_ref(query).ok_or_else(|| EngineError::internal("the query is not a vector"))?;
         let opclass = self.opclass;
@@ -191,7 +203,7 @@ impl VectorIndex {
         let exact: ExactDistance<'a> =
             Box::new(move |id| exact_distance(opclass, &lookup(id)?, &target));
         let cursor = self.inner.scan(vector, options, Some(exact))?;
-        Ok(Box::new(cursor.map(|hit| hit.row_id)))
+        Ok(Box::new(cursor.map(|hit| (hit.row_id, hit.distance))))
     }
 
     /// Whether the planner may use the index (`vectors.enable_index` for `USING vectors`).

@@ -14,7 +14,8 @@
 //!
 //! A query with `ORDER BY column [DESC] LIMIT n` (one key, no aggregation) and no other
 //! index scan reads a btree on that column in key order instead of sorting, when
-//! `enable_indexscan` is on; the rows come in exactly the order the sort would give
+//! `enable_indexscan` is on (without `LIMIT` too when `enable_sort` or `enable_seqscan`
+//! is off); the rows come in exactly the order the sort would give
 //! them (ties in storage order, NULLs first or last as asked).
 //!
 //! Otherwise the scan yields the matching rows in storage order, so its result is the sequential
@@ -200,6 +201,10 @@ pub struct BtreeChoice {
     pub selective: bool,
     /// The positions of the conditions the range comes from.
     pub used: Vec<usize>,
+    /// The rows of the table (its largest btree's entries).
+    pub table_rows: usize,
+    /// Whether the count stopped early: `rows` is then a lower bound.
+    pub capped: bool,
 }
 
 /// The best btree scan for a query's conditions on a table, if any index serves them.
@@ -209,7 +214,8 @@ pub fn choose(
     settings: &Settings,
     versions: Versions<'_>,
 ) -> Option<BtreeChoice> {
-    if !settings.bool(&crate::settings::ENABLE_INDEXSCAN)
+    let (allowed, enable_seqscan) = unordered_scan_settings(settings);
+    if !allowed
         || !conjuncts.iter().any(|c| c.key.is_some())
         || !table.indexes.iter().any(|i| !i.method.is_vector())
     {
@@ -219,7 +225,6 @@ pub fn choose(
     // sequential scan, which reports it.
     let built = table.lock_row_indexes(versions).ok()?;
     let total = built.btrees.iter().map(BtreeIndex::len).max().unwrap_or(0);
-    let enable_seqscan = settings.bool(&crate::settings::ENABLE_SEQSCAN);
     let cap = (total / SELECTIVITY_DIVISOR).max(vector_threshold(settings)) + 1;
     let mut best: Option<BtreeChoice> = None;
     for definition in table.indexes.iter().filter(|i| !i.method.is_vector()) {
@@ -257,10 +262,38 @@ pub fn choose(
                 rows,
                 selective,
                 used,
+                table_rows: total,
+                capped: rows >= cap,
             });
         }
     }
     best
+}
+
+/// Whether a btree scan in storage order may be chosen, and whether the sequential scan
+/// competes with it. As in PostgreSQL, a disabled plan is not forbidden but made very
+/// expensive: the btree scan is out when `enable_indexscan` is off and the sequential
+/// scan is on; when both are off, they compare as if both were on.
+pub fn unordered_scan_settings(settings: &Settings) -> (bool, bool) {
+    use crate::settings::{ENABLE_INDEXSCAN, ENABLE_SEQSCAN};
+    let index_on = settings.bool(&ENABLE_INDEXSCAN);
+    let seqscan_on = settings.bool(&ENABLE_SEQSCAN);
+    (index_on || !seqscan_on, seqscan_on || !index_on)
+}
+
+/// Whether an index scan that yields rows in an order (a vector index, a btree read in
+/// key order) may be chosen: `enable_indexscan` is on, or the sequential scan that
+/// would replace it is disabled too.
+pub fn ordered_scan_allowed(settings: &Settings) -> bool {
+    settings.bool(&crate::settings::ENABLE_INDEXSCAN)
+        || !settings.bool(&crate::settings::ENABLE_SEQSCAN)
+}
+
+/// Whether a query without `LIMIT` should still read an index in its order: when the
+/// sequential scan or the sort that the alternative needs is disabled.
+pub fn order_without_limit(settings: &Settings) -> bool {
+    !settings.bool(&crate::settings::ENABLE_SEQSCAN)
+        || !settings.bool(&crate::settings::ENABLE_SORT)
 }
 
 /// How many rows a btree range may hold for a vector-ordered query to prefer it.
@@ -340,8 +373,8 @@ pub fn choose_ordered_scan(
     settings: &Settings,
     versions: Versions<'_>,
 ) {
-    if !settings.bool(&crate::settings::ENABLE_INDEXSCAN)
-        || plan.limit.is_none()
+    if !ordered_scan_allowed(settings)
+        || (plan.limit.is_none() && !order_without_limit(settings))
         || plan.aggregate.is_some()
     {
         return;

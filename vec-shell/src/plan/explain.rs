@@ -14,7 +14,12 @@ pub fn explain(plan: &QueryPlan) -> Vec<String> {
     if plan.limit.is_some() || plan.offset.is_some() {
         nodes.push(("Limit".to_string(), Vec::new()));
     }
-    if !plan.order.is_empty() {
+    // A filter-aware vector index scan sorts the rows it collects itself.
+    let filtered = match &plan.source {
+        Source::IndexScan { filtered, .. } => filtered.as_ref(),
+        _ => None,
+    };
+    if !plan.order.is_empty() && filtered.is_none() {
         let keys = text.order.join(", ");
         nodes.push(("Sort".to_string(), vec![format!("Sort Key: {keys}")]));
     }
@@ -65,9 +70,11 @@ pub fn explain(plan: &QueryPlan) -> Vec<String> {
                 .clone()
                 .or_else(|| text.order.first().cloned())
                 .unwrap_or_default();
+            let mut details = vec![format!("Order By: {order}")];
+            details.extend(filtered.map(super::filtered::FilteredSearch::explain_line));
             (
                 format!("Index Scan using {index} on {table}{alias}"),
-                vec![format!("Order By: {order}")],
+                details,
             )
         }
         Source::Rows { name, .. } => (format!("Seq Scan on {name}{alias}"), Vec::new()),

@@ -9,6 +9,7 @@
 pub mod btree;
 pub mod conjuncts;
 pub mod explain;
+pub mod filtered;
 mod planner;
 
 pub use crate::analyze::{
@@ -104,5 +105,8 @@ pub enum Source {
         /// The scan options from the session's settings (`hnsw.*`, `ivfflat.*`,
         /// `vectors.*`).
         options: vec_index::ScanOptions,
+        /// Set when the query has a filter and the index scan must fill its `LIMIT`
+        /// (see [`filtered`]); then the query keeps its sort.
+        filtered: Option<filtered::FilteredSearch>,
     },
 }

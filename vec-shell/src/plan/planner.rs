@@ -6,6 +6,7 @@
 
 use super::btree;
 use super::conjuncts::{conjuncts, Conjunct};
+use super::filtered::{Estimate, FilteredSearch, Prefilter};
 use super::{
     DeletePlan, ExplainText, InsertPlan, InsertRows, JoinPlan, Planned, QueryPlan, Source,
     UpdatePlan,
@@ -133,9 +134,12 @@ fn join_plan(join: Join<BoundFrom>, cx: PlanContext<'_>) -> JoinPlan {
         text: join.text,
         aliases: join.aliases,
     };
-    if plan.lateral && !plan.hash_keys.is_empty() {
-        // A lateral right side changes with every left row, so it is never hashed: the
-        // whole condition is checked in a nested loop.
+    // A lateral right side changes with every left row, so it is never hashed; with
+    // `enable_hashjoin` off (and `enable_nestloop` on) an equality join is not hashed
+    // either. Then the whole condition is checked in a nested loop.
+    let hash_disabled = !cx.settings.bool(&settings::ENABLE_HASHJOIN)
+        && cx.settings.bool(&settings::ENABLE_NESTLOOP);
+    if (plan.lateral || hash_disabled) && !plan.hash_keys.is_empty() {
         plan.hash_keys.clear();
         let parts: Vec<String> = [plan.text.hash_condition.take(), plan.text.filter.take()]
             .into_iter()
@@ -162,11 +166,25 @@ fn choose_index_scans(plan: &mut QueryPlan, cx: PlanContext<'_>) {
     };
     let name = name.clone();
     let conjuncts = conjuncts(plan.filter.as_ref());
-    let by_btree = btree::choose(table, &conjuncts, cx.settings, cx.versions)
-        .filter(|choice| choice.selective);
+    let counted = btree::choose(table, &conjuncts, cx.settings, cx.versions);
+    let estimate = counted.as_ref().map(|choice| Estimate {
+        rows: choice.rows,
+        at_least: choice.capped,
+        table_rows: choice.table_rows,
+    });
+    let prefilter = counted.as_ref().map(|choice| Prefilter {
+        index: choice.index.clone(),
+        range: choice.range.clone(),
+    });
+    let by_btree = counted.filter(|choice| choice.selective);
     let vector = vector_index_for(plan, table, cx.settings);
     let use_btree = match (&by_btree, &vector) {
-        (Some(choice), Some(_)) => choice.rows <= btree::vector_threshold(cx.settings),
+        // The exact top-k after a btree scan sorts; with `enable_sort` off the vector
+        // index's order wins.
+        (Some(choice), Some(_)) => {
+            choice.rows <= btree::vector_threshold(cx.settings)
+                && cx.settings.bool(&settings::ENABLE_SORT)
+        }
         (Some(_), None) => true,
         (None, _) => false,
     };
@@ -189,18 +207,73 @@ fn choose_index_scans(plan: &mut QueryPlan, cx: PlanContext<'_>) {
         };
         return;
     }
-    let Some((index, query, options)) = vector else {
+    let Some(VectorChoice {
+        index,
+        query,
+        options,
+        filtered_options,
+    }) = vector
+    else {
         btree::choose_ordered_scan(plan, table, cx.settings, cx.versions);
         return;
     };
+    if let Some(mut options) = filtered_options {
+        let patience = options.ef_search;
+        options.ef_search = super::filtered::first_round_ef(
+            options.ef_search,
+            wanted_rows(plan),
+            estimate.as_ref(),
+        );
+        // A filter-aware walk keeps the query's exact sort over the rows it collects.
+        plan.source = Source::IndexScan {
+            table: name,
+            index,
+            query,
+            options,
+            filtered: Some(FilteredSearch {
+                estimate,
+                prefilter,
+                patience,
+            }),
+        };
+        return;
+    }
     plan.source = Source::IndexScan {
         table: name,
         index,
         query,
         options,
+        filtered: None,
     };
     // The index yields rows in distance order; no sort follows, as in pgvector.
     plan.order.clear();
+}
+
+/// `LIMIT + OFFSET` when both are constants (no `OFFSET` counts as 0).
+fn wanted_rows(plan: &QueryPlan) -> Option<usize> {
+    let value = |expr: Option<&BoundExpr>| -> Option<usize> {
+        match expr {
+            None => Some(0),
+            Some(expr) if crate::expr::is_constant(expr) => {
+                match crate::expr::eval(expr, &[], &crate::expr::NoEnvironment).ok()? {
+                    crate::value::Datum::Int8(n) => usize::try_from(n).ok(),
+                    _ => None,
+                }
+            }
+            Some(_) => None,
+        }
+    };
+    Some(value(plan.limit.as_ref())?.saturating_add(value(plan.offset.as_ref())?))
+}
+
+/// The vector index a query can use, with its query vector and scan options.
+struct VectorChoice {
+    index: String,
+    query: BoundExpr,
+    options: vec_index::ScanOptions,
+    /// The options of a filter-aware walk, when the query has a filter and a `LIMIT` and
+    /// the session left the iterative scan to the planner (see [`filtered`](super::filtered)).
+    filtered_options: Option<vec_index::ScanOptions>,
 }
 
 /// The `Index Cond:` text of the conditions a btree scan uses and the `Filter:` text of
@@ -238,16 +311,13 @@ fn and_text(parts: Vec<String>) -> Option<String> {
 /// The vector index pgvector would use for a plan, with the query vector: one serving
 /// a single ascending `ORDER BY` distance key on a column (or indexed expression) with
 /// the matching operator class, the query vector the same for every row, with
-/// `enable_indexscan` on, and either a `LIMIT` or `enable_seqscan` off.
-fn vector_index_for(
-    plan: &QueryPlan,
-    table: &Table,
-    settings: &Settings,
-) -> Option<(String, BoundExpr, vec_index::ScanOptions)> {
-    if plan.aggregate.is_some() || !settings.bool(&settings::ENABLE_INDEXSCAN) {
+/// `enable_indexscan` on (or `enable_seqscan` off too), and either a `LIMIT` or
+/// `enable_seqscan` or `enable_sort` off.
+fn vector_index_for(plan: &QueryPlan, table: &Table, settings: &Settings) -> Option<VectorChoice> {
+    if plan.aggregate.is_some() || !btree::ordered_scan_allowed(settings) {
         return None;
     }
-    if plan.limit.is_none() && settings.bool(&settings::ENABLE_SEQSCAN) {
+    if plan.limit.is_none() && !btree::order_without_limit(settings) {
         return None;
     }
     let [key] = plan.order.as_slice() else {
@@ -278,9 +348,16 @@ fn vector_index_for(
         };
         same_key && e.opclass.operator() == &**name && e.index.read().enabled(settings)
     })?;
-    Some((
-        entry.name.clone(),
-        query.clone(),
-        entry.index.read().scan_options(settings),
-    ))
+    let index = entry.index.read();
+    let filtered_options = if plan.filter.is_some() && plan.limit.is_some() {
+        super::filtered::scan_options(&index, settings)
+    } else {
+        None
+    };
+    Some(VectorChoice {
+        index: entry.name.clone(),
+        query: query.clone(),
+        options: index.scan_options(settings),
+        filtered_options,
+    })
 }

@@ -109,6 +109,24 @@ params! {
     ENABLE_SEQSCAN = "enable_seqscan", Kind::Bool { default: true };
     /// `enable_indexscan`: whether the planner may choose index scans.
     ENABLE_INDEXSCAN = "enable_indexscan", Kind::Bool { default: true };
+    /// `enable_bitmapscan`: accepted; vecsh has no bitmap scans (its btree scans are
+    /// index scans, under `enable_indexscan`), so there is nothing to disable.
+    ENABLE_BITMAPSCAN = "enable_bitmapscan", Kind::Bool { default: true };
+    /// `enable_indexonlyscan`: accepted; vecsh has no index-only scans, so there is
+    /// nothing to disable.
+    ENABLE_INDEXONLYSCAN = "enable_indexonlyscan", Kind::Bool { default: true };
+    /// `enable_sort`: whether the planner may sort; off, an index that yields the
+    /// order is used even without `LIMIT`.
+    ENABLE_SORT = "enable_sort", Kind::Bool { default: true };
+    /// `enable_hashjoin`: whether the planner may hash the right side of an equality
+    /// join; off (with `enable_nestloop` on), such joins run as nested loops.
+    ENABLE_HASHJOIN = "enable_hashjoin", Kind::Bool { default: true };
+    /// `enable_nestloop`: whether the planner may run joins as nested loops; a join
+    /// with no equality to hash on still runs as one (there is no other way).
+    ENABLE_NESTLOOP = "enable_nestloop", Kind::Bool { default: true };
+    /// `enable_mergejoin`: accepted; vecsh has no merge joins, so there is nothing to
+    /// disable.
+    ENABLE_MERGEJOIN = "enable_mergejoin", Kind::Bool { default: true };
     /// `lock_timeout`: milliseconds a write waits for the write lock; 0 waits without
     /// limit for another session's statement, and up to `txn::DEFAULT_LOCK_WAIT` for its
     /// open block.

@@ -25,6 +25,7 @@ mod joins;
 mod limits;
 mod maintenance;
 mod output;
+mod planner;
 mod prepared;
 mod qualified_joins;
 mod scans;

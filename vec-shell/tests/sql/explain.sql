@@ -7,6 +7,7 @@ INSERT INTO items VALUES
 CREATE INDEX items_embedding_idx ON items USING hnsw (embedding vector_cosine_ops);
 -- As in pgvector's own tests, a table this small needs enable_seqscan off for its index.
 SET enable_seqscan = off;
+-- vecsh adds its Filter Strategy line (a filter-aware walk; PostgreSQL prints none).
 EXPLAIN (COSTS OFF) SELECT id FROM items WHERE category_id = 1 ORDER BY embedding <=> '[1,1,1]' LIMIT 5;
 RESET enable_seqscan;
 EXPLAIN (COSTS OFF) SELECT id FROM items WHERE name LIKE 'a%' AND price > '2';

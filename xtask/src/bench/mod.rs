@@ -65,7 +65,8 @@ options:
   --probes LIST            probes swept for the IVF indexes (default 1, 2, 4, … lists)
   --ef-search LIST         ef_search swept for hnsw (default 10,20,40,80,120,200,400)
   --flat-rerank LIST       rerank swept for flat-sq8 / flat-pq (default 10,20,40,80)
-  --filter-selectivity LIST  also sweep with filters keeping these fractions of rows
+  --filter-selectivity LIST  also sweep with filters keeping these fractions of rows (with
+                           --via sql: one filter column with a btree each, WHERE fN = 0)
   --json FILE              write every figure as JSON
   --svg FILE               the recall/QPS plot (default: beside --json, else target/bench/)
   --compare OLD.json       print each matching point's ratio to an earlier run
@@ -135,6 +136,7 @@ impl Options {
                 rerank: 40,
                 pq_ratio: vec_ivf::ProductRatio::X8,
                 seed: 1,
+                filter_selectivities: Vec::new(),
             },
             probes: None,
             ef_search: None,
@@ -238,6 +240,7 @@ impl Options {
                 options.filter_selectivities = vec![0.1];
             }
         }
+        options.build.filter_selectivities = options.filter_selectivities.clone();
         options.dataset.source =
             resolve_source(source.as_deref().unwrap_or(DEFAULT_DATASET), workspace_root);
         Ok(options)

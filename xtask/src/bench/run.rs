@@ -11,7 +11,7 @@ use super::exact::ExactScanner;
 use super::measure::{measure, passes_filter, resident_bytes};
 use super::progress::Progress;
 use super::report::{BuildReport, Point};
-use super::targets::{self, TargetKind};
+use super::targets::{self, Filter, TargetKind};
 use super::Options;
 
 /// Everything a run measured.
@@ -126,20 +126,28 @@ pub fn run(dataset: &Dataset, options: &Options, progress: &Progress) -> Result<
             let measured = measure(&queries, &truth, k, threads, &search, (progress, &label))?;
             result.points.push(point(knob, None, measured));
         }
+        let everything = Filter {
+            selectivity: 1.0,
+            keep: &|_| true,
+        };
         let filterable = target
-            .search_filtered(queries[0], k, knobs[0], &|_| true)
+            .search_filtered(queries[0], k, knobs[0], &everything)
             .is_some();
         if !filterable && !filtered_truth.is_empty() {
             progress.note(&format!("{name} has no filtered search; skipped"));
         }
         for (selectivity, truth) in filtered_truth.iter().filter(|_| filterable) {
             let keep = |id: u64| passes_filter(id, *selectivity);
+            let filter = Filter {
+                selectivity: *selectivity,
+                keep: &keep,
+            };
             let truth: Vec<&[u32]> = truth.iter().map(Vec::as_slice).collect();
             for &knob in &knobs {
                 let label = format!("{name} filter {selectivity} knob {knob}");
                 let search = |query: &[f32]| {
                     target
-                        .search_filtered(query, k, knob, &keep)
+                        .search_filtered(query, k, knob, &filter)
                         .expect("checked above")
                 };
                 let measured = measure(&queries, &truth, k, threads, &search, (progress, &label))?;

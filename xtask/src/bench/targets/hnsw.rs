@@ -10,7 +10,7 @@ use std::path::Path;
 use vec_hnsw::store::VectorStore;
 use vec_hnsw::{Cosine, Hnsw, HnswOptions, InnerProduct, IterativeScan, Metric, SearchOptions, L2};
 
-use super::{BuildConfig, Built, Target};
+use super::{BuildConfig, Built, Filter, Target};
 use crate::bench::dataset::Dataset;
 use crate::bench::exact::MetricName;
 use crate::bench::progress::Progress;
@@ -102,7 +102,7 @@ where
         query: &[f32],
         k: usize,
         knob: usize,
-        keep: &dyn Fn(u64) -> bool,
+        filter: &Filter<'_>,
     ) -> Option<Result<Vec<u64>>> {
         let options = SearchOptions {
             iterative_scan: IterativeScan::RelaxedOrder,
@@ -110,7 +110,7 @@ where
         };
         Some(
             self.index
-                .search_filtered(query, k, &options, keep)
+                .search_filtered(query, k, &options, filter.keep)
                 .map(|hits| hits.into_iter().map(|hit| hit.row_id).collect())
                 .map_err(Into::into),
         )

@@ -15,7 +15,7 @@ use vec_ivf::{
     Quantization, QuantizedIvf, QuantizedOptions, QuantizedSearchOptions, Rows, SearchOptions, L2,
 };
 
-use super::{doubling_sweep, BuildConfig, Built, Target, TargetKind};
+use super::{doubling_sweep, BuildConfig, Built, Filter, Target, TargetKind};
 use crate::bench::dataset::Dataset;
 use crate::bench::exact::MetricName;
 use crate::bench::progress::Progress;
@@ -150,7 +150,7 @@ impl<M: Metric<f32>> Target for IvfFlatTarget<M> {
         query: &[f32],
         k: usize,
         knob: usize,
-        keep: &dyn Fn(u64) -> bool,
+        filter: &Filter<'_>,
     ) -> Option<Result<Vec<u64>>> {
         let options = SearchOptions {
             iterative_scan: IterativeScan::RelaxedOrder,
@@ -158,7 +158,7 @@ impl<M: Metric<f32>> Target for IvfFlatTarget<M> {
         };
         Some(
             self.index
-                .search_filtered(query, k, &options, keep)
+                .search_filtered(query, k, &options, filter.keep)
                 .map(ids)
                 .map_err(Into::into),
         )
@@ -203,7 +203,7 @@ impl<M: Metric<f32>> Target for QuantizedIvfTarget<'_, M> {
         _query: &[f32],
         _k: usize,
         _knob: usize,
-        _keep: &dyn Fn(u64) -> bool,
+        _filter: &Filter<'_>,
     ) -> Option<Result<Vec<u64>>> {
         None
     }
@@ -240,7 +240,7 @@ impl<M: Metric<f32>> Target for FlatTarget<'_, M> {
         _query: &[f32],
         _k: usize,
         _knob: usize,
-        _keep: &dyn Fn(u64) -> bool,
+        _filter: &Filter<'_>,
     ) -> Option<Result<Vec<u64>>> {
         None
     }

@@ -29,14 +29,15 @@ pub trait Target: Sync {
     /// The ids of the (approximately) `k` nearest rows to `query`, nearest first.
     fn search(&self, query: &[f32], k: usize, knob: usize) -> Result<Vec<u64>>;
 
-    /// The `k` nearest rows that `keep` accepts, using the index's iterative scan; `None`
-    /// when the target has no filtered search.
+    /// The `k` nearest rows that `filter` accepts, using the index's iterative scan (or,
+    /// through SQL, the engine's default plan for a `WHERE` filter); `None` when the
+    /// target has no filtered search.
     fn search_filtered(
         &self,
         query: &[f32],
         k: usize,
         knob: usize,
-        keep: &dyn Fn(u64) -> bool,
+        filter: &Filter<'_>,
     ) -> Option<Result<Vec<u64>>>;
 
     /// Writes the index's snapshot to `path` and returns its size; `None` when the index has
@@ -45,6 +46,15 @@ pub trait Target: Sync {
 
     /// Bytes the index says it holds; `None` when it does not say.
     fn memory_bytes(&self) -> Option<usize>;
+}
+
+/// A filter of filtered queries: the rows `keep` accepts, about `selectivity` of them
+/// (the SQL targets store one filter column per selectivity and query it).
+pub struct Filter<'a> {
+    /// The fraction of rows kept (1.0 keeps every row).
+    pub selectivity: f64,
+    /// Whether a row id is kept.
+    pub keep: &'a (dyn Fn(u64) -> bool + Sync),
 }
 
 /// The kinds of target, by command-line name.
@@ -120,6 +130,9 @@ pub struct BuildConfig {
     pub pq_ratio: vec_ivf::ProductRatio,
     /// Seed of every build.
     pub seed: u64,
+    /// The selectivities of filtered sweeps (the SQL targets add a filter column with a
+    /// btree index for each).
+    pub filter_selectivities: Vec<f64>,
 }
 
 impl BuildConfig {
@@ -184,9 +197,9 @@ impl Target for ExactTarget<'_> {
         query: &[f32],
         k: usize,
         _knob: usize,
-        keep: &dyn Fn(u64) -> bool,
+        filter: &Filter<'_>,
     ) -> Option<Result<Vec<u64>>> {
-        let keep_row = |row_idx: usize| keep(row_idx as u64);
+        let keep_row = |row_idx: usize| (filter.keep)(row_idx as u64);
         Some(Ok(ids(self.scanner.search(query, k, Some(&keep_row)))))
     }
 

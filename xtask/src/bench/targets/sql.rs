@@ -8,6 +8,13 @@
 //! no index. Each query is `SELECT id FROM items ORDER BY embedding <op> '[…]' LIMIT k`, after
 //! `SET hnsw.ef_search` / `SET ivfflat.probes` when the knob changes. Sessions are pooled so
 //! that batch runs use one session per thread, like one connection per client.
+//!
+//! Filtered sweeps (`--filter-selectivity`) add one `integer` column per selectivity,
+//! `f0`, `f1`, …, with a btree index each: 0 on the rows the harness's filter keeps, and
+//! 1 … ⌈1/selectivity⌉ − 1 spread over the others (so that every value keeps about the
+//! same share of rows). A filtered query is `SELECT id FROM items WHERE fN = 0 ORDER BY
+//! embedding <op> '[…]' LIMIT k` with no other setting than the knob's: the engine's
+//! default plan for a filter.
 
 use anyhow::{bail, Context, Result};
 use std::fmt::Write;
@@ -17,9 +24,12 @@ use parking_lot::Mutex;
 use vec_shell::{Database, Datum, Session};
 use vec_types::Vector;
 
-use super::{doubling_sweep, hnsw::DEFAULT_EF_SEARCH, BuildConfig, Built, Target, TargetKind};
+use super::{
+    doubling_sweep, hnsw::DEFAULT_EF_SEARCH, BuildConfig, Built, Filter, Target, TargetKind,
+};
 use crate::bench::dataset::Dataset;
 use crate::bench::exact::MetricName;
+use crate::bench::measure::passes_filter;
 use crate::bench::progress::Progress;
 
 /// Rows per `INSERT` statement.
@@ -59,20 +69,28 @@ pub fn build<'a>(
     };
     let database = Database::in_memory();
     let mut session = database.session();
+    let selectivities = &config.filter_selectivities;
+    let filter_columns: String = (0..selectivities.len())
+        .map(|column| format!(", f{column} int"))
+        .collect();
     execute(
         &mut session,
         &format!(
-            "CREATE TABLE items (id bigint PRIMARY KEY, embedding vector({}))",
+            "CREATE TABLE items (id bigint PRIMARY KEY, embedding vector({}){filter_columns})",
             dataset.dims
         ),
     )?;
     let rows: Vec<&[f32]> = dataset.base.chunks_exact(dataset.dims).collect();
     for (batch_idx, batch) in rows.chunks(INSERT_BATCH).enumerate() {
-        let mut sql = String::from("INSERT INTO items (id, embedding) VALUES ");
+        let mut sql = String::from("INSERT INTO items VALUES ");
         for (offset, row) in batch.iter().enumerate() {
             let id = batch_idx * INSERT_BATCH + offset;
             let separator = if offset == 0 { "" } else { "," };
-            let _ = write!(sql, "{separator}({id}, '{}')", Vector::new(row.to_vec())?);
+            let _ = write!(sql, "{separator}({id}, '{}'", Vector::new(row.to_vec())?);
+            for &selectivity in selectivities {
+                let _ = write!(sql, ", {}", filter_value(id as u64, selectivity));
+            }
+            sql.push(')');
         }
         execute(&mut session, &sql)?;
         progress.update("sql: insert", (batch_idx + 1) * INSERT_BATCH, rows.len());
@@ -94,6 +112,9 @@ pub fn build<'a>(
         )?;
         progress.finish();
     }
+    for column in 0..selectivities.len() {
+        execute(&mut session, &format!("CREATE INDEX ON items (f{column})"))?;
+    }
     let lists = params["lists"].as_u64().unwrap_or(0) as usize;
     Ok(Built {
         target: Box::new(SqlTarget {
@@ -102,9 +123,20 @@ pub fn build<'a>(
             knob,
             operator: dataset.metric.operator(),
             lists,
+            selectivities: selectivities.clone(),
         }),
         params,
     })
+}
+
+/// A row's value in the filter column of `selectivity`: 0 when the harness's filter keeps
+/// it, else one of the other values.
+fn filter_value(id: u64, selectivity: f64) -> u64 {
+    if passes_filter(id, selectivity) {
+        return 0;
+    }
+    let others = ((1.0 / selectivity).ceil() as u64).saturating_sub(1).max(1);
+    1 + id % others
 }
 
 fn opclass(metric: MetricName) -> &'static str {
@@ -129,6 +161,35 @@ struct SqlTarget {
     knob: Option<&'static str>,
     operator: &'static str,
     lists: usize,
+    /// The selectivity of each filter column, `f0` first.
+    selectivities: Vec<f64>,
+}
+
+impl SqlTarget {
+    /// Runs a query for `k` ids after setting the knob, on a pooled session.
+    fn ids(&self, knob: usize, sql: &str) -> Result<Vec<u64>> {
+        let pooled = self.sessions.lock().pop();
+        let (mut session, mut current) = pooled.unwrap_or_else(|| (self.database.session(), None));
+        if let Some(setting) = self.knob {
+            if current != Some(knob) {
+                execute(&mut session, &format!("SET {setting} = {knob}"))?;
+                current = Some(knob);
+            }
+        }
+        let results = execute(&mut session, sql)?;
+        self.sessions.lock().push((session, current));
+        let rows = results
+            .last()
+            .and_then(|result| result.rows.as_ref())
+            .context("the SELECT returned no rows")?;
+        rows.rows
+            .iter()
+            .map(|row| match row.first() {
+                Some(Datum::Int8(id)) => Ok(*id as u64),
+                other => bail!("the SELECT returned {other:?} for an id"),
+            })
+            .collect()
+    }
 }
 
 impl Target for SqlTarget {
@@ -149,42 +210,37 @@ impl Target for SqlTarget {
     }
 
     fn search(&self, query: &[f32], k: usize, knob: usize) -> Result<Vec<u64>> {
-        let pooled = self.sessions.lock().pop();
-        let (mut session, mut current) = pooled.unwrap_or_else(|| (self.database.session(), None));
-        if let Some(setting) = self.knob {
-            if current != Some(knob) {
-                execute(&mut session, &format!("SET {setting} = {knob}"))?;
-                current = Some(knob);
-            }
-        }
         let sql = format!(
             "SELECT id FROM items ORDER BY embedding {} '{}' LIMIT {k}",
             self.operator,
             Vector::new(query.to_vec())?
         );
-        let results = execute(&mut session, &sql)?;
-        self.sessions.lock().push((session, current));
-        let rows = results
-            .last()
-            .and_then(|result| result.rows.as_ref())
-            .context("the SELECT returned no rows")?;
-        rows.rows
-            .iter()
-            .map(|row| match row.first() {
-                Some(Datum::Int8(id)) => Ok(*id as u64),
-                other => bail!("the SELECT returned {other:?} for an id"),
-            })
-            .collect()
+        self.ids(knob, &sql)
     }
 
     fn search_filtered(
         &self,
-        _query: &[f32],
-        _k: usize,
-        _knob: usize,
-        _keep: &dyn Fn(u64) -> bool,
+        query: &[f32],
+        k: usize,
+        knob: usize,
+        filter: &Filter<'_>,
     ) -> Option<Result<Vec<u64>>> {
-        None
+        if filter.selectivity >= 1.0 {
+            return Some(self.search(query, k, knob));
+        }
+        let column = self
+            .selectivities
+            .iter()
+            .position(|&s| s == filter.selectivity)?;
+        let vector = match Vector::new(query.to_vec()) {
+            Ok(vector) => vector,
+            Err(error) => return Some(Err(error.into())),
+        };
+        let sql = format!(
+            "SELECT id FROM items WHERE f{column} = 0 ORDER BY embedding {} '{vector}' LIMIT {k}",
+            self.operator
+        );
+        Some(self.ids(knob, &sql))
     }
 
     fn snapshot_bytes(&self, _path: &Path) -> Result<Option<u64>> {
