@@ -40,6 +40,7 @@
 
 mod arch;
 pub mod bits;
+pub mod codes;
 mod cosine;
 mod dense;
 pub mod f16;
@@ -49,6 +50,7 @@ mod scalar;
 pub mod sparse;
 
 pub use bits::BitKernels;
+pub use codes::CodeKernels;
 pub use dense::DenseKernels;
 pub use implementation::Implementation;
 pub use sparse::SparseSlice;
