@@ -130,15 +130,22 @@ impl<M: Metric> Hnsw<M> {
                 });
             }
         }
+        index.train_codes();
         index.link_all(hooks)?;
         Ok(index)
     }
 
-    /// Bytes the build has filled so far (lengths, not capacities).
+    /// Bytes of memory the build has filled so far (lengths, not capacities): the vectors,
+    /// or for a quantized index (whose vectors are on disk) the codes they will have, and
+    /// the graph.
     fn used_bytes(&self) -> usize {
         let slots = self.graph.len();
         let per_slot = (1 + 2 * self.options.m) * 4 + 8 + 1 + 1 + 4;
-        self.store.used_bytes() + slots * per_slot
+        let vectors = match &self.codes {
+            Some(codes) => slots * codes.stride,
+            None => self.store.used_bytes(),
+        };
+        vectors + slots * per_slot
     }
 
     fn link_all(&mut self, hooks: &BuildHooks<'_>) -> Result<(), HnswError> {

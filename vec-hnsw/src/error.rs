@@ -71,6 +71,11 @@ pub enum HnswError {
     TooManyElements,
     /// The build was stopped by its `should_stop` hook before it finished.
     Cancelled,
+    /// Quantization asked of a metric that codes cannot estimate (L1, bits, sparse).
+    QuantizationUnsupported {
+        /// The quantization's name (`sq8`, `rabitq`).
+        quantization: &'static str,
+    },
     /// A snapshot file could not be read or written.
     Io {
         /// The file.
@@ -143,6 +148,10 @@ impl fmt::Display for HnswError {
             ),
             HnswError::TooManyElements => f.write_str("hnsw index cannot hold more elements"),
             HnswError::Cancelled => f.write_str("canceling statement due to user request"),
+            HnswError::QuantizationUnsupported { quantization } => write!(
+                f,
+                "quantization \"{quantization}\" is only supported for vector and halfvec values under L2, inner product or cosine distance"
+            ),
             HnswError::Io { path, source } => {
                 write!(f, "could not access file \"{}\": {source}", path.display())
             }

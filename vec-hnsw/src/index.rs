@@ -3,11 +3,13 @@
 //! the iterative scan, vacuum and snapshots; each adds an `impl` block to this type.
 
 use crate::error::HnswError;
+use crate::estimate::{Estimator, Exact};
 use crate::graph::Graph;
 use crate::level::level_for;
 use crate::link_cache::LinkCache;
 use crate::metric::{Metric, VectorBuf, VectorRef};
 use crate::options::{HnswOptions, SearchOptions};
+use crate::quant::{CodeEstimator, Codes, Quantization};
 use crate::search::{Candidate, ScratchPool};
 use crate::store::VectorStore;
 use parking_lot::Mutex;
@@ -82,6 +84,10 @@ pub struct Hnsw<M: Metric> {
     pub(crate) scratch: ScratchPool,
     /// Distances and heuristic flags of the layer-0 lists, while a build links.
     pub(crate) link_cache: LinkCache,
+    /// The codes searches read, when the index is quantized.
+    pub(crate) codes: Option<Codes>,
+    /// The recall each `ef_search` reached, for target recall.
+    pub(crate) calibration: Option<vec_index::Calibration>,
 }
 
 /// Packs an entry point into one word: level in the high half, slot in the low half.
@@ -106,11 +112,28 @@ impl<M: Metric> Hnsw<M> {
                 max: M::Store::MAX_DIMENSIONS,
             });
         }
+        let mut store = M::Store::with_dimensions(dimensions);
+        let codes = match options.quantization {
+            Quantization::None => None,
+            quantization => {
+                let distance = M::CODE_DISTANCE.ok_or(HnswError::QuantizationUnsupported {
+                    quantization: quantization.name(),
+                })?;
+                let dir = options
+                    .vector_dir
+                    .clone()
+                    .unwrap_or_else(std::env::temp_dir);
+                store
+                    .spill(&dir)
+                    .map_err(|source| HnswError::Io { path: dir, source })?;
+                Some(Codes::new(quantization, distance, dimensions, options.seed))
+            }
+        };
         Ok(Hnsw {
             graph: Graph::new(options.m),
             options,
             dimensions,
-            store: M::Store::with_dimensions(dimensions),
+            store,
             rows: Vec::new(),
             flags: Vec::new(),
             extra_rows: Mutex::new(HashMap::new()),
@@ -121,6 +144,8 @@ impl<M: Metric> Hnsw<M> {
             n_rows: AtomicU64::new(0),
             scratch: ScratchPool::default(),
             link_cache: LinkCache::default(),
+            codes,
+            calibration: None,
         })
     }
 
@@ -150,13 +175,35 @@ impl<M: Metric> Hnsw<M> {
     }
 
     /// Bytes of memory held by the vectors, the graph and the row table (mapped bytes of a
-    /// reopened snapshot included).
+    /// reopened snapshot included). A quantized index counts its codes instead of its full
+    /// vectors, which are on disk ([`Hnsw::vector_file_bytes`]) and read only to re-rank.
     pub fn memory_bytes(&self) -> usize {
-        self.store.memory_bytes()
+        let vectors = match &self.codes {
+            Some(codes) => codes.memory_bytes(),
+            None => self.store.memory_bytes(),
+        };
+        vectors
             + self.graph.memory_bytes()
             + self.rows.capacity() * 8
             + self.flags.capacity()
             + self.free.lock().capacity() * 4
+    }
+
+    /// Bytes of full-precision vectors a quantized index keeps on disk for re-ranking (in
+    /// an unlinked file, or in the snapshot file it was opened from); 0 when unquantized.
+    pub fn vector_file_bytes(&self) -> usize {
+        if self.codes.is_some() {
+            self.store.used_bytes()
+        } else {
+            0
+        }
+    }
+
+    /// How searches read vectors: full precision, or which codes.
+    pub fn quantization(&self) -> Quantization {
+        self.codes
+            .as_ref()
+            .map_or(Quantization::None, |codes| codes.quantization)
     }
 
     pub(crate) fn flag(&self, slot: u32) -> u8 {
@@ -233,6 +280,7 @@ impl<M: Metric> Hnsw<M> {
         };
         self.graph.make_writable();
         let slot = self.stage(row_id, M::Store::view(&prepared))?;
+        self.encode_staged(slot);
         Ok(Some(Staged { slot }))
     }
 
@@ -269,13 +317,28 @@ impl<M: Metric> Hnsw<M> {
         }
     }
 
-    /// The `ef` nearest elements to a prepared query on layer 0, nearest first.
+    /// The `ef` nearest elements to a prepared query on layer 0, nearest first: by exact
+    /// distances, or for a quantized index found by the codes' estimates and re-ranked
+    /// exactly.
     pub(crate) fn nearest_elements(
         &self,
         query: VectorRef<'_, M>,
         ef: usize,
         out: &mut Vec<Candidate>,
     ) {
+        match self.prepare_codes(query) {
+            Some(prepared) => {
+                if let Some(codes) = &self.codes {
+                    self.nearest_with(&CodeEstimator::new(codes, &prepared), ef, out);
+                    self.rerank(query, out);
+                }
+            }
+            None => self.nearest_with(&Exact::<M>::new(query, &self.store), ef, out),
+        }
+    }
+
+    /// The `ef` nearest elements by `estimator`'s distances, nearest first.
+    fn nearest_with<E: Estimator>(&self, estimator: &E, ef: usize, out: &mut Vec<Candidate>) {
         out.clear();
         let Some((entry_slot, entry_level)) = unpack_entry(self.entry.load(Ordering::Acquire))
         else {
@@ -283,16 +346,16 @@ impl<M: Metric> Hnsw<M> {
         };
         let mut scratch = self.scratch.take();
         let mut current = Candidate {
-            distance: self.distance_to(query, entry_slot),
+            distance: estimator.distance(entry_slot),
             slot: entry_slot,
         };
         for level in (1..=entry_level).rev() {
-            current = self.greedy(query, current, level, &mut scratch);
+            current = self.greedy(estimator, current, level, &mut scratch);
         }
         scratch.begin(self.graph.len());
         scratch.seed(current);
         let mut tuples = 0;
-        self.search_layer(query, 0, ef, &mut scratch, None, &mut tuples);
+        self.search_layer(estimator, 0, ef, &mut scratch, None, &mut tuples);
         scratch.drain_sorted(out);
         self.scratch.give(scratch);
     }

@@ -131,6 +131,7 @@ pub(super) fn source<'a>(
             index,
             query,
             options,
+            ..
         } => index_scan(table, index, query, options, context)?,
         Source::BtreeScan {
             table,

@@ -95,7 +95,9 @@ pub enum Source {
         /// The query vector (a constant or uncorrelated subquery).
         query: BoundExpr,
         /// The scan options from the session's settings (`hnsw.*`, `ivfflat.*`,
-        /// `vectors.*`).
+        /// `vectors.*`, `vecsh.target_recall`).
         options: vec_index::ScanOptions,
+        /// `EXPLAIN`'s `Target Recall:` line, while `vecsh.target_recall` is on.
+        target_text: Option<String>,
     },
 }

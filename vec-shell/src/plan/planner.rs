@@ -183,15 +183,22 @@ fn choose_index_scans(plan: &mut QueryPlan, cx: PlanContext<'_>) {
         };
         return;
     }
-    let Some((index, query, options)) = vector else {
+    let Some((index, query, options, target)) = vector else {
         btree::choose_ordered_scan(plan, table, cx.settings);
         return;
     };
+    let target_text = target.map(|choice| {
+        choice.explain(match choice.knob {
+            vec_index::Knob::EfSearch => options.ef_search as u32,
+            vec_index::Knob::Probes => options.probes,
+        })
+    });
     plan.source = Source::IndexScan {
         table: name,
         index,
         query,
         options,
+        target_text,
     };
     // The index yields rows in distance order; no sort follows, as in pgvector.
     plan.order.clear();
@@ -237,7 +244,12 @@ fn vector_index_for(
     plan: &QueryPlan,
     table: &Table,
     settings: &Settings,
-) -> Option<(String, BoundExpr, vec_index::ScanOptions)> {
+) -> Option<(
+    String,
+    BoundExpr,
+    vec_index::ScanOptions,
+    Option<crate::index::TargetChoice>,
+)> {
     if plan.aggregate.is_some() || !settings.bool(&settings::ENABLE_INDEXSCAN) {
         return None;
     }
@@ -276,5 +288,6 @@ fn vector_index_for(
         entry.name.clone(),
         query.clone(),
         entry.index.scan_options(settings),
+        entry.index.target_choice(settings),
     ))
 }

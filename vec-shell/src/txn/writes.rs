@@ -84,6 +84,14 @@ impl<'a> StoreWrites<'a> {
         }
     }
 
+    /// Marks heap `heap`'s index snapshots out of date (an index changed without a row
+    /// changing, as `ANALYZE` recalibrating it), so the next checkpoint writes them again.
+    pub fn note_index_changed(&self, heap: u32) {
+        if let Some(durable) = self.durable {
+            durable.snapshot_state().changed_heaps.insert(heap);
+        }
+    }
+
     /// A new index id (see [`Durable::new_index_id`]); 0 without a durable store.
     pub fn new_index_id(&self) -> u64 {
         self.durable.map_or(0, Durable::new_index_id)

@@ -21,6 +21,7 @@ mod scripts;
 mod snapshots;
 #[cfg(unix)]
 mod terminal;
+mod tuning;
 mod txn;
 mod upsert;
 mod vectors;

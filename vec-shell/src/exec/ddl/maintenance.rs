@@ -1,7 +1,8 @@
 //! The maintenance commands: `REINDEX INDEX|TABLE` rebuilds vector indexes from the
 //! table's rows; `VACUUM` makes the vector indexes reclaim the entries of deleted rows;
-//! `ANALYZE` has nothing to gather (the engine keeps no statistics beyond row counts)
-//! and only checks its tables. Unknown names get PostgreSQL's errors; an index given to
+//! `ANALYZE` (and `VACUUM ANALYZE`) calibrates the vector indexes again for
+//! `vecsh.target_recall` (the recall each `ef_search` / `probes` reaches now) and marks
+//! their snapshots out of date; it gathers no other statistics. Unknown names get PostgreSQL's errors; an index given to
 //! `VACUUM` or `ANALYZE` is skipped with PostgreSQL's warning.
 
 use crate::catalog::Catalog;
@@ -77,7 +78,12 @@ pub fn reindex(
 }
 
 /// `VACUUM [ANALYZE] [table, …]` or `ANALYZE [table, …]`.
-pub fn maintain(catalog: &mut Catalog, command: &Maintenance) -> Result<StatementResult> {
+pub fn maintain(
+    catalog: &mut Catalog,
+    writes: Option<&crate::txn::StoreWrites<'_>>,
+    command: &Maintenance,
+    monitor: crate::progress::Monitor<'_>,
+) -> Result<StatementResult> {
     let mut result = StatementResult::tag(if command.vacuum { "VACUUM" } else { "ANALYZE" });
     let mut tables = Vec::new();
     for (name, pos) in &command.tables {
@@ -98,13 +104,21 @@ pub fn maintain(catalog: &mut Catalog, command: &Maintenance) -> Result<Statemen
     if command.tables.is_empty() {
         tables = catalog.tables().map(|t| t.name.clone()).collect();
     }
-    if command.vacuum {
-        for name in tables {
-            if let Some(table) = catalog.table_mut(&name) {
-                for entry in &mut table.vector_indexes {
-                    entry.index.vacuum();
-                }
+    for name in tables {
+        let Some(table) = catalog.table_mut(&name) else {
+            continue;
+        };
+        for entry in &mut table.vector_indexes {
+            if command.vacuum {
+                entry.index.vacuum();
             }
+            if command.analyze {
+                entry.index.calibrate(monitor)?;
+            }
+        }
+        if let (true, Some(writes), Some(heap)) = (command.analyze, writes, table.heap) {
+            // The snapshot holds the old calibration: write it again at the next checkpoint.
+            writes.note_index_changed(heap);
         }
     }
     Ok(result)

@@ -165,7 +165,7 @@ pub fn execute(
             crate::exec::ddl::maintenance::reindex(catalog, *table, name, *pos, monitor)
         }
         Statement::Maintenance(command) => {
-            crate::exec::ddl::maintenance::maintain(catalog, command)
+            crate::exec::ddl::maintenance::maintain(catalog, durable, command, monitor)
         }
         _ => Err(EngineError::internal("not a DDL statement")),
     }

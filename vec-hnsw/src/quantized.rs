@@ -1,0 +1,78 @@
+//! What a quantized index adds to [`Hnsw`]: training the quantizer and encoding elements as
+//! they are staged, preparing a query for the codes' estimates, and re-ranking the
+//! candidates a search found with exact distances on the full vectors (`quant` has the
+//! codes themselves).
+
+use crate::index::Hnsw;
+use crate::metric::{Metric, VectorRef};
+use crate::quant::{PreparedQuery, RETRAIN_LIMIT};
+use crate::search::Candidate;
+use crate::store::VectorStore;
+
+/// How many candidates ahead re-ranking prefetches full vectors.
+const RERANK_PREFETCH_AHEAD: usize = 4;
+
+impl<M: Metric> Hnsw<M> {
+    /// Trains the quantizer on every element's vector and encodes them all.
+    pub(crate) fn train_codes(&mut self) {
+        let Some(codes) = self.codes.as_mut() else {
+            return;
+        };
+        let store = &self.store;
+        let slots = store.len();
+        let mut wide = Vec::new();
+        codes.train(slots, |add| {
+            for slot in 0..slots as u32 {
+                if M::Store::widen(store.get(slot), &mut wide) {
+                    add(&wide);
+                }
+            }
+        });
+        let mut scratch = Vec::new();
+        for slot in 0..slots as u32 {
+            if M::Store::widen(store.get(slot), &mut wide) {
+                codes.encode(slot, &wide, &mut scratch);
+            }
+        }
+    }
+
+    /// Encodes the element just staged in `slot`; while the index is small, first trains
+    /// the quantizer again each time the element count has doubled.
+    pub(crate) fn encode_staged(&mut self, slot: u32) {
+        let Some(codes) = self.codes.as_mut() else {
+            return;
+        };
+        let slots = self.store.len();
+        if codes.trained_on < RETRAIN_LIMIT && slots >= 2 * codes.trained_on {
+            self.train_codes();
+            return;
+        }
+        let mut wide = Vec::new();
+        if M::Store::widen(self.store.get(slot), &mut wide) {
+            codes.encode(slot, &wide, &mut Vec::new());
+        }
+    }
+
+    /// The query prepared for the codes' estimates; `None` for an unquantized index.
+    pub(crate) fn prepare_codes(&self, query: VectorRef<'_, M>) -> Option<PreparedQuery> {
+        let codes = self.codes.as_ref()?;
+        let mut wide = Vec::new();
+        M::Store::widen(query, &mut wide).then(|| codes.prepare(&wide))
+    }
+
+    /// Replaces the estimated distances of `candidates` with exact ones from the full
+    /// vectors and sorts them, nearest first.
+    pub(crate) fn rerank(&self, query: VectorRef<'_, M>, candidates: &mut [Candidate]) {
+        for candidate in candidates.iter().take(RERANK_PREFETCH_AHEAD) {
+            self.store.prefetch(candidate.slot);
+        }
+        for index in 0..candidates.len() {
+            if let Some(ahead) = candidates.get(index + RERANK_PREFETCH_AHEAD) {
+                self.store.prefetch(ahead.slot);
+            }
+            let slot = candidates[index].slot;
+            candidates[index].distance = self.distance_to(query, slot);
+        }
+        candidates.sort_unstable();
+    }
+}
