@@ -1,9 +1,12 @@
 //! Bulk build: every vector is first copied into the index (one pass over the input, with
-//! the memory budget checked as it grows), then the elements are linked by INSERT on `N`
-//! threads that share the index (crossbeam scoped threads; each list is written under its
-//! element's lock). With one thread the graph depends only on the seed and the input order.
-//! A build can be stopped early through [`BuildHooks::should_stop`], checked between
-//! elements; it then returns [`HnswError::Cancelled`] and the partial graph is dropped.
+//! the memory budget checked as it grows), a quantized index then trains its quantizer
+//! and encodes every vector, then the elements are linked by INSERT on `N` threads that
+//! share the index (crossbeam scoped threads; each list is written under its element's
+//! lock). With one thread the graph depends only on the seed and the input order. A
+//! quantized index moves its full vectors to disk once linked (they stay on huge pages
+//! while the build reads them). A build can be stopped early through
+//! [`BuildHooks::should_stop`], checked between elements; it then returns
+//! [`HnswError::Cancelled`] and the partial graph is dropped.
 
 use crate::error::HnswError;
 use crate::index::{Hnsw, FREE};
@@ -105,7 +108,7 @@ impl<M: Metric> Hnsw<M> {
     where
         I: IntoIterator<Item = (u64, VectorRef<'a, M>)>,
     {
-        let mut index = Self::new(dimensions, options)?;
+        let mut index = Self::new_in_memory(dimensions, options)?;
         let items = items.into_iter();
         let expected = items.size_hint().0;
         index.store.reserve(expected);
@@ -132,20 +135,18 @@ impl<M: Metric> Hnsw<M> {
         }
         index.train_codes();
         index.link_all(hooks)?;
+        index.spill_vectors()?;
         Ok(index)
     }
 
-    /// Bytes of memory the build has filled so far (lengths, not capacities): the vectors,
-    /// or for a quantized index (whose vectors are on disk) the codes they will have, and
-    /// the graph.
+    /// Bytes of memory the build has filled so far (lengths, not capacities): the vectors
+    /// (in memory while a build links, also for a quantized index), the codes they will
+    /// have, and the graph.
     fn used_bytes(&self) -> usize {
         let slots = self.graph.len();
         let per_slot = (1 + 2 * self.options.m) * 4 + 8 + 1 + 1 + 4;
-        let vectors = match &self.codes {
-            Some(codes) => slots * codes.stride,
-            None => self.store.used_bytes(),
-        };
-        vectors + slots * per_slot
+        let codes = self.codes.as_ref().map_or(0, |codes| slots * codes.stride);
+        self.store.used_bytes() + codes + slots * per_slot
     }
 
     fn link_all(&mut self, hooks: &BuildHooks<'_>) -> Result<(), HnswError> {

@@ -1,8 +1,10 @@
 //! Target recall for HNSW: [`Hnsw::calibrate`] measures the recall@10 that each `ef_search`
-//! of [`EF_SEARCH_GRID`] reaches on sample queries drawn from the index's own elements
-//! (each sample searched with one more candidate, its own element left out of both its
-//! answers and its exact neighbours), through the same search path as queries, quantized
-//! re-ranking included. Exact neighbours come from a brute-force pass over every live
+//! of [`EF_SEARCH_GRID`] reaches on sample queries drawn from the index's own elements,
+//! through the same search path as queries, quantized re-ranking included. Each sample is
+//! searched as if its element were not in the graph (never evaluated, followed or
+//! returned), and left out of its exact neighbours: an element's own list holds its
+//! nearest neighbours, so letting the search reach it would measure a recall no unseen
+//! query gets (0.95 instead of 0.80 at `ef_search` 10 on 384-d MiniLM embeddings). Exact neighbours come from a brute-force pass over every live
 //! element, in blocks that stay in cache, split over the build's threads.
 
 use std::collections::BinaryHeap;
@@ -52,10 +54,10 @@ impl<M: Metric> Hnsw<M> {
         let search = |query: usize, ef: u32| -> Vec<u64> {
             let slot = samples[query];
             let mut found = Vec::new();
-            self.nearest_elements(self.store.get(slot), ef as usize + 1, &mut found);
+            self.nearest_excluding(self.store.get(slot), ef as usize, Some(slot), &mut found);
             found
                 .iter()
-                .filter(|c| c.slot != slot && self.flag(c.slot) & (FREE | DEAD) == 0)
+                .filter(|c| self.flag(c.slot) & (FREE | DEAD) == 0)
                 .map(|c| u64::from(c.slot))
                 .collect()
         };

@@ -38,3 +38,23 @@ impl<M: Metric> Estimator for Exact<'_, '_, M> {
         self.store.prefetch(slot);
     }
 }
+
+/// Another estimator's distances, with one slot (if any) infinitely far: greedy descents
+/// never move to it and searches never keep it.
+pub(crate) struct Excluding<'e, E>(pub(crate) &'e E, pub(crate) Option<u32>);
+
+impl<E: Estimator> Estimator for Excluding<'_, E> {
+    #[inline]
+    fn distance(&self, slot: u32) -> f32 {
+        if Some(slot) == self.1 {
+            f32::INFINITY
+        } else {
+            self.0.distance(slot)
+        }
+    }
+
+    #[inline]
+    fn prefetch(&self, slot: u32) {
+        self.0.prefetch(slot);
+    }
+}

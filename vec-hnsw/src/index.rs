@@ -3,7 +3,7 @@
 //! the iterative scan, vacuum and snapshots; each adds an `impl` block to this type.
 
 use crate::error::HnswError;
-use crate::estimate::{Estimator, Exact};
+use crate::estimate::{Estimator, Exact, Excluding};
 use crate::graph::Graph;
 use crate::level::level_for;
 use crate::link_cache::LinkCache;
@@ -101,8 +101,20 @@ pub(crate) fn unpack_entry(word: u64) -> Option<(u32, usize)> {
 }
 
 impl<M: Metric> Hnsw<M> {
-    /// An empty index for vectors of `dimensions` dimensions (bits for bit vectors).
+    /// An empty index for vectors of `dimensions` dimensions (bits for bit vectors). A
+    /// quantized index keeps its full vectors in a file from the start.
     pub fn new(dimensions: usize, options: HnswOptions) -> Result<Self, HnswError> {
+        let mut index = Self::new_in_memory(dimensions, options)?;
+        index.spill_vectors()?;
+        Ok(index)
+    }
+
+    /// An empty index whose full vectors stay in memory even when it is quantized, until
+    /// [`Hnsw::spill_vectors`]: a bulk build links faster on huge pages than on a file map.
+    pub(crate) fn new_in_memory(
+        dimensions: usize,
+        options: HnswOptions,
+    ) -> Result<Self, HnswError> {
         options.validate()?;
         if dimensions == 0 {
             return Err(HnswError::NoDimensions);
@@ -112,20 +124,12 @@ impl<M: Metric> Hnsw<M> {
                 max: M::Store::MAX_DIMENSIONS,
             });
         }
-        let mut store = M::Store::with_dimensions(dimensions);
         let codes = match options.quantization {
             Quantization::None => None,
             quantization => {
                 let distance = M::CODE_DISTANCE.ok_or(HnswError::QuantizationUnsupported {
                     quantization: quantization.name(),
                 })?;
-                let dir = options
-                    .vector_dir
-                    .clone()
-                    .unwrap_or_else(std::env::temp_dir);
-                store
-                    .spill(&dir)
-                    .map_err(|source| HnswError::Io { path: dir, source })?;
                 Some(Codes::new(quantization, distance, dimensions, options.seed))
             }
         };
@@ -133,7 +137,7 @@ impl<M: Metric> Hnsw<M> {
             graph: Graph::new(options.m),
             options,
             dimensions,
-            store,
+            store: M::Store::with_dimensions(dimensions),
             rows: Vec::new(),
             flags: Vec::new(),
             extra_rows: Mutex::new(HashMap::new()),
@@ -147,6 +151,22 @@ impl<M: Metric> Hnsw<M> {
             codes,
             calibration: None,
         })
+    }
+
+    /// Moves a quantized index's full vectors to an unlinked file in `vector_dir` (the
+    /// temporary directory by default); nothing for an unquantized index.
+    pub(crate) fn spill_vectors(&mut self) -> Result<(), HnswError> {
+        if self.codes.is_none() {
+            return Ok(());
+        }
+        let dir = self
+            .options
+            .vector_dir
+            .clone()
+            .unwrap_or_else(std::env::temp_dir);
+        self.store
+            .spill(&dir)
+            .map_err(|source| HnswError::Io { path: dir, source })
     }
 
     /// The options the index was built with.
@@ -326,19 +346,43 @@ impl<M: Metric> Hnsw<M> {
         ef: usize,
         out: &mut Vec<Candidate>,
     ) {
+        self.nearest_excluding(query, ef, None, out);
+    }
+
+    /// [`Hnsw::nearest_elements`] as if the element in `exclude` were not in the graph: it
+    /// is never evaluated, followed or returned (calibration searches for an element's own
+    /// vector this way, as for a query the index has not seen).
+    pub(crate) fn nearest_excluding(
+        &self,
+        query: VectorRef<'_, M>,
+        ef: usize,
+        exclude: Option<u32>,
+        out: &mut Vec<Candidate>,
+    ) {
         match self.prepare_codes(query) {
             Some(prepared) => {
                 if let Some(codes) = &self.codes {
-                    self.nearest_with(&CodeEstimator::new(codes, &prepared), ef, out);
+                    let estimator = CodeEstimator::new(codes, &prepared);
+                    self.nearest_with(&Excluding(&estimator, exclude), ef, exclude, out);
                     self.rerank(query, out);
                 }
             }
-            None => self.nearest_with(&Exact::<M>::new(query, &self.store), ef, out),
+            None => {
+                let estimator = Exact::<M>::new(query, &self.store);
+                self.nearest_with(&Excluding(&estimator, exclude), ef, exclude, out);
+            }
         }
     }
 
-    /// The `ef` nearest elements by `estimator`'s distances, nearest first.
-    fn nearest_with<E: Estimator>(&self, estimator: &E, ef: usize, out: &mut Vec<Candidate>) {
+    /// The `ef` nearest elements by `estimator`'s distances, nearest first, never
+    /// expanding `exclude` on layer 0.
+    fn nearest_with<E: Estimator>(
+        &self,
+        estimator: &E,
+        ef: usize,
+        exclude: Option<u32>,
+        out: &mut Vec<Candidate>,
+    ) {
         out.clear();
         let Some((entry_slot, entry_level)) = unpack_entry(self.entry.load(Ordering::Acquire))
         else {
@@ -353,10 +397,14 @@ impl<M: Metric> Hnsw<M> {
             current = self.greedy(estimator, current, level, &mut scratch);
         }
         scratch.begin(self.graph.len());
+        if let Some(slot) = exclude {
+            scratch.visited.insert(slot);
+        }
         scratch.seed(current);
         let mut tuples = 0;
         self.search_layer(estimator, 0, ef, &mut scratch, None, &mut tuples);
         scratch.drain_sorted(out);
+        out.retain(|c| Some(c.slot) != exclude);
         self.scratch.give(scratch);
     }
 

@@ -28,6 +28,7 @@ impl<M: Metric> Hnsw<M> {
                 }
             }
         });
+        codes.reserve(slots);
         let mut scratch = Vec::new();
         for slot in 0..slots as u32 {
             if M::Store::widen(store.get(slot), &mut wide) {
@@ -61,8 +62,10 @@ impl<M: Metric> Hnsw<M> {
     }
 
     /// Replaces the estimated distances of `candidates` with exact ones from the full
-    /// vectors and sorts them, nearest first.
-    pub(crate) fn rerank(&self, query: VectorRef<'_, M>, candidates: &mut [Candidate]) {
+    /// vectors and sorts them, nearest first. Returns by how much the estimates exceeded
+    /// the exact distances at most (0 when none did).
+    pub(crate) fn rerank(&self, query: VectorRef<'_, M>, candidates: &mut [Candidate]) -> f32 {
+        let mut overestimate = 0.0f32;
         for candidate in candidates.iter().take(RERANK_PREFETCH_AHEAD) {
             self.store.prefetch(candidate.slot);
         }
@@ -71,8 +74,11 @@ impl<M: Metric> Hnsw<M> {
                 self.store.prefetch(ahead.slot);
             }
             let slot = candidates[index].slot;
-            candidates[index].distance = self.distance_to(query, slot);
+            let exact = self.distance_to(query, slot);
+            overestimate = overestimate.max(candidates[index].distance - exact);
+            candidates[index].distance = exact;
         }
         candidates.sort_unstable();
+        overestimate
     }
 }

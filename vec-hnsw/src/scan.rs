@@ -31,6 +31,8 @@ pub struct Scan<'a, M: Metric> {
     batch: Vec<Candidate>,
     /// A quantized index's re-ranked candidates, by exact distance, not yet yielded.
     ready: BinaryHeap<Reverse<Candidate>>,
+    /// The most by which a re-ranked candidate's estimate exceeded its exact distance.
+    overestimate: f32,
     rows: Vec<u64>,
     row_distance: f32,
     previous_distance: f32,
@@ -59,6 +61,7 @@ impl<M: Metric> Hnsw<M> {
             discarded: BinaryHeap::new(),
             batch: Vec::new(),
             ready: BinaryHeap::new(),
+            overestimate: 0.0,
             rows: Vec::new(),
             row_distance: 0.0,
             previous_distance: f32::NEG_INFINITY,
@@ -192,15 +195,17 @@ impl<M: Metric> Scan<'_, M> {
     /// them to `ready`.
     fn rerank_batch(&mut self) {
         if let (Some(_), Some(query)) = (&self.index.codes, &self.query) {
-            self.index.rerank(M::Store::view(query), &mut self.batch);
+            let overestimate = self.index.rerank(M::Store::view(query), &mut self.batch);
+            self.overestimate = self.overestimate.max(overestimate);
             self.ready.extend(self.batch.drain(..).map(Reverse));
         }
     }
 
     /// The next candidate to yield. Unquantized: the batch's next, searching on when it is
     /// empty. Quantized: the nearest re-ranked candidate once no candidate still to be
-    /// searched is estimated nearer (iterative scans search on until then), so that
-    /// re-ranked rows come out in order across batches too.
+    /// searched could be nearer: its estimate, less the largest over-estimate seen so far
+    /// in this scan, is not below the candidate's exact distance (iterative scans search on
+    /// until then), so that re-ranked rows come out in order across batches too.
     fn next_candidate(&mut self) -> Option<Candidate> {
         if self.index.codes.is_none() {
             loop {
@@ -215,7 +220,8 @@ impl<M: Metric> Scan<'_, M> {
         loop {
             if let Some(&Reverse(top)) = self.ready.peek() {
                 let frontier = self.discarded.peek().map(|Reverse(c)| c.distance);
-                let settled = !self.iterative() || frontier.is_none_or(|f| top.distance <= f);
+                let settled = !self.iterative()
+                    || frontier.is_none_or(|f| top.distance <= f - self.overestimate);
                 if settled || !self.resume() {
                     self.ready.pop();
                     return Some(top);

@@ -214,6 +214,13 @@ impl Codes {
         self.bytes = AlignedBytes::new();
     }
 
+    /// Makes room for the codes of `slots` slots in all, so that encoding them grows
+    /// nothing (a doubling growth would leave up to half the memory unused).
+    pub(crate) fn reserve(&mut self, slots: usize) {
+        let needed = (slots * self.stride).saturating_sub(self.bytes.len());
+        self.bytes.reserve(needed);
+    }
+
     /// Sets the code of `slot` (the next slot, or an existing one) from its vector.
     pub(crate) fn encode(&mut self, slot: u32, vector: &[f32], scratch: &mut Vec<f32>) {
         let slot = slot as usize;
