@@ -7,6 +7,7 @@ mod btree;
 mod context;
 pub mod copy;
 pub mod ddl;
+mod distance_key;
 pub mod dml;
 mod join;
 pub mod parallel;

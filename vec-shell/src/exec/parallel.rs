@@ -7,6 +7,9 @@
 //! Small tables (under [`MIN_ROWS`] rows), queries whose expressions are not safe to run
 //! on several threads (`random()`, subqueries, set-returning functions) and queries
 //! whose `LIMIT` would stop a sequential scan early (no `ORDER BY`) stay sequential.
+//! The vector search shape (`ORDER BY column <op> constant LIMIT k`) takes the
+//! distance-key loop (`distance_key`) in each chunk, also on one thread (one chunk) and
+//! on small tables.
 
 use std::num::NonZeroUsize;
 
@@ -50,27 +53,42 @@ pub fn run(
         return Ok(None);
     };
     let total = table.store.len();
+    let keep = limit.map(|limit| offset.saturating_add(limit));
+    let by_distance = keep.is_some() && super::distance_key::distance_key(plan).is_some();
     let threads = thread_count(total);
-    if threads < 2 {
+    if threads < 2 && !by_distance {
         return Ok(None);
     }
-    let rows: Vec<&Row> = table.store.scan().map(|(_, row)| row).collect();
-    let chunk = rows.len().div_ceil(threads).max(1);
-    let keep = limit.map(|limit| offset.saturating_add(limit));
-    let results: Vec<Result<Vec<Row>>> = std::thread::scope(|scope| {
-        let workers: Vec<_> = rows
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || run_chunk(plan, context, part, keep)))
-            .collect();
-        workers
-            .into_iter()
-            .map(|worker| {
-                worker
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    });
+    let results: Vec<Result<Vec<Row>>> = if threads < 2 {
+        // One thread: stream the rows, without a list of them.
+        let key = super::distance_key::distance_key(plan);
+        match (key, keep) {
+            (Some(key), Some(keep)) => {
+                let rows = table.store.scan().map(|(_, row)| row);
+                vec![super::distance_key::top_k_by_distance(
+                    plan, context, rows, keep, &key,
+                )]
+            }
+            _ => return Ok(None),
+        }
+    } else {
+        let rows: Vec<&Row> = table.store.scan().map(|(_, row)| row).collect();
+        let chunk = rows.len().div_ceil(threads).max(1);
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = rows
+                .chunks(chunk)
+                .map(|part| scope.spawn(move || run_chunk(plan, context, part, keep)))
+                .collect();
+            workers
+                .into_iter()
+                .map(|worker| {
+                    worker
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect()
+        })
+    };
     let mut merged = Vec::new();
     for result in results {
         merged.extend(result?);
@@ -126,8 +144,16 @@ fn run_chunk(
         )
     });
     match (plan.order.is_empty(), keep) {
-        (false, Some(keep)) if deferrable(plan) => top_k_deferred(plan, context, rows, keep),
-        (false, Some(keep)) => top_k(projected, &plan.order, keep),
+        (false, Some(keep)) => {
+            if let Some(key) = super::distance_key::distance_key(plan) {
+                let rows = rows.iter().copied();
+                return super::distance_key::top_k_by_distance(plan, context, rows, keep, &key);
+            }
+            if deferrable(plan) {
+                return top_k_deferred(plan, context, rows, keep);
+            }
+            top_k(projected, &plan.order, keep)
+        }
         _ => projected.collect(),
     }
 }

@@ -7,6 +7,7 @@ mod cli;
 mod common;
 mod crash;
 mod cte;
+mod distance_scan;
 mod durable;
 mod engine;
 mod fuzz;
