@@ -84,6 +84,8 @@ pub struct Hnsw<M: Metric> {
     pub(crate) scratch: ScratchPool,
     /// Distances and heuristic flags of the layer-0 lists, while a build links.
     pub(crate) link_cache: LinkCache,
+    /// Pruned candidates of the layer-0 lists, while a build links (see `fill`).
+    pub(crate) fill: crate::fill::FillPool,
     /// The codes searches read, when the index is quantized.
     pub(crate) codes: Option<Codes>,
     /// The recall each `ef_search` reached, for target recall.
@@ -148,6 +150,7 @@ impl<M: Metric> Hnsw<M> {
             n_rows: AtomicU64::new(0),
             scratch: ScratchPool::default(),
             link_cache: LinkCache::default(),
+            fill: Default::default(),
             codes,
             calibration: None,
         })

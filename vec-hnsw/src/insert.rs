@@ -82,11 +82,13 @@ impl<M: Metric> Hnsw<M> {
                 merged = true;
                 break;
             }
+            let defer_to = (layer == 0 && self.fill.covers(slot)).then_some(slot);
             self.select_neighbors(
                 &found,
                 self.graph.capacity(layer),
                 &mut layers[layer],
                 &mut pruned,
+                defer_to,
             );
             scratch.begin(self.graph.len());
             for &candidate in &found {

@@ -41,6 +41,7 @@ mod connect;
 mod dynamic;
 mod error;
 mod estimate;
+mod fill;
 mod graph;
 mod index;
 mod insert;

@@ -317,6 +317,7 @@ impl<M: Metric> Hnsw<M> {
             n_rows: AtomicU64::new(n_rows),
             scratch: ScratchPool::default(),
             link_cache: Default::default(),
+            fill: Default::default(),
             codes,
             calibration,
         })

@@ -169,6 +169,7 @@ impl<M: Metric> Hnsw<M> {
                 self.graph.capacity(layer),
                 &mut selected,
                 &mut pruned,
+                None,
             );
             ids.clear();
             ids.extend(selected.iter().map(|c| c.slot));
