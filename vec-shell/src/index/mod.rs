@@ -60,7 +60,7 @@ impl TargetChoice {
                 point.recall
             ),
             None => format!(
-                "Target Recall: {target} (not calibrated: {} = {knob_setting}; run ANALYZE)",
+                "Target Recall: {target} (not calibrated: {} = {knob_setting})",
                 self.knob.name()
             ),
         }
