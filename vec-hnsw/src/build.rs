@@ -134,7 +134,7 @@ impl<M: Metric> Hnsw<M> {
                 });
             }
         }
-        index.train_codes();
+        index.train_codes()?;
         index.link_all(hooks)?;
         index.spill_vectors()?;
         Ok(index)
@@ -297,6 +297,49 @@ mod tests {
             total_pooled * 100 >= total_full * 95,
             "{total_pooled} {total_full}"
         );
+    }
+
+    /// When the vectors' memory cannot grow, a build and an insert fail with
+    /// `OutOfMemory` and the index keeps one vector per graph node.
+    #[test]
+    fn out_of_memory_is_an_error_and_loses_nothing() {
+        use crate::store::aligned::tests::limit_maps;
+        limit_maps(4096);
+        let items = vectors(3000);
+        let built = Hnsw::<L2<f32>>::build(
+            4,
+            HnswOptions::default(),
+            items.iter().enumerate().map(|(i, v)| (i as u64, &v[..])),
+        );
+        assert!(matches!(built, Err(HnswError::OutOfMemory { .. })));
+        limit_maps(usize::MAX);
+
+        let mut index = Hnsw::<L2<f32>>::new(4, HnswOptions::default()).unwrap();
+        let mut inserted = 0;
+        limit_maps(16 * 16);
+        for (i, v) in items.iter().enumerate().take(100) {
+            match index.insert(i as u64, &v[..]) {
+                Ok(_) => inserted += 1,
+                Err(error) => {
+                    assert!(
+                        matches!(error, HnswError::OutOfMemory { bytes: 272 }),
+                        "{error}"
+                    );
+                    break;
+                }
+            }
+        }
+        assert_eq!(inserted, 16);
+        assert_eq!(index.len(), 16);
+        limit_maps(usize::MAX);
+        for (i, v) in items.iter().enumerate().take(100).skip(16) {
+            index.insert(i as u64, &v[..]).unwrap();
+        }
+        assert_eq!(index.len(), 100);
+        let found = index
+            .search(&items[57][..], 1, &crate::SearchOptions::default())
+            .unwrap();
+        assert_eq!(found[0].row_id, 57);
     }
 
     fn vectors(n: usize) -> Vec<[f32; 4]> {

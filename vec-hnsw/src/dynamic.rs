@@ -35,6 +35,7 @@ impl From<HnswError> for IndexError {
             | HnswError::TooManyElements => "54000",
             HnswError::DimensionMismatch { .. } | HnswError::InvalidSparse => "22000",
             HnswError::Cancelled => "57014",
+            HnswError::OutOfMemory { .. } => "53200",
             HnswError::Io { .. } => "58030",
             HnswError::Corrupt { .. } => return IndexError::corrupt(error),
         };

@@ -69,6 +69,11 @@ pub enum HnswError {
     },
     /// The index holds more elements than a 32-bit element number can address.
     TooManyElements,
+    /// Memory for the index's vectors could not be had (the map could not grow).
+    OutOfMemory {
+        /// The size of the request that failed.
+        bytes: usize,
+    },
     /// The build was stopped by its `should_stop` hook before it finished.
     Cancelled,
     /// Quantization asked of a metric that codes cannot estimate (L1, bits, sparse).
@@ -102,6 +107,7 @@ impl HnswError {
             HnswError::MemoryBudgetExceeded { .. } => {
                 Some("Increase the memory budget (maintenance_work_mem) and build again.".into())
             }
+            HnswError::OutOfMemory { bytes } => Some(format!("Failed on request of size {bytes}.")),
             _ => None,
         }
     }
@@ -147,6 +153,7 @@ impl fmt::Display for HnswError {
                 "hnsw graph no longer fits into maintenance_work_mem after {tuples} tuples"
             ),
             HnswError::TooManyElements => f.write_str("hnsw index cannot hold more elements"),
+            HnswError::OutOfMemory { .. } => f.write_str("out of memory"),
             HnswError::Cancelled => f.write_str("canceling statement due to user request"),
             HnswError::QuantizationUnsupported { quantization } => write!(
                 f,

@@ -255,7 +255,10 @@ impl<M: Metric> Hnsw<M> {
     ) -> Result<u32, HnswError> {
         let level = level_for(self.options.seed, row_id, self.options.m);
         if let Some(slot) = self.free.get_mut().pop() {
-            self.store.replace(slot, vector);
+            if let Err(error) = self.store.replace(slot, vector) {
+                self.free.get_mut().push(slot);
+                return Err(error);
+            }
             self.graph.reset(slot, level);
             self.rows[slot as usize] = row_id;
             self.flags[slot as usize].store(0, Ordering::Release);
@@ -265,7 +268,8 @@ impl<M: Metric> Hnsw<M> {
         if self.graph.len() >= u32::MAX as usize - 1 {
             return Err(HnswError::TooManyElements);
         }
-        self.store.push(vector);
+        // The vector first: if memory runs out, no graph node is left without one.
+        self.store.push(vector)?;
         let slot = self.graph.push(level);
         self.rows.push(row_id);
         self.flags.push(AtomicU8::new(0));
@@ -303,7 +307,13 @@ impl<M: Metric> Hnsw<M> {
         };
         self.graph.make_writable();
         let slot = self.stage(row_id, M::Store::view(&prepared))?;
-        self.encode_staged(slot);
+        if let Err(error) = self.encode_staged(slot) {
+            // Without its code the element cannot be searched: it goes back to the free
+            // list, unlinked, and the insert fails having added nothing a search can see.
+            self.flags[slot as usize].store(FREE, Ordering::Release);
+            self.free.get_mut().push(slot);
+            return Err(error);
+        }
         Ok(Some(Staged { slot }))
     }
 

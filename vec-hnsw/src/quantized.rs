@@ -3,6 +3,7 @@
 //! candidates a search found with exact distances on the full vectors (`quant` has the
 //! codes themselves).
 
+use crate::error::HnswError;
 use crate::index::Hnsw;
 use crate::metric::{Metric, VectorRef};
 use crate::quant::{PreparedQuery, RETRAIN_LIMIT};
@@ -13,10 +14,11 @@ use crate::store::VectorStore;
 const RERANK_PREFETCH_AHEAD: usize = 4;
 
 impl<M: Metric> Hnsw<M> {
-    /// Trains the quantizer on every element's vector and encodes them all.
-    pub(crate) fn train_codes(&mut self) {
+    /// Trains the quantizer on every element's vector and encodes them all; fails with
+    /// [`HnswError::OutOfMemory`] when the codes cannot be had.
+    pub(crate) fn train_codes(&mut self) -> Result<(), HnswError> {
         let Some(codes) = self.codes.as_mut() else {
-            return;
+            return Ok(());
         };
         let store = &self.store;
         let slots = store.len();
@@ -28,30 +30,35 @@ impl<M: Metric> Hnsw<M> {
                 }
             }
         });
-        codes.reserve(slots);
+        let oom = |bytes| HnswError::OutOfMemory { bytes };
+        codes.reserve(slots).map_err(oom)?;
         let mut scratch = Vec::new();
         for slot in 0..slots as u32 {
             if M::Store::widen(store.get(slot), &mut wide) {
-                codes.encode(slot, &wide, &mut scratch);
+                codes.encode(slot, &wide, &mut scratch).map_err(oom)?;
             }
         }
+        Ok(())
     }
 
     /// Encodes the element just staged in `slot`; while the index is small, first trains
-    /// the quantizer again each time the element count has doubled.
-    pub(crate) fn encode_staged(&mut self, slot: u32) {
+    /// the quantizer again each time the element count has doubled. Fails with
+    /// [`HnswError::OutOfMemory`] when the codes cannot grow.
+    pub(crate) fn encode_staged(&mut self, slot: u32) -> Result<(), HnswError> {
         let Some(codes) = self.codes.as_mut() else {
-            return;
+            return Ok(());
         };
         let slots = self.store.len();
         if codes.trained_on < RETRAIN_LIMIT && slots >= 2 * codes.trained_on {
-            self.train_codes();
-            return;
+            return self.train_codes();
         }
         let mut wide = Vec::new();
         if M::Store::widen(self.store.get(slot), &mut wide) {
-            codes.encode(slot, &wide, &mut Vec::new());
+            codes
+                .encode(slot, &wide, &mut Vec::new())
+                .map_err(|bytes| HnswError::OutOfMemory { bytes })?;
         }
+        Ok(())
     }
 
     /// The query prepared for the codes' estimates; `None` for an unquantized index.

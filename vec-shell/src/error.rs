@@ -1,5 +1,5 @@
 //! The engine's one error type, shaped like a PostgreSQL error report: severity, SQLSTATE
-//! code, message, optional detail and hint, and the cursor position (a byte offset into
+//! code, message, optional detail, hint and context, and the cursor position (a byte offset into
 //! the statement text) that psql turns into its `LINE 1:` and caret lines.
 
 use std::fmt;
@@ -43,6 +43,8 @@ pub struct EngineError {
     pub hint: Option<String>,
     /// A byte offset into the statement's text where the error was found.
     pub position: Option<usize>,
+    /// The `CONTEXT:` line, if any (where in `COPY` data the error was met).
+    pub context: Option<String>,
 }
 
 impl EngineError {
@@ -55,6 +57,7 @@ impl EngineError {
             detail: None,
             hint: None,
             position: None,
+            context: None,
         }
     }
 
@@ -95,6 +98,39 @@ impl EngineError {
         EngineError::new("XX000", message)
     }
 
+    /// `invalid byte sequence for encoding "UTF8": 0xe2 0x82 0x28`, naming the bytes of
+    /// the sequence that starts `bytes` as PostgreSQL's `report_invalid_encoding` does
+    /// (as many as the first byte says the sequence has, at most what is there).
+    pub fn invalid_encoding(bytes: &[u8]) -> Self {
+        let first = bytes.first().copied().unwrap_or(0);
+        let len = match first {
+            b if b & 0x80 == 0 => 1,
+            b if b & 0xe0 == 0xc0 => 2,
+            b if b & 0xf0 == 0xe0 => 3,
+            b if b & 0xf8 == 0xf0 => 4,
+            _ => 1,
+        };
+        let named: Vec<String> = bytes
+            .iter()
+            .take(len)
+            .map(|b| format!("0x{b:02x}"))
+            .collect();
+        EngineError::new(
+            "22021",
+            format!(
+                "invalid byte sequence for encoding \"UTF8\": {}",
+                named.join(" ")
+            ),
+        )
+    }
+
+    /// PostgreSQL's `out of memory` (SQLSTATE 53200) for a request of `size` bytes that
+    /// could not be met.
+    pub fn out_of_memory(size: u64) -> Self {
+        EngineError::new("53200", "out of memory")
+            .with_detail(format!("Failed on request of size {size}."))
+    }
+
     /// Sets the cursor position unless one is already set.
     pub fn at(mut self, position: usize) -> Self {
         if self.position.is_none() {
@@ -106,6 +142,14 @@ impl EngineError {
     /// Sets the detail line.
     pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
         self.detail = Some(detail.into());
+        self
+    }
+
+    /// Sets the context line unless one is already set.
+    pub fn with_context(mut self, context: impl Into<String>) -> Self {
+        if self.context.is_none() {
+            self.context = Some(context.into());
+        }
         self
     }
 
@@ -125,6 +169,7 @@ impl From<TypeError> for EngineError {
             detail: error.detail(),
             hint: error.hint(),
             position: None,
+            context: None,
         }
     }
 }

@@ -23,7 +23,8 @@
 //! this from the `use` paths.
 //!
 //! ```text
-//! repl: the shell (front end)
+//! fuzzing: the fuzz targets' entry points (front end)
+//! repl, server: the shell and the wire-protocol server (front ends)
 //! format: psql's output of results and errors (front end)
 //! session: Database, Session, transaction blocks, opening a database
 //! exec: operators, DML, COPY, DDL
@@ -68,10 +69,12 @@ pub mod error;
 pub mod exec;
 pub mod expr;
 pub mod format;
+pub mod fuzzing;
 pub mod index;
 pub mod plan;
 pub mod progress;
 pub mod repl;
+pub mod server;
 pub mod session;
 pub mod settings;
 pub mod sql;

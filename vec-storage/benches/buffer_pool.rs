@@ -53,11 +53,12 @@ fn bench_pool(c: &mut Criterion) {
         .map(|_| txn.insert(HeapId(1), &[1u8; 1536]).unwrap())
         .collect();
     txn.commit().unwrap();
+    let snapshot = store.snapshot();
     let mut idx = 0usize;
     group.bench_function("store_fetch_1536B_hit", |b| {
         b.iter(|| {
             idx = (idx + 7919) % rows.len();
-            black_box(store.fetch(HeapId(1), rows[idx]).unwrap());
+            black_box(store.fetch(HeapId(1), rows[idx], &snapshot).unwrap());
         })
     });
     group.finish();

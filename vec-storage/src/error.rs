@@ -60,6 +60,33 @@ pub enum Error {
         /// What was wrong.
         reason: String,
     },
+    /// Memory for reading a file could not be had.
+    OutOfMemory {
+        /// The file being read.
+        path: PathBuf,
+        /// The size of the request that failed.
+        bytes: u64,
+    },
+    /// The directory holds other files and no database: opening it would write a
+    /// database into someone else's directory.
+    NotADatabase {
+        /// The directory.
+        path: PathBuf,
+    },
+    /// The write-ahead log is damaged in its middle: a record fails its check and valid
+    /// records follow it, so stopping there (as at a torn tail) would silently drop
+    /// acknowledged commits. Opening with [`crate::WalRecovery::TruncateAtCorruption`]
+    /// discards them explicitly.
+    CorruptWal {
+        /// The segment file holding the damaged record.
+        path: PathBuf,
+        /// The damaged record's byte offset in that file.
+        offset: u64,
+        /// Its log position.
+        lsn: crate::Lsn,
+        /// Committed transactions found after the damage.
+        later_commits: usize,
+    },
     /// Another process holds the database directory.
     Locked {
         /// The lock file.
@@ -79,6 +106,14 @@ pub enum Error {
     },
     /// The row id does not name a live row.
     NoSuchRow {
+        /// The heap.
+        heap: u32,
+        /// The row id.
+        row: u64,
+    },
+    /// A transaction deleted (or updated) a row version that a transaction committed after
+    /// its snapshot had already deleted: PostgreSQL's serialization failure.
+    SerializationConflict {
         /// The heap.
         heap: u32,
         /// The row id.
@@ -130,6 +165,23 @@ impl Error {
         }
     }
 
+    /// A zeroed buffer of `len` bytes for reading `path`, or [`Error::OutOfMemory`]
+    /// instead of aborting the process when memory runs out.
+    pub fn buffer(path: &Path, len: u64) -> Result<Vec<u8>> {
+        let mut bytes = Vec::new();
+        usize::try_from(len)
+            .ok()
+            .and_then(|n| bytes.try_reserve_exact(n).ok().map(|()| n))
+            .map(|n| {
+                bytes.resize(n, 0);
+                bytes
+            })
+            .ok_or_else(|| Error::OutOfMemory {
+                path: path.to_path_buf(),
+                bytes: len,
+            })
+    }
+
     /// Builds a [`Error::CorruptFile`].
     pub fn corrupt_file(path: &Path, reason: impl Into<String>) -> Error {
         Error::CorruptFile {
@@ -140,7 +192,10 @@ impl Error {
 
     /// True for the corruption variants.
     pub fn is_corruption(&self) -> bool {
-        matches!(self, Error::CorruptPage { .. } | Error::CorruptFile { .. })
+        matches!(
+            self,
+            Error::CorruptPage { .. } | Error::CorruptFile { .. } | Error::CorruptWal { .. }
+        )
     }
 }
 
@@ -168,8 +223,9 @@ impl fmt::Display for Error {
                 source,
             } => write!(
                 f,
-                "could not {operation} file \"{}\": {source}",
-                path.display()
+                "could not {operation} file \"{}\": {}",
+                path.display(),
+                os_text(source)
             ),
             Error::CorruptPage {
                 path,
@@ -183,6 +239,28 @@ impl fmt::Display for Error {
             Error::CorruptFile { path, reason } => {
                 write!(f, "corrupted file \"{}\": {reason}", path.display())
             }
+            Error::OutOfMemory { path, bytes } => write!(
+                f,
+                "out of memory reading file \"{}\" (a request of {bytes} bytes failed)",
+                path.display()
+            ),
+            Error::NotADatabase { path } => write!(
+                f,
+                "directory \"{}\" is not empty and does not hold a vecsh database",
+                path.display()
+            ),
+            Error::CorruptWal {
+                path,
+                offset,
+                lsn,
+                later_commits,
+            } => write!(
+                f,
+                "invalid WAL record at offset {offset} of file \"{}\" (LSN {lsn}), \
+                 followed by {later_commits} committed transaction{} that recovery cannot reach",
+                path.display(),
+                if *later_commits == 1 { "" } else { "s" }
+            ),
             Error::Locked { path, holder_pid } => {
                 write!(
                     f,
@@ -203,6 +281,9 @@ impl fmt::Display for Error {
                     crate::RowId(*row)
                 )
             }
+            Error::SerializationConflict { .. } => {
+                write!(f, "could not serialize access due to concurrent update")
+            }
             Error::NoSuchSideFile { name } => write!(f, "side file \"{name}\" does not exist"),
             Error::InvalidArgument { reason } => write!(f, "invalid argument: {reason}"),
             Error::TransactionAborted { reason } => {
@@ -213,6 +294,16 @@ impl fmt::Display for Error {
                 "storage is read-only after an earlier failure, reopen the database: {reason}"
             ),
         }
+    }
+}
+
+/// An I/O error's text as `strerror` gives it (`File too large`), without Rust's
+/// `(os error 27)`, as PostgreSQL's `%m` prints it.
+fn os_text(error: &io::Error) -> String {
+    let text = error.to_string();
+    match text.rfind(" (os error ") {
+        Some(at) => text[..at].to_string(),
+        None => text,
     }
 }
 

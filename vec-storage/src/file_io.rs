@@ -45,6 +45,11 @@ pub trait StorageBackend: Send + Sync {
     fn read_dir(&self, path: &Path) -> io::Result<Vec<PathBuf>>;
     /// Whether the path exists.
     fn exists(&self, path: &Path) -> bool;
+    /// Whether a store on this backend takes the directory lock (`flock` on `LOCK`); a
+    /// backend whose files no other process can reach needs none.
+    fn locks_directory(&self) -> bool {
+        true
+    }
 }
 
 /// The real file system.

@@ -4,7 +4,9 @@
 //! memory budget, changed only through atomic transactions whose records go to a
 //! write-ahead log with group commit, checkpointed into a manifest together with immutable,
 //! memory-mapped side files (index snapshots), and recovered after a crash by replaying the
-//! log. A second process that opens the same directory gets [`Error::Locked`].
+//! log. Rows are multi-versioned: readers see a consistent [`Snapshot`] and never wait for
+//! the writer, and vacuum removes versions no snapshot sees. A second process that opens
+//! the same directory gets [`Error::Locked`].
 //!
 //! ```
 //! use std::ops::ControlFlow;
@@ -20,13 +22,25 @@
 //! txn.log(7, b"an engine record, opaque to the store");
 //! txn.commit()?; // durable once this returns (synchronous_commit on)
 //!
-//! assert_eq!(store.fetch(items, row)?.as_deref(), Some(&b"[1,2,3]"[..]));
+//! let before = store.snapshot();
+//! let mut txn = store.begin();
+//! let new_row = txn.update(items, row, b"[4,5,6]")?; // a new version, a new row id
+//! txn.commit()?;
+//!
+//! // The older snapshot still sees the old version; a new one sees the new version.
+//! assert_eq!(store.fetch(items, row, &before)?.as_deref(), Some(&b"[1,2,3]"[..]));
+//! let now = store.snapshot();
+//! assert_eq!(store.fetch(items, new_row, &now)?.as_deref(), Some(&b"[4,5,6]"[..]));
 //! let mut n_rows = 0;
-//! store.scan(items, |_row, _bytes| {
+//! store.scan(items, &now, |_row, _bytes| {
 //!     n_rows += 1;
 //!     ControlFlow::Continue(())
 //! })?;
 //! assert_eq!(n_rows, 1);
+//! drop(before);
+//! let mut txn = store.begin();
+//! assert_eq!(txn.vacuum(items, store.horizon())?, vec![row]); // no snapshot sees it now
+//! txn.commit()?;
 //! store.close()?; // checkpoint: the next open has nothing to replay
 //! # Ok(())
 //! # }
@@ -35,14 +49,17 @@
 //! Invariant: a leaf crate. It knows bytes, never vectors: it depends on no other `vec-*`
 //! crate and never prints. (Checked by the `tidy` integration test.)
 //!
-//! Module map: [`page`] (page header and checksum), [`file_io`] (the file-system seam and the
+//! Module map: [`check`] (checking a closed database without changing it), [`page`] (page
+//! header and checksum), [`file_io`] (the file-system seam and the
 //! fault-injecting backend), [`buffer_pool`], [`heap`] (slotted pages, overflow chains),
 //! [`wal`] (segments, records, group commit, reader), [`store`] (transactions, recovery,
 //! checkpoints), [`manifest`], [`side_file`], [`lock`], [`error`].
 
 pub mod buffer_pool;
+pub mod check;
 pub mod error;
 pub mod file_io;
+pub mod file_io_memory;
 pub mod heap;
 pub mod lock;
 pub mod manifest;
@@ -51,11 +68,16 @@ pub mod side_file;
 pub mod store;
 pub mod wal;
 
+pub use check::{check_directory, CheckReport};
 pub use error::{Error, Result};
 pub use file_io::{FaultBackend, Faults, OsBackend, StorageBackend};
+pub use file_io_memory::MemBackend;
 pub use side_file::{SideFile, SideFileWriter};
 pub use store::log::{Change, CommittedTxn, LoggedChange, TxnReader};
-pub use store::{CheckpointWriter, CommitInfo, RecoveryReport, Store, StoreOptions, Txn};
+pub use store::{
+    CheckpointWriter, CommitInfo, RecoveryReport, RowVersion, Savepoint, Snapshot, Store,
+    StoreOptions, Txn, WalRecovery, WalTruncation,
+};
 
 use std::fmt;
 

@@ -7,7 +7,7 @@
 //! | offset | size | field                              |
 //! |-------:|-----:|------------------------------------|
 //! | 0      | 8    | magic `VECSHMAN`                   |
-//! | 8      | 4    | format version (1)                 |
+//! | 8      | 4    | format version (3)                 |
 //! | 12     | 4    | body length                        |
 //! | 16     | 4    | CRC32C of the body                 |
 //! | 20     | 4    | reserved, zero                     |
@@ -15,7 +15,16 @@
 //!
 //! Body: checkpoint LSN u64, next side-file sequence u64, heap count u32 and heap ids u32,
 //! side-file count u32 and per side file: name length u16, name, file-name length u16, file
-//! name, length u64, CRC32C u32, LSN u64.
+//! name, length u64, CRC32C u32, LSN u64, then the page maps: map count u32 and
+//! per heap: heap id u32, page count u32, CRC32C of the map's bytes u32, then one u32 per
+//! page, the CRC32C in that page's header on disk at the checkpoint (0 for a page never
+//! written). Recovery compares every page it reads with its map entry, so a page that
+//! was zeroed, cut off with the end of its file or replaced by an older copy is reported
+//! as damaged instead of being taken for an empty page.
+//!
+//! Format 3 is the first with multi-versioned rows ([`crate::heap::tuple`]); directories
+//! of formats 1 and 2 (single-version rows; 2 added the page maps) are refused with a
+//! message saying how to move their data.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -25,6 +34,9 @@ use crate::file_io::StorageBackend;
 use crate::Lsn;
 
 const MAGIC: &[u8; 8] = b"VECSHMAN";
+/// The storage format: 3 since row versions carry their creation and deletion stamps
+/// ([`crate::heap::tuple`]); 2 added the page maps.
+pub const FORMAT_VERSION: u32 = 3;
 const HEADER: usize = 24;
 /// File name of the manifest inside the database directory.
 pub const MANIFEST: &str = "MANIFEST";
@@ -55,6 +67,8 @@ pub struct Manifest {
     pub heaps: Vec<u32>,
     /// Side files by logical name.
     pub side_files: BTreeMap<String, SideFileEntry>,
+    /// Each heap's page map at the checkpoint: its page count is the map's length.
+    pub page_maps: BTreeMap<u32, Vec<u32>>,
 }
 
 fn push_str(out: &mut Vec<u8>, text: &str) {
@@ -80,9 +94,17 @@ impl Manifest {
             body.extend_from_slice(&entry.crc.to_le_bytes());
             body.extend_from_slice(&entry.lsn.0.to_le_bytes());
         }
+        body.extend_from_slice(&(self.page_maps.len() as u32).to_le_bytes());
+        for (heap, map) in &self.page_maps {
+            let bytes: Vec<u8> = map.iter().flat_map(|crc| crc.to_le_bytes()).collect();
+            body.extend_from_slice(&heap.to_le_bytes());
+            body.extend_from_slice(&(map.len() as u32).to_le_bytes());
+            body.extend_from_slice(&crc32c::crc32c(&bytes).to_le_bytes());
+            body.extend_from_slice(&bytes);
+        }
         let mut out = Vec::with_capacity(HEADER + body.len());
         out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&1u32.to_le_bytes());
+        out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
         out.extend_from_slice(&(body.len() as u32).to_le_bytes());
         out.extend_from_slice(&crc32c::crc32c(&body).to_le_bytes());
         out.extend_from_slice(&[0u8; 4]);
@@ -97,7 +119,15 @@ impl Manifest {
             return Err(bad("not a manifest (bad magic)"));
         }
         let word = |at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap_or_default());
-        if word(8) != 1 {
+        let version = word(8);
+        if version == 1 || version == 2 {
+            return Err(bad(
+                "storage format 1 or 2 (rows without version stamps), written by an older vecsh: \
+                 this build reads format 3; export the data with the older vecsh (COPY … TO) and \
+                 load it again",
+            ));
+        }
+        if version != FORMAT_VERSION {
             return Err(bad("unsupported manifest version"));
         }
         let body_len = word(12) as usize;
@@ -107,10 +137,10 @@ impl Manifest {
         if crc32c::crc32c(body) != word(16) {
             return Err(bad("manifest checksum mismatch"));
         }
-        Self::decode_body(body).ok_or_else(|| bad("malformed manifest body"))
+        Self::decode_body(body, version).ok_or_else(|| bad("malformed manifest body"))
     }
 
-    fn decode_body(body: &[u8]) -> Option<Manifest> {
+    fn decode_body(body: &[u8], version: u32) -> Option<Manifest> {
         let mut pos = 0usize;
         let mut take = |n: usize| -> Option<&[u8]> {
             let out = body.get(pos..pos + n)?;
@@ -142,6 +172,23 @@ impl Manifest {
             };
             manifest.side_files.insert(name, entry);
         }
+        if version >= 3 {
+            let n_maps = u32::from_le_bytes(take(4)?.try_into().ok()?);
+            for _ in 0..n_maps {
+                let heap = u32::from_le_bytes(take(4)?.try_into().ok()?);
+                let n_pages = u32::from_le_bytes(take(4)?.try_into().ok()?) as usize;
+                let crc = u32::from_le_bytes(take(4)?.try_into().ok()?);
+                let bytes = take(n_pages.checked_mul(4)?)?;
+                if crc32c::crc32c(bytes) != crc {
+                    return None;
+                }
+                let map = bytes
+                    .chunks_exact(4)
+                    .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+                    .collect();
+                manifest.page_maps.insert(heap, map);
+            }
+        }
         Some(manifest)
     }
 
@@ -155,7 +202,7 @@ impl Manifest {
             .open(&path)
             .map_err(|e| Error::io(&path, "open", e))?;
         let len = file.size().map_err(|e| Error::io(&path, "stat", e))?;
-        let mut bytes = vec![0u8; len as usize];
+        let mut bytes = Error::buffer(&path, len)?;
         file.read_exact_at(&mut bytes, 0)
             .map_err(|e| Error::io(&path, "read", e))?;
         Manifest::decode(&bytes, &path).map(Some)
@@ -206,6 +253,7 @@ mod tests {
             next_seq: 3,
             heaps: vec![1, 5],
             side_files: BTreeMap::new(),
+            page_maps: BTreeMap::from([(1, vec![0x1234, 0, 7]), (5, Vec::new())]),
         };
         manifest.side_files.insert(
             "idx".into(),

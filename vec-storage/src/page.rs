@@ -141,9 +141,12 @@ impl Page {
         Ok(())
     }
 
-    /// Reads a little-endian `u16` at `offset`.
+    /// Reads a little-endian `u16` at `offset`; 0 past the end of the page (a damaged
+    /// slot directory must not panic the reader).
     pub(crate) fn u16_at(&self, offset: usize) -> u16 {
-        u16::from_le_bytes([self.bytes[offset], self.bytes[offset + 1]])
+        self.bytes
+            .get(offset..offset.saturating_add(2))
+            .map_or(0, |b| u16::from_le_bytes([b[0], b[1]]))
     }
 
     /// Writes a little-endian `u16` at `offset`.
@@ -153,11 +156,10 @@ impl Page {
 
     /// Reads a little-endian `u32` at `offset`.
     pub(crate) fn u32_at(&self, offset: usize) -> u32 {
-        u32::from_le_bytes(
-            self.bytes[offset..offset + 4]
-                .try_into()
-                .unwrap_or_default(),
-        )
+        self.bytes
+            .get(offset..offset.saturating_add(4))
+            .and_then(|b| b.try_into().ok())
+            .map_or(0, u32::from_le_bytes)
     }
 
     /// Writes a little-endian `u32` at `offset`.

@@ -181,7 +181,9 @@ impl Codes {
             return Err("code section has the wrong length".into());
         }
         let mut bytes = AlignedBytes::new();
-        bytes.extend_from_slice(code_bytes);
+        bytes
+            .extend_from_slice(code_bytes)
+            .map_err(|size| format!("out of memory (failed on request of size {size})"))?;
         Ok(Codes {
             quantization,
             distance,
@@ -215,25 +217,33 @@ impl Codes {
     }
 
     /// Makes room for the codes of `slots` slots in all, so that encoding them grows
-    /// nothing (a doubling growth would leave up to half the memory unused).
-    pub(crate) fn reserve(&mut self, slots: usize) {
+    /// nothing (a doubling growth would leave up to half the memory unused). On failure,
+    /// the bytes asked for.
+    pub(crate) fn reserve(&mut self, slots: usize) -> Result<(), usize> {
         let needed = (slots * self.stride).saturating_sub(self.bytes.len());
-        self.bytes.reserve(needed);
+        self.bytes.reserve(needed)
     }
 
-    /// Sets the code of `slot` (the next slot, or an existing one) from its vector.
-    pub(crate) fn encode(&mut self, slot: u32, vector: &[f32], scratch: &mut Vec<f32>) {
+    /// Sets the code of `slot` (the next slot, or an existing one) from its vector. When
+    /// the codes cannot grow, nothing changes and the error holds the bytes asked for.
+    pub(crate) fn encode(
+        &mut self,
+        slot: u32,
+        vector: &[f32],
+        scratch: &mut Vec<f32>,
+    ) -> Result<(), usize> {
         let slot = slot as usize;
         let needed = (slot + 1) * self.stride;
         if self.bytes.len() < needed {
             let zeros = vec![0u8; needed - self.bytes.len()];
-            self.bytes.extend_from_slice(&zeros);
+            self.bytes.extend_from_slice(&zeros)?;
         }
         let code = &mut self.bytes.as_mut_slice()[slot * self.stride..needed];
         match &self.quantizer {
             Quantizer::Sq8(sq8) => sq8.encode(vector, code),
             Quantizer::RaBitQ(rabitq) => rabitq.encode(vector, code, scratch),
         }
+        Ok(())
     }
 
     /// The code of `slot`.

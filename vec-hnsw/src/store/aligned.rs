@@ -7,6 +7,10 @@
 //! becomes a shared map of an unlinked file in a directory of the caller's choosing, which
 //! the operating system writes back and evicts as memory is needed; only re-ranking reads
 //! it, a few rows per query.
+//!
+//! Growing is fallible: when the new map (or the file's new length) cannot be had, the
+//! array is left exactly as it was and the caller gets the size it asked for, so that no
+//! element is ever dropped silently.
 
 use bytemuck::Pod;
 use memmap2::{Advice, MmapMut};
@@ -90,29 +94,30 @@ impl<E: Pod> AlignedVec<E> {
         self.map.as_ref().map_or(0, |m| m.len()) / std::mem::size_of::<E>().max(1)
     }
 
-    /// Grows the map to hold at least `elements` elements, copying what it holds.
-    fn grow_to(&mut self, elements: usize) {
+    /// Grows the map to hold at least `elements` elements, copying what it holds. On
+    /// failure nothing changes and the error holds the bytes asked for.
+    fn grow_to(&mut self, elements: usize) -> Result<(), usize> {
         if elements <= self.capacity() {
-            return;
+            return Ok(());
         }
-        let bytes = elements.max(16) * std::mem::size_of::<E>();
+        let bytes = elements
+            .max(16)
+            .checked_mul(std::mem::size_of::<E>())
+            .ok_or(usize::MAX)?;
         if let Some(file) = &self.file {
             // The data is in the file already: grow it and map it again.
-            let grown = file.set_len(bytes as u64).and_then(|()| {
-                // SAFETY: as in `spill`: an unlinked file only this array holds.
-                unsafe { MmapMut::map_mut(file) }
-            });
-            if let Ok(map) = grown {
-                let _ = map.advise(Advice::Random);
-                self.map = Some(map);
-            }
-            return;
+            let map = file
+                .set_len(bytes as u64)
+                .and_then(|()| {
+                    // SAFETY: as in `spill`: an unlinked file only this array holds.
+                    unsafe { MmapMut::map_mut(file) }
+                })
+                .map_err(|_| bytes)?;
+            let _ = map.advise(Advice::Random);
+            self.map = Some(map);
+            return Ok(());
         }
-        let Ok(mut map) = MmapMut::map_anon(bytes) else {
-            // Out of address space: the caller's next write will find no room and
-            // `extend_from_slice` grows again; there is nothing better to do here.
-            return;
-        };
+        let mut map = map_anon(bytes)?;
         // Only a hint: huge pages may be unavailable, and the map works either way.
         let _ = map.advise(Advice::HugePage);
         let used = self.len * std::mem::size_of::<E>();
@@ -120,6 +125,7 @@ impl<E: Pod> AlignedVec<E> {
             map[..used].copy_from_slice(&old[..used]);
         }
         self.map = Some(map);
+        Ok(())
     }
 
     /// The elements.
@@ -146,23 +152,25 @@ impl<E: Pod> AlignedVec<E> {
         }
     }
 
-    /// Reserves room for `additional` more elements.
-    pub(crate) fn reserve(&mut self, additional: usize) {
-        self.grow_to(self.len + additional);
+    /// Reserves room for `additional` more elements; on failure, the bytes asked for.
+    pub(crate) fn reserve(&mut self, additional: usize) -> Result<(), usize> {
+        self.grow_to(self.len + additional)
     }
 
-    /// Appends `values`, doubling the capacity when full.
-    pub(crate) fn extend_from_slice(&mut self, values: &[E]) {
+    /// Appends `values`, doubling the capacity when full. When the array cannot grow,
+    /// nothing is appended and the error holds the bytes asked for.
+    pub(crate) fn extend_from_slice(&mut self, values: &[E]) -> Result<(), usize> {
         let new_len = self.len + values.len();
         if new_len > self.capacity() {
-            self.grow_to(new_len.max(self.capacity() * 2));
-        }
-        if new_len > self.capacity() {
-            return;
+            if self.grow_to(new_len.max(self.capacity() * 2)).is_err() {
+                // Doubling asks for more than is needed: try the exact size before failing.
+                self.grow_to(new_len)?;
+            }
         }
         let start = self.len;
         self.len = new_len;
         self.as_mut_slice()[start..].copy_from_slice(values);
+        Ok(())
     }
 
     /// Bytes allocated (of memory or of the file).
@@ -181,15 +189,48 @@ impl<E: Pod> AlignedVec<E> {
     }
 }
 
+/// A new anonymous map of `bytes` bytes; the error is the size that could not be had.
+/// Tests can make maps larger than a limit fail ([`tests::limit_maps`]).
+fn map_anon(bytes: usize) -> Result<MmapMut, usize> {
+    #[cfg(test)]
+    if bytes > tests::MAP_LIMIT.with(std::cell::Cell::get) {
+        return Err(bytes);
+    }
+    MmapMut::map_anon(bytes).map_err(|_| bytes)
+}
+
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    thread_local! {
+        /// The largest map this thread's tests may make.
+        pub(crate) static MAP_LIMIT: std::cell::Cell<usize> = const { std::cell::Cell::new(usize::MAX) };
+    }
+
+    /// Makes maps larger than `bytes` fail on this thread, as if memory had run out.
+    pub(crate) fn limit_maps(bytes: usize) {
+        MAP_LIMIT.with(|limit| limit.set(bytes));
+    }
+
+    #[test]
+    fn a_failed_growth_keeps_every_element() {
+        let mut v = AlignedVec::<f32>::new();
+        v.extend_from_slice(&[1.0; 16]).unwrap();
+        limit_maps(64);
+        assert_eq!(v.extend_from_slice(&[2.0; 4]), Err(80));
+        assert_eq!(v.len(), 16);
+        assert!(v.as_slice().iter().all(|&x| x == 1.0));
+        limit_maps(usize::MAX);
+        v.extend_from_slice(&[2.0; 4]).unwrap();
+        assert_eq!(v.len(), 20);
+    }
 
     #[test]
     fn aligned_and_growing() {
         let mut v = AlignedVec::<f32>::new();
         for i in 0..100 {
-            v.extend_from_slice(&[i as f32, 0.5]);
+            v.extend_from_slice(&[i as f32, 0.5]).unwrap();
         }
         assert_eq!(v.len(), 200);
         assert_eq!(v.as_slice()[198], 99.0);
@@ -201,11 +242,11 @@ mod tests {
     fn spilled_to_a_file_keeps_and_grows() {
         let dir = tempfile::tempdir().unwrap();
         let mut v = AlignedVec::<f32>::new();
-        v.extend_from_slice(&[1.0, 2.0]);
+        v.extend_from_slice(&[1.0, 2.0]).unwrap();
         v.spill(dir.path()).unwrap();
         assert!(v.is_spilled());
         for i in 0..10_000 {
-            v.extend_from_slice(&[i as f32]);
+            v.extend_from_slice(&[i as f32]).unwrap();
         }
         assert_eq!(&v.as_slice()[..3], &[1.0, 2.0, 0.0]);
         assert_eq!(v.as_slice()[10_001], 9999.0);

@@ -84,22 +84,26 @@ impl<E: DenseElement> DenseStore<E> {
     }
 
     /// Moves the mapped rows into owned memory, so that any row may be overwritten.
-    fn materialize(&mut self) {
-        let Some(mapped) = self.mapped.take() else {
-            return;
+    /// When memory runs out the store stays as it was (still mapped) and the error holds
+    /// the bytes asked for.
+    fn materialize(&mut self) -> Result<(), usize> {
+        let Some(mapped) = &self.mapped else {
+            return Ok(());
         };
         let mut owned = AlignedVec::new();
         if let Some(dir) = &self.spill_dir {
             // Without room on disk the rows stay in memory: slower to hold, just as correct.
             let _ = owned.spill(dir);
         }
-        owned.reserve((self.n_mapped * self.row_len) + self.owned.len());
+        owned.reserve((self.n_mapped * self.row_len) + self.owned.len())?;
         let bytes =
             &mapped.file.bytes()[mapped.start..mapped.start + self.n_mapped * self.row_bytes()];
-        owned.extend_from_slice(bytemuck::cast_slice(bytes));
-        owned.extend_from_slice(self.owned.as_slice());
+        owned.extend_from_slice(bytemuck::cast_slice(bytes))?;
+        owned.extend_from_slice(self.owned.as_slice())?;
         self.owned = owned;
+        self.mapped = None;
         self.n_mapped = 0;
+        Ok(())
     }
 }
 
@@ -160,14 +164,18 @@ impl<E: DenseElement> VectorStore for DenseStore<E> {
         &self.owned.as_slice()[start..start + self.row_len]
     }
 
-    fn push(&mut self, vector: &[E]) {
-        self.owned.extend_from_slice(vector);
+    fn push(&mut self, vector: &[E]) -> Result<(), HnswError> {
+        self.owned
+            .extend_from_slice(vector)
+            .map_err(|bytes| HnswError::OutOfMemory { bytes })
     }
 
-    fn replace(&mut self, slot: u32, vector: &[E]) {
-        self.materialize();
+    fn replace(&mut self, slot: u32, vector: &[E]) -> Result<(), HnswError> {
+        self.materialize()
+            .map_err(|bytes| HnswError::OutOfMemory { bytes })?;
         let start = slot as usize * self.row_len;
         self.owned.as_mut_slice()[start..start + self.row_len].copy_from_slice(vector);
+        Ok(())
     }
 
     fn same(a: &[E], b: &[E]) -> bool {
@@ -206,7 +214,8 @@ impl<E: DenseElement> VectorStore for DenseStore<E> {
     }
 
     fn reserve(&mut self, additional: usize) {
-        self.owned.reserve(additional * self.row_len);
+        // Only a hint: a push that finds no room grows (or fails) by itself.
+        let _ = self.owned.reserve(additional * self.row_len);
     }
 
     fn sections(&self) -> Vec<Vec<&[u8]>> {

@@ -6,7 +6,7 @@
 //! per-slot offsets ([`SparseStore`]). A store opened from a snapshot reads its rows in place
 //! from the memory map and appends new rows to an owned overlay.
 
-mod aligned;
+pub(crate) mod aligned;
 mod dense;
 mod sparse;
 
@@ -43,10 +43,12 @@ pub trait VectorStore: Send + Sync + Sized + 'static {
     }
     /// The vector in `slot`; `slot` must be below [`VectorStore::len`].
     fn get(&self, slot: u32) -> Self::Ref<'_>;
-    /// Appends a vector in a new slot.
-    fn push(&mut self, vector: Self::Ref<'_>);
-    /// Overwrites the vector of an existing slot (a slot freed by vacuum).
-    fn replace(&mut self, slot: u32, vector: Self::Ref<'_>);
+    /// Appends a vector in a new slot; when memory runs out, fails with
+    /// [`HnswError::OutOfMemory`] and adds nothing.
+    fn push(&mut self, vector: Self::Ref<'_>) -> Result<(), HnswError>;
+    /// Overwrites the vector of an existing slot (a slot freed by vacuum); fails like
+    /// [`VectorStore::push`], changing nothing.
+    fn replace(&mut self, slot: u32, vector: Self::Ref<'_>) -> Result<(), HnswError>;
     /// Whether two vectors are identical element by element.
     fn same(a: Self::Ref<'_>, b: Self::Ref<'_>) -> bool;
     /// Hints the CPU to load `slot`'s vector into cache.

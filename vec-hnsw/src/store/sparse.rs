@@ -28,6 +28,18 @@ pub struct SparseStore {
     lens: Vec<u32>,
 }
 
+impl SparseStore {
+    /// Reserves room for `nnz` more elements and `slots` more slots, or fails with
+    /// [`HnswError::OutOfMemory`] having changed nothing a reader can see.
+    fn make_room(&mut self, nnz: usize, slots: usize) -> Result<(), HnswError> {
+        let oom = |bytes: usize| move |_| HnswError::OutOfMemory { bytes };
+        self.indices.try_reserve(nnz).map_err(oom(nnz * 4))?;
+        self.values.try_reserve(nnz).map_err(oom(nnz * 4))?;
+        self.starts.try_reserve(slots).map_err(oom(slots * 8))?;
+        self.lens.try_reserve(slots).map_err(oom(slots * 4))
+    }
+}
+
 impl VectorStore for SparseStore {
     type Ref<'a> = SparseSlice<'a>;
     type Buf = SparseBuf;
@@ -74,18 +86,22 @@ impl VectorStore for SparseStore {
         SparseSlice::new(&self.indices[start..end], &self.values[start..end])
     }
 
-    fn push(&mut self, vector: SparseSlice<'_>) {
+    fn push(&mut self, vector: SparseSlice<'_>) -> Result<(), HnswError> {
+        self.make_room(vector.indices().len(), 1)?;
         self.starts.push(self.indices.len() as u64);
         self.lens.push(vector.indices().len() as u32);
         self.indices.extend_from_slice(vector.indices());
         self.values.extend_from_slice(vector.values());
+        Ok(())
     }
 
-    fn replace(&mut self, slot: u32, vector: SparseSlice<'_>) {
+    fn replace(&mut self, slot: u32, vector: SparseSlice<'_>) -> Result<(), HnswError> {
+        self.make_room(vector.indices().len(), 0)?;
         self.starts[slot as usize] = self.indices.len() as u64;
         self.lens[slot as usize] = vector.indices().len() as u32;
         self.indices.extend_from_slice(vector.indices());
         self.values.extend_from_slice(vector.values());
+        Ok(())
     }
 
     fn same(a: SparseSlice<'_>, b: SparseSlice<'_>) -> bool {

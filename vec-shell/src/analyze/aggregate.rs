@@ -28,6 +28,9 @@ pub fn contains_aggregate(expr: &Expr) -> bool {
         ExprKind::Binary { left, right, .. } => {
             contains_aggregate(left) || contains_aggregate(right)
         }
+        ExprKind::Chain { first, rest } => {
+            contains_aggregate(first) || rest.iter().any(|l| contains_aggregate(&l.operand))
+        }
         ExprKind::Array(items) => items.iter().any(contains_aggregate),
         ExprKind::Case {
             operand,

@@ -51,6 +51,13 @@ pub enum BoundFrom {
     },
     /// A set-returning function (`unnest`, `generate_series`).
     Function(SetFunction),
+    /// Rows computed when the statement was bound: a system catalog relation.
+    Rows {
+        /// The relation's name.
+        name: String,
+        /// Its rows.
+        rows: std::sync::Arc<Vec<crate::storage::Row>>,
+    },
     /// A subquery.
     Subquery(Box<BoundQuery>),
     /// Every left row with every right row; with `lateral`, the right side is computed
@@ -261,4 +268,6 @@ pub struct Analyzed<T> {
     pub statement: T,
     /// Its scalar subqueries.
     pub subqueries: Vec<BoundQuery>,
+    /// The types of its `$n` parameters, in order (empty without parameters).
+    pub params: Vec<SqlType>,
 }

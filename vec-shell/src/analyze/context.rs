@@ -1,13 +1,19 @@
 //! [`Context`]: what binding one statement shares — the catalog to look names up in,
 //! whether the statement is explained (then `EXPLAIN`'s text is kept), and the scalar
 //! subqueries bound so far, which expressions refer to by
-//! [`SubqueryId`](crate::expr::SubqueryId).
+//! [`SubqueryId`](crate::expr::SubqueryId), and the types of the statement's `$n`
+//! parameters: declared (by `PREPARE` or a Parse message) or inferred from where each is
+//! used, as PostgreSQL's parser does; and the session's settings, which `pg_settings`
+//! and `current_setting` read.
 
 use std::cell::RefCell;
 
 use super::bound::{Analyzed, BoundQuery};
 use crate::catalog::Catalog;
+use crate::error::{EngineError, Result};
 use crate::expr::SubqueryId;
+use crate::settings::Settings;
+use crate::value::SqlType;
 
 /// What binding one statement shares.
 pub struct Context<'a> {
@@ -16,6 +22,12 @@ pub struct Context<'a> {
     /// Whether the statement is explained: keep `EXPLAIN`'s text.
     pub explain: bool,
     subqueries: RefCell<Vec<BoundQuery>>,
+    /// The parameters' types (`Unknown` until inferred); `None` when the statement may
+    /// have no parameters.
+    params: Option<RefCell<Vec<SqlType>>>,
+    /// The session's settings, for `pg_settings` and `current_setting` (defaults when
+    /// absent).
+    pub settings: Option<&'a Settings>,
 }
 
 impl<'a> Context<'a> {
@@ -25,6 +37,57 @@ impl<'a> Context<'a> {
             catalog,
             explain,
             subqueries: RefCell::new(Vec::new()),
+            params: None,
+            settings: None,
+        }
+    }
+
+    /// The same context, reading the session's settings.
+    pub fn with_settings(self, settings: &'a Settings) -> Context<'a> {
+        Context {
+            settings: Some(settings),
+            ..self
+        }
+    }
+
+    /// The same context for a statement with `$n` parameters of these types (`Unknown`
+    /// for those to infer; parameters past the list are inferred too).
+    pub fn with_params(self, types: Vec<SqlType>) -> Context<'a> {
+        Context {
+            params: Some(RefCell::new(types)),
+            ..self
+        }
+    }
+
+    /// The type of parameter `$number` so far (`Unknown` while not inferred); an error
+    /// when the statement may have no parameters.
+    pub fn param_type(&self, number: u32, pos: usize) -> Result<SqlType> {
+        let missing =
+            || EngineError::new("42P02", format!("there is no parameter ${number}")).at(pos);
+        let Some(params) = &self.params else {
+            return Err(missing());
+        };
+        if number == 0 {
+            return Err(missing());
+        }
+        let index = number as usize - 1;
+        let mut params = params.borrow_mut();
+        if params.len() <= index {
+            params.resize(index + 1, SqlType::Unknown);
+        }
+        Ok(params[index].clone())
+    }
+
+    /// Records the type inferred for parameter `$number`.
+    pub fn infer_param(&self, number: u32, ty: &SqlType) {
+        if let Some(params) = &self.params {
+            let mut params = params.borrow_mut();
+            let index = (number as usize).saturating_sub(1);
+            if let Some(slot) = params.get_mut(index) {
+                if *slot == SqlType::Unknown {
+                    *slot = ty.clone();
+                }
+            }
         }
     }
 
@@ -45,6 +108,7 @@ impl<'a> Context<'a> {
         Analyzed {
             statement,
             subqueries: self.subqueries.into_inner(),
+            params: self.params.map(RefCell::into_inner).unwrap_or_default(),
         }
     }
 }

@@ -120,6 +120,13 @@ fn substitute_expr(expr: &mut Expr, ctes: &[Defined], weight: &mut usize) -> Res
             substitute_expr(left, ctes, weight)?;
             substitute_expr(right, ctes, weight)
         }
+        ExprKind::Chain { first, rest } => {
+            substitute_expr(first, ctes, weight)?;
+            for link in rest {
+                substitute_expr(&mut link.operand, ctes, weight)?;
+            }
+            Ok(())
+        }
         ExprKind::Function { args: items, .. } | ExprKind::Array(items) => {
             for item in items {
                 substitute_expr(item, ctes, weight)?;
@@ -147,6 +154,7 @@ fn substitute_expr(expr: &mut Expr, ctes: &[Defined], weight: &mut usize) -> Res
         | ExprKind::Bool(_)
         | ExprKind::Null
         | ExprKind::Default
+        | ExprKind::Param(_)
         | ExprKind::Column(_) => Ok(()),
     }
 }

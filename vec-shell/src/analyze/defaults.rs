@@ -44,6 +44,8 @@ fn first_forbidden(expr: &Expr, find: &mut dyn FnMut(&Expr) -> bool) -> Option<E
         ExprKind::Binary { left, right, .. } => {
             first_forbidden(left, find).or_else(|| first_forbidden(right, find))
         }
+        ExprKind::Chain { first, rest } => first_forbidden(first, find)
+            .or_else(|| rest.iter().find_map(|l| first_forbidden(&l.operand, find))),
         ExprKind::Function { args: items, .. } | ExprKind::Array(items) => {
             items.iter().find_map(|item| first_forbidden(item, find))
         }
@@ -209,7 +211,7 @@ impl ColumnFill {
         for (index, column) in table.columns.iter().enumerate() {
             // A serial column's default text names its sequence, which inserts use
             // directly.
-            defaults.push(match (&column.default, column.sequence) {
+            defaults.push(match (&column.default, &column.sequence) {
                 (Some(text), None) => Some(bind_default(catalog, column, &parse_stored(text)?)?),
                 _ => None,
             });

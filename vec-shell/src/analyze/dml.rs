@@ -18,9 +18,11 @@ use crate::value::cast::{cast_exists, CoercionContext};
 use crate::value::{Datum, SqlType};
 
 fn table<'a>(catalog: &'a Catalog, name: &str, pos: usize) -> Result<&'a Table> {
-    catalog.table(name).ok_or_else(|| {
+    let table = catalog.table(name).ok_or_else(|| {
         EngineError::new("42P01", format!("relation \"{name}\" does not exist")).at(pos)
-    })
+    })?;
+    table.check_damage()?;
+    Ok(table)
 }
 
 /// Converts a value for storage into column `index` of `table`.
@@ -100,7 +102,15 @@ pub fn bind_insert(
     catalog: &Catalog,
     insert: &ast::Insert,
 ) -> Result<Analyzed<Insert<BoundQuery>>> {
-    let cx = Context::new(catalog, false);
+    bind_insert_in(Context::new(catalog, false), insert)
+}
+
+/// Binds an `INSERT` in a context (one with parameters).
+pub fn bind_insert_in(
+    cx: Context<'_>,
+    insert: &ast::Insert,
+) -> Result<Analyzed<Insert<BoundQuery>>> {
+    let catalog = cx.catalog;
     let table = table(catalog, &insert.table, insert.table_pos.0)?;
     let mut targets = Vec::new();
     for (name, pos) in &insert.columns {
@@ -236,7 +246,12 @@ fn filter(cx: &Context<'_>, scope: &Scope, selection: Option<&Expr>) -> Result<O
 
 /// Binds an `UPDATE`.
 pub fn bind_update(catalog: &Catalog, update: &ast::Update) -> Result<Analyzed<Update>> {
-    let cx = Context::new(catalog, false);
+    bind_update_in(Context::new(catalog, false), update)
+}
+
+/// Binds an `UPDATE` in a context (one with parameters).
+pub fn bind_update_in(cx: Context<'_>, update: &ast::Update) -> Result<Analyzed<Update>> {
+    let catalog = cx.catalog;
     let table = table(catalog, &update.table, update.table_pos.0)?;
     let scope = Scope::of_table(table, None);
     let mut binder = Binder {
@@ -302,7 +317,12 @@ fn update_default(catalog: &Catalog, table: &Table, index: usize) -> Result<Boun
 
 /// Binds a `DELETE`.
 pub fn bind_delete(catalog: &Catalog, delete: &ast::Delete) -> Result<Analyzed<Delete>> {
-    let cx = Context::new(catalog, false);
+    bind_delete_in(Context::new(catalog, false), delete)
+}
+
+/// Binds a `DELETE` in a context (one with parameters).
+pub fn bind_delete_in(cx: Context<'_>, delete: &ast::Delete) -> Result<Analyzed<Delete>> {
+    let catalog = cx.catalog;
     let table = table(catalog, &delete.table, delete.table_pos.0)?;
     let scope = Scope::of_table(table, None);
     let filter = filter(&cx, &scope, delete.selection.as_ref())?;

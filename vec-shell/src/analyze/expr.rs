@@ -84,6 +84,10 @@ impl Binder<'_> {
             ExprKind::Default => {
                 Err(EngineError::new("42601", "DEFAULT is not allowed in this context").at(pos))
             }
+            ExprKind::Param(number) => {
+                let ty = self.cx.param_type(*number, pos)?;
+                Ok(Typed::new(BoundExpr::Param(*number - 1), ty))
+            }
             ExprKind::Column(parts) => {
                 if self.aggregates.is_some() {
                     let name = parts.join(".");
@@ -129,14 +133,9 @@ impl Binder<'_> {
                     } else {
                         "argument of OR"
                     };
-                    let l = Box::new(self.coerce(left, &SqlType::Bool, pos, what)?);
-                    let r = Box::new(self.coerce(right, &SqlType::Bool, pos, what)?);
-                    let expr = if op == "and" {
-                        BoundExpr::And(l, r)
-                    } else {
-                        BoundExpr::Or(l, r)
-                    };
-                    return Ok(Typed::new(expr, SqlType::Bool));
+                    let l = self.coerce(left, &SqlType::Bool, pos, what)?;
+                    let r = self.coerce(right, &SqlType::Bool, pos, what)?;
+                    return Ok(Typed::new(super::chain::bool_node(op, l, r), SqlType::Bool));
                 }
                 let candidates = operators::binary_candidates(op, &left.ty, &right.ty);
                 let message = format!(
@@ -152,6 +151,7 @@ impl Binder<'_> {
                     &message,
                 )
             }
+            ExprKind::Chain { first, rest } => self.bind_chain(first, rest),
             ExprKind::IsNull { operand, negated } => {
                 let operand = self.bind(operand)?;
                 Ok(Typed::new(
@@ -161,6 +161,9 @@ impl Binder<'_> {
                     },
                     SqlType::Bool,
                 ))
+            }
+            ExprKind::Cast { operand, type_name } if type_name.name == "regclass" => {
+                self.regclass(operand, pos)
             }
             ExprKind::Cast { operand, type_name } => {
                 let (ty, typmod) = resolve_type_name(type_name)?;
@@ -201,6 +204,35 @@ impl Binder<'_> {
         }
     }
 
+    /// `'name'::regclass`: the relation's OID, looked up in the catalog now (held as
+    /// `bigint`; only a literal name is read, as a constant).
+    fn regclass(&mut self, operand: &Expr, pos: usize) -> Result<Typed> {
+        match &operand.kind {
+            ExprKind::String(name) => {
+                let oid = crate::catalog::system::relation_oid(self.cx.catalog, name).ok_or_else(
+                    || {
+                        EngineError::new("42P01", format!("relation \"{name}\" does not exist"))
+                            .at(operand.pos.0)
+                    },
+                )?;
+                Ok(Typed::new(
+                    BoundExpr::Const(Datum::Int8(oid)),
+                    SqlType::Int8,
+                ))
+            }
+            _ => {
+                let bound = self.bind(operand)?;
+                if bound.ty.numeric_rank().is_some() {
+                    return self.convert(bound, &SqlType::Int8, -1, CoercionContext::Explicit, pos);
+                }
+                Err(EngineError::unsupported(
+                    "regclass is supported only for literal names and OIDs",
+                )
+                .at(pos))
+            }
+        }
+    }
+
     fn function(&mut self, name: &str, args: &[Expr], star: bool, pos: usize) -> Result<Typed> {
         if super::aggregate::is_aggregate(name) {
             return Err(EngineError::new(
@@ -215,6 +247,24 @@ impl Binder<'_> {
         if name == "random" && args.is_empty() {
             return Ok(Typed::new(BoundExpr::Random, SqlType::Float8));
         }
+        if let (
+            "current_setting",
+            [Expr {
+                kind: ExprKind::String(setting),
+                ..
+            }],
+        ) = (name, args)
+        {
+            // The session's value when the statement is bound (settings do not change
+            // while it runs).
+            let defaults = crate::settings::Settings::default();
+            let settings = self.cx.settings.unwrap_or(&defaults);
+            let value = settings.show(setting)?;
+            return Ok(Typed::new(
+                BoundExpr::Const(Datum::Text(value)),
+                SqlType::Text,
+            ));
+        }
         let mut bound = Vec::with_capacity(args.len());
         for arg in args {
             bound.push(self.bind(arg)?);
@@ -226,7 +276,7 @@ impl Binder<'_> {
     }
 
     /// Resolves an overload and binds the call, coercing the arguments.
-    fn call(
+    pub(super) fn call(
         &mut self,
         candidates: Vec<Signature>,
         args: Vec<Typed>,
@@ -345,6 +395,11 @@ impl Binder<'_> {
             }
             (SqlType::Unknown, BoundExpr::Const(Datum::Null)) => {
                 Typed::new(BoundExpr::Const(Datum::Null), ty.clone())
+            }
+            // A parameter takes the type its context wants, as an unknown literal does.
+            (SqlType::Unknown, BoundExpr::Param(index)) => {
+                self.cx.infer_param(index + 1, ty);
+                Typed::new(BoundExpr::Param(*index), ty.clone())
             }
             _ => value,
         };

@@ -19,9 +19,17 @@ pub(super) fn bind_from(cx: &Context<'_>, from: Option<&FromItem>) -> Result<(Bo
     match from {
         None => Ok((BoundFrom::Single, Scope::default())),
         Some(FromItem::Table { name, alias, pos }) => {
+            if cx.catalog.table(name).is_none() {
+                let defaults = crate::settings::Settings::default();
+                let settings = cx.settings.unwrap_or(&defaults);
+                if let Some(system) = crate::catalog::system::relation(cx.catalog, name, settings) {
+                    return Ok(system_source(name, alias.as_deref(), system));
+                }
+            }
             let table = cx.catalog.table(name).ok_or_else(|| {
                 EngineError::new("42P01", format!("relation \"{name}\" does not exist")).at(pos.0)
             })?;
+            table.check_damage()?;
             Ok((
                 BoundFrom::Table { name: name.clone() },
                 Scope::of_table(table, alias.as_deref()),
@@ -56,6 +64,38 @@ pub(super) fn bind_from(cx: &Context<'_>, from: Option<&FromItem>) -> Result<(Bo
             constraint,
         }) => super::join::bind_join(cx, *kind, left, right, constraint),
     }
+}
+
+/// A system catalog relation's rows (read now, as PostgreSQL reads its catalog with
+/// the statement's snapshot) and its scope.
+fn system_source(
+    name: &str,
+    alias: Option<&str>,
+    system: crate::catalog::system::SystemRelation,
+) -> (BoundFrom, Scope) {
+    let qualifier = alias.unwrap_or(name).to_string();
+    let columns = system
+        .columns
+        .iter()
+        .map(|(column, ty)| ScopeColumn {
+            table: Some(qualifier.clone()),
+            name: column.to_string(),
+            ty: ty.clone(),
+            typmod: -1,
+            qualified_only: false,
+        })
+        .collect();
+    let source = BoundFrom::Rows {
+        name: name.to_string(),
+        rows: std::sync::Arc::new(system.rows),
+    };
+    (
+        source,
+        Scope {
+            columns,
+            outer: Vec::new(),
+        },
+    )
 }
 
 /// Plans the right item of a join given the left item's scope (which a `LATERAL`

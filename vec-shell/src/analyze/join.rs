@@ -119,6 +119,13 @@ fn conjuncts(expr: &Expr) -> Vec<&Expr> {
             parts.extend(conjuncts(right));
             parts
         }
+        ExprKind::Chain { first, rest } if rest.iter().all(|l| l.op == "and") => {
+            let mut parts = conjuncts(first);
+            for link in rest {
+                parts.extend(conjuncts(&link.operand));
+            }
+            parts
+        }
         _ => vec![expr],
     }
 }
@@ -178,6 +185,9 @@ fn names_a_column(expr: &Expr) -> bool {
         | ExprKind::Cast { operand, .. }
         | ExprKind::IsNull { operand, .. } => names_a_column(operand),
         ExprKind::Binary { left, right, .. } => names_a_column(left) || names_a_column(right),
+        ExprKind::Chain { first, rest } => {
+            names_a_column(first) || rest.iter().any(|l| names_a_column(&l.operand))
+        }
         ExprKind::Function { args, .. } | ExprKind::Array(args) => args.iter().any(names_a_column),
         _ => false,
     }
@@ -258,6 +268,9 @@ fn aggregate_call(expr: &Expr) -> Option<&Expr> {
         | ExprKind::IsNull { operand, .. } => aggregate_call(operand),
         ExprKind::Binary { left, right, .. } => {
             aggregate_call(left).or_else(|| aggregate_call(right))
+        }
+        ExprKind::Chain { first, rest } => {
+            aggregate_call(first).or_else(|| rest.iter().find_map(|l| aggregate_call(&l.operand)))
         }
         ExprKind::Function { args, .. } | ExprKind::Array(args) => {
             args.iter().find_map(aggregate_call)
@@ -352,7 +365,11 @@ fn bind_using(
             }
         });
         condition = Some(match condition {
-            Some(before) => BoundExpr::And(Box::new(before), Box::new(bound)),
+            Some(BoundExpr::And(mut operands)) => {
+                operands.push(bound);
+                BoundExpr::And(operands)
+            }
+            Some(before) => BoundExpr::And(vec![before, bound]),
             None => bound,
         });
         if left_column.ty == right_column.ty && hashable(&left_column.ty) {
@@ -442,8 +459,16 @@ fn move_columns(expr: BoundExpr, to: &dyn Fn(usize) -> usize) -> BoundExpr {
             context,
         },
         BoundExpr::Not(operand) => BoundExpr::Not(each(operand)),
-        BoundExpr::And(a, b) => BoundExpr::And(each(a), each(b)),
-        BoundExpr::Or(a, b) => BoundExpr::Or(each(a), each(b)),
+        BoundExpr::And(operands) => {
+            BoundExpr::And(operands.into_iter().map(|a| move_columns(a, to)).collect())
+        }
+        BoundExpr::Or(operands) => {
+            BoundExpr::Or(operands.into_iter().map(|a| move_columns(a, to)).collect())
+        }
+        BoundExpr::Fold { first, steps } => BoundExpr::Fold {
+            first: each(first),
+            steps: steps.into_iter().map(|a| move_columns(a, to)).collect(),
+        },
         BoundExpr::IsNull { operand, negated } => BoundExpr::IsNull {
             operand: each(operand),
             negated,

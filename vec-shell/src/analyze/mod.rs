@@ -4,6 +4,7 @@
 
 pub mod aggregate;
 pub mod bound;
+mod chain;
 pub mod conditional;
 pub mod context;
 pub mod cte;
@@ -23,7 +24,9 @@ pub use bound::{
     JoinText, OnConflict, OutputColumn, Query, Returning, SortKey, Update,
 };
 pub use context::Context;
-pub use dml::{bind_delete, bind_insert, bind_update};
+pub use dml::{
+    bind_delete, bind_delete_in, bind_insert, bind_insert_in, bind_update, bind_update_in,
+};
 
 use crate::catalog::{Catalog, Table};
 use crate::error::{EngineError, Result};
@@ -36,7 +39,11 @@ pub fn bind_query(
     select: &Select,
     explain: bool,
 ) -> Result<Analyzed<BoundQuery>> {
-    let cx = Context::new(catalog, explain);
+    bind_query_in(Context::new(catalog, explain), select)
+}
+
+/// Binds a query in a context (one with parameters).
+pub fn bind_query_in(cx: Context<'_>, select: &Select) -> Result<Analyzed<BoundQuery>> {
     let query = query::bind_select(&cx, select, &[])?;
     Ok(cx.finish(query))
 }

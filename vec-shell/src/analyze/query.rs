@@ -259,6 +259,12 @@ fn split_and(expr: &Expr, out: &mut Vec<String>) {
             split_and(left, out);
             split_and(right, out);
         }
+        ExprKind::Chain { first, rest } if rest.iter().all(|l| l.op == "and") => {
+            split_and(first, out);
+            for link in rest {
+                split_and(&link.operand, out);
+            }
+        }
         _ => out.push(expr.to_string()),
     }
 }

@@ -1,5 +1,6 @@
 //! `vecsh`: a psql-like shell for a vecsh database.
 //!
+//! `vecsh check DBPATH` checks a database's files without changing them (see `check`).
 //! `vecsh [OPTIONS] [DBPATH]` opens (or creates) the database directory DBPATH; without
 //! a path the database lives in memory. Options follow psql: `-c SQL` (repeatable),
 //! `-f FILE`, `-a`, `-q`, `-X`, `-A`, `-t`, `-F SEP`, `--csv`, `-x`,
@@ -9,39 +10,53 @@
 //! standard error is a terminal, unless `-q` is given. Exit status: 0, 1 for a bad
 //! option, a missing file or a failed `-c`, 2 when the database cannot be opened, 3 at an
 //! error with `ON_ERROR_STOP` or when Ctrl-C cancelled a statement of a script.
+//! `vecsh serve …` runs the PostgreSQL-protocol server instead (`server::cli`).
 
+use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use vec_shell::format::{OutputFormat, PrintOptions};
+use vec_shell::repl::bytes::{decode_lossless, original_bytes};
 use vec_shell::repl::progress_bar::ProgressBar;
+use vec_shell::repl::runner::os_message;
 use vec_shell::repl::{interactive, interrupt, Flow, Shell, ShellOptions};
 use vec_shell::Database;
 
 /// Something to run, in command-line order.
 enum Action {
     Command(String),
-    File(String),
+    File(PathBuf),
 }
 
 /// The parsed command line.
 #[derive(Default)]
 struct Args {
     actions: Vec<Action>,
-    database: Option<String>,
+    database: Option<PathBuf>,
     print: PrintOptions,
     shell: ShellOptions,
     help: bool,
     version: bool,
+    /// `--recover-truncate`: open a database whose log is damaged in its middle by
+    /// discarding the log from the damage on.
+    recover_truncate: bool,
 }
 
 const USAGE: &str = "vecsh is a psql-like shell for vecsh, a pgvector-compatible vector database.
 
 Usage:
   vecsh [OPTION]... [DBPATH]
+  vecsh check DBPATH       check every page, index snapshot and the write-ahead log
+                           of a database without changing it
+  vecsh serve [DBPATH] [--host 127.0.0.1] [--port 5432] [--max-connections 100]
+              [--password-file FILE] [--allow-server-files DIR]
+              [--tls-cert FILE --tls-key FILE]
 
 DBPATH is a database directory, created if missing. With no DBPATH the database is
-held in memory and nothing is saved.
+held in memory and nothing is saved. \"vecsh serve\" serves the database to any
+PostgreSQL client (psql, psycopg, JDBC, pgbench); \"vecsh serve --help\" tells more.
 
 Options:
   -c, --command=COMMAND    run only single command (SQL or internal) and exit
@@ -56,6 +71,9 @@ Options:
                            field separator for unaligned output (default: \"|\")
   -t, --tuples-only        print rows only
   -x, --expanded           turn on expanded table output
+      --recover-truncate   open DBPATH although its write-ahead log is damaged,
+                           discarding the transactions logged after the damage
+                           (the warning says how many)
   -?, --help               show this help, then exit
   -V, --version            output version information, then exit
 ";
@@ -71,6 +89,7 @@ fn set_variable(args: &mut Args, assignment: &str) -> Result<(), String> {
             "invalid variable assignment \"{assignment}\""
         )));
     }
+    args.shell.variables.set(name, value);
     if name == "ON_ERROR_STOP" {
         args.shell.on_error_stop = !matches!(
             value.to_ascii_lowercase().as_str(),
@@ -80,9 +99,36 @@ fn set_variable(args: &mut Args, assignment: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn parse_args(raw: Vec<String>) -> Result<Args, String> {
+/// An argument's bytes as text, with bytes that are not UTF-8 kept as markers (see
+/// `repl::bytes`), so that a statement holding them fails as PostgreSQL fails it.
+fn arg_text(arg: OsString) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStringExt;
+        decode_lossless(&arg.into_vec())
+    }
+    #[cfg(not(unix))]
+    {
+        arg.to_string_lossy().into_owned()
+    }
+}
+
+/// A path given as an argument, with its original bytes.
+fn arg_path(text: String) -> PathBuf {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStringExt;
+        PathBuf::from(OsString::from_vec(original_bytes(&text)))
+    }
+    #[cfg(not(unix))]
+    {
+        PathBuf::from(text)
+    }
+}
+
+fn parse_args(raw: Vec<OsString>) -> Result<Args, String> {
     let mut args = Args::default();
-    let mut iter = raw.into_iter();
+    let mut iter = raw.into_iter().map(arg_text);
     while let Some(arg) = iter.next() {
         if let Some(long) = arg.strip_prefix("--") {
             let (name, inline) = match long.split_once('=') {
@@ -97,13 +143,13 @@ fn parse_args(raw: Vec<String>) -> Result<Args, String> {
             };
             match name {
                 "command" => args.actions.push(Action::Command(value("command")?)),
-                "file" => args.actions.push(Action::File(value("file")?)),
+                "file" => args.actions.push(Action::File(arg_path(value("file")?))),
                 "set" | "variable" => {
                     let assignment = value(name)?;
                     set_variable(&mut args, &assignment)?;
                 }
                 "field-separator" => args.print.field_separator = value("field-separator")?,
-                "dbname" => args.database = Some(value("dbname")?),
+                "dbname" => args.database = Some(arg_path(value("dbname")?)),
                 "no-psqlrc" => {}
                 "echo-all" => args.shell.echo_all = true,
                 "quiet" => args.shell.quiet = true,
@@ -111,6 +157,7 @@ fn parse_args(raw: Vec<String>) -> Result<Args, String> {
                 "csv" => args.print.format = OutputFormat::Csv,
                 "tuples-only" => args.print.tuples_only = true,
                 "expanded" => args.print.expanded = true,
+                "recover-truncate" => args.recover_truncate = true,
                 "help" => args.help = true,
                 "version" => args.version = true,
                 _ => return Err(usage_error(&format!("unrecognized option '--{name}'"))),
@@ -123,7 +170,7 @@ fn parse_args(raw: Vec<String>) -> Result<Args, String> {
                     "extra command-line argument \"{arg}\" ignored"
                 )));
             }
-            args.database = Some(arg);
+            args.database = Some(arg_path(arg));
             continue;
         };
         let flags: Vec<char> = flags.chars().collect();
@@ -141,9 +188,9 @@ fn parse_args(raw: Vec<String>) -> Result<Args, String> {
                 };
                 match flag {
                     'c' => args.actions.push(Action::Command(value)),
-                    'f' => args.actions.push(Action::File(value)),
+                    'f' => args.actions.push(Action::File(arg_path(value))),
                     'F' => args.print.field_separator = value,
-                    'd' => args.database = Some(value),
+                    'd' => args.database = Some(arg_path(value)),
                     _ => set_variable(&mut args, &value)?,
                 }
                 break;
@@ -165,8 +212,84 @@ fn parse_args(raw: Vec<String>) -> Result<Args, String> {
     Ok(args)
 }
 
+/// The stack of the thread the shell and its statements run on. Parsing, binding and
+/// evaluating recurse at most [`vec_shell::sql::MAX_NESTING`] levels deep (long lists
+/// and operator chains are flat), which needs a small part of this; a known size, rather
+/// than whatever the main thread was given, keeps that margin on every system.
+const STATEMENT_STACK: usize = 64 << 20;
+
 fn main() -> ExitCode {
-    let args = match parse_args(std::env::args().skip(1).collect()) {
+    let shell = std::thread::Builder::new()
+        .name("vecsh".to_string())
+        .stack_size(STATEMENT_STACK)
+        .spawn(run);
+    match shell.map(|thread| thread.join()) {
+        Ok(Ok(code)) => code,
+        Ok(Err(_)) => ExitCode::from(101),
+        Err(error) => {
+            eprintln!("vecsh: error: could not start the shell's thread: {error}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// `vecsh check DBPATH`: checks every heap page, index snapshot and the log of a
+/// database without changing it, prints what it found, and exits with 0 when nothing is
+/// damaged, 1 when something is, 2 when the directory cannot be checked.
+fn check(path: &std::path::Path) -> ExitCode {
+    let report = match vec_storage::check_directory(path) {
+        Ok(report) => report,
+        Err(error) => {
+            eprintln!("vecsh: error: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    println!(
+        "heap: {} pages in {} files checked",
+        report.pages, report.heaps
+    );
+    println!("index snapshots: {} checked", report.side_files);
+    println!(
+        "write-ahead log after the checkpoint: {} records, {} commits, {} bytes of torn tail",
+        report.wal_records, report.wal_commits, report.torn_tail_bytes
+    );
+    if report.damage.is_empty() {
+        println!("no damage found");
+        return ExitCode::SUCCESS;
+    }
+    for damage in &report.damage {
+        println!("damaged: {damage}");
+    }
+    println!("{} damaged item(s) found", report.damage.len());
+    ExitCode::from(1)
+}
+
+fn run() -> ExitCode {
+    let mut raw: Vec<OsString> = std::env::args_os().skip(1).collect();
+    if raw.first().is_some_and(|a| a == "check") {
+        return match raw.as_slice() {
+            [_, path] => check(std::path::Path::new(path)),
+            _ => {
+                eprintln!("{}", usage_error("check needs one DBPATH"));
+                ExitCode::from(1)
+            }
+        };
+    }
+    if raw.first().is_some_and(|a| a == "serve") {
+        let mut words = Vec::with_capacity(raw.len());
+        for word in raw.drain(1..) {
+            match word.into_string() {
+                Ok(word) => words.push(word),
+                Err(word) => {
+                    let message = format!("invalid argument {:?}: not UTF-8", word);
+                    eprintln!("{}", usage_error(&message));
+                    return ExitCode::from(1);
+                }
+            }
+        }
+        return vec_shell::server::cli::main(words);
+    }
+    let args = match parse_args(std::mem::take(&mut raw)) {
         Ok(args) => args,
         Err(message) => {
             eprintln!("{message}");
@@ -181,16 +304,28 @@ fn main() -> ExitCode {
         println!("vecsh {}", env!("CARGO_PKG_VERSION"));
         return ExitCode::SUCCESS;
     }
-    let database = match &args.database {
-        None => Database::in_memory(),
-        Some(path) => match Database::open(path) {
-            Ok(database) => database,
-            Err(error) => {
-                eprintln!("vecsh: error: {}", error.message);
-                return ExitCode::from(2);
-            }
-        },
+    interrupt::survive_file_size_limit();
+    let opened = match &args.database {
+        None => Ok(Database::in_memory()),
+        Some(path) if args.recover_truncate => Database::open_truncating_damaged_wal(path),
+        Some(path) => Database::open(path),
     };
+    let database = match opened {
+        Ok(database) => database,
+        Err(error) => {
+            eprintln!("vecsh: error: {}", error.message);
+            if let Some(detail) = &error.detail {
+                eprintln!("vecsh: detail: {detail}");
+            }
+            if let Some(hint) = &error.hint {
+                eprintln!("vecsh: hint: {hint}");
+            }
+            return ExitCode::from(2);
+        }
+    };
+    for warning in database.open_warnings() {
+        eprint!("{}", vec_shell::format::format_report(&warning, ""));
+    }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     // Standard error is locked per write, not for the whole run: the progress bar draws
@@ -210,7 +345,7 @@ fn main() -> ExitCode {
             if !shell.options.quiet {
                 let location = match &args.database {
                     None => "in-memory database: nothing is saved on exit".to_string(),
-                    Some(path) => format!("database {path}"),
+                    Some(path) => format!("database {}", path.display()),
                 };
                 println!(
                     "vecsh {} ({location})\nType \\? for help, \\q to quit.\n",
@@ -247,9 +382,16 @@ fn main() -> ExitCode {
             Action::File(path) => {
                 last_failed = false;
                 match std::fs::File::open(&path) {
-                    Ok(file) => shell.run_script(std::io::BufReader::new(file)),
+                    Ok(file) => {
+                        let flow = shell.run_script(std::io::BufReader::new(file));
+                        if shell.read_failed {
+                            // psql's `-f` of a file it cannot read (a directory) fails.
+                            return exit_code(flow, true);
+                        }
+                        flow
+                    }
                     Err(error) => {
-                        eprintln!("vecsh: error: {path}: {error}");
+                        eprintln!("vecsh: error: {}: {}", path.display(), os_message(&error));
                         return ExitCode::from(1);
                     }
                 }

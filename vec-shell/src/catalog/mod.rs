@@ -1,19 +1,56 @@
 //! The catalog: tables, their columns (type, modifier, constraints, identity counters)
-//! and their indexes, each table owning its row store and its indexes' structures. The
-//! catalog's durable form is in `schema` (the bytes of its entries) and `snapshots`
-//! (vector index snapshots written at checkpoints).
+//! and their indexes, each table naming the heap its rows live in and owning its
+//! indexes' structures (vector indexes, and the btree and primary key indexes of
+//! `row_indexes`). The catalog's durable form is in `schema` (the bytes of its entries)
+//! and `snapshots` (vector index snapshots written at checkpoints).
 
+pub mod row_indexes;
 pub mod schema;
 pub mod snapshots;
+pub mod system;
+
+pub use row_indexes::{KeyText, RowIndexes, Shape};
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use parking_lot::{MappedMutexGuard, RwLock};
 
 use crate::error::Result;
 use crate::expr::BoundExpr;
 use crate::index::{AccessMethod, Opclass, VectorIndex};
-use crate::storage::{MemoryTable, TableStore};
+use crate::storage::view::Versions;
 use crate::value::Datum;
 use crate::value::{SqlType, TypeMod};
+
+/// The next value of a `serial` or identity column. Data-changing statements draw from
+/// it while other sessions read the catalog, so it changes in place; sequences are never
+/// rolled back, as in PostgreSQL.
+#[derive(Debug)]
+pub struct Sequence(AtomicI64);
+
+impl Sequence {
+    /// A sequence whose next value is `next`.
+    pub fn new(next: i64) -> Sequence {
+        Sequence(AtomicI64::new(next))
+    }
+
+    /// The next value.
+    pub fn get(&self) -> i64 {
+        self.0.load(Ordering::Acquire)
+    }
+
+    /// Moves the sequence to `next`.
+    pub fn set(&self, next: i64) {
+        self.0.store(next, Ordering::Release);
+    }
+}
+
+impl Clone for Sequence {
+    fn clone(&self) -> Sequence {
+        Sequence::new(self.get())
+    }
+}
 
 /// A column's definition.
 #[derive(Clone, Debug)]
@@ -27,7 +64,7 @@ pub struct Column {
     /// `NOT NULL` (implied by `PRIMARY KEY`, `serial` and identity columns).
     pub not_null: bool,
     /// The next value of a `serial` or identity column.
-    pub sequence: Option<i64>,
+    pub sequence: Option<Sequence>,
     /// `DEFAULT expr`, as SQL text.
     pub default: Option<String>,
     /// `GENERATED ALWAYS AS (expr) STORED`, as SQL text.
@@ -75,8 +112,9 @@ pub struct VectorIndexEntry {
     pub key_text: String,
     /// The operator class.
     pub opclass: Opclass,
-    /// The index.
-    pub index: VectorIndex,
+    /// The index: read-locked by each statement that scans it (for the statement), and
+    /// write-locked to add a row version's entry.
+    pub index: RwLock<VectorIndex>,
 }
 
 impl VectorIndexEntry {
@@ -100,7 +138,7 @@ fn key_value(key: &IndexKey, row: &[Datum]) -> Result<Datum> {
     }
 }
 
-/// A table: definition and rows.
+/// A table: its definition, where its rows are, and its indexes' structures.
 pub struct Table {
     /// The table's name.
     pub name: String,
@@ -110,95 +148,87 @@ pub struct Table {
     pub primary_key: Vec<usize>,
     /// The indexes.
     pub indexes: Vec<Index>,
-    /// The rows.
-    pub store: Box<dyn TableStore>,
     /// The vector indexes' structures.
     pub vector_indexes: Vec<VectorIndexEntry>,
-    /// The primary key values present (as text), so inserts check uniqueness without a
-    /// scan. Kept by [`Table::note_insert`], [`Table::note_delete`] and
-    /// [`Table::rebuild_primary_keys`].
-    pub primary_keys: std::collections::HashSet<Vec<Option<String>>>,
-    /// The durable store's heap holding the rows, when the database is on disk.
-    pub heap: Option<u32>,
-    /// The durable catalog entry describing the table, when the database is on disk.
+    /// The btree indexes' and the primary key's structures, built on first use.
+    pub row_indexes: RowIndexes,
+    /// The store's heap holding the rows.
+    pub heap: u32,
+    /// The store's catalog entry describing the table.
     pub catalog_row: Option<u64>,
+    /// Why the table's rows could not be read when the database was opened (a damaged
+    /// page): every statement that reads or writes the table fails with this error, as
+    /// PostgreSQL fails when it reads the page, while the other tables stay usable.
+    /// `DROP TABLE` and `TRUNCATE` still work.
+    pub damage: Option<crate::error::EngineError>,
 }
 
 impl Table {
-    /// A new, empty, in-memory table.
+    /// A new table without rows (its heap is given when it is stored).
     pub fn new(name: String, columns: Vec<Column>, primary_key: Vec<usize>) -> Table {
         Table {
             name,
             columns,
             primary_key,
             indexes: Vec::new(),
-            store: Box::new(MemoryTable::default()),
             vector_indexes: Vec::new(),
-            primary_keys: std::collections::HashSet::new(),
-            heap: None,
+            row_indexes: RowIndexes::unbuilt(),
+            heap: 0,
             catalog_row: None,
+            damage: None,
         }
     }
 
-    /// Builds the structures of the btree indexes (the primary key's among them) from
-    /// the rows; the store keeps them current from then on.
-    pub fn rebuild_btree_indexes(&mut self) {
-        let indexes: Vec<Index> = self.indexes.clone();
-        for index in &indexes {
-            self.add_btree_index(index);
+    /// Fails with the table's [`Table::damage`], if it has one.
+    pub fn check_damage(&self) -> Result<()> {
+        match &self.damage {
+            Some(error) => Err(error.clone()),
+            None => Ok(()),
         }
     }
 
-    /// Builds the structure of one btree index, if its leading column has a type the
-    /// btree keys cover.
-    pub fn add_btree_index(&mut self, index: &Index) {
-        if index.method != AccessMethod::Btree || index.expression.is_some() {
-            return;
+    /// The shape of the row indexes: the btree indexes whose leading column has a type
+    /// btree keys cover, and the primary key's columns.
+    pub fn row_index_shape(&self) -> Shape {
+        let btrees = self
+            .indexes
+            .iter()
+            .filter(|i| i.method == AccessMethod::Btree && i.expression.is_none())
+            .filter_map(|i| {
+                let column = *i.columns.first()?;
+                let covered = self
+                    .columns
+                    .get(column)
+                    .is_some_and(|c| crate::storage::btree::indexable(&c.ty));
+                covered.then(|| (i.name.clone(), column))
+            })
+            .collect();
+        Shape {
+            btrees,
+            key_columns: self.primary_key.clone(),
         }
-        let Some(&column) = index.columns.first() else {
-            return;
-        };
-        let covered = self
-            .columns
-            .get(column)
-            .is_some_and(|c| crate::storage::btree::indexable(&c.ty));
-        if covered {
-            let structure = crate::storage::btree::BtreeIndex::new(index.name.clone(), column);
-            self.store.add_btree(structure);
-        }
+    }
+
+    /// Locks the table's btree and primary key indexes, building them from `versions`
+    /// (every stored version the reader's view holds) if this is their first use.
+    pub fn lock_row_indexes(
+        &self,
+        versions: Versions<'_>,
+    ) -> Result<MappedMutexGuard<'_, row_indexes::Built>> {
+        self.row_indexes.lock(
+            || self.row_index_shape(),
+            |add| {
+                versions.for_each(self.heap, &mut |id, row| {
+                    add(id, row);
+                    Ok(())
+                })
+            },
+        )
     }
 
     /// A row's primary key as text.
-    pub fn key_of(&self, row: &[Datum]) -> Vec<Option<String>> {
-        self.primary_key.iter().map(|&i| row[i].to_text()).collect()
-    }
-
-    /// Records a stored row's key.
-    pub fn note_insert(&mut self, row: &[Datum]) {
-        if !self.primary_key.is_empty() {
-            let key = self.key_of(row);
-            self.primary_keys.insert(key);
-        }
-    }
-
-    /// Forgets a removed row's key.
-    pub fn note_delete(&mut self, row: &[Datum]) {
-        if !self.primary_key.is_empty() {
-            let key = self.key_of(row);
-            self.primary_keys.remove(&key);
-        }
-    }
-
-    /// Recomputes the key set and the btree indexes' structures from the rows (after
-    /// loading or truncating).
-    pub fn rebuild_primary_keys(&mut self) {
-        self.rebuild_btree_indexes();
-        let keys = if self.primary_key.is_empty() {
-            Default::default()
-        } else {
-            self.store.scan().map(|(_, row)| self.key_of(row)).collect()
-        };
-        self.primary_keys = keys;
+    pub fn key_of(&self, row: &[Datum]) -> KeyText {
+        row_indexes::key_of(&self.primary_key, row)
     }
 
     /// The position of a column by name.

@@ -40,14 +40,14 @@ pub fn encode_extension() -> Vec<u8> {
 pub fn encode_table(table: &Table) -> Vec<u8> {
     let mut out = vec![1];
     put_str(&mut out, &table.name);
-    put_u32(&mut out, table.heap.unwrap_or(0));
+    put_u32(&mut out, table.heap);
     put_u32(&mut out, table.columns.len() as u32);
     for column in &table.columns {
         put_str(&mut out, &column.name);
         put_str(&mut out, &column.ty.name());
         out.extend_from_slice(&column.typmod.to_le_bytes());
         out.push(u8::from(column.not_null));
-        match column.sequence {
+        match column.sequence.as_ref().map(crate::catalog::Sequence::get) {
             Some(next) => {
                 out.push(1);
                 out.extend_from_slice(&next.to_le_bytes());
@@ -127,7 +127,7 @@ pub fn decode_entry(bytes: &[u8]) -> Result<CatalogEntry> {
         let not_null = reader.u8()? != 0;
         let sequence = match reader.u8()? {
             0 => None,
-            _ => Some(reader.i64()?),
+            _ => Some(crate::catalog::Sequence::new(reader.i64()?)),
         };
         columns.push(Column {
             name,
@@ -152,7 +152,7 @@ pub fn decode_entry(bytes: &[u8]) -> Result<CatalogEntry> {
         primary_key.push(check(reader.u32()?)?);
     }
     let mut table = Table::new(name, columns, primary_key);
-    table.heap = Some(heap);
+    table.heap = heap;
     for _ in 0..reader.u32()? {
         let name = reader.string()?;
         let method_name = reader.string()?;
@@ -226,7 +226,7 @@ mod tests {
             generated: None,
         };
         let mut table = Table::new("items".to_string(), vec![column], Vec::new());
-        table.heap = Some(4);
+        table.heap = 4;
         table.indexes.push(Index {
             name: "by_e".to_string(),
             method: AccessMethod::Hnsw,

@@ -111,7 +111,7 @@ pub fn checkpoint(durable: &Durable, catalog: &Catalog) -> Result<()> {
     store
         .checkpoint_with(|writer| {
             for table in catalog.tables() {
-                let Some(heap) = table.heap else { continue };
+                let heap = table.heap;
                 for entry in &table.vector_indexes {
                     let Some(id) = index_id(table, &entry.name) else {
                         continue;
@@ -121,7 +121,7 @@ pub fn checkpoint(durable: &Durable, catalog: &Catalog) -> Result<()> {
                     if state.current.contains(&name) && !state.changed_heaps.contains(&heap) {
                         continue;
                     }
-                    if write_one(writer, &name, &entry.index).is_ok() {
+                    if write_one(writer, &name, &entry.index.read()).is_ok() {
                         written.insert(name);
                     } else {
                         writer.remove_side_file(&name);

@@ -1,20 +1,86 @@
-//! [`ExecContext`]: what a running statement's operators share — the catalog, the
-//! enclosing row of a `LATERAL` subquery, the cancel request, and the statement's scalar
-//! subqueries with the values computed so far. It is the [`Environment`] expressions are
-//! evaluated in.
+//! [`ExecContext`]: what a running statement's operators share — the catalog, the view
+//! its reads go through (a snapshot, or the open block's transaction), the vector
+//! indexes it scans (read-locked for the statement: [`IndexGuards`]), the enclosing row
+//! of a `LATERAL` subquery, the cancel request, the statement's scalar subqueries with
+//! the values computed so far, and the values of its `$n` parameters. It is the
+//! [`Environment`] expressions are evaluated in.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use parking_lot::Mutex;
+use parking_lot::{Mutex, RwLockReadGuard};
 
 use super::query::run_query;
 use crate::cancel::CancelHandle;
 use crate::catalog::Catalog;
 use crate::error::{EngineError, Result};
 use crate::expr::{Environment, SubqueryId};
-use crate::plan::QueryPlan;
+use crate::index::VectorIndex;
+use crate::plan::{QueryPlan, Source};
+use crate::storage::view::RowView;
 use crate::value::Datum;
+
+/// The vector indexes a statement scans, read-locked for as long as it runs (a writer
+/// adding entries waits for them; the statement never waits for a writer's
+/// transaction).
+#[derive(Default)]
+pub struct IndexGuards<'a> {
+    guards: Vec<(&'a str, &'a str, RwLockReadGuard<'a, VectorIndex>)>,
+}
+
+impl<'a> IndexGuards<'a> {
+    /// No index.
+    pub fn none() -> IndexGuards<'a> {
+        IndexGuards::default()
+    }
+
+    /// Read-locks every vector index the plans scan (in subqueries and joins too).
+    pub fn for_plans(catalog: &'a Catalog, plans: impl IntoIterator<Item = &'a QueryPlan>) -> Self {
+        let mut guards = IndexGuards::default();
+        for plan in plans {
+            guards.add_plan(catalog, plan);
+        }
+        guards
+    }
+
+    fn add_plan(&mut self, catalog: &'a Catalog, plan: &'a QueryPlan) {
+        self.add_source(catalog, &plan.source);
+    }
+
+    fn add_source(&mut self, catalog: &'a Catalog, source: &'a Source) {
+        match source {
+            Source::IndexScan { table, index, .. } => {
+                if self.get(table, index).is_some() {
+                    return;
+                }
+                let entry = catalog
+                    .table(table)
+                    .and_then(|t| t.vector_indexes.iter().find(|e| &e.name == index));
+                if let Some(entry) = entry {
+                    self.guards.push((table, index, entry.index.read()));
+                }
+            }
+            Source::Subquery(inner) => self.add_plan(catalog, inner),
+            Source::CrossJoin { left, right, .. } => {
+                self.add_source(catalog, left);
+                self.add_source(catalog, right);
+            }
+            Source::Join(join) => {
+                self.add_source(catalog, &join.left);
+                self.add_source(catalog, &join.right);
+            }
+            _ => {}
+        }
+    }
+
+    /// The locked index `index` of `table`.
+    pub fn get(&self, table: &str, index: &str) -> Option<&VectorIndex> {
+        self.guards
+            .iter()
+            .find(|(t, i, _)| *t == table && *i == index)
+            .map(|(_, _, guard)| &**guard)
+    }
+}
 
 /// The values of a statement's scalar subqueries computed so far. A scalar subquery
 /// cannot refer to the row around it, so, like PostgreSQL's InitPlans, it runs once per
@@ -25,6 +91,10 @@ pub type SubqueryValues = Arc<Mutex<HashMap<SubqueryId, Datum>>>;
 pub struct ExecContext<'a> {
     /// The catalog.
     pub catalog: &'a Catalog,
+    /// Where the statement reads rows.
+    pub rows: RowView<'a>,
+    /// The vector indexes it scans.
+    pub indexes: &'a IndexGuards<'a>,
     /// The row of the `FROM` items left of a `LATERAL` subquery (empty elsewhere).
     pub outer: &'a [Datum],
     /// Polled by scans and joins; a request ends the statement with SQLSTATE 57014.
@@ -33,19 +103,29 @@ pub struct ExecContext<'a> {
     pub subqueries: &'a [QueryPlan],
     /// Their values computed so far (shared by the statement's contexts).
     pub values: SubqueryValues,
+    /// The values of the statement's `$n` parameters (`$1` first).
+    pub params: &'a [Datum],
 }
 
 impl<'a> ExecContext<'a> {
-    /// A context for a statement without subqueries, with no enclosing row, that cannot
-    /// be cancelled.
-    pub fn new(catalog: &'a Catalog) -> Self {
+    /// A context for a statement reading through `rows`, without subqueries, with no
+    /// enclosing row, that cannot be cancelled.
+    pub fn new(catalog: &'a Catalog, rows: RowView<'a>, indexes: &'a IndexGuards<'a>) -> Self {
         ExecContext {
             catalog,
+            rows,
+            indexes,
             outer: &[],
             cancel: CancelHandle::never(),
             subqueries: &[],
             values: SubqueryValues::default(),
+            params: &[],
         }
+    }
+
+    /// The same context, with the values of the statement's parameters.
+    pub fn with_params(self, params: &'a [Datum]) -> Self {
+        ExecContext { params, ..self }
     }
 
     /// The same context, cancelled through `cancel`.
@@ -63,10 +143,13 @@ impl<'a> ExecContext<'a> {
     pub fn with_outer<'b>(&'b self, outer: &'b [Datum]) -> ExecContext<'b> {
         ExecContext {
             catalog: self.catalog,
+            rows: self.rows,
+            indexes: self.indexes,
             outer,
             cancel: self.cancel,
             subqueries: self.subqueries,
             values: Arc::clone(&self.values),
+            params: self.params,
         }
     }
 }
@@ -98,5 +181,11 @@ impl Environment for ExecContext<'_> {
             .unwrap_or(Datum::Null);
         self.values.lock().insert(id, value.clone());
         Ok(value)
+    }
+
+    fn param(&self, index: u32) -> Result<Datum> {
+        self.params.get(index as usize).cloned().ok_or_else(|| {
+            EngineError::new("42P02", format!("there is no parameter ${}", index + 1))
+        })
     }
 }

@@ -56,40 +56,33 @@ pub(super) fn check_not_null(table: &Table, row: &Row) -> Result<()> {
     Ok(())
 }
 
-fn key_of(table: &Table, row: &Row) -> Vec<Option<String>> {
-    table
-        .primary_key
-        .iter()
-        .map(|&i| row[i].to_text())
-        .collect()
-}
-
-/// Checks the primary key of `rows` against the table's other rows (`skip` are the ids
-/// being replaced).
-fn check_primary_key(table: &Table, rows: &[Row], skip: &HashSet<RowId>) -> Result<()> {
+/// Checks the primary key of `rows` against the table's current rows (the latest
+/// committed ones and the statement's block's own, whatever its snapshot, as
+/// PostgreSQL's unique checks read) and against each other; `skip` are the row versions
+/// being replaced.
+fn check_primary_key(
+    table: &Table,
+    rows: &[Row],
+    skip: &HashSet<RowId>,
+    context: &ExecContext<'_>,
+) -> Result<()> {
     if table.primary_key.is_empty() {
         return Ok(());
     }
-    // Inserts check against the maintained key set; updates, which replace keys,
-    // rebuild the set without the rows they replace.
-    let mut existing: HashSet<Vec<Option<String>>> = HashSet::new();
-    if !skip.is_empty() {
-        existing = table
-            .store
-            .scan()
-            .filter(|(id, _)| !skip.contains(id))
-            .map(|(_, row)| key_of(table, row))
-            .collect();
-    }
-    let known = if skip.is_empty() {
-        &table.primary_keys
-    } else {
-        &existing
-    };
+    let indexes = super::row_indexes(table, context)?;
     let mut new_keys = HashSet::new();
     for row in rows {
-        let key = key_of(table, row);
-        if known.contains(&key) || !new_keys.insert(key.clone()) {
+        let key = table.key_of(row);
+        let mut taken = !new_keys.insert(key.clone());
+        for &id in indexes.with_key(&key) {
+            if taken {
+                break;
+            }
+            if !skip.contains(&id) && context.rows.fetch_current(table.heap, id)?.is_some() {
+                taken = true;
+            }
+        }
+        if taken {
             let names: Vec<&str> = table
                 .primary_key
                 .iter()
@@ -226,7 +219,11 @@ fn insert_filled(
         .ok_or_else(|| missing(table_name))?;
     let fill = crate::analyze::defaults::ColumnFill::of(catalog, table)?;
     let targets = rows.targets;
-    let mut sequences: Vec<Option<i64>> = table.columns.iter().map(|c| c.sequence).collect();
+    let mut sequences: Vec<Option<i64>> = table
+        .columns
+        .iter()
+        .map(|c| c.sequence.as_ref().map(crate::catalog::Sequence::get))
+        .collect();
     let mut full_rows = Vec::with_capacity(rows.values.len());
     for (row_idx, values) in rows.values.into_iter().enumerate() {
         let defaulted = rows.defaulted.get(row_idx).map_or(&[][..], Vec::as_slice);
@@ -259,7 +256,7 @@ fn insert_filled(
         check_not_null(table, &row)?;
         full_rows.push(row);
     }
-    check_primary_key(table, &full_rows, &HashSet::new())?;
+    check_primary_key(table, &full_rows, &HashSet::new(), context)?;
     let returned = project(returning, &full_rows, context)?;
     let moved = moved_sequences(table, &sequences);
     Ok(DmlOutcome {
@@ -295,10 +292,12 @@ fn moved_sequences(table: &Table, sequences: &[Option<i64>]) -> Vec<(usize, i64)
         .iter()
         .zip(sequences)
         .enumerate()
-        .filter_map(|(i, (c, s))| match (c.sequence, s) {
-            (Some(old), Some(new)) if old != *new => Some((i, *new)),
-            _ => None,
-        })
+        .filter_map(
+            |(i, (c, s))| match (c.sequence.as_ref().map(|s| s.get()), s) {
+                (Some(old), Some(new)) if old != *new => Some((i, *new)),
+                _ => None,
+            },
+        )
         .collect()
 }
 
@@ -309,20 +308,25 @@ pub fn update(context: &ExecContext<'_>, plan: &UpdatePlan) -> Result<DmlOutcome
         .table(&plan.table)
         .ok_or_else(|| missing(&plan.table))?;
     let fill = crate::analyze::defaults::ColumnFill::of(catalog, table)?;
-    let mut sequences: Vec<Option<i64>> = table.columns.iter().map(|c| c.sequence).collect();
+    let mut sequences: Vec<Option<i64>> = table
+        .columns
+        .iter()
+        .map(|c| c.sequence.as_ref().map(crate::catalog::Sequence::get))
+        .collect();
     let mut changes = Vec::new();
-    for (row_idx, (id, row)) in table.store.scan().enumerate() {
+    for (row_idx, found) in context.rows.scan(table.heap)?.enumerate() {
         if row_idx % CHECK_EVERY == CHECK_EVERY - 1 {
             cancel.check()?;
         }
+        let (id, row) = found?;
         if let Some(filter) = &plan.filter {
-            if !passes(filter, row, context)? {
+            if !passes(filter, &row, context)? {
                 continue;
             }
         }
         let mut new_row = row.clone();
         for (index, expr) in &plan.assignments {
-            new_row[*index] = eval(expr, row, context)?;
+            new_row[*index] = eval(expr, &row, context)?;
         }
         for &index in &plan.sequence_defaults {
             if let Some(next) = sequences[index].as_mut() {
@@ -335,7 +339,7 @@ pub fn update(context: &ExecContext<'_>, plan: &UpdatePlan) -> Result<DmlOutcome
     }
     let ids: HashSet<RowId> = changes.iter().map(|(id, _)| *id).collect();
     let rows: Vec<Row> = changes.iter().map(|(_, r)| r.clone()).collect();
-    check_primary_key(table, &rows, &ids)?;
+    check_primary_key(table, &rows, &ids, context)?;
     Ok(DmlOutcome {
         count: rows.len(),
         returned: project(&plan.returning, &rows, context)?,
@@ -356,17 +360,18 @@ pub fn delete(context: &ExecContext<'_>, plan: &DeletePlan) -> Result<DmlOutcome
         .ok_or_else(|| missing(&plan.table))?;
     let mut ids = Vec::new();
     let mut rows = Vec::new();
-    for (row_idx, (id, row)) in table.store.scan().enumerate() {
+    for (row_idx, found) in context.rows.scan(table.heap)?.enumerate() {
         if row_idx % CHECK_EVERY == CHECK_EVERY - 1 {
             cancel.check()?;
         }
+        let (id, row) = found?;
         let keep = match &plan.filter {
-            Some(filter) => !passes(filter, row, context)?,
+            Some(filter) => !passes(filter, &row, context)?,
             None => false,
         };
         if !keep {
             ids.push(id);
-            rows.push(row.clone());
+            rows.push(row);
         }
     }
     Ok(DmlOutcome {

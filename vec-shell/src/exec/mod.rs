@@ -16,6 +16,15 @@ mod result;
 pub mod sort;
 mod upsert;
 
-pub use context::{ExecContext, SubqueryValues};
+pub use context::{ExecContext, IndexGuards, SubqueryValues};
 pub use query::run_query;
 pub use result::{RowSet, StatementResult};
+
+/// Locks `table`'s btree and primary key indexes, building them from the versions the
+/// statement's view holds if this is their first use.
+pub(crate) fn row_indexes<'t>(
+    table: &'t crate::catalog::Table,
+    context: &ExecContext<'_>,
+) -> crate::error::Result<parking_lot::MappedMutexGuard<'t, crate::catalog::row_indexes::Built>> {
+    table.lock_row_indexes(context.rows.versions())
+}

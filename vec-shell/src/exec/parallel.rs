@@ -1,10 +1,11 @@
 //! The exact scan on several threads: for a query over one table without aggregation,
-//! the rows are split into contiguous chunks in storage order; each thread filters and
+//! the heap's pages are split into contiguous ranges in storage order; each thread reads
+//! its pages through the statement's view (the buffer pool), filters and
 //! projects its chunk (keeping a bounded top-k heap when there is `ORDER BY … LIMIT`),
 //! and the chunks' results are merged in chunk order, so that rows with equal sort
 //! keys keep storage order and the result is exactly the sequential one.
 //!
-//! Small tables (under [`MIN_ROWS`] rows), queries whose expressions are not safe to run
+//! Small tables (under [`MIN_PAGES`] pages), queries whose expressions are not safe to run
 //! on several threads (`random()`, subqueries, set-returning functions) and queries
 //! whose `LIMIT` would stop a sequential scan early (no `ORDER BY`) stay sequential.
 //! The vector search shape (`ORDER BY column <op> constant LIMIT k`) takes the
@@ -15,17 +16,18 @@ use std::num::NonZeroUsize;
 
 use super::sort::{sort_rows, top_k};
 use super::ExecContext;
-use crate::error::Result;
+use crate::error::{EngineError, Result};
 use crate::expr::BoundExpr;
 use crate::expr::{eval, passes};
 use crate::plan::{QueryPlan, Source};
-use crate::storage::Row;
+use crate::storage::{Row, RowId};
+use crate::value::Datum;
 
-/// Tables with fewer rows are scanned on one thread.
-pub const MIN_ROWS: usize = 10_000;
+/// Tables with fewer heap pages are scanned on one thread.
+pub const MIN_PAGES: u32 = 256;
 
-/// Each thread gets at least this many rows.
-const MIN_CHUNK_ROWS: usize = 5_000;
+/// Each thread gets at least this many pages.
+const MIN_CHUNK_PAGES: u32 = 128;
 
 /// The most threads one scan uses.
 const MAX_THREADS: usize = 8;
@@ -52,32 +54,40 @@ pub fn run(
     let Some(table) = context.catalog.table(name).filter(|_| safe) else {
         return Ok(None);
     };
-    let total = table.store.len();
+    let heap = table.heap;
+    let pages = context.rows.pages(heap)?;
     let keep = limit.map(|limit| offset.saturating_add(limit));
     let by_distance = keep.is_some() && super::distance_key::distance_key(plan).is_some();
-    let threads = thread_count(total);
+    let threads = thread_count(pages);
     if threads < 2 && !by_distance {
         return Ok(None);
     }
+    // One thread (a small table, the vector search shape): one chunk of every page, read
+    // page by page on this thread.
+    let chunk = pages.div_ceil(threads as u32).max(1);
     let results: Vec<Result<Vec<Row>>> = if threads < 2 {
-        // One thread: stream the rows, without a list of them.
-        let key = super::distance_key::distance_key(plan);
-        match (key, keep) {
-            (Some(key), Some(keep)) => {
-                let rows = table.store.scan().map(|(_, row)| row);
-                vec![super::distance_key::top_k_by_distance(
-                    plan, context, rows, keep, &key,
-                )]
-            }
-            _ => return Ok(None),
-        }
+        vec![run_chunk(
+            plan,
+            context,
+            Pages {
+                heap,
+                start: 0,
+                end: pages,
+            },
+            keep,
+        )]
     } else {
-        let rows: Vec<&Row> = table.store.scan().map(|(_, row)| row).collect();
-        let chunk = rows.len().div_ceil(threads).max(1);
         std::thread::scope(|scope| {
-            let workers: Vec<_> = rows
-                .chunks(chunk)
-                .map(|part| scope.spawn(move || run_chunk(plan, context, part, keep)))
+            let workers: Vec<_> = (0..pages)
+                .step_by(chunk as usize)
+                .map(|start| {
+                    let part = Pages {
+                        heap,
+                        start,
+                        end: (start + chunk).min(pages),
+                    };
+                    scope.spawn(move || run_chunk(plan, context, part, keep))
+                })
                 .collect();
             workers
                 .into_iter()
@@ -111,26 +121,50 @@ pub fn run(
     Ok(Some(out))
 }
 
-/// How many threads to scan `rows` rows with.
-fn thread_count(rows: usize) -> usize {
-    if rows < MIN_ROWS {
+/// A range of a heap's pages: one thread's share of the scan.
+#[derive(Clone, Copy)]
+struct Pages {
+    heap: u32,
+    start: u32,
+    end: u32,
+}
+
+/// How many threads to scan `pages` pages with.
+fn thread_count(pages: u32) -> usize {
+    if pages < MIN_PAGES {
         return 1;
     }
     let cores = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
-    cores.min(MAX_THREADS).min(rows / MIN_CHUNK_ROWS).max(1)
+    cores
+        .min(MAX_THREADS)
+        .min((pages / MIN_CHUNK_PAGES) as usize)
+        .max(1)
 }
 
-/// Filters and projects one chunk; with `keep`, only its best `keep` rows in sort
-/// order (ties in storage order).
+/// Filters and projects one range of pages; with `keep`, only its best `keep` rows in
+/// sort order (ties in storage order).
 fn run_chunk(
     plan: &QueryPlan,
     context: &ExecContext<'_>,
-    rows: &[&Row],
+    pages: Pages,
     keep: Option<usize>,
 ) -> Result<Vec<Row>> {
-    let projected = rows.iter().filter_map(|row| {
+    let rows = context.rows.scan_pages(pages.heap, pages.start, pages.end);
+    if let (false, Some(keep)) = (plan.order.is_empty(), keep) {
+        if let Some(key) = super::distance_key::distance_key(plan) {
+            return super::distance_key::top_k_by_distance(plan, context, rows, keep, &key);
+        }
+        if deferrable(plan) {
+            return top_k_deferred(plan, context, pages.heap, rows, keep);
+        }
+    }
+    let projected = rows.filter_map(|found| {
+        let row = match found {
+            Ok((_, row)) => row,
+            Err(error) => return Some(Err(error)),
+        };
         if let Some(filter) = &plan.filter {
-            match passes(filter, row, context) {
+            match passes(filter, &row, context) {
                 Ok(true) => {}
                 Ok(false) => return None,
                 Err(error) => return Some(Err(error)),
@@ -139,21 +173,12 @@ fn run_chunk(
         Some(
             plan.projection
                 .iter()
-                .map(|expr| eval(expr, row, context))
+                .map(|expr| eval(expr, &row, context))
                 .collect::<Result<Row>>(),
         )
     });
     match (plan.order.is_empty(), keep) {
-        (false, Some(keep)) => {
-            if let Some(key) = super::distance_key::distance_key(plan) {
-                let rows = rows.iter().copied();
-                return super::distance_key::top_k_by_distance(plan, context, rows, keep, &key);
-            }
-            if deferrable(plan) {
-                return top_k_deferred(plan, context, rows, keep);
-            }
-            top_k(projected, &plan.order, keep)
-        }
+        (false, Some(keep)) => top_k(projected, &plan.order, keep),
         _ => projected.collect(),
     }
 }
@@ -168,48 +193,62 @@ fn deferrable(plan: &QueryPlan) -> bool {
     })
 }
 
-/// The top `keep` rows of a chunk, computing only the sort keys for every row and the
-/// rest of the projection for the winners.
+/// The top `keep` rows of a range of pages, computing only the sort keys for every row
+/// and the rest of the projection for the winners (fetched again by row id).
 fn top_k_deferred(
     plan: &QueryPlan,
     context: &ExecContext<'_>,
-    rows: &[&Row],
+    heap: u32,
+    rows: impl Iterator<Item = Result<(RowId, Row)>>,
     keep: usize,
 ) -> Result<Vec<Row>> {
     let width = plan.projection.len();
     let mut compiled: Vec<(usize, KeyExpr<'_>)> = plan
         .order
         .iter()
-        .map(|key| (key.column, KeyExpr::new(&plan.projection[key.column])))
+        .map(|key| {
+            (
+                key.column,
+                KeyExpr::new(&plan.projection[key.column], context),
+            )
+        })
         .collect();
-    let keys = rows.iter().enumerate().filter_map(|(position, row)| {
+    let keys = rows.filter_map(|found| {
+        let (id, row) = match found {
+            Ok(found) => found,
+            Err(error) => return Some(Err(error)),
+        };
         if let Some(filter) = &plan.filter {
-            match passes(filter, row, context) {
+            match passes(filter, &row, context) {
                 Ok(true) => {}
                 Ok(false) => return None,
                 Err(error) => return Some(Err(error)),
             }
         }
-        let mut values = vec![crate::value::Datum::Null; width + 1];
+        let mut values = vec![Datum::Null; width + 1];
         for (column, key) in &mut compiled {
-            match key.eval(row, context) {
+            match key.eval(&row, context) {
                 Ok(value) => values[*column] = value,
                 Err(error) => return Some(Err(error)),
             }
         }
-        values[width] = crate::value::Datum::Int8(position as i64);
+        values[width] = Datum::Int8(id as i64);
         Some(Ok(values))
     });
     let best = top_k(keys, &plan.order, keep)?;
     best.into_iter()
         .map(|mut values| {
-            let position = match values.pop() {
-                Some(crate::value::Datum::Int8(position)) => position as usize,
-                _ => return Err(crate::error::EngineError::internal("lost a row position")),
+            let id = match values.pop() {
+                Some(Datum::Int8(id)) => id as RowId,
+                _ => return Err(EngineError::internal("lost a row id")),
             };
+            let row = context
+                .rows
+                .fetch(heap, id)?
+                .ok_or_else(|| EngineError::internal("a scanned row went away"))?;
             for (column, expr) in plan.projection.iter().enumerate() {
                 if !plan.order.iter().any(|key| key.column == column) {
-                    values[column] = eval(expr, rows[position], context)?;
+                    values[column] = eval(expr, &row, context)?;
                 }
             }
             Ok(values)
@@ -226,7 +265,9 @@ fn parallel_safe(expr: &BoundExpr) -> bool {
         BoundExpr::Cast { operand, .. }
         | BoundExpr::Not(operand)
         | BoundExpr::IsNull { operand, .. } => parallel_safe(operand),
-        BoundExpr::And(a, b) | BoundExpr::Or(a, b) => parallel_safe(a) && parallel_safe(b),
+        BoundExpr::And(operands) | BoundExpr::Or(operands) => operands.iter().all(parallel_safe),
+        BoundExpr::Fold { first, steps } => parallel_safe(first) && steps.iter().all(parallel_safe),
+        BoundExpr::Accumulator => true,
         BoundExpr::Case { arms, otherwise } => {
             arms.iter()
                 .all(|(c, v)| parallel_safe(c) && parallel_safe(v))
@@ -235,6 +276,7 @@ fn parallel_safe(expr: &BoundExpr) -> bool {
         BoundExpr::Coalesce(args) | BoundExpr::Extreme { args, .. } => {
             args.iter().all(parallel_safe)
         }
+        BoundExpr::Param(_) => true,
         BoundExpr::Subquery(_) | BoundExpr::Random | BoundExpr::SetReturning(_) => false,
     }
 }
@@ -259,7 +301,7 @@ enum KeyExpr<'p> {
 }
 
 impl<'p> KeyExpr<'p> {
-    fn new(expr: &'p BoundExpr) -> KeyExpr<'p> {
+    fn new(expr: &'p BoundExpr, context: &ExecContext<'_>) -> KeyExpr<'p> {
         let BoundExpr::Call { imp, args, .. } = expr else {
             return KeyExpr::General(expr);
         };
@@ -268,6 +310,11 @@ impl<'p> KeyExpr<'p> {
         for (position, arg) in args.iter().enumerate() {
             match arg {
                 BoundExpr::Const(value) => values.push(value.clone()),
+                // A parameter is the same on every row: its value is taken once.
+                BoundExpr::Param(_) => match eval(arg, &[], context) {
+                    Ok(value) => values.push(value),
+                    Err(_) => return KeyExpr::General(expr),
+                },
                 BoundExpr::Column(column) => {
                     columns.push((position, *column));
                     values.push(crate::value::Datum::Null);

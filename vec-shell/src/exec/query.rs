@@ -113,9 +113,15 @@ pub(super) fn source<'a>(
             let table = context.catalog.table(name).ok_or_else(|| {
                 EngineError::new("42P01", format!("relation \"{name}\" does not exist"))
             })?;
-            Box::new(table.store.scan().map(|(_, row)| Ok(row.clone())))
+            Box::new(
+                context
+                    .rows
+                    .scan(table.heap)?
+                    .map(|row| row.map(|(_, row)| row)),
+            )
         }
         Source::Subquery(plan) => Box::new(run_query(plan, context)?.into_iter().map(Ok)),
+        Source::Rows { rows, .. } => Box::new(rows.iter().map(|row| Ok(row.clone()))),
         Source::CrossJoin {
             left,
             right,
@@ -167,7 +173,8 @@ pub(super) fn source<'a>(
     })
 }
 
-/// Rows from an HNSW index, nearest first.
+/// Rows from a vector index, nearest first: the index yields row versions, and the
+/// statement reads the ones its view sees (an index holds entries for every version).
 fn index_scan<'a>(
     table: &str,
     index: &str,
@@ -175,6 +182,7 @@ fn index_scan<'a>(
     options: &vec_index::ScanOptions,
     context: &'a ExecContext<'a>,
 ) -> Result<RowStream<'a>> {
+    let table_name = table;
     let table = context
         .catalog
         .table(table)
@@ -189,24 +197,29 @@ fn index_scan<'a>(
     if !opclass.indexes(&query) {
         // A NULL query (or a zero one under cosine) orders nothing: pgvector returns the
         // indexed rows in no particular order.
-        return Ok(Box::new(table.store.scan().filter_map(
-            move |(_, row)| match entry.key_value(row) {
-                Ok(value) if opclass.indexes(&value) => Some(Ok(row.clone())),
+        return Ok(Box::new(context.rows.scan(table.heap)?.filter_map(
+            move |row| match row.and_then(|(_, row)| Ok((entry.key_value(&row)?, row))) {
+                Ok((value, row)) if opclass.indexes(&value) => Some(Ok(row)),
                 Ok(_) => None,
                 Err(error) => Some(Err(error)),
             },
         )));
     }
+    let locked = context.indexes.get(table_name, index).ok_or_else(|| {
+        EngineError::internal(format!("index \"{index}\" was not locked for the scan"))
+    })?;
+    let heap = table.heap;
+    let rows = context.rows;
     let lookup = Box::new(move |id| {
-        table
-            .store
-            .get(id)
-            .and_then(|row| entry.key_value(row).ok())
+        rows.fetch(heap, id)
+            .ok()
+            .flatten()
+            .and_then(|row| entry.key_value(&row).ok())
     });
-    let hits = entry.index.scan(&query, options, lookup)?;
-    Ok(Box::new(hits.filter_map(move |id| {
-        table.store.get(id).cloned().map(Ok)
-    })))
+    let hits = locked.scan(&query, options, lookup)?;
+    Ok(Box::new(
+        hits.filter_map(move |id| rows.fetch(heap, id).transpose()),
+    ))
 }
 
 /// Projects one input row; set-returning functions in the select list repeat it once

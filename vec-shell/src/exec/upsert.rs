@@ -2,10 +2,11 @@
 //! skipped (`DO NOTHING`) or turned into updates of the existing row (`DO UPDATE`); the
 //! rest are inserted as usual. All of it commits as one statement.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use super::dml::{check_not_null, insert_rows, DmlOutcome};
 use super::ExecContext;
+use crate::catalog::KeyText;
 use crate::error::{EngineError, Result};
 use crate::expr::eval;
 use crate::plan::{InsertPlan, OnConflict as ConflictPlan};
@@ -42,11 +43,17 @@ pub(super) fn upsert(
             &plan.returning,
         );
     };
-    let existing: HashMap<Vec<Option<String>>, (RowId, &Row)> = table
-        .store
-        .scan()
-        .map(|(id, row)| (table.key_of(row), (id, row)))
-        .collect();
+    // The row holding a key now (committed, or the statement's block's own), found
+    // through the primary key index, as PostgreSQL's conflict check reads.
+    let existing = |key: &KeyText| -> Result<Option<(RowId, Row)>> {
+        let ids = super::row_indexes(table, context)?.with_key(key).to_vec();
+        for id in ids {
+            if let Some(row) = context.rows.fetch_current(table.heap, id)? {
+                return Ok(Some((id, row)));
+            }
+        }
+        Ok(None)
+    };
     let fill = crate::analyze::defaults::ColumnFill::of(catalog, table)?;
     let mut proposed_keys = HashSet::new();
     let mut updated_ids = HashSet::new();
@@ -58,7 +65,7 @@ pub(super) fn upsert(
             .map(|&slot| values.get(slot).and_then(Datum::to_text))
             .collect();
         let first_time = proposed_keys.insert(key.clone());
-        match (&conflict.update, existing.get(&key)) {
+        match (&conflict.update, existing(&key)?) {
             (None, Some(_)) => {}
             (None, None) => {
                 if first_time {
@@ -66,10 +73,10 @@ pub(super) fn upsert(
                 }
             }
             (Some(assignments), Some((id, row))) => {
-                if !updated_ids.insert(*id) {
+                if !updated_ids.insert(id) {
                     return Err(second_time());
                 }
-                let mut combined: Row = (*row).clone();
+                let mut combined: Row = row.clone();
                 let mut excluded = vec![Datum::Null; table.columns.len()];
                 for (slot, &column) in plan.targets.iter().enumerate() {
                     if let Some(value) = values.get(slot) {
@@ -77,13 +84,13 @@ pub(super) fn upsert(
                     }
                 }
                 combined.extend(excluded);
-                let mut new_row: Row = (*row).clone();
+                let mut new_row: Row = row;
                 for (column, expr) in assignments {
                     new_row[*column] = eval(expr, &combined, context)?;
                 }
                 fill.compute_generated(&mut new_row, context)?;
                 check_not_null(table, &new_row)?;
-                updates.push((*id, new_row));
+                updates.push((id, new_row));
             }
             (Some(_), None) => {
                 if !first_time {

@@ -190,7 +190,7 @@ pub fn candidates(name: &str) -> Vec<Signature> {
         "pi" => vec![sig(&[], Float8, |_| {
             Ok(Datum::Float8(std::f64::consts::PI))
         })],
-        _ => Vec::new(),
+        other => super::system::candidates(other),
     }
 }
 

@@ -18,7 +18,12 @@ pub trait ColumnNames {
 /// column with its table (as for joins). `None` when the expression has a part without
 /// a deparsed form.
 pub fn deparse(expr: &BoundExpr, names: &dyn ColumnNames, qualify: bool) -> Option<String> {
-    Deparser { names, qualify }.expr(expr)
+    Deparser {
+        names,
+        qualify,
+        running: None,
+    }
+    .expr(expr)
 }
 
 /// A `Sort Key:` item: a bare column without brackets, any other expression in them.
@@ -31,9 +36,12 @@ pub fn sort_key(expr: &BoundExpr, names: &dyn ColumnNames, qualify: bool) -> Opt
     })
 }
 
+#[derive(Clone, Copy)]
 struct Deparser<'a> {
     names: &'a dyn ColumnNames,
     qualify: bool,
+    /// The text standing for a fold's running value in the step being printed.
+    running: Option<&'a str>,
 }
 
 impl Deparser<'_> {
@@ -77,6 +85,8 @@ impl Deparser<'_> {
                 }
             }
             BoundExpr::Not(operand) => format!("(NOT {})", self.expr(operand)?),
+            BoundExpr::Fold { first, steps } => self.fold(first, steps)?,
+            BoundExpr::Accumulator => self.running?.to_string(),
             BoundExpr::And(..) => self.chain(expr, "AND")?,
             BoundExpr::Or(..) => self.chain(expr, "OR")?,
             BoundExpr::IsNull { operand, negated } => {
@@ -84,6 +94,7 @@ impl Deparser<'_> {
                 format!("({} IS{not} NULL)", self.expr(operand)?)
             }
             BoundExpr::Random => "random()".to_string(),
+            BoundExpr::Param(index) => format!("${}", index + 1),
             BoundExpr::Coalesce(args) => format!("COALESCE({})", self.list(args)?),
             BoundExpr::Extreme { greatest, args } => {
                 let name = if *greatest { "GREATEST" } else { "LEAST" };
@@ -118,15 +129,31 @@ impl Deparser<'_> {
 
     fn flatten(&self, expr: &BoundExpr, word: &str, parts: &mut Vec<String>) -> Option<()> {
         match (expr, word) {
-            (BoundExpr::And(l, r), "AND") | (BoundExpr::Or(l, r), "OR") => {
-                self.flatten(l, word, parts)?;
-                self.flatten(r, word, parts)
+            (BoundExpr::And(operands), "AND") | (BoundExpr::Or(operands), "OR") => {
+                for operand in operands {
+                    self.flatten(operand, word, parts)?;
+                }
+                Some(())
             }
             _ => {
                 parts.push(self.expr(expr)?);
                 Some(())
             }
         }
+    }
+
+    /// A fold as the nested operator calls it stands for, built in a loop: each step is
+    /// printed with the text so far in place of its running value.
+    fn fold(&self, first: &BoundExpr, steps: &[BoundExpr]) -> Option<String> {
+        let mut text = self.expr(first)?;
+        for step in steps {
+            let printer = Deparser {
+                running: Some(&text),
+                ..*self
+            };
+            text = printer.expr(step)?;
+        }
+        Some(text)
     }
 }
 

@@ -17,6 +17,43 @@ pub trait Environment {
     /// The value of the statement's scalar subquery `id` (run on first use, then
     /// remembered for the rest of the statement).
     fn subquery(&self, id: SubqueryId) -> Result<Datum>;
+    /// The value of the statement's parameter at `index` (`$1` is 0); a statement run
+    /// without parameters has none.
+    fn param(&self, index: u32) -> Result<Datum> {
+        Err(EngineError::new(
+            "42P02",
+            format!("there is no parameter ${}", index + 1),
+        ))
+    }
+    /// The running value of the [`BoundExpr::Fold`] whose step is being evaluated.
+    fn accumulator(&self) -> Option<&Datum> {
+        None
+    }
+}
+
+/// The environment of one step of a [`BoundExpr::Fold`]: the statement's, plus the
+/// running value.
+struct Running<'a> {
+    value: &'a Datum,
+    inner: &'a dyn Environment,
+}
+
+impl Environment for Running<'_> {
+    fn outer(&self) -> &[Datum] {
+        self.inner.outer()
+    }
+
+    fn subquery(&self, id: SubqueryId) -> Result<Datum> {
+        self.inner.subquery(id)
+    }
+
+    fn param(&self, index: u32) -> Result<Datum> {
+        self.inner.param(index)
+    }
+
+    fn accumulator(&self) -> Option<&Datum> {
+        Some(self.value)
+    }
 }
 
 /// The environment of an expression that needs nothing around it (a constant, a
@@ -72,30 +109,53 @@ pub fn eval(expr: &BoundExpr, row: &[Datum], context: &dyn Environment) -> Resul
             Datum::Bool(b) => Datum::Bool(!b),
             _ => Datum::Null,
         },
-        BoundExpr::And(left, right) => {
-            let l = eval(left, row, context)?;
-            if l == Datum::Bool(false) {
-                return Ok(l);
+        // Three-valued: FALSE decides an AND (TRUE an OR) at once; otherwise any NULL
+        // makes the result NULL.
+        BoundExpr::And(operands) => {
+            let mut unknown = false;
+            for operand in operands {
+                match eval(operand, row, context)? {
+                    Datum::Bool(false) => return Ok(Datum::Bool(false)),
+                    Datum::Bool(true) => {}
+                    _ => unknown = true,
+                }
             }
-            let r = eval(right, row, context)?;
-            match (l, r) {
-                (_, Datum::Bool(false)) => Datum::Bool(false),
-                (Datum::Bool(true), Datum::Bool(true)) => Datum::Bool(true),
-                _ => Datum::Null,
-            }
-        }
-        BoundExpr::Or(left, right) => {
-            let l = eval(left, row, context)?;
-            if l == Datum::Bool(true) {
-                return Ok(l);
-            }
-            let r = eval(right, row, context)?;
-            match (l, r) {
-                (_, Datum::Bool(true)) => Datum::Bool(true),
-                (Datum::Bool(false), Datum::Bool(false)) => Datum::Bool(false),
-                _ => Datum::Null,
+            if unknown {
+                Datum::Null
+            } else {
+                Datum::Bool(true)
             }
         }
+        BoundExpr::Or(operands) => {
+            let mut unknown = false;
+            for operand in operands {
+                match eval(operand, row, context)? {
+                    Datum::Bool(true) => return Ok(Datum::Bool(true)),
+                    Datum::Bool(false) => {}
+                    _ => unknown = true,
+                }
+            }
+            if unknown {
+                Datum::Null
+            } else {
+                Datum::Bool(false)
+            }
+        }
+        BoundExpr::Fold { first, steps } => {
+            let mut value = eval(first, row, context)?;
+            for step in steps {
+                let with_value = Running {
+                    value: &value,
+                    inner: context,
+                };
+                value = eval(step, row, &with_value)?;
+            }
+            value
+        }
+        BoundExpr::Accumulator => context
+            .accumulator()
+            .cloned()
+            .ok_or_else(|| EngineError::internal("a running value outside its fold"))?,
         BoundExpr::IsNull { operand, negated } => {
             let value = eval(operand, row, context)?;
             Datum::Bool(value.is_null() != *negated)
@@ -108,6 +168,7 @@ pub fn eval(expr: &BoundExpr, row: &[Datum], context: &dyn Environment) -> Resul
             Datum::Array(Array::one_dimensional(values))
         }
         BoundExpr::Subquery(id) => context.subquery(*id)?,
+        BoundExpr::Param(index) => context.param(*index)?,
         BoundExpr::Random => Datum::Float8(random_f64()),
         BoundExpr::Case { arms, otherwise } => {
             for (condition, value) in arms {

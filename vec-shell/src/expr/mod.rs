@@ -16,6 +16,7 @@ pub mod eval;
 pub mod functions;
 pub mod operators;
 pub mod signature;
+pub mod system;
 
 pub use aggregate::{AggCall, AggKind};
 pub use eval::{eval, passes, Environment, NoEnvironment};
@@ -37,6 +38,8 @@ pub enum BoundExpr {
     Column(usize),
     /// The enclosing row's column at this position (inside a `LATERAL` subquery).
     OuterColumn(usize),
+    /// The statement's parameter `$n` at this index (`n - 1`), given when it runs.
+    Param(u32),
     /// A strict function or operator: NULL in any argument gives NULL.
     Call {
         /// The implementation.
@@ -63,10 +66,22 @@ pub enum BoundExpr {
     },
     /// `NOT`
     Not(Box<BoundExpr>),
-    /// `AND`
-    And(Box<BoundExpr>, Box<BoundExpr>),
-    /// `OR`
-    Or(Box<BoundExpr>, Box<BoundExpr>),
+    /// `AND` of two or more operands (a run of `AND`s is one node, as in PostgreSQL).
+    And(Vec<BoundExpr>),
+    /// `OR` of two or more operands.
+    Or(Vec<BoundExpr>),
+    /// A long left-associative run of operators (`a + b + c + …`, `x || y || …`):
+    /// `first` gives the starting value and each step computes the next from it, the
+    /// running value appearing in the step as [`BoundExpr::Accumulator`]. Evaluated in a
+    /// loop, so a run of any length costs no stack.
+    Fold {
+        /// The starting value.
+        first: Box<BoundExpr>,
+        /// The steps, each an operator call over the running value and one operand.
+        steps: Vec<BoundExpr>,
+    },
+    /// The running value of the [`BoundExpr::Fold`] whose step this is.
+    Accumulator,
     /// `IS [NOT] NULL`
     IsNull {
         /// The operand.
@@ -111,6 +126,7 @@ impl PartialEq for BoundExpr {
         match (self, other) {
             (Const(a), Const(b)) => a == b,
             (Column(a), Column(b)) | (OuterColumn(a), OuterColumn(b)) => a == b,
+            (Param(a), Param(b)) => a == b,
             (
                 Call {
                     args: a,
@@ -142,7 +158,9 @@ impl PartialEq for BoundExpr {
                 },
             ) => f == g && t == u && m == n && c == d && a == b,
             (Not(a), Not(b)) => a == b,
-            (And(a, b), And(c, d)) | (Or(a, b), Or(c, d)) => a == c && b == d,
+            (And(a), And(b)) | (Or(a), Or(b)) => a == b,
+            (Fold { first: a, steps: x }, Fold { first: b, steps: y }) => a == b && x == y,
+            (Accumulator, Accumulator) => true,
             (
                 IsNull {
                     operand: a,
@@ -194,8 +212,10 @@ pub enum SetFunction {
 /// Whether an expression names no column and has no side effects, so that it can be
 /// evaluated once when the plan is chosen.
 pub fn is_constant(expr: &BoundExpr) -> bool {
-    !matches!(expr, BoundExpr::Subquery(_) | BoundExpr::Random)
-        && is_row_independent(expr)
+    !matches!(
+        expr,
+        BoundExpr::Subquery(_) | BoundExpr::Random | BoundExpr::Param(_)
+    ) && is_row_independent(expr)
         && children(expr).iter().all(|child| is_constant(child))
 }
 
@@ -215,16 +235,20 @@ pub fn children(expr: &BoundExpr) -> Vec<&BoundExpr> {
         BoundExpr::Const(_)
         | BoundExpr::Column(_)
         | BoundExpr::OuterColumn(_)
+        | BoundExpr::Param(_)
         | BoundExpr::Subquery(_)
+        | BoundExpr::Accumulator
         | BoundExpr::Random => Vec::new(),
+        BoundExpr::Fold { first, steps } => std::iter::once(&**first).chain(steps).collect(),
         BoundExpr::Call { args, .. }
+        | BoundExpr::And(args)
+        | BoundExpr::Or(args)
         | BoundExpr::Array(args)
         | BoundExpr::Coalesce(args)
         | BoundExpr::Extreme { args, .. } => args.iter().collect(),
         BoundExpr::Cast { operand, .. }
         | BoundExpr::Not(operand)
         | BoundExpr::IsNull { operand, .. } => vec![operand],
-        BoundExpr::And(a, b) | BoundExpr::Or(a, b) => vec![a, b],
         BoundExpr::Case { arms, otherwise } => arms
             .iter()
             .flat_map(|(c, v)| [c, v])

@@ -122,6 +122,7 @@ pub fn binary_candidates(op: &str, left: &SqlType, right: &SqlType) -> Vec<Signa
         "<~>" => super::functions::function_candidates("hamming_distance"),
         "<%>" => super::functions::function_candidates("jaccard_distance"),
         "~~" | "~~*" | "!~~" | "!~~*" => super::builtins::like_candidates(op),
+        "~" | "~*" | "!~" | "!~*" => super::system::regex_candidates(op),
         _ => Vec::new(),
     }
 }

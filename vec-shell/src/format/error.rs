@@ -1,6 +1,6 @@
 //! Errors and notices as psql prints them: `ERROR:  message`, then (when the error has a
 //! position) `LINE n: …` with the statement line and a caret under the offending
-//! character, then `DETAIL:  …` and `HINT:  …`.
+//! character, then `DETAIL:  …`, `HINT:  …` and `CONTEXT:  …`.
 //!
 //! Long lines are cut as libpq's `reportErrorPosition` cuts them: to 60 columns, keeping
 //! at least 10 columns right of the caret, with `...` where text was removed.
@@ -22,6 +22,9 @@ pub fn format_report(error: &EngineError, statement: &str) -> String {
     }
     if let Some(hint) = &error.hint {
         out.push_str(&format!("HINT:  {hint}\n"));
+    }
+    if let Some(context) = &error.context {
+        out.push_str(&format!("CONTEXT:  {context}\n"));
     }
     out
 }

@@ -30,7 +30,8 @@ use super::{QueryPlan, Source};
 use crate::catalog::Table;
 use crate::expr::{eval, BoundExpr, NoEnvironment};
 use crate::settings::Settings;
-use crate::storage::btree::{range_is_empty, FloatKey, Key};
+use crate::storage::btree::{range_is_empty, BtreeIndex, FloatKey, Key};
+use crate::storage::view::Versions;
 use crate::value::{Datum, SqlType};
 
 /// Tables smaller than this are scanned sequentially unless `enable_seqscan` is off.
@@ -206,18 +207,23 @@ pub fn choose(
     table: &Table,
     conjuncts: &[Conjunct<'_>],
     settings: &Settings,
+    versions: Versions<'_>,
 ) -> Option<BtreeChoice> {
     if !settings.bool(&crate::settings::ENABLE_INDEXSCAN)
         || !conjuncts.iter().any(|c| c.key.is_some())
+        || !table.indexes.iter().any(|i| !i.method.is_vector())
     {
         return None;
     }
-    let total = table.store.len();
+    // Built from the rows on first use; a failure to read them leaves the choice to the
+    // sequential scan, which reports it.
+    let built = table.lock_row_indexes(versions).ok()?;
+    let total = built.btrees.iter().map(BtreeIndex::len).max().unwrap_or(0);
     let enable_seqscan = settings.bool(&crate::settings::ENABLE_SEQSCAN);
     let cap = (total / SELECTIVITY_DIVISOR).max(vector_threshold(settings)) + 1;
     let mut best: Option<BtreeChoice> = None;
     for definition in table.indexes.iter().filter(|i| !i.method.is_vector()) {
-        let Some(index) = table.store.btree(&definition.name) else {
+        let Some(index) = built.btree(&definition.name) else {
             continue;
         };
         let column = index.column();
@@ -328,7 +334,12 @@ fn bounded(op: CmpOp, low: Key, high: Key, strict: bool) -> KeyRange {
 
 /// Serves `ORDER BY column [DESC] [NULLS FIRST|LAST] LIMIT n` by reading a btree on the
 /// column in key order, replacing the sort.
-pub fn choose_ordered_scan(plan: &mut QueryPlan, table: &Table, settings: &Settings) {
+pub fn choose_ordered_scan(
+    plan: &mut QueryPlan,
+    table: &Table,
+    settings: &Settings,
+    versions: Versions<'_>,
+) {
     if !settings.bool(&crate::settings::ENABLE_INDEXSCAN)
         || plan.limit.is_none()
         || plan.aggregate.is_some()
@@ -342,11 +353,14 @@ pub fn choose_ordered_scan(plan: &mut QueryPlan, table: &Table, settings: &Setti
         return;
     };
     let Some(definition) = table.indexes.iter().find(|i| {
-        !i.method.is_vector()
-            && i.expression.is_none()
-            && i.columns.first() == Some(column)
-            && table.store.btree(&i.name).is_some()
+        !i.method.is_vector() && i.expression.is_none() && i.columns.first() == Some(column)
     }) else {
+        return;
+    };
+    let Ok(built) = table.lock_row_indexes(versions) else {
+        return;
+    };
+    if built.btree(&definition.name).is_none() {
         return;
     };
     plan.source = Source::BtreeScan {

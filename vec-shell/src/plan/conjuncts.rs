@@ -36,9 +36,10 @@ pub fn conjuncts(filter: Option<&BoundExpr>) -> Vec<Conjunct<'_>> {
 
 fn split_and<'e>(expr: &'e BoundExpr, out: &mut Vec<&'e BoundExpr>) {
     match expr {
-        BoundExpr::And(left, right) => {
-            split_and(left, out);
-            split_and(right, out);
+        BoundExpr::And(operands) => {
+            for operand in operands {
+                split_and(operand, out);
+            }
         }
         _ => out.push(expr),
     }

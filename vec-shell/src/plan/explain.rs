@@ -77,6 +77,7 @@ pub fn explain(plan: &QueryPlan) -> Vec<String> {
                 details,
             )
         }
+        Source::Rows { name, .. } => (format!("Seq Scan on {name}{alias}"), Vec::new()),
         Source::Function(function) => {
             let name = match function {
                 SetFunction::Unnest(_) => "unnest",
@@ -135,7 +136,9 @@ pub fn explain(plan: &QueryPlan) -> Vec<String> {
 fn source_lines(source: &Source) -> Vec<String> {
     match source {
         Source::Single => vec!["Result".to_string()],
-        Source::Table(table) => vec![format!("Seq Scan on {table}")],
+        Source::Table(table) | Source::Rows { name: table, .. } => {
+            vec![format!("Seq Scan on {table}")]
+        }
         Source::IndexScan { table, index, .. } | Source::BtreeScan { table, index, .. } => {
             vec![format!("Index Scan using {index} on {table}")]
         }

@@ -57,6 +57,13 @@ pub enum Source {
     Table(String),
     /// A set-returning function (`unnest`, `generate_series`).
     Function(SetFunction),
+    /// Rows computed when the statement was bound (a system catalog relation).
+    Rows {
+        /// The relation's name.
+        name: String,
+        /// Its rows.
+        rows: std::sync::Arc<Vec<crate::storage::Row>>,
+    },
     /// A subquery in `FROM`.
     Subquery(Box<QueryPlan>),
     /// A nested loop: every left row joined with every right row. With `lateral`, the

@@ -14,6 +14,7 @@ use crate::analyze::{Analyzed, BoundFrom, BoundQuery, Delete, Insert, Join, Upda
 use crate::catalog::{Catalog, IndexKey, Table};
 use crate::expr::{is_row_independent, BoundExpr};
 use crate::settings::{self, Settings};
+use crate::storage::view::Versions;
 
 /// What planning consults: the catalog (tables, their indexes and row counts) and the
 /// session's settings.
@@ -23,6 +24,9 @@ pub struct PlanContext<'a> {
     pub catalog: &'a Catalog,
     /// The session's settings.
     pub settings: &'a Settings,
+    /// The row versions the statement's view holds, for building a table's btree
+    /// indexes on their first use.
+    pub versions: Versions<'a>,
 }
 
 /// Plans a query and its scalar subqueries.
@@ -100,6 +104,7 @@ fn source(bound: BoundFrom, cx: PlanContext<'_>) -> Source {
         BoundFrom::Single => Source::Single,
         BoundFrom::Table { name } => Source::Table(name),
         BoundFrom::Function(function) => Source::Function(function),
+        BoundFrom::Rows { name, rows } => Source::Rows { name, rows },
         BoundFrom::Subquery(inner) => Source::Subquery(Box::new(query(*inner, cx))),
         BoundFrom::CrossJoin {
             left,
@@ -157,7 +162,8 @@ fn choose_index_scans(plan: &mut QueryPlan, cx: PlanContext<'_>) {
     };
     let name = name.clone();
     let conjuncts = conjuncts(plan.filter.as_ref());
-    let by_btree = btree::choose(table, &conjuncts, cx.settings).filter(|choice| choice.selective);
+    let by_btree = btree::choose(table, &conjuncts, cx.settings, cx.versions)
+        .filter(|choice| choice.selective);
     let vector = vector_index_for(plan, table, cx.settings);
     let use_btree = match (&by_btree, &vector) {
         (Some(choice), Some(_)) => choice.rows <= btree::vector_threshold(cx.settings),
@@ -184,7 +190,7 @@ fn choose_index_scans(plan: &mut QueryPlan, cx: PlanContext<'_>) {
         return;
     }
     let Some((index, query, options, target)) = vector else {
-        btree::choose_ordered_scan(plan, table, cx.settings);
+        btree::choose_ordered_scan(plan, table, cx.settings, cx.versions);
         return;
     };
     let target_text = target.map(|choice| {
@@ -282,12 +288,12 @@ fn vector_index_for(
             IndexKey::Column(column) => matches!(indexed, BoundExpr::Column(c) if c == column),
             IndexKey::Expr(expr) => expr == indexed,
         };
-        same_key && e.opclass.operator() == &**name && e.index.enabled(settings)
+        same_key && e.opclass.operator() == &**name && e.index.read().enabled(settings)
     })?;
     Some((
         entry.name.clone(),
         query.clone(),
-        entry.index.scan_options(settings),
-        entry.index.target_choice(settings),
+        entry.index.read().scan_options(settings),
+        entry.index.read().target_choice(settings),
     ))
 }

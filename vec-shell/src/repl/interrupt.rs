@@ -12,6 +12,9 @@
 //! handler later on a thread of its own (as `ctrlc` does) could do neither: a signal that
 //! arrives as a statement ends would be judged after it, and between script statements
 //! the shell could only exit with a status instead of dying by the signal.
+//!
+//! SIGXFSZ (the file-size limit) gets a handler too, so that a write past the limit fails
+//! with an error instead of killing the shell.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::OnceLock;
@@ -97,6 +100,23 @@ mod platform {
 #[cfg(not(unix))]
 mod platform {
     pub(super) fn install() -> bool {
+        false
+    }
+}
+
+/// Keeps SIGXFSZ (a write past the file-size limit, `ulimit -f`) from killing the shell
+/// without a word: with a handler registered the write fails with `EFBIG` instead, and
+/// the statement fails with `could not extend file …: File too large`, as PostgreSQL
+/// reports it. Returns whether the handler was registered (only on Unix).
+pub fn survive_file_size_limit() -> bool {
+    #[cfg(unix)]
+    {
+        static EXCEEDED: std::sync::LazyLock<std::sync::Arc<AtomicBool>> =
+            std::sync::LazyLock::new(|| std::sync::Arc::new(AtomicBool::new(false)));
+        signal_hook::flag::register(signal_hook::consts::SIGXFSZ, EXCEEDED.clone()).is_ok()
+    }
+    #[cfg(not(unix))]
+    {
         false
     }
 }

@@ -5,6 +5,7 @@ use std::io::{BufRead, Write};
 use std::sync::Arc;
 use std::time::Instant;
 
+use super::bytes::{decode_lossless, invalid_sequence, original_bytes, BOM};
 use super::describe;
 use super::interrupt::Running;
 use super::progress_bar::ProgressBar;
@@ -23,6 +24,8 @@ pub struct ShellOptions {
     pub on_error_stop: bool,
     /// `\timing`: print each statement's time.
     pub timing: bool,
+    /// psql's variables (`\set`, `-v NAME=value`), interpolated as `:NAME`.
+    pub variables: super::variables::Variables,
 }
 
 /// Whether the shell should go on after a command.
@@ -48,6 +51,10 @@ pub struct Shell<'o> {
     pub had_error: bool,
     /// A `COPY … FROM STDIN` waiting for its data (the lines up to `\.`).
     pub pending_copy: Option<String>,
+    /// Whether reading a script failed (psql then exits with status 1).
+    pub read_failed: bool,
+    /// How many `\i` files are open inside each other.
+    include_depth: usize,
     progress: Option<Arc<ProgressBar>>,
     out: &'o mut dyn Write,
     err: &'o mut dyn Write,
@@ -68,6 +75,8 @@ impl<'o> Shell<'o> {
             options,
             had_error: false,
             pending_copy: None,
+            read_failed: false,
+            include_depth: 0,
             progress: None,
             out,
             err,
@@ -77,6 +86,13 @@ impl<'o> Shell<'o> {
     /// Runs one SQL statement (text as sent, ending with `;` or not) and prints what it
     /// produced.
     pub fn run_sql(&mut self, sql: &str) -> Flow {
+        if let Some(error) = invalid_sequence(sql) {
+            // PostgreSQL rejects the statement as a whole; the script goes on.
+            let started = Instant::now();
+            return self.report(sql, Err(error), started);
+        }
+        let interpolated = self.options.variables.interpolate(sql);
+        let sql = interpolated.as_str();
         if is_copy_from_stdin(sql) {
             self.pending_copy = Some(sql.to_string());
             return Flow::Continue;
@@ -216,6 +232,23 @@ impl<'o> Shell<'o> {
                 let state = if self.options.timing { "on" } else { "off" };
                 let _ = writeln!(self.out, "Timing is {state}.");
             }
+            "\\set" => {
+                let arguments = line.trim_start().trim_start_matches("\\set");
+                if arguments.trim().is_empty() {
+                    let _ = self
+                        .out
+                        .write_all(self.options.variables.listing().as_bytes());
+                } else if let Err(message) = self.options.variables.set_command(arguments) {
+                    let _ = writeln!(self.err, "{message}");
+                    self.had_error = true;
+                }
+            }
+            "\\unset" => match argument {
+                Some(name) => self.options.variables.unset(name),
+                None => {
+                    let _ = writeln!(self.err, "\\unset: missing required argument");
+                }
+            },
             "\\d" | "\\dt" | "\\d+" | "\\di" => {
                 let text = self
                     .session
@@ -235,16 +268,7 @@ impl<'o> Shell<'o> {
                     let _ = writeln!(self.err, "\\i: missing required argument");
                     return Flow::Continue;
                 };
-                match std::fs::File::open(path) {
-                    Ok(file) => return self.run_script(std::io::BufReader::new(file)),
-                    Err(error) => {
-                        let _ = writeln!(self.err, "{path}: {error}");
-                        self.had_error = true;
-                        if self.options.on_error_stop {
-                            return Flow::Stop;
-                        }
-                    }
-                }
+                return self.include(path);
             }
             other => {
                 let _ = writeln!(self.err, "invalid command {other}\nTry \\? for help.");
@@ -258,32 +282,97 @@ impl<'o> Shell<'o> {
         Flow::Continue
     }
 
-    /// Reads a script to its end (or `\q`, or the first error with `ON_ERROR_STOP`).
-    pub fn run_script(&mut self, input: impl BufRead) -> Flow {
+    /// Runs the script in file `path` (`\\i`), as psql's `process_file` does: a file that
+    /// cannot be opened or read is an error, and so are files included inside each other
+    /// more than [`MAX_INCLUDE_DEPTH`] deep (a file that includes itself).
+    fn include(&mut self, path: &str) -> Flow {
+        let path = path_from_text(path);
+        if self.include_depth >= MAX_INCLUDE_DEPTH {
+            let _ = writeln!(
+                self.err,
+                "{}: too many nested \\i files (at most {MAX_INCLUDE_DEPTH})",
+                path.display()
+            );
+            return self.meta_failed();
+        }
+        match std::fs::File::open(&path) {
+            Ok(file) => {
+                self.include_depth += 1;
+                let flow = self.run_script(std::io::BufReader::new(file));
+                self.include_depth -= 1;
+                if self.read_failed && flow == Flow::Continue && self.options.on_error_stop {
+                    return Flow::Stop;
+                }
+                flow
+            }
+            Err(error) => {
+                let _ = writeln!(self.err, "{}: {}", path.display(), os_message(&error));
+                self.meta_failed()
+            }
+        }
+    }
+
+    fn meta_failed(&mut self) -> Flow {
+        self.had_error = true;
+        if self.options.on_error_stop {
+            Flow::Stop
+        } else {
+            Flow::Continue
+        }
+    }
+
+    /// Reads a script to its end (or `\\q`, or the first error with `ON_ERROR_STOP`). The
+    /// script is read as bytes: a leading byte-order mark is skipped, a statement that is
+    /// not valid UTF-8 fails with PostgreSQL's error and the script goes on, and `COPY …
+    /// FROM STDIN` gets its data lines as they are. A read error (the file is a
+    /// directory) is reported as psql does and sets [`Shell::read_failed`].
+    pub fn run_script(&mut self, mut input: impl BufRead) -> Flow {
         let mut scanner = StatementScanner::default();
         let mut copy_data = Vec::new();
-        for line in input.lines() {
-            let Ok(line) = line else {
-                break;
-            };
-            let line = line.strip_suffix('\r').unwrap_or(&line).to_string();
+        let mut raw = Vec::new();
+        let mut first_line = true;
+        loop {
+            raw.clear();
+            match input.read_until(b'\n', &mut raw) {
+                Ok(0) => break,
+                Ok(_) => {}
+                Err(error) => {
+                    let _ = writeln!(
+                        self.err,
+                        "vecsh: error: could not read from input file: {}",
+                        os_message(&error)
+                    );
+                    self.read_failed = true;
+                    self.had_error = true;
+                    break;
+                }
+            }
+            let mut line: &[u8] = &raw;
+            if first_line {
+                line = line.strip_prefix(BOM).unwrap_or(line);
+                first_line = false;
+            }
+            line = line.strip_suffix(b"\n").unwrap_or(line);
+            line = line.strip_suffix(b"\r").unwrap_or(line);
             if self.pending_copy.is_some() {
-                if line == "\\." {
+                if line == b"\\." {
                     let flow = self.finish_copy(&std::mem::take(&mut copy_data));
                     if flow != Flow::Continue {
                         return flow;
                     }
                 } else {
-                    copy_data.extend_from_slice(line.as_bytes());
+                    copy_data.extend_from_slice(line);
                     copy_data.push(b'\n');
                 }
                 continue;
             }
+            let line = decode_lossless(line);
             if line.is_empty() && !scanner.in_quote() {
                 continue;
             }
             if self.options.echo_all {
-                let _ = writeln!(self.out, "{line}");
+                let _ = self.out.write_all(&original_bytes(&line));
+                let _ = self.out.write_all(b"\n");
             }
             if !scanner.is_pending() && line.trim_start().starts_with('\\') {
                 let flow = self.run_meta(line.trim_start());
@@ -306,6 +395,33 @@ impl<'o> Shell<'o> {
             return self.run_sql(&rest);
         }
         Flow::Continue
+    }
+}
+
+/// How deeply `\\i` files may include each other.
+pub const MAX_INCLUDE_DEPTH: usize = 64;
+
+/// An I/O error's text as `strerror` gives it (`Is a directory`), without Rust's
+/// `(os error 21)`.
+pub fn os_message(error: &std::io::Error) -> String {
+    let text = error.to_string();
+    match text.rfind(" (os error ") {
+        Some(at) => text[..at].to_string(),
+        None => text,
+    }
+}
+
+/// A file name typed in a script, with any bytes that were not UTF-8 given back.
+fn path_from_text(text: &str) -> std::path::PathBuf {
+    let bytes = original_bytes(text);
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStringExt;
+        std::path::PathBuf::from(std::ffi::OsString::from_vec(bytes))
+    }
+    #[cfg(not(unix))]
+    {
+        std::path::PathBuf::from(String::from_utf8_lossy(&bytes).into_owned())
     }
 }
 

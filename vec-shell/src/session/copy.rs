@@ -1,11 +1,15 @@
 //! `COPY table TO file | STDOUT` and `COPY table FROM file | STDIN` (text, CSV and binary
-//! formats, read and written by `exec::copy`).
+//! formats, read and written by `exec::copy`). A file inside the database's own
+//! directory is refused, whichever name (relative, through a symbolic or hard link) it
+//! is given by, so that `COPY` can neither overwrite nor read the database's pages.
 
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::Session;
+use crate::catalog::{Catalog, Table};
 use crate::error::{EngineError, Result};
-use crate::exec::{self, ExecContext, StatementResult};
+use crate::exec::{self, ExecContext, IndexGuards, StatementResult};
 use crate::plan::Returning;
 use crate::progress::Monitor;
 use crate::storage::Row;
@@ -17,32 +21,27 @@ impl Session {
         copy: &crate::sql::ast::Copy,
         stdin: Option<&[u8]>,
     ) -> Result<StatementResult> {
-        use crate::exec::copy::{read_rows, write_rows, CopyFormat};
+        use crate::exec::copy::{read_rows, write_rows, CopyFormat, CopyTarget};
         let format = CopyFormat::from_options(&copy.options)?;
         let shared = Arc::clone(&self.database.shared);
-        let writes = if copy.from {
-            Some(
-                self.txn
-                    .writes(shared.durable.as_ref(), &shared.write_lock, &self.settings)?,
-            )
-        } else {
-            None
-        };
-        let mut catalog = shared.catalog.write();
-        let table = catalog.table(&copy.table).ok_or_else(|| {
-            EngineError::new(
-                "42P01",
-                format!("relation \"{}\" does not exist", copy.table),
-            )
-            .at(copy.table_pos.0)
-        })?;
-        let targets = crate::analyze::defaults::copy_targets(table, &copy.columns)?;
+        if let (Some(path), false) = (&copy.file, shared.durable.is_in_memory()) {
+            refuse_database_file(Path::new(path), shared.durable.store().dir())?;
+        }
         if !copy.from {
-            let rows: Vec<Row> = table
-                .store
-                .scan()
-                .map(|(_, row)| targets.iter().map(|&i| row[i].clone()).collect())
-                .collect();
+            let source = self.txn.read_source(&shared.durable);
+            let view = source.view();
+            let catalog = shared.catalog.read();
+            let table = find_table(&catalog, copy)?;
+            table.check_damage()?;
+            let targets = crate::analyze::defaults::copy_targets(table, &copy.columns)?;
+            let mut rows: Vec<Row> = Vec::new();
+            for (n, found) in view.scan(table.heap)?.enumerate() {
+                if n % crate::cancel::CHECK_EVERY == 0 {
+                    self.cancel.check()?;
+                }
+                let (_, row) = found?;
+                rows.push(targets.iter().map(|&i| row[i].clone()).collect());
+            }
             let names: Vec<String> = targets
                 .iter()
                 .map(|&i| table.columns[i].name.clone())
@@ -50,23 +49,23 @@ impl Session {
             let bytes = write_rows(&rows, &names, &format)?;
             let mut result = StatementResult::tag(format!("COPY {}", rows.len()));
             match &copy.file {
-                Some(path) => std::fs::write(path, &bytes).map_err(|e| {
-                    EngineError::new(
-                        "58030",
-                        format!("could not open file \"{path}\" for writing: {e}"),
-                    )
-                })?,
+                Some(path) => write_file(path, &bytes)?,
                 None => result.copy_data = Some(bytes),
             }
             return Ok(result);
         }
+        let writes = self.txn.writes(
+            &shared.durable,
+            &shared.write_lock,
+            &self.settings,
+            "COPY FROM",
+        )?;
+        let catalog = shared.catalog.read();
+        let table = find_table(&catalog, copy)?;
+        table.check_damage()?;
+        let targets = crate::analyze::defaults::copy_targets(table, &copy.columns)?;
         let data = match (&copy.file, stdin) {
-            (Some(path), _) => std::fs::read(path).map_err(|e| {
-                EngineError::new(
-                    "58030",
-                    format!("could not open file \"{path}\" for reading: {e}"),
-                )
-            })?,
+            (Some(path), _) => read_file(path)?,
             (None, Some(data)) => data.to_vec(),
             (None, None) => return Err(EngineError::unsupported(
                 "COPY FROM STDIN needs its data from the client (use vecsh or Session::copy_in)",
@@ -81,14 +80,159 @@ impl Session {
             observer: self.observer.as_ref(),
             threads: 1,
         };
-        let rows = read_rows(&data, &format, &types, monitor, &copy.table)?;
-        let context = ExecContext::new(&catalog).with_cancel(&self.cancel);
-        let outcome =
-            exec::dml::insert_rows(&context, &copy.table, &targets, rows, &Returning::default())?;
-        drop(context);
+        let names: Vec<String> = targets
+            .iter()
+            .map(|&i| table.columns[i].name.clone())
+            .collect();
+        let target = CopyTarget {
+            table: &copy.table,
+            names: &names,
+            columns: &types,
+        };
+        let rows = read_rows(&data, &format, &target, monitor)?;
+        let outcome = {
+            let source = writes.read_source();
+            let guards = IndexGuards::none();
+            let context =
+                ExecContext::new(&catalog, source.view(), &guards).with_cancel(&self.cancel);
+            exec::dml::insert_rows(&context, &copy.table, &targets, rows, &Returning::default())?
+        };
         let count = outcome.count;
-        let writes = writes.ok_or_else(|| EngineError::internal("COPY FROM without writes"))?;
-        crate::txn::apply(&mut catalog, &writes, outcome.changes)?;
+        crate::txn::apply(&catalog, &writes, outcome.changes)?;
         Ok(StatementResult::tag(format!("COPY {count}")))
     }
+}
+
+/// The table `COPY` names, or PostgreSQL's error.
+fn find_table<'c>(catalog: &'c Catalog, copy: &crate::sql::ast::Copy) -> Result<&'c Table> {
+    catalog.table(&copy.table).ok_or_else(|| {
+        EngineError::new(
+            "42P01",
+            format!("relation \"{}\" does not exist", copy.table),
+        )
+        .at(copy.table_pos.0)
+    })
+}
+
+/// An I/O error's text as `strerror` gives it, without Rust's `(os error N)`.
+fn os_text(error: &std::io::Error) -> String {
+    let text = error.to_string();
+    match text.rfind(" (os error ") {
+        Some(at) => text[..at].to_string(),
+        None => text,
+    }
+}
+
+/// Writes `COPY … TO 'path'`'s output. A failed write (the disk is full, the file-size
+/// limit is reached) is PostgreSQL's `could not write to COPY file`.
+fn write_file(path: &str, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let mut file = std::fs::File::create(path).map_err(|e| {
+        EngineError::new(
+            "58030",
+            format!(
+                "could not open file \"{path}\" for writing: {}",
+                os_text(&e)
+            ),
+        )
+    })?;
+    file.write_all(bytes)
+        .and_then(|()| file.flush())
+        .map_err(|e| {
+            EngineError::new(
+                "58030",
+                format!("could not write to COPY file: {}", os_text(&e)),
+            )
+        })
+}
+
+/// Reads `COPY … FROM 'path'`'s data, failing with `out of memory` rather than aborting
+/// when the file does not fit in memory.
+fn read_file(path: &str) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let open_error = |e: std::io::Error| {
+        EngineError::new(
+            "58030",
+            format!(
+                "could not open file \"{path}\" for reading: {}",
+                os_text(&e)
+            ),
+        )
+    };
+    let mut file = std::fs::File::open(path).map_err(open_error)?;
+    let len = file.metadata().map_err(open_error)?.len();
+    let mut data = Vec::new();
+    data.try_reserve_exact(len as usize)
+        .map_err(|_| EngineError::out_of_memory(len))?;
+    file.read_to_end(&mut data).map_err(|e| {
+        EngineError::new(
+            "58030",
+            format!("could not read from COPY file: {}", os_text(&e)),
+        )
+    })?;
+    Ok(data)
+}
+
+/// Refuses a `COPY` file that is, or would be created, inside the database directory
+/// `database`: compared by canonical path (which resolves `..` and symbolic links) and,
+/// for a file that exists, by device and inode (which catches hard links).
+fn refuse_database_file(path: &Path, database: &Path) -> Result<()> {
+    let Ok(root) = std::fs::canonicalize(database) else {
+        return Ok(());
+    };
+    let resolved: Option<PathBuf> = std::fs::canonicalize(path).ok().or_else(|| {
+        let parent = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        let parent = std::fs::canonicalize(parent).ok()?;
+        Some(parent.join(path.file_name()?))
+    });
+    let inside =
+        resolved.as_deref().is_some_and(|p| p.starts_with(&root)) || same_file_inside(path, &root);
+    if inside {
+        return Err(EngineError::new(
+            "42501",
+            format!(
+                "cannot use file \"{}\" in COPY: it is inside the database directory",
+                path.display()
+            ),
+        )
+        .with_detail(format!(
+            "The database directory is \"{}\"; COPY must not read or write its files.",
+            root.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Whether an existing `path` is (by device and inode) one of the files under `root`.
+#[cfg(unix)]
+fn same_file_inside(path: &Path, root: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(target) = std::fs::metadata(path) else {
+        return false;
+    };
+    let mut pending = vec![root.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let Ok(meta) = entry.metadata() else {
+                continue;
+            };
+            if meta.is_dir() {
+                pending.push(entry.path());
+            } else if meta.dev() == target.dev() && meta.ino() == target.ino() {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+#[cfg(not(unix))]
+fn same_file_inside(_path: &Path, _root: &Path) -> bool {
+    false
 }

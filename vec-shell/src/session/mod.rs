@@ -1,14 +1,19 @@
 //! The library API: a [`Database`] (shared catalog and tables) and [`Session`]s that
 //! execute SQL text and return typed results. Statements run in `statement` (queries,
 //! data changes, `EXPLAIN`, settings, schema statements) and `copy`; transaction blocks
-//! are `block`'s; opening a database from its directory is `open`'s.
+//! are `block`'s; prepared statements and `$n` parameters are `prepared`'s; opening a
+//! database from its directory is `open`'s.
 
 mod block;
 mod copy;
+mod custom_plan;
 mod open;
+mod prepared;
 mod statement;
 
+use std::collections::HashMap;
 use std::path::Path;
+use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 
 use parking_lot::RwLock;
@@ -24,15 +29,20 @@ use crate::sql::ast::Statement;
 use crate::storage::durable::Durable;
 use crate::txn::WriteLock;
 use block::{Ending, TxnState};
+pub use prepared::{Description, PreparedStatement};
 
 /// What every handle of a database shares.
 struct Shared {
     catalog: RwLock<Catalog>,
-    durable: Option<Durable>,
+    durable: Durable,
     /// What opening the database did with its vector indexes.
     recovery: RecoveryReport,
+    /// Warnings and notices about the open (damage found, log discarded).
+    warnings: Vec<EngineError>,
     /// Serializes writing statements and transaction blocks that have written.
     write_lock: WriteLock,
+    /// Changes whenever the schema may have changed (see `prepared`).
+    schema_version: AtomicU64,
 }
 
 impl Drop for Shared {
@@ -40,9 +50,9 @@ impl Drop for Shared {
         // A checkpoint on close (with the index snapshots) means the next open has
         // nothing to replay or rebuild; if it fails, recovery replays the log instead, so
         // the error can be ignored here.
-        if let Some(durable) = self.durable.take() {
-            let _ = crate::catalog::snapshots::checkpoint(&durable, self.catalog.get_mut());
-            let _ = durable.close();
+        if !self.durable.is_in_memory() {
+            let _ = crate::catalog::snapshots::checkpoint(&self.durable, self.catalog.get_mut());
+            let _ = self.durable.close();
         }
     }
 }
@@ -56,12 +66,15 @@ pub struct Database {
 impl Database {
     /// A new, empty database held in memory; it disappears with the last handle.
     pub fn in_memory() -> Database {
+        let opened = open::in_memory();
         Database {
             shared: Arc::new(Shared {
-                catalog: RwLock::new(Catalog::default()),
-                durable: None,
+                catalog: RwLock::new(opened.catalog),
+                durable: opened.durable,
                 recovery: RecoveryReport::default(),
+                warnings: Vec::new(),
                 write_lock: WriteLock::default(),
+                schema_version: AtomicU64::new(0),
             }),
         }
     }
@@ -69,15 +82,40 @@ impl Database {
     /// Opens (or creates) a database directory. Every statement that succeeds is
     /// durable; the directory is locked against other processes while open.
     pub fn open(path: impl AsRef<Path>) -> Result<Database> {
-        let opened = open::open(path.as_ref())?;
+        Database::open_with(path, vec_storage::WalRecovery::Strict)
+    }
+
+    /// Opens a database directory whose log is damaged in its middle, discarding the
+    /// log from the damage on (the transactions committed after it are lost; the
+    /// warnings of [`Database::open_warnings`] say how many). Without such damage it
+    /// opens as [`Database::open`] does.
+    pub fn open_truncating_damaged_wal(path: impl AsRef<Path>) -> Result<Database> {
+        Database::open_with(path, vec_storage::WalRecovery::TruncateAtCorruption)
+    }
+
+    fn open_with(
+        path: impl AsRef<Path>,
+        wal_recovery: vec_storage::WalRecovery,
+    ) -> Result<Database> {
+        let opened = open::open(path.as_ref(), wal_recovery)?;
         Ok(Database {
             shared: Arc::new(Shared {
                 catalog: RwLock::new(opened.catalog),
-                durable: Some(opened.durable),
+                durable: opened.durable,
                 recovery: opened.recovery,
+                warnings: opened.warnings,
                 write_lock: WriteLock::default(),
+                schema_version: AtomicU64::new(0),
             }),
         })
+    }
+
+    /// What opening the database found that a user should hear about, as warnings and
+    /// notices: damaged pages and tables, log discarded after damage, pages restored
+    /// after a torn write, vector indexes rebuilt because their snapshots were damaged.
+    /// Empty after a clean open (or a crash that left only a torn log tail).
+    pub fn open_warnings(&self) -> Vec<EngineError> {
+        self.shared.warnings.clone()
     }
 
     /// A new session on this database.
@@ -88,12 +126,18 @@ impl Database {
             txn: TxnState::default(),
             cancel: CancelHandle::new(),
             observer: None,
+            prepared: HashMap::new(),
         }
     }
 
     /// Whether the database lives only in memory.
     pub fn is_in_memory(&self) -> bool {
-        self.shared.durable.is_none()
+        self.durable().is_in_memory()
+    }
+
+    /// The store holding the rows.
+    pub(crate) fn durable(&self) -> &Durable {
+        &self.shared.durable
     }
 
     /// What opening the database did with each vector index: opened from its snapshot
@@ -107,9 +151,7 @@ impl Database {
     /// statement's commit runs the next one (default
     /// [`crate::storage::durable::CHECKPOINT_WAL_BYTES`]); no effect in memory.
     pub fn set_checkpoint_wal_bytes(&self, bytes: u64) {
-        if let Some(durable) = &self.shared.durable {
-            durable.set_checkpoint_wal_bytes(bytes);
-        }
+        self.durable().set_checkpoint_wal_bytes(bytes);
     }
 
     /// Reads the catalog (for `\d`-style descriptions).
@@ -126,6 +168,8 @@ pub struct Session {
     txn: TxnState,
     cancel: CancelHandle,
     observer: Option<ProgressObserver>,
+    /// Prepared statements by name (`""` is the wire protocol's unnamed one).
+    prepared: HashMap<String, PreparedStatement>,
 }
 
 impl Drop for Session {
@@ -188,7 +232,7 @@ impl Session {
             Ok(statements) => statements,
             Err(error) => {
                 // As in PostgreSQL, even a syntax error aborts an open block.
-                self.txn.fail(&self.database.shared.catalog);
+                self.abort_block();
                 return Err(error);
             }
         };
@@ -218,14 +262,42 @@ impl Session {
                 catalog: &self.database.shared.catalog,
                 settings: &mut self.settings,
             };
-            return self.txn.control(*command, ending);
+            let result = self.txn.control(command, ending);
+            // A block's end may undo schema changes: prepared plans are made again.
+            self.database.schema_changed();
+            return result;
         }
         self.txn.check_not_aborted()?;
         let result = self.run_statement(statement);
         if result.is_err() {
-            self.txn.fail(&self.database.shared.catalog);
+            self.abort_block();
         }
         result
+    }
+
+    /// Aborts an open transaction block, as a failed statement does (a client's
+    /// failed `COPY`, a protocol error). Nothing happens outside a block.
+    pub fn fail_block(&mut self) {
+        self.abort_block();
+    }
+
+    /// Sets a run-time parameter (as `SET name = value`, outside any block's undo),
+    /// for the parameters a client sends at connection start.
+    pub fn set_parameter(&mut self, name: &str, value: &str) -> Result<()> {
+        self.settings.set(name, Some(value))
+    }
+
+    /// A run-time parameter's value, as `SHOW` prints it.
+    pub fn show_parameter(&self, name: &str) -> Result<String> {
+        self.settings.show(name)
+    }
+
+    /// A statement failed: an open block is aborted (its changes undone).
+    fn abort_block(&mut self) {
+        if self.txn.in_block() {
+            self.txn.fail(&self.database.shared.catalog);
+            self.database.schema_changed();
+        }
     }
 
     /// Runs `COPY … FROM STDIN` with the data that followed it (ending at `\.` or at the
@@ -233,12 +305,27 @@ impl Session {
     pub fn copy_in(&mut self, sql: &str, data: &[u8]) -> Result<StatementResult> {
         let statements = crate::sql::parse(sql)?;
         match statements.as_slice() {
-            [Statement::Copy(copy)] if copy.from && copy.file.is_none() => {
+            [statement] => self.copy_in_statement(statement, data),
+            _ => Err(EngineError::new(
+                "42601",
+                "copy_in needs one COPY … FROM STDIN statement",
+            )),
+        }
+    }
+
+    /// Runs a parsed `COPY … FROM STDIN` with its data.
+    pub fn copy_in_statement(
+        &mut self,
+        statement: &Statement,
+        data: &[u8],
+    ) -> Result<StatementResult> {
+        match statement {
+            Statement::Copy(copy) if copy.from && copy.file.is_none() => {
                 self.cancel.reset();
                 self.txn.check_not_aborted()?;
                 let result = self.copy(copy, Some(data));
                 if result.is_err() {
-                    self.txn.fail(&self.database.shared.catalog);
+                    self.abort_block();
                 }
                 result
             }

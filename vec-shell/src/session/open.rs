@@ -2,7 +2,10 @@
 //! catalog's entries, every table's rows, and the vector indexes — each mapped from its
 //! snapshot and brought up to date with the rows the log changed after it, or rebuilt
 //! from the rows when it has no usable snapshot (see
-//! [`snapshots`](crate::catalog::snapshots)).
+//! [`snapshots`](crate::catalog::snapshots)). A table whose rows cannot be read (a
+//! damaged page) is kept with its [`Table::damage`] and the others open; a damaged
+//! catalog fails the open. What recovery did that a user should hear about comes back
+//! as warnings and notices.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
@@ -17,7 +20,9 @@ use crate::error::{EngineError, Result};
 use crate::exec::ddl::vector_index::build_entry;
 use crate::index::{Opclass, VectorIndex};
 use crate::progress::Monitor;
-use crate::storage::durable::{load_rows, Durable, StoreOp, CATALOG_HEAP};
+use crate::storage::codec::decode_row;
+use crate::storage::durable::{Durable, StoreOp, CATALOG_HEAP};
+use crate::storage::view::Versions;
 use crate::storage::RowId;
 
 /// An opened database: its store, its catalog with every table loaded, and what was
@@ -29,13 +34,18 @@ pub struct Opened {
     pub catalog: Catalog,
     /// How each vector index was made ready.
     pub recovery: RecoveryReport,
+    /// What a user should hear about the open: damage found, log discarded, indexes
+    /// rebuilt because their snapshots were damaged.
+    pub warnings: Vec<EngineError>,
 }
 
-/// Opens (or creates) the database directory at `path`.
-pub fn open(path: &Path) -> Result<Opened> {
-    let durable = Durable::open(path)?;
+/// Opens (or creates) the database directory at `path`; `wal_recovery` says what to do
+/// with damage in the middle of the log.
+pub fn open(path: &Path, wal_recovery: vec_storage::WalRecovery) -> Result<Opened> {
+    let durable = Durable::open(path, wal_recovery)?;
     let mut catalog = Catalog::default();
     let mut recovery = RecoveryReport::default();
+    let mut warnings = storage_warnings(durable.store().recovery_report());
     let entries = durable
         .catalog_entries()?
         .into_iter()
@@ -53,12 +63,37 @@ pub fn open(path: &Path) -> Result<Opened> {
             CatalogEntry::Extension => catalog.extension_installed = true,
             CatalogEntry::Table(mut table) => {
                 table.catalog_row = Some(catalog_row);
-                load_rows(store, table.heap.unwrap_or(0), &mut *table.store)?;
                 give_index_ids(&durable, &mut table)?;
-                let report = restore_indexes(&durable, &mut table, changed.as_ref())?;
-                recovery.indexes.extend(report);
-                table.rebuild_primary_keys();
+                match restore_indexes(&durable, &mut table, changed.as_ref()) {
+                    Ok(report) => recovery.indexes.extend(report),
+                    // Rebuilding an index read a damaged page of the table.
+                    Err(error) if error.sqlstate == "XX001" => {
+                        warnings.push(EngineError::warning(
+                            "XX001",
+                            format!("table \"{}\" is damaged: {}", table.name, error.message),
+                        ));
+                        table.damage = Some(error.with_detail(format!(
+                            "The rows of table \"{}\" could not be read when the database was opened; the other tables are not affected.",
+                            table.name
+                        )).with_hint("Drop the table, or restore it from a copy of the database."));
+                        table.vector_indexes = Vec::new();
+                    }
+                    Err(error) => return Err(error),
+                }
                 catalog.add_table(table);
+            }
+        }
+    }
+    for index in &recovery.indexes {
+        if let IndexSource::Rebuilt { reason } = &index.source {
+            if reason != "no snapshot" {
+                warnings.push(EngineError::notice(
+                    "00000",
+                    format!(
+                        "index \"{}\" was rebuilt from the rows of table \"{}\": {reason}",
+                        index.index, index.table
+                    ),
+                ));
             }
         }
     }
@@ -66,7 +101,56 @@ pub fn open(path: &Path) -> Result<Opened> {
         durable,
         catalog,
         recovery,
+        warnings,
     })
+}
+
+/// A new, empty database in memory.
+pub fn in_memory() -> Opened {
+    // A store in memory fails to open only if memory for its first pages is missing.
+    let durable = Durable::in_memory()
+        .unwrap_or_else(|error| panic!("cannot create a database in memory: {}", error.message));
+    Opened {
+        durable,
+        catalog: Catalog::default(),
+        recovery: RecoveryReport::default(),
+        warnings: Vec::new(),
+    }
+}
+
+/// The store's recovery report as warnings, when it did anything unusual (a torn tail
+/// after a crash is normal and says nothing).
+fn storage_warnings(report: &vec_storage::RecoveryReport) -> Vec<EngineError> {
+    let mut warnings = Vec::new();
+    if let Some(truncation) = &report.wal_truncation {
+        warnings.push(EngineError::warning(
+            "XX001",
+            format!(
+                "discarded {} committed transaction{} after the damaged WAL record at offset {} of file \"{}\"",
+                truncation.discarded_txns,
+                if truncation.discarded_txns == 1 { "" } else { "s" },
+                truncation.offset,
+                truncation.path.display()
+            ),
+        ));
+    }
+    if report.restored_pages > 0 {
+        warnings.push(EngineError::notice(
+            "00000",
+            format!(
+                "restored {} torn page{} from the double-write file",
+                report.restored_pages,
+                if report.restored_pages == 1 { "" } else { "s" }
+            ),
+        ));
+    }
+    for (path, page_no) in &report.corrupt_pages {
+        warnings.push(EngineError::warning(
+            "XX001",
+            format!("invalid page {page_no} in file \"{}\"", path.display()),
+        ));
+    }
+    warnings
 }
 
 /// Gives an id to each vector index of a table written before indexes had ids, and
@@ -85,7 +169,7 @@ fn give_index_ids(durable: &Durable, table: &mut Table) -> Result<()> {
     }
     if let Some(row) = table.catalog_row {
         durable.commit(
-            vec![StoreOp::Update(CATALOG_HEAP.0, row, encode_table(table))],
+            vec![StoreOp::Overwrite(CATALOG_HEAP.0, row, encode_table(table))],
             true,
         )?;
     }
@@ -103,7 +187,7 @@ fn restore_indexes(
 ) -> Result<Vec<IndexRecovery>> {
     let store = durable.store();
     let registered: HashSet<String> = store.side_files().into_iter().map(|(n, _)| n).collect();
-    let heap = table.heap.unwrap_or(0);
+    let heap = table.heap;
     let no_rows = BTreeSet::new();
     let touched = changed.and_then(|c| c.get(&heap)).unwrap_or(&no_rows);
     if !touched.is_empty() {
@@ -124,7 +208,7 @@ fn restore_indexes(
         } else if changed.is_none() {
             Err("the log after the checkpoint could not be read".to_string())
         } else {
-            open_snapshot(store, table, index, &name, touched).map_err(|e| e.message)
+            open_snapshot(durable, table, index, &name, touched).map_err(|e| e.message)
         };
         let source = match attempt {
             Ok(entry) => {
@@ -135,7 +219,8 @@ fn restore_indexes(
                 }
             }
             Err(reason) => {
-                let (entry, _notices) = build_entry(table, index, Monitor::none())?;
+                let versions = Versions::Committed(durable);
+                let (entry, _notices) = build_entry(table, index, versions, Monitor::none())?;
                 entries.push(entry);
                 IndexSource::Rebuilt { reason }
             }
@@ -152,14 +237,14 @@ fn restore_indexes(
 
 /// Opens one index's snapshot and replays the rows changed after it.
 fn open_snapshot(
-    store: &vec_storage::Store,
+    durable: &Durable,
     table: &Table,
     index: &Index,
     name: &str,
     touched: &BTreeSet<u64>,
 ) -> Result<VectorIndexEntry> {
     let storage = |e: vec_storage::Error| EngineError::new("XX001", e.to_string());
-    let file = store.side_file(name).map_err(storage)?;
+    let file = durable.store().side_file(name).map_err(storage)?;
     file.verify_checksum().map_err(storage)?;
     let key = index_key(table, index)?;
     let opclass = Opclass::resolve(index.method, index.opclass.as_deref(), &key.ty)?;
@@ -167,24 +252,26 @@ fn open_snapshot(
         .map_err(|_| EngineError::new("22023", "column does not have dimensions"))?;
     let opened =
         VectorIndex::open_snapshot(index.method, opclass, dimensions, &index.with, file.path())?;
-    let mut entry = VectorIndexEntry {
+    let mut opened = opened;
+    if !touched.is_empty() {
+        // Every version the log touched leaves the index, and whatever version its slot
+        // holds now (live, or deleted and not yet vacuumed) comes back.
+        for &id in touched {
+            opened.delete(id as RowId);
+        }
+        opened.vacuum();
+        for &id in touched {
+            if let Some(version) = durable.fetch_version(table.heap, id)? {
+                let row = decode_row(&version.bytes)?;
+                opened.insert(id as RowId, &key.key.value(&row)?)?;
+            }
+        }
+    }
+    Ok(VectorIndexEntry {
         name: index.name.clone(),
         key: key.key,
         key_text: key.text,
         opclass,
-        index: opened,
-    };
-    if !touched.is_empty() {
-        for &id in touched {
-            entry.index.delete(id as RowId);
-        }
-        entry.index.vacuum();
-        for &id in touched {
-            if let Some(row) = table.store.get(id as RowId) {
-                let value = entry.key_value(row)?;
-                entry.index.insert(id as RowId, &value)?;
-            }
-        }
-    }
-    Ok(entry)
+        index: parking_lot::RwLock::new(opened),
+    })
 }

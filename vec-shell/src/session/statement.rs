@@ -5,18 +5,16 @@ use std::sync::Arc;
 
 use super::Session;
 use crate::analyze;
-use crate::cancel::CancelHandle;
-use crate::catalog::Catalog;
 use crate::error::{EngineError, Result};
 use crate::exec::dml::DmlOutcome;
-use crate::exec::{self, ExecContext, RowSet, StatementResult};
+use crate::exec::{self, ExecContext, IndexGuards, RowSet, StatementResult};
 use crate::plan::{self, OutputColumn, PlanContext, QueryPlan};
 use crate::progress::Monitor;
 use crate::sql::ast::{self, Statement};
 use crate::value::{Datum, SqlType};
 
 /// A data-changing statement.
-enum Dml<'a> {
+pub(super) enum Dml<'a> {
     Insert(&'a ast::Insert),
     Update(&'a ast::Update),
     Delete(&'a ast::Delete),
@@ -27,9 +25,13 @@ impl Session {
         self.cancel.reset();
         match statement {
             Statement::Select(select) => self.query(select),
-            Statement::Insert(insert) => self.dml(Dml::Insert(insert)),
-            Statement::Update(update) => self.dml(Dml::Update(update)),
-            Statement::Delete(delete) => self.dml(Dml::Delete(delete)),
+            Statement::Insert(insert) => self.dml(Dml::Insert(insert), (&[], &[])),
+            Statement::Update(update) => self.dml(Dml::Update(update), (&[], &[])),
+            Statement::Delete(delete) => self.dml(Dml::Delete(delete), (&[], &[])),
+            Statement::Prepare(prepare) => self.sql_prepare(prepare),
+            Statement::Execute { name, args, .. } => self.sql_execute(name, args),
+            Statement::Deallocate { name } => self.sql_deallocate(name.as_deref()),
+            Statement::DiscardAll => self.discard_all(),
             Statement::Copy(copy) => self.copy(copy, None),
             Statement::Explain { analyze, query } => self.explain(*analyze, query),
             Statement::Set { name, value, local } => {
@@ -37,10 +39,7 @@ impl Session {
                     .set(&mut self.settings, name, value.as_ref(), *local)
             }
             Statement::Reset { name } => self.txn.reset(&mut self.settings, name),
-            Statement::Show { name } => {
-                let value = self.settings.show(name)?;
-                Ok(text_result("SHOW", name, vec![value]))
-            }
+            Statement::Show { name } => self.show(name),
             Statement::Transaction(_) => Err(EngineError::internal(
                 "transaction control runs before the statement",
             )),
@@ -49,21 +48,29 @@ impl Session {
     }
 
     fn query(&mut self, select: &ast::Select) -> Result<StatementResult> {
-        let catalog = self.database.shared.catalog.read();
-        let bound = analyze::bind_query(&catalog, select, false)?;
+        let shared = Arc::clone(&self.database.shared);
+        let source = self.txn.read_source(&shared.durable);
+        let view = source.view();
+        let catalog = shared.catalog.read();
+        let context = analyze::Context::new(&catalog, false).with_settings(&self.settings);
+        let bound = analyze::bind_query_in(context, select)?;
         let planned = plan::plan_query(
             bound,
             PlanContext {
                 catalog: &catalog,
                 settings: &self.settings,
+                versions: view.versions(),
             },
         );
-        let context = exec_context(&catalog, &self.cancel, &planned.subqueries);
+        let guards = IndexGuards::for_plans(&catalog, statement_plans(&planned, None));
+        let context = ExecContext::new(&catalog, view, &guards)
+            .with_cancel(&self.cancel)
+            .with_subqueries(&planned.subqueries);
         let rows = exec::run_query(&planned.plan, &context)?;
         Ok(StatementResult {
             tag: format!("SELECT {}", rows.len()),
             rows: Some(RowSet {
-                columns: planned.plan.columns,
+                columns: planned.plan.columns.clone(),
                 rows,
             }),
             notices: Vec::new(),
@@ -71,35 +78,75 @@ impl Session {
         })
     }
 
-    /// Binds, plans and computes a data-changing statement, then applies its changes.
-    fn dml(&mut self, statement: Dml<'_>) -> Result<StatementResult> {
+    /// Binds, plans and computes a data-changing statement through the writer's view,
+    /// then applies its changes (after its reads and index locks are released);
+    /// `params` are the types and values of its `$n` parameters.
+    pub(super) fn dml(
+        &mut self,
+        statement: Dml<'_>,
+        (param_types, params): (&[SqlType], &[Datum]),
+    ) -> Result<StatementResult> {
         let shared = Arc::clone(&self.database.shared);
+        let command = match statement {
+            Dml::Insert(_) => "INSERT",
+            Dml::Update(_) => "UPDATE",
+            Dml::Delete(_) => "DELETE",
+        };
         let writes =
             self.txn
-                .writes(shared.durable.as_ref(), &shared.write_lock, &self.settings)?;
-        let mut catalog = shared.catalog.write();
-        let cx = PlanContext {
-            catalog: &catalog,
-            settings: &self.settings,
-        };
-        let (tag, returning, outcome) = match statement {
-            Dml::Insert(insert) => {
-                let planned = plan::plan_insert(analyze::bind_insert(&catalog, insert)?, cx);
-                let context = exec_context(&catalog, &self.cancel, &planned.subqueries);
-                let outcome = exec::dml::insert(&context, &planned.plan)?;
-                ("INSERT 0", planned.plan.returning, outcome)
-            }
-            Dml::Update(update) => {
-                let planned = plan::plan_update(analyze::bind_update(&catalog, update)?, cx);
-                let context = exec_context(&catalog, &self.cancel, &planned.subqueries);
-                let outcome = exec::dml::update(&context, &planned.plan)?;
-                ("UPDATE", planned.plan.returning, outcome)
-            }
-            Dml::Delete(delete) => {
-                let planned = plan::plan_delete(analyze::bind_delete(&catalog, delete)?, cx);
-                let context = exec_context(&catalog, &self.cancel, &planned.subqueries);
-                let outcome = exec::dml::delete(&context, &planned.plan)?;
-                ("DELETE", planned.plan.returning, outcome)
+                .writes(&shared.durable, &shared.write_lock, &self.settings, command)?;
+        let catalog = shared.catalog.read();
+        let (tag, returning, outcome) = {
+            let source = writes.read_source();
+            let view = source.view();
+            let cx = PlanContext {
+                catalog: &catalog,
+                settings: &self.settings,
+                versions: view.versions(),
+            };
+            let cancel = &self.cancel;
+            let bind = || {
+                let context = analyze::Context::new(&catalog, false);
+                match param_types.is_empty() {
+                    true => context,
+                    false => context.with_params(param_types.to_vec()),
+                }
+            };
+            match statement {
+                Dml::Insert(insert) => {
+                    let planned = plan::plan_insert(analyze::bind_insert_in(bind(), insert)?, cx);
+                    let query = match &planned.plan.rows {
+                        plan::InsertRows::Query(query, _) => Some(&**query),
+                        plan::InsertRows::Values(_) => None,
+                    };
+                    let guards = IndexGuards::for_plans(&catalog, statement_plans(&planned, query));
+                    let context = ExecContext::new(&catalog, view, &guards)
+                        .with_cancel(cancel)
+                        .with_subqueries(&planned.subqueries)
+                        .with_params(params);
+                    let outcome = exec::dml::insert(&context, &planned.plan)?;
+                    ("INSERT 0", planned.plan.returning.clone(), outcome)
+                }
+                Dml::Update(update) => {
+                    let planned = plan::plan_update(analyze::bind_update_in(bind(), update)?, cx);
+                    let guards = IndexGuards::for_plans(&catalog, statement_plans(&planned, None));
+                    let context = ExecContext::new(&catalog, view, &guards)
+                        .with_cancel(cancel)
+                        .with_subqueries(&planned.subqueries)
+                        .with_params(params);
+                    let outcome = exec::dml::update(&context, &planned.plan)?;
+                    ("UPDATE", planned.plan.returning.clone(), outcome)
+                }
+                Dml::Delete(delete) => {
+                    let planned = plan::plan_delete(analyze::bind_delete_in(bind(), delete)?, cx);
+                    let guards = IndexGuards::for_plans(&catalog, statement_plans(&planned, None));
+                    let context = ExecContext::new(&catalog, view, &guards)
+                        .with_cancel(cancel)
+                        .with_subqueries(&planned.subqueries)
+                        .with_params(params);
+                    let outcome = exec::dml::delete(&context, &planned.plan)?;
+                    ("DELETE", planned.plan.returning.clone(), outcome)
+                }
             }
         };
         let DmlOutcome {
@@ -107,7 +154,7 @@ impl Session {
             returned,
             changes,
         } = outcome;
-        crate::txn::apply(&mut catalog, &writes, changes)?;
+        crate::txn::apply(&catalog, &writes, changes)?;
         let rows = (!returning.exprs.is_empty()).then(|| RowSet {
             columns: returning.columns,
             rows: returned,
@@ -121,10 +168,15 @@ impl Session {
     }
 
     fn ddl(&mut self, statement: &Statement) -> Result<StatementResult> {
+        self.database.schema_changed();
         let shared = Arc::clone(&self.database.shared);
-        let writes =
-            self.txn
-                .writes(shared.durable.as_ref(), &shared.write_lock, &self.settings)?;
+        let command = ddl_command(statement);
+        let writes = self.txn.writes(
+            &shared.durable,
+            &shared.write_lock,
+            &self.settings,
+            &command,
+        )?;
         let mut catalog = shared.catalog.write();
         let workers = self
             .settings
@@ -138,19 +190,27 @@ impl Session {
     }
 
     fn explain(&mut self, analyze: bool, select: &ast::Select) -> Result<StatementResult> {
-        let catalog = self.database.shared.catalog.read();
-        let bound = analyze::bind_query(&catalog, select, true)?;
+        let shared = Arc::clone(&self.database.shared);
+        let source = self.txn.read_source(&shared.durable);
+        let view = source.view();
+        let catalog = shared.catalog.read();
+        let context = analyze::Context::new(&catalog, true).with_settings(&self.settings);
+        let bound = analyze::bind_query_in(context, select)?;
         let planned = plan::plan_query(
             bound,
             PlanContext {
                 catalog: &catalog,
                 settings: &self.settings,
+                versions: view.versions(),
             },
         );
         let mut lines = plan::explain::explain(&planned.plan);
         if analyze {
             let started = std::time::Instant::now();
-            let context = exec_context(&catalog, &self.cancel, &planned.subqueries);
+            let guards = IndexGuards::for_plans(&catalog, statement_plans(&planned, None));
+            let context = ExecContext::new(&catalog, view, &guards)
+                .with_cancel(&self.cancel)
+                .with_subqueries(&planned.subqueries);
             let rows = exec::run_query(&planned.plan, &context)?;
             let elapsed = started.elapsed().as_secs_f64() * 1000.0;
             if let Some(first) = lines.first_mut() {
@@ -160,17 +220,76 @@ impl Session {
         }
         Ok(text_result("EXPLAIN", "QUERY PLAN", lines))
     }
+
+    /// `SHOW name`; the transaction's own parameters come from its state.
+    fn show(&self, name: &str) -> Result<StatementResult> {
+        let value = match name.to_ascii_lowercase().as_str() {
+            "transaction_isolation" | "transaction isolation level" => {
+                self.txn.isolation(&self.settings).name().to_string()
+            }
+            "transaction_read_only" => if self.txn.read_only(&self.settings) {
+                "on"
+            } else {
+                "off"
+            }
+            .to_string(),
+            _ => self.settings.show(name)?,
+        };
+        Ok(text_result("SHOW", name, vec![value]))
+    }
 }
 
-/// A context for running a statement with these scalar subqueries.
-fn exec_context<'a>(
-    catalog: &'a Catalog,
-    cancel: &'a CancelHandle,
-    subqueries: &'a [QueryPlan],
-) -> ExecContext<'a> {
-    ExecContext::new(catalog)
-        .with_cancel(cancel)
-        .with_subqueries(subqueries)
+/// The plans a statement's operators may scan vector indexes in: its query (`query`,
+/// or the planned statement itself when it is a query) and its scalar subqueries.
+fn statement_plans<'p, T: AsQueryPlan>(
+    planned: &'p plan::Planned<T>,
+    query: Option<&'p QueryPlan>,
+) -> impl Iterator<Item = &'p QueryPlan> {
+    planned
+        .plan
+        .as_query_plan()
+        .into_iter()
+        .chain(query)
+        .chain(&planned.subqueries)
+}
+
+/// A planned statement that may be a query.
+trait AsQueryPlan {
+    fn as_query_plan(&self) -> Option<&QueryPlan>;
+}
+
+impl AsQueryPlan for QueryPlan {
+    fn as_query_plan(&self) -> Option<&QueryPlan> {
+        Some(self)
+    }
+}
+
+impl AsQueryPlan for plan::InsertPlan {
+    fn as_query_plan(&self) -> Option<&QueryPlan> {
+        None
+    }
+}
+
+impl AsQueryPlan for plan::UpdatePlan {
+    fn as_query_plan(&self) -> Option<&QueryPlan> {
+        None
+    }
+}
+
+impl AsQueryPlan for plan::DeletePlan {
+    fn as_query_plan(&self) -> Option<&QueryPlan> {
+        None
+    }
+}
+
+/// The command a schema statement runs, for the read-only error.
+fn ddl_command(statement: &Statement) -> String {
+    let text = statement.to_string();
+    text.split_whitespace()
+        .take_while(|w| w.chars().all(|c| c.is_ascii_uppercase()))
+        .take(2)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A result of one `text` column of these values, with command tag `tag`.

@@ -20,22 +20,26 @@ enum Value {
     Real(f64),
     Bool(bool),
     Word(&'static str),
+    Text(String),
 }
 
 /// A session's parameter values: those set, over the defaults.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Settings {
     values: BTreeMap<&'static str, Value>,
 }
 
 /// The parameter of this name, or PostgreSQL's error for an unknown one.
 pub fn param(name: &str) -> Result<&'static Param> {
-    ALL.iter().copied().find(|p| p.name == name).ok_or_else(|| {
-        EngineError::new(
-            "42704",
-            format!("unrecognized configuration parameter \"{name}\""),
-        )
-    })
+    ALL.iter()
+        .copied()
+        .find(|p| p.name.eq_ignore_ascii_case(name))
+        .ok_or_else(|| {
+            EngineError::new(
+                "42704",
+                format!("unrecognized configuration parameter \"{name}\""),
+            )
+        })
 }
 
 /// The names of every parameter (for tab completion).
@@ -50,6 +54,9 @@ impl Param {
             Kind::Real { default, .. } => Value::Real(default),
             Kind::Bool { default } => Value::Bool(default),
             Kind::Enum { default, .. } => Value::Word(default),
+            Kind::Text { default } | Kind::Fixed { value: default } => {
+                Value::Text(default.to_string())
+            }
         }
     }
 }
@@ -91,6 +98,7 @@ impl Settings {
             (Value::Real(x), _) => vec_types::float_text::format_float8(x),
             (Value::Bool(b), _) => if b { "on" } else { "off" }.to_string(),
             (Value::Word(word), _) => word.to_string(),
+            (Value::Text(text), _) => text,
         })
     }
 
@@ -122,6 +130,33 @@ impl Settings {
     /// A Boolean parameter's value.
     pub fn bool(&self, param: &Param) -> bool {
         matches!(self.value(param), Value::Bool(true))
+    }
+
+    /// A parameter as `pg_settings` shows it: its `setting` (memory in kB), `unit`,
+    /// `vartype` and `boot_val`.
+    pub fn catalog_row(
+        &self,
+        param: &Param,
+    ) -> (String, Option<&'static str>, &'static str, String) {
+        let boot = Settings::default();
+        let raw = |settings: &Settings| match (settings.value(param), param.kind) {
+            (Value::Int(kb), Kind::Memory { .. }) => kb.to_string(),
+            _ => settings.show(param.name).unwrap_or_default(),
+        };
+        let (unit, vartype) = match param.kind {
+            Kind::Int { .. } => (None, "integer"),
+            Kind::Memory { .. } => (Some("kB"), "integer"),
+            Kind::Real { .. } => (None, "real"),
+            Kind::Bool { .. } => (None, "bool"),
+            Kind::Enum { .. } => (None, "enum"),
+            Kind::Text { .. } | Kind::Fixed { .. } => (None, "string"),
+        };
+        (raw(self), unit, vartype, raw(&boot))
+    }
+
+    /// Whether the parameter was set in this session (else it has its default).
+    pub fn is_set(&self, param: &Param) -> bool {
+        self.values.contains_key(param.name)
     }
 
     /// An enumerated parameter's value (one of its words).
@@ -184,9 +219,14 @@ fn validate(param: &Param, text: &str) -> Result<Value> {
                 format!("parameter \"{name}\" requires a Boolean value"),
             )),
         },
+        Kind::Text { .. } => Ok(Value::Text(text.to_string())),
+        Kind::Fixed { .. } => Err(EngineError::new(
+            "55P02",
+            format!("parameter \"{name}\" cannot be changed"),
+        )),
         Kind::Enum { options, .. } => {
             let lower = text.to_ascii_lowercase();
-            match options.iter().find(|o| **o == lower) {
+            match options.iter().find(|o| o.eq_ignore_ascii_case(&lower)) {
                 Some(word) => Ok(Value::Word(word)),
                 None => {
                     Err(invalid().with_hint(format!("Available values: {}.", options.join(", "))))

@@ -19,6 +19,11 @@ pub(super) enum Kind {
         options: &'static [&'static str],
         default: &'static str,
     },
+    /// Any text (`application_name`).
+    Text { default: &'static str },
+    /// A value the server reports and clients read, which `SET` cannot change
+    /// (`server_version`).
+    Fixed { value: &'static str },
 }
 
 /// One run-time parameter.
@@ -105,7 +110,46 @@ params! {
     /// limit for another session's statement, and up to `txn::DEFAULT_LOCK_WAIT` for its
     /// open block.
     LOCK_TIMEOUT = "lock_timeout", Kind::Int { min: 0, max: i32::MAX as i64, default: 0 };
+    /// `default_transaction_isolation`: the isolation level of new transactions.
+    DEFAULT_TRANSACTION_ISOLATION = "default_transaction_isolation",
+        Kind::Enum {
+            options: &["serializable", "repeatable read", "read committed", "read uncommitted"],
+            default: "read committed",
+        };
+    /// `default_transaction_read_only`: whether new transactions are read-only.
+    DEFAULT_TRANSACTION_READ_ONLY = "default_transaction_read_only", Kind::Bool { default: false };
     /// `synchronous_commit`: whether a commit waits for its log to reach the disk.
     SYNCHRONOUS_COMMIT = "synchronous_commit",
         Kind::Enum { options: &["on", "off", "local", "remote_write", "remote_apply"], default: "on" };
+    /// `application_name`: the client's name for itself.
+    APPLICATION_NAME = "application_name", Kind::Text { default: "" };
+    /// `client_encoding`: always UTF-8 here.
+    CLIENT_ENCODING = "client_encoding", Kind::Enum { options: &["UTF8"], default: "UTF8" };
+    /// `DateStyle`: reported to clients, which read dates by it.
+    DATE_STYLE = "DateStyle", Kind::Text { default: "ISO, MDY" };
+    /// `IntervalStyle`: reported to clients.
+    INTERVAL_STYLE = "IntervalStyle", Kind::Text { default: "postgres" };
+    /// `TimeZone`: reported to clients.
+    TIME_ZONE = "TimeZone", Kind::Text { default: "UTC" };
+    /// `extra_float_digits`: accepted as clients set it; floats always print in the
+    /// shortest form that reads back exactly (PostgreSQL's default, 1).
+    EXTRA_FLOAT_DIGITS = "extra_float_digits", Kind::Int { min: -15, max: 3, default: 1 };
+    /// `search_path`: accepted; every table is in `public`.
+    SEARCH_PATH = "search_path", Kind::Text { default: "\"$user\", public" };
+    /// `statement_timeout`: accepted (milliseconds); statements are not timed out.
+    STATEMENT_TIMEOUT = "statement_timeout", Kind::Int { min: 0, max: i32::MAX as i64, default: 0 };
+    /// `server_version`: the PostgreSQL version whose protocol and catalog vecsh speaks.
+    SERVER_VERSION = "server_version", Kind::Fixed { value: "17.0" };
+    /// `server_version_num`: the same as a number.
+    SERVER_VERSION_NUM = "server_version_num", Kind::Fixed { value: "170000" };
+    /// `server_encoding`: UTF-8.
+    SERVER_ENCODING = "server_encoding", Kind::Fixed { value: "UTF8" };
+    /// `integer_datetimes`: on, as in every PostgreSQL since 10.
+    INTEGER_DATETIMES = "integer_datetimes", Kind::Fixed { value: "on" };
+    /// `standard_conforming_strings`: backslashes in `'…'` are plain characters.
+    STANDARD_CONFORMING_STRINGS = "standard_conforming_strings", Kind::Fixed { value: "on" };
+    /// `is_superuser`: every user of vecsh may do everything.
+    IS_SUPERUSER = "is_superuser", Kind::Fixed { value: "on" };
+    /// `transaction_isolation`: what a block sees (see the README on isolation).
+    TRANSACTION_ISOLATION = "transaction_isolation", Kind::Fixed { value: "read committed" };
 }

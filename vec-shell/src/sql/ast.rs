@@ -108,6 +108,36 @@ pub enum Statement {
     },
     /// `VACUUM [ANALYZE] [table, …]` or `ANALYZE [table, …]`
     Maintenance(Maintenance),
+    /// `PREPARE name [(type, …)] AS statement`
+    Prepare(Prepare),
+    /// `EXECUTE name [(argument, …)]`
+    Execute {
+        /// The prepared statement's name.
+        name: String,
+        /// The arguments, one per parameter.
+        args: Vec<Expr>,
+        /// Where the statement's name was written.
+        pos: Pos,
+    },
+    /// `DEALLOCATE [PREPARE] name` / `DEALLOCATE [PREPARE] ALL`
+    Deallocate {
+        /// The prepared statement's name; `None` for `ALL`.
+        name: Option<String>,
+    },
+    /// `DISCARD ALL`: back to the session's state at connection start.
+    DiscardAll,
+}
+
+/// `PREPARE name [(type, …)] AS statement`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Prepare {
+    /// The statement's name.
+    pub name: String,
+    /// The declared parameter types (more parameters may be used; their types are
+    /// inferred).
+    pub param_types: Vec<TypeName>,
+    /// The statement: a query, `INSERT`, `UPDATE` or `DELETE`.
+    pub statement: Box<Statement>,
 }
 
 /// `VACUUM [FULL] [VERBOSE] [ANALYZE] [table, …]` or `ANALYZE [VERBOSE] [table, …]`.
@@ -122,16 +152,87 @@ pub struct Maintenance {
 }
 
 /// A transaction-control statement, by what it does (synonyms share a variant).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TransactionCommand {
-    /// `BEGIN [WORK | TRANSACTION]`
-    Begin,
-    /// `START TRANSACTION` (the same as `BEGIN`, with its own command tag)
-    StartTransaction,
+    /// `BEGIN [WORK | TRANSACTION] [modes]`
+    Begin(TransactionModes),
+    /// `START TRANSACTION [modes]` (the same as `BEGIN`, with its own command tag)
+    StartTransaction(TransactionModes),
     /// `COMMIT [WORK | TRANSACTION]` or `END [WORK | TRANSACTION]`
     Commit,
     /// `ROLLBACK [WORK | TRANSACTION]` or `ABORT [WORK | TRANSACTION]`
     Rollback,
+    /// `SAVEPOINT name`
+    Savepoint(String),
+    /// `ROLLBACK [WORK | TRANSACTION] TO [SAVEPOINT] name`
+    RollbackTo(String),
+    /// `RELEASE [SAVEPOINT] name`
+    Release(String),
+    /// `SET TRANSACTION modes`
+    SetTransaction(TransactionModes),
+    /// `SET SESSION CHARACTERISTICS AS TRANSACTION modes`
+    SetSessionCharacteristics(TransactionModes),
+}
+
+/// The modes of a transaction as `BEGIN` or `SET TRANSACTION` give them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TransactionModes {
+    /// `ISOLATION LEVEL …`
+    pub isolation: Option<IsolationLevel>,
+    /// `READ ONLY` (`Some(true)`) or `READ WRITE` (`Some(false)`).
+    pub read_only: Option<bool>,
+}
+
+/// A transaction isolation level.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IsolationLevel {
+    /// `READ UNCOMMITTED` (PostgreSQL runs it as `READ COMMITTED`)
+    ReadUncommitted,
+    /// `READ COMMITTED`
+    ReadCommitted,
+    /// `REPEATABLE READ`
+    RepeatableRead,
+    /// `SERIALIZABLE`
+    Serializable,
+}
+
+impl IsolationLevel {
+    /// The level's name as `SHOW transaction_isolation` prints it.
+    pub fn name(self) -> &'static str {
+        match self {
+            IsolationLevel::ReadUncommitted => "read uncommitted",
+            IsolationLevel::ReadCommitted => "read committed",
+            IsolationLevel::RepeatableRead => "repeatable read",
+            IsolationLevel::Serializable => "serializable",
+        }
+    }
+
+    /// The level of a name as `SHOW` prints it.
+    pub fn from_name(name: &str) -> Option<IsolationLevel> {
+        [
+            IsolationLevel::ReadUncommitted,
+            IsolationLevel::ReadCommitted,
+            IsolationLevel::RepeatableRead,
+            IsolationLevel::Serializable,
+        ]
+        .into_iter()
+        .find(|level| level.name() == name)
+    }
+}
+
+impl std::fmt::Display for TransactionModes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut parts = Vec::new();
+        if let Some(level) = self.isolation {
+            parts.push(format!("ISOLATION LEVEL {}", level.name().to_uppercase()));
+        }
+        match self.read_only {
+            Some(true) => parts.push("READ ONLY".to_string()),
+            Some(false) => parts.push("READ WRITE".to_string()),
+            None => {}
+        }
+        f.write_str(&parts.join(", "))
+    }
 }
 
 /// A `COPY` statement.
@@ -484,6 +585,18 @@ pub enum ExprKind {
         /// The right operand.
         right: Box<Expr>,
     },
+    /// A long run of infix operators of one precedence level, left-associative:
+    /// `first op₁ x₁ op₂ x₂ …` means `((first op₁ x₁) op₂ x₂) …`. The parser makes one
+    /// (instead of nested [`ExprKind::Binary`] nodes) for a run longer than
+    /// [`CHAIN_MIN_LINKS`], such as a long `AND`/`OR` list, an `IN` list or a long `+` or
+    /// `||` chain, so that nothing walking the tree recurses as deep as the run is long.
+    Chain {
+        /// The leftmost operand.
+        first: Box<Expr>,
+        /// Each operator (`and`/`or` spelt so) with where it was written and its right
+        /// operand.
+        rest: Vec<ChainLink>,
+    },
     /// `expr IS [NOT] NULL`
     IsNull {
         /// The operand.
@@ -522,6 +635,23 @@ pub enum ExprKind {
     },
     /// The `DEFAULT` keyword (allowed only as a value of `INSERT` or `UPDATE`).
     Default,
+    /// A positional parameter `$n` (numbered from 1).
+    Param(u32),
+}
+
+/// Runs of at most this many operators stay nested [`ExprKind::Binary`] nodes; longer
+/// ones become one [`ExprKind::Chain`].
+pub const CHAIN_MIN_LINKS: usize = 16;
+
+/// One operator of an [`ExprKind::Chain`] and its right operand.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChainLink {
+    /// The operator (`and` and `or` spelt so).
+    pub op: String,
+    /// Where the operator was written.
+    pub pos: Pos,
+    /// The right operand.
+    pub operand: Expr,
 }
 
 impl Expr {

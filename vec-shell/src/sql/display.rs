@@ -145,13 +145,72 @@ impl Display for Statement {
                 write!(f, "EXPLAIN {analyze}{query}")
             }
             Statement::Show { name } => write!(f, "SHOW {name}"),
+            Statement::Prepare(prepare) => {
+                f.write_str("PREPARE ")?;
+                ident(f, &prepare.name)?;
+                if !prepare.param_types.is_empty() {
+                    f.write_str(" (")?;
+                    for (i, ty) in prepare.param_types.iter().enumerate() {
+                        if i > 0 {
+                            f.write_str(", ")?;
+                        }
+                        write!(f, "{ty}")?;
+                    }
+                    f.write_str(")")?;
+                }
+                write!(f, " AS {}", prepare.statement)
+            }
+            Statement::Execute { name, args, .. } => {
+                f.write_str("EXECUTE ")?;
+                ident(f, name)?;
+                if !args.is_empty() {
+                    f.write_str(" (")?;
+                    for (i, arg) in args.iter().enumerate() {
+                        if i > 0 {
+                            f.write_str(", ")?;
+                        }
+                        write!(f, "{arg}")?;
+                    }
+                    f.write_str(")")?;
+                }
+                Ok(())
+            }
+            Statement::Deallocate { name: None } => f.write_str("DEALLOCATE ALL"),
+            Statement::Deallocate { name: Some(name) } => {
+                f.write_str("DEALLOCATE ")?;
+                ident(f, name)
+            }
+            Statement::DiscardAll => f.write_str("DISCARD ALL"),
             Statement::Reset { name } => write!(f, "RESET {name}"),
-            Statement::Transaction(command) => f.write_str(match command {
-                TransactionCommand::Begin => "BEGIN",
-                TransactionCommand::StartTransaction => "START TRANSACTION",
-                TransactionCommand::Commit => "COMMIT",
-                TransactionCommand::Rollback => "ROLLBACK",
-            }),
+            Statement::Transaction(command) => {
+                let with_modes =
+                    |f: &mut fmt::Formatter<'_>, head: &str, modes: &TransactionModes| {
+                        f.write_str(head)?;
+                        if *modes != TransactionModes::default() {
+                            write!(f, " {modes}")?;
+                        }
+                        Ok(())
+                    };
+                match command {
+                    TransactionCommand::Begin(modes) => with_modes(f, "BEGIN", modes),
+                    TransactionCommand::StartTransaction(modes) => {
+                        with_modes(f, "START TRANSACTION", modes)
+                    }
+                    TransactionCommand::Commit => f.write_str("COMMIT"),
+                    TransactionCommand::Rollback => f.write_str("ROLLBACK"),
+                    TransactionCommand::Savepoint(name) => write!(f, "SAVEPOINT {name}"),
+                    TransactionCommand::RollbackTo(name) => {
+                        write!(f, "ROLLBACK TO SAVEPOINT {name}")
+                    }
+                    TransactionCommand::Release(name) => write!(f, "RELEASE SAVEPOINT {name}"),
+                    TransactionCommand::SetTransaction(modes) => {
+                        write!(f, "SET TRANSACTION {modes}")
+                    }
+                    TransactionCommand::SetSessionCharacteristics(modes) => {
+                        write!(f, "SET SESSION CHARACTERISTICS AS TRANSACTION {modes}")
+                    }
+                }
+            }
             Statement::Reindex { table, name, .. } => {
                 f.write_str(if *table {
                     "REINDEX TABLE "
@@ -437,6 +496,7 @@ impl Display for Expr {
             ExprKind::Bool(b) => f.write_str(if *b { "TRUE" } else { "FALSE" }),
             ExprKind::Null => f.write_str("NULL"),
             ExprKind::Default => f.write_str("DEFAULT"),
+            ExprKind::Param(number) => write!(f, "${number}"),
             ExprKind::Column(parts) => {
                 for (i, part) in parts.iter().enumerate() {
                     if i > 0 {
@@ -460,6 +520,19 @@ impl Display for Expr {
                     other => other,
                 };
                 write!(f, "({left} {op} {right})")
+            }
+            ExprKind::Chain { first, rest } => {
+                // One bracket for the whole run: read back, it is the same chain.
+                write!(f, "({first}")?;
+                for link in rest {
+                    let op = match link.op.as_str() {
+                        "and" => "AND",
+                        "or" => "OR",
+                        other => other,
+                    };
+                    write!(f, " {op} {}", link.operand)?;
+                }
+                f.write_str(")")
             }
             ExprKind::IsNull { operand, negated } => {
                 let not = if *negated { " NOT" } else { "" };

@@ -49,6 +49,8 @@ pub enum TokenKind {
     DoubleColon,
     /// `:`
     Colon,
+    /// A positional parameter `$n` (its number, from 1).
+    Param(u32),
 }
 
 /// A token and its byte range in the source.
@@ -144,6 +146,7 @@ fn next_token<'a>(source: &'a str, rest: &'a str, start: usize) -> Result<(Token
             }
         }
         '"' => quoted_ident(&rest[1..]).ok_or_else(|| unterminated("quoted identifier")),
+        '$' if rest[1..].starts_with(|c: char| c.is_ascii_digit()) => param(rest, start),
         '$' => dollar_string(rest).ok_or_else(|| unterminated("dollar-quoted string")),
         _ => match lex_simple(rest) {
             Ok((remaining, kind)) => Ok((kind, remaining)),
@@ -261,6 +264,22 @@ fn quoted_ident(input: &str) -> Option<(TokenKind, &str)> {
     None
 }
 
+/// A positional parameter `$n`; a number past `i32::MAX` is PostgreSQL's error.
+fn param(input: &str, start: usize) -> Result<(TokenKind, &str)> {
+    let digits = input[1..]
+        .find(|c: char| !c.is_ascii_digit())
+        .map_or(input.len(), |i| i + 1);
+    let text = &input[..digits];
+    match text[1..].parse::<u32>() {
+        Ok(number) if number <= i32::MAX as u32 => Ok((TokenKind::Param(number), &input[digits..])),
+        _ => Err(EngineError::new(
+            "42601",
+            format!("parameter number too large at or near \"{text}\""),
+        )
+        .at(start)),
+    }
+}
+
 fn dollar_string(input: &str) -> Option<(TokenKind, &str)> {
     let after = &input[1..];
     let tag_len = after.find('$')?;
@@ -316,6 +335,15 @@ mod tests {
         assert_eq!(kinds("'it''s'"), vec![TokenKind::String("it's".into())]);
         assert_eq!(kinds("E'a\\nb'"), vec![TokenKind::String("a\nb".into())]);
         assert_eq!(kinds("$$x$$"), vec![TokenKind::String("x".into())]);
+        assert_eq!(
+            kinds("$1::vector"),
+            vec![
+                TokenKind::Param(1),
+                TokenKind::DoubleColon,
+                TokenKind::Word("vector".into())
+            ]
+        );
+        assert!(tokenize("$99999999999").is_err());
         assert_eq!(
             kinds("\"Ab\" Cd"),
             vec![

@@ -29,6 +29,7 @@ fn simple(expr: &Expr) -> bool {
             | ExprKind::Cast { .. }
             | ExprKind::Subquery(_)
             | ExprKind::Default
+            | ExprKind::Param(_)
     ) && !matches!(&expr.kind, ExprKind::Number(n) if n.starts_with('-'))
 }
 
@@ -46,6 +47,24 @@ fn write_expr(out: &mut String, expr: &Expr, nested: bool) {
             };
             let _ = write!(out, " {op} ");
             write_expr(out, right, !simple(right));
+            if nested {
+                out.push(')');
+            }
+        }
+        ExprKind::Chain { first, rest } => {
+            if nested {
+                out.push('(');
+            }
+            write_expr(out, first, !simple(first));
+            for link in rest {
+                let op = match link.op.as_str() {
+                    "and" => "AND",
+                    "or" => "OR",
+                    other => other,
+                };
+                let _ = write!(out, " {op} ");
+                write_expr(out, &link.operand, !simple(&link.operand));
+            }
             if nested {
                 out.push(')');
             }

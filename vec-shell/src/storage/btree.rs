@@ -223,6 +223,24 @@ impl BtreeIndex {
         }
     }
 
+    /// The keys in the range with their row ids, in key order (descending when asked).
+    pub fn keys<'a>(
+        &'a self,
+        lower: &Bound<Key>,
+        upper: &Bound<Key>,
+        descending: bool,
+    ) -> Box<dyn Iterator<Item = (&'a Key, &'a Vec<RowId>)> + 'a> {
+        if range_is_empty(lower, upper) {
+            return Box::new(std::iter::empty());
+        }
+        let range = self.map.range((lower.clone(), upper.clone()));
+        if descending {
+            Box::new(range.rev())
+        } else {
+            Box::new(range)
+        }
+    }
+
     /// The number of rows whose key lies in the range, counting no further than `cap`.
     pub fn count(&self, lower: &Bound<Key>, upper: &Bound<Key>, cap: usize) -> usize {
         let mut total = 0usize;

@@ -1,9 +1,10 @@
-//! The durable side of a database opened from a directory: a `vec-storage` store holding
-//! one heap per table and a catalog heap of entries describing the tables (their byte
-//! form is the catalog's). Each statement's changes reach the store in one transaction,
-//! committed before the statement reports success. [`Durable`] also remembers which
-//! heaps changed since the last checkpoint and which side files (index snapshots) are
-//! current, for the catalog's checkpoints.
+//! Where a database's rows live: a `vec-storage` store holding one heap per table and a
+//! catalog heap of entries describing the tables (their byte form is the catalog's), in
+//! a directory or, for a database without one, in memory. Rows are multi-versioned:
+//! readers see a [`Snapshot`] and never wait for writers. Each statement's changes reach
+//! the store in one transaction, committed before the statement reports success.
+//! [`Durable`] also remembers which heaps changed since the last checkpoint and which side
+//! files (index snapshots) are current, for the catalog's checkpoints.
 
 use std::collections::HashSet;
 use std::ops::ControlFlow;
@@ -12,10 +13,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use parking_lot::Mutex;
-use vec_storage::{HeapId, RowId as StoreRowId, Store, StoreOptions, Txn};
+use vec_storage::{
+    HeapId, MemBackend, RowId as StoreRowId, RowVersion, Snapshot, Store, StoreOptions, Txn,
+};
 
-use super::codec::{decode_row, encode_row};
-use super::TableStore;
 use crate::error::{EngineError, Result};
 
 /// Log bytes written since the last checkpoint after which a statement's commit runs a
@@ -36,19 +37,41 @@ pub enum StoreOp {
     DropHeap(u32),
     /// A row is added to a heap (its id is returned by [`Durable::commit`]).
     Insert(u32, Vec<u8>),
-    /// A row is replaced.
+    /// A row version is replaced by a new one (whose id is returned by
+    /// [`Durable::commit`]); older snapshots still see the old one.
     Update(u32, u64, Vec<u8>),
-    /// A row is removed.
+    /// A row is replaced in place, keeping no old version (the catalog's entries).
+    Overwrite(u32, u64, Vec<u8>),
+    /// A row version is deleted (older snapshots still see it).
     Delete(u32, u64),
+    /// A row version is removed for good (a catalog entry).
+    Remove(u32, u64),
 }
 
-/// The engine's error for a storage failure (`55006` for a locked directory).
+/// The engine's error for a storage failure (`55006` for a locked directory, `XX001`
+/// data corrupted for damaged files, `53100` for a full disk).
 pub fn storage_error(error: vec_storage::Error) -> EngineError {
+    if let vec_storage::Error::OutOfMemory { bytes, .. } = error {
+        return EngineError::out_of_memory(bytes);
+    }
     let state = match error {
         vec_storage::Error::Locked { .. } => "55006",
+        vec_storage::Error::SerializationConflict { .. } => "40001",
+        vec_storage::Error::DiskFull { .. } => "53100",
+        _ if error.is_corruption() => "XX001",
         _ => "58030",
     };
-    EngineError::new(state, error.to_string())
+    let hint = match error {
+        vec_storage::Error::CorruptWal { .. } => Some(
+            "Run \"vecsh --recover-truncate\" on the directory to open it without the transactions logged after the damage.",
+        ),
+        _ => None,
+    };
+    let engine = EngineError::new(state, error.to_string());
+    match hint {
+        Some(hint) => engine.with_hint(hint),
+        None => engine,
+    }
 }
 
 /// Which index snapshots (side files of the store) are current: the names registered
@@ -68,17 +91,38 @@ pub struct Durable {
     snapshots: Mutex<SnapshotState>,
     checkpoint_wal_bytes: AtomicU64,
     last_index_id: AtomicU64,
+    in_memory: bool,
 }
 
 impl Durable {
-    /// Opens (or creates) the directory, creating the catalog heap in a new one.
-    pub fn open(path: &Path) -> Result<Durable> {
-        let store = Store::open(path, StoreOptions::default()).map_err(storage_error)?;
+    /// Opens (or creates) the directory, creating the catalog heap in a new one;
+    /// `wal_recovery` says what to do with damage in the middle of the log.
+    pub fn open(path: &Path, wal_recovery: vec_storage::WalRecovery) -> Result<Durable> {
+        let options = StoreOptions {
+            wal_recovery,
+            ..StoreOptions::default()
+        };
+        Durable::with_options(path, options, false)
+    }
+
+    /// A store that lives in memory and disappears with the last handle.
+    pub fn in_memory() -> Result<Durable> {
+        let options = StoreOptions {
+            backend: Arc::new(MemBackend::new()),
+            synchronous_commit: false,
+            ..StoreOptions::default()
+        };
+        Durable::with_options(Path::new("/vecsh-in-memory"), options, true)
+    }
+
+    fn with_options(path: &Path, options: StoreOptions, in_memory: bool) -> Result<Durable> {
+        let store = Store::open(path, options).map_err(storage_error)?;
         let durable = Durable {
             store: Arc::new(store),
             snapshots: Mutex::new(SnapshotState::default()),
             checkpoint_wal_bytes: AtomicU64::new(CHECKPOINT_WAL_BYTES),
             last_index_id: AtomicU64::new(0),
+            in_memory,
         };
         if !durable.store.heap_exists(CATALOG_HEAP) {
             durable.commit(vec![StoreOp::CreateHeap(CATALOG_HEAP.0)], true)?;
@@ -91,6 +135,16 @@ impl Durable {
         &self.store
     }
 
+    /// Whether the store lives in memory (it then keeps no index snapshots).
+    pub fn is_in_memory(&self) -> bool {
+        self.in_memory
+    }
+
+    /// A snapshot of the committed rows now.
+    pub fn snapshot(&self) -> Snapshot {
+        self.store.snapshot()
+    }
+
     /// The snapshot bookkeeping, for the catalog's checkpoints.
     pub fn snapshot_state(&self) -> parking_lot::MutexGuard<'_, SnapshotState> {
         self.snapshots.lock()
@@ -100,7 +154,7 @@ impl Durable {
     pub fn catalog_entries(&self) -> Result<Vec<(u64, Vec<u8>)>> {
         let mut entries = Vec::new();
         self.store
-            .scan(CATALOG_HEAP, |row, bytes| {
+            .scan(CATALOG_HEAP, &self.store.snapshot(), |row, bytes| {
                 entries.push((row.0, bytes.to_vec()));
                 ControlFlow::Continue(())
             })
@@ -150,8 +204,8 @@ impl Durable {
             + 1
     }
 
-    /// Commits the operations as one transaction; returns the ids of inserted rows in
-    /// order. Without `synchronous` (`synchronous_commit = off`) it returns before the
+    /// Commits the operations as one transaction; returns the ids of the rows inserted
+    /// and of the new versions of updated rows, in order. Without `synchronous` (`synchronous_commit = off`) it returns before the
     /// WAL fsync: a crash may then lose the commit, but never applies it in part.
     pub fn commit(&self, ops: Vec<StoreOp>, synchronous: bool) -> Result<Vec<u64>> {
         self.note_changes(&ops);
@@ -171,7 +225,9 @@ impl Durable {
             match op {
                 StoreOp::Insert(heap, _)
                 | StoreOp::Update(heap, _, _)
-                | StoreOp::Delete(heap, _) => {
+                | StoreOp::Overwrite(heap, _, _)
+                | StoreOp::Delete(heap, _)
+                | StoreOp::Remove(heap, _) => {
                     snapshots.changed_heaps.insert(*heap);
                 }
                 StoreOp::CreateHeap(_) | StoreOp::DropHeap(_) => {}
@@ -198,8 +254,8 @@ impl Durable {
         txn.commit().map(drop).map_err(storage_error)
     }
 
-    /// Applies the operations inside an open transaction; returns the ids of inserted
-    /// rows in order.
+    /// Applies the operations inside an open transaction; returns the ids of the rows
+    /// inserted and of the new versions of updated rows, in order.
     pub fn stage(txn: &mut Txn<'_>, ops: Vec<StoreOp>) -> Result<Vec<u64>> {
         let mut inserted = Vec::new();
         for op in ops {
@@ -209,80 +265,70 @@ impl Durable {
                 StoreOp::Insert(heap, bytes) => txn
                     .insert(HeapId(heap), &bytes)
                     .map(|row| inserted.push(row.0)),
-                StoreOp::Update(heap, row, bytes) => {
-                    txn.update(HeapId(heap), StoreRowId(row), &bytes)
+                StoreOp::Update(heap, row, bytes) => txn
+                    .update(HeapId(heap), StoreRowId(row), &bytes)
+                    .map(|row| inserted.push(row.0)),
+                StoreOp::Overwrite(heap, row, bytes) => {
+                    txn.overwrite(HeapId(heap), StoreRowId(row), &bytes)
                 }
                 StoreOp::Delete(heap, row) => txn.delete(HeapId(heap), StoreRowId(row)),
+                StoreOp::Remove(heap, row) => txn.remove(HeapId(heap), StoreRowId(row)),
             }
             .map_err(storage_error)?;
         }
         Ok(inserted)
     }
 
-    /// Checkpoints and closes the store (the catalog writes its index snapshots in a
-    /// checkpoint of its own first).
-    pub fn close(self) -> Result<()> {
-        match Arc::try_unwrap(self.store) {
-            Ok(store) => store.close().map_err(storage_error),
+    /// Removes the versions of `heap` that no live snapshot sees (deleted before the
+    /// oldest one), in one committed transaction; returns their ids.
+    pub fn vacuum(&self, heap: u32, synchronous: bool) -> Result<Vec<u64>> {
+        let mut txn = self.store.begin();
+        txn.set_synchronous_commit(synchronous);
+        let horizon = self.store.horizon();
+        let removed = txn.vacuum(HeapId(heap), horizon).map_err(storage_error)?;
+        if removed.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.note_changes(&[StoreOp::Remove(heap, 0)]);
+        txn.commit().map_err(storage_error)?;
+        Ok(removed.into_iter().map(|row| row.0).collect())
+    }
+
+    /// Calls `f` with every stored version of a heap (live, or deleted and not yet
+    /// vacuumed), for building an index over all of them.
+    pub fn scan_versions(
+        &self,
+        heap: u32,
+        mut f: impl FnMut(&RowVersion) -> Result<()>,
+    ) -> Result<()> {
+        let mut failure = None;
+        self.store
+            .scan_versions(HeapId(heap), |version| match f(version) {
+                Ok(()) => ControlFlow::Continue(()),
+                Err(error) => {
+                    failure = Some(error);
+                    ControlFlow::Break(())
+                }
+            })
+            .map_err(storage_error)?;
+        failure.map_or(Ok(()), Err)
+    }
+
+    /// The stored version of a row, whatever it is (`None` for an empty slot).
+    pub fn fetch_version(&self, heap: u32, row: u64) -> Result<Option<RowVersion>> {
+        self.store
+            .fetch_version(HeapId(heap), StoreRowId(row))
+            .map_err(storage_error)
+    }
+
+    /// Checkpoints the store before it closes, so that the next open has nothing to
+    /// replay (the catalog writes its index snapshots in a checkpoint of its own first).
+    pub fn close(&self) -> Result<()> {
+        if Arc::strong_count(&self.store) > 1 {
             // An open block's transaction still shares the store (and holds its writer
             // mutex, which a checkpoint would wait for): leave it to recovery.
-            Err(_) => Ok(()),
+            return Ok(());
         }
+        self.store.checkpoint().map(drop).map_err(storage_error)
     }
-}
-
-/// Rows read from the store, handed from the reading thread to the decoding one.
-type RawRows = Vec<(u64, Vec<u8>)>;
-
-/// Loads a heap's rows into `rows`: one thread reads the pages while this one decodes
-/// the rows, so that opening a large table takes the longer of the two, not their sum.
-pub fn load_rows(store: &Store, heap: u32, rows: &mut dyn TableStore) -> Result<()> {
-    const BATCH: usize = 512;
-    let heap = HeapId(heap);
-    let (send, receive) = std::sync::mpsc::sync_channel::<RawRows>(8);
-    std::thread::scope(|scope| {
-        let reader = scope.spawn(move || {
-            let mut batch = Vec::with_capacity(BATCH);
-            store.scan(heap, |row, bytes| {
-                batch.push((row.0, bytes.to_vec()));
-                if batch.len() < BATCH {
-                    return ControlFlow::Continue(());
-                }
-                // The decoder hung up: it met a bad row.
-                match send.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))) {
-                    Ok(()) => ControlFlow::Continue(()),
-                    Err(_) => ControlFlow::Break(()),
-                }
-            })?;
-            if !batch.is_empty() {
-                let _ = send.send(batch);
-            }
-            Ok(())
-        });
-        let mut failure = None;
-        for batch in receive.iter() {
-            for (row, bytes) in batch {
-                match decode_row(&bytes) {
-                    Ok(values) => rows.insert_at(row, values),
-                    Err(error) => failure = Some(error),
-                }
-            }
-            if failure.is_some() {
-                break;
-            }
-        }
-        drop(receive);
-        let read: vec_storage::Result<()> = reader.join().unwrap_or_else(|_| {
-            Err(vec_storage::Error::InvalidArgument {
-                reason: "the row reader stopped".to_string(),
-            })
-        });
-        read.map_err(storage_error)?;
-        failure.map_or(Ok(()), Err)
-    })
-}
-
-/// A table row's bytes (re-exported for the engine).
-pub fn row_bytes(row: &[crate::value::Datum]) -> Vec<u8> {
-    encode_row(row)
 }

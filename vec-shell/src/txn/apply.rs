@@ -1,9 +1,10 @@
-//! Applying a data-changing statement's changes to one table: first to the durable
-//! store (committed at once, or added to the open block's transaction), then to the
-//! in-memory rows, primary keys and vector indexes (inside a block, recording how to
-//! undo them).
+//! Applying a data-changing statement's changes to one table: first to the store
+//! (committed at once, or added to the open block's transaction), as row versions —
+//! an update deletes the old version and writes a new one with a new row id, and
+//! older snapshots go on seeing the old one — then the new versions' entries go into the
+//! table's indexes (inside a block, recording how to take them out again).
 
-use super::undo::Undo;
+use super::undo::{self, Undo};
 use super::StoreWrites;
 use crate::catalog::schema::encode_table;
 use crate::catalog::{Catalog, Table};
@@ -20,21 +21,19 @@ pub struct TableChanges {
     pub table: String,
     /// New rows.
     pub inserts: Vec<Row>,
-    /// Replaced rows.
+    /// Replaced row versions, with their new values.
     pub updates: Vec<(RowId, Row)>,
-    /// Removed rows.
+    /// Deleted row versions.
     pub deletes: Vec<RowId>,
     /// Columns whose sequence moved on, with the next value.
     pub sequences: Vec<(usize, i64)>,
 }
 
-/// Applies a statement's changes: first to the durable store (committed at once, or
-/// added to the open block's transaction), then to the in-memory rows, keys and vector
-/// indexes (inside a block, recording how to undo them). Every vector index must accept
-/// the new keys before anything is written, so that an index refusing a value (too many
-/// non-zero elements, a wrong dimension) fails the statement cleanly.
-pub fn apply(catalog: &mut Catalog, writes: &StoreWrites<'_>, changes: TableChanges) -> Result<()> {
-    let table = catalog.table_mut(&changes.table).ok_or_else(|| {
+/// Applies a statement's changes. Every vector index must accept the new keys before
+/// anything is written, so that an index refusing a value (too many non-zero elements, a
+/// wrong dimension) fails the statement cleanly.
+pub fn apply(catalog: &Catalog, writes: &StoreWrites<'_>, changes: TableChanges) -> Result<()> {
+    let table = catalog.table(&changes.table).ok_or_else(|| {
         EngineError::new(
             "42P01",
             format!("relation \"{}\" does not exist", changes.table),
@@ -42,111 +41,81 @@ pub fn apply(catalog: &mut Catalog, writes: &StoreWrites<'_>, changes: TableChan
     })?;
     for (column, next) in &changes.sequences {
         // Like PostgreSQL's sequences, these move on even if the statement fails later.
-        table.columns[*column].sequence = Some(*next);
-    }
-    let update_keys = index_keys(table, changes.updates.iter().map(|(_, row)| row))?;
-    let insert_keys = index_keys(table, changes.inserts.iter())?;
-    let mut inserted_ids = None;
-    if let (Some(durable), Some(heap)) = (writes.durable(), table.heap) {
-        let mut ops = Vec::with_capacity(
-            changes.inserts.len() + changes.updates.len() + changes.deletes.len() + 1,
-        );
-        ops.extend(
-            changes
-                .inserts
-                .iter()
-                .map(|row| StoreOp::Insert(heap, encode_row(row))),
-        );
-        ops.extend(
-            changes
-                .updates
-                .iter()
-                .map(|(id, row)| StoreOp::Update(heap, *id, encode_row(row))),
-        );
-        ops.extend(changes.deletes.iter().map(|id| StoreOp::Delete(heap, *id)));
-        if let (false, Some(catalog_row)) = (changes.sequences.is_empty(), table.catalog_row) {
-            ops.push(StoreOp::Update(
-                CATALOG_HEAP.0,
-                catalog_row,
-                encode_table(table),
-            ));
+        if let Some(sequence) = &table.columns[*column].sequence {
+            sequence.set(*next);
         }
-        inserted_ids = Some(durable.commit(ops)?);
     }
-    // Undo entries go in before each change, so that a rollback restores the row
-    // whatever part of the change was made.
-    let replaced = changes
-        .deletes
-        .iter()
-        .chain(changes.updates.iter().map(|(id, _)| id));
-    for id in replaced.filter(|_| writes.in_block()) {
-        writes.record(Undo::Row {
+    let (old_ids, new_rows): (Vec<RowId>, Vec<Row>) = changes.updates.into_iter().unzip();
+    let keys = index_keys(table, new_rows.iter().chain(&changes.inserts))?;
+    // The table's row indexes must exist before its rows change (see `row_indexes`).
+    writes.build_row_indexes(table)?;
+    let heap = table.heap;
+    let mut ops =
+        Vec::with_capacity(changes.deletes.len() + new_rows.len() + changes.inserts.len() + 1);
+    ops.extend(changes.deletes.iter().map(|id| StoreOp::Delete(heap, *id)));
+    ops.extend(
+        old_ids
+            .iter()
+            .zip(&new_rows)
+            .map(|(id, row)| StoreOp::Update(heap, *id, encode_row(row))),
+    );
+    ops.extend(
+        changes
+            .inserts
+            .iter()
+            .map(|row| StoreOp::Insert(heap, encode_row(row))),
+    );
+    if let (false, Some(catalog_row)) = (changes.sequences.is_empty(), table.catalog_row) {
+        ops.push(StoreOp::Overwrite(
+            CATALOG_HEAP.0,
+            catalog_row,
+            encode_table(table),
+        ));
+    }
+    let rows: Vec<Row> = new_rows.into_iter().chain(changes.inserts).collect();
+    let ids = writes.commit_indexed(
+        ops,
+        |ids| index_versions(table, ids, &rows, &keys),
+        |ids| undo::forget_versions(table, ids, &rows),
+    )?;
+    if writes.in_block() && !ids.is_empty() {
+        writes.record(Undo::Inserted {
             table: table.name.clone(),
-            id: *id,
-            old: table.store.get(*id).cloned(),
+            rows: ids.into_iter().zip(rows).collect(),
         });
-    }
-    // Rows leave the indexes first; a vacuum then lets their ids (updated rows keep
-    // theirs, and the durable store may reuse a deleted one) be indexed again.
-    let touched: Vec<RowId> = changes
-        .deletes
-        .iter()
-        .copied()
-        .chain(changes.updates.iter().map(|(id, _)| *id))
-        .collect();
-    if !touched.is_empty() {
-        for entry in &mut table.vector_indexes {
-            for id in &touched {
-                entry.index.delete(*id);
-            }
-            entry.index.vacuum();
-        }
-    }
-    for id in changes.deletes {
-        if let Some(old) = table.store.get(id).cloned() {
-            table.note_delete(&old);
-        }
-        table.store.delete(id)?;
-    }
-    // Old keys go before new ones arrive, so that rows may swap keys.
-    for (id, _) in &changes.updates {
-        if let Some(old) = table.store.get(*id).cloned() {
-            table.note_delete(&old);
-        }
-    }
-    for ((id, row), keys) in changes.updates.into_iter().zip(update_keys) {
-        table.note_insert(&row);
-        for (entry, value) in table.vector_indexes.iter_mut().zip(keys) {
-            entry.index.insert(id, &value)?;
-        }
-        table.store.update(id, row)?;
-    }
-    let mut ids = inserted_ids.unwrap_or_default().into_iter();
-    for (row, keys) in changes.inserts.into_iter().zip(insert_keys) {
-        table.note_insert(&row);
-        let id = match ids.next() {
-            Some(id) => {
-                table.store.insert_at(id, row);
-                id
-            }
-            None => table.store.insert(row)?,
-        };
-        writes.record(Undo::Row {
-            table: table.name.clone(),
-            id,
-            old: None,
-        });
-        for (entry, value) in table.vector_indexes.iter_mut().zip(keys) {
-            entry.index.insert(id, &value)?;
-        }
     }
     writes.maybe_checkpoint(catalog);
     Ok(())
 }
 
+/// Adds new row versions (`ids[i]` holding `rows[i]`, whose vector index keys are
+/// `keys[i]`) to the table's indexes.
+pub fn index_versions(
+    table: &Table,
+    ids: &[RowId],
+    rows: &[Row],
+    keys: &[Vec<Datum>],
+) -> Result<()> {
+    if let Some(mut built) = table.row_indexes.lock_if_built() {
+        for (id, row) in ids.iter().zip(rows) {
+            built.insert(*id, row);
+        }
+    }
+    for (position, entry) in table.vector_indexes.iter().enumerate() {
+        let mut index = entry.index.write();
+        for (id, values) in ids.iter().zip(keys) {
+            index.insert(*id, &values[position])?;
+        }
+    }
+    Ok(())
+}
+
 /// The vector index keys of each row (one per index, in the table's order), each
 /// checked against its index.
-fn index_keys<'r>(table: &Table, rows: impl Iterator<Item = &'r Row>) -> Result<Vec<Vec<Datum>>> {
+pub fn index_keys<'r>(
+    table: &Table,
+    rows: impl Iterator<Item = &'r Row>,
+) -> Result<Vec<Vec<Datum>>> {
     if table.vector_indexes.is_empty() {
         return Ok(rows.map(|_| Vec::new()).collect());
     }
@@ -156,7 +125,7 @@ fn index_keys<'r>(table: &Table, rows: impl Iterator<Item = &'r Row>) -> Result<
             .iter()
             .map(|entry| {
                 let value = entry.key_value(row)?;
-                entry.index.check(&value)?;
+                entry.index.read().check(&value)?;
                 Ok(value)
             })
             .collect()

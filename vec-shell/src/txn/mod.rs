@@ -5,32 +5,31 @@
 //! catalog back when a block rolls back ([`undo`]). The block's state machine (`BEGIN`,
 //! `COMMIT`, `ROLLBACK`, aborted blocks) is the session's.
 //!
-//! Outside a block every statement commits on its own. Inside one, the first
-//! writing statement takes the database's write lock and (for a database on disk) opens
-//! one `vec-storage` transaction ([`Durable::begin_block`]) that stays open until the
-//! block ends, so that inserted rows get their real row ids at once and `COMMIT` makes
-//! the whole block durable atomically. Every change is applied to the in-memory tables
-//! and indexes immediately, so later statements of the block see it (seq scans and
-//! vector index scans alike), and is recorded in an undo log ([`undo`]); `ROLLBACK`
-//! drops the storage transaction and replays the log backwards. Identity and serial
-//! counters are not rolled back, as PostgreSQL's sequences are not.
+//! Outside a block every statement commits on its own. Inside one, the first writing
+//! statement takes the database's write lock and opens one `vec-storage` transaction
+//! ([`Durable::begin_block`]) that stays open until the block ends, so that `COMMIT`
+//! makes the whole block durable atomically. The block's row versions live on the
+//! transaction's private pages: its own later statements read through the transaction
+//! and see them, other sessions read through their snapshots and do not (no dirty
+//! reads; readers never wait). The new versions' index entries go into the shared
+//! indexes at once (readers skip entries whose rows they do not see) and are recorded
+//! in an undo log ([`undo`]) with the schema changes; `ROLLBACK` replays the log
+//! backwards and drops the storage transaction. Identity and serial counters are not
+//! rolled back, as PostgreSQL's sequences are not.
 //!
-//! An error aborts the block: its changes are undone at once (and the write lock
-//! released), and every later statement fails with `25P02` until `ROLLBACK` (or `COMMIT`,
-//! which then reports `ROLLBACK`). Settings follow PostgreSQL: `SET` inside a block is
-//! undone by `ROLLBACK`, `SET LOCAL` lasts until the block ends.
-//!
-//! Isolation is not provided: other sessions of the same database read a block's rows
-//! before it commits. They cannot write while a block that has written is open: their
-//! writes wait up to `lock_timeout` (or [`DEFAULT_LOCK_WAIT`] when it is 0) and then
-//! fail with `55P03`. Waiting for another session's single statement has no limit
-//! unless `lock_timeout` sets one, as in PostgreSQL.
+//! Writers take turns: while a block that has written is open, other sessions' writes
+//! wait up to `lock_timeout` (or [`DEFAULT_LOCK_WAIT`] when it is 0) and then fail with
+//! `55P03`; waiting for another session's single statement has no limit unless
+//! `lock_timeout` sets one, as in PostgreSQL. A writer that waited and then changes a
+//! row another transaction changed after its snapshot gets PostgreSQL's serialization
+//! failure (`40001`) under `REPEATABLE READ`; under `READ COMMITTED` its statement takes
+//! its snapshot after the wait and sees the other's change.
 
 mod apply;
 pub mod undo;
 mod writes;
 
-pub use apply::{apply, TableChanges};
+pub use apply::{apply, index_keys, index_versions, TableChanges};
 pub use writes::StoreWrites;
 
 use std::cell::RefCell;
@@ -73,6 +72,12 @@ impl Drop for BlockHold {
         // Cleared before the guard (a field) is released.
         self.block_holds.store(false, Ordering::Release);
     }
+}
+
+/// A point in a block's writes to roll back to (a savepoint).
+pub struct WritingMark {
+    storage: Option<vec_storage::Savepoint>,
+    undo_len: usize,
 }
 
 /// What a transaction block that has written holds until it ends: the write lock, its
@@ -129,11 +134,7 @@ fn acquire(lock: &WriteLock, settings: &Settings) -> Result<WriteGuard> {
 impl Writing {
     /// Takes the write lock for a block (see [`acquire`]'s waits) and, for a database on
     /// disk, opens the block's storage transaction.
-    pub fn begin(
-        durable: Option<&Durable>,
-        lock: &WriteLock,
-        settings: &Settings,
-    ) -> Result<Writing> {
+    pub fn begin(durable: &Durable, lock: &WriteLock, settings: &Settings) -> Result<Writing> {
         let guard = acquire(lock, settings)?;
         lock.block_holds.store(true, Ordering::Release);
         let hold = BlockHold {
@@ -141,7 +142,7 @@ impl Writing {
             block_holds: Arc::clone(&lock.block_holds),
         };
         Ok(Writing {
-            txn: RefCell::new(durable.map(Durable::begin_block)),
+            txn: RefCell::new(Some(durable.begin_block())),
             undo: RefCell::new(Vec::new()),
             _hold: hold,
         })
@@ -159,6 +160,51 @@ impl Writing {
             }
         }
         Ok(())
+    }
+
+    /// The block's state now, to return to with [`Writing::rollback_to`] (a savepoint).
+    pub fn mark(&self) -> WritingMark {
+        WritingMark {
+            storage: self.txn.borrow().as_ref().map(Txn::savepoint),
+            undo_len: self.undo.borrow().len(),
+        }
+    }
+
+    /// Undoes what the block did after `mark`: the in-memory changes (newest first), then
+    /// the storage transaction's.
+    pub fn rollback_to(&self, mark: &WritingMark, catalog: &RwLock<Catalog>) {
+        let undone = {
+            let mut undo = self.undo.borrow_mut();
+            let keep = mark.undo_len.min(undo.len());
+            undo.split_off(keep)
+        };
+        undo::replay(&mut catalog.write(), undone);
+        if let (Some(txn), Some(storage)) = (self.txn.borrow_mut().as_mut(), &mark.storage) {
+            txn.rollback_to(storage);
+        }
+        // Row indexes the undo left unbuilt are built again now, through the block's
+        // transaction: a reader building them from the committed rows alone would miss
+        // the rows the block wrote before the savepoint.
+        if let Some(txn) = self.read_txn() {
+            let catalog = catalog.read();
+            for table in catalog.tables().filter(|t| !t.row_indexes.is_built()) {
+                // A failure leaves them unbuilt; the block's next write builds them.
+                let _ = table.lock_row_indexes(crate::storage::view::Versions::Txn(&txn));
+            }
+        }
+    }
+
+    /// The block's storage transaction, for reading what the block sees (its own
+    /// changes included).
+    pub fn read_txn(&self) -> Option<std::cell::Ref<'_, Txn<'static>>> {
+        std::cell::Ref::filter_map(self.txn.borrow(), Option::as_ref).ok()
+    }
+
+    /// Makes the block's storage transaction see others' commits as `snapshot` does.
+    pub fn set_snapshot(&self, snapshot: &vec_storage::Snapshot) {
+        if let Some(txn) = self.txn.borrow_mut().as_mut() {
+            txn.set_snapshot(snapshot);
+        }
     }
 
     /// Undoes the block's changes in memory, then drops the storage transaction

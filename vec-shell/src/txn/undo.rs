@@ -1,39 +1,33 @@
 //! The undo log of a transaction block: how to put the in-memory catalog back as it was
-//! at `BEGIN`. Entries are replayed newest first. Runs of row changes are replayed
-//! together per table: each touched row goes back to its state before the run (its
-//! oldest entry), its vector index entries are removed and re-added with one vacuum per
-//! index, and the primary-key set is recomputed. Schema changes keep what they replaced
-//! (a dropped table, a table's rows and index structures before `TRUNCATE`, dropped
-//! index structures), so that rolling back restores those very objects.
+//! at `BEGIN` when the block rolls back. Rows need no undo: they live in the store, whose
+//! transaction simply never commits. What lives in memory does: the index entries of the
+//! row versions the block wrote (removed before the storage transaction is dropped, so
+//! that no entry outlives its row and points at a slot reused later), and the schema
+//! changes, which keep what they replaced (a dropped table, a table's heap and index
+//! structures before `TRUNCATE`, dropped index structures) so that rolling back restores
+//! those very objects. Entries are replayed newest first.
 
-use std::collections::{BTreeMap, HashSet};
+use crate::catalog::{Catalog, Column, Index, RowIndexes, Table, VectorIndexEntry};
+use crate::storage::{Row, RowId};
 
-use crate::catalog::{Catalog, Column, Index, Table, VectorIndexEntry};
-use crate::storage::{Row, RowId, TableStore};
-
-/// A table's rows and derived structures, as `TRUNCATE` found them.
+/// A table's heap and index structures, as `TRUNCATE` found them.
 pub struct SavedRows {
-    /// The rows.
-    pub store: Box<dyn TableStore>,
     /// The vector indexes' structures.
     pub vector_indexes: Vec<VectorIndexEntry>,
-    /// The primary-key set.
-    pub primary_keys: HashSet<Vec<Option<String>>>,
-    /// The durable heap.
-    pub heap: Option<u32>,
+    /// The btree and primary key structures.
+    pub row_indexes: RowIndexes,
+    /// The heap.
+    pub heap: u32,
 }
 
 /// One change to undo.
 pub enum Undo {
-    /// A row was inserted (`old` is `None`), updated or deleted (`old` is its previous
-    /// value).
-    Row {
+    /// Row versions were written: their index entries go.
+    Inserted {
         /// The table.
         table: String,
-        /// The row.
-        id: RowId,
-        /// The row before the change.
-        old: Option<Row>,
+        /// The versions' ids and values.
+        rows: Vec<(RowId, Row)>,
     },
     /// `CREATE EXTENSION`: whether it was installed before.
     Extension(bool),
@@ -75,60 +69,36 @@ pub enum Undo {
 
 /// Undoes `log` (oldest first) on `catalog`.
 pub fn replay(catalog: &mut Catalog, log: Vec<Undo>) {
-    let mut rows = Vec::new();
     for entry in log.into_iter().rev() {
-        match entry {
-            Undo::Row { table, id, old } => rows.push((table, id, old)),
-            other => {
-                restore_rows(catalog, std::mem::take(&mut rows));
-                undo_schema(catalog, other);
-            }
-        }
-    }
-    restore_rows(catalog, rows);
-}
-
-/// Puts rows back; `entries` are newest first, so the last entry of a row holds its
-/// state before all of them.
-fn restore_rows(catalog: &mut Catalog, entries: Vec<(String, RowId, Option<Row>)>) {
-    let mut by_table: BTreeMap<String, BTreeMap<RowId, Option<Row>>> = BTreeMap::new();
-    for (table, id, old) in entries {
-        by_table.entry(table).or_default().insert(id, old);
-    }
-    for (name, rows) in by_table {
-        let Some(table) = catalog.table_mut(&name) else {
-            continue;
-        };
-        for entry in &mut table.vector_indexes {
-            for id in rows.keys() {
-                entry.index.delete(*id);
-            }
-            entry.index.vacuum();
-        }
-        for (id, old) in &rows {
-            match old {
-                Some(row) => table.store.insert_at(*id, row.clone()),
-                None => {
-                    let _ = table.store.delete(*id);
-                }
-            }
-        }
-        for (id, old) in &rows {
-            let Some(row) = old else { continue };
-            for entry in &mut table.vector_indexes {
-                // The value was indexed before, so the index accepts it again.
-                if let Ok(value) = entry.key_value(row) {
-                    let _ = entry.index.insert(*id, &value);
-                }
-            }
-        }
-        table.rebuild_primary_keys();
+        undo(catalog, entry);
     }
 }
 
-fn undo_schema(catalog: &mut Catalog, entry: Undo) {
+/// Removes the index entries of row versions that will never exist (`ids[i]` holding
+/// `rows[i]`).
+pub fn forget_versions(table: &Table, ids: &[RowId], rows: &[Row]) {
+    for entry in &table.vector_indexes {
+        let mut index = entry.index.write();
+        for id in ids {
+            index.delete(*id);
+        }
+        index.vacuum();
+    }
+    if let Some(mut built) = table.row_indexes.lock_if_built() {
+        for (id, row) in ids.iter().zip(rows) {
+            built.remove(*id, row);
+        }
+    }
+}
+
+fn undo(catalog: &mut Catalog, entry: Undo) {
     match entry {
-        Undo::Row { .. } => {}
+        Undo::Inserted { table, rows } => {
+            if let Some(table) = catalog.table(&table) {
+                let (ids, rows): (Vec<RowId>, Vec<Row>) = rows.into_iter().unzip();
+                forget_versions(table, &ids, &rows);
+            }
+        }
         Undo::Extension(installed) => catalog.extension_installed = installed,
         Undo::CreatedTable(name) => {
             catalog.drop_table(&name);
@@ -136,9 +106,8 @@ fn undo_schema(catalog: &mut Catalog, entry: Undo) {
         Undo::DroppedTable(table) => catalog.add_table(*table),
         Undo::Truncated { table, saved } => {
             if let Some(table) = catalog.table_mut(&table) {
-                table.store = saved.store;
                 table.vector_indexes = saved.vector_indexes;
-                table.primary_keys = saved.primary_keys;
+                table.row_indexes = saved.row_indexes;
                 table.heap = saved.heap;
             }
         }
@@ -146,6 +115,7 @@ fn undo_schema(catalog: &mut Catalog, entry: Undo) {
             if let Some(table) = catalog.table_mut(&table) {
                 table.indexes.retain(|i| i.name != index);
                 table.vector_indexes.retain(|v| v.name != index);
+                table.row_indexes.invalidate();
             }
         }
         Undo::DroppedIndexes {
@@ -159,19 +129,13 @@ fn undo_schema(catalog: &mut Catalog, entry: Undo) {
                     let position = position.min(table.vector_indexes.len());
                     table.vector_indexes.insert(position, entry);
                 }
+                table.row_indexes.invalidate();
             }
         }
         Undo::AddedColumn { table, columns } => {
             if let Some(table) = catalog.table_mut(&table) {
-                let width = columns.len();
                 table.columns = columns;
-                let ids: Vec<RowId> = table.store.scan().map(|(id, _)| id).collect();
-                for id in ids {
-                    if let Some(mut row) = table.store.get(id).cloned() {
-                        row.truncate(width);
-                        table.store.insert_at(id, row);
-                    }
-                }
+                table.row_indexes.invalidate();
             }
         }
     }

@@ -38,6 +38,8 @@ pub fn cast_exists(from: &SqlType, to: &SqlType, context: CoercionContext) -> bo
             assignment || a.numeric_rank() < b.numeric_rank()
         }
         (Text | Varchar, Text | Varchar) => true,
+        // `oid` is held as `bigint`: a type's OID and its `regtype` convert freely.
+        (RegType, Int8 | Int4) | (Int8 | Int4, RegType) => true,
         (_, Text | Varchar) => assignment,
         (Text | Varchar, _) => explicit,
         (Array(e), Vector | HalfVec | SparseVec) => {
@@ -74,7 +76,16 @@ pub fn cast(value: Datum, from: &SqlType, to: &SqlType, typmod: TypeMod) -> Resu
     let dims = Typmod::from_raw(typmod);
     Ok(match (value, to) {
         (Datum::Text(text), _) => input(to, &text)?,
+        (Datum::Int8(oid), Text | Varchar) if *from == RegType => Datum::Text(
+            u32::try_from(oid)
+                .ok()
+                .and_then(super::oid::type_name)
+                .unwrap_or_else(|| oid.to_string()),
+        ),
         (value, Text | Varchar) => Datum::Text(value.to_text().unwrap_or_default()),
+        (Datum::Int8(oid), RegType) => Datum::Int8(oid),
+        (Datum::Int4(oid), RegType) => Datum::Int8(i64::from(oid)),
+        (Datum::Int8(oid), Int8) if *from == RegType => Datum::Int8(oid),
         (Datum::Int4(v), Int8) => Datum::Int8(i64::from(v)),
         (Datum::Int4(v), Bool) => Datum::Bool(v != 0),
         (Datum::Bool(v), Int4) => Datum::Int4(i32::from(v)),

@@ -48,6 +48,15 @@ pub fn input(ty: &SqlType, text: &str) -> Result<Datum> {
         SqlType::Bit | SqlType::VarBit => {
             Datum::Bit(BitVector::parse_with_typmod(text, BitTypmod::Any)?)
         }
+        SqlType::RegType => match super::oid::type_by_name(text) {
+            Some(oid) => Datum::Int8(i64::from(oid)),
+            None => {
+                return Err(EngineError::new(
+                    "42704",
+                    format!("type \"{}\" does not exist", text.trim()),
+                ))
+            }
+        },
         SqlType::Array(element) => {
             let parsed = parse_array(text)?;
             let mut elements = Vec::with_capacity(parsed.elements.len());

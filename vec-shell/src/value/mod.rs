@@ -1,11 +1,14 @@
 //! The datum: one SQL value of any supported type, with PostgreSQL's text output and
 //! ordering. Text input lives in `input`, casts in `cast`, array literals in
-//! `array_text`, the `numeric` stand-in in `numeric`, and type tags in `types`.
+//! `array_text`, the `numeric` stand-in in `numeric`, type tags in `types`, their OIDs
+//! in `oid`, and PostgreSQL's binary formats in `binary`.
 
 pub mod array_text;
+pub mod binary;
 pub mod cast;
 pub mod input;
 pub mod numeric;
+pub mod oid;
 pub mod types;
 
 use std::cmp::Ordering;

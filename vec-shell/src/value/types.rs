@@ -40,6 +40,9 @@ pub enum SqlType {
     VarBit,
     /// An array of the element type.
     Array(Box<SqlType>),
+    /// `regtype`: a type's OID that prints as the type's name (held as an `Int8`
+    /// datum).
+    RegType,
 }
 
 /// A type modifier in PostgreSQL's `int32` form: `-1` for none.
@@ -71,6 +74,7 @@ impl SqlType {
             SqlType::Bit => "bit",
             SqlType::VarBit => "bit varying",
             SqlType::Array(_) => "array",
+            SqlType::RegType => "regtype",
         }
     }
 
@@ -93,6 +97,7 @@ impl SqlType {
             "sparsevec" => SqlType::SparseVec,
             "bit" => SqlType::Bit,
             "bit varying" => SqlType::VarBit,
+            "regtype" => SqlType::RegType,
             _ => return None,
         })
     }

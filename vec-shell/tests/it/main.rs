@@ -2,23 +2,33 @@
 //! output, and the `vecsh` binary.
 
 mod alter;
+mod bad_input;
 mod cancel;
 mod cli;
 mod common;
+mod corruption;
 mod crash;
+mod crash_concurrent;
 mod cte;
+mod damage;
+mod depth;
 mod distance_scan;
 mod durable;
 mod engine;
 mod fuzz;
+mod fuzz_targets;
 mod generated;
 mod index;
 mod joins;
+#[cfg(unix)]
+mod limits;
 mod maintenance;
 mod output;
+mod prepared;
 mod qualified_joins;
 mod scans;
 mod scripts;
+mod server;
 mod snapshots;
 #[cfg(unix)]
 mod terminal;

@@ -155,7 +155,9 @@ fn changes_after_the_checkpoint_are_replayed_into_the_indexes() {
     let database = Database::open(image.path()).unwrap();
     for index in ["by_e", "by_f"] {
         match source_of(&database, index) {
-            IndexSource::Snapshot { replayed_rows } => assert_eq!(replayed_rows, 30 + 20 + 11),
+            // 30 inserted rows and 11 new versions of updated ones; deleted and replaced
+            // versions keep their entries (scans skip them) until VACUUM.
+            IndexSource::Snapshot { replayed_rows } => assert_eq!(replayed_rows, 30 + 11),
             other => panic!("{index}: {other:?}"),
         }
     }

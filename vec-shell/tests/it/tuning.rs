@@ -68,6 +68,7 @@ fn index_memory(database: &Database, index: &str) -> usize {
             .find(|entry| entry.name == index)
             .unwrap()
             .index
+            .read()
             .memory_bytes()
     })
 }

@@ -1,5 +1,8 @@
 //! The heap: variable-length rows addressed by stable [`RowId`]s, on slotted pages
-//! ([`slotted`]) with overflow chains ([`overflow`]) for long rows.
+//! ([`slotted`]) with overflow chains ([`overflow`]) for long rows. Every stored tuple
+//! starts with the version header of [`tuple`] (creation and deletion stamps); the rest of
+//! the slot is the row's bytes, or a reference to its overflow chain, which holds the
+//! bytes alone.
 //!
 //! The functions here are split by who calls them. The *planning* functions
 //! ([`plan_insert`], [`plan_update`], [`plan_delete`]) run only at commit-preparation time: they
@@ -13,6 +16,7 @@
 
 pub mod overflow;
 pub mod slotted;
+pub mod tuple;
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -20,6 +24,15 @@ use crate::error::{Error, Result};
 use crate::page::{Page, PageKind};
 use crate::RowId;
 use slotted::SlotKind;
+use tuple::{Header, HEADER_LEN};
+
+/// Length of an overflow reference (total length u64, first page u32).
+const REF_LEN: usize = 12;
+
+/// Whether a row of `len` bytes is stored on its slot's page (else in a chain).
+fn inline_fits(len: usize) -> bool {
+    len + HEADER_LEN <= slotted::MAX_INLINE
+}
 
 /// Page-level access used by the heap functions.
 pub trait PageAccess {
@@ -109,7 +122,7 @@ pub struct Placement {
 }
 
 fn allocate_chain(meta: &mut HeapMeta, len: usize) -> Vec<u32> {
-    if len <= slotted::MAX_INLINE {
+    if inline_fits(len) {
         return Vec::new();
     }
     (0..overflow::pages_needed(len))
@@ -118,11 +131,7 @@ fn allocate_chain(meta: &mut HeapMeta, len: usize) -> Vec<u32> {
 }
 
 fn slot_len(len: usize, overflow: &[u32]) -> usize {
-    if overflow.is_empty() {
-        len
-    } else {
-        slotted::MIN_TUPLE
-    }
+    HEADER_LEN + if overflow.is_empty() { len } else { REF_LEN }
 }
 
 /// Chooses a slot (and overflow pages) for a new row of `len` bytes.
@@ -182,7 +191,10 @@ pub fn row_chain(pages: &mut dyn PageAccess, row: RowId) -> Result<Option<Vec<u3
         if let Some((kind, bytes)) = slotted::get(page, row.slot() as usize) {
             exists = true;
             if kind == SlotKind::Overflow {
-                first = slotted::parse_overflow_ref(bytes).map(|(_, p)| p);
+                first = bytes
+                    .get(HEADER_LEN..)
+                    .and_then(slotted::parse_overflow_ref)
+                    .map(|(_, p)| p);
             }
         }
         Ok(())
@@ -221,9 +233,9 @@ pub fn plan_update(
         meta.free_pages.insert(page_no);
     }
     let mut fits_inline = false;
-    if len <= slotted::MAX_INLINE {
+    if inline_fits(len) {
         pages.read(row.page_no(), &mut |page| {
-            fits_inline = slotted::fits(page, row.slot() as usize, len);
+            fits_inline = slotted::fits(page, row.slot() as usize, HEADER_LEN + len);
             Ok(())
         })?;
     }
@@ -267,11 +279,19 @@ fn free_pages(pages: &mut dyn PageAccess, freed: &[u32]) -> Result<()> {
     Ok(())
 }
 
-/// Carries out a put (insert or update) decided by a plan function or read from the WAL.
-pub fn apply_put(pages: &mut dyn PageAccess, placement: &Placement, bytes: &[u8]) -> Result<()> {
+/// Carries out a put (insert or update) decided by a plan function or read from the WAL:
+/// the tuple gets `header` and the row `bytes`.
+pub fn apply_put(
+    pages: &mut dyn PageAccess,
+    placement: &Placement,
+    header: Header,
+    bytes: &[u8],
+) -> Result<()> {
     free_pages(pages, &placement.freed)?;
-    let mut slot_bytes: Vec<u8> = Vec::new();
+    let mut slot_bytes: Vec<u8> = Vec::with_capacity(HEADER_LEN + REF_LEN.max(bytes.len()));
+    slot_bytes.extend_from_slice(&header.encode());
     let kind = if placement.overflow.is_empty() {
+        slot_bytes.extend_from_slice(bytes);
         SlotKind::Inline
     } else {
         let chunks: Vec<&[u8]> = if bytes.is_empty() {
@@ -305,11 +325,7 @@ pub fn apply_put(pages: &mut dyn PageAccess, placement: &Placement, bytes: &[u8]
         ));
         SlotKind::Overflow
     };
-    let data: &[u8] = if kind == SlotKind::Inline {
-        bytes
-    } else {
-        &slot_bytes
-    };
+    let data: &[u8] = &slot_bytes;
     let row = placement.row;
     let page_no = row.page_no();
     let mut ok = true;
@@ -340,28 +356,71 @@ pub fn apply_delete(pages: &mut dyn PageAccess, row: RowId, freed: &[u32]) -> Re
     })
 }
 
-/// Reads a row's bytes, following its overflow chain; `None` if the slot is unused.
-pub fn read_row(pages: &mut dyn PageAccess, row: RowId) -> Result<Option<Vec<u8>>> {
-    let mut inline = None;
+/// Reads a row version's header and bytes, following its overflow chain; `None` if the
+/// slot is unused.
+pub fn read_row(pages: &mut dyn PageAccess, row: RowId) -> Result<Option<(Header, Vec<u8>)>> {
+    let mut found = None;
     let mut chain = None;
     pages.read(row.page_no(), &mut |page| {
         if page.kind() != Some(PageKind::Heap) {
             return Ok(());
         }
-        match slotted::get(page, row.slot() as usize) {
-            Some((SlotKind::Inline, bytes)) => inline = Some(bytes.to_vec()),
-            Some((SlotKind::Overflow, bytes)) => chain = slotted::parse_overflow_ref(bytes),
-            None => {}
+        if let Some((kind, bytes)) = slotted::get(page, row.slot() as usize) {
+            let header = Header::decode(bytes);
+            let rest = bytes.get(HEADER_LEN..).unwrap_or_default();
+            match (kind, header) {
+                (SlotKind::Inline, Some(header)) => found = Some((header, rest.to_vec())),
+                (SlotKind::Overflow, Some(header)) => {
+                    chain = slotted::parse_overflow_ref(rest).map(|c| (header, c))
+                }
+                _ => {}
+            }
         }
         Ok(())
     })?;
-    if let Some(bytes) = inline {
-        return Ok(Some(bytes));
+    if found.is_some() {
+        return Ok(found);
     }
-    let Some((total, first)) = chain else {
+    let Some((header, (total, first))) = chain else {
         return Ok(None);
     };
-    read_chain(pages, total, first).map(Some)
+    read_chain(pages, total, first).map(|bytes| Some((header, bytes)))
+}
+
+/// A row version's header, without its bytes; `None` if the slot is unused.
+pub fn read_header(pages: &mut dyn PageAccess, row: RowId) -> Result<Option<Header>> {
+    let mut found = None;
+    pages.read(row.page_no(), &mut |page| {
+        if page.kind() == Some(PageKind::Heap) {
+            found = slotted::get(page, row.slot() as usize).and_then(|(_, b)| Header::decode(b));
+        }
+        Ok(())
+    })?;
+    Ok(found)
+}
+
+/// Changes a row version's header in place (stamping a commit, marking a deletion);
+/// `false` if the slot holds no row.
+pub fn set_header(
+    pages: &mut dyn PageAccess,
+    row: RowId,
+    change: &mut dyn FnMut(&mut Header),
+) -> Result<bool> {
+    let mut done = false;
+    pages.modify(row.page_no(), &mut |page| {
+        if page.kind() != Some(PageKind::Heap) {
+            return Ok(());
+        }
+        if let Some(bytes) = slotted::get_mut(page, row.slot() as usize) {
+            if let Some(mut header) = Header::decode(bytes) {
+                change(&mut header);
+                bytes[..HEADER_LEN].copy_from_slice(&header.encode());
+                done = true;
+            }
+        }
+        Ok(())
+    })?;
+    Ok(done)
 }
 
 /// Reads the bytes of an overflow chain.
@@ -389,21 +448,30 @@ pub fn read_chain(pages: &mut dyn PageAccess, total: u64, first: u32) -> Result<
     Ok(out)
 }
 
-/// The live rows of one heap page, in slot order, as (row id, inline bytes or chain
-/// reference). Used by scans.
-pub fn page_rows(page_no: u32, page: &Page) -> Vec<(RowId, RowBytes)> {
+/// The row versions of one heap page whose header `keep` accepts, in slot order, as
+/// (row id, header, inline bytes or chain reference). Used by scans.
+pub fn page_rows(
+    page_no: u32,
+    page: &Page,
+    keep: &mut dyn FnMut(Header) -> bool,
+) -> Vec<(RowId, Header, RowBytes)> {
     if page.kind() != Some(PageKind::Heap) {
         return Vec::new();
     }
     (0..slotted::n_slots(page))
         .filter_map(|slot| {
             let (kind, bytes) = slotted::get(page, slot)?;
+            let header = Header::decode(bytes)?;
+            if !keep(header) {
+                return None;
+            }
+            let rest = bytes.get(HEADER_LEN..)?;
             let row = RowId::new(page_no, slot as u16);
             Some(match kind {
-                SlotKind::Inline => (row, RowBytes::Inline(bytes.to_vec())),
+                SlotKind::Inline => (row, header, RowBytes::Inline(rest.to_vec())),
                 SlotKind::Overflow => {
-                    let (total, first) = slotted::parse_overflow_ref(bytes)?;
-                    (row, RowBytes::Chain { total, first })
+                    let (total, first) = slotted::parse_overflow_ref(rest)?;
+                    (row, header, RowBytes::Chain { total, first })
                 }
             })
         })

@@ -13,9 +13,10 @@
 //! | 32 + 6·i       | 6    | slot i: tuple offset u16, length u16, kind u16         |
 //! | `free_end`..8192 |    | tuples                                                 |
 //!
-//! Slot kinds: 0 unused, 1 inline row, 2 overflow reference (12 bytes: total length u64,
-//! first overflow page u32). Every tuple occupies at least 12 bytes, so an inline row can
-//! always be turned into an overflow reference in place when it grows.
+//! Slot kinds: 0 unused, 1 inline row, 2 overflow reference. A tuple is a 16-byte version
+//! header ([`super::tuple`]) followed by the row's bytes (inline) or a 12-byte reference
+//! (total length u64, first overflow page u32). Every tuple occupies at least 28 bytes, so an
+//! inline row can always be turned into an overflow reference in place when it grows.
 
 use crate::page::{Page, PageKind, PAGE_SIZE};
 
@@ -23,8 +24,8 @@ const N_SLOTS: usize = 24;
 const FREE_END: usize = 26;
 const SLOTS: usize = 32;
 const SLOT_SIZE: usize = 6;
-/// Smallest space a tuple takes (an overflow reference).
-pub const MIN_TUPLE: usize = 12;
+/// Smallest space a tuple takes (a version header and an overflow reference).
+pub const MIN_TUPLE: usize = 28;
 /// Largest row stored inline on a heap page; longer rows go to overflow pages.
 pub const MAX_INLINE: usize = PAGE_SIZE - SLOTS - SLOT_SIZE;
 
@@ -88,6 +89,18 @@ pub fn get(page: &Page, slot: usize) -> Option<(SlotKind, &[u8])> {
         _ => return None,
     };
     page.bytes.get(offset..offset + len).map(|b| (kind, b))
+}
+
+/// The content of a slot, for changing in place (same length), or `None` if unused.
+pub fn get_mut(page: &mut Page, slot: usize) -> Option<&mut [u8]> {
+    if slot >= n_slots(page) {
+        return None;
+    }
+    let (offset, len, kind) = slot_entry(page, slot);
+    if !matches!(kind, 1 | 2) {
+        return None;
+    }
+    page.bytes.get_mut(offset..offset + len)
 }
 
 /// Bytes available for new tuples and slots, counting space that compaction would reclaim.

@@ -36,7 +36,7 @@ fn refresh(meta: &mut HeapMeta, pages: &MemPages) {
 
 fn insert(meta: &mut HeapMeta, pages: &mut MemPages, bytes: &[u8]) -> RowId {
     let placement = plan_insert(meta, pages, bytes.len()).unwrap();
-    apply_put(pages, &placement, bytes).unwrap();
+    apply_put(pages, &placement, tuple::Header::new_mine(), bytes).unwrap();
     refresh(meta, pages);
     placement.row
 }
@@ -48,8 +48,8 @@ fn inline_and_overflow_rows_round_trip() {
     let small = insert(&mut meta, &mut pages, b"hello");
     let big_bytes: Vec<u8> = (0..64_000u32).map(|i| (i % 251) as u8).collect();
     let big = insert(&mut meta, &mut pages, &big_bytes);
-    assert_eq!(read_row(&mut pages, small).unwrap().unwrap(), b"hello");
-    assert_eq!(read_row(&mut pages, big).unwrap().unwrap(), big_bytes);
+    assert_eq!(read_row(&mut pages, small).unwrap().unwrap().1, b"hello");
+    assert_eq!(read_row(&mut pages, big).unwrap().unwrap().1, big_bytes);
     assert_eq!(row_chain(&mut pages, big).unwrap().unwrap().len(), 8);
 }
 
@@ -65,14 +65,29 @@ fn update_keeps_row_id_and_frees_chains() {
     // Grows past what the page holds: moves to a chain, same row id.
     let placement = plan_update(&mut meta, &mut pages, 1, row, 3000).unwrap();
     assert_eq!(placement.overflow.len(), 1);
-    apply_put(&mut pages, &placement, &[3u8; 3000]).unwrap();
+    apply_put(
+        &mut pages,
+        &placement,
+        tuple::Header::new_mine(),
+        &[3u8; 3000],
+    )
+    .unwrap();
     refresh(&mut meta, &pages);
-    assert_eq!(read_row(&mut pages, row).unwrap().unwrap(), vec![3u8; 3000]);
+    assert_eq!(
+        read_row(&mut pages, row).unwrap().unwrap().1,
+        vec![3u8; 3000]
+    );
     // Shrinks back: chain page freed and reused by the next long row.
     let chain_page = placement.overflow[0];
     let placement = plan_update(&mut meta, &mut pages, 1, row, 10).unwrap();
     assert_eq!(placement.freed, vec![chain_page]);
-    apply_put(&mut pages, &placement, &[4u8; 10]).unwrap();
+    apply_put(
+        &mut pages,
+        &placement,
+        tuple::Header::new_mine(),
+        &[4u8; 10],
+    )
+    .unwrap();
     refresh(&mut meta, &pages);
     let long = insert(&mut meta, &mut pages, &[5u8; 9000]);
     assert!(row_chain(&mut pages, long)
@@ -80,7 +95,10 @@ fn update_keeps_row_id_and_frees_chains() {
         .unwrap()
         .contains(&chain_page));
     for n in &neighbours {
-        assert_eq!(read_row(&mut pages, *n).unwrap().unwrap(), vec![2u8; 1900]);
+        assert_eq!(
+            read_row(&mut pages, *n).unwrap().unwrap().1,
+            vec![2u8; 1900]
+        );
     }
 }
 

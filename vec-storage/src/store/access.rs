@@ -105,6 +105,41 @@ impl PageAccess for OverlayAccess<'_> {
     }
 }
 
+/// A transaction's view of one heap, read-only: its private pages over the committed ones.
+pub(crate) struct OverlayRead<'a> {
+    pub(crate) pool: &'a BufferPool,
+    pub(crate) heap: u32,
+    pub(crate) path: PathBuf,
+    pub(crate) overlay: &'a HashMap<(u32, u32), Box<Page>>,
+    /// Pages at or past this number do not exist in committed state.
+    pub(crate) committed_pages: u32,
+}
+
+impl PageAccess for OverlayRead<'_> {
+    fn read(&mut self, page_no: u32, f: &mut dyn FnMut(&Page) -> Result<()>) -> Result<()> {
+        if let Some(page) = self.overlay.get(&(self.heap, page_no)) {
+            return f(page);
+        }
+        if page_no >= self.committed_pages {
+            return f(&Page::new_boxed());
+        }
+        let pin = self.pool.pin(PageKey {
+            file: self.heap,
+            page_no,
+        })?;
+        let page = pin.read();
+        f(&page)
+    }
+    fn modify(&mut self, page_no: u32, _f: &mut dyn FnMut(&mut Page) -> Result<()>) -> Result<()> {
+        Err(Error::InvalidArgument {
+            reason: format!("page {page_no} modified through a read-only view"),
+        })
+    }
+    fn corrupt(&self, page_no: u32, reason: String) -> Error {
+        corrupt(&self.path, page_no, reason)
+    }
+}
+
 /// Redo access for one committed transaction during recovery.
 pub(crate) struct ReplayAccess<'a> {
     pub(crate) pool: &'a BufferPool,

@@ -6,7 +6,8 @@
 //!    rename and directory fsync, so they reflect exactly the state at that LSN;
 //! 3. flushes the WAL, then every dirty page (through the double-write file) and fsyncs the
 //!    heap directory;
-//! 4. atomically replaces the manifest with the new LSN, heap list and side files;
+//! 4. atomically replaces the manifest with the new LSN, heap list, side files and each
+//!    heap's page map (every page's on-disk checksum, known once all are flushed);
 //! 5. removes WAL segments wholly before the checkpoint and side-file versions the new
 //!    manifest no longer names.
 //!
@@ -132,11 +133,14 @@ impl Store {
             .sync_dir(&heap_dir)
             .map_err(|e| Error::io(&heap_dir, "fsync directory", e))?;
 
+        let heaps: Vec<u32> = self.catalog.read().heaps.keys().copied().collect();
+        let page_maps = self.files.snapshot_maps(&heaps)?.into_iter().collect();
         let mut manifest = Manifest {
             checkpoint_lsn: lsn,
             next_seq: side.next_seq,
-            heaps: self.catalog.read().heaps.keys().copied().collect(),
+            heaps,
             side_files: old.side_files.clone(),
+            page_maps,
         };
         for name in &side.removed {
             manifest.side_files.remove(name);

@@ -11,12 +11,20 @@
 //!
 //! Double-write file: a sequence of entries, each a 16-byte header (heap id u32, page
 //! number u32, CRC32C of heap id, page number and page u32, reserved u32) and the sealed page.
+//!
+//! Page maps: [`HeapFiles`] also knows the checksum each page has on disk (its header's
+//! CRC32C, 0 for a page never written), starting from the map the last checkpoint
+//! recorded in the manifest and kept current by every read and write. A page read back
+//! with another checksum and an LSN older than that checkpoint was changed behind the
+//! store's back (zeroed, cut off with the end of the file, or an old copy): it is
+//! reported as [`Error::CorruptPage`] even though an all-zero page would otherwise pass
+//! for a new one.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use parking_lot::RwLock;
+use parking_lot::{Mutex, RwLock};
 
 use crate::buffer_pool::{PageIo, PageKey};
 use crate::error::{Error, Result};
@@ -87,16 +95,101 @@ pub(crate) struct HeapFiles {
     pub(crate) dir: PathBuf,
     pub(crate) files: RwLock<HashMap<u32, Arc<HeapFile>>>,
     pub(crate) wal: RwLock<Option<Arc<Wal>>>,
+    /// The checksum each page has on disk, per heap (see the module documentation).
+    pub(crate) page_maps: Mutex<HashMap<u32, Vec<u32>>>,
+    /// The checkpoint the page maps were recorded at when the store was opened: a page
+    /// older than it must match its map.
+    pub(crate) map_lsn: Lsn,
 }
 
 impl HeapFiles {
-    pub(crate) fn new(backend: Arc<dyn StorageBackend>, dir: PathBuf) -> HeapFiles {
+    pub(crate) fn new(
+        backend: Arc<dyn StorageBackend>,
+        dir: PathBuf,
+        (page_maps, map_lsn): (HashMap<u32, Vec<u32>>, Lsn),
+    ) -> HeapFiles {
         HeapFiles {
             backend,
             dir,
             files: RwLock::new(HashMap::new()),
             wal: RwLock::new(None),
+            page_maps: Mutex::new(page_maps),
+            map_lsn,
         }
+    }
+
+    /// Pages of heap `id` that its page map knows of (the file may be shorter).
+    pub(crate) fn mapped_pages(&self, id: u32) -> u32 {
+        self.page_maps.lock().get(&id).map_or(0, |m| m.len() as u32)
+    }
+
+    /// Checks a page just read against its map entry and records its checksum.
+    fn check_map(&self, key: PageKey, page: &Page, path: &Path) -> Result<()> {
+        let stored = page.u32_at(0);
+        let mut maps = self.page_maps.lock();
+        let map = maps.entry(key.file).or_default();
+        let index = key.page_no as usize;
+        if let Some(&expected) = map.get(index) {
+            if expected != stored && page.lsn() < self.map_lsn {
+                let what = if page.bytes.iter().all(|&b| b == 0) {
+                    "the page is zeroed or missing from the file"
+                } else {
+                    "the page is older than the last checkpoint"
+                };
+                return Err(Error::CorruptPage {
+                    path: path.to_path_buf(),
+                    page_no: key.page_no,
+                    reason: format!(
+                        "checksum {stored:08x} does not match the checkpoint's page map ({expected:08x}): {what}"
+                    ),
+                });
+            }
+        }
+        if map.len() <= index {
+            map.resize(index + 1, 0);
+        }
+        map[index] = stored;
+        Ok(())
+    }
+
+    /// Records the checksum of a page written to disk.
+    fn note_written(&self, key: PageKey, crc: u32) {
+        let mut maps = self.page_maps.lock();
+        let map = maps.entry(key.file).or_default();
+        let index = key.page_no as usize;
+        if map.len() <= index {
+            map.resize(index + 1, 0);
+        }
+        map[index] = crc;
+    }
+
+    /// The page map of every open heap, for the manifest: as long as the file, each
+    /// page's on-disk checksum (read from the file for a page not seen yet).
+    pub(crate) fn snapshot_maps(&self, heaps: &[u32]) -> Result<Vec<(u32, Vec<u32>)>> {
+        let mut out = Vec::with_capacity(heaps.len());
+        for &heap in heaps {
+            let Some(file) = self.get(heap) else {
+                continue;
+            };
+            let n_pages = file.n_pages()? as usize;
+            let known = self
+                .page_maps
+                .lock()
+                .get(&heap)
+                .cloned()
+                .unwrap_or_default();
+            let mut map = known;
+            if map.len() < n_pages {
+                let mut page = Page::new_boxed();
+                for page_no in map.len()..n_pages {
+                    file.read_raw(page_no as u32, &mut page)?;
+                    map.push(page.u32_at(0));
+                }
+            }
+            map.truncate(n_pages);
+            out.push((heap, map));
+        }
+        Ok(out)
     }
 
     /// Opens (or with `create`, creates) heap `id`'s file and registers it.
@@ -111,6 +204,10 @@ impl HeapFiles {
                 .open(&path)
                 .map_err(|e| Error::io(&path, "open", e))?
         };
+        if create {
+            // A new heap (perhaps reusing a dropped one's id) has no pages yet.
+            self.page_maps.lock().remove(&id);
+        }
         let heap = Arc::new(HeapFile { path, file });
         self.files.write().insert(id, heap.clone());
         Ok(heap)
@@ -119,6 +216,7 @@ impl HeapFiles {
     /// Unregisters heap `id` and removes its file.
     pub(crate) fn remove_heap(&self, id: u32) -> Result<()> {
         self.files.write().remove(&id);
+        self.page_maps.lock().remove(&id);
         let path = heap_path(&self.dir, id);
         if self.backend.exists(&path) {
             self.backend
@@ -158,6 +256,7 @@ impl HeapFiles {
         let mut image = Vec::with_capacity(pages.len() * (ENTRY_HEADER + PAGE_SIZE));
         for (key, page) in pages.iter_mut() {
             page.seal(key.page_no);
+            self.note_written(*key, page.u32_at(0));
             let mut crc = crc32c::crc32c(&key.file.to_le_bytes());
             crc = crc32c::crc32c_append(crc, &key.page_no.to_le_bytes());
             crc = crc32c::crc32c_append(crc, &page.bytes);
@@ -206,7 +305,8 @@ impl PageIo for HeapFiles {
             return Err(Error::NoSuchHeap { heap: key.file });
         };
         file.read_raw(key.page_no, page)?;
-        page.verify(&file.path, key.page_no)
+        page.verify(&file.path, key.page_no)?;
+        self.check_map(key, page, &file.path)
     }
 
     fn write_pages(&self, pages: &mut [(PageKey, Box<Page>)]) -> Result<()> {
@@ -233,7 +333,7 @@ pub(crate) fn repair_from_doublewrite(files: &HeapFiles) -> Result<usize> {
         .open(&dw_path)
         .map_err(|e| Error::io(&dw_path, "open", e))?;
     let len = dw.size().map_err(|e| Error::io(&dw_path, "stat", e))? as usize;
-    let mut image = vec![0u8; len];
+    let mut image = Error::buffer(&dw_path, len as u64)?;
     dw.read_exact_at(&mut image, 0)
         .map_err(|e| Error::io(&dw_path, "read", e))?;
     let mut restored = 0;

@@ -11,10 +11,15 @@
 //! | kind | record     | payload                                                                  |
 //! |-----:|------------|--------------------------------------------------------------------------|
 //! | 1    | commit     | transaction id u64                                                       |
-//! | 2, 3 | insert, update | heap u32, row u64, n u32, n overflow pages u32, m u32, m freed pages u32, row bytes |
-//! | 4    | delete     | heap u32, row u64, m u32, m freed pages u32                              |
+//! | 2, 3 | insert, overwrite | heap u32, row u64, n u32, n overflow pages u32, m u32, m freed pages u32, row bytes |
+//! | 4    | remove     | heap u32, row u64, m u32, m freed pages u32                              |
 //! | 5, 6 | create heap, drop heap | heap u32                                                 |
 //! | 7    | user       | caller's bytes; the record tag carries the caller's tag                  |
+//! | 8    | expire (delete a version) | heap u32, row u64                                     |
+//!
+//! Row bytes are logged without their version header: replay writes the transaction's
+//! commit LSN as the creation stamp of an inserted or overwritten row, and as the
+//! deletion stamp of an expired one.
 
 use crate::error::{Error, Result};
 use crate::heap::Placement;
@@ -29,6 +34,7 @@ pub(crate) const KIND_DELETE: u8 = 4;
 pub(crate) const KIND_CREATE_HEAP: u8 = 5;
 pub(crate) const KIND_DROP_HEAP: u8 = 6;
 pub(crate) const KIND_USER: u8 = 7;
+pub(crate) const KIND_EXPIRE: u8 = 8;
 
 /// One logged change, as handed back by replay.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,7 +49,7 @@ pub enum Change {
         /// The row bytes.
         bytes: Vec<u8>,
     },
-    /// A row was replaced (same row id).
+    /// A row was overwritten in place (same row id, no old version kept).
     Update {
         /// The heap.
         heap: HeapId,
@@ -52,8 +58,15 @@ pub enum Change {
         /// The new bytes.
         bytes: Vec<u8>,
     },
-    /// A row was deleted.
+    /// A row version was removed for good (vacuum).
     Delete {
+        /// The heap.
+        heap: HeapId,
+        /// The row.
+        row: RowId,
+    },
+    /// A row version was deleted: snapshots older than the commit still see it.
+    Expire {
         /// The heap.
         heap: HeapId,
         /// The row.
@@ -118,6 +131,13 @@ pub(crate) fn encode_delete(heap: u32, row: RowId, freed: &[u32]) -> Vec<u8> {
     out.extend_from_slice(&heap.to_le_bytes());
     out.extend_from_slice(&row.0.to_le_bytes());
     push_pages(&mut out, freed);
+    out
+}
+
+pub(crate) fn encode_expire(heap: u32, row: RowId) -> Vec<u8> {
+    let mut out = Vec::with_capacity(12);
+    out.extend_from_slice(&heap.to_le_bytes());
+    out.extend_from_slice(&row.0.to_le_bytes());
     out
 }
 
@@ -196,6 +216,11 @@ fn decode(rec: &WalRecord) -> Option<(Change, Option<Placement>)> {
             };
             (Change::Delete { heap, row }, Some(placement))
         }
+        KIND_EXPIRE => {
+            let heap = HeapId(cur.u32()?);
+            let row = RowId(cur.u64()?);
+            (Change::Expire { heap, row }, None)
+        }
         KIND_CREATE_HEAP => (
             Change::CreateHeap {
                 heap: HeapId(cur.u32()?),
@@ -233,6 +258,11 @@ impl TxnReader {
             last_commit_end: from,
             wal_dir: wal_dir.to_path_buf(),
         }
+    }
+
+    /// Where reading the log stopped: past the last valid record read so far.
+    pub fn log_end(&self) -> Lsn {
+        self.records.end()
     }
 
     /// End of the last complete transaction returned so far (where recovery truncates).

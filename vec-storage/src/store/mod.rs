@@ -13,44 +13,52 @@
 //! <dir>/index/          side files (index snapshots), <name>.<sequence>
 //! ```
 //!
-//! Concurrency: one transaction at a time (the writer mutex), any number of readers.
-//! A transaction works on private copies of the pages it touches; at commit its records are
-//! appended to the WAL and its pages installed in the buffer pool under a short exclusive
-//! lock, so readers see all of a transaction or none of it. A commit waits for its fsync
-//! after releasing the writer mutex, so commits from several threads share fsyncs.
+//! Concurrency: one transaction at a time (the writer mutex), any number of readers, who
+//! never wait for it. A transaction works on private copies of the pages it touches; at
+//! commit its records are appended to the WAL, its row versions stamped with the commit
+//! LSN and its pages installed in the buffer pool under a short exclusive lock. Readers
+//! read through a [`Snapshot`] (`versions`): row versions carry their creating and deleting
+//! commit LSNs ([`crate::heap::tuple`]), so a reader sees exactly the commits before its
+//! snapshot even while later ones are installed page by page (reads are in `read`). A
+//! commit waits for its fsync after releasing the writer mutex, so commits from several
+//! threads share fsyncs.
 
 pub(crate) mod access;
 mod checkpoint;
 pub(crate) mod files;
 pub mod log;
+mod read;
 mod recovery;
 mod txn;
+mod versions;
 
 pub use checkpoint::CheckpointWriter;
-pub use txn::{CommitInfo, Txn};
+pub use read::RowVersion;
+pub use txn::{CommitInfo, Savepoint, Txn};
+pub use versions::Snapshot;
 
 use std::collections::BTreeMap;
-use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
 use parking_lot::{Mutex, RwLock};
 
-use crate::buffer_pool::{BufferPool, PageKey, PoolStats};
+use crate::buffer_pool::{BufferPool, PoolStats};
 use crate::error::{Error, Result};
 use crate::file_io::{OsBackend, StorageBackend};
-use crate::heap::{self, HeapMeta, RowBytes};
+use crate::heap::HeapMeta;
 use crate::lock::DirLock;
 use crate::manifest::Manifest;
 use crate::page::{Page, PAGE_SIZE};
 use crate::side_file::SideFile;
 use crate::wal::reader::WalReader;
 use crate::wal::Wal;
-use crate::{HeapId, Lsn, RowId};
+use crate::{HeapId, Lsn};
 use access::CommittedAccess;
 use files::HeapFiles;
 use log::TxnReader;
+use versions::Versions;
 
 /// How to open a store. Defaults follow PostgreSQL's.
 #[derive(Clone)]
@@ -70,8 +78,36 @@ pub struct StoreOptions {
     pub wal_writer_delay: Duration,
     /// WAL bytes buffered before an appender writes them out. Default 4 MiB (`wal_buffers`).
     pub wal_buffer_bytes: usize,
+    /// What recovery does when the log is damaged in its middle (a record fails its check
+    /// and valid records follow). Default [`WalRecovery::Strict`]: opening fails with
+    /// [`Error::CorruptWal`].
+    pub wal_recovery: WalRecovery,
     /// The file system. Default [`OsBackend`]; tests pass a [`crate::FaultBackend`].
     pub backend: Arc<dyn StorageBackend>,
+}
+
+/// What recovery does with damage in the middle of the log.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum WalRecovery {
+    /// Refuse to open: [`Error::CorruptWal`] names the file, the offset and how many
+    /// committed transactions follow the damage.
+    #[default]
+    Strict,
+    /// Recover up to the damage and discard the log after it, reporting what was
+    /// discarded in [`RecoveryReport::wal_truncation`]. The explicit way on after
+    /// [`Error::CorruptWal`], when the transactions after the damage are given up.
+    TruncateAtCorruption,
+}
+
+/// The log discarded by [`WalRecovery::TruncateAtCorruption`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WalTruncation {
+    /// The segment holding the damaged record.
+    pub path: PathBuf,
+    /// The damaged record's byte offset in that file.
+    pub offset: u64,
+    /// Committed transactions after the damage that were discarded.
+    pub discarded_txns: usize,
 }
 
 impl Default for StoreOptions {
@@ -83,6 +119,7 @@ impl Default for StoreOptions {
             wal_segment_size: 16 << 20,
             wal_writer_delay: Duration::from_millis(200),
             wal_buffer_bytes: 4 << 20,
+            wal_recovery: WalRecovery::Strict,
             backend: Arc::new(OsBackend),
         }
     }
@@ -97,6 +134,7 @@ impl std::fmt::Debug for StoreOptions {
             .field("wal_segment_size", &self.wal_segment_size)
             .field("wal_writer_delay", &self.wal_writer_delay)
             .field("wal_buffer_bytes", &self.wal_buffer_bytes)
+            .field("wal_recovery", &self.wal_recovery)
             .finish_non_exhaustive()
     }
 }
@@ -118,6 +156,18 @@ pub struct RecoveryReport {
     /// reading rows on these pages returns [`Error::CorruptPage`], and they are never
     /// reused.
     pub corrupt_pages: Vec<(PathBuf, u32)>,
+    /// The log discarded after damage in its middle, when opened with
+    /// [`WalRecovery::TruncateAtCorruption`].
+    pub wal_truncation: Option<WalTruncation>,
+}
+
+impl RecoveryReport {
+    /// Whether recovery did anything a user should hear about: pages restored from the
+    /// double-write file, damaged pages found, or log discarded after damage. (A torn
+    /// tail after a crash is normal and is not.)
+    pub fn is_unusual(&self) -> bool {
+        self.restored_pages > 0 || !self.corrupt_pages.is_empty() || self.wal_truncation.is_some()
+    }
 }
 
 /// Writer-side state: the free-space map of every heap. Guarded by the writer mutex.
@@ -143,7 +193,8 @@ pub struct Store {
     pub(crate) manifest: Mutex<Manifest>,
     pub(crate) recovery: RecoveryReport,
     pub(crate) poisoned: Mutex<Option<String>>,
-    _lock: DirLock,
+    pub(crate) versions: Arc<Versions>,
+    _lock: Option<DirLock>,
 }
 
 impl std::fmt::Debug for Store {
@@ -219,56 +270,16 @@ impl Store {
         self.catalog.read().heaps.contains_key(&heap.0)
     }
 
-    /// Reads a committed row; `Ok(None)` if the slot holds no row.
-    pub fn fetch(&self, heap: HeapId, row: RowId) -> Result<Option<Vec<u8>>> {
-        let catalog = self.catalog.read();
-        let n_pages = *catalog
-            .heaps
-            .get(&heap.0)
-            .ok_or(Error::NoSuchHeap { heap: heap.0 })?;
-        if row.page_no() >= n_pages {
-            return Ok(None);
-        }
-        let mut access = self.committed_access(heap.0);
-        heap::read_row(&mut access, row)
+    /// A snapshot of the committed state now: reads through it see every transaction
+    /// committed so far and none that commits later.
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot::take(&self.versions)
     }
 
-    /// Calls `f` with every committed row of `heap`, in row-id order, until it returns
-    /// `ControlFlow::Break`. The scan sees one consistent state: commits wait until it ends.
-    pub fn scan(
-        &self,
-        heap: HeapId,
-        mut f: impl FnMut(RowId, &[u8]) -> ControlFlow<()>,
-    ) -> Result<()> {
-        let catalog = self.catalog.read();
-        let n_pages = *catalog
-            .heaps
-            .get(&heap.0)
-            .ok_or(Error::NoSuchHeap { heap: heap.0 })?;
-        let mut access = self.committed_access(heap.0);
-        for page_no in 0..n_pages {
-            let rows = {
-                let pin = self.pool.pin(PageKey {
-                    file: heap.0,
-                    page_no,
-                })?;
-                let page = pin.read();
-                heap::page_rows(page_no, &page)
-            };
-            for (row, bytes) in rows {
-                let flow = match bytes {
-                    RowBytes::Inline(bytes) => f(row, &bytes),
-                    RowBytes::Chain { total, first } => {
-                        let bytes = heap::read_chain(&mut access, total, first)?;
-                        f(row, &bytes)
-                    }
-                };
-                if flow.is_break() {
-                    return Ok(());
-                }
-            }
-        }
-        Ok(())
+    /// The oldest state a live snapshot sees: row versions deleted at or before it are
+    /// invisible to every snapshot and may be vacuumed.
+    pub fn horizon(&self) -> Lsn {
+        self.versions.horizon()
     }
 
     pub(crate) fn committed_access(&self, heap: u32) -> CommittedAccess<'_> {

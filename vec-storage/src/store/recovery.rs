@@ -7,8 +7,10 @@
 //! 4. fsync the WAL segments (their tail may only be in the page cache), then read the
 //!    committed transactions after the checkpoint LSN and redo each one into the heaps —
 //!    a page whose LSN is at or past the transaction's commit LSN already has it;
-//! 5. cut the log after the last complete commit (a torn record or a transaction without
-//!    its commit record is discarded) and open it for appending there;
+//! 5. tell a torn tail from damage in the middle of the log (`wal::damage`): damage fails
+//!    the open with [`Error::CorruptWal`] unless [`WalRecovery::TruncateAtCorruption`] was
+//!    asked for; then cut the log after the last complete commit (a torn record or a
+//!    transaction without its commit record is discarded) and open it for appending there;
 //! 6. rebuild each heap's free-space map by reading its pages (which verifies them).
 
 use std::collections::{BTreeMap, HashSet};
@@ -20,9 +22,13 @@ use parking_lot::{Mutex, RwLock};
 use super::access::ReplayAccess;
 use super::files::{self, HeapFiles};
 use super::log::{Change, CommittedTxn, TxnReader};
-use super::{pool_frames, Catalog, RecoveryReport, Store, StoreOptions, Writer};
+use super::versions::Versions;
+use super::{
+    pool_frames, Catalog, RecoveryReport, Store, StoreOptions, WalRecovery, WalTruncation, Writer,
+};
 use crate::buffer_pool::{BufferPool, PageKey};
 use crate::error::{Error, Result};
+use crate::heap::tuple::Header;
 use crate::heap::{self, HeapMeta};
 use crate::lock::DirLock;
 use crate::manifest::{Manifest, MANIFEST_TMP};
@@ -46,8 +52,14 @@ pub(super) fn open(dir: &Path, options: StoreOptions) -> Result<Store> {
             });
         }
         io_dir(&*backend, dir)?;
+    } else {
+        refuse_foreign_directory(&*backend, dir)?;
     }
-    let lock = DirLock::acquire(&dir.join("LOCK"))?;
+    let lock = if backend.locks_directory() {
+        Some(DirLock::acquire(&dir.join("LOCK"))?)
+    } else {
+        None
+    };
     let wal_dir = dir.join("wal");
     let heap_dir = dir.join("heap");
     let index_dir = dir.join("index");
@@ -77,7 +89,11 @@ pub(super) fn open(dir: &Path, options: StoreOptions) -> Result<Store> {
     }
     remove_unregistered_side_files(&*backend, &index_dir, &manifest)?;
 
-    let files = Arc::new(HeapFiles::new(backend.clone(), heap_dir.clone()));
+    let maps = (
+        manifest.page_maps.clone().into_iter().collect(),
+        manifest.checkpoint_lsn,
+    );
+    let files = Arc::new(HeapFiles::new(backend.clone(), heap_dir.clone(), maps));
     // Heaps in the manifest whose file is missing are an error unless the WAL drops them.
     let mut missing = Vec::new();
     for &heap_id in &manifest.heaps {
@@ -94,7 +110,9 @@ pub(super) fn open(dir: &Path, options: StoreOptions) -> Result<Store> {
     let mut heaps: BTreeMap<u32, u32> = BTreeMap::new();
     for &heap_id in &manifest.heaps {
         if let Some(file) = files.get(heap_id) {
-            heaps.insert(heap_id, file.n_pages()?);
+            // Pages the page map knows of count even when the file lost them: reading one
+            // then reports it as damaged instead of the rows on it going missing.
+            heaps.insert(heap_id, file.n_pages()?.max(files.mapped_pages(heap_id)));
         }
     }
 
@@ -122,6 +140,33 @@ pub(super) fn open(dir: &Path, options: StoreOptions) -> Result<Store> {
         });
     }
     let wal_end = txns.last_commit_end();
+    // A record that fails its check with valid records after it is damage, not a torn
+    // tail: refuse (or, when asked, discard the rest and say how much).
+    let mut wal_truncation = None;
+    if let Some(damage) = crate::wal::damage::find_damage(
+        &*backend,
+        &wal_dir,
+        (manifest.checkpoint_lsn, txns.log_end()),
+        super::log::KIND_COMMIT,
+    )? {
+        match options.wal_recovery {
+            WalRecovery::Strict => {
+                return Err(Error::CorruptWal {
+                    path: damage.path,
+                    offset: damage.offset,
+                    lsn: damage.lsn,
+                    later_commits: damage.later_commits,
+                })
+            }
+            WalRecovery::TruncateAtCorruption => {
+                wal_truncation = Some(WalTruncation {
+                    path: damage.path,
+                    offset: damage.offset,
+                    discarded_txns: damage.later_commits,
+                })
+            }
+        }
+    }
     let discarded_bytes = wal_tail_bytes(&*backend, &wal_dir, wal_end)?;
     let wal_options = WalOptions {
         segment_size: options.wal_segment_size,
@@ -161,6 +206,7 @@ pub(super) fn open(dir: &Path, options: StoreOptions) -> Result<Store> {
         discarded_bytes,
         restored_pages,
         corrupt_pages,
+        wal_truncation,
     };
     Ok(Store {
         dir: dir.to_path_buf(),
@@ -176,8 +222,52 @@ pub(super) fn open(dir: &Path, options: StoreOptions) -> Result<Store> {
         manifest: Mutex::new(manifest),
         recovery,
         poisoned: Mutex::new(None),
+        // Every version on the pages is committed: the watermark is the end of the log.
+        versions: Arc::new(Versions::new(wal_end)),
         _lock: lock,
     })
+}
+
+/// Refuses to turn an existing directory into a database when it holds anything but a
+/// database: files of its own (a directory created for something else), or a
+/// database's heaps without its `MANIFEST` (a damaged database, which must not be
+/// re-initialised over its data).
+fn refuse_foreign_directory(
+    backend: &dyn crate::file_io::StorageBackend,
+    dir: &Path,
+) -> Result<()> {
+    if backend.exists(&dir.join(crate::manifest::MANIFEST)) {
+        return Ok(());
+    }
+    let entries = backend
+        .read_dir(dir)
+        .map_err(|e| Error::io(dir, "read directory", e))?;
+    const OWN: &[&str] = &["LOCK", "wal", "heap", "index", MANIFEST_TMP];
+    let foreign = entries.iter().any(|path| {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        !OWN.contains(&name)
+    });
+    if foreign {
+        return Err(Error::NotADatabase {
+            path: dir.to_path_buf(),
+        });
+    }
+    let heap_dir = dir.join("heap");
+    if backend.exists(&heap_dir) {
+        let heaps = backend
+            .read_dir(&heap_dir)
+            .map_err(|e| Error::io(&heap_dir, "read directory", e))?;
+        if heaps
+            .iter()
+            .any(|p| p.extension().is_some_and(|e| e == "heap"))
+        {
+            return Err(Error::corrupt_file(
+                &dir.join(crate::manifest::MANIFEST),
+                "MANIFEST is missing but the heap files of a database are there",
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Bytes present in the log files past `end` (a torn or uncommitted tail).
@@ -230,7 +320,8 @@ fn redo(
             Change::User { .. } => continue,
             Change::Insert { heap, .. }
             | Change::Update { heap, .. }
-            | Change::Delete { heap, .. } => heap.0,
+            | Change::Delete { heap, .. }
+            | Change::Expire { heap, .. } => heap.0,
         };
         if !heaps.contains_key(&heap_id) {
             return Err(Error::corrupt_file(
@@ -241,7 +332,6 @@ fn redo(
                 ),
             ));
         }
-        let Some(placement) = placement else { continue };
         let mut access = ReplayAccess {
             pool,
             heap: heap_id,
@@ -250,9 +340,19 @@ fn redo(
             claimed: &mut claimed,
             skipped: &mut skipped,
         };
+        if let Change::Expire { row, .. } = &logged.change {
+            let commit = txn.commit_lsn.0;
+            heap::set_header(&mut access, *row, &mut |h| h.xmax = commit)?;
+            continue;
+        }
+        let Some(placement) = placement else { continue };
         match &logged.change {
             Change::Insert { bytes, .. } | Change::Update { bytes, .. } => {
-                heap::apply_put(&mut access, placement, bytes)?
+                let header = Header {
+                    xmin: txn.commit_lsn.0,
+                    xmax: 0,
+                };
+                heap::apply_put(&mut access, placement, header, bytes)?
             }
             _ => heap::apply_delete(&mut access, placement.row, &placement.freed)?,
         }

@@ -10,6 +10,7 @@
 //! A failed write or fsync poisons the log: the state of the file is unknown afterwards, so
 //! every later call fails until the store is reopened and recovers from what is on disk.
 
+pub mod damage;
 pub mod reader;
 pub mod record;
 pub mod segment;
@@ -384,7 +385,8 @@ fn write_out(
         let path = segment::segment_path(&shared.dir, seg_start);
         io.files[&seg_start]
             .write_all_at(chunk, pos - seg_start)
-            .map_err(|e| Error::io(&path, "write", e))?;
+            // The log only appends: every write extends its segment.
+            .map_err(|e| Error::io(&path, "extend", e))?;
         if !io.unsynced.contains(&seg_start) {
             io.unsynced.push(seg_start);
         }

@@ -56,8 +56,9 @@ pub(crate) fn encode(out: &mut Vec<u8>, lsn: u64, kind: u8, tag: u16, payload: &
 }
 
 /// Decodes the record at `bytes[0..]` expected at position `lsn`; `None` if the bytes are not
-/// a complete, valid record for that position (end of log or torn write).
-pub(crate) fn decode(bytes: &[u8], lsn: u64) -> Option<(u8, u16, &[u8])> {
+/// a complete, valid record for that position (end of log or torn write). Never panics,
+/// whatever the bytes (a fuzz target checks it).
+pub fn decode(bytes: &[u8], lsn: u64) -> Option<(u8, u16, &[u8])> {
     if bytes.len() < RECORD_HEADER_SIZE {
         return None;
     }

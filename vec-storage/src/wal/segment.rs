@@ -74,7 +74,7 @@ pub fn list_segments(backend: &dyn StorageBackend, dir: &Path) -> Result<Vec<u64
 pub(crate) fn read_segment(backend: &dyn StorageBackend, path: &Path) -> Result<Vec<u8>> {
     let file = backend.open(path).map_err(|e| Error::io(path, "open", e))?;
     let len = file.size().map_err(|e| Error::io(path, "stat", e))?;
-    let mut bytes = vec![0u8; len as usize];
+    let mut bytes = Error::buffer(path, len)?;
     file.read_exact_at(&mut bytes, 0)
         .map_err(|e| Error::io(path, "read", e))?;
     Ok(bytes)

@@ -11,7 +11,7 @@ use crate::common::{open_with_heap, small_options, HEAP};
 fn scan_all(store: &Store, heap: HeapId) -> BTreeMap<RowId, Vec<u8>> {
     let mut rows = BTreeMap::new();
     store
-        .scan(heap, |row, bytes| {
+        .scan(heap, &store.snapshot(), |row, bytes| {
             rows.insert(row, bytes.to_vec());
             ControlFlow::Continue(())
         })
@@ -36,22 +36,28 @@ fn insert_update_delete_fetch_scan_and_reopen() {
             "reads its own writes"
         );
         assert_eq!(
-            store.fetch(HEAP, a).unwrap(),
+            store.fetch(HEAP, a, &store.snapshot()).unwrap(),
             None,
             "invisible before commit"
         );
         txn.commit().unwrap();
         let mut txn = store.begin();
-        txn.update(HEAP, a, &[9u8; 5000]).unwrap();
+        txn.overwrite(HEAP, a, &[9u8; 5000]).unwrap();
         txn.delete(HEAP, c).unwrap();
         txn.commit().unwrap();
-        assert_eq!(store.fetch(HEAP, a).unwrap().unwrap(), vec![9u8; 5000]);
-        assert_eq!(store.fetch(HEAP, c).unwrap(), None);
+        assert_eq!(
+            store.fetch(HEAP, a, &store.snapshot()).unwrap().unwrap(),
+            vec![9u8; 5000]
+        );
+        assert_eq!(store.fetch(HEAP, c, &store.snapshot()).unwrap(), None);
         // Dropped without commit: rolled back.
         let mut txn = store.begin();
         txn.delete(HEAP, b).unwrap();
         drop(txn);
-        assert_eq!(store.fetch(HEAP, b).unwrap().unwrap(), big);
+        assert_eq!(
+            store.fetch(HEAP, b, &store.snapshot()).unwrap().unwrap(),
+            big
+        );
     }
     // Reopen without a checkpoint: everything comes back from the WAL.
     let store = Store::open(dir.path(), small_options()).unwrap();
@@ -76,7 +82,7 @@ fn missing_rows_and_heaps_are_errors() {
     let dir = tempfile::tempdir().unwrap();
     let store = open_with_heap(dir.path(), small_options());
     let mut txn = store.begin();
-    let err = txn.update(HEAP, RowId::new(5, 0), b"x").unwrap_err();
+    let err = txn.overwrite(HEAP, RowId::new(5, 0), b"x").unwrap_err();
     assert!(matches!(err, Error::NoSuchRow { heap: 1, .. }), "{err}");
     let err = txn.insert(HeapId(9), b"x").unwrap_err();
     assert!(matches!(err, Error::NoSuchHeap { heap: 9 }), "{err}");
@@ -86,7 +92,7 @@ fn missing_rows_and_heaps_are_errors() {
     txn.insert(HEAP, b"ok").unwrap();
     txn.commit().unwrap();
     assert!(matches!(
-        store.fetch(HeapId(9), RowId(0)),
+        store.fetch(HeapId(9), RowId(0), &store.snapshot()),
         Err(Error::NoSuchHeap { .. })
     ));
 }
@@ -154,7 +160,7 @@ fn committed_changes_replay_to_the_caller() {
                 row,
                 bytes: b"row".to_vec()
             },
-            Change::Delete { heap: HEAP, row },
+            Change::Expire { heap: HEAP, row },
         ]
     );
     // Replay from the second transaction's start.

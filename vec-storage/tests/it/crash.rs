@@ -104,7 +104,7 @@ fn apply(model: &mut Model, ops: &[Op]) {
 fn read_state(store: &Store) -> Model {
     let mut state = Model::new();
     store
-        .scan(HEAP, |row, bytes| {
+        .scan(HEAP, &store.snapshot(), |row, bytes| {
             let (key, version) = row_key(bytes);
             assert_eq!(
                 bytes,
@@ -162,7 +162,7 @@ fn crash_child() {
                 (5..=7, Some(key)) => {
                     let (row, version, _) = pending[&key];
                     let len = rng.row_len().max(8);
-                    txn.update(HEAP, row, &row_bytes(key, version + 1, len))
+                    txn.overwrite(HEAP, row, &row_bytes(key, version + 1, len))
                         .unwrap();
                     ops.push(Op::Put {
                         key,

@@ -18,7 +18,7 @@ use crate::common::{open_with_heap, small_options, HEAP};
 
 fn rows(store: &Store) -> Result<Vec<Vec<u8>>, Error> {
     let mut out = Vec::new();
-    store.scan(HEAP, |_, bytes| {
+    store.scan(HEAP, &store.snapshot(), |_, bytes| {
         out.push(bytes.to_vec());
         ControlFlow::Continue(())
     })?;
@@ -124,11 +124,14 @@ fn flipped_byte_in_heap_page_is_reported_with_file_and_page() {
     }
     assert!(err.to_string().contains("invalid page 0"), "{err}");
     assert!(matches!(
-        store.fetch(HEAP, RowId::new(0, 0)),
+        store.fetch(HEAP, RowId::new(0, 0), &store.snapshot()),
         Err(Error::CorruptPage { .. })
     ));
     // Rows elsewhere are still served, and new rows never land on the bad page.
-    assert_eq!(store.fetch(HEAP, far).unwrap().unwrap(), vec![39u8; 1500]);
+    assert_eq!(
+        store.fetch(HEAP, far, &store.snapshot()).unwrap().unwrap(),
+        vec![39u8; 1500]
+    );
     let new_row = commit_row(&store, b"new");
     assert_ne!(new_row.page_no(), 0);
     assert!(matches!(

@@ -14,7 +14,7 @@ use crate::common::{open_with_heap, small_options, Rng, HEAP};
 fn check(store: &Store, model: &BTreeMap<RowId, Vec<u8>>) {
     let mut seen = BTreeMap::new();
     store
-        .scan(HEAP, |row, bytes| {
+        .scan(HEAP, &store.snapshot(), |row, bytes| {
             seen.insert(row, bytes.to_vec());
             ControlFlow::Continue(())
         })
@@ -22,7 +22,10 @@ fn check(store: &Store, model: &BTreeMap<RowId, Vec<u8>>) {
     assert_eq!(seen.len(), model.len());
     for (row, bytes) in model {
         assert_eq!(seen.get(row), Some(bytes), "row {row}");
-        assert_eq!(store.fetch(HEAP, *row).unwrap().as_ref(), Some(bytes));
+        assert_eq!(
+            store.fetch(HEAP, *row, &store.snapshot()).unwrap().as_ref(),
+            Some(bytes)
+        );
     }
 }
 
@@ -61,7 +64,7 @@ fn run(dir: &Path, ops: &[Op], options: StoreOptions) {
                 Op::Update(pick, len) if !pending.is_empty() => {
                     let row = *pending.keys().nth(pick % pending.len()).unwrap();
                     let bytes = crate::common::row_bytes(version, version, len);
-                    txn.update(HEAP, row, &bytes).unwrap();
+                    txn.overwrite(HEAP, row, &bytes).unwrap();
                     pending.insert(row, bytes);
                 }
                 Op::Delete(pick) if !pending.is_empty() => {

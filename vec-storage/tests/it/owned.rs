@@ -38,11 +38,14 @@ fn owned_transaction_spans_calls_and_commits_atomically() {
         let (txn, row) = handle.join().unwrap();
         second = row;
         // Nothing is visible to readers before the commit.
-        assert_eq!(store.fetch(HEAP, first).unwrap(), None);
+        assert_eq!(store.fetch(HEAP, first, &store.snapshot()).unwrap(), None);
         assert!(!store.heap_exists(HeapId(7)));
         txn.commit().unwrap();
         assert_eq!(
-            store.fetch(HEAP, second).unwrap().as_deref(),
+            store
+                .fetch(HEAP, second, &store.snapshot())
+                .unwrap()
+                .as_deref(),
             Some(&b"two"[..])
         );
         // The store closes once the last handle is gone (the transaction kept one).
@@ -50,11 +53,17 @@ fn owned_transaction_spans_calls_and_commits_atomically() {
     }
     let store = Store::open(dir.path(), small_options()).unwrap();
     assert_eq!(
-        store.fetch(HEAP, first).unwrap().as_deref(),
+        store
+            .fetch(HEAP, first, &store.snapshot())
+            .unwrap()
+            .as_deref(),
         Some(&b"one"[..])
     );
     assert_eq!(
-        store.fetch(HEAP, second).unwrap().as_deref(),
+        store
+            .fetch(HEAP, second, &store.snapshot())
+            .unwrap()
+            .as_deref(),
         Some(&b"two"[..])
     );
     assert!(store.heap_exists(HeapId(7)));
@@ -79,13 +88,19 @@ fn dropped_owned_transaction_leaves_nothing() {
         txn.create_heap(HeapId(9)).unwrap();
         drop(txn);
         assert_eq!(
-            store.fetch(HEAP, kept).unwrap().as_deref(),
+            store
+                .fetch(HEAP, kept, &store.snapshot())
+                .unwrap()
+                .as_deref(),
             Some(&b"kept"[..])
         );
         assert!(!store.heap_exists(HeapId(9)));
         // (The insert may have reused the deleted row's slot, which holds "kept" again.)
         assert_ne!(
-            store.fetch(HEAP, lost).unwrap().as_deref(),
+            store
+                .fetch(HEAP, lost, &store.snapshot())
+                .unwrap()
+                .as_deref(),
             Some(&b"lost"[..])
         );
         // An explicit rollback does the same.
@@ -93,13 +108,19 @@ fn dropped_owned_transaction_leaves_nothing() {
         let again = txn.insert(HEAP, b"again").unwrap();
         txn.rollback();
         assert_ne!(
-            store.fetch(HEAP, again).unwrap().as_deref(),
+            store
+                .fetch(HEAP, again, &store.snapshot())
+                .unwrap()
+                .as_deref(),
             Some(&b"again"[..])
         );
     }
     let store = Store::open(dir.path(), small_options()).unwrap();
     assert_eq!(
-        store.fetch(HEAP, kept).unwrap().as_deref(),
+        store
+            .fetch(HEAP, kept, &store.snapshot())
+            .unwrap()
+            .as_deref(),
         Some(&b"kept"[..])
     );
     assert!(!store.heap_exists(HeapId(9)));

@@ -2,77 +2,22 @@
 //! in its type's send format (big-endian numbers, UTF-8 text, pgvector's formats for the
 //! vector types).
 
-use vec_types::{BitTypmod, BitVector, HalfVector, SparseVector, Typmod, Vector};
-
 use super::ColumnType;
 use crate::error::{EngineError, Result};
 use crate::value::cast::{apply_typmod, CoercionContext};
-use crate::value::{Datum, SqlType};
+use crate::value::Datum;
 
 /// The file signature.
 pub(super) const SIGNATURE: &[u8] = b"PGCOPY\n\xff\r\n\0";
 
 /// A value in its type's binary send format (`None` for NULL).
 pub(super) fn send(datum: &Datum) -> Result<Option<Vec<u8>>> {
-    Ok(Some(match datum {
-        Datum::Null => return Ok(None),
-        Datum::Bool(b) => vec![u8::from(*b)],
-        Datum::Int4(v) => v.to_be_bytes().to_vec(),
-        Datum::Int8(v) => v.to_be_bytes().to_vec(),
-        Datum::Float4(v) => v.to_be_bytes().to_vec(),
-        Datum::Float8(v) => v.to_be_bytes().to_vec(),
-        Datum::Text(s) => s.as_bytes().to_vec(),
-        Datum::Vector(v) => v.to_binary(),
-        Datum::HalfVec(v) => v.to_binary(),
-        Datum::SparseVec(v) => v.to_binary(),
-        Datum::Bit(v) => v.to_binary(),
-        Datum::Numeric(_) | Datum::Array(_) => {
-            return Err(EngineError::unsupported(
-                "binary COPY of numeric and array values is not supported yet",
-            ))
-        }
-    }))
+    Ok(crate::value::binary::send(datum))
 }
 
 /// Reads a value from its binary form, checking the column's modifier.
 fn receive(bytes: &[u8], column: &ColumnType) -> Result<Datum> {
-    let wrong = || EngineError::new("22P03", "incorrect binary data format");
-    let fixed = |n: usize| {
-        if bytes.len() == n {
-            Ok(())
-        } else {
-            Err(wrong())
-        }
-    };
-    let typmod = Typmod::from_raw(column.1);
-    let value = match column.0 {
-        SqlType::Bool => {
-            fixed(1)?;
-            Datum::Bool(bytes[0] != 0)
-        }
-        SqlType::Int4 => Datum::Int4(i32::from_be_bytes(bytes.try_into().map_err(|_| wrong())?)),
-        SqlType::Int8 => Datum::Int8(i64::from_be_bytes(bytes.try_into().map_err(|_| wrong())?)),
-        SqlType::Float4 => {
-            Datum::Float4(f32::from_be_bytes(bytes.try_into().map_err(|_| wrong())?))
-        }
-        SqlType::Float8 => {
-            Datum::Float8(f64::from_be_bytes(bytes.try_into().map_err(|_| wrong())?))
-        }
-        SqlType::Text | SqlType::Varchar => {
-            Datum::Text(String::from_utf8(bytes.to_vec()).map_err(|_| wrong())?)
-        }
-        SqlType::Vector => Datum::Vector(Vector::from_binary(bytes, typmod)?),
-        SqlType::HalfVec => Datum::HalfVec(HalfVector::from_binary(bytes, typmod)?),
-        SqlType::SparseVec => Datum::SparseVec(SparseVector::from_binary(bytes, typmod)?),
-        SqlType::Bit | SqlType::VarBit => {
-            Datum::Bit(BitVector::from_binary(bytes, BitTypmod::Any)?)
-        }
-        _ => {
-            return Err(EngineError::unsupported(
-                "binary COPY of this type is not supported yet",
-            ))
-        }
-    };
+    let value = crate::value::binary::recv(&column.0, bytes)?;
     apply_typmod(value, &column.0, column.1, CoercionContext::Assignment)
 }
 

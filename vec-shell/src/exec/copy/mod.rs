@@ -117,16 +117,53 @@ fn convert(text: Option<&str>, column: &ColumnType) -> Result<Datum> {
     }
 }
 
-/// Reads rows of `columns` from `data` for a `COPY` into `table`, polling `monitor`'s
+/// The columns a `COPY … FROM` fills: the table's name and each column's name and type,
+/// for the `CONTEXT:` line of an error.
+pub struct CopyTarget<'a> {
+    /// The table.
+    pub table: &'a str,
+    /// The target columns' names.
+    pub names: &'a [String],
+    /// The target columns' types.
+    pub columns: &'a [ColumnType],
+}
+
+/// PostgreSQL's `limit_printout_length`: a value in a `CONTEXT:` line is cut to 100
+/// bytes, with `...` after it.
+fn printout(text: &str) -> String {
+    const MAX: usize = 100;
+    if text.len() <= MAX {
+        return text.to_string();
+    }
+    let mut end = MAX;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}...", &text[..end])
+}
+
+/// The first bytes of `data` that are not UTF-8, as PostgreSQL's error names them, with
+/// the line they are on.
+fn check_encoding<'a>(data: &'a [u8], table: &str) -> Result<&'a str> {
+    std::str::from_utf8(data).map_err(|error| {
+        let at = error.valid_up_to();
+        let line = 1 + data[..at].iter().filter(|&&b| b == b'\n').count();
+        EngineError::invalid_encoding(&data[at..])
+            .with_context(format!("COPY {table}, line {line}"))
+    })
+}
+
+/// Reads rows of the target's columns from `data` for a `COPY`, polling `monitor`'s
 /// cancel request and reporting the `reading rows` phase to it (in bytes for text, in
-/// records for CSV).
+/// records for CSV). An error names the line (and column) of the data it was met at, in
+/// a `CONTEXT:` line as PostgreSQL's.
 pub fn read_rows(
     data: &[u8],
     format: &CopyFormat,
-    columns: &[ColumnType],
+    target: &CopyTarget<'_>,
     monitor: Monitor<'_>,
-    table: &str,
 ) -> Result<Vec<Vec<Datum>>> {
+    let table = target.table;
     let label = |unit| PhaseLabel {
         command: Command::Copy,
         target: table,
@@ -135,14 +172,13 @@ pub fn read_rows(
     };
     match format.kind {
         CopyKind::Binary => {
-            let rows = read_binary(data, columns)?;
+            let rows = read_binary(data, target.columns)
+                .map_err(|e| e.with_context(format!("COPY {table}")))?;
             monitor.check()?;
             Ok(rows)
         }
         CopyKind::Text => {
-            let text = std::str::from_utf8(data).map_err(|_| {
-                EngineError::new("22021", "invalid byte sequence for encoding \"UTF8\"")
-            })?;
+            let text = check_encoding(data, table)?;
             let reading = monitor.phase(label("bytes"), data.len() as u64);
             let mut consumed = 0usize;
             let mut rows = Vec::new();
@@ -165,16 +201,18 @@ pub fn read_rows(
                         }
                     })
                     .collect();
-                rows.push(fields_to_row(&fields, columns)?);
+                push_row(
+                    &mut rows,
+                    fields_to_row(&fields, target, line_idx + 1, line)?,
+                )?;
             }
             reading.finish();
             Ok(rows)
         }
         CopyKind::Csv => {
-            let text = std::str::from_utf8(data).map_err(|_| {
-                EngineError::new("22021", "invalid byte sequence for encoding \"UTF8\"")
-            })?;
-            let records = csv_records(text, format.delimiter)?;
+            let text = check_encoding(data, table)?;
+            let (records, lines) = csv_records(text, format.delimiter)
+                .map_err(|e| e.with_context(format!("COPY {table}")))?;
             monitor.check()?;
             let reading = monitor.phase(label("tuples"), records.len() as u64);
             let mut rows = Vec::new();
@@ -197,7 +235,11 @@ pub fn read_rows(
                         None => None,
                     })
                     .collect();
-                rows.push(fields_to_row(&fields, columns)?);
+                let line_text = text.lines().nth(lines[i] - 1).unwrap_or("");
+                push_row(
+                    &mut rows,
+                    fields_to_row(&fields, target, lines[i], line_text)?,
+                )?;
             }
             reading.finish();
             Ok(rows)
@@ -205,20 +247,57 @@ pub fn read_rows(
     }
 }
 
-fn fields_to_row(fields: &[Option<String>], columns: &[ColumnType]) -> Result<Vec<Datum>> {
-    if fields.len() > columns.len() {
-        return Err(EngineError::new(
-            "22P04",
-            "extra data after last expected column",
-        ));
+/// Appends a row, failing with `out of memory` rather than aborting when the list of
+/// rows cannot grow.
+fn push_row(rows: &mut Vec<Vec<Datum>>, row: Vec<Datum>) -> Result<()> {
+    if rows.len() == rows.capacity() {
+        rows.try_reserve(rows.len().max(64)).map_err(|_| {
+            EngineError::out_of_memory(
+                (rows.len().max(64) * std::mem::size_of::<Vec<Datum>>()) as u64,
+            )
+        })?;
     }
-    if fields.len() < columns.len() {
-        return Err(EngineError::new("22P04", "missing data for column"));
+    rows.push(row);
+    Ok(())
+}
+
+fn fields_to_row(
+    fields: &[Option<String>],
+    target: &CopyTarget<'_>,
+    line_number: usize,
+    line: &str,
+) -> Result<Vec<Datum>> {
+    let table = target.table;
+    let whole_line = || format!("COPY {table}, line {line_number}: \"{}\"", printout(line));
+    if fields.len() > target.columns.len() {
+        return Err(
+            EngineError::new("22P04", "extra data after last expected column")
+                .with_context(whole_line()),
+        );
+    }
+    if fields.len() < target.columns.len() {
+        let missing = target.names.get(fields.len()).map_or("", String::as_str);
+        return Err(
+            EngineError::new("22P04", format!("missing data for column \"{missing}\""))
+                .with_context(whole_line()),
+        );
     }
     fields
         .iter()
-        .zip(columns)
-        .map(|(field, column)| convert(field.as_deref(), column))
+        .zip(target.columns)
+        .zip(target.names)
+        .map(|((field, column), name)| {
+            convert(field.as_deref(), column).map_err(|e| {
+                let value = field.as_deref().map_or("".to_string(), printout);
+                let context = match field {
+                    Some(_) => {
+                        format!("COPY {table}, line {line_number}, column {name}: \"{value}\"")
+                    }
+                    None => format!("COPY {table}, line {line_number}, column {name}: null input"),
+                };
+                e.with_context(context)
+            })
+        })
         .collect()
 }
 
@@ -244,10 +323,15 @@ fn unescape(field: &str) -> String {
     out
 }
 
-/// CSV records: each field with whether it was quoted (`None` never occurs; kept for
+/// A CSV record: each field with whether it was quoted (`None` never occurs; kept for
 /// symmetry with NULL handling).
-fn csv_records(text: &str, delimiter: char) -> Result<Vec<Vec<Option<(String, bool)>>>> {
+type CsvRecord = Vec<Option<(String, bool)>>;
+
+/// CSV records, with the line each starts on (1-based).
+fn csv_records(text: &str, delimiter: char) -> Result<(Vec<CsvRecord>, Vec<usize>)> {
     let mut records = Vec::new();
+    let mut lines = vec![1];
+    let mut line = 1;
     let mut record = Vec::new();
     let mut field = String::new();
     let mut quoted = false;
@@ -256,6 +340,9 @@ fn csv_records(text: &str, delimiter: char) -> Result<Vec<Vec<Option<(String, bo
     let mut any = false;
     while let Some(c) = chars.next() {
         any = true;
+        if c == '\n' {
+            line += 1;
+        }
         if in_quotes {
             if c == '"' {
                 if chars.peek() == Some(&'"') {
@@ -278,6 +365,7 @@ fn csv_records(text: &str, delimiter: char) -> Result<Vec<Vec<Option<(String, bo
             '\n' => {
                 record.push(Some((std::mem::take(&mut field), quoted)));
                 records.push(std::mem::take(&mut record));
+                lines.push(line);
                 quoted = false;
                 any = false;
             }
@@ -295,7 +383,8 @@ fn csv_records(text: &str, delimiter: char) -> Result<Vec<Vec<Option<(String, bo
         record.push(Some((field, quoted)));
         records.push(record);
     }
-    Ok(records)
+    lines.truncate(records.len());
+    Ok((records, lines))
 }
 
 /// Writes rows in the format.
@@ -404,8 +493,13 @@ mod tests {
         ] {
             let format = CopyFormat::from_options(&options).unwrap();
             let bytes = write_rows(&rows, &names, &format).unwrap();
+            let target = CopyTarget {
+                table: "t",
+                names: &names,
+                columns: &columns,
+            };
             assert_eq!(
-                read_rows(&bytes, &format, &columns, Monitor::none(), "t").unwrap(),
+                read_rows(&bytes, &format, &target, Monitor::none()).unwrap(),
                 rows,
                 "{options:?}"
             );

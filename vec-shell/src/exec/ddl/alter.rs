@@ -9,9 +9,12 @@ use crate::catalog::schema::encode_table;
 use crate::catalog::{Catalog, Column, Table};
 use crate::error::{EngineError, Result};
 use crate::exec::StatementResult;
+use crate::exec::{ExecContext, IndexGuards};
 use crate::sql::ast::ColumnDef;
 use crate::storage::codec::encode_row;
 use crate::storage::durable::{StoreOp, CATALOG_HEAP};
+use crate::storage::{Row, RowId};
+use crate::txn::undo::Undo;
 use crate::txn::StoreWrites;
 use crate::value::{Datum, SqlType};
 
@@ -20,7 +23,7 @@ use crate::value::{Datum, SqlType};
 /// NULL` fails if that leaves a NULL.
 pub fn add_column(
     catalog: &mut Catalog,
-    durable: Option<&StoreWrites<'_>>,
+    writes: &StoreWrites<'_>,
     table_name: &str,
     def: &ColumnDef,
     if_not_exists: bool,
@@ -78,42 +81,63 @@ pub fn add_column(
         generated: def.generated.as_ref().map(ToString::to_string),
     });
     // Existing rows get the default (evaluated per row, as PostgreSQL does for a
-    // volatile one) or the generated value, else NULL.
-    let rows = match existing_rows_with_column(table, def) {
+    // volatile one) or the generated value, else NULL: each gets a new version.
+    let rows = match existing_rows_with_column(table, def, writes) {
         Ok(rows) => rows,
         Err(error) => {
             table.columns.pop();
             return Err(error);
         }
     };
-    if let (Some(durable), Some(heap), Some(catalog_row)) = (durable, table.heap, table.catalog_row)
-    {
-        let mut ops: Vec<StoreOp> = rows
-            .iter()
-            .map(|(id, row)| StoreOp::Update(heap, *id, encode_row(row)))
-            .collect();
-        ops.push(StoreOp::Update(
-            CATALOG_HEAP.0,
-            catalog_row,
-            encode_table(table),
-        ));
-        if let Err(error) = durable.commit(ops) {
-            table.columns.pop();
-            return Err(error);
-        }
-    }
-    for (id, row) in rows {
-        table.store.update(id, row)?;
+    if let Err(error) = rewrite_rows(table, writes, rows) {
+        table.columns.pop();
+        return Err(error);
     }
     Ok(result)
 }
 
-/// The table's rows with a value for the column just added (the table's last).
-fn existing_rows_with_column(table: &Table, def: &ColumnDef) -> Result<Vec<(u64, Vec<Datum>)>> {
+/// Replaces every row with its new version (`rows`: old id and new value) and the
+/// table's catalog entry, in one transaction; the new versions enter the indexes.
+fn rewrite_rows(table: &Table, writes: &StoreWrites<'_>, rows: Vec<(RowId, Row)>) -> Result<()> {
+    let heap = table.heap;
+    let mut ops: Vec<StoreOp> = rows
+        .iter()
+        .map(|(id, row)| StoreOp::Update(heap, *id, encode_row(row)))
+        .collect();
+    if let Some(catalog_row) = table.catalog_row {
+        ops.push(StoreOp::Overwrite(
+            CATALOG_HEAP.0,
+            catalog_row,
+            encode_table(table),
+        ));
+    }
+    let rows: Vec<Row> = rows.into_iter().map(|(_, row)| row).collect();
+    let keys = crate::txn::index_keys(table, rows.iter())?;
+    writes.build_row_indexes(table)?;
+    let ids = writes.commit_indexed(
+        ops,
+        |ids| crate::txn::index_versions(table, ids, &rows, &keys),
+        |ids| crate::txn::undo::forget_versions(table, ids, &rows),
+    )?;
+    if writes.in_block() && !ids.is_empty() {
+        writes.record(Undo::Inserted {
+            table: table.name.clone(),
+            rows: ids.into_iter().zip(rows).collect(),
+        });
+    }
+    Ok(())
+}
+
+/// The table's rows (as the writer sees them) with a value for the column just added
+/// (the table's last).
+fn existing_rows_with_column(
+    table: &Table,
+    def: &ColumnDef,
+    writes: &StoreWrites<'_>,
+) -> Result<Vec<(RowId, Row)>> {
     // Default and generation expressions name no other relation, so they bind against
     // an empty catalog while the table is borrowed from the real one.
     let empty = Catalog::default();
-    let context = crate::exec::ExecContext::new(&empty);
     let column = table
         .columns
         .last()
@@ -126,9 +150,13 @@ fn existing_rows_with_column(table: &Table, def: &ColumnDef) -> Result<Vec<(u64,
         Some(expr) => Some(bind_generated(&empty, table, column, expr)?),
         None => None,
     };
-    let mut rows = Vec::with_capacity(table.store.len());
-    for (id, row) in table.store.scan() {
-        let mut row = row.clone();
+    let source = writes.read_source();
+    let view = source.view();
+    let guards = IndexGuards::none();
+    let context = ExecContext::new(&empty, view, &guards);
+    let mut rows = Vec::new();
+    for found in view.scan(table.heap)? {
+        let (id, mut row) = found?;
         row.push(Datum::Null);
         let value = match (&default, &generated) {
             (_, Some(expr)) | (Some(expr), None) => crate::expr::eval(expr, &row, &context)?,
@@ -155,7 +183,7 @@ fn existing_rows_with_column(table: &Table, def: &ColumnDef) -> Result<Vec<(u64,
 /// all the tables' catalog rows change in one durable transaction.
 pub fn drop_index(
     catalog: &mut Catalog,
-    durable: Option<&StoreWrites<'_>>,
+    writes: &StoreWrites<'_>,
     names: &[String],
     if_exists: bool,
 ) -> Result<StatementResult> {
@@ -203,19 +231,17 @@ pub fn drop_index(
         table
             .indexes
             .retain(|i| !found.iter().any(|(_, name)| name == &i.name));
-        ops.push(StoreOp::Update(CATALOG_HEAP.0, row, encode_table(table)));
+        ops.push(StoreOp::Overwrite(CATALOG_HEAP.0, row, encode_table(table)));
         table.indexes = kept;
     }
-    if let Some(durable) = durable {
-        if !ops.is_empty() {
-            durable.commit(ops)?;
-        }
+    if !ops.is_empty() {
+        writes.commit(ops)?;
     }
     for (table_name, index_name) in &found {
         if let Some(table) = catalog.table_mut(table_name) {
             table.indexes.retain(|i| &i.name != index_name);
             table.vector_indexes.retain(|v| &v.name != index_name);
-            table.store.drop_btree(index_name);
+            table.row_indexes.drop_btree(index_name);
         }
     }
     Ok(result)

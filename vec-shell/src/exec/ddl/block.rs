@@ -12,7 +12,6 @@ use crate::catalog::Catalog;
 use crate::error::{EngineError, Result};
 use crate::exec::StatementResult;
 use crate::sql::ast::Statement;
-use crate::storage::MemoryTable;
 use crate::txn::undo::{SavedRows, Undo};
 use crate::txn::StoreWrites;
 
@@ -26,16 +25,16 @@ pub fn execute(
     monitor: Monitor<'_>,
 ) -> Result<StatementResult> {
     if !writes.in_block() {
-        return super::execute(catalog, writes.durable(), statement, monitor);
+        return super::execute(catalog, writes, statement, monitor);
     }
     match statement {
         Statement::CreateExtension { .. } => {
             writes.record(Undo::Extension(catalog.extension_installed));
-            super::execute(catalog, writes.durable(), statement, monitor)
+            super::execute(catalog, writes, statement, monitor)
         }
         Statement::CreateTable(create) => {
             let existed = catalog.table(&create.name).is_some();
-            let result = super::execute(catalog, writes.durable(), statement, monitor);
+            let result = super::execute(catalog, writes, statement, monitor);
             if !existed && catalog.table(&create.name).is_some() {
                 writes.record(Undo::CreatedTable(create.name.clone()));
             }
@@ -43,15 +42,15 @@ pub fn execute(
         }
         Statement::DropTable { .. } => {
             catalog.keep_dropped_tables();
-            let result = super::execute(catalog, writes.durable(), statement, monitor);
+            let result = super::execute(catalog, writes, statement, monitor);
             for table in catalog.take_dropped_tables() {
                 writes.record(Undo::DroppedTable(Box::new(table)));
             }
             result
         }
         Statement::Truncate { names } => {
-            // The table keeps an empty store and no index structures for the statement to
-            // work on; the undo log keeps the old ones.
+            // The undo log keeps the table's heap and index structures; the statement
+            // gives it new ones.
             let mut seen = HashSet::new();
             for name in names {
                 if !seen.insert(name) {
@@ -59,12 +58,8 @@ pub fn execute(
                 }
                 if let Some(table) = catalog.table_mut(name) {
                     let saved = SavedRows {
-                        store: std::mem::replace(
-                            &mut table.store,
-                            Box::new(MemoryTable::default()),
-                        ),
                         vector_indexes: std::mem::take(&mut table.vector_indexes),
-                        primary_keys: std::mem::take(&mut table.primary_keys),
+                        row_indexes: std::mem::take(&mut table.row_indexes),
                         heap: table.heap,
                     };
                     writes.record(Undo::Truncated {
@@ -73,14 +68,14 @@ pub fn execute(
                     });
                 }
             }
-            super::execute(catalog, writes.durable(), statement, monitor)
+            super::execute(catalog, writes, statement, monitor)
         }
         Statement::CreateIndex(create) => {
             let before: HashSet<String> = catalog
                 .table(&create.table)
                 .map(|t| t.indexes.iter().map(|i| i.name.clone()).collect())
                 .unwrap_or_default();
-            let result = super::execute(catalog, writes.durable(), statement, monitor);
+            let result = super::execute(catalog, writes, statement, monitor);
             if let Some(table) = catalog.table(&create.table) {
                 for index in &table.indexes {
                     if !before.contains(&index.name) {
@@ -124,7 +119,7 @@ pub fn execute(
                     entries,
                 });
             }
-            super::execute(catalog, writes.durable(), statement, monitor)
+            super::execute(catalog, writes, statement, monitor)
         }
         Statement::AddColumn { table, .. } => {
             if let Some(existing) = catalog.table(table) {
@@ -133,8 +128,13 @@ pub fn execute(
                     columns: existing.columns.clone(),
                 });
             }
-            super::execute(catalog, writes.durable(), statement, monitor)
+            super::execute(catalog, writes, statement, monitor)
         }
+        Statement::Maintenance(command) if command.vacuum => Err(EngineError::new(
+            "25001",
+            "VACUUM cannot run inside a transaction block",
+        )),
+        Statement::Maintenance(_) => super::execute(catalog, writes, statement, monitor),
         other => Err(EngineError::unsupported(format!(
             "{} cannot run inside a transaction block in vecsh",
             command_name(other)

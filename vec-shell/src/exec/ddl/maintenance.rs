@@ -2,13 +2,15 @@
 //! table's rows; `VACUUM` makes the vector indexes reclaim the entries of deleted rows;
 //! `ANALYZE` (and `VACUUM ANALYZE`) calibrates the vector indexes again for
 //! `vecsh.target_recall` (the recall each `ef_search` / `probes` reaches now) and marks
-//! their snapshots out of date; it gathers no other statistics. Unknown names get PostgreSQL's errors; an index given to
-//! `VACUUM` or `ANALYZE` is skipped with PostgreSQL's warning.
+//! their snapshots out of date; it gathers no other statistics. Unknown names get
+//! PostgreSQL's errors; an index given to `VACUUM` or `ANALYZE` is skipped with
+//! PostgreSQL's warning.
 
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, Table};
 use crate::error::{EngineError, Result};
 use crate::exec::StatementResult;
 use crate::sql::ast::{Maintenance, Pos};
+use crate::txn::StoreWrites;
 
 /// PostgreSQL reports an unknown relation here without a position.
 fn missing(name: &str, _pos: Pos) -> EngineError {
@@ -18,6 +20,7 @@ fn missing(name: &str, _pos: Pos) -> EngineError {
 /// `REINDEX INDEX name` or `REINDEX TABLE name`.
 pub fn reindex(
     catalog: &mut Catalog,
+    writes: &StoreWrites<'_>,
     table: bool,
     name: &str,
     pos: Pos,
@@ -60,7 +63,9 @@ pub fn reindex(
         if !index.method.is_vector() || only.is_some_and(|only| only != index.name) {
             continue;
         }
-        let (entry, notices) = super::vector_index::build_entry(table, index, monitor)?;
+        let (entry, notices) = writes.with_versions(|versions| {
+            super::vector_index::build_entry(table, index, versions, monitor)
+        })?;
         rebuilt.push(entry);
         result.notices.extend(notices);
     }
@@ -77,10 +82,13 @@ pub fn reindex(
     Ok(result)
 }
 
-/// `VACUUM [ANALYZE] [table, …]` or `ANALYZE [table, …]`.
+/// `VACUUM [ANALYZE] [table, …]` or `ANALYZE [table, …]`. `VACUUM` removes the row
+/// versions no snapshot can see any more from each table's heap, then their entries from
+/// its indexes (it runs outside a block, holding the write lock). `ANALYZE` calibrates
+/// each vector index again for `vecsh.target_recall`.
 pub fn maintain(
     catalog: &mut Catalog,
-    writes: Option<&crate::txn::StoreWrites<'_>>,
+    writes: &StoreWrites<'_>,
     command: &Maintenance,
     monitor: crate::progress::Monitor<'_>,
 ) -> Result<StatementResult> {
@@ -105,21 +113,39 @@ pub fn maintain(
         tables = catalog.tables().map(|t| t.name.clone()).collect();
     }
     for name in tables {
-        let Some(table) = catalog.table_mut(&name) else {
+        let Some(table) = catalog.table(&name) else {
             continue;
         };
-        for entry in &mut table.vector_indexes {
-            if command.vacuum {
-                entry.index.vacuum();
-            }
-            if command.analyze {
-                entry.index.calibrate(monitor)?;
-            }
+        if command.vacuum {
+            vacuum_table(table, writes)?;
         }
-        if let (true, Some(writes), Some(heap)) = (command.analyze, writes, table.heap) {
-            // The snapshot holds the old calibration: write it again at the next checkpoint.
-            writes.note_index_changed(heap);
+        if command.analyze {
+            for entry in &table.vector_indexes {
+                entry.index.write().calibrate(monitor)?;
+            }
+            // The snapshots hold the old calibrations: write them again at the next
+            // checkpoint.
+            writes.note_index_changed(table.heap);
         }
     }
     Ok(result)
+}
+
+/// Vacuums one table: dead versions leave the heap, then the vector indexes (whose
+/// entries must go before a later insert reuses the slots) and the row indexes (rebuilt
+/// on next use).
+pub fn vacuum_table(table: &Table, writes: &StoreWrites<'_>) -> Result<usize> {
+    let removed = writes.vacuum(table.heap)?;
+    if removed.is_empty() {
+        return Ok(0);
+    }
+    for entry in &table.vector_indexes {
+        let mut index = entry.index.write();
+        for id in &removed {
+            index.delete(*id);
+        }
+        index.vacuum();
+    }
+    table.row_indexes.invalidate();
+    Ok(removed.len())
 }

@@ -10,7 +10,9 @@ pub mod vector_index;
 
 use crate::analyze::types::resolve_type_name;
 use crate::catalog::schema::{encode_extension, encode_table};
-use crate::catalog::{Catalog, Column, Index, Table};
+use std::collections::HashSet;
+
+use crate::catalog::{Catalog, Column, Index, RowIndexes, Sequence, Table};
 use crate::error::{EngineError, Result};
 use crate::exec::StatementResult;
 use crate::index::AccessMethod;
@@ -20,20 +22,12 @@ use crate::storage::durable::{StoreOp, CATALOG_HEAP};
 use crate::txn::StoreWrites;
 use crate::value::SqlType;
 
-/// Commits catalog changes to the durable store, if there is one.
-fn commit(durable: Option<&StoreWrites<'_>>, ops: Vec<StoreOp>) -> Result<Vec<u64>> {
-    match durable {
-        Some(durable) => durable.commit(ops),
-        None => Ok(Vec::new()),
-    }
-}
-
-/// Runs a DDL statement; with a durable store, the change is committed there (or added
-/// to the open block's transaction, see `txn::ddl`) before the in-memory catalog changes.
-/// Index builds poll `monitor`'s cancel request and report their progress to it.
+/// Runs a DDL statement: its store changes are committed (or added to the open block's
+/// transaction) before the in-memory catalog changes. Index builds poll `monitor`'s
+/// cancel request and report their progress to it.
 pub fn execute(
     catalog: &mut Catalog,
-    durable: Option<&StoreWrites<'_>>,
+    writes: &StoreWrites<'_>,
     statement: &Statement,
     monitor: Monitor<'_>,
 ) -> Result<StatementResult> {
@@ -66,14 +60,11 @@ pub fn execute(
                     format!("extension \"{name}\" already exists"),
                 ));
             }
-            commit(
-                durable,
-                vec![StoreOp::Insert(CATALOG_HEAP.0, encode_extension())],
-            )?;
+            writes.commit(vec![StoreOp::Insert(CATALOG_HEAP.0, encode_extension())])?;
             catalog.extension_installed = true;
             Ok(StatementResult::tag("CREATE EXTENSION"))
         }
-        Statement::CreateTable(create) => create_table(catalog, durable, create),
+        Statement::CreateTable(create) => create_table(catalog, writes, create),
         Statement::DropTable { names, if_exists } => {
             let mut result = StatementResult::tag("DROP TABLE");
             for name in names {
@@ -92,83 +83,89 @@ pub fn execute(
                 }
             }
             let mut ops = Vec::new();
+            let mut seen = HashSet::new();
             for name in names {
-                if let Some(table) = catalog.table(name) {
-                    if let (Some(heap), Some(row)) = (table.heap, table.catalog_row) {
-                        ops.push(StoreOp::DropHeap(heap));
-                        ops.push(StoreOp::Delete(CATALOG_HEAP.0, row));
+                if let (true, Some(table)) = (seen.insert(name), catalog.table(name)) {
+                    ops.push(StoreOp::DropHeap(table.heap));
+                    if let Some(row) = table.catalog_row {
+                        ops.push(StoreOp::Remove(CATALOG_HEAP.0, row));
                     }
                 }
             }
-            commit(durable, ops)?;
+            writes.commit(ops)?;
             for name in names {
                 catalog.drop_table(name);
             }
             Ok(result)
         }
-        Statement::Truncate { names } => {
-            for name in names {
-                if catalog.table(name).is_none() {
-                    return Err(EngineError::new(
-                        "42P01",
-                        format!("relation \"{name}\" does not exist"),
-                    ));
-                }
-            }
-            let mut truncate_notices = Vec::new();
-            // A truncated table moves to a fresh heap; sequences keep their position, as
-            // without `RESTART IDENTITY`.
-            let mut ops = Vec::new();
-            let mut next_heap = durable.map_or(0, StoreWrites::next_heap);
-            let mut moves = Vec::new();
-            for name in names {
-                if let Some(table) = catalog.table_mut(name) {
-                    if let (Some(heap), Some(row)) = (table.heap, table.catalog_row) {
-                        ops.push(StoreOp::DropHeap(heap));
-                        ops.push(StoreOp::CreateHeap(next_heap));
-                        table.heap = Some(next_heap);
-                        ops.push(StoreOp::Update(CATALOG_HEAP.0, row, encode_table(table)));
-                        table.heap = Some(heap);
-                        moves.push((name.clone(), next_heap));
-                        next_heap += 1;
-                    }
-                }
-            }
-            commit(durable, ops)?;
-            for (name, heap) in moves {
-                if let Some(table) = catalog.table_mut(&name) {
-                    table.heap = Some(heap);
-                }
-            }
-            for name in names {
-                if let Some(table) = catalog.table_mut(name) {
-                    table.store.truncate();
-                    table.rebuild_primary_keys();
-                    let notices = vector_index::rebuild_all(table)?;
-                    truncate_notices.extend(notices);
-                }
-            }
-            let mut result = StatementResult::tag("TRUNCATE TABLE");
-            result.notices = truncate_notices;
-            Ok(result)
-        }
-        Statement::CreateIndex(index) => create_index(catalog, durable, index, monitor),
+        Statement::Truncate { names } => truncate(catalog, writes, names),
+        Statement::CreateIndex(index) => create_index(catalog, writes, index, monitor),
         Statement::AddColumn {
             table,
             column,
             if_not_exists,
-        } => crate::exec::ddl::alter::add_column(catalog, durable, table, column, *if_not_exists),
+        } => crate::exec::ddl::alter::add_column(catalog, writes, table, column, *if_not_exists),
         Statement::DropIndex { names, if_exists } => {
-            crate::exec::ddl::alter::drop_index(catalog, durable, names, *if_exists)
+            crate::exec::ddl::alter::drop_index(catalog, writes, names, *if_exists)
         }
         Statement::Reindex { table, name, pos } => {
-            crate::exec::ddl::maintenance::reindex(catalog, *table, name, *pos, monitor)
+            crate::exec::ddl::maintenance::reindex(catalog, writes, *table, name, *pos, monitor)
         }
         Statement::Maintenance(command) => {
-            crate::exec::ddl::maintenance::maintain(catalog, durable, command, monitor)
+            crate::exec::ddl::maintenance::maintain(catalog, writes, command, monitor)
         }
         _ => Err(EngineError::internal("not a DDL statement")),
     }
+}
+
+/// `TRUNCATE`: each table moves to a new, empty heap (its sequences keep their position,
+/// as without `RESTART IDENTITY`) and its indexes start empty. Like PostgreSQL's, it is
+/// not MVCC-safe: a snapshot taken before it sees the table empty once it commits.
+fn truncate(
+    catalog: &mut Catalog,
+    writes: &StoreWrites<'_>,
+    names: &[String],
+) -> Result<StatementResult> {
+    for name in names {
+        if catalog.table(name).is_none() {
+            return Err(EngineError::new(
+                "42P01",
+                format!("relation \"{name}\" does not exist"),
+            ));
+        }
+    }
+    let mut ops = Vec::new();
+    let mut next_heap = writes.next_heap();
+    let mut moves = Vec::new();
+    let mut seen = HashSet::new();
+    for name in names {
+        let (true, Some(table)) = (seen.insert(name), catalog.table_mut(name)) else {
+            continue;
+        };
+        let old = table.heap;
+        ops.push(StoreOp::DropHeap(old));
+        ops.push(StoreOp::CreateHeap(next_heap));
+        table.heap = next_heap;
+        let bytes = encode_table(table);
+        table.heap = old;
+        if let Some(row) = table.catalog_row {
+            ops.push(StoreOp::Overwrite(CATALOG_HEAP.0, row, bytes));
+        }
+        moves.push((name.clone(), next_heap));
+        next_heap += 1;
+    }
+    writes.commit(ops)?;
+    let mut result = StatementResult::tag("TRUNCATE TABLE");
+    for (name, heap) in moves {
+        if let Some(table) = catalog.table_mut(&name) {
+            table.heap = heap;
+            table.row_indexes = RowIndexes::empty(&table.row_index_shape());
+            let notices =
+                writes.with_versions(|versions| vector_index::rebuild_all(table, versions))?;
+            result.notices.extend(notices);
+        }
+    }
+    Ok(result)
 }
 
 fn with_notice(tag: &str, message: String, sqlstate: &'static str) -> StatementResult {
@@ -179,7 +176,7 @@ fn with_notice(tag: &str, message: String, sqlstate: &'static str) -> StatementR
 
 fn create_table(
     catalog: &mut Catalog,
-    durable: Option<&StoreWrites<'_>>,
+    writes: &StoreWrites<'_>,
     create: &CreateTable,
 ) -> Result<StatementResult> {
     if catalog.relation_exists(&create.name) {
@@ -243,7 +240,7 @@ fn create_table(
             ty,
             typmod,
             not_null: def.not_null || def.primary_key || generated,
-            sequence: generated.then_some(1),
+            sequence: generated.then(|| Sequence::new(1)),
             // A serial column's default is its sequence, shown as PostgreSQL shows it;
             // inserts draw from `sequence` rather than evaluate this text.
             default: if serial {
@@ -294,16 +291,14 @@ fn create_table(
             id: 0,
         });
     }
-    table.rebuild_btree_indexes();
-    if let Some(durable) = durable {
-        let heap = durable.next_heap();
-        table.heap = Some(heap);
-        let ids = durable.commit(vec![
-            StoreOp::CreateHeap(heap),
-            StoreOp::Insert(CATALOG_HEAP.0, encode_table(&table)),
-        ])?;
-        table.catalog_row = ids.first().copied();
-    }
+    table.row_indexes = RowIndexes::empty(&table.row_index_shape());
+    let heap = writes.next_heap();
+    table.heap = heap;
+    let ids = writes.commit(vec![
+        StoreOp::CreateHeap(heap),
+        StoreOp::Insert(CATALOG_HEAP.0, encode_table(&table)),
+    ])?;
+    table.catalog_row = ids.first().copied();
     catalog.add_table(table);
     Ok(StatementResult::tag("CREATE TABLE"))
 }
@@ -362,7 +357,7 @@ pub(crate) fn check_column_expressions(
 
 fn create_index(
     catalog: &mut Catalog,
-    durable: Option<&StoreWrites<'_>>,
+    writes: &StoreWrites<'_>,
     create: &CreateIndex,
     monitor: Monitor<'_>,
 ) -> Result<StatementResult> {
@@ -458,36 +453,41 @@ fn create_index(
         },
         with,
         expression,
-        id: durable.map_or(0, StoreWrites::new_index_id),
+        id: writes.new_index_id(),
     };
     let (vector_index, notices) = match (index.method, catalog.table(&create.table)) {
         (AccessMethod::Btree, _) | (_, None) => (None, Vec::new()),
         (_, Some(table)) => {
             // The build finishes (or fails, or is cancelled) before the catalog changes.
-            let (entry, notices) = vector_index::build_entry(table, &index, monitor)?;
+            let (entry, notices) = writes.with_versions(|versions| {
+                vector_index::build_entry(table, &index, versions, monitor)
+            })?;
             (Some(entry), notices)
         }
     };
     let vector_built = vector_index.is_some();
-    if let Some(table) = catalog.table_mut(&create.table) {
-        table.add_btree_index(&index);
-        table.indexes.push(index);
-        table.vector_indexes.extend(vector_index);
-        if let Some(row) = table.catalog_row {
-            let bytes = encode_table(table);
-            if let Err(error) = commit(durable, vec![StoreOp::Update(CATALOG_HEAP.0, row, bytes)]) {
-                if let Some(removed) = table.indexes.pop() {
-                    table.store.drop_btree(&removed.name);
-                    table.vector_indexes.retain(|v| v.name != removed.name);
-                }
-                return Err(error);
-            }
+    let Some(table) = catalog.table_mut(&create.table) else {
+        return Err(EngineError::internal("the indexed table went away"));
+    };
+    let btree = index.method == AccessMethod::Btree;
+    table.indexes.push(index);
+    let bytes = encode_table(table);
+    if let Some(row) = table.catalog_row {
+        if let Err(error) = writes.commit(vec![StoreOp::Overwrite(CATALOG_HEAP.0, row, bytes)]) {
+            table.indexes.pop();
+            return Err(error);
         }
+    }
+    table.vector_indexes.extend(vector_index);
+    if btree {
+        // The row indexes take the new shape, built now through the writer's view.
+        table.row_indexes.invalidate();
+        writes.build_row_indexes(table)?;
     }
     // Snapshot the new index now, so that a crash does not cost another build. It is
     // committed already; if the checkpoint fails, the next open rebuilds it.
-    if let (Some(durable), true) = (durable, vector_built) {
-        let _ = durable.checkpoint(catalog);
+    if vector_built {
+        let _ = writes.checkpoint(catalog);
     }
     let mut result = StatementResult::tag("CREATE INDEX");
     result.notices = notices;

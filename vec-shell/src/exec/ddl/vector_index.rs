@@ -8,6 +8,7 @@ use crate::catalog::{Index, Table, VectorIndexEntry};
 use crate::error::{EngineError, Result};
 use crate::index::{Opclass, VectorIndex};
 use crate::progress::{Command, Monitor, PhaseLabel};
+use crate::storage::view::Versions;
 
 /// Builds the structure of a vector index from the table's rows; also returns the
 /// notices the build raised.
@@ -17,6 +18,7 @@ use crate::progress::{Command, Monitor, PhaseLabel};
 pub fn build_entry(
     table: &Table,
     index: &Index,
+    versions: Versions<'_>,
     monitor: Monitor<'_>,
 ) -> Result<(VectorIndexEntry, Vec<EngineError>)> {
     let key = index_key(table, index)?;
@@ -29,15 +31,17 @@ pub fn build_entry(
         phase: "initializing",
         unit: "tuples",
     };
-    let reading = monitor.phase(label, table.store.len() as u64);
-    let mut values = Vec::with_capacity(table.store.len());
-    for (row_idx, (id, row)) in table.store.scan().enumerate() {
-        if row_idx % CHECK_EVERY == CHECK_EVERY - 1 {
+    // Every stored version gets an entry: scans skip the ones their readers do not see.
+    let reading = monitor.phase(label, 0);
+    let mut values = Vec::new();
+    versions.for_each(table.heap, &mut |id, row| {
+        if values.len() % CHECK_EVERY == CHECK_EVERY - 1 {
             monitor.check()?;
-            reading.report(row_idx as u64 + 1);
+            reading.report(values.len() as u64 + 1);
         }
-        values.push((id, key.key.value(row)?));
-    }
+        values.push((id, key.key.value(&row)?));
+        Ok(())
+    })?;
     reading.finish();
     let rows = values.iter().map(|(id, value)| (*id, value));
     let (built, notices) = VectorIndex::build(
@@ -53,18 +57,18 @@ pub fn build_entry(
         key: key.key,
         key_text: key.text,
         opclass,
-        index: built,
+        index: parking_lot::RwLock::new(built),
     };
     Ok((entry, notices))
 }
 
-/// Rebuilds every vector index of a table (after truncating its rows); returns the
-/// builds' notices.
-pub fn rebuild_all(table: &mut Table) -> Result<Vec<EngineError>> {
+/// Rebuilds every vector index of a table from `versions` (after truncating its rows);
+/// returns the builds' notices.
+pub fn rebuild_all(table: &mut Table, versions: Versions<'_>) -> Result<Vec<EngineError>> {
     let mut built = Vec::new();
     let mut notices = Vec::new();
     for index in table.indexes.iter().filter(|i| i.method.is_vector()) {
-        let (entry, raised) = build_entry(table, index, Monitor::none())?;
+        let (entry, raised) = build_entry(table, index, versions, Monitor::none())?;
         built.push(entry);
         notices.extend(raised);
     }

@@ -8,7 +8,7 @@
 
 use super::Parser;
 use crate::error::Result;
-use crate::sql::ast::{Expr, ExprKind, Pos, TypeModifier, TypeName};
+use crate::sql::ast::{ChainLink, Expr, ExprKind, Pos, TypeModifier, TypeName, CHAIN_MIN_LINKS};
 use crate::sql::lexer::TokenKind;
 
 const PREC_OR: u8 = 1;
@@ -47,12 +47,23 @@ impl Parser<'_> {
         result
     }
 
+    /// The precedence climber's loop. A run of operators of one level (`a + b - c`,
+    /// `x AND y AND z`) is gathered in `run` and made into nested binary nodes, or one
+    /// [`ExprKind::Chain`] when it is long, once the run ends: the loop never recurses
+    /// for the next operator of the same level, so a list of 100,000 terms costs no
+    /// stack. Postfix forms (`::type`, `IS NULL`, predicates) count against the nesting
+    /// limit, as each wraps everything to its left.
     fn expr_bp_inner(&mut self, min_prec: u8) -> Result<Expr> {
         let mut left = self.prefix()?;
+        let mut run: Vec<ChainLink> = Vec::new();
+        let mut run_prec = 0u8;
+        let mut postfix = 0usize;
         loop {
             let pos = self.pos();
             match self.peek().cloned() {
                 Some(TokenKind::DoubleColon) => {
+                    left = close_run(left, &mut run);
+                    self.count_postfix(&mut postfix)?;
                     self.advance();
                     let type_name = self.type_name()?;
                     left = Expr::new(
@@ -64,6 +75,8 @@ impl Parser<'_> {
                     );
                 }
                 Some(TokenKind::Word(w)) if w == "is" && min_prec < PREC_IS => {
+                    left = close_run(left, &mut run);
+                    self.count_postfix(&mut postfix)?;
                     self.advance();
                     let negated = self.eat_word("not");
                     self.expect_word("null")?;
@@ -76,21 +89,27 @@ impl Parser<'_> {
                     );
                 }
                 Some(TokenKind::Word(_)) if min_prec < PREC_LIKE && self.at_predicate() => {
+                    left = close_run(left, &mut run);
+                    self.count_postfix(&mut postfix)?;
                     left = self.predicate(left, pos)?;
                 }
                 Some(TokenKind::Word(w)) if (w == "and" || w == "or") => {
                     let prec = if w == "and" { PREC_AND } else { PREC_OR };
                     if prec <= min_prec {
-                        return Ok(left);
+                        return Ok(close_run(left, &mut run));
                     }
                     self.advance();
                     let right = self.expr_bp(prec)?;
-                    left = binary(&w, left, right, pos);
+                    if run_prec != prec {
+                        left = close_run(left, &mut run);
+                        run_prec = prec;
+                    }
+                    run.push(link(&w, right, pos));
                 }
                 Some(TokenKind::Op(op)) => {
                     let prec = infix_precedence(&op);
                     if prec <= min_prec {
-                        return Ok(left);
+                        return Ok(close_run(left, &mut run));
                     }
                     self.advance();
                     let right = self.expr_bp(prec)?;
@@ -102,11 +121,25 @@ impl Parser<'_> {
                             }
                         }
                     }
-                    left = binary(&op, left, right, pos);
+                    if run_prec != prec {
+                        left = close_run(left, &mut run);
+                        run_prec = prec;
+                    }
+                    run.push(link(&op, right, pos));
                 }
-                _ => return Ok(left),
+                _ => return Ok(close_run(left, &mut run)),
             }
         }
+    }
+
+    /// Counts one more postfix form wrapping the expression, failing as too deep
+    /// nesting does when there are too many.
+    fn count_postfix(&mut self, postfix: &mut usize) -> Result<()> {
+        *postfix += 1;
+        if self.depth + *postfix > super::MAX_NESTING {
+            return Err(super::too_deep());
+        }
+        Ok(())
     }
 
     /// Whether the next words start `[NOT] LIKE | ILIKE | BETWEEN | IN`.
@@ -165,12 +198,14 @@ impl Parser<'_> {
                     .at(keyword_pos));
                 }
                 let first = self.expr()?;
-                let mut any = binary("=", left.clone(), first, pos);
+                let any = binary("=", left.clone(), first, pos);
+                let mut run = Vec::new();
                 while self.eat(&TokenKind::Comma) {
                     let item = self.expr()?;
-                    any = binary("or", any, binary("=", left.clone(), item, pos), pos);
+                    run.push(link("or", binary("=", left.clone(), item, pos), pos));
                 }
                 self.expect(&TokenKind::RParen)?;
+                let any = close_run(any, &mut run);
                 Ok(if negated { unary("not", any, pos) } else { any })
             }
         }
@@ -216,6 +251,10 @@ impl Parser<'_> {
             TokenKind::BitString(bits) => {
                 self.advance();
                 ExprKind::BitString(bits)
+            }
+            TokenKind::Param(number) => {
+                self.advance();
+                ExprKind::Param(number)
             }
             TokenKind::LParen => {
                 self.advance();
@@ -337,18 +376,31 @@ impl Parser<'_> {
         while self.eat(&TokenKind::Dot) {
             parts.push(self.label()?);
         }
+        // `pg_catalog.version()`: a schema-qualified function (the schema is dropped;
+        // every function is in `pg_catalog`).
+        if parts.len() == 2 && self.peek() == Some(&TokenKind::LParen) {
+            let name = parts.pop().unwrap_or_default();
+            return self.function_call(name, pos);
+        }
         Ok(Expr::new(ExprKind::Column(parts), pos))
     }
 
     /// A type name with its modifiers and array bounds, canonicalised.
     pub(super) fn type_name(&mut self) -> Result<TypeName> {
         let pos = self.pos();
-        let first = match self.peek() {
+        let mut first = match self.peek() {
             Some(TokenKind::Word(w)) => w.clone(),
             Some(TokenKind::QuotedIdent(w)) => w.clone(),
             _ => return Err(self.error_here()),
         };
         self.advance();
+        // `pg_catalog.regclass`, `public.vector`: every type is in one of these schemas.
+        if matches!(first.as_str(), "pg_catalog" | "public") && self.eat(&TokenKind::Dot) {
+            first = match self.advance().map(|t| t.kind) {
+                Some(TokenKind::Word(w)) | Some(TokenKind::QuotedIdent(w)) => w,
+                _ => return Err(self.error_here()),
+            };
+        }
         let name = match first.as_str() {
             "double" => {
                 self.expect_word("precision")?;
@@ -426,6 +478,36 @@ fn unary(op: &str, operand: Expr, pos: usize) -> Expr {
         },
         pos,
     )
+}
+
+fn link(op: &str, operand: Expr, pos: usize) -> ChainLink {
+    ChainLink {
+        op: op.to_string(),
+        pos: Pos(pos),
+        operand,
+    }
+}
+
+/// Applies the gathered run of same-level operators to `left`: nested binary nodes for a
+/// short run, one [`ExprKind::Chain`] for a long one.
+fn close_run(left: Expr, run: &mut Vec<ChainLink>) -> Expr {
+    if run.is_empty() {
+        return left;
+    }
+    let links = std::mem::take(run);
+    if links.len() > CHAIN_MIN_LINKS {
+        let pos = links[0].pos.0;
+        return Expr::new(
+            ExprKind::Chain {
+                first: Box::new(left),
+                rest: links,
+            },
+            pos,
+        );
+    }
+    links
+        .into_iter()
+        .fold(left, |acc, l| binary(&l.op, acc, l.operand, l.pos.0))
 }
 
 fn binary(op: &str, left: Expr, right: Expr, pos: usize) -> Expr {

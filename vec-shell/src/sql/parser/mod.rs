@@ -7,6 +7,7 @@
 //! Nesting is capped so that no input can exhaust the stack.
 
 mod expr;
+mod prepare;
 mod select;
 mod statement;
 mod transaction;
@@ -166,6 +167,13 @@ impl Parser<'_> {
         matches!(self.peek(), Some(TokenKind::Word(w)) if w == word)
     }
 
+    /// Whether the next tokens are these words.
+    fn peek_words(&self, words: &[&str]) -> bool {
+        words.iter().enumerate().all(
+            |(ahead, word)| matches!(self.peek_at(ahead), Some(TokenKind::Word(w)) if w == word),
+        )
+    }
+
     fn eat_word(&mut self, word: &str) -> bool {
         if self.peek_word(word) {
             self.index += 1;
@@ -251,8 +259,7 @@ impl Parser<'_> {
     fn enter(&mut self) -> Result<()> {
         self.depth += 1;
         if self.depth > MAX_NESTING {
-            return Err(EngineError::new("54001", "stack depth limit exceeded")
-                .with_hint("The statement nests expressions or queries too deeply."));
+            return Err(too_deep());
         }
         Ok(())
     }
@@ -260,6 +267,12 @@ impl Parser<'_> {
     fn leave(&mut self) {
         self.depth = self.depth.saturating_sub(1);
     }
+}
+
+/// PostgreSQL's error for a statement nested too deeply.
+pub(crate) fn too_deep() -> EngineError {
+    EngineError::new("54001", "stack depth limit exceeded")
+        .with_hint("The statement nests expressions or queries too deeply.")
 }
 
 /// Whether `word` is a reserved keyword.

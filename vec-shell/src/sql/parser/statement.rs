@@ -33,7 +33,8 @@ impl Parser<'_> {
             "update" => self.update(),
             "delete" => self.delete(),
             "set" => self.set(),
-            "begin" | "start" | "commit" | "end" | "rollback" | "abort" => self.transaction(),
+            "begin" | "start" | "commit" | "end" | "rollback" | "abort" | "savepoint"
+            | "release" => self.transaction(),
             "copy" => self.copy(),
             "explain" => self.explain(),
             "alter" => {
@@ -55,6 +56,7 @@ impl Parser<'_> {
                 })
             }
             "reindex" => self.reindex(),
+            "prepare" | "execute" | "deallocate" | "discard" => self.prepared(),
             "vacuum" | "analyze" | "analyse" => self.maintenance(),
             "show" => {
                 self.advance();

@@ -9,6 +9,9 @@ use crate::sql::lexer::TokenKind;
 impl Parser<'_> {
     pub(super) fn set(&mut self) -> Result<Statement> {
         self.advance();
+        if let Some(statement) = self.set_transaction()? {
+            return Ok(statement);
+        }
         let local = self.eat_word("local");
         if !local {
             self.eat_word("session");

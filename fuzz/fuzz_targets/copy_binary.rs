@@ -1,0 +1,5 @@
+//! Fuzz target `copy_binary`: `vec_shell::fuzzing::copy_binary` on libFuzzer's inputs; it must never
+//! panic, hang or abort.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| vec_shell::fuzzing::copy_binary(data));

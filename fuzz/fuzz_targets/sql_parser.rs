@@ -1,0 +1,5 @@
+//! Fuzz target `sql_parser`: `vec_shell::fuzzing::sql_parser` on libFuzzer's inputs; it must never
+//! panic, hang or abort.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| vec_shell::fuzzing::sql_parser(data));

@@ -1,0 +1,174 @@
+//! A table's in-memory indexes over its rows: the btree indexes and the primary key's
+//! key-to-rows map. They hold an entry for every stored row version (live, or deleted and
+//! not yet vacuumed); readers check each row they find against their view. They are built
+//! from the heap on first use, not when the database opens, and kept current by every
+//! change from then on. A writer builds them (through its own transaction, so that its
+//! uncommitted rows are in) before it writes the table, so that a reader building them
+//! later from the committed rows cannot miss rows an open block has written.
+
+use std::collections::HashMap;
+
+use parking_lot::{MappedMutexGuard, Mutex, MutexGuard};
+
+use crate::error::Result;
+use crate::storage::btree::BtreeIndex;
+use crate::storage::{Row, RowId};
+use crate::value::Datum;
+
+/// A primary key's value, as text (NULL-free by the key's `NOT NULL`).
+pub type KeyText = Vec<Option<String>>;
+
+/// The indexes once built.
+#[derive(Default)]
+pub struct Built {
+    /// The btree indexes, by name.
+    pub btrees: Vec<BtreeIndex>,
+    /// The primary key: each key's row versions.
+    pub primary: HashMap<KeyText, Vec<RowId>>,
+    /// The primary key's columns.
+    key_columns: Vec<usize>,
+}
+
+impl Built {
+    /// Indexes a stored row version.
+    pub fn insert(&mut self, id: RowId, row: &Row) {
+        for btree in &mut self.btrees {
+            btree.insert(id, row);
+        }
+        if !self.key_columns.is_empty() {
+            let key = key_of(&self.key_columns, row);
+            let ids = self.primary.entry(key).or_default();
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+    }
+
+    /// Forgets a row version (given as it was indexed).
+    pub fn remove(&mut self, id: RowId, row: &Row) {
+        for btree in &mut self.btrees {
+            btree.remove(id, row);
+        }
+        if !self.key_columns.is_empty() {
+            let key = key_of(&self.key_columns, row);
+            if let Some(ids) = self.primary.get_mut(&key) {
+                ids.retain(|&other| other != id);
+                if ids.is_empty() {
+                    self.primary.remove(&key);
+                }
+            }
+        }
+    }
+
+    /// The row versions whose primary key is `key`.
+    pub fn with_key(&self, key: &KeyText) -> &[RowId] {
+        self.primary.get(key).map_or(&[], Vec::as_slice)
+    }
+
+    /// The btree index of this name.
+    pub fn btree(&self, name: &str) -> Option<&BtreeIndex> {
+        self.btrees.iter().find(|b| b.name() == name)
+    }
+}
+
+/// A row's primary key as text.
+pub fn key_of(columns: &[usize], row: &[Datum]) -> KeyText {
+    columns
+        .iter()
+        .map(|&i| row.get(i).and_then(Datum::to_text))
+        .collect()
+}
+
+/// The indexes' shapes: which btrees (name, column) and which key columns.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Shape {
+    /// Btree indexes: name and leading column.
+    pub btrees: Vec<(String, usize)>,
+    /// The primary key's columns.
+    pub key_columns: Vec<usize>,
+}
+
+/// A table's row indexes, built on first use.
+#[derive(Default)]
+pub struct RowIndexes {
+    state: Mutex<Option<Built>>,
+}
+
+impl RowIndexes {
+    /// Indexes to build from the table's rows on first use.
+    pub fn unbuilt() -> RowIndexes {
+        RowIndexes::default()
+    }
+
+    /// Empty indexes of this shape (a new or truncated table).
+    pub fn empty(shape: &Shape) -> RowIndexes {
+        let indexes = RowIndexes::default();
+        *indexes.state.lock() = Some(Built::of_shape(shape));
+        indexes
+    }
+
+    /// Forgets what was built; the next use builds again.
+    pub fn invalidate(&self) {
+        *self.state.lock() = None;
+    }
+
+    /// Drops a btree index's structure, if built.
+    pub fn drop_btree(&self, name: &str) {
+        if let Some(built) = self.state.lock().as_mut() {
+            built.btrees.retain(|b| b.name() != name);
+        }
+    }
+
+    /// How many row versions they index, when built with a btree or a primary key.
+    pub fn estimated_rows(&self) -> Option<usize> {
+        let state = self.state.lock();
+        let built = state.as_ref()?;
+        let btrees = built.btrees.iter().map(BtreeIndex::len).max();
+        let keys = (!built.key_columns.is_empty())
+            .then(|| built.primary.values().map(Vec::len).sum::<usize>());
+        btrees.max(keys)
+    }
+
+    /// Whether they are built.
+    pub fn is_built(&self) -> bool {
+        self.state.lock().is_some()
+    }
+
+    /// Locks the indexes, building them of `shape` from every stored row version (as
+    /// `versions` lists them) if this is their first use.
+    pub fn lock(
+        &self,
+        shape: impl FnOnce() -> Shape,
+        versions: impl FnOnce(&mut dyn FnMut(RowId, Row)) -> Result<()>,
+    ) -> Result<MappedMutexGuard<'_, Built>> {
+        let mut state = self.state.lock();
+        if state.is_none() {
+            let mut built = Built::of_shape(&shape());
+            versions(&mut |id, row| built.insert(id, &row))?;
+            *state = Some(built);
+        }
+        Ok(MutexGuard::map(state, |state| {
+            state.get_or_insert_with(Built::default)
+        }))
+    }
+
+    /// Locks the indexes if they are built (changes to unbuilt ones need no record: the
+    /// build reads them from the heap).
+    pub fn lock_if_built(&self) -> Option<MappedMutexGuard<'_, Built>> {
+        MutexGuard::try_map(self.state.lock(), Option::as_mut).ok()
+    }
+}
+
+impl Built {
+    fn of_shape(shape: &Shape) -> Built {
+        Built {
+            btrees: shape
+                .btrees
+                .iter()
+                .map(|(name, column)| BtreeIndex::new(name.clone(), *column))
+                .collect(),
+            primary: HashMap::new(),
+            key_columns: shape.key_columns.clone(),
+        }
+    }
+}

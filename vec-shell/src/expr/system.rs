@@ -1,0 +1,160 @@
+//! PostgreSQL's system information functions that clients call on connect:
+//! `version()`, `current_schema()`, `current_database()`, `current_user`,
+//! `to_regtype(text)`, `format_type(oid, typmod)`, `pg_table_is_visible(oid)`,
+//! `pg_get_userbyid(oid)`, and the regular-expression operators `~`, `~*`, `!~`, `!~*`
+//! that psql's catalog queries filter with. vecsh has one database and one schema,
+//! `public`, where every table lives, and one role, the superuser `postgres` (OID 10, as
+//! `initdb` names it by default), which owns every object.
+
+use super::signature::{Imp, Signature};
+use crate::error::{EngineError, Result};
+use crate::value::{oid, Datum, SqlType};
+
+/// The OID of the one role.
+pub const SUPERUSER_OID: i64 = 10;
+/// Its name.
+pub const SUPERUSER: &str = "postgres";
+
+fn sig(args: &[SqlType], ret: SqlType, imp: super::Imp) -> Signature {
+    Signature {
+        args: args.to_vec(),
+        ret,
+        imp,
+    }
+}
+
+/// The text `version()` returns: the PostgreSQL version whose protocol and catalog
+/// vecsh speaks, and vecsh's own.
+pub fn version_text() -> String {
+    format!(
+        "PostgreSQL 17.0 (vecsh {}) on {}-{}, compatible with pgvector",
+        env!("CARGO_PKG_VERSION"),
+        std::env::consts::ARCH,
+        std::env::consts::OS
+    )
+}
+
+/// Overloads of the function `name` from this module (empty when it has none).
+pub fn candidates(name: &str) -> Vec<Signature> {
+    use SqlType::{Bool, Int4, Int8, RegType, Text};
+    match name {
+        "version" => vec![sig(&[], Text, |_| Ok(Datum::Text(version_text())))],
+        "current_schema" => vec![sig(&[], Text, |_| Ok(Datum::Text("public".into())))],
+        "current_database" => vec![sig(&[], Text, |_| Ok(Datum::Text("vecsh".into())))],
+        "to_regtype" => vec![sig(&[Text], RegType, |a| {
+            let Datum::Text(name) = &a[0] else {
+                return Ok(Datum::Null);
+            };
+            Ok(oid::type_by_name(name).map_or(Datum::Null, |oid| Datum::Int8(i64::from(oid))))
+        })],
+        "format_type" => vec![sig(&[Int8, Int4], Text, |a| {
+            let (Datum::Int8(type_oid), Datum::Int4(typmod)) = (&a[0], &a[1]) else {
+                return Ok(Datum::Null);
+            };
+            let Some(ty) = u32::try_from(*type_oid).ok().and_then(SqlType::from_oid) else {
+                let name = u32::try_from(*type_oid).ok().and_then(oid::type_name);
+                return Ok(Datum::Text(name.unwrap_or_else(|| "???".into())));
+            };
+            // `atttypmod` counts `varchar`'s 4-byte header, as PostgreSQL's does.
+            let typmod = match ty {
+                SqlType::Varchar if *typmod >= 4 => typmod - 4,
+                _ => *typmod,
+            };
+            Ok(Datum::Text(ty.name_with_typmod(typmod)))
+        })],
+        "pg_table_is_visible" | "pg_type_is_visible" => {
+            vec![sig(&[Int8], Bool, |_| Ok(Datum::Bool(true)))]
+        }
+        "pg_get_userbyid" => vec![sig(&[Int8], Text, |a| {
+            Ok(Datum::Text(match a[0] {
+                Datum::Int8(SUPERUSER_OID) => SUPERUSER.to_string(),
+                Datum::Int8(other) => format!("unknown (OID={other})"),
+                _ => return Ok(Datum::Null),
+            }))
+        })],
+        _ => Vec::new(),
+    }
+}
+
+/// Overloads of the regular-expression operators: `~` matches, `~*` ignoring case, `!`
+/// negates.
+pub fn regex_candidates(op: &str) -> Vec<Signature> {
+    let imp: Imp = match op {
+        "~" => |a| regex_match(a, false, false),
+        "~*" => |a| regex_match(a, true, false),
+        "!~" => |a| regex_match(a, false, true),
+        "!~*" => |a| regex_match(a, true, true),
+        _ => return Vec::new(),
+    };
+    vec![sig(&[SqlType::Text, SqlType::Text], SqlType::Bool, imp)]
+}
+
+fn regex_match(args: &[Datum], ignore_case: bool, negate: bool) -> Result<Datum> {
+    let (Datum::Text(text), Datum::Text(pattern)) = (&args[0], &args[1]) else {
+        return Ok(Datum::Null);
+    };
+    let regex = regex::RegexBuilder::new(pattern)
+        .case_insensitive(ignore_case)
+        .size_limit(1 << 20)
+        .build()
+        .map_err(|error| {
+            let reason = match error {
+                regex::Error::CompiledTooBig(_) => "regular expression is too complex".to_string(),
+                other => other
+                    .to_string()
+                    .lines()
+                    .last()
+                    .unwrap_or("")
+                    .trim()
+                    .to_string(),
+            };
+            EngineError::new("2201B", format!("invalid regular expression: {reason}"))
+        })?;
+    Ok(Datum::Bool(regex.is_match(text) != negate))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn call(name: &str, args: &[Datum]) -> Datum {
+        (candidates(name)[0].imp)(args).unwrap()
+    }
+
+    #[test]
+    fn type_functions() {
+        assert_eq!(
+            call("to_regtype", &[Datum::Text("halfvec".into())]),
+            Datum::Int8(16387)
+        );
+        assert_eq!(
+            call("to_regtype", &[Datum::Text("nope".into())]),
+            Datum::Null
+        );
+        assert_eq!(
+            call("format_type", &[Datum::Int8(16385), Datum::Int4(3)]),
+            Datum::Text("vector(3)".into())
+        );
+        assert!(version_text().starts_with("PostgreSQL 17.0 (vecsh"));
+        assert_eq!(
+            call("format_type", &[Datum::Int8(1043), Datum::Int4(24)]),
+            Datum::Text("character varying(20)".into())
+        );
+        assert_eq!(
+            call("pg_get_userbyid", &[Datum::Int8(10)]),
+            Datum::Text("postgres".into())
+        );
+        let regex = |op: &str, text: &str, pattern: &str| {
+            (regex_candidates(op)[0].imp)(&[Datum::Text(text.into()), Datum::Text(pattern.into())])
+        };
+        assert_eq!(
+            regex("!~", "public", "^pg_toast").unwrap(),
+            Datum::Bool(true)
+        );
+        assert_eq!(
+            regex("~*", "Items", "^(items)$").unwrap(),
+            Datum::Bool(true)
+        );
+        assert_eq!(regex("~", "x", "(").unwrap_err().sqlstate, "2201B");
+    }
+}

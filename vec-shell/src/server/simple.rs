@@ -1,0 +1,176 @@
+//! The simple-query protocol: a `Query` message's statements run one after another,
+//! each answered with its rows (`RowDescription`, `DataRow`s in text), its notices and
+//! its `CommandComplete`; the first error ends the message. `COPY … FROM STDIN` reads
+//! the client's `CopyData` until `CopyDone` (`CopyFail` or a lost client changes
+//! nothing), `COPY … TO STDOUT` sends the data as `CopyData`.
+
+use pgwire::messages::copy::{CopyData, CopyDone, CopyInResponse, CopyOutResponse};
+use pgwire::messages::response::EmptyQueryResponse;
+use pgwire::messages::PgWireBackendMessage;
+
+use super::codec::{read_message, Frontend, ReadError, MAX_MESSAGE};
+use super::connection::Connection;
+use super::wire::{data_row, row_description, TEXT};
+use crate::error::EngineError;
+use crate::exec::StatementResult;
+use crate::sql::ast::{Copy, Statement};
+
+/// Answers a `Query` message.
+pub(super) fn query(connection: &mut Connection, sql: &str) -> Result<(), ReadError> {
+    let statements = match crate::sql::parse(sql) {
+        Ok(statements) => statements,
+        Err(error) => {
+            // A syntax error aborts an open block, as in PostgreSQL.
+            connection.session.fail_block();
+            connection.writer.report(&error, sql)?;
+            return ready(connection);
+        }
+    };
+    if statements.is_empty() {
+        connection
+            .writer
+            .send(PgWireBackendMessage::EmptyQueryResponse(
+                EmptyQueryResponse::new(),
+            ))?;
+        return ready(connection);
+    }
+    for mut statement in statements {
+        let outcome = match super::files::check(&connection.shared.options, &mut statement) {
+            Err(error) => Err(error),
+            Ok(()) => match &statement {
+                Statement::Copy(copy) if copy.from && copy.file.is_none() => {
+                    copy_in(connection, &statement, copy)?
+                }
+                _ => connection.session.execute_statement(&statement),
+            },
+        };
+        match outcome {
+            Ok(result) => send_result(connection, &result, &[], true)?,
+            Err(error) => {
+                connection.session.fail_block();
+                connection.writer.report(&error, sql)?;
+                break;
+            }
+        }
+    }
+    ready(connection)
+}
+
+fn ready(connection: &mut Connection) -> Result<(), ReadError> {
+    let status = connection.status();
+    connection.writer.ready(status)?;
+    Ok(())
+}
+
+/// Sends a statement's notices, rows (with their description when `describe`),
+/// `COPY TO STDOUT` data and command tag.
+pub(super) fn send_result(
+    connection: &mut Connection,
+    result: &StatementResult,
+    formats: &[i16],
+    describe: bool,
+) -> Result<(), ReadError> {
+    for notice in &result.notices {
+        connection.writer.report(notice, "")?;
+    }
+    if let Some(rows) = &result.rows {
+        if describe {
+            connection
+                .writer
+                .send(row_description(&rows.columns, formats))?;
+        }
+        for row in &rows.rows {
+            connection
+                .writer
+                .send(data_row(row, &rows.columns, formats))?;
+        }
+    }
+    if let Some(data) = &result.copy_data {
+        let (format, columns) = copy_shape(connection, result, data);
+        connection
+            .writer
+            .send(PgWireBackendMessage::CopyOutResponse(CopyOutResponse::new(
+                format,
+                columns,
+                vec![i16::from(format); columns as usize],
+            )))?;
+        for chunk in data.chunks(1 << 16) {
+            connection
+                .writer
+                .send(PgWireBackendMessage::CopyData(CopyData::new(
+                    chunk.to_vec().into(),
+                )))?;
+        }
+        connection
+            .writer
+            .send(PgWireBackendMessage::CopyDone(CopyDone::new()))?;
+    }
+    connection.writer.complete(&result.tag)?;
+    Ok(())
+}
+
+/// The overall format and column count of `COPY … TO STDOUT` data: binary when it
+/// starts with the binary signature; the count from its first line otherwise.
+fn copy_shape(_connection: &Connection, _result: &StatementResult, data: &[u8]) -> (i8, i16) {
+    if data.starts_with(b"PGCOPY\n\xff\r\n\0") {
+        let columns = data
+            .get(19..21)
+            .map_or(0, |count| i16::from_be_bytes([count[0], count[1]]).max(0));
+        return (1, columns);
+    }
+    (TEXT as i8, 0)
+}
+
+/// Runs `COPY … FROM STDIN`: answers `CopyInResponse`, gathers the `CopyData`
+/// messages until `CopyDone`, then loads them through the session.
+pub(super) fn copy_in(
+    connection: &mut Connection,
+    statement: &Statement,
+    copy: &Copy,
+) -> Result<Result<StatementResult, EngineError>, ReadError> {
+    let binary = copy.options.iter().any(|(name, value)| {
+        name == "format"
+            && value
+                .as_deref()
+                .is_some_and(|v| v.eq_ignore_ascii_case("binary"))
+    }) || copy.options.iter().any(|(name, _)| name == "binary");
+    let columns = if copy.columns.is_empty() {
+        connection.session.database().with_catalog(|catalog| {
+            catalog
+                .table(&copy.table)
+                .map_or(0, |table| table.columns.len())
+        })
+    } else {
+        copy.columns.len()
+    };
+    let format = i8::from(binary);
+    connection
+        .writer
+        .send(PgWireBackendMessage::CopyInResponse(CopyInResponse::new(
+            format,
+            columns as i16,
+            vec![i16::from(format); columns],
+        )))?;
+    connection.writer.flush()?;
+    let mut data = Vec::new();
+    loop {
+        match read_message(&mut connection.reader, MAX_MESSAGE)? {
+            Frontend::CopyData(bytes) => data.extend_from_slice(&bytes),
+            Frontend::CopyDone => break,
+            Frontend::CopyFail(message) => {
+                let error = EngineError::new("57014", format!("COPY from stdin failed: {message}"));
+                connection.session.fail_block();
+                return Ok(Err(error));
+            }
+            // Flush and Sync may come from an extended-protocol client; they wait.
+            Frontend::Flush | Frontend::Sync => {}
+            _ => {
+                let error =
+                    EngineError::new("08P01", "unexpected message type during COPY from stdin");
+                connection.session.fail_block();
+                return Ok(Err(error));
+            }
+        }
+    }
+    Ok(connection.session.copy_in_statement(statement, &data))
+}

@@ -1,0 +1,497 @@
+//! Prepared statements: `PREPARE` / `EXECUTE` / `DEALLOCATE` / `DISCARD ALL` and the
+//! wire protocol's Parse, Describe and Execute, which share one namespace per session as
+//! in PostgreSQL.
+//!
+//! Preparing parses the statement once and binds it, which fixes the types of its `$n`
+//! parameters (declared, or inferred from where each is used: `$1::halfvec(1536)`,
+//! `embedding <=> $1`, `id = $1`) and its result columns, so a client can describe it
+//! without running it. A query is also planned, and its plan kept: an execution reuses
+//! it while the schema and the session's settings are those it was planned under (a
+//! `CREATE INDEX` or a `SET hnsw.ef_search` makes the next execution bind and plan it
+//! again). A data-changing statement is bound again at each execution (binding is cheap
+//! next to writing), but never parsed again.
+
+use std::sync::atomic::Ordering;
+
+use super::Session;
+use crate::analyze::{self, Analyzed, BoundQuery, Context, OutputColumn};
+use crate::error::{EngineError, Result};
+use crate::exec::{self, RowSet, StatementResult};
+use crate::expr::{eval, NoEnvironment};
+use crate::plan::{self, PlanContext, Planned, QueryPlan};
+use crate::settings::Settings;
+use crate::sql::ast::{Expr, Prepare, Statement};
+use crate::value::cast::CoercionContext;
+use crate::value::{Datum, SqlType};
+
+/// A statement prepared in a session.
+pub struct PreparedStatement {
+    /// The statement; `None` for an empty query string.
+    statement: Option<Statement>,
+    /// Its parameters' types.
+    param_types: Vec<SqlType>,
+    /// Its result columns; `None` when it returns no rows.
+    columns: Option<Vec<OutputColumn>>,
+    /// A query's plan, with what it was planned under.
+    plan: Option<CachedPlan>,
+}
+
+/// A query's plan and the schema version and settings it was planned under; for a
+/// query that needs custom plans, its bound form to plan with each execution's values.
+struct CachedPlan {
+    planned: Planned<QueryPlan>,
+    custom: Option<Analyzed<BoundQuery>>,
+    schema_version: u64,
+    settings: Settings,
+}
+
+/// What a prepared statement takes and gives, as the wire protocol's Describe reports.
+#[derive(Clone, Debug)]
+pub struct Description {
+    /// The parameters' types, in order.
+    pub params: Vec<SqlType>,
+    /// The result columns; `None` when the statement returns no rows.
+    pub columns: Option<Vec<OutputColumn>>,
+}
+
+impl PreparedStatement {
+    /// Whether the statement's text held no statement (an empty query).
+    pub fn is_empty(&self) -> bool {
+        self.statement.is_none()
+    }
+
+    /// The statement (`None` for an empty query).
+    pub fn statement(&self) -> Option<&Statement> {
+        self.statement.as_ref()
+    }
+
+    /// The parameters' types and the result columns.
+    pub fn description(&self) -> Description {
+        Description {
+            params: self.param_types.clone(),
+            columns: self.columns.clone(),
+        }
+    }
+}
+
+impl Session {
+    /// Prepares `sql` (at most one statement) as `name` (`""` is the unnamed
+    /// statement, which a new one replaces). `param_types` declares the first
+    /// parameters' types (`Unknown` for one to infer).
+    pub fn prepare(
+        &mut self,
+        name: &str,
+        sql: &str,
+        param_types: &[SqlType],
+    ) -> Result<Description> {
+        let statements = match crate::sql::parse(sql) {
+            Ok(statements) => statements,
+            Err(error) => {
+                self.abort_block();
+                return Err(error);
+            }
+        };
+        self.prepare_parsed(name, statements, param_types)
+    }
+
+    /// Prepares statements already parsed (at most one) as `name`; see
+    /// [`Session::prepare`].
+    pub fn prepare_parsed(
+        &mut self,
+        name: &str,
+        statements: Vec<Statement>,
+        param_types: &[SqlType],
+    ) -> Result<Description> {
+        let result = self.prepare_statement(name, statements, param_types);
+        if result.is_err() {
+            self.abort_block();
+        }
+        result
+    }
+
+    fn prepare_statement(
+        &mut self,
+        name: &str,
+        mut statements: Vec<Statement>,
+        param_types: &[SqlType],
+    ) -> Result<Description> {
+        if statements.len() > 1 {
+            return Err(EngineError::new(
+                "42601",
+                "cannot insert multiple commands into a prepared statement",
+            ));
+        }
+        let statement = statements.pop();
+        if !matches!(statement, None | Some(Statement::Transaction(_))) {
+            self.txn.check_not_aborted()?;
+        }
+        if !name.is_empty() && self.prepared.contains_key(name) {
+            return Err(EngineError::new(
+                "42P05",
+                format!("prepared statement \"{name}\" already exists"),
+            ));
+        }
+        let prepared = self.build(statement, param_types.to_vec())?;
+        let description = prepared.description();
+        self.prepared.insert(name.to_string(), prepared);
+        Ok(description)
+    }
+
+    /// Binds (and for a query, plans) a statement to prepare.
+    fn build(
+        &mut self,
+        statement: Option<Statement>,
+        declared: Vec<SqlType>,
+    ) -> Result<PreparedStatement> {
+        let Some(statement) = statement else {
+            return Ok(PreparedStatement {
+                statement: None,
+                param_types: declared,
+                columns: None,
+                plan: None,
+            });
+        };
+        let catalog = self.database.shared.catalog.read();
+        let cx = Context::new(&catalog, false)
+            .with_params(declared.clone())
+            .with_settings(&self.settings);
+        let (param_types, columns, plan) = match &statement {
+            Statement::Select(select) => {
+                let bound = analyze::bind_query_in(cx, select)?;
+                let params = bound.params.clone();
+                let columns = bound.statement.columns.clone();
+                let version = self.database.schema_version();
+                let source = self.txn.read_source(&self.database.shared.durable);
+                let versions = source.view().versions();
+                let cached = cache_plan(bound, &catalog, &self.settings, versions, version);
+                (params, Some(columns), Some(cached))
+            }
+            Statement::Insert(insert) => {
+                let bound = analyze::bind_insert_in(cx, insert)?;
+                (bound.params, returned(&bound.statement.returning), None)
+            }
+            Statement::Update(update) => {
+                let bound = analyze::bind_update_in(cx, update)?;
+                (bound.params, returned(&bound.statement.returning), None)
+            }
+            Statement::Delete(delete) => {
+                let bound = analyze::bind_delete_in(cx, delete)?;
+                (bound.params, returned(&bound.statement.returning), None)
+            }
+            other => (declared, self.utility_columns(other), None),
+        };
+        if let Some(index) = param_types.iter().position(|ty| *ty == SqlType::Unknown) {
+            return Err(EngineError::new(
+                "42P18",
+                format!("could not determine data type of parameter ${}", index + 1),
+            ));
+        }
+        Ok(PreparedStatement {
+            statement: Some(statement),
+            param_types,
+            columns,
+            plan,
+        })
+    }
+
+    /// The result columns of a statement other than a query or a data change.
+    fn utility_columns(&self, statement: &Statement) -> Option<Vec<OutputColumn>> {
+        let text = |name: &str| {
+            Some(vec![OutputColumn {
+                name: name.to_string(),
+                ty: SqlType::Text,
+                typmod: -1,
+            }])
+        };
+        match statement {
+            Statement::Show { name } => text(name),
+            Statement::Explain { .. } => text("QUERY PLAN"),
+            Statement::Execute { name, .. } => {
+                self.prepared.get(name).and_then(|p| p.columns.clone())
+            }
+            _ => None,
+        }
+    }
+
+    /// The prepared statement `name`, or PostgreSQL's error.
+    pub fn prepared_statement(&self, name: &str) -> Result<&PreparedStatement> {
+        self.prepared.get(name).ok_or_else(|| {
+            EngineError::new(
+                "26000",
+                format!("prepared statement \"{name}\" does not exist"),
+            )
+        })
+    }
+
+    /// Runs the prepared statement `name` with these parameter values (already of the
+    /// parameters' types).
+    pub fn execute_prepared(&mut self, name: &str, params: &[Datum]) -> Result<StatementResult> {
+        let prepared = self.prepared_statement(name)?;
+        if params.len() != prepared.param_types.len() {
+            return Err(EngineError::new(
+                "08P01",
+                format!(
+                    "bind message supplies {} parameters, but prepared statement \"{name}\" requires {}",
+                    params.len(),
+                    prepared.param_types.len()
+                ),
+            ));
+        }
+        match &prepared.statement {
+            None => Ok(StatementResult::tag("")),
+            Some(Statement::Transaction(_)) => {
+                let statement = prepared.statement.clone();
+                match statement {
+                    Some(statement) => self.execute_statement(&statement),
+                    None => Ok(StatementResult::tag("")),
+                }
+            }
+            Some(_) => {
+                self.cancel.reset();
+                self.txn.check_not_aborted()?;
+                let result = self.run_prepared(name, params);
+                if result.is_err() {
+                    self.abort_block();
+                }
+                result
+            }
+        }
+    }
+
+    fn run_prepared(&mut self, name: &str, params: &[Datum]) -> Result<StatementResult> {
+        let Some(prepared) = self.prepared.get(name) else {
+            return Err(EngineError::internal("the prepared statement went away"));
+        };
+        let statement = prepared.statement.clone();
+        let types = prepared.param_types.clone();
+        match &statement {
+            Some(Statement::Select(select)) => {
+                self.refresh_plan(name, select, &types)?;
+                let shared = std::sync::Arc::clone(&self.database.shared);
+                let source = self.txn.read_source(&shared.durable);
+                let view = source.view();
+                let catalog = shared.catalog.read();
+                let Some(cached) = self.prepared.get(name).and_then(|p| p.plan.as_ref()) else {
+                    return Err(EngineError::internal("a prepared query without a plan"));
+                };
+                let custom = cached.custom.as_ref().map(|bound| {
+                    let context = PlanContext {
+                        catalog: &catalog,
+                        settings: &self.settings,
+                        versions: view.versions(),
+                    };
+                    plan::plan_query(super::custom_plan::with_values(bound, params), context)
+                });
+                let planned = custom.as_ref().unwrap_or(&cached.planned);
+                let guards = crate::exec::IndexGuards::for_plans(
+                    &catalog,
+                    std::iter::once(&planned.plan).chain(&planned.subqueries),
+                );
+                let context = crate::exec::ExecContext::new(&catalog, view, &guards)
+                    .with_cancel(&self.cancel)
+                    .with_subqueries(&planned.subqueries)
+                    .with_params(params);
+                let rows = exec::run_query(&planned.plan, &context)?;
+                Ok(StatementResult {
+                    tag: format!("SELECT {}", rows.len()),
+                    rows: Some(RowSet {
+                        columns: planned.plan.columns.clone(),
+                        rows,
+                    }),
+                    notices: Vec::new(),
+                    copy_data: None,
+                })
+            }
+            Some(Statement::Insert(insert)) => {
+                self.dml(super::statement::Dml::Insert(insert), (&types, params))
+            }
+            Some(Statement::Update(update)) => {
+                self.dml(super::statement::Dml::Update(update), (&types, params))
+            }
+            Some(Statement::Delete(delete)) => {
+                self.dml(super::statement::Dml::Delete(delete), (&types, params))
+            }
+            Some(other) => self.run_statement(other),
+            None => Ok(StatementResult::tag("")),
+        }
+    }
+
+    /// Binds and plans a prepared query again when the schema or the settings changed
+    /// since it was planned.
+    fn refresh_plan(
+        &mut self,
+        name: &str,
+        select: &crate::sql::ast::Select,
+        types: &[SqlType],
+    ) -> Result<()> {
+        let version = self.database.schema_version();
+        let fresh = self
+            .prepared
+            .get(name)
+            .and_then(|p| p.plan.as_ref())
+            .is_some_and(|cached| {
+                cached.schema_version == version && cached.settings == self.settings
+            });
+        if fresh {
+            return Ok(());
+        }
+        let catalog = self.database.shared.catalog.read();
+        let cx = Context::new(&catalog, false)
+            .with_params(types.to_vec())
+            .with_settings(&self.settings);
+        let bound = analyze::bind_query_in(cx, select)?;
+        if bound.params != types {
+            return Err(EngineError::new(
+                "0A000",
+                "cached plan must not change result type",
+            ));
+        }
+        let source = self.txn.read_source(&self.database.shared.durable);
+        let cached = cache_plan(
+            bound,
+            &catalog,
+            &self.settings,
+            source.view().versions(),
+            version,
+        );
+        drop(source);
+        drop(catalog);
+        if let Some(prepared) = self.prepared.get_mut(name) {
+            prepared.plan = Some(cached);
+        }
+        Ok(())
+    }
+
+    /// Removes the prepared statement `name` (the wire protocol's Close: no error when
+    /// there is none).
+    pub fn close_prepared(&mut self, name: &str) {
+        self.prepared.remove(name);
+    }
+
+    /// `PREPARE name (types) AS statement`.
+    pub(super) fn sql_prepare(&mut self, prepare: &Prepare) -> Result<StatementResult> {
+        if self.prepared.contains_key(&prepare.name) {
+            return Err(EngineError::new(
+                "42P05",
+                format!("prepared statement \"{}\" already exists", prepare.name),
+            ));
+        }
+        let mut declared = Vec::new();
+        for type_name in &prepare.param_types {
+            declared.push(analyze::types::resolve_type_name(type_name)?.0);
+        }
+        let prepared = self.build(Some((*prepare.statement).clone()), declared)?;
+        self.prepared.insert(prepare.name.clone(), prepared);
+        Ok(StatementResult::tag("PREPARE"))
+    }
+
+    /// `EXECUTE name (arguments)`: each argument is converted to its parameter's type
+    /// as in an assignment.
+    pub(super) fn sql_execute(&mut self, name: &str, args: &[Expr]) -> Result<StatementResult> {
+        let types = self.prepared_statement(name)?.param_types.clone();
+        if types.len() != args.len() {
+            return Err(EngineError::new(
+                "42601",
+                format!("wrong number of parameters for prepared statement \"{name}\""),
+            )
+            .with_detail(format!(
+                "Expected {} parameters but got {}.",
+                types.len(),
+                args.len()
+            )));
+        }
+        let values = {
+            let catalog = self.database.shared.catalog.read();
+            let cx = Context::new(&catalog, false);
+            let scope = analyze::Scope::default();
+            let mut binder = analyze::expr::Binder {
+                cx: &cx,
+                scope: &scope,
+                aggregates: None,
+            };
+            let mut values = Vec::with_capacity(args.len());
+            for (arg, ty) in args.iter().zip(&types) {
+                let bound = binder.bind(arg)?;
+                let converted =
+                    binder.convert(bound, ty, -1, CoercionContext::Assignment, arg.pos.0)?;
+                values.push(eval(&converted.expr, &[], &NoEnvironment)?);
+            }
+            values
+        };
+        self.run_prepared(name, &values)
+    }
+
+    /// `DEALLOCATE name` / `DEALLOCATE ALL`.
+    pub(super) fn sql_deallocate(&mut self, name: Option<&str>) -> Result<StatementResult> {
+        match name {
+            None => {
+                self.prepared.clear();
+                Ok(StatementResult::tag("DEALLOCATE ALL"))
+            }
+            Some(name) => match self.prepared.remove(name) {
+                Some(_) => Ok(StatementResult::tag("DEALLOCATE")),
+                None => Err(EngineError::new(
+                    "26000",
+                    format!("prepared statement \"{name}\" does not exist"),
+                )),
+            },
+        }
+    }
+
+    /// `DISCARD ALL`: settings back to their defaults, prepared statements gone.
+    pub(super) fn discard_all(&mut self) -> Result<StatementResult> {
+        if self.txn.in_block() {
+            return Err(EngineError::new(
+                "25001",
+                "DISCARD ALL cannot run inside a transaction block",
+            ));
+        }
+        self.settings = Settings::default();
+        self.prepared.clear();
+        Ok(StatementResult::tag("DISCARD ALL"))
+    }
+}
+
+/// Plans a bound query to keep, with its bound form when it needs custom plans.
+fn cache_plan(
+    bound: Analyzed<BoundQuery>,
+    catalog: &crate::catalog::Catalog,
+    settings: &Settings,
+    versions: crate::storage::view::Versions<'_>,
+    schema_version: u64,
+) -> CachedPlan {
+    let custom = super::custom_plan::needs_custom_plan(&bound).then(|| bound.clone());
+    let planned = plan::plan_query(
+        bound,
+        PlanContext {
+            catalog,
+            settings,
+            versions,
+        },
+    );
+    CachedPlan {
+        planned,
+        custom,
+        schema_version,
+        settings: settings.clone(),
+    }
+}
+
+/// The columns a `RETURNING` list gives, if any.
+fn returned(returning: &analyze::Returning) -> Option<Vec<OutputColumn>> {
+    (!returning.exprs.is_empty()).then(|| returning.columns.clone())
+}
+
+impl super::Database {
+    /// A number that changes whenever the schema may have changed (a schema
+    /// statement ran, or a transaction block ended), so that a prepared query's plan can
+    /// tell it must be made again.
+    pub(super) fn schema_version(&self) -> u64 {
+        self.shared.schema_version.load(Ordering::Acquire)
+    }
+
+    /// Marks the schema as possibly changed.
+    pub(super) fn schema_changed(&self) {
+        self.shared.schema_version.fetch_add(1, Ordering::AcqRel);
+    }
+}

@@ -1,0 +1,149 @@
+//! Reading rows: through a [`Snapshot`] (the versions it sees), or every stored version with
+//! its stamps (for rebuilding indexes, which hold entries for all versions until vacuum
+//! removes the dead ones). A scan reads one page at a time and holds no lock between pages,
+//! so it never delays a commit: the stamps keep its view consistent.
+
+use std::ops::ControlFlow;
+
+use super::{Snapshot, Store};
+use crate::buffer_pool::PageKey;
+use crate::error::{Error, Result};
+use crate::heap::tuple::Header;
+use crate::heap::{self, RowBytes};
+use crate::{HeapId, RowId};
+
+/// A stored row version: its id, stamps and bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowVersion {
+    /// The version's row id.
+    pub row: RowId,
+    /// The commit LSN of the transaction that created it (0: older than any snapshot).
+    pub created: u64,
+    /// The commit LSN of the transaction that deleted it, 0 while live.
+    pub deleted: u64,
+    /// The row bytes.
+    pub bytes: Vec<u8>,
+}
+
+impl Store {
+    fn committed_pages(&self, heap: HeapId) -> Result<u32> {
+        self.catalog
+            .read()
+            .heaps
+            .get(&heap.0)
+            .copied()
+            .ok_or(Error::NoSuchHeap { heap: heap.0 })
+    }
+
+    /// Reads the version of `row` that `snapshot` sees; `Ok(None)` if the slot holds no
+    /// row or a version the snapshot does not see.
+    pub fn fetch(&self, heap: HeapId, row: RowId, snapshot: &Snapshot) -> Result<Option<Vec<u8>>> {
+        Ok(self
+            .fetch_version(heap, row)?
+            .filter(|v| header_of(v).visible(snapshot.lsn().0, false))
+            .map(|v| v.bytes))
+    }
+
+    /// Reads whatever version `row` holds, with its stamps; `Ok(None)` if the slot is
+    /// empty.
+    pub fn fetch_version(&self, heap: HeapId, row: RowId) -> Result<Option<RowVersion>> {
+        if row.page_no() >= self.committed_pages(heap)? {
+            return Ok(None);
+        }
+        let mut access = self.committed_access(heap.0);
+        Ok(
+            heap::read_row(&mut access, row)?.map(|(header, bytes)| RowVersion {
+                row,
+                created: header.xmin,
+                deleted: header.xmax,
+                bytes,
+            }),
+        )
+    }
+
+    /// The number of pages of `heap` (scans read pages `0..heap_pages`).
+    pub fn heap_pages(&self, heap: HeapId) -> Result<u32> {
+        self.committed_pages(heap)
+    }
+
+    /// The versions on one page of `heap` that `snapshot` sees (every stored version with
+    /// `None`), in row-id order: the unit of a streaming scan.
+    pub fn page_versions(
+        &self,
+        heap: HeapId,
+        page_no: u32,
+        snapshot: Option<&Snapshot>,
+    ) -> Result<Vec<RowVersion>> {
+        let rows = {
+            let pin = self.pool.pin(PageKey {
+                file: heap.0,
+                page_no,
+            })?;
+            let page = pin.read();
+            let mut keep = |header: Header| match snapshot {
+                Some(snapshot) => header.visible(snapshot.lsn().0, false),
+                None => true,
+            };
+            heap::page_rows(page_no, &page, &mut keep)
+        };
+        let mut access = self.committed_access(heap.0);
+        let mut out = Vec::with_capacity(rows.len());
+        for (row, header, bytes) in rows {
+            let bytes = match bytes {
+                RowBytes::Inline(bytes) => bytes,
+                RowBytes::Chain { total, first } => heap::read_chain(&mut access, total, first)?,
+            };
+            out.push(RowVersion {
+                row,
+                created: header.xmin,
+                deleted: header.xmax,
+                bytes,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Calls `f` with every row of `heap` that `snapshot` sees, in row-id order, until it
+    /// returns `ControlFlow::Break`.
+    pub fn scan(
+        &self,
+        heap: HeapId,
+        snapshot: &Snapshot,
+        mut f: impl FnMut(RowId, &[u8]) -> ControlFlow<()>,
+    ) -> Result<()> {
+        let n_pages = self.committed_pages(heap)?;
+        for page_no in 0..n_pages {
+            for version in self.page_versions(heap, page_no, Some(snapshot))? {
+                if f(version.row, &version.bytes).is_break() {
+                    return Ok(());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Calls `f` with every stored version of `heap` (live, or deleted and not yet
+    /// vacuumed), in row-id order, until it returns `ControlFlow::Break`.
+    pub fn scan_versions(
+        &self,
+        heap: HeapId,
+        mut f: impl FnMut(&RowVersion) -> ControlFlow<()>,
+    ) -> Result<()> {
+        let n_pages = self.committed_pages(heap)?;
+        for page_no in 0..n_pages {
+            for version in self.page_versions(heap, page_no, None)? {
+                if f(&version).is_break() {
+                    return Ok(());
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn header_of(version: &RowVersion) -> Header {
+    Header {
+        xmin: version.created,
+        xmax: version.deleted,
+    }
+}
