@@ -1,11 +1,15 @@
 //! Bulk build: every vector is first copied into the index (one pass over the input, with
-//! the memory budget checked as it grows), then the elements are linked by INSERT on `N`
-//! threads that share the index (crossbeam scoped threads; each list is written under its
-//! element's lock). With one thread the graph depends only on the seed and the input order.
-//! A build can be stopped early through [`BuildHooks::should_stop`], checked between
-//! elements; it then returns [`HnswError::Cancelled`] and the partial graph is dropped.
+//! the memory budget checked as it grows), a quantized index then trains its quantizer
+//! and encodes every vector, then the elements are linked by INSERT on `N` threads that
+//! share the index (crossbeam scoped threads; each list is written under its element's
+//! lock). With one thread the graph depends only on the seed and the input order. A
+//! quantized index moves its full vectors to disk once linked (they stay on huge pages
+//! while the build reads them). A build can be stopped early through
+//! [`BuildHooks::should_stop`], checked between elements; it then returns
+//! [`HnswError::Cancelled`] and the partial graph is dropped.
 
 use crate::error::HnswError;
+use crate::fill::FillPool;
 use crate::index::{Hnsw, FREE};
 use crate::link_cache::LinkCache;
 use crate::metric::{Metric, VectorRef};
@@ -105,7 +109,7 @@ impl<M: Metric> Hnsw<M> {
     where
         I: IntoIterator<Item = (u64, VectorRef<'a, M>)>,
     {
-        let mut index = Self::new(dimensions, options)?;
+        let mut index = Self::new_in_memory(dimensions, options)?;
         let items = items.into_iter();
         let expected = items.size_hint().0;
         index.store.reserve(expected);
@@ -130,15 +134,20 @@ impl<M: Metric> Hnsw<M> {
                 });
             }
         }
+        index.train_codes()?;
         index.link_all(hooks)?;
+        index.spill_vectors()?;
         Ok(index)
     }
 
-    /// Bytes the build has filled so far (lengths, not capacities).
+    /// Bytes of memory the build has filled so far (lengths, not capacities): the vectors
+    /// (in memory while a build links, also for a quantized index), the codes they will
+    /// have, and the graph.
     fn used_bytes(&self) -> usize {
         let slots = self.graph.len();
         let per_slot = (1 + 2 * self.options.m) * 4 + 8 + 1 + 1 + 4;
-        self.store.used_bytes() + slots * per_slot
+        let codes = self.codes.as_ref().map_or(0, |codes| slots * codes.stride);
+        self.store.used_bytes() + codes + slots * per_slot
     }
 
     fn link_all(&mut self, hooks: &BuildHooks<'_>) -> Result<(), HnswError> {
@@ -158,10 +167,20 @@ impl<M: Metric> Hnsw<M> {
                 });
             }
         };
-        // The back-link cache speeds the linking up; it is used only if it fits the budget.
-        let cache_bytes = LinkCache::bytes_for(total, self.graph.capacity(0));
-        if self.used_bytes() + cache_bytes <= self.options.maintenance_work_mem {
-            self.link_cache = LinkCache::new(total, self.graph.capacity(0));
+        // The back-link cache and the fill pools speed the linking up; each is used only if
+        // it fits the budget.
+        let stride = self.graph.capacity(0);
+        let cache_bytes = LinkCache::bytes_for(total, stride);
+        let budget = self.options.maintenance_work_mem;
+        if self.used_bytes() + cache_bytes <= budget {
+            self.link_cache = LinkCache::new(total, stride);
+            let pool_bytes = FillPool::bytes_for(total, stride);
+            if self.options.keep_pruned
+                && stride <= u8::MAX as usize
+                && self.used_bytes() + cache_bytes + pool_bytes <= budget
+            {
+                self.fill = FillPool::new(total, stride);
+            }
         }
         let this = &*self;
         let worker = || {
@@ -191,10 +210,13 @@ impl<M: Metric> Hnsw<M> {
             })
             .unwrap_or(());
         }
-        self.link_cache = LinkCache::default();
         if stopped.into_inner() {
+            self.link_cache = LinkCache::default();
+            self.fill = FillPool::default();
             return Err(HnswError::Cancelled);
         }
+        self.fill_from_pools();
+        self.link_cache = LinkCache::default();
         if total == 0 {
             report(0);
         }
@@ -231,14 +253,15 @@ mod tests {
         Hnsw::build(4, options, items).expect("build")
     }
 
-    /// The incremental shrinking of the build cache gives the same graph as the full one.
+    /// The incremental shrinking of the build cache gives the same graph as the full one
+    /// (budgets with room for the cache but not for the fill pools, and for neither).
     #[test]
     fn link_cache_keeps_the_graph() {
-        let cached = build(1 << 30);
-        let stride = cached.graph.capacity(0);
-        // Room for the vectors and lists, not for the cache.
-        let budget = cached.used_bytes() + LinkCache::bytes_for(cached.graph.len(), stride) - 1;
-        let plain = build(budget);
+        let sizes = build(1 << 30);
+        let stride = sizes.graph.capacity(0);
+        let cache = sizes.used_bytes() + LinkCache::bytes_for(sizes.graph.len(), stride);
+        let cached = build(cache);
+        let plain = build(cache - 1);
         let (mut a, mut b) = (Vec::new(), Vec::new());
         for slot in 0..cached.graph.len() as u32 {
             for level in 0..=cached.graph.level(slot) {
@@ -247,6 +270,33 @@ mod tests {
                 assert_eq!(a, b, "slot {slot} level {level}");
             }
         }
+    }
+
+    /// With room for the fill pools, a build tops its lists up at the end: layer-0 lists
+    /// end as full as when pruned connections are kept while linking, with the same recall.
+    #[test]
+    fn fill_pools_keep_lists_full() {
+        let pooled = build(1 << 30);
+        let stride = pooled.graph.capacity(0);
+        let cache = pooled.used_bytes() + LinkCache::bytes_for(pooled.graph.len(), stride);
+        let linked_full = build(cache);
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        let (mut total_pooled, mut total_full) = (0, 0);
+        for slot in 0..pooled.graph.len() as u32 {
+            pooled.graph.read(slot, 0, &mut a);
+            linked_full.graph.read(slot, 0, &mut b);
+            assert!(!a.contains(&slot));
+            let mut unique = a.clone();
+            unique.sort_unstable();
+            unique.dedup();
+            assert_eq!(unique.len(), a.len(), "slot {slot}: {a:?}");
+            total_pooled += a.len();
+            total_full += b.len();
+        }
+        assert!(
+            total_pooled * 100 >= total_full * 95,
+            "{total_pooled} {total_full}"
+        );
     }
 
     /// When the vectors' memory cannot grow, a build and an insert fail with

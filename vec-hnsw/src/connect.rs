@@ -69,7 +69,11 @@ impl<M: Metric> Hnsw<M> {
             chosen: false,
         });
         work.members.sort_unstable_by_key(|member| member.candidate);
-        self.run_heuristic(work, capacity, !flags_known);
+        let defer = layer == 0 && self.fill.covers(target);
+        self.run_heuristic(work, capacity, !flags_known, defer);
+        if defer {
+            self.pool_pruned(target, work);
+        }
         scratch.neighbours.clear();
         let chosen = work.members.iter().filter(|m| m.chosen);
         scratch.neighbours.extend(chosen.map(|m| m.candidate.slot));

@@ -28,6 +28,7 @@ impl From<HnswError> for IndexError {
             | HnswError::EfConstructionTooSmall { .. }
             | HnswError::ParameterOutOfRange { .. }
             | HnswError::NoDimensions => "22023",
+            HnswError::QuantizationUnsupported { .. } => "0A000",
             HnswError::TooManyDimensions { .. }
             | HnswError::TooManyNonZero { .. }
             | HnswError::MemoryBudgetExceeded { .. }
@@ -158,11 +159,23 @@ impl<M: ViewRef> VectorIndex for Hnsw<M> {
     fn memory_bytes(&self) -> usize {
         Hnsw::memory_bytes(self)
     }
+
+    fn calibrate(&mut self, hooks: &vec_index::BuildHooks<'_>) -> Result<(), IndexError> {
+        Ok(Hnsw::calibrate(self, hooks.should_stop)?)
+    }
+
+    fn calibration(&self) -> Option<&vec_index::Calibration> {
+        Hnsw::calibration(self)
+    }
 }
 
+/// The build phase that measures recall for target recall (after pgvector's phases).
+pub const CALIBRATING: &str = "calibrating";
+
 /// Builds an HNSW index of metric `M` over `(row id, value)` pairs, reporting pgvector's one
-/// build phase, `"loading tuples"` (unit `"tuples"`, one per row), and stopping with
-/// SQLSTATE 57014 once `hooks.should_stop` says so. Options and dimensions are checked
+/// build phase, `"loading tuples"` (unit `"tuples"`, one per row), then `"calibrating"`
+/// (the recall of each `ef_search`, [`Hnsw::calibrate`]), and stopping with SQLSTATE 57014
+/// once `hooks.should_stop` says so. Options and dimensions are checked
 /// before the rows; a row of another type or other dimensions is an error.
 ///
 /// ```
@@ -193,9 +206,12 @@ pub fn build<M: ViewRef>(
         progress: &progress,
         should_stop: hooks.should_stop,
     };
-    let index = Hnsw::<M>::build_with_hooks(dimensions, options, items, &hnsw_hooks)?;
+    let mut index = Hnsw::<M>::build_with_hooks(dimensions, options, items, &hnsw_hooks)?;
     // Rows the metric does not index (zero vectors under cosine) were not linked.
     phase.finish();
+    let calibrating = PhaseProgress::start(*hooks, CALIBRATING, "queries", 1);
+    index.calibrate(hooks.should_stop)?;
+    calibrating.finish();
     Ok(Built {
         index: Box::new(index),
         notices: Vec::new(),

@@ -76,6 +76,11 @@ pub enum HnswError {
     },
     /// The build was stopped by its `should_stop` hook before it finished.
     Cancelled,
+    /// Quantization asked of a metric that codes cannot estimate (L1, bits, sparse).
+    QuantizationUnsupported {
+        /// The quantization's name (`sq8`, `rabitq`).
+        quantization: &'static str,
+    },
     /// A snapshot file could not be read or written.
     Io {
         /// The file.
@@ -150,6 +155,10 @@ impl fmt::Display for HnswError {
             HnswError::TooManyElements => f.write_str("hnsw index cannot hold more elements"),
             HnswError::OutOfMemory { .. } => f.write_str("out of memory"),
             HnswError::Cancelled => f.write_str("canceling statement due to user request"),
+            HnswError::QuantizationUnsupported { quantization } => write!(
+                f,
+                "quantization \"{quantization}\" is only supported for vector and halfvec values under L2, inner product or cosine distance"
+            ),
             HnswError::Io { path, source } => {
                 write!(f, "could not access file \"{}\": {source}", path.display())
             }

@@ -3,11 +3,13 @@
 //! the iterative scan, vacuum and snapshots; each adds an `impl` block to this type.
 
 use crate::error::HnswError;
+use crate::estimate::{Estimator, Exact, Excluding};
 use crate::graph::Graph;
 use crate::level::level_for;
 use crate::link_cache::LinkCache;
 use crate::metric::{Metric, VectorBuf, VectorRef};
 use crate::options::{HnswOptions, SearchOptions};
+use crate::quant::{CodeEstimator, Codes, Quantization};
 use crate::search::{Candidate, ScratchPool};
 use crate::store::VectorStore;
 use parking_lot::Mutex;
@@ -82,6 +84,12 @@ pub struct Hnsw<M: Metric> {
     pub(crate) scratch: ScratchPool,
     /// Distances and heuristic flags of the layer-0 lists, while a build links.
     pub(crate) link_cache: LinkCache,
+    /// Pruned candidates of the layer-0 lists, while a build links (see `fill`).
+    pub(crate) fill: crate::fill::FillPool,
+    /// The codes searches read, when the index is quantized.
+    pub(crate) codes: Option<Codes>,
+    /// The recall each `ef_search` reached, for target recall.
+    pub(crate) calibration: Option<vec_index::Calibration>,
 }
 
 /// Packs an entry point into one word: level in the high half, slot in the low half.
@@ -95,8 +103,20 @@ pub(crate) fn unpack_entry(word: u64) -> Option<(u32, usize)> {
 }
 
 impl<M: Metric> Hnsw<M> {
-    /// An empty index for vectors of `dimensions` dimensions (bits for bit vectors).
+    /// An empty index for vectors of `dimensions` dimensions (bits for bit vectors). A
+    /// quantized index keeps its full vectors in a file from the start.
     pub fn new(dimensions: usize, options: HnswOptions) -> Result<Self, HnswError> {
+        let mut index = Self::new_in_memory(dimensions, options)?;
+        index.spill_vectors()?;
+        Ok(index)
+    }
+
+    /// An empty index whose full vectors stay in memory even when it is quantized, until
+    /// [`Hnsw::spill_vectors`]: a bulk build links faster on huge pages than on a file map.
+    pub(crate) fn new_in_memory(
+        dimensions: usize,
+        options: HnswOptions,
+    ) -> Result<Self, HnswError> {
         options.validate()?;
         if dimensions == 0 {
             return Err(HnswError::NoDimensions);
@@ -106,6 +126,15 @@ impl<M: Metric> Hnsw<M> {
                 max: M::Store::MAX_DIMENSIONS,
             });
         }
+        let codes = match options.quantization {
+            Quantization::None => None,
+            quantization => {
+                let distance = M::CODE_DISTANCE.ok_or(HnswError::QuantizationUnsupported {
+                    quantization: quantization.name(),
+                })?;
+                Some(Codes::new(quantization, distance, dimensions, options.seed))
+            }
+        };
         Ok(Hnsw {
             graph: Graph::new(options.m),
             options,
@@ -121,7 +150,26 @@ impl<M: Metric> Hnsw<M> {
             n_rows: AtomicU64::new(0),
             scratch: ScratchPool::default(),
             link_cache: LinkCache::default(),
+            fill: Default::default(),
+            codes,
+            calibration: None,
         })
+    }
+
+    /// Moves a quantized index's full vectors to an unlinked file in `vector_dir` (the
+    /// temporary directory by default); nothing for an unquantized index.
+    pub(crate) fn spill_vectors(&mut self) -> Result<(), HnswError> {
+        if self.codes.is_none() {
+            return Ok(());
+        }
+        let dir = self
+            .options
+            .vector_dir
+            .clone()
+            .unwrap_or_else(std::env::temp_dir);
+        self.store
+            .spill(&dir)
+            .map_err(|source| HnswError::Io { path: dir, source })
     }
 
     /// The options the index was built with.
@@ -150,13 +198,35 @@ impl<M: Metric> Hnsw<M> {
     }
 
     /// Bytes of memory held by the vectors, the graph and the row table (mapped bytes of a
-    /// reopened snapshot included).
+    /// reopened snapshot included). A quantized index counts its codes instead of its full
+    /// vectors, which are on disk ([`Hnsw::vector_file_bytes`]) and read only to re-rank.
     pub fn memory_bytes(&self) -> usize {
-        self.store.memory_bytes()
+        let vectors = match &self.codes {
+            Some(codes) => codes.memory_bytes(),
+            None => self.store.memory_bytes(),
+        };
+        vectors
             + self.graph.memory_bytes()
             + self.rows.capacity() * 8
             + self.flags.capacity()
             + self.free.lock().capacity() * 4
+    }
+
+    /// Bytes of full-precision vectors a quantized index keeps on disk for re-ranking (in
+    /// an unlinked file, or in the snapshot file it was opened from); 0 when unquantized.
+    pub fn vector_file_bytes(&self) -> usize {
+        if self.codes.is_some() {
+            self.store.used_bytes()
+        } else {
+            0
+        }
+    }
+
+    /// How searches read vectors: full precision, or which codes.
+    pub fn quantization(&self) -> Quantization {
+        self.codes
+            .as_ref()
+            .map_or(Quantization::None, |codes| codes.quantization)
     }
 
     pub(crate) fn flag(&self, slot: u32) -> u8 {
@@ -237,6 +307,13 @@ impl<M: Metric> Hnsw<M> {
         };
         self.graph.make_writable();
         let slot = self.stage(row_id, M::Store::view(&prepared))?;
+        if let Err(error) = self.encode_staged(slot) {
+            // Without its code the element cannot be searched: it goes back to the free
+            // list, unlinked, and the insert fails having added nothing a search can see.
+            self.flags[slot as usize].store(FREE, Ordering::Release);
+            self.free.get_mut().push(slot);
+            return Err(error);
+        }
         Ok(Some(Staged { slot }))
     }
 
@@ -273,11 +350,50 @@ impl<M: Metric> Hnsw<M> {
         }
     }
 
-    /// The `ef` nearest elements to a prepared query on layer 0, nearest first.
+    /// The `ef` nearest elements to a prepared query on layer 0, nearest first: by exact
+    /// distances, or for a quantized index found by the codes' estimates and re-ranked
+    /// exactly.
     pub(crate) fn nearest_elements(
         &self,
         query: VectorRef<'_, M>,
         ef: usize,
+        out: &mut Vec<Candidate>,
+    ) {
+        self.nearest_excluding(query, ef, None, out);
+    }
+
+    /// [`Hnsw::nearest_elements`] as if the element in `exclude` were not in the graph: it
+    /// is never evaluated, followed or returned (calibration searches for an element's own
+    /// vector this way, as for a query the index has not seen).
+    pub(crate) fn nearest_excluding(
+        &self,
+        query: VectorRef<'_, M>,
+        ef: usize,
+        exclude: Option<u32>,
+        out: &mut Vec<Candidate>,
+    ) {
+        match self.prepare_codes(query) {
+            Some(prepared) => {
+                if let Some(codes) = &self.codes {
+                    let estimator = CodeEstimator::new(codes, &prepared);
+                    self.nearest_with(&Excluding(&estimator, exclude), ef, exclude, out);
+                    self.rerank(query, out);
+                }
+            }
+            None => {
+                let estimator = Exact::<M>::new(query, &self.store);
+                self.nearest_with(&Excluding(&estimator, exclude), ef, exclude, out);
+            }
+        }
+    }
+
+    /// The `ef` nearest elements by `estimator`'s distances, nearest first, never
+    /// expanding `exclude` on layer 0.
+    fn nearest_with<E: Estimator>(
+        &self,
+        estimator: &E,
+        ef: usize,
+        exclude: Option<u32>,
         out: &mut Vec<Candidate>,
     ) {
         out.clear();
@@ -287,17 +403,21 @@ impl<M: Metric> Hnsw<M> {
         };
         let mut scratch = self.scratch.take();
         let mut current = Candidate {
-            distance: self.distance_to(query, entry_slot),
+            distance: estimator.distance(entry_slot),
             slot: entry_slot,
         };
         for level in (1..=entry_level).rev() {
-            current = self.greedy(query, current, level, &mut scratch);
+            current = self.greedy(estimator, current, level, &mut scratch);
         }
         scratch.begin(self.graph.len());
+        if let Some(slot) = exclude {
+            scratch.visited.insert(slot);
+        }
         scratch.seed(current);
         let mut tuples = 0;
-        self.search_layer(query, 0, ef, &mut scratch, None, &mut tuples);
+        self.search_layer(estimator, 0, ef, &mut scratch, None, &mut tuples);
         scratch.drain_sorted(out);
+        out.retain(|c| Some(c.slot) != exclude);
         self.scratch.give(scratch);
     }
 

@@ -10,6 +10,7 @@
 //! an identical vector among the nearest found on layer 0 takes the row instead (pgvector's
 //! duplicate handling).
 
+use crate::estimate::{Estimator, Exact};
 use crate::index::{
     pack_entry, unpack_entry, Hnsw, Inserted, EXTRA_ROWS, FREE, MAX_ROWS_PER_ELEMENT,
 };
@@ -47,12 +48,13 @@ impl<M: Metric> Hnsw<M> {
             entry_guard = None;
         }
 
+        let exact = Exact::<M>::new(query, &self.store);
         let mut current = Candidate {
-            distance: self.distance_to(query, entry_slot),
+            distance: exact.distance(entry_slot),
             slot: entry_slot,
         };
         for layer in (level + 1..=entry_level).rev() {
-            current = self.greedy(query, current, layer, scratch);
+            current = self.greedy(&exact, current, layer, scratch);
         }
 
         let top = level.min(entry_level);
@@ -66,7 +68,7 @@ impl<M: Metric> Hnsw<M> {
         for layer in (0..=top).rev() {
             let mut tuples = 0;
             self.search_layer(
-                query,
+                &exact,
                 layer,
                 self.options.ef_construction,
                 scratch,
@@ -80,11 +82,13 @@ impl<M: Metric> Hnsw<M> {
                 merged = true;
                 break;
             }
+            let defer_to = (layer == 0 && self.fill.covers(slot)).then_some(slot);
             self.select_neighbors(
                 &found,
                 self.graph.capacity(layer),
                 &mut layers[layer],
                 &mut pruned,
+                defer_to,
             );
             scratch.begin(self.graph.len());
             for &candidate in &found {

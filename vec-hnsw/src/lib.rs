@@ -36,9 +36,12 @@
 //! ```
 
 mod build;
+mod calibrate;
 mod connect;
 mod dynamic;
 mod error;
+mod estimate;
+mod fill;
 mod graph;
 mod index;
 mod insert;
@@ -48,6 +51,8 @@ mod metric;
 mod options;
 mod persist;
 mod prefetch;
+mod quant;
+mod quantized;
 mod scan;
 mod search;
 mod select;
@@ -56,6 +61,7 @@ pub mod store;
 mod vacuum;
 
 pub use build::{BuildHooks, BuildProgress};
+pub use calibrate::EF_SEARCH_GRID;
 pub use dynamic::{build, open, ViewRef};
 pub use error::HnswError;
 pub use index::{Hit, Hnsw, Inserted, Staged, MAX_ROWS_PER_ELEMENT};
@@ -68,5 +74,6 @@ pub use options::{
     DEFAULT_SCAN_MEM_MULTIPLIER, MAX_EF_CONSTRUCTION, MAX_EF_SEARCH, MAX_M, MAX_MAX_SCAN_TUPLES,
     MIN_EF_CONSTRUCTION, MIN_EF_SEARCH, MIN_M,
 };
+pub use quant::{CodeDistance, Quantization};
 pub use scan::Scan;
 pub use vacuum::VacuumStats;

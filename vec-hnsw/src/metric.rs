@@ -6,6 +6,7 @@
 //! they enter the index, as pgvector's HNSW opclasses do, so the distance is one minus a dot
 //! product), L1, Hamming and Jaccard. Under cosine, zero vectors are not indexed.
 
+use crate::quant::CodeDistance;
 use crate::store::SparseBuf;
 use crate::store::{DenseStore, SparseStore, VectorStore};
 use std::marker::PhantomData;
@@ -24,6 +25,9 @@ pub trait Metric: Copy + Default + Send + Sync + 'static {
     type Store: VectorStore;
     /// The metric's number in the snapshot header.
     const ID: u8;
+    /// How the distance follows from quantized codes' estimates; `None` when the metric
+    /// cannot be estimated from codes (L1, bits, sparse vectors).
+    const CODE_DISTANCE: Option<CodeDistance> = None;
     /// The distance the index orders by; smaller is closer.
     fn distance(a: VectorRef<'_, Self>, b: VectorRef<'_, Self>) -> f32;
     /// Copies `input` into `out` in the form the index stores (normalized under cosine).
@@ -97,6 +101,7 @@ macro_rules! dense_metrics {
         impl Metric for L2<$elem> {
             type Store = DenseStore<$elem>;
             const ID: u8 = 0;
+            const CODE_DISTANCE: Option<CodeDistance> = Some(CodeDistance::L2Squared);
             #[inline]
             fn distance(a: &[$elem], b: &[$elem]) -> f32 {
                 use $kernels as k;
@@ -113,6 +118,7 @@ macro_rules! dense_metrics {
         impl Metric for InnerProduct<$elem> {
             type Store = DenseStore<$elem>;
             const ID: u8 = 1;
+            const CODE_DISTANCE: Option<CodeDistance> = Some(CodeDistance::NegativeDot);
             #[inline]
             fn distance(a: &[$elem], b: &[$elem]) -> f32 {
                 use $kernels as k;
@@ -126,6 +132,7 @@ macro_rules! dense_metrics {
         impl Metric for Cosine<$elem> {
             type Store = DenseStore<$elem>;
             const ID: u8 = 2;
+            const CODE_DISTANCE: Option<CodeDistance> = Some(CodeDistance::CosineDot);
             #[inline]
             fn distance(a: &[$elem], b: &[$elem]) -> f32 {
                 use $kernels as k;

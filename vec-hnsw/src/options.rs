@@ -4,6 +4,8 @@
 //! pgvector's messages.
 
 use crate::error::HnswError;
+use crate::quant::Quantization;
+use std::path::PathBuf;
 
 /// Smallest `m`.
 pub const MIN_M: usize = 2;
@@ -65,6 +67,12 @@ pub struct HnswOptions {
     /// which is faster at equal recall for true metrics.
     /// Default true (pgvector's behaviour).
     pub keep_pruned: bool,
+    /// What searches read: full-precision vectors ([`Quantization::None`]), or 8-bit or
+    /// 1-bit codes with the full vectors on disk for exact re-ranking. Default `None`.
+    pub quantization: Quantization,
+    /// Where a quantized index keeps its full vectors (an unlinked file). Default `None`:
+    /// the system's temporary directory.
+    pub vector_dir: Option<PathBuf>,
 }
 
 impl Default for HnswOptions {
@@ -76,6 +84,8 @@ impl Default for HnswOptions {
             threads: 1,
             maintenance_work_mem: DEFAULT_MAINTENANCE_WORK_MEM,
             keep_pruned: true,
+            quantization: Quantization::None,
+            vector_dir: None,
         }
     }
 }

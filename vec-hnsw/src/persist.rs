@@ -8,6 +8,7 @@ use crate::graph::Graph;
 use crate::index::{unpack_entry, Hnsw, EXTRA_ROWS, NO_ENTRY};
 use crate::metric::Metric;
 use crate::options::HnswOptions;
+use crate::quant::{Codes, Quantization};
 use crate::search::ScratchPool;
 use crate::snapshot::{
     align64, read_u64, u32s, u64s, Fnv, MappedFile, GRAPH_SECTIONS, HEADER, MAGIC, VERSION,
@@ -65,7 +66,22 @@ impl<M: Metric> Hnsw<M> {
             vec![bytemuck::cast_slice(&free)],
             vec![bytemuck::cast_slice(&pending)],
         ];
+        let calibration = self
+            .calibration
+            .as_ref()
+            .map(vec_index::Calibration::to_bytes)
+            .unwrap_or_default();
+        let parameters = self
+            .codes
+            .as_ref()
+            .map(|codes| codes.parameter_bytes())
+            .unwrap_or_default();
         let mut sections = graph_sections;
+        sections.push(vec![&calibration]);
+        if let Some(codes) = &self.codes {
+            sections.push(vec![&parameters]);
+            sections.push(vec![codes.bytes.as_slice()]);
+        }
         sections.extend(self.store.sections());
 
         let mut table = Vec::new();
@@ -82,6 +98,7 @@ impl<M: Metric> Hnsw<M> {
         header[12] = M::Store::KIND;
         header[13] = M::ID;
         header[14] = self.options.keep_pruned as u8;
+        header[15] = self.quantization().code();
         let words = [
             self.dimensions as u64,
             self.options.m as u64,
@@ -95,11 +112,18 @@ impl<M: Metric> Hnsw<M> {
         for (i, word) in words.iter().enumerate() {
             header[16 + 8 * i..24 + 8 * i].copy_from_slice(&word.to_le_bytes());
         }
+        let trained_on = self
+            .codes
+            .as_ref()
+            .map_or(0, |codes| codes.trained_on as u64);
+        header[88..96].copy_from_slice(&trained_on.to_le_bytes());
         let mut checksum = Fnv::new();
         checksum.update(&header[..80]);
+        checksum.update(&header[88..]);
         checksum.update(&table);
+        let checked = GRAPH_SECTIONS + 1 + if self.codes.is_some() { 1 } else { 0 };
         for (i, parts) in sections.iter().enumerate() {
-            if i != 0 && i < GRAPH_SECTIONS {
+            if i != 0 && i < checked {
                 parts.iter().for_each(|p| checksum.update(p));
             }
         }
@@ -135,8 +159,13 @@ impl<M: Metric> Hnsw<M> {
         if bytes.len() < HEADER {
             return Err("file is truncated".into());
         }
-        if bytes[0..8] != MAGIC || read_u64(bytes, 8) as u32 != VERSION {
+        let version = read_u64(bytes, 8) as u32;
+        if bytes[0..8] != MAGIC || !(1..=VERSION).contains(&version) {
             return Err("not an hnsw snapshot of this version".into());
+        }
+        let quantization = Quantization::from_code(bytes[15]).ok_or("unknown quantization")?;
+        if version == 1 && quantization != Quantization::None {
+            return Err("unknown quantization".into());
         }
         if bytes[12] != M::Store::KIND || bytes[13] != M::ID {
             return Err("snapshot holds another kind of vector or metric".into());
@@ -148,6 +177,7 @@ impl<M: Metric> Hnsw<M> {
             ef_construction: to_usize(word(2))?,
             seed: word(3),
             keep_pruned: bytes[14] != 0,
+            quantization,
             ..HnswOptions::default()
         };
         options.validate().map_err(|e| e.to_string())?;
@@ -157,7 +187,15 @@ impl<M: Metric> Hnsw<M> {
         }
         let slots = to_usize(word(4))?;
         let (entry, n_rows, n_sections) = (word(5), word(6), to_usize(word(7))?);
-        if n_sections != GRAPH_SECTIONS + M::Store::SECTIONS || slots >= u32::MAX as usize {
+        // Version 2 adds the calibration, and for a quantized index the quantizer and codes.
+        let calibration_sections = usize::from(version >= 2);
+        let code_sections = if quantization == Quantization::None {
+            0
+        } else {
+            2
+        };
+        let store_first = GRAPH_SECTIONS + calibration_sections + code_sections;
+        if n_sections != store_first + M::Store::SECTIONS || slots >= u32::MAX as usize {
             return Err("bad section count or size".into());
         }
         let table_end = HEADER + 16 * n_sections;
@@ -176,8 +214,12 @@ impl<M: Metric> Hnsw<M> {
         }
         let mut checksum = Fnv::new();
         checksum.update(&bytes[..80]);
+        if version >= 2 {
+            checksum.update(&bytes[88..HEADER]);
+        }
         checksum.update(&bytes[HEADER..table_end]);
-        for range in &ranges[1..GRAPH_SECTIONS] {
+        let checked = GRAPH_SECTIONS + calibration_sections + code_sections.min(1);
+        for range in &ranges[1..checked] {
             checksum.update(&bytes[range.clone()]);
         }
         if checksum.finish() != read_u64(bytes, 80) {
@@ -224,7 +266,31 @@ impl<M: Metric> Hnsw<M> {
                 _ => return Err("bad entry point".into()),
             }
         }
-        let store = M::Store::from_sections(dimensions, slots, &file, &ranges[GRAPH_SECTIONS..])?;
+        let calibration = if version >= 2 {
+            vec_index::Calibration::from_bytes(section(GRAPH_SECTIONS))?
+        } else {
+            None
+        };
+        let mut store = M::Store::from_sections(dimensions, slots, &file, &ranges[store_first..])?;
+        let codes = match (quantization, M::CODE_DISTANCE) {
+            (Quantization::None, _) => None,
+            (_, None) => return Err("quantized snapshot of a metric without codes".into()),
+            (quantization, Some(distance)) => {
+                // Rows inserted after reopening go to disk, as the snapshot's own rows are.
+                let dir = std::env::temp_dir();
+                store.spill(&dir).map_err(|e| e.to_string())?;
+                let at = GRAPH_SECTIONS + calibration_sections;
+                Some(Codes::from_parts(
+                    quantization,
+                    distance,
+                    dimensions,
+                    section(at),
+                    to_usize(read_u64(bytes, 88))?,
+                    section(at + 1),
+                    slots,
+                )?)
+            }
+        };
         Ok(Hnsw {
             options,
             dimensions,
@@ -251,6 +317,9 @@ impl<M: Metric> Hnsw<M> {
             n_rows: AtomicU64::new(n_rows),
             scratch: ScratchPool::default(),
             link_cache: Default::default(),
+            fill: Default::default(),
+            codes,
+            calibration,
         })
     }
 }

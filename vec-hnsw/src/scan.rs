@@ -7,9 +7,11 @@
 //! it only drains the discarded heap in order.
 
 use crate::error::HnswError;
+use crate::estimate::{Estimator, Exact};
 use crate::index::{unpack_entry, Hit, Hnsw, FREE};
 use crate::metric::{Metric, VectorBuf, VectorRef};
 use crate::options::{IterativeScan, SearchOptions};
+use crate::quant::{CodeEstimator, PreparedQuery};
 use crate::search::{Candidate, Scratch};
 use crate::store::VectorStore;
 use std::cmp::Reverse;
@@ -21,10 +23,16 @@ use std::sync::atomic::Ordering;
 pub struct Scan<'a, M: Metric> {
     index: &'a Hnsw<M>,
     query: Option<VectorBuf<M>>,
+    /// The query prepared for the codes of a quantized index.
+    prepared: Option<PreparedQuery>,
     options: SearchOptions,
     scratch: Option<Scratch>,
     discarded: BinaryHeap<Reverse<Candidate>>,
     batch: Vec<Candidate>,
+    /// A quantized index's re-ranked candidates, by exact distance, not yet yielded.
+    ready: BinaryHeap<Reverse<Candidate>>,
+    /// The most by which a re-ranked candidate's estimate exceeded its exact distance.
+    overestimate: f32,
     rows: Vec<u64>,
     row_distance: f32,
     previous_distance: f32,
@@ -41,13 +49,19 @@ impl<M: Metric> Hnsw<M> {
     ) -> Result<Scan<'_, M>, HnswError> {
         options.validate()?;
         let query = self.prepare(query)?;
+        let prepared = query
+            .as_ref()
+            .and_then(|query| self.prepare_codes(M::Store::view(query)));
         Ok(Scan {
             index: self,
             query,
+            prepared,
             options: options.clone(),
             scratch: None,
             discarded: BinaryHeap::new(),
             batch: Vec::new(),
+            ready: BinaryHeap::new(),
+            overestimate: 0.0,
             rows: Vec::new(),
             row_distance: 0.0,
             previous_distance: f32::NEG_INFINITY,
@@ -92,28 +106,47 @@ impl<M: Metric> Scan<'_, M> {
     fn start(&mut self) {
         self.started = true;
         let index = self.index;
-        let Some(query) = self.query.as_ref() else {
+        let Some(query) = self.query.take() else {
             return;
         };
-        let query = M::Store::view(query);
+        let prepared = self.prepare_estimates();
+        match (&index.codes, &prepared) {
+            (Some(codes), Some(prepared)) => {
+                self.start_with(&CodeEstimator::new(codes, prepared));
+            }
+            _ => self.start_with(&Exact::<M>::new(M::Store::view(&query), &index.store)),
+        }
+        self.batch.reverse();
+        self.prepared = prepared;
+        self.query = Some(query);
+        self.rerank_batch();
+    }
+
+    /// The prepared query, taken out of the scan while a search borrows it.
+    fn prepare_estimates(&mut self) -> Option<PreparedQuery> {
+        self.prepared.take()
+    }
+
+    fn start_with<E: Estimator>(&mut self, estimator: &E) {
+        let index = self.index;
         let Some((entry_slot, entry_level)) = unpack_entry(index.entry.load(Ordering::Acquire))
         else {
             return;
         };
         let mut scratch = index.scratch.take();
         let mut current = Candidate {
-            distance: index.distance_to(query, entry_slot),
+            distance: estimator.distance(entry_slot),
             slot: entry_slot,
         };
         for level in (1..=entry_level).rev() {
-            current = index.greedy(query, current, level, &mut scratch);
+            current = index.greedy(estimator, current, level, &mut scratch);
         }
         scratch.begin(index.graph.len());
         scratch.seed(current);
         self.tuples += 1;
         let discarded = self.iterative().then_some(&mut self.discarded);
         index.search_layer(
-            query,
+            estimator,
             0,
             self.options.ef_search,
             &mut scratch,
@@ -121,7 +154,6 @@ impl<M: Metric> Scan<'_, M> {
             &mut self.tuples,
         );
         scratch.drain_sorted(&mut self.batch);
-        self.batch.reverse();
         self.scratch = Some(scratch);
     }
 
@@ -133,13 +165,76 @@ impl<M: Metric> Scan<'_, M> {
         let over_budget = self.tuples >= self.options.max_scan_tuples
             || self.memory_used() > self.options.scan_memory;
         if over_budget {
-            if let Some(Reverse(next)) = self.discarded.pop() {
-                self.batch.push(next);
-            }
-            return !self.batch.is_empty();
+            let Some(Reverse(next)) = self.discarded.pop() else {
+                return false;
+            };
+            self.batch.push(next);
+            self.rerank_batch();
+            return true;
         }
-        let (Some(query), Some(scratch)) = (self.query.as_ref(), self.scratch.as_mut()) else {
+        let index = self.index;
+        let Some(query) = self.query.take() else {
             return false;
+        };
+        let prepared = self.prepare_estimates();
+        match (&index.codes, &prepared) {
+            (Some(codes), Some(prepared)) => {
+                self.resume_with(&CodeEstimator::new(codes, prepared));
+            }
+            _ => self.resume_with(&Exact::<M>::new(M::Store::view(&query), &index.store)),
+        }
+        self.prepared = prepared;
+        self.query = Some(query);
+        self.batch.reverse();
+        let found = !self.batch.is_empty();
+        self.rerank_batch();
+        found
+    }
+
+    /// In a quantized index, gives the batch's candidates their exact distances and moves
+    /// them to `ready`.
+    fn rerank_batch(&mut self) {
+        if let (Some(_), Some(query)) = (&self.index.codes, &self.query) {
+            let overestimate = self.index.rerank(M::Store::view(query), &mut self.batch);
+            self.overestimate = self.overestimate.max(overestimate);
+            self.ready.extend(self.batch.drain(..).map(Reverse));
+        }
+    }
+
+    /// The next candidate to yield. Unquantized: the batch's next, searching on when it is
+    /// empty. Quantized: the nearest re-ranked candidate once no candidate still to be
+    /// searched could be nearer: its estimate, less the largest over-estimate seen so far
+    /// in this scan, is not below the candidate's exact distance (iterative scans search on
+    /// until then), so that re-ranked rows come out in order across batches too.
+    fn next_candidate(&mut self) -> Option<Candidate> {
+        if self.index.codes.is_none() {
+            loop {
+                if let Some(candidate) = self.batch.pop() {
+                    return Some(candidate);
+                }
+                if !self.resume() {
+                    return None;
+                }
+            }
+        }
+        loop {
+            if let Some(&Reverse(top)) = self.ready.peek() {
+                let frontier = self.discarded.peek().map(|Reverse(c)| c.distance);
+                let settled = !self.iterative()
+                    || frontier.is_none_or(|f| top.distance <= f - self.overestimate);
+                if settled || !self.resume() {
+                    self.ready.pop();
+                    return Some(top);
+                }
+            } else if !self.resume() {
+                return None;
+            }
+        }
+    }
+
+    fn resume_with<E: Estimator>(&mut self, estimator: &E) {
+        let Some(scratch) = self.scratch.as_mut() else {
+            return;
         };
         scratch.nearest.clear();
         scratch.results.clear();
@@ -150,9 +245,8 @@ impl<M: Metric> Scan<'_, M> {
             scratch.nearest.push(Reverse(entry));
             scratch.results.push(entry);
         }
-        let query = M::Store::view(query);
         self.index.search_layer(
-            query,
+            estimator,
             0,
             self.options.ef_search,
             scratch,
@@ -160,8 +254,6 @@ impl<M: Metric> Scan<'_, M> {
             &mut self.tuples,
         );
         scratch.drain_sorted(&mut self.batch);
-        self.batch.reverse();
-        !self.batch.is_empty()
     }
 }
 
@@ -179,12 +271,7 @@ impl<M: Metric> Iterator for Scan<'_, M> {
                     distance: M::report(self.row_distance),
                 });
             }
-            let Some(candidate) = self.batch.pop() else {
-                if self.resume() {
-                    continue;
-                }
-                return None;
-            };
+            let candidate = self.next_candidate()?;
             if self.index.flag(candidate.slot) & FREE != 0 {
                 continue;
             }

@@ -3,6 +3,7 @@
 //! increment) and two binary heaps whose buffers are kept between searches, so a search
 //! allocates nothing once its scratch has warmed up.
 
+use crate::estimate::Estimator;
 use crate::index::Hnsw;
 use crate::metric::{Metric, VectorRef};
 use crate::store::VectorStore;
@@ -145,9 +146,9 @@ impl<M: Metric> Hnsw<M> {
 
     /// Greedy descent on one upper layer: SEARCH-LAYER with `ef = 1`, moving to the closest
     /// neighbour while it improves.
-    pub(crate) fn greedy(
+    pub(crate) fn greedy<E: Estimator>(
         &self,
-        query: VectorRef<'_, M>,
+        estimator: &E,
         mut current: Candidate,
         level: usize,
         scratch: &mut Scratch,
@@ -157,7 +158,7 @@ impl<M: Metric> Hnsw<M> {
             self.graph
                 .read(current.slot, level, &mut scratch.neighbours);
             for &neighbour in &scratch.neighbours {
-                let distance = self.distance_to(query, neighbour);
+                let distance = estimator.distance(neighbour);
                 if distance < current.distance {
                     current = Candidate {
                         distance,
@@ -173,12 +174,12 @@ impl<M: Metric> Hnsw<M> {
     }
 
     /// SEARCH-LAYER: from the entry points already seeded into `scratch`, finds the `ef`
-    /// nearest elements of `level`, left in `scratch.results`. Every candidate that is
-    /// evaluated but not kept goes to `discarded` when given (iterative scans resume from
-    /// them). `tuples` counts the elements evaluated.
-    pub(crate) fn search_layer(
+    /// nearest elements of `level` by `estimator`'s distances, left in `scratch.results`.
+    /// Every candidate that is evaluated but not kept goes to `discarded` when given
+    /// (iterative scans resume from them). `tuples` counts the elements evaluated.
+    pub(crate) fn search_layer<E: Estimator>(
         &self,
-        query: VectorRef<'_, M>,
+        estimator: &E,
         level: usize,
         ef: usize,
         scratch: &mut Scratch,
@@ -207,14 +208,14 @@ impl<M: Metric> Hnsw<M> {
             }
             *tuples += unvisited.len() as u64;
             for &slot in unvisited.iter().take(PREFETCH_AHEAD) {
-                self.store.prefetch(slot);
+                estimator.prefetch(slot);
             }
             for index in 0..unvisited.len() {
                 if let Some(&ahead) = unvisited.get(index + PREFETCH_AHEAD) {
-                    self.store.prefetch(ahead);
+                    estimator.prefetch(ahead);
                 }
                 let slot = unvisited[index];
-                let distance = self.distance_to(query, slot);
+                let distance = estimator.distance(slot);
                 let found = Candidate { distance, slot };
                 let furthest = results.peek().map_or(f32::INFINITY, |c| c.distance);
                 if results.len() < ef || distance < furthest {

@@ -50,7 +50,7 @@ pub(crate) struct Prune {
 
 /// Whether two distances to the base element may belong to identical vectors (the metric
 /// may round the two argument orders differently in the last bit).
-fn same_distance(a: f32, b: f32) -> bool {
+pub(crate) fn same_distance(a: f32, b: f32) -> bool {
     a == b || (a - b).abs() <= 1e-6 * a.abs().max(b.abs()).max(1e-30)
 }
 
@@ -58,12 +58,16 @@ impl<M: Metric> Hnsw<M> {
     /// Chooses at most `limit` neighbours from `candidates` (sorted nearest first, distances
     /// to the base element) into `selected`: those that pass first, then (with
     /// `keep_pruned`) the pruned ones. `work` is scratch space.
+    ///
+    /// While a build keeps pools for `owner`'s layer-0 list (`defer_to`), the pruned
+    /// candidates go to its pool instead of the list (see `fill`).
     pub(crate) fn select_neighbors(
         &self,
         candidates: &[Candidate],
         limit: usize,
         selected: &mut Vec<Candidate>,
         work: &mut Prune,
+        defer_to: Option<u32>,
     ) {
         selected.clear();
         if candidates.len() <= limit {
@@ -78,17 +82,35 @@ impl<M: Metric> Hnsw<M> {
                 fresh: false,
                 chosen: false,
             }));
-        self.run_heuristic(work, limit, true);
+        self.run_heuristic(work, limit, true, defer_to.is_some());
+        if let Some(owner) = defer_to {
+            self.pool_pruned(owner, work);
+        }
         selected.extend(work.kept.iter().map(|&i| work.members[i].candidate));
         let pruned = work.members.iter().filter(|m| m.chosen && !m.closer);
         selected.extend(pruned.map(|m| m.candidate));
     }
 
+    /// Offers the members of the last run that were not chosen to `owner`'s fill pool.
+    pub(crate) fn pool_pruned(&self, owner: u32, work: &Prune) {
+        for member in work.members.iter().filter(|m| !m.chosen) {
+            self.fill.offer(owner, member.candidate);
+        }
+    }
+
     /// Runs the heuristic over `work.members` (sorted nearest first) and marks the at most
     /// `limit` members chosen. With `must_calculate` every flag is computed; otherwise the
     /// members' `closer` flags are those of the last run over the same members without the
-    /// one `fresh` member, and only what the fresh member can change is computed.
-    pub(crate) fn run_heuristic(&self, work: &mut Prune, limit: usize, must_calculate: bool) {
+    /// one `fresh` member, and only what the fresh member can change is computed. With
+    /// `defer_fill`, pruned members are not chosen to top the list up, even when pruned
+    /// connections are kept (a build tops lists up at its end, from `fill`'s pools).
+    pub(crate) fn run_heuristic(
+        &self,
+        work: &mut Prune,
+        limit: usize,
+        must_calculate: bool,
+        defer_fill: bool,
+    ) {
         let Prune {
             members,
             kept,
@@ -141,7 +163,7 @@ impl<M: Metric> Hnsw<M> {
         for &index in kept.iter() {
             members[index].chosen = true;
         }
-        if !self.options.keep_pruned {
+        if !self.options.keep_pruned || defer_fill {
             return;
         }
         let mut room = limit - kept.len();

@@ -9,11 +9,11 @@
 //! | offset | size | field |
 //! |---|---|---|
 //! | 0 | 8 | magic `VSHNSW\0\x01` |
-//! | 8 | 4 | format version, 1 |
+//! | 8 | 4 | format version: 2 (this crate reads 1 and 2) |
 //! | 12 | 1 | vector kind (0 `f32`, 1 `f16`, 2 bits, 3 sparse) |
 //! | 13 | 1 | metric (0 L2, 1 inner product, 2 cosine, 3 L1, 4 Hamming, 5 Jaccard) |
 //! | 14 | 1 | keep pruned connections (0 or 1) |
-//! | 15 | 1 | reserved, 0 |
+//! | 15 | 1 | quantization (0 none, 1 SQ8, 2 RaBitQ); 0 in version 1 |
 //! | 16 | 8 | dimensions |
 //! | 24 | 8 | `m` |
 //! | 32 | 8 | `ef_construction` |
@@ -22,8 +22,9 @@
 //! | 56 | 8 | entry point: level << 32 \| slot, or all ones when empty |
 //! | 64 | 8 | indexed rows |
 //! | 72 | 8 | number of sections `s` |
-//! | 80 | 8 | FNV-1a 64 checksum of bytes 0..80, the section table and every section except layer 0 and the vectors |
-//! | 88 | 40 | reserved, 0 |
+//! | 80 | 8 | FNV-1a 64 checksum of bytes 0..80 and (version 2) 88..128, the section table and every section except layer 0, the codes and the vectors |
+//! | 88 | 8 | elements the quantizer was trained on (version 2; 0 when unquantized) |
+//! | 96 | 32 | reserved, 0 |
 //! | 128 | 16·`s` | section table: offset and length of each section |
 //!
 //! Each section starts at a multiple of 64 bytes. Sections, in order:
@@ -39,7 +40,9 @@
 //! | 6 | more rows: u64 words, per element: slot, count, then the row ids |
 //! | 7 | free slots: u32 each |
 //! | 8 | deleted rows not yet vacuumed: u64 each |
-//! | 9… | the vector store's sections: for dense kinds one, the rows of `n` vectors; for sparse four (u64 starts, u32 lengths, u32 indices, f32 values) |
+//! | 9 | (version 2) the calibration: `vec_index::Calibration::to_bytes`, empty when there is none |
+//! | 10, 11 | (version 2, quantized only) the quantizer's parameters (SQ8: `min` then `step`, `f32` per dimension; RaBitQ: the rotation's seed, u64, then the centroid, `f32` per dimension) and the codes, `n` × stride bytes |
+//! | then | the vector store's sections: for dense kinds one, the rows of `n` vectors (of a quantized index: the full vectors it re-ranks with, read in place from the file); for sparse four (u64 starts, u32 lengths, u32 indices, f32 values) |
 
 use crate::error::HnswError;
 use std::path::{Path, PathBuf};
@@ -48,7 +51,7 @@ use std::sync::Arc;
 /// The magic bytes at the start of a snapshot.
 pub const MAGIC: [u8; 8] = *b"VSHNSW\0\x01";
 /// The format version this crate writes and reads.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 /// Bytes before the section table.
 pub(crate) const HEADER: usize = 128;
 /// Sections before the vector store's.

@@ -5,6 +5,7 @@
 //! but are never chosen), moves the entry point off a dead element, and finally frees the
 //! dead slots so that new inserts reuse them.
 
+use crate::estimate::{Estimator, Exact};
 use crate::index::{pack_entry, unpack_entry, Hnsw, DEAD, EXTRA_ROWS, FREE, NO_ENTRY};
 use crate::metric::Metric;
 use crate::search::{Candidate, Scratch};
@@ -140,13 +141,14 @@ impl<M: Metric> Hnsw<M> {
             return;
         };
         let query = self.store.get(slot);
+        let exact = Exact::<M>::new(query, &self.store);
         let level = self.graph.level(slot);
         let mut current = Candidate {
-            distance: self.distance_to(query, entry_slot),
+            distance: exact.distance(entry_slot),
             slot: entry_slot,
         };
         for layer in (level + 1..=entry_level).rev() {
-            current = self.greedy(query, current, layer, scratch);
+            current = self.greedy(&exact, current, layer, scratch);
         }
         let mut found = std::mem::take(&mut scratch.found);
         let mut pruned = std::mem::take(&mut scratch.pruned);
@@ -158,7 +160,7 @@ impl<M: Metric> Hnsw<M> {
             let mut tuples = 0;
             // One more than ef_construction: the element itself is among the results.
             let ef = self.options.ef_construction + 1;
-            self.search_layer(query, layer, ef, scratch, None, &mut tuples);
+            self.search_layer(&exact, layer, ef, scratch, None, &mut tuples);
             scratch.drain_sorted(&mut found);
             let seeds = found.clone();
             found.retain(|c| c.slot != slot && self.flag(c.slot) & (FREE | DEAD) == 0);
@@ -167,6 +169,7 @@ impl<M: Metric> Hnsw<M> {
                 self.graph.capacity(layer),
                 &mut selected,
                 &mut pruned,
+                None,
             );
             ids.clear();
             ids.extend(selected.iter().map(|c| c.slot));

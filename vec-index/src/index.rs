@@ -2,6 +2,8 @@
 //! `Box<dyn VectorIndex>` per index and makes one dynamic call per insert, check, delete or
 //! scan; the distance loops behind each call are monomorphized in the index crates.
 
+use crate::build::BuildHooks;
+use crate::calibration::Calibration;
 use crate::error::IndexError;
 use crate::scan::{Cursor, ExactDistance, ScanOptions};
 use crate::vector::VectorRef;
@@ -52,6 +54,23 @@ pub trait VectorIndex: Send + Sync {
     /// same index type reads it back.
     fn write_snapshot(&self, writer: &mut dyn std::io::Write) -> std::io::Result<()>;
 
-    /// Bytes of memory the index holds (mapped snapshot bytes included).
+    /// Bytes of memory the index holds (mapped snapshot bytes included; a quantized index's
+    /// full vectors, on disk and read only to re-rank, are not).
     fn memory_bytes(&self) -> usize;
+
+    /// Measures again the recall each value of the index's search knob reaches, on sample
+    /// queries drawn from its own vectors against their exact neighbours (see
+    /// [`Calibration`]), replacing the calibration taken at build time. Stops with
+    /// [`IndexError::cancelled`] once `hooks.should_stop` says so, keeping the old one.
+    /// Indexes without a knob (exact ones) do nothing.
+    fn calibrate(&mut self, hooks: &BuildHooks<'_>) -> Result<(), IndexError> {
+        let _ = hooks;
+        Ok(())
+    }
+
+    /// The index's latest calibration; `None` when it has none (an index without a knob,
+    /// or one opened from a snapshot written before calibrations existed).
+    fn calibration(&self) -> Option<&Calibration> {
+        None
+    }
 }

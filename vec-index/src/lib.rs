@@ -40,6 +40,7 @@
 #![warn(missing_docs)]
 
 mod build;
+pub mod calibration;
 mod error;
 mod index;
 mod scan;
@@ -48,6 +49,7 @@ pub mod testing;
 mod vector;
 
 pub use build::{BuildHooks, BuildProgress, Built, PhaseProgress};
+pub use calibration::{Calibration, CalibrationPoint, Knob};
 pub use error::{IndexError, Notice};
 pub use index::VectorIndex;
 pub use scan::{Cursor, ExactDistance, Hit, IterativeScan, ScanOptions};

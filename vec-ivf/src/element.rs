@@ -62,9 +62,13 @@ pub trait Element:
     fn to_f32(row: &[Self], out: &mut [f32]);
 }
 
+/// 16,000 dimensions, the most a `vector` or `halfvec` value has (pgvector's IVFFlat stops
+/// at 2,000 and 4,000, what fits on its 8 KiB pages).
+pub const MAX_VECTOR_DIMENSIONS: usize = 16_000;
+
 impl Element for f32 {
     const KIND: ElementKind = ElementKind::F32;
-    const MAX_DIMENSIONS: usize = 2000;
+    const MAX_DIMENSIONS: usize = MAX_VECTOR_DIMENSIONS;
     fn stride(dimensions: usize) -> usize {
         dimensions
     }
@@ -91,7 +95,7 @@ impl Element for f32 {
 
 impl Element for f16 {
     const KIND: ElementKind = ElementKind::F16;
-    const MAX_DIMENSIONS: usize = 4000;
+    const MAX_DIMENSIONS: usize = MAX_VECTOR_DIMENSIONS;
     fn stride(dimensions: usize) -> usize {
         dimensions
     }

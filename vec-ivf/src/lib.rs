@@ -55,7 +55,7 @@ pub use deferred::{
 pub use dynamic::{build_deferred, build_ivfflat, open_deferred, open_ivfflat, ViewRef};
 pub use element::{Element, ElementKind};
 pub use error::{IvfError, Notice};
-pub use ivf::{BuildHooks, BuildOutcome, IvfIndex, Rows, ScanCursor};
+pub use ivf::{BuildHooks, BuildOutcome, IvfIndex, Rows, ScanCursor, PROBES_GRID};
 pub use metric::{Cosine, Hamming, InnerProduct, Metric, MetricKind, L2};
 pub use options::{
     BuildOptions, BuildPhase, BuildProgress, IterativeScan, SearchOptions, DEFAULT_ITERATIONS,

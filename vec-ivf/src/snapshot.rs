@@ -20,7 +20,7 @@ use crate::options::MAX_LISTS;
 use crate::store::Store;
 
 const MAGIC: &[u8; 8] = b"VECSHIVF";
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 const HEADER_BYTES: usize = 64;
 const DIRECTORY_ENTRY_BYTES: usize = 24;
 const ALIGN: usize = 64;
@@ -98,13 +98,28 @@ impl<E: Element, M: Metric<E>> IvfIndex<E, M> {
             offset = align_up(rows_offset + n_rows * self.stride * element_bytes);
             directory.push((ids_offset, n_rows, rows_offset));
         }
-        let file_len = offset;
+        let calibration = self
+            .calibration
+            .as_ref()
+            .map(vec_index::Calibration::to_bytes)
+            .unwrap_or_default();
+        // A calibration is a few hundred bytes; one that does not fit the 16-bit length is
+        // left out (the index is then calibrated again by `ANALYZE`).
+        let calibration = if calibration.len() <= usize::from(u16::MAX) {
+            calibration
+        } else {
+            Vec::new()
+        };
+        let calibration_offset = offset;
+        let file_len = offset + calibration.len();
 
         let mut bytes = vec![0u8; file_len];
         bytes[0..8].copy_from_slice(MAGIC);
         bytes[8..12].copy_from_slice(&VERSION.to_le_bytes());
         bytes[12] = E::KIND.code();
         bytes[13] = M::KIND.code();
+        bytes[14..16].copy_from_slice(&(calibration.len() as u16).to_le_bytes());
+        bytes[calibration_offset..].copy_from_slice(&calibration);
         for (field_idx, value) in [
             self.dimensions,
             self.stride,
@@ -176,7 +191,12 @@ impl<E: Element, M: Metric<E>> IvfIndex<E, M> {
         };
         let mut version = [0u8; 4];
         version.copy_from_slice(&bytes[8..12]);
-        if u32::from_le_bytes(version) != VERSION {
+        let version = u32::from_le_bytes(version);
+        if !(1..=VERSION).contains(&version) {
+            return Err(corrupted("unknown format version"));
+        }
+        let calibration_len = usize::from(u16::from_le_bytes([bytes[14], bytes[15]]));
+        if version == 1 && calibration_len != 0 {
             return Err(corrupted("unknown format version"));
         }
         if bytes[12] != E::KIND.code() || bytes[13] != M::KIND.code() {
@@ -192,6 +212,11 @@ impl<E: Element, M: Metric<E>> IvfIndex<E, M> {
         if word(56) as u64 != checksum(&[&bytes[..56], &bytes[HEADER_BYTES..]]) {
             return Err(corrupted("checksum mismatch"));
         }
+        let Some(sections_end) = file_len.checked_sub(calibration_len) else {
+            return Err(corrupted("calibration out of bounds"));
+        };
+        let calibration = vec_index::Calibration::from_bytes(&bytes[sections_end..file_len])
+            .map_err(|reason| corrupted(&reason))?;
         check_dimensions::<E, M>(dimensions).map_err(|_| corrupted("bad dimensions"))?;
         if stride != E::stride(dimensions) || n_lists == 0 || n_lists > MAX_LISTS as usize {
             return Err(corrupted("bad stride or list count"));
@@ -214,7 +239,7 @@ impl<E: Element, M: Metric<E>> IvfIndex<E, M> {
                 .checked_mul(size)
                 .and_then(|bytes_len| bytes_len.checked_add(offset));
             match end {
-                Some(end) if end <= file_len && offset % ALIGN == 0 => Ok(()),
+                Some(end) if end <= sections_end && offset % ALIGN == 0 => Ok(()),
                 _ => Err(corrupted("section out of bounds")),
             }
         };
@@ -251,6 +276,7 @@ impl<E: Element, M: Metric<E>> IvfIndex<E, M> {
             centers,
             lists,
             deleted,
+            calibration,
             metric: PhantomData,
         })
     }

@@ -21,6 +21,10 @@
 //! `dot / sqrt(norm_a * norm_b)` is computed in `f64` and clamped to `[-1, 1]`, and the
 //! distance is `1 - similarity`. A zero vector therefore gives NaN.
 //!
+//! [`codes`] holds the kernels of quantized indexes (an `f32` query against 8-bit or 1-bit
+//! codes), and [`prefetch::prefetch_read`] a safe software-prefetch hint for scans whose
+//! rows are scattered in memory.
+//!
 //! Invariant: this crate is a leaf. It depends on no other `vec-*` crate (only on `half`),
 //! never prints, and holds all of the project's `unsafe` arithmetic.
 //!
@@ -40,15 +44,18 @@
 
 mod arch;
 pub mod bits;
+pub mod codes;
 mod cosine;
 mod dense;
 pub mod f16;
 pub mod f32;
 mod implementation;
+pub mod prefetch;
 mod scalar;
 pub mod sparse;
 
 pub use bits::BitKernels;
+pub use codes::CodeKernels;
 pub use dense::DenseKernels;
 pub use implementation::Implementation;
 pub use sparse::SparseSlice;

@@ -21,16 +21,32 @@ pub trait DenseElement: bytemuck::Pod + PartialEq + Send + Sync + 'static {
     fn row_len(dimensions: usize) -> usize {
         dimensions
     }
+    /// Writes `values` as `f32`s into `out`; false for bits.
+    fn widen(values: &[Self], out: &mut Vec<f32>) -> bool;
 }
+
+/// 16,000 dimensions, the most a `vector` or `halfvec` value has (pgvector's HNSW stops at
+/// 2,000 and 4,000, what fits on its 8 KiB pages).
+pub const MAX_VECTOR_DIMENSIONS: usize = 16_000;
 
 impl DenseElement for f32 {
     const KIND: u8 = 0;
-    const MAX_DIMENSIONS: usize = 2000;
+    const MAX_DIMENSIONS: usize = MAX_VECTOR_DIMENSIONS;
+    fn widen(values: &[f32], out: &mut Vec<f32>) -> bool {
+        out.clear();
+        out.extend_from_slice(values);
+        true
+    }
 }
 
 impl DenseElement for f16 {
     const KIND: u8 = 1;
-    const MAX_DIMENSIONS: usize = 4000;
+    const MAX_DIMENSIONS: usize = MAX_VECTOR_DIMENSIONS;
+    fn widen(values: &[f16], out: &mut Vec<f32>) -> bool {
+        out.clear();
+        out.extend(values.iter().map(|v| v.to_f32()));
+        true
+    }
 }
 
 /// Bit vectors: eight dimensions per byte, most significant bit first.
@@ -39,6 +55,9 @@ impl DenseElement for u8 {
     const MAX_DIMENSIONS: usize = 64000;
     fn row_len(dimensions: usize) -> usize {
         dimensions.div_ceil(8)
+    }
+    fn widen(_: &[u8], _: &mut Vec<f32>) -> bool {
+        false
     }
 }
 
@@ -55,6 +74,8 @@ pub struct DenseStore<E: DenseElement> {
     mapped: Option<MappedRows>,
     n_mapped: usize,
     owned: AlignedVec<E>,
+    /// Where rows go once [`VectorStore::spill`] moved them to disk.
+    spill_dir: Option<std::path::PathBuf>,
 }
 
 impl<E: DenseElement> DenseStore<E> {
@@ -70,6 +91,10 @@ impl<E: DenseElement> DenseStore<E> {
             return Ok(());
         };
         let mut owned = AlignedVec::new();
+        if let Some(dir) = &self.spill_dir {
+            // Without room on disk the rows stay in memory: slower to hold, just as correct.
+            let _ = owned.spill(dir);
+        }
         owned.reserve((self.n_mapped * self.row_len) + self.owned.len())?;
         let bytes =
             &mapped.file.bytes()[mapped.start..mapped.start + self.n_mapped * self.row_bytes()];
@@ -96,6 +121,7 @@ impl<E: DenseElement> VectorStore for DenseStore<E> {
             mapped: None,
             n_mapped: 0,
             owned: AlignedVec::new(),
+            spill_dir: None,
         }
     }
 
@@ -161,6 +187,22 @@ impl<E: DenseElement> VectorStore for DenseStore<E> {
         if (slot as usize) < self.len() {
             prefetch_slice(self.get(slot));
         }
+    }
+
+    fn widen(vector: &[E], out: &mut Vec<f32>) -> bool {
+        E::widen(vector, out)
+    }
+
+    fn spill(&mut self, dir: &std::path::Path) -> std::io::Result<()> {
+        if E::KIND == u8::KIND {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::Unsupported,
+                "bit vectors are not quantized",
+            ));
+        }
+        self.owned.spill(dir)?;
+        self.spill_dir = Some(dir.to_path_buf());
+        Ok(())
     }
 
     fn memory_bytes(&self) -> usize {

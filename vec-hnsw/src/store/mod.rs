@@ -10,6 +10,7 @@ pub(crate) mod aligned;
 mod dense;
 mod sparse;
 
+pub(crate) use aligned::AlignedBytes;
 pub use dense::{DenseElement, DenseStore};
 pub use sparse::{SparseBuf, SparseStore, MAX_NNZ};
 
@@ -24,7 +25,8 @@ pub trait VectorStore: Send + Sync + Sized + 'static {
     type Buf: Default + Clone + Send;
     /// The kind's number in the snapshot header.
     const KIND: u8;
-    /// The most dimensions an HNSW index accepts for this kind (pgvector's limits).
+    /// The most dimensions an HNSW index accepts for this kind (16,000 for `vector` and
+    /// `halfvec`, past pgvector's 2,000 and 4,000; pgvector's 64,000 for `bit`).
     const MAX_DIMENSIONS: usize;
 
     /// An empty store for vectors of `dimensions` dimensions.
@@ -51,6 +53,13 @@ pub trait VectorStore: Send + Sync + Sized + 'static {
     fn same(a: Self::Ref<'_>, b: Self::Ref<'_>) -> bool;
     /// Hints the CPU to load `slot`'s vector into cache.
     fn prefetch(&self, slot: u32);
+    /// Writes `vector` as `f32` values into `out`; false for kinds that quantization does
+    /// not handle (bits, sparse).
+    fn widen(vector: Self::Ref<'_>, out: &mut Vec<f32>) -> bool;
+    /// Moves the vectors to an unlinked file in `dir` (and keeps later ones there), for a
+    /// quantized index that reads them only to re-rank. Kinds that quantization does not
+    /// handle refuse.
+    fn spill(&mut self, dir: &std::path::Path) -> std::io::Result<()>;
     /// Bytes of memory the store owns or maps.
     fn memory_bytes(&self) -> usize;
     /// Bytes filled with vectors (lengths, not capacities).

@@ -110,6 +110,17 @@ impl VectorStore for SparseStore {
 
     fn prefetch(&self, _slot: u32) {}
 
+    fn widen(_: SparseSlice<'_>, _: &mut Vec<f32>) -> bool {
+        false
+    }
+
+    fn spill(&mut self, _: &std::path::Path) -> std::io::Result<()> {
+        Err(std::io::Error::new(
+            std::io::ErrorKind::Unsupported,
+            "sparse vectors are not quantized",
+        ))
+    }
+
     fn memory_bytes(&self) -> usize {
         self.indices.capacity() * 4
             + self.values.capacity() * 4

@@ -12,7 +12,7 @@ use vec_hnsw::{
 };
 use vec_index::testing::ExactIndex;
 use vec_index::testing::{as_refs, check_l2_contract, check_progress, random_rows, recall};
-use vec_index::{BuildHooks, IterativeScan, ScanOptions, VectorIndex, VectorRef};
+use vec_index::{BuildHooks, BuildProgress, IterativeScan, ScanOptions, VectorIndex, VectorRef};
 use vec_types::f16;
 use vec_types::simd::sparse::SparseSlice;
 
@@ -123,7 +123,7 @@ fn should_stop_cancels_with_57014() {
 }
 
 #[test]
-fn progress_is_one_phase_that_ends_at_total() {
+fn progress_is_two_phases_that_end_at_their_totals() {
     let rows = random_rows(16, 5000, 4);
     let seen = Mutex::new(Vec::new());
     let hooks = BuildHooks {
@@ -132,9 +132,14 @@ fn progress_is_one_phase_that_ends_at_total() {
     };
     build::<L2<f32>>(4, hnsw_options(3), &as_refs(&rows), &hooks).unwrap();
     let seen = seen.into_inner().unwrap();
-    check_progress(&seen, &["loading tuples"]).unwrap();
+    check_progress(&seen, &["loading tuples", "calibrating"]).unwrap();
     assert!(seen.len() > 2, "{seen:?}");
-    assert!(seen.iter().all(|p| p.unit == "tuples" && p.total == 5000));
+    let (loading, calibrating): (Vec<&BuildProgress>, Vec<&BuildProgress>) =
+        seen.iter().partition(|p| p.phase == "loading tuples");
+    assert!(loading
+        .iter()
+        .all(|p| p.unit == "tuples" && p.total == 5000));
+    assert!(calibrating.iter().all(|p| p.unit == "queries"));
 }
 
 #[test]
@@ -186,7 +191,7 @@ fn errors_carry_pgvector_sqlstates() {
         (error.sqlstate, &*error.message),
         ("22023", "column does not have dimensions")
     );
-    let error = build::<L2<f32>>(2001, hnsw_options(1), &[], &none)
+    let error = build::<L2<f32>>(16_001, hnsw_options(1), &[], &none)
         .err()
         .unwrap();
     assert_eq!(error.sqlstate, "54000");

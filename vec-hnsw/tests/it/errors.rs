@@ -9,19 +9,23 @@ use vec_types::f16;
 
 #[test]
 fn dimension_limits_and_mismatches() {
-    let too_many = Hnsw::<L2<f32>>::new(2001, HnswOptions::default())
+    // Past pgvector's 2,000 (vector) and 4,000 (halfvec): up to 16,000, with pgvector's
+    // text above that.
+    assert!(Hnsw::<L2<f32>>::new(16_000, HnswOptions::default()).is_ok());
+    assert!(Hnsw::<L2<f16>>::new(16_000, HnswOptions::default()).is_ok());
+    let too_many = Hnsw::<L2<f32>>::new(16_001, HnswOptions::default())
         .err()
         .unwrap();
     assert_eq!(
         too_many.to_string(),
-        "column cannot have more than 2000 dimensions for hnsw index"
+        "column cannot have more than 16000 dimensions for hnsw index"
     );
-    let too_many = Hnsw::<L2<f16>>::new(4001, HnswOptions::default())
+    let too_many = Hnsw::<L2<f16>>::new(16_001, HnswOptions::default())
         .err()
         .unwrap();
     assert_eq!(
         too_many.to_string(),
-        "column cannot have more than 4000 dimensions for hnsw index"
+        "column cannot have more than 16000 dimensions for hnsw index"
     );
     let too_many = Hnsw::<Hamming>::new(64001, HnswOptions::default())
         .err()

@@ -9,6 +9,7 @@ mod dynamic;
 mod dynamic_snapshot;
 mod errors;
 mod metrics;
+mod quantized;
 mod recall;
 mod scan;
 mod snapshot;

@@ -4,7 +4,8 @@
 use std::path::Path;
 
 use vec_index::{
-    BuildHooks, Built, Cursor, ExactDistance, Hit, IndexError, ScanOptions, VectorIndex, VectorRef,
+    BuildHooks, Built, Cursor, ExactDistance, Hit, IndexError, PhaseProgress, ScanOptions,
+    VectorIndex, VectorRef,
 };
 
 use super::progress::with_hooks;
@@ -64,11 +65,24 @@ impl<E: ViewRef, M: Metric<E>> VectorIndex for IvfIndex<E, M> {
     fn memory_bytes(&self) -> usize {
         IvfIndex::memory_bytes(self)
     }
+
+    fn calibrate(&mut self, hooks: &BuildHooks<'_>) -> Result<(), IndexError> {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        Ok(IvfIndex::calibrate(self, threads, hooks.should_stop)?)
+    }
+
+    fn calibration(&self) -> Option<&vec_index::Calibration> {
+        IvfIndex::calibration(self)
+    }
 }
+
+/// The build phase that measures recall for target recall (after pgvector's phases).
+pub const CALIBRATING: &str = "calibrating";
 
 /// Builds an IVFFlat index of element type `E` and metric `M` over `(row id, value)` pairs,
 /// reporting pgvector's phases (`performing k-means` in iterations, `assigning tuples`,
-/// `loading tuples`) and stopping with SQLSTATE 57014 once `hooks.should_stop` says so.
+/// `loading tuples`), then `calibrating` (the recall of each `probes`,
+/// [`IvfIndex::calibrate`]), and stopping with SQLSTATE 57014 once `hooks.should_stop` says so.
 /// Options and dimensions are checked before the rows; a row of another type or other
 /// dimensions is an error. Notices (little data) come back in [`Built::notices`].
 ///
@@ -106,9 +120,14 @@ pub fn build_ivfflat<E: ViewRef, M: Metric<E>>(
     check_dimensions::<E, M>(dimensions)?;
     let (ids, data) = collect_rows::<E>(dimensions, rows)?;
     let rows = Rows::new(dimensions, &ids, &data)?;
-    let outcome = with_hooks(hooks, |ivf_hooks| {
+    let mut outcome = with_hooks(hooks, |ivf_hooks| {
         IvfIndex::<E, M>::build_with_hooks(rows, options, ivf_hooks)
     })?;
+    let calibrating = PhaseProgress::start(*hooks, CALIBRATING, "queries", 1);
+    outcome
+        .index
+        .calibrate(options.thread_count(), hooks.should_stop)?;
+    calibrating.finish();
     Ok(Built {
         index: Box::new(outcome.index),
         notices: outcome.notices.into_iter().map(Into::into).collect(),

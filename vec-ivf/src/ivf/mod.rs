@@ -5,6 +5,7 @@
 //! the iterative-scan cursor (`ivfscan.c`), `write.rs` inserts, deletes and vacuum
 //! (`ivfinsert.c`, `ivfvacuum.c`), and `crate::snapshot` the file format.
 
+mod calibrate;
 mod search;
 mod write;
 
@@ -12,6 +13,7 @@ use std::collections::HashSet;
 use std::marker::PhantomData;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+pub use calibrate::PROBES_GRID;
 pub use search::ScanCursor;
 
 use crate::element::{normalize_into, Element};
@@ -89,10 +91,10 @@ pub(crate) struct List<E> {
 /// | offset | bytes | field |
 /// |---|---|---|
 /// | 0 | 8 | magic `VECSHIVF` |
-/// | 8 | 4 | format version, 1 |
+/// | 8 | 4 | format version: 2 (1 is read too: no calibration) |
 /// | 12 | 1 | element kind ([`ElementKind::code`](crate::ElementKind::code)) |
 /// | 13 | 1 | metric kind ([`MetricKind::code`](crate::MetricKind::code)) |
-/// | 14 | 2 | zero |
+/// | 14 | 2 | bytes of the calibration at the end of the file (version 2; 0 when none) |
 /// | 16 | 8 | dimensions |
 /// | 24 | 8 | stride: elements per row |
 /// | 32 | 8 | `lists` |
@@ -104,6 +106,7 @@ pub(crate) struct List<E> {
 /// | aligned | `lists` × stride × element size | centers |
 /// | aligned, per list | 8 × rows | the list's row ids |
 /// | aligned, per list | rows × stride × element size | the list's rows, back to back |
+/// | end | as bytes 14..16 say | the calibration, `vec_index::Calibration::to_bytes` |
 #[derive(Debug, Clone)]
 pub struct IvfIndex<E: Element, M: Metric<E>> {
     pub(crate) dimensions: usize,
@@ -111,6 +114,8 @@ pub struct IvfIndex<E: Element, M: Metric<E>> {
     pub(crate) centers: Store<E>,
     pub(crate) lists: Vec<List<E>>,
     pub(crate) deleted: HashSet<u64>,
+    /// The recall each `probes` value reached, for target recall.
+    pub(crate) calibration: Option<vec_index::Calibration>,
     pub(crate) metric: PhantomData<M>,
 }
 
@@ -357,6 +362,7 @@ impl<E: Element, M: Metric<E>> IvfIndex<E, M> {
             centers: Store::Owned(centers),
             lists,
             deleted: HashSet::new(),
+            calibration: None,
             metric: PhantomData,
         };
         Ok(BuildOutcome { index, notices })

@@ -5,6 +5,7 @@ use vec_ivf::{
     BuildHooks, BuildOptions, BuildPhase, Cosine, Hamming, InnerProduct, IvfError, IvfIndex,
     Notice, Rows, SearchOptions, L2,
 };
+use vec_types::f16;
 
 use crate::common::{ids, uniform_rows};
 
@@ -139,13 +140,22 @@ fn option_and_dimension_errors() {
         "Valid values are between \"1\" and \"32768\"."
     );
 
-    let error =
-        IvfIndex::<f32, L2>::build(Rows::new(2001, &[], &[]).unwrap(), &BuildOptions::default())
-            .unwrap_err();
-    assert_eq!(
-        error.to_string(),
-        "column cannot have more than 2000 dimensions for ivfflat index"
-    );
+    // Past pgvector's 2,000 (vector) and 4,000 (halfvec): up to 16,000, with pgvector's
+    // text above that.
+    let options = BuildOptions::default();
+    let empty = |dimensions| Rows::<f32>::new(dimensions, &[], &[]).unwrap();
+    let empty_half = |dimensions| Rows::<f16>::new(dimensions, &[], &[]).unwrap();
+    assert!(IvfIndex::<f32, L2>::build(empty(16_000), &options).is_ok());
+    assert!(IvfIndex::<f16, L2>::build(empty_half(16_000), &options).is_ok());
+    for error in [
+        IvfIndex::<f32, L2>::build(empty(16_001), &options).unwrap_err(),
+        IvfIndex::<f16, L2>::build(empty_half(16_001), &options).unwrap_err(),
+    ] {
+        assert_eq!(
+            error.to_string(),
+            "column cannot have more than 16000 dimensions for ivfflat index"
+        );
+    }
     let error = IvfIndex::<u8, Hamming>::build(
         Rows::new(64001, &[], &[]).unwrap(),
         &BuildOptions::default(),

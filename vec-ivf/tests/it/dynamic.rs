@@ -169,16 +169,21 @@ fn progress_reports_pgvector_phases_in_order() {
     };
     build_ivfflat::<f32, L2>(4, &build_options(8), &as_refs(&rows), &hooks).unwrap();
     let seen = seen.into_inner().unwrap();
-    let phases = ["performing k-means", "assigning tuples", "loading tuples"];
+    let phases = [
+        "performing k-means",
+        "assigning tuples",
+        "loading tuples",
+        "calibrating",
+    ];
     check_progress(&seen, &phases).unwrap();
     for report in &seen {
-        let unit = if report.phase == phases[0] {
-            "iterations"
-        } else {
-            "tuples"
+        let unit = match report.phase {
+            "performing k-means" => "iterations",
+            "calibrating" => "queries",
+            _ => "tuples",
         };
         assert_eq!(report.unit, unit);
-        if report.phase != phases[0] {
+        if unit == "tuples" {
             assert_eq!(report.total, 5000);
         }
     }
@@ -231,7 +236,7 @@ fn errors_carry_pgvector_sqlstates() {
         .err()
         .unwrap();
     assert_eq!(error.sqlstate, "22023");
-    let error = build_ivfflat::<f32, L2>(2001, &build_options(1), &[], &none)
+    let error = build_ivfflat::<f32, L2>(16_001, &build_options(1), &[], &none)
         .err()
         .unwrap();
     assert_eq!(error.sqlstate, "54000");

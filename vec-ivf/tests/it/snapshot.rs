@@ -82,3 +82,33 @@ fn damaged_files_are_errors() {
         Err(IvfError::Io { .. })
     ));
 }
+
+/// A calibration's recall grows with `probes` up to exact search at every list, and it
+/// survives a snapshot; a stop request keeps the old one.
+#[test]
+fn calibration_grows_with_probes_and_is_kept() {
+    let (mut index, _) = index();
+    assert!(index.calibration().is_none());
+    index.calibrate(2, &|| false).unwrap();
+    let calibration = index.calibration().unwrap().clone();
+    assert_eq!(calibration.knob, vec_index::Knob::Probes);
+    assert!(calibration.points.windows(2).all(|w| w[0].knob < w[1].knob));
+    assert!(calibration.points.first().unwrap().recall < 0.99);
+    let last = calibration.points.last().unwrap();
+    assert!(last.recall >= 0.99 && last.knob <= 12, "{calibration:?}");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("calibrated.ivf");
+    index.save(&path).unwrap();
+    let opened = IvfIndex::<f32, Cosine>::open(&path).unwrap();
+    assert_eq!(opened.calibration(), Some(&calibration));
+    assert!(matches!(
+        index.calibrate(2, &|| true),
+        Err(IvfError::Cancelled)
+    ));
+    assert_eq!(index.calibration(), Some(&calibration));
+    // A damaged calibration length is refused.
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes[14] = bytes[14].wrapping_add(1);
+    std::fs::write(&path, &bytes).unwrap();
+    assert!(IvfIndex::<f32, Cosine>::open(&path).is_err());
+}

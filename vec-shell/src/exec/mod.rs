@@ -10,6 +10,7 @@ mod btree;
 mod context;
 pub mod copy;
 pub mod ddl;
+mod distance_key;
 pub mod dml;
 mod filtered;
 mod join;

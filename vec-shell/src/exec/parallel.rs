@@ -8,6 +8,9 @@
 //! Small tables (under [`MIN_PAGES`] pages), queries whose expressions are not safe to run
 //! on several threads (`random()`, subqueries, set-returning functions) and queries
 //! whose `LIMIT` would stop a sequential scan early (no `ORDER BY`) stay sequential.
+//! The vector search shape (`ORDER BY column <op> constant LIMIT k`) takes the
+//! distance-key loop (`distance_key`) in each chunk, also on one thread (one chunk) and
+//! on small tables.
 
 use std::num::NonZeroUsize;
 
@@ -53,33 +56,49 @@ pub fn run(
     };
     let heap = table.heap;
     let pages = context.rows.pages(heap)?;
+    let keep = limit.map(|limit| offset.saturating_add(limit));
+    let by_distance = keep.is_some() && super::distance_key::distance_key(plan).is_some();
     let threads = thread_count(pages);
-    if threads < 2 {
+    if threads < 2 && !by_distance {
         return Ok(None);
     }
+    // One thread (a small table, the vector search shape): one chunk of every page, read
+    // page by page on this thread.
     let chunk = pages.div_ceil(threads as u32).max(1);
-    let keep = limit.map(|limit| offset.saturating_add(limit));
-    let results: Vec<Result<Vec<Row>>> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..pages)
-            .step_by(chunk as usize)
-            .map(|start| {
-                let part = Pages {
-                    heap,
-                    start,
-                    end: (start + chunk).min(pages),
-                };
-                scope.spawn(move || run_chunk(plan, context, part, keep))
-            })
-            .collect();
-        workers
-            .into_iter()
-            .map(|worker| {
-                worker
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    });
+    let results: Vec<Result<Vec<Row>>> = if threads < 2 {
+        vec![run_chunk(
+            plan,
+            context,
+            Pages {
+                heap,
+                start: 0,
+                end: pages,
+            },
+            keep,
+        )]
+    } else {
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..pages)
+                .step_by(chunk as usize)
+                .map(|start| {
+                    let part = Pages {
+                        heap,
+                        start,
+                        end: (start + chunk).min(pages),
+                    };
+                    scope.spawn(move || run_chunk(plan, context, part, keep))
+                })
+                .collect();
+            workers
+                .into_iter()
+                .map(|worker| {
+                    worker
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect()
+        })
+    };
     let mut merged = Vec::new();
     for result in results {
         merged.extend(result?);
@@ -132,6 +151,9 @@ fn run_chunk(
 ) -> Result<Vec<Row>> {
     let rows = context.rows.scan_pages(pages.heap, pages.start, pages.end);
     if let (false, Some(keep)) = (plan.order.is_empty(), keep) {
+        if let Some(key) = super::distance_key::distance_key(plan) {
+            return super::distance_key::top_k_by_distance(plan, context, rows, keep, &key);
+        }
         if deferrable(plan) {
             return top_k_deferred(plan, context, pages.heap, rows, keep);
         }

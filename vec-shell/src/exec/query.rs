@@ -43,6 +43,7 @@ pub fn stream_query<'a>(
                 query,
                 options,
                 filtered: Some(filtered),
+                ..
             },
             Some(filter),
         ) => super::filtered::scan(

@@ -26,13 +26,46 @@ use std::io::Write;
 use std::path::Path;
 
 use parking_lot::Mutex;
-use vec_index::{BuildHooks, BuildProgress, ExactDistance, IterativeScan, ScanOptions, VectorRef};
+use vec_index::{
+    BuildHooks, BuildProgress, ExactDistance, IterativeScan, Knob, ScanOptions, VectorRef,
+};
 
 use crate::error::{EngineError, Result};
 use crate::progress::{Command, Monitor, PhaseLabel, PhaseReporter};
 use crate::settings::{self, Settings};
 use crate::storage::RowId;
 use crate::value::Datum;
+
+/// What `vecsh.target_recall` chose for one index scan.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TargetChoice {
+    /// The recall asked for.
+    pub target: f64,
+    /// The knob the index has (`ef_search` or `probes`).
+    pub knob: Knob,
+    /// The calibration's chosen point (its knob value and expected recall); `None` when
+    /// the index has no calibration, so the knob's own setting applies.
+    pub point: Option<vec_index::CalibrationPoint>,
+}
+
+impl TargetChoice {
+    /// The `EXPLAIN` line: `Target Recall: 0.95 (ef_search = 60, expected recall 0.957)`.
+    pub fn explain(&self, knob_setting: u32) -> String {
+        let target = vec_types::float_text::format_float8(self.target);
+        match self.point {
+            Some(point) => format!(
+                "Target Recall: {target} ({} = {}, expected recall {:.3})",
+                self.knob.name(),
+                point.knob,
+                point.recall
+            ),
+            None => format!(
+                "Target Recall: {target} (not calibrated: {} = {knob_setting})",
+                self.knob.name()
+            ),
+        }
+    }
+}
 
 /// The rows of a scan, nearest first.
 pub type Hits<'a> = Box<dyn Iterator<Item = RowId> + 'a>;
@@ -163,17 +196,65 @@ impl VectorIndex {
         self.inner.vacuum();
     }
 
-    /// The scan options the session's settings give an index of this kind.
+    /// The scan options the session's settings give an index of this kind; with
+    /// `vecsh.target_recall` on, `ef_search` / `probes` as the index's calibration
+    /// chooses ([`VectorIndex::target_choice`]).
     pub fn scan_options(&self, settings: &Settings) -> ScanOptions {
         let iterative_scan = match self.method {
             AccessMethod::IvfFlat => settings.word(&settings::IVFFLAT_ITERATIVE_SCAN),
             _ => settings.word(&settings::HNSW_ITERATIVE_SCAN),
         };
         let options = base_scan_options(settings, iterative_scan);
-        match self.method {
+        let mut options = match self.method {
             AccessMethod::Vectors => vectors::scan_options(settings, self.graph, options),
             _ => options,
+        };
+        if let Some(TargetChoice {
+            knob,
+            point: Some(point),
+            ..
+        }) = self.target_choice(settings)
+        {
+            match knob {
+                Knob::EfSearch => options.ef_search = point.knob as usize,
+                Knob::Probes => options.probes = point.knob,
+            }
         }
+        options
+    }
+
+    /// What `vecsh.target_recall` chooses for a scan of this index; `None` while the
+    /// setting is off.
+    pub fn target_choice(&self, settings: &Settings) -> Option<TargetChoice> {
+        let target = settings.real(&settings::VECSH_TARGET_RECALL);
+        if target <= 0.0 {
+            return None;
+        }
+        let calibration = self.inner.calibration();
+        let knob = calibration.map_or(
+            if self.graph {
+                Knob::EfSearch
+            } else {
+                Knob::Probes
+            },
+            |c| c.knob,
+        );
+        Some(TargetChoice {
+            target,
+            knob,
+            point: calibration.and_then(|c| c.choose(target)),
+        })
+    }
+
+    /// Measures again the recall of each `ef_search` / `probes` for target recall
+    /// (`ANALYZE`), polling `monitor`'s cancel request.
+    pub fn calibrate(&mut self, monitor: Monitor<'_>) -> Result<()> {
+        let should_stop = || monitor.cancel.is_cancelled();
+        let hooks = BuildHooks {
+            progress: &|_| {},
+            should_stop: &should_stop,
+        };
+        Ok(self.inner.calibrate(&hooks)?)
     }
 
     /// A cursor over the rows nearest to `query`; `lookup` reads a row's indexed value

@@ -1,7 +1,10 @@
 //! Build options from `CREATE INDEX … WITH (…)`: pgvector's `m` and `ef_construction`
-//! for `hnsw`, `lists` for `ivfflat`, checked with pgvector's texts.
+//! for `hnsw`, `lists` for `ivfflat`, checked with pgvector's texts; and vecsh's own
+//! `quantization` for `hnsw` (`none`, `sq8` or `rabitq`: codes that searches read, with
+//! the full vectors on disk for exact re-ranking), checked as PostgreSQL checks an enum
+//! storage option.
 
-use vec_hnsw::HnswOptions;
+use vec_hnsw::{HnswOptions, Quantization};
 use vec_ivf::BuildOptions;
 
 use crate::error::{EngineError, Result};
@@ -31,12 +34,16 @@ pub fn hnsw(with: &[(String, String)], threads: usize) -> Result<HnswOptions> {
         ..HnswOptions::default()
     };
     for (name, value) in with {
-        let parsed = integer(name, value)?;
+        if name == "quantization" {
+            options.quantization = quantization(value)?;
+            continue;
+        }
         let target = match name.as_str() {
             "m" => &mut options.m,
             "ef_construction" => &mut options.ef_construction,
             other => return Err(unrecognized(other)),
         };
+        let parsed = integer(name, value)?;
         // Out of range values are left for validation, which reports them with
         // pgvector's range text.
         *target = if parsed < 0 {
@@ -51,6 +58,17 @@ pub fn hnsw(with: &[(String, String)], threads: usize) -> Result<HnswOptions> {
     Ok(options)
 }
 
+/// The `quantization` option's value, or PostgreSQL's error for an enum option.
+fn quantization(value: &str) -> Result<Quantization> {
+    Quantization::from_name(value).ok_or_else(|| {
+        EngineError::new(
+            "22023",
+            format!("invalid value for enum option \"quantization\": {value}"),
+        )
+        .with_detail("Valid values are \"none\", \"sq8\", and \"rabitq\".")
+    })
+}
+
 /// IVFFlat build options from `WITH (lists = …)`, building on `threads` threads.
 pub fn ivfflat(with: &[(String, String)], threads: usize) -> Result<BuildOptions> {
     let mut options = BuildOptions {
@@ -59,6 +77,9 @@ pub fn ivfflat(with: &[(String, String)], threads: usize) -> Result<BuildOptions
         ..BuildOptions::default()
     };
     for (name, value) in with {
+        if name != "lists" {
+            return Err(unrecognized(name));
+        }
         let parsed = integer(name, value)?;
         match name.as_str() {
             "lists" => {

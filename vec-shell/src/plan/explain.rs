@@ -64,13 +64,19 @@ pub fn explain(plan: &QueryPlan) -> Vec<String> {
                 cond,
             )
         }
-        Source::IndexScan { table, index, .. } => {
+        Source::IndexScan {
+            table,
+            index,
+            target_text,
+            ..
+        } => {
             let order = text
                 .index_order
                 .clone()
                 .or_else(|| text.order.first().cloned())
                 .unwrap_or_default();
             let mut details = vec![format!("Order By: {order}")];
+            details.extend(target_text.clone());
             details.extend(filtered.map(super::filtered::FilteredSearch::explain_line));
             (
                 format!("Index Scan using {index} on {table}{alias}"),

@@ -103,10 +103,12 @@ pub enum Source {
         /// The query vector (a constant or uncorrelated subquery).
         query: BoundExpr,
         /// The scan options from the session's settings (`hnsw.*`, `ivfflat.*`,
-        /// `vectors.*`).
+        /// `vectors.*`, `vecsh.target_recall`).
         options: vec_index::ScanOptions,
         /// Set when the query has a filter and the index scan must fill its `LIMIT`
         /// (see [`filtered`]); then the query keeps its sort.
         filtered: Option<filtered::FilteredSearch>,
+        /// `EXPLAIN`'s `Target Recall:` line, while `vecsh.target_recall` is on.
+        target_text: Option<String>,
     },
 }

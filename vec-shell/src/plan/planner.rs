@@ -212,11 +212,18 @@ fn choose_index_scans(plan: &mut QueryPlan, cx: PlanContext<'_>) {
         query,
         options,
         filtered_options,
+        target,
     }) = vector
     else {
         btree::choose_ordered_scan(plan, table, cx.settings, cx.versions);
         return;
     };
+    let target_text = target.map(|choice| {
+        choice.explain(match choice.knob {
+            vec_index::Knob::EfSearch => options.ef_search as u32,
+            vec_index::Knob::Probes => options.probes,
+        })
+    });
     if let Some(mut options) = filtered_options {
         let patience = options.ef_search;
         options.ef_search = super::filtered::first_round_ef(
@@ -235,6 +242,7 @@ fn choose_index_scans(plan: &mut QueryPlan, cx: PlanContext<'_>) {
                 prefilter,
                 patience,
             }),
+            target_text,
         };
         return;
     }
@@ -244,6 +252,7 @@ fn choose_index_scans(plan: &mut QueryPlan, cx: PlanContext<'_>) {
         query,
         options,
         filtered: None,
+        target_text,
     };
     // The index yields rows in distance order; no sort follows, as in pgvector.
     plan.order.clear();
@@ -274,6 +283,8 @@ struct VectorChoice {
     /// The options of a filter-aware walk, when the query has a filter and a `LIMIT` and
     /// the session left the iterative scan to the planner (see [`filtered`](super::filtered)).
     filtered_options: Option<vec_index::ScanOptions>,
+    /// The index's recall model's choice while `vecsh.target_recall` is on.
+    target: Option<crate::index::TargetChoice>,
 }
 
 /// The `Index Cond:` text of the conditions a btree scan uses and the `Filter:` text of
@@ -359,5 +370,6 @@ fn vector_index_for(plan: &QueryPlan, table: &Table, settings: &Settings) -> Opt
         query: query.clone(),
         options: index.scan_options(settings),
         filtered_options,
+        target: index.target_choice(settings),
     })
 }

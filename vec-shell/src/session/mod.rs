@@ -246,7 +246,11 @@ impl Session {
     /// session.execute("CREATE INDEX ON items USING hnsw (embedding vector_l2_ops)")?;
     /// assert_eq!(
     ///     *phases.lock().unwrap(),
-    ///     ["CREATE INDEX hnsw: initializing", "CREATE INDEX hnsw: loading tuples"]
+    ///     [
+    ///         "CREATE INDEX hnsw: initializing",
+    ///         "CREATE INDEX hnsw: loading tuples",
+    ///         "CREATE INDEX hnsw: calibrating",
+    ///     ]
     /// );
     /// # Ok::<(), vec_shell::EngineError>(())
     /// ```

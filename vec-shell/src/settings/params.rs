@@ -1,7 +1,7 @@
 //! The run-time parameters vecsh knows: each one's name, kind, range and default,
 //! written here once (pgvector's index defaults and ranges are the index crates'
 //! constants, named here, not copied). pgvector's `hnsw.*` and `ivfflat.*`, pgvecto.rs's `vectors.*`,
-//! and the PostgreSQL parameters vecsh honours.
+//! vecsh's own `vecsh.target_recall`, and the PostgreSQL parameters vecsh honours.
 
 /// What values a parameter takes, and its default.
 #[derive(Clone, Copy, Debug)]
@@ -81,6 +81,10 @@ params! {
         max: vec_ivf::MAX_LISTS as i64,
         default: vec_ivf::DEFAULT_MAX_PROBES as i64,
     };
+    /// `vecsh.target_recall`: when above 0, each vector index scans with the smallest
+    /// `ef_search` / `probes` its calibration expects to reach this recall@10, instead of
+    /// `hnsw.ef_search` / `ivfflat.probes` / `vectors.*`. 0 (the default) is off.
+    VECSH_TARGET_RECALL = "vecsh.target_recall", Kind::Real { min: 0.0, max: 1.0, default: 0.0 };
     /// `vectors.enable_index`: whether the planner uses `USING vectors` indexes.
     VECTORS_ENABLE_INDEX = "vectors.enable_index", Kind::Bool { default: true };
     /// `vectors.hnsw_ef_search`: pgvecto.rs's HNSW candidate list size.

@@ -89,6 +89,12 @@ impl<'a> StoreWrites<'a> {
         }
     }
 
+    /// Marks heap `heap`'s index snapshots out of date (an index changed without a row
+    /// changing, as `ANALYZE` recalibrating it), so the next checkpoint writes them again.
+    pub fn note_index_changed(&self, heap: u32) {
+        self.durable.snapshot_state().changed_heaps.insert(heap);
+    }
+
     /// Applies store operations as [`StoreWrites::commit`] does, with `index` run on the
     /// new versions' ids after they are staged and before they commit, so that no
     /// snapshot can see a committed version its indexes lack. If indexing or the commit

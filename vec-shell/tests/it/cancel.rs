@@ -298,7 +298,10 @@ fn progress_reports_phases_in_order() {
     session
         .execute("CREATE INDEX ON items USING hnsw (embedding vector_l2_ops)")
         .unwrap();
-    assert_eq!(phases(&reports), ["initializing", "loading tuples"]);
+    assert_eq!(
+        phases(&reports),
+        ["initializing", "loading tuples", "calibrating"]
+    );
     assert!(reports
         .lock()
         .unwrap()
@@ -316,7 +319,8 @@ fn progress_reports_phases_in_order() {
             "initializing",
             "performing k-means",
             "assigning tuples",
-            "loading tuples"
+            "loading tuples",
+            "calibrating"
         ]
     );
 

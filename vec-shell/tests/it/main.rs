@@ -13,6 +13,7 @@ mod crash_concurrent;
 mod cte;
 mod damage;
 mod depth;
+mod distance_scan;
 mod durable;
 mod engine;
 mod fuzz;
@@ -35,6 +36,7 @@ mod snapshots;
 mod streaming;
 #[cfg(unix)]
 mod terminal;
+mod tuning;
 mod txn;
 mod upsert;
 mod vectors;

@@ -5,6 +5,7 @@
 //! callers (the tables in `crate::dense` and `crate::bits`) guarantee equal lengths.
 
 pub(crate) mod bits;
+pub(crate) mod codes;
 pub(crate) mod f16;
 pub(crate) mod f32;
 

@@ -5,6 +5,7 @@
 //! Set `PROPTEST_CASES` to run more random cases than the default 64 per property.
 
 mod bits;
+mod codes;
 mod common;
 mod dense;
 mod dispatch;

@@ -10,6 +10,7 @@
 
 pub mod dataset;
 pub mod exact;
+pub mod machine;
 pub mod measure;
 pub mod plot;
 pub mod progress;
@@ -50,7 +51,8 @@ from the workspace root.
 options:
   --quick                  CI smoke test: synthetic:10000:32:16, 200 queries, strict checks
   --index LIST             indexes to measure (default all):
-                           exact,ivfflat,ivf-sq8,flat-sq8,ivf-pq,flat-pq,hnsw
+                           exact,ivfflat,ivf-sq8,flat-sq8,ivf-pq,flat-pq,hnsw,
+                           hnsw-sq8,hnsw-rabitq
   --metric NAME            cosine (default), l2 or ip
   -k N                     neighbours per query (default 10)
   --queries FILE           queries (.fvecs) instead of the dataset's
@@ -63,7 +65,7 @@ options:
   --rerank N               candidates ivf-sq8 / ivf-pq re-rank (default 40)
   --pq-ratio RATIO         product quantization: x4, x8 (default), x16, x32 or x64
   --probes LIST            probes swept for the IVF indexes (default 1, 2, 4, … lists)
-  --ef-search LIST         ef_search swept for hnsw (default 10,20,40,80,120,200,400)
+  --ef-search LIST         ef_search swept for the hnsw indexes (default 10,20,40,80,120,200,400)
   --flat-rerank LIST       rerank swept for flat-sq8 / flat-pq (default 10,20,40,80)
   --filter-selectivity LIST  also sweep with filters keeping these fractions of rows (with
                            --via sql: one filter column with a btree each, WHERE fN = 0)
@@ -108,6 +110,8 @@ pub struct Options {
     pub via_sql: bool,
     /// Caches and outputs (`target/bench-cache`).
     pub cache_dir: PathBuf,
+    /// The workspace root (for the git commit the report records).
+    pub workspace_root: PathBuf,
 }
 
 impl Options {
@@ -149,6 +153,7 @@ impl Options {
             quiet: false,
             via_sql: false,
             cache_dir,
+            workspace_root: workspace_root.to_path_buf(),
         };
         let mut source = None;
         let mut args = args.iter();
@@ -250,7 +255,9 @@ impl Options {
     pub fn knobs_for(&self, kind: TargetKind) -> Option<Vec<usize>> {
         match kind {
             TargetKind::IvfFlat | TargetKind::IvfSq8 | TargetKind::IvfPq => self.probes.clone(),
-            TargetKind::Hnsw => self.ef_search.clone(),
+            TargetKind::Hnsw | TargetKind::HnswSq8 | TargetKind::HnswRabitq => {
+                self.ef_search.clone()
+            }
             TargetKind::FlatSq8 | TargetKind::FlatPq => self.flat_rerank.clone(),
             TargetKind::Exact => None,
         }
@@ -337,19 +344,22 @@ pub fn bench(options: &Options, progress: &Progress) -> Result<Outcome> {
         "ground_truth": relative_to_workspace(&dataset.ground_truth_source, &options.cache_dir),
         "quick": options.quick,
         "seed": options.dataset.seed,
-        "cpu": cpu_model(),
-        "available_cores": std::thread::available_parallelism().map_or(1, |count| count.get()),
+        "git_commit": machine::git_commit(&options.workspace_root),
+        "machine": machine::machine(),
         "unix_time": started.duration_since(std::time::UNIX_EPOCH).map_or(0, |at| at.as_secs()),
     });
     let json = report::to_json(run_json, &result.builds, &result.points, &failures);
     let mut text = format!(
-        "dataset {} ({} rows x {} dims, {} queries, {}, k = {})\n\n{}\n{}",
+        "dataset {} ({} rows x {} dims, {} queries, {}, k = {})\ncommit {} on {} ({} cores)\n\n{}\n{}",
         dataset.name,
         dataset.n_base(),
         dataset.dims,
         dataset.n_queries(),
         dataset.metric.name(),
         options.k,
+        json["run"]["git_commit"].as_str().unwrap_or("unknown"),
+        json["run"]["machine"]["cpu"].as_str().unwrap_or("an unknown CPU"),
+        json["run"]["machine"]["cores"],
         report::builds_table(&result.builds),
         report::points_table(&result.points)
     );
@@ -438,11 +448,4 @@ fn relative_to_workspace(text: &str, cache_dir: &Path) -> String {
         }
         _ => text.to_string(),
     }
-}
-
-/// The CPU's model name from `/proc/cpuinfo` (Linux), for the report.
-fn cpu_model() -> Option<String> {
-    let info = std::fs::read_to_string("/proc/cpuinfo").ok()?;
-    let line = info.lines().find(|line| line.starts_with("model name"))?;
-    Some(line.split(':').nth(1)?.trim().to_string())
 }

@@ -26,6 +26,8 @@ pub struct FileReport {
     pub name: String,
     /// The statement-by-statement comparison.
     pub comparison: Comparison,
+    /// How many of its mismatches are accepted failures (counted as passed by the floors).
+    pub accepted: usize,
     /// What `vecsh` printed and how it ended.
     pub output: RunOutput,
 }
@@ -37,6 +39,8 @@ pub struct Summary {
     pub passed: usize,
     /// Statements that failed.
     pub failed: usize,
+    /// Failed statements that are accepted failures.
+    pub accepted: usize,
 }
 
 impl Summary {
@@ -47,6 +51,7 @@ impl Summary {
         Summary {
             passed,
             failed: total - passed,
+            accepted: files.iter().map(|file| file.accepted).sum(),
         }
     }
 }
@@ -54,11 +59,19 @@ impl Summary {
 /// Writes one file's line, its run problem if any, and its mismatches.
 pub fn print_file(out: &mut impl Write, file: &FileReport, verbose: bool) -> io::Result<()> {
     let comparison = &file.comparison;
-    writeln!(
-        out,
-        "{}: {}/{} statements",
-        file.name, comparison.passed, comparison.total
-    )?;
+    if file.accepted > 0 {
+        writeln!(
+            out,
+            "{}: {}/{} statements ({} failure(s) accepted)",
+            file.name, comparison.passed, comparison.total, file.accepted
+        )?;
+    } else {
+        writeln!(
+            out,
+            "{}: {}/{} statements",
+            file.name, comparison.passed, comparison.total
+        )?;
+    }
     if let Some(problem) = file.output.end.problem() {
         writeln!(out, "  ({problem})")?;
     }
@@ -162,6 +175,7 @@ pub fn json(files: &[FileReport], summary: &Summary) -> serde_json::Value {
                 "name": file.name,
                 "passed": file.comparison.passed,
                 "total": file.comparison.total,
+                "accepted": file.accepted,
                 "problem": file.output.end.problem(),
             })
         })
@@ -169,13 +183,14 @@ pub fn json(files: &[FileReport], summary: &Summary) -> serde_json::Value {
     json!({
         "passed": summary.passed,
         "failed": summary.failed,
+        "accepted": summary.accepted,
         "files": file_entries,
     })
 }
 
-/// Checks the floors: with no `min_pass`, every statement must pass; with one, the overall
-/// pass fraction must reach it and every file must reach `min_file_pass` if given. Returns a
-/// line per floor missed.
+/// Checks the floors: with no `min_pass`, every statement must pass or be accepted; with
+/// one, the overall fraction of statements passed or accepted must reach it and every file
+/// must reach `min_file_pass` if given. Returns a line per floor missed.
 pub fn check_floors(
     files: &[FileReport],
     summary: &Summary,
@@ -183,7 +198,7 @@ pub fn check_floors(
     min_file_pass: Option<f64>,
 ) -> Vec<String> {
     let Some(min_pass) = min_pass else {
-        return match summary.failed {
+        return match summary.failed - summary.accepted {
             0 => Vec::new(),
             failed => vec![format!(
                 "{failed} statements failed (set a floor with --min-pass)"
@@ -192,19 +207,20 @@ pub fn check_floors(
     };
     let mut problems = Vec::new();
     let total = summary.passed + summary.failed;
-    if !reaches(summary.passed, total, min_pass) {
+    let passed = summary.passed + summary.accepted;
+    if !reaches(passed, total, min_pass) {
         problems.push(format!(
-            "overall floor missed: {}/{total} statements pass ({}), below --min-pass {min_pass}",
-            summary.passed,
-            percent(summary.passed, total)
+            "overall floor missed: {passed}/{total} statements pass or are accepted ({}), below --min-pass {min_pass}",
+            percent(passed, total)
         ));
     }
     if let Some(min_file_pass) = min_file_pass {
         for file in files {
             let Comparison { passed, total, .. } = file.comparison;
+            let passed = passed + file.accepted;
             if !reaches(passed, total, min_file_pass) {
                 problems.push(format!(
-                    "file floor missed: {}: {passed}/{total} statements pass ({}), below --min-file-pass {min_file_pass}",
+                    "file floor missed: {}: {passed}/{total} statements pass or are accepted ({}), below --min-file-pass {min_file_pass}",
                     file.name,
                     percent(passed, total)
                 ));
@@ -238,6 +254,7 @@ mod tests {
         FileReport {
             name: name.into(),
             comparison: compare::compare(script, expected, actual),
+            accepted: 0,
             output: RunOutput {
                 text: actual.into(),
                 end: RunEnd::TimedOut(Duration::from_secs(60)),
@@ -261,8 +278,26 @@ mod tests {
             Summary::of(&sample()),
             Summary {
                 passed: 3,
-                failed: 1
+                failed: 1,
+                accepted: 0
             }
+        );
+    }
+
+    #[test]
+    fn accepted_failures_count_as_passed_for_the_floors() {
+        let mut files = sample();
+        files[1].accepted = 1;
+        let summary = Summary::of(&files);
+        assert_eq!(summary.accepted, 1);
+        assert!(check_floors(&files, &summary, None, None).is_empty());
+        assert!(check_floors(&files, &summary, Some(1.0), Some(1.0)).is_empty());
+        let mut printed = Vec::new();
+        print_file(&mut printed, &files[1], false).unwrap();
+        let printed = String::from_utf8(printed).unwrap();
+        assert!(
+            printed.starts_with("bad: 1/2 statements (1 failure(s) accepted)\n"),
+            "{printed}"
         );
     }
 

@@ -203,7 +203,7 @@ pub fn read_rows(
                     .collect();
                 push_row(
                     &mut rows,
-                    fields_to_row(&fields, target, line_idx + 1, line)?,
+                    fields_to_row(&fields, target, line_idx + 1, &|| line)?,
                 )?;
             }
             reading.finish();
@@ -216,8 +216,6 @@ pub fn read_rows(
             monitor.check()?;
             let reading = monitor.phase(label("tuples"), records.len() as u64);
             let mut rows = Vec::new();
-            // The text of each line, for error contexts (found once, not per record).
-            let line_texts: Vec<&str> = text.lines().collect();
             for (i, record) in records.iter().enumerate() {
                 if i % CHECK_EVERY == CHECK_EVERY - 1 {
                     monitor.check()?;
@@ -237,10 +235,12 @@ pub fn read_rows(
                         None => None,
                     })
                     .collect();
-                let line_text = line_texts.get(lines[i] - 1).copied().unwrap_or("");
+                // The line's text is looked for only when an error quotes it: finding it for
+                // every row would read the data again for each one.
+                let line_text = || text.lines().nth(lines[i] - 1).unwrap_or("");
                 push_row(
                     &mut rows,
-                    fields_to_row(&fields, target, lines[i], line_text)?,
+                    fields_to_row(&fields, target, lines[i], &line_text)?,
                 )?;
             }
             reading.finish();
@@ -263,14 +263,14 @@ fn push_row(rows: &mut Vec<Vec<Datum>>, row: Vec<Datum>) -> Result<()> {
     Ok(())
 }
 
-fn fields_to_row(
+fn fields_to_row<'t>(
     fields: &[Option<String>],
     target: &CopyTarget<'_>,
     line_number: usize,
-    line: &str,
+    line: &dyn Fn() -> &'t str,
 ) -> Result<Vec<Datum>> {
     let table = target.table;
-    let whole_line = || format!("COPY {table}, line {line_number}: \"{}\"", printout(line));
+    let whole_line = || format!("COPY {table}, line {line_number}: \"{}\"", printout(line()));
     if fields.len() > target.columns.len() {
         return Err(
             EngineError::new("22P04", "extra data after last expected column")

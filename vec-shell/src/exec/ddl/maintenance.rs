@@ -1,8 +1,10 @@
 //! The maintenance commands: `REINDEX INDEX|TABLE` rebuilds vector indexes from the
 //! table's rows; `VACUUM` makes the vector indexes reclaim the entries of deleted rows;
-//! `ANALYZE` has nothing to gather (the engine keeps no statistics beyond row counts)
-//! and only checks its tables. Unknown names get PostgreSQL's errors; an index given to
-//! `VACUUM` or `ANALYZE` is skipped with PostgreSQL's warning.
+//! `ANALYZE` (and `VACUUM ANALYZE`) calibrates the vector indexes again for
+//! `vecsh.target_recall` (the recall each `ef_search` / `probes` reaches now) and marks
+//! their snapshots out of date; it gathers no other statistics. Unknown names get
+//! PostgreSQL's errors; an index given to `VACUUM` or `ANALYZE` is skipped with
+//! PostgreSQL's warning.
 
 use crate::catalog::{Catalog, Table};
 use crate::error::{EngineError, Result};
@@ -82,11 +84,13 @@ pub fn reindex(
 
 /// `VACUUM [ANALYZE] [table, …]` or `ANALYZE [table, …]`. `VACUUM` removes the row
 /// versions no snapshot can see any more from each table's heap, then their entries from
-/// its indexes (it runs outside a block, holding the write lock).
+/// its indexes (it runs outside a block, holding the write lock). `ANALYZE` calibrates
+/// each vector index again for `vecsh.target_recall`.
 pub fn maintain(
     catalog: &mut Catalog,
     writes: &StoreWrites<'_>,
     command: &Maintenance,
+    monitor: crate::progress::Monitor<'_>,
 ) -> Result<StatementResult> {
     let mut result = StatementResult::tag(if command.vacuum { "VACUUM" } else { "ANALYZE" });
     let mut tables = Vec::new();
@@ -108,11 +112,20 @@ pub fn maintain(
     if command.tables.is_empty() {
         tables = catalog.tables().map(|t| t.name.clone()).collect();
     }
-    if command.vacuum {
-        for name in tables {
-            if let Some(table) = catalog.table(&name) {
-                vacuum_table(table, writes)?;
+    for name in tables {
+        let Some(table) = catalog.table(&name) else {
+            continue;
+        };
+        if command.vacuum {
+            vacuum_table(table, writes)?;
+        }
+        if command.analyze {
+            for entry in &table.vector_indexes {
+                entry.index.write().calibrate(monitor)?;
             }
+            // The snapshots hold the old calibrations: write them again at the next
+            // checkpoint.
+            writes.note_index_changed(table.heap);
         }
     }
     Ok(result)

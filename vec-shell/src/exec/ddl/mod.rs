@@ -113,7 +113,7 @@ pub fn execute(
             crate::exec::ddl::maintenance::reindex(catalog, writes, *table, name, *pos, monitor)
         }
         Statement::Maintenance(command) => {
-            crate::exec::ddl::maintenance::maintain(catalog, writes, command)
+            crate::exec::ddl::maintenance::maintain(catalog, writes, command, monitor)
         }
         _ => Err(EngineError::internal("not a DDL statement")),
     }

@@ -11,10 +11,14 @@
 //!   `options`, with its defaults (HNSW when `[indexing]` is absent) and error texts.
 //! - **`[indexing.hnsw]`** → `vec-hnsw` (`m`, `ef_construction`). vec-hnsw's bounds are
 //!   pgvector's, so `m` above 100 builds with 100 and `ef_construction` is raised to
-//!   `2 * m` and capped at 1000. HNSW keeps full-precision vectors: `quantization.trivial`
-//!   is exactly that, and `scalar` or `product` build the same graph with a notice saying
-//!   so (distances are exact, as a quantized graph's are after re-ranking; the memory
-//!   saving is not there).
+//!   `2 * m` and capped at 1000. `quantization` really quantizes, with vec-hnsw's codes:
+//!   `trivial` keeps full-precision vectors, `scalar` is vec-hnsw's SQ8 (one byte per
+//!   dimension, as pgvecto.rs's scalar quantization), and `product` is the code closest
+//!   to its ratio that vec-hnsw has: `ratio = "x4"` (a byte per dimension) SQ8, `"x8"` and
+//!   above RaBitQ's one bit per dimension (vec-hnsw has no product quantizer; its 1-bit
+//!   codes are the compact kind). Searches read the codes and re-rank their candidates
+//!   with the full vectors, which are kept on disk; `sample` is not used (the quantizer
+//!   trains on every row).
 //! - **`[indexing.ivf]`** → `vec-ivf` (`nlist` capped at 32,768, `nsample`, `iterations`,
 //!   `least_iterations`); `trivial` is IVFFlat, `scalar` and `product` (`sample`, `ratio`)
 //!   quantized lists re-ranked exactly from the table's rows (`vec_ivf::DeferredIndex`).
@@ -45,7 +49,7 @@
 pub mod options;
 
 use options::{Indexing, Quantization};
-use vec_index::{Built, IterativeScan, Notice, ScanOptions, VectorIndex};
+use vec_index::{Built, IterativeScan, ScanOptions, VectorIndex};
 use vec_ivf::{BuildOptions, DeferredSpec, QuantizedOptions, MAX_LISTS};
 
 use super::registry::{BuildRequest, OpenRequest};
@@ -60,7 +64,7 @@ const HNSW_MAX_EF_SEARCH: usize = vec_hnsw::MAX_EF_SEARCH;
 /// The structure a `vectors` index's options ask for.
 enum Structure {
     /// `[indexing.hnsw]`: an HNSW graph with these options.
-    Graph(vec_hnsw::HnswOptions, Vec<Notice>),
+    Graph(vec_hnsw::HnswOptions),
     /// `[indexing.ivf]` or `[indexing.flat]`: lists, plain or quantized.
     Lists(DeferredSpec),
 }
@@ -105,18 +109,13 @@ fn structure(with: &[(String, String)]) -> Result<Structure> {
             ef_construction,
             quantization,
         } => {
-            let mut notices = Vec::new();
-            if *quantization != Quantization::Trivial {
-                notices.push(Notice::new(
-                    "HNSW indexes keep full-precision vectors; the quantization option builds the same graph as quantization.trivial",
-                ));
-            }
             let mut hnsw = super::options::hnsw(&[], threads)?;
             hnsw.m = (*m as usize).min(HNSW_MAX_M);
             hnsw.ef_construction = (*ef_construction as usize)
                 .max(2 * hnsw.m)
                 .min(HNSW_MAX_EF_CONSTRUCTION);
-            Structure::Graph(hnsw, notices)
+            hnsw.quantization = graph_quantization(quantization);
+            Structure::Graph(hnsw)
         }
         Indexing::Ivf {
             least_iterations,
@@ -143,6 +142,20 @@ fn structure(with: &[(String, String)]) -> Result<Structure> {
     })
 }
 
+/// The HNSW codes for pgvecto.rs's `quantization`: `scalar` is SQ8, `product` SQ8 at its
+/// 4× ratio (a byte per dimension) and RaBitQ's 1-bit codes at higher ratios.
+fn graph_quantization(quantization: &Quantization) -> vec_hnsw::Quantization {
+    match quantization {
+        Quantization::Trivial => vec_hnsw::Quantization::None,
+        Quantization::Scalar
+        | Quantization::Product {
+            ratio: vec_ivf::ProductRatio::X4,
+            ..
+        } => vec_hnsw::Quantization::Sq8,
+        Quantization::Product { .. } => vec_hnsw::Quantization::RaBitQ,
+    }
+}
+
 /// Builds the index `WITH (options = …)` describes: an HNSW graph of metric `G`, or
 /// lists of element `E` under metric `M`.
 pub fn build<G, E, M>(request: &BuildRequest<'_>) -> Result<Built>
@@ -152,12 +165,12 @@ where
     M: vec_ivf::Metric<E>,
 {
     match structure(request.with)? {
-        Structure::Graph(options, notices) => {
-            let mut built =
-                vec_hnsw::build::<G>(request.dimensions, options, request.rows, request.hooks)?;
-            built.notices.extend(notices);
-            Ok(built)
-        }
+        Structure::Graph(options) => Ok(vec_hnsw::build::<G>(
+            request.dimensions,
+            options,
+            request.rows,
+            request.hooks,
+        )?),
         Structure::Lists(spec) => Ok(vec_ivf::build_deferred::<E, M>(
             request.dimensions,
             &spec,

@@ -1,14 +1,17 @@
-//! The `hnsw` target: `vec_hnsw::Hnsw` built with pgvector's `m` / `ef_construction`
-//! (defaults 16 / 64, or `--m` / `--ef-construction`) on the benchmark's threads, with a
-//! 4 GiB `maintenance_work_mem` so that the in-memory build never falls back. The knob is
-//! `hnsw.ef_search`; filtered searches use `hnsw.iterative_scan = relaxed_order` with the
-//! default `max_scan_tuples`.
+//! The `hnsw`, `hnsw-sq8` and `hnsw-rabitq` targets: `vec_hnsw::Hnsw` built with
+//! pgvector's `m` / `ef_construction` (defaults 16 / 64, or `--m` / `--ef-construction`)
+//! on the benchmark's threads, full precision or quantized (searches read codes and
+//! re-rank with the full vectors, kept on disk), with a 64 GiB `maintenance_work_mem` so
+//! that the in-memory build never falls back. The knob is `hnsw.ef_search`; filtered
+//! searches use `hnsw.iterative_scan = relaxed_order` with the default `max_scan_tuples`.
 
 use anyhow::{Context, Result};
 use std::path::Path;
 
 use vec_hnsw::store::VectorStore;
-use vec_hnsw::{Cosine, Hnsw, HnswOptions, InnerProduct, IterativeScan, Metric, SearchOptions, L2};
+use vec_hnsw::{
+    Cosine, Hnsw, HnswOptions, InnerProduct, IterativeScan, Metric, Quantization, SearchOptions, L2,
+};
 
 use super::{BuildConfig, Built, Filter, Target};
 use crate::bench::dataset::Dataset;
@@ -22,18 +25,22 @@ pub const DEFAULT_EF_SEARCH: &[usize] = &[10, 20, 40, 80, 120, 200, 400];
 pub fn build<'a>(
     dataset: &'a Dataset,
     config: &BuildConfig,
+    quantization: Quantization,
     progress: &Progress,
 ) -> Result<Built<'a>> {
     match dataset.metric {
-        MetricName::L2 => build_with::<L2<f32>>(dataset, config, progress),
-        MetricName::Cosine => build_with::<Cosine<f32>>(dataset, config, progress),
-        MetricName::InnerProduct => build_with::<InnerProduct<f32>>(dataset, config, progress),
+        MetricName::L2 => build_with::<L2<f32>>(dataset, config, quantization, progress),
+        MetricName::Cosine => build_with::<Cosine<f32>>(dataset, config, quantization, progress),
+        MetricName::InnerProduct => {
+            build_with::<InnerProduct<f32>>(dataset, config, quantization, progress)
+        }
     }
 }
 
 fn build_with<'a, M>(
     dataset: &'a Dataset,
     config: &BuildConfig,
+    quantization: Quantization,
     progress: &Progress,
 ) -> Result<Built<'a>>
 where
@@ -45,7 +52,8 @@ where
         ef_construction: config.ef_construction,
         seed: config.seed,
         threads: config.threads,
-        maintenance_work_mem: 4 << 30,
+        maintenance_work_mem: 64 << 30,
+        quantization,
         ..HnswOptions::default()
     };
     let rows = dataset
@@ -53,9 +61,13 @@ where
         .chunks_exact(dataset.dims)
         .enumerate()
         .map(|(row_idx, row)| (row_idx as u64, row));
+    let label = match quantization {
+        Quantization::None => "build hnsw".to_string(),
+        quantization => format!("build hnsw-{}", quantization.name()),
+    };
     let index = Hnsw::<M>::build_with_progress(dataset.dims, options, rows, &|report| {
         progress.update(
-            "build hnsw",
+            &label,
             report.tuples_done as usize,
             report.tuples_total as usize,
         )
@@ -64,7 +76,16 @@ where
     progress.finish();
     Ok(Built {
         target: Box::new(HnswTarget { index }),
-        params: serde_json::json!({"m": config.m, "ef_construction": config.ef_construction}),
+        params: match quantization {
+            Quantization::None => {
+                serde_json::json!({"m": config.m, "ef_construction": config.ef_construction})
+            }
+            quantization => serde_json::json!({
+                "m": config.m,
+                "ef_construction": config.ef_construction,
+                "quantization": quantization.name(),
+            }),
+        },
     })
 }
 

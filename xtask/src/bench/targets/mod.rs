@@ -1,6 +1,6 @@
 //! The indexes a benchmark measures, behind one [`Target`] trait: `ivfflat`, `ivf-sq8`,
-//! `flat-sq8`, `ivf-pq` and `flat-pq` from `vec-ivf` ([`ivf`]), `hnsw` from `vec-hnsw` ([`hnsw`]), and `exact`, the
-//! harness's own exact scan.
+//! `flat-sq8`, `ivf-pq` and `flat-pq` from `vec-ivf` ([`ivf`]), `hnsw`, `hnsw-sq8` and
+//! `hnsw-rabitq` from `vec-hnsw` ([`hnsw`]), and `exact`, the harness's own exact scan.
 //!
 //! Each target is built from the dataset's rows through its crate's API (monomorphized for
 //! the dataset's metric), then searched one query at a time with a *knob* (`probes`,
@@ -72,6 +72,10 @@ pub enum TargetKind {
     FlatPq,
     /// `vec_hnsw::Hnsw`.
     Hnsw,
+    /// `vec_hnsw::Hnsw` with SQ8 codes, re-ranked with the full vectors.
+    HnswSq8,
+    /// `vec_hnsw::Hnsw` with RaBitQ-style 1-bit codes, re-ranked with the full vectors.
+    HnswRabitq,
     /// The harness's exact scan.
     Exact,
 }
@@ -85,6 +89,8 @@ pub const ALL_TARGETS: &[TargetKind] = &[
     TargetKind::IvfPq,
     TargetKind::FlatPq,
     TargetKind::Hnsw,
+    TargetKind::HnswSq8,
+    TargetKind::HnswRabitq,
 ];
 
 impl TargetKind {
@@ -97,6 +103,8 @@ impl TargetKind {
             TargetKind::IvfPq => "ivf-pq",
             TargetKind::FlatPq => "flat-pq",
             TargetKind::Hnsw => "hnsw",
+            TargetKind::HnswSq8 => "hnsw-sq8",
+            TargetKind::HnswRabitq => "hnsw-rabitq",
             TargetKind::Exact => "exact",
         }
     }
@@ -164,7 +172,11 @@ pub fn build<'a>(
         | TargetKind::FlatSq8
         | TargetKind::IvfPq
         | TargetKind::FlatPq => ivf::build(kind, dataset, config, progress),
-        TargetKind::Hnsw => hnsw::build(dataset, config, progress),
+        TargetKind::Hnsw => hnsw::build(dataset, config, vec_hnsw::Quantization::None, progress),
+        TargetKind::HnswSq8 => hnsw::build(dataset, config, vec_hnsw::Quantization::Sq8, progress),
+        TargetKind::HnswRabitq => {
+            hnsw::build(dataset, config, vec_hnsw::Quantization::RaBitQ, progress)
+        }
         TargetKind::Exact => Ok(Built {
             target: Box::new(ExactTarget {
                 scanner: ExactScanner::new(dataset.metric, dataset.dims, &dataset.base),

@@ -11,6 +11,7 @@
 use core::arch::x86_64::*;
 
 pub(crate) mod bits;
+pub(crate) mod codes;
 pub(crate) mod f16;
 pub(crate) mod f32;
 pub(crate) mod many;

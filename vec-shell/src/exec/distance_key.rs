@@ -1,0 +1,264 @@
+//! The exact scan's inner loop for the vector search shape, `ORDER BY column <op> constant
+//! LIMIT k` (`<->`, `<=>`, `<#>`, `<+>` on `vector` or `halfvec`): [`DistanceKey`] computes
+//! each row's distance straight from the row's value, without copying it into an argument
+//! list or wrapping the result in a datum, and [`top_k_by_distance`] keeps the `k` nearest
+//! rows as (distance, position) pairs while the heap scan decodes the table's pages one at
+//! a time, so no copy of the table is ever held. Only the winners are projected, by the
+//! general evaluator.
+//!
+//! The distances are those the operators compute, bit for bit (the same `vec-types`
+//! functions, operands in the written order; a cosine distance reuses the query's squared
+//! norm, which `cosine_distance_with_norm` guarantees gives the same value), and they are
+//! ordered as the sort orders `float8` values (NaN after every number, NULL last, ties in
+//! storage order), so the rows chosen are the general path's.
+
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+
+use super::ExecContext;
+use crate::error::{EngineError, Result};
+use crate::expr::{eval, passes, BoundExpr};
+use crate::plan::QueryPlan;
+use crate::storage::{Row, RowId};
+use crate::value::{compare_floats, Datum, SqlType};
+
+/// Rows between two checks of the statement's cancel request.
+const CHECK_EVERY: usize = 4096;
+
+/// The distance operators the key computes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Operator {
+    L2,
+    Cosine,
+    NegativeInnerProduct,
+    L1,
+}
+
+/// A sort key `column <op> constant` (or `constant <op> column`) on vectors; the constant
+/// may be a literal cast (`'[1,2,3]'::vector`), evaluated once, when the first row needs it
+/// (as the general executor would first evaluate it).
+pub(super) struct DistanceKey<'p> {
+    column: usize,
+    query_expr: &'p BoundExpr,
+    operator: Operator,
+    /// Whether the query is the operator's left operand.
+    query_left: bool,
+    /// The query's value and, for cosine distances, its squared norm, once evaluated.
+    query: std::cell::OnceCell<(Datum, f64)>,
+}
+
+impl<'p> DistanceKey<'p> {
+    /// The key for `expr`, when it has the shape this path serves.
+    pub(super) fn new(expr: &'p BoundExpr) -> Option<DistanceKey<'p>> {
+        let BoundExpr::Call {
+            args,
+            name,
+            operator: true,
+            ..
+        } = expr
+        else {
+            return None;
+        };
+        let operator = match &**name {
+            "<->" => Operator::L2,
+            "<=>" => Operator::Cosine,
+            "<#>" => Operator::NegativeInnerProduct,
+            "<+>" => Operator::L1,
+            _ => return None,
+        };
+        // A `vector` or `halfvec` constant (sparse and bit distances take the general path).
+        let constant = |expr: &BoundExpr| match expr {
+            BoundExpr::Const(value) => matches!(value, Datum::Vector(_) | Datum::HalfVec(_)),
+            BoundExpr::Cast { operand, to, .. } => {
+                matches!(**operand, BoundExpr::Const(_))
+                    && matches!(to, SqlType::Vector | SqlType::HalfVec)
+            }
+            _ => false,
+        };
+        let (column, query_expr, query_left) = match args.as_slice() {
+            [BoundExpr::Column(column), query] if constant(query) => (*column, query, false),
+            [query, BoundExpr::Column(column)] if constant(query) => (*column, query, true),
+            _ => return None,
+        };
+        Some(DistanceKey {
+            column,
+            query_expr,
+            operator,
+            query_left,
+            query: std::cell::OnceCell::new(),
+        })
+    }
+
+    /// The query's value and squared norm, evaluated on first use.
+    fn query(&self, context: &ExecContext<'_>) -> Result<&(Datum, f64)> {
+        if let Some(query) = self.query.get() {
+            return Ok(query);
+        }
+        let value = eval(self.query_expr, &[], context)?;
+        let norm = match &value {
+            Datum::Vector(v) => v.inner_product(v)?,
+            Datum::HalfVec(h) => h.inner_product(h)?,
+            _ => 0.0,
+        };
+        Ok(self.query.get_or_init(|| (value, norm)))
+    }
+
+    /// The row's distance; `None` when its value (or the query) is NULL.
+    #[inline]
+    fn distance(&self, row: &[Datum], context: &ExecContext<'_>) -> Result<Option<f64>> {
+        let value = row
+            .get(self.column)
+            .ok_or_else(|| EngineError::internal("column index out of range"))?;
+        // The query first, as the general executor evaluates every argument before it
+        // looks for NULLs.
+        let (query, query_norm) = self.query(context)?;
+        let (left, right) = if self.query_left {
+            (query, value)
+        } else {
+            (value, query)
+        };
+        let distance = match (left, right, self.operator) {
+            (Datum::Null, _, _) | (_, Datum::Null, _) => return Ok(None),
+            (Datum::Vector(a), Datum::Vector(b), operator) => match operator {
+                Operator::L2 => a.l2_distance(b)?,
+                Operator::NegativeInnerProduct => a.negative_inner_product(b)?,
+                Operator::L1 => a.l1_distance(b)?,
+                Operator::Cosine if a.dims() != b.dims() => a.cosine_distance(b)?,
+                Operator::Cosine => {
+                    // The product of the two norms commutes: either operand may be the
+                    // one whose norm is known.
+                    let (row, query) = if self.query_left { (b, a) } else { (a, b) };
+                    row.cosine_distance_with_norm(query, *query_norm)?
+                }
+            },
+            (Datum::HalfVec(a), Datum::HalfVec(b), operator) => match operator {
+                Operator::L2 => a.l2_distance(b)?,
+                Operator::NegativeInnerProduct => a.negative_inner_product(b)?,
+                Operator::L1 => a.l1_distance(b)?,
+                Operator::Cosine if a.dims() != b.dims() => a.cosine_distance(b)?,
+                Operator::Cosine => {
+                    let (row, query) = if self.query_left { (b, a) } else { (a, b) };
+                    row.cosine_distance_with_norm(query, *query_norm)?
+                }
+            },
+            _ => return Err(EngineError::internal("a distance of mismatched types")),
+        };
+        Ok(Some(distance))
+    }
+}
+
+/// A row's place in the ranking: its distance (NULL last) and its position (ties).
+#[derive(Clone, Copy)]
+struct Ranked {
+    distance: Option<f64>,
+    position: usize,
+}
+
+impl Ord for Ranked {
+    fn cmp(&self, other: &Self) -> Ordering {
+        let by_distance = match (self.distance, other.distance) {
+            (Some(a), Some(b)) => compare_floats(a, b),
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (None, None) => Ordering::Equal,
+        };
+        by_distance.then(self.position.cmp(&other.position))
+    }
+}
+
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for Ranked {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Ranked {}
+
+/// The key of a plan this path serves: a single ascending `ORDER BY` key with NULLs last
+/// that is a [`DistanceKey`], the other output columns plain columns, constants (which
+/// cannot fail, so that only the winners need them) or the key itself (`SELECT …,
+/// embedding <=> q AS d … ORDER BY embedding <=> q`).
+pub(super) fn distance_key(plan: &QueryPlan) -> Option<DistanceKey<'_>> {
+    let [key] = plan.order.as_slice() else {
+        return None;
+    };
+    if key.descending || key.nulls_first {
+        return None;
+    }
+    let key_expr = plan.projection.get(key.column)?;
+    let others_plain = plan.projection.iter().enumerate().all(|(position, expr)| {
+        position == key.column
+            || matches!(expr, BoundExpr::Column(_) | BoundExpr::Const(_))
+            || expr == key_expr
+    });
+    if !others_plain {
+        return None;
+    }
+    DistanceKey::new(key_expr)
+}
+
+/// The `keep` nearest of `rows` (in storage order, as a heap scan reads them page by page)
+/// that pass the plan's filter, nearest first (ties in storage order), projected. Only the
+/// rows that may still win are kept; the others are dropped as soon as their distance is
+/// known.
+pub(super) fn top_k_by_distance(
+    plan: &QueryPlan,
+    context: &ExecContext<'_>,
+    rows: impl Iterator<Item = Result<(RowId, Row)>>,
+    keep: usize,
+    key: &DistanceKey<'_>,
+) -> Result<Vec<Row>> {
+    let mut heap: BinaryHeap<Ranked> = BinaryHeap::with_capacity(keep.min(1 << 16) + 1);
+    // The rows seen so far that may still win, by position, for the projection at the end.
+    let mut kept: Vec<(usize, Row)> = Vec::with_capacity(keep.min(1 << 16) + 1);
+    for (position, found) in rows.enumerate() {
+        let (_, row) = found?;
+        if position % CHECK_EVERY == CHECK_EVERY - 1 {
+            context.cancel.check()?;
+        }
+        if let Some(filter) = &plan.filter {
+            if !passes(filter, &row, context)? {
+                continue;
+            }
+        }
+        let ranked = Ranked {
+            distance: key.distance(&row, context)?,
+            position,
+        };
+        if heap.len() < keep {
+            heap.push(ranked);
+            kept.push((position, row));
+        } else if heap.peek().is_some_and(|worst| ranked < *worst) {
+            heap.pop();
+            heap.push(ranked);
+            kept.push((position, row));
+            // Forget rows that fell out of the heap once they are many.
+            if kept.len() >= 4 * keep.max(16) {
+                let live: std::collections::HashSet<usize> =
+                    heap.iter().map(|r| r.position).collect();
+                kept.retain(|(position, _)| live.contains(position));
+            }
+        }
+    }
+    let winners = heap.into_sorted_vec();
+    winners
+        .into_iter()
+        .map(|ranked| {
+            let row = kept
+                .iter()
+                .find(|(position, _)| *position == ranked.position)
+                .map(|(_, row)| row)
+                .ok_or_else(|| EngineError::internal("lost a winning row"))?;
+            plan.projection
+                .iter()
+                .map(|expr| eval(expr, row, context))
+                .collect()
+        })
+        .collect()
+}
