@@ -57,11 +57,6 @@ impl Accepted {
     pub fn len(&self) -> usize {
         self.entries.len()
     }
-
-    /// Whether nothing is listed.
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
 }
 
 #[cfg(test)]
@@ -90,6 +85,6 @@ mod tests {
     fn the_project_list_parses() {
         let path = crate::tidy::workspace_root().join("xtask/REGRESS.md");
         let accepted = Accepted::read(&path).unwrap();
-        assert!(!accepted.is_empty());
+        assert!(accepted.len() >= 4, "{accepted:?}");
     }
 }

@@ -210,7 +210,16 @@ pub fn main(args: &[String], workspace_root: &Path) -> Result<ExitCode> {
         timeout: options.timeout,
     };
     let accepted = match &options.accepted {
-        Some(path) => accepted::Accepted::read(path)?,
+        Some(path) => {
+            let accepted = accepted::Accepted::read(path)?;
+            writeln!(
+                out,
+                "{} accepted failures listed in {}",
+                accepted.len(),
+                path.display()
+            )?;
+            accepted
+        }
         None => accepted::Accepted::default(),
     };
     runner.prepare_work_dir()?;
