@@ -113,6 +113,14 @@ impl Session {
                     false => context.with_params(param_types.to_vec()),
                 }
             };
+            let spill = super::spill_config(&self.settings, self.database.durable());
+            let exec_context = |guards, subqueries| {
+                ExecContext::new(&catalog, view, guards)
+                    .with_spill(spill.clone())
+                    .with_cancel(cancel)
+                    .with_subqueries(subqueries)
+                    .with_params(params)
+            };
             match statement {
                 Dml::Insert(insert) => {
                     let planned = plan::plan_insert(analyze::bind_insert_in(bind(), insert)?, cx);
@@ -121,33 +129,21 @@ impl Session {
                         plan::InsertRows::Values(_) => None,
                     };
                     let guards = IndexGuards::for_plans(&catalog, statement_plans(&planned, query));
-                    let context = ExecContext::new(&catalog, view, &guards)
-                        .with_spill(super::spill_config(&self.settings, self.database.durable()))
-                        .with_cancel(cancel)
-                        .with_subqueries(&planned.subqueries)
-                        .with_params(params);
+                    let context = exec_context(&guards, &planned.subqueries);
                     let outcome = exec::dml::insert(&context, &planned.plan)?;
                     ("INSERT 0", planned.plan.returning.clone(), outcome)
                 }
                 Dml::Update(update) => {
                     let planned = plan::plan_update(analyze::bind_update_in(bind(), update)?, cx);
                     let guards = IndexGuards::for_plans(&catalog, statement_plans(&planned, None));
-                    let context = ExecContext::new(&catalog, view, &guards)
-                        .with_spill(super::spill_config(&self.settings, self.database.durable()))
-                        .with_cancel(cancel)
-                        .with_subqueries(&planned.subqueries)
-                        .with_params(params);
+                    let context = exec_context(&guards, &planned.subqueries);
                     let outcome = exec::dml::update(&context, &planned.plan)?;
                     ("UPDATE", planned.plan.returning.clone(), outcome)
                 }
                 Dml::Delete(delete) => {
                     let planned = plan::plan_delete(analyze::bind_delete_in(bind(), delete)?, cx);
                     let guards = IndexGuards::for_plans(&catalog, statement_plans(&planned, None));
-                    let context = ExecContext::new(&catalog, view, &guards)
-                        .with_spill(super::spill_config(&self.settings, self.database.durable()))
-                        .with_cancel(cancel)
-                        .with_subqueries(&planned.subqueries)
-                        .with_params(params);
+                    let context = exec_context(&guards, &planned.subqueries);
                     let outcome = exec::dml::delete(&context, &planned.plan)?;
                     ("DELETE", planned.plan.returning.clone(), outcome)
                 }

@@ -80,18 +80,14 @@ impl OverlayAccess<'_> {
 
 impl PageAccess for OverlayAccess<'_> {
     fn read(&mut self, page_no: u32, f: &mut dyn FnMut(&Page) -> Result<()>) -> Result<()> {
-        if let Some(page) = self.overlay.get(&(self.heap, page_no)) {
-            return f(page);
-        }
-        if page_no >= self.committed_pages {
-            return f(&Page::new_boxed());
-        }
-        let pin = self.pool.pin(PageKey {
-            file: self.heap,
+        read_overlaid(
+            self.pool,
+            self.heap,
+            self.overlay,
+            self.committed_pages,
             page_no,
-        })?;
-        let page = pin.read();
-        f(&page)
+            f,
+        )
     }
     fn modify(&mut self, page_no: u32, f: &mut dyn FnMut(&mut Page) -> Result<()>) -> Result<()> {
         if !self.touched.contains(&page_no) {
@@ -117,18 +113,14 @@ pub(crate) struct OverlayRead<'a> {
 
 impl PageAccess for OverlayRead<'_> {
     fn read(&mut self, page_no: u32, f: &mut dyn FnMut(&Page) -> Result<()>) -> Result<()> {
-        if let Some(page) = self.overlay.get(&(self.heap, page_no)) {
-            return f(page);
-        }
-        if page_no >= self.committed_pages {
-            return f(&Page::new_boxed());
-        }
-        let pin = self.pool.pin(PageKey {
-            file: self.heap,
+        read_overlaid(
+            self.pool,
+            self.heap,
+            self.overlay,
+            self.committed_pages,
             page_no,
-        })?;
-        let page = pin.read();
-        f(&page)
+            f,
+        )
     }
     fn modify(&mut self, page_no: u32, _f: &mut dyn FnMut(&mut Page) -> Result<()>) -> Result<()> {
         Err(Error::InvalidArgument {
@@ -182,4 +174,28 @@ impl PageAccess for ReplayAccess<'_> {
     fn corrupt(&self, page_no: u32, reason: String) -> Error {
         corrupt(&self.path, page_no, reason)
     }
+}
+
+/// Reads a page of `heap` as a transaction sees it: its private copy if it has one, an
+/// empty page past the committed end, the committed page from the pool otherwise.
+fn read_overlaid(
+    pool: &BufferPool,
+    heap: u32,
+    overlay: &HashMap<(u32, u32), Box<Page>>,
+    committed_pages: u32,
+    page_no: u32,
+    f: &mut dyn FnMut(&Page) -> Result<()>,
+) -> Result<()> {
+    if let Some(page) = overlay.get(&(heap, page_no)) {
+        return f(page);
+    }
+    if page_no >= committed_pages {
+        return f(&Page::new_boxed());
+    }
+    let pin = pool.pin(PageKey {
+        file: heap,
+        page_no,
+    })?;
+    let page = pin.read();
+    f(&page)
 }

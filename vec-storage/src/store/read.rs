@@ -25,6 +25,30 @@ pub struct RowVersion {
     pub bytes: Vec<u8>,
 }
 
+impl RowVersion {
+    /// The versions of a page's rows ([`heap::page_rows`]), their overflow chains read
+    /// through `access`.
+    pub(crate) fn resolve_all(
+        access: &mut dyn heap::PageAccess,
+        rows: Vec<(RowId, Header, RowBytes)>,
+    ) -> Result<Vec<RowVersion>> {
+        let mut out = Vec::with_capacity(rows.len());
+        for (row, header, bytes) in rows {
+            let bytes = match bytes {
+                RowBytes::Inline(bytes) => bytes,
+                RowBytes::Chain { total, first } => heap::read_chain(access, total, first)?,
+            };
+            out.push(RowVersion {
+                row,
+                created: header.xmin,
+                deleted: header.xmax,
+                bytes,
+            });
+        }
+        Ok(out)
+    }
+}
+
 impl Store {
     fn committed_pages(&self, heap: HeapId) -> Result<u32> {
         self.catalog
@@ -87,20 +111,7 @@ impl Store {
             heap::page_rows(page_no, &page, &mut keep)
         };
         let mut access = self.committed_access(heap.0);
-        let mut out = Vec::with_capacity(rows.len());
-        for (row, header, bytes) in rows {
-            let bytes = match bytes {
-                RowBytes::Inline(bytes) => bytes,
-                RowBytes::Chain { total, first } => heap::read_chain(&mut access, total, first)?,
-            };
-            out.push(RowVersion {
-                row,
-                created: header.xmin,
-                deleted: header.xmax,
-                bytes,
-            });
-        }
-        Ok(out)
+        RowVersion::resolve_all(&mut access, rows)
     }
 
     /// Calls `f` with every row of `heap` that `snapshot` sees, in row-id order, until it

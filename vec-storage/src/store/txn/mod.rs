@@ -36,7 +36,7 @@ use super::{Snapshot, Store, Writer};
 use crate::buffer_pool::PageKey;
 use crate::error::{Error, Result};
 use crate::heap::tuple::{Header, MINE};
-use crate::heap::{self, HeapMeta, PageAccess, RowBytes};
+use crate::heap::{self, HeapMeta, PageAccess};
 use crate::page::Page;
 use crate::wal::RecordRef;
 use crate::{HeapId, Lsn, RowId};
@@ -460,20 +460,7 @@ impl<'s> Txn<'s> {
             rows = heap::page_rows(page_no, page, &mut keep);
             Ok(())
         })?;
-        let mut out = Vec::with_capacity(rows.len());
-        for (row, header, bytes) in rows {
-            let bytes = match bytes {
-                RowBytes::Inline(bytes) => bytes,
-                RowBytes::Chain { total, first } => heap::read_chain(&mut access, total, first)?,
-            };
-            out.push(RowVersion {
-                row,
-                created: header.xmin,
-                deleted: header.xmax,
-                bytes,
-            });
-        }
-        Ok(out)
+        RowVersion::resolve_all(&mut access, rows)
     }
 
     /// Calls `f` with every row of `heap` this transaction sees (its own changes
