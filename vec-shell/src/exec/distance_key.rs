@@ -22,6 +22,23 @@ use crate::plan::QueryPlan;
 use crate::storage::{Row, RowId};
 use crate::value::{compare_floats, Datum, SqlType};
 
+/// The distance between two values of one vector type (`Vector` or `HalfVector`, whose
+/// methods have the same names), the cosine distance reusing the query's known norm.
+macro_rules! distance_of {
+    ($a:expr, $b:expr, $operator:expr, $query_left:expr, $query_norm:expr) => {
+        match $operator {
+            Operator::L2 => $a.l2_distance($b)?,
+            Operator::NegativeInnerProduct => $a.negative_inner_product($b)?,
+            Operator::L1 => $a.l1_distance($b)?,
+            Operator::Cosine if $a.dims() != $b.dims() => $a.cosine_distance($b)?,
+            Operator::Cosine => {
+                let (row, query) = if $query_left { ($b, $a) } else { ($a, $b) };
+                row.cosine_distance_with_norm(query, *$query_norm)?
+            }
+        }
+    };
+}
+
 /// Rows between two checks of the statement's cancel request.
 const CHECK_EVERY: usize = 4096;
 
@@ -119,28 +136,14 @@ impl<'p> DistanceKey<'p> {
         };
         let distance = match (left, right, self.operator) {
             (Datum::Null, _, _) | (_, Datum::Null, _) => return Ok(None),
-            (Datum::Vector(a), Datum::Vector(b), operator) => match operator {
-                Operator::L2 => a.l2_distance(b)?,
-                Operator::NegativeInnerProduct => a.negative_inner_product(b)?,
-                Operator::L1 => a.l1_distance(b)?,
-                Operator::Cosine if a.dims() != b.dims() => a.cosine_distance(b)?,
-                Operator::Cosine => {
-                    // The product of the two norms commutes: either operand may be the
-                    // one whose norm is known.
-                    let (row, query) = if self.query_left { (b, a) } else { (a, b) };
-                    row.cosine_distance_with_norm(query, *query_norm)?
-                }
-            },
-            (Datum::HalfVec(a), Datum::HalfVec(b), operator) => match operator {
-                Operator::L2 => a.l2_distance(b)?,
-                Operator::NegativeInnerProduct => a.negative_inner_product(b)?,
-                Operator::L1 => a.l1_distance(b)?,
-                Operator::Cosine if a.dims() != b.dims() => a.cosine_distance(b)?,
-                Operator::Cosine => {
-                    let (row, query) = if self.query_left { (b, a) } else { (a, b) };
-                    row.cosine_distance_with_norm(query, *query_norm)?
-                }
-            },
+            // The product of the two norms commutes: either operand may be the one whose
+            // norm is known.
+            (Datum::Vector(a), Datum::Vector(b), operator) => {
+                distance_of!(a, b, operator, self.query_left, query_norm)
+            }
+            (Datum::HalfVec(a), Datum::HalfVec(b), operator) => {
+                distance_of!(a, b, operator, self.query_left, query_norm)
+            }
             _ => return Err(EngineError::internal("a distance of mismatched types")),
         };
         Ok(Some(distance))

@@ -170,7 +170,7 @@ impl Session {
     fn ddl(&mut self, statement: &Statement) -> Result<StatementResult> {
         self.database.schema_changed();
         let shared = Arc::clone(&self.database.shared);
-        let command = ddl_command(statement);
+        let command = crate::exec::ddl::block::command_name(statement);
         let writes = self.txn.writes(
             &shared.durable,
             &shared.write_lock,
@@ -281,16 +281,6 @@ impl AsQueryPlan for plan::DeletePlan {
     fn as_query_plan(&self) -> Option<&QueryPlan> {
         None
     }
-}
-
-/// The command a schema statement runs, for the read-only error.
-fn ddl_command(statement: &Statement) -> String {
-    let text = statement.to_string();
-    text.split_whitespace()
-        .take_while(|w| w.chars().all(|c| c.is_ascii_uppercase()))
-        .take(2)
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// A result of one `text` column of these values, with command tag `tag`.

@@ -143,8 +143,9 @@ pub fn execute(
     }
 }
 
-/// The statement's command, for messages.
-fn command_name(statement: &Statement) -> String {
+/// The statement's command (its first one or two upper-case words, `CREATE INDEX`), for
+/// messages.
+pub fn command_name(statement: &Statement) -> String {
     let text = statement.to_string();
     text.split_whitespace()
         .take_while(|w| w.chars().all(|c| c.is_ascii_uppercase()))
