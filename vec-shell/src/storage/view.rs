@@ -148,24 +148,41 @@ impl Iterator for HeapScan<'_> {
             }
             let page_no = self.next_page;
             self.next_page += 1;
-            let versions = match self.view.page_versions(self.heap, page_no) {
-                Ok(versions) => versions,
-                Err(error) => {
-                    self.next_page = self.end_page;
-                    return Some(Err(error));
+            if let Err(error) = self.fill(page_no) {
+                self.next_page = self.end_page;
+                self.buffered.clear();
+                return Some(Err(error));
+            }
+        }
+    }
+}
+
+impl HeapScan<'_> {
+    /// Decodes the rows the view sees on one page into the buffer; a snapshot's rows are
+    /// decoded straight from the buffer pool's page, without copying their bytes first.
+    fn fill(&mut self, page_no: u32) -> Result<()> {
+        let mut failed = None;
+        let buffered = &mut self.buffered;
+        let mut push = |row: StoreRowId, bytes: &[u8]| {
+            if failed.is_none() {
+                match decode_row(bytes) {
+                    Ok(decoded) => buffered.push_back((row.0, decoded)),
+                    Err(error) => failed = Some(error),
                 }
-            };
-            for version in versions {
-                match decode_row(&version.bytes) {
-                    Ok(row) => self.buffered.push_back((version.row.0, row)),
-                    Err(error) => {
-                        self.next_page = self.end_page;
-                        self.buffered.clear();
-                        return Some(Err(error));
-                    }
+            }
+        };
+        match self.view {
+            RowView::Snapshot { durable, snapshot } => durable
+                .store()
+                .visit_page_versions(HeapId(self.heap), page_no, snapshot, &mut push)
+                .map_err(storage_error)?,
+            RowView::Txn(_) => {
+                for version in self.view.page_versions(self.heap, page_no)? {
+                    push(version.row, &version.bytes);
                 }
             }
         }
+        failed.map_or(Ok(()), Err)
     }
 }
 

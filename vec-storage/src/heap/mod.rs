@@ -513,6 +513,36 @@ pub fn page_rows(
         .collect()
 }
 
+/// Calls `f` with the row versions of one heap page whose header `keep` accepts, in slot
+/// order, their bytes borrowed from the page (no copy). Returns `false` without calling `f`
+/// when one of those rows lives in an overflow chain: the caller then reads the page with
+/// [`page_rows`] and [`read_chain`].
+pub fn visit_inline_rows(
+    page_no: u32,
+    page: &Page,
+    keep: &mut dyn FnMut(Header) -> bool,
+    f: &mut dyn FnMut(RowId, &[u8]),
+) -> bool {
+    if page.kind() != Some(PageKind::Heap) {
+        return true;
+    }
+    let kept = |slot: usize, keep: &mut dyn FnMut(Header) -> bool| {
+        let (kind, bytes) = slotted::get(page, slot)?;
+        let header = Header::decode(bytes)?;
+        keep(header).then_some((kind, bytes.get(HEADER_LEN..)?))
+    };
+    let n_slots = slotted::n_slots(page);
+    if (0..n_slots).any(|slot| matches!(kept(slot, keep), Some((SlotKind::Overflow, _)))) {
+        return false;
+    }
+    for slot in 0..n_slots {
+        if let Some((_, bytes)) = kept(slot, keep) {
+            f(RowId::new(page_no, slot as u16), bytes);
+        }
+    }
+    true
+}
+
 /// A row as found on its heap page.
 #[derive(Debug, Clone)]
 pub enum RowBytes {

@@ -114,6 +114,33 @@ impl Store {
         RowVersion::resolve_all(&mut access, rows)
     }
 
+    /// Calls `f` with every row version of one page that `snapshot` sees, in slot order,
+    /// the bytes of a row stored inline borrowed from the buffer pool (no copy): the fast
+    /// form of [`Store::page_versions`] for scans.
+    pub fn visit_page_versions(
+        &self,
+        heap: HeapId,
+        page_no: u32,
+        snapshot: &Snapshot,
+        f: &mut dyn FnMut(RowId, &[u8]),
+    ) -> Result<()> {
+        let visited = {
+            let pin = self.pool.pin(PageKey {
+                file: heap.0,
+                page_no,
+            })?;
+            let page = pin.read();
+            let mut keep = |header: Header| header.visible(snapshot.lsn().0, false);
+            heap::visit_inline_rows(page_no, &page, &mut keep, f)
+        };
+        if !visited {
+            for version in self.page_versions(heap, page_no, Some(snapshot))? {
+                f(version.row, &version.bytes);
+            }
+        }
+        Ok(())
+    }
+
     /// Calls `f` with every row of `heap` that `snapshot` sees, in row-id order, until it
     /// returns `ControlFlow::Break`.
     pub fn scan(

@@ -40,8 +40,14 @@ impl Vector {
                 .chunks_exact(4)
                 .map(|c| f32::from_bits(u32::from_be_bytes([c[0], c[1], c[2], c[3]])))
                 .collect();
-            if let Some(bad) = elements.iter().find(|v| !v.is_finite()) {
-                check_element(*bad)?;
+            // A fold without early exit (vectorized), then the search only on failure.
+            let all_finite = elements
+                .iter()
+                .fold(true, |ok, v| ok & (v.to_bits() & 0x7fff_ffff < 0x7f80_0000));
+            if !all_finite {
+                if let Some(bad) = elements.iter().find(|v| !v.is_finite()) {
+                    check_element(*bad)?;
+                }
             }
             return Ok(Vector::from_checked(elements));
         }
