@@ -3,6 +3,11 @@
 //! its `CommandComplete`; the first error ends the message. `COPY … FROM STDIN` reads
 //! the client's `CopyData` until `CopyDone` (`CopyFail` or a lost client changes
 //! nothing), `COPY … TO STDOUT` sends the data as `CopyData`.
+//!
+//! Several statements in one message run as one implicit transaction, as PostgreSQL's
+//! do: an error rolls back the statements before it. A message that holds a
+//! transaction-control statement, or a schema statement vecsh runs only outside blocks,
+//! runs its statements one by one instead (each committing on its own).
 
 use pgwire::messages::copy::{CopyData, CopyDone, CopyInResponse, CopyOutResponse};
 use pgwire::messages::response::EmptyQueryResponse;
@@ -13,7 +18,7 @@ use super::connection::Connection;
 use super::wire::{data_row, row_description, TEXT};
 use crate::error::EngineError;
 use crate::exec::StatementResult;
-use crate::sql::ast::{Copy, Statement};
+use crate::sql::ast::{Copy, Statement, TransactionCommand, TransactionModes};
 
 /// Answers a `Query` message.
 pub(super) fn query(connection: &mut Connection, sql: &str) -> Result<(), ReadError> {
@@ -34,6 +39,15 @@ pub(super) fn query(connection: &mut Connection, sql: &str) -> Result<(), ReadEr
             ))?;
         return ready(connection);
     }
+    let implicit = statements.len() > 1
+        && !connection.session.in_transaction_block()
+        && statements.iter().all(runs_in_implicit_block);
+    if implicit {
+        control(
+            connection,
+            TransactionCommand::Begin(TransactionModes::default()),
+        );
+    }
     for mut statement in statements {
         let outcome = match super::files::check(&connection.shared.options, &mut statement) {
             Err(error) => Err(error),
@@ -53,7 +67,49 @@ pub(super) fn query(connection: &mut Connection, sql: &str) -> Result<(), ReadEr
             }
         }
     }
+    if implicit {
+        // COMMIT of an aborted block rolls it back.
+        control(connection, TransactionCommand::Commit);
+    }
     ready(connection)
+}
+
+/// Whether a statement may run inside the implicit transaction of a multi-statement
+/// message: anything but transaction control and the schema statements vecsh refuses
+/// inside blocks.
+fn runs_in_implicit_block(statement: &Statement) -> bool {
+    matches!(
+        statement,
+        Statement::Select(_)
+            | Statement::Insert(_)
+            | Statement::Update(_)
+            | Statement::Delete(_)
+            | Statement::Copy(_)
+            | Statement::Explain { .. }
+            | Statement::Set { .. }
+            | Statement::Show { .. }
+            | Statement::Reset { .. }
+            | Statement::Prepare(_)
+            | Statement::Execute { .. }
+            | Statement::Deallocate { .. }
+            | Statement::CreateExtension { .. }
+            | Statement::CreateTable(_)
+            | Statement::DropTable { .. }
+            | Statement::AddColumn { .. }
+            | Statement::CreateIndex(_)
+            | Statement::DropIndex { .. }
+            | Statement::Truncate { .. }
+    )
+}
+
+/// Opens or ends the implicit transaction of a multi-statement message; its command tag
+/// is not sent.
+fn control(connection: &mut Connection, command: TransactionCommand) {
+    // BEGIN outside a block and COMMIT inside one cannot fail but for a lost store,
+    // which the next statement reports.
+    let _ = connection
+        .session
+        .execute_statement(&Statement::Transaction(command));
 }
 
 fn ready(connection: &mut Connection) -> Result<(), ReadError> {

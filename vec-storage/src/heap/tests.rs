@@ -155,6 +155,11 @@ fn visiting_borrowed_rows_matches_page_rows_and_defers_chains() {
     assert!(!done && calls == 0);
     // Rows `keep` refuses are skipped, chains among them too.
     let mut calls = 0;
-    assert!(visit_inline_rows(page_no, &page, &mut |_| false, &mut |_, _| calls += 1));
+    assert!(visit_inline_rows(
+        page_no,
+        &page,
+        &mut |_| false,
+        &mut |_, _| calls += 1
+    ));
     assert_eq!(calls, 0);
 }

@@ -411,3 +411,46 @@ fn a_bad_parameter_aborts_the_block() {
     assert_eq!(error.code().unwrap().code(), "25P02");
     client.batch_execute("ROLLBACK").unwrap();
 }
+
+#[test]
+fn a_multi_statement_query_is_one_implicit_transaction() {
+    let server = Running::start(ServerOptions::default());
+    let mut client = server.client();
+    client
+        .batch_execute("CREATE TABLE imp (id int PRIMARY KEY); INSERT INTO imp VALUES (1)")
+        .unwrap();
+    // The second statement fails: the first one's row goes too, as in PostgreSQL.
+    let error = client
+        .batch_execute(
+            "INSERT INTO imp VALUES (2); INSERT INTO imp VALUES (1); INSERT INTO imp VALUES (3)",
+        )
+        .unwrap_err();
+    assert_eq!(error.code().unwrap().code(), "23505");
+    let ids: Vec<i32> = client
+        .query("SELECT id FROM imp ORDER BY id", &[])
+        .unwrap()
+        .iter()
+        .map(|row| row.get(0))
+        .collect();
+    assert_eq!(ids, [1]);
+    // Without an error every statement commits; the connection is idle after either.
+    client
+        .batch_execute("INSERT INTO imp VALUES (2); UPDATE imp SET id = id + 10")
+        .unwrap();
+    let ids: Vec<i32> = client
+        .query("SELECT id FROM imp ORDER BY id", &[])
+        .unwrap()
+        .iter()
+        .map(|row| row.get(0))
+        .collect();
+    assert_eq!(ids, [11, 12]);
+    // Transaction control in the message: its statements run one by one.
+    client
+        .batch_execute("INSERT INTO imp VALUES (5); BEGIN; INSERT INTO imp VALUES (6); ROLLBACK")
+        .unwrap();
+    let count: i64 = client
+        .query_one("SELECT count(*) FROM imp", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(count, 3);
+}
