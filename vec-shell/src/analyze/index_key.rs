@@ -1,12 +1,15 @@
 //! The key of a vector index on a table: its column, or its expression (stored as SQL
-//! text in the catalog) bound over the table's row, with the key's type and modifier.
+//! text in the catalog) bound over the table's row, with the key's type and modifier;
+//! and a partial index's predicate (`WHERE …`, also stored as SQL text), checked as
+//! PostgreSQL checks it when the index is created.
 
 use super::context::Context;
-use super::defaults::parse_stored;
+use super::defaults::{first_forbidden, is_aggregate_call, is_set_returning, parse_stored};
 use super::expr::Binder;
 use super::Scope;
-use crate::catalog::{Catalog, Index, IndexKey, Table};
+use crate::catalog::{Catalog, Index, IndexKey, IndexPredicate, Table};
 use crate::error::{EngineError, Result};
+use crate::sql::ast::{Expr, ExprKind};
 use crate::value::{SqlType, TypeMod};
 
 /// A bound index key: what it indexes, its SQL text (a column's name or the expression),
@@ -20,6 +23,103 @@ pub struct BoundIndexKey {
     pub ty: SqlType,
     /// Its type modifier (a vector's dimensions).
     pub typmod: TypeMod,
+    /// A partial index's predicate.
+    pub predicate: Option<IndexPredicate>,
+}
+
+impl BoundIndexKey {
+    /// The key's value for a row: NULL (no entry) for a row outside a partial index.
+    pub fn value(&self, row: &[crate::value::Datum]) -> Result<crate::value::Datum> {
+        match &self.predicate {
+            Some(predicate) if !predicate.holds(row)? => Ok(crate::value::Datum::Null),
+            _ => self.key.value(row),
+        }
+    }
+}
+
+/// Binds a partial index's predicate over `table`'s row with PostgreSQL's rules: a
+/// boolean, with no subquery, aggregate, set-returning or volatile function.
+pub fn bind_predicate(table: &Table, expr: &Expr) -> Result<IndexPredicate> {
+    let found = first_forbidden(expr, &mut |e| match &e.kind {
+        ExprKind::Subquery(_) => true,
+        ExprKind::Function { name, .. } => {
+            name == "random" || is_aggregate_call(e) || is_set_returning(e)
+        }
+        _ => false,
+    });
+    if let Some(found) = found {
+        return Err(match &found.kind {
+            ExprKind::Subquery(_) => {
+                EngineError::new("0A000", "cannot use subquery in index predicate").at(found.pos.0)
+            }
+            ExprKind::Function { name, .. } if name == "random" => EngineError::new(
+                "42P17",
+                "functions in index predicate must be marked IMMUTABLE",
+            ),
+            _ if is_set_returning(&found) => EngineError::new(
+                "0A000",
+                "set-returning functions are not allowed in index predicates",
+            )
+            .at(found.pos.0),
+            _ => EngineError::new(
+                "42803",
+                "aggregate functions are not allowed in index predicates",
+            )
+            .at(found.pos.0),
+        });
+    }
+    let scope = Scope::of_table(table, None);
+    let empty = Catalog::default();
+    let cx = Context::new(&empty, false);
+    let mut binder = Binder {
+        cx: &cx,
+        scope: &scope,
+        aggregates: None,
+    };
+    let value = binder.bind(expr)?;
+    let bound = binder.coerce(value, &SqlType::Bool, expr.pos.0, "argument of WHERE")?;
+    if cx.has_subqueries() {
+        return Err(EngineError::new(
+            "0A000",
+            "cannot use subquery in index predicate",
+        ));
+    }
+    let mut parts = Vec::new();
+    collect_conjuncts(&bound, &mut |part| parts.push(part.clone()));
+    Ok(IndexPredicate { expr: bound, parts })
+}
+
+/// Calls `f` with each `AND`ed part of a condition.
+fn collect_conjuncts(expr: &crate::expr::BoundExpr, f: &mut dyn FnMut(&crate::expr::BoundExpr)) {
+    match expr {
+        crate::expr::BoundExpr::And(parts) => {
+            for part in parts {
+                collect_conjuncts(part, f);
+            }
+        }
+        _ => f(expr),
+    }
+}
+
+/// Binds the stored predicates of a table's partial indexes (when the database opens).
+pub fn bind_stored_predicates(table: &mut Table) -> Result<()> {
+    let mut bound = Vec::with_capacity(table.indexes.len());
+    for index in &table.indexes {
+        bound.push(stored_predicate(table, index)?);
+    }
+    for (index, predicate) in table.indexes.iter_mut().zip(bound) {
+        index.bound_predicate = predicate;
+    }
+    Ok(())
+}
+
+/// The stored predicate of `index`, bound.
+fn stored_predicate(table: &Table, index: &Index) -> Result<Option<IndexPredicate>> {
+    index
+        .predicate
+        .as_deref()
+        .map(|text| bind_predicate(table, &parse_stored(text)?))
+        .transpose()
 }
 
 /// The key of `index` on `table`.
@@ -46,6 +146,7 @@ pub fn index_key(table: &Table, index: &Index) -> Result<BoundIndexKey> {
             text: expr.to_string(),
             ty: bound.ty,
             typmod: bound.typmod,
+            predicate: stored_predicate(table, index)?,
         });
     }
     let column = index.columns.first().copied().unwrap_or(0);
@@ -58,5 +159,6 @@ pub fn index_key(table: &Table, index: &Index) -> Result<BoundIndexKey> {
         text: definition.name.clone(),
         ty: definition.ty.clone(),
         typmod: definition.typmod,
+        predicate: stored_predicate(table, index)?,
     })
 }

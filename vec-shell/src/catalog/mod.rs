@@ -9,7 +9,7 @@ pub mod schema;
 pub mod snapshots;
 pub mod system;
 
-pub use row_indexes::{KeyText, RowIndexes, Shape};
+pub use row_indexes::{BtreeShape, KeyText, RowIndexes, Shape};
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -88,6 +88,11 @@ pub struct Index {
     pub with: Vec<(String, String)>,
     /// The key expression of an expression index, as SQL text.
     pub expression: Option<String>,
+    /// A partial index's predicate (`WHERE …`), as SQL text.
+    pub predicate: Option<String>,
+    /// The predicate bound over the table's row (when the index is created, and when the
+    /// database opens).
+    pub bound_predicate: Option<IndexPredicate>,
     /// An id no other index of the database has had, given when the index is created
     /// in a database on disk (0 otherwise); names the index's snapshot file, so that a
     /// dropped and recreated index never reads its predecessor's.
@@ -114,15 +119,40 @@ pub struct VectorIndexEntry {
     pub key_text: String,
     /// The operator class.
     pub opclass: Opclass,
+    /// A partial index's predicate: rows it does not hold for have no entry.
+    pub predicate: Option<IndexPredicate>,
     /// The index: read-locked by each statement that scans it (for the statement), and
     /// write-locked to add a row version's entry.
     pub index: RwLock<VectorIndex>,
 }
 
 impl VectorIndexEntry {
-    /// The key's value for a row.
+    /// The key's value for a row: NULL (no entry) for a row outside a partial index.
     pub fn key_value(&self, row: &[Datum]) -> Result<Datum> {
-        self.key.value(row)
+        match &self.predicate {
+            Some(predicate) if !predicate.holds(row)? => Ok(Datum::Null),
+            _ => self.key.value(row),
+        }
+    }
+}
+
+/// A partial index's predicate bound over its table's row, with its `AND`ed conditions
+/// (which the planner looks for among a query's).
+#[derive(Clone, Debug)]
+pub struct IndexPredicate {
+    /// The bound condition.
+    pub expr: BoundExpr,
+    /// Its `AND`ed conditions.
+    pub parts: Vec<BoundExpr>,
+}
+
+impl IndexPredicate {
+    /// Whether the predicate is true for a row (NULL counts as false, as in `WHERE`).
+    pub fn holds(&self, row: &[Datum]) -> Result<bool> {
+        Ok(matches!(
+            crate::expr::eval(&self.expr, row, &crate::expr::NoEnvironment)?,
+            Datum::Bool(true)
+        ))
     }
 }
 
@@ -202,7 +232,11 @@ impl Table {
                     .columns
                     .get(column)
                     .is_some_and(|c| crate::storage::btree::indexable(&c.ty));
-                covered.then(|| (i.name.clone(), column))
+                covered.then(|| BtreeShape {
+                    name: i.name.clone(),
+                    column,
+                    predicate: i.bound_predicate.clone(),
+                })
             })
             .collect();
         Shape {

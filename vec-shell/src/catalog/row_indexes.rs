@@ -10,6 +10,7 @@ use std::collections::HashMap;
 
 use parking_lot::{MappedMutexGuard, Mutex, MutexGuard};
 
+use super::IndexPredicate;
 use crate::error::Result;
 use crate::storage::btree::BtreeIndex;
 use crate::storage::{Row, RowId};
@@ -23,6 +24,8 @@ pub type KeyText = Vec<Option<String>>;
 pub struct Built {
     /// The btree indexes, by name.
     pub btrees: Vec<BtreeIndex>,
+    /// The predicate of each partial btree index (by position in `btrees`).
+    predicates: Vec<Option<IndexPredicate>>,
     /// The primary key: each key's row versions.
     pub primary: HashMap<KeyText, Vec<RowId>>,
     /// The primary key's columns.
@@ -32,8 +35,10 @@ pub struct Built {
 impl Built {
     /// Indexes a stored row version.
     pub fn insert(&mut self, id: RowId, row: &Row) {
-        for btree in &mut self.btrees {
-            btree.insert(id, row);
+        for (btree, predicate) in self.btrees.iter_mut().zip(&self.predicates) {
+            if holds(predicate, row) {
+                btree.insert(id, row);
+            }
         }
         if !self.key_columns.is_empty() {
             let key = key_of(&self.key_columns, row);
@@ -46,8 +51,10 @@ impl Built {
 
     /// Forgets a row version (given as it was indexed).
     pub fn remove(&mut self, id: RowId, row: &Row) {
-        for btree in &mut self.btrees {
-            btree.remove(id, row);
+        for (btree, predicate) in self.btrees.iter_mut().zip(&self.predicates) {
+            if holds(predicate, row) {
+                btree.remove(id, row);
+            }
         }
         if !self.key_columns.is_empty() {
             let key = key_of(&self.key_columns, row);
@@ -71,6 +78,15 @@ impl Built {
     }
 }
 
+/// Whether a row belongs in an index with this predicate. A predicate that fails to
+/// evaluate on the row leaves it out; queries the index serves imply the predicate, so
+/// they would have failed on that row too.
+fn holds(predicate: &Option<IndexPredicate>, row: &Row) -> bool {
+    predicate
+        .as_ref()
+        .is_none_or(|predicate| predicate.holds(row).unwrap_or(false))
+}
+
 /// A row's primary key as text.
 pub fn key_of(columns: &[usize], row: &[Datum]) -> KeyText {
     columns
@@ -79,13 +95,24 @@ pub fn key_of(columns: &[usize], row: &[Datum]) -> KeyText {
         .collect()
 }
 
-/// The indexes' shapes: which btrees (name, column) and which key columns.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// The indexes' shapes: which btrees (name, column, predicate) and which key columns.
+#[derive(Clone, Debug, Default)]
 pub struct Shape {
-    /// Btree indexes: name and leading column.
-    pub btrees: Vec<(String, usize)>,
+    /// The btree indexes.
+    pub btrees: Vec<BtreeShape>,
     /// The primary key's columns.
     pub key_columns: Vec<usize>,
+}
+
+/// A btree index's shape.
+#[derive(Clone, Debug)]
+pub struct BtreeShape {
+    /// Its name.
+    pub name: String,
+    /// Its leading column.
+    pub column: usize,
+    /// A partial index's predicate: rows it does not hold for have no entry.
+    pub predicate: Option<IndexPredicate>,
 }
 
 /// A table's row indexes, built on first use.
@@ -165,8 +192,9 @@ impl Built {
             btrees: shape
                 .btrees
                 .iter()
-                .map(|(name, column)| BtreeIndex::new(name.clone(), *column))
+                .map(|b| BtreeIndex::new(b.name.clone(), b.column))
                 .collect(),
+            predicates: shape.btrees.iter().map(|b| b.predicate.clone()).collect(),
             primary: HashMap::new(),
             key_columns: shape.key_columns.clone(),
         }

@@ -8,6 +8,11 @@
 //! A table whose columns have defaults or generation expressions ends with one more
 //! section after the ids: the byte 1, then per column a kind byte (0 none, 1 `DEFAULT`,
 //! 2 `GENERATED ALWAYS AS … STORED`) followed, unless 0, by the expression's SQL text.
+//!
+//! A table with a partial index ends with one more section: the byte 3, then per index
+//! its predicate's SQL text (empty for an index on every row). Sections are optional and
+//! come in the order of their tag bytes; entries written before a section existed open
+//! without it.
 
 use super::{Column, Index, Table};
 use crate::error::{EngineError, Result};
@@ -101,6 +106,12 @@ pub fn encode_table(table: &Table) -> Vec<u8> {
             }
         }
     }
+    if table.indexes.iter().any(|index| index.predicate.is_some()) {
+        out.push(3);
+        for index in &table.indexes {
+            put_str(&mut out, index.predicate.as_deref().unwrap_or(""));
+        }
+    }
     out
 }
 
@@ -183,6 +194,8 @@ pub fn decode_entry(bytes: &[u8]) -> Result<CatalogEntry> {
             opclass,
             with,
             expression,
+            predicate: None,
+            bound_predicate: None,
             id: 0,
         });
     }
@@ -196,17 +209,26 @@ pub fn decode_entry(bytes: &[u8]) -> Result<CatalogEntry> {
             index.id = reader.i64()? as u64;
         }
     }
-    if !reader.at_end() {
-        if reader.u8()? != 1 {
-            return Err(corrupt("unknown section"));
-        }
-        for column in &mut table.columns {
-            match reader.u8()? {
-                0 => {}
-                1 => column.default = Some(reader.string()?),
-                2 => column.generated = Some(reader.string()?),
-                other => return Err(corrupt(&format!("unknown column expression {other}"))),
+    while !reader.at_end() {
+        match reader.u8()? {
+            1 => {
+                for column in &mut table.columns {
+                    match reader.u8()? {
+                        0 => {}
+                        1 => column.default = Some(reader.string()?),
+                        2 => column.generated = Some(reader.string()?),
+                        other => {
+                            return Err(corrupt(&format!("unknown column expression {other}")))
+                        }
+                    }
+                }
             }
+            3 => {
+                for index in &mut table.indexes {
+                    index.predicate = Some(reader.string()?).filter(|p| !p.is_empty());
+                }
+            }
+            _ => return Err(corrupt("unknown section")),
         }
     }
     if !reader.at_end() {
@@ -239,6 +261,8 @@ mod tests {
             opclass: Some("vector_l2_ops".to_string()),
             with: vec![("m".to_string(), "8".to_string())],
             expression: None,
+            predicate: None,
+            bound_predicate: None,
             id,
         });
         table

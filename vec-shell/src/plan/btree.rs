@@ -26,7 +26,7 @@
 
 use std::ops::Bound;
 
-use super::conjuncts::Conjunct;
+use super::conjuncts::{implied_by, Conjunct};
 use super::{QueryPlan, Source};
 use crate::catalog::Table;
 use crate::expr::{eval, BoundExpr, NoEnvironment};
@@ -201,6 +201,8 @@ pub struct BtreeChoice {
     pub selective: bool,
     /// The positions of the conditions the range comes from.
     pub used: Vec<usize>,
+    /// The positions of the conditions a partial index's predicate implies.
+    pub implied: Vec<usize>,
     /// The rows of the table (its largest btree's entries).
     pub table_rows: usize,
     /// Whether the count stopped early: `rows` is then a lower bound.
@@ -231,6 +233,14 @@ pub fn choose(
         let Some(index) = built.btree(&definition.name) else {
             continue;
         };
+        // A partial index serves a query whose conditions imply its predicate.
+        let implied = match &definition.bound_predicate {
+            None => Vec::new(),
+            Some(predicate) => match implied_by(predicate, conjuncts) {
+                Some(implied) => implied,
+                None => continue,
+            },
+        };
         let column = index.column();
         let Some(column_type) = table.columns.get(column).map(|c| &c.ty) else {
             continue;
@@ -238,6 +248,10 @@ pub fn choose(
         let mut range = KeyRange::all();
         let mut used = Vec::new();
         for (position, conjunct) in conjuncts.iter().enumerate() {
+            if implied.contains(&position) {
+                // Every row of the partial index meets it already.
+                continue;
+            }
             let Some(key) = conjunct.key.as_ref().filter(|k| k.column == column) else {
                 continue;
             };
@@ -262,6 +276,7 @@ pub fn choose(
                 rows,
                 selective,
                 used,
+                implied,
                 table_rows: total,
                 capped: rows >= cap,
             });
@@ -385,8 +400,13 @@ pub fn choose_ordered_scan(
     let Some(BoundExpr::Column(column)) = plan.projection.get(key.column) else {
         return;
     };
+    // A partial index lacks rows the order needs unless the filter implies its
+    // predicate; the ordered scan reads whole indexes only.
     let Some(definition) = table.indexes.iter().find(|i| {
-        !i.method.is_vector() && i.expression.is_none() && i.columns.first() == Some(column)
+        !i.method.is_vector()
+            && i.expression.is_none()
+            && i.predicate.is_none()
+            && i.columns.first() == Some(column)
     }) else {
         return;
     };

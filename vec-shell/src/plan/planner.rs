@@ -5,7 +5,7 @@
 //! unless the right side is `LATERAL`.
 
 use super::btree;
-use super::conjuncts::{conjuncts, Conjunct};
+use super::conjuncts::{conjuncts, implied_by, Conjunct};
 use super::filtered::{Estimate, FilteredSearch, Prefilter};
 use super::{
     DeletePlan, ExplainText, InsertPlan, InsertRows, JoinPlan, Planned, QueryPlan, Source,
@@ -192,7 +192,8 @@ fn choose_index_scans(plan: &mut QueryPlan, cx: PlanContext<'_>) {
         // The executor still checks the whole `WHERE`; `EXPLAIN` shows the rest.
         let cond_text = match plan.explain.as_deref_mut() {
             Some(explain) => {
-                let (cond, rest) = condition_texts(&conjuncts, &choice.used, explain);
+                let (cond, rest) =
+                    condition_texts(&conjuncts, &choice.used, &choice.implied, explain);
                 explain.filter = rest;
                 cond.unwrap_or_default()
             }
@@ -213,11 +214,13 @@ fn choose_index_scans(plan: &mut QueryPlan, cx: PlanContext<'_>) {
         options,
         filtered_options,
         target,
+        implied,
     }) = vector
     else {
         btree::choose_ordered_scan(plan, table, cx.settings, cx.versions);
         return;
     };
+    drop_conditions(plan, &implied);
     let target_text = target.map(|choice| {
         choice.explain(match choice.knob {
             vec_index::Knob::EfSearch => options.ef_search as u32,
@@ -285,13 +288,17 @@ struct VectorChoice {
     filtered_options: Option<vec_index::ScanOptions>,
     /// The index's recall model's choice while `vecsh.target_recall` is on.
     target: Option<crate::index::TargetChoice>,
+    /// The positions of the `WHERE` conditions a partial index's predicate implies (the
+    /// index holds only rows where they are true, so they need no check).
+    implied: Vec<usize>,
 }
 
 /// The `Index Cond:` text of the conditions a btree scan uses and the `Filter:` text of
-/// the others.
+/// the others, but those a partial index's predicate implies (`implied`).
 fn condition_texts(
     conjuncts: &[Conjunct],
     used: &[usize],
+    implied: &[usize],
     explain: &ExplainText,
 ) -> (Option<String>, Option<String>) {
     let text = |position: usize| {
@@ -303,7 +310,7 @@ fn condition_texts(
     for position in 0..conjuncts.len() {
         if used.contains(&position) {
             cond.push(text(position));
-        } else {
+        } else if !implied.contains(&position) {
             rest.push(text(position));
         }
     }
@@ -352,15 +359,26 @@ fn vector_index_for(plan: &QueryPlan, table: &Table, settings: &Settings) -> Opt
     if !is_row_independent(query) {
         return None;
     }
-    let entry = table.vector_indexes.iter().find(|e| {
+    let conditions = conjuncts(plan.filter.as_ref());
+    let usable = table.vector_indexes.iter().filter_map(|e| {
         let same_key = match &e.key {
             IndexKey::Column(column) => matches!(indexed, BoundExpr::Column(c) if c == column),
             IndexKey::Expr(expr) => expr == indexed,
         };
-        same_key && e.opclass.operator() == &**name && e.index.read().enabled(settings)
-    })?;
+        if !(same_key && e.opclass.operator() == &**name && e.index.read().enabled(settings)) {
+            return None;
+        }
+        match &e.predicate {
+            None => Some((e, Vec::new())),
+            Some(predicate) => implied_by(predicate, &conditions).map(|used| (e, used)),
+        }
+    });
+    // A partial index whose predicate the query implies holds fewer rows: it wins, as
+    // in PostgreSQL, whose costs favour the smaller index.
+    let (entry, implied) = usable.max_by_key(|(e, _)| e.predicate.is_some())?;
     let index = entry.index.read();
-    let filtered_options = if plan.filter.is_some() && plan.limit.is_some() {
+    let rest_filtered = conditions.len() > implied.len();
+    let filtered_options = if rest_filtered && plan.limit.is_some() {
         super::filtered::scan_options(&index, settings)
     } else {
         None
@@ -371,5 +389,30 @@ fn vector_index_for(plan: &QueryPlan, table: &Table, settings: &Settings) -> Opt
         options: index.scan_options(settings),
         filtered_options,
         target: index.target_choice(settings),
+        implied,
     })
+}
+
+/// Drops the `WHERE` conditions at `positions` (implied by a partial index) from the plan
+/// and from `EXPLAIN`'s `Filter:` line.
+fn drop_conditions(plan: &mut QueryPlan, positions: &[usize]) {
+    if positions.is_empty() {
+        return;
+    }
+    let conditions = conjuncts(plan.filter.as_ref());
+    if let Some(explain) = plan.explain.as_deref_mut() {
+        let (_, rest) = condition_texts(&conditions, &[], positions, explain);
+        explain.filter = rest;
+    }
+    let mut rest: Vec<BoundExpr> = conditions
+        .iter()
+        .enumerate()
+        .filter(|(position, _)| !positions.contains(position))
+        .map(|(_, c)| c.expr.clone())
+        .collect();
+    plan.filter = match rest.len() {
+        0 => None,
+        1 => rest.pop(),
+        _ => Some(BoundExpr::And(rest)),
+    };
 }

@@ -61,22 +61,35 @@ fn index_definition(table: &crate::catalog::Table, index: &crate::catalog::Index
             .collect();
         definition.push_str(&format!(" WITH ({})", options.join(", ")));
     }
+    if let Some(predicate) = &index.predicate {
+        // psql's `\d` prints a partial index's predicate pretty, without brackets.
+        let shown = parse_expr(predicate).map_or_else(
+            || predicate.clone(),
+            |expr| crate::sql::pretty::pretty(&expr),
+        );
+        definition.push_str(&format!(" WHERE {shown}"));
+    }
     definition
 }
 
-/// An expression key as `pg_get_indexdef` prints it: pretty, bracketed unless it is a
-/// bare function call.
-fn expression_key(text: &str) -> String {
-    use crate::sql::ast::{ExprKind, SelectItem, Statement};
+/// An expression stored as SQL text, parsed again.
+fn parse_expr(text: &str) -> Option<crate::sql::ast::Expr> {
+    use crate::sql::ast::{SelectItem, Statement};
     let parsed = crate::sql::parse(&format!("SELECT {text}"));
-    let expr = match parsed.as_deref() {
+    match parsed.as_deref() {
         Ok([Statement::Select(select)]) => match select.items.first() {
             Some(SelectItem::Expr { expr, .. }) => Some(expr.clone()),
             _ => None,
         },
         _ => None,
-    };
-    match expr {
+    }
+}
+
+/// An expression key as `pg_get_indexdef` prints it: pretty, bracketed unless it is a
+/// bare function call.
+fn expression_key(text: &str) -> String {
+    use crate::sql::ast::ExprKind;
+    match parse_expr(text) {
         Some(expr) if matches!(expr.kind, ExprKind::Function { .. }) => {
             crate::sql::pretty::pretty(&expr)
         }

@@ -68,6 +68,7 @@ pub fn open(
             CatalogEntry::Table(mut table) => {
                 table.catalog_row = Some(catalog_row);
                 give_index_ids(&durable, &mut table)?;
+                crate::analyze::index_key::bind_stored_predicates(&mut table)?;
                 match restore_indexes(&durable, &mut table, changed.as_ref()) {
                     Ok(report) => recovery.indexes.extend(report),
                     // Rebuilding an index read a damaged page of the table.
@@ -261,7 +262,7 @@ fn open_snapshot(
         for &id in touched {
             if let Some(version) = durable.fetch_version(table.heap, id)? {
                 let row = decode_row(&version.bytes)?;
-                opened.insert(id as RowId, &key.key.value(&row)?)?;
+                opened.insert(id as RowId, &key.value(&row)?)?;
             }
         }
     }
@@ -270,6 +271,7 @@ fn open_snapshot(
         key: key.key,
         key_text: key.text,
         opclass,
+        predicate: key.predicate,
         index: parking_lot::RwLock::new(opened),
     })
 }

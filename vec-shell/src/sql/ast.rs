@@ -331,6 +331,8 @@ pub struct CreateIndex {
     pub keys: Vec<(Expr, Option<String>)>,
     /// Storage options from `WITH (name = value, …)`.
     pub with: Vec<(String, SetValue)>,
+    /// A partial index's predicate, `WHERE condition`.
+    pub predicate: Option<Expr>,
 }
 
 /// `INSERT INTO table [(columns)] source [RETURNING …]`

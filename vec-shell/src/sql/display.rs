@@ -327,6 +327,9 @@ impl Display for CreateIndex {
             })?;
             f.write_str(")")?;
         }
+        if let Some(predicate) = &self.predicate {
+            write!(f, " WHERE ({predicate})")?;
+        }
         Ok(())
     }
 }

@@ -33,20 +33,43 @@ fn simple(expr: &Expr) -> bool {
     ) && !matches!(&expr.kind, ExprKind::Number(n) if n.starts_with('-'))
 }
 
+/// Whether an operand of `AND` / `OR` needs no brackets: as PostgreSQL's pretty mode, a
+/// comparison, `IS [NOT] NULL` or `NOT` under a boolean operator is written bare.
+fn simple_under_boolean(expr: &Expr) -> bool {
+    match &expr.kind {
+        ExprKind::Binary { op, .. } => op != "and" && op != "or",
+        ExprKind::IsNull { .. } => true,
+        ExprKind::Unary { op, .. } => op == "not",
+        _ => simple(expr),
+    }
+}
+
+/// Whether `op` is `AND` or `OR`.
+fn boolean(op: &str) -> bool {
+    op == "and" || op == "or"
+}
+
 fn write_expr(out: &mut String, expr: &Expr, nested: bool) {
     match &expr.kind {
         ExprKind::Binary { op, left, right } => {
             if nested {
                 out.push('(');
             }
-            write_expr(out, left, !simple(left));
+            let operand_simple = |e: &Expr| {
+                if boolean(op) {
+                    simple_under_boolean(e)
+                } else {
+                    simple(e)
+                }
+            };
+            write_expr(out, left, !operand_simple(left));
             let op = match op.as_str() {
                 "and" => "AND",
                 "or" => "OR",
                 other => other,
             };
             let _ = write!(out, " {op} ");
-            write_expr(out, right, !simple(right));
+            write_expr(out, right, !operand_simple(right));
             if nested {
                 out.push(')');
             }
@@ -55,7 +78,15 @@ fn write_expr(out: &mut String, expr: &Expr, nested: bool) {
             if nested {
                 out.push('(');
             }
-            write_expr(out, first, !simple(first));
+            let all_boolean = rest.iter().all(|link| boolean(&link.op));
+            let operand_simple = |e: &Expr| {
+                if all_boolean {
+                    simple_under_boolean(e)
+                } else {
+                    simple(e)
+                }
+            };
+            write_expr(out, first, !operand_simple(first));
             for link in rest {
                 let op = match link.op.as_str() {
                     "and" => "AND",
@@ -63,7 +94,7 @@ fn write_expr(out: &mut String, expr: &Expr, nested: bool) {
                     other => other,
                 };
                 let _ = write!(out, " {op} ");
-                write_expr(out, &link.operand, !simple(&link.operand));
+                write_expr(out, &link.operand, !operand_simple(&link.operand));
             }
             if nested {
                 out.push(')');

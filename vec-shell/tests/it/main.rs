@@ -26,6 +26,7 @@ mod joins;
 mod limits;
 mod maintenance;
 mod output;
+mod partial_index;
 mod planner;
 mod prepared;
 mod qualified_joins;

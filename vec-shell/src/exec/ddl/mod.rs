@@ -319,6 +319,8 @@ fn create_table(
             opclass: None,
             with: Vec::new(),
             expression: None,
+            predicate: None,
+            bound_predicate: None,
             id: 0,
         });
     }
@@ -473,6 +475,12 @@ fn create_index(
         .iter()
         .map(|(option, value)| (option.clone(), value.as_str().to_string()))
         .collect();
+    let bound_predicate = create
+        .predicate
+        .as_ref()
+        .map(|condition| crate::analyze::index_key::bind_predicate(table, condition))
+        .transpose()?;
+    let predicate = create.predicate.as_ref().map(ToString::to_string);
     let index = Index {
         name,
         method,
@@ -484,6 +492,8 @@ fn create_index(
         },
         with,
         expression,
+        predicate,
+        bound_predicate,
         id: writes.new_index_id(),
     };
     let (vector_index, notices) = match (index.method, catalog.table(&create.table)) {

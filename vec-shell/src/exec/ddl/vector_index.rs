@@ -39,7 +39,7 @@ pub fn build_entry(
             monitor.check()?;
             reading.report(values.len() as u64 + 1);
         }
-        values.push((id, key.key.value(&row)?));
+        values.push((id, key.value(&row)?));
         Ok(())
     })?;
     reading.finish();
@@ -57,6 +57,7 @@ pub fn build_entry(
         key: key.key,
         key_text: key.text,
         opclass,
+        predicate: key.predicate,
         index: parking_lot::RwLock::new(built),
     };
     Ok((entry, notices))

@@ -255,6 +255,11 @@ impl Parser<'_> {
             }
             self.expect(&TokenKind::RParen)?;
         }
+        let predicate = if self.eat_word("where") {
+            Some(self.expr()?)
+        } else {
+            None
+        };
         Ok(Statement::CreateIndex(CreateIndex {
             name,
             if_not_exists,
@@ -263,6 +268,7 @@ impl Parser<'_> {
             method_pos,
             keys,
             with,
+            predicate,
         }))
     }
 
