@@ -51,6 +51,22 @@ pub enum Statement {
         /// `IF NOT EXISTS` was given.
         if_not_exists: bool,
     },
+    /// `ALTER TABLE name ADD [CONSTRAINT name] UNIQUE (…) | CHECK (…)`
+    AddConstraint {
+        /// The table.
+        table: String,
+        /// The constraint.
+        constraint: TableConstraint,
+    },
+    /// `ALTER TABLE name DROP CONSTRAINT [IF EXISTS] name`
+    DropConstraint {
+        /// The table.
+        table: String,
+        /// The constraint's name.
+        name: String,
+        /// `IF EXISTS` was given.
+        if_exists: bool,
+    },
     /// `DROP INDEX [CONCURRENTLY] [IF EXISTS] name, …`
     DropIndex {
         /// The indexes.
@@ -288,6 +304,27 @@ pub struct CreateTable {
     pub columns: Vec<ColumnDef>,
     /// Columns named by a table-level `PRIMARY KEY (…)`.
     pub primary_key: Vec<String>,
+    /// Table-level `UNIQUE (…)` and `CHECK (…)` constraints, in order.
+    pub constraints: Vec<TableConstraint>,
+}
+
+/// A `UNIQUE` or `CHECK` constraint of `CREATE TABLE` (of a column or of the table) or
+/// `ALTER TABLE … ADD`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TableConstraint {
+    /// `CONSTRAINT name`, if given.
+    pub name: Option<String>,
+    /// What it constrains.
+    pub kind: ConstraintKind,
+}
+
+/// What a [`TableConstraint`] requires.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ConstraintKind {
+    /// `UNIQUE (columns)` (a column's `UNIQUE` names that column).
+    Unique(Vec<String>),
+    /// `CHECK (expr)`.
+    Check(Expr),
 }
 
 /// One column of `CREATE TABLE`.
@@ -312,6 +349,8 @@ pub struct ColumnDef {
     /// Where the last `DEFAULT` or `GENERATED` clause was written (errors about
     /// clashing clauses point there).
     pub clause_pos: Pos,
+    /// The column's `UNIQUE` and `CHECK (…)` constraints, in order.
+    pub constraints: Vec<TableConstraint>,
 }
 
 /// `CREATE INDEX [IF NOT EXISTS] [name] ON table [USING method] (key opclass, …)`

@@ -85,6 +85,24 @@ impl Display for Statement {
                 }
                 column.fmt(f)
             }
+            Statement::AddConstraint { table, constraint } => {
+                f.write_str("ALTER TABLE ")?;
+                ident(f, table)?;
+                write!(f, " ADD {constraint}")
+            }
+            Statement::DropConstraint {
+                table,
+                name,
+                if_exists,
+            } => {
+                f.write_str("ALTER TABLE ")?;
+                ident(f, table)?;
+                f.write_str(" DROP CONSTRAINT ")?;
+                if *if_exists {
+                    f.write_str("IF EXISTS ")?;
+                }
+                ident(f, name)
+            }
             Statement::DropIndex { names, if_exists } => {
                 f.write_str("DROP INDEX ")?;
                 if *if_exists {
@@ -258,7 +276,28 @@ impl Display for CreateTable {
             list(f, &self.primary_key, |f, n| ident(f, n))?;
             f.write_str(")")?;
         }
+        for constraint in &self.constraints {
+            write!(f, ", {constraint}")?;
+        }
         f.write_str(")")
+    }
+}
+
+impl Display for TableConstraint {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        if let Some(name) = &self.name {
+            f.write_str("CONSTRAINT ")?;
+            ident(f, name)?;
+            f.write_str(" ")?;
+        }
+        match &self.kind {
+            ConstraintKind::Unique(columns) => {
+                f.write_str("UNIQUE (")?;
+                list(f, columns, |f, n| ident(f, n))?;
+                f.write_str(")")
+            }
+            ConstraintKind::Check(expr) => write!(f, "CHECK ({expr})"),
+        }
     }
 }
 
@@ -282,6 +321,17 @@ impl Display for ColumnDef {
         }
         if let Some(generated) = &self.generated {
             write!(f, " GENERATED ALWAYS AS ({generated}) STORED")?;
+        }
+        for constraint in &self.constraints {
+            if let Some(name) = &constraint.name {
+                f.write_str(" CONSTRAINT ")?;
+                ident(f, name)?;
+            }
+            match &constraint.kind {
+                // A column's `UNIQUE` names the column itself.
+                ConstraintKind::Unique(_) => f.write_str(" UNIQUE")?,
+                ConstraintKind::Check(expr) => write!(f, " CHECK ({expr})")?,
+            }
         }
         Ok(())
     }

@@ -7,6 +7,7 @@ mod cancel;
 mod cli;
 mod common;
 mod concurrency;
+mod constraints;
 mod corruption;
 mod crash;
 mod crash_concurrent;

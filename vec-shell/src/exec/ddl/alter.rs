@@ -196,7 +196,15 @@ pub fn drop_index(
             .find(|t| t.indexes.iter().any(|i| &i.name == name))
             .map(|t| t.name.clone());
         match owner {
-            Some(table) => found.push((table, name.clone())),
+            Some(table) => {
+                let owned = catalog
+                    .table(&table)
+                    .and_then(|t| super::constraint::owned_index_error(t, name));
+                if let Some(error) = owned {
+                    return Err(error);
+                }
+                found.push((table, name.clone()));
+            }
             None if catalog.table(name).is_some() => {
                 return Err(EngineError::new(
                     "42809",
