@@ -574,6 +574,21 @@ pub enum JoinConstraint {
     Natural,
 }
 
+/// The clauses an aggregate call may carry: `agg(DISTINCT args ORDER BY keys) FILTER
+/// (WHERE condition)`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AggClauses {
+    /// `DISTINCT` before the arguments.
+    pub distinct: bool,
+    /// `ORDER BY` after the arguments.
+    pub order_by: Vec<OrderKey>,
+    /// `FILTER (WHERE condition)`.
+    pub filter: Option<Expr>,
+    /// Where the first of them was written (errors about a plain function point at the
+    /// call instead).
+    pub pos: Pos,
+}
+
 /// One `ORDER BY` key.
 #[derive(Clone, Debug, PartialEq)]
 pub struct OrderKey {
@@ -681,6 +696,9 @@ pub enum ExprKind {
         args: Vec<Expr>,
         /// `count(*)`.
         star: bool,
+        /// An aggregate call's `DISTINCT`, `ORDER BY` and `FILTER (WHERE …)`, when any
+        /// is written.
+        clauses: Option<Box<AggClauses>>,
     },
     /// `ARRAY[…]`
     Array(Vec<Expr>),

@@ -283,6 +283,20 @@ impl Display for CreateTable {
     }
 }
 
+impl Display for OrderKey {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        self.expr.fmt(f)?;
+        if self.descending {
+            f.write_str(" DESC")?;
+        }
+        match self.nulls_first {
+            Some(true) => f.write_str(" NULLS FIRST"),
+            Some(false) => f.write_str(" NULLS LAST"),
+            None => Ok(()),
+        }
+    }
+}
+
 impl Display for TableConstraint {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         if let Some(name) = &self.name {
@@ -509,17 +523,7 @@ impl Display for Select {
         }
         if !self.order_by.is_empty() {
             f.write_str(" ORDER BY ")?;
-            list(f, &self.order_by, |f, key| {
-                key.expr.fmt(f)?;
-                if key.descending {
-                    f.write_str(" DESC")?;
-                }
-                match key.nulls_first {
-                    Some(true) => f.write_str(" NULLS FIRST"),
-                    Some(false) => f.write_str(" NULLS LAST"),
-                    None => Ok(()),
-                }
-            })?;
+            list(f, &self.order_by, |f, key| key.fmt(f))?;
         }
         if let Some(limit) = &self.limit {
             write!(f, " LIMIT {limit}")?;
@@ -613,14 +617,31 @@ impl Display for Expr {
                 write!(f, "({operand} IS{not} NULL)")
             }
             ExprKind::Cast { operand, type_name } => write!(f, "CAST({operand} AS {type_name})"),
-            ExprKind::Function { name, args, star } => {
+            ExprKind::Function {
+                name,
+                args,
+                star,
+                clauses,
+            } => {
                 ident(f, name)?;
                 f.write_str("(")?;
                 if *star {
                     f.write_str("*")?;
                 }
+                let clauses = clauses.as_deref();
+                if clauses.is_some_and(|c| c.distinct) {
+                    f.write_str("DISTINCT ")?;
+                }
                 list(f, args, |f, a| a.fmt(f))?;
-                f.write_str(")")
+                if let Some(clauses) = clauses.filter(|c| !c.order_by.is_empty()) {
+                    f.write_str(" ORDER BY ")?;
+                    list(f, &clauses.order_by, |f, key| key.fmt(f))?;
+                }
+                f.write_str(")")?;
+                if let Some(filter) = clauses.and_then(|c| c.filter.as_ref()) {
+                    write!(f, " FILTER (WHERE {filter})")?;
+                }
+                Ok(())
             }
             ExprKind::Array(elements) => {
                 f.write_str("ARRAY[")?;

@@ -97,7 +97,9 @@ fn write_expr(out: &mut String, expr: &Expr, nested: bool) {
             write_expr(out, operand, !simple(operand));
             let _ = write!(out, "::{type_name}");
         }
-        ExprKind::Function { name, args, star } => {
+        ExprKind::Function {
+            name, args, star, ..
+        } => {
             let _ = write!(out, "{name}(");
             if *star {
                 out.push('*');

@@ -1,6 +1,7 @@
 //! Integration tests of vec-shell: the parser's properties, the engine's exact psql
 //! output, and the `vecsh` binary.
 
+mod aggregates;
 mod alter;
 mod bad_input;
 mod cancel;
