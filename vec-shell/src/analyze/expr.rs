@@ -264,6 +264,13 @@ impl Binder<'_> {
         if star {
             return Err(EngineError::syntax("*", pos));
         }
+        if let ("pg_typeof", [arg]) = (name, args) {
+            // `regtype` of the argument's type, known once bound (its modifier is not
+            // part of it, as in PostgreSQL).
+            let ty = self.bind(arg)?.ty;
+            let oid = BoundExpr::Const(Datum::Int8(i64::from(ty.oid())));
+            return Ok(Typed::new(oid, SqlType::RegType));
+        }
         if name == "random" && args.is_empty() {
             return Ok(Typed::new(BoundExpr::Random, SqlType::Float8));
         }
