@@ -130,3 +130,30 @@ fn bad_check_expressions_get_postgres_errors() {
     }
     assert!(database.session().execute("SELECT * FROM b").is_err());
 }
+
+#[test]
+fn unique_indexes_are_unique_in_pg_index_and_add_column_refuses_constraints() {
+    let database = Database::in_memory();
+    database
+        .session()
+        .execute("CREATE TABLE p (id int PRIMARY KEY, a int UNIQUE, b int); CREATE INDEX ON p (b)")
+        .unwrap();
+    assert_eq!(
+        texts(
+            &database,
+            "SELECT indisunique, indisprimary FROM pg_index ORDER BY indexrelid"
+        ),
+        [
+            [Some("t".to_string()), Some("t".to_string())],
+            [Some("t".to_string()), Some("f".to_string())],
+            [Some("f".to_string()), Some("f".to_string())],
+        ]
+    );
+    let refused = database
+        .session()
+        .execute("ALTER TABLE p ADD COLUMN c int CHECK (c > 0)")
+        .unwrap_err();
+    assert_eq!(refused.sqlstate, "0A000");
+    // Nothing was added.
+    assert!(database.session().execute("SELECT c FROM p").is_err());
+}

@@ -63,6 +63,12 @@ pub fn add_column(
             "ADD COLUMN supports no identity, serial or key columns",
         ));
     }
+    if !def.constraints.is_empty() {
+        return Err(EngineError::unsupported(
+            "ADD COLUMN supports no UNIQUE or CHECK constraint on the new column",
+        )
+        .with_hint("Add the column, then the constraint with ALTER TABLE … ADD CONSTRAINT."));
+    }
     crate::exec::ddl::check_column_clauses(def, table_name)?;
     let (ty, typmod) = resolve_type_name(&def.type_name)?;
     // `bit` without a length is `bit(1)` in a column definition.
