@@ -57,4 +57,7 @@ INSERT INTO cons_u VALUES (3, 'q');
 ROLLBACK;
 INSERT INTO cons_u VALUES (3, 'q');
 \d cons_u
-DROP TABLE cons_u, cons_m, cons_c;
+-- \d deparses check expressions as PostgreSQL's pretty printer does.
+CREATE TABLE cons_d (a int, b int, c int, CHECK (a > 0 AND a < 10 OR a IS NULL), CHECK (a + b * c > 0), CHECK ((a - b) - c > 0), CHECK (a - (b - c) > 0), CHECK (NOT (a > 1)), CHECK (NOT (a > 1 AND b < 2)), CHECK (a > 0 OR (b > 0 AND c > 0)), CHECK ((a > 0 OR b > 0) AND c > 0), CHECK ((a * b) / c > 1), CHECK (a * (b / c) > 1), CHECK (-a < b), CHECK (-(a + b) < c), CHECK (a % 2 = 0), CHECK ((a + b) IS NOT NULL), CHECK (a IS NOT NULL AND NOT b IS NULL), CHECK (length(a::text) < 5));
+\d cons_d
+DROP TABLE cons_u, cons_m, cons_c, cons_d;
