@@ -6,14 +6,27 @@ use super::context::Context;
 use super::expr::{Binder, Typed};
 use super::Scope;
 use crate::error::{EngineError, Result};
+use crate::expr::aggregate::AggOrderKey;
 use crate::expr::BoundExpr;
 use crate::expr::{AggCall, AggKind};
-use crate::sql::ast::{Expr, ExprKind, Select, SelectItem};
+use crate::sql::ast::{AggClauses, Expr, ExprKind, Select, SelectItem};
 use crate::value::{SqlType, TypeMod};
 
 /// Whether `name` is an aggregate function.
 pub fn is_aggregate(name: &str) -> bool {
-    matches!(name, "count" | "sum" | "avg" | "min" | "max" | "array_agg")
+    matches!(
+        name,
+        "count"
+            | "sum"
+            | "avg"
+            | "min"
+            | "max"
+            | "array_agg"
+            | "string_agg"
+            | "bool_and"
+            | "bool_or"
+            | "every"
+    )
 }
 
 /// Whether an expression contains an aggregate call (outside subqueries).
@@ -86,7 +99,13 @@ impl AggContext {
                 ..Typed::new(BoundExpr::Column(index), key.ty.clone())
             }));
         }
-        let ExprKind::Function { name, args, star } = &expr.kind else {
+        let ExprKind::Function {
+            name,
+            args,
+            star,
+            clauses,
+        } = &expr.kind
+        else {
             return Ok(None);
         };
         if !is_aggregate(name) {
@@ -103,47 +122,81 @@ impl AggContext {
             scope,
             aggregates: None,
         };
-        let (kind, arg) = match (name.as_str(), *star, args.as_slice()) {
-            ("count", true, []) => (AggKind::CountStar, None),
-            (_, false, [arg]) => {
-                let kind = match name.as_str() {
-                    "count" => AggKind::Count,
-                    "sum" => AggKind::Sum,
-                    "avg" => AggKind::Avg,
-                    "min" => AggKind::Min,
-                    "max" => AggKind::Max,
-                    _ => AggKind::ArrayAgg,
-                };
-                (kind, Some(inner.bind(arg)?))
-            }
-            _ => {
-                return Err(EngineError::new(
-                    "42883",
-                    format!("function {name} does not exist with these arguments"),
-                )
-                .at(pos))
-            }
+        let kind = match name.as_str() {
+            "count" if *star => AggKind::CountStar,
+            "count" => AggKind::Count,
+            "sum" => AggKind::Sum,
+            "avg" => AggKind::Avg,
+            "min" => AggKind::Min,
+            "max" => AggKind::Max,
+            "string_agg" => AggKind::StringAgg,
+            "bool_and" | "every" => AggKind::BoolAnd,
+            "bool_or" => AggKind::BoolOr,
+            _ => AggKind::ArrayAgg,
         };
-        let (arg, arg_type) = match arg {
-            Some(typed) if typed.ty == SqlType::Unknown && kind != AggKind::Count => {
+        let arity = match kind {
+            AggKind::CountStar => 0,
+            AggKind::StringAgg => 2,
+            _ => 1,
+        };
+        if args.len() != arity || (*star && kind != AggKind::CountStar) {
+            return Err(EngineError::new(
+                "42883",
+                format!("function {name} does not exist with these arguments"),
+            )
+            .at(pos));
+        }
+        let mut typed = Vec::with_capacity(arity);
+        for arg in args {
+            typed.push(inner.bind(arg)?);
+        }
+        let type_names: Vec<String> = typed.iter().map(|t| t.ty.name()).collect();
+        // A literal argument of unknown type takes the type the aggregate expects.
+        let wanted = match kind {
+            AggKind::BoolAnd | AggKind::BoolOr => SqlType::Bool,
+            _ => SqlType::Text,
+        };
+        let mut bound = Vec::with_capacity(arity);
+        for value in typed {
+            if value.ty == SqlType::Unknown && kind != AggKind::Count {
                 let converted = inner.convert(
-                    typed,
-                    &SqlType::Text,
+                    value,
+                    &wanted,
                     -1,
                     crate::value::cast::CoercionContext::Implicit,
                     pos,
                 )?;
-                (Some(converted.expr), SqlType::Text)
+                bound.push((converted.expr, wanted.clone()));
+            } else {
+                bound.push((value.expr, value.ty));
             }
-            Some(typed) => (Some(typed.expr), typed.ty),
+        }
+        let signature = type_names.join(", ");
+        let mut bound = bound.into_iter();
+        let (arg, arg_type) = match bound.next() {
+            Some((expr, ty)) => (Some(expr), ty),
             None => (None, SqlType::Int8),
         };
-        let (result, typmod) = result_type(kind, &arg_type, name, pos)?;
-        self.calls.push(AggCall {
+        let delimiter = match bound.next() {
+            Some((expr, ty)) if ty == SqlType::Text => Some(expr),
+            Some(_) => return Err(no_such_function(name, &signature, pos)),
+            None => None,
+        };
+        let (result, typmod) = result_type(kind, &arg_type, name, pos)
+            .map_err(|_| no_such_function(name, &signature, pos))?;
+        let mut call = AggCall {
             kind,
             arg,
             arg_type,
-        });
+            delimiter,
+            distinct: false,
+            order_by: Vec::new(),
+            filter: None,
+        };
+        if let Some(clauses) = clauses.as_deref() {
+            bind_clauses(&mut inner, &mut call, clauses, args)?;
+        }
+        self.calls.push(call);
         self.call_types.push(result.clone());
         let index = self.group_exprs.len() + self.calls.len() - 1;
         Ok(Some(Typed {
@@ -151,6 +204,66 @@ impl AggContext {
             ..Typed::new(BoundExpr::Column(index), result)
         }))
     }
+}
+
+/// PostgreSQL's error for an aggregate called with argument types it does not take.
+fn no_such_function(name: &str, signature: &str, pos: usize) -> EngineError {
+    EngineError::new(
+        "42883",
+        format!("function {name}({signature}) does not exist"),
+    )
+    .with_hint("No function matches the given name and argument types. You might need to add explicit type casts.")
+    .at(pos)
+}
+
+/// Binds an aggregate call's `DISTINCT`, `ORDER BY` and `FILTER` into `call`, with
+/// PostgreSQL's errors for an aggregate inside them, a non-boolean filter, and a
+/// `DISTINCT` whose `ORDER BY` sorts by something other than its arguments.
+fn bind_clauses(
+    inner: &mut Binder<'_>,
+    call: &mut AggCall,
+    clauses: &AggClauses,
+    args: &[Expr],
+) -> Result<()> {
+    let nested = |expr: &Expr, what: &str| -> Result<()> {
+        match super::defaults::first_forbidden(expr, &mut super::defaults::is_aggregate_call) {
+            Some(found) => Err(EngineError::new(
+                "42803",
+                format!("aggregate functions are not allowed in {what}"),
+            )
+            .at(found.pos.0)),
+            None => Ok(()),
+        }
+    };
+    call.distinct = clauses.distinct;
+    for key in &clauses.order_by {
+        if contains_aggregate(&key.expr) {
+            return Err(
+                EngineError::new("42803", "aggregate function calls cannot be nested")
+                    .at(key.expr.pos.0),
+            );
+        }
+        if clauses.distinct && !args.contains(&key.expr) {
+            return Err(EngineError::new(
+                "42P10",
+                "in an aggregate with DISTINCT, ORDER BY expressions must appear in argument list",
+            )
+            .at(key.expr.pos.0));
+        }
+        let expr = inner.bind(&key.expr)?.expr;
+        call.order_by.push(AggOrderKey {
+            expr,
+            descending: key.descending,
+            nulls_first: key.nulls_first.unwrap_or(key.descending),
+        });
+    }
+    if let Some(filter) = &clauses.filter {
+        nested(filter, "FILTER")?;
+        let value = inner.bind(filter)?;
+        call.filter =
+            Some(inner.coerce(value, &SqlType::Bool, filter.pos.0, "argument of FILTER")?);
+    }
+    Ok(())
 }
 
 fn result_type(kind: AggKind, arg: &SqlType, name: &str, pos: usize) -> Result<(SqlType, TypeMod)> {
@@ -166,6 +279,8 @@ fn result_type(kind: AggKind, arg: &SqlType, name: &str, pos: usize) -> Result<(
         (AggKind::Min | AggKind::Max, Array(_) | Unknown) => None,
         (AggKind::Min | AggKind::Max, _) => Some(arg.clone()),
         (AggKind::ArrayAgg, _) => Some(Array(Box::new(arg.clone()))),
+        (AggKind::StringAgg, Text) => Some(Text),
+        (AggKind::BoolAnd | AggKind::BoolOr, Bool) => Some(Bool),
         _ => None,
     };
     match result {

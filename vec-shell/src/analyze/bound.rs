@@ -225,9 +225,12 @@ pub struct Insert<Q> {
     pub returning: Returning,
 }
 
-/// What `INSERT … ON CONFLICT` does with a row whose primary key is taken.
+/// What `INSERT … ON CONFLICT` does with a row whose key is taken.
 #[derive(Clone, Debug)]
 pub struct OnConflict {
+    /// The keys a proposed row is compared on (PostgreSQL's arbiter indexes): `None`
+    /// for the primary key, `Some(i)` for the table's `i`th unique constraint.
+    pub arbiters: Vec<Option<usize>>,
     /// `DO UPDATE SET`: column position and new value, over the existing row followed
     /// by the proposed (`excluded`) row; `None` for `DO NOTHING`.
     pub update: Option<Vec<(usize, BoundExpr)>>,

@@ -33,7 +33,7 @@ pub(crate) fn parse_stored(text: &str) -> Result<Expr> {
 }
 
 /// The first node of `expr` (outermost first, then left to right) that `find` picks.
-pub(super) fn first_forbidden(expr: &Expr, find: &mut dyn FnMut(&Expr) -> bool) -> Option<Expr> {
+pub(crate) fn first_forbidden(expr: &Expr, find: &mut dyn FnMut(&Expr) -> bool) -> Option<Expr> {
     if find(expr) {
         return Some(expr.clone());
     }
@@ -53,11 +53,11 @@ pub(super) fn first_forbidden(expr: &Expr, find: &mut dyn FnMut(&Expr) -> bool) 
     }
 }
 
-pub(super) fn is_aggregate_call(expr: &Expr) -> bool {
+pub(crate) fn is_aggregate_call(expr: &Expr) -> bool {
     matches!(&expr.kind, ExprKind::Function { name, .. } if super::aggregate::is_aggregate(name))
 }
 
-pub(super) fn is_set_returning(expr: &Expr) -> bool {
+pub(crate) fn is_set_returning(expr: &Expr) -> bool {
     matches!(&expr.kind, ExprKind::Function { name, .. } if name == "unnest" || name == "generate_series")
 }
 

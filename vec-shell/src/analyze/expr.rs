@@ -176,12 +176,32 @@ impl Binder<'_> {
                 let operand = self.bind(operand)?;
                 self.convert(operand, &ty, typmod, CoercionContext::Explicit, pos)
             }
-            ExprKind::Function { name, args, star }
-                if !*star && super::conditional::is_conditional(name) =>
-            {
+            ExprKind::Function {
+                name, args, star, ..
+            } if !*star && super::conditional::is_conditional(name) => {
                 self.conditional(name, args, pos)
             }
-            ExprKind::Function { name, args, star } => self.function(name, args, *star, pos),
+            ExprKind::Function {
+                name,
+                clauses: Some(clauses),
+                ..
+            } if !super::aggregate::is_aggregate(name) => {
+                let what = if clauses.distinct {
+                    "DISTINCT"
+                } else if !clauses.order_by.is_empty() {
+                    "ORDER BY"
+                } else {
+                    "FILTER"
+                };
+                Err(EngineError::new(
+                    "42809",
+                    format!("{what} specified, but {name} is not an aggregate function"),
+                )
+                .at(pos))
+            }
+            ExprKind::Function {
+                name, args, star, ..
+            } => self.function(name, args, *star, pos),
             ExprKind::Case {
                 operand,
                 whens,
@@ -243,6 +263,13 @@ impl Binder<'_> {
         }
         if star {
             return Err(EngineError::syntax("*", pos));
+        }
+        if let ("pg_typeof", [arg]) = (name, args) {
+            // `regtype` of the argument's type, known once bound (its modifier is not
+            // part of it, as in PostgreSQL).
+            let ty = self.bind(arg)?.ty;
+            let oid = BoundExpr::Const(Datum::Int8(i64::from(ty.oid())));
+            return Ok(Typed::new(oid, SqlType::RegType));
         }
         if name == "random" && args.is_empty() {
             return Ok(Typed::new(BoundExpr::Random, SqlType::Float8));

@@ -6,6 +6,7 @@ pub mod aggregate;
 pub mod bound;
 mod chain;
 pub mod conditional;
+pub mod constraint;
 pub mod context;
 pub mod cte;
 pub mod defaults;

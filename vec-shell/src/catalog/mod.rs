@@ -4,11 +4,13 @@
 //! `row_indexes`). The catalog's durable form is in `schema` (the bytes of its entries)
 //! and `snapshots` (vector index snapshots written at checkpoints).
 
+pub mod constraint;
 pub mod row_indexes;
 pub mod schema;
 pub mod snapshots;
 pub mod system;
 
+pub use constraint::{Constraint, ConstraintRule};
 pub use row_indexes::{BtreeShape, KeyText, RowIndexes, Shape};
 
 use std::collections::BTreeMap;
@@ -180,6 +182,8 @@ pub struct Table {
     pub primary_key: Vec<usize>,
     /// The indexes.
     pub indexes: Vec<Index>,
+    /// The `UNIQUE` and `CHECK` constraints, in the order they were made.
+    pub constraints: Vec<Constraint>,
     /// The vector indexes' structures.
     pub vector_indexes: Vec<VectorIndexEntry>,
     /// The btree indexes' and the primary key's structures, built on first use.
@@ -203,6 +207,7 @@ impl Table {
             columns,
             primary_key,
             indexes: Vec::new(),
+            constraints: Vec::new(),
             vector_indexes: Vec::new(),
             row_indexes: RowIndexes::unbuilt(),
             heap: 0,
@@ -242,6 +247,10 @@ impl Table {
         Shape {
             btrees,
             key_columns: self.primary_key.clone(),
+            unique_keys: self
+                .unique_constraints()
+                .map(|(_, columns)| columns.to_vec())
+                .collect(),
         }
     }
 

@@ -1,5 +1,5 @@
 //! A table's in-memory indexes over its rows: the btree indexes and the primary key's
-//! key-to-rows map. They hold an entry for every stored row version (live, or deleted and
+//! and unique constraints' key-to-rows maps. They hold an entry for every stored row version (live, or deleted and
 //! not yet vacuumed); readers check each row they find against their view. They are built
 //! from the heap on first use, not when the database opens, and kept current by every
 //! change from then on. A writer builds them (through its own transaction, so that its
@@ -30,6 +30,9 @@ pub struct Built {
     pub primary: HashMap<KeyText, Vec<RowId>>,
     /// The primary key's columns.
     key_columns: Vec<usize>,
+    /// The unique constraints' keys (in the table's order): each key's row versions;
+    /// a key with a NULL is not entered, since NULLs never conflict.
+    uniques: Vec<(Vec<usize>, HashMap<KeyText, Vec<RowId>>)>,
 }
 
 impl Built {
@@ -45,6 +48,15 @@ impl Built {
             let ids = self.primary.entry(key).or_default();
             if !ids.contains(&id) {
                 ids.push(id);
+            }
+        }
+        for (columns, map) in &mut self.uniques {
+            let key = key_of(columns, row);
+            if key.iter().all(Option::is_some) {
+                let ids = map.entry(key).or_default();
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
             }
         }
     }
@@ -65,6 +77,23 @@ impl Built {
                 }
             }
         }
+        for (columns, map) in &mut self.uniques {
+            let key = key_of(columns, row);
+            if let Some(ids) = map.get_mut(&key) {
+                ids.retain(|&other| other != id);
+                if ids.is_empty() {
+                    map.remove(&key);
+                }
+            }
+        }
+    }
+
+    /// The row versions whose key of the `position`th unique constraint is `key`.
+    pub fn with_unique_key(&self, position: usize, key: &KeyText) -> &[RowId] {
+        self.uniques
+            .get(position)
+            .and_then(|(_, map)| map.get(key))
+            .map_or(&[], Vec::as_slice)
     }
 
     /// The row versions whose primary key is `key`.
@@ -102,6 +131,8 @@ pub struct Shape {
     pub btrees: Vec<BtreeShape>,
     /// The primary key's columns.
     pub key_columns: Vec<usize>,
+    /// The unique constraints' columns.
+    pub unique_keys: Vec<Vec<usize>>,
 }
 
 /// A btree index's shape.
@@ -197,6 +228,11 @@ impl Built {
             predicates: shape.btrees.iter().map(|b| b.predicate.clone()).collect(),
             primary: HashMap::new(),
             key_columns: shape.key_columns.clone(),
+            uniques: shape
+                .unique_keys
+                .iter()
+                .map(|columns| (columns.clone(), HashMap::new()))
+                .collect(),
         }
     }
 }

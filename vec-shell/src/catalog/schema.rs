@@ -9,12 +9,17 @@
 //! section after the ids: the byte 1, then per column a kind byte (0 none, 1 `DEFAULT`,
 //! 2 `GENERATED ALWAYS AS … STORED`) followed, unless 0, by the expression's SQL text.
 //!
-//! A table with a partial index ends with one more section: the byte 3, then per index
-//! its predicate's SQL text (empty for an index on every row). Sections are optional and
-//! come in the order of their tag bytes; entries written before a section existed open
-//! without it.
+//! A table with `UNIQUE` or `CHECK` constraints ends with one more section after those:
+//! the byte 2, a count, then per constraint its name and a kind byte — 1 unique,
+//! followed by a column count and the columns' positions; 2 check, followed by the
+//! expression's SQL text. Entries written before constraints existed have no such
+//! section and open as tables without constraints.
+//!
+//! A table with a partial index ends with one more section after those: the byte 3,
+//! then per index its predicate's SQL text (empty for an index on every row). Sections
+//! are optional and come in the order of their tag bytes.
 
-use super::{Column, Index, Table};
+use super::{Column, Constraint, ConstraintRule, Index, Table};
 use crate::error::{EngineError, Result};
 use crate::index::AccessMethod;
 use crate::storage::codec::Reader;
@@ -106,6 +111,26 @@ pub fn encode_table(table: &Table) -> Vec<u8> {
             }
         }
     }
+    if !table.constraints.is_empty() {
+        out.push(2);
+        put_u32(&mut out, table.constraints.len() as u32);
+        for constraint in &table.constraints {
+            put_str(&mut out, &constraint.name);
+            match &constraint.rule {
+                ConstraintRule::Unique(columns) => {
+                    out.push(1);
+                    put_u32(&mut out, columns.len() as u32);
+                    for column in columns {
+                        put_u32(&mut out, *column as u32);
+                    }
+                }
+                ConstraintRule::Check(text) => {
+                    out.push(2);
+                    put_str(&mut out, text);
+                }
+            }
+        }
+    }
     if table.indexes.iter().any(|index| index.predicate.is_some()) {
         out.push(3);
         for index in &table.indexes {
@@ -113,6 +138,30 @@ pub fn encode_table(table: &Table) -> Vec<u8> {
         }
     }
     out
+}
+
+/// Reads the constraint section (after its tag byte).
+fn decode_constraints(
+    reader: &mut Reader<'_>,
+    check: &dyn Fn(u32) -> Result<usize>,
+) -> Result<Vec<Constraint>> {
+    let mut constraints = Vec::new();
+    for _ in 0..reader.u32()? {
+        let name = reader.string()?;
+        let rule = match reader.u8()? {
+            1 => {
+                let mut columns = Vec::new();
+                for _ in 0..reader.u32()? {
+                    columns.push(check(reader.u32()?)?);
+                }
+                ConstraintRule::Unique(columns)
+            }
+            2 => ConstraintRule::Check(reader.string()?),
+            other => return Err(corrupt(&format!("unknown constraint kind {other}"))),
+        };
+        constraints.push(Constraint { name, rule });
+    }
+    Ok(constraints)
 }
 
 fn corrupt(what: &str) -> EngineError {
@@ -209,8 +258,14 @@ pub fn decode_entry(bytes: &[u8]) -> Result<CatalogEntry> {
             index.id = reader.i64()? as u64;
         }
     }
+    let mut last_section = 0;
     while !reader.at_end() {
-        match reader.u8()? {
+        let section = reader.u8()?;
+        if section <= last_section {
+            return Err(corrupt("unknown section"));
+        }
+        last_section = section;
+        match section {
             1 => {
                 for column in &mut table.columns {
                     match reader.u8()? {
@@ -223,6 +278,7 @@ pub fn decode_entry(bytes: &[u8]) -> Result<CatalogEntry> {
                     }
                 }
             }
+            2 => table.constraints = decode_constraints(&mut reader, &check)?,
             3 => {
                 for index in &mut table.indexes {
                     index.predicate = Some(reader.string()?).filter(|p| !p.is_empty());
@@ -315,6 +371,40 @@ mod tests {
             panic!("not a table");
         };
         assert!(decoded.columns[0].default.is_none() && decoded.columns[0].generated.is_none());
+    }
+
+    #[test]
+    fn constraints_round_trip_with_or_without_expressions() {
+        let mut columns = vec![column("a"), column("b")];
+        columns[1].default = Some("3".to_string());
+        let mut table = Table::new("t".to_string(), columns, Vec::new());
+        let constraints = vec![
+            Constraint {
+                name: "t_a_b_key".to_string(),
+                rule: ConstraintRule::Unique(vec![0, 1]),
+            },
+            Constraint {
+                name: "t_a_check".to_string(),
+                rule: ConstraintRule::Check("a > 0".to_string()),
+            },
+        ];
+        table.constraints = constraints.clone();
+        let CatalogEntry::Table(decoded) = decode_entry(&encode_table(&table)).unwrap() else {
+            panic!("not a table");
+        };
+        assert_eq!(decoded.constraints, constraints);
+        assert_eq!(decoded.columns[1].default.as_deref(), Some("3"));
+        table.columns[1].default = None;
+        let bytes = encode_table(&table);
+        let CatalogEntry::Table(decoded) = decode_entry(&bytes).unwrap() else {
+            panic!("not a table");
+        };
+        assert_eq!(decoded.constraints, constraints);
+        // A column position out of range, or a cut entry, is corruption.
+        let mut bad = table;
+        bad.constraints[0].rule = ConstraintRule::Unique(vec![5]);
+        assert!(decode_entry(&encode_table(&bad)).is_err());
+        assert!(decode_entry(&bytes[..bytes.len() - 2]).is_err());
     }
 
     #[test]

@@ -386,12 +386,16 @@ fn pg_index(catalog: &Catalog) -> SystemRelation {
                 && index.columns == table.primary_key
                 && index.method == AccessMethod::Btree
                 && index.name.ends_with("_pkey");
+            let unique = primary
+                || table
+                    .unique_constraints()
+                    .any(|(name, _)| name == index.name);
             let key: Vec<String> = index.columns.iter().map(|c| (c + 1).to_string()).collect();
             rows.push(vec![
                 int8(table_oid + 1 + i as i64),
                 int8(table_oid),
                 Datum::Int4(index.columns.len().max(1) as i32),
-                Datum::Bool(primary),
+                Datum::Bool(unique),
                 Datum::Bool(primary),
                 Datum::Bool(true),
                 text(&key.join(" ")),

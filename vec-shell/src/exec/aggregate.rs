@@ -1,5 +1,6 @@
 //! Hash aggregation: rows are grouped by their key values (in first-seen order) and each
-//! aggregate folds its argument; `sum` and `avg` of vectors use `vec-types`'
+//! aggregate folds its argument (the rows its `FILTER` passes; with `DISTINCT` or
+//! `ORDER BY` in the call, the group's values are kept, sorted and made distinct first); `sum` and `avg` of vectors use `vec-types`'
 //! accumulators. A query without `GROUP BY` yields one row even for empty input.
 
 use std::collections::HashMap;
@@ -46,6 +47,11 @@ enum State {
         max: bool,
     },
     ArrayAgg(Vec<Datum>),
+    StringAgg(Option<String>),
+    Bool {
+        value: Option<bool>,
+        and: bool,
+    },
 }
 
 impl State {
@@ -89,10 +95,16 @@ impl State {
                 max: true,
             },
             (AggKind::ArrayAgg, _) => State::ArrayAgg(Vec::new()),
+            (AggKind::StringAgg, _) => State::StringAgg(None),
+            (AggKind::BoolAnd | AggKind::BoolOr, _) => State::Bool {
+                value: None,
+                and: call.kind == AggKind::BoolAnd,
+            },
         }
     }
 
-    fn add(&mut self, value: Datum, kind: AggKind) -> Result<()> {
+    /// Folds one value in; `delimiter` is `string_agg`'s (NULL for the others).
+    fn add(&mut self, value: Datum, delimiter: &Datum, kind: AggKind) -> Result<()> {
         if kind == AggKind::CountStar {
             if let State::Count(n) = self {
                 *n += 1;
@@ -168,6 +180,25 @@ impl State {
                 }
             }
             State::ArrayAgg(_) => {}
+            State::StringAgg(text) => {
+                let value = value.to_text().unwrap_or_default();
+                match text {
+                    // The first value's delimiter is not used.
+                    None => *text = Some(value),
+                    Some(text) => {
+                        text.push_str(&delimiter.to_text().unwrap_or_default());
+                        text.push_str(&value);
+                    }
+                }
+            }
+            State::Bool { value: folded, and } => {
+                let value = matches!(value, Datum::Bool(true));
+                *folded = Some(match *folded {
+                    None => value,
+                    Some(previous) if *and => previous && value,
+                    Some(previous) => previous || value,
+                });
+            }
         }
         Ok(())
     }
@@ -209,6 +240,8 @@ impl State {
             State::MinMax { best, .. } => best.unwrap_or(Datum::Null),
             State::ArrayAgg(items) if items.is_empty() => Datum::Null,
             State::ArrayAgg(items) => Datum::Array(Array::one_dimensional(items)),
+            State::StringAgg(text) => text.map_or(Datum::Null, Datum::Text),
+            State::Bool { value, .. } => value.map_or(Datum::Null, Datum::Bool),
         })
     }
 }
@@ -228,6 +261,107 @@ fn division_scale(dividend: f64, divisor: f64, input_scale: u32) -> u32 {
     scale.max(i64::from(input_scale)).clamp(0, 1000) as u32
 }
 
+/// One aggregate call's state in one group: folded as rows come, or (with `DISTINCT`
+/// or `ORDER BY` in the call) kept until the group is complete, then sorted, made
+/// distinct and folded.
+struct Slot {
+    state: State,
+    kept: Option<Vec<Kept>>,
+}
+
+/// A value kept for a sorted or distinct aggregate: argument, delimiter, sort keys.
+struct Kept {
+    value: Datum,
+    delimiter: Datum,
+    keys: Vec<Datum>,
+}
+
+impl Slot {
+    fn new(call: &AggCall) -> Slot {
+        let keeps = call.distinct || !call.order_by.is_empty();
+        Slot {
+            state: State::new(call),
+            kept: keeps.then(Vec::new),
+        }
+    }
+
+    fn add(&mut self, call: &AggCall, row: &Row, context: &ExecContext<'_>) -> Result<()> {
+        if let Some(filter) = &call.filter {
+            if !crate::expr::passes(filter, row, context)? {
+                return Ok(());
+            }
+        }
+        let value = match &call.arg {
+            Some(arg) => eval(arg, row, context)?,
+            None => Datum::Null,
+        };
+        let delimiter = match &call.delimiter {
+            Some(delimiter) => eval(delimiter, row, context)?,
+            None => Datum::Null,
+        };
+        match &mut self.kept {
+            None => self.state.add(value, &delimiter, call.kind),
+            Some(kept) => {
+                let keys = call
+                    .order_by
+                    .iter()
+                    .map(|key| eval(&key.expr, row, context))
+                    .collect::<Result<Vec<_>>>()?;
+                kept.push(Kept {
+                    value,
+                    delimiter,
+                    keys,
+                });
+                Ok(())
+            }
+        }
+    }
+
+    fn finish(mut self, call: &AggCall) -> Result<Datum> {
+        if let Some(mut kept) = self.kept.take() {
+            sort_kept(call, &mut kept);
+            let mut seen = std::collections::HashSet::new();
+            for item in kept {
+                if call.distinct && !seen.insert(item.value.to_text()) {
+                    continue;
+                }
+                self.state.add(item.value, &item.delimiter, call.kind)?;
+            }
+        }
+        self.state.finish()
+    }
+}
+
+/// Sorts kept values by the call's `ORDER BY` (stably, so equal keys keep their input
+/// order), or, for `DISTINCT` without one, by the value itself as PostgreSQL's sort
+/// for `DISTINCT` leaves them (ascending, NULLs last).
+fn sort_kept(call: &AggCall, kept: &mut [Kept]) {
+    let ordered = |a: &Datum, b: &Datum, descending: bool, nulls_first: bool| match (
+        a.is_null(),
+        b.is_null(),
+    ) {
+        (true, true) => std::cmp::Ordering::Equal,
+        (true, false) if nulls_first => std::cmp::Ordering::Less,
+        (true, false) => std::cmp::Ordering::Greater,
+        (false, true) if nulls_first => std::cmp::Ordering::Greater,
+        (false, true) => std::cmp::Ordering::Less,
+        (false, false) if descending => b.compare(a),
+        (false, false) => a.compare(b),
+    };
+    if call.order_by.is_empty() {
+        kept.sort_by(|a, b| ordered(&a.value, &b.value, false, false));
+        return;
+    }
+    kept.sort_by(|a, b| {
+        call.order_by
+            .iter()
+            .zip(a.keys.iter().zip(&b.keys))
+            .map(|(key, (x, y))| ordered(x, y, key.descending, key.nulls_first))
+            .find(|order| order.is_ne())
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
+}
+
 /// Groups and aggregates the input rows.
 pub fn aggregate(
     plan: &AggregatePlan,
@@ -235,7 +369,7 @@ pub fn aggregate(
     context: &ExecContext<'_>,
 ) -> Result<Vec<Row>> {
     let mut index: HashMap<Vec<Option<String>>, usize> = HashMap::new();
-    let mut groups: Vec<(Row, Vec<State>)> = Vec::new();
+    let mut groups: Vec<(Row, Vec<Slot>)> = Vec::new();
     for row in rows {
         let row = row?;
         let mut keys = Vec::with_capacity(plan.group_keys.len());
@@ -247,25 +381,21 @@ pub fn aggregate(
             Some(&g) => g,
             None => {
                 index.insert(fingerprint, groups.len());
-                groups.push((keys, plan.calls.iter().map(State::new).collect()));
+                groups.push((keys, plan.calls.iter().map(Slot::new).collect()));
                 groups.len() - 1
             }
         };
-        for (call, state) in plan.calls.iter().zip(groups[group].1.iter_mut()) {
-            let value = match &call.arg {
-                Some(arg) => eval(arg, &row, context)?,
-                None => Datum::Null,
-            };
-            state.add(value, call.kind)?;
+        for (call, slot) in plan.calls.iter().zip(groups[group].1.iter_mut()) {
+            slot.add(call, &row, context)?;
         }
     }
     if groups.is_empty() && plan.group_keys.is_empty() {
-        groups.push((Vec::new(), plan.calls.iter().map(State::new).collect()));
+        groups.push((Vec::new(), plan.calls.iter().map(Slot::new).collect()));
     }
     let mut out = Vec::with_capacity(groups.len());
-    for (mut keys, states) in groups {
-        for state in states {
-            keys.push(state.finish()?);
+    for (mut keys, slots) in groups {
+        for (call, slot) in plan.calls.iter().zip(slots) {
+            keys.push(slot.finish(call)?);
         }
         out.push(keys);
     }

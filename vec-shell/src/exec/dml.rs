@@ -1,5 +1,6 @@
 //! `INSERT`, `UPDATE` and `DELETE`. Each statement first computes every new or changed
-//! row and checks the constraints (`NOT NULL`, the primary key) without touching the
+//! row and checks the constraints (`NOT NULL`, `CHECK`, the primary key and unique
+//! constraints, in `constraints`) without touching the
 //! table; `txn::apply` then commits the changes to the durable store (when there is
 //! one) in one transaction (or adds them to the open block's) and only afterwards to the
 //! in-memory rows, so a failing statement leaves the table as it was.
@@ -32,14 +33,6 @@ fn missing(name: &str) -> EngineError {
     EngineError::new("42P01", format!("relation \"{name}\" does not exist"))
 }
 
-fn row_text(row: &Row) -> String {
-    let values: Vec<String> = row
-        .iter()
-        .map(|d| d.to_text().unwrap_or_else(|| "null".to_string()))
-        .collect();
-    values.join(", ")
-}
-
 pub(super) fn check_not_null(table: &Table, row: &Row) -> Result<()> {
     for (column, value) in table.columns.iter().zip(row) {
         if column.not_null && value.is_null() {
@@ -50,83 +43,28 @@ pub(super) fn check_not_null(table: &Table, row: &Row) -> Result<()> {
                     column.name, table.name
                 ),
             )
-            .with_detail(format!("Failing row contains ({}).", row_text(row))));
+            .with_detail(format!(
+                "Failing row contains ({}).",
+                super::constraints::row_text(row)
+            )));
         }
     }
     Ok(())
 }
 
-/// Checks the primary key of `rows` against the table's current rows (the latest
-/// committed ones and the statement's block's own, whatever its snapshot, as
-/// PostgreSQL's unique checks read) and against each other; `skip` are the row versions
-/// being replaced.
-fn check_primary_key(
+/// Checks the primary key and unique constraints of `rows` (see
+/// [`super::constraints::first_key_violation`]); `skip` are the row versions being
+/// replaced.
+fn check_keys(
     table: &Table,
     rows: &[Row],
     skip: &HashSet<RowId>,
     context: &ExecContext<'_>,
 ) -> Result<()> {
-    match first_duplicate(table, rows, skip, context)? {
-        Some(row_idx) => Err(duplicate_key_error(table, &rows[row_idx])),
+    match super::constraints::first_key_violation(table, rows, skip, context)? {
+        Some((_, error)) => Err(error),
         None => Ok(()),
     }
-}
-
-/// The position of the first row of `rows` whose primary key is taken (see
-/// [`check_primary_key`]).
-fn first_duplicate(
-    table: &Table,
-    rows: &[Row],
-    skip: &HashSet<RowId>,
-    context: &ExecContext<'_>,
-) -> Result<Option<usize>> {
-    if table.primary_key.is_empty() {
-        return Ok(None);
-    }
-    let indexes = super::row_indexes(table, context)?;
-    let mut new_keys = HashSet::new();
-    for (row_idx, row) in rows.iter().enumerate() {
-        let key = table.key_of(row);
-        let mut taken = !new_keys.insert(key.clone());
-        for &id in indexes.with_key(&key) {
-            if taken {
-                break;
-            }
-            if !skip.contains(&id) && context.rows.fetch_current(table.heap, id)?.is_some() {
-                taken = true;
-            }
-        }
-        if taken {
-            return Ok(Some(row_idx));
-        }
-    }
-    Ok(None)
-}
-
-/// PostgreSQL's error for a row whose primary key is taken.
-fn duplicate_key_error(table: &Table, row: &Row) -> EngineError {
-    let names: Vec<&str> = table
-        .primary_key
-        .iter()
-        .map(|&i| table.columns[i].name.as_str())
-        .collect();
-    let values: Vec<String> = table
-        .key_of(row)
-        .into_iter()
-        .map(|k| k.unwrap_or_default())
-        .collect();
-    EngineError::new(
-        "23505",
-        format!(
-            "duplicate key value violates unique constraint \"{}_pkey\"",
-            table.name
-        ),
-    )
-    .with_detail(format!(
-        "Key ({})=({}) already exists.",
-        names.join(", "),
-        values.join(", ")
-    ))
 }
 
 /// Moves the table's sequences on to `sequences` (the values a failed statement drew:
@@ -266,7 +204,9 @@ fn insert_filled(
             return Err(error);
         }
     };
-    if let Some(failed) = first_duplicate(table, &full_rows, &HashSet::new(), context)? {
+    let violation =
+        super::constraints::first_key_violation(table, &full_rows, &HashSet::new(), context)?;
+    if let Some((failed, error)) = violation {
         // PostgreSQL inserts row by row: the rows up to the failing one drew values.
         let mut consumed = starts;
         for row_idx in 0..=failed {
@@ -279,7 +219,7 @@ fn insert_filled(
             }
         }
         consume_sequences(table, &consumed);
-        return Err(duplicate_key_error(table, &full_rows[failed]));
+        return Err(error);
     }
     let returned = project(returning, &full_rows, context)?;
     let moved = moved_sequences(table, &sequences);
@@ -317,6 +257,7 @@ fn fill_rows(
     sequences: &mut [Option<i64>],
 ) -> Result<Vec<Row>> {
     let fill = crate::analyze::defaults::ColumnFill::of(context.catalog, table)?;
+    let checks = super::constraints::RowChecks::of(context, table)?;
     let targets = rows.targets;
     let mut full_rows = Vec::with_capacity(rows.values.len());
     for (row_idx, values) in rows.values.into_iter().enumerate() {
@@ -347,6 +288,7 @@ fn fill_rows(
         }
         fill.compute_generated(&mut row, context)?;
         check_not_null(table, &row)?;
+        checks.check(table, &row, context)?;
         full_rows.push(row);
     }
     Ok(full_rows)
@@ -389,6 +331,7 @@ pub fn update(context: &ExecContext<'_>, plan: &UpdatePlan) -> Result<DmlOutcome
         .table(&plan.table)
         .ok_or_else(|| missing(&plan.table))?;
     let fill = crate::analyze::defaults::ColumnFill::of(catalog, table)?;
+    let checks = super::constraints::RowChecks::of(context, table)?;
     let mut sequences: Vec<Option<i64>> = table
         .columns
         .iter()
@@ -416,6 +359,7 @@ pub fn update(context: &ExecContext<'_>, plan: &UpdatePlan) -> Result<DmlOutcome
         }
         fill.compute_generated(&mut new_row, context)?;
         check_not_null(table, &new_row)?;
+        checks.check(table, &new_row, context)?;
         changes.push((id, new_row));
     }
     // A version another transaction replaced after this statement's snapshot (a
@@ -431,7 +375,7 @@ pub fn update(context: &ExecContext<'_>, plan: &UpdatePlan) -> Result<DmlOutcome
     }
     let ids: HashSet<RowId> = changes.iter().map(|(id, _)| *id).collect();
     let rows: Vec<Row> = changes.iter().map(|(_, r)| r.clone()).collect();
-    check_primary_key(table, &rows, &ids, context)?;
+    check_keys(table, &rows, &ids, context)?;
     Ok(DmlOutcome {
         count: rows.len(),
         returned: project(&plan.returning, &rows, context)?,

@@ -7,6 +7,7 @@
 
 pub mod aggregate;
 mod btree;
+mod constraints;
 mod context;
 pub mod copy;
 pub mod ddl;

@@ -1,4 +1,5 @@
-//! `INSERT … ON CONFLICT`: proposed rows whose primary key is already taken are
+//! `INSERT … ON CONFLICT`: proposed rows whose key (the primary key or a unique
+//! constraint's: the clause's arbiters) is already taken are
 //! skipped (`DO NOTHING`) or turned into updates of the existing row (`DO UPDATE`); the
 //! rest are inserted as usual. All of it commits as one statement.
 
@@ -27,16 +28,25 @@ pub(super) fn upsert(
             format!("relation \"{}\" does not exist", plan.table),
         )
     })?;
-    // Where each key column's value sits among the proposed values. A key filled from
-    // a sequence is new by construction, so such rows never conflict.
-    let key_slots: Option<Vec<usize>> = table
-        .primary_key
+    // Each arbiter's columns and where their values sit among the proposed values. A
+    // key filled from a sequence or default is taken as new, so such an arbiter never
+    // finds a conflict.
+    let arbiters: Vec<(Option<usize>, Vec<usize>)> = conflict
+        .arbiters
         .iter()
-        .map(|column| plan.targets.iter().position(|t| t == column))
+        .filter_map(|&arbiter| {
+            let columns = match arbiter {
+                None => &table.primary_key[..],
+                Some(position) => table.unique_constraints().nth(position)?.1,
+            };
+            let slots: Option<Vec<usize>> = columns
+                .iter()
+                .map(|column| plan.targets.iter().position(|t| t == column))
+                .collect();
+            Some((arbiter, slots?))
+        })
         .collect();
-    // Without a primary key (`ON CONFLICT DO NOTHING` with no target) nothing conflicts.
-    let key_slots = key_slots.filter(|_| !table.primary_key.is_empty());
-    let Some(key_slots) = key_slots else {
+    if arbiters.is_empty() {
         return insert_rows(
             context,
             &plan.table,
@@ -44,11 +54,16 @@ pub(super) fn upsert(
             new_rows,
             &plan.returning,
         );
-    };
+    }
     // The row holding a key now (committed, or the statement's block's own), found
-    // through the primary key index, as PostgreSQL's conflict check reads.
-    let existing = |key: &KeyText| -> Result<Option<(RowId, Row)>> {
-        let ids = super::row_indexes(table, context)?.with_key(key).to_vec();
+    // through the key's index, as PostgreSQL's conflict check reads.
+    let existing = |arbiter: Option<usize>, key: &KeyText| -> Result<Option<(RowId, Row)>> {
+        let indexes = super::row_indexes(table, context)?;
+        let ids = match arbiter {
+            None => indexes.with_key(key).to_vec(),
+            Some(position) => indexes.with_unique_key(position, key).to_vec(),
+        };
+        drop(indexes);
         for id in ids {
             if let Some(row) = context.rows.fetch_current(table.heap, id)? {
                 return Ok(Some((id, row)));
@@ -57,17 +72,30 @@ pub(super) fn upsert(
         Ok(None)
     };
     let fill = crate::analyze::defaults::ColumnFill::of(catalog, table)?;
+    let checks = super::constraints::RowChecks::of(context, table)?;
     let mut proposed_keys = HashSet::new();
     let mut updated_ids = HashSet::new();
     let mut inserts = Vec::new();
     let mut updates: Vec<(RowId, Row)> = Vec::new();
     for values in new_rows {
-        let key: Vec<Option<String>> = key_slots
-            .iter()
-            .map(|&slot| values.get(slot).and_then(Datum::to_text))
-            .collect();
-        let first_time = proposed_keys.insert(key.clone());
-        match (&conflict.update, existing(&key)?) {
+        let mut first_time = true;
+        let mut found = None;
+        for (position, (arbiter, slots)) in arbiters.iter().enumerate() {
+            let key: KeyText = slots
+                .iter()
+                .map(|&slot| values.get(slot).and_then(Datum::to_text))
+                .collect();
+            // A key with a NULL in it conflicts with nothing.
+            if key.iter().any(Option::is_none) {
+                continue;
+            }
+            first_time &= !proposed_keys.contains(&(position, key.clone()));
+            proposed_keys.insert((position, key.clone()));
+            if found.is_none() {
+                found = existing(*arbiter, &key)?;
+            }
+        }
+        match (&conflict.update, found) {
             (None, Some(_)) => {}
             (None, None) => {
                 if first_time {
@@ -92,6 +120,7 @@ pub(super) fn upsert(
                 }
                 fill.compute_generated(&mut new_row, context)?;
                 check_not_null(table, &new_row)?;
+                checks.check(table, &new_row, context)?;
                 updates.push((id, new_row));
             }
             (Some(_), None) => {
@@ -119,6 +148,14 @@ pub(super) fn upsert(
                 .collect::<Result<Row>>()?;
             outcome.returned.push(returned);
         }
+    }
+    // The updated rows must keep every key unique too.
+    let replaced: HashSet<RowId> = updates.iter().map(|(id, _)| *id).collect();
+    let updated_rows: Vec<Row> = updates.iter().map(|(_, row)| row.clone()).collect();
+    let violation =
+        super::constraints::first_key_violation(table, &updated_rows, &replaced, context)?;
+    if let Some((_, error)) = violation {
+        return Err(error);
     }
     outcome.count += updates.len();
     outcome.changes.updates = updates;

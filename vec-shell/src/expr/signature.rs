@@ -125,3 +125,41 @@ pub fn resolve(candidates: Vec<Signature>, args: &[SqlType], binary_operator: bo
     }
     Resolution::Ambiguous
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::expr::operators::binary_candidates;
+
+    /// The argument types of the overload `op` resolves to for `left` and `right`.
+    fn resolved(op: &str, left: SqlType, right: SqlType) -> Option<Vec<SqlType>> {
+        match resolve(binary_candidates(op, &left, &right), &[left, right], true) {
+            Resolution::Found(signature) => Some(signature.args),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn mixed_vector_types_resolve_through_pgvectors_implicit_casts() {
+        use SqlType::{HalfVec, SparseVec, Vector};
+        // vector → halfvec → sparsevec are implicit, the reverse only in assignment:
+        // each pair takes the operator of the type the other converts to implicitly.
+        for op in ["<->", "<#>", "<=>"] {
+            for (left, right, wanted) in [
+                (HalfVec, Vector, HalfVec),
+                (Vector, HalfVec, HalfVec),
+                (Vector, SparseVec, SparseVec),
+                (SparseVec, HalfVec, SparseVec),
+                (Vector, Vector, Vector),
+            ] {
+                assert_eq!(
+                    resolved(op, left.clone(), right.clone()),
+                    Some(vec![wanted.clone(), wanted.clone()]),
+                    "{left:?} {op} {right:?}"
+                );
+            }
+        }
+        assert_eq!(resolved("+", Vector, HalfVec), Some(vec![HalfVec, HalfVec]));
+        assert_eq!(resolved("+", SparseVec, Vector), None);
+    }
+}

@@ -46,11 +46,30 @@ impl Default for PrintOptions {
     }
 }
 
-/// The cells of a row set as text (`None` for NULL).
+/// The cells of a row set as text (`None` for NULL). A `regtype` is held as its OID and
+/// shown as the type's name, as PostgreSQL's output function writes it.
 fn cells(rows: &RowSet) -> Vec<Vec<Option<String>>> {
+    let regtype: Vec<bool> = rows
+        .columns
+        .iter()
+        .map(|c| c.ty == crate::value::SqlType::RegType)
+        .collect();
     rows.rows
         .iter()
-        .map(|row| row.iter().map(|d| d.to_text()).collect())
+        .map(|row| {
+            row.iter()
+                .enumerate()
+                .map(|(i, d)| match d {
+                    crate::value::Datum::Int8(oid) if regtype.get(i) == Some(&true) => Some(
+                        u32::try_from(*oid)
+                            .ok()
+                            .and_then(crate::value::oid::type_name)
+                            .unwrap_or_else(|| oid.to_string()),
+                    ),
+                    other => other.to_text(),
+                })
+                .collect()
+        })
         .collect()
 }
 

@@ -178,11 +178,18 @@ pub fn describe(catalog: &Catalog, command: &str, name: Option<&str>) -> Result<
     if !table.indexes.is_empty() {
         out.push_str("Indexes:\n");
         // psql lists the primary key first, then by name.
+        let primary = (!table.primary_key.is_empty()).then(|| table.primary_key_name());
+        let is_primary = |i: &crate::catalog::Index| primary.as_deref() == Some(i.name.as_str());
         let mut indexes: Vec<&crate::catalog::Index> = table.indexes.iter().collect();
-        indexes.sort_by_key(|i| (!i.name.ends_with("_pkey"), i.name.as_str()));
+        indexes.sort_by_key(|i| (!is_primary(i), i.name.as_str()));
         for index in indexes {
-            let kind = if index.name.ends_with("_pkey") {
+            let unique = table
+                .unique_constraints()
+                .any(|(name, _)| name == index.name);
+            let kind = if is_primary(index) {
                 " PRIMARY KEY,"
+            } else if unique {
+                " UNIQUE CONSTRAINT,"
             } else {
                 ""
             };
@@ -191,6 +198,15 @@ pub fn describe(catalog: &Catalog, command: &str, name: Option<&str>) -> Result<
                 index.name,
                 index_definition(table, index)
             ));
+        }
+    }
+    let mut checks: Vec<(&str, &str)> = table.check_constraints().collect();
+    if !checks.is_empty() {
+        // psql lists them by name, in PostgreSQL's deparsed form.
+        checks.sort_unstable();
+        out.push_str("Check constraints:\n");
+        for (name, text) in checks {
+            out.push_str(&format!("    \"{name}\" CHECK ({})\n", shown(text)));
         }
     }
     out.push('\n');

@@ -51,6 +51,22 @@ pub enum Statement {
         /// `IF NOT EXISTS` was given.
         if_not_exists: bool,
     },
+    /// `ALTER TABLE name ADD [CONSTRAINT name] UNIQUE (…) | CHECK (…)`
+    AddConstraint {
+        /// The table.
+        table: String,
+        /// The constraint.
+        constraint: TableConstraint,
+    },
+    /// `ALTER TABLE name DROP CONSTRAINT [IF EXISTS] name`
+    DropConstraint {
+        /// The table.
+        table: String,
+        /// The constraint's name.
+        name: String,
+        /// `IF EXISTS` was given.
+        if_exists: bool,
+    },
     /// `DROP INDEX [CONCURRENTLY] [IF EXISTS] name, …`
     DropIndex {
         /// The indexes.
@@ -288,6 +304,27 @@ pub struct CreateTable {
     pub columns: Vec<ColumnDef>,
     /// Columns named by a table-level `PRIMARY KEY (…)`.
     pub primary_key: Vec<String>,
+    /// Table-level `UNIQUE (…)` and `CHECK (…)` constraints, in order.
+    pub constraints: Vec<TableConstraint>,
+}
+
+/// A `UNIQUE` or `CHECK` constraint of `CREATE TABLE` (of a column or of the table) or
+/// `ALTER TABLE … ADD`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TableConstraint {
+    /// `CONSTRAINT name`, if given.
+    pub name: Option<String>,
+    /// What it constrains.
+    pub kind: ConstraintKind,
+}
+
+/// What a [`TableConstraint`] requires.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ConstraintKind {
+    /// `UNIQUE (columns)` (a column's `UNIQUE` names that column).
+    Unique(Vec<String>),
+    /// `CHECK (expr)`.
+    Check(Expr),
 }
 
 /// One column of `CREATE TABLE`.
@@ -312,6 +349,8 @@ pub struct ColumnDef {
     /// Where the last `DEFAULT` or `GENERATED` clause was written (errors about
     /// clashing clauses point there).
     pub clause_pos: Pos,
+    /// The column's `UNIQUE` and `CHECK (…)` constraints, in order.
+    pub constraints: Vec<TableConstraint>,
 }
 
 /// `CREATE INDEX [IF NOT EXISTS] [name] ON table [USING method] (key opclass, …)`
@@ -537,6 +576,21 @@ pub enum JoinConstraint {
     Natural,
 }
 
+/// The clauses an aggregate call may carry: `agg(DISTINCT args ORDER BY keys) FILTER
+/// (WHERE condition)`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AggClauses {
+    /// `DISTINCT` before the arguments.
+    pub distinct: bool,
+    /// `ORDER BY` after the arguments.
+    pub order_by: Vec<OrderKey>,
+    /// `FILTER (WHERE condition)`.
+    pub filter: Option<Expr>,
+    /// Where the first of them was written (errors about a plain function point at the
+    /// call instead).
+    pub pos: Pos,
+}
+
 /// One `ORDER BY` key.
 #[derive(Clone, Debug, PartialEq)]
 pub struct OrderKey {
@@ -644,6 +698,9 @@ pub enum ExprKind {
         args: Vec<Expr>,
         /// `count(*)`.
         star: bool,
+        /// An aggregate call's `DISTINCT`, `ORDER BY` and `FILTER (WHERE …)`, when any
+        /// is written.
+        clauses: Option<Box<AggClauses>>,
     },
     /// `ARRAY[…]`
     Array(Vec<Expr>),

@@ -85,6 +85,24 @@ impl Display for Statement {
                 }
                 column.fmt(f)
             }
+            Statement::AddConstraint { table, constraint } => {
+                f.write_str("ALTER TABLE ")?;
+                ident(f, table)?;
+                write!(f, " ADD {constraint}")
+            }
+            Statement::DropConstraint {
+                table,
+                name,
+                if_exists,
+            } => {
+                f.write_str("ALTER TABLE ")?;
+                ident(f, table)?;
+                f.write_str(" DROP CONSTRAINT ")?;
+                if *if_exists {
+                    f.write_str("IF EXISTS ")?;
+                }
+                ident(f, name)
+            }
             Statement::DropIndex { names, if_exists } => {
                 f.write_str("DROP INDEX ")?;
                 if *if_exists {
@@ -258,7 +276,42 @@ impl Display for CreateTable {
             list(f, &self.primary_key, |f, n| ident(f, n))?;
             f.write_str(")")?;
         }
+        for constraint in &self.constraints {
+            write!(f, ", {constraint}")?;
+        }
         f.write_str(")")
+    }
+}
+
+impl Display for OrderKey {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        self.expr.fmt(f)?;
+        if self.descending {
+            f.write_str(" DESC")?;
+        }
+        match self.nulls_first {
+            Some(true) => f.write_str(" NULLS FIRST"),
+            Some(false) => f.write_str(" NULLS LAST"),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Display for TableConstraint {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        if let Some(name) = &self.name {
+            f.write_str("CONSTRAINT ")?;
+            ident(f, name)?;
+            f.write_str(" ")?;
+        }
+        match &self.kind {
+            ConstraintKind::Unique(columns) => {
+                f.write_str("UNIQUE (")?;
+                list(f, columns, |f, n| ident(f, n))?;
+                f.write_str(")")
+            }
+            ConstraintKind::Check(expr) => write!(f, "CHECK ({expr})"),
+        }
     }
 }
 
@@ -282,6 +335,17 @@ impl Display for ColumnDef {
         }
         if let Some(generated) = &self.generated {
             write!(f, " GENERATED ALWAYS AS ({generated}) STORED")?;
+        }
+        for constraint in &self.constraints {
+            if let Some(name) = &constraint.name {
+                f.write_str(" CONSTRAINT ")?;
+                ident(f, name)?;
+            }
+            match &constraint.kind {
+                // A column's `UNIQUE` names the column itself.
+                ConstraintKind::Unique(_) => f.write_str(" UNIQUE")?,
+                ConstraintKind::Check(expr) => write!(f, " CHECK ({expr})")?,
+            }
         }
         Ok(())
     }
@@ -462,17 +526,7 @@ impl Display for Select {
         }
         if !self.order_by.is_empty() {
             f.write_str(" ORDER BY ")?;
-            list(f, &self.order_by, |f, key| {
-                key.expr.fmt(f)?;
-                if key.descending {
-                    f.write_str(" DESC")?;
-                }
-                match key.nulls_first {
-                    Some(true) => f.write_str(" NULLS FIRST"),
-                    Some(false) => f.write_str(" NULLS LAST"),
-                    None => Ok(()),
-                }
-            })?;
+            list(f, &self.order_by, |f, key| key.fmt(f))?;
         }
         if let Some(limit) = &self.limit {
             write!(f, " LIMIT {limit}")?;
@@ -566,14 +620,31 @@ impl Display for Expr {
                 write!(f, "({operand} IS{not} NULL)")
             }
             ExprKind::Cast { operand, type_name } => write!(f, "CAST({operand} AS {type_name})"),
-            ExprKind::Function { name, args, star } => {
+            ExprKind::Function {
+                name,
+                args,
+                star,
+                clauses,
+            } => {
                 ident(f, name)?;
                 f.write_str("(")?;
                 if *star {
                     f.write_str("*")?;
                 }
+                let clauses = clauses.as_deref();
+                if clauses.is_some_and(|c| c.distinct) {
+                    f.write_str("DISTINCT ")?;
+                }
                 list(f, args, |f, a| a.fmt(f))?;
-                f.write_str(")")
+                if let Some(clauses) = clauses.filter(|c| !c.order_by.is_empty()) {
+                    f.write_str(" ORDER BY ")?;
+                    list(f, &clauses.order_by, |f, key| key.fmt(f))?;
+                }
+                f.write_str(")")?;
+                if let Some(filter) = clauses.and_then(|c| c.filter.as_ref()) {
+                    write!(f, " FILTER (WHERE {filter})")?;
+                }
+                Ok(())
             }
             ExprKind::Array(elements) => {
                 f.write_str("ARRAY[")?;

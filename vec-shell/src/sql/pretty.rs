@@ -1,6 +1,7 @@
 //! Expressions printed as PostgreSQL's `pg_get_expr(…, pretty)` prints them (which is
-//! what psql's `\d` shows for defaults and generation expressions): operators
-//! bracketed only when nested, casts written `operand::type`, keywords in upper case.
+//! what psql's `\d` shows for defaults, generation expressions and check constraints):
+//! operators bracketed only where PostgreSQL's precedence rules need it, casts written
+//! `operand::type`, keywords in upper case.
 //! The round-trip `Display` form brackets everything instead.
 
 use std::fmt::Write;
@@ -33,20 +34,47 @@ fn simple(expr: &Expr) -> bool {
     ) && !matches!(&expr.kind, ExprKind::Number(n) if n.starts_with('-'))
 }
 
-/// Whether an operand of `AND` / `OR` needs no brackets: as PostgreSQL's pretty mode, a
-/// comparison, `IS [NOT] NULL` or `NOT` under a boolean operator is written bare.
-fn simple_under_boolean(expr: &Expr) -> bool {
-    match &expr.kind {
-        ExprKind::Binary { op, .. } => op != "and" && op != "or",
-        ExprKind::IsNull { .. } => true,
-        ExprKind::Unary { op, .. } => op == "not",
-        _ => simple(expr),
+/// Whether `child`, an operand of `parent` (an operator, `not`, or `unary`/`isnull` for a
+/// prefix operator's or `IS NULL`'s operand; `left`: the left operand), is bracketed, as
+/// PostgreSQL's `isSimpleNode` decides in pretty mode: a comparison needs none inside
+/// `AND`/`OR`/`NOT`, an `AND` none inside `AND`/`OR`, an `OR` none inside `OR`, and an
+/// arithmetic operator none inside a lower-priority one or as the left operand of one of
+/// the same priority.
+fn bracketed(child: &Expr, parent: &str, left: bool) -> bool {
+    if simple(child) {
+        return false;
+    }
+    let boolean = matches!(parent, "and" | "or" | "not");
+    match &child.kind {
+        ExprKind::Binary { op, .. } => operator_bracketed(op, parent, left),
+        ExprKind::Chain { rest, .. } => rest
+            .first()
+            .is_none_or(|link| operator_bracketed(&link.op, parent, left)),
+        ExprKind::Unary { op, .. } if op == "not" => !matches!(parent, "and" | "or"),
+        ExprKind::Unary { .. } | ExprKind::IsNull { .. } => !boolean,
+        _ => true,
     }
 }
 
-/// Whether `op` is `AND` or `OR`.
-fn boolean(op: &str) -> bool {
-    op == "and" || op == "or"
+fn operator_bracketed(op: &str, parent: &str, left: bool) -> bool {
+    let priority = |o: &str| match o {
+        "+" | "-" => Some(1),
+        "*" | "/" | "%" => Some(2),
+        _ => None,
+    };
+    match op {
+        "and" => !matches!(parent, "and" | "or"),
+        "or" => parent != "or",
+        _ if matches!(parent, "and" | "or" | "not") => false,
+        _ => match (priority(op), priority(parent)) {
+            (Some(child), Some(parent)) => child < parent || (child == parent && !left),
+            _ => true,
+        },
+    }
+}
+
+fn write_operand(out: &mut String, child: &Expr, parent: &str, left: bool) {
+    write_expr(out, child, bracketed(child, parent, left));
 }
 
 fn write_expr(out: &mut String, expr: &Expr, nested: bool) {
@@ -55,21 +83,14 @@ fn write_expr(out: &mut String, expr: &Expr, nested: bool) {
             if nested {
                 out.push('(');
             }
-            let operand_simple = |e: &Expr| {
-                if boolean(op) {
-                    simple_under_boolean(e)
-                } else {
-                    simple(e)
-                }
-            };
-            write_expr(out, left, !operand_simple(left));
-            let op = match op.as_str() {
+            write_operand(out, left, op, true);
+            let shown = match op.as_str() {
                 "and" => "AND",
                 "or" => "OR",
                 other => other,
             };
-            let _ = write!(out, " {op} ");
-            write_expr(out, right, !operand_simple(right));
+            let _ = write!(out, " {shown} ");
+            write_operand(out, right, op, false);
             if nested {
                 out.push(')');
             }
@@ -78,15 +99,8 @@ fn write_expr(out: &mut String, expr: &Expr, nested: bool) {
             if nested {
                 out.push('(');
             }
-            let all_boolean = rest.iter().all(|link| boolean(&link.op));
-            let operand_simple = |e: &Expr| {
-                if all_boolean {
-                    simple_under_boolean(e)
-                } else {
-                    simple(e)
-                }
-            };
-            write_expr(out, first, !operand_simple(first));
+            let first_op = rest.first().map_or("", |link| link.op.as_str());
+            write_operand(out, first, first_op, true);
             for link in rest {
                 let op = match link.op.as_str() {
                     "and" => "AND",
@@ -94,7 +108,7 @@ fn write_expr(out: &mut String, expr: &Expr, nested: bool) {
                     other => other,
                 };
                 let _ = write!(out, " {op} ");
-                write_expr(out, &link.operand, !operand_simple(&link.operand));
+                write_operand(out, &link.operand, &link.op, false);
             }
             if nested {
                 out.push(')');
@@ -106,10 +120,13 @@ fn write_expr(out: &mut String, expr: &Expr, nested: bool) {
             }
             if op == "not" {
                 out.push_str("NOT ");
+                write_operand(out, operand, "not", false);
             } else {
+                // PostgreSQL writes a prefix operator with a space after it: `- a`.
                 out.push_str(op);
+                out.push(' ');
+                write_operand(out, operand, "unary", false);
             }
-            write_expr(out, operand, !simple(operand));
             if nested {
                 out.push(')');
             }
@@ -118,7 +135,7 @@ fn write_expr(out: &mut String, expr: &Expr, nested: bool) {
             if nested {
                 out.push('(');
             }
-            write_expr(out, operand, !simple(operand));
+            write_operand(out, operand, "isnull", false);
             out.push_str(if *negated { " IS NOT NULL" } else { " IS NULL" });
             if nested {
                 out.push(')');
@@ -128,7 +145,9 @@ fn write_expr(out: &mut String, expr: &Expr, nested: bool) {
             write_expr(out, operand, !simple(operand));
             let _ = write!(out, "::{type_name}");
         }
-        ExprKind::Function { name, args, star } => {
+        ExprKind::Function {
+            name, args, star, ..
+        } => {
             let _ = write!(out, "{name}(");
             if *star {
                 out.push('*');

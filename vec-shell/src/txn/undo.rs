@@ -7,7 +7,7 @@
 //! structures before `TRUNCATE`, dropped index structures) so that rolling back restores
 //! those very objects. Entries are replayed newest first.
 
-use crate::catalog::{Catalog, Column, Index, RowIndexes, Table, VectorIndexEntry};
+use crate::catalog::{Catalog, Column, Constraint, Index, RowIndexes, Table, VectorIndexEntry};
 use crate::storage::{Row, RowId};
 
 /// A table's heap and index structures, as `TRUNCATE` found them.
@@ -64,6 +64,13 @@ pub enum Undo {
         table: String,
         /// The columns before.
         columns: Vec<Column>,
+    },
+    /// A constraint was added or dropped (`ALTER TABLE … ADD | DROP CONSTRAINT`).
+    Constraints {
+        /// The table.
+        table: String,
+        /// Its constraints, indexes and primary key before.
+        before: Box<(Vec<Constraint>, Vec<Index>, Vec<usize>)>,
     },
 }
 
@@ -135,6 +142,12 @@ fn undo(catalog: &mut Catalog, entry: Undo) {
         Undo::AddedColumn { table, columns } => {
             if let Some(table) = catalog.table_mut(&table) {
                 table.columns = columns;
+                table.row_indexes.invalidate();
+            }
+        }
+        Undo::Constraints { table, before } => {
+            if let Some(table) = catalog.table_mut(&table) {
+                (table.constraints, table.indexes, table.primary_key) = *before;
                 table.row_indexes.invalidate();
             }
         }

@@ -45,8 +45,13 @@ pub fn cast_exists(from: &SqlType, to: &SqlType, context: CoercionContext) -> bo
         (Array(e), Vector | HalfVec | SparseVec) => {
             assignment && matches!(**e, Int4 | Float4 | Float8 | Numeric)
         }
-        (Vector | HalfVec, Array(e)) => assignment && **e == Float4,
-        (Vector | HalfVec | SparseVec, Vector | HalfVec | SparseVec) => true,
+        // pgvector's casts: `vector` → `real[]`, `halfvec` and `sparsevec` and `halfvec` →
+        // `sparsevec` are implicit; the other directions need an assignment cast, so
+        // that `halfvec <-> vector` resolves to the `halfvec` operator.
+        (Vector, Array(e)) => **e == Float4,
+        (HalfVec, Array(e)) => assignment && **e == Float4,
+        (Vector, HalfVec | SparseVec) | (HalfVec, SparseVec) => true,
+        (HalfVec | SparseVec, Vector) | (SparseVec, HalfVec) => assignment,
         (Bit | VarBit, Bit | VarBit) => true,
         (Int4, Bool) | (Bool, Int4) => explicit,
         (Array(a), Array(b)) => cast_exists(a, b, context),

@@ -1,12 +1,14 @@
 //! Integration tests of vec-shell: the parser's properties, the engine's exact psql
 //! output, and the `vecsh` binary.
 
+mod aggregates;
 mod alter;
 mod bad_input;
 mod cancel;
 mod cli;
 mod common;
 mod concurrency;
+mod constraints;
 mod corruption;
 mod crash;
 mod crash_concurrent;

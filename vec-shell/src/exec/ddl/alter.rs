@@ -63,6 +63,12 @@ pub fn add_column(
             "ADD COLUMN supports no identity, serial or key columns",
         ));
     }
+    if !def.constraints.is_empty() {
+        return Err(EngineError::unsupported(
+            "ADD COLUMN supports no UNIQUE or CHECK constraint on the new column",
+        )
+        .with_hint("Add the column, then the constraint with ALTER TABLE … ADD CONSTRAINT."));
+    }
     crate::exec::ddl::check_column_clauses(def, table_name)?;
     let (ty, typmod) = resolve_type_name(&def.type_name)?;
     // `bit` without a length is `bit(1)` in a column definition.
@@ -196,7 +202,15 @@ pub fn drop_index(
             .find(|t| t.indexes.iter().any(|i| &i.name == name))
             .map(|t| t.name.clone());
         match owner {
-            Some(table) => found.push((table, name.clone())),
+            Some(table) => {
+                let owned = catalog
+                    .table(&table)
+                    .and_then(|t| super::constraint::owned_index_error(t, name));
+                if let Some(error) = owned {
+                    return Err(error);
+                }
+                found.push((table, name.clone()));
+            }
             None if catalog.table(name).is_some() => {
                 return Err(EngineError::new(
                     "42809",

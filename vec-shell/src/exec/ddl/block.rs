@@ -1,8 +1,8 @@
 //! Data definition inside a transaction block. Each statement the block can roll back
 //! runs through `ddl::execute` as outside a block (its store operations join the block's
 //! transaction), with what it replaces kept in the undo log: `CREATE EXTENSION`,
-//! `CREATE TABLE`, `DROP TABLE`, `TRUNCATE`, `CREATE INDEX`, `DROP INDEX` and
-//! `ALTER TABLE … ADD COLUMN`. Any other schema statement is refused inside a block
+//! `CREATE TABLE`, `DROP TABLE`, `TRUNCATE`, `CREATE INDEX`, `DROP INDEX`,
+//! `ALTER TABLE … ADD COLUMN` and `ALTER TABLE … ADD | DROP CONSTRAINT`. Any other schema statement is refused inside a block
 //! (`0A000`) rather than run half-undoable.
 
 use crate::progress::Monitor;
@@ -126,6 +126,19 @@ pub fn execute(
                 writes.record(Undo::AddedColumn {
                     table: table.clone(),
                     columns: existing.columns.clone(),
+                });
+            }
+            super::execute(catalog, writes, statement, monitor)
+        }
+        Statement::AddConstraint { table, .. } | Statement::DropConstraint { table, .. } => {
+            if let Some(existing) = catalog.table(table) {
+                writes.record(Undo::Constraints {
+                    table: table.clone(),
+                    before: Box::new((
+                        existing.constraints.clone(),
+                        existing.indexes.clone(),
+                        existing.primary_key.clone(),
+                    )),
                 });
             }
             super::execute(catalog, writes, statement, monitor)

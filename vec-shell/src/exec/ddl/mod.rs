@@ -1,10 +1,11 @@
 //! Data definition: `CREATE EXTENSION`, `CREATE TABLE`, `DROP TABLE`, `TRUNCATE` and
 //! `CREATE INDEX`, with PostgreSQL's messages and `IF [NOT] EXISTS` notices; `ALTER
-//! TABLE` and `DROP INDEX` (`alter`), `REINDEX`, `VACUUM` and `ANALYZE` (`maintenance`),
+//! TABLE` and `DROP INDEX` (`alter`), `UNIQUE` and `CHECK` constraints (`constraint`), `REINDEX`, `VACUUM` and `ANALYZE` (`maintenance`),
 //! and what a transaction block records to undo them (`block`).
 
 pub mod alter;
 pub mod block;
+pub mod constraint;
 pub mod maintenance;
 pub mod vector_index;
 
@@ -106,6 +107,14 @@ pub fn execute(
             column,
             if_not_exists,
         } => crate::exec::ddl::alter::add_column(catalog, writes, table, column, *if_not_exists),
+        Statement::AddConstraint { table, constraint } => {
+            constraint::add_constraint(catalog, writes, table, constraint)
+        }
+        Statement::DropConstraint {
+            table,
+            name,
+            if_exists,
+        } => constraint::drop_constraint(catalog, writes, table, name, *if_exists),
         Statement::DropIndex { names, if_exists } => {
             crate::exec::ddl::alter::drop_index(catalog, writes, names, *if_exists)
         }
@@ -324,6 +333,7 @@ fn create_table(
             id: 0,
         });
     }
+    constraint::add_to_new_table(catalog, &mut table, create)?;
     table.row_indexes = RowIndexes::empty(&table.row_index_shape());
     let heap = writes.next_heap();
     table.heap = heap;

@@ -8,7 +8,9 @@
 
 use super::Parser;
 use crate::error::Result;
-use crate::sql::ast::{ChainLink, Expr, ExprKind, Pos, TypeModifier, TypeName, CHAIN_MIN_LINKS};
+use crate::sql::ast::{
+    AggClauses, ChainLink, Expr, ExprKind, Pos, TypeModifier, TypeName, CHAIN_MIN_LINKS,
+};
 use crate::sql::lexer::TokenKind;
 
 const PREC_OR: u8 = 1;
@@ -357,18 +359,52 @@ impl Parser<'_> {
         self.expect(&TokenKind::LParen)?;
         let mut args = Vec::new();
         let mut star = false;
+        let mut clauses = AggClauses {
+            pos: Pos(self.pos()),
+            ..AggClauses::default()
+        };
         if self.eat_op("*") {
             star = true;
         } else if self.peek() != Some(&TokenKind::RParen) {
+            clauses.distinct = self.eat_word("distinct");
+            if !clauses.distinct {
+                self.eat_word("all");
+            }
             loop {
                 args.push(self.expr()?);
                 if !self.eat(&TokenKind::Comma) {
                     break;
                 }
             }
+            if self.peek_word("order") {
+                clauses.pos = Pos(self.pos());
+                self.advance();
+                self.expect_word("by")?;
+                clauses.order_by = self.order_keys()?;
+            }
         }
         self.expect(&TokenKind::RParen)?;
-        Ok(Expr::new(ExprKind::Function { name, args, star }, pos))
+        if self.peek_word("filter") && self.peek_at(1) == Some(&TokenKind::LParen) {
+            if !clauses.distinct && clauses.order_by.is_empty() {
+                clauses.pos = Pos(self.pos());
+            }
+            self.advance();
+            self.advance();
+            self.expect_word("where")?;
+            clauses.filter = Some(self.expr()?);
+            self.expect(&TokenKind::RParen)?;
+        }
+        let written = clauses.distinct || !clauses.order_by.is_empty() || clauses.filter.is_some();
+        let clauses = written.then(|| Box::new(clauses));
+        Ok(Expr::new(
+            ExprKind::Function {
+                name,
+                args,
+                star,
+                clauses,
+            },
+            pos,
+        ))
     }
 
     fn column_ref(&mut self, pos: usize) -> Result<Expr> {

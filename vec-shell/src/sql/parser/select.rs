@@ -131,7 +131,7 @@ impl Parser<'_> {
         Ok(exprs)
     }
 
-    fn order_keys(&mut self) -> Result<Vec<OrderKey>> {
+    pub(super) fn order_keys(&mut self) -> Result<Vec<OrderKey>> {
         let mut keys = Vec::new();
         loop {
             let expr = self.expr()?;

@@ -6,7 +6,8 @@
 use super::Parser;
 use crate::error::Result;
 use crate::sql::ast::{
-    ColumnDef, CreateIndex, CreateTable, Delete, Insert, InsertSource, Pos, Statement, Update,
+    ColumnDef, ConstraintKind, CreateIndex, CreateTable, Delete, Insert, InsertSource, Pos,
+    Statement, TableConstraint, Update,
 };
 use crate::sql::lexer::TokenKind;
 
@@ -57,7 +58,23 @@ impl Parser<'_> {
                 }
                 self.expect_word("table")?;
                 let table = self.qualified_name()?;
+                if self.eat_word("drop") {
+                    self.expect_word("constraint")?;
+                    let if_exists = self.eat_word("if");
+                    if if_exists {
+                        self.expect_word("exists")?;
+                    }
+                    let name = self.identifier()?;
+                    return Ok(Statement::DropConstraint {
+                        table,
+                        name,
+                        if_exists,
+                    });
+                }
                 self.expect_word("add")?;
+                if let Some(constraint) = self.table_constraint()? {
+                    return Ok(Statement::AddConstraint { table, constraint });
+                }
                 self.eat_word("column");
                 let if_not_exists = self.eat_word("if");
                 if if_not_exists {
@@ -129,9 +146,12 @@ impl Parser<'_> {
             if_not_exists,
             columns: Vec::new(),
             primary_key: Vec::new(),
+            constraints: Vec::new(),
         };
         loop {
-            if self.eat_word("primary") {
+            if let Some(constraint) = self.table_constraint()? {
+                table.constraints.push(constraint);
+            } else if self.eat_word("primary") {
                 self.expect_word("key")?;
                 self.expect(&TokenKind::LParen)?;
                 loop {
@@ -165,9 +185,27 @@ impl Parser<'_> {
             default: None,
             generated: None,
             clause_pos: Pos(0),
+            constraints: Vec::new(),
         };
         loop {
-            if self.eat_word("primary") {
+            let named = if self.eat_word("constraint") {
+                Some(self.identifier()?)
+            } else {
+                None
+            };
+            if self.eat_word("unique") {
+                column.constraints.push(TableConstraint {
+                    name: named,
+                    kind: ConstraintKind::Unique(vec![column.name.clone()]),
+                });
+            } else if self.eat_word("check") {
+                let kind = ConstraintKind::Check(self.check_expr()?);
+                column
+                    .constraints
+                    .push(TableConstraint { name: named, kind });
+            } else if named.is_some() {
+                return Err(self.error_here());
+            } else if self.eat_word("primary") {
                 self.expect_word("key")?;
                 column.primary_key = true;
             } else if self.eat_word("not") {
@@ -202,6 +240,42 @@ impl Parser<'_> {
                 return Ok(column);
             }
         }
+    }
+
+    /// A table constraint (`[CONSTRAINT name] UNIQUE (…) | CHECK (…)`), or `None` (having
+    /// consumed nothing) when none starts here.
+    fn table_constraint(&mut self) -> Result<Option<TableConstraint>> {
+        let name = if self.eat_word("constraint") {
+            Some(self.identifier()?)
+        } else if self.peek_word("unique") || self.peek_word("check") {
+            None
+        } else {
+            return Ok(None);
+        };
+        let kind = if self.eat_word("unique") {
+            self.expect(&TokenKind::LParen)?;
+            let mut columns = Vec::new();
+            loop {
+                columns.push(self.identifier()?);
+                if !self.eat(&TokenKind::Comma) {
+                    break;
+                }
+            }
+            self.expect(&TokenKind::RParen)?;
+            ConstraintKind::Unique(columns)
+        } else {
+            self.expect_word("check")?;
+            ConstraintKind::Check(self.check_expr()?)
+        };
+        Ok(Some(TableConstraint { name, kind }))
+    }
+
+    /// `CHECK`'s parenthesized expression.
+    fn check_expr(&mut self) -> Result<crate::sql::ast::Expr> {
+        self.expect(&TokenKind::LParen)?;
+        let expr = self.expr()?;
+        self.expect(&TokenKind::RParen)?;
+        Ok(expr)
     }
 
     fn create_index(&mut self) -> Result<Statement> {

@@ -1,0 +1,36 @@
+-- string_agg, bool_and, bool_or, every; ORDER BY inside an aggregate call, FILTER
+-- (WHERE …) and DISTINCT on any aggregate.
+CREATE TABLE agm (id int, grp text, name text, ok boolean, x int);
+INSERT INTO agm VALUES (1, 'a', 'one', true, 3), (2, 'a', 'two', false, 1), (3, 'b', 'three', true, 3), (4, 'b', NULL, NULL, NULL), (5, 'c', 'five', true, 2);
+SELECT string_agg(name, ',') FROM agm;
+SELECT string_agg(name, ', ' ORDER BY id DESC) FROM agm;
+SELECT grp, string_agg(name, '-' ORDER BY name) AS names FROM agm GROUP BY grp ORDER BY grp;
+SELECT string_agg(name, NULL) FROM agm;
+SELECT string_agg(name, ',') FROM agm WHERE id > 10;
+SELECT bool_and(ok), bool_or(ok), every(ok) FROM agm;
+SELECT grp, bool_and(ok), bool_or(NOT ok), every(x > 1) FROM agm GROUP BY grp ORDER BY grp;
+SELECT bool_and(ok) FROM agm WHERE id > 10;
+SELECT array_agg(id ORDER BY x DESC NULLS LAST, id) FROM agm;
+SELECT array_agg(x ORDER BY id) FROM agm;
+SELECT array_agg(name ORDER BY x NULLS FIRST, name DESC) FROM agm;
+SELECT count(*) FILTER (WHERE ok), count(x) FILTER (WHERE grp <> 'a'), sum(x) FILTER (WHERE id < 3) FROM agm;
+SELECT grp, count(*) FILTER (WHERE x > 1) AS big, max(name) FILTER (WHERE ok) FROM agm GROUP BY grp ORDER BY grp;
+SELECT string_agg(name, ',' ORDER BY id) FILTER (WHERE id % 2 = 1) FROM agm;
+SELECT count(DISTINCT x), count(DISTINCT grp), sum(DISTINCT x), avg(DISTINCT x) FROM agm;
+SELECT array_agg(DISTINCT x), array_agg(DISTINCT x ORDER BY x DESC) FROM agm;
+SELECT string_agg(DISTINCT grp, '/') FROM agm;
+SELECT count(DISTINCT x) FILTER (WHERE id > 1) FROM agm;
+SELECT array_agg(DISTINCT x ORDER BY id) FROM agm;
+SELECT bool_and(x) FROM agm;
+SELECT string_agg(x, ',') FROM agm;
+SELECT count(*) FILTER (WHERE x) FROM agm;
+SELECT sum(x) FILTER (WHERE sum(x) > 1) FROM agm;
+SELECT abs(x) FILTER (WHERE x > 1) FROM agm;
+SELECT grp FROM agm GROUP BY grp HAVING bool_or(x > 2) ORDER BY grp;
+SELECT grp, string_agg(name, ',') FILTER (WHERE ok) IS NULL AS none FROM agm GROUP BY grp ORDER BY string_agg(name, '' ORDER BY name DESC);
+SELECT bool_and('t'), every(true), bool_or(NULL::boolean);
+CREATE TABLE agv (id int, e vector(2));
+INSERT INTO agv VALUES (1, '[1,2]'), (2, '[3,4]'), (3, '[5,6]');
+SELECT avg(e) FILTER (WHERE id > 1), sum(e) FILTER (WHERE id < 3), array_agg(e ORDER BY id DESC) FROM agv;
+SELECT array_agg(DISTINCT e) FROM agv;
+DROP TABLE agm, agv;
