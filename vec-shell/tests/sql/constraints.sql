@@ -57,6 +57,17 @@ INSERT INTO cons_u VALUES (3, 'q');
 ROLLBACK;
 INSERT INTO cons_u VALUES (3, 'q');
 \d cons_u
+-- ON CONFLICT with a primary key and a unique constraint.
+CREATE TABLE cons_oc (id int PRIMARY KEY, u int UNIQUE, v text CHECK (v <> ''));
+INSERT INTO cons_oc VALUES (1, 10, 'a'), (2, 20, 'b');
+INSERT INTO cons_oc VALUES (3, 10, 'c'), (1, 30, 'd'), (4, 40, 'e'), (5, 40, 'f') ON CONFLICT DO NOTHING RETURNING *;
+INSERT INTO cons_oc VALUES (6, 20, 'x') ON CONFLICT (u) DO UPDATE SET v = excluded.v || '!' RETURNING *;
+INSERT INTO cons_oc VALUES (7, 20, 'x') ON CONFLICT (u) DO UPDATE SET u = 10;
+INSERT INTO cons_oc VALUES (7, 20, 'x') ON CONFLICT ON CONSTRAINT cons_oc_v_check DO NOTHING;
+INSERT INTO cons_oc VALUES (7, 20, 'x'), (8, 20, 'y') ON CONFLICT (u) DO UPDATE SET v = 'z';
+INSERT INTO cons_oc VALUES (7, NULL, 'n'), (8, NULL, 'm') ON CONFLICT (u) DO UPDATE SET v = 'z';
+SELECT * FROM cons_oc ORDER BY id;
+DROP TABLE cons_oc;
 -- \d deparses check expressions as PostgreSQL's pretty printer does.
 CREATE TABLE cons_d (a int, b int, c int, CHECK (a > 0 AND a < 10 OR a IS NULL), CHECK (a + b * c > 0), CHECK ((a - b) - c > 0), CHECK (a - (b - c) > 0), CHECK (NOT (a > 1)), CHECK (NOT (a > 1 AND b < 2)), CHECK (a > 0 OR (b > 0 AND c > 0)), CHECK ((a > 0 OR b > 0) AND c > 0), CHECK ((a * b) / c > 1), CHECK (a * (b / c) > 1), CHECK (-a < b), CHECK (-(a + b) < c), CHECK (a % 2 = 0), CHECK ((a + b) IS NOT NULL), CHECK (a IS NOT NULL AND NOT b IS NULL), CHECK (length(a::text) < 5));
 \d cons_d
