@@ -5,6 +5,7 @@
 //! and `snapshots` (vector index snapshots written at checkpoints).
 
 pub mod constraint;
+pub mod index_def;
 pub mod row_indexes;
 pub mod schema;
 pub mod snapshots;

@@ -1,5 +1,6 @@
 //! The system catalog: PostgreSQL's catalog relations that clients and tools read on
-//! connect (`pg_type`, `pg_namespace`, `pg_class`, `pg_attribute`, `pg_index`, `pg_am`,
+//! connect (`pg_type`, `pg_namespace`, `pg_class`, `pg_attribute`, `pg_index`, the
+//! `pg_indexes` view, `pg_am`,
 //! `pg_extension`, `pg_database`, `pg_description`, `pg_range`, and `information_schema.tables` /
 //! `columns`), computed from the catalog when a query reads them. They are reached as
 //! `pg_catalog.x` or `x` (and `information_schema.x`); a table of the same name
@@ -45,6 +46,7 @@ pub fn relation(catalog: &Catalog, name: &str, settings: &Settings) -> Option<Sy
         "pg_class" => pg_class(catalog),
         "pg_attribute" => pg_attribute(catalog),
         "pg_index" => pg_index(catalog),
+        "pg_indexes" => pg_indexes(catalog),
         "pg_am" => pg_am(),
         "pg_extension" => pg_extension(catalog),
         "pg_database" => pg_database(),
@@ -411,6 +413,37 @@ fn pg_index(catalog: &Catalog) -> SystemRelation {
             ("indisprimary", SqlType::Bool),
             ("indisvalid", SqlType::Bool),
             ("indkey", SqlType::Text),
+        ],
+        rows,
+    }
+}
+
+/// The `pg_indexes` view: each index with its `CREATE INDEX` statement.
+fn pg_indexes(catalog: &Catalog) -> SystemRelation {
+    let mut rows = Vec::new();
+    for (_, table) in relations(catalog) {
+        for index in &table.indexes {
+            let primary = table.primary_key_name() == index.name && !table.primary_key.is_empty();
+            let unique = primary
+                || table
+                    .unique_constraints()
+                    .any(|(name, _)| name == index.name);
+            rows.push(vec![
+                text("public"),
+                text(&table.name),
+                text(&index.name),
+                Datum::Null,
+                text(&super::index_def::create_statement(table, index, unique)),
+            ]);
+        }
+    }
+    SystemRelation {
+        columns: vec![
+            ("schemaname", SqlType::Text),
+            ("tablename", SqlType::Text),
+            ("indexname", SqlType::Text),
+            ("tablespace", SqlType::Text),
+            ("indexdef", SqlType::Text),
         ],
         rows,
     }

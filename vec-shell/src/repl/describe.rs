@@ -31,73 +31,6 @@ fn titled(title: &str, rows: &RowSet) -> String {
     format!("{}{title}\n{body}", " ".repeat(pad))
 }
 
-/// An index as `pg_get_indexdef` shows it after `USING`: the access method, the keys
-/// with their operator class unless it is the type's default for the method (pgvector's
-/// only default is `vector_l2_ops` for ivfflat), and the storage options.
-fn index_definition(table: &crate::catalog::Table, index: &crate::catalog::Index) -> String {
-    let mut keys: Vec<String> = match &index.expression {
-        Some(expression) => vec![expression_key(expression)],
-        None => index
-            .columns
-            .iter()
-            .map(|&i| table.columns[i].name.clone())
-            .collect(),
-    };
-    let key_type = index.columns.first().map(|&i| &table.columns[i].ty);
-    let default_class = index.method == crate::index::AccessMethod::IvfFlat
-        && index.opclass.as_deref() == Some("vector_l2_ops")
-        && index.expression.is_none()
-        && key_type == Some(&SqlType::Vector);
-    if let (Some(opclass), false, Some(first)) = (&index.opclass, default_class, keys.first_mut()) {
-        first.push(' ');
-        first.push_str(opclass);
-    }
-    let mut definition = format!("{} ({})", index.method, keys.join(", "));
-    if !index.with.is_empty() {
-        let options: Vec<String> = index
-            .with
-            .iter()
-            .map(|(name, value)| format!("{name}='{value}'"))
-            .collect();
-        definition.push_str(&format!(" WITH ({})", options.join(", ")));
-    }
-    if let Some(predicate) = &index.predicate {
-        // psql's `\d` prints a partial index's predicate pretty, without brackets.
-        let shown = parse_expr(predicate).map_or_else(
-            || predicate.clone(),
-            |expr| crate::sql::pretty::pretty(&expr),
-        );
-        definition.push_str(&format!(" WHERE {shown}"));
-    }
-    definition
-}
-
-/// An expression stored as SQL text, parsed again.
-fn parse_expr(text: &str) -> Option<crate::sql::ast::Expr> {
-    use crate::sql::ast::{SelectItem, Statement};
-    let parsed = crate::sql::parse(&format!("SELECT {text}"));
-    match parsed.as_deref() {
-        Ok([Statement::Select(select)]) => match select.items.first() {
-            Some(SelectItem::Expr { expr, .. }) => Some(expr.clone()),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
-/// An expression key as `pg_get_indexdef` prints it: pretty, bracketed unless it is a
-/// bare function call.
-fn expression_key(text: &str) -> String {
-    use crate::sql::ast::ExprKind;
-    match parse_expr(text) {
-        Some(expr) if matches!(expr.kind, ExprKind::Function { .. }) => {
-            crate::sql::pretty::pretty(&expr)
-        }
-        Some(expr) => format!("({})", crate::sql::pretty::pretty(&expr)),
-        None => format!("({text})"),
-    }
-}
-
 /// Runs a describe command; `Err` carries psql's message for an unknown name.
 pub fn describe(catalog: &Catalog, command: &str, name: Option<&str>) -> Result<String, String> {
     if command == "\\di" {
@@ -196,7 +129,7 @@ pub fn describe(catalog: &Catalog, command: &str, name: Option<&str>) -> Result<
             out.push_str(&format!(
                 "    \"{}\"{kind} {}\n",
                 index.name,
-                index_definition(table, index)
+                crate::catalog::index_def::index_definition(table, index, true)
             ));
         }
     }

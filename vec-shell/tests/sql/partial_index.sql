@@ -11,6 +11,7 @@ CREATE INDEX ON pi USING hnsw (embedding vector_l2_ops) WHERE cat;
 CREATE INDEX ON pi USING hnsw (embedding vector_l2_ops) WHERE count(*) > 1;
 CREATE INDEX ON pi USING hnsw (embedding vector_l2_ops) WHERE nope = 1;
 \d pi
+SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'pi' ORDER BY indexname;
 SET enable_seqscan = off;
 EXPLAIN (COSTS OFF) SELECT id FROM pi WHERE cat = 1 ORDER BY embedding <-> '[0,0]' LIMIT 2;
 SELECT id FROM pi WHERE cat = 1 ORDER BY embedding <-> '[0,0]' LIMIT 2;
@@ -29,6 +30,7 @@ INSERT INTO pb SELECT i, i % 10, 'n' || i::text FROM generate_series(1, 2000) i;
 CREATE INDEX pb_cat_b ON pb (cat) WHERE cat > 1 AND id < 10;
 CREATE INDEX pb_note ON pb (note) WHERE cat = 3;
 \d pb
+SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'pb' ORDER BY indexname;
 SET enable_seqscan = off;
 SELECT id FROM pb WHERE cat > 1 AND id < 10 AND cat = 5;
 EXPLAIN (COSTS OFF) SELECT id FROM pb WHERE note = 'n13' AND cat = 3;

@@ -26,6 +26,8 @@ fn unique_index(name: &str, columns: &[usize]) -> Index {
         opclass: None,
         with: Vec::new(),
         expression: None,
+        predicate: None,
+        bound_predicate: None,
         id: 0,
     }
 }
