@@ -43,6 +43,15 @@ fn substitute_select(select: &mut Select, ctes: &[Defined], weight: &mut usize) 
     for cte in &mut select.with {
         substitute_select(&mut cte.query, &visible, weight)?;
     }
+    if let Some(operation) = &mut select.set_operation {
+        substitute_select(&mut operation.left, &visible, weight)?;
+        substitute_select(&mut operation.right, &visible, weight)?;
+    }
+    if let Some(crate::sql::ast::Distinct::On(exprs)) = &mut select.distinct {
+        for expr in exprs {
+            substitute_expr(expr, &visible, weight)?;
+        }
+    }
     if let Some(from) = &mut select.from {
         substitute_from(from, &visible, weight)?;
     }

@@ -23,7 +23,7 @@ fn figure(expr: &Expr) -> Option<(String, u8)> {
                 _ => Some((internal_type_name(&type_name.name).to_string(), 1)),
             }
         }
-        ExprKind::Subquery(query) => match query.items.first() {
+        ExprKind::Subquery(query) => match leftmost_operand(query).items.first() {
             Some(SelectItem::Expr {
                 alias: Some(alias), ..
             }) => Some((alias.clone(), 2)),
@@ -52,4 +52,12 @@ fn internal_type_name(name: &str) -> &str {
         "bit varying" => "varbit",
         other => other,
     }
+}
+
+/// The query whose select list names a set operation's columns: its leftmost operand.
+fn leftmost_operand(mut query: &crate::sql::ast::Select) -> &crate::sql::ast::Select {
+    while let Some(operation) = &query.set_operation {
+        query = &operation.left;
+    }
+    query
 }

@@ -62,6 +62,10 @@ impl<'a> IndexGuards<'a> {
                 }
             }
             Source::Subquery(inner) => self.add_plan(catalog, inner),
+            Source::SetOperation(operation) => {
+                self.add_plan(catalog, &operation.left);
+                self.add_plan(catalog, &operation.right);
+            }
             Source::CrossJoin { left, right, .. } => {
                 self.add_source(catalog, left);
                 self.add_source(catalog, right);

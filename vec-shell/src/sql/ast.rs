@@ -436,6 +436,58 @@ pub struct Select {
     pub limit: Option<Expr>,
     /// `OFFSET`.
     pub offset: Option<Expr>,
+    /// `DISTINCT` or `DISTINCT ON (…)`.
+    pub distinct: Option<Distinct>,
+    /// A set operation (`UNION`, `INTERSECT`, `EXCEPT`): then the query's rows are the
+    /// operation's, the select list, `FROM`, `WHERE`, `GROUP BY` and `HAVING` are empty,
+    /// and `WITH`, `ORDER BY`, `LIMIT` and `OFFSET` apply to the whole result.
+    pub set_operation: Option<Box<SetOperation>>,
+}
+
+/// `SELECT DISTINCT` or `SELECT DISTINCT ON (exprs)`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Distinct {
+    /// `DISTINCT`: one row of each set of equal rows.
+    All,
+    /// `DISTINCT ON (exprs)`: the first row of each set of rows equal in `exprs`.
+    On(Vec<Expr>),
+}
+
+/// `left UNION | INTERSECT | EXCEPT [ALL] right`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SetOperation {
+    /// Which operation.
+    pub operator: SetOperator,
+    /// `ALL`: duplicates are kept (counted) rather than removed.
+    pub all: bool,
+    /// The left operand.
+    pub left: Select,
+    /// The right operand.
+    pub right: Select,
+    /// Where the operator was written.
+    pub pos: Pos,
+}
+
+/// The set operations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SetOperator {
+    /// `UNION`: the rows of either side.
+    Union,
+    /// `INTERSECT`: the rows of both sides.
+    Intersect,
+    /// `EXCEPT`: the left side's rows that the right side lacks.
+    Except,
+}
+
+impl SetOperator {
+    /// The keyword, as PostgreSQL's messages name the operation.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            SetOperator::Union => "UNION",
+            SetOperator::Intersect => "INTERSECT",
+            SetOperator::Except => "EXCEPT",
+        }
+    }
 }
 
 /// `name AS [NOT] MATERIALIZED (query)` in `WITH`.

@@ -439,23 +439,16 @@ impl Display for Select {
             })?;
             f.write_str(" ")?;
         }
-        f.write_str("SELECT")?;
-        if !self.items.is_empty() {
-            f.write_str(" ")?;
-            list(f, &self.items, |f, item| item.fmt(f))?;
-        }
-        if let Some(from) = &self.from {
-            write!(f, " FROM {from}")?;
-        }
-        if let Some(selection) = &self.selection {
-            write!(f, " WHERE {selection}")?;
-        }
-        if !self.group_by.is_empty() {
-            f.write_str(" GROUP BY ")?;
-            list(f, &self.group_by, |f, e| e.fmt(f))?;
-        }
-        if let Some(having) = &self.having {
-            write!(f, " HAVING {having}")?;
+        if let Some(operation) = &self.set_operation {
+            // Operands are always parenthesised, so that the text parses back to the
+            // same tree whatever the operators' precedence.
+            write!(f, "({}) {}", operation.left, operation.operator.keyword())?;
+            if operation.all {
+                f.write_str(" ALL")?;
+            }
+            write!(f, " ({})", operation.right)?;
+        } else {
+            self.fmt_simple(f)?;
         }
         if !self.order_by.is_empty() {
             f.write_str(" ORDER BY ")?;
@@ -476,6 +469,41 @@ impl Display for Select {
         }
         if let Some(offset) = &self.offset {
             write!(f, " OFFSET {offset}")?;
+        }
+        Ok(())
+    }
+}
+
+impl Select {
+    /// The part of a simple query before its `ORDER BY`: `SELECT [DISTINCT …] … FROM …
+    /// WHERE … GROUP BY … HAVING …`.
+    fn fmt_simple(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        f.write_str("SELECT")?;
+        match &self.distinct {
+            Some(Distinct::All) => f.write_str(" DISTINCT")?,
+            Some(Distinct::On(exprs)) => {
+                f.write_str(" DISTINCT ON (")?;
+                list(f, exprs, |f, e| e.fmt(f))?;
+                f.write_str(")")?;
+            }
+            None => {}
+        }
+        if !self.items.is_empty() {
+            f.write_str(" ")?;
+            list(f, &self.items, |f, item| item.fmt(f))?;
+        }
+        if let Some(from) = &self.from {
+            write!(f, " FROM {from}")?;
+        }
+        if let Some(selection) = &self.selection {
+            write!(f, " WHERE {selection}")?;
+        }
+        if !self.group_by.is_empty() {
+            f.write_str(" GROUP BY ")?;
+            list(f, &self.group_by, |f, e| e.fmt(f))?;
+        }
+        if let Some(having) = &self.having {
+            write!(f, " HAVING {having}")?;
         }
         Ok(())
     }

@@ -32,6 +32,7 @@ mod qualified_joins;
 mod scans;
 mod scripts;
 mod server;
+mod setops;
 mod snapshots;
 mod streaming;
 #[cfg(unix)]

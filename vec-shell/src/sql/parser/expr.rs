@@ -263,6 +263,9 @@ impl Parser<'_> {
                     self.expect(&TokenKind::RParen)?;
                     return Ok(Expr::new(ExprKind::Subquery(Box::new(query)), pos));
                 }
+                if let Some(query) = self.parenthesised_query()? {
+                    return Ok(Expr::new(ExprKind::Subquery(Box::new(query)), pos));
+                }
                 let inner = self.expr()?;
                 self.expect(&TokenKind::RParen)?;
                 return Ok(inner);

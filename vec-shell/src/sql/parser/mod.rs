@@ -9,6 +9,7 @@
 mod expr;
 mod prepare;
 mod select;
+mod setop;
 mod statement;
 mod transaction;
 mod utility;

@@ -225,7 +225,8 @@ impl Parser<'_> {
     pub(super) fn explain(&mut self) -> Result<Statement> {
         self.advance();
         let mut analyze = false;
-        if self.eat(&TokenKind::LParen) {
+        // `EXPLAIN (SELECT …) UNION …` explains a query; other parentheses hold options.
+        if !self.peek_query_deep() && self.eat(&TokenKind::LParen) {
             loop {
                 let option = self.label()?;
                 let enabled = match self.peek().cloned() {
@@ -251,7 +252,7 @@ impl Parser<'_> {
             analyze = self.eat_word("analyze");
             self.eat_word("verbose");
         }
-        if !self.peek_query() {
+        if !self.peek_query_deep() {
             return Err(self.error_here());
         }
         let query = Box::new(self.select()?);
