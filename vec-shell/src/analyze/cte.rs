@@ -143,6 +143,14 @@ fn substitute_expr(expr: &mut Expr, ctes: &[Defined], weight: &mut usize) -> Res
             Ok(())
         }
         ExprKind::Subquery(query) => substitute_select(query, ctes, weight),
+        ExprKind::SubLink { kind, query } => {
+            if let crate::sql::ast::SubLinkKind::Any { left, .. }
+            | crate::sql::ast::SubLinkKind::All { left, .. } = kind
+            {
+                substitute_expr(left, ctes, weight)?;
+            }
+            substitute_select(query, ctes, weight)
+        }
         ExprKind::Case {
             operand,
             whens,

@@ -18,6 +18,7 @@ mod join;
 pub mod naming;
 pub mod query;
 mod setop;
+mod sublink;
 pub mod types;
 pub mod upsert;
 

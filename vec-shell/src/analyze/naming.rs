@@ -16,6 +16,10 @@ fn figure(expr: &Expr) -> Option<(String, u8)> {
         ExprKind::Function { name, .. } => Some((name.clone(), 2)),
         ExprKind::Array(_) => Some(("array".to_string(), 2)),
         ExprKind::Bool(_) => Some(("bool".to_string(), 1)),
+        ExprKind::SubLink {
+            kind: crate::sql::ast::SubLinkKind::Exists,
+            ..
+        } => Some(("exists".to_string(), 2)),
         ExprKind::Cast { operand, type_name } => {
             let inner = figure(operand);
             match inner {

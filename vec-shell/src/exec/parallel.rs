@@ -280,7 +280,10 @@ fn parallel_safe(expr: &BoundExpr) -> bool {
             args.iter().all(parallel_safe)
         }
         BoundExpr::Param(_) => true,
-        BoundExpr::Subquery(_) | BoundExpr::Random | BoundExpr::SetReturning(_) => false,
+        BoundExpr::Subquery(_)
+        | BoundExpr::SubLink(_)
+        | BoundExpr::Random
+        | BoundExpr::SetReturning(_) => false,
     }
 }
 

@@ -699,6 +699,13 @@ pub enum ExprKind {
     Array(Vec<Expr>),
     /// `(SELECT …)`
     Subquery(Box<Select>),
+    /// `EXISTS (query)`, `left op ANY | ALL (query)` (`IN (query)` is `= ANY`).
+    SubLink {
+        /// Which test.
+        kind: SubLinkKind,
+        /// The query.
+        query: Box<Select>,
+    },
     /// `CASE [operand] WHEN … THEN … [ELSE …] END`
     Case {
         /// The operand compared with each `WHEN` value (a simple `CASE`).
@@ -712,6 +719,27 @@ pub enum ExprKind {
     Default,
     /// A positional parameter `$n` (numbered from 1).
     Param(u32),
+}
+
+/// The tests of a query inside an expression ([`ExprKind::SubLink`]).
+#[derive(Clone, Debug, PartialEq)]
+pub enum SubLinkKind {
+    /// `EXISTS`: whether the query returns a row.
+    Exists,
+    /// `left op ANY (query)`: whether `op` holds for some row (`IN` is `= ANY`).
+    Any {
+        /// The left operand.
+        left: Box<Expr>,
+        /// The operator.
+        op: String,
+    },
+    /// `left op ALL (query)`: whether `op` holds for every row.
+    All {
+        /// The left operand.
+        left: Box<Expr>,
+        /// The operator.
+        op: String,
+    },
 }
 
 /// Runs of at most this many operators stay nested [`ExprKind::Binary`] nodes; longer

@@ -606,6 +606,11 @@ impl Display for Expr {
                 f.write_str("]")
             }
             ExprKind::Subquery(query) => write!(f, "({query})"),
+            ExprKind::SubLink { kind, query } => match kind {
+                SubLinkKind::Exists => write!(f, "EXISTS ({query})"),
+                SubLinkKind::Any { left, op } => write!(f, "({left} {op} ANY ({query}))"),
+                SubLinkKind::All { left, op } => write!(f, "({left} {op} ALL ({query}))"),
+            },
             ExprKind::Case {
                 operand,
                 whens,

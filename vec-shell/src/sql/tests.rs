@@ -86,6 +86,8 @@ const STATEMENTS: &[&str] = &[
     "INSERT INTO t SELECT 1 UNION SELECT 2",
     "EXPLAIN SELECT 1 INTERSECT SELECT 2",
     "TABLE items",
+    "SELECT * FROM t WHERE x IN (SELECT 1 EXCEPT SELECT 2) AND x NOT IN (SELECT y FROM u WHERE u.a = t.a)",
+    "SELECT EXISTS (SELECT 1), NOT EXISTS (SELECT * FROM u) AS e, a < ALL (SELECT b FROM u), a = SOME (TABLE u), a <-> ANY (SELECT 1)",
 ];
 
 #[test]
@@ -164,6 +166,22 @@ fn set_operations_follow_postgresql_precedence() {
     assert_eq!(parse(&long).unwrap_err().sqlstate, "54001");
     let long = vec!["SELECT 1"; 100].join(" UNION ALL ");
     assert!(parse(&long).is_ok());
+}
+
+#[test]
+fn subqueries_in_expressions_parse_as_sublinks() {
+    let shown = |sql: &str| parse(sql).unwrap()[0].to_string();
+    assert_eq!(
+        shown("SELECT a NOT IN (SELECT b FROM u)"),
+        "SELECT (NOT (a = ANY (SELECT b FROM u)))"
+    );
+    assert_eq!(
+        shown("SELECT a + 1 > ALL (SELECT 1) AND EXISTS (TABLE u)"),
+        "SELECT (((a + 1) > ALL (SELECT 1)) AND EXISTS (SELECT * FROM u))"
+    );
+    // `ANY` of something that is not a query stays a function call.
+    assert_eq!(shown("SELECT a = any(b)"), "SELECT (a = any(b))");
+    assert!(parse("SELECT a IN (SELECT 1").is_err());
 }
 
 #[test]
