@@ -35,6 +35,8 @@ pub enum Statement {
     },
     /// `CREATE TABLE`
     CreateTable(CreateTable),
+    /// `CREATE TABLE … AS query [WITH [NO] DATA]`
+    CreateTableAs(Box<CreateTableAs>),
     /// `DROP TABLE [IF EXISTS] name, …`
     DropTable {
         /// The tables.
@@ -251,6 +253,8 @@ pub struct Copy {
     pub table_pos: Pos,
     /// The columns, empty for all.
     pub columns: Vec<String>,
+    /// `COPY (query) TO …`: the query whose rows are written (then `table` is empty).
+    pub query: Option<Box<Select>>,
     /// `FROM` (load into the table) rather than `TO`.
     pub from: bool,
     /// The file, or `None` for `STDIN` / `STDOUT`.
@@ -288,6 +292,21 @@ pub struct CreateTable {
     pub columns: Vec<ColumnDef>,
     /// Columns named by a table-level `PRIMARY KEY (…)`.
     pub primary_key: Vec<String>,
+}
+
+/// `CREATE TABLE [IF NOT EXISTS] name [(column names)] AS query [WITH [NO] DATA]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CreateTableAs {
+    /// The table's name.
+    pub name: String,
+    /// `IF NOT EXISTS` was given.
+    pub if_not_exists: bool,
+    /// Names for the first columns (the query's labels name the rest).
+    pub columns: Vec<(String, Pos)>,
+    /// The query whose columns and rows make the table.
+    pub query: Select,
+    /// `WITH DATA` (the default) rather than `WITH NO DATA`.
+    pub with_data: bool,
 }
 
 /// One column of `CREATE TABLE`.

@@ -45,6 +45,23 @@ fn list<T>(
 impl Display for Statement {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         match self {
+            Statement::CreateTableAs(create) => {
+                f.write_str("CREATE TABLE ")?;
+                if create.if_not_exists {
+                    f.write_str("IF NOT EXISTS ")?;
+                }
+                ident(f, &create.name)?;
+                if !create.columns.is_empty() {
+                    f.write_str(" (")?;
+                    list(f, &create.columns, |f, (name, _)| ident(f, name))?;
+                    f.write_str(")")?;
+                }
+                write!(f, " AS {}", create.query)?;
+                if !create.with_data {
+                    f.write_str(" WITH NO DATA")?;
+                }
+                Ok(())
+            }
             Statement::AlterExtension { name, version } => {
                 f.write_str("ALTER EXTENSION ")?;
                 ident(f, name)?;
@@ -122,7 +139,10 @@ impl Display for Statement {
             }
             Statement::Copy(copy) => {
                 f.write_str("COPY ")?;
-                ident(f, &copy.table)?;
+                match &copy.query {
+                    Some(query) => write!(f, "({query})")?,
+                    None => ident(f, &copy.table)?,
+                }
                 if !copy.columns.is_empty() {
                     f.write_str(" (")?;
                     list(f, &copy.columns, |f, c| ident(f, c))?;

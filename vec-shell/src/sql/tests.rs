@@ -87,6 +87,10 @@ const STATEMENTS: &[&str] = &[
     "EXPLAIN SELECT 1 INTERSECT SELECT 2",
     "TABLE items",
     "SELECT * FROM t WHERE x IN (SELECT 1 EXCEPT SELECT 2) AND x NOT IN (SELECT y FROM u WHERE u.a = t.a)",
+    "CREATE TABLE t AS SELECT 1 AS a",
+    "CREATE TABLE IF NOT EXISTS t (a, \"B\") AS (SELECT 1, 2) UNION SELECT 3, 4 WITH NO DATA",
+    "COPY (SELECT a FROM t UNION SELECT 1) TO STDOUT WITH (FORMAT csv, HEADER)",
+    "COPY (TABLE t) TO '/tmp/t.txt'",
     "SELECT EXISTS (SELECT 1), NOT EXISTS (SELECT * FROM u) AS e, a < ALL (SELECT b FROM u), a = SOME (TABLE u), a <-> ANY (SELECT 1)",
 ];
 
@@ -182,6 +186,27 @@ fn subqueries_in_expressions_parse_as_sublinks() {
     // `ANY` of something that is not a query stays a function call.
     assert_eq!(shown("SELECT a = any(b)"), "SELECT (a = any(b))");
     assert!(parse("SELECT a IN (SELECT 1").is_err());
+}
+
+#[test]
+fn create_table_as_is_told_from_column_definitions() {
+    use super::ast::Statement;
+    let statement = |sql: &str| parse(sql).unwrap().remove(0);
+    assert!(matches!(
+        statement("CREATE TABLE t (a, b) AS SELECT 1, 2"),
+        Statement::CreateTableAs(_)
+    ));
+    assert!(matches!(
+        statement("CREATE TABLE t (a int, b text)"),
+        Statement::CreateTable(_)
+    ));
+    let Statement::CreateTableAs(create) = statement("CREATE TABLE t AS TABLE u WITH DATA") else {
+        panic!("not CREATE TABLE AS");
+    };
+    assert!(create.with_data);
+    assert!(create.columns.is_empty());
+    assert!(parse("CREATE TABLE t AS 1").is_err());
+    assert!(parse("COPY (SELECT 1) FROM STDIN").is_err());
 }
 
 #[test]

@@ -1,6 +1,7 @@
-//! Set operations and `DISTINCT` beyond the SQL scripts: `EXPLAIN`'s plan shapes
-//! (vecsh's own, not PostgreSQL's), long chains of operations, `DISTINCT` over an
-//! indexed vector column, and rows at scale.
+//! Set operations, `DISTINCT`, `COPY (query)` and `CREATE TABLE AS` beyond the SQL
+//! scripts: `EXPLAIN`'s plan shapes (vecsh's own, not PostgreSQL's), long chains of
+//! operations, `DISTINCT` over an indexed vector column, rows at scale, a query copied
+//! to a file, and `CREATE TABLE AS` rolled back with its block.
 
 use crate::common::last_rows;
 use vec_shell::Database;
@@ -126,4 +127,35 @@ fn distinct_and_set_operations_over_many_rows() {
             [Some("1".to_string()), Some("19901".to_string())]
         ]
     );
+}
+
+#[test]
+fn copy_of_a_query_writes_a_file_and_create_table_as_rolls_back() {
+    let database = Database::in_memory();
+    let mut session = database.session();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("out.csv");
+    let results = session
+        .execute(&format!(
+            "COPY (SELECT 2 AS n UNION SELECT 1 ORDER BY n) TO '{}' WITH (FORMAT csv, HEADER)",
+            path.display()
+        ))
+        .unwrap();
+    assert_eq!(results[0].tag, "COPY 2");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "n\n1\n2\n");
+
+    session
+        .execute("BEGIN; CREATE TABLE made AS SELECT generate_series(1, 3) AS n")
+        .unwrap();
+    assert_eq!(
+        last_rows(&mut session, "SELECT count(*) FROM made")[0][0].as_deref(),
+        Some("3")
+    );
+    session.execute("ROLLBACK").unwrap();
+    let error = session.execute("SELECT * FROM made").unwrap_err();
+    assert_eq!(error.message, "relation \"made\" does not exist");
+    let results = session
+        .execute("CREATE TABLE made AS SELECT 1 AS n UNION ALL SELECT 2")
+        .unwrap();
+    assert_eq!(results[0].tag, "SELECT 2");
 }

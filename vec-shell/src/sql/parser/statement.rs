@@ -126,6 +126,9 @@ impl Parser<'_> {
     fn create_table(&mut self) -> Result<Statement> {
         let if_not_exists = self.if_not_exists()?;
         let name = self.qualified_name()?;
+        if self.at_create_table_as() {
+            return self.create_table_as(name, if_not_exists);
+        }
         self.expect(&TokenKind::LParen)?;
         let mut table = CreateTable {
             name,
