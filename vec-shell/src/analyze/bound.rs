@@ -10,7 +10,7 @@
 
 use super::Scope;
 use crate::expr::{AggCall, BoundExpr, SetFunction};
-use crate::sql::ast::JoinKind;
+use crate::sql::ast::{JoinKind, SetOperator};
 use crate::value::{SqlType, TypeMod};
 
 /// A `SELECT`: rows from a source, filtered, aggregated, projected, sorted and cut.
@@ -28,6 +28,8 @@ pub struct Query<S> {
     pub columns: Vec<OutputColumn>,
     /// `ORDER BY`, over the projected row.
     pub order: Vec<SortKey>,
+    /// `DISTINCT` or `DISTINCT ON`, over the projected row.
+    pub distinct: Option<DistinctKeys>,
     /// `LIMIT`, evaluated once.
     pub limit: Option<BoundExpr>,
     /// `OFFSET`, evaluated once.
@@ -60,6 +62,8 @@ pub enum BoundFrom {
     },
     /// A subquery.
     Subquery(Box<BoundQuery>),
+    /// `UNION`, `INTERSECT` or `EXCEPT` of two queries.
+    SetOperation(Box<SetOperation<BoundQuery>>),
     /// Every left row with every right row; with `lateral`, the right side is computed
     /// again for each left row, which it sees as the outer row.
     CrossJoin {
@@ -131,6 +135,32 @@ impl<S> Join<S> {
             (true, _) => format!("Nested Loop{suffix} Join"),
         }
     }
+}
+
+/// `left UNION | INTERSECT | EXCEPT [ALL] right` over queries of type `Q` (bound, or
+/// planned), whose columns analysis brought to the same types.
+#[derive(Clone, Debug)]
+pub struct SetOperation<Q> {
+    /// Which operation.
+    pub operator: SetOperator,
+    /// `ALL`: duplicates counted rather than removed.
+    pub all: bool,
+    /// The left query.
+    pub left: Q,
+    /// The right query.
+    pub right: Q,
+}
+
+/// Which rows `DISTINCT` keeps: the first of each set of rows whose values in `columns`
+/// (positions in the projected row) are equal, NULLs equal to each other. With `on`
+/// (`DISTINCT ON`), the rows are sorted first and the first row of each set is the one
+/// `ORDER BY` puts first; plain `DISTINCT` compares every visible column.
+#[derive(Clone, Debug)]
+pub struct DistinctKeys {
+    /// The columns compared.
+    pub columns: Vec<usize>,
+    /// `DISTINCT ON`: sort before keeping the first row of each set.
+    pub on: bool,
 }
 
 /// The aggregation step.

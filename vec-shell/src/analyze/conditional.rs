@@ -18,7 +18,7 @@ pub fn is_conditional(name: &str) -> bool {
 
 /// The common type of several values (each with where it was written), for the
 /// construct `what` (`CASE`, `COALESCE`); a mismatch points at the value that broke it.
-fn common_type(values: &[(&Typed, usize)], what: &str) -> Result<SqlType> {
+pub(super) fn common_type(values: &[(&Typed, usize)], what: &str) -> Result<SqlType> {
     let mut common = SqlType::Unknown;
     for &(value, pos) in values {
         if value.ty == SqlType::Unknown {

@@ -43,6 +43,15 @@ fn substitute_select(select: &mut Select, ctes: &[Defined], weight: &mut usize) 
     for cte in &mut select.with {
         substitute_select(&mut cte.query, &visible, weight)?;
     }
+    if let Some(operation) = &mut select.set_operation {
+        substitute_select(&mut operation.left, &visible, weight)?;
+        substitute_select(&mut operation.right, &visible, weight)?;
+    }
+    if let Some(crate::sql::ast::Distinct::On(exprs)) = &mut select.distinct {
+        for expr in exprs {
+            substitute_expr(expr, &visible, weight)?;
+        }
+    }
     if let Some(from) = &mut select.from {
         substitute_from(from, &visible, weight)?;
     }
@@ -134,6 +143,14 @@ fn substitute_expr(expr: &mut Expr, ctes: &[Defined], weight: &mut usize) -> Res
             Ok(())
         }
         ExprKind::Subquery(query) => substitute_select(query, ctes, weight),
+        ExprKind::SubLink { kind, query } => {
+            if let crate::sql::ast::SubLinkKind::Any { left, .. }
+            | crate::sql::ast::SubLinkKind::All { left, .. } = kind
+            {
+                substitute_expr(left, ctes, weight)?;
+            }
+            substitute_select(query, ctes, weight)
+        }
         ExprKind::Case {
             operand,
             whens,

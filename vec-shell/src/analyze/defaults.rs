@@ -94,8 +94,10 @@ fn to_column_type(binder: &mut Binder<'_>, column: &Column, value: Typed) -> Res
 /// reference, subquery, aggregate or set-returning function.
 pub fn bind_default(catalog: &Catalog, column: &Column, expr: &Expr) -> Result<BoundExpr> {
     let found = first_forbidden(expr, &mut |e| {
-        matches!(e.kind, ExprKind::Column(_) | ExprKind::Subquery(_))
-            || is_aggregate_call(e)
+        matches!(
+            e.kind,
+            ExprKind::Column(_) | ExprKind::Subquery(_) | ExprKind::SubLink { .. }
+        ) || is_aggregate_call(e)
             || is_set_returning(e)
     });
     if let Some(found) = found {
@@ -103,7 +105,7 @@ pub fn bind_default(catalog: &Catalog, column: &Column, expr: &Expr) -> Result<B
             ExprKind::Column(_) => {
                 EngineError::new("0A000", "cannot use column reference in DEFAULT expression")
             }
-            ExprKind::Subquery(_) => {
+            ExprKind::Subquery(_) | ExprKind::SubLink { .. } => {
                 EngineError::new("0A000", "cannot use subquery in DEFAULT expression")
             }
             _ if is_set_returning(&found) => EngineError::new(
@@ -145,7 +147,7 @@ pub fn bind_generated(
     };
     let found = first_forbidden(expr, &mut |e| match &e.kind {
         ExprKind::Column(parts) => parts.last().is_some_and(|name| is_generated(name)),
-        ExprKind::Subquery(_) => true,
+        ExprKind::Subquery(_) | ExprKind::SubLink { .. } => true,
         ExprKind::Function { name, .. } => {
             name == "random" || is_aggregate_call(e) || is_set_returning(e)
         }
@@ -161,7 +163,7 @@ pub fn bind_generated(
                 ),
             )
             .with_detail("A generated column cannot reference another generated column."),
-            ExprKind::Subquery(_) => EngineError::new(
+            ExprKind::Subquery(_) | ExprKind::SubLink { .. } => EngineError::new(
                 "0A000",
                 "cannot use subquery in column generation expression",
             ),

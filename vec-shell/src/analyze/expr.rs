@@ -208,19 +208,8 @@ impl Binder<'_> {
                 otherwise,
             } => self.case(operand.as_deref(), whens, otherwise.as_deref(), pos),
             ExprKind::Array(elements) => self.array(elements, pos),
-            ExprKind::Subquery(query) => {
-                let bound = super::query::bind_select(self.cx, query, &[])?;
-                if bound.columns.len() != 1 {
-                    return Err(
-                        EngineError::new("42601", "subquery must return only one column").at(pos),
-                    );
-                }
-                let ty = bound.columns[0].ty.clone();
-                Ok(Typed::new(
-                    BoundExpr::Subquery(self.cx.add_subquery(bound)),
-                    ty,
-                ))
-            }
+            ExprKind::Subquery(query) => self.scalar_subquery(query, pos),
+            ExprKind::SubLink { kind, query } => self.sublink(kind, query, pos),
         }
     }
 

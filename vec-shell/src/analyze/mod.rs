@@ -10,6 +10,7 @@ pub mod constraint;
 pub mod context;
 pub mod cte;
 pub mod defaults;
+mod distinct;
 pub mod dml;
 pub mod expr;
 pub mod from;
@@ -17,12 +18,15 @@ pub mod index_key;
 mod join;
 pub mod naming;
 pub mod query;
+mod setop;
+mod sublink;
 pub mod types;
 pub mod upsert;
 
 pub use bound::{
-    Aggregation, Analyzed, BoundFrom, BoundQuery, Delete, ExplainText, Insert, InsertRows, Join,
-    JoinText, OnConflict, OutputColumn, Query, Returning, SortKey, Update,
+    Aggregation, Analyzed, BoundFrom, BoundQuery, Delete, DistinctKeys, ExplainText, Insert,
+    InsertRows, Join, JoinText, OnConflict, OutputColumn, Query, Returning, SetOperation, SortKey,
+    Update,
 };
 pub use context::Context;
 pub use dml::{

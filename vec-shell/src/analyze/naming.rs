@@ -16,6 +16,10 @@ fn figure(expr: &Expr) -> Option<(String, u8)> {
         ExprKind::Function { name, .. } => Some((name.clone(), 2)),
         ExprKind::Array(_) => Some(("array".to_string(), 2)),
         ExprKind::Bool(_) => Some(("bool".to_string(), 1)),
+        ExprKind::SubLink {
+            kind: crate::sql::ast::SubLinkKind::Exists,
+            ..
+        } => Some(("exists".to_string(), 2)),
         ExprKind::Cast { operand, type_name } => {
             let inner = figure(operand);
             match inner {
@@ -23,7 +27,7 @@ fn figure(expr: &Expr) -> Option<(String, u8)> {
                 _ => Some((internal_type_name(&type_name.name).to_string(), 1)),
             }
         }
-        ExprKind::Subquery(query) => match query.items.first() {
+        ExprKind::Subquery(query) => match leftmost_operand(query).items.first() {
             Some(SelectItem::Expr {
                 alias: Some(alias), ..
             }) => Some((alias.clone(), 2)),
@@ -52,4 +56,12 @@ fn internal_type_name(name: &str) -> &str {
         "bit varying" => "varbit",
         other => other,
     }
+}
+
+/// The query whose select list names a set operation's columns: its leftmost operand.
+fn leftmost_operand(mut query: &crate::sql::ast::Select) -> &crate::sql::ast::Select {
+    while let Some(operation) = &query.set_operation {
+        query = &operation.left;
+    }
+    query
 }

@@ -1,6 +1,7 @@
 //! Binding a `SELECT`: the `FROM` source and its scope, `WHERE`, grouping and
 //! aggregates, the select list with its labels, `ORDER BY` (output names, ordinals or
-//! expressions carried as hidden columns), `LIMIT` and `OFFSET`.
+//! expressions carried as hidden columns), `DISTINCT` (`distinct.rs`), `LIMIT` and
+//! `OFFSET`; a set operation is bound in `setop.rs`.
 
 use super::aggregate::{query_aggregates, AggContext};
 use super::bound::{Aggregation, BoundFrom, BoundQuery, ExplainText, OutputColumn, SortKey};
@@ -21,6 +22,9 @@ pub fn bind_select(cx: &Context<'_>, select: &Select, outer: &[ScopeColumn]) -> 
     if !select.with.is_empty() {
         let inlined = super::cte::inline_ctes(select)?;
         return bind_select(cx, &inlined, outer);
+    }
+    if let Some(operation) = &select.set_operation {
+        return super::setop::bind_set_operation(cx, select, operation, outer);
     }
     let (source, mut scope) = bind_from(cx, select.from.as_ref())?;
     scope.outer = outer.to_vec();
@@ -123,7 +127,7 @@ pub fn bind_select(cx: &Context<'_>, select: &Select, outer: &[ScopeColumn]) -> 
 
     let mut order = Vec::new();
     for key in &select.order_by {
-        let column = match order_target(&key.expr, select, &columns)? {
+        let column = match order_target(&key.expr.kind, key.expr.pos.0, "ORDER BY", &columns)? {
             Some(index) => index,
             None => {
                 let mut binder = Binder {
@@ -143,6 +147,29 @@ pub fn bind_select(cx: &Context<'_>, select: &Select, outer: &[ScopeColumn]) -> 
             nulls_first: key.nulls_first.unwrap_or(key.descending),
         });
     }
+
+    let distinct = match &select.distinct {
+        Some(distinct) => {
+            let input = super::distinct::DistinctInput {
+                distinct,
+                order_by: &select.order_by,
+                columns: &columns,
+                projection: &mut projection,
+                order: &mut order,
+            };
+            let mut bind = |expr: &Expr| {
+                let mut binder = Binder {
+                    cx,
+                    scope: &scope,
+                    aggregates: context.as_mut(),
+                };
+                let bound = binder.bind(expr)?;
+                Ok(resolve_unknown(&mut binder, bound)?.expr)
+            };
+            Some(super::distinct::bind_distinct(input, &mut bind)?)
+        }
+        None => None,
+    };
 
     let aggregate = match context {
         Some(mut context) => {
@@ -185,6 +212,7 @@ pub fn bind_select(cx: &Context<'_>, select: &Select, outer: &[ScopeColumn]) -> 
         projection,
         columns,
         order,
+        distinct,
         limit: bound_count(cx, select.limit.as_ref(), "LIMIT")?,
         offset: bound_count(cx, select.offset.as_ref(), "OFFSET")?,
         explain,
@@ -270,7 +298,7 @@ fn split_and(expr: &Expr, out: &mut Vec<String>) {
 }
 
 /// Output columns whose type is still unknown (a bare string literal) become `text`.
-fn resolve_unknown(binder: &mut Binder<'_>, value: Typed) -> Result<Typed> {
+pub(super) fn resolve_unknown(binder: &mut Binder<'_>, value: Typed) -> Result<Typed> {
     if value.ty == SqlType::Unknown {
         return binder.convert(value, &SqlType::Text, -1, CoercionContext::Implicit, 0);
     }
@@ -285,29 +313,38 @@ fn output(name: String, column: &ScopeColumn) -> OutputColumn {
     }
 }
 
-/// An `ORDER BY` key that names an output column or is an ordinal.
-fn order_target(expr: &Expr, select: &Select, columns: &[OutputColumn]) -> Result<Option<usize>> {
-    match &expr.kind {
+/// A key of `clause` (`ORDER BY`, `DISTINCT ON`) that names an output column or is an
+/// ordinal.
+pub(super) fn order_target(
+    kind: &ExprKind,
+    pos: usize,
+    clause: &str,
+    columns: &[OutputColumn],
+) -> Result<Option<usize>> {
+    match kind {
         ExprKind::Number(text) => {
             let position: usize = text.parse().unwrap_or(0);
             if position == 0 || position > columns.len() {
                 return Err(EngineError::new(
                     "42P10",
-                    format!("ORDER BY position {text} is not in select list"),
+                    format!("{clause} position {text} is not in select list"),
                 )
-                .at(expr.pos.0));
+                .at(pos));
             }
             Ok(Some(position - 1))
         }
         ExprKind::Column(parts) if parts.len() == 1 => {
-            let _ = select;
             Ok(columns.iter().position(|c| c.name == parts[0]))
         }
         _ => Ok(None),
     }
 }
 
-fn bound_count(cx: &Context<'_>, expr: Option<&Expr>, what: &str) -> Result<Option<BoundExpr>> {
+pub(super) fn bound_count(
+    cx: &Context<'_>,
+    expr: Option<&Expr>,
+    what: &str,
+) -> Result<Option<BoundExpr>> {
     let Some(expr) = expr else {
         return Ok(None);
     };

@@ -19,6 +19,7 @@ use crate::expr::{Environment, SubqueryId};
 use crate::index::VectorIndex;
 use crate::plan::{QueryPlan, Source};
 use crate::storage::view::RowView;
+use crate::storage::Row;
 use crate::value::Datum;
 
 /// The vector indexes a statement scans, read-locked for as long as it runs (a writer
@@ -62,6 +63,10 @@ impl<'a> IndexGuards<'a> {
                 }
             }
             Source::Subquery(inner) => self.add_plan(catalog, inner),
+            Source::SetOperation(operation) => {
+                self.add_plan(catalog, &operation.left);
+                self.add_plan(catalog, &operation.right);
+            }
             Source::CrossJoin { left, right, .. } => {
                 self.add_source(catalog, left);
                 self.add_source(catalog, right);
@@ -194,6 +199,33 @@ impl Environment for ExecContext<'_> {
             .unwrap_or(Datum::Null);
         self.values.lock().insert(id, value.clone());
         Ok(value)
+    }
+
+    fn subquery_rows(
+        &self,
+        id: SubqueryId,
+        outer: Option<&[Datum]>,
+        limit: Option<usize>,
+    ) -> Result<Vec<Datum>> {
+        let plan = self
+            .subqueries
+            .get(id.0)
+            .ok_or_else(|| EngineError::internal("a subquery of another statement"))?;
+        let first = |row: Row| row.into_iter().next().unwrap_or(Datum::Null);
+        if let Some(outer) = outer {
+            let inner = self.with_outer(outer);
+            let rows = stream_query(plan, &inner)?.take(limit.unwrap_or(usize::MAX));
+            return rows.map(|row| row.map(first)).collect();
+        }
+        if let Some(Datum::Array(array)) = self.values.lock().get(&id) {
+            return Ok(array.elements.clone());
+        }
+        let rows = stream_query(plan, self)?.take(limit.unwrap_or(usize::MAX));
+        let values = rows.map(|row| row.map(first)).collect::<Result<Vec<_>>>()?;
+        self.values
+            .lock()
+            .insert(id, crate::expr::array_datum(values.clone()));
+        Ok(values)
     }
 
     fn param(&self, index: u32) -> Result<Datum> {

@@ -18,6 +18,7 @@ mod join;
 pub mod parallel;
 pub mod query;
 mod result;
+mod setop;
 pub mod sort;
 pub mod spill;
 mod upsert;

@@ -43,7 +43,10 @@ pub fn run(
     let Source::Table(name) = &plan.source else {
         return Ok(None);
     };
-    if plan.aggregate.is_some() || (plan.order.is_empty() && limit.is_some()) {
+    if plan.aggregate.is_some()
+        || plan.distinct.is_some()
+        || (plan.order.is_empty() && limit.is_some())
+    {
         return Ok(None);
     }
     let safe = plan
@@ -277,7 +280,10 @@ fn parallel_safe(expr: &BoundExpr) -> bool {
             args.iter().all(parallel_safe)
         }
         BoundExpr::Param(_) => true,
-        BoundExpr::Subquery(_) | BoundExpr::Random | BoundExpr::SetReturning(_) => false,
+        BoundExpr::Subquery(_)
+        | BoundExpr::SubLink(_)
+        | BoundExpr::Random
+        | BoundExpr::SetReturning(_) => false,
     }
 }
 

@@ -1,6 +1,7 @@
 //! Running a query plan as a chain of pull-based operators: the source yields rows,
-//! the filter, aggregation and projection transform them, and sort (or a bounded top-k
-//! heap when there is a `LIMIT`), offset and limit shape the result.
+//! the filter, aggregation and projection transform them, `DISTINCT` (`setop.rs`) and
+//! sort (or a bounded top-k heap when there is a `LIMIT`), offset and limit shape the
+//! result.
 
 use super::aggregate::aggregate;
 use super::sort::{sort_stream, top_k};
@@ -95,13 +96,24 @@ pub fn stream_query<'a>(
         ));
 
     let visible = plan.columns.len();
+    // Plain DISTINCT keeps the first of equal rows before the sort; DISTINCT ON keeps
+    // the first in ORDER BY's order, after a full sort.
+    let (projected, distinct_on) = match &plan.distinct {
+        Some(distinct) if distinct.on => (projected, Some(&distinct.columns[..])),
+        Some(distinct) => (super::setop::distinct(projected, &distinct.columns), None),
+        None => (projected, None),
+    };
     let ordered: RowStream<'a> = if plan.order.is_empty() {
         projected
-    } else if let Some(limit) = limit {
+    } else if let (Some(limit), None) = (limit, distinct_on) {
         let best = top_k(projected, &plan.order, offset.saturating_add(limit))?;
         Box::new(best.into_iter().map(Ok))
     } else {
         sort_stream(projected, &plan.order, &context.spill)?
+    };
+    let ordered = match distinct_on {
+        Some(columns) => super::setop::distinct(ordered, columns),
+        None => ordered,
     };
     let mut out: RowStream<'a> = Box::new(ordered.skip(offset));
     if let Some(limit) = limit {
@@ -154,6 +166,7 @@ pub(super) fn source<'a>(
             )
         }
         Source::Subquery(plan) => stream_query(plan, context)?,
+        Source::SetOperation(operation) => super::setop::set_operation(operation, context)?,
         Source::Rows { rows, .. } => Box::new(rows.iter().map(|row| Ok(row.clone()))),
         Source::CrossJoin {
             left,

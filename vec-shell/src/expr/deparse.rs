@@ -101,9 +101,10 @@ impl Deparser<'_> {
                 format!("{name}({})", self.list(args)?)
             }
             BoundExpr::Array(items) => format!("ARRAY[{}]", self.list(items)?),
-            BoundExpr::Subquery(_) | BoundExpr::Case { .. } | BoundExpr::SetReturning(_) => {
-                return None
-            }
+            BoundExpr::Subquery(_)
+            | BoundExpr::SubLink(_)
+            | BoundExpr::Case { .. }
+            | BoundExpr::SetReturning(_) => return None,
         })
     }
 

@@ -29,6 +29,17 @@ pub trait Environment {
     fn accumulator(&self) -> Option<&Datum> {
         None
     }
+    /// The first column of at most `limit` rows of the statement's subquery `id`
+    /// (NULL for a row without columns): run with `outer` as its outer row when it is
+    /// correlated, else run once and remembered.
+    fn subquery_rows(
+        &self,
+        _id: SubqueryId,
+        _outer: Option<&[Datum]>,
+        _limit: Option<usize>,
+    ) -> Result<Vec<Datum>> {
+        Err(EngineError::internal("a subquery outside a statement"))
+    }
 }
 
 /// The environment of one step of a [`BoundExpr::Fold`]: the statement's, plus the
@@ -53,6 +64,15 @@ impl Environment for Running<'_> {
 
     fn accumulator(&self) -> Option<&Datum> {
         Some(self.value)
+    }
+
+    fn subquery_rows(
+        &self,
+        id: SubqueryId,
+        outer: Option<&[Datum]>,
+        limit: Option<usize>,
+    ) -> Result<Vec<Datum>> {
+        self.inner.subquery_rows(id, outer, limit)
     }
 }
 
@@ -168,6 +188,7 @@ pub fn eval(expr: &BoundExpr, row: &[Datum], context: &dyn Environment) -> Resul
             Datum::Array(Array::one_dimensional(values))
         }
         BoundExpr::Subquery(id) => context.subquery(*id)?,
+        BoundExpr::SubLink(link) => super::sublink::eval_sublink(link, row, context)?,
         BoundExpr::Param(index) => context.param(*index)?,
         BoundExpr::Random => Datum::Float8(random_f64()),
         BoundExpr::Case { arms, otherwise } => {

@@ -16,11 +16,13 @@ pub mod eval;
 pub mod functions;
 pub mod operators;
 pub mod signature;
+pub mod sublink;
 pub mod system;
 
 pub use aggregate::{AggCall, AggKind};
 pub use eval::{eval, passes, Environment, NoEnvironment};
 pub use signature::Imp;
+pub use sublink::{SubLink, SubLinkTest};
 
 use crate::value::cast::CoercionContext;
 use crate::value::{Array, Datum, SqlType, TypeMod};
@@ -94,6 +96,8 @@ pub enum BoundExpr {
     /// A scalar subquery, by its place in the statement's list of subqueries; it
     /// runs once per statement, as PostgreSQL's InitPlans do.
     Subquery(SubqueryId),
+    /// `EXISTS`, `ANY` / `ALL` / `IN` over a query, or a correlated scalar subquery.
+    SubLink(Box<SubLink>),
     /// `random()`
     Random,
     /// `CASE`: the first arm whose condition is true gives the value, else `otherwise`
@@ -195,6 +199,7 @@ impl PartialEq for BoundExpr {
                 },
             ) => g == h && a == b,
             (SetReturning(a), SetReturning(b)) => a == b,
+            (SubLink(a), SubLink(b)) => a == b,
             _ => false,
         }
     }
@@ -214,7 +219,7 @@ pub enum SetFunction {
 pub fn is_constant(expr: &BoundExpr) -> bool {
     !matches!(
         expr,
-        BoundExpr::Subquery(_) | BoundExpr::Random | BoundExpr::Param(_)
+        BoundExpr::Subquery(_) | BoundExpr::SubLink(_) | BoundExpr::Random | BoundExpr::Param(_)
     ) && is_row_independent(expr)
         && children(expr).iter().all(|child| is_constant(child))
 }
@@ -226,7 +231,8 @@ pub fn is_row_independent(expr: &BoundExpr) -> bool {
     !matches!(
         expr,
         BoundExpr::Column(_) | BoundExpr::OuterColumn(_) | BoundExpr::SetReturning(_)
-    ) && children(expr).iter().all(|child| is_row_independent(child))
+    ) && !matches!(expr, BoundExpr::SubLink(link) if link.correlated)
+        && children(expr).iter().all(|child| is_row_independent(child))
 }
 
 /// The direct operands of an expression.
@@ -249,6 +255,7 @@ pub fn children(expr: &BoundExpr) -> Vec<&BoundExpr> {
         BoundExpr::Cast { operand, .. }
         | BoundExpr::Not(operand)
         | BoundExpr::IsNull { operand, .. } => vec![operand],
+        BoundExpr::SubLink(link) => link.left.iter().collect(),
         BoundExpr::Case { arms, otherwise } => arms
             .iter()
             .flat_map(|(c, v)| [c, v])

@@ -2,8 +2,9 @@
 //! per line, children under `->` arrows, each node's details (`Filter:`, `Sort Key:`,
 //! `Order By:`, `Index Cond:`) indented below it.
 
-use super::{ExplainText, JoinPlan, QueryPlan, Source};
+use super::{ExplainText, JoinPlan, QueryPlan, SetOperationPlan, Source};
 use crate::expr::SetFunction;
+use crate::sql::ast::SetOperator;
 
 /// Lines of the plan, top node first (from the text the plan keeps for `EXPLAIN`;
 /// a plan of a statement that was not explained shows its shape only).
@@ -19,6 +20,13 @@ pub fn explain(plan: &QueryPlan) -> Vec<String> {
         Source::IndexScan { filtered, .. } => filtered.as_ref(),
         _ => None,
     };
+    match &plan.distinct {
+        Some(distinct) if distinct.on || !plan.order.is_empty() => {
+            nodes.push(("Unique".to_string(), Vec::new()));
+        }
+        Some(_) => nodes.push(("HashAggregate".to_string(), Vec::new())),
+        None => {}
+    }
     if !plan.order.is_empty() && filtered.is_none() {
         let keys = text.order.join(", ");
         nodes.push(("Sort".to_string(), vec![format!("Sort Key: {keys}")]));
@@ -99,6 +107,11 @@ pub fn explain(plan: &QueryPlan) -> Vec<String> {
             children = join_children(join);
             (join.node_name(), join_details(join))
         }
+        Source::SetOperation(operation) => {
+            let (name, inputs) = set_operation_node(operation);
+            children = inputs;
+            (name, Vec::new())
+        }
         Source::Subquery(inner) => {
             children = vec![explain(inner)];
             (
@@ -153,6 +166,14 @@ fn source_lines(source: &Source) -> Vec<String> {
             vec!["Function Scan on generate_series".to_string()]
         }
         Source::Subquery(inner) => explain(inner),
+        Source::SetOperation(operation) => {
+            let (name, inputs) = set_operation_node(operation);
+            let mut lines = vec![name];
+            for child in inputs {
+                lines.extend(hang(child));
+            }
+            lines
+        }
         Source::CrossJoin { left, right, .. } => {
             let mut lines = vec!["Nested Loop".to_string()];
             for child in [source_lines(left), source_lines(right)] {
@@ -169,6 +190,30 @@ fn source_lines(source: &Source) -> Vec<String> {
             lines
         }
     }
+}
+
+/// A set operation's node and its inputs: `UNION ALL` appends its operands; `UNION`
+/// removes duplicates from them (`HashAggregate`), `INTERSECT` and `EXCEPT` count them
+/// (`HashSetOp`).
+fn set_operation_node(operation: &SetOperationPlan) -> (String, Vec<Vec<String>>) {
+    let operands = vec![explain(&operation.left), explain(&operation.right)];
+    let name = match (operation.operator, operation.all) {
+        (SetOperator::Union, true) => return ("Append".to_string(), operands),
+        (SetOperator::Union, false) => "HashAggregate".to_string(),
+        (operator, all) => {
+            let word = if operator == SetOperator::Intersect {
+                "Intersect"
+            } else {
+                "Except"
+            };
+            format!("HashSetOp {word}{}", if all { " All" } else { "" })
+        }
+    };
+    let mut append = vec!["Append".to_string()];
+    for operand in operands {
+        append.extend(hang(operand));
+    }
+    (name, vec![append])
 }
 
 /// A child's lines under an arrow, one level deeper.

@@ -13,7 +13,7 @@ pub mod filtered;
 mod planner;
 
 pub use crate::analyze::{
-    Aggregation, ExplainText, JoinText, OnConflict, OutputColumn, Returning, SortKey,
+    Aggregation, DistinctKeys, ExplainText, JoinText, OnConflict, OutputColumn, Returning, SortKey,
 };
 pub use planner::{plan_delete, plan_insert, plan_query, plan_update, PlanContext};
 
@@ -26,6 +26,9 @@ pub type QueryPlan = Query<Source>;
 /// A qualified join's plan: both sides planned, hashing on the equalities between them
 /// (`hash_keys`) unless it is a nested loop (no keys).
 pub type JoinPlan = Join<Source>;
+
+/// A set operation over planned queries.
+pub type SetOperationPlan = crate::analyze::SetOperation<QueryPlan>;
 
 /// An `INSERT` whose query, if any, is planned.
 pub type InsertPlan = Insert<QueryPlan>;
@@ -67,6 +70,8 @@ pub enum Source {
     },
     /// A subquery in `FROM`.
     Subquery(Box<QueryPlan>),
+    /// `UNION`, `INTERSECT` or `EXCEPT` of two planned queries.
+    SetOperation(Box<SetOperationPlan>),
     /// A nested loop: every left row joined with every right row. With `lateral`, the
     /// right side is run again for each left row, which it sees as the outer row.
     CrossJoin {

@@ -8,8 +8,8 @@ use super::btree;
 use super::conjuncts::{conjuncts, implied_by, Conjunct};
 use super::filtered::{Estimate, FilteredSearch, Prefilter};
 use super::{
-    DeletePlan, ExplainText, InsertPlan, InsertRows, JoinPlan, Planned, QueryPlan, Source,
-    UpdatePlan,
+    DeletePlan, ExplainText, InsertPlan, InsertRows, JoinPlan, Planned, QueryPlan,
+    SetOperationPlan, Source, UpdatePlan,
 };
 use crate::analyze::{Analyzed, BoundFrom, BoundQuery, Delete, Insert, Join, Update};
 use crate::catalog::{Catalog, IndexKey, Table};
@@ -92,6 +92,7 @@ fn query(bound: BoundQuery, cx: PlanContext<'_>) -> QueryPlan {
         projection: bound.projection,
         columns: bound.columns,
         order: bound.order,
+        distinct: bound.distinct,
         limit: bound.limit,
         offset: bound.offset,
         explain: bound.explain,
@@ -107,6 +108,15 @@ fn source(bound: BoundFrom, cx: PlanContext<'_>) -> Source {
         BoundFrom::Function(function) => Source::Function(function),
         BoundFrom::Rows { name, rows } => Source::Rows { name, rows },
         BoundFrom::Subquery(inner) => Source::Subquery(Box::new(query(*inner, cx))),
+        BoundFrom::SetOperation(operation) => {
+            let operation = *operation;
+            Source::SetOperation(Box::new(SetOperationPlan {
+                operator: operation.operator,
+                all: operation.all,
+                left: query(operation.left, cx),
+                right: query(operation.right, cx),
+            }))
+        }
         BoundFrom::CrossJoin {
             left,
             right,
@@ -177,7 +187,12 @@ fn choose_index_scans(plan: &mut QueryPlan, cx: PlanContext<'_>) {
         range: choice.range.clone(),
     });
     let by_btree = counted.filter(|choice| choice.selective);
-    let vector = vector_index_for(plan, table, cx.settings);
+    // DISTINCT removes rows after the scan, so an index walk sized by LIMIT could come
+    // up short: such a query scans exactly.
+    let vector = match plan.distinct {
+        Some(_) => None,
+        None => vector_index_for(plan, table, cx.settings),
+    };
     let use_btree = match (&by_btree, &vector) {
         // The exact top-k after a btree scan sorts; with `enable_sort` off the vector
         // index's order wins.

@@ -1,5 +1,5 @@
-//! `COPY table TO file | STDOUT` and `COPY table FROM file | STDIN` (text, CSV and binary
-//! formats, read and written by `exec::copy`). A file inside the database's own
+//! `COPY table TO file | STDOUT`, `COPY (query) TO file | STDOUT` and `COPY table FROM
+//! file | STDIN` (text, CSV and binary formats, read and written by `exec::copy`). A file inside the database's own
 //! directory is refused, whichever name (relative, through a symbolic or hard link) it
 //! is given by, so that `COPY` can neither overwrite nor read the database's pages.
 
@@ -26,6 +26,21 @@ impl Session {
         let shared = Arc::clone(&self.database.shared);
         if let (Some(path), false) = (&copy.file, shared.durable.is_in_memory()) {
             refuse_database_file(Path::new(path), shared.durable.store().dir())?;
+        }
+        if let Some(query) = &copy.query {
+            // `COPY (query) TO …`: the query's rows, under its column names.
+            let result = self.query(query)?;
+            let set = result
+                .rows
+                .ok_or_else(|| EngineError::internal("a query without rows"))?;
+            let names: Vec<String> = set.columns.iter().map(|c| c.name.clone()).collect();
+            let bytes = write_rows(&set.rows, &names, &format)?;
+            let mut result = StatementResult::tag(format!("COPY {}", set.rows.len()));
+            match &copy.file {
+                Some(path) => write_file(path, &bytes)?,
+                None => result.copy_data = Some(bytes),
+            }
+            return Ok(result);
         }
         if !copy.from {
             let source = self.txn.read_source(&shared.durable);

@@ -66,6 +66,11 @@ fn substitute(expr: &mut BoundExpr, params: &[Datum]) {
             }
             substitute(otherwise, params);
         }
+        BoundExpr::SubLink(link) => {
+            if let Some(left) = &mut link.left {
+                substitute(left, params);
+            }
+        }
         BoundExpr::Const(_)
         | BoundExpr::Column(_)
         | BoundExpr::OuterColumn(_)

@@ -6,6 +6,7 @@
 
 mod block;
 mod copy;
+mod create_as;
 mod custom_plan;
 mod open;
 mod prepared;

@@ -33,6 +33,7 @@ impl Session {
             Statement::Deallocate { name } => self.sql_deallocate(name.as_deref()),
             Statement::DiscardAll => self.discard_all(),
             Statement::Copy(copy) => self.copy(copy, None),
+            Statement::CreateTableAs(create) => self.create_table_as(create),
             Statement::Explain { analyze, query } => self.explain(*analyze, query),
             Statement::Set { name, value, local } => {
                 self.txn
@@ -47,7 +48,7 @@ impl Session {
         }
     }
 
-    fn query(&mut self, select: &ast::Select) -> Result<StatementResult> {
+    pub(super) fn query(&mut self, select: &ast::Select) -> Result<StatementResult> {
         let shared = Arc::clone(&self.database.shared);
         let source = self.txn.read_source(&shared.durable);
         let view = source.view();
@@ -167,7 +168,7 @@ impl Session {
         })
     }
 
-    fn ddl(&mut self, statement: &Statement) -> Result<StatementResult> {
+    pub(super) fn ddl(&mut self, statement: &Statement) -> Result<StatementResult> {
         self.database.schema_changed();
         let shared = Arc::clone(&self.database.shared);
         let command = crate::exec::ddl::block::command_name(statement);

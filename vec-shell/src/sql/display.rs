@@ -45,6 +45,23 @@ fn list<T>(
 impl Display for Statement {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         match self {
+            Statement::CreateTableAs(create) => {
+                f.write_str("CREATE TABLE ")?;
+                if create.if_not_exists {
+                    f.write_str("IF NOT EXISTS ")?;
+                }
+                ident(f, &create.name)?;
+                if !create.columns.is_empty() {
+                    f.write_str(" (")?;
+                    list(f, &create.columns, |f, (name, _)| ident(f, name))?;
+                    f.write_str(")")?;
+                }
+                write!(f, " AS {}", create.query)?;
+                if !create.with_data {
+                    f.write_str(" WITH NO DATA")?;
+                }
+                Ok(())
+            }
             Statement::AlterExtension { name, version } => {
                 f.write_str("ALTER EXTENSION ")?;
                 ident(f, name)?;
@@ -140,7 +157,10 @@ impl Display for Statement {
             }
             Statement::Copy(copy) => {
                 f.write_str("COPY ")?;
-                ident(f, &copy.table)?;
+                match &copy.query {
+                    Some(query) => write!(f, "({query})")?,
+                    None => ident(f, &copy.table)?,
+                }
                 if !copy.columns.is_empty() {
                     f.write_str(" (")?;
                     list(f, &copy.columns, |f, c| ident(f, c))?;
@@ -506,7 +526,45 @@ impl Display for Select {
             })?;
             f.write_str(" ")?;
         }
+        if let Some(operation) = &self.set_operation {
+            // Operands are always parenthesised, so that the text parses back to the
+            // same tree whatever the operators' precedence.
+            write!(f, "({}) {}", operation.left, operation.operator.keyword())?;
+            if operation.all {
+                f.write_str(" ALL")?;
+            }
+            write!(f, " ({})", operation.right)?;
+        } else {
+            self.fmt_simple(f)?;
+        }
+        if !self.order_by.is_empty() {
+            f.write_str(" ORDER BY ")?;
+            list(f, &self.order_by, |f, key| key.fmt(f))?;
+        }
+        if let Some(limit) = &self.limit {
+            write!(f, " LIMIT {limit}")?;
+        }
+        if let Some(offset) = &self.offset {
+            write!(f, " OFFSET {offset}")?;
+        }
+        Ok(())
+    }
+}
+
+impl Select {
+    /// The part of a simple query before its `ORDER BY`: `SELECT [DISTINCT …] … FROM …
+    /// WHERE … GROUP BY … HAVING …`.
+    fn fmt_simple(&self, f: &mut Formatter<'_>) -> fmt::Result {
         f.write_str("SELECT")?;
+        match &self.distinct {
+            Some(Distinct::All) => f.write_str(" DISTINCT")?,
+            Some(Distinct::On(exprs)) => {
+                f.write_str(" DISTINCT ON (")?;
+                list(f, exprs, |f, e| e.fmt(f))?;
+                f.write_str(")")?;
+            }
+            None => {}
+        }
         if !self.items.is_empty() {
             f.write_str(" ")?;
             list(f, &self.items, |f, item| item.fmt(f))?;
@@ -523,16 +581,6 @@ impl Display for Select {
         }
         if let Some(having) = &self.having {
             write!(f, " HAVING {having}")?;
-        }
-        if !self.order_by.is_empty() {
-            f.write_str(" ORDER BY ")?;
-            list(f, &self.order_by, |f, key| key.fmt(f))?;
-        }
-        if let Some(limit) = &self.limit {
-            write!(f, " LIMIT {limit}")?;
-        }
-        if let Some(offset) = &self.offset {
-            write!(f, " OFFSET {offset}")?;
         }
         Ok(())
     }
@@ -652,6 +700,11 @@ impl Display for Expr {
                 f.write_str("]")
             }
             ExprKind::Subquery(query) => write!(f, "({query})"),
+            ExprKind::SubLink { kind, query } => match kind {
+                SubLinkKind::Exists => write!(f, "EXISTS ({query})"),
+                SubLinkKind::Any { left, op } => write!(f, "({left} {op} ANY ({query}))"),
+                SubLinkKind::All { left, op } => write!(f, "({left} {op} ALL ({query}))"),
+            },
             ExprKind::Case {
                 operand,
                 whens,

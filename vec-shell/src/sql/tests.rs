@@ -81,6 +81,22 @@ const STATEMENTS: &[&str] = &[
     "VACUUM",
     "VACUUM ANALYZE items, other",
     "ANALYZE items",
+    "SELECT DISTINCT a, b FROM t ORDER BY a",
+    "SELECT DISTINCT ON (a, b + 1) a, c FROM t ORDER BY a, b + 1, c DESC",
+    "SELECT ALL a FROM t",
+    "SELECT a FROM t UNION SELECT b FROM u INTERSECT ALL SELECT c FROM v EXCEPT SELECT 1 ORDER BY 1 LIMIT 2 OFFSET 1",
+    "(SELECT a FROM t ORDER BY a LIMIT 1) UNION ALL (SELECT b FROM u) ORDER BY 1",
+    "WITH w AS (SELECT 1 UNION SELECT 2) SELECT * FROM w UNION TABLE t",
+    "SELECT * FROM ((SELECT 1) UNION (SELECT 2)) s WHERE x = (SELECT 1 EXCEPT SELECT 2)",
+    "INSERT INTO t SELECT 1 UNION SELECT 2",
+    "EXPLAIN SELECT 1 INTERSECT SELECT 2",
+    "TABLE items",
+    "SELECT * FROM t WHERE x IN (SELECT 1 EXCEPT SELECT 2) AND x NOT IN (SELECT y FROM u WHERE u.a = t.a)",
+    "CREATE TABLE t AS SELECT 1 AS a",
+    "CREATE TABLE IF NOT EXISTS t (a, \"B\") AS (SELECT 1, 2) UNION SELECT 3, 4 WITH NO DATA",
+    "COPY (SELECT a FROM t UNION SELECT 1) TO STDOUT WITH (FORMAT csv, HEADER)",
+    "COPY (TABLE t) TO '/tmp/t.txt'",
+    "SELECT EXISTS (SELECT 1), NOT EXISTS (SELECT * FROM u) AS e, a < ALL (SELECT b FROM u), a = SOME (TABLE u), a <-> ANY (SELECT 1)",
 ];
 
 #[test]
@@ -123,6 +139,79 @@ fn precedence_follows_postgresql() {
     assert_eq!(shown("SELECT -x::int"), "SELECT (- CAST(x AS integer))");
     assert_eq!(shown("SELECT a || b <-> c"), "SELECT ((a || b) <-> c)");
     assert_eq!(shown("SELECT a IS NULL = b"), "SELECT ((a IS NULL) = b)");
+}
+
+#[test]
+fn set_operations_follow_postgresql_precedence() {
+    let shown = |sql: &str| parse(sql).unwrap()[0].to_string();
+    assert_eq!(
+        shown("SELECT 1 UNION SELECT 2 INTERSECT SELECT 3"),
+        "(SELECT 1) UNION ((SELECT 2) INTERSECT (SELECT 3))"
+    );
+    assert_eq!(
+        shown("SELECT 1 EXCEPT ALL SELECT 2 UNION SELECT 3 ORDER BY 1"),
+        "((SELECT 1) EXCEPT ALL (SELECT 2)) UNION (SELECT 3) ORDER BY 1"
+    );
+    assert_eq!(
+        shown("(SELECT 1 LIMIT 1) UNION DISTINCT (SELECT 2) LIMIT 3"),
+        "(SELECT 1 LIMIT 1) UNION (SELECT 2) LIMIT 3"
+    );
+    assert_eq!(shown("((SELECT 1)) LIMIT 2"), "SELECT 1 LIMIT 2");
+    assert_eq!(shown("TABLE t"), "SELECT * FROM t");
+    // A parenthesised subquery followed by an operator is an expression.
+    assert_eq!(shown("SELECT ((SELECT 1) + 1)"), "SELECT ((SELECT 1) + 1)");
+    assert_eq!(
+        shown("SELECT ((SELECT 1) UNION (SELECT 2))"),
+        "SELECT ((SELECT 1) UNION (SELECT 2))"
+    );
+    let error = parse("(SELECT 1 ORDER BY 1) ORDER BY 2").unwrap_err();
+    assert_eq!(error.message, "multiple ORDER BY clauses not allowed");
+    assert_eq!(error.position, Some(31));
+    let error = parse("(SELECT 1 LIMIT 1) LIMIT 2").unwrap_err();
+    assert_eq!(error.message, "multiple LIMIT clauses not allowed");
+    assert!(parse("SELECT 1 UNION").is_err());
+    assert!(parse("SELECT DISTINCT ON a FROM t").is_err());
+    let long = vec!["SELECT 1"; 10_000].join(" UNION ");
+    assert_eq!(parse(&long).unwrap_err().sqlstate, "54001");
+    let long = vec!["SELECT 1"; 100].join(" UNION ALL ");
+    assert!(parse(&long).is_ok());
+}
+
+#[test]
+fn subqueries_in_expressions_parse_as_sublinks() {
+    let shown = |sql: &str| parse(sql).unwrap()[0].to_string();
+    assert_eq!(
+        shown("SELECT a NOT IN (SELECT b FROM u)"),
+        "SELECT (NOT (a = ANY (SELECT b FROM u)))"
+    );
+    assert_eq!(
+        shown("SELECT a + 1 > ALL (SELECT 1) AND EXISTS (TABLE u)"),
+        "SELECT (((a + 1) > ALL (SELECT 1)) AND EXISTS (SELECT * FROM u))"
+    );
+    // `ANY` of something that is not a query stays a function call.
+    assert_eq!(shown("SELECT a = any(b)"), "SELECT (a = any(b))");
+    assert!(parse("SELECT a IN (SELECT 1").is_err());
+}
+
+#[test]
+fn create_table_as_is_told_from_column_definitions() {
+    use super::ast::Statement;
+    let statement = |sql: &str| parse(sql).unwrap().remove(0);
+    assert!(matches!(
+        statement("CREATE TABLE t (a, b) AS SELECT 1, 2"),
+        Statement::CreateTableAs(_)
+    ));
+    assert!(matches!(
+        statement("CREATE TABLE t (a int, b text)"),
+        Statement::CreateTable(_)
+    ));
+    let Statement::CreateTableAs(create) = statement("CREATE TABLE t AS TABLE u WITH DATA") else {
+        panic!("not CREATE TABLE AS");
+    };
+    assert!(create.with_data);
+    assert!(create.columns.is_empty());
+    assert!(parse("CREATE TABLE t AS 1").is_err());
+    assert!(parse("COPY (SELECT 1) FROM STDIN").is_err());
 }
 
 #[test]

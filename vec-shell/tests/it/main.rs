@@ -35,6 +35,7 @@ mod qualified_joins;
 mod scans;
 mod scripts;
 mod server;
+mod setops;
 mod snapshots;
 mod streaming;
 #[cfg(unix)]

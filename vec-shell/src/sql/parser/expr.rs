@@ -9,7 +9,8 @@
 use super::Parser;
 use crate::error::Result;
 use crate::sql::ast::{
-    AggClauses, ChainLink, Expr, ExprKind, Pos, TypeModifier, TypeName, CHAIN_MIN_LINKS,
+    AggClauses, ChainLink, Expr, ExprKind, Pos, SubLinkKind, TypeModifier, TypeName,
+    CHAIN_MIN_LINKS,
 };
 use crate::sql::lexer::TokenKind;
 
@@ -114,6 +115,23 @@ impl Parser<'_> {
                         return Ok(close_run(left, &mut run));
                     }
                     self.advance();
+                    if let Some(quantifier) = self.quantified_query() {
+                        // `left op ANY | SOME | ALL (query)`
+                        left = close_run(left, &mut run);
+                        run_prec = 0;
+                        self.advance();
+                        self.expect(&TokenKind::LParen)?;
+                        let query = self.select()?;
+                        self.expect(&TokenKind::RParen)?;
+                        let left_box = Box::new(left);
+                        let kind = match quantifier {
+                            true => SubLinkKind::All { left: left_box, op },
+                            false => SubLinkKind::Any { left: left_box, op },
+                        };
+                        let query = Box::new(query);
+                        left = Expr::new(ExprKind::SubLink { kind, query }, pos);
+                        continue;
+                    }
                     let right = self.expr_bp(prec)?;
                     // Comparisons do not associate: `a < b < c` is an error.
                     if prec == PREC_CMP {
@@ -132,6 +150,22 @@ impl Parser<'_> {
                 _ => return Ok(close_run(left, &mut run)),
             }
         }
+    }
+
+    /// At `ANY | SOME | ALL (query)` after an operator: `Some(true)` for `ALL`.
+    fn quantified_query(&self) -> Option<bool> {
+        let all = match self.peek() {
+            Some(TokenKind::Word(w)) if w == "any" || w == "some" => false,
+            Some(TokenKind::Word(w)) if w == "all" => true,
+            _ => return None,
+        };
+        let mut ahead = 1;
+        while self.peek_at(ahead) == Some(&TokenKind::LParen) {
+            ahead += 1;
+        }
+        let query_follows = ahead > 1
+            && matches!(self.peek_at(ahead), Some(TokenKind::Word(w)) if w == "select" || w == "with" || w == "table");
+        query_follows.then_some(all)
     }
 
     /// Counts one more postfix form wrapping the expression, failing as too deep
@@ -193,11 +227,21 @@ impl Parser<'_> {
             }
             _ => {
                 self.expect(&TokenKind::LParen)?;
-                if self.peek_query() {
-                    return Err(crate::error::EngineError::unsupported(
-                        "IN (subquery) is not supported; use a join or = ANY of an array",
-                    )
-                    .at(keyword_pos));
+                if self.peek_query_deep() {
+                    let query = self.select()?;
+                    self.expect(&TokenKind::RParen)?;
+                    let kind = SubLinkKind::Any {
+                        left: Box::new(left),
+                        op: "=".to_string(),
+                    };
+                    let any = Expr::new(
+                        ExprKind::SubLink {
+                            kind,
+                            query: Box::new(query),
+                        },
+                        keyword_pos,
+                    );
+                    return Ok(if negated { unary("not", any, pos) } else { any });
                 }
                 let first = self.expr()?;
                 let any = binary("=", left.clone(), first, pos);
@@ -218,6 +262,20 @@ impl Parser<'_> {
         if self.eat_word("not") {
             let operand = self.expr_bp(PREC_NOT)?;
             return Ok(unary("not", operand, pos));
+        }
+        if self.peek_word("exists") && self.peek_at(1) == Some(&TokenKind::LParen) {
+            self.advance();
+            self.advance();
+            let query = self.select()?;
+            self.expect(&TokenKind::RParen)?;
+            let kind = SubLinkKind::Exists;
+            return Ok(Expr::new(
+                ExprKind::SubLink {
+                    kind,
+                    query: Box::new(query),
+                },
+                pos,
+            ));
         }
         if let Some(TokenKind::Op(op)) = self.peek().cloned() {
             if op == "-" || op == "+" {
@@ -263,6 +321,9 @@ impl Parser<'_> {
                 if self.peek_query() {
                     let query = self.select()?;
                     self.expect(&TokenKind::RParen)?;
+                    return Ok(Expr::new(ExprKind::Subquery(Box::new(query)), pos));
+                }
+                if let Some(query) = self.parenthesised_query()? {
                     return Ok(Expr::new(ExprKind::Subquery(Box::new(query)), pos));
                 }
                 let inner = self.expr()?;

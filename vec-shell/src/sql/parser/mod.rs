@@ -6,9 +6,11 @@
 //! `syntax error at or near "…"` at the offending token, or `… at end of input`.
 //! Nesting is capped so that no input can exhaust the stack.
 
+mod create_as;
 mod expr;
 mod prepare;
 mod select;
+mod setop;
 mod statement;
 mod transaction;
 mod utility;

@@ -1,37 +1,94 @@
-//! The query grammar: `SELECT … FROM … WHERE … GROUP BY … HAVING … ORDER BY … LIMIT …
-//! OFFSET …`, select lists with aliases, and the `FROM` item.
+//! The query grammar: `SELECT [DISTINCT [ON (…)]] … FROM … WHERE … GROUP BY … HAVING …`,
+//! `TABLE name`, the `ORDER BY … LIMIT … OFFSET …` tail, select lists with aliases, and
+//! the `FROM` item. Set operations between queries are in `setop.rs`.
 
 use super::Parser;
 use crate::error::Result;
-use crate::sql::ast::{Cte, FromItem, JoinConstraint, JoinKind, OrderKey, Pos, Select, SelectItem};
+use crate::sql::ast::{
+    Cte, Distinct, FromItem, JoinConstraint, JoinKind, OrderKey, Pos, Select, SelectItem,
+};
 use crate::sql::lexer::TokenKind;
 
 impl Parser<'_> {
-    /// A `SELECT` query.
+    /// A query: `[WITH …] operands joined by UNION / INTERSECT / EXCEPT [ORDER BY …]
+    /// [LIMIT …] [OFFSET …]` (see `setop.rs`).
     pub(super) fn select(&mut self) -> Result<Select> {
         self.enter()?;
-        let result = self.select_inner();
+        let result = self.query_inner();
         self.leave();
         result
     }
 
-    /// Whether a query (`SELECT` or `WITH`) starts here.
+    /// Whether a query (`SELECT`, `WITH` or `TABLE`) starts here.
     pub(super) fn peek_query(&self) -> bool {
-        self.peek_word("select") || self.peek_word("with")
+        self.peek_word("select") || self.peek_word("with") || self.peek_word("table")
     }
 
-    fn select_inner(&mut self) -> Result<Select> {
-        let with = if self.eat_word("with") {
-            self.ctes()?
+    /// Whether a query starts here, possibly after opening parentheses.
+    pub(super) fn peek_query_deep(&self) -> bool {
+        let mut ahead = 0;
+        while self.peek_at(ahead) == Some(&TokenKind::LParen) {
+            ahead += 1;
+        }
+        matches!(self.peek_at(ahead), Some(TokenKind::Word(w)) if w == "select" || w == "with" || w == "table")
+    }
+
+    /// The `WITH` list at the cursor, if any.
+    pub(super) fn with_clause(&mut self) -> Result<Vec<Cte>> {
+        if self.eat_word("with") {
+            self.ctes()
         } else {
-            Vec::new()
-        };
+            Ok(Vec::new())
+        }
+    }
+
+    /// `SELECT [DISTINCT [ON (…)]] … FROM … WHERE … GROUP BY … HAVING …`, or `TABLE name`
+    /// (which is `SELECT * FROM name`).
+    pub(super) fn simple_select(&mut self) -> Result<Select> {
+        let table_pos = self.pos();
+        if self.eat_word("table") {
+            let name = self.qualified_name()?;
+            return Ok(Select {
+                items: vec![SelectItem::Wildcard(Pos(table_pos))],
+                from: Some(FromItem::Table {
+                    name,
+                    alias: None,
+                    pos: Pos(table_pos + "table ".len()),
+                }),
+                ..Select::default()
+            });
+        }
         self.expect_word("select")?;
-        let mut query = Select {
-            with,
-            ..Select::default()
+        let mut query = Select::default();
+        if self.eat_word("distinct") {
+            if self.eat_word("on") {
+                self.expect(&TokenKind::LParen)?;
+                let exprs = self.expr_list()?;
+                self.expect(&TokenKind::RParen)?;
+                query.distinct = Some(Distinct::On(exprs));
+            } else {
+                query.distinct = Some(Distinct::All);
+            }
+        } else {
+            self.eat_word("all");
+        }
+        let ends_list = |p: &Self| {
+            p.at_end()
+                || matches!(p.peek(), Some(TokenKind::Semicolon | TokenKind::RParen))
+                || [
+                    "from",
+                    "union",
+                    "intersect",
+                    "except",
+                    "order",
+                    "limit",
+                    "offset",
+                    "where",
+                ]
+                .iter()
+                .any(|w| p.peek_word(w))
         };
-        if !self.at_end() && self.peek() != Some(&TokenKind::Semicolon) && !self.peek_word("from") {
+        if !ends_list(self) {
             query.items = self.select_list()?;
         }
         if self.eat_word("from") {
@@ -47,20 +104,41 @@ impl Parser<'_> {
         if self.eat_word("having") {
             query.having = Some(self.expr()?);
         }
+        Ok(query)
+    }
+
+    /// `ORDER BY`, `LIMIT` and `OFFSET` after a query, into `query`; a clause the query
+    /// already has (from inside parentheses) is refused as PostgreSQL refuses it.
+    pub(super) fn query_tail(&mut self, query: &mut Select) -> Result<()> {
         if self.eat_word("order") {
             self.expect_word("by")?;
-            query.order_by = self.order_keys()?;
+            let keys = self.order_keys()?;
+            if !query.order_by.is_empty() {
+                return Err(multiple("ORDER BY", keys[0].expr.pos.0));
+            }
+            query.order_by = keys;
         }
         loop {
             if self.eat_word("limit") {
-                if !self.eat_word("all") {
-                    query.limit = Some(self.expr()?);
+                let pos = self.pos();
+                let limit = match self.eat_word("all") {
+                    true => None,
+                    false => Some(self.expr()?),
+                };
+                if query.limit.is_some() {
+                    return Err(multiple("LIMIT", pos));
                 }
+                query.limit = limit;
             } else if self.eat_word("offset") {
-                query.offset = Some(self.expr()?);
+                let pos = self.pos();
+                let offset = self.expr()?;
+                if query.offset.is_some() {
+                    return Err(multiple("OFFSET", pos));
+                }
+                query.offset = Some(offset);
                 let _ = self.eat_word("rows") || self.eat_word("row");
             } else {
-                return Ok(query);
+                return Ok(());
             }
         }
     }
@@ -298,9 +376,10 @@ impl Parser<'_> {
         })
     }
 
-    /// Whether the `(` at the cursor opens a query.
+    /// Whether the `(` at the cursor opens a query (whose first operand may itself be
+    /// parenthesised).
     fn query_after_paren(&self) -> bool {
-        matches!(self.peek_at(1), Some(TokenKind::Word(w)) if w == "select" || w == "with")
+        self.peek_query_deep()
     }
 
     fn alias(&mut self) -> Result<Option<String>> {
@@ -312,4 +391,10 @@ impl Parser<'_> {
         }
         Ok(None)
     }
+}
+
+/// `multiple ORDER BY clauses not allowed`, and the same for `LIMIT` and `OFFSET`.
+fn multiple(clause: &str, pos: usize) -> crate::error::EngineError {
+    crate::error::EngineError::new("42601", format!("multiple {clause} clauses not allowed"))
+        .at(pos)
 }

@@ -14,11 +14,14 @@ use crate::sql::lexer::TokenKind;
 impl Parser<'_> {
     /// One statement.
     pub(super) fn statement(&mut self) -> Result<Statement> {
+        if self.peek() == Some(&TokenKind::LParen) && self.peek_query_deep() {
+            return Ok(Statement::Select(Box::new(self.select()?)));
+        }
         let Some(TokenKind::Word(word)) = self.peek().cloned() else {
             return Err(self.error_here());
         };
         match word.as_str() {
-            "select" | "with" => Ok(Statement::Select(Box::new(self.select()?))),
+            "select" | "with" | "table" => Ok(Statement::Select(Box::new(self.select()?))),
             "create" => self.create(),
             "drop" => self.drop_table(),
             "truncate" => {
@@ -140,6 +143,9 @@ impl Parser<'_> {
     fn create_table(&mut self) -> Result<Statement> {
         let if_not_exists = self.if_not_exists()?;
         let name = self.qualified_name()?;
+        if self.at_create_table_as() {
+            return self.create_table_as(name, if_not_exists);
+        }
         self.expect(&TokenKind::LParen)?;
         let mut table = CreateTable {
             name,
@@ -377,7 +383,8 @@ impl Parser<'_> {
         let table_pos = Pos(self.pos());
         let table = self.qualified_name()?;
         let mut columns = Vec::new();
-        if self.eat(&TokenKind::LParen) {
+        // `INSERT INTO t (SELECT …)` is a parenthesised query, not a column list.
+        if !self.peek_query_deep() && self.eat(&TokenKind::LParen) {
             loop {
                 let pos = Pos(self.pos());
                 columns.push((self.identifier()?, pos));
@@ -413,7 +420,7 @@ impl Parser<'_> {
                 }
             }
             InsertSource::Values(rows)
-        } else if self.peek_query() {
+        } else if self.peek_query_deep() {
             InsertSource::Query(Box::new(self.select()?))
         } else {
             return Err(self.error_here());

@@ -26,6 +26,15 @@ impl Parser<'_> {
     pub(super) fn copy(&mut self) -> Result<Statement> {
         self.advance();
         let table_pos = Pos(self.pos());
+        if self.eat(&TokenKind::LParen) {
+            // `COPY (query) TO …`
+            let query = self.select()?;
+            self.expect(&TokenKind::RParen)?;
+            self.expect_word("to")?;
+            let mut copy = self.copy_target(String::new(), table_pos, Vec::new(), false)?;
+            copy.query = Some(Box::new(query));
+            return Ok(Statement::Copy(copy));
+        }
         let table = self.qualified_name()?;
         let mut columns = Vec::new();
         if self.eat(&TokenKind::LParen) {
@@ -43,6 +52,20 @@ impl Parser<'_> {
             self.expect_word("to")?;
             false
         };
+        Ok(Statement::Copy(
+            self.copy_target(table, table_pos, columns, from)?,
+        ))
+    }
+
+    /// The rest of `COPY` after `FROM` or `TO`: the file or `STDIN` / `STDOUT`, and the
+    /// options.
+    fn copy_target(
+        &mut self,
+        table: String,
+        table_pos: Pos,
+        columns: Vec<String>,
+        from: bool,
+    ) -> Result<crate::sql::ast::Copy> {
         let file = match self.advance().map(|t| t.kind) {
             Some(TokenKind::String(path)) => Some(path),
             Some(TokenKind::Word(w)) if (w == "stdin" && from) || (w == "stdout" && !from) => None,
@@ -87,14 +110,15 @@ impl Parser<'_> {
         if parenthesized {
             self.expect(&TokenKind::RParen)?;
         }
-        Ok(Statement::Copy(crate::sql::ast::Copy {
+        Ok(crate::sql::ast::Copy {
             table,
             table_pos,
             columns,
+            query: None,
             from,
             file,
             options,
-        }))
+        })
     }
 
     /// A `SET` value, `None` for `DEFAULT`.
@@ -225,7 +249,8 @@ impl Parser<'_> {
     pub(super) fn explain(&mut self) -> Result<Statement> {
         self.advance();
         let mut analyze = false;
-        if self.eat(&TokenKind::LParen) {
+        // `EXPLAIN (SELECT …) UNION …` explains a query; other parentheses hold options.
+        if !self.peek_query_deep() && self.eat(&TokenKind::LParen) {
             loop {
                 let option = self.label()?;
                 let enabled = match self.peek().cloned() {
@@ -251,7 +276,7 @@ impl Parser<'_> {
             analyze = self.eat_word("analyze");
             self.eat_word("verbose");
         }
-        if !self.peek_query() {
+        if !self.peek_query_deep() {
             return Err(self.error_here());
         }
         let query = Box::new(self.select()?);

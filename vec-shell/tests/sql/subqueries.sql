@@ -1,0 +1,33 @@
+-- IN, NOT IN, EXISTS, NOT EXISTS, op ANY / SOME / ALL over subqueries, correlated or
+-- not, with PostgreSQL's NULL semantics; correlated scalar subqueries.
+CREATE TABLE sq_o (id int, cat text, v vector(2));
+CREATE TABLE sq_i (oid int, score int, v vector(2));
+INSERT INTO sq_o VALUES (1, 'a', '[1,1]'), (2, 'b', '[2,2]'), (3, NULL, '[3,3]'), (NULL, 'd', NULL);
+INSERT INTO sq_i VALUES (1, 10, '[1,1]'), (1, 20, '[0,0]'), (2, 5, '[2,2]'), (NULL, 7, NULL);
+SELECT id FROM sq_o WHERE id IN (SELECT oid FROM sq_i) ORDER BY id;
+SELECT id FROM sq_o WHERE id NOT IN (SELECT oid FROM sq_i) ORDER BY id;
+SELECT id FROM sq_o WHERE id NOT IN (SELECT oid FROM sq_i WHERE oid IS NOT NULL) ORDER BY id;
+SELECT id, id IN (SELECT oid FROM sq_i) AS in_i, id NOT IN (SELECT oid FROM sq_i) AS not_in_i FROM sq_o ORDER BY id;
+SELECT id, id IN (SELECT oid FROM sq_i WHERE false) AS in_empty, id NOT IN (SELECT oid FROM sq_i WHERE false) AS not_in_empty FROM sq_o ORDER BY id;
+SELECT id FROM sq_o o WHERE EXISTS (SELECT 1 FROM sq_i i WHERE i.oid = o.id) ORDER BY id;
+SELECT id FROM sq_o o WHERE NOT EXISTS (SELECT 1 FROM sq_i i WHERE i.oid = o.id) ORDER BY id;
+SELECT EXISTS (SELECT 1 FROM sq_i WHERE score > 15), EXISTS (SELECT FROM sq_i WHERE score > 100);
+SELECT id FROM sq_o o WHERE id IN (SELECT oid FROM sq_i i WHERE i.score > 8 AND i.v = o.v) ORDER BY id;
+SELECT id, (SELECT max(score) FROM sq_i i WHERE i.oid = o.id) AS best FROM sq_o o ORDER BY id;
+SELECT id, (SELECT score FROM sq_i i WHERE i.oid = o.id) FROM sq_o o ORDER BY id;
+SELECT id FROM sq_o WHERE id = ANY (SELECT oid FROM sq_i) ORDER BY id;
+SELECT id FROM sq_o WHERE id < SOME (SELECT oid FROM sq_i) ORDER BY id;
+SELECT id, id >= ALL (SELECT oid FROM sq_i WHERE oid IS NOT NULL) AS top, id > ALL (SELECT oid FROM sq_i) AS above FROM sq_o ORDER BY id;
+SELECT id FROM sq_o WHERE v IN (SELECT v FROM sq_i) ORDER BY id;
+SELECT cat FROM sq_o WHERE cat IN (SELECT 'a' UNION SELECT 'b') ORDER BY cat;
+SELECT 'a' IN (SELECT cat FROM sq_o), 2 IN (SELECT 1 UNION ALL SELECT NULL), 1 IN (SELECT 1 UNION ALL SELECT NULL);
+SELECT id FROM sq_o WHERE id IN (SELECT oid, score FROM sq_i);
+SELECT id FROM sq_o WHERE cat IN (SELECT oid FROM sq_i);
+SELECT id FROM sq_o WHERE id IN (SELECT nope FROM sq_i);
+SELECT count(*) FROM sq_o WHERE id IN (SELECT oid FROM sq_i) OR cat IS NULL;
+WITH w AS (SELECT oid FROM sq_i WHERE score < 10) SELECT id FROM sq_o WHERE id IN (SELECT oid FROM w) ORDER BY id;
+SELECT id FROM sq_o WHERE id IN (SELECT oid FROM sq_i) AND EXISTS (SELECT 1 FROM sq_i WHERE score = 10) ORDER BY id;
+UPDATE sq_i SET score = score + 1 WHERE oid IN (SELECT id FROM sq_o WHERE cat = 'a');
+DELETE FROM sq_i WHERE NOT EXISTS (SELECT 1 FROM sq_o WHERE sq_o.id = sq_i.oid);
+SELECT * FROM sq_i ORDER BY oid, score;
+DROP TABLE sq_o, sq_i;
