@@ -41,7 +41,7 @@ impl BoundIndexKey {
 /// boolean, with no subquery, aggregate, set-returning or volatile function.
 pub fn bind_predicate(table: &Table, expr: &Expr) -> Result<IndexPredicate> {
     let found = first_forbidden(expr, &mut |e| match &e.kind {
-        ExprKind::Subquery(_) => true,
+        ExprKind::Subquery(_) | ExprKind::SubLink { .. } => true,
         ExprKind::Function { name, .. } => {
             name == "random" || is_aggregate_call(e) || is_set_returning(e)
         }
@@ -49,7 +49,7 @@ pub fn bind_predicate(table: &Table, expr: &Expr) -> Result<IndexPredicate> {
     });
     if let Some(found) = found {
         return Err(match &found.kind {
-            ExprKind::Subquery(_) => {
+            ExprKind::Subquery(_) | ExprKind::SubLink { .. } => {
                 EngineError::new("0A000", "cannot use subquery in index predicate").at(found.pos.0)
             }
             ExprKind::Function { name, .. } if name == "random" => EngineError::new(

@@ -8,6 +8,7 @@ CREATE INDEX pi_cat1 ON pi USING hnsw (embedding vector_l2_ops) WHERE (cat = 1);
 CREATE INDEX ON pi USING hnsw (embedding vector_l2_ops) WHERE cat = 2;
 CREATE INDEX ON pi USING hnsw (embedding vector_l2_ops) WHERE random() > 0.5;
 CREATE INDEX ON pi USING hnsw (embedding vector_l2_ops) WHERE cat;
+CREATE INDEX ON pi USING hnsw (embedding vector_l2_ops) WHERE cat IN (SELECT 1);
 CREATE INDEX ON pi USING hnsw (embedding vector_l2_ops) WHERE count(*) > 1;
 CREATE INDEX ON pi USING hnsw (embedding vector_l2_ops) WHERE nope = 1;
 \d pi

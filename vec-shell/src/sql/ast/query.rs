@@ -1,0 +1,86 @@
+//! The syntax of set operations, `DISTINCT`, queries tested inside expressions and
+//! `CREATE TABLE … AS` (re-exported by the parent module).
+
+use super::{Expr, Pos, Select};
+
+/// `SELECT DISTINCT` or `SELECT DISTINCT ON (exprs)`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Distinct {
+    /// `DISTINCT`: one row of each set of equal rows.
+    All,
+    /// `DISTINCT ON (exprs)`: the first row of each set of rows equal in `exprs`.
+    On(Vec<Expr>),
+}
+
+/// `left UNION | INTERSECT | EXCEPT [ALL] right`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SetOperation {
+    /// Which operation.
+    pub operator: SetOperator,
+    /// `ALL`: duplicates are kept (counted) rather than removed.
+    pub all: bool,
+    /// The left operand.
+    pub left: Select,
+    /// The right operand.
+    pub right: Select,
+    /// Where the operator was written.
+    pub pos: Pos,
+}
+
+/// The set operations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SetOperator {
+    /// `UNION`: the rows of either side.
+    Union,
+    /// `INTERSECT`: the rows of both sides.
+    Intersect,
+    /// `EXCEPT`: the left side's rows that the right side lacks.
+    Except,
+}
+
+impl SetOperator {
+    /// The keyword, as PostgreSQL's messages name the operation.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            SetOperator::Union => "UNION",
+            SetOperator::Intersect => "INTERSECT",
+            SetOperator::Except => "EXCEPT",
+        }
+    }
+}
+
+/// `CREATE TABLE [IF NOT EXISTS] name [(column names)] AS query [WITH [NO] DATA]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CreateTableAs {
+    /// The table's name.
+    pub name: String,
+    /// `IF NOT EXISTS` was given.
+    pub if_not_exists: bool,
+    /// Names for the first columns (the query's labels name the rest).
+    pub columns: Vec<(String, Pos)>,
+    /// The query whose columns and rows make the table.
+    pub query: Select,
+    /// `WITH DATA` (the default) rather than `WITH NO DATA`.
+    pub with_data: bool,
+}
+
+/// The tests of a query inside an expression ([`super::ExprKind::SubLink`]).
+#[derive(Clone, Debug, PartialEq)]
+pub enum SubLinkKind {
+    /// `EXISTS`: whether the query returns a row.
+    Exists,
+    /// `left op ANY (query)`: whether `op` holds for some row (`IN` is `= ANY`).
+    Any {
+        /// The left operand.
+        left: Box<Expr>,
+        /// The operator.
+        op: String,
+    },
+    /// `left op ALL (query)`: whether `op` holds for every row.
+    All {
+        /// The left operand.
+        left: Box<Expr>,
+        /// The operator.
+        op: String,
+    },
+}
