@@ -4,11 +4,11 @@
 //! the expression as SQL text, bound again by each statement that writes the table.
 
 use super::context::Context;
-use super::defaults::{first_forbidden, is_aggregate_call, is_set_returning};
+use super::defaults::{first_forbidden, is_aggregate_call, is_set_returning, not_allowed};
 use super::expr::Binder;
 use super::Scope;
 use crate::catalog::{Catalog, Table};
-use crate::error::{EngineError, Result};
+use crate::error::Result;
 use crate::expr::BoundExpr;
 use crate::sql::ast::{Expr, ExprKind};
 use crate::value::SqlType;
@@ -16,23 +16,12 @@ use crate::value::SqlType;
 /// Binds a `CHECK` expression over `table`'s row; its value is boolean.
 pub fn bind_check(catalog: &Catalog, table: &Table, expr: &Expr) -> Result<BoundExpr> {
     let found = first_forbidden(expr, &mut |e| {
-        matches!(e.kind, ExprKind::Subquery(_)) || is_aggregate_call(e) || is_set_returning(e)
+        matches!(e.kind, ExprKind::Subquery(_) | ExprKind::SubLink { .. })
+            || is_aggregate_call(e)
+            || is_set_returning(e)
     });
     if let Some(found) = found {
-        let error = match &found.kind {
-            ExprKind::Subquery(_) => {
-                EngineError::new("0A000", "cannot use subquery in check constraint")
-            }
-            _ if is_set_returning(&found) => EngineError::new(
-                "0A000",
-                "set-returning functions are not allowed in check constraints",
-            ),
-            _ => EngineError::new(
-                "42803",
-                "aggregate functions are not allowed in check constraints",
-            ),
-        };
-        return Err(error.at(found.pos.0));
+        return Err(not_allowed(&found, "check constraint"));
     }
     let scope = Scope::of_table(table, None);
     let cx = Context::new(catalog, false);

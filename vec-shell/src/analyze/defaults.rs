@@ -53,6 +53,26 @@ pub(crate) fn first_forbidden(expr: &Expr, find: &mut dyn FnMut(&Expr) -> bool) 
     }
 }
 
+/// PostgreSQL's error for a subquery, a set-returning function or an aggregate found
+/// where none may appear (`what`: "DEFAULT expression", "check constraint", "index
+/// predicate"), pointing at it.
+pub(crate) fn not_allowed(found: &Expr, what: &str) -> EngineError {
+    match &found.kind {
+        ExprKind::Subquery(_) | ExprKind::SubLink { .. } => {
+            EngineError::new("0A000", format!("cannot use subquery in {what}"))
+        }
+        _ if is_set_returning(found) => EngineError::new(
+            "0A000",
+            format!("set-returning functions are not allowed in {what}s"),
+        ),
+        _ => EngineError::new(
+            "42803",
+            format!("aggregate functions are not allowed in {what}s"),
+        ),
+    }
+    .at(found.pos.0)
+}
+
 pub(crate) fn is_aggregate_call(expr: &Expr) -> bool {
     matches!(&expr.kind, ExprKind::Function { name, .. } if super::aggregate::is_aggregate(name))
 }
@@ -101,23 +121,13 @@ pub fn bind_default(catalog: &Catalog, column: &Column, expr: &Expr) -> Result<B
             || is_set_returning(e)
     });
     if let Some(found) = found {
-        let error = match &found.kind {
+        return Err(match &found.kind {
             ExprKind::Column(_) => {
                 EngineError::new("0A000", "cannot use column reference in DEFAULT expression")
+                    .at(found.pos.0)
             }
-            ExprKind::Subquery(_) | ExprKind::SubLink { .. } => {
-                EngineError::new("0A000", "cannot use subquery in DEFAULT expression")
-            }
-            _ if is_set_returning(&found) => EngineError::new(
-                "0A000",
-                "set-returning functions are not allowed in DEFAULT expressions",
-            ),
-            _ => EngineError::new(
-                "42803",
-                "aggregate functions are not allowed in DEFAULT expressions",
-            ),
-        };
-        return Err(error.at(found.pos.0));
+            _ => not_allowed(&found, "DEFAULT expression"),
+        });
     }
     let scope = Scope::default();
     let cx = Context::new(catalog, false);

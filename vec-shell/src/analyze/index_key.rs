@@ -4,7 +4,9 @@
 //! PostgreSQL checks it when the index is created.
 
 use super::context::Context;
-use super::defaults::{first_forbidden, is_aggregate_call, is_set_returning, parse_stored};
+use super::defaults::{
+    first_forbidden, is_aggregate_call, is_set_returning, not_allowed, parse_stored,
+};
 use super::expr::Binder;
 use super::Scope;
 use crate::catalog::{Catalog, Index, IndexKey, IndexPredicate, Table};
@@ -49,23 +51,11 @@ pub fn bind_predicate(table: &Table, expr: &Expr) -> Result<IndexPredicate> {
     });
     if let Some(found) = found {
         return Err(match &found.kind {
-            ExprKind::Subquery(_) | ExprKind::SubLink { .. } => {
-                EngineError::new("0A000", "cannot use subquery in index predicate").at(found.pos.0)
-            }
             ExprKind::Function { name, .. } if name == "random" => EngineError::new(
                 "42P17",
                 "functions in index predicate must be marked IMMUTABLE",
             ),
-            _ if is_set_returning(&found) => EngineError::new(
-                "0A000",
-                "set-returning functions are not allowed in index predicates",
-            )
-            .at(found.pos.0),
-            _ => EngineError::new(
-                "42803",
-                "aggregate functions are not allowed in index predicates",
-            )
-            .at(found.pos.0),
+            _ => not_allowed(&found, "index predicate"),
         });
     }
     let scope = Scope::of_table(table, None);

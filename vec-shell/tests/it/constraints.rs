@@ -2,19 +2,12 @@
 //! database, a rolled-back block's `ALTER TABLE … ADD CONSTRAINT` leaves nothing behind
 //! on disk, `COPY` is checked, and bad check expressions get PostgreSQL's errors.
 
-use vec_shell::{Database, Datum};
+use crate::common::last_rows;
+use vec_shell::Database;
 
+/// The rows of a one-statement query, each value as text.
 fn texts(database: &Database, sql: &str) -> Vec<Vec<Option<String>>> {
-    let mut session = database.session();
-    let results = session.execute(sql).unwrap();
-    results[0]
-        .rows
-        .as_ref()
-        .unwrap()
-        .rows
-        .iter()
-        .map(|row| row.iter().map(Datum::to_text).collect())
-        .collect()
+    last_rows(&mut database.session(), sql)
 }
 
 fn error(database: &Database, sql: &str) -> (String, Option<String>) {
