@@ -3,10 +3,9 @@
 //! set-returning functions are refused with PostgreSQL's messages. The catalog keeps
 //! the expression as SQL text, bound again by each statement that writes the table.
 
-use super::context::Context;
-use super::defaults::{first_forbidden, is_aggregate_call, is_set_returning, not_allowed};
-use super::expr::Binder;
-use super::Scope;
+use super::defaults::{
+    bind_over_row, first_forbidden, is_aggregate_call, is_set_returning, not_allowed,
+};
 use crate::catalog::{Catalog, Table};
 use crate::error::Result;
 use crate::expr::BoundExpr;
@@ -23,15 +22,9 @@ pub fn bind_check(catalog: &Catalog, table: &Table, expr: &Expr) -> Result<Bound
     if let Some(found) = found {
         return Err(not_allowed(&found, "check constraint"));
     }
-    let scope = Scope::of_table(table, None);
-    let cx = Context::new(catalog, false);
-    let mut binder = Binder {
-        cx: &cx,
-        scope: &scope,
-        aggregates: None,
-    };
-    let value = binder.bind(expr)?;
-    binder.coerce(value, &SqlType::Bool, expr.pos.0, "argument of CHECK")
+    bind_over_row(catalog, table, expr, |binder, _, value| {
+        binder.coerce(value, &SqlType::Bool, expr.pos.0, "argument of CHECK")
+    })
 }
 
 /// Binds every check constraint of `table` (stored as SQL text): name and expression.

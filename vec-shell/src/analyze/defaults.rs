@@ -195,6 +195,19 @@ pub fn bind_generated(
             _ => error.at(found.pos.0),
         });
     }
+    bind_over_row(catalog, table, expr, |binder, _, value| {
+        to_column_type(binder, column, value)
+    })
+}
+
+/// Binds `expr` over `table`'s row (no outer query, no aggregates) and hands the binder,
+/// its context and the value to `finish` (a conversion, a check of what was bound).
+pub(crate) fn bind_over_row<T>(
+    catalog: &Catalog,
+    table: &Table,
+    expr: &Expr,
+    finish: impl FnOnce(&mut Binder<'_>, &Context<'_>, Typed) -> Result<T>,
+) -> Result<T> {
     let scope = Scope::of_table(table, None);
     let cx = Context::new(catalog, false);
     let mut binder = Binder {
@@ -203,7 +216,7 @@ pub fn bind_generated(
         aggregates: None,
     };
     let value = binder.bind(expr)?;
-    to_column_type(&mut binder, column, value)
+    finish(&mut binder, &cx, value)
 }
 
 /// The bound defaults and generation expressions of a table, for filling the columns

@@ -3,12 +3,9 @@
 //! and a partial index's predicate (`WHERE …`, also stored as SQL text), checked as
 //! PostgreSQL checks it when the index is created.
 
-use super::context::Context;
 use super::defaults::{
-    first_forbidden, is_aggregate_call, is_set_returning, not_allowed, parse_stored,
+    bind_over_row, first_forbidden, is_aggregate_call, is_set_returning, not_allowed, parse_stored,
 };
-use super::expr::Binder;
-use super::Scope;
 use crate::catalog::{Catalog, Index, IndexKey, IndexPredicate, Table};
 use crate::error::{EngineError, Result};
 use crate::sql::ast::{Expr, ExprKind};
@@ -58,22 +55,16 @@ pub fn bind_predicate(table: &Table, expr: &Expr) -> Result<IndexPredicate> {
             _ => not_allowed(&found, "index predicate"),
         });
     }
-    let scope = Scope::of_table(table, None);
-    let empty = Catalog::default();
-    let cx = Context::new(&empty, false);
-    let mut binder = Binder {
-        cx: &cx,
-        scope: &scope,
-        aggregates: None,
-    };
-    let value = binder.bind(expr)?;
-    let bound = binder.coerce(value, &SqlType::Bool, expr.pos.0, "argument of WHERE")?;
-    if cx.has_subqueries() {
-        return Err(EngineError::new(
-            "0A000",
-            "cannot use subquery in index predicate",
-        ));
-    }
+    let bound = bind_over_row(&Catalog::default(), table, expr, |binder, cx, value| {
+        let bound = binder.coerce(value, &SqlType::Bool, expr.pos.0, "argument of WHERE")?;
+        match cx.has_subqueries() {
+            true => Err(EngineError::new(
+                "0A000",
+                "cannot use subquery in index predicate",
+            )),
+            false => Ok(bound),
+        }
+    })?;
     let mut parts = Vec::new();
     collect_conjuncts(&bound, &mut |part| parts.push(part.clone()));
     Ok(IndexPredicate { expr: bound, parts })
@@ -116,16 +107,11 @@ fn stored_predicate(table: &Table, index: &Index) -> Result<Option<IndexPredicat
 pub fn index_key(table: &Table, index: &Index) -> Result<BoundIndexKey> {
     if let Some(text) = &index.expression {
         let expr = parse_stored(text)?;
-        let scope = Scope::of_table(table, None);
-        let empty = Catalog::default();
-        let cx = Context::new(&empty, false);
-        let mut binder = Binder {
-            cx: &cx,
-            scope: &scope,
-            aggregates: None,
-        };
-        let bound = binder.bind(&expr)?;
-        if cx.has_subqueries() {
+        let (bound, has_subqueries) =
+            bind_over_row(&Catalog::default(), table, &expr, |_, cx, value| {
+                Ok((value, cx.has_subqueries()))
+            })?;
+        if has_subqueries {
             return Err(EngineError::new(
                 "0A000",
                 "cannot use subquery in index expression",

@@ -102,6 +102,24 @@ pub struct Index {
     pub id: u64,
 }
 
+impl Index {
+    /// A plain btree index on `columns` (a primary key's or a unique constraint's), its
+    /// id given when it is stored.
+    pub fn btree(name: String, columns: Vec<usize>) -> Index {
+        Index {
+            name,
+            method: AccessMethod::Btree,
+            columns,
+            opclass: None,
+            with: Vec::new(),
+            expression: None,
+            predicate: None,
+            bound_predicate: None,
+            id: 0,
+        }
+    }
+}
+
 /// What a vector index indexes: a column, or an expression over the row.
 #[derive(Clone, Debug)]
 pub enum IndexKey {

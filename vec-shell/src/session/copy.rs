@@ -105,14 +105,16 @@ impl Session {
             columns: &types,
         };
         let rows = read_rows(&data, &format, &target, monitor)?;
-        let outcome = {
-            let source = writes.read_source();
-            let guards = IndexGuards::none();
-            let context = ExecContext::new(&catalog, source.view(), &guards)
-                .with_spill(super::spill_config(&self.settings, self.database.durable()))
-                .with_cancel(&self.cancel);
-            exec::dml::insert_rows(&context, &copy.table, &targets, rows, &Returning::default())?
-        };
+        let spill = super::spill_config(&self.settings, self.database.durable());
+        let outcome = insert_computed_rows(
+            &catalog,
+            &writes,
+            spill,
+            &self.cancel,
+            &copy.table,
+            &targets,
+            rows,
+        )?;
         let count = outcome.count;
         crate::txn::apply(&catalog, &writes, outcome.changes)?;
         Ok(StatementResult::tag(format!("COPY {count}")))
@@ -251,4 +253,23 @@ fn same_file_inside(path: &Path, root: &Path) -> bool {
 #[cfg(not(unix))]
 fn same_file_inside(_path: &Path, _root: &Path) -> bool {
     false
+}
+
+/// Inserts rows computed outside a plan (`COPY FROM`, `CREATE TABLE … AS`) into `table`'s
+/// columns `targets` through the statement's writes; returns the changes to apply.
+pub(super) fn insert_computed_rows(
+    catalog: &Catalog,
+    writes: &crate::txn::StoreWrites<'_>,
+    spill: crate::exec::spill::SpillConfig,
+    cancel: &crate::cancel::CancelHandle,
+    table: &str,
+    targets: &[usize],
+    rows: Vec<Row>,
+) -> Result<exec::dml::DmlOutcome> {
+    let source = writes.read_source();
+    let guards = IndexGuards::none();
+    let context = ExecContext::new(catalog, source.view(), &guards)
+        .with_spill(spill)
+        .with_cancel(cancel);
+    exec::dml::insert_rows(&context, table, targets, rows, &Returning::default())
 }

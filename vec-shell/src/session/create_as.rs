@@ -8,8 +8,7 @@ use std::sync::Arc;
 
 use super::Session;
 use crate::error::{EngineError, Result};
-use crate::exec::{self, ExecContext, IndexGuards, StatementResult};
-use crate::plan::Returning;
+use crate::exec::StatementResult;
 use crate::sql::ast::{CreateTableAs, Expr, ExprKind, Statement};
 
 impl Session {
@@ -91,14 +90,16 @@ impl Session {
         let catalog = shared.catalog.read();
         let width = catalog.table(table).map_or(0, |t| t.columns.len());
         let targets: Vec<usize> = (0..width).collect();
-        let outcome = {
-            let source = writes.read_source();
-            let guards = IndexGuards::none();
-            let context = ExecContext::new(&catalog, source.view(), &guards)
-                .with_spill(super::spill_config(&self.settings, self.database.durable()))
-                .with_cancel(&self.cancel);
-            exec::dml::insert_rows(&context, table, &targets, rows, &Returning::default())?
-        };
+        let spill = super::spill_config(&self.settings, self.database.durable());
+        let outcome = super::copy::insert_computed_rows(
+            &catalog,
+            &writes,
+            spill,
+            &self.cancel,
+            table,
+            &targets,
+            rows,
+        )?;
         crate::txn::apply(&catalog, &writes, outcome.changes)
     }
 }

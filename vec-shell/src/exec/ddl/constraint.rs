@@ -11,7 +11,6 @@ use crate::catalog::schema::encode_table;
 use crate::catalog::{Catalog, Constraint, ConstraintRule, Index, Table};
 use crate::error::{EngineError, Result};
 use crate::exec::{ExecContext, IndexGuards, StatementResult};
-use crate::index::AccessMethod;
 use crate::sql::ast::{ConstraintKind, CreateTable, TableConstraint};
 use crate::storage::durable::{StoreOp, CATALOG_HEAP};
 use crate::txn::StoreWrites;
@@ -19,17 +18,7 @@ use crate::value::Datum;
 
 /// The btree index a unique constraint brings.
 fn unique_index(name: &str, columns: &[usize]) -> Index {
-    Index {
-        name: name.to_string(),
-        method: AccessMethod::Btree,
-        columns: columns.to_vec(),
-        opclass: None,
-        with: Vec::new(),
-        expression: None,
-        predicate: None,
-        bound_predicate: None,
-        id: 0,
-    }
+    Index::btree(name.to_string(), columns.to_vec())
 }
 
 /// Turns a constraint as written into the catalog's form for `table`: columns

@@ -321,17 +321,10 @@ fn create_table(
     let mut table = Table::new(create.name.clone(), columns, primary_key);
     check_column_expressions(catalog, &table, &create.columns)?;
     if !table.primary_key.is_empty() {
-        table.indexes.push(Index {
-            name: format!("{}_pkey", create.name),
-            method: AccessMethod::Btree,
-            columns: table.primary_key.clone(),
-            opclass: None,
-            with: Vec::new(),
-            expression: None,
-            predicate: None,
-            bound_predicate: None,
-            id: 0,
-        });
+        let key = table.primary_key.clone();
+        table
+            .indexes
+            .push(Index::btree(format!("{}_pkey", create.name), key));
     }
     constraint::add_to_new_table(catalog, &mut table, create)?;
     table.row_indexes = RowIndexes::empty(&table.row_index_shape());
