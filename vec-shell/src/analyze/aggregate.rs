@@ -32,9 +32,19 @@ pub fn is_aggregate(name: &str) -> bool {
 /// Whether an expression contains an aggregate call (outside subqueries).
 pub fn contains_aggregate(expr: &Expr) -> bool {
     match &expr.kind {
-        ExprKind::Function { name, args, .. } => {
-            is_aggregate(name) || args.iter().any(contains_aggregate)
-        }
+        ExprKind::Function {
+            name,
+            args,
+            clauses,
+            ..
+        } => match clauses.as_deref().and_then(|c| c.over.as_ref()) {
+            Some(over) => {
+                args.iter().any(contains_aggregate)
+                    || over.partition_by.iter().any(contains_aggregate)
+                    || over.order_by.iter().any(|k| contains_aggregate(&k.expr))
+            }
+            None => is_aggregate(name) || args.iter().any(contains_aggregate),
+        },
         ExprKind::Unary { operand, .. }
         | ExprKind::IsNull { operand, .. }
         | ExprKind::Cast { operand, .. } => contains_aggregate(operand),
@@ -108,7 +118,7 @@ impl AggContext {
         else {
             return Ok(None);
         };
-        if !is_aggregate(name) {
+        if !is_aggregate(name) || clauses.as_deref().is_some_and(|c| c.over.is_some()) {
             return Ok(None);
         }
         let pos = expr.pos.0;
@@ -117,85 +127,21 @@ impl AggContext {
                 EngineError::new("42803", "aggregate function calls cannot be nested").at(pos),
             );
         }
+        if let Some(found) = args.iter().find_map(super::window::first_window_call) {
+            return Err(EngineError::new(
+                "42803",
+                "aggregate function calls cannot contain window function calls",
+            )
+            .at(found.pos.0));
+        }
         let mut inner = Binder {
             cx,
             scope,
             aggregates: None,
+            windows: None,
         };
-        let kind = match name.as_str() {
-            "count" if *star => AggKind::CountStar,
-            "count" => AggKind::Count,
-            "sum" => AggKind::Sum,
-            "avg" => AggKind::Avg,
-            "min" => AggKind::Min,
-            "max" => AggKind::Max,
-            "string_agg" => AggKind::StringAgg,
-            "bool_and" | "every" => AggKind::BoolAnd,
-            "bool_or" => AggKind::BoolOr,
-            _ => AggKind::ArrayAgg,
-        };
-        let arity = match kind {
-            AggKind::CountStar => 0,
-            AggKind::StringAgg => 2,
-            _ => 1,
-        };
-        if args.len() != arity || (*star && kind != AggKind::CountStar) {
-            return Err(EngineError::new(
-                "42883",
-                format!("function {name} does not exist with these arguments"),
-            )
-            .at(pos));
-        }
-        let mut typed = Vec::with_capacity(arity);
-        for arg in args {
-            typed.push(inner.bind(arg)?);
-        }
-        let type_names: Vec<String> = typed.iter().map(|t| t.ty.name()).collect();
-        // A literal argument of unknown type takes the type the aggregate expects.
-        let wanted = match kind {
-            AggKind::BoolAnd | AggKind::BoolOr => SqlType::Bool,
-            _ => SqlType::Text,
-        };
-        let mut bound = Vec::with_capacity(arity);
-        for value in typed {
-            if value.ty == SqlType::Unknown && kind != AggKind::Count {
-                let converted = inner.convert(
-                    value,
-                    &wanted,
-                    -1,
-                    crate::value::cast::CoercionContext::Implicit,
-                    pos,
-                )?;
-                bound.push((converted.expr, wanted.clone()));
-            } else {
-                bound.push((value.expr, value.ty));
-            }
-        }
-        let signature = type_names.join(", ");
-        let mut bound = bound.into_iter();
-        let (arg, arg_type) = match bound.next() {
-            Some((expr, ty)) => (Some(expr), ty),
-            None => (None, SqlType::Int8),
-        };
-        let delimiter = match bound.next() {
-            Some((expr, ty)) if ty == SqlType::Text => Some(expr),
-            Some(_) => return Err(no_such_function(name, &signature, pos)),
-            None => None,
-        };
-        let (result, typmod) = result_type(kind, &arg_type, name, pos)
-            .map_err(|_| no_such_function(name, &signature, pos))?;
-        let mut call = AggCall {
-            kind,
-            arg,
-            arg_type,
-            delimiter,
-            distinct: false,
-            order_by: Vec::new(),
-            filter: None,
-        };
-        if let Some(clauses) = clauses.as_deref() {
-            bind_clauses(&mut inner, &mut call, clauses, args)?;
-        }
+        let (call, result, typmod) =
+            bind_aggregate_call(&mut inner, name, args, *star, clauses.as_deref(), pos)?;
         self.calls.push(call);
         self.call_types.push(result.clone());
         let index = self.group_exprs.len() + self.calls.len() - 1;
@@ -204,6 +150,93 @@ impl AggContext {
             ..Typed::new(BoundExpr::Column(index), result)
         }))
     }
+}
+
+/// Binds an aggregate call's arguments and clauses with `inner` (a binder over the
+/// rows the aggregate folds): the call, its result type and modifier.
+pub(super) fn bind_aggregate_call(
+    inner: &mut Binder<'_>,
+    name: &str,
+    args: &[Expr],
+    star: bool,
+    clauses: Option<&AggClauses>,
+    pos: usize,
+) -> Result<(AggCall, SqlType, TypeMod)> {
+    let kind = match name {
+        "count" if star => AggKind::CountStar,
+        "count" => AggKind::Count,
+        "sum" => AggKind::Sum,
+        "avg" => AggKind::Avg,
+        "min" => AggKind::Min,
+        "max" => AggKind::Max,
+        "string_agg" => AggKind::StringAgg,
+        "bool_and" | "every" => AggKind::BoolAnd,
+        "bool_or" => AggKind::BoolOr,
+        _ => AggKind::ArrayAgg,
+    };
+    let arity = match kind {
+        AggKind::CountStar => 0,
+        AggKind::StringAgg => 2,
+        _ => 1,
+    };
+    if args.len() != arity || (star && kind != AggKind::CountStar) {
+        return Err(EngineError::new(
+            "42883",
+            format!("function {name} does not exist with these arguments"),
+        )
+        .at(pos));
+    }
+    let mut typed = Vec::with_capacity(arity);
+    for arg in args {
+        typed.push(inner.bind(arg)?);
+    }
+    let type_names: Vec<String> = typed.iter().map(|t| t.ty.name()).collect();
+    // A literal argument of unknown type takes the type the aggregate expects.
+    let wanted = match kind {
+        AggKind::BoolAnd | AggKind::BoolOr => SqlType::Bool,
+        _ => SqlType::Text,
+    };
+    let mut bound = Vec::with_capacity(arity);
+    for value in typed {
+        if value.ty == SqlType::Unknown && kind != AggKind::Count {
+            let converted = inner.convert(
+                value,
+                &wanted,
+                -1,
+                crate::value::cast::CoercionContext::Implicit,
+                pos,
+            )?;
+            bound.push((converted.expr, wanted.clone()));
+        } else {
+            bound.push((value.expr, value.ty));
+        }
+    }
+    let signature = type_names.join(", ");
+    let mut bound = bound.into_iter();
+    let (arg, arg_type) = match bound.next() {
+        Some((expr, ty)) => (Some(expr), ty),
+        None => (None, SqlType::Int8),
+    };
+    let delimiter = match bound.next() {
+        Some((expr, ty)) if ty == SqlType::Text => Some(expr),
+        Some(_) => return Err(no_such_function(name, &signature, pos)),
+        None => None,
+    };
+    let (result, typmod) = result_type(kind, &arg_type, name, pos)
+        .map_err(|_| no_such_function(name, &signature, pos))?;
+    let mut call = AggCall {
+        kind,
+        arg,
+        arg_type,
+        delimiter,
+        distinct: false,
+        order_by: Vec::new(),
+        filter: None,
+    };
+    if let Some(clauses) = clauses {
+        bind_clauses(inner, &mut call, clauses, args)?;
+    }
+    Ok((call, result, typmod))
 }
 
 /// PostgreSQL's error for an aggregate called with argument types it does not take.

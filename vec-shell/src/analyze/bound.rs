@@ -22,6 +22,8 @@ pub struct Query<S> {
     pub filter: Option<BoundExpr>,
     /// Aggregation, when the query groups or aggregates.
     pub aggregate: Option<Aggregation>,
+    /// Window functions, computed after aggregation (their values end each row).
+    pub windows: Option<crate::expr::window::Windowing>,
     /// The projection: visible columns, then hidden sort keys.
     pub projection: Vec<BoundExpr>,
     /// The visible columns.
@@ -211,6 +213,8 @@ pub struct ExplainText {
     pub index_order: Option<String>,
     /// The `HAVING` condition.
     pub having: Option<String>,
+    /// Each window's sort keys (partitioning, then ordering) as `Sort Key:` shows them.
+    pub window_keys: Vec<Vec<String>>,
     /// The `FROM` item's alias, if any.
     pub alias: Option<String>,
     /// The source row's columns.

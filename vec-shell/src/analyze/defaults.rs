@@ -135,6 +135,7 @@ pub fn bind_default(catalog: &Catalog, column: &Column, expr: &Expr) -> Result<B
         cx: &cx,
         scope: &scope,
         aggregates: None,
+        windows: None,
     };
     let value = binder.bind(expr)?;
     to_column_type(&mut binder, column, value)
@@ -214,6 +215,7 @@ pub(crate) fn bind_over_row<T>(
         cx: &cx,
         scope: &scope,
         aggregates: None,
+        windows: None,
     };
     let value = binder.bind(expr)?;
     finish(&mut binder, &cx, value)

@@ -69,6 +69,7 @@ fn returning(cx: &Context<'_>, scope: &Scope, items: &[SelectItem]) -> Result<Re
         cx,
         scope,
         aggregates: None,
+        windows: None,
     };
     for item in items {
         match item {
@@ -138,6 +139,7 @@ pub fn bind_insert_in(
         cx: &cx,
         scope: &empty,
         aggregates: None,
+        windows: None,
     };
     let mut defaulted = Vec::new();
     let rows = match &insert.source {
@@ -268,6 +270,7 @@ fn filter(cx: &Context<'_>, scope: &Scope, selection: Option<&Expr>) -> Result<O
         cx,
         scope,
         aggregates: None,
+        windows: None,
     };
     let bound = binder.bind(expr)?;
     Ok(Some(binder.coerce(
@@ -292,6 +295,7 @@ pub fn bind_update_in(cx: Context<'_>, update: &ast::Update) -> Result<Analyzed<
         cx: &cx,
         scope: &scope,
         aggregates: None,
+        windows: None,
     };
     let mut assignments = Vec::new();
     let mut sequence_defaults = Vec::new();

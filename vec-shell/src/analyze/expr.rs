@@ -12,6 +12,7 @@ use super::Scope;
 use crate::analyze::types::resolve_type_name;
 use crate::error::{EngineError, Result};
 use crate::expr::signature::{resolve, Resolution, Signature};
+use crate::expr::window::WindowFunc;
 use crate::expr::BoundExpr;
 use crate::expr::{functions, operators};
 use crate::sql::ast::{Expr, ExprKind};
@@ -52,6 +53,9 @@ pub struct Binder<'a> {
     pub scope: &'a Scope,
     /// Aggregation state when binding a grouped query's output expressions.
     pub aggregates: Option<&'a mut AggContext>,
+    /// Window state when binding a select list or `ORDER BY`, where window function
+    /// calls may appear.
+    pub windows: Option<&'a mut super::window::WindowContext>,
 }
 
 impl Binder<'_> {
@@ -180,6 +184,19 @@ impl Binder<'_> {
                 name, args, star, ..
             } if !*star && super::conditional::is_conditional(name) => {
                 self.conditional(name, args, pos)
+            }
+            ExprKind::Function {
+                name,
+                args,
+                star,
+                clauses: Some(clauses),
+            } if clauses.over.is_some() => self.window_call(name, args, *star, clauses, pos),
+            ExprKind::Function { name, .. } if WindowFunc::named(name).is_some() => {
+                Err(EngineError::new(
+                    "42809",
+                    format!("window function {name} requires an OVER clause"),
+                )
+                .at(pos))
             }
             ExprKind::Function {
                 name,

@@ -198,6 +198,7 @@ pub(super) fn bind_set_function(
         cx,
         scope,
         aggregates: None,
+        windows: None,
     };
     let pos = call.pos.0;
     Ok(Some(match (name.as_str(), args.as_slice()) {

@@ -144,6 +144,7 @@ fn bind_side(cx: &Context<'_>, side: &Scope, expr: &Expr) -> Option<(BoundExpr, 
         cx,
         scope: side,
         aggregates: None,
+        windows: None,
     };
     let bound = binder.bind(expr).ok()?;
     Some((bound.expr, bound.ty))
@@ -211,6 +212,7 @@ fn bind_on(
         cx,
         scope,
         aggregates: None,
+        windows: None,
     };
     let bound = binder.bind(condition)?;
     let bound = binder.coerce(
@@ -353,6 +355,7 @@ fn bind_using(
             cx,
             scope: &pair,
             aggregates: None,
+            windows: None,
         };
         let bound = binder.bind(&equality)?;
         let bound = binder.coerce(bound, &SqlType::Bool, pos.0, "JOIN/USING")?;

@@ -9,6 +9,7 @@ use super::context::Context;
 use super::expr::{Binder, Typed};
 use super::from::{bind_from, bind_set_function};
 use super::naming::column_label;
+use super::window::{refuse_in, WindowContext};
 use super::{Scope, ScopeColumn};
 use crate::error::{EngineError, Result};
 use crate::expr::{deparse, BoundExpr};
@@ -34,6 +35,7 @@ pub fn bind_select(cx: &Context<'_>, select: &Select, outer: &[ScopeColumn]) -> 
                 cx,
                 scope: &scope,
                 aggregates: None,
+                windows: None,
             };
             if super::aggregate::contains_aggregate(expr) {
                 return Err(EngineError::new(
@@ -42,6 +44,7 @@ pub fn bind_select(cx: &Context<'_>, select: &Select, outer: &[ScopeColumn]) -> 
                 )
                 .at(expr.pos.0));
             }
+            refuse_in(expr, "WHERE")?;
             let bound = binder.bind(expr)?;
             Some(binder.coerce(bound, &SqlType::Bool, expr.pos.0, "argument of WHERE")?)
         }
@@ -53,9 +56,11 @@ pub fn bind_select(cx: &Context<'_>, select: &Select, outer: &[ScopeColumn]) -> 
             cx,
             scope: &scope,
             aggregates: None,
+            windows: None,
         };
         let mut group_keys = Vec::new();
         for expr in &select.group_by {
+            refuse_in(expr, "GROUP BY")?;
             let bound = binder.bind(expr)?;
             group_keys.push(resolve_unknown(&mut binder, bound)?);
         }
@@ -69,6 +74,7 @@ pub fn bind_select(cx: &Context<'_>, select: &Select, outer: &[ScopeColumn]) -> 
         None
     };
 
+    let mut windows = WindowContext::for_query(select)?;
     let mut projection = Vec::new();
     let mut columns = Vec::new();
     for item in &select.items {
@@ -110,6 +116,7 @@ pub fn bind_select(cx: &Context<'_>, select: &Select, outer: &[ScopeColumn]) -> 
                             cx,
                             scope: &scope,
                             aggregates: context.as_mut(),
+                            windows: windows.as_mut(),
                         };
                         let bound = binder.bind(expr)?;
                         resolve_unknown(&mut binder, bound)?
@@ -134,6 +141,7 @@ pub fn bind_select(cx: &Context<'_>, select: &Select, outer: &[ScopeColumn]) -> 
                     cx,
                     scope: &scope,
                     aggregates: context.as_mut(),
+                    windows: windows.as_mut(),
                 };
                 let bound = binder.bind(&key.expr)?;
                 let bound = resolve_unknown(&mut binder, bound)?;
@@ -162,6 +170,7 @@ pub fn bind_select(cx: &Context<'_>, select: &Select, outer: &[ScopeColumn]) -> 
                     cx,
                     scope: &scope,
                     aggregates: context.as_mut(),
+                    windows: windows.as_mut(),
                 };
                 let bound = binder.bind(expr)?;
                 Ok(resolve_unknown(&mut binder, bound)?.expr)
@@ -175,10 +184,12 @@ pub fn bind_select(cx: &Context<'_>, select: &Select, outer: &[ScopeColumn]) -> 
         Some(mut context) => {
             let having = match &select.having {
                 Some(expr) => {
+                    refuse_in(expr, "HAVING")?;
                     let mut binder = Binder {
                         cx,
                         scope: &scope,
                         aggregates: Some(&mut context),
+                        windows: None,
                     };
                     let bound = binder.bind(expr)?;
                     Some(binder.coerce(bound, &SqlType::Bool, expr.pos.0, "argument of HAVING")?)
@@ -194,8 +205,23 @@ pub fn bind_select(cx: &Context<'_>, select: &Select, outer: &[ScopeColumn]) -> 
         None => None,
     };
 
+    let windows = windows.map(|windows| {
+        let base = match &aggregate {
+            Some(aggregation) => aggregation.group_keys.len() + aggregation.calls.len(),
+            None => scope.columns.len(),
+        };
+        let order_keys: Vec<BoundExpr> = order
+            .iter()
+            .map(|key| projection[key.column].clone())
+            .collect();
+        for expr in &mut projection {
+            super::window::remap(expr, base);
+        }
+        let group_keys = aggregate.as_ref().map_or(0, |a| a.group_keys.len());
+        windows.finish(base, &order_keys, group_keys)
+    });
     let explain = cx.explain.then(|| {
-        explain_text(
+        let mut text = explain_text(
             select,
             &source,
             &scope,
@@ -203,12 +229,17 @@ pub fn bind_select(cx: &Context<'_>, select: &Select, outer: &[ScopeColumn]) -> 
             &projection,
             &order,
             aggregate.is_some(),
-        )
+        );
+        if let Some(windows) = &windows {
+            text.window_keys = super::window::key_text(windows, select, &text, aggregate.is_some());
+        }
+        text
     });
     Ok(BoundQuery {
         source,
         filter,
         aggregate,
+        windows,
         projection,
         columns,
         order,
@@ -277,6 +308,7 @@ fn explain_text(
         },
         scope: scope.clone(),
         qualify,
+        window_keys: Vec::new(),
     })
 }
 
@@ -353,6 +385,7 @@ pub(super) fn bound_count(
         cx,
         scope: &scope,
         aggregates: None,
+        windows: None,
     };
     let bound = binder.bind(expr).map_err(|e| {
         if e.sqlstate == "42703" {

@@ -125,6 +125,7 @@ pub(super) fn bind_set_operation(
         })),
         filter: None,
         aggregate: None,
+        windows: None,
         projection: (0..columns.len()).map(BoundExpr::Column).collect(),
         columns,
         order,
@@ -212,6 +213,7 @@ fn convert_column(
         cx,
         scope: &scope,
         aggregates: None,
+        windows: None,
     };
     let pos = origin.pos.unwrap_or(0);
     let value = match origin.literal {

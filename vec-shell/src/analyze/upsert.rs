@@ -32,6 +32,7 @@ pub fn bind_conflict(
         cx,
         scope: &scope,
         aggregates: None,
+        windows: None,
     };
     let mut update = Vec::new();
     for (name, pos, expr) in assignments {

@@ -17,6 +17,7 @@ use crate::storage::Row;
 use crate::value::{Array, Datum, Numeric, SqlType};
 
 /// One aggregate's running state.
+#[derive(Clone)]
 enum State {
     Count(i64),
     SumInt {
@@ -264,12 +265,14 @@ fn division_scale(dividend: f64, divisor: f64, input_scale: u32) -> u32 {
 /// One aggregate call's state in one group: folded as rows come, or (with `DISTINCT`
 /// or `ORDER BY` in the call) kept until the group is complete, then sorted, made
 /// distinct and folded.
-struct Slot {
+#[derive(Clone)]
+pub(super) struct Slot {
     state: State,
     kept: Option<Vec<Kept>>,
 }
 
 /// A value kept for a sorted or distinct aggregate: argument, delimiter, sort keys.
+#[derive(Clone)]
 struct Kept {
     value: Datum,
     delimiter: Datum,
@@ -277,7 +280,8 @@ struct Kept {
 }
 
 impl Slot {
-    fn new(call: &AggCall) -> Slot {
+    /// An empty state for `call`.
+    pub(super) fn new(call: &AggCall) -> Slot {
         let keeps = call.distinct || !call.order_by.is_empty();
         Slot {
             state: State::new(call),
@@ -285,7 +289,13 @@ impl Slot {
         }
     }
 
-    fn add(&mut self, call: &AggCall, row: &Row, context: &ExecContext<'_>) -> Result<()> {
+    /// Folds in one input row (if the call's `FILTER` passes it).
+    pub(super) fn add(
+        &mut self,
+        call: &AggCall,
+        row: &Row,
+        context: &ExecContext<'_>,
+    ) -> Result<()> {
         if let Some(filter) = &call.filter {
             if !crate::expr::passes(filter, row, context)? {
                 return Ok(());
@@ -315,6 +325,11 @@ impl Slot {
                 Ok(())
             }
         }
+    }
+
+    /// The aggregate's value over the rows folded so far, leaving the state as it is.
+    pub(super) fn value(&self, call: &AggCall) -> Result<Datum> {
+        self.clone().finish(call)
     }
 
     fn finish(mut self, call: &AggCall) -> Result<Datum> {

@@ -22,6 +22,7 @@ mod setop;
 pub mod sort;
 pub mod spill;
 mod upsert;
+mod window;
 
 pub use context::{ExecContext, IndexGuards, SubqueryValues};
 pub use query::{run_query, stream_query};

@@ -44,6 +44,7 @@ pub fn run(
         return Ok(None);
     };
     if plan.aggregate.is_some()
+        || plan.windows.is_some()
         || plan.distinct.is_some()
         || (plan.order.is_empty() && limit.is_some())
     {

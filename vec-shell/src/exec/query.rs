@@ -87,6 +87,10 @@ pub fn stream_query<'a>(
             }));
         }
     }
+    if let Some(windowing) = &plan.windows {
+        let computed = super::window::compute(windowing, rows, context)?;
+        rows = Box::new(computed.into_iter().map(Ok));
+    }
     let projected: RowStream<'a> =
         Box::new(rows.flat_map(
             move |row| match row.and_then(|row| project(plan, row, context)) {

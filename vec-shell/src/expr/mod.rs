@@ -18,8 +18,9 @@ pub mod operators;
 pub mod signature;
 pub mod sublink;
 pub mod system;
+pub mod window;
 
-pub use aggregate::{AggCall, AggKind};
+pub use aggregate::{AggCall, AggKind, AggOrderKey};
 pub use eval::{eval, passes, Environment, NoEnvironment};
 pub use signature::Imp;
 pub use sublink::{SubLink, SubLinkTest};
@@ -266,6 +267,45 @@ pub fn children(expr: &BoundExpr) -> Vec<&BoundExpr> {
             SetFunction::GenerateSeries(a, b, c) => {
                 let mut out = vec![a, b];
                 out.extend(c.as_ref());
+                out
+            }
+        },
+    }
+}
+
+/// The direct operands of an expression, to change in place.
+pub fn children_mut(expr: &mut BoundExpr) -> Vec<&mut BoundExpr> {
+    match expr {
+        BoundExpr::Const(_)
+        | BoundExpr::Column(_)
+        | BoundExpr::OuterColumn(_)
+        | BoundExpr::Param(_)
+        | BoundExpr::Subquery(_)
+        | BoundExpr::Accumulator
+        | BoundExpr::Random => Vec::new(),
+        BoundExpr::Fold { first, steps } => std::iter::once(&mut **first)
+            .chain(steps.iter_mut())
+            .collect(),
+        BoundExpr::Call { args, .. }
+        | BoundExpr::And(args)
+        | BoundExpr::Or(args)
+        | BoundExpr::Array(args)
+        | BoundExpr::Coalesce(args)
+        | BoundExpr::Extreme { args, .. } => args.iter_mut().collect(),
+        BoundExpr::Cast { operand, .. }
+        | BoundExpr::Not(operand)
+        | BoundExpr::IsNull { operand, .. } => vec![&mut **operand],
+        BoundExpr::SubLink(link) => link.left.iter_mut().collect(),
+        BoundExpr::Case { arms, otherwise } => arms
+            .iter_mut()
+            .flat_map(|(c, v)| [c, v])
+            .chain(std::iter::once(&mut **otherwise))
+            .collect(),
+        BoundExpr::SetReturning(function) => match &mut **function {
+            SetFunction::Unnest(arg) => vec![arg],
+            SetFunction::GenerateSeries(a, b, c) => {
+                let mut out = vec![a, b];
+                out.extend(c.as_mut());
                 out
             }
         },

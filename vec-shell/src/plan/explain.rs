@@ -6,6 +6,29 @@ use super::{ExplainText, JoinPlan, QueryPlan, SetOperationPlan, Source};
 use crate::expr::SetFunction;
 use crate::sql::ast::SetOperator;
 
+/// A `WindowAgg` per window, the last computed on top, each over a `Sort` unless the
+/// rows already come sorted for it (its keys lead the window's below it).
+fn window_nodes(
+    windowing: &crate::expr::window::Windowing,
+    text: &ExplainText,
+    nodes: &mut Vec<(String, Vec<String>)>,
+) {
+    let order = windowing.order();
+    for (position, &index) in order.iter().enumerate().rev() {
+        nodes.push(("WindowAgg".to_string(), Vec::new()));
+        let refs = &windowing.windows[index].sort_refs;
+        let sorted = match position.checked_sub(1) {
+            Some(below) => windowing.windows[order[below]].sort_refs.starts_with(refs),
+            None => refs.is_empty(),
+        };
+        if !sorted {
+            let keys = text.window_keys.get(index).map(|k| k.join(", "));
+            let details = keys.into_iter().map(|k| format!("Sort Key: {k}")).collect();
+            nodes.push(("Sort".to_string(), details));
+        }
+    }
+}
+
 /// Lines of the plan, top node first (from the text the plan keeps for `EXPLAIN`;
 /// a plan of a statement that was not explained shows its shape only).
 pub fn explain(plan: &QueryPlan) -> Vec<String> {
@@ -30,6 +53,9 @@ pub fn explain(plan: &QueryPlan) -> Vec<String> {
     if !plan.order.is_empty() && filtered.is_none() {
         let keys = text.order.join(", ");
         nodes.push(("Sort".to_string(), vec![format!("Sort Key: {keys}")]));
+    }
+    if let Some(windowing) = &plan.windows {
+        window_nodes(windowing, text, &mut nodes);
     }
     if let Some(aggregate) = &plan.aggregate {
         let name = if aggregate.group_keys.is_empty() {

@@ -89,6 +89,7 @@ fn query(bound: BoundQuery, cx: PlanContext<'_>) -> QueryPlan {
         source: source(bound.source, cx),
         filter: bound.filter,
         aggregate: bound.aggregate,
+        windows: bound.windows,
         projection: bound.projection,
         columns: bound.columns,
         order: bound.order,
@@ -347,7 +348,8 @@ fn and_text(parts: Vec<String>) -> Option<String> {
 /// `enable_indexscan` on (or `enable_seqscan` off too), and either a `LIMIT` or
 /// `enable_seqscan` or `enable_sort` off.
 fn vector_index_for(plan: &QueryPlan, table: &Table, settings: &Settings) -> Option<VectorChoice> {
-    if plan.aggregate.is_some() || !btree::ordered_scan_allowed(settings) {
+    if plan.aggregate.is_some() || plan.windows.is_some() || !btree::ordered_scan_allowed(settings)
+    {
         return None;
     }
     if plan.limit.is_none() && !btree::order_without_limit(settings) {

@@ -409,6 +409,7 @@ impl Session {
                 cx: &cx,
                 scope: &scope,
                 aggregates: None,
+                windows: None,
             };
             let mut values = Vec::with_capacity(args.len());
             for (arg, ty) in args.iter().zip(&types) {

@@ -6,7 +6,9 @@
 //! round-trip tests check.
 
 mod query;
+mod window;
 pub use query::{CreateTableAs, Distinct, SetOperation, SetOperator, SubLinkKind};
+pub use window::{Frame, FrameBound, FrameExclusion, FrameUnits, NamedWindow, WindowDef};
 
 /// A byte offset into the statement text. All positions compare equal (see the module
 /// documentation).
@@ -478,6 +480,8 @@ pub struct Select {
     pub group_by: Vec<Expr>,
     /// The `HAVING` filter.
     pub having: Option<Expr>,
+    /// The `WINDOW` clause's named windows.
+    pub windows: Vec<NamedWindow>,
     /// The `ORDER BY` keys.
     pub order_by: Vec<OrderKey>,
     /// `LIMIT` (`None` for no limit or `LIMIT ALL`).
@@ -599,6 +603,8 @@ pub struct AggClauses {
     pub order_by: Vec<OrderKey>,
     /// `FILTER (WHERE condition)`.
     pub filter: Option<Expr>,
+    /// `OVER window`: the call is a window function.
+    pub over: Option<WindowDef>,
     /// Where the first of them was written (errors about a plain function point at the
     /// call instead).
     pub pos: Pos,

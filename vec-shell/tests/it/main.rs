@@ -45,3 +45,4 @@ mod txn;
 mod upsert;
 mod vectors;
 mod vectors_lifecycle;
+mod windows;

@@ -455,7 +455,11 @@ impl Parser<'_> {
             clauses.filter = Some(self.expr()?);
             self.expect(&TokenKind::RParen)?;
         }
-        let written = clauses.distinct || !clauses.order_by.is_empty() || clauses.filter.is_some();
+        clauses.over = self.over_clause()?;
+        let written = clauses.distinct
+            || !clauses.order_by.is_empty()
+            || clauses.filter.is_some()
+            || clauses.over.is_some();
         let clauses = written.then(|| Box::new(clauses));
         Ok(Expr::new(
             ExprKind::Function {

@@ -14,6 +14,7 @@ mod setop;
 mod statement;
 mod transaction;
 mod utility;
+mod window;
 
 use super::ast::Statement;
 use super::lexer::{tokenize, Token, TokenKind};

@@ -104,6 +104,7 @@ impl Parser<'_> {
         if self.eat_word("having") {
             query.having = Some(self.expr()?);
         }
+        query.windows = self.window_clause()?;
         Ok(query)
     }
 

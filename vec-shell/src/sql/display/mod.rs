@@ -8,7 +8,9 @@ use std::fmt::{self, Display, Formatter, Write};
 
 use super::ast::*;
 
-fn ident(f: &mut Formatter<'_>, name: &str) -> fmt::Result {
+mod query;
+
+pub(super) fn ident(f: &mut Formatter<'_>, name: &str) -> fmt::Result {
     let plain = name
         .chars()
         .next()
@@ -28,7 +30,7 @@ fn string(f: &mut Formatter<'_>, text: &str) -> fmt::Result {
     write!(f, "'{}'", text.replace('\'', "''"))
 }
 
-fn list<T>(
+pub(super) fn list<T>(
     f: &mut Formatter<'_>,
     items: &[T],
     mut each: impl FnMut(&mut Formatter<'_>, &T) -> fmt::Result,
@@ -495,97 +497,6 @@ fn returning(f: &mut Formatter<'_>, items: &[SelectItem]) -> fmt::Result {
     list(f, items, |f, item| item.fmt(f))
 }
 
-impl Display for SelectItem {
-    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
-        match self {
-            SelectItem::Wildcard(_) => f.write_str("*"),
-            SelectItem::Expr { expr, alias } => {
-                expr.fmt(f)?;
-                if let Some(alias) = alias {
-                    f.write_str(" AS ")?;
-                    ident(f, alias)?;
-                }
-                Ok(())
-            }
-        }
-    }
-}
-
-impl Display for Select {
-    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
-        if !self.with.is_empty() {
-            f.write_str("WITH ")?;
-            list(f, &self.with, |f, cte| {
-                ident(f, &cte.name)?;
-                f.write_str(match cte.materialized {
-                    Some(true) => " AS MATERIALIZED ",
-                    Some(false) => " AS NOT MATERIALIZED ",
-                    None => " AS ",
-                })?;
-                write!(f, "({})", cte.query)
-            })?;
-            f.write_str(" ")?;
-        }
-        if let Some(operation) = &self.set_operation {
-            // Operands are always parenthesised, so that the text parses back to the
-            // same tree whatever the operators' precedence.
-            write!(f, "({}) {}", operation.left, operation.operator.keyword())?;
-            if operation.all {
-                f.write_str(" ALL")?;
-            }
-            write!(f, " ({})", operation.right)?;
-        } else {
-            self.fmt_simple(f)?;
-        }
-        if !self.order_by.is_empty() {
-            f.write_str(" ORDER BY ")?;
-            list(f, &self.order_by, |f, key| key.fmt(f))?;
-        }
-        if let Some(limit) = &self.limit {
-            write!(f, " LIMIT {limit}")?;
-        }
-        if let Some(offset) = &self.offset {
-            write!(f, " OFFSET {offset}")?;
-        }
-        Ok(())
-    }
-}
-
-impl Select {
-    /// The part of a simple query before its `ORDER BY`: `SELECT [DISTINCT …] … FROM …
-    /// WHERE … GROUP BY … HAVING …`.
-    fn fmt_simple(&self, f: &mut Formatter<'_>) -> fmt::Result {
-        f.write_str("SELECT")?;
-        match &self.distinct {
-            Some(Distinct::All) => f.write_str(" DISTINCT")?,
-            Some(Distinct::On(exprs)) => {
-                f.write_str(" DISTINCT ON (")?;
-                list(f, exprs, |f, e| e.fmt(f))?;
-                f.write_str(")")?;
-            }
-            None => {}
-        }
-        if !self.items.is_empty() {
-            f.write_str(" ")?;
-            list(f, &self.items, |f, item| item.fmt(f))?;
-        }
-        if let Some(from) = &self.from {
-            write!(f, " FROM {from}")?;
-        }
-        if let Some(selection) = &self.selection {
-            write!(f, " WHERE {selection}")?;
-        }
-        if !self.group_by.is_empty() {
-            f.write_str(" GROUP BY ")?;
-            list(f, &self.group_by, |f, e| e.fmt(f))?;
-        }
-        if let Some(having) = &self.having {
-            write!(f, " HAVING {having}")?;
-        }
-        Ok(())
-    }
-}
-
 impl Display for TypeName {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         let plain = self
@@ -692,6 +603,9 @@ impl Display for Expr {
                 if let Some(filter) = clauses.and_then(|c| c.filter.as_ref()) {
                     write!(f, " FILTER (WHERE {filter})")?;
                 }
+                if let Some(over) = clauses.and_then(|c| c.over.as_ref()) {
+                    write!(f, " OVER {over}")?;
+                }
                 Ok(())
             }
             ExprKind::Array(elements) => {
@@ -723,78 +637,5 @@ impl Display for Expr {
                 f.write_str(" END")
             }
         }
-    }
-}
-
-/// A join's right item, in brackets when it is itself a join.
-fn bracketed(f: &mut Formatter<'_>, item: &FromItem) -> fmt::Result {
-    match item {
-        FromItem::Join { .. } | FromItem::CrossJoin { .. } => write!(f, "({item})"),
-        _ => write!(f, "{item}"),
-    }
-}
-
-impl Display for FromItem {
-    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
-        let alias = match self {
-            FromItem::Table { name, alias, .. } => {
-                ident(f, name)?;
-                alias
-            }
-            FromItem::Function { call, alias } => {
-                call.fmt(f)?;
-                alias
-            }
-            FromItem::Subquery {
-                query,
-                alias,
-                lateral,
-            } => {
-                if *lateral {
-                    f.write_str("LATERAL ")?;
-                }
-                write!(f, "({query})")?;
-                alias
-            }
-            // Joins nest to the left; a join on the right side needs brackets.
-            FromItem::CrossJoin { left, right } => {
-                write!(f, "{left} CROSS JOIN ")?;
-                return bracketed(f, right);
-            }
-            FromItem::Join {
-                kind,
-                left,
-                right,
-                constraint,
-            } => {
-                let keyword = match kind {
-                    JoinKind::Inner => "JOIN",
-                    JoinKind::Left => "LEFT JOIN",
-                    JoinKind::Right => "RIGHT JOIN",
-                    JoinKind::Full => "FULL JOIN",
-                };
-                let natural = if *constraint == JoinConstraint::Natural {
-                    "NATURAL "
-                } else {
-                    ""
-                };
-                write!(f, "{left} {natural}{keyword} ")?;
-                bracketed(f, right)?;
-                return match constraint {
-                    JoinConstraint::Natural => Ok(()),
-                    JoinConstraint::On(condition) => write!(f, " ON {condition}"),
-                    JoinConstraint::Using(columns) => {
-                        f.write_str(" USING (")?;
-                        list(f, columns, |f, (n, _)| ident(f, n))?;
-                        f.write_str(")")
-                    }
-                };
-            }
-        };
-        if let Some(alias) = alias {
-            f.write_str(" AS ")?;
-            ident(f, alias)?;
-        }
-        Ok(())
     }
 }
