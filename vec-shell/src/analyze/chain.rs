@@ -83,6 +83,7 @@ impl Binder<'_> {
     fn operator(&mut self, left: Typed, link: &ChainLink) -> Result<Typed> {
         let right = self.bind(&link.operand)?;
         let op = link.op.as_str();
+        let (left, right) = self.text_concat_operands(op, left, right, link.pos.0)?;
         let candidates = operators::binary_candidates(op, &left.ty, &right.ty);
         let message = format!(
             "operator does not exist: {} {op} {}",

@@ -59,6 +59,40 @@ pub struct Binder<'a> {
 }
 
 impl Binder<'_> {
+    /// The operands of `op` as text when it is `||` between a string and a value of a
+    /// type without a `||` of its own (PostgreSQL's `textanycat` / `anytextcat`: `'a' ||
+    /// 1` is `a1`, `name || vector_column` concatenates the vector's text); otherwise
+    /// unchanged.
+    pub(super) fn text_concat_operands(
+        &mut self,
+        op: &str,
+        left: Typed,
+        right: Typed,
+        pos: usize,
+    ) -> Result<(Typed, Typed)> {
+        use SqlType::*;
+        let stringy = |t: &SqlType| matches!(t, Text | Varchar);
+        let concatenates = |t: &SqlType| matches!(t, Vector | HalfVec | Bit | VarBit);
+        let plain = |t: &SqlType| {
+            !stringy(t) && !concatenates(t) && !matches!(t, Unknown | Array(_))
+        };
+        let mixes = |a: &SqlType, b: &SqlType| {
+            (stringy(a) && (plain(b) || concatenates(b))) || (*a == Unknown && plain(b))
+        };
+        if op != "||" || !(mixes(&left.ty, &right.ty) || mixes(&right.ty, &left.ty)) {
+            return Ok((left, right));
+        }
+        let mut as_text = |value: Typed| -> Result<Typed> {
+            match value.ty {
+                Text => Ok(value),
+                Unknown | Varchar => self.convert(value, &Text, -1, CoercionContext::Implicit, pos),
+                _ => self.convert(value, &Text, -1, CoercionContext::Explicit, pos),
+            }
+        };
+        let left = as_text(left)?;
+        Ok((left, as_text(right)?))
+    }
+
     /// Binds an expression.
     pub fn bind(&mut self, expr: &Expr) -> Result<Typed> {
         if let Some(context) = self.aggregates.as_deref_mut() {
@@ -141,6 +175,7 @@ impl Binder<'_> {
                     let r = self.coerce(right, &SqlType::Bool, pos, what)?;
                     return Ok(Typed::new(super::chain::bool_node(op, l, r), SqlType::Bool));
                 }
+                let (left, right) = self.text_concat_operands(op, left, right, pos)?;
                 let candidates = operators::binary_candidates(op, &left.ty, &right.ty);
                 let message = format!(
                     "operator does not exist: {} {op} {}",

@@ -87,6 +87,8 @@ pub fn cast(value: Datum, from: &SqlType, to: &SqlType, typmod: TypeMod) -> Resu
                 .and_then(super::oid::type_name)
                 .unwrap_or_else(|| oid.to_string()),
         ),
+        // `boolout` prints `t`, but the cast to text spells the word (`true::text`).
+        (Datum::Bool(b), Text | Varchar) => Datum::Text(b.to_string()),
         (value, Text | Varchar) => Datum::Text(value.to_text().unwrap_or_default()),
         (Datum::Int8(oid), RegType) => Datum::Int8(oid),
         (Datum::Int4(oid), RegType) => Datum::Int8(i64::from(oid)),
