@@ -307,4 +307,6 @@ pub struct Analyzed<T> {
     pub subqueries: Vec<BoundQuery>,
     /// The types of its `$n` parameters, in order (empty without parameters).
     pub params: Vec<SqlType>,
+    /// Notices binding raised.
+    pub notices: Vec<crate::error::EngineError>,
 }

@@ -28,6 +28,8 @@ pub struct Context<'a> {
     /// The session's settings, for `pg_settings` and `current_setting` (defaults when
     /// absent).
     pub settings: Option<&'a Settings>,
+    /// Notices binding raised (a call vecsh accepts and ignores).
+    notices: RefCell<Vec<crate::error::EngineError>>,
 }
 
 impl<'a> Context<'a> {
@@ -39,6 +41,7 @@ impl<'a> Context<'a> {
             subqueries: RefCell::new(Vec::new()),
             params: None,
             settings: None,
+            notices: RefCell::new(Vec::new()),
         }
     }
 
@@ -103,9 +106,15 @@ impl<'a> Context<'a> {
         !self.subqueries.borrow().is_empty()
     }
 
-    /// The bound statement with its scalar subqueries.
+    /// Records a notice for the statement's result.
+    pub fn notice(&self, notice: crate::error::EngineError) {
+        self.notices.borrow_mut().push(notice);
+    }
+
+    /// The bound statement with its scalar subqueries and notices.
     pub fn finish<T>(self, statement: T) -> Analyzed<T> {
         Analyzed {
+            notices: self.notices.into_inner(),
             statement,
             subqueries: self.subqueries.into_inner(),
             params: self.params.map(RefCell::into_inner).unwrap_or_default(),

@@ -73,9 +73,8 @@ impl Binder<'_> {
         use SqlType::*;
         let stringy = |t: &SqlType| matches!(t, Text | Varchar);
         let concatenates = |t: &SqlType| matches!(t, Vector | HalfVec | Bit | VarBit);
-        let plain = |t: &SqlType| {
-            !stringy(t) && !concatenates(t) && !matches!(t, Unknown | Array(_))
-        };
+        let plain =
+            |t: &SqlType| !stringy(t) && !concatenates(t) && !matches!(t, Unknown | Array(_));
         let mixes = |a: &SqlType, b: &SqlType| {
             (stringy(a) && (plain(b) || concatenates(b))) || (*a == Unknown && plain(b))
         };
@@ -294,6 +293,30 @@ impl Binder<'_> {
         }
     }
 
+    /// pgvecto.rs 0.1's `vectors_load(regclass)` / `vectors_unload(regclass)`: the
+    /// relation must exist; vecsh's indexes are always loaded, so the call only says so
+    /// (a NOTICE) and returns NULL (pgvecto.rs returns `void`, which psql also prints
+    /// empty).
+    fn vectors_load(&mut self, name: &str, arg: &Expr) -> Result<Typed> {
+        let relation = match &arg.kind {
+            ExprKind::String(_) => self.regclass(arg, arg.pos.0)?,
+            _ => self.bind(arg)?,
+        };
+        if relation.ty.numeric_rank().is_none() {
+            return Err(EngineError::new(
+                "42883",
+                format!("function {name}({}) does not exist", relation.ty.name()),
+            )
+            .with_hint("No function matches the given name and argument types. You might need to add explicit type casts.")
+            .at(arg.pos.0));
+        }
+        self.cx.notice(EngineError::notice(
+            "00000",
+            format!("{name} has nothing to do: vecsh keeps vector indexes loaded"),
+        ));
+        Ok(Typed::new(BoundExpr::Const(Datum::Null), SqlType::Text))
+    }
+
     fn function(&mut self, name: &str, args: &[Expr], star: bool, pos: usize) -> Result<Typed> {
         if super::aggregate::is_aggregate(name) {
             return Err(EngineError::new(
@@ -304,6 +327,9 @@ impl Binder<'_> {
         }
         if star {
             return Err(EngineError::syntax("*", pos));
+        }
+        if let ("vectors_load" | "vectors_unload", [arg]) = (name, args) {
+            return self.vectors_load(name, arg);
         }
         if let ("pg_typeof", [arg]) = (name, args) {
             // `regtype` of the argument's type, known once bound (its modifier is not

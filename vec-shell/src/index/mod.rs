@@ -80,6 +80,9 @@ pub struct VectorIndex {
     opclass: Opclass,
     /// The structure is an HNSW graph (always for `hnsw`; for `vectors`, by its options).
     graph: bool,
+    /// The lists to probe when the session has not set `vectors.ivf_nprobe` (a
+    /// `vectors` index whose options name `nprobe`).
+    default_probes: Option<u32>,
     inner: Box<dyn vec_index::VectorIndex>,
 }
 
@@ -132,6 +135,7 @@ impl VectorIndex {
             method,
             opclass,
             graph: is_graph(method, with),
+            default_probes: index_probes(method, with),
             inner: built.index,
         };
         Ok((index, built.notices.into_iter().map(notice).collect()))
@@ -160,6 +164,7 @@ impl VectorIndex {
             method,
             opclass,
             graph: is_graph(method, with),
+            default_probes: index_probes(method, with),
             inner,
         })
     }
@@ -206,7 +211,9 @@ impl VectorIndex {
         };
         let options = base_scan_options(settings, iterative_scan);
         let mut options = match self.method {
-            AccessMethod::Vectors => vectors::scan_options(settings, self.graph, options),
+            AccessMethod::Vectors => {
+                vectors::scan_options(settings, self.graph, self.default_probes, options)
+            }
             _ => options,
         };
         if let Some(TargetChoice {
@@ -303,6 +310,14 @@ impl VectorIndex {
     /// The memory the index takes, in bytes.
     pub fn memory_bytes(&self) -> usize {
         self.inner.memory_bytes()
+    }
+}
+
+/// The lists an index's own options say to probe, if they do.
+fn index_probes(method: AccessMethod, with: &[(String, String)]) -> Option<u32> {
+    match method {
+        AccessMethod::Vectors => vectors::default_probes(with),
+        _ => None,
     }
 }
 

@@ -151,8 +151,15 @@ static ENTRIES: &[Entry] = &[
     entry!(vectors "vecf16_cos_ops" HalfCosine Cosine<f16>, f16, vec_ivf::Cosine),
 ];
 
-/// The class called `name` under `method`.
+/// The class called `name` under `method` (for `vectors`, pgvecto.rs 0.1's short names
+/// `l2_ops`, `dot_ops` and `cosine_ops` too, its classes on `vector`).
 pub fn find(method: AccessMethod, name: &str) -> Option<&'static Entry> {
+    let name = match (method, name) {
+        (AccessMethod::Vectors, "l2_ops") => "vector_l2_ops",
+        (AccessMethod::Vectors, "dot_ops") => "vector_dot_ops",
+        (AccessMethod::Vectors, "cosine_ops") => "vector_cos_ops",
+        _ => name,
+    };
     ENTRIES
         .iter()
         .find(|e| e.method == method && e.name == name)

@@ -54,7 +54,8 @@ impl Session {
         let view = source.view();
         let catalog = shared.catalog.read();
         let context = analyze::Context::new(&catalog, false).with_settings(&self.settings);
-        let bound = analyze::bind_query_in(context, select)?;
+        let mut bound = analyze::bind_query_in(context, select)?;
+        let notices = std::mem::take(&mut bound.notices);
         let planned = plan::plan_query(
             bound,
             PlanContext {
@@ -75,7 +76,7 @@ impl Session {
                 columns: planned.plan.columns.clone(),
                 rows,
             }),
-            notices: Vec::new(),
+            notices,
             copy_data: None,
         })
     }

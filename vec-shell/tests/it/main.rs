@@ -44,5 +44,6 @@ mod tuning;
 mod txn;
 mod upsert;
 mod vectors;
+mod vectors_legacy;
 mod vectors_lifecycle;
 mod windows;

@@ -46,6 +46,7 @@
 //!   so filters and large limits are served; `basic`: one round), `vectors.enable_index`
 //!   (off: the planner leaves `vectors` indexes unused).
 
+mod legacy;
 pub mod options;
 
 use options::{Indexing, Quantization};
@@ -67,6 +68,12 @@ enum Structure {
     Graph(vec_hnsw::HnswOptions),
     /// `[indexing.ivf]` or `[indexing.flat]`: lists, plain or quantized.
     Lists(DeferredSpec),
+}
+
+/// The lists a `vectors` index's own options say to probe (pgvecto.rs 0.1's `nprobe`).
+pub fn default_probes(with: &[(String, String)]) -> Option<u32> {
+    let probes = options::parse_with(with).ok()?.probes?;
+    Some(probes.clamp(1, u64::from(MAX_LISTS)) as u32)
 }
 
 /// Whether a `vectors` index with these options is an HNSW graph (its scans read the
@@ -196,7 +203,12 @@ where
 /// Scan options of a `vectors` index from the session's `vectors.*` settings (with the
 /// HNSW scan bounds of `hnsw.*`): `vbase` goes on past the first candidates (an HNSW
 /// graph as a strict-order iterative scan, lists by probing more), `basic` stops.
-pub fn scan_options(settings: &Settings, graph: bool, hnsw: ScanOptions) -> ScanOptions {
+pub fn scan_options(
+    settings: &Settings,
+    graph: bool,
+    default_probes: Option<u32>,
+    hnsw: ScanOptions,
+) -> ScanOptions {
     let vbase = settings.word(&settings::VECTORS_SEARCH_MODE) != "basic";
     if graph {
         return ScanOptions {
@@ -211,9 +223,11 @@ pub fn scan_options(settings: &Settings, graph: bool, hnsw: ScanOptions) -> Scan
         };
     }
     ScanOptions {
-        probes: settings
-            .int(&settings::VECTORS_IVF_NPROBE)
-            .clamp(1, i64::from(MAX_LISTS)) as u32,
+        probes: match default_probes {
+            Some(probes) if !settings.is_set(&settings::VECTORS_IVF_NPROBE) => probes,
+            _ => settings.int(&settings::VECTORS_IVF_NPROBE) as u32,
+        }
+        .clamp(1, MAX_LISTS),
         iterative_scan: if vbase {
             IterativeScan::RelaxedOrder
         } else {

@@ -106,6 +106,9 @@ pub struct VectorsOptions {
     pub optimizing: OptimizingOptions,
     /// `[indexing]`.
     pub indexing: Indexing,
+    /// pgvecto.rs 0.1's `[algorithm.ivf] nprobe`: the index's lists probed when the
+    /// session has not set `vectors.ivf_nprobe`.
+    pub probes: Option<u64>,
 }
 
 impl Default for VectorsOptions {
@@ -132,13 +135,11 @@ pub fn parse_with(with: &[(String, String)]) -> Result<VectorsOptions> {
 
 /// Reads an options document: deserialises it, then checks its ranges.
 pub fn parse(source: &str) -> Result<VectorsOptions> {
-    let parsed: schema::Parsed = toml::from_str(source).map_err(|error| {
-        // toml ends its rendering with a newline; an error message does not.
-        let rendered = error.to_string();
-        let rendered = rendered.strip_suffix('\n').unwrap_or(&rendered);
-        EngineError::new("XX000", format!("failed to parse options: {rendered}"))
-    })?;
-    let options = VectorsOptions::from(parsed);
+    let options = if super::legacy::is_legacy(source) {
+        super::legacy::parse(source).map_err(parse_error)?
+    } else {
+        VectorsOptions::from(toml::from_str::<schema::Parsed>(source).map_err(parse_error)?)
+    };
     let reason = validate(&options);
     if !reason.is_empty() {
         return Err(EngineError::new(
@@ -151,12 +152,20 @@ pub fn parse(source: &str) -> Result<VectorsOptions> {
     Ok(options)
 }
 
+/// `failed to parse options: ` and toml's error as it displays it.
+fn parse_error(error: toml::de::Error) -> EngineError {
+    // toml ends its rendering with a newline; an error message does not.
+    let rendered = error.to_string();
+    let rendered = rendered.strip_suffix('\n').unwrap_or(&rendered);
+    EngineError::new("XX000", format!("failed to parse options: {rendered}"))
+}
+
 /// The options document as serde reads it, in pgvecto.rs's types: their names are in
 /// serde's messages (`expected struct SegmentsOptions`), their integer types set what
 /// `invalid value: …, expected u32` accepts, and their field and variant order is the
 /// order of serde's `expected one of` lists. Each struct's `Default` is pgvecto.rs's
 /// defaults; `#[serde(default)]` fills absent keys from it.
-mod schema {
+pub(super) mod schema {
     use serde::Deserialize;
 
     /// The document: pgvecto.rs's `IndexOptions` less `vector` (dimensions, distance and
@@ -413,6 +422,7 @@ impl From<schema::Parsed> for VectorsOptions {
                     quantization: hnsw.quantization.into(),
                 },
             },
+            probes: None,
         }
     }
 }
