@@ -4,6 +4,7 @@
 //! `row_indexes`). The catalog's durable form is in `schema` (the bytes of its entries)
 //! and `snapshots` (vector index snapshots written at checkpoints).
 
+pub mod column_storage;
 pub mod constraint;
 pub mod index_def;
 pub mod row_indexes;
@@ -11,6 +12,7 @@ pub mod schema;
 pub mod snapshots;
 pub mod system;
 
+pub use column_storage::ColumnStorage;
 pub use constraint::{Constraint, ConstraintRule};
 pub use row_indexes::{BtreeShape, KeyText, RowIndexes, Shape};
 
@@ -74,6 +76,16 @@ pub struct Column {
     pub default: Option<String>,
     /// `GENERATED ALWAYS AS (expr) STORED`, as SQL text.
     pub generated: Option<String>,
+    /// The storage mode `SET STORAGE` gave it (`None`: its type's default).
+    pub storage: Option<ColumnStorage>,
+}
+
+impl Column {
+    /// The column's storage mode.
+    pub fn storage_mode(&self) -> ColumnStorage {
+        self.storage
+            .unwrap_or_else(|| ColumnStorage::default_for(&self.ty))
+    }
 }
 
 /// An index on a table.

@@ -18,8 +18,12 @@
 //! A table with a partial index ends with one more section after those: the byte 3,
 //! then per index its predicate's SQL text (empty for an index on every row). Sections
 //! are optional and come in the order of their tag bytes.
+//!
+//! A table with a column whose storage mode was set (`SET STORAGE`) ends with one more
+//! section after those: the byte 4, then per column its mode's byte (0 the type's
+//! default; see [`ColumnStorage::code`]).
 
-use super::{Column, Constraint, ConstraintRule, Index, Table};
+use super::{Column, ColumnStorage, Constraint, ConstraintRule, Index, Table};
 use crate::error::{EngineError, Result};
 use crate::index::AccessMethod;
 use crate::storage::codec::Reader;
@@ -137,6 +141,12 @@ pub fn encode_table(table: &Table) -> Vec<u8> {
             put_str(&mut out, index.predicate.as_deref().unwrap_or(""));
         }
     }
+    if table.columns.iter().any(|c| c.storage.is_some()) {
+        out.push(4);
+        for column in &table.columns {
+            out.push(column.storage.map_or(0, ColumnStorage::code));
+        }
+    }
     out
 }
 
@@ -199,6 +209,7 @@ pub fn decode_entry(bytes: &[u8]) -> Result<CatalogEntry> {
             not_null,
             sequence,
             identity_always: sequence_tag == 2,
+            storage: None,
             default: None,
             generated: None,
         });
@@ -284,6 +295,11 @@ pub fn decode_entry(bytes: &[u8]) -> Result<CatalogEntry> {
                     index.predicate = Some(reader.string()?).filter(|p| !p.is_empty());
                 }
             }
+            4 => {
+                for column in &mut table.columns {
+                    column.storage = ColumnStorage::from_code(reader.u8()?)?;
+                }
+            }
             _ => return Err(corrupt("unknown section")),
         }
     }
@@ -305,6 +321,7 @@ mod tests {
             not_null: false,
             sequence: None,
             identity_always: false,
+            storage: None,
             default: None,
             generated: None,
         };
@@ -341,6 +358,7 @@ mod tests {
             not_null: false,
             sequence: None,
             identity_always: false,
+            storage: None,
             default: None,
             generated: None,
         }
@@ -433,5 +451,25 @@ mod tests {
         let mut truncated = bytes.clone();
         truncated.pop();
         assert!(decode_entry(&truncated).is_err());
+    }
+
+    #[test]
+    fn storage_modes_round_trip_and_tables_without_them_keep_the_old_layout() {
+        let plain = encode_table(&Table::new("t".to_string(), vec![column("a")], Vec::new()));
+        let mut columns = vec![column("a"), column("b")];
+        columns[1].storage = Some(ColumnStorage::Main);
+        let table = Table::new("t".to_string(), columns, Vec::new());
+        let bytes = encode_table(&table);
+        assert!(bytes.len() > plain.len());
+        let CatalogEntry::Table(decoded) = decode_entry(&bytes).unwrap() else {
+            panic!("not a table");
+        };
+        let modes: Vec<_> = decoded.columns.iter().map(|c| c.storage).collect();
+        assert_eq!(modes, vec![None, Some(ColumnStorage::Main)]);
+        let mut damaged = bytes.clone();
+        if let Some(last) = damaged.last_mut() {
+            *last = 9;
+        }
+        assert!(decode_entry(&damaged).is_err());
     }
 }

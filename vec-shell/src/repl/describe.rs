@@ -58,9 +58,22 @@ pub fn describe(catalog: &Catalog, command: &str, name: Option<&str>) -> Result<
         return Ok(titled("List of relations", &set));
     }
     let Some(name) = name else {
-        let rows: Vec<Vec<Datum>> = catalog
-            .tables()
-            .map(|t| text_row(&["public", &t.name, "table", "vecsh"]))
+        // `\d` lists the sequences of serial and identity columns too (`\dt` tables
+        // only), by name.
+        let mut relations: Vec<(String, &str)> = Vec::new();
+        for table in catalog.tables() {
+            relations.push((table.name.clone(), "table"));
+            if command != "\\dt" {
+                let sequences = table.columns.iter().filter(|c| c.sequence.is_some());
+                relations.extend(
+                    sequences.map(|c| (format!("{}_{}_seq", table.name, c.name), "sequence")),
+                );
+            }
+        }
+        relations.sort();
+        let rows: Vec<Vec<Datum>> = relations
+            .iter()
+            .map(|(name, kind)| text_row(&["public", name, kind, "vecsh"]))
             .collect();
         if rows.is_empty() {
             return Ok("Did not find any relations.\n".to_string());
@@ -74,6 +87,7 @@ pub fn describe(catalog: &Catalog, command: &str, name: Option<&str>) -> Result<
     let Some(table) = catalog.table(name) else {
         return Err(format!("Did not find any relation named \"{name}\"."));
     };
+    let verbose = command == "\\d+";
     let rows = table
         .columns
         .iter()
@@ -90,17 +104,25 @@ pub fn describe(catalog: &Catalog, command: &str, name: Option<&str>) -> Result<
             } else {
                 String::new()
             };
-            text_row(&[
+            let mut row = text_row(&[
                 &c.name,
                 &c.ty.name_with_typmod(c.typmod),
                 "",
                 nullable,
                 &default,
-            ])
+            ]);
+            if verbose {
+                row.extend(text_row(&[c.storage_mode().name(), "", "", ""]));
+            }
+            row
         })
         .collect();
+    let mut headings = vec!["Column", "Type", "Collation", "Nullable", "Default"];
+    if verbose {
+        headings.extend(["Storage", "Compression", "Stats target", "Description"]);
+    }
     let set = RowSet {
-        columns: text_columns(&["Column", "Type", "Collation", "Nullable", "Default"]),
+        columns: text_columns(&headings),
         rows,
     };
     let mut out = titled(&format!("Table \"public.{}\"", table.name), &set);
@@ -141,6 +163,9 @@ pub fn describe(catalog: &Catalog, command: &str, name: Option<&str>) -> Result<
         for (name, text) in checks {
             out.push_str(&format!("    \"{name}\" CHECK ({})\n", shown(text)));
         }
+    }
+    if verbose {
+        out.push_str("Access method: heap\n");
     }
     out.push('\n');
     Ok(out)

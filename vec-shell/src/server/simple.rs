@@ -96,6 +96,7 @@ fn runs_in_implicit_block(statement: &Statement) -> bool {
             | Statement::CreateTable(_)
             | Statement::DropTable { .. }
             | Statement::AddColumn { .. }
+            | Statement::SetStorage { .. }
             | Statement::CreateIndex(_)
             | Statement::DropIndex { .. }
             | Statement::Truncate { .. }

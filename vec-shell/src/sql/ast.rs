@@ -58,6 +58,15 @@ pub enum Statement {
         /// `IF NOT EXISTS` was given.
         if_not_exists: bool,
     },
+    /// `ALTER TABLE name ALTER [COLUMN] column SET STORAGE mode`
+    SetStorage {
+        /// The table.
+        table: String,
+        /// The column.
+        column: String,
+        /// The mode as written (`PLAIN`, `EXTERNAL`, `EXTENDED`, `MAIN`).
+        storage: String,
+    },
     /// `ALTER TABLE name ADD [CONSTRAINT name] UNIQUE (…) | CHECK (…)`
     AddConstraint {
         /// The table.

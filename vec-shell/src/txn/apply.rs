@@ -53,18 +53,27 @@ pub fn apply(catalog: &Catalog, writes: &StoreWrites<'_>, changes: TableChanges)
     let mut ops =
         Vec::with_capacity(changes.deletes.len() + new_rows.len() + changes.inserts.len() + 1);
     ops.extend(changes.deletes.iter().map(|id| StoreOp::Delete(heap, *id)));
-    ops.extend(
-        old_ids
-            .iter()
-            .zip(&new_rows)
-            .map(|(id, row)| StoreOp::Update(heap, *id, encode_row(row))),
-    );
-    ops.extend(
-        changes
-            .inserts
-            .iter()
-            .map(|row| StoreOp::Insert(heap, encode_row(row))),
-    );
+    let inline_only = keeps_rows_inline(table);
+    let encoded = |row: &Row| -> Result<Vec<u8>> {
+        let bytes = encode_row(row);
+        if inline_only && bytes.len() > vec_storage::heap::MAX_INLINE_ROW {
+            return Err(EngineError::new(
+                "54000",
+                format!(
+                    "row is too big: size {}, maximum size {}",
+                    bytes.len(),
+                    vec_storage::heap::MAX_INLINE_ROW
+                ),
+            ));
+        }
+        Ok(bytes)
+    };
+    for (id, row) in old_ids.iter().zip(&new_rows) {
+        ops.push(StoreOp::Update(heap, *id, encoded(row)?));
+    }
+    for row in &changes.inserts {
+        ops.push(StoreOp::Insert(heap, encoded(row)?));
+    }
     if let (false, Some(catalog_row)) = (changes.sequences.is_empty(), table.catalog_row) {
         ops.push(StoreOp::Overwrite(
             CATALOG_HEAP.0,
@@ -131,4 +140,15 @@ pub fn index_keys<'r>(
             .collect()
     })
     .collect()
+}
+
+/// Whether the table's rows must stay on their pages: a variable-length column's
+/// storage was set to `PLAIN` (its values may not leave the row, and a row that leaves
+/// its page leaves whole).
+fn keeps_rows_inline(table: &Table) -> bool {
+    table.columns.iter().any(|c| {
+        c.storage == Some(crate::catalog::ColumnStorage::Plain)
+            && crate::catalog::ColumnStorage::default_for(&c.ty)
+                != crate::catalog::ColumnStorage::Plain
+    })
 }

@@ -37,6 +37,7 @@ mod scripts;
 mod server;
 mod setops;
 mod snapshots;
+mod storage_mode;
 mod streaming;
 #[cfg(unix)]
 mod terminal;

@@ -29,9 +29,12 @@ use tuple::{Header, HEADER_LEN};
 /// Length of an overflow reference (total length u64, first page u32).
 const REF_LEN: usize = 12;
 
+/// The longest row stored on its slot's page; a longer row goes to an overflow chain.
+pub const MAX_INLINE_ROW: usize = slotted::MAX_INLINE - HEADER_LEN;
+
 /// Whether a row of `len` bytes is stored on its slot's page (else in a chain).
 fn inline_fits(len: usize) -> bool {
-    len + HEADER_LEN <= slotted::MAX_INLINE
+    len <= MAX_INLINE_ROW
 }
 
 /// Page-level access used by the heap functions.

@@ -1,4 +1,5 @@
-//! Changing existing relations: `ALTER TABLE … ADD COLUMN` and `DROP INDEX`, with
+//! Changing existing relations: `ALTER TABLE … ADD COLUMN`, `ALTER TABLE … ALTER COLUMN …
+//! SET STORAGE` and `DROP INDEX`, with
 //! PostgreSQL's messages and `IF [NOT] EXISTS` notices. The table's catalog row (which
 //! lists its columns and indexes) and any rewritten rows change in the durable store in
 //! one transaction before the in-memory catalog changes.
@@ -6,7 +7,7 @@
 use crate::analyze::defaults::{bind_default, bind_generated};
 use crate::analyze::types::resolve_type_name;
 use crate::catalog::schema::encode_table;
-use crate::catalog::{Catalog, Column, Table};
+use crate::catalog::{Catalog, Column, ColumnStorage, Table};
 use crate::error::{EngineError, Result};
 use crate::exec::StatementResult;
 use crate::exec::{ExecContext, IndexGuards};
@@ -84,6 +85,7 @@ pub fn add_column(
         not_null: def.not_null,
         sequence: None,
         identity_always: false,
+        storage: None,
         default: def.default.as_ref().map(ToString::to_string),
         generated: def.generated.as_ref().map(ToString::to_string),
     });
@@ -184,6 +186,41 @@ fn existing_rows_with_column(
         rows.push((id, row));
     }
     Ok(rows)
+}
+
+/// `ALTER TABLE table ALTER [COLUMN] column SET STORAGE mode`: the mode `\d+` shows and
+/// whether the column's long values may leave the row (`PLAIN`: never; see
+/// [`ColumnStorage`]). Only the table's catalog entry changes.
+pub fn set_storage(
+    catalog: &mut Catalog,
+    writes: &StoreWrites<'_>,
+    table_name: &str,
+    column_name: &str,
+    storage: &str,
+) -> Result<StatementResult> {
+    let Some(table) = catalog.table_mut(table_name) else {
+        return Err(EngineError::new(
+            "42P01",
+            format!("relation \"{table_name}\" does not exist"),
+        ));
+    };
+    let Some(position) = table.columns.iter().position(|c| c.name == column_name) else {
+        return Err(EngineError::new(
+            "42703",
+            format!("column \"{column_name}\" of relation \"{table_name}\" does not exist"),
+        ));
+    };
+    let mode = ColumnStorage::parse(storage, &table.columns[position].ty)?;
+    let before = table.columns[position].storage;
+    table.columns[position].storage = Some(mode);
+    if let Some(row) = table.catalog_row {
+        let op = StoreOp::Overwrite(CATALOG_HEAP.0, row, encode_table(table));
+        if let Err(error) = writes.commit(vec![op]) {
+            table.columns[position].storage = before;
+            return Err(error);
+        }
+    }
+    Ok(StatementResult::tag("ALTER TABLE"))
 }
 
 /// `DROP INDEX [IF EXISTS] name, …`: every name is checked before any index goes, and

@@ -2,7 +2,7 @@
 //! runs through `ddl::execute` as outside a block (its store operations join the block's
 //! transaction), with what it replaces kept in the undo log: `CREATE EXTENSION`,
 //! `CREATE TABLE`, `DROP TABLE`, `TRUNCATE`, `CREATE INDEX`, `DROP INDEX`,
-//! `ALTER TABLE … ADD COLUMN` and `ALTER TABLE … ADD | DROP CONSTRAINT`. Any other schema statement is refused inside a block
+//! `ALTER TABLE … ADD COLUMN`, `ALTER TABLE … ALTER COLUMN … SET STORAGE` and `ALTER TABLE … ADD | DROP CONSTRAINT`. Any other schema statement is refused inside a block
 //! (`0A000`) rather than run half-undoable.
 
 use crate::progress::Monitor;
@@ -121,7 +121,7 @@ pub fn execute(
             }
             super::execute(catalog, writes, statement, monitor)
         }
-        Statement::AddColumn { table, .. } => {
+        Statement::AddColumn { table, .. } | Statement::SetStorage { table, .. } => {
             if let Some(existing) = catalog.table(table) {
                 writes.record(Undo::AddedColumn {
                     table: table.clone(),

@@ -107,6 +107,11 @@ pub fn execute(
             column,
             if_not_exists,
         } => crate::exec::ddl::alter::add_column(catalog, writes, table, column, *if_not_exists),
+        Statement::SetStorage {
+            table,
+            column,
+            storage,
+        } => crate::exec::ddl::alter::set_storage(catalog, writes, table, column, storage),
         Statement::AddConstraint { table, constraint } => {
             constraint::add_constraint(catalog, writes, table, constraint)
         }
@@ -281,6 +286,7 @@ fn create_table(
             not_null: def.not_null || def.primary_key || generated,
             sequence: generated.then(|| Sequence::new(1)),
             identity_always: def.identity_always,
+            storage: None,
             // A serial column's default is its sequence, shown as PostgreSQL shows it;
             // inserts draw from `sequence` rather than evaluate this text.
             default: if serial {

@@ -91,6 +91,17 @@ impl Display for Statement {
                 }
                 list(f, names, |f, n| ident(f, n))
             }
+            Statement::SetStorage {
+                table,
+                column,
+                storage,
+            } => {
+                f.write_str("ALTER TABLE ")?;
+                ident(f, table)?;
+                f.write_str(" ALTER COLUMN ")?;
+                ident(f, column)?;
+                write!(f, " SET STORAGE {}", storage.to_ascii_uppercase())
+            }
             Statement::AddColumn {
                 table,
                 column,

@@ -61,6 +61,18 @@ impl Parser<'_> {
                 }
                 self.expect_word("table")?;
                 let table = self.qualified_name()?;
+                if self.eat_word("alter") {
+                    self.eat_word("column");
+                    let column = self.identifier()?;
+                    self.expect_word("set")?;
+                    self.expect_word("storage")?;
+                    let storage = self.label()?;
+                    return Ok(Statement::SetStorage {
+                        table,
+                        column,
+                        storage,
+                    });
+                }
                 if self.eat_word("drop") {
                     self.expect_word("constraint")?;
                     let if_exists = self.eat_word("if");
