@@ -125,7 +125,10 @@ fn substitute_expr(expr: &mut Expr, ctes: &[Defined], weight: &mut usize) -> Res
         ExprKind::Unary { operand, .. }
         | ExprKind::IsNull { operand, .. }
         | ExprKind::Cast { operand, .. } => substitute_expr(operand, ctes, weight),
-        ExprKind::Binary { left, right, .. } => {
+        ExprKind::Binary { left, right, .. }
+        | ExprKind::ArrayCompare {
+            left, array: right, ..
+        } => {
             substitute_expr(left, ctes, weight)?;
             substitute_expr(right, ctes, weight)
         }

@@ -210,6 +210,12 @@ impl Binder<'_> {
             ExprKind::Array(elements) => self.array(elements, pos),
             ExprKind::Subquery(query) => self.scalar_subquery(query, pos),
             ExprKind::SubLink { kind, query } => self.sublink(kind, query, pos),
+            ExprKind::ArrayCompare {
+                left,
+                op,
+                all,
+                array,
+            } => self.array_compare(left, op, *all, array, pos),
         }
     }
 

@@ -189,6 +189,7 @@ pub fn eval(expr: &BoundExpr, row: &[Datum], context: &dyn Environment) -> Resul
         }
         BoundExpr::Subquery(id) => context.subquery(*id)?,
         BoundExpr::SubLink(link) => super::sublink::eval_sublink(link, row, context)?,
+        BoundExpr::ArrayCompare(test) => super::sublink::eval_array_compare(test, row, context)?,
         BoundExpr::Param(index) => context.param(*index)?,
         BoundExpr::Random => Datum::Float8(random_f64()),
         BoundExpr::Case { arms, otherwise } => {

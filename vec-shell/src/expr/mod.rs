@@ -22,7 +22,7 @@ pub mod system;
 pub use aggregate::{AggCall, AggKind};
 pub use eval::{eval, passes, Environment, NoEnvironment};
 pub use signature::Imp;
-pub use sublink::{SubLink, SubLinkTest};
+pub use sublink::{ArrayCompare, SubLink, SubLinkTest};
 
 use crate::value::cast::CoercionContext;
 use crate::value::{Array, Datum, SqlType, TypeMod};
@@ -98,6 +98,8 @@ pub enum BoundExpr {
     Subquery(SubqueryId),
     /// `EXISTS`, `ANY` / `ALL` / `IN` over a query, or a correlated scalar subquery.
     SubLink(Box<SubLink>),
+    /// `left op ANY | ALL (array)` over an array value.
+    ArrayCompare(Box<ArrayCompare>),
     /// `random()`
     Random,
     /// `CASE`: the first arm whose condition is true gives the value, else `otherwise`
@@ -200,6 +202,7 @@ impl PartialEq for BoundExpr {
             ) => g == h && a == b,
             (SetReturning(a), SetReturning(b)) => a == b,
             (SubLink(a), SubLink(b)) => a == b,
+            (ArrayCompare(a), ArrayCompare(b)) => a == b,
             _ => false,
         }
     }
@@ -256,6 +259,7 @@ pub fn children(expr: &BoundExpr) -> Vec<&BoundExpr> {
         | BoundExpr::Not(operand)
         | BoundExpr::IsNull { operand, .. } => vec![operand],
         BoundExpr::SubLink(link) => link.left.iter().collect(),
+        BoundExpr::ArrayCompare(test) => vec![&test.left, &test.array],
         BoundExpr::Case { arms, otherwise } => arms
             .iter()
             .flat_map(|(c, v)| [c, v])

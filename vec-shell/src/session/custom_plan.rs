@@ -71,6 +71,10 @@ fn substitute(expr: &mut BoundExpr, params: &[Datum]) {
                 substitute(left, params);
             }
         }
+        BoundExpr::ArrayCompare(test) => {
+            substitute(&mut test.left, params);
+            substitute(&mut test.array, params);
+        }
         BoundExpr::Const(_)
         | BoundExpr::Column(_)
         | BoundExpr::OuterColumn(_)

@@ -719,7 +719,20 @@ pub enum ExprKind {
     Array(Vec<Expr>),
     /// `(SELECT …)`
     Subquery(Box<Select>),
-    /// `EXISTS (query)`, `left op ANY | ALL (query)` (`IN (query)` is `= ANY`).
+    /// `left op ANY | SOME | ALL (array)`: the comparison over each element of an array
+    /// expression (the query form is [`ExprKind::SubLink`]).
+    ArrayCompare {
+        /// The left operand.
+        left: Box<Expr>,
+        /// The operator.
+        op: String,
+        /// `ALL` (else `ANY` / `SOME`).
+        all: bool,
+        /// The array.
+        array: Box<Expr>,
+    },
+    /// `EXISTS (query)`, `left op ANY | ALL (query)` (`IN (query)` is `= ANY`),
+    /// `ARRAY(query)`.
     SubLink {
         /// Which test.
         kind: SubLinkKind,
