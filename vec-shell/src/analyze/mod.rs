@@ -22,6 +22,7 @@ mod setop;
 mod sublink;
 pub mod types;
 pub mod upsert;
+mod values;
 
 pub use bound::{
     Aggregation, Analyzed, BoundFrom, BoundQuery, Delete, DistinctKeys, ExplainText, Insert,

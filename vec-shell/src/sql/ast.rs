@@ -536,14 +536,24 @@ pub enum FromItem {
         /// The alias (also the column's name).
         alias: Option<String>,
     },
-    /// `[LATERAL] (SELECT …) alias`
+    /// `[LATERAL] (SELECT …) alias [(column, …)]`
     Subquery {
         /// The query.
         query: Box<Select>,
         /// The alias.
         alias: Option<String>,
+        /// The alias's column names, renaming the query's first columns.
+        columns: Vec<String>,
         /// `LATERAL`: the query may name the columns of the items to its left.
         lateral: bool,
+    },
+    /// `VALUES (…), (…)`: the rows of a `VALUES` query (which is `SELECT *` over them),
+    /// columns named `column1`, `column2`, …
+    Values {
+        /// The rows, each a list of expressions.
+        rows: Vec<Vec<Expr>>,
+        /// Where `VALUES` was written.
+        pos: Pos,
     },
     /// `left CROSS JOIN right`, or `left, right`.
     CrossJoin {
