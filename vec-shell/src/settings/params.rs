@@ -10,6 +10,9 @@ pub(super) enum Kind {
     Int { min: i64, max: i64, default: i64 },
     /// A memory size in kB, in `min..=max`, written with units (`64MB`).
     Memory { min: i64, max: i64, default: i64 },
+    /// A size in 8 kB blocks, in `min..=max`: a bare number is blocks, one with a
+    /// unit (`8MB`) is converted.
+    Blocks { min: i64, max: i64, default: i64 },
     /// A real number in `min..=max`.
     Real { min: f64, max: f64, default: f64 },
     /// `on` or `off`.
@@ -104,6 +107,26 @@ params! {
     /// `max_parallel_maintenance_workers`: index builds use this many workers besides the leader.
     MAX_PARALLEL_MAINTENANCE_WORKERS = "max_parallel_maintenance_workers",
         Kind::Int { min: 0, max: 1024, default: 2 };
+    /// `max_parallel_workers_per_gather`: accepted and shown with PostgreSQL's default
+    /// and range; the exact scan's threads are vecsh's own (see the README).
+    MAX_PARALLEL_WORKERS_PER_GATHER = "max_parallel_workers_per_gather",
+        Kind::Int { min: 0, max: 1024, default: 2 };
+    /// `max_parallel_workers`: accepted and shown, as `max_parallel_workers_per_gather`.
+    MAX_PARALLEL_WORKERS = "max_parallel_workers", Kind::Int { min: 0, max: 1024, default: 8 };
+    /// `parallel_setup_cost`: accepted and shown (PostgreSQL's planner cost of
+    /// starting workers).
+    PARALLEL_SETUP_COST = "parallel_setup_cost",
+        Kind::Real { min: 0.0, max: f64::MAX, default: 1000.0 };
+    /// `parallel_tuple_cost`: accepted and shown (PostgreSQL's planner cost of passing
+    /// a row from a worker).
+    PARALLEL_TUPLE_COST = "parallel_tuple_cost",
+        Kind::Real { min: 0.0, max: f64::MAX, default: 0.1 };
+    /// `min_parallel_table_scan_size`: accepted and shown, in 8 kB blocks (8MB).
+    MIN_PARALLEL_TABLE_SCAN_SIZE = "min_parallel_table_scan_size",
+        Kind::Blocks { min: 0, max: i32::MAX as i64 / 3, default: 1024 };
+    /// `min_parallel_index_scan_size`: accepted and shown, in 8 kB blocks (512kB).
+    MIN_PARALLEL_INDEX_SCAN_SIZE = "min_parallel_index_scan_size",
+        Kind::Blocks { min: 0, max: i32::MAX as i64 / 3, default: 64 };
     /// `shared_buffers`: the buffer pool's size, fixed when the database opens
     /// (`vecsh --shared-buffers`); `SET` refuses it as PostgreSQL does.
     SHARED_BUFFERS = "shared_buffers", Kind::Memory { min: 128, max: i32::MAX as i64, default: 131072 };
