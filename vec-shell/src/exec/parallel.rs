@@ -286,6 +286,7 @@ fn parallel_safe(expr: &BoundExpr) -> bool {
         BoundExpr::Subquery(_)
         | BoundExpr::SubLink(_)
         | BoundExpr::Random
+        | BoundExpr::RelationSize { .. }
         | BoundExpr::SetReturning(_) => false,
     }
 }

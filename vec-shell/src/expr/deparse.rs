@@ -113,6 +113,7 @@ impl Deparser<'_> {
             BoundExpr::Subquery(_)
             | BoundExpr::SubLink(_)
             | BoundExpr::Case { .. }
+            | BoundExpr::RelationSize { .. }
             | BoundExpr::SetReturning(_) => return None,
         })
     }

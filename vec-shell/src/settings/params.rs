@@ -39,7 +39,7 @@ pub struct Param {
 
 /// Parameters fixed at open ("postmaster" context in PostgreSQL): `SET` and `RESET`
 /// refuse them; the database sets their value when it opens a session.
-pub static RESTART_ONLY: &[&Param] = &[&SHARED_BUFFERS];
+pub static RESTART_ONLY: &[&Param] = &[&SHARED_BUFFERS, &DATA_DIRECTORY, &CONFIG_FILE];
 
 macro_rules! params {
     ($($(#[$doc:meta])* $ident:ident = $name:literal, $kind:expr;)+) => {
@@ -169,6 +169,12 @@ params! {
     /// `synchronous_commit`: whether a commit waits for its log to reach the disk.
     SYNCHRONOUS_COMMIT = "synchronous_commit",
         Kind::Enum { options: &["on", "off", "local", "remote_write", "remote_apply"], default: "on" };
+    /// `data_directory`: the database directory's absolute path, set when the database
+    /// opens; empty for a database in memory.
+    DATA_DIRECTORY = "data_directory", Kind::Text { default: "" };
+    /// `config_file`: empty, as vecsh reads no configuration file (its settings come
+    /// from the command line and `SET`).
+    CONFIG_FILE = "config_file", Kind::Text { default: "" };
     /// `application_name`: the client's name for itself.
     APPLICATION_NAME = "application_name", Kind::Text { default: "" };
     /// `client_encoding`: always UTF-8 here.
