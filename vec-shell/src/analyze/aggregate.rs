@@ -48,9 +48,10 @@ pub fn contains_aggregate(expr: &Expr) -> bool {
         ExprKind::Unary { operand, .. }
         | ExprKind::IsNull { operand, .. }
         | ExprKind::Cast { operand, .. } => contains_aggregate(operand),
-        ExprKind::Binary { left, right, .. } => {
-            contains_aggregate(left) || contains_aggregate(right)
-        }
+        ExprKind::Binary { left, right, .. }
+        | ExprKind::ArrayCompare {
+            left, array: right, ..
+        } => contains_aggregate(left) || contains_aggregate(right),
         ExprKind::Chain { first, rest } => {
             contains_aggregate(first) || rest.iter().any(|l| contains_aggregate(&l.operand))
         }

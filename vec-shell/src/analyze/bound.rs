@@ -62,6 +62,8 @@ pub enum BoundFrom {
         /// Its rows.
         rows: std::sync::Arc<Vec<crate::storage::Row>>,
     },
+    /// The rows of `VALUES`, each a list of expressions computed when the statement runs.
+    Values(Vec<Vec<crate::expr::BoundExpr>>),
     /// A subquery.
     Subquery(Box<BoundQuery>),
     /// `UNION`, `INTERSECT` or `EXCEPT` of two queries.

@@ -91,11 +91,18 @@ fn substitute_from(item: &mut FromItem, ctes: &[Defined], weight: &mut usize) ->
             *item = FromItem::Subquery {
                 query: Box::new(query.clone()),
                 alias: Some(alias.clone().unwrap_or_else(|| name.clone())),
+                columns: Vec::new(),
                 lateral: false,
             };
             Ok(())
         }
         FromItem::Function { call, .. } => substitute_expr(call, ctes, weight),
+        FromItem::Values { rows, .. } => {
+            for expr in rows.iter_mut().flatten() {
+                substitute_expr(expr, ctes, weight)?;
+            }
+            Ok(())
+        }
         FromItem::Subquery { query, .. } => substitute_select(query, ctes, weight),
         FromItem::CrossJoin { left, right } => {
             substitute_from(left, ctes, weight)?;
@@ -125,7 +132,10 @@ fn substitute_expr(expr: &mut Expr, ctes: &[Defined], weight: &mut usize) -> Res
         ExprKind::Unary { operand, .. }
         | ExprKind::IsNull { operand, .. }
         | ExprKind::Cast { operand, .. } => substitute_expr(operand, ctes, weight),
-        ExprKind::Binary { left, right, .. } => {
+        ExprKind::Binary { left, right, .. }
+        | ExprKind::ArrayCompare {
+            left, array: right, ..
+        } => {
             substitute_expr(left, ctes, weight)?;
             substitute_expr(right, ctes, weight)
         }

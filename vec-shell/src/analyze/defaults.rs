@@ -41,9 +41,10 @@ pub(crate) fn first_forbidden(expr: &Expr, find: &mut dyn FnMut(&Expr) -> bool) 
         ExprKind::Unary { operand, .. }
         | ExprKind::IsNull { operand, .. }
         | ExprKind::Cast { operand, .. } => first_forbidden(operand, find),
-        ExprKind::Binary { left, right, .. } => {
-            first_forbidden(left, find).or_else(|| first_forbidden(right, find))
-        }
+        ExprKind::Binary { left, right, .. }
+        | ExprKind::ArrayCompare {
+            left, array: right, ..
+        } => first_forbidden(left, find).or_else(|| first_forbidden(right, find)),
         ExprKind::Chain { first, rest } => first_forbidden(first, find)
             .or_else(|| rest.iter().find_map(|l| first_forbidden(&l.operand, find))),
         ExprKind::Function { args: items, .. } | ExprKind::Array(items) => {

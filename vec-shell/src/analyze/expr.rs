@@ -261,6 +261,12 @@ impl Binder<'_> {
             ExprKind::Array(elements) => self.array(elements, pos),
             ExprKind::Subquery(query) => self.scalar_subquery(query, pos),
             ExprKind::SubLink { kind, query } => self.sublink(kind, query, pos),
+            ExprKind::ArrayCompare {
+                left,
+                op,
+                all,
+                array,
+            } => self.array_compare(left, op, *all, array, pos),
         }
     }
 
@@ -330,6 +336,34 @@ impl Binder<'_> {
         }
         if let ("vectors_load" | "vectors_unload", [arg]) = (name, args) {
             return self.vectors_load(name, arg);
+        }
+        if let (Some(part), [arg]) = (crate::expr::SizePart::of_function(name), args) {
+            // The argument is a `regclass`: a name (a literal) or an OID.
+            let relation = match &arg.kind {
+                ExprKind::String(_) => self.regclass(arg, pos)?,
+                _ => {
+                    let bound = self.bind(arg)?;
+                    if matches!(bound.ty, SqlType::Text | SqlType::Varchar) {
+                        // A name known when the statement runs (text casts to regclass).
+                        bound
+                    } else if !matches!(bound.ty, SqlType::Int4 | SqlType::Int8 | SqlType::Unknown)
+                    {
+                        return Err(EngineError::new(
+                            "42883",
+                            format!("function {name}({}) does not exist", bound.ty.name()),
+                        )
+                        .with_hint("No function matches the given name and argument types. You might need to add explicit type casts.")
+                        .at(pos));
+                    } else {
+                        self.convert(bound, &SqlType::Int8, -1, CoercionContext::Explicit, pos)?
+                    }
+                }
+            };
+            let size = BoundExpr::RelationSize {
+                part,
+                relation: Box::new(relation.expr),
+            };
+            return Ok(Typed::new(size, SqlType::Int8));
         }
         if let ("pg_typeof", [arg]) = (name, args) {
             // `regtype` of the argument's type, known once bound (its modifier is not

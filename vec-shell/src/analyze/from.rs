@@ -35,10 +35,16 @@ pub(super) fn bind_from(cx: &Context<'_>, from: Option<&FromItem>) -> Result<(Bo
                 Scope::of_table(table, alias.as_deref()),
             ))
         }
-        Some(FromItem::Subquery { query, alias, .. }) => {
+        Some(FromItem::Values { rows, .. }) => super::values::bind_values(cx, rows),
+        Some(FromItem::Subquery {
+            query,
+            alias,
+            columns,
+            ..
+        }) => {
             let bound = bind_select(cx, query, &[])?;
             let scope = Scope {
-                columns: subquery_columns(&bound, alias.as_ref()),
+                columns: subquery_columns(&bound, alias.as_ref(), columns)?,
                 outer: Vec::new(),
             };
             Ok((BoundFrom::Subquery(Box::new(bound)), scope))
@@ -110,10 +116,11 @@ pub(super) fn bind_right(
         FromItem::Subquery {
             query,
             alias,
+            columns,
             lateral: true,
         } => {
             let bound = bind_select(cx, query, &left.columns)?;
-            let columns = subquery_columns(&bound, alias.as_ref());
+            let columns = subquery_columns(&bound, alias.as_ref(), columns)?;
             (BoundFrom::Subquery(Box::new(bound)), columns, true)
         }
         other => {
@@ -136,19 +143,36 @@ pub(super) fn bind_right(
     Ok((source, right_scope, lateral))
 }
 
-/// The columns a subquery in `FROM` shows under its alias.
-fn subquery_columns(query: &BoundQuery, alias: Option<&String>) -> Vec<ScopeColumn> {
-    query
+/// The columns a subquery in `FROM` shows under its alias, the first ones renamed by
+/// the alias's column list.
+fn subquery_columns(
+    query: &BoundQuery,
+    alias: Option<&String>,
+    names: &[String],
+) -> Result<Vec<ScopeColumn>> {
+    if names.len() > query.columns.len() {
+        return Err(EngineError::new(
+            "42P10",
+            format!(
+                "table \"{}\" has {} columns available but {} columns specified",
+                alias.map_or("", String::as_str),
+                query.columns.len(),
+                names.len()
+            ),
+        ));
+    }
+    Ok(query
         .columns
         .iter()
-        .map(|c| ScopeColumn {
+        .enumerate()
+        .map(|(index, c)| ScopeColumn {
             table: alias.cloned(),
-            name: c.name.clone(),
+            name: names.get(index).unwrap_or(&c.name).clone(),
             ty: c.ty.clone(),
             typmod: c.typmod,
             qualified_only: false,
         })
-        .collect()
+        .collect())
 }
 
 fn bind_set_function_item(

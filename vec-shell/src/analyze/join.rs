@@ -185,7 +185,10 @@ fn names_a_column(expr: &Expr) -> bool {
         ExprKind::Unary { operand, .. }
         | ExprKind::Cast { operand, .. }
         | ExprKind::IsNull { operand, .. } => names_a_column(operand),
-        ExprKind::Binary { left, right, .. } => names_a_column(left) || names_a_column(right),
+        ExprKind::Binary { left, right, .. }
+        | ExprKind::ArrayCompare {
+            left, array: right, ..
+        } => names_a_column(left) || names_a_column(right),
         ExprKind::Chain { first, rest } => {
             names_a_column(first) || rest.iter().any(|l| names_a_column(&l.operand))
         }
@@ -268,9 +271,10 @@ fn aggregate_call(expr: &Expr) -> Option<&Expr> {
         ExprKind::Unary { operand, .. }
         | ExprKind::Cast { operand, .. }
         | ExprKind::IsNull { operand, .. } => aggregate_call(operand),
-        ExprKind::Binary { left, right, .. } => {
-            aggregate_call(left).or_else(|| aggregate_call(right))
-        }
+        ExprKind::Binary { left, right, .. }
+        | ExprKind::ArrayCompare {
+            left, array: right, ..
+        } => aggregate_call(left).or_else(|| aggregate_call(right)),
         ExprKind::Chain { first, rest } => {
             aggregate_call(first).or_else(|| rest.iter().find_map(|l| aggregate_call(&l.operand)))
         }
@@ -478,6 +482,11 @@ fn move_columns(expr: BoundExpr, to: &dyn Fn(usize) -> usize) -> BoundExpr {
         },
         BoundExpr::Array(items) => {
             BoundExpr::Array(items.into_iter().map(|a| move_columns(a, to)).collect())
+        }
+        BoundExpr::ArrayCompare(mut test) => {
+            test.left = move_columns(test.left, to);
+            test.array = move_columns(test.array, to);
+            BoundExpr::ArrayCompare(test)
         }
         other => other,
     }

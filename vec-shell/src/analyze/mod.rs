@@ -22,6 +22,7 @@ mod setop;
 mod sublink;
 pub mod types;
 pub mod upsert;
+mod values;
 pub mod window;
 
 pub use bound::{

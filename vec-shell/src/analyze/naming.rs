@@ -14,7 +14,11 @@ fn figure(expr: &Expr) -> Option<(String, u8)> {
     match &expr.kind {
         ExprKind::Column(parts) => parts.last().map(|n| (n.clone(), 2)),
         ExprKind::Function { name, .. } => Some((name.clone(), 2)),
-        ExprKind::Array(_) => Some(("array".to_string(), 2)),
+        ExprKind::Array(_)
+        | ExprKind::SubLink {
+            kind: crate::sql::ast::SubLinkKind::Array,
+            ..
+        } => Some(("array".to_string(), 2)),
         ExprKind::Bool(_) => Some(("bool".to_string(), 1)),
         ExprKind::SubLink {
             kind: crate::sql::ast::SubLinkKind::Exists,

@@ -304,7 +304,10 @@ fn explain_text(
             Some(FromItem::Table { alias, .. })
             | Some(FromItem::Function { alias, .. })
             | Some(FromItem::Subquery { alias, .. }) => alias.clone(),
-            Some(FromItem::CrossJoin { .. }) | Some(FromItem::Join { .. }) | None => None,
+            Some(FromItem::CrossJoin { .. })
+            | Some(FromItem::Join { .. })
+            | Some(FromItem::Values { .. })
+            | None => None,
         },
         scope: scope.clone(),
         qualify,

@@ -7,8 +7,8 @@ use super::bound::BoundQuery;
 use super::expr::{Binder, Typed};
 use super::query::bind_select;
 use crate::error::{EngineError, Result};
-use crate::expr::{operators, BoundExpr, SubLink, SubLinkTest};
-use crate::sql::ast::{Select, SubLinkKind};
+use crate::expr::{operators, ArrayCompare, BoundExpr, SubLink, SubLinkTest};
+use crate::sql::ast::{Expr, Select, SubLinkKind};
 use crate::value::cast::CoercionContext;
 use crate::value::SqlType;
 
@@ -58,6 +58,7 @@ impl Binder<'_> {
     ) -> Result<Typed> {
         let (test, operands) = match kind {
             SubLinkKind::Exists => (SubLinkTest::Exists, None),
+            SubLinkKind::Array => return self.array_sublink(query, pos),
             SubLinkKind::Any { left, op } => (SubLinkTest::Any, Some((left, op))),
             SubLinkKind::All { left, op } => (SubLinkTest::All, Some((left, op))),
         };
@@ -90,6 +91,88 @@ impl Binder<'_> {
         };
         Ok(Typed::new(
             BoundExpr::SubLink(Box::new(link)),
+            SqlType::Bool,
+        ))
+    }
+
+    /// `ARRAY(query)`: the query's one column gathered into an array.
+    fn array_sublink(&mut self, query: &Select, pos: usize) -> Result<Typed> {
+        let (bound, correlated) = self.bind_sublink_query(query)?;
+        if bound.columns.len() != 1 {
+            return Err(EngineError::new("42601", "subquery must return only one column").at(pos));
+        }
+        let element = match &bound.columns[0].ty {
+            SqlType::Unknown => SqlType::Text,
+            SqlType::Array(_) => {
+                return Err(EngineError::unsupported(
+                    "ARRAY(query) over an array column is not supported",
+                )
+                .at(pos))
+            }
+            other => other.clone(),
+        };
+        let id = self.cx.add_subquery(bound);
+        let link = SubLink {
+            test: SubLinkTest::Array,
+            query: id,
+            correlated,
+            left: None,
+            compare: None,
+        };
+        Ok(Typed::new(
+            BoundExpr::SubLink(Box::new(link)),
+            SqlType::Array(Box::new(element)),
+        ))
+    }
+
+    /// `left op ANY | ALL (array)`: a string literal (or NULL) on either side takes the
+    /// other side's type (text when neither has one).
+    pub(super) fn array_compare(
+        &mut self,
+        left: &Expr,
+        op: &str,
+        all: bool,
+        array: &Expr,
+        pos: usize,
+    ) -> Result<Typed> {
+        let left = self.bind(left)?;
+        let mut array = self.bind(array)?;
+        if array.ty == SqlType::Unknown {
+            let element = match &left.ty {
+                SqlType::Unknown => SqlType::Text,
+                other => other.clone(),
+            };
+            let ty = SqlType::Array(Box::new(element));
+            array = self.convert(array, &ty, -1, CoercionContext::Implicit, pos)?;
+        }
+        let SqlType::Array(element) = array.ty.clone() else {
+            return Err(EngineError::new(
+                "42809",
+                "op ANY/ALL (array) requires array on right side",
+            )
+            .at(pos));
+        };
+        let (left, compare) = self.quantified_comparison(left, &element, op, pos)?;
+        // A constant array is computed once, as PostgreSQL folds it when planning.
+        let array_expr = if crate::expr::is_constant(&array.expr) {
+            BoundExpr::Const(crate::expr::eval(
+                &array.expr,
+                &[],
+                &crate::expr::NoEnvironment,
+            )?)
+        } else {
+            array.expr
+        };
+        let test = ArrayCompare {
+            left,
+            array: array_expr,
+            compare,
+            all,
+            op: op.into(),
+            array_type: array.ty,
+        };
+        Ok(Typed::new(
+            BoundExpr::ArrayCompare(Box::new(test)),
             SqlType::Bool,
         ))
     }

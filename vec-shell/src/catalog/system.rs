@@ -254,6 +254,33 @@ pub fn relation_oid(catalog: &Catalog, name: &str) -> Option<i64> {
     None
 }
 
+/// A relation found by its OID.
+pub enum RelationByOid<'a> {
+    /// A table.
+    Table(&'a super::Table),
+    /// An index: its table and its place in the table's `indexes`.
+    Index(&'a super::Table, usize),
+    /// A system catalog relation.
+    System,
+}
+
+/// The relation with OID `oid`, if there is one.
+pub fn relation_by_oid(catalog: &Catalog, oid: i64) -> Option<RelationByOid<'_>> {
+    if CATALOG_OIDS.iter().any(|(_, o)| *o == oid) {
+        return Some(RelationByOid::System);
+    }
+    for (table_oid, table) in relations(catalog) {
+        if oid == table_oid {
+            return Some(RelationByOid::Table(table));
+        }
+        let position = oid - table_oid - 1;
+        if (0..table.indexes.len() as i64).contains(&position) {
+            return Some(RelationByOid::Index(table, position as usize));
+        }
+    }
+    None
+}
+
 /// Each table with its OID and its indexes' OIDs.
 fn relations(catalog: &Catalog) -> impl Iterator<Item = (i64, &super::Table)> {
     catalog

@@ -13,9 +13,10 @@ use parking_lot::{Mutex, RwLockReadGuard};
 use super::query::stream_query;
 use super::spill::SpillConfig;
 use crate::cancel::CancelHandle;
+use crate::catalog::system::{relation_by_oid, RelationByOid};
 use crate::catalog::Catalog;
 use crate::error::{EngineError, Result};
-use crate::expr::{Environment, SubqueryId};
+use crate::expr::{Environment, SizePart, SubqueryId};
 use crate::index::VectorIndex;
 use crate::plan::{QueryPlan, Source};
 use crate::storage::view::RowView;
@@ -172,6 +173,57 @@ impl<'a> ExecContext<'a> {
 impl Environment for ExecContext<'_> {
     fn outer(&self) -> &[Datum] {
         self.outer
+    }
+
+    /// Sizes as vecsh stores relations: a table is its heap's pages (8 kB each, in the
+    /// database's files or, for a database without a path, in memory); a vector index
+    /// is the memory it holds (its snapshot mapped from disk included); a btree is
+    /// rebuilt from the heap when the database opens and stored nowhere, so it counts
+    /// 0; a system catalog relation, computed when read, counts 0 too.
+    fn relation_size(&self, relation: &Datum, part: SizePart) -> Result<Option<i64>> {
+        let oid = match relation {
+            Datum::Int8(oid) => *oid,
+            Datum::Text(name) => crate::catalog::system::relation_oid(self.catalog, name)
+                .ok_or_else(|| {
+                    EngineError::new("42P01", format!("relation \"{name}\" does not exist"))
+                })?,
+            _ => {
+                return Err(EngineError::internal(
+                    "a relation that is neither an OID nor a name",
+                ))
+            }
+        };
+        let Some(relation) = relation_by_oid(self.catalog, oid) else {
+            return Ok(None);
+        };
+        let heap = |table: &crate::catalog::Table| -> Result<i64> {
+            let pages = i64::from(self.rows.pages(table.heap)?);
+            Ok(pages * vec_storage::page::PAGE_SIZE as i64)
+        };
+        let index = |table: &crate::catalog::Table, position: usize| -> i64 {
+            let name = &table.indexes[position].name;
+            table
+                .vector_indexes
+                .iter()
+                .find(|entry| &entry.name == name)
+                .map_or(0, |entry| entry.index.read().memory_bytes() as i64)
+        };
+        let indexes = |table: &crate::catalog::Table| {
+            (0..table.indexes.len())
+                .map(|i| index(table, i))
+                .sum::<i64>()
+        };
+        Ok(Some(match (relation, part) {
+            (RelationByOid::System, _) => 0,
+            (
+                RelationByOid::Index(table, position),
+                SizePart::Relation | SizePart::Table | SizePart::Total,
+            ) => index(table, position),
+            (RelationByOid::Index(..), SizePart::Indexes) => 0,
+            (RelationByOid::Table(table), SizePart::Relation | SizePart::Table) => heap(table)?,
+            (RelationByOid::Table(table), SizePart::Indexes) => indexes(table),
+            (RelationByOid::Table(table), SizePart::Total) => heap(table)? + indexes(table),
+        }))
     }
 
     fn subquery(&self, id: SubqueryId) -> Result<Datum> {

@@ -281,9 +281,13 @@ fn parallel_safe(expr: &BoundExpr) -> bool {
             args.iter().all(parallel_safe)
         }
         BoundExpr::Param(_) => true,
+        BoundExpr::ArrayCompare(test) => {
+            parallel_safe(&test.left) && parallel_safe(&test.array) && parallel_safe(&test.compare)
+        }
         BoundExpr::Subquery(_)
         | BoundExpr::SubLink(_)
         | BoundExpr::Random
+        | BoundExpr::RelationSize { .. }
         | BoundExpr::SetReturning(_) => false,
     }
 }

@@ -172,6 +172,11 @@ pub(super) fn source<'a>(
         Source::Subquery(plan) => stream_query(plan, context)?,
         Source::SetOperation(operation) => super::setop::set_operation(operation, context)?,
         Source::Rows { rows, .. } => Box::new(rows.iter().map(|row| Ok(row.clone()))),
+        Source::Values(rows) => Box::new(rows.iter().map(move |row| {
+            row.iter()
+                .map(|expr| eval(expr, &[], context))
+                .collect::<Result<Vec<_>>>()
+        })),
         Source::CrossJoin {
             left,
             right,

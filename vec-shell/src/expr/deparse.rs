@@ -101,9 +101,19 @@ impl Deparser<'_> {
                 format!("{name}({})", self.list(args)?)
             }
             BoundExpr::Array(items) => format!("ARRAY[{}]", self.list(items)?),
+            BoundExpr::ArrayCompare(test) => {
+                let quantifier = if test.all { "ALL" } else { "ANY" };
+                let left = self.expr(&test.left)?;
+                let array = match &test.array {
+                    BoundExpr::Const(datum) => constant(datum, Some(&test.array_type.name()))?,
+                    other => self.expr(other)?,
+                };
+                format!("({left} {} {quantifier} ({array}))", test.op)
+            }
             BoundExpr::Subquery(_)
             | BoundExpr::SubLink(_)
             | BoundExpr::Case { .. }
+            | BoundExpr::RelationSize { .. }
             | BoundExpr::SetReturning(_) => return None,
         })
     }

@@ -40,6 +40,14 @@ pub trait Environment {
     ) -> Result<Vec<Datum>> {
         Err(EngineError::internal("a subquery outside a statement"))
     }
+    /// Bytes of `relation` (an OID, or a name as text) counted as `part` says; `None`
+    /// when no relation has that OID.
+    fn relation_size(&self, _relation: &Datum, part: super::SizePart) -> Result<Option<i64>> {
+        Err(EngineError::unsupported(format!(
+            "{} is not supported here",
+            part.function()
+        )))
+    }
 }
 
 /// The environment of one step of a [`BoundExpr::Fold`]: the statement's, plus the
@@ -56,6 +64,10 @@ impl Environment for Running<'_> {
 
     fn subquery(&self, id: SubqueryId) -> Result<Datum> {
         self.inner.subquery(id)
+    }
+
+    fn relation_size(&self, relation: &Datum, part: super::SizePart) -> Result<Option<i64>> {
+        self.inner.relation_size(relation, part)
     }
 
     fn param(&self, index: u32) -> Result<Datum> {
@@ -189,6 +201,7 @@ pub fn eval(expr: &BoundExpr, row: &[Datum], context: &dyn Environment) -> Resul
         }
         BoundExpr::Subquery(id) => context.subquery(*id)?,
         BoundExpr::SubLink(link) => super::sublink::eval_sublink(link, row, context)?,
+        BoundExpr::ArrayCompare(test) => super::sublink::eval_array_compare(test, row, context)?,
         BoundExpr::Param(index) => context.param(*index)?,
         BoundExpr::Random => Datum::Float8(random_f64()),
         BoundExpr::Case { arms, otherwise } => {
@@ -223,6 +236,12 @@ pub fn eval(expr: &BoundExpr, row: &[Datum], context: &dyn Environment) -> Resul
             }
             best
         }
+        BoundExpr::RelationSize { part, relation } => match eval(relation, row, context)? {
+            Datum::Null => Datum::Null,
+            relation => context
+                .relation_size(&relation, *part)?
+                .map_or(Datum::Null, Datum::Int8),
+        },
         BoundExpr::SetReturning(_) => {
             return Err(EngineError::new(
                 "0A000",

@@ -23,7 +23,7 @@ pub mod window;
 pub use aggregate::{AggCall, AggKind, AggOrderKey};
 pub use eval::{eval, passes, Environment, NoEnvironment};
 pub use signature::Imp;
-pub use sublink::{SubLink, SubLinkTest};
+pub use sublink::{ArrayCompare, SubLink, SubLinkTest};
 
 use crate::value::cast::CoercionContext;
 use crate::value::{Array, Datum, SqlType, TypeMod};
@@ -99,6 +99,8 @@ pub enum BoundExpr {
     Subquery(SubqueryId),
     /// `EXISTS`, `ANY` / `ALL` / `IN` over a query, or a correlated scalar subquery.
     SubLink(Box<SubLink>),
+    /// `left op ANY | ALL (array)` over an array value.
+    ArrayCompare(Box<ArrayCompare>),
     /// `random()`
     Random,
     /// `CASE`: the first arm whose condition is true gives the value, else `otherwise`
@@ -120,6 +122,50 @@ pub enum BoundExpr {
     },
     /// A set-returning function in a select list: the row repeats once per value.
     SetReturning(Box<SetFunction>),
+    /// `pg_relation_size(regclass)` and its kin: bytes of a relation, by its OID,
+    /// measured when the expression is evaluated.
+    RelationSize {
+        /// Which bytes.
+        part: SizePart,
+        /// The relation's OID.
+        relation: Box<BoundExpr>,
+    },
+}
+
+/// Which bytes of a relation a size function counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SizePart {
+    /// `pg_relation_size`: the relation itself (a table's heap, or an index).
+    Relation,
+    /// `pg_table_size`: a table without its indexes (the same as its heap here).
+    Table,
+    /// `pg_indexes_size`: a table's indexes.
+    Indexes,
+    /// `pg_total_relation_size`: a table with its indexes.
+    Total,
+}
+
+impl SizePart {
+    /// The part a size function counts, by the function's name.
+    pub fn of_function(name: &str) -> Option<SizePart> {
+        Some(match name {
+            "pg_relation_size" => SizePart::Relation,
+            "pg_table_size" => SizePart::Table,
+            "pg_indexes_size" => SizePart::Indexes,
+            "pg_total_relation_size" => SizePart::Total,
+            _ => return None,
+        })
+    }
+
+    /// The function's name.
+    pub fn function(self) -> &'static str {
+        match self {
+            SizePart::Relation => "pg_relation_size",
+            SizePart::Table => "pg_table_size",
+            SizePart::Indexes => "pg_indexes_size",
+            SizePart::Total => "pg_total_relation_size",
+        }
+    }
 }
 
 /// Expressions are equal when they have the same shape: calls by their name and
@@ -201,6 +247,17 @@ impl PartialEq for BoundExpr {
             ) => g == h && a == b,
             (SetReturning(a), SetReturning(b)) => a == b,
             (SubLink(a), SubLink(b)) => a == b,
+            (ArrayCompare(a), ArrayCompare(b)) => a == b,
+            (
+                RelationSize {
+                    part: p,
+                    relation: a,
+                },
+                RelationSize {
+                    part: q,
+                    relation: b,
+                },
+            ) => p == q && a == b,
             _ => false,
         }
     }
@@ -220,7 +277,11 @@ pub enum SetFunction {
 pub fn is_constant(expr: &BoundExpr) -> bool {
     !matches!(
         expr,
-        BoundExpr::Subquery(_) | BoundExpr::SubLink(_) | BoundExpr::Random | BoundExpr::Param(_)
+        BoundExpr::Subquery(_)
+            | BoundExpr::SubLink(_)
+            | BoundExpr::Random
+            | BoundExpr::Param(_)
+            | BoundExpr::RelationSize { .. }
     ) && is_row_independent(expr)
         && children(expr).iter().all(|child| is_constant(child))
 }
@@ -255,8 +316,12 @@ pub fn children(expr: &BoundExpr) -> Vec<&BoundExpr> {
         | BoundExpr::Extreme { args, .. } => args.iter().collect(),
         BoundExpr::Cast { operand, .. }
         | BoundExpr::Not(operand)
-        | BoundExpr::IsNull { operand, .. } => vec![operand],
+        | BoundExpr::IsNull { operand, .. }
+        | BoundExpr::RelationSize {
+            relation: operand, ..
+        } => vec![operand],
         BoundExpr::SubLink(link) => link.left.iter().collect(),
+        BoundExpr::ArrayCompare(test) => vec![&test.left, &test.array],
         BoundExpr::Case { arms, otherwise } => arms
             .iter()
             .flat_map(|(c, v)| [c, v])
@@ -294,8 +359,12 @@ pub fn children_mut(expr: &mut BoundExpr) -> Vec<&mut BoundExpr> {
         | BoundExpr::Extreme { args, .. } => args.iter_mut().collect(),
         BoundExpr::Cast { operand, .. }
         | BoundExpr::Not(operand)
-        | BoundExpr::IsNull { operand, .. } => vec![&mut **operand],
+        | BoundExpr::IsNull { operand, .. }
+        | BoundExpr::RelationSize {
+            relation: operand, ..
+        } => vec![&mut **operand],
         BoundExpr::SubLink(link) => link.left.iter_mut().collect(),
+        BoundExpr::ArrayCompare(test) => vec![&mut test.left, &mut test.array],
         BoundExpr::Case { arms, otherwise } => arms
             .iter_mut()
             .flat_map(|(c, v)| [c, v])

@@ -118,6 +118,7 @@ pub fn explain(plan: &QueryPlan) -> Vec<String> {
             )
         }
         Source::Rows { name, .. } => (format!("Seq Scan on {name}{alias}"), Vec::new()),
+        Source::Values(_) => ("Values Scan on \"*VALUES*\"".to_string(), Vec::new()),
         Source::Function(function) => {
             let name = match function {
                 SetFunction::Unnest(_) => "unnest",
@@ -191,6 +192,7 @@ fn source_lines(source: &Source) -> Vec<String> {
         Source::Function(SetFunction::GenerateSeries(..)) => {
             vec!["Function Scan on generate_series".to_string()]
         }
+        Source::Values(_) => vec!["Values Scan on \"*VALUES*\"".to_string()],
         Source::Subquery(inner) => explain(inner),
         Source::SetOperation(operation) => {
             let (name, inputs) = set_operation_node(operation);

@@ -68,6 +68,8 @@ pub enum Source {
         /// Its rows.
         rows: std::sync::Arc<Vec<crate::storage::Row>>,
     },
+    /// The rows of `VALUES`, computed when the query runs.
+    Values(Vec<Vec<crate::expr::BoundExpr>>),
     /// A subquery in `FROM`.
     Subquery(Box<QueryPlan>),
     /// `UNION`, `INTERSECT` or `EXCEPT` of two planned queries.

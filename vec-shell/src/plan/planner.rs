@@ -108,6 +108,7 @@ fn source(bound: BoundFrom, cx: PlanContext<'_>) -> Source {
         BoundFrom::Table { name } => Source::Table(name),
         BoundFrom::Function(function) => Source::Function(function),
         BoundFrom::Rows { name, rows } => Source::Rows { name, rows },
+        BoundFrom::Values(rows) => Source::Values(rows),
         BoundFrom::Subquery(inner) => Source::Subquery(Box::new(query(*inner, cx))),
         BoundFrom::SetOperation(operation) => {
             let operation = *operation;

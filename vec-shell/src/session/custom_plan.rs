@@ -52,7 +52,10 @@ fn substitute(expr: &mut BoundExpr, params: &[Datum]) {
         }
         BoundExpr::Cast { operand, .. }
         | BoundExpr::Not(operand)
-        | BoundExpr::IsNull { operand, .. } => substitute(operand, params),
+        | BoundExpr::IsNull { operand, .. }
+        | BoundExpr::RelationSize {
+            relation: operand, ..
+        } => substitute(operand, params),
         BoundExpr::Fold { first, steps } => {
             substitute(first, params);
             for step in steps {
@@ -70,6 +73,10 @@ fn substitute(expr: &mut BoundExpr, params: &[Datum]) {
             if let Some(left) = &mut link.left {
                 substitute(left, params);
             }
+        }
+        BoundExpr::ArrayCompare(test) => {
+            substitute(&mut test.left, params);
+            substitute(&mut test.array, params);
         }
         BoundExpr::Const(_)
         | BoundExpr::Column(_)

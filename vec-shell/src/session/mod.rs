@@ -44,6 +44,9 @@ struct Shared {
     write_lock: WriteLock,
     /// Changes whenever the schema may have changed (see `prepared`).
     schema_version: AtomicU64,
+    /// The database directory's absolute path (`SHOW data_directory`); empty for a
+    /// database in memory.
+    data_directory: String,
 }
 
 impl Drop for Shared {
@@ -96,6 +99,7 @@ impl Database {
                 warnings: Vec::new(),
                 write_lock: WriteLock::default(),
                 schema_version: AtomicU64::new(0),
+                data_directory: String::new(),
             }),
         }
     }
@@ -134,6 +138,7 @@ impl Database {
         shared_buffers: usize,
     ) -> Result<Database> {
         let opened = open::open(path.as_ref(), wal_recovery, shared_buffers)?;
+        let directory = std::fs::canonicalize(path.as_ref()).unwrap_or(path.as_ref().to_path_buf());
         Ok(Database {
             shared: Arc::new(Shared {
                 catalog: RwLock::new(opened.catalog),
@@ -142,6 +147,7 @@ impl Database {
                 warnings: opened.warnings,
                 write_lock: WriteLock::default(),
                 schema_version: AtomicU64::new(0),
+                data_directory: directory.display().to_string(),
             }),
         })
     }
@@ -160,6 +166,8 @@ impl Database {
         let kb = (self.durable().buffer_pool_bytes() / 1024).max(128);
         // Always in range: at least the minimum, and the pool's size fits the maximum.
         let _ = settings.set_at_open(&crate::settings::SHARED_BUFFERS, &format!("{kb}kB"));
+        let directory = &self.shared.data_directory;
+        let _ = settings.set_at_open(&crate::settings::DATA_DIRECTORY, directory);
         Session {
             database: self.clone(),
             settings,

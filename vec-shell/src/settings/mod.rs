@@ -50,7 +50,9 @@ pub fn names() -> impl Iterator<Item = &'static str> {
 impl Param {
     fn default_value(&self) -> Value {
         match self.kind {
-            Kind::Int { default, .. } | Kind::Memory { default, .. } => Value::Int(default),
+            Kind::Int { default, .. }
+            | Kind::Memory { default, .. }
+            | Kind::Blocks { default, .. } => Value::Int(default),
             Kind::Real { default, .. } => Value::Real(default),
             Kind::Bool { default } => Value::Bool(default),
             Kind::Enum { default, .. } => Value::Word(default),
@@ -115,6 +117,7 @@ impl Settings {
         let param = param(name)?;
         Ok(match (self.value(param), param.kind) {
             (Value::Int(kb), Kind::Memory { .. }) => format_memory(kb),
+            (Value::Int(blocks), Kind::Blocks { .. }) => format_memory(blocks * 8),
             (Value::Int(n), _) => n.to_string(),
             (Value::Real(x), _) => vec_types::float_text::format_float8(x),
             (Value::Bool(b), _) => if b { "on" } else { "off" }.to_string(),
@@ -161,12 +164,13 @@ impl Settings {
     ) -> (String, Option<&'static str>, &'static str, String) {
         let boot = Settings::default();
         let raw = |settings: &Settings| match (settings.value(param), param.kind) {
-            (Value::Int(kb), Kind::Memory { .. }) => kb.to_string(),
+            (Value::Int(n), Kind::Memory { .. } | Kind::Blocks { .. }) => n.to_string(),
             _ => settings.show(param.name).unwrap_or_default(),
         };
         let (unit, vartype) = match param.kind {
             Kind::Int { .. } => (None, "integer"),
             Kind::Memory { .. } => (Some("kB"), "integer"),
+            Kind::Blocks { .. } => (Some("8kB"), "integer"),
             Kind::Real { .. } => (None, "real"),
             Kind::Bool { .. } => (None, "bool"),
             Kind::Enum { .. } => (None, "enum"),
@@ -235,9 +239,26 @@ fn validate(param: &Param, text: &str) -> Result<Value> {
             }
             Ok(Value::Int(value))
         }
+        Kind::Blocks { min, max, .. } => {
+            let value = parse_integer(text)
+                .or_else(|| parse_memory(text).map(|kb| (kb as f64 / 8.0).round() as i64))
+                .ok_or_else(|| {
+                    invalid().with_hint(
+                        "Valid units for this parameter are \"B\", \"kB\", \"MB\", \"GB\", and \"TB\".",
+                    )
+                })?;
+            if value < min || value > max {
+                return Err(EngineError::new(
+                    "22023",
+                    format!("{value} 8kB is outside the valid range for parameter \"{name}\" ({min} .. {max})"),
+                ));
+            }
+            Ok(Value::Int(value))
+        }
         Kind::Real { min, max, .. } => {
             let value: f64 = text.trim().parse().map_err(|_| invalid())?;
             if !(min..=max).contains(&value) {
+                let (min, max) = (format_g(min), format_g(max));
                 return Err(EngineError::new(
                     "22023",
                     format!("{text} is outside the valid range for parameter \"{name}\" ({min} .. {max})"),
@@ -302,8 +323,36 @@ fn parse_memory(text: &str) -> Option<i64> {
     Some((value * factor).round() as i64)
 }
 
-/// Prints kB with the largest unit that divides it, as `SHOW` does.
+/// A real number as C's `%g` prints it (six significant digits), as PostgreSQL's
+/// range errors show bounds.
+fn format_g(x: f64) -> String {
+    if x == 0.0 || !x.is_finite() {
+        return vec_types::float_text::format_float8(x);
+    }
+    let exponent = x.abs().log10().floor() as i32;
+    let trim = |digits: String| {
+        if digits.contains('.') {
+            digits
+                .trim_end_matches('0')
+                .trim_end_matches('.')
+                .to_string()
+        } else {
+            digits
+        }
+    };
+    if !(-4..6).contains(&exponent) {
+        let mantissa = trim(format!("{:.5}", x / 10f64.powi(exponent)));
+        let sign = if exponent < 0 { '-' } else { '+' };
+        return format!("{mantissa}e{sign}{:02}", exponent.abs());
+    }
+    trim(format!("{:.*}", (5 - exponent).max(0) as usize, x))
+}
+
+/// Prints kB with the largest unit that divides it, as `SHOW` does (0 without a unit).
 fn format_memory(kb: i64) -> String {
+    if kb == 0 {
+        return "0".to_string();
+    }
     for (unit, size) in [("TB", 1i64 << 30), ("GB", 1 << 20), ("MB", 1 << 10)] {
         if kb != 0 && kb % size == 0 {
             return format!("{}{unit}", kb / size);
@@ -330,6 +379,47 @@ mod tests {
         assert_eq!(settings.show("work_mem").unwrap(), "4MB");
         settings.reset("all").unwrap();
         assert_eq!(settings.show("maintenance_work_mem").unwrap(), "64MB");
+    }
+
+    #[test]
+    fn parallel_settings_take_postgresql_units_and_ranges() {
+        let mut settings = Settings::default();
+        assert_eq!(
+            settings.show("min_parallel_table_scan_size").unwrap(),
+            "8MB"
+        );
+        assert_eq!(
+            settings.show("min_parallel_index_scan_size").unwrap(),
+            "512kB"
+        );
+        settings
+            .set("min_parallel_table_scan_size", Some("100"))
+            .unwrap();
+        assert_eq!(
+            settings.show("min_parallel_table_scan_size").unwrap(),
+            "800kB"
+        );
+        assert_eq!(settings.int(&MIN_PARALLEL_TABLE_SCAN_SIZE), 100);
+        settings
+            .set("min_parallel_table_scan_size", Some("10kB"))
+            .unwrap();
+        assert_eq!(
+            settings.show("min_parallel_table_scan_size").unwrap(),
+            "8kB"
+        );
+        settings
+            .set("min_parallel_table_scan_size", Some("0"))
+            .unwrap();
+        assert_eq!(settings.show("min_parallel_table_scan_size").unwrap(), "0");
+        let err = settings.set("parallel_setup_cost", Some("-1")).unwrap_err();
+        assert_eq!(
+            err.message,
+            "-1 is outside the valid range for parameter \"parallel_setup_cost\" (0 .. 1.79769e+308)"
+        );
+        assert_eq!(format_g(0.5), "0.5");
+        assert_eq!(format_g(1000.0), "1000");
+        assert_eq!(format_g(1e-5), "1e-05");
+        assert_eq!(format_g(1234567.0), "1.23457e+06");
     }
 }
 

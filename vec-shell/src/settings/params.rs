@@ -10,6 +10,9 @@ pub(super) enum Kind {
     Int { min: i64, max: i64, default: i64 },
     /// A memory size in kB, in `min..=max`, written with units (`64MB`).
     Memory { min: i64, max: i64, default: i64 },
+    /// A size in 8 kB blocks, in `min..=max`: a bare number is blocks, one with a
+    /// unit (`8MB`) is converted.
+    Blocks { min: i64, max: i64, default: i64 },
     /// A real number in `min..=max`.
     Real { min: f64, max: f64, default: f64 },
     /// `on` or `off`.
@@ -36,7 +39,7 @@ pub struct Param {
 
 /// Parameters fixed at open ("postmaster" context in PostgreSQL): `SET` and `RESET`
 /// refuse them; the database sets their value when it opens a session.
-pub static RESTART_ONLY: &[&Param] = &[&SHARED_BUFFERS];
+pub static RESTART_ONLY: &[&Param] = &[&SHARED_BUFFERS, &DATA_DIRECTORY, &CONFIG_FILE];
 
 macro_rules! params {
     ($($(#[$doc:meta])* $ident:ident = $name:literal, $kind:expr;)+) => {
@@ -104,6 +107,26 @@ params! {
     /// `max_parallel_maintenance_workers`: index builds use this many workers besides the leader.
     MAX_PARALLEL_MAINTENANCE_WORKERS = "max_parallel_maintenance_workers",
         Kind::Int { min: 0, max: 1024, default: 2 };
+    /// `max_parallel_workers_per_gather`: accepted and shown with PostgreSQL's default
+    /// and range; the exact scan's threads are vecsh's own (see the README).
+    MAX_PARALLEL_WORKERS_PER_GATHER = "max_parallel_workers_per_gather",
+        Kind::Int { min: 0, max: 1024, default: 2 };
+    /// `max_parallel_workers`: accepted and shown, as `max_parallel_workers_per_gather`.
+    MAX_PARALLEL_WORKERS = "max_parallel_workers", Kind::Int { min: 0, max: 1024, default: 8 };
+    /// `parallel_setup_cost`: accepted and shown (PostgreSQL's planner cost of
+    /// starting workers).
+    PARALLEL_SETUP_COST = "parallel_setup_cost",
+        Kind::Real { min: 0.0, max: f64::MAX, default: 1000.0 };
+    /// `parallel_tuple_cost`: accepted and shown (PostgreSQL's planner cost of passing
+    /// a row from a worker).
+    PARALLEL_TUPLE_COST = "parallel_tuple_cost",
+        Kind::Real { min: 0.0, max: f64::MAX, default: 0.1 };
+    /// `min_parallel_table_scan_size`: accepted and shown, in 8 kB blocks (8MB).
+    MIN_PARALLEL_TABLE_SCAN_SIZE = "min_parallel_table_scan_size",
+        Kind::Blocks { min: 0, max: i32::MAX as i64 / 3, default: 1024 };
+    /// `min_parallel_index_scan_size`: accepted and shown, in 8 kB blocks (512kB).
+    MIN_PARALLEL_INDEX_SCAN_SIZE = "min_parallel_index_scan_size",
+        Kind::Blocks { min: 0, max: i32::MAX as i64 / 3, default: 64 };
     /// `shared_buffers`: the buffer pool's size, fixed when the database opens
     /// (`vecsh --shared-buffers`); `SET` refuses it as PostgreSQL does.
     SHARED_BUFFERS = "shared_buffers", Kind::Memory { min: 128, max: i32::MAX as i64, default: 131072 };
@@ -146,6 +169,12 @@ params! {
     /// `synchronous_commit`: whether a commit waits for its log to reach the disk.
     SYNCHRONOUS_COMMIT = "synchronous_commit",
         Kind::Enum { options: &["on", "off", "local", "remote_write", "remote_apply"], default: "on" };
+    /// `data_directory`: the database directory's absolute path, set when the database
+    /// opens; empty for a database in memory.
+    DATA_DIRECTORY = "data_directory", Kind::Text { default: "" };
+    /// `config_file`: empty, as vecsh reads no configuration file (its settings come
+    /// from the command line and `SET`).
+    CONFIG_FILE = "config_file", Kind::Text { default: "" };
     /// `application_name`: the client's name for itself.
     APPLICATION_NAME = "application_name", Kind::Text { default: "" };
     /// `client_encoding`: always UTF-8 here.

@@ -549,14 +549,24 @@ pub enum FromItem {
         /// The alias (also the column's name).
         alias: Option<String>,
     },
-    /// `[LATERAL] (SELECT …) alias`
+    /// `[LATERAL] (SELECT …) alias [(column, …)]`
     Subquery {
         /// The query.
         query: Box<Select>,
         /// The alias.
         alias: Option<String>,
+        /// The alias's column names, renaming the query's first columns.
+        columns: Vec<String>,
         /// `LATERAL`: the query may name the columns of the items to its left.
         lateral: bool,
+    },
+    /// `VALUES (…), (…)`: the rows of a `VALUES` query (which is `SELECT *` over them),
+    /// columns named `column1`, `column2`, …
+    Values {
+        /// The rows, each a list of expressions.
+        rows: Vec<Vec<Expr>>,
+        /// Where `VALUES` was written.
+        pos: Pos,
     },
     /// `left CROSS JOIN right`, or `left, right`.
     CrossJoin {
@@ -734,7 +744,20 @@ pub enum ExprKind {
     Array(Vec<Expr>),
     /// `(SELECT …)`
     Subquery(Box<Select>),
-    /// `EXISTS (query)`, `left op ANY | ALL (query)` (`IN (query)` is `= ANY`).
+    /// `left op ANY | SOME | ALL (array)`: the comparison over each element of an array
+    /// expression (the query form is [`ExprKind::SubLink`]).
+    ArrayCompare {
+        /// The left operand.
+        left: Box<Expr>,
+        /// The operator.
+        op: String,
+        /// `ALL` (else `ANY` / `SOME`).
+        all: bool,
+        /// The array.
+        array: Box<Expr>,
+    },
+    /// `EXISTS (query)`, `left op ANY | ALL (query)` (`IN (query)` is `= ANY`),
+    /// `ARRAY(query)`.
     SubLink {
         /// Which test.
         kind: SubLinkKind,

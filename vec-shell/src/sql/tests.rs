@@ -96,6 +96,10 @@ const STATEMENTS: &[&str] = &[
     "CREATE TABLE IF NOT EXISTS t (a, \"B\") AS (SELECT 1, 2) UNION SELECT 3, 4 WITH NO DATA",
     "COPY (SELECT a FROM t UNION SELECT 1) TO STDOUT WITH (FORMAT csv, HEADER)",
     "COPY (TABLE t) TO '/tmp/t.txt'",
+    "VALUES (1, 'a'), (2, 'b') ORDER BY 1 DESC LIMIT 1",
+    "SELECT * FROM (VALUES (1), (2)) AS v (x) JOIN (SELECT 1, 2) s(a, \"B\") ON v.x = s.a UNION ALL VALUES (3)",
+    "INSERT INTO t (VALUES (1)) RETURNING *",
+    "SELECT a = ANY (ARRAY[1, 2]), b <> ALL ('{x}'), c LIKE SOME (d), ARRAY(SELECT x FROM u ORDER BY x)",
     "SELECT EXISTS (SELECT 1), NOT EXISTS (SELECT * FROM u) AS e, a < ALL (SELECT b FROM u), a = SOME (TABLE u), a <-> ANY (SELECT 1)",
 ];
 
@@ -188,8 +192,12 @@ fn subqueries_in_expressions_parse_as_sublinks() {
         shown("SELECT a + 1 > ALL (SELECT 1) AND EXISTS (TABLE u)"),
         "SELECT (((a + 1) > ALL (SELECT 1)) AND EXISTS (SELECT * FROM u))"
     );
-    // `ANY` of something that is not a query stays a function call.
-    assert_eq!(shown("SELECT a = any(b)"), "SELECT (a = any(b))");
+    // `ANY` of something that is not a query compares with an array's elements.
+    assert_eq!(shown("SELECT a = any(b)"), "SELECT (a = ANY (b))");
+    assert_eq!(
+        shown("SELECT a <> ALL ('{1}') AND b NOT LIKE SOME (c) OR ARRAY(SELECT 1) = d"),
+        "SELECT (((a <> ALL ('{1}')) AND (b !~~ ANY (c))) OR (ARRAY(SELECT 1) = d))"
+    );
     assert!(parse("SELECT a IN (SELECT 1").is_err());
 }
 

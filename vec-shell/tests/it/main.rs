@@ -36,6 +36,7 @@ mod scans;
 mod scripts;
 mod server;
 mod setops;
+mod sizes;
 mod snapshots;
 mod storage_mode;
 mod streaming;

@@ -76,6 +76,8 @@ pub enum SubLinkKind {
         /// The operator.
         op: String,
     },
+    /// `ARRAY(query)`: the query's one column as an array.
+    Array,
     /// `left op ALL (query)`: whether `op` holds for every row.
     All {
         /// The left operand.

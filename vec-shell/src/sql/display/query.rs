@@ -67,6 +67,9 @@ impl Select {
     /// The part of a simple query before its `ORDER BY`: `SELECT [DISTINCT …] … FROM …
     /// WHERE … GROUP BY … HAVING …`.
     fn fmt_simple(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        if let Some(values @ FromItem::Values { .. }) = &self.from {
+            return values.fmt(f);
+        }
         f.write_str("SELECT")?;
         match &self.distinct {
             Some(Distinct::All) => f.write_str(" DISTINCT")?,
@@ -127,13 +130,32 @@ impl Display for FromItem {
             FromItem::Subquery {
                 query,
                 alias,
+                columns,
                 lateral,
             } => {
                 if *lateral {
                     f.write_str("LATERAL ")?;
                 }
                 write!(f, "({query})")?;
-                alias
+                if let Some(alias) = alias {
+                    f.write_str(" AS ")?;
+                    ident(f, alias)?;
+                }
+                if !columns.is_empty() {
+                    f.write_str(" (")?;
+                    list(f, columns, |f, c| ident(f, c))?;
+                    f.write_str(")")?;
+                }
+                return Ok(());
+            }
+            // The rows of a `VALUES` query, which prints as that query.
+            FromItem::Values { rows, .. } => {
+                f.write_str("VALUES ")?;
+                return list(f, rows, |f, row| {
+                    f.write_str("(")?;
+                    list(f, row, |f, e| e.fmt(f))?;
+                    f.write_str(")")
+                });
             }
             // Joins nest to the left; a join on the right side needs brackets.
             FromItem::CrossJoin { left, right } => {

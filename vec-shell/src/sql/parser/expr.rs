@@ -132,6 +132,13 @@ impl Parser<'_> {
                         left = Expr::new(ExprKind::SubLink { kind, query }, pos);
                         continue;
                     }
+                    if let Some(all) = self.quantified_array() {
+                        // `left op ANY | SOME | ALL (array)`
+                        left = close_run(left, &mut run);
+                        run_prec = 0;
+                        left = self.array_compare(left, op, all, pos)?;
+                        continue;
+                    }
                     let right = self.expr_bp(prec)?;
                     // Comparisons do not associate: `a < b < c` is an error.
                     if prec == PREC_CMP {
@@ -168,6 +175,31 @@ impl Parser<'_> {
         query_follows.then_some(all)
     }
 
+    /// At `ANY | SOME | ALL (` not followed by a query: `Some(true)` for `ALL`.
+    fn quantified_array(&self) -> Option<bool> {
+        let all = match self.peek() {
+            Some(TokenKind::Word(w)) if w == "any" || w == "some" => false,
+            Some(TokenKind::Word(w)) if w == "all" => true,
+            _ => return None,
+        };
+        (self.peek_at(1) == Some(&TokenKind::LParen)).then_some(all)
+    }
+
+    /// `ANY | SOME | ALL (array)` after `left op`, the quantifier next.
+    fn array_compare(&mut self, left: Expr, op: String, all: bool, pos: usize) -> Result<Expr> {
+        self.advance();
+        self.expect(&TokenKind::LParen)?;
+        let array = self.expr()?;
+        self.expect(&TokenKind::RParen)?;
+        let kind = ExprKind::ArrayCompare {
+            left: Box::new(left),
+            op,
+            all,
+            array: Box::new(array),
+        };
+        Ok(Expr::new(kind, pos))
+    }
+
     /// Counts one more postfix form wrapping the expression, failing as too deep
     /// nesting does when there are too many.
     fn count_postfix(&mut self, postfix: &mut usize) -> Result<()> {
@@ -198,6 +230,15 @@ impl Parser<'_> {
         };
         match keyword.as_str() {
             "like" | "ilike" => {
+                let op = match (keyword.as_str(), negated) {
+                    ("like", false) => "~~",
+                    ("like", true) => "!~~",
+                    (_, false) => "~~*",
+                    (_, true) => "!~~*",
+                };
+                if let Some(all) = self.quantified_array() {
+                    return self.array_compare(left, op.to_string(), all, keyword_pos);
+                }
                 let pattern = self.expr_bp(PREC_LIKE)?;
                 if self.peek_word("escape") {
                     return Err(crate::error::EngineError::unsupported(
@@ -205,12 +246,6 @@ impl Parser<'_> {
                     )
                     .at(self.pos()));
                 }
-                let op = match (keyword.as_str(), negated) {
-                    ("like", false) => "~~",
-                    ("like", true) => "!~~",
-                    (_, false) => "~~*",
-                    (_, true) => "!~~*",
-                };
                 Ok(binary(op, left, pattern, pos))
             }
             "between" => {
@@ -350,6 +385,17 @@ impl Parser<'_> {
             "default" => {
                 self.advance();
                 Ok(Expr::new(ExprKind::Default, pos))
+            }
+            "array" if self.peek_at(1) == Some(&TokenKind::LParen) => {
+                self.advance();
+                self.advance();
+                let query = self.select()?;
+                self.expect(&TokenKind::RParen)?;
+                let kind = ExprKind::SubLink {
+                    kind: SubLinkKind::Array,
+                    query: Box::new(query),
+                };
+                Ok(Expr::new(kind, pos))
             }
             "array" if self.peek_at(1) == Some(&TokenKind::LBracket) => {
                 self.advance();

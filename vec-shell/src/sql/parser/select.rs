@@ -19,9 +19,11 @@ impl Parser<'_> {
         result
     }
 
-    /// Whether a query (`SELECT`, `WITH` or `TABLE`) starts here.
+    /// Whether a query (`SELECT`, `WITH`, `TABLE` or `VALUES`) starts here.
     pub(super) fn peek_query(&self) -> bool {
-        self.peek_word("select") || self.peek_word("with") || self.peek_word("table")
+        ["select", "with", "table", "values"]
+            .iter()
+            .any(|w| self.peek_word(w))
     }
 
     /// Whether a query starts here, possibly after opening parentheses.
@@ -30,7 +32,7 @@ impl Parser<'_> {
         while self.peek_at(ahead) == Some(&TokenKind::LParen) {
             ahead += 1;
         }
-        matches!(self.peek_at(ahead), Some(TokenKind::Word(w)) if w == "select" || w == "with" || w == "table")
+        matches!(self.peek_at(ahead), Some(TokenKind::Word(w)) if ["select", "with", "table", "values"].contains(&w.as_str()))
     }
 
     /// The `WITH` list at the cursor, if any.
@@ -42,10 +44,29 @@ impl Parser<'_> {
         }
     }
 
-    /// `SELECT [DISTINCT [ON (…)]] … FROM … WHERE … GROUP BY … HAVING …`, or `TABLE name`
-    /// (which is `SELECT * FROM name`).
+    /// `SELECT [DISTINCT [ON (…)]] … FROM … WHERE … GROUP BY … HAVING …`, `TABLE name`
+    /// (which is `SELECT * FROM name`) or `VALUES (…), …` (`SELECT *` over its rows).
     pub(super) fn simple_select(&mut self) -> Result<Select> {
         let table_pos = self.pos();
+        if self.eat_word("values") {
+            let mut rows = Vec::new();
+            loop {
+                self.expect(&TokenKind::LParen)?;
+                rows.push(self.expr_list()?);
+                self.expect(&TokenKind::RParen)?;
+                if !self.eat(&TokenKind::Comma) {
+                    break;
+                }
+            }
+            return Ok(Select {
+                items: vec![SelectItem::Wildcard(Pos(table_pos))],
+                from: Some(FromItem::Values {
+                    rows,
+                    pos: Pos(table_pos),
+                }),
+                ..Select::default()
+            });
+        }
         if self.eat_word("table") {
             let name = self.qualified_name()?;
             return Ok(Select {
@@ -355,9 +376,18 @@ impl Parser<'_> {
             let query = self.select()?;
             self.expect(&TokenKind::RParen)?;
             let alias = self.alias()?;
+            let mut columns = Vec::new();
+            if alias.is_some() && self.eat(&TokenKind::LParen) {
+                columns.push(self.identifier()?);
+                while self.eat(&TokenKind::Comma) {
+                    columns.push(self.identifier()?);
+                }
+                self.expect(&TokenKind::RParen)?;
+            }
             return Ok(FromItem::Subquery {
                 query: Box::new(query),
                 alias,
+                columns,
                 lateral,
             });
         }

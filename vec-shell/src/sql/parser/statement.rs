@@ -21,7 +21,9 @@ impl Parser<'_> {
             return Err(self.error_here());
         };
         match word.as_str() {
-            "select" | "with" | "table" => Ok(Statement::Select(Box::new(self.select()?))),
+            "select" | "with" | "table" | "values" => {
+                Ok(Statement::Select(Box::new(self.select()?)))
+            }
             "create" => self.create(),
             "drop" => self.drop_table(),
             "truncate" => {
