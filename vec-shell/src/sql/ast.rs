@@ -8,7 +8,9 @@
 mod query;
 mod window;
 pub use query::{CreateTableAs, Distinct, SetOperation, SetOperator, SubLinkKind};
-pub use window::{Frame, FrameBound, FrameExclusion, FrameUnits, NamedWindow, WindowDef};
+pub use window::{
+    AggClauses, Frame, FrameBound, FrameExclusion, FrameUnits, NamedWindow, WindowDef,
+};
 
 /// A byte offset into the statement text. All positions compare equal (see the module
 /// documentation).
@@ -610,23 +612,6 @@ pub enum JoinConstraint {
     Using(Vec<(String, Pos)>),
     /// `NATURAL`: `USING` the columns both sides have.
     Natural,
-}
-
-/// The clauses an aggregate call may carry: `agg(DISTINCT args ORDER BY keys) FILTER
-/// (WHERE condition)`.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AggClauses {
-    /// `DISTINCT` before the arguments.
-    pub distinct: bool,
-    /// `ORDER BY` after the arguments.
-    pub order_by: Vec<OrderKey>,
-    /// `FILTER (WHERE condition)`.
-    pub filter: Option<Expr>,
-    /// `OVER window`: the call is a window function.
-    pub over: Option<WindowDef>,
-    /// Where the first of them was written (errors about a plain function point at the
-    /// call instead).
-    pub pos: Pos,
 }
 
 /// One `ORDER BY` key.

@@ -1,8 +1,25 @@
-//! The syntax of window functions: `OVER (PARTITION BY … ORDER BY … frame)` after a
-//! call, and the `WINDOW name AS (…)` clause of a query (re-exported by the parent
-//! module).
+//! The syntax of what may follow a call's arguments: an aggregate's `DISTINCT`, `ORDER
+//! BY` and `FILTER`, and a window function's `OVER (PARTITION BY … ORDER BY … frame)`;
+//! and the `WINDOW name AS (…)` clause of a query (re-exported by the parent module).
 
 use super::{Expr, OrderKey, Pos};
+
+/// The clauses an aggregate call may carry: `agg(DISTINCT args ORDER BY keys) FILTER
+/// (WHERE condition)`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AggClauses {
+    /// `DISTINCT` before the arguments.
+    pub distinct: bool,
+    /// `ORDER BY` after the arguments.
+    pub order_by: Vec<OrderKey>,
+    /// `FILTER (WHERE condition)`.
+    pub filter: Option<Expr>,
+    /// `OVER window`: the call is a window function.
+    pub over: Option<WindowDef>,
+    /// Where the first of them was written (errors about a plain function point at the
+    /// call instead).
+    pub pos: Pos,
+}
 
 /// A window as written after `OVER`, or defined in a `WINDOW` clause.
 #[derive(Clone, Debug, Default, PartialEq)]
