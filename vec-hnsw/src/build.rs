@@ -127,11 +127,12 @@ impl<M: Metric> Hnsw<M> {
                 continue;
             }
             index.stage(row_id, M::Store::view(&buf))?;
-            if index.used_bytes() > budget {
-                return Err(HnswError::MemoryBudgetExceeded {
-                    tuples: index.graph.len() as u64,
-                    budget,
-                });
+            if index.outgrew_budget.is_none() && index.used_bytes() > budget {
+                let tuples = index.graph.len() as u64;
+                if !index.options.continue_past_budget {
+                    return Err(HnswError::MemoryBudgetExceeded { tuples, budget });
+                }
+                index.outgrew_budget = Some(tuples);
             }
         }
         index.train_codes()?;

@@ -7,7 +7,7 @@
 use std::path::Path;
 
 use vec_index::{
-    Built, Cursor, ExactDistance, Hit as IndexHit, IndexError, PhaseProgress, ScanOptions,
+    Built, Cursor, ExactDistance, Hit as IndexHit, IndexError, Notice, PhaseProgress, ScanOptions,
     VectorIndex,
 };
 
@@ -212,9 +212,21 @@ pub fn build<M: ViewRef>(
     let calibrating = PhaseProgress::start(*hooks, CALIBRATING, "queries", 1);
     index.calibrate(hooks.should_stop)?;
     calibrating.finish();
+    // pgvector's notice when its graph outgrows maintenance_work_mem and the build goes on.
+    let notices = index
+        .outgrew_budget_after()
+        .map(|tuples| Notice {
+            message: format!(
+                "hnsw graph no longer fits into maintenance_work_mem after {tuples} tuples"
+            ),
+            detail: Some("Building will take significantly more time.".to_string()),
+            hint: Some("Increase maintenance_work_mem to speed up builds.".to_string()),
+        })
+        .into_iter()
+        .collect();
     Ok(Built {
         index: Box::new(index),
-        notices: Vec::new(),
+        notices,
     })
 }
 

@@ -90,6 +90,9 @@ pub struct Hnsw<M: Metric> {
     pub(crate) codes: Option<Codes>,
     /// The recall each `ef_search` reached, for target recall.
     pub(crate) calibration: Option<vec_index::Calibration>,
+    /// How many tuples the build had staged when its memory passed the budget (a build
+    /// that went on past it; `None` otherwise).
+    pub(crate) outgrew_budget: Option<u64>,
 }
 
 /// Packs an entry point into one word: level in the high half, slot in the low half.
@@ -153,6 +156,7 @@ impl<M: Metric> Hnsw<M> {
             fill: Default::default(),
             codes,
             calibration: None,
+            outgrew_budget: None,
         })
     }
 
@@ -170,6 +174,13 @@ impl<M: Metric> Hnsw<M> {
         self.store
             .spill(&dir)
             .map_err(|source| HnswError::Io { path: dir, source })
+    }
+
+    /// After how many tuples the build's memory passed `maintenance_work_mem`, when it
+    /// went on past it ([`HnswOptions::continue_past_budget`]); `None` when it fitted,
+    /// and for an index opened from a snapshot.
+    pub fn outgrew_budget_after(&self) -> Option<u64> {
+        self.outgrew_budget
     }
 
     /// The options the index was built with.

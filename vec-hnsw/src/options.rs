@@ -54,10 +54,16 @@ pub struct HnswOptions {
     /// and more than 256 means 256.
     pub threads: usize,
     /// Memory budget of a build in bytes, like `maintenance_work_mem`. A build that would
-    /// exceed it fails with [`HnswError::MemoryBudgetExceeded`] before linking anything
-    /// (pgvector instead continues with a much slower on-disk build). Inserts after the
-    /// build are not limited. Default 64 MiB, PostgreSQL's default.
+    /// exceed it fails with [`HnswError::MemoryBudgetExceeded`] before linking anything,
+    /// unless `continue_past_budget` is set. Inserts after the build are not limited.
+    /// Default 64 MiB, PostgreSQL's default.
     pub maintenance_work_mem: usize,
+    /// Go on past `maintenance_work_mem`, as pgvector goes on with a slower build: the
+    /// graph is linked without the memory the budget would have given to speed it up
+    /// (the back-link cache and the pruned-candidate pools), and
+    /// [`Hnsw::outgrew_budget_after`](crate::Hnsw::outgrew_budget_after) tells after how
+    /// many tuples it stopped fitting. Default false (the build fails instead).
+    pub continue_past_budget: bool,
     /// Top neighbour lists up with the candidates the heuristic pruned, so they stay full,
     /// as pgvector does. The graph then reaches a higher recall at a given `ef_search`
     /// (0.934 against 0.913 at `ef_search` 40 on 384-d MiniLM embeddings) and holds up
@@ -83,6 +89,7 @@ impl Default for HnswOptions {
             seed: 0,
             threads: 1,
             maintenance_work_mem: DEFAULT_MAINTENANCE_WORK_MEM,
+            continue_past_budget: false,
             keep_pruned: true,
             quantization: Quantization::None,
             vector_dir: None,

@@ -320,6 +320,7 @@ impl<M: Metric> Hnsw<M> {
             fill: Default::default(),
             codes,
             calibration,
+            outgrew_budget: None,
         })
     }
 }

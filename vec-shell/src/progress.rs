@@ -67,6 +67,9 @@ pub struct Monitor<'a> {
     pub observer: Option<&'a ProgressObserver>,
     /// Threads an index build may use (see [`build_threads`]).
     pub threads: usize,
+    /// Bytes an index build may fill before it goes on the slower way
+    /// (`maintenance_work_mem`).
+    pub build_memory: usize,
 }
 
 /// Threads of an index build: the leader and `max_parallel_maintenance_workers` workers,
@@ -80,12 +83,14 @@ pub fn build_threads(max_parallel_maintenance_workers: i64) -> usize {
 }
 
 impl<'a> Monitor<'a> {
-    /// A monitor that never cancels and reports to nobody.
+    /// A monitor that never cancels, reports to nobody and sets builds no memory limit
+    /// (rebuilding an index when a database opens).
     pub fn none() -> Monitor<'static> {
         Monitor {
             cancel: CancelHandle::never(),
             observer: None,
             threads: build_threads(2),
+            build_memory: usize::MAX / 4,
         }
     }
 
@@ -187,6 +192,7 @@ mod tests {
             cancel: &cancel,
             observer: Some(&observer),
             threads: 1,
+            build_memory: 1 << 20,
         };
         let label = PhaseLabel {
             command: Command::Copy,

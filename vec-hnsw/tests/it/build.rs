@@ -85,6 +85,35 @@ fn memory_budget_is_honoured() {
 }
 
 #[test]
+fn a_build_past_its_budget_goes_on_and_finds_what_an_unlimited_one_finds() {
+    let rows = rows(10_000);
+    let build = |options: HnswOptions| {
+        Hnsw::<L2<f32>>::build(3, options, rows.iter().map(|(r, v)| (*r, v.as_slice()))).unwrap()
+    };
+    let limited = build(HnswOptions {
+        maintenance_work_mem: 256 << 10,
+        continue_past_budget: true,
+        ..HnswOptions::default()
+    });
+    let unlimited = build(HnswOptions::default());
+    let outgrown = limited
+        .outgrew_budget_after()
+        .expect("the budget was passed");
+    assert!(outgrown > 0 && outgrown < 10_000, "{outgrown}");
+    assert_eq!(unlimited.outgrew_budget_after(), None);
+    assert_eq!(limited.len(), 10_000);
+    // Without the back-link cache and fill pools the graph is linked the slower way, to
+    // the same lists, so searches agree.
+    let options = SearchOptions::default();
+    for query in tap_queries(&mut Rng::new(5), 20, 3) {
+        assert_eq!(
+            limited.search(&query, 10, &options).unwrap(),
+            unlimited.search(&query, 10, &options).unwrap()
+        );
+    }
+}
+
+#[test]
 fn searches_run_while_inserts_link() {
     let rows = rows(6_000);
     let queries = tap_queries(&mut Rng::new(73), 20, 3);

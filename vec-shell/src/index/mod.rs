@@ -128,6 +128,7 @@ impl VectorIndex {
             rows: &rows,
             hooks: &hooks,
             threads: monitor.threads,
+            build_memory: monitor.build_memory,
         };
         let built = (entry.build)(&request)?;
         bridge.finish();

@@ -28,8 +28,8 @@ fn unrecognized(name: &str) -> EngineError {
 pub fn hnsw(with: &[(String, String)], threads: usize) -> Result<HnswOptions> {
     let mut options = HnswOptions {
         threads,
-        // pgvector goes on building on disk past maintenance_work_mem; here the build
-        // stays in memory, so the budget is not a limit.
+        // No limit unless the caller gives the session's maintenance_work_mem (an index
+        // build does; see the registry).
         maintenance_work_mem: usize::MAX / 4,
         ..HnswOptions::default()
     };

@@ -28,6 +28,9 @@ pub struct BuildRequest<'a> {
     pub hooks: &'a BuildHooks<'a>,
     /// Threads the build may use.
     pub threads: usize,
+    /// Bytes the build may fill before it goes on the slower way
+    /// (`maintenance_work_mem`).
+    pub build_memory: usize,
 }
 
 /// What opening a snapshot needs.
@@ -59,7 +62,10 @@ pub struct Entry {
 }
 
 fn hnsw_build<M: vec_hnsw::ViewRef>(request: &BuildRequest<'_>) -> Result<Built> {
-    let options = options::hnsw(request.with, request.threads)?;
+    let mut options = options::hnsw(request.with, request.threads)?;
+    // As pgvector: past maintenance_work_mem, a NOTICE and a slower build.
+    options.maintenance_work_mem = request.build_memory;
+    options.continue_past_budget = true;
     Ok(vec_hnsw::build::<M>(
         request.dimensions,
         options,

@@ -362,6 +362,7 @@ mod tests {
             cancel: crate::cancel::CancelHandle::never(),
             observer: Some(&observer),
             threads: 4,
+            build_memory: 1 << 20,
         };
         let label = PhaseLabel {
             command: Command::CreateIndex,

@@ -94,6 +94,7 @@ impl Session {
             cancel: &self.cancel,
             observer: self.observer.as_ref(),
             threads: 1,
+            build_memory: vec_hnsw::DEFAULT_MAINTENANCE_WORK_MEM,
         };
         let names: Vec<String> = targets
             .iter()

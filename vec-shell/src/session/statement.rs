@@ -187,6 +187,10 @@ impl Session {
             cancel: &self.cancel,
             observer: self.observer.as_ref(),
             threads: crate::progress::build_threads(workers),
+            build_memory: self
+                .settings
+                .int(&crate::settings::MAINTENANCE_WORK_MEM)
+                .saturating_mul(1024) as usize,
         };
         exec::ddl::block::execute(&mut catalog, &writes, statement, monitor)
     }

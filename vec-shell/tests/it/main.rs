@@ -4,6 +4,7 @@
 mod aggregates;
 mod alter;
 mod bad_input;
+mod build_memory;
 mod cancel;
 mod cli;
 mod common;
