@@ -88,6 +88,15 @@ pub fn stream_query<'a>(
         }
     }
     if let Some(windowing) = &plan.windows {
+        // Rows an index scan yields in the query's order can be ranked as they come: the
+        // `LIMIT` then stops the scan, as PostgreSQL's window step streams.
+        let ordered_scan = matches!(
+            plan.source,
+            Source::IndexScan { .. } | Source::BtreeScan { order: Some(_), .. }
+        );
+        if let (true, Some(limit)) = (ordered_scan, limit) {
+            rows = Box::new(rows.take(limit.saturating_add(offset)));
+        }
         let computed = super::window::compute(windowing, rows, context)?;
         rows = Box::new(computed.into_iter().map(Ok));
     }

@@ -147,6 +147,30 @@ pub struct Windowing {
 }
 
 impl Windowing {
+    /// Whether every call only ranks rows in the query's own order (`row_number`,
+    /// `rank`, `dense_rank` over one window without `PARTITION BY`, ordered by `key`
+    /// alone, in the same direction): then a row's value depends only on the rows before
+    /// it, so the rows of an index scan in that order can be ranked as they come and a
+    /// `LIMIT` can stop the scan, as PostgreSQL streams them.
+    pub fn ranks_in_order(&self, key: &BoundExpr, descending: bool, nulls_first: bool) -> bool {
+        let window_fits = |window: &Window| {
+            window.partition_by.is_empty()
+                && matches!(
+                    window.order_by.as_slice(),
+                    [only] if only.expr == *key
+                        && only.descending == descending
+                        && only.nulls_first == nulls_first
+                )
+        };
+        self.windows.iter().all(window_fits)
+            && self.calls.iter().all(|call| {
+                matches!(
+                    call.func,
+                    WindowFunc::RowNumber | WindowFunc::Rank | WindowFunc::DenseRank
+                )
+            })
+    }
+
     /// The order windows are computed in, as PostgreSQL's planner orders them: by
     /// their sort keys' numbers, highest first, a longer list before its prefix. The
     /// result rows come out in the last window's order.

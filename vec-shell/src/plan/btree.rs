@@ -391,7 +391,7 @@ pub fn choose_ordered_scan(
     if !ordered_scan_allowed(settings)
         || (plan.limit.is_none() && !order_without_limit(settings))
         || plan.aggregate.is_some()
-        || plan.windows.is_some()
+        || !super::planner::windows_stream(plan)
     {
         return;
     }

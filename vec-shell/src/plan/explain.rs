@@ -7,10 +7,12 @@ use crate::expr::SetFunction;
 use crate::sql::ast::SetOperator;
 
 /// A `WindowAgg` per window, the last computed on top, each over a `Sort` unless the
-/// rows already come sorted for it (its keys lead the window's below it).
+/// rows already come sorted for it (its keys lead the window's below it, or an index
+/// scan yields them in its order).
 fn window_nodes(
     windowing: &crate::expr::window::Windowing,
     text: &ExplainText,
+    input_ordered: bool,
     nodes: &mut Vec<(String, Vec<String>)>,
 ) {
     let order = windowing.order();
@@ -19,7 +21,7 @@ fn window_nodes(
         let refs = &windowing.windows[index].sort_refs;
         let sorted = match position.checked_sub(1) {
             Some(below) => windowing.windows[order[below]].sort_refs.starts_with(refs),
-            None => refs.is_empty(),
+            None => refs.is_empty() || input_ordered,
         };
         if !sorted {
             let keys = text.window_keys.get(index).map(|k| k.join(", "));
@@ -55,7 +57,12 @@ pub fn explain(plan: &QueryPlan) -> Vec<String> {
         nodes.push(("Sort".to_string(), vec![format!("Sort Key: {keys}")]));
     }
     if let Some(windowing) = &plan.windows {
-        window_nodes(windowing, text, &mut nodes);
+        // An index scan chosen for the window's own order needs no sort below it.
+        let ordered = matches!(
+            plan.source,
+            Source::IndexScan { .. } | Source::BtreeScan { order: Some(_), .. }
+        );
+        window_nodes(windowing, text, ordered, &mut nodes);
     }
     if let Some(aggregate) = &plan.aggregate {
         let name = if aggregate.group_keys.is_empty() {

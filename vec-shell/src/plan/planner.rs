@@ -343,14 +343,30 @@ fn and_text(parts: Vec<String>) -> Option<String> {
     }
 }
 
+/// Whether the plan's window functions (if any) can rank the rows of a scan in the
+/// query's order as they come (see [`Windowing::ranks_in_order`]), so that an index scan
+/// may serve the `ORDER BY`; other window functions need every row, and an exact scan.
+///
+/// [`Windowing::ranks_in_order`]: crate::expr::window::Windowing::ranks_in_order
+pub(super) fn windows_stream(plan: &QueryPlan) -> bool {
+    let Some(windows) = &plan.windows else {
+        return true;
+    };
+    let [key] = plan.order.as_slice() else {
+        return false;
+    };
+    plan.projection
+        .get(key.column)
+        .is_some_and(|expr| windows.ranks_in_order(expr, key.descending, key.nulls_first))
+}
+
 /// The vector index pgvector would use for a plan, with the query vector: one serving
 /// a single ascending `ORDER BY` distance key on a column (or indexed expression) with
 /// the matching operator class, the query vector the same for every row, with
 /// `enable_indexscan` on (or `enable_seqscan` off too), and either a `LIMIT` or
 /// `enable_seqscan` or `enable_sort` off.
 fn vector_index_for(plan: &QueryPlan, table: &Table, settings: &Settings) -> Option<VectorChoice> {
-    if plan.aggregate.is_some() || plan.windows.is_some() || !btree::ordered_scan_allowed(settings)
-    {
+    if plan.aggregate.is_some() || !windows_stream(plan) || !btree::ordered_scan_allowed(settings) {
         return None;
     }
     if plan.limit.is_none() && !btree::order_without_limit(settings) {

@@ -119,3 +119,42 @@ fn windows_over_a_large_partition_give_exact_totals() {
         ]]
     );
 }
+
+#[test]
+fn ranks_in_the_query_order_stream_from_a_vector_index() {
+    let database = Database::in_memory();
+    let mut session = database.session();
+    session
+        .execute("CREATE TABLE v (id bigserial PRIMARY KEY, e vector(8))")
+        .unwrap();
+    let values: Vec<String> = (0..2_000)
+        .map(|i| format!("('{}')", crate::common::random_vector(i, 8)))
+        .collect();
+    session
+        .execute(&format!("INSERT INTO v (e) VALUES {}", values.join(", ")))
+        .unwrap();
+    session
+        .execute("CREATE INDEX ON v USING hnsw (e vector_l2_ops); SET hnsw.ef_search = 400")
+        .unwrap();
+    let q = crate::common::random_vector(9_999, 8);
+    let query = format!(
+        "SELECT id, rank() OVER (ORDER BY e <-> '{q}'), row_number() OVER (ORDER BY e <-> '{q}') \
+         FROM v ORDER BY e <-> '{q}' LIMIT 10"
+    );
+    let plan = last_rows(&mut session, &format!("EXPLAIN {query}"));
+    let plan: Vec<String> = plan.into_iter().map(|r| r[0].clone().unwrap()).collect();
+    assert!(
+        plan.iter().any(|l| l.contains("Index Scan using v_e_idx")),
+        "{plan:?}"
+    );
+    let indexed = last_rows(&mut session, &query);
+    session.execute("SET enable_indexscan = off").unwrap();
+    assert_eq!(indexed, last_rows(&mut session, &query));
+    // A window that needs every row keeps the exact scan.
+    let total = format!("EXPLAIN SELECT id, count(*) OVER () FROM v ORDER BY e <-> '{q}' LIMIT 10");
+    session.execute("RESET enable_indexscan").unwrap();
+    let plan = last_rows(&mut session, &total);
+    assert!(plan
+        .iter()
+        .any(|r| r[0].as_deref().is_some_and(|l| l.contains("Seq Scan"))));
+}
