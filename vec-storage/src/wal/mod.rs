@@ -9,6 +9,9 @@
 //!
 //! A failed write or fsync poisons the log: the state of the file is unknown afterwards, so
 //! every later call fails until the store is reopened and recovers from what is on disk.
+//! When the background writer meets the failure, the next foreground call reports it as
+//! its own error (`could not extend file …: File too large`), the calls after that as
+//! [`Error::Poisoned`].
 
 pub mod damage;
 pub mod reader;
@@ -87,6 +90,9 @@ struct AppendState {
     written: u64,
     synced: u64,
     poisoned: Option<String>,
+    /// The failure that poisoned the log in the background writer, until a foreground
+    /// call reports it as its own error (later calls get [`Error::Poisoned`]).
+    unreported: Option<Error>,
 }
 
 struct IoState {
@@ -138,6 +144,7 @@ impl Wal {
             written: end.0,
             synced: end.0,
             poisoned: None,
+            unreported: None,
         };
         let mut removed_any = false;
         for &start in starts.iter().filter(|&&s| s > end.0) {
@@ -212,10 +219,8 @@ impl Wal {
             .map(|r| (RECORD_HEADER_SIZE + r.payload.len()) as u64)
             .sum();
         let mut st = shared.state.lock();
-        if let Some(reason) = &st.poisoned {
-            return Err(Error::Poisoned {
-                reason: reason.clone(),
-            });
+        if let Some(error) = poisoned(&mut st) {
+            return Err(error);
         }
         let segment_end = st.segment_start + shared.options.segment_size;
         let segment_used = st.next - st.segment_start;
@@ -259,7 +264,7 @@ impl Wal {
     }
 
     fn flush_to(&self, lsn: Lsn, sync: bool) -> Result<()> {
-        flush_shared(&self.shared, lsn.0, sync)
+        flush_shared(&self.shared, lsn.0, sync, false)
     }
 
     /// The position where the next record will go.
@@ -302,13 +307,27 @@ impl Wal {
     }
 }
 
-fn flush_shared(shared: &Shared, target: u64, sync: bool) -> Result<()> {
+/// The error a foreground call gets from a poisoned log: the failure itself the first
+/// time, when the background writer met it; [`Error::Poisoned`] after that.
+fn poisoned(st: &mut AppendState) -> Option<Error> {
+    let reason = st.poisoned.as_ref()?;
+    Some(st.unreported.take().unwrap_or_else(|| Error::Poisoned {
+        reason: reason.clone(),
+    }))
+}
+
+/// Writes (and with `sync`, syncs) the log up to `target`; `background` is the
+/// background writer, whose failure is kept for the next foreground call to report.
+fn flush_shared(shared: &Shared, target: u64, sync: bool, background: bool) -> Result<()> {
     let mut st = shared.state.lock();
     loop {
-        if let Some(reason) = &st.poisoned {
-            return Err(Error::Poisoned {
-                reason: reason.clone(),
-            });
+        if st.poisoned.is_some() {
+            if background {
+                return Ok(());
+            }
+            if let Some(error) = poisoned(&mut st) {
+                return Err(error);
+            }
         }
         let done = if sync { st.synced } else { st.written };
         if done >= target {
@@ -342,6 +361,10 @@ fn flush_shared(shared: &Shared, target: u64, sync: bool) -> Result<()> {
             Err(e) => {
                 st.poisoned = Some(e.to_string());
                 shared.cond.notify_all();
+                if background {
+                    st.unreported = Some(e);
+                    return Ok(());
+                }
                 return Err(e);
             }
         }
@@ -426,7 +449,7 @@ fn background_writer(shared: &Shared) {
         }
         let target = shared.state.lock().next;
         // An error poisons the log; the next foreground call reports it.
-        let _ = flush_shared(shared, target, true);
+        let _ = flush_shared(shared, target, true, true);
     }
 }
 
@@ -436,7 +459,7 @@ impl Drop for Wal {
         self.shared.stop_cond.notify_all();
         // Closing cleanly makes everything appended durable, as a clean shutdown should.
         let target = self.shared.state.lock().next;
-        let _ = flush_shared(&self.shared, target, true);
+        let _ = flush_shared(&self.shared, target, true, false);
         if let Some(handle) = self.writer.take() {
             let _ = handle.join();
         }

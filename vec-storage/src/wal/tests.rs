@@ -147,3 +147,41 @@ fn background_writer_flushes_without_commit_wait() {
         std::thread::sleep(Duration::from_millis(2));
     }
 }
+
+#[test]
+fn a_failure_in_the_background_writer_is_reported_as_itself_once() {
+    use crate::file_io::{FaultBackend, Faults};
+    let dir = tempfile::tempdir().unwrap();
+    let backend = Arc::new(FaultBackend::default());
+    let faults = backend.faults.clone();
+    let options = WalOptions {
+        synchronous_commit: false,
+        writer_delay: Duration::from_millis(2),
+        ..WalOptions::default()
+    };
+    let wal = Wal::open(backend, dir.path(), Lsn(0), options).unwrap();
+    Faults::set(&faults.disk_full, true);
+    let record = RecordRef {
+        kind: 1,
+        tag: 0,
+        payload: b"x",
+    };
+    let end = wal.append(&[record]).unwrap().end_lsn;
+    // Let the background writer meet the full disk first.
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while wal.shared.state.lock().poisoned.is_none() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the writer never wrote"
+        );
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let first = wal.flush(end).unwrap_err();
+    assert!(!matches!(first, Error::Poisoned { .. }), "{first}");
+    assert!(
+        first.to_string().contains("No space left on device"),
+        "{first}"
+    );
+    let second = wal.append(&[record]).unwrap_err();
+    assert!(matches!(second, Error::Poisoned { .. }), "{second}");
+}
