@@ -261,6 +261,11 @@ fn bind_clauses(
 ) -> Result<()> {
     let nested = |expr: &Expr, what: &str| -> Result<()> {
         match super::defaults::first_forbidden(expr, &mut super::defaults::is_aggregate_call) {
+            Some(found) if super::defaults::is_window_call(&found) => Err(EngineError::new(
+                "42P20",
+                format!("window functions are not allowed in {what}"),
+            )
+            .at(found.pos.0)),
             Some(found) => Err(EngineError::new(
                 "42803",
                 format!("aggregate functions are not allowed in {what}"),

@@ -66,6 +66,10 @@ pub(crate) fn not_allowed(found: &Expr, what: &str) -> EngineError {
             "0A000",
             format!("set-returning functions are not allowed in {what}s"),
         ),
+        _ if is_window_call(found) => EngineError::new(
+            "42P20",
+            format!("window functions are not allowed in {what}s"),
+        ),
         _ => EngineError::new(
             "42803",
             format!("aggregate functions are not allowed in {what}s"),
@@ -74,8 +78,16 @@ pub(crate) fn not_allowed(found: &Expr, what: &str) -> EngineError {
     .at(found.pos.0)
 }
 
+/// Whether `expr` is an aggregate call or a window function call (`… OVER …`), neither
+/// of which may appear in a row's own expressions.
 pub(crate) fn is_aggregate_call(expr: &Expr) -> bool {
     matches!(&expr.kind, ExprKind::Function { name, .. } if super::aggregate::is_aggregate(name))
+        || is_window_call(expr)
+}
+
+/// Whether `expr` is a window function call.
+pub(crate) fn is_window_call(expr: &Expr) -> bool {
+    matches!(&expr.kind, ExprKind::Function { clauses: Some(c), .. } if c.over.is_some())
 }
 
 pub(crate) fn is_set_returning(expr: &Expr) -> bool {
@@ -185,6 +197,10 @@ pub fn bind_generated(
             _ if is_set_returning(&found) => EngineError::new(
                 "0A000",
                 "set-returning functions are not allowed in column generation expressions",
+            ),
+            _ if is_window_call(&found) => EngineError::new(
+                "42P20",
+                "window functions are not allowed in column generation expressions",
             ),
             _ => EngineError::new(
                 "42803",

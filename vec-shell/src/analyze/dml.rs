@@ -84,6 +84,7 @@ fn returning(cx: &Context<'_>, scope: &Scope, items: &[SelectItem]) -> Result<Re
                 }
             }
             SelectItem::Expr { expr, alias } => {
+                super::window::refuse_in(expr, "RETURNING")?;
                 let mut bound = binder.bind(expr)?;
                 if bound.ty == SqlType::Unknown {
                     bound =
@@ -173,6 +174,7 @@ pub fn bind_insert_in(
                             _ => {}
                         }
                     }
+                    super::window::refuse_in(expr, "VALUES")?;
                     let value = binder.bind(expr)?;
                     bound.push(assign(&mut binder, table, index, value, expr.pos.0)?.expr);
                 }
@@ -272,6 +274,7 @@ fn filter(cx: &Context<'_>, scope: &Scope, selection: Option<&Expr>) -> Result<O
         aggregates: None,
         windows: None,
     };
+    super::window::refuse_in(expr, "WHERE")?;
     let bound = binder.bind(expr)?;
     Ok(Some(binder.coerce(
         bound,
@@ -327,6 +330,7 @@ pub fn bind_update_in(cx: Context<'_>, update: &ast::Update) -> Result<Analyzed<
         if column.identity_always && is_identity(column) {
             return Err(identity_update_error(&column.name));
         }
+        super::window::refuse_in(expr, "UPDATE")?;
         let value = binder.bind(expr)?;
         assignments.push((
             index,

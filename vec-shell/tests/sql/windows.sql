@@ -87,3 +87,14 @@ EXPLAIN (COSTS OFF) SELECT id, row_number() OVER (PARTITION BY category ORDER BY
 EXPLAIN (COSTS OFF) SELECT id, count(*) OVER () FROM items;
 EXPLAIN (COSTS OFF) SELECT id, rank() OVER (ORDER BY embedding <-> '[1,2,3]') FROM items ORDER BY id LIMIT 5;
 EXPLAIN (COSTS OFF) SELECT id, row_number() OVER (ORDER BY id), rank() OVER (PARTITION BY category ORDER BY id) FROM items;
+CREATE TABLE t1 (a int DEFAULT sum(1) OVER ());
+CREATE TABLE t2 (a int CHECK (a > row_number() OVER ()));
+CREATE TABLE t3 (a int, b int GENERATED ALWAYS AS (rank() OVER ()) STORED);
+CREATE TABLE t4 (a int);
+CREATE INDEX ON t4 (a) WHERE a > count(*) OVER ();
+UPDATE t4 SET a = row_number() OVER ();
+INSERT INTO t4 VALUES (row_number() OVER ());
+SELECT count(*) FILTER (WHERE row_number() OVER () > 1) FROM t4;
+INSERT INTO t4 VALUES (1) RETURNING row_number() OVER ();
+DELETE FROM t4 WHERE a > row_number() OVER ();
+UPDATE t4 SET a = 2 WHERE a > rank() OVER ();
