@@ -52,15 +52,23 @@ impl WindowContext {
             .chain(select.order_by.iter().map(|k| &k.expr))
             .filter_map(first_window_call);
         for (index, window) in select.windows.iter().enumerate() {
-            if select.windows[..index]
-                .iter()
-                .any(|w| w.name == window.name)
-            {
+            let earlier = &select.windows[..index];
+            if earlier.iter().any(|w| w.name == window.name) {
                 return Err(EngineError::new(
                     "42P20",
                     format!("window \"{}\" is already defined", window.name),
                 )
                 .at(window.def.pos.0));
+            }
+            // A definition may build on an earlier one only (so there are no cycles).
+            if let Some(base) = &window.def.base {
+                if !earlier.iter().any(|w| &w.name == base) {
+                    return Err(EngineError::new(
+                        "42704",
+                        format!("window \"{base}\" does not exist"),
+                    )
+                    .at(window.def.pos.0));
+                }
             }
         }
         if used.next().is_none() {
@@ -563,9 +571,15 @@ fn bind_frame(
                 e
             }
         })?;
+        // ROWS and GROUPS take any number an assignment cast makes a bigint (`1.6` is
+        // 2); RANGE offsets must convert implicitly to the key's offset type.
+        let coercion = match frame.units {
+            FrameUnits::Range => CoercionContext::Implicit,
+            FrameUnits::Rows | FrameUnits::Groups => CoercionContext::Assignment,
+        };
         if value.ty != SqlType::Unknown
             && value.ty != offset_type
-            && !cast_exists(&value.ty, &offset_type, CoercionContext::Implicit)
+            && !cast_exists(&value.ty, &offset_type, coercion)
         {
             return Err(EngineError::new(
                 "42804",
@@ -578,13 +592,7 @@ fn bind_frame(
             .at(offset.pos.0));
         }
         Ok(binder
-            .convert(
-                value,
-                &offset_type,
-                -1,
-                CoercionContext::Implicit,
-                offset.pos.0,
-            )?
+            .convert(value, &offset_type, -1, coercion, offset.pos.0)?
             .expr)
     };
     let bound = |b: &B| -> Result<Bound> {

@@ -58,6 +58,9 @@ fn compute_window(
     rows: Vec<Row>,
     context: &ExecContext<'_>,
 ) -> Result<Vec<Row>> {
+    if rows.is_empty() {
+        return Ok(rows);
+    }
     let offsets = FrameOffsets::evaluate(window, context)?;
     let mut keyed = Vec::with_capacity(rows.len());
     for row in rows {
@@ -149,7 +152,8 @@ impl FrameOffsets {
                     format!("frame {which} offset must not be null"),
                 ));
             }
-            if value.as_f64().is_some_and(|v| v < 0.0) {
+            // RANGE offsets are checked with the keys (`in_range`).
+            if window.frame.units != FrameUnits::Range && value.as_f64().is_some_and(|v| v < 0.0) {
                 return Err(EngineError::new(
                     "22013",
                     format!("frame {which} offset must not be negative"),
@@ -461,8 +465,8 @@ impl<'p> Partition<'p> {
     }
 
     /// `RANGE … offset PRECEDING | FOLLOWING` as a frame start: the first row whose key
-    /// is at least the current key moved back (or on) by the offset in the window's
-    /// direction. A NULL key's frame starts at its first peer.
+    /// is in range of the current row's (see [`super::in_range`]). A NULL key's frame
+    /// starts at its first peer.
     fn range_start(
         &self,
         window: &Window,
@@ -470,15 +474,11 @@ impl<'p> Partition<'p> {
         offset: Option<&Datum>,
         preceding: bool,
     ) -> Result<usize> {
-        let Some(target) = self.range_target(window, i, offset, preceding)? else {
-            return Ok(self.groups[self.group_of[i]].0);
-        };
-        let (lo, hi) = self.not_null;
-        Ok(lo + self.rows[lo..hi].partition_point(|k| self.position(window, k) < target))
+        self.range_bound(window, i, offset, preceding, true)
     }
 
     /// `RANGE … offset PRECEDING | FOLLOWING` as a frame end (exclusive): past the last
-    /// row whose key is at most the current key moved by the offset.
+    /// row whose key is in range of the current row's.
     fn range_end(
         &self,
         window: &Window,
@@ -486,49 +486,39 @@ impl<'p> Partition<'p> {
         offset: Option<&Datum>,
         preceding: bool,
     ) -> Result<usize> {
-        let Some(target) = self.range_target(window, i, offset, preceding)? else {
-            return Ok(self.groups[self.group_of[i]].1);
-        };
-        let (lo, hi) = self.not_null;
-        Ok(lo + self.rows[lo..hi].partition_point(|k| self.position(window, k) <= target))
+        self.range_bound(window, i, offset, preceding, false)
     }
 
-    /// The current row's key moved by the offset, along the window's direction.
-    fn range_target(
+    fn range_bound(
         &self,
         window: &Window,
         i: usize,
         offset: Option<&Datum>,
         preceding: bool,
-    ) -> Result<Option<KeyPosition>> {
-        let here = self.position(window, &self.rows[i]);
-        let (KeyPosition::Number(value), Some(offset)) = (here, offset) else {
-            return Ok(None);
+        start: bool,
+    ) -> Result<usize> {
+        let width = self.partition_width;
+        let base = &self.rows[i].keys[width];
+        let (peers_start, peers_end) = self.groups[self.group_of[i]];
+        let Some(offset) = offset else {
+            return Ok(if start { peers_start } else { peers_end });
         };
-        let offset = offset.as_f64().unwrap_or(0.0);
-        Ok(Some(KeyPosition::Number(if preceding {
-            value - offset
-        } else {
-            value + offset
-        })))
-    }
-
-    /// Where a row's single order key lies along the window's direction.
-    fn position(&self, window: &Window, keyed: &Keyed) -> KeyPosition {
-        let descending = window.order_by.first().is_some_and(|k| k.descending);
-        match keyed.keys.get(self.partition_width).and_then(Datum::as_f64) {
-            Some(value) if descending => KeyPosition::Number(-value),
-            Some(value) => KeyPosition::Number(value),
-            None => KeyPosition::Null,
+        if base.is_null() {
+            return Ok(if start { peers_start } else { peers_end });
         }
+        let ascending = !window.order_by.first().is_some_and(|k| k.descending);
+        let check = super::in_range::Check::new(offset, preceding, start, ascending)?;
+        let (lo, hi) = self.not_null;
+        let rows = &self.rows[lo..hi];
+        Ok(lo
+            + if start {
+                // The first row at or past the bound.
+                rows.partition_point(|k| !check.holds(&k.keys[width], base))
+            } else {
+                // Past the last row within the bound.
+                rows.partition_point(|k| check.holds(&k.keys[width], base))
+            })
     }
-}
-
-/// A row's order key as a number along the window's direction (NULL for none).
-#[derive(Clone, Copy, Debug, PartialEq, PartialOrd)]
-enum KeyPosition {
-    Null,
-    Number(f64),
 }
 
 /// A frame: the rows `[lo, hi)` of the partition less an excluded run `[from, to)`

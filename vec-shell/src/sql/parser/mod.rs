@@ -253,6 +253,8 @@ impl Parser<'_> {
     /// Whether the next token can start an alias written without `AS`.
     fn at_bare_alias(&self) -> bool {
         match self.peek() {
+            // `OVER` cannot be a bare label, as in PostgreSQL (`f(x) OVER …` reads on).
+            Some(TokenKind::Word(w)) if w == "over" => false,
             Some(TokenKind::Word(w)) => !RESERVED.contains(&w.as_str()),
             Some(TokenKind::QuotedIdent(_)) => true,
             _ => false,
