@@ -117,7 +117,8 @@ mod tests {
         assert!(start.holds(&Datum::Int4(3), &Datum::Int4(5)));
         assert!(!start.holds(&Datum::Int4(2), &Datum::Int4(5)));
         let huge = Check::new(&Datum::Int8(i64::MAX), true, true, true).unwrap();
-        assert!(huge.holds(&Datum::Int8(i64::MIN), &Datum::Int8(0)));
+        assert!(huge.holds(&Datum::Int8(i64::MIN + 1), &Datum::Int8(0)));
+        assert!(!huge.holds(&Datum::Int8(i64::MIN), &Datum::Int8(0)));
         let end = Check::new(&Datum::Float8(f64::INFINITY), false, false, true).unwrap();
         assert!(end.holds(
             &Datum::Float8(f64::INFINITY),
