@@ -337,6 +337,9 @@ impl Binder<'_> {
         if let ("vectors_load" | "vectors_unload", [arg]) = (name, args) {
             return self.vectors_load(name, arg);
         }
+        if name == "concat" || name == "concat_ws" {
+            return super::concat::bind(self, name, args, pos);
+        }
         if let (Some(part), [arg]) = (crate::expr::SizePart::of_function(name), args) {
             // The argument is a `regclass`: a name (a literal) or an OID.
             let relation = match &arg.kind {

@@ -5,6 +5,7 @@
 pub mod aggregate;
 pub mod bound;
 mod chain;
+mod concat;
 pub mod conditional;
 pub mod constraint;
 pub mod context;

@@ -110,7 +110,7 @@ pub fn candidates(name: &str) -> Vec<Signature> {
                 ))
             }),
         ],
-        "strpos" => vec![sig(&[Text, Text], Int4, |a| {
+        "strpos" | "position" => vec![sig(&[Text, Text], Int4, |a| {
             let (s, needle) = (text(&a[0])?, text(&a[1])?);
             Ok(count(
                 s.find(needle)

@@ -18,6 +18,7 @@ pub mod operators;
 pub mod signature;
 pub mod sublink;
 pub mod system;
+pub mod text_functions;
 pub mod window;
 
 pub use aggregate::{AggCall, AggKind, AggOrderKey};

@@ -108,7 +108,7 @@ pub fn candidates(name: &str) -> Vec<Signature> {
                 _ => return Ok(Datum::Null),
             }))
         })],
-        _ => Vec::new(),
+        other => super::text_functions::candidates(other),
     }
 }
 

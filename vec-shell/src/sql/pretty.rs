@@ -145,6 +145,16 @@ fn write_expr(out: &mut String, expr: &Expr, nested: bool) {
             write_expr(out, operand, !simple(operand));
             let _ = write!(out, "::{type_name}");
         }
+        // PostgreSQL prints `position(a IN b)` in capitals, its operands bracketed.
+        ExprKind::Function {
+            name, args, star, ..
+        } if name == "position" && args.len() == 2 && !star => {
+            out.push_str("POSITION((");
+            write_expr(out, &args[1], false);
+            out.push_str(") IN (");
+            write_expr(out, &args[0], false);
+            out.push_str("))");
+        }
         ExprKind::Function {
             name, args, star, ..
         } => {

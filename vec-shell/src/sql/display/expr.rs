@@ -61,6 +61,12 @@ impl Display for Expr {
                 write!(f, "({operand} IS{not} NULL)")
             }
             ExprKind::Cast { operand, type_name } => write!(f, "CAST({operand} AS {type_name})"),
+            // `position(a IN b)` is held as `position(b, a)`; print it back as written.
+            ExprKind::Function {
+                name, args, star, ..
+            } if name == "position" && args.len() == 2 && !star => {
+                write!(f, "position({} IN {})", args[1], args[0])
+            }
             ExprKind::Function {
                 name,
                 args,

@@ -365,6 +365,11 @@ impl Parser<'_> {
                 self.expect(&TokenKind::RParen)?;
                 return Ok(inner);
             }
+            // A quoted name called is a function (`"left"(s, 2)`, as `\d` prints it).
+            TokenKind::QuotedIdent(name) if self.peek_at(1) == Some(&TokenKind::LParen) => {
+                self.advance();
+                return self.function_call(name, pos);
+            }
             TokenKind::QuotedIdent(_) => return self.column_ref(pos),
             TokenKind::Word(word) => return self.word_primary(&word, pos),
             _ => return Err(self.error_here()),
@@ -451,6 +456,28 @@ impl Parser<'_> {
                 let kind = ExprKind::Cast {
                     operand: Box::new(operand),
                     type_name,
+                };
+                Ok(Expr::new(kind, pos))
+            }
+            // `left(…)` and `right(…)` are functions although the words are reserved.
+            "left" | "right" if self.peek_at(1) == Some(&TokenKind::LParen) => {
+                let name = word.to_string();
+                self.advance();
+                self.function_call(name, pos)
+            }
+            // `position(substring IN string)` is `strpos(string, substring)`.
+            "position" if self.peek_at(1) == Some(&TokenKind::LParen) => {
+                self.advance();
+                self.advance();
+                let needle = self.expr_bp(PREC_LIKE + 1)?;
+                self.expect_word("in")?;
+                let haystack = self.expr()?;
+                self.expect(&TokenKind::RParen)?;
+                let kind = ExprKind::Function {
+                    name: "position".to_string(),
+                    args: vec![haystack, needle],
+                    star: false,
+                    clauses: None,
                 };
                 Ok(Expr::new(kind, pos))
             }
