@@ -73,9 +73,8 @@ impl Binder<'_> {
         use SqlType::*;
         let stringy = |t: &SqlType| matches!(t, Text | Varchar);
         let concatenates = |t: &SqlType| matches!(t, Vector | HalfVec | Bit | VarBit);
-        let plain = |t: &SqlType| {
-            !stringy(t) && !concatenates(t) && !matches!(t, Unknown | Array(_))
-        };
+        let plain =
+            |t: &SqlType| !stringy(t) && !concatenates(t) && !matches!(t, Unknown | Array(_));
         let mixes = |a: &SqlType, b: &SqlType| {
             (stringy(a) && (plain(b) || concatenates(b))) || (*a == Unknown && plain(b))
         };

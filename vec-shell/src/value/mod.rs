@@ -1,6 +1,6 @@
 //! The datum: one SQL value of any supported type, with PostgreSQL's text output and
 //! ordering. Text input lives in `input`, casts in `cast`, array literals in
-//! `array_text`, the `numeric` stand-in in `numeric`, type tags in `types`, their OIDs
+//! `array_text`, the exact `numeric` type in `numeric`, type tags in `types`, their OIDs
 //! in `oid`, and PostgreSQL's binary formats in `binary`.
 
 pub mod array_text;
@@ -104,6 +104,13 @@ impl Datum {
             (Datum::Bool(a), Datum::Bool(b)) => a.cmp(b),
             (Datum::Int4(a), Datum::Int4(b)) => a.cmp(b),
             (Datum::Int8(a), Datum::Int8(b)) => a.cmp(b),
+            (Datum::Int4(a), Datum::Int8(b)) => i64::from(*a).cmp(b),
+            (Datum::Int8(a), Datum::Int4(b)) => a.cmp(&i64::from(*b)),
+            (Datum::Numeric(a), Datum::Numeric(b)) => a.compare(b),
+            (Datum::Numeric(a), Datum::Int4(b)) => a.compare(&Numeric::from_i64(i64::from(*b))),
+            (Datum::Numeric(a), Datum::Int8(b)) => a.compare(&Numeric::from_i64(*b)),
+            (Datum::Int4(a), Datum::Numeric(b)) => Numeric::from_i64(i64::from(*a)).compare(b),
+            (Datum::Int8(a), Datum::Numeric(b)) => Numeric::from_i64(*a).compare(b),
             (Datum::Text(a), Datum::Text(b)) => a.cmp(b),
             (Datum::Vector(a), Datum::Vector(b)) => a.compare(b),
             (Datum::HalfVec(a), Datum::HalfVec(b)) => a.compare(b),
@@ -117,14 +124,15 @@ impl Datum {
         }
     }
 
-    /// A numeric value as `f64`, for mixed-type numeric comparison.
+    /// A numeric value as `f64`, for comparisons with floats (a `numeric` converts to
+    /// the nearest double, as `numeric_float8` does).
     pub fn as_f64(&self) -> Option<f64> {
         match self {
             Datum::Int4(v) => Some(f64::from(*v)),
             Datum::Int8(v) => Some(*v as f64),
             Datum::Float4(v) => Some(f64::from(*v)),
             Datum::Float8(v) => Some(*v),
-            Datum::Numeric(v) => Some(v.value),
+            Datum::Numeric(v) => Some(v.to_f64()),
             _ => None,
         }
     }
