@@ -295,7 +295,7 @@ impl Slot {
             sort_kept(call, &mut kept);
             let mut seen = std::collections::HashSet::new();
             for item in kept {
-                if call.distinct && !seen.insert(item.value.to_text()) {
+                if call.distinct && !seen.insert(item.value.group_key()) {
                     continue;
                 }
                 self.state.add(item.value, &item.delimiter, call.kind)?;
@@ -349,7 +349,7 @@ pub fn aggregate(
         for key in &plan.group_keys {
             keys.push(eval(key, &row, context)?);
         }
-        let fingerprint: Vec<Option<String>> = keys.iter().map(Datum::to_text).collect();
+        let fingerprint: Vec<Option<String>> = keys.iter().map(Datum::group_key).collect();
         let group = match index.get(&fingerprint) {
             Some(&g) => g,
             None => {

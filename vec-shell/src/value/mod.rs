@@ -96,6 +96,19 @@ impl Datum {
         })
     }
 
+    /// The value's identity for `GROUP BY`, `DISTINCT` and the set operations: its text,
+    /// except that a `numeric` drops trailing fraction zeros (`1.0` and `1.00` are one
+    /// group, as PostgreSQL's numeric equality makes them); `None` for NULL.
+    pub fn group_key(&self) -> Option<String> {
+        match self {
+            Datum::Numeric(n) if n.scale() > 0 => {
+                let text = n.to_string();
+                Some(text.trim_end_matches('0').trim_end_matches('.').to_string())
+            }
+            other => other.to_text(),
+        }
+    }
+
     /// Compares two non-null values of the same type with PostgreSQL's btree ordering
     /// (NaN sorts above every other float). Values of different types compare by their
     /// numeric value where both are numbers, and are otherwise equal.

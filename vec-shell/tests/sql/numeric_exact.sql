@@ -97,3 +97,11 @@ SELECT g, avg(x), sum(x), count(x) FROM n GROUP BY g ORDER BY g;
 SELECT g, x, sum(x) OVER (ORDER BY g, x) FROM n WHERE g < 3 ORDER BY g, x;
 SELECT max(x), min(x) FROM n WHERE g <> 3;
 SELECT x FROM n WHERE g < 5 ORDER BY x DESC;
+-- grouping and DISTINCT compare numerics by value, not by scale
+CREATE TABLE s (x numeric);
+INSERT INTO s VALUES (1.0), (1.00), (1), (2.50), (2.5), (-0.0), (0);
+SELECT count(*), sum(x) FROM s GROUP BY x ORDER BY sum(x);
+SELECT count(DISTINCT x) FROM s;
+SELECT count(*) FROM (SELECT DISTINCT x FROM s) d;
+SELECT count(*) FROM (SELECT x FROM s UNION SELECT 1.000) u;
+SELECT x FROM s WHERE x = 2.5 ORDER BY x;
