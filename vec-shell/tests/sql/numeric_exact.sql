@@ -105,3 +105,6 @@ SELECT count(DISTINCT x) FROM s;
 SELECT count(*) FROM (SELECT DISTINCT x FROM s) d;
 SELECT count(*) FROM (SELECT x FROM s UNION SELECT 1.000) u;
 SELECT x FROM s WHERE x = 2.5 ORDER BY x;
+CREATE TABLE t (k int, label text);
+INSERT INTO t VALUES (1, 'one'), (2, 'two');
+SELECT s.x, t.label FROM s JOIN t ON s.x = t.k ORDER BY t.label, s.x::text;

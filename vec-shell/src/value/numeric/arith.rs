@@ -355,8 +355,7 @@ fn select_div_scale(a: &Numeric, b: &Numeric) -> u32 {
     let rscale = (MIN_SIG_DIGITS - qweight * 4)
         .max(i64::from(a.scale()))
         .max(i64::from(b.scale()))
-        .max(0)
-        .min(MAX_DISPLAY_SCALE);
+        .clamp(0, MAX_DISPLAY_SCALE);
     rscale as u32
 }
 
