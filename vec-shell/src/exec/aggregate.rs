@@ -14,45 +14,25 @@ use crate::expr::eval;
 use crate::expr::{AggCall, AggKind};
 use crate::plan::Aggregation as AggregatePlan;
 use crate::storage::Row;
+use crate::value::numeric::NumericSum;
 use crate::value::{Array, Datum, Numeric, SqlType};
 
 /// One aggregate's running state.
 #[derive(Clone)]
 enum State {
     Count(i64),
-    SumInt {
-        sum: i128,
-        seen: bool,
-        wide: bool,
-    },
-    SumFloat {
-        sum: f64,
-        seen: bool,
-        single: bool,
-    },
-    SumNumeric {
-        sum: f64,
-        scale: u32,
-        seen: bool,
-    },
-    AvgNumber {
-        sum: f64,
-        count: i64,
-        float: bool,
-        scale: u32,
-    },
+    SumInt { sum: i128, seen: bool, wide: bool },
+    SumFloat { sum: f64, seen: bool, single: bool },
+    SumNumeric(NumericSum),
+    AvgInt { sum: i128, count: i64 },
+    AvgFloat { sum: f64, count: i64 },
+    AvgNumeric(NumericSum),
     Vector(VectorAccumulator, bool),
     HalfVec(HalfVectorAccumulator, bool),
-    MinMax {
-        best: Option<Datum>,
-        max: bool,
-    },
+    MinMax { best: Option<Datum>, max: bool },
     ArrayAgg(Vec<Datum>),
     StringAgg(Option<String>),
-    Bool {
-        value: Option<bool>,
-        and: bool,
-    },
+    Bool { value: Option<bool>, and: bool },
 }
 
 impl State {
@@ -76,17 +56,10 @@ impl State {
             (AggKind::Sum | AggKind::Avg, HalfVec) => {
                 State::HalfVec(HalfVectorAccumulator::new(), call.kind == AggKind::Avg)
             }
-            (AggKind::Sum, _) => State::SumNumeric {
-                sum: 0.0,
-                scale: 0,
-                seen: false,
-            },
-            (AggKind::Avg, t) => State::AvgNumber {
-                sum: 0.0,
-                count: 0,
-                float: matches!(t, Float4 | Float8),
-                scale: 0,
-            },
+            (AggKind::Sum, _) => State::SumNumeric(NumericSum::new()),
+            (AggKind::Avg, Int4 | Int8) => State::AvgInt { sum: 0, count: 0 },
+            (AggKind::Avg, Float4 | Float8) => State::AvgFloat { sum: 0.0, count: 0 },
+            (AggKind::Avg, _) => State::AvgNumeric(NumericSum::new()),
             (AggKind::Min, _) => State::MinMax {
                 best: None,
                 max: false,
@@ -138,19 +111,16 @@ impl State {
                 };
                 *seen = true;
             }
-            State::SumNumeric { sum, scale, seen } => {
-                if let Datum::Numeric(n) = value {
-                    *scale = (*scale).max(n.scale);
-                }
-                *sum += value.as_f64().unwrap_or(0.0);
-                *seen = true;
+            State::SumNumeric(sum) | State::AvgNumeric(sum) => add_numeric(sum, &value),
+            State::AvgInt { sum, count } => {
+                *sum += i128::from(match value {
+                    Datum::Int4(v) => i64::from(v),
+                    Datum::Int8(v) => v,
+                    _ => 0,
+                });
+                *count += 1;
             }
-            State::AvgNumber {
-                sum, count, scale, ..
-            } => {
-                if let Datum::Numeric(n) = value {
-                    *scale = (*scale).max(n.scale);
-                }
+            State::AvgFloat { sum, count } => {
                 *sum += value.as_f64().unwrap_or(0.0);
                 *count += 1;
             }
@@ -207,33 +177,25 @@ impl State {
     fn finish(self) -> Result<Datum> {
         Ok(match self {
             State::Count(n) => Datum::Int8(n),
-            State::SumInt { seen: false, .. }
-            | State::SumFloat { seen: false, .. }
-            | State::SumNumeric { seen: false, .. } => Datum::Null,
+            State::SumInt { seen: false, .. } | State::SumFloat { seen: false, .. } => Datum::Null,
+            State::SumNumeric(sum) | State::AvgNumeric(sum) if sum.count() == 0 => Datum::Null,
             State::SumInt {
                 sum, wide: false, ..
             } => Datum::Int8(
                 i64::try_from(sum).map_err(|_| EngineError::new("22003", "bigint out of range"))?,
             ),
-            State::SumInt { sum, .. } => Datum::Numeric(Numeric::from_i64(sum as i64)),
+            State::SumInt { sum, .. } => Datum::Numeric(Numeric::from_i128(sum)),
             State::SumFloat {
                 sum, single: true, ..
             } => Datum::Float4(sum as f32),
             State::SumFloat { sum, .. } => Datum::Float8(sum),
-            State::SumNumeric { sum, scale, .. } => Datum::Numeric(Numeric { value: sum, scale }),
-            State::AvgNumber { count: 0, .. } => Datum::Null,
-            State::AvgNumber {
-                sum,
-                count,
-                float: true,
-                ..
-            } => Datum::Float8(sum / count as f64),
-            State::AvgNumber {
-                sum, count, scale, ..
-            } => Datum::Numeric(Numeric {
-                value: sum / count as f64,
-                scale: division_scale(sum, count as f64, scale),
-            }),
+            State::SumNumeric(sum) => Datum::Numeric(sum.sum()?),
+            State::AvgNumeric(sum) => Datum::Numeric(sum.avg()?),
+            State::AvgInt { count: 0, .. } | State::AvgFloat { count: 0, .. } => Datum::Null,
+            State::AvgInt { sum, count } => {
+                Datum::Numeric(Numeric::from_i128(sum).div(&Numeric::from_i64(count))?)
+            }
+            State::AvgFloat { sum, count } => Datum::Float8(sum / count as f64),
             State::Vector(acc, true) => acc.avg()?.map_or(Datum::Null, Datum::Vector),
             State::Vector(acc, false) => acc.sum()?.map_or(Datum::Null, Datum::Vector),
             State::HalfVec(acc, true) => acc.avg()?.map_or(Datum::Null, Datum::HalfVec),
@@ -247,19 +209,15 @@ impl State {
     }
 }
 
-/// The display scale of `numeric` division, as PostgreSQL's `select_div_scale`
-/// computes it: at least 16 significant digits.
-fn division_scale(dividend: f64, divisor: f64, input_scale: u32) -> u32 {
-    let weight = |x: f64| -> i64 {
-        if x.abs() < 1.0 {
-            -1
-        } else {
-            (x.abs().log10().floor() as i64) / 4
-        }
-    };
-    let quotient_weight = weight(dividend) - weight(divisor);
-    let scale = 16 - quotient_weight * 4;
-    scale.max(i64::from(input_scale)).clamp(0, 1000) as u32
+/// Folds a value into an exact numeric sum (integers and floats convert as their casts
+/// to `numeric` do).
+fn add_numeric(sum: &mut NumericSum, value: &Datum) {
+    match value {
+        Datum::Numeric(n) => sum.add(n),
+        Datum::Int4(v) => sum.add_i64(i64::from(*v)),
+        Datum::Int8(v) => sum.add_i64(*v),
+        other => sum.add(&Numeric::from_f64(other.as_f64().unwrap_or(0.0))),
+    }
 }
 
 /// One aggregate call's state in one group: folded as rows come, or (with `DISTINCT`
@@ -337,7 +295,7 @@ impl Slot {
             sort_kept(call, &mut kept);
             let mut seen = std::collections::HashSet::new();
             for item in kept {
-                if call.distinct && !seen.insert(item.value.to_text()) {
+                if call.distinct && !seen.insert(item.value.group_key()) {
                     continue;
                 }
                 self.state.add(item.value, &item.delimiter, call.kind)?;
@@ -391,7 +349,7 @@ pub fn aggregate(
         for key in &plan.group_keys {
             keys.push(eval(key, &row, context)?);
         }
-        let fingerprint: Vec<Option<String>> = keys.iter().map(Datum::to_text).collect();
+        let fingerprint: Vec<Option<String>> = keys.iter().map(Datum::group_key).collect();
         let group = match index.get(&fingerprint) {
             Some(&g) => g,
             None => {

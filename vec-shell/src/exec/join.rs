@@ -190,7 +190,7 @@ fn key_values<'k>(
 ) -> Result<Option<Vec<String>>> {
     let mut values = Vec::new();
     for key in keys {
-        match eval(key, row, context)?.to_text() {
+        match eval(key, row, context)?.group_key() {
             Some(text) => values.push(text),
             None => return Ok(None),
         }

@@ -1,6 +1,7 @@
 //! `DISTINCT` and the set operations, over rows of the projected query: rows are equal
 //! when every compared column is, NULLs equal to each other and values compared by their
-//! text (so vectors compare element by element), as `GROUP BY` compares its keys.
+//! text (so vectors compare element by element; numerics without trailing fraction
+//! zeros), as `GROUP BY` compares its keys.
 //! `UNION ALL` streams both operands; `UNION` and `DISTINCT` stream too, keeping the
 //! keys seen; `INTERSECT` and `EXCEPT` count the right operand's rows first and then
 //! stream the left one's. The keys and counts are held in memory (no spill).
@@ -15,14 +16,14 @@ use crate::sql::ast::SetOperator;
 use crate::storage::Row;
 use crate::value::Datum;
 
-/// A row's identity for `DISTINCT` and set operations: the text of each compared column
-/// (`None` for NULL).
+/// A row's identity for `DISTINCT` and set operations: each compared column's
+/// [`Datum::group_key`] (`None` for NULL).
 type Fingerprint = Vec<Option<String>>;
 
 fn fingerprint(row: &Row, columns: &[usize]) -> Fingerprint {
     columns
         .iter()
-        .map(|&column| row.get(column).and_then(Datum::to_text))
+        .map(|&column| row.get(column).and_then(Datum::group_key))
         .collect()
 }
 

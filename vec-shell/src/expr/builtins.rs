@@ -9,7 +9,7 @@ use super::signature::{Imp, Signature};
 use crate::error::{EngineError, Result};
 use crate::value::{Datum, SqlType};
 
-use SqlType::{Bool, Float8, Int4, Int8, Text};
+use SqlType::{Bool, Float8, Int4, Int8, Numeric, Text};
 
 fn sig(args: &[SqlType], ret: SqlType, imp: Imp) -> Signature {
     Signature {
@@ -127,27 +127,37 @@ pub fn candidates(name: &str) -> Vec<Signature> {
             }
             Ok(Datum::Text(s.repeat(n)))
         })],
-        "floor" => vec![sig(&[Float8], Float8, |a| {
-            Ok(Datum::Float8(a[0].float8()?.floor()))
-        })],
-        "ceil" | "ceiling" => {
-            vec![sig(&[Float8], Float8, |a| {
-                Ok(Datum::Float8(a[0].float8()?.ceil()))
-            })]
+        "floor" => rounding(
+            |a| Ok(Datum::Float8(a[0].float8()?.floor())),
+            |a| Ok(Datum::Numeric(a[0].numeric()?.floor())),
+        ),
+        "ceil" | "ceiling" => rounding(
+            |a| Ok(Datum::Float8(a[0].float8()?.ceil())),
+            |a| Ok(Datum::Numeric(a[0].numeric()?.ceil())),
+        ),
+        "trunc" => {
+            let mut out = rounding(
+                |a| Ok(Datum::Float8(a[0].float8()?.trunc())),
+                |a| Ok(Datum::Numeric(a[0].numeric()?.trunc(0))),
+            );
+            out.push(sig(&[Numeric, Int4], Numeric, |a| {
+                Ok(Datum::Numeric(a[0].numeric()?.trunc(a[1].int4()?)))
+            }));
+            out
         }
-        "trunc" => vec![sig(&[Float8], Float8, |a| {
-            Ok(Datum::Float8(a[0].float8()?.trunc()))
-        })],
-        "sign" => vec![sig(&[Float8], Float8, |a| {
-            let x = a[0].float8()?;
-            Ok(Datum::Float8(if x > 0.0 {
-                1.0
-            } else if x < 0.0 {
-                -1.0
-            } else {
-                0.0
-            }))
-        })],
+        "sign" => rounding(
+            |a| {
+                let x = a[0].float8()?;
+                Ok(Datum::Float8(if x > 0.0 {
+                    1.0
+                } else if x < 0.0 {
+                    -1.0
+                } else {
+                    0.0
+                }))
+            },
+            |a| Ok(Datum::Numeric(a[0].numeric()?.sign())),
+        ),
         "power" | "pow" => vec![sig(&[Float8, Float8], Float8, |a| {
             let (x, y) = (a[0].float8()?, a[1].float8()?);
             if x == 0.0 && y < 0.0 {
@@ -186,12 +196,26 @@ pub fn candidates(name: &str) -> Vec<Signature> {
                 }
                 Ok(Datum::Int8(x.checked_rem(y).unwrap_or(0)))
             }),
+            sig(&[Numeric, Numeric], Numeric, |a| {
+                Ok(Datum::Numeric(a[0].numeric()?.rem(&a[1].numeric()?)?))
+            }),
         ],
         "pi" => vec![sig(&[], Float8, |_| {
             Ok(Datum::Float8(std::f64::consts::PI))
         })],
         other => super::system::candidates(other),
     }
+}
+
+/// `floor`, `ceil`, `trunc` and `sign`: exact on `numeric`, through a double otherwise
+/// (an integer argument takes the `double precision` form, as PostgreSQL's preferred
+/// type makes it).
+fn rounding(double: Imp, numeric: Imp) -> Vec<Signature> {
+    vec![
+        sig(&[Float8], Float8, double),
+        sig(&[Int8], Float8, double),
+        sig(&[Numeric], Numeric, numeric),
+    ]
 }
 
 /// Overloads of the pattern operators (`~~` is `LIKE`, `~~*` is `ILIKE`, `!` negates).

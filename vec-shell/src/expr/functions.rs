@@ -135,6 +135,10 @@ pub fn function_candidates(name: &str) -> Vec<Signature> {
             sig(&[Float8], Float8, |a| {
                 Ok(Datum::Float8(a[0].float8()?.round_ties_even()))
             }),
+            // An integer argument takes the `double precision` form, as in PostgreSQL.
+            sig(&[SqlType::Int8], Float8, |a| {
+                Ok(Datum::Float8(a[0].float8()?.round_ties_even()))
+            }),
         ],
         "abs" => vec![
             sig(&[Int4], Int4, |a| {
@@ -142,6 +146,16 @@ pub fn function_candidates(name: &str) -> Vec<Signature> {
                     .checked_abs()
                     .map(Datum::Int4)
                     .ok_or_else(int_range)
+            }),
+            sig(&[SqlType::Int8], SqlType::Int8, |a| match a[0] {
+                Datum::Int8(v) => v
+                    .checked_abs()
+                    .map(Datum::Int8)
+                    .ok_or_else(|| EngineError::new("22003", "bigint out of range")),
+                _ => Err(mismatch("bigint")),
+            }),
+            sig(&[SqlType::Numeric], SqlType::Numeric, |a| {
+                Ok(Datum::Numeric(a[0].numeric()?.abs()))
             }),
             sig(&[Float8], Float8, |a| {
                 Ok(Datum::Float8(a[0].float8()?.abs()))
@@ -413,7 +427,10 @@ impl DatumAccess for Datum {
     }
     fn numeric(&self) -> Result<Numeric> {
         match self {
-            Datum::Numeric(v) => Ok(*v),
+            Datum::Numeric(v) => Ok(v.clone()),
+            Datum::Int4(v) => Ok(Numeric::from_i64(i64::from(*v))),
+            Datum::Int8(v) => Ok(Numeric::from_i64(*v)),
+            Datum::Float4(v) => Ok(Numeric::from_f32(*v)),
             other => other
                 .as_f64()
                 .map(Numeric::from_f64)

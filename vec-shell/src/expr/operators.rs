@@ -148,28 +148,28 @@ fn numeric_arithmetic(op: &str) -> Vec<Signature> {
             |a| int8(a, i64::checked_add),
             |a| float4(a, |x, y| x + y),
             |a| float8(a, |x, y| x + y),
-            |a| numeric(a, |x, y| x + y),
+            |a| numeric(a, Numeric::add),
         ),
         "-" => (
             |a| int4(a, i32::checked_sub),
             |a| int8(a, i64::checked_sub),
             |a| float4(a, |x, y| x - y),
             |a| float8(a, |x, y| x - y),
-            |a| numeric(a, |x, y| x - y),
+            |a| numeric(a, Numeric::sub),
         ),
         "*" => (
             |a| int4(a, i32::checked_mul),
             |a| int8(a, i64::checked_mul),
             |a| float4(a, |x, y| x * y),
             |a| float8(a, |x, y| x * y),
-            |a| numeric(a, |x, y| x * y),
+            |a| numeric(a, Numeric::mul),
         ),
         "/" => (
             |a| divide_int(a, &Int4),
             |a| divide_int(a, &Int8),
             |a| divide_float(a, &Float4),
             |a| divide_float(a, &Float8),
-            |a| divide_float(a, &SqlType::Numeric),
+            |a| numeric(a, Numeric::div),
         ),
         _ => (
             |a| modulo(a, &Int4),
@@ -186,7 +186,7 @@ fn numeric_arithmetic(op: &str) -> Vec<Signature> {
                     "operator does not exist: double precision % double precision",
                 ))
             },
-            |a| modulo(a, &SqlType::Numeric),
+            |a| numeric(a, Numeric::rem),
         ),
     };
     let mut out = vec![
@@ -205,7 +205,8 @@ fn as_i64(d: &Datum) -> i64 {
     match d {
         Datum::Int4(v) => i64::from(*v),
         Datum::Int8(v) => *v,
-        other => other.as_f64().unwrap_or(0.0) as i64,
+        // The analyzer casts both sides to an integer type first.
+        _ => 0,
     }
 }
 
@@ -239,12 +240,9 @@ fn float8(a: &[Datum], f: fn(f64, f64) -> f64) -> Result<Datum> {
     Ok(Datum::Float8(result))
 }
 
-fn numeric(a: &[Datum], f: fn(f64, f64) -> f64) -> Result<Datum> {
+fn numeric(a: &[Datum], f: fn(&Numeric, &Numeric) -> Result<Numeric>) -> Result<Datum> {
     let (x, y) = (a[0].numeric()?, a[1].numeric()?);
-    Ok(Datum::Numeric(Numeric {
-        value: f(x.value, y.value),
-        scale: x.scale.max(y.scale),
-    }))
+    Ok(Datum::Numeric(f(&x, &y)?))
 }
 
 fn divide_int(a: &[Datum], ty: &SqlType) -> Result<Datum> {
@@ -267,25 +265,11 @@ fn divide_float(a: &[Datum], ty: &SqlType) -> Result<Datum> {
     }
     Ok(match ty {
         Float4 => Datum::Float4((x / y) as f32),
-        Float8 => Datum::Float8(x / y),
-        _ => Datum::Numeric(Numeric {
-            value: x / y,
-            scale: 16,
-        }),
+        _ => Datum::Float8(x / y),
     })
 }
 
 fn modulo(a: &[Datum], ty: &SqlType) -> Result<Datum> {
-    if *ty == SqlType::Numeric {
-        let (x, y) = (a[0].numeric()?, a[1].numeric()?);
-        if y.value == 0.0 {
-            return Err(division_by_zero());
-        }
-        return Ok(Datum::Numeric(Numeric {
-            value: x.value % y.value,
-            scale: x.scale.max(y.scale),
-        }));
-    }
     let (x, y) = (as_i64(&a[0]), as_i64(&a[1]));
     if y == 0 {
         return Err(division_by_zero());
@@ -322,11 +306,7 @@ pub fn unary_candidates(op: &str) -> Vec<Signature> {
             one(Float4, |a| Ok(Datum::Float4(-(a[0].float8()? as f32)))),
             one(Float8, |a| Ok(Datum::Float8(-a[0].float8()?))),
             one(SqlType::Numeric, |a| {
-                let n = a[0].numeric()?;
-                Ok(Datum::Numeric(Numeric {
-                    value: -n.value,
-                    scale: n.scale,
-                }))
+                Ok(Datum::Numeric(a[0].numeric()?.neg()))
             }),
         ],
         "+" => vec![

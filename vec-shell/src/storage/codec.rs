@@ -8,14 +8,22 @@
 //! | 1 | boolean | 1 byte |
 //! | 2 / 3 | integer / bigint | 4 / 8 bytes, little-endian |
 //! | 4 / 5 | real / double precision | 4 / 8 bytes, IEEE little-endian |
-//! | 6 | numeric | 8-byte `f64`, 4-byte scale |
+//! | 6 | numeric, old form (read only) | 8-byte `f64`, 4-byte scale |
 //! | 7 | text | 4-byte length, UTF-8 bytes |
 //! | 8–11 | vector, halfvec, sparsevec, bit | 4-byte length, pgvector's binary send format |
 //! | 12 | array | 4-byte dimension count, 4 bytes per dimension, 4-byte element count, elements |
+//! | 13 | numeric | 1 kind byte (0 positive, 1 negative, 2 NaN, 3 `Infinity`, 4 `-Infinity`); for 0 and 1: 4-byte scale, 4-byte length, the mantissa's magnitude as little-endian bytes |
+//!
+//! Numerics are written with tag 13, exactly. Tag 6 is how earlier versions stored a
+//! numeric (a double and its display scale); it is still read, as the value that
+//! version printed, so existing databases keep opening.
 //!
 //! The reader checks every length and returns a corruption error, never panics.
 
 use vec_types::{BitTypmod, BitVector, HalfVector, SparseVector, Typmod, Vector};
+
+use num_bigint::{BigInt, BigUint, Sign};
+use num_traits::Signed;
 
 use crate::error::{EngineError, Result};
 use crate::value::{Array, Datum, Numeric};
@@ -46,11 +54,7 @@ pub fn encode_datum(out: &mut Vec<u8>, datum: &Datum) {
             out.push(5);
             out.extend_from_slice(&v.to_le_bytes());
         }
-        Datum::Numeric(n) => {
-            out.push(6);
-            out.extend_from_slice(&n.value.to_le_bytes());
-            out.extend_from_slice(&n.scale.to_le_bytes());
-        }
+        Datum::Numeric(n) => encode_numeric(out, n),
         Datum::Text(s) => with_len(out, 7, s.as_bytes()),
         Datum::Vector(v) => with_len(out, 8, &v.to_binary()),
         Datum::HalfVec(v) => with_len(out, 9, &v.to_binary()),
@@ -68,6 +72,23 @@ pub fn encode_datum(out: &mut Vec<u8>, datum: &Datum) {
             }
         }
     }
+}
+
+fn encode_numeric(out: &mut Vec<u8>, n: &Numeric) {
+    out.push(13);
+    let Some((mantissa, scale)) = n.parts() else {
+        out.push(match n.infinite_sign() {
+            None => 2,
+            Some(false) => 3,
+            Some(true) => 4,
+        });
+        return;
+    };
+    out.push(u8::from(mantissa.is_negative()));
+    out.extend_from_slice(&scale.to_le_bytes());
+    let magnitude = mantissa.magnitude().to_bytes_le();
+    out.extend_from_slice(&(magnitude.len() as u32).to_le_bytes());
+    out.extend_from_slice(&magnitude);
 }
 
 /// A row's bytes.
@@ -153,8 +174,9 @@ impl<'a> Reader<'a> {
             6 => {
                 let value = f64::from_le_bytes(self.array()?);
                 let scale = self.u32()?;
-                Datum::Numeric(Numeric { value, scale })
+                Datum::Numeric(old_numeric(value, scale)?)
             }
+            13 => Datum::Numeric(self.numeric()?),
             7 => Datum::Text(self.string()?),
             tag @ 8..=11 => {
                 let len = self.u32()? as usize;
@@ -192,6 +214,39 @@ impl<'a> Reader<'a> {
     }
 }
 
+impl Reader<'_> {
+    fn numeric(&mut self) -> Result<Numeric> {
+        let kind = self.u8()?;
+        match kind {
+            2 => return Ok(Numeric::nan()),
+            3 | 4 => return Ok(Numeric::infinity(kind == 4)),
+            0 | 1 => {}
+            other => return Err(corrupt(&format!("unknown numeric kind {other}"))),
+        }
+        let scale = self.u32()?;
+        let len = self.u32()? as usize;
+        let magnitude = BigUint::from_bytes_le(self.take(len)?);
+        let sign = if kind == 1 { Sign::Minus } else { Sign::Plus };
+        Numeric::finite(BigInt::from_biguint(sign, magnitude), scale)
+            .map_err(|_| corrupt("numeric out of range"))
+    }
+}
+
+/// A numeric in the old form: the value the double printed at its scale.
+fn old_numeric(value: f64, scale: u32) -> Result<Numeric> {
+    if value.is_nan() {
+        return Ok(Numeric::nan());
+    }
+    if value.is_infinite() {
+        return Ok(Numeric::infinity(value < 0.0));
+    }
+    if scale > 1000 {
+        return Err(corrupt("numeric scale out of range"));
+    }
+    Numeric::parse(&format!("{:.*}", scale as usize, value))
+        .map_err(|_| corrupt("numeric out of range"))
+}
+
 /// Reads a row's bytes.
 pub fn decode_row(bytes: &[u8]) -> Result<Vec<Datum>> {
     let mut reader = Reader::new(bytes);
@@ -220,10 +275,10 @@ mod tests {
             Datum::HalfVec("[1.5,2]".parse().unwrap()),
             Datum::SparseVec("{1:1,3:2}/5".parse().unwrap()),
             Datum::Bit("101".parse().unwrap()),
-            Datum::Numeric(Numeric {
-                value: 1.5,
-                scale: 2,
-            }),
+            Datum::Numeric(Numeric::parse("1.50").unwrap()),
+            Datum::Numeric(Numeric::parse("-12345678901234567890.123456789").unwrap()),
+            Datum::Numeric(Numeric::parse("-Infinity").unwrap()),
+            Datum::Numeric(Numeric::nan()),
             Datum::Array(Array::one_dimensional(vec![
                 Datum::Float8(1.0),
                 Datum::Null,
@@ -234,5 +289,15 @@ mod tests {
         for cut in 0..bytes.len() {
             assert!(decode_row(&bytes[..cut]).is_err());
         }
+    }
+
+    #[test]
+    fn old_numerics_still_read() {
+        let mut bytes = 1u32.to_le_bytes().to_vec();
+        bytes.push(6);
+        bytes.extend_from_slice(&(-2.5f64).to_le_bytes());
+        bytes.extend_from_slice(&3u32.to_le_bytes());
+        let row = decode_row(&bytes).unwrap();
+        assert_eq!(row, vec![Datum::Numeric(Numeric::parse("-2.500").unwrap())]);
     }
 }

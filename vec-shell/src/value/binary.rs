@@ -14,6 +14,10 @@ use crate::error::{EngineError, Result};
 const NUMERIC_POS: u16 = 0x0000;
 const NUMERIC_NEG: u16 = 0x4000;
 const NUMERIC_NAN: u16 = 0xC000;
+const NUMERIC_PINF: u16 = 0xD000;
+const NUMERIC_NINF: u16 = 0xF000;
+/// The largest display scale the binary form carries (`NUMERIC_DSCALE_MASK`).
+const NUMERIC_DSCALE_MASK: u16 = 0x3FFF;
 
 /// A value in its type's binary send format (`None` for NULL).
 pub fn send(datum: &Datum) -> Option<Vec<u8>> {
@@ -111,8 +115,14 @@ impl<'a> Reader<'a> {
 
 fn send_numeric(numeric: &Numeric) -> Vec<u8> {
     let mut out = Vec::new();
-    if numeric.value.is_nan() {
-        for word in [0u16, 0, NUMERIC_NAN, 0] {
+    let special = match numeric.infinite_sign() {
+        _ if numeric.is_nan() => Some(NUMERIC_NAN),
+        Some(false) => Some(NUMERIC_PINF),
+        Some(true) => Some(NUMERIC_NINF),
+        None => None,
+    };
+    if let Some(sign) = special {
+        for word in [0u16, 0, sign, 0] {
             out.extend_from_slice(&word.to_be_bytes());
         }
         return out;
@@ -157,7 +167,9 @@ fn send_numeric(numeric: &Numeric) -> Vec<u8> {
     out.extend_from_slice(&(digits.len() as u16).to_be_bytes());
     out.extend_from_slice(&(weight as i16).to_be_bytes());
     out.extend_from_slice(&sign.to_be_bytes());
-    out.extend_from_slice(&(numeric.scale.min(u16::MAX as u32) as u16).to_be_bytes());
+    out.extend_from_slice(
+        &(numeric.scale().min(u32::from(NUMERIC_DSCALE_MASK)) as u16).to_be_bytes(),
+    );
     for digit in digits {
         out.extend_from_slice(&digit.to_be_bytes());
     }
@@ -170,8 +182,11 @@ fn recv_numeric(bytes: &[u8]) -> Result<Numeric> {
     let weight = reader.u16()? as i16 as i32;
     let sign = reader.u16()?;
     let scale = reader.u16()?;
-    if sign == NUMERIC_NAN {
-        return Numeric::parse("NaN");
+    match sign {
+        NUMERIC_NAN => return Ok(Numeric::nan()),
+        NUMERIC_PINF => return Ok(Numeric::infinity(false)),
+        NUMERIC_NINF => return Ok(Numeric::infinity(true)),
+        _ => {}
     }
     if sign != NUMERIC_POS && sign != NUMERIC_NEG {
         return Err(EngineError::new(
@@ -201,11 +216,14 @@ fn recv_numeric(bytes: &[u8]) -> Result<Numeric> {
     // The digits stand for 0.d1d2… × 10000^(weight + 1).
     let exponent = 4 * (weight + 1) - 4 * ndigits as i32;
     text.push_str(&format!("e{exponent}"));
-    let value: f64 = text.parse().map_err(|_| wrong_format())?;
-    Ok(Numeric {
-        value,
-        scale: u32::from(scale),
-    })
+    if scale & NUMERIC_DSCALE_MASK != scale {
+        return Err(EngineError::new(
+            "22P03",
+            "invalid scale in external \"numeric\" value",
+        ));
+    }
+    // Digits the display scale hides are truncated away, as `numeric_recv` does.
+    Ok(Numeric::parse(&text)?.truncate_to_scale(u32::from(scale)))
 }
 
 fn send_array(array: &Array) -> Vec<u8> {
@@ -321,7 +339,17 @@ mod tests {
         round_trip(&SqlType::HalfVec, "[1,2.5,3]");
         round_trip(&SqlType::SparseVec, "{1:1.5,3:2}/5");
         round_trip(&SqlType::VarBit, "10110");
-        for numeric in ["0", "1.50", "-12345.6789", "100000000", "0.0001", "NaN"] {
+        for numeric in [
+            "0",
+            "1.50",
+            "-12345.6789",
+            "100000000",
+            "0.0001",
+            "NaN",
+            "Infinity",
+            "-Infinity",
+            "12345678901234567890.123456789012345678901",
+        ] {
             round_trip(&SqlType::Numeric, numeric);
         }
         round_trip(&SqlType::Array(Box::new(SqlType::Int4)), "{1,NULL,3}");

@@ -96,17 +96,22 @@ pub fn cast(value: Datum, from: &SqlType, to: &SqlType, typmod: TypeMod) -> Resu
         (Datum::Int4(v), Int8) => Datum::Int8(i64::from(v)),
         (Datum::Int4(v), Bool) => Datum::Bool(v != 0),
         (Datum::Bool(v), Int4) => Datum::Int4(i32::from(v)),
-        (value @ (Datum::Int4(_) | Datum::Int8(_)), Numeric) => Datum::Numeric(
-            super::Numeric::from_i64(value.as_f64().unwrap_or(0.0) as i64),
-        ),
+        (Datum::Int4(v), Numeric) => Datum::Numeric(super::Numeric::from_i64(i64::from(v))),
+        (Datum::Int8(v), Numeric) => Datum::Numeric(super::Numeric::from_i64(v)),
+        (Datum::Numeric(n), Float8) => Datum::Float8(n.to_float8()?),
+        (Datum::Numeric(n), Float4) => Datum::Float4(n.to_float4()?),
+        (Datum::Numeric(n), Int4) => {
+            Datum::Int4(n.to_integer("integer", i64::from(i32::MIN), i64::from(i32::MAX))? as i32)
+        }
+        (Datum::Numeric(n), Int8) => Datum::Int8(n.to_integer("bigint", i64::MIN, i64::MAX)?),
         (Datum::Int8(v), Int4) => {
             Datum::Int4(i32::try_from(v).map_err(|_| integer_out_of_range(to))?)
         }
         (value, Float4) if value.as_f64().is_some() => float_to_real(value)?,
         (value, Float8) if value.as_f64().is_some() => Datum::Float8(value.as_f64().unwrap_or(0.0)),
-        (Datum::Float4(v), Numeric) => Datum::Numeric(super::Numeric::from_f64(f64::from(v))),
+        (Datum::Float4(v), Numeric) => Datum::Numeric(super::Numeric::from_f32(v)),
         (Datum::Float8(v), Numeric) => Datum::Numeric(super::Numeric::from_f64(v)),
-        (value @ (Datum::Float4(_) | Datum::Float8(_) | Datum::Numeric(_)), Int4 | Int8) => {
+        (value @ (Datum::Float4(_) | Datum::Float8(_)), Int4 | Int8) => {
             float_to_integer(&value, to)?
         }
         (Datum::Array(array), Vector | HalfVec | SparseVec) => {
@@ -160,19 +165,13 @@ fn float_to_real(value: Datum) -> Result<Datum> {
             return Err(EngineError::new("22003", "value out of range: underflow"));
         }
     }
-    if let Datum::Numeric(n) = value {
-        return Ok(Datum::Float4(vec_types::array::numeric_to_real(n.value)?));
-    }
     Ok(Datum::Float4(narrow))
 }
 
 fn float_to_integer(value: &Datum, to: &SqlType) -> Result<Datum> {
     let wide = value.as_f64().unwrap_or(0.0);
-    let rounded = match value {
-        // numeric rounds half away from zero; floats use rint (half to even).
-        Datum::Numeric(_) => wide.round(),
-        _ => wide.round_ties_even(),
-    };
+    // Floats use rint (half to even); numeric has its own exact rounding.
+    let rounded = wide.round_ties_even();
     if rounded.is_nan() {
         return Err(integer_out_of_range(to));
     }
@@ -302,6 +301,7 @@ pub fn apply_typmod(
                 ));
             }
         }
+        (Datum::Numeric(n), SqlType::Numeric) => Datum::Numeric(n.apply_typmod(typmod)?),
         (Datum::Array(array), SqlType::Array(element)) => {
             let mut elements = Vec::with_capacity(array.elements.len());
             for item in array.elements {

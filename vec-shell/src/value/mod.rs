@@ -1,6 +1,6 @@
 //! The datum: one SQL value of any supported type, with PostgreSQL's text output and
 //! ordering. Text input lives in `input`, casts in `cast`, array literals in
-//! `array_text`, the `numeric` stand-in in `numeric`, type tags in `types`, their OIDs
+//! `array_text`, the exact `numeric` type in `numeric`, type tags in `types`, their OIDs
 //! in `oid`, and PostgreSQL's binary formats in `binary`.
 
 pub mod array_text;
@@ -96,6 +96,19 @@ impl Datum {
         })
     }
 
+    /// The value's identity for `GROUP BY`, `DISTINCT` and the set operations: its text,
+    /// except that a `numeric` drops trailing fraction zeros (`1.0` and `1.00` are one
+    /// group, as PostgreSQL's numeric equality makes them); `None` for NULL.
+    pub fn group_key(&self) -> Option<String> {
+        match self {
+            Datum::Numeric(n) if n.scale() > 0 => {
+                let text = n.to_string();
+                Some(text.trim_end_matches('0').trim_end_matches('.').to_string())
+            }
+            other => other.to_text(),
+        }
+    }
+
     /// Compares two non-null values of the same type with PostgreSQL's btree ordering
     /// (NaN sorts above every other float). Values of different types compare by their
     /// numeric value where both are numbers, and are otherwise equal.
@@ -104,6 +117,13 @@ impl Datum {
             (Datum::Bool(a), Datum::Bool(b)) => a.cmp(b),
             (Datum::Int4(a), Datum::Int4(b)) => a.cmp(b),
             (Datum::Int8(a), Datum::Int8(b)) => a.cmp(b),
+            (Datum::Int4(a), Datum::Int8(b)) => i64::from(*a).cmp(b),
+            (Datum::Int8(a), Datum::Int4(b)) => a.cmp(&i64::from(*b)),
+            (Datum::Numeric(a), Datum::Numeric(b)) => a.compare(b),
+            (Datum::Numeric(a), Datum::Int4(b)) => a.compare(&Numeric::from_i64(i64::from(*b))),
+            (Datum::Numeric(a), Datum::Int8(b)) => a.compare(&Numeric::from_i64(*b)),
+            (Datum::Int4(a), Datum::Numeric(b)) => Numeric::from_i64(i64::from(*a)).compare(b),
+            (Datum::Int8(a), Datum::Numeric(b)) => Numeric::from_i64(*a).compare(b),
             (Datum::Text(a), Datum::Text(b)) => a.cmp(b),
             (Datum::Vector(a), Datum::Vector(b)) => a.compare(b),
             (Datum::HalfVec(a), Datum::HalfVec(b)) => a.compare(b),
@@ -117,14 +137,15 @@ impl Datum {
         }
     }
 
-    /// A numeric value as `f64`, for mixed-type numeric comparison.
+    /// A numeric value as `f64`, for comparisons with floats (a `numeric` converts to
+    /// the nearest double, as `numeric_float8` does).
     pub fn as_f64(&self) -> Option<f64> {
         match self {
             Datum::Int4(v) => Some(f64::from(*v)),
             Datum::Int8(v) => Some(*v as f64),
             Datum::Float4(v) => Some(f64::from(*v)),
             Datum::Float8(v) => Some(*v),
-            Datum::Numeric(v) => Some(v.value),
+            Datum::Numeric(v) => Some(v.to_f64()),
             _ => None,
         }
     }

@@ -124,6 +124,10 @@ impl SqlType {
         }
         match self {
             SqlType::Array(element) => format!("{}[]", element.name_with_typmod(typmod)),
+            SqlType::Numeric => match super::numeric::decode_typmod(typmod) {
+                Some((precision, scale)) => format!("numeric({precision},{scale})"),
+                None => self.name(),
+            },
             other => format!("{}({typmod})", other.base_name()),
         }
     }
@@ -209,7 +213,18 @@ fn resolve_typmod(base: &SqlType, texts: &[&str]) -> Result<TypeMod> {
                 _ => Ok(i32::try_from(length).unwrap_or(i32::MAX)),
             }
         }
-        SqlType::Numeric => Ok(-1),
+        SqlType::Numeric => {
+            let mut modifiers = Vec::with_capacity(texts.len());
+            for text in texts {
+                modifiers.push(text.trim().parse::<i64>().map_err(|_| {
+                    EngineError::new(
+                        "22P02",
+                        format!("invalid input syntax for type integer: \"{text}\""),
+                    )
+                })?);
+            }
+            super::numeric::encode_typmod(&modifiers)
+        }
         _ => Err(EngineError::new(
             "42601",
             format!("type modifier is not allowed for type \"{}\"", base.name()),
