@@ -383,6 +383,28 @@ pub(super) fn bound_count(
     let Some(expr) = expr else {
         return Ok(None);
     };
+    bind_constant(cx, expr, what, |binder, bound| {
+        let converted = binder.convert(
+            bound,
+            &SqlType::Int8,
+            -1,
+            CoercionContext::Assignment,
+            expr.pos.0,
+        )?;
+        Ok(converted.expr)
+    })
+    .map(Some)
+}
+
+/// Binds an expression that may not name columns (`LIMIT`, a frame offset) with no row
+/// in scope, then `finish`es it with the same binder; naming a column is PostgreSQL's
+/// `argument of {what} must not contain variables`.
+pub(super) fn bind_constant(
+    cx: &Context<'_>,
+    expr: &Expr,
+    what: &str,
+    finish: impl FnOnce(&mut Binder<'_>, Typed) -> Result<BoundExpr>,
+) -> Result<BoundExpr> {
     let scope = Scope::default();
     let mut binder = Binder {
         cx,
@@ -401,15 +423,5 @@ pub(super) fn bound_count(
             e
         }
     })?;
-    Ok(Some(
-        binder
-            .convert(
-                bound,
-                &SqlType::Int8,
-                -1,
-                CoercionContext::Assignment,
-                expr.pos.0,
-            )?
-            .expr,
-    ))
+    finish(&mut binder, bound)
 }

@@ -8,7 +8,7 @@
 //! the placeholders to the end of those rows.
 
 use super::expr::{Binder, Typed};
-use super::Scope;
+
 use crate::error::{EngineError, Result};
 use crate::expr::window::{Bound, FrameSpec, SortRef, Window, WindowCall, WindowFunc, Windowing};
 use crate::expr::{children_mut, AggOrderKey, BoundExpr};
@@ -553,47 +553,31 @@ fn bind_frame(
         FrameUnits::Groups => "GROUPS",
     };
     let bind_offset = |offset: &Expr| -> Result<BoundExpr> {
-        let scope = Scope::default();
-        let mut binder = Binder {
-            cx,
-            scope: &scope,
-            aggregates: None,
-            windows: None,
-        };
-        let value = binder.bind(offset).map_err(|e| {
-            if e.sqlstate == "42703" {
-                EngineError::new(
-                    "42P10",
-                    format!("argument of {units} must not contain variables"),
+        super::query::bind_constant(cx, offset, units, |binder, value| {
+            // ROWS and GROUPS take any number an assignment cast makes a bigint (`1.6` is
+            // 2); RANGE offsets must convert implicitly to the key's offset type.
+            let coercion = match frame.units {
+                FrameUnits::Range => CoercionContext::Implicit,
+                FrameUnits::Rows | FrameUnits::Groups => CoercionContext::Assignment,
+            };
+            if value.ty != SqlType::Unknown
+                && value.ty != offset_type
+                && !cast_exists(&value.ty, &offset_type, coercion)
+            {
+                return Err(EngineError::new(
+                    "42804",
+                    format!(
+                        "argument of {units} must be type {}, not type {}",
+                        offset_type.name(),
+                        value.ty.name()
+                    ),
                 )
-                .at(offset.pos.0)
-            } else {
-                e
+                .at(offset.pos.0));
             }
-        })?;
-        // ROWS and GROUPS take any number an assignment cast makes a bigint (`1.6` is
-        // 2); RANGE offsets must convert implicitly to the key's offset type.
-        let coercion = match frame.units {
-            FrameUnits::Range => CoercionContext::Implicit,
-            FrameUnits::Rows | FrameUnits::Groups => CoercionContext::Assignment,
-        };
-        if value.ty != SqlType::Unknown
-            && value.ty != offset_type
-            && !cast_exists(&value.ty, &offset_type, coercion)
-        {
-            return Err(EngineError::new(
-                "42804",
-                format!(
-                    "argument of {units} must be type {}, not type {}",
-                    offset_type.name(),
-                    value.ty.name()
-                ),
-            )
-            .at(offset.pos.0));
-        }
-        Ok(binder
-            .convert(value, &offset_type, -1, coercion, offset.pos.0)?
-            .expr)
+            Ok(binder
+                .convert(value, &offset_type, -1, coercion, offset.pos.0)?
+                .expr)
+        })
     };
     let bound = |b: &B| -> Result<Bound> {
         Ok(match b {

@@ -436,19 +436,21 @@ impl<'p> Partition<'p> {
                     Bound::CurrentRow => peers_start,
                     Bound::UnboundedFollowing => n,
                     Bound::Preceding(_) => {
-                        self.range_start(window, i, offsets.start.as_ref(), true)?
+                        self.range_bound(window, i, offsets.start.as_ref(), true, true)?
                     }
                     Bound::Following(_) => {
-                        self.range_start(window, i, offsets.start.as_ref(), false)?
+                        self.range_bound(window, i, offsets.start.as_ref(), false, true)?
                     }
                 };
                 let hi = match &spec.end {
                     Bound::UnboundedPreceding => 0,
                     Bound::CurrentRow => peers_end,
                     Bound::UnboundedFollowing => n,
-                    Bound::Preceding(_) => self.range_end(window, i, offsets.end.as_ref(), true)?,
+                    Bound::Preceding(_) => {
+                        self.range_bound(window, i, offsets.end.as_ref(), true, false)?
+                    }
                     Bound::Following(_) => {
-                        self.range_end(window, i, offsets.end.as_ref(), false)?
+                        self.range_bound(window, i, offsets.end.as_ref(), false, false)?
                     }
                 };
                 (lo, hi)
@@ -464,31 +466,9 @@ impl<'p> Partition<'p> {
         Ok(Frame::new(lo, hi, excluded))
     }
 
-    /// `RANGE … offset PRECEDING | FOLLOWING` as a frame start: the first row whose key
-    /// is in range of the current row's (see [`super::in_range`]). A NULL key's frame
-    /// starts at its first peer.
-    fn range_start(
-        &self,
-        window: &Window,
-        i: usize,
-        offset: Option<&Datum>,
-        preceding: bool,
-    ) -> Result<usize> {
-        self.range_bound(window, i, offset, preceding, true)
-    }
-
-    /// `RANGE … offset PRECEDING | FOLLOWING` as a frame end (exclusive): past the last
-    /// row whose key is in range of the current row's.
-    fn range_end(
-        &self,
-        window: &Window,
-        i: usize,
-        offset: Option<&Datum>,
-        preceding: bool,
-    ) -> Result<usize> {
-        self.range_bound(window, i, offset, preceding, false)
-    }
-
+    /// `RANGE … offset PRECEDING | FOLLOWING` as a frame start (`start`): the first row
+    /// whose key is in range of the current row's (see [`super::in_range`]); as a frame
+    /// end (exclusive), past the last such row. A NULL key's frame is its peers.
     fn range_bound(
         &self,
         window: &Window,

@@ -11,7 +11,7 @@ use crate::value::{Datum, SqlType};
 
 use SqlType::{Bool, Float8, Int4, Int8, Numeric, Text};
 
-fn sig(args: &[SqlType], ret: SqlType, imp: Imp) -> Signature {
+pub(super) fn sig(args: &[SqlType], ret: SqlType, imp: Imp) -> Signature {
     Signature {
         args: args.to_vec(),
         ret,
@@ -19,14 +19,14 @@ fn sig(args: &[SqlType], ret: SqlType, imp: Imp) -> Signature {
     }
 }
 
-fn text(datum: &Datum) -> Result<&str> {
+pub(super) fn text(datum: &Datum) -> Result<&str> {
     match datum {
         Datum::Text(s) => Ok(s),
         _ => Err(EngineError::internal("expected a value of type text")),
     }
 }
 
-fn int_of(datum: &Datum) -> Result<i64> {
+pub(super) fn int_of(datum: &Datum) -> Result<i64> {
     match datum {
         Datum::Int4(v) => Ok(i64::from(*v)),
         Datum::Int8(v) => Ok(*v),

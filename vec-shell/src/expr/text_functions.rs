@@ -2,34 +2,12 @@
 //! `split_part`, `translate`, `chr`, `ascii`, `to_hex`. (`concat` and `concat_ws`, which
 //! skip NULLs and take values of any type, are bound in `analyze`.)
 
-use super::signature::{Imp, Signature};
+use super::builtins::{int_of as int, sig, text};
+use super::signature::Signature;
 use crate::error::{EngineError, Result};
 use crate::value::{Datum, SqlType};
 
 use SqlType::{Int4, Int8, Text};
-
-fn sig(args: &[SqlType], ret: SqlType, imp: Imp) -> Signature {
-    Signature {
-        args: args.to_vec(),
-        ret,
-        imp,
-    }
-}
-
-fn text(datum: &Datum) -> Result<&str> {
-    match datum {
-        Datum::Text(s) => Ok(s),
-        _ => Err(EngineError::internal("expected a value of type text")),
-    }
-}
-
-fn int(datum: &Datum) -> Result<i64> {
-    match datum {
-        Datum::Int4(v) => Ok(i64::from(*v)),
-        Datum::Int8(v) => Ok(*v),
-        _ => Err(EngineError::internal("expected an integer")),
-    }
-}
 
 /// PostgreSQL's limit on a string a function builds (1 GB less one byte).
 const MAX_LENGTH: usize = (1 << 30) - 1;
