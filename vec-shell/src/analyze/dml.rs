@@ -239,7 +239,7 @@ pub fn bind_insert_in(
     };
     let returning = returning(&cx, &scope, &insert.returning)?;
     Ok(cx.finish(Insert {
-        table: table.name.clone(),
+        table: table.key(),
         targets,
         rows,
         defaulted,
@@ -340,7 +340,7 @@ pub fn bind_update_in(cx: Context<'_>, update: &ast::Update) -> Result<Analyzed<
     let filter = filter(&cx, &scope, update.selection.as_ref())?;
     let returning = returning(&cx, &scope, &update.returning)?;
     Ok(cx.finish(Update {
-        table: table.name.clone(),
+        table: table.key(),
         filter,
         assignments,
         sequence_defaults,
@@ -373,7 +373,7 @@ pub fn bind_delete_in(cx: Context<'_>, delete: &ast::Delete) -> Result<Analyzed<
     let filter = filter(&cx, &scope, delete.selection.as_ref())?;
     let returning = returning(&cx, &scope, &delete.returning)?;
     Ok(cx.finish(Delete {
-        table: table.name.clone(),
+        table: table.key(),
         filter,
         returning,
     }))

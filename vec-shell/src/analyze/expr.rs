@@ -340,6 +340,14 @@ impl Binder<'_> {
         if name == "concat" || name == "concat_ws" {
             return super::concat::bind(self, name, args, pos);
         }
+        if name == "current_schema" && args.is_empty() {
+            // The first schema of the search path that exists, NULL when none does.
+            let schema = crate::catalog::namespace::search_path()
+                .into_iter()
+                .find(|schema| self.cx.catalog.schema_exists(schema));
+            let value = schema.map_or(Datum::Null, |schema| Datum::Text(schema.into()));
+            return Ok(Typed::new(BoundExpr::Const(value), SqlType::Text));
+        }
         if let (Some(part), [arg]) = (crate::expr::SizePart::of_function(name), args) {
             // The argument is a `regclass`: a name (a literal) or an OID.
             let relation = match &arg.kind {

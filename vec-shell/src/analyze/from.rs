@@ -19,11 +19,14 @@ pub(super) fn bind_from(cx: &Context<'_>, from: Option<&FromItem>) -> Result<(Bo
     match from {
         None => Ok((BoundFrom::Single, Scope::default())),
         Some(FromItem::Table { name, alias, pos }) => {
-            if cx.catalog.table(name).is_none() {
+            let (schema, bare) = crate::catalog::namespace::split(name);
+            let system_schema =
+                schema.is_some_and(|s| crate::catalog::namespace::SYSTEM_SCHEMAS.contains(&s));
+            if system_schema || (schema.is_none() && cx.catalog.table(name).is_none()) {
                 let defaults = crate::settings::Settings::default();
                 let settings = cx.settings.unwrap_or(&defaults);
-                if let Some(system) = crate::catalog::system::relation(cx.catalog, name, settings) {
-                    return Ok(system_source(name, alias.as_deref(), system));
+                if let Some(system) = crate::catalog::system::relation(cx.catalog, bare, settings) {
+                    return Ok(system_source(bare, alias.as_deref(), system));
                 }
             }
             let table = cx.catalog.table(name).ok_or_else(|| {
@@ -31,7 +34,7 @@ pub(super) fn bind_from(cx: &Context<'_>, from: Option<&FromItem>) -> Result<(Bo
             })?;
             table.check_damage()?;
             Ok((
-                BoundFrom::Table { name: name.clone() },
+                BoundFrom::Table { name: table.key() },
                 Scope::of_table(table, alias.as_deref()),
             ))
         }

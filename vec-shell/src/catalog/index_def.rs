@@ -1,6 +1,6 @@
 //! An index's definition as PostgreSQL prints it: after `USING` in psql's `\d` (pretty:
 //! `WHERE cat = 1`), and whole in `pg_indexes.indexdef` / `pg_get_indexdef` (`CREATE
-//! INDEX name ON public.table USING … WHERE (cat = 1)`).
+//! INDEX name ON schema.table USING … WHERE (cat = 1)`).
 
 use super::{Index, Table};
 use crate::value::SqlType;
@@ -8,9 +8,10 @@ use crate::value::SqlType;
 /// The `CREATE [UNIQUE] INDEX` statement of an index, as `pg_indexes.indexdef` shows it.
 pub fn create_statement(table: &Table, index: &Index, unique: bool) -> String {
     format!(
-        "CREATE {}INDEX {} ON public.{} USING {}",
+        "CREATE {}INDEX {} ON {}.{} USING {}",
         if unique { "UNIQUE " } else { "" },
         index.name,
+        table.schema,
         table.name,
         index_definition(table, index, false)
     )

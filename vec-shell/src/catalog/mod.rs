@@ -7,10 +7,12 @@
 pub mod column_storage;
 pub mod constraint;
 pub mod index_def;
+pub mod namespace;
 pub mod row_indexes;
 pub mod schema;
 pub mod snapshots;
 pub mod system;
+pub mod system_schemas;
 
 pub use column_storage::ColumnStorage;
 pub use constraint::{Constraint, ConstraintRule};
@@ -205,8 +207,10 @@ fn key_value(key: &IndexKey, row: &[Datum]) -> Result<Datum> {
 
 /// A table: its definition, where its rows are, and its indexes' structures.
 pub struct Table {
-    /// The table's name.
+    /// The table's name (unqualified).
     pub name: String,
+    /// The schema the table (and its indexes) belong to.
+    pub schema: String,
     /// The columns.
     pub columns: Vec<Column>,
     /// Positions of the primary key's columns (empty when there is none).
@@ -235,6 +239,7 @@ impl Table {
     pub fn new(name: String, columns: Vec<Column>, primary_key: Vec<usize>) -> Table {
         Table {
             name,
+            schema: namespace::PUBLIC.to_string(),
             columns,
             primary_key,
             indexes: Vec::new(),
@@ -307,16 +312,33 @@ impl Table {
         row_indexes::key_of(&self.primary_key, row)
     }
 
+    /// The table's catalog key, its schema-qualified name (`public.items`).
+    pub fn key(&self) -> String {
+        namespace::key(&self.schema, &self.name)
+    }
+
+    /// The table's name as PostgreSQL prints it where it qualifies names only when
+    /// needed: bare in `public`, `schema.name` elsewhere.
+    pub fn display_name(&self) -> String {
+        if self.schema == namespace::PUBLIC {
+            self.name.clone()
+        } else {
+            self.key()
+        }
+    }
+
     /// The position of a column by name.
     pub fn column_index(&self, name: &str) -> Option<usize> {
         self.columns.iter().position(|c| c.name == name)
     }
 }
 
-/// All tables, by name.
+/// All tables, by schema-qualified name, and the schemas made by `CREATE SCHEMA`.
 #[derive(Default)]
 pub struct Catalog {
     tables: BTreeMap<String, Table>,
+    /// The schemas besides `public`, each with the store's catalog entry recording it.
+    schemas: BTreeMap<String, Option<u64>>,
     /// Whether `CREATE EXTENSION vector` has run (the types exist regardless).
     pub extension_installed: bool,
     /// Tables dropped while [`Catalog::keep_dropped_tables`] is on, kept for a
@@ -325,24 +347,95 @@ pub struct Catalog {
 }
 
 impl Catalog {
-    /// A table by name.
-    pub fn table(&self, name: &str) -> Option<&Table> {
-        self.tables.get(name)
+    /// The catalog key of the table a written name (`t`, `a.t`) refers to: a qualified
+    /// name's own, an unqualified one's first match along the search path.
+    pub fn resolve(&self, name: &str) -> Option<String> {
+        match namespace::split(name) {
+            (Some(schema), bare) => {
+                let key = namespace::key(schema, bare);
+                self.tables.contains_key(&key).then_some(key)
+            }
+            (None, bare) => namespace::search_path()
+                .iter()
+                .map(|schema| namespace::key(schema, bare))
+                .find(|key| self.tables.contains_key(key)),
+        }
     }
 
-    /// A table by name, for changes.
+    /// The schema a new relation of written name `name` goes to, and its bare name:
+    /// the named schema, or the first existing one on the search path (PostgreSQL's
+    /// errors when there is none).
+    pub fn creation_schema<'a>(&self, name: &'a str) -> Result<(String, &'a str)> {
+        match namespace::split(name) {
+            (Some(schema), bare) => {
+                if self.schema_exists(schema) {
+                    Ok((schema.to_string(), bare))
+                } else {
+                    Err(crate::error::EngineError::new(
+                        "3F000",
+                        format!("schema \"{schema}\" does not exist"),
+                    ))
+                }
+            }
+            (None, bare) => namespace::search_path()
+                .into_iter()
+                .find(|schema| self.schema_exists(schema))
+                .map(|schema| (schema, bare))
+                .ok_or_else(|| {
+                    crate::error::EngineError::new(
+                        "3F000",
+                        "no schema has been selected to create in",
+                    )
+                }),
+        }
+    }
+
+    /// Whether a schema of this name exists (`public` always does; the system schemas
+    /// hold no user relations).
+    pub fn schema_exists(&self, schema: &str) -> bool {
+        schema == namespace::PUBLIC || self.schemas.contains_key(schema)
+    }
+
+    /// The schemas besides `public`, in name order, with their catalog entries.
+    pub fn schemas(&self) -> impl Iterator<Item = (&String, Option<u64>)> {
+        self.schemas.iter().map(|(name, row)| (name, *row))
+    }
+
+    /// Records a schema (the caller has checked the name is free).
+    pub fn add_schema(&mut self, name: String, catalog_row: Option<u64>) {
+        self.schemas.insert(name, catalog_row);
+    }
+
+    /// Removes a schema, returning its catalog entry.
+    pub fn drop_schema(&mut self, name: &str) -> Option<Option<u64>> {
+        self.schemas.remove(name)
+    }
+
+    /// The tables of a schema, in name order.
+    pub fn tables_in(&self, schema: &str) -> impl Iterator<Item = &Table> + '_ {
+        let schema = schema.to_string();
+        self.tables.values().filter(move |t| t.schema == schema)
+    }
+
+    /// A table by written name (see [`Catalog::resolve`]).
+    pub fn table(&self, name: &str) -> Option<&Table> {
+        self.tables.get(&self.resolve(name)?)
+    }
+
+    /// A table by written name, for changes.
     pub fn table_mut(&mut self, name: &str) -> Option<&mut Table> {
-        self.tables.get_mut(name)
+        let key = self.resolve(name)?;
+        self.tables.get_mut(&key)
     }
 
     /// Adds a table (the caller has checked the name is free).
     pub fn add_table(&mut self, table: Table) {
-        self.tables.insert(table.name.clone(), table);
+        self.tables.insert(table.key(), table);
     }
 
-    /// Removes a table, returning whether it existed.
+    /// Removes a table by written name, returning whether it existed.
     pub fn drop_table(&mut self, name: &str) -> bool {
-        match self.tables.remove(name) {
+        match self.resolve(name).and_then(|key| self.tables.remove(&key)) {
             Some(table) => {
                 if let Some(dropped) = &mut self.dropped {
                     dropped.push(table);
@@ -365,20 +458,36 @@ impl Catalog {
         self.dropped.take().unwrap_or_default()
     }
 
-    /// The tables in name order.
+    /// The tables in schema-qualified name order.
     pub fn tables(&self) -> impl Iterator<Item = &Table> {
         self.tables.values()
     }
 
-    /// Whether an index of this name exists on any table.
-    pub fn index_exists(&self, name: &str) -> bool {
-        self.tables
-            .values()
-            .any(|t| t.indexes.iter().any(|i| i.name == name))
+    /// The table holding the index a written name (`i`, `a.i`) refers to, and the
+    /// index's place in its `indexes`: a qualified name looks in its schema, an
+    /// unqualified one along the search path.
+    pub fn find_index(&self, name: &str) -> Option<(&Table, usize)> {
+        let in_schema = |schema: &str, bare: &str| {
+            self.tables_in(schema).find_map(|t| {
+                let position = t.indexes.iter().position(|i| i.name == bare)?;
+                Some((t, position))
+            })
+        };
+        match namespace::split(name) {
+            (Some(schema), bare) => in_schema(schema, bare),
+            (None, bare) => namespace::search_path()
+                .iter()
+                .find_map(|schema| in_schema(schema, bare)),
+        }
     }
 
-    /// Whether any relation (table or index) has this name.
+    /// Whether an index of this written name exists.
+    pub fn index_exists(&self, name: &str) -> bool {
+        self.find_index(name).is_some()
+    }
+
+    /// Whether any relation (table or index) has this written name.
     pub fn relation_exists(&self, name: &str) -> bool {
-        self.tables.contains_key(name) || self.index_exists(name)
+        self.resolve(name).is_some() || self.index_exists(name)
     }
 }

@@ -35,6 +35,8 @@ pub enum CatalogEntry {
     Extension,
     /// A table definition (rows are loaded separately).
     Table(Table),
+    /// A schema made by `CREATE SCHEMA`.
+    Schema(String),
 }
 
 fn put_str(out: &mut Vec<u8>, text: &str) {
@@ -49,6 +51,13 @@ fn put_u32(out: &mut Vec<u8>, value: u32) {
 /// The entry recording the installed extension.
 pub fn encode_extension() -> Vec<u8> {
     vec![2]
+}
+
+/// The entry recording a schema.
+pub fn encode_schema(name: &str) -> Vec<u8> {
+    let mut out = vec![4];
+    put_str(&mut out, name);
+    out
 }
 
 /// A table definition's bytes.
@@ -147,6 +156,10 @@ pub fn encode_table(table: &Table) -> Vec<u8> {
             out.push(column.storage.map_or(0, ColumnStorage::code));
         }
     }
+    if table.schema != crate::catalog::namespace::PUBLIC {
+        out.push(5);
+        put_str(&mut out, &table.schema);
+    }
     out
 }
 
@@ -183,6 +196,7 @@ pub fn decode_entry(bytes: &[u8]) -> Result<CatalogEntry> {
     let mut reader = Reader::new(bytes);
     match reader.u8()? {
         2 => return Ok(CatalogEntry::Extension),
+        4 => return Ok(CatalogEntry::Schema(reader.string()?)),
         1 => {}
         other => return Err(corrupt(&format!("unknown kind {other}"))),
     }
@@ -300,6 +314,7 @@ pub fn decode_entry(bytes: &[u8]) -> Result<CatalogEntry> {
                     column.storage = ColumnStorage::from_code(reader.u8()?)?;
                 }
             }
+            5 => table.schema = reader.string()?,
             _ => return Err(corrupt("unknown section")),
         }
     }

@@ -1,6 +1,6 @@
 //! The system catalog: PostgreSQL's catalog relations that clients and tools read on
 //! connect (`pg_type`, `pg_namespace`, `pg_class`, `pg_attribute`, `pg_index`, the
-//! `pg_indexes` view, `pg_am`,
+//! `pg_indexes` view, `pg_am`, (in `system_schemas`) `pg_namespace` and `pg_tables`,
 //! `pg_extension`, `pg_database`, `pg_description`, `pg_range`, and `information_schema.tables` /
 //! `columns`), computed from the catalog when a query reads them. They are reached as
 //! `pg_catalog.x` or `x` (and `information_schema.x`); a table of the same name
@@ -26,6 +26,8 @@ pub const PUBLIC: i64 = 2200;
 pub const INFORMATION_SCHEMA: i64 = 13_000;
 /// The pgvector release whose SQL vecsh speaks, as `pg_extension` reports it.
 pub const PGVECTOR_VERSION: &str = "0.8.6";
+/// Where the OIDs of schemas made by `CREATE SCHEMA` start.
+pub const USER_NAMESPACE_OID_BASE: i64 = 16_500;
 /// Where table OIDs start.
 pub const TABLE_OID_BASE: i64 = 20_000;
 
@@ -42,7 +44,8 @@ pub fn relation(catalog: &Catalog, name: &str, settings: &Settings) -> Option<Sy
     Some(match name {
         "pg_settings" => pg_settings(settings),
         "pg_type" => pg_type(),
-        "pg_namespace" => pg_namespace(),
+        "pg_namespace" => super::system_schemas::pg_namespace(catalog),
+        "pg_tables" => super::system_schemas::pg_tables(catalog),
         "pg_class" => pg_class(catalog),
         "pg_attribute" => pg_attribute(catalog),
         "pg_index" => pg_index(catalog),
@@ -61,11 +64,11 @@ pub fn relation(catalog: &Catalog, name: &str, settings: &Settings) -> Option<Sy
     })
 }
 
-fn text(value: &str) -> Datum {
+pub(super) fn text(value: &str) -> Datum {
     Datum::Text(value.to_string())
 }
 
-fn int8(value: i64) -> Datum {
+pub(super) fn int8(value: i64) -> Datum {
     Datum::Int8(value)
 }
 
@@ -158,25 +161,6 @@ fn pg_type() -> SystemRelation {
     }
 }
 
-fn pg_namespace() -> SystemRelation {
-    SystemRelation {
-        columns: vec![
-            ("oid", SqlType::Int8),
-            ("nspname", SqlType::Text),
-            ("nspowner", SqlType::Int8),
-        ],
-        rows: vec![
-            vec![int8(PG_CATALOG), text("pg_catalog"), int8(10)],
-            vec![int8(PUBLIC), text("public"), int8(10)],
-            vec![
-                int8(INFORMATION_SCHEMA),
-                text("information_schema"),
-                int8(10),
-            ],
-        ],
-    }
-}
-
 /// The access methods: (OID, name, type).
 const ACCESS_METHODS: &[(i64, &str, &str)] = &[
     (2, "heap", "t"),
@@ -231,18 +215,18 @@ const CATALOG_OIDS: &[(&str, i64)] = &[
 /// `regclass`'s input finds it.
 pub fn relation_oid(catalog: &Catalog, name: &str) -> Option<i64> {
     let name = name.trim();
-    let (schema, bare) = match name.split_once('.') {
-        Some((schema, bare)) => (Some(schema), bare),
-        None => (None, name),
+    let (schema, bare) = super::namespace::split(name);
+    let table_oid = |key: String| {
+        relations(catalog)
+            .find(|(_, table)| table.key() == key)
+            .map(|(oid, _)| oid)
     };
-    if schema != Some("pg_catalog") {
-        for (table_oid, table) in relations(catalog) {
-            if table.name == bare {
-                return Some(table_oid);
-            }
-            if let Some(i) = table.indexes.iter().position(|index| index.name == bare) {
-                return Some(table_oid + 1 + i as i64);
-            }
+    if !matches!(schema, Some("pg_catalog" | "information_schema")) {
+        if let Some(key) = catalog.resolve(name) {
+            return table_oid(key);
+        }
+        if let Some((table, position)) = catalog.find_index(name) {
+            return table_oid(table.key()).map(|oid| oid + 1 + position as i64);
         }
     }
     if matches!(schema, None | Some("pg_catalog")) {
@@ -252,6 +236,20 @@ pub fn relation_oid(catalog: &Catalog, name: &str) -> Option<i64> {
             .map(|(_, oid)| *oid);
     }
     None
+}
+
+/// The OID of a schema: PostgreSQL's for its own, one after another from
+/// [`USER_NAMESPACE_OID_BASE`] for those `CREATE SCHEMA` made (in name order).
+pub fn namespace_oid(catalog: &Catalog, schema: &str) -> i64 {
+    match schema {
+        "pg_catalog" => PG_CATALOG,
+        "information_schema" => INFORMATION_SCHEMA,
+        super::namespace::PUBLIC => PUBLIC,
+        _ => catalog
+            .schemas()
+            .position(|(name, _)| name == schema)
+            .map_or(0, |position| USER_NAMESPACE_OID_BASE + position as i64),
+    }
 }
 
 /// A relation found by its OID.
@@ -282,7 +280,7 @@ pub fn relation_by_oid(catalog: &Catalog, oid: i64) -> Option<RelationByOid<'_>>
 }
 
 /// Each table with its OID and its indexes' OIDs.
-fn relations(catalog: &Catalog) -> impl Iterator<Item = (i64, &super::Table)> {
+pub(super) fn relations(catalog: &Catalog) -> impl Iterator<Item = (i64, &super::Table)> {
     catalog
         .tables()
         .enumerate()
@@ -292,6 +290,7 @@ fn relations(catalog: &Catalog) -> impl Iterator<Item = (i64, &super::Table)> {
 fn pg_class(catalog: &Catalog) -> SystemRelation {
     let mut rows = Vec::new();
     for (table_oid, table) in relations(catalog) {
+        let namespace = namespace_oid(catalog, &table.schema);
         let class = |oid: i64,
                      name: &str,
                      kind: &str,
@@ -302,7 +301,7 @@ fn pg_class(catalog: &Catalog) -> SystemRelation {
             vec![
                 int8(oid),
                 text(name),
-                int8(PUBLIC),
+                int8(namespace),
                 int8(0),
                 int8(10),
                 int8(am),
@@ -456,7 +455,7 @@ fn pg_indexes(catalog: &Catalog) -> SystemRelation {
                     .unique_constraints()
                     .any(|(name, _)| name == index.name);
             rows.push(vec![
-                text("public"),
+                text(&table.schema),
                 text(&table.name),
                 text(&index.name),
                 Datum::Null,
@@ -601,7 +600,7 @@ fn information_tables(catalog: &Catalog) -> SystemRelation {
             .map(|table| {
                 vec![
                     text("vecsh"),
-                    text("public"),
+                    text(&table.schema),
                     text(&table.name),
                     text("BASE TABLE"),
                 ]
@@ -623,7 +622,7 @@ fn information_columns(catalog: &Catalog) -> SystemRelation {
             };
             rows.push(vec![
                 text("vecsh"),
-                text("public"),
+                text(&table.schema),
                 text(&table.name),
                 text(&column.name),
                 Datum::Int4(i as i32 + 1),

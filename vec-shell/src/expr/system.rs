@@ -1,10 +1,11 @@
 //! PostgreSQL's system information functions that clients call on connect:
-//! `version()`, `current_schema()`, `current_database()`, `current_user`,
+//! `version()`, `current_database()`, `current_user`,
 //! `to_regtype(text)`, `format_type(oid, typmod)`, `pg_table_is_visible(oid)`,
 //! `pg_get_userbyid(oid)`, `pg_size_pretty(bigint)`, and the regular-expression operators `~`, `~*`, `!~`, `!~*`
-//! that psql's catalog queries filter with. vecsh has one database and one schema,
-//! `public`, where every table lives, and one role, the superuser `postgres` (OID 10, as
-//! `initdb` names it by default), which owns every object.
+//! that psql's catalog queries filter with (`current_schema()` depends on the search
+//! path and the catalog, so the binder answers it). vecsh has one database and one
+//! role, the superuser `postgres` (OID 10, as `initdb` names it by default), which owns
+//! every object.
 
 use super::signature::{Imp, Signature};
 use crate::error::{EngineError, Result};
@@ -69,7 +70,6 @@ pub fn candidates(name: &str) -> Vec<Signature> {
     use SqlType::{Bool, Int4, Int8, RegType, Text};
     match name {
         "version" => vec![sig(&[], Text, |_| Ok(Datum::Text(version_text())))],
-        "current_schema" => vec![sig(&[], Text, |_| Ok(Datum::Text("public".into())))],
         "current_database" => vec![sig(&[], Text, |_| Ok(Datum::Text("vecsh".into())))],
         "to_regtype" => vec![sig(&[Text], RegType, |a| {
             let Datum::Text(name) = &a[0] else {

@@ -82,7 +82,7 @@ pub fn explain(plan: &QueryPlan) -> Vec<String> {
     let mut children: Vec<Vec<String>> = Vec::new();
     let (scan, mut details) = match &plan.source {
         Source::Single => ("Result".to_string(), Vec::new()),
-        Source::Table(table) => (format!("Seq Scan on {table}{alias}"), Vec::new()),
+        Source::Table(table) => (format!("Seq Scan on {}{alias}", bare(table)), Vec::new()),
         Source::BtreeScan {
             table,
             index,
@@ -101,7 +101,10 @@ pub fn explain(plan: &QueryPlan) -> Vec<String> {
                 vec![format!("Index Cond: {cond_text}")]
             };
             (
-                format!("Index Scan{backward} using {index} on {table}{alias}"),
+                format!(
+                    "Index Scan{backward} using {index} on {}{alias}",
+                    bare(table)
+                ),
                 cond,
             )
         }
@@ -120,7 +123,7 @@ pub fn explain(plan: &QueryPlan) -> Vec<String> {
             details.extend(target_text.clone());
             details.extend(filtered.map(super::filtered::FilteredSearch::explain_line));
             (
-                format!("Index Scan using {index} on {table}{alias}"),
+                format!("Index Scan using {index} on {}{alias}", bare(table)),
                 details,
             )
         }
@@ -190,10 +193,10 @@ fn source_lines(source: &Source) -> Vec<String> {
     match source {
         Source::Single => vec!["Result".to_string()],
         Source::Table(table) | Source::Rows { name: table, .. } => {
-            vec![format!("Seq Scan on {table}")]
+            vec![format!("Seq Scan on {}", bare(table))]
         }
         Source::IndexScan { table, index, .. } | Source::BtreeScan { table, index, .. } => {
-            vec![format!("Index Scan using {index} on {table}")]
+            vec![format!("Index Scan using {index} on {}", bare(table))]
         }
         Source::Function(SetFunction::Unnest(_)) => vec!["Function Scan on unnest".to_string()],
         Source::Function(SetFunction::GenerateSeries(..)) => {
@@ -310,4 +313,9 @@ fn node_line(depth: usize, name: &str) -> String {
 
 fn detail_indent(depth: usize) -> String {
     " ".repeat(if depth == 0 { 2 } else { 6 * depth + 2 })
+}
+
+/// A relation's name as `EXPLAIN` prints it: without its schema.
+fn bare(name: &str) -> &str {
+    crate::catalog::namespace::split(name).1
 }

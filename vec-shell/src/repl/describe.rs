@@ -1,8 +1,9 @@
-//! `\d` (list tables), `\d NAME` (describe a table) and `\di` (list indexes), printed in
-//! psql's layout.
+//! `\d` (list tables), `\d NAME` (describe a table), `\di` (list indexes) and `\dn`
+//! (list schemas), printed in psql's layout. Lists show the relations the search path
+//! makes visible, as psql's do.
 
 use crate::analyze::defaults::{shown, shown_default};
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, Table};
 use crate::exec::RowSet;
 use crate::format::{format_rows, PrintOptions};
 use crate::plan::OutputColumn;
@@ -33,20 +34,28 @@ fn titled(title: &str, rows: &RowSet) -> String {
 
 /// Runs a describe command; `Err` carries psql's message for an unknown name.
 pub fn describe(catalog: &Catalog, command: &str, name: Option<&str>) -> Result<String, String> {
+    if command == "\\dn" {
+        return Ok(schemas(catalog));
+    }
+    // A table is visible when its unqualified name finds it.
+    let visible = |t: &&Table| catalog.resolve(&t.name) == Some(t.key());
     if command == "\\di" {
         // psql orders relations by schema and name.
-        let mut indexes: Vec<(&str, &str)> = catalog
+        let mut indexes: Vec<(&str, &str, &str)> = catalog
             .tables()
+            .filter(visible)
             .flat_map(|t| {
                 t.indexes
                     .iter()
-                    .map(move |i| (i.name.as_str(), t.name.as_str()))
+                    .map(move |i| (t.schema.as_str(), i.name.as_str(), t.name.as_str()))
             })
             .collect();
         indexes.sort();
         let rows: Vec<Vec<Datum>> = indexes
             .into_iter()
-            .map(|(index, table)| text_row(&["public", index, "index", "vecsh", table]))
+            .map(|(schema, index, table)| {
+                text_row(&[schema, index, "index", crate::sql::ast::ROLE, table])
+            })
             .collect();
         if rows.is_empty() {
             return Ok("Did not find any relations.\n".to_string());
@@ -60,20 +69,22 @@ pub fn describe(catalog: &Catalog, command: &str, name: Option<&str>) -> Result<
     let Some(name) = name else {
         // `\d` lists the sequences of serial and identity columns too (`\dt` tables
         // only), by name.
-        let mut relations: Vec<(String, &str)> = Vec::new();
-        for table in catalog.tables() {
-            relations.push((table.name.clone(), "table"));
+        let mut relations: Vec<(&str, String, &str)> = Vec::new();
+        for table in catalog.tables().filter(visible) {
+            let schema = table.schema.as_str();
+            relations.push((schema, table.name.clone(), "table"));
             if command != "\\dt" {
                 let sequences = table.columns.iter().filter(|c| c.sequence.is_some());
                 relations.extend(
-                    sequences.map(|c| (format!("{}_{}_seq", table.name, c.name), "sequence")),
+                    sequences
+                        .map(|c| (schema, format!("{}_{}_seq", table.name, c.name), "sequence")),
                 );
             }
         }
         relations.sort();
         let rows: Vec<Vec<Datum>> = relations
             .iter()
-            .map(|(name, kind)| text_row(&["public", name, kind, "vecsh"]))
+            .map(|(schema, name, kind)| text_row(&[schema, name, kind, crate::sql::ast::ROLE]))
             .collect();
         if rows.is_empty() {
             return Ok("Did not find any relations.\n".to_string());
@@ -125,7 +136,7 @@ pub fn describe(catalog: &Catalog, command: &str, name: Option<&str>) -> Result<
         columns: text_columns(&headings),
         rows,
     };
-    let mut out = titled(&format!("Table \"public.{}\"", table.name), &set);
+    let mut out = titled(&format!("Table \"{}.{}\"", table.schema, table.name), &set);
     // psql has no row count under a table description.
     if let Some(footer_at) = out.rfind('(') {
         out.truncate(footer_at);
@@ -169,4 +180,25 @@ pub fn describe(catalog: &Catalog, command: &str, name: Option<&str>) -> Result<
     }
     out.push('\n');
     Ok(out)
+}
+
+/// `\dn`: the schemas by name, with their owners (`public` belongs to
+/// `pg_database_owner`, as in a new PostgreSQL database).
+fn schemas(catalog: &Catalog) -> String {
+    let mut names: Vec<(&str, &str)> =
+        vec![(crate::catalog::namespace::PUBLIC, "pg_database_owner")];
+    names.extend(
+        catalog
+            .schemas()
+            .map(|(name, _)| (name.as_str(), crate::sql::ast::ROLE)),
+    );
+    names.sort();
+    let set = RowSet {
+        columns: text_columns(&["Name", "Owner"]),
+        rows: names
+            .iter()
+            .map(|(name, owner)| text_row(&[name, owner]))
+            .collect(),
+    };
+    titled("List of schemas", &set)
 }

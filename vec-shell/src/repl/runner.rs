@@ -249,11 +249,12 @@ impl<'o> Shell<'o> {
                     let _ = writeln!(self.err, "\\unset: missing required argument");
                 }
             },
-            "\\d" | "\\dt" | "\\d+" | "\\di" => {
-                let text = self
-                    .session
-                    .database()
-                    .with_catalog(|catalog| describe::describe(catalog, command, argument));
+            "\\d" | "\\dt" | "\\d+" | "\\di" | "\\dn" => {
+                let text = self.session.with_search_path(|session| {
+                    session
+                        .database()
+                        .with_catalog(|catalog| describe::describe(catalog, command, argument))
+                });
                 match text {
                     Ok(text) => {
                         let _ = self.out.write_all(text.as_bytes());

@@ -94,6 +94,7 @@ fn runs_in_implicit_block(statement: &Statement) -> bool {
             | Statement::Deallocate { .. }
             | Statement::CreateExtension { .. }
             | Statement::CreateTable(_)
+            | Statement::Schema(_)
             | Statement::DropTable { .. }
             | Statement::AddColumn { .. }
             | Statement::SetStorage { .. }

@@ -316,11 +316,22 @@ impl Session {
             return result;
         }
         self.txn.check_not_aborted()?;
-        let result = self.run_statement(statement);
+        let result = self.with_search_path(|session| session.run_statement(statement));
         if result.is_err() {
             self.abort_block();
         }
         result
+    }
+
+    /// Runs `f` with this session's `search_path` in force for name lookups.
+    pub(crate) fn with_search_path<T>(&mut self, f: impl FnOnce(&mut Session) -> T) -> T {
+        let value = self
+            .settings
+            .show(crate::settings::SEARCH_PATH.name)
+            .unwrap_or_default();
+        let path =
+            crate::catalog::namespace::parse_search_path(&value, crate::catalog::namespace::USER);
+        crate::catalog::namespace::with_search_path(path, || f(self))
     }
 
     /// Aborts an open transaction block, as a failed statement does (a client's
@@ -371,7 +382,7 @@ impl Session {
             Statement::Copy(copy) if copy.from && copy.file.is_none() => {
                 self.cancel.reset();
                 self.txn.check_not_aborted()?;
-                let result = self.copy(copy, Some(data));
+                let result = self.with_search_path(|session| session.copy(copy, Some(data)));
                 if result.is_err() {
                     self.abort_block();
                 }

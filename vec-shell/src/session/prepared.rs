@@ -102,7 +102,8 @@ impl Session {
         statements: Vec<Statement>,
         param_types: &[SqlType],
     ) -> Result<Description> {
-        let result = self.prepare_statement(name, statements, param_types);
+        let result = self
+            .with_search_path(|session| session.prepare_statement(name, statements, param_types));
         if result.is_err() {
             self.abort_block();
         }
@@ -226,6 +227,10 @@ impl Session {
     /// Runs the prepared statement `name` with these parameter values (already of the
     /// parameters' types).
     pub fn execute_prepared(&mut self, name: &str, params: &[Datum]) -> Result<StatementResult> {
+        self.with_search_path(|session| session.execute_prepared_now(name, params))
+    }
+
+    fn execute_prepared_now(&mut self, name: &str, params: &[Datum]) -> Result<StatementResult> {
         let prepared = self.prepared_statement(name)?;
         if params.len() != prepared.param_types.len() {
             return Err(EngineError::new(

@@ -188,7 +188,7 @@ params! {
     /// `extra_float_digits`: accepted as clients set it; floats always print in the
     /// shortest form that reads back exactly (PostgreSQL's default, 1).
     EXTRA_FLOAT_DIGITS = "extra_float_digits", Kind::Int { min: -15, max: 3, default: 1 };
-    /// `search_path`: accepted; every table is in `public`.
+    /// `search_path`: the schemas an unqualified name is looked for in, in order.
     SEARCH_PATH = "search_path", Kind::Text { default: "\"$user\", public" };
     /// `statement_timeout`: accepted (milliseconds); statements are not timed out.
     STATEMENT_TIMEOUT = "statement_timeout", Kind::Int { min: 0, max: i32::MAX as i64, default: 0 };

@@ -89,7 +89,7 @@ pub fn apply(catalog: &Catalog, writes: &StoreWrites<'_>, changes: TableChanges)
     )?;
     if writes.in_block() && !ids.is_empty() {
         writes.record(Undo::Inserted {
-            table: table.name.clone(),
+            table: table.key(),
             rows: ids.into_iter().zip(rows).collect(),
         });
     }

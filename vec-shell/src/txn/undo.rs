@@ -33,6 +33,10 @@ pub enum Undo {
     Extension(bool),
     /// A table was created.
     CreatedTable(String),
+    /// A schema was created.
+    CreatedSchema(String),
+    /// A schema was dropped: its name and catalog entry.
+    DroppedSchema(String, Option<u64>),
     /// A table was dropped.
     DroppedTable(Box<Table>),
     /// A table was truncated.
@@ -111,6 +115,10 @@ fn undo(catalog: &mut Catalog, entry: Undo) {
             catalog.drop_table(&name);
         }
         Undo::DroppedTable(table) => catalog.add_table(*table),
+        Undo::CreatedSchema(name) => {
+            catalog.drop_schema(&name);
+        }
+        Undo::DroppedSchema(name, row) => catalog.add_schema(name, row),
         Undo::Truncated { table, saved } => {
             if let Some(table) = catalog.table_mut(&table) {
                 table.vector_indexes = saved.vector_indexes;

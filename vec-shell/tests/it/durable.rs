@@ -137,3 +137,48 @@ fn commits_without_waiting_for_the_flush_survive_a_clean_close() {
             .collect::<Vec<_>>()
     );
 }
+
+#[test]
+fn schemas_and_their_tables_survive_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let database = Database::open(dir.path()).unwrap();
+        let mut session = database.session();
+        session
+            .execute(
+                "CREATE SCHEMA a; CREATE SCHEMA empty; CREATE SCHEMA gone; \
+                 CREATE TABLE a.t (id serial, e vector(2)); CREATE TABLE t (id int); \
+                 INSERT INTO a.t (e) VALUES ('[1,2]'), ('[3,4]'); INSERT INTO t VALUES (7); \
+                 CREATE INDEX ON a.t USING hnsw (e vector_l2_ops); DROP SCHEMA gone",
+            )
+            .unwrap();
+    }
+    let database = Database::open(dir.path()).unwrap();
+    assert_eq!(
+        texts(
+            &database,
+            "SELECT id, e FROM a.t ORDER BY e <-> '[3,3]' LIMIT 1"
+        ),
+        vec![vec![Some("2".to_string()), Some("[3,4]".to_string())]]
+    );
+    assert_eq!(
+        texts(&database, "SELECT id FROM t"),
+        vec![vec![Some("7".to_string())]]
+    );
+    assert_eq!(
+        texts(
+            &database,
+            "SELECT nspname FROM pg_namespace WHERE nspname IN ('a', 'empty', 'gone') ORDER BY 1"
+        ),
+        vec![vec![Some("a".to_string())], vec![Some("empty".to_string())]]
+    );
+    // The next serial value and the schema's own search path still hold.
+    let mut session = database.session();
+    session
+        .execute("SET search_path = a; INSERT INTO t (e) VALUES ('[5,6]')")
+        .unwrap();
+    assert_eq!(
+        texts(&database, "SELECT max(id) FROM a.t"),
+        vec![vec![Some("3".to_string())]]
+    );
+}

@@ -130,7 +130,7 @@ fn rewrite_rows(table: &Table, writes: &StoreWrites<'_>, rows: Vec<(RowId, Row)>
     )?;
     if writes.in_block() && !ids.is_empty() {
         writes.record(Undo::Inserted {
-            table: table.name.clone(),
+            table: table.key(),
             rows: ids.into_iter().zip(rows).collect(),
         });
     }
@@ -234,19 +234,13 @@ pub fn drop_index(
     let mut result = StatementResult::tag("DROP INDEX");
     let mut found = Vec::new();
     for name in names {
-        let owner = catalog
-            .tables()
-            .find(|t| t.indexes.iter().any(|i| &i.name == name))
-            .map(|t| t.name.clone());
-        match owner {
-            Some(table) => {
-                let owned = catalog
-                    .table(&table)
-                    .and_then(|t| super::constraint::owned_index_error(t, name));
-                if let Some(error) = owned {
+        match catalog.find_index(name) {
+            Some((table, position)) => {
+                let index = table.indexes[position].name.clone();
+                if let Some(error) = super::constraint::owned_index_error(table, &index) {
                     return Err(error);
                 }
-                found.push((table, name.clone()));
+                found.push((table.key(), index));
             }
             None if catalog.table(name).is_some() => {
                 return Err(EngineError::new(
@@ -280,9 +274,11 @@ pub fn drop_index(
         // Encode the table as it will be without the dropped indexes, then put them
         // back until the durable store has the change.
         let kept = table.indexes.clone();
-        table
-            .indexes
-            .retain(|i| !found.iter().any(|(_, name)| name == &i.name));
+        table.indexes.retain(|i| {
+            !found
+                .iter()
+                .any(|(t, name)| t == table_name && name == &i.name)
+        });
         ops.push(StoreOp::Overwrite(CATALOG_HEAP.0, row, encode_table(table)));
         table.indexes = kept;
     }

@@ -8,7 +8,7 @@
 use crate::progress::Monitor;
 use std::collections::HashSet;
 
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, Table};
 use crate::error::{EngineError, Result};
 use crate::exec::StatementResult;
 use crate::sql::ast::Statement;
@@ -33,10 +33,13 @@ pub fn execute(
             super::execute(catalog, writes, statement, monitor)
         }
         Statement::CreateTable(create) => {
-            let existed = catalog.table(&create.name).is_some();
+            let before = catalog.table(&create.name).map(Table::key);
             let result = super::execute(catalog, writes, statement, monitor);
-            if !existed && catalog.table(&create.name).is_some() {
-                writes.record(Undo::CreatedTable(create.name.clone()));
+            match catalog.table(&create.name).map(Table::key) {
+                Some(created) if Some(&created) != before.as_ref() => {
+                    writes.record(Undo::CreatedTable(created));
+                }
+                _ => {}
             }
             result
         }
@@ -63,7 +66,7 @@ pub fn execute(
                         heap: table.heap,
                     };
                     writes.record(Undo::Truncated {
-                        table: name.clone(),
+                        table: table.key(),
                         saved,
                     });
                 }
@@ -80,7 +83,7 @@ pub fn execute(
                 for index in &table.indexes {
                     if !before.contains(&index.name) {
                         writes.record(Undo::CreatedIndex {
-                            table: create.table.clone(),
+                            table: table.key(),
                             index: index.name.clone(),
                         });
                     }
@@ -91,12 +94,18 @@ pub fn execute(
         Statement::DropIndex { names, .. } => {
             // The structures leave their tables before the statement runs; the undo log
             // keeps them with their places.
-            let owners: Vec<String> = catalog
-                .tables()
-                .filter(|t| t.indexes.iter().any(|i| names.contains(&i.name)))
-                .map(|t| t.name.clone())
-                .collect();
-            for owner in owners {
+            let mut owners: Vec<(String, Vec<String>)> = Vec::new();
+            for name in names {
+                let Some((table, position)) = catalog.find_index(name) else {
+                    continue;
+                };
+                let index = table.indexes[position].name.clone();
+                match owners.iter_mut().find(|(owner, _)| *owner == table.key()) {
+                    Some((_, indexes)) => indexes.push(index),
+                    None => owners.push((table.key(), vec![index])),
+                }
+            }
+            for (owner, names) in owners {
                 let Some(table) = catalog.table_mut(&owner) else {
                     continue;
                 };
@@ -124,7 +133,7 @@ pub fn execute(
         Statement::AddColumn { table, .. } | Statement::SetStorage { table, .. } => {
             if let Some(existing) = catalog.table(table) {
                 writes.record(Undo::AddedColumn {
-                    table: table.clone(),
+                    table: existing.key(),
                     columns: existing.columns.clone(),
                 });
             }
@@ -133,7 +142,7 @@ pub fn execute(
         Statement::AddConstraint { table, .. } | Statement::DropConstraint { table, .. } => {
             if let Some(existing) = catalog.table(table) {
                 writes.record(Undo::Constraints {
-                    table: table.clone(),
+                    table: existing.key(),
                     before: Box::new((
                         existing.constraints.clone(),
                         existing.indexes.clone(),
@@ -147,7 +156,9 @@ pub fn execute(
             "25001",
             "VACUUM cannot run inside a transaction block",
         )),
-        Statement::Maintenance(_) => super::execute(catalog, writes, statement, monitor),
+        Statement::Maintenance(_) | Statement::Schema(_) => {
+            super::execute(catalog, writes, statement, monitor)
+        }
         other => Err(EngineError::unsupported(format!(
             "{} cannot run inside a transaction block in vecsh",
             command_name(other)

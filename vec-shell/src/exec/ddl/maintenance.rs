@@ -26,10 +26,7 @@ pub fn reindex(
     pos: Pos,
     monitor: crate::progress::Monitor<'_>,
 ) -> Result<StatementResult> {
-    let owner = catalog
-        .tables()
-        .find(|t| t.indexes.iter().any(|i| i.name == name))
-        .map(|t| t.name.clone());
+    let owner = catalog.find_index(name).map(|(t, _)| t.key());
     let mut result = StatementResult::tag("REINDEX");
     let (table_name, only) = match (table, owner) {
         (true, _) if catalog.table(name).is_some() => (name.to_string(), None),
@@ -39,7 +36,7 @@ pub fn reindex(
                 format!("\"{name}\" is not a table or materialized view"),
             ));
         }
-        (false, Some(owner)) => (owner, Some(name)),
+        (false, Some(owner)) => (owner, Some(crate::catalog::namespace::split(name).1)),
         (false, None) if catalog.table(name).is_some() => {
             return Err(EngineError::new(
                 "42809",
@@ -95,8 +92,8 @@ pub fn maintain(
     let mut result = StatementResult::tag(if command.vacuum { "VACUUM" } else { "ANALYZE" });
     let mut tables = Vec::new();
     for (name, pos) in &command.tables {
-        if catalog.table(name).is_some() {
-            tables.push(name.clone());
+        if let Some(table) = catalog.table(name) {
+            tables.push(table.key());
         } else if catalog.index_exists(name) {
             let verb = if command.vacuum { "vacuum" } else { "analyze" };
             result.notices.push(EngineError::warning(
@@ -110,7 +107,7 @@ pub fn maintain(
         }
     }
     if command.tables.is_empty() {
-        tables = catalog.tables().map(|t| t.name.clone()).collect();
+        tables = catalog.tables().map(|t| t.key()).collect();
     }
     for name in tables {
         let Some(table) = catalog.table(&name) else {

@@ -7,13 +7,14 @@ pub mod alter;
 pub mod block;
 pub mod constraint;
 pub mod maintenance;
+pub mod schema;
 pub mod vector_index;
 
 use crate::analyze::types::resolve_type_name;
 use crate::catalog::schema::{encode_extension, encode_table};
 use std::collections::HashSet;
 
-use crate::catalog::{Catalog, Column, Index, RowIndexes, Sequence, Table};
+use crate::catalog::{namespace, Catalog, Column, Index, RowIndexes, Sequence, Table};
 use crate::error::{EngineError, Result};
 use crate::exec::StatementResult;
 use crate::index::AccessMethod;
@@ -71,16 +72,30 @@ pub fn execute(
             let mut result = StatementResult::tag("DROP TABLE");
             for name in names {
                 if catalog.table(name).is_none() {
+                    let (schema, bare) = namespace::split(name);
+                    if let Some(schema) = schema.filter(|s| !catalog.schema_exists(s)) {
+                        if *if_exists {
+                            result.notices.push(EngineError::notice(
+                                "00000",
+                                format!("schema \"{schema}\" does not exist, skipping"),
+                            ));
+                            continue;
+                        }
+                        return Err(EngineError::new(
+                            "3F000",
+                            format!("schema \"{schema}\" does not exist"),
+                        ));
+                    }
                     if *if_exists {
                         result.notices.push(EngineError::notice(
                             "00000",
-                            format!("table \"{name}\" does not exist, skipping"),
+                            format!("table \"{bare}\" does not exist, skipping"),
                         ));
                         continue;
                     }
                     return Err(EngineError::new(
                         "42P01",
-                        format!("table \"{name}\" does not exist"),
+                        format!("table \"{bare}\" does not exist"),
                     ));
                 }
             }
@@ -129,6 +144,7 @@ pub fn execute(
         Statement::Maintenance(command) => {
             crate::exec::ddl::maintenance::maintain(catalog, writes, command, monitor)
         }
+        Statement::Schema(command) => schema::execute(catalog, writes, command),
         _ => Err(EngineError::internal("not a DDL statement")),
     }
 }
@@ -223,7 +239,14 @@ fn create_table(
     writes: &StoreWrites<'_>,
     create: &CreateTable,
 ) -> Result<StatementResult> {
-    if catalog.relation_exists(&create.name) {
+    let (schema, bare) = catalog
+        .creation_schema(&create.name)
+        .map_err(|error| error.at(create.name_pos.0))?;
+    let create = &CreateTable {
+        name: bare.to_string(),
+        ..create.clone()
+    };
+    if catalog.relation_exists(&namespace::key(&schema, bare)) {
         if create.if_not_exists {
             return Ok(with_notice(
                 "CREATE TABLE",
@@ -291,8 +314,14 @@ fn create_table(
             // inserts draw from `sequence` rather than evaluate this text.
             default: if serial {
                 Some(format!(
-                    "nextval('{}_{}_seq'::regclass)",
-                    create.name, def.name
+                    "nextval('{}{}_{}_seq'::regclass)",
+                    if schema == namespace::PUBLIC {
+                        String::new()
+                    } else {
+                        format!("{schema}.")
+                    },
+                    create.name,
+                    def.name
                 ))
             } else {
                 def.default.as_ref().map(ToString::to_string)
@@ -325,6 +354,7 @@ fn create_table(
         }
     }
     let mut table = Table::new(create.name.clone(), columns, primary_key);
+    table.schema = schema;
     check_column_expressions(catalog, &table, &create.columns)?;
     if !table.primary_key.is_empty() {
         let key = table.primary_key.clone();
@@ -444,7 +474,7 @@ fn create_index(
     }
     let name = match &create.name {
         Some(name) => {
-            if catalog.relation_exists(name) {
+            if catalog.relation_exists(&namespace::key(&table.schema, name)) {
                 if create.if_not_exists {
                     return Ok(with_notice(
                         "CREATE INDEX",
@@ -472,7 +502,7 @@ fn create_index(
             let base = format!("{}_{}_idx", table.name, column_names.join("_"));
             let mut candidate = base.clone();
             let mut n = 1;
-            while catalog.relation_exists(&candidate) {
+            while catalog.relation_exists(&namespace::key(&table.schema, &candidate)) {
                 candidate = format!("{base}{n}");
                 n += 1;
             }

@@ -11,6 +11,17 @@ use super::ast::*;
 mod expr;
 mod query;
 
+/// A name as SQL text: bare when it reads back as itself, else double-quoted.
+pub(crate) fn quoted_ident(name: &str) -> String {
+    struct Ident<'a>(&'a str);
+    impl fmt::Display for Ident<'_> {
+        fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+            ident(f, self.0)
+        }
+    }
+    Ident(name).to_string()
+}
+
 pub(super) fn ident(f: &mut Formatter<'_>, name: &str) -> fmt::Result {
     let plain = name
         .chars()
@@ -85,6 +96,7 @@ impl Display for Statement {
                 ident(f, name)
             }
             Statement::CreateTable(table) => table.fmt(f),
+            Statement::Schema(command) => command.fmt(f),
             Statement::DropTable { names, if_exists } => {
                 f.write_str("DROP TABLE ")?;
                 if *if_exists {

@@ -9,6 +9,7 @@
 mod create_as;
 mod expr;
 mod prepare;
+mod schema;
 mod select;
 mod setop;
 mod statement;
@@ -241,13 +242,15 @@ impl Parser<'_> {
         }
     }
 
-    /// A possibly schema-qualified name; the schema (`public.`) is dropped.
+    /// A possibly schema-qualified name, as `schema.name` when qualified (a leading
+    /// database name, `db.schema.name`, is dropped).
     fn qualified_name(&mut self) -> Result<String> {
-        let mut name = self.identifier()?;
+        let mut parts = vec![self.identifier()?];
         while self.eat(&TokenKind::Dot) {
-            name = self.label()?;
+            parts.push(self.label()?);
         }
-        Ok(name)
+        let start = parts.len().saturating_sub(2);
+        Ok(parts[start..].join("."))
     }
 
     /// Whether the next token can start an alias written without `AS`.

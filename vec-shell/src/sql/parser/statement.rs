@@ -132,6 +132,9 @@ impl Parser<'_> {
                 if_not_exists,
             });
         }
+        if self.eat_word("schema") {
+            return self.create_schema();
+        }
         let unlogged = self.eat_word("unlogged");
         if self.eat_word("table") {
             return self.create_table();
@@ -156,6 +159,7 @@ impl Parser<'_> {
 
     fn create_table(&mut self) -> Result<Statement> {
         let if_not_exists = self.if_not_exists()?;
+        let name_pos = Pos(self.pos());
         let name = self.qualified_name()?;
         if self.at_create_table_as() {
             return self.create_table_as(name, if_not_exists);
@@ -163,6 +167,7 @@ impl Parser<'_> {
         self.expect(&TokenKind::LParen)?;
         let mut table = CreateTable {
             name,
+            name_pos,
             if_not_exists,
             columns: Vec::new(),
             primary_key: Vec::new(),
@@ -368,6 +373,9 @@ impl Parser<'_> {
 
     fn drop_table(&mut self) -> Result<Statement> {
         self.advance();
+        if self.eat_word("schema") {
+            return self.drop_schema();
+        }
         let index = self.eat_word("index");
         if index {
             self.eat_word("concurrently");

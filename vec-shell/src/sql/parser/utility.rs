@@ -20,8 +20,36 @@ impl Parser<'_> {
         if !self.eat_word("to") && !self.eat_op("=") {
             return Err(self.error_here());
         }
+        if name == "search_path" {
+            let value = self.schema_list()?;
+            return Ok(Statement::Set { name, value, local });
+        }
         let value = self.set_value_or_default()?;
         Ok(Statement::Set { name, value, local })
+    }
+
+    /// A `search_path` value: `DEFAULT`, or schema names (words, quoted names or
+    /// strings) separated by commas, kept as PostgreSQL shows them: each name quoted
+    /// where it needs quotes, joined by `, `.
+    fn schema_list(&mut self) -> Result<Option<SetValue>> {
+        if self.eat_word("default") {
+            return Ok(None);
+        }
+        let mut names = Vec::new();
+        loop {
+            let name = match self.advance().map(|t| t.kind) {
+                Some(TokenKind::Word(w) | TokenKind::QuotedIdent(w) | TokenKind::String(w)) => w,
+                _ => {
+                    self.index -= 1;
+                    return Err(self.error_here());
+                }
+            };
+            names.push(crate::sql::display::quoted_ident(&name));
+            if !self.eat(&TokenKind::Comma) {
+                break;
+            }
+        }
+        Ok(Some(SetValue::Text(names.join(", "))))
     }
     pub(super) fn copy(&mut self) -> Result<Statement> {
         self.advance();
