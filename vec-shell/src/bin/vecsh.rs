@@ -218,11 +218,8 @@ fn parse_args(raw: Vec<OsString>) -> Result<Args, String> {
     Ok(args)
 }
 
-/// The stack of the thread the shell and its statements run on. Parsing, binding and
-/// evaluating recurse at most [`vec_shell::sql::MAX_NESTING`] levels deep (long lists
-/// and operator chains are flat), which needs a small part of this; a known size, rather
-/// than whatever the main thread was given, keeps that margin on every system.
-const STATEMENT_STACK: usize = 64 << 20;
+/// The stack of the thread the shell and its statements run on.
+const STATEMENT_STACK: usize = vec_shell::sql::STATEMENT_STACK;
 
 fn main() -> ExitCode {
     let shell = std::thread::Builder::new()

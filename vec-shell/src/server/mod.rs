@@ -225,6 +225,7 @@ impl Server {
                     let shared = Arc::clone(&self.shared);
                     let spawned = std::thread::Builder::new()
                         .name(format!("vecsh-conn-{peer}"))
+                        .stack_size(crate::sql::STATEMENT_STACK)
                         .spawn(move || connection::serve(shared, stream, peer));
                     match spawned {
                         Ok(handle) => threads.push(handle),

@@ -24,6 +24,12 @@ use crate::error::{EngineError, Result};
 /// How deeply expressions and queries may nest before the parser refuses the input.
 pub const MAX_NESTING: usize = 160;
 
+/// The stack of the threads statements run on (the shell's, each server connection's).
+/// Parsing, binding and evaluating recurse at most [`MAX_NESTING`] levels deep (long
+/// lists and operator chains are flat), which needs a small part of this; a known size,
+/// rather than whatever a thread is given by default, keeps that margin on every system.
+pub const STATEMENT_STACK: usize = 64 << 20;
+
 /// Words that cannot be a column alias without `AS`, nor a table alias.
 const RESERVED: &[&str] = &[
     "all",

@@ -454,3 +454,26 @@ fn a_multi_statement_query_is_one_implicit_transaction() {
         .get(0);
     assert_eq!(count, 3);
 }
+
+#[test]
+fn long_lists_and_deep_nesting_over_the_wire() {
+    // A connection's statements run on a thread with the shell's known stack: the
+    // deepest nesting the parser allows is answered, deeper is PostgreSQL's error, and a
+    // 100,000-item list is flat.
+    let server = Running::start(ServerOptions::default());
+    let mut client = server.client();
+    let depth = vec_shell::sql::MAX_NESTING - 10;
+    let nested = format!("SELECT {}1{}", "abs(".repeat(depth), ")".repeat(depth));
+    assert_eq!(
+        simple_rows(&mut client, &nested),
+        vec![vec![Some("1".to_string())]]
+    );
+    let too_deep = format!("SELECT {}1{}", "(".repeat(100_000), ")".repeat(100_000));
+    let error = client.simple_query(&too_deep).unwrap_err();
+    let error = error.as_db_error().unwrap();
+    assert_eq!(error.code().code(), "54001");
+    assert_eq!(error.message(), "stack depth limit exceeded");
+    let list = vec!["2"; 100_000].join(", ");
+    let rows = simple_rows(&mut client, &format!("SELECT 1 IN ({list}, 1)"));
+    assert_eq!(rows, vec![vec![Some("t".to_string())]]);
+}
