@@ -223,11 +223,17 @@ pub fn bind_insert_in(
                     continue;
                 }
                 kept_targets.push(index);
+                let ty = if column.ty == SqlType::Text && untyped_literal(query, position) {
+                    SqlType::Unknown
+                } else {
+                    column.ty.clone()
+                };
                 let value = Typed {
                     typmod: column.typmod,
-                    ..Typed::new(BoundExpr::Column(position), column.ty.clone())
+                    ..Typed::new(BoundExpr::Column(position), ty)
                 };
-                converters.push(assign(&mut binder, table, index, value, 0)?.expr);
+                let pos = item_pos(query, position);
+                converters.push(assign(&mut binder, table, index, value, pos)?.expr);
             }
             targets = kept_targets;
             InsertRows::Query(Box::new(plan), converters)
@@ -377,4 +383,36 @@ pub fn bind_delete_in(cx: Context<'_>, delete: &ast::Delete) -> Result<Analyzed<
         filter,
         returning,
     }))
+}
+
+/// Whether the select list's item `position` is a bare string literal or `NULL`, whose
+/// type PostgreSQL leaves unknown in `INSERT … SELECT` so that it takes the target
+/// column's (`INSERT INTO t (n) SELECT '5'`).
+fn untyped_literal(query: &ast::Select, position: usize) -> bool {
+    let plain = query.set_operation.is_none()
+        && query.distinct.is_none()
+        && query
+            .items
+            .iter()
+            .all(|item| matches!(item, SelectItem::Expr { .. }));
+    plain
+        && matches!(
+            query.items.get(position),
+            Some(SelectItem::Expr {
+                expr: Expr {
+                    kind: ExprKind::String(_) | ExprKind::Null,
+                    ..
+                },
+                ..
+            })
+        )
+}
+
+/// Where the query's select-list item `position` was written (the leftmost operand's,
+/// for a set operation), for errors about its value.
+fn item_pos(query: &ast::Select, position: usize) -> usize {
+    match super::naming::leftmost_operand(query).items.get(position) {
+        Some(SelectItem::Expr { expr, .. }) => super::setop::leftmost(expr),
+        _ => 0,
+    }
 }

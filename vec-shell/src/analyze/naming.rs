@@ -63,7 +63,7 @@ fn internal_type_name(name: &str) -> &str {
 }
 
 /// The query whose select list names a set operation's columns: its leftmost operand.
-fn leftmost_operand(mut query: &crate::sql::ast::Select) -> &crate::sql::ast::Select {
+pub(super) fn leftmost_operand(mut query: &crate::sql::ast::Select) -> &crate::sql::ast::Select {
     while let Some(operation) = &query.set_operation {
         query = &operation.left;
     }

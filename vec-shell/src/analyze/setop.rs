@@ -179,7 +179,7 @@ fn origins(select: &Select, width: usize) -> Vec<Origin<'_>> {
 
 /// Where an expression's text starts (an operator's position is its own, after its
 /// left operand).
-fn leftmost(expr: &Expr) -> usize {
+pub(super) fn leftmost(expr: &Expr) -> usize {
     match &expr.kind {
         ExprKind::Binary { left, .. } => leftmost(left).min(expr.pos.0),
         ExprKind::Chain { first, .. } => leftmost(first).min(expr.pos.0),

@@ -4,10 +4,12 @@
 //! `row_indexes`). The catalog's durable form is in `schema` (the bytes of its entries)
 //! and `snapshots` (vector index snapshots written at checkpoints).
 
+pub mod column_stats;
 pub mod column_storage;
 pub mod constraint;
 pub mod index_def;
 pub mod namespace;
+pub mod pg_stats;
 pub mod row_indexes;
 pub mod schema;
 pub mod snapshots;
@@ -232,6 +234,8 @@ pub struct Table {
     /// PostgreSQL fails when it reads the page, while the other tables stay usable.
     /// `DROP TABLE` and `TRUNCATE` still work.
     pub damage: Option<crate::error::EngineError>,
+    /// What the last `ANALYZE` found about the columns.
+    pub stats: Option<column_stats::TableStats>,
 }
 
 impl Table {
@@ -249,6 +253,7 @@ impl Table {
             heap: 0,
             catalog_row: None,
             damage: None,
+            stats: None,
         }
     }
 

@@ -160,6 +160,10 @@ pub fn encode_table(table: &Table) -> Vec<u8> {
         out.push(5);
         put_str(&mut out, &table.schema);
     }
+    if let Some(stats) = &table.stats {
+        out.push(6);
+        super::column_stats::encode(stats, &mut out);
+    }
     out
 }
 
@@ -315,6 +319,7 @@ pub fn decode_entry(bytes: &[u8]) -> Result<CatalogEntry> {
                 }
             }
             5 => table.schema = reader.string()?,
+            6 => table.stats = Some(super::column_stats::decode(&mut reader)?),
             _ => return Err(corrupt("unknown section")),
         }
     }

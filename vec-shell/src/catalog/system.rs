@@ -46,6 +46,7 @@ pub fn relation(catalog: &Catalog, name: &str, settings: &Settings) -> Option<Sy
         "pg_type" => pg_type(),
         "pg_namespace" => super::system_schemas::pg_namespace(catalog),
         "pg_tables" => super::system_schemas::pg_tables(catalog),
+        "pg_stats" => super::pg_stats::pg_stats(catalog),
         "pg_class" => pg_class(catalog),
         "pg_attribute" => pg_attribute(catalog),
         "pg_index" => pg_index(catalog),

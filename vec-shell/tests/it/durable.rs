@@ -182,3 +182,25 @@ fn schemas_and_their_tables_survive_reopening() {
         vec![vec![Some("3".to_string())]]
     );
 }
+
+#[test]
+fn analyze_statistics_survive_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    let query = "SELECT attname, null_frac::text, n_distinct::text, most_common_vals, histogram_bounds FROM pg_stats WHERE tablename = 'st' ORDER BY attname";
+    let before = {
+        let database = Database::open(dir.path()).unwrap();
+        let mut session = database.session();
+        session
+            .execute(
+                "CREATE TABLE st (id int, cat text, e vector(2)); \
+                 INSERT INTO st SELECT i, 'c' || (i % 3), ARRAY[i, 1]::vector FROM generate_series(1, 50) i; \
+                 INSERT INTO st VALUES (NULL, NULL, NULL); ANALYZE st",
+            )
+            .unwrap();
+        texts(&database, query)
+    };
+    assert_eq!(before.len(), 3);
+    assert_eq!(before[0][3].as_deref(), Some("{c1,c2,c0}"));
+    let database = Database::open(dir.path()).unwrap();
+    assert_eq!(texts(&database, query), before);
+}

@@ -82,7 +82,8 @@ pub fn reindex(
 /// `VACUUM [ANALYZE] [table, …]` or `ANALYZE [table, …]`. `VACUUM` removes the row
 /// versions no snapshot can see any more from each table's heap, then their entries from
 /// its indexes (it runs outside a block, holding the write lock). `ANALYZE` calibrates
-/// each vector index again for `vecsh.target_recall`.
+/// each vector index again for `vecsh.target_recall` and gathers the columns' statistics
+/// (`pg_stats`).
 pub fn maintain(
     catalog: &mut Catalog,
     writes: &StoreWrites<'_>,
@@ -123,6 +124,7 @@ pub fn maintain(
             // The snapshots hold the old calibrations: write them again at the next
             // checkpoint.
             writes.note_index_changed(table.heap);
+            super::analyze::analyze_table(catalog, writes, &name)?;
         }
     }
     Ok(result)

@@ -4,6 +4,7 @@
 //! and what a transaction block records to undo them (`block`).
 
 pub mod alter;
+pub mod analyze;
 pub mod block;
 pub mod constraint;
 pub mod maintenance;
