@@ -323,6 +323,14 @@ impl Binder<'_> {
         Ok(Typed::new(BoundExpr::Const(Datum::Null), SqlType::Text))
     }
 
+    /// The schemas of the session's search path that exist, in order.
+    fn existing_search_path(&self) -> Vec<String> {
+        crate::catalog::namespace::search_path()
+            .into_iter()
+            .filter(|schema| self.cx.catalog.schema_exists(schema))
+            .collect()
+    }
+
     fn function(&mut self, name: &str, args: &[Expr], star: bool, pos: usize) -> Result<Typed> {
         if super::aggregate::is_aggregate(name) {
             return Err(EngineError::new(
@@ -342,11 +350,34 @@ impl Binder<'_> {
         }
         if name == "current_schema" && args.is_empty() {
             // The first schema of the search path that exists, NULL when none does.
-            let schema = crate::catalog::namespace::search_path()
-                .into_iter()
-                .find(|schema| self.cx.catalog.schema_exists(schema));
-            let value = schema.map_or(Datum::Null, |schema| Datum::Text(schema.into()));
+            let schema = self.existing_search_path().into_iter().next();
+            let value = schema.map_or(Datum::Null, Datum::Text);
             return Ok(Typed::new(BoundExpr::Const(value), SqlType::Text));
+        }
+        if let ("current_schemas", [arg]) = (name, args) {
+            // The search path's existing schemas; with `true`, the implicit `pg_catalog`
+            // first.
+            let implicit = self.bind(arg)?;
+            let BoundExpr::Const(Datum::Bool(implicit)) = self
+                .convert(implicit, &SqlType::Bool, -1, CoercionContext::Implicit, pos)?
+                .expr
+            else {
+                return Err(EngineError::unsupported(
+                    "current_schemas takes a constant boolean in vecsh",
+                )
+                .at(pos));
+            };
+            let mut schemas = self.existing_search_path();
+            if implicit && !schemas.iter().any(|s| s == "pg_catalog") {
+                schemas.insert(0, "pg_catalog".to_string());
+            }
+            let array = crate::value::Array::one_dimensional(
+                schemas.into_iter().map(Datum::Text).collect(),
+            );
+            return Ok(Typed::new(
+                BoundExpr::Const(Datum::Array(array)),
+                SqlType::Array(Box::new(SqlType::Text)),
+            ));
         }
         if let (Some(part), [arg]) = (crate::expr::SizePart::of_function(name), args) {
             // The argument is a `regclass`: a name (a literal) or an OID.
