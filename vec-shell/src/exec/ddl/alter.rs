@@ -248,16 +248,12 @@ pub fn drop_index(
                     format!("\"{name}\" is not an index"),
                 ));
             }
-            None if if_exists => result.notices.push(EngineError::notice(
-                "00000",
-                format!("index \"{name}\" does not exist, skipping"),
-            )),
-            None => {
-                return Err(EngineError::new(
-                    "42704",
-                    format!("index \"{name}\" does not exist"),
-                ));
-            }
+            None => super::missing(
+                if_exists,
+                &mut result,
+                "42704",
+                &format!("index \"{name}\""),
+            )?,
         }
     }
     let mut ops = Vec::new();

@@ -74,30 +74,16 @@ pub fn execute(
             for name in names {
                 if catalog.table(name).is_none() {
                     let (schema, bare) = namespace::split(name);
-                    if let Some(schema) = schema.filter(|s| !catalog.schema_exists(s)) {
-                        if *if_exists {
-                            result.notices.push(EngineError::notice(
-                                "00000",
-                                format!("schema \"{schema}\" does not exist, skipping"),
-                            ));
-                            continue;
+                    match schema.filter(|s| !catalog.schema_exists(s)) {
+                        Some(schema) => {
+                            let what = format!("schema \"{schema}\"");
+                            missing(*if_exists, &mut result, "3F000", &what)?
                         }
-                        return Err(EngineError::new(
-                            "3F000",
-                            format!("schema \"{schema}\" does not exist"),
-                        ));
+                        None => {
+                            let what = format!("table \"{bare}\"");
+                            missing(*if_exists, &mut result, "42P01", &what)?
+                        }
                     }
-                    if *if_exists {
-                        result.notices.push(EngineError::notice(
-                            "00000",
-                            format!("table \"{bare}\" does not exist, skipping"),
-                        ));
-                        continue;
-                    }
-                    return Err(EngineError::new(
-                        "42P01",
-                        format!("table \"{bare}\" does not exist"),
-                    ));
                 }
             }
             let mut ops = Vec::new();
@@ -226,6 +212,24 @@ fn alter_extension(
             format!("version \"{installed}\" of extension \"{name}\" is already installed"),
             "00000",
         )),
+    }
+}
+
+/// A `DROP` names something that does not exist (`what`: `table "t"`): with `IF
+/// EXISTS` a NOTICE (`… does not exist, skipping`) and the statement goes on, without it
+/// the error.
+pub(crate) fn missing(
+    if_exists: bool,
+    result: &mut StatementResult,
+    sqlstate: &'static str,
+    what: &str,
+) -> Result<()> {
+    if if_exists {
+        let message = format!("{what} does not exist, skipping");
+        result.notices.push(EngineError::notice("00000", message));
+        Ok(())
+    } else {
+        Err(EngineError::new(sqlstate, format!("{what} does not exist")))
     }
 }
 

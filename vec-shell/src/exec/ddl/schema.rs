@@ -89,17 +89,13 @@ fn drop(
             ));
         }
         if !catalog.schema_exists(name) {
-            if if_exists {
-                result.notices.push(EngineError::notice(
-                    "00000",
-                    format!("schema \"{name}\" does not exist, skipping"),
-                ));
-                continue;
-            }
-            return Err(EngineError::new(
+            super::missing(
+                if_exists,
+                &mut result,
                 "3F000",
-                format!("schema \"{name}\" does not exist"),
-            ));
+                &format!("schema \"{name}\""),
+            )?;
+            continue;
         }
         if !dropping.contains(name) {
             dropping.push(name.clone());

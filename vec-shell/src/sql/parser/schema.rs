@@ -9,13 +9,7 @@ impl Parser<'_> {
     /// `CREATE SCHEMA [IF NOT EXISTS] name [AUTHORIZATION role]` or `CREATE SCHEMA
     /// [IF NOT EXISTS] AUTHORIZATION role`.
     pub(super) fn create_schema(&mut self) -> Result<Statement> {
-        let if_not_exists = if self.eat_word("if") {
-            self.expect_word("not")?;
-            self.expect_word("exists")?;
-            true
-        } else {
-            false
-        };
+        let if_not_exists = self.if_not_exists()?;
         let name = if self.eat_word("authorization") {
             self.role_name()?
         } else {
@@ -33,12 +27,7 @@ impl Parser<'_> {
 
     /// `DROP SCHEMA [IF EXISTS] name, … [CASCADE | RESTRICT]`.
     pub(super) fn drop_schema(&mut self) -> Result<Statement> {
-        let if_exists = if self.eat_word("if") {
-            self.expect_word("exists")?;
-            true
-        } else {
-            false
-        };
+        let if_exists = self.if_exists()?;
         let mut names = vec![self.identifier()?];
         while self.eat(&TokenKind::Comma) {
             names.push(self.identifier()?);

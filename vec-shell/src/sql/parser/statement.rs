@@ -148,7 +148,16 @@ impl Parser<'_> {
         Err(self.error_here())
     }
 
-    fn if_not_exists(&mut self) -> Result<bool> {
+    /// `IF EXISTS`, if written.
+    pub(super) fn if_exists(&mut self) -> Result<bool> {
+        if self.eat_word("if") {
+            self.expect_word("exists")?;
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    pub(super) fn if_not_exists(&mut self) -> Result<bool> {
         if self.eat_word("if") {
             self.expect_word("not")?;
             self.expect_word("exists")?;
@@ -382,12 +391,7 @@ impl Parser<'_> {
         } else {
             self.expect_word("table")?;
         }
-        let if_exists = if self.eat_word("if") {
-            self.expect_word("exists")?;
-            true
-        } else {
-            false
-        };
+        let if_exists = self.if_exists()?;
         let mut names = vec![self.qualified_name()?];
         while self.eat(&TokenKind::Comma) {
             names.push(self.qualified_name()?);
