@@ -127,7 +127,17 @@ impl Binder<'_> {
             }
             ExprKind::Column(parts) => {
                 if self.aggregates.is_some() {
-                    let name = parts.join(".");
+                    // Named as PostgreSQL names it: qualified by its table or alias.
+                    let name = match self.scope.resolve(parts, pos) {
+                        Ok((_, column)) => match &column.table {
+                            Some(table) => format!("{table}.{}", column.name),
+                            None => column.name.clone(),
+                        },
+                        Err(error) if self.scope.resolve_outer(parts, pos).is_none() => {
+                            return Err(error)
+                        }
+                        Err(_) => parts.join("."),
+                    };
                     return Err(EngineError::new(
                         "42803",
                         format!("column \"{name}\" must appear in the GROUP BY clause or be used in an aggregate function"),
