@@ -118,6 +118,18 @@ fn walk_expr(expr: &mut Expr, place: &Place, visit: &mut Visit<'_>) -> Result<()
         ExprKind::Unary { operand, .. }
         | ExprKind::IsNull { operand, .. }
         | ExprKind::Cast { operand, .. } => walk_expr(operand, place, visit),
+        ExprKind::Subscript {
+            operand,
+            lower,
+            upper,
+            ..
+        } => {
+            walk_expr(operand, place, visit)?;
+            for bound in lower.iter_mut().chain(upper.iter_mut()) {
+                walk_expr(bound, place, visit)?;
+            }
+            Ok(())
+        }
         ExprKind::Binary { left, right, .. }
         | ExprKind::ArrayCompare {
             left, array: right, ..

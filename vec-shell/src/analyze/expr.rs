@@ -117,6 +117,17 @@ impl Binder<'_> {
                 Ok(Typed::new(BoundExpr::Const(value), SqlType::Bit))
             }
             ExprKind::Bool(b) => Ok(Typed::new(BoundExpr::Const(Datum::Bool(*b)), SqlType::Bool)),
+            ExprKind::Subscript {
+                operand,
+                lower,
+                upper,
+                slice,
+            } => super::arrays::bind_subscript(
+                self,
+                operand,
+                [lower.as_deref(), upper.as_deref()],
+                *slice,
+            ),
             ExprKind::Null => Ok(Typed::new(BoundExpr::Const(Datum::Null), SqlType::Unknown)),
             ExprKind::Default => {
                 Err(EngineError::new("42601", "DEFAULT is not allowed in this context").at(pos))
@@ -171,9 +182,25 @@ impl Binder<'_> {
                 let name = format!("operator does not exist: {op} {}", operand.ty.name());
                 self.call(candidates, vec![operand], (false, op, true), pos, &name)
             }
-            ExprKind::Binary { op, left, right } => {
-                let left = self.bind(left)?;
-                let right = self.bind(right)?;
+            ExprKind::Binary {
+                op,
+                left: left_expr,
+                right: right_expr,
+            } => {
+                let left = self.bind(left_expr)?;
+                let right = self.bind(right_expr)?;
+                if op == "||"
+                    && [&left.ty, &right.ty]
+                        .iter()
+                        .any(|ty| matches!(ty, SqlType::Array(_)))
+                {
+                    return super::arrays::bind_concat(
+                        self,
+                        (left, left_expr.pos.0),
+                        (right, right_expr.pos.0),
+                        pos,
+                    );
+                }
                 if op == "and" || op == "or" {
                     let what = if op == "and" {
                         "argument of AND"
@@ -349,6 +376,9 @@ impl Binder<'_> {
         }
         if name == "concat" || name == "concat_ws" {
             return super::concat::bind(self, name, args, pos);
+        }
+        if super::arrays::is_array_function(name) {
+            return super::arrays::bind_function(self, name, args, pos);
         }
         if let (Some(part), [arg]) = (crate::expr::SizePart::of_function(name), args) {
             // The argument is a `regclass`: a name (a literal) or an OID.

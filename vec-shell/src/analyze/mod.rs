@@ -3,6 +3,7 @@
 //! bound statements of `bound`, which the planner (`plan`) turns into plans.
 
 pub mod aggregate;
+mod arrays;
 pub mod bound;
 mod chain;
 mod concat;

@@ -684,6 +684,18 @@ pub enum ExprKind {
         /// `IS NOT NULL`.
         negated: bool,
     },
+    /// `operand[index]`, or the slice `operand[lower:upper]` (either bound may be left
+    /// out).
+    Subscript {
+        /// The array.
+        operand: Box<Expr>,
+        /// The index, or the slice's lower bound.
+        lower: Option<Box<Expr>>,
+        /// The slice's upper bound.
+        upper: Option<Box<Expr>>,
+        /// A slice (`[lower:upper]`) rather than one element.
+        slice: bool,
+    },
     /// `expr::type` or `CAST(expr AS type)`
     Cast {
         /// The operand.
