@@ -3,7 +3,7 @@
 //! lone elements are brought to their common type (an unknown literal takes it), and
 //! the result is an array of it. `array_append`, `array_prepend`, `array_cat` (and the
 //! `||` forms, where an unknown literal beside an array is read as an array),
-//! `array_position` and `array_remove` take NULL arguments as PostgreSQL does, so they
+//! `array_position` (from an optional start) and `array_remove` take NULL arguments as PostgreSQL does, so they
 //! are bound as one call over an array holding the arguments (never NULL itself);
 //! `cardinality` is strict. Elements are compared as `IS NOT DISTINCT FROM` compares
 //! them (`DISTINCT`'s keys).
@@ -70,14 +70,31 @@ pub(super) fn bind_function(
         ),
         _ => (&[Role::Array, Role::Element], remove as Imp, None),
     };
+    // `array_position(array, value, start)` searches from `start`.
+    let start = match (name, bound.len()) {
+        ("array_position", 3) => bound.pop(),
+        _ => None,
+    };
     if roles.len() != bound.len() {
         return Err(missing());
     }
     let strict = name == "cardinality";
-    let call = unify(binder, bound, roles).map_err(|error| match error {
+    let mut call = unify(binder, bound, roles).map_err(|error| match error {
         Some(error) => error,
         None => missing(),
     })?;
+    if let Some((start, start_pos)) = start {
+        let start = binder
+            .convert(
+                start,
+                &SqlType::Int4,
+                -1,
+                CoercionContext::Implicit,
+                start_pos,
+            )
+            .map_err(|_| missing())?;
+        call.0.push(start.expr);
+    }
     Ok(finish(name, imp, call, result, strict))
 }
 
@@ -297,17 +314,32 @@ fn cat(args: &[Datum]) -> Result<Datum> {
 }
 
 fn position(args: &[Datum]) -> Result<Datum> {
-    let [list, wanted] = held(args)? else {
-        return Err(EngineError::internal("array_position takes two arguments"));
+    let (list, wanted, start) = match held(args)? {
+        [list, wanted] => (list, wanted, 1),
+        [list, wanted, Datum::Int4(start)] => (list, wanted, *start),
+        [_, _, _] => {
+            return Err(EngineError::new(
+                "22004",
+                "initial position must not be null",
+            ))
+        }
+        _ => {
+            return Err(EngineError::internal(
+                "array_position takes two or three arguments",
+            ))
+        }
     };
     let Some(values) = elements(list)? else {
         return Ok(Datum::Null);
     };
+    let skip = usize::try_from(start.max(1) - 1).unwrap_or(0);
     let key = wanted.group_key();
     Ok(values
         .iter()
-        .position(|value| value.group_key() == key)
-        .map_or(Datum::Null, |index| {
+        .enumerate()
+        .skip(skip)
+        .find(|(_, value)| value.group_key() == key)
+        .map_or(Datum::Null, |(index, _)| {
             Datum::Int4(i32::try_from(index + 1).unwrap_or(i32::MAX))
         }))
 }
