@@ -68,6 +68,11 @@ pub enum BoundFrom {
     Subquery(Box<BoundQuery>),
     /// `UNION`, `INTERSECT` or `EXCEPT` of two queries.
     SetOperation(Box<SetOperation<BoundQuery>>),
+    /// A recursive `WITH` query's rows.
+    RecursiveUnion(Box<RecursiveUnion<BoundQuery>>),
+    /// The rows the previous step of a recursive `WITH` query produced, read by its
+    /// recursive term.
+    WorkTable(WorkTable),
     /// Every left row with every right row; with `lateral`, the right side is computed
     /// again for each left row, which it sees as the outer row.
     CrossJoin {
@@ -153,6 +158,37 @@ pub struct SetOperation<Q> {
     pub left: Q,
     /// The right query.
     pub right: Q,
+}
+
+/// A recursive `WITH` query over queries of type `Q`: the non-recursive term's rows,
+/// then the recursive term run again over the rows the step before produced (its work
+/// table) until a step produces none. Without `all` (`UNION`), a row equal to one
+/// produced before is dropped, from the result and from the next step.
+#[derive(Clone, Debug)]
+pub struct RecursiveUnion<Q> {
+    /// The `WITH` query's name.
+    pub name: String,
+    /// The alias of the reference it answers, for `EXPLAIN`.
+    pub alias: Option<String>,
+    /// The work table its recursive term reads, numbered within the statement.
+    pub work_table: usize,
+    /// `UNION ALL`: rows are not compared.
+    pub all: bool,
+    /// The non-recursive term, whose columns the query has.
+    pub non_recursive: Q,
+    /// The recursive term, its columns converted to the non-recursive term's types.
+    pub recursive: Q,
+}
+
+/// The reference to a work table (see [`RecursiveUnion`]).
+#[derive(Clone, Debug)]
+pub struct WorkTable {
+    /// Its number within the statement.
+    pub id: usize,
+    /// The `WITH` query's name.
+    pub name: String,
+    /// The reference's alias, for `EXPLAIN`.
+    pub alias: Option<String>,
 }
 
 /// Which rows `DISTINCT` keeps: the first of each set of rows whose values in `columns`

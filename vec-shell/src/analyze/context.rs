@@ -6,9 +6,9 @@
 //! used, as PostgreSQL's parser does; and the session's settings, which `pg_settings`
 //! and `current_setting` read.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
-use super::bound::{Analyzed, BoundQuery};
+use super::bound::{Analyzed, BoundQuery, OutputColumn};
 use crate::catalog::Catalog;
 use crate::error::{EngineError, Result};
 use crate::expr::SubqueryId;
@@ -30,6 +30,11 @@ pub struct Context<'a> {
     pub settings: Option<&'a Settings>,
     /// Notices binding raised (a call vecsh accepts and ignores).
     notices: RefCell<Vec<crate::error::EngineError>>,
+    /// The work tables of the recursive `WITH` queries whose recursive term is being
+    /// bound, innermost last: name, number and columns.
+    work_tables: RefCell<Vec<(String, usize, Vec<OutputColumn>)>>,
+    /// How many work tables the statement has numbered.
+    work_table_count: Cell<usize>,
 }
 
 impl<'a> Context<'a> {
@@ -42,6 +47,8 @@ impl<'a> Context<'a> {
             params: None,
             settings: None,
             notices: RefCell::new(Vec::new()),
+            work_tables: RefCell::new(Vec::new()),
+            work_table_count: Cell::new(0),
         }
     }
 
@@ -104,6 +111,32 @@ impl<'a> Context<'a> {
     /// Whether any scalar subquery was bound.
     pub fn has_subqueries(&self) -> bool {
         !self.subqueries.borrow().is_empty()
+    }
+
+    /// Numbers a new work table of `columns` that references to `name` read until
+    /// [`Context::close_work_table`].
+    pub fn open_work_table(&self, name: &str, columns: Vec<OutputColumn>) -> usize {
+        let id = self.work_table_count.get();
+        self.work_table_count.set(id + 1);
+        self.work_tables
+            .borrow_mut()
+            .push((name.to_string(), id, columns));
+        id
+    }
+
+    /// Ends the innermost work table's scope.
+    pub fn close_work_table(&self) {
+        self.work_tables.borrow_mut().pop();
+    }
+
+    /// The number and columns of the innermost open work table named `name`.
+    pub fn work_table(&self, name: &str) -> Option<(usize, Vec<OutputColumn>)> {
+        self.work_tables
+            .borrow()
+            .iter()
+            .rev()
+            .find(|(table, ..)| table == name)
+            .map(|(_, id, columns)| (*id, columns.clone()))
     }
 
     /// Records a notice for the statement's result.

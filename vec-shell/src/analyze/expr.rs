@@ -117,6 +117,17 @@ impl Binder<'_> {
                 Ok(Typed::new(BoundExpr::Const(value), SqlType::Bit))
             }
             ExprKind::Bool(b) => Ok(Typed::new(BoundExpr::Const(Datum::Bool(*b)), SqlType::Bool)),
+            ExprKind::Subscript {
+                operand,
+                lower,
+                upper,
+                slice,
+            } => super::arrays::bind_subscript(
+                self,
+                operand,
+                [lower.as_deref(), upper.as_deref()],
+                *slice,
+            ),
             ExprKind::Null => Ok(Typed::new(BoundExpr::Const(Datum::Null), SqlType::Unknown)),
             ExprKind::Default => {
                 Err(EngineError::new("42601", "DEFAULT is not allowed in this context").at(pos))
@@ -127,7 +138,17 @@ impl Binder<'_> {
             }
             ExprKind::Column(parts) => {
                 if self.aggregates.is_some() {
-                    let name = parts.join(".");
+                    // Named as PostgreSQL names it: qualified by its table or alias.
+                    let name = match self.scope.resolve(parts, pos) {
+                        Ok((_, column)) => match &column.table {
+                            Some(table) => format!("{table}.{}", column.name),
+                            None => column.name.clone(),
+                        },
+                        Err(error) if self.scope.resolve_outer(parts, pos).is_none() => {
+                            return Err(error)
+                        }
+                        Err(_) => parts.join("."),
+                    };
                     return Err(EngineError::new(
                         "42803",
                         format!("column \"{name}\" must appear in the GROUP BY clause or be used in an aggregate function"),
@@ -161,9 +182,25 @@ impl Binder<'_> {
                 let name = format!("operator does not exist: {op} {}", operand.ty.name());
                 self.call(candidates, vec![operand], (false, op, true), pos, &name)
             }
-            ExprKind::Binary { op, left, right } => {
-                let left = self.bind(left)?;
-                let right = self.bind(right)?;
+            ExprKind::Binary {
+                op,
+                left: left_expr,
+                right: right_expr,
+            } => {
+                let left = self.bind(left_expr)?;
+                let right = self.bind(right_expr)?;
+                if op == "||"
+                    && [&left.ty, &right.ty]
+                        .iter()
+                        .any(|ty| matches!(ty, SqlType::Array(_)))
+                {
+                    return super::arrays::bind_concat(
+                        self,
+                        (left, left_expr.pos.0),
+                        (right, right_expr.pos.0),
+                        pos,
+                    );
+                }
                 if op == "and" || op == "or" {
                     let what = if op == "and" {
                         "argument of AND"
@@ -378,6 +415,9 @@ impl Binder<'_> {
                 BoundExpr::Const(Datum::Array(array)),
                 SqlType::Array(Box::new(SqlType::Text)),
             ));
+        }
+        if super::arrays::is_array_function(name) {
+            return super::arrays::bind_function(self, name, args, pos);
         }
         if let (Some(part), [arg]) = (crate::expr::SizePart::of_function(name), args) {
             // The argument is a `regclass`: a name (a literal) or an OID.

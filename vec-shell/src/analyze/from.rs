@@ -1,5 +1,5 @@
 //! Binding a query's `FROM` clause: tables, subqueries (`LATERAL` ones see the
-//! columns of the items to their left), set-returning functions, cross joins and
+//! columns of the items to their left), `WITH` queries (`cte_bind.rs`), set-returning functions, cross joins and
 //! qualified joins (in `join.rs`), each with the scope of columns it gives the rest of
 //! the query.
 
@@ -39,6 +39,12 @@ pub(super) fn bind_from(cx: &Context<'_>, from: Option<&FromItem>) -> Result<(Bo
             ))
         }
         Some(FromItem::Values { rows, .. }) => super::values::bind_values(cx, rows),
+        Some(FromItem::Cte { cte, alias, .. }) => {
+            super::cte_bind::bind_cte(cx, cte, alias.as_ref())
+        }
+        Some(FromItem::WorkTable { name, alias, .. }) => {
+            super::cte_bind::bind_work_table(cx, name, alias.as_ref())
+        }
         Some(FromItem::Subquery {
             query,
             alias,

@@ -3,6 +3,7 @@
 //! bound statements of `bound`, which the planner (`plan`) turns into plans.
 
 pub mod aggregate;
+mod arrays;
 pub mod bound;
 mod chain;
 mod concat;
@@ -10,6 +11,8 @@ pub mod conditional;
 pub mod constraint;
 pub mod context;
 pub mod cte;
+mod cte_bind;
+mod cte_walk;
 pub mod defaults;
 mod distinct;
 pub mod dml;
@@ -19,6 +22,7 @@ pub mod index_key;
 mod join;
 pub mod naming;
 pub mod query;
+mod recursive;
 mod setop;
 mod sublink;
 pub mod types;
@@ -28,8 +32,8 @@ pub mod window;
 
 pub use bound::{
     Aggregation, Analyzed, BoundFrom, BoundQuery, Delete, DistinctKeys, ExplainText, Insert,
-    InsertRows, Join, JoinText, OnConflict, OutputColumn, Query, Returning, SetOperation, SortKey,
-    Update,
+    InsertRows, Join, JoinText, OnConflict, OutputColumn, Query, RecursiveUnion, Returning,
+    SetOperation, SortKey, Update, WorkTable,
 };
 pub use context::Context;
 pub use dml::{

@@ -13,6 +13,7 @@ pub fn column_label(expr: &Expr) -> String {
 fn figure(expr: &Expr) -> Option<(String, u8)> {
     match &expr.kind {
         ExprKind::Column(parts) => parts.last().map(|n| (n.clone(), 2)),
+        ExprKind::Subscript { operand, .. } => figure(operand),
         ExprKind::Function { name, .. } => Some((name.clone(), 2)),
         ExprKind::Array(_)
         | ExprKind::SubLink {

@@ -303,7 +303,9 @@ fn explain_text(
         alias: match &select.from {
             Some(FromItem::Table { alias, .. })
             | Some(FromItem::Function { alias, .. })
-            | Some(FromItem::Subquery { alias, .. }) => alias.clone(),
+            | Some(FromItem::Subquery { alias, .. })
+            | Some(FromItem::Cte { alias, .. })
+            | Some(FromItem::WorkTable { alias, .. }) => alias.clone(),
             Some(FromItem::CrossJoin { .. })
             | Some(FromItem::Join { .. })
             | Some(FromItem::Values { .. })

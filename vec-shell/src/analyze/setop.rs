@@ -138,15 +138,17 @@ pub(super) fn bind_set_operation(
 
 /// Where an operand's output column was written, and the literal it is when it is a
 /// bare string literal or NULL (whose type the other operands decide).
-struct Origin<'a> {
-    pos: Option<usize>,
-    literal: Option<&'a Expr>,
+pub(super) struct Origin<'a> {
+    /// Where the column's expression starts.
+    pub pos: Option<usize>,
+    /// The column's bare string literal or NULL.
+    pub literal: Option<&'a Expr>,
 }
 
 /// The origins of an operand's `width` output columns: a nested set operation's are
 /// its left operand's (its types are already resolved); `*` stands for as many columns
 /// as it expands to.
-fn origins(select: &Select, width: usize) -> Vec<Origin<'_>> {
+pub(super) fn origins(select: &Select, width: usize) -> Vec<Origin<'_>> {
     if let Some(operation) = &select.set_operation {
         return origins(&operation.left, width)
             .into_iter()
@@ -191,7 +193,7 @@ pub(super) fn leftmost(expr: &Expr) -> usize {
 }
 
 /// A column's type as type resolution sees it: unknown for a bare literal.
-fn side_type(column: &OutputColumn, origin: &Origin<'_>) -> Typed {
+pub(super) fn side_type(column: &OutputColumn, origin: &Origin<'_>) -> Typed {
     let ty = match origin.literal {
         Some(_) => SqlType::Unknown,
         None => column.ty.clone(),
@@ -201,7 +203,7 @@ fn side_type(column: &OutputColumn, origin: &Origin<'_>) -> Typed {
 
 /// Brings an operand's output column to the common type `ty`: a bare literal is read
 /// again as a value of `ty` (an error points at it), another value is cast implicitly.
-fn convert_column(
+pub(super) fn convert_column(
     cx: &Context<'_>,
     query: &mut BoundQuery,
     index: usize,

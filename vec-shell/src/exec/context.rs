@@ -2,7 +2,8 @@
 //! its reads go through (a snapshot, or the open block's transaction), the vector
 //! indexes it scans (read-locked for the statement: [`IndexGuards`]), the enclosing row
 //! of a `LATERAL` subquery, the cancel request, the statement's scalar subqueries with
-//! the values computed so far, and the values of its `$n` parameters. It is the
+//! the values computed so far, the values of its `$n` parameters and the work tables of
+//! its recursive `WITH` queries. It is the
 //! [`Environment`] expressions are evaluated in.
 
 use std::collections::HashMap;
@@ -68,6 +69,10 @@ impl<'a> IndexGuards<'a> {
                 self.add_plan(catalog, &operation.left);
                 self.add_plan(catalog, &operation.right);
             }
+            Source::RecursiveUnion(union) => {
+                self.add_plan(catalog, &union.non_recursive);
+                self.add_plan(catalog, &union.recursive);
+            }
             Source::CrossJoin { left, right, .. } => {
                 self.add_source(catalog, left);
                 self.add_source(catalog, right);
@@ -94,6 +99,10 @@ impl<'a> IndexGuards<'a> {
 /// statement however many rows use it.
 pub type SubqueryValues = Arc<Mutex<HashMap<SubqueryId, Datum>>>;
 
+/// The work tables of a statement's recursive `WITH` queries, by number: the rows the
+/// last finished step of each produced, which the next step's recursive term reads.
+pub type WorkTables = Arc<Mutex<HashMap<usize, Arc<Vec<Row>>>>>;
+
 /// What a running statement's operators share.
 pub struct ExecContext<'a> {
     /// The catalog.
@@ -114,6 +123,8 @@ pub struct ExecContext<'a> {
     pub params: &'a [Datum],
     /// How much a sort, hash table or buffer may hold before it spills, and where to.
     pub spill: SpillConfig,
+    /// The work tables of its recursive `WITH` queries (shared by its contexts).
+    pub work_tables: WorkTables,
 }
 
 impl<'a> ExecContext<'a> {
@@ -130,6 +141,7 @@ impl<'a> ExecContext<'a> {
             values: SubqueryValues::default(),
             params: &[],
             spill: SpillConfig::default(),
+            work_tables: WorkTables::default(),
         }
     }
 
@@ -166,6 +178,7 @@ impl<'a> ExecContext<'a> {
             values: Arc::clone(&self.values),
             params: self.params,
             spill: self.spill.clone(),
+            work_tables: Arc::clone(&self.work_tables),
         }
     }
 }

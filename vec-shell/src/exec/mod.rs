@@ -1,7 +1,7 @@
 //! The executor: expression evaluation (`eval`), the query pipeline (`query`, pull-based:
 //! rows stream from scans to the client and `LIMIT` stops it), sorting and top-k
 //! (`sort`), joins (`join`), memory budgets and spill files (`spill`), aggregation
-//! (`aggregate`), btree index scans (`btree`), the filter-aware vector index scan
+//! (`aggregate`), recursive `WITH` queries (`recursive`), btree index scans (`btree`), the filter-aware vector index scan
 //! (`filtered`), the multi-threaded exact scan
 //! (`parallel`) and the data-changing statements (`dml`).
 
@@ -18,6 +18,7 @@ mod in_range;
 mod join;
 pub mod parallel;
 pub mod query;
+mod recursive;
 mod result;
 mod setop;
 pub mod sort;
@@ -25,7 +26,7 @@ pub mod spill;
 mod upsert;
 mod window;
 
-pub use context::{ExecContext, IndexGuards, SubqueryValues};
+pub use context::{ExecContext, IndexGuards, SubqueryValues, WorkTables};
 pub use query::{run_query, stream_query};
 pub use result::{RowSet, StatementResult};
 

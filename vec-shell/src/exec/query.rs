@@ -180,6 +180,8 @@ pub(super) fn source<'a>(
         }
         Source::Subquery(plan) => stream_query(plan, context)?,
         Source::SetOperation(operation) => super::setop::set_operation(operation, context)?,
+        Source::RecursiveUnion(union) => super::recursive::recursive_union(union, context)?,
+        Source::WorkTable(table) => super::recursive::work_table(table.id, context)?,
         Source::Rows { rows, .. } => Box::new(rows.iter().map(|row| Ok(row.clone()))),
         Source::Values(rows) => Box::new(rows.iter().map(move |row| {
             row.iter()

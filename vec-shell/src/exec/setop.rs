@@ -18,9 +18,9 @@ use crate::value::Datum;
 
 /// A row's identity for `DISTINCT` and set operations: each compared column's
 /// [`Datum::group_key`] (`None` for NULL).
-type Fingerprint = Vec<Option<String>>;
+pub(super) type Fingerprint = Vec<Option<String>>;
 
-fn fingerprint(row: &Row, columns: &[usize]) -> Fingerprint {
+pub(super) fn fingerprint(row: &Row, columns: &[usize]) -> Fingerprint {
     columns
         .iter()
         .map(|&column| row.get(column).and_then(Datum::group_key))

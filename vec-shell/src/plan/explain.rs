@@ -32,8 +32,17 @@ fn window_nodes(
 }
 
 /// Lines of the plan, top node first (from the text the plan keeps for `EXPLAIN`;
-/// a plan of a statement that was not explained shows its shape only).
+/// a plan of a statement that was not explained shows its shape only). Recursive
+/// `WITH` queries show as PostgreSQL shows them: a `CTE Scan` where each is read, and
+/// the query itself (`CTE name`, a `Recursive Union`) once, under the top node.
 pub fn explain(plan: &QueryPlan) -> Vec<String> {
+    let mut lines = plan_lines(plan);
+    super::explain_cte::hoist_ctes(plan, &mut lines);
+    lines
+}
+
+/// The lines of one query's plan, top node first.
+pub(super) fn plan_lines(plan: &QueryPlan) -> Vec<String> {
     let empty = ExplainText::default();
     let text = plan.explain.as_deref().unwrap_or(&empty);
     let mut nodes: Vec<(String, Vec<String>)> = Vec::new();
@@ -128,6 +137,8 @@ pub fn explain(plan: &QueryPlan) -> Vec<String> {
             )
         }
         Source::Rows { name, .. } => (format!("Seq Scan on {name}{alias}"), Vec::new()),
+        Source::RecursiveUnion(union) => (cte_scan(union), Vec::new()),
+        Source::WorkTable(table) => (work_table_scan(table), Vec::new()),
         Source::Values(_) => ("Values Scan on \"*VALUES*\"".to_string(), Vec::new()),
         Source::Function(function) => {
             let name = match function {
@@ -150,7 +161,7 @@ pub fn explain(plan: &QueryPlan) -> Vec<String> {
             (name, Vec::new())
         }
         Source::Subquery(inner) => {
-            children = vec![explain(inner)];
+            children = vec![plan_lines(inner)];
             (
                 format!(
                     "Subquery Scan on{}",
@@ -203,7 +214,9 @@ fn source_lines(source: &Source) -> Vec<String> {
             vec!["Function Scan on generate_series".to_string()]
         }
         Source::Values(_) => vec!["Values Scan on \"*VALUES*\"".to_string()],
-        Source::Subquery(inner) => explain(inner),
+        Source::RecursiveUnion(union) => vec![cte_scan(union)],
+        Source::WorkTable(table) => vec![work_table_scan(table)],
+        Source::Subquery(inner) => plan_lines(inner),
         Source::SetOperation(operation) => {
             let (name, inputs) = set_operation_node(operation);
             let mut lines = vec![name];
@@ -234,7 +247,7 @@ fn source_lines(source: &Source) -> Vec<String> {
 /// removes duplicates from them (`HashAggregate`), `INTERSECT` and `EXCEPT` count them
 /// (`HashSetOp`).
 fn set_operation_node(operation: &SetOperationPlan) -> (String, Vec<Vec<String>>) {
-    let operands = vec![explain(&operation.left), explain(&operation.right)];
+    let operands = vec![plan_lines(&operation.left), plan_lines(&operation.right)];
     let name = match (operation.operator, operation.all) {
         (SetOperator::Union, true) => return ("Append".to_string(), operands),
         (SetOperator::Union, false) => "HashAggregate".to_string(),
@@ -254,8 +267,24 @@ fn set_operation_node(operation: &SetOperationPlan) -> (String, Vec<Vec<String>>
     (name, vec![append])
 }
 
+/// `CTE Scan on name [alias]`: where a recursive `WITH` query is read.
+fn cte_scan(union: &super::RecursiveUnionPlan) -> String {
+    match &union.alias {
+        Some(alias) => format!("CTE Scan on {} {alias}", union.name),
+        None => format!("CTE Scan on {}", union.name),
+    }
+}
+
+/// `WorkTable Scan on name [alias]`: a recursive term's reference to its query.
+fn work_table_scan(table: &super::WorkTable) -> String {
+    match &table.alias {
+        Some(alias) => format!("WorkTable Scan on {} {alias}", table.name),
+        None => format!("WorkTable Scan on {}", table.name),
+    }
+}
+
 /// A child's lines under an arrow, one level deeper.
-fn hang(child: Vec<String>) -> Vec<String> {
+pub(super) fn hang(child: Vec<String>) -> Vec<String> {
     child
         .into_iter()
         .enumerate()

@@ -9,11 +9,13 @@
 pub mod btree;
 pub mod conjuncts;
 pub mod explain;
+mod explain_cte;
 pub mod filtered;
 mod planner;
 
 pub use crate::analyze::{
     Aggregation, DistinctKeys, ExplainText, JoinText, OnConflict, OutputColumn, Returning, SortKey,
+    WorkTable,
 };
 pub use planner::{plan_delete, plan_insert, plan_query, plan_update, PlanContext};
 
@@ -29,6 +31,9 @@ pub type JoinPlan = Join<Source>;
 
 /// A set operation over planned queries.
 pub type SetOperationPlan = crate::analyze::SetOperation<QueryPlan>;
+
+/// A recursive `WITH` query over planned terms.
+pub type RecursiveUnionPlan = crate::analyze::RecursiveUnion<QueryPlan>;
 
 /// An `INSERT` whose query, if any, is planned.
 pub type InsertPlan = Insert<QueryPlan>;
@@ -74,6 +79,10 @@ pub enum Source {
     Subquery(Box<QueryPlan>),
     /// `UNION`, `INTERSECT` or `EXCEPT` of two planned queries.
     SetOperation(Box<SetOperationPlan>),
+    /// A recursive `WITH` query's rows (`exec/recursive.rs`).
+    RecursiveUnion(Box<RecursiveUnionPlan>),
+    /// The rows the previous step of a recursive `WITH` query produced.
+    WorkTable(crate::analyze::WorkTable),
     /// A nested loop: every left row joined with every right row. With `lateral`, the
     /// right side is run again for each left row, which it sees as the outer row.
     CrossJoin {

@@ -9,7 +9,7 @@ use super::conjuncts::{conjuncts, implied_by, Conjunct};
 use super::filtered::{Estimate, FilteredSearch, Prefilter};
 use super::{
     DeletePlan, ExplainText, InsertPlan, InsertRows, JoinPlan, Planned, QueryPlan,
-    SetOperationPlan, Source, UpdatePlan,
+    RecursiveUnionPlan, SetOperationPlan, Source, UpdatePlan,
 };
 use crate::analyze::{Analyzed, BoundFrom, BoundQuery, Delete, Insert, Join, Update};
 use crate::catalog::{Catalog, IndexKey, Table};
@@ -119,6 +119,18 @@ fn source(bound: BoundFrom, cx: PlanContext<'_>) -> Source {
                 right: query(operation.right, cx),
             }))
         }
+        BoundFrom::RecursiveUnion(union) => {
+            let union = *union;
+            Source::RecursiveUnion(Box::new(RecursiveUnionPlan {
+                name: union.name,
+                alias: union.alias,
+                work_table: union.work_table,
+                all: union.all,
+                non_recursive: query(union.non_recursive, cx),
+                recursive: query(union.recursive, cx),
+            }))
+        }
+        BoundFrom::WorkTable(table) => Source::WorkTable(table),
         BoundFrom::CrossJoin {
             left,
             right,

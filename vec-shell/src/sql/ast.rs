@@ -9,7 +9,7 @@ mod query;
 mod schema;
 mod transaction;
 mod window;
-pub use query::{CreateTableAs, Distinct, SetOperation, SetOperator, SubLinkKind};
+pub use query::{CreateTableAs, Cte, Distinct, Select, SetOperation, SetOperator, SubLinkKind};
 pub use schema::{SchemaCommand, ROLE};
 pub use transaction::{IsolationLevel, TransactionCommand, TransactionModes};
 pub use window::{
@@ -400,48 +400,6 @@ pub struct Delete {
     pub returning: Vec<SelectItem>,
 }
 
-/// A `SELECT` query.
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct Select {
-    /// The common table expressions of `WITH`, in order.
-    pub with: Vec<Cte>,
-    /// The select list.
-    pub items: Vec<SelectItem>,
-    /// The `FROM` item, if any.
-    pub from: Option<FromItem>,
-    /// The `WHERE` filter.
-    pub selection: Option<Expr>,
-    /// The `GROUP BY` keys.
-    pub group_by: Vec<Expr>,
-    /// The `HAVING` filter.
-    pub having: Option<Expr>,
-    /// The `WINDOW` clause's named windows.
-    pub windows: Vec<NamedWindow>,
-    /// The `ORDER BY` keys.
-    pub order_by: Vec<OrderKey>,
-    /// `LIMIT` (`None` for no limit or `LIMIT ALL`).
-    pub limit: Option<Expr>,
-    /// `OFFSET`.
-    pub offset: Option<Expr>,
-    /// `DISTINCT` or `DISTINCT ON (…)`.
-    pub distinct: Option<Distinct>,
-    /// A set operation (`UNION`, `INTERSECT`, `EXCEPT`): then the query's rows are the
-    /// operation's, the select list, `FROM`, `WHERE`, `GROUP BY` and `HAVING` are empty,
-    /// and `WITH`, `ORDER BY`, `LIMIT` and `OFFSET` apply to the whole result.
-    pub set_operation: Option<Box<SetOperation>>,
-}
-
-/// `name AS [NOT] MATERIALIZED (query)` in `WITH`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Cte {
-    /// The name the rest of the query uses.
-    pub name: String,
-    /// `MATERIALIZED` (`Some(true)`), `NOT MATERIALIZED` (`Some(false)`) or neither.
-    pub materialized: Option<bool>,
-    /// The query.
-    pub query: Box<Select>,
-}
-
 /// An item of a select list.
 #[derive(Clone, Debug, PartialEq)]
 pub enum SelectItem {
@@ -492,6 +450,26 @@ pub enum FromItem {
         /// The rows, each a list of expressions.
         rows: Vec<Vec<Expr>>,
         /// Where `VALUES` was written.
+        pos: Pos,
+    },
+    /// A reference to a `WITH` query, as inlining leaves it (the parser never makes
+    /// one): the query, bound afresh for each reference.
+    Cte {
+        /// The `WITH` query, earlier `WITH` queries inlined into it.
+        cte: Box<Cte>,
+        /// The alias (the reference's name when absent).
+        alias: Option<String>,
+        /// Where the reference was written.
+        pos: Pos,
+    },
+    /// A recursive `WITH` query's reference to itself in its recursive term, as
+    /// inlining leaves it: the rows the previous step produced.
+    WorkTable {
+        /// The `WITH` query's name.
+        name: String,
+        /// The alias.
+        alias: Option<String>,
+        /// Where the reference was written.
         pos: Pos,
     },
     /// `left CROSS JOIN right`, or `left, right`.
@@ -629,6 +607,18 @@ pub enum ExprKind {
         operand: Box<Expr>,
         /// `IS NOT NULL`.
         negated: bool,
+    },
+    /// `operand[index]`, or the slice `operand[lower:upper]` (either bound may be left
+    /// out).
+    Subscript {
+        /// The array.
+        operand: Box<Expr>,
+        /// The index, or the slice's lower bound.
+        lower: Option<Box<Expr>>,
+        /// The slice's upper bound.
+        upper: Option<Box<Expr>>,
+        /// A slice (`[lower:upper]`) rather than one element.
+        slice: bool,
     },
     /// `expr::type` or `CAST(expr AS type)`
     Cast {

@@ -192,6 +192,31 @@ fn exact_scans_and_joins_are_cancelled() {
 }
 
 #[test]
+fn endless_recursion_is_cancelled() {
+    let database = Database::in_memory();
+    let mut session = database.session();
+    // Each step produces one row, so only the request ends these.
+    assert_canceled(run_while_cancelling(
+        &mut session,
+        "WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n FROM t) SELECT count(*) FROM t",
+    ));
+    assert_canceled(run_while_cancelling(
+        &mut session,
+        "WITH RECURSIVE t(n) AS (SELECT 1::bigint UNION SELECT n + 1 FROM t) \
+         SELECT max(n) FROM t",
+    ));
+    // The session runs the next statement as usual.
+    assert_eq!(
+        count(
+            &mut session,
+            "WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM t WHERE n < 5) \
+             SELECT count(*) FROM t"
+        ),
+        5
+    );
+}
+
+#[test]
 fn iterative_index_scans_are_cancelled() {
     let database = Database::in_memory();
     let mut session = session_with_rows(&database, 2000);

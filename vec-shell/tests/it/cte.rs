@@ -1,4 +1,5 @@
-//! `WITH name AS [NOT] MATERIALIZED (query)`, checked against psql's exact output.
+//! `WITH name AS [NOT] MATERIALIZED (query)`, checked against psql's exact output
+//! (`WITH RECURSIVE` has its script, `tests/sql/recursive.sql`).
 
 use crate::output::{lines, run};
 
@@ -65,12 +66,14 @@ fn cte_errors() {
         .map(|i| format!(", c{i} AS (SELECT * FROM c{} x, c{} y)", i - 1, i - 1))
         .collect();
     let script = format!(
-        "WITH RECURSIVE r AS (SELECT 1) SELECT * FROM r;\n\
+        "WITH RECURSIVE r AS (SELECT 1 UNION SELECT * FROM r, r r2) SELECT * FROM r;\n\
          WITH c0 AS (SELECT 1 AS v){doubling} SELECT count(*) FROM c39;"
     );
     let output = run(&script);
     assert!(
-        output.contains("ERROR:  WITH RECURSIVE is not supported\n"),
+        output.contains(
+            "ERROR:  recursive reference to query \"r\" must not appear more than once\n"
+        ),
         "{output}"
     );
     assert!(

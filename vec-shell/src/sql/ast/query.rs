@@ -1,7 +1,8 @@
-//! The syntax of set operations, `DISTINCT`, queries tested inside expressions and
-//! `CREATE TABLE … AS` (re-exported by the parent module).
+//! The syntax of queries (`SELECT` with its `WITH` list), set operations, `DISTINCT`,
+//! queries tested inside expressions and `CREATE TABLE … AS` (re-exported by the parent
+//! module).
 
-use super::{Expr, Pos, Select};
+use super::{Expr, FromItem, NamedWindow, OrderKey, Pos, SelectItem};
 
 /// `SELECT DISTINCT` or `SELECT DISTINCT ON (exprs)`.
 #[derive(Clone, Debug, PartialEq)]
@@ -85,4 +86,53 @@ pub enum SubLinkKind {
         /// The operator.
         op: String,
     },
+}
+
+/// A `SELECT` query.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Select {
+    /// The common table expressions of `WITH`, in order.
+    pub with: Vec<Cte>,
+    /// The select list.
+    pub items: Vec<SelectItem>,
+    /// The `FROM` item, if any.
+    pub from: Option<FromItem>,
+    /// The `WHERE` filter.
+    pub selection: Option<Expr>,
+    /// The `GROUP BY` keys.
+    pub group_by: Vec<Expr>,
+    /// The `HAVING` filter.
+    pub having: Option<Expr>,
+    /// The `WINDOW` clause's named windows.
+    pub windows: Vec<NamedWindow>,
+    /// The `ORDER BY` keys.
+    pub order_by: Vec<OrderKey>,
+    /// `LIMIT` (`None` for no limit or `LIMIT ALL`).
+    pub limit: Option<Expr>,
+    /// `OFFSET`.
+    pub offset: Option<Expr>,
+    /// `DISTINCT` or `DISTINCT ON (…)`.
+    pub distinct: Option<Distinct>,
+    /// A set operation (`UNION`, `INTERSECT`, `EXCEPT`): then the query's rows are the
+    /// operation's, the select list, `FROM`, `WHERE`, `GROUP BY` and `HAVING` are empty,
+    /// and `WITH`, `ORDER BY`, `LIMIT` and `OFFSET` apply to the whole result.
+    pub set_operation: Option<Box<SetOperation>>,
+}
+
+/// `name [(column, …)] AS [NOT] MATERIALIZED (query)` in `WITH`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cte {
+    /// The name the rest of the query uses.
+    pub name: String,
+    /// Where the name was written.
+    pub pos: Pos,
+    /// The column names given after the name, renaming the query's first columns.
+    pub columns: Vec<String>,
+    /// Written in a `WITH RECURSIVE` list: the query may name itself (after inlining,
+    /// set only on a query that does).
+    pub recursive: bool,
+    /// `MATERIALIZED` (`Some(true)`), `NOT MATERIALIZED` (`Some(false)`) or neither.
+    pub materialized: Option<bool>,
+    /// The query.
+    pub query: Box<Select>,
 }

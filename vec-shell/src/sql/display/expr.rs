@@ -61,6 +61,24 @@ impl Display for Expr {
                 write!(f, "({operand} IS{not} NULL)")
             }
             ExprKind::Cast { operand, type_name } => write!(f, "CAST({operand} AS {type_name})"),
+            ExprKind::Subscript {
+                operand,
+                lower,
+                upper,
+                slice,
+            } => {
+                write!(f, "({operand})[")?;
+                if let Some(lower) = lower {
+                    lower.fmt(f)?;
+                }
+                if *slice {
+                    f.write_str(":")?;
+                    if let Some(upper) = upper {
+                        upper.fmt(f)?;
+                    }
+                }
+                f.write_str("]")
+            }
             // `position(a IN b)` is held as `position(b, a)`; print it back as written.
             ExprKind::Function {
                 name, args, star, ..

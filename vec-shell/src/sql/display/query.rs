@@ -27,8 +27,16 @@ impl Display for Select {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         if !self.with.is_empty() {
             f.write_str("WITH ")?;
+            if self.with.iter().any(|cte| cte.recursive) {
+                f.write_str("RECURSIVE ")?;
+            }
             list(f, &self.with, |f, cte| {
                 ident(f, &cte.name)?;
+                if !cte.columns.is_empty() {
+                    f.write_str("(")?;
+                    list(f, &cte.columns, |f, c| ident(f, c))?;
+                    f.write_str(")")?;
+                }
                 f.write_str(match cte.materialized {
                     Some(true) => " AS MATERIALIZED ",
                     Some(false) => " AS NOT MATERIALIZED ",
@@ -125,6 +133,15 @@ impl Display for FromItem {
             }
             FromItem::Function { call, alias } => {
                 call.fmt(f)?;
+                alias
+            }
+            // An inlined `WITH` reference prints as the name it replaced.
+            FromItem::Cte { cte, alias, .. } => {
+                ident(f, &cte.name)?;
+                alias
+            }
+            FromItem::WorkTable { name, alias, .. } => {
+                ident(f, name)?;
                 alias
             }
             FromItem::Subquery {

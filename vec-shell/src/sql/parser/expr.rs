@@ -77,6 +77,11 @@ impl Parser<'_> {
                         pos,
                     );
                 }
+                Some(TokenKind::LBracket) => {
+                    left = close_run(left, &mut run);
+                    self.count_postfix(&mut postfix)?;
+                    left = self.subscript(left)?;
+                }
                 Some(TokenKind::Word(w)) if w == "is" && min_prec < PREC_IS => {
                     left = close_run(left, &mut run);
                     self.count_postfix(&mut postfix)?;
@@ -157,6 +162,32 @@ impl Parser<'_> {
                 _ => return Ok(close_run(left, &mut run)),
             }
         }
+    }
+
+    /// `[index]` or `[lower:upper]` after `operand`, at the bracket.
+    fn subscript(&mut self, operand: Expr) -> Result<Expr> {
+        let pos = operand.pos.0;
+        self.expect(&TokenKind::LBracket)?;
+        let bound = |p: &mut Self| -> Result<Option<Box<Expr>>> {
+            match p.peek() {
+                Some(TokenKind::Colon | TokenKind::RBracket) => Ok(None),
+                _ => Ok(Some(Box::new(p.expr()?))),
+            }
+        };
+        let lower = bound(self)?;
+        let slice = self.eat(&TokenKind::Colon);
+        let upper = if slice { bound(self)? } else { None };
+        if !slice && lower.is_none() {
+            return Err(self.error_here());
+        }
+        self.expect(&TokenKind::RBracket)?;
+        let kind = ExprKind::Subscript {
+            operand: Box::new(operand),
+            lower,
+            upper,
+            slice,
+        };
+        Ok(Expr::new(kind, pos))
     }
 
     /// At `ANY | SOME | ALL (query)` after an operator: `Some(true)` for `ALL`.

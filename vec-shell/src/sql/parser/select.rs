@@ -165,17 +165,24 @@ impl Parser<'_> {
         }
     }
 
-    /// The list after `WITH`: `name AS [NOT] MATERIALIZED (query), …`.
+    /// The list after `WITH`: `[RECURSIVE] name [(column, …)] AS [NOT] MATERIALIZED
+    /// (query), …`.
     fn ctes(&mut self) -> Result<Vec<Cte>> {
-        if self.peek_word("recursive") {
-            return Err(
-                crate::error::EngineError::new("0A000", "WITH RECURSIVE is not supported")
-                    .at(self.pos()),
-            );
-        }
+        let recursive = self.eat_word("recursive");
         let mut ctes = Vec::new();
         loop {
+            let pos = Pos(self.pos());
             let name = self.identifier()?;
+            let mut columns = Vec::new();
+            if self.eat(&TokenKind::LParen) {
+                loop {
+                    columns.push(self.identifier()?);
+                    if !self.eat(&TokenKind::Comma) {
+                        break;
+                    }
+                }
+                self.expect(&TokenKind::RParen)?;
+            }
             self.expect_word("as")?;
             let materialized = if self.eat_word("materialized") {
                 Some(true)
@@ -190,6 +197,9 @@ impl Parser<'_> {
             self.expect(&TokenKind::RParen)?;
             ctes.push(Cte {
                 name,
+                pos,
+                columns,
+                recursive,
                 materialized,
                 query: Box::new(query),
             });

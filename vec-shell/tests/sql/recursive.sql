@@ -1,0 +1,97 @@
+-- WITH column lists and WITH RECURSIVE, as PostgreSQL runs them.
+WITH w(x, y) AS (SELECT 1 AS a, 2 AS b) SELECT * FROM w;
+WITH w(x) AS (SELECT 1, 2) SELECT * FROM w;
+WITH w(x) AS (SELECT 1 AS a, 2 AS b) SELECT w.x, b FROM w;
+WITH w(x, y) AS (SELECT 1) SELECT * FROM w;
+WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM t WHERE n < 10) SELECT * FROM t;
+WITH RECURSIVE t(n) AS (VALUES (1) UNION ALL SELECT n + 1 FROM t WHERE n < 100) SELECT sum(n) FROM t;
+WITH RECURSIVE t AS (SELECT 1 AS n UNION SELECT n + 1 FROM t WHERE n < 3) SELECT * FROM t;
+-- Streams: LIMIT stops an endless recursion.
+WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM t) SELECT n FROM t LIMIT 5;
+-- Deep recursion.
+WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM t WHERE n < 100000) SELECT count(*), max(n) FROM t;
+-- Fibonacci in bigint.
+WITH RECURSIVE fib(i, a, b) AS (
+    SELECT 1, 0::bigint, 1::bigint
+    UNION ALL
+    SELECT i + 1, b, a + b FROM fib WHERE i < 90
+) SELECT i, a FROM fib WHERE i % 10 = 0 OR i > 88;
+-- String building.
+WITH RECURSIVE s(n, str) AS (
+    SELECT 1, 'a'
+    UNION ALL
+    SELECT n + 1, str || chr(97 + n) FROM s WHERE n < 6
+) SELECT * FROM s;
+WITH RECURSIVE t(n) AS (SELECT 'a' UNION ALL SELECT n || 'b' FROM t WHERE length(n) < 4) SELECT n, pg_typeof(n) FROM t;
+-- A tree.
+CREATE TABLE tree (id int PRIMARY KEY, parent int, name text);
+INSERT INTO tree VALUES (1, NULL, 'root'), (2, 1, 'a'), (3, 1, 'b'), (4, 2, 'a1'), (5, 2, 'a2'), (6, 4, 'a1x'), (7, 3, 'b1');
+WITH RECURSIVE sub(id, name, depth, path) AS (
+    SELECT id, name, 0, name FROM tree WHERE parent IS NULL
+    UNION ALL
+    SELECT tree.id, tree.name, sub.depth + 1, sub.path || '/' || tree.name
+    FROM tree JOIN sub ON tree.parent = sub.id
+) SELECT * FROM sub ORDER BY path;
+WITH RECURSIVE up AS (
+    SELECT id, parent, name FROM tree WHERE id = 6
+    UNION ALL
+    SELECT t.id, t.parent, t.name FROM up, tree t WHERE t.id = up.parent
+) SELECT string_agg(name, ' <- ') FROM up;
+WITH RECURSIVE sub AS (
+    SELECT id FROM tree WHERE id = 2
+    UNION ALL
+    SELECT tree.id FROM sub JOIN tree ON tree.parent = sub.id
+) SELECT count(*) FROM tree WHERE id IN (SELECT id FROM sub);
+-- A graph with a cycle: UNION stops, UNION ALL would not.
+CREATE TABLE edges (src int, dst int);
+INSERT INTO edges VALUES (1, 2), (2, 3), (3, 1), (3, 4);
+WITH RECURSIVE reach(node) AS (
+    SELECT 1
+    UNION
+    SELECT e.dst FROM reach r JOIN edges e ON e.src = r.node
+) SELECT * FROM reach ORDER BY node;
+WITH RECURSIVE walk(node, steps) AS (
+    SELECT 1, 0
+    UNION ALL
+    SELECT e.dst, w.steps + 1 FROM walk w JOIN edges e ON e.src = w.node
+) SELECT * FROM walk LIMIT 7;
+-- Every reference recomputes the same rows.
+WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM t WHERE n < 3) SELECT * FROM t a, t b WHERE a.n <= b.n ORDER BY 1, 2;
+WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM t WHERE n < 3) SELECT * FROM t ORDER BY n DESC;
+-- Other WITH items, before and after, and nested queries.
+WITH RECURSIVE x AS (SELECT 3 AS a), t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM t, x WHERE n < a) SELECT * FROM t;
+WITH RECURSIVE t(n) AS (SELECT a FROM x UNION ALL SELECT n + 1 FROM t WHERE n < 3), x AS (SELECT 1 AS a) SELECT * FROM t;
+SELECT (WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM t WHERE n < 4) SELECT sum(n) FROM t) AS total;
+WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM (SELECT n FROM t) s WHERE n < 3) SELECT * FROM t;
+WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM t WHERE n < (SELECT count(*) FROM tree)) SELECT max(n) FROM t;
+WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM t WHERE n < 3 GROUP BY n) SELECT * FROM t;
+WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT DISTINCT n + 1 FROM t WHERE n < 3) SELECT * FROM t;
+WITH RECURSIVE t(n) AS (SELECT 1, 2 UNION ALL SELECT n + 1, 2 FROM t WHERE n < 3) SELECT * FROM t;
+WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM t WHERE n < 3) SELECT * FROM t LEFT JOIN tree ON tree.id = t.n ORDER BY 1;
+-- A WITH RECURSIVE query that does not name itself is a plain one.
+WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT 2) SELECT * FROM t;
+-- Errors.
+WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n::bigint + 1 FROM t WHERE n < 5) SELECT * FROM t;
+WITH RECURSIVE t(n) AS (SELECT 1::numeric(5,2) UNION ALL SELECT n + 1 FROM t WHERE n < 5) SELECT * FROM t;
+WITH RECURSIVE t(n) AS (SELECT n FROM t UNION ALL SELECT 1) SELECT * FROM t;
+WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT (SELECT n FROM t)) SELECT * FROM t;
+WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM t WHERE n IN (SELECT n FROM t)) SELECT * FROM t;
+WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT x.n FROM (SELECT 1 n) x LEFT JOIN t ON true) SELECT * FROM t;
+WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT t.n FROM t FULL JOIN (SELECT 1 n) x ON true) SELECT * FROM t;
+WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM t ORDER BY 1) SELECT * FROM t;
+WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM t LIMIT 3) SELECT * FROM t;
+WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM t OFFSET 3) SELECT * FROM t;
+WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT count(*) FROM t) SELECT * FROM t;
+WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM t HAVING max(n) < 3) SELECT * FROM t;
+WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM t, t t2) SELECT * FROM t;
+WITH RECURSIVE t(n) AS (SELECT 1 INTERSECT SELECT n + 1 FROM t) SELECT * FROM t;
+WITH RECURSIVE t(n) AS (SELECT n FROM t) SELECT * FROM t;
+WITH RECURSIVE t(n, m) AS (SELECT 1 UNION ALL SELECT n + 1 FROM t WHERE n < 3) SELECT * FROM t;
+WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1, 2 FROM t WHERE n < 3) SELECT * FROM t;
+WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT 'x' FROM t WHERE n < 3) SELECT * FROM t;
+WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM u WHERE n < 3), u AS (SELECT n FROM t) SELECT * FROM t;
+-- EXPLAIN: the WITH query is a CTE of the top plan node.
+EXPLAIN (COSTS OFF) WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM t WHERE n < 3) SELECT * FROM t;
+EXPLAIN (COSTS OFF) WITH RECURSIVE t(n) AS (SELECT 1 UNION SELECT n + 1 FROM t WHERE n < 3) SELECT n FROM t WHERE n > 1;
+EXPLAIN (COSTS OFF) WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM t WHERE n < 3) SELECT count(*) FROM t;
+EXPLAIN (COSTS OFF) WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM t w WHERE n < 3) SELECT * FROM t x;
