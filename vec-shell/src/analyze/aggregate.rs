@@ -47,8 +47,13 @@ pub fn contains_aggregate(expr: &Expr) -> bool {
         },
         ExprKind::Unary { operand, .. }
         | ExprKind::IsNull { operand, .. }
-        | ExprKind::Cast { operand, .. } => contains_aggregate(operand),
+        | ExprKind::Cast { operand, .. }
+        | ExprKind::Collate { operand, .. } => contains_aggregate(operand),
         ExprKind::Binary { left, right, .. }
+        | ExprKind::Subscript {
+            array: left,
+            index: right,
+        }
         | ExprKind::ArrayCompare {
             left, array: right, ..
         } => contains_aggregate(left) || contains_aggregate(right),

@@ -84,6 +84,10 @@ impl Binder<'_> {
         let right = self.bind(&link.operand)?;
         let op = link.op.as_str();
         let (left, right) = self.text_concat_operands(op, left, right, link.pos.0)?;
+        let (left, right) = match super::array_concat::bind(self, op, left, right, link.pos.0)? {
+            Ok(concatenated) => return Ok(concatenated),
+            Err(operands) => operands,
+        };
         let candidates = operators::binary_candidates(op, &left.ty, &right.ty);
         let message = format!(
             "operator does not exist: {} {op} {}",

@@ -131,8 +131,13 @@ fn substitute_expr(expr: &mut Expr, ctes: &[Defined], weight: &mut usize) -> Res
     match &mut expr.kind {
         ExprKind::Unary { operand, .. }
         | ExprKind::IsNull { operand, .. }
-        | ExprKind::Cast { operand, .. } => substitute_expr(operand, ctes, weight),
+        | ExprKind::Cast { operand, .. }
+        | ExprKind::Collate { operand, .. } => substitute_expr(operand, ctes, weight),
         ExprKind::Binary { left, right, .. }
+        | ExprKind::Subscript {
+            array: left,
+            index: right,
+        }
         | ExprKind::ArrayCompare {
             left, array: right, ..
         } => {

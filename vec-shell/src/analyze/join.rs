@@ -26,7 +26,7 @@ pub(super) fn bind_join(
     right: &FromItem,
     constraint: &JoinConstraint,
 ) -> Result<(BoundFrom, Scope)> {
-    let (left_source, left_scope) = bind_from(cx, Some(left))?;
+    let (left_source, left_scope) = bind_from(cx, Some(left), &[])?;
     let (right_source, right_columns, lateral) = bind_right(cx, right, &left_scope)?;
     if lateral && matches!(kind, JoinKind::Right | JoinKind::Full) {
         let name = left_scope
@@ -184,8 +184,13 @@ fn names_a_column(expr: &Expr) -> bool {
         ExprKind::Column(_) => true,
         ExprKind::Unary { operand, .. }
         | ExprKind::Cast { operand, .. }
+        | ExprKind::Collate { operand, .. }
         | ExprKind::IsNull { operand, .. } => names_a_column(operand),
         ExprKind::Binary { left, right, .. }
+        | ExprKind::Subscript {
+            array: left,
+            index: right,
+        }
         | ExprKind::ArrayCompare {
             left, array: right, ..
         } => names_a_column(left) || names_a_column(right),
@@ -270,8 +275,13 @@ fn aggregate_call(expr: &Expr) -> Option<&Expr> {
     let inner = match &expr.kind {
         ExprKind::Unary { operand, .. }
         | ExprKind::Cast { operand, .. }
+        | ExprKind::Collate { operand, .. }
         | ExprKind::IsNull { operand, .. } => aggregate_call(operand),
         ExprKind::Binary { left, right, .. }
+        | ExprKind::Subscript {
+            array: left,
+            index: right,
+        }
         | ExprKind::ArrayCompare {
             left, array: right, ..
         } => aggregate_call(left).or_else(|| aggregate_call(right)),

@@ -3,7 +3,9 @@
 //! bound statements of `bound`, which the planner (`plan`) turns into plans.
 
 pub mod aggregate;
+mod array_concat;
 pub mod bound;
+mod catalog_functions;
 mod chain;
 mod concat;
 pub mod conditional;
@@ -18,6 +20,7 @@ pub mod from;
 pub mod index_key;
 mod join;
 pub mod naming;
+mod postfix;
 pub mod query;
 mod setop;
 mod sublink;

@@ -6,12 +6,16 @@
 
 pub mod column_storage;
 pub mod constraint;
+pub mod deparsed;
 pub mod index_def;
 pub mod namespace;
 pub mod row_indexes;
 pub mod schema;
 pub mod snapshots;
 pub mod system;
+pub mod system_class;
+pub mod system_constraints;
+pub mod system_features;
 pub mod system_schemas;
 
 pub use column_storage::ColumnStorage;

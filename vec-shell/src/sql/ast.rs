@@ -637,6 +637,20 @@ pub enum ExprKind {
         /// The target type.
         type_name: TypeName,
     },
+    /// `expr COLLATE name` (the name schema-qualified with a dot when written so).
+    Collate {
+        /// The operand.
+        operand: Box<Expr>,
+        /// The collation.
+        collation: String,
+    },
+    /// `array[index]`
+    Subscript {
+        /// The array.
+        array: Box<Expr>,
+        /// The subscript.
+        index: Box<Expr>,
+    },
     /// A function call; `count(*)` has `star`.
     Function {
         /// The function's name, lower case.

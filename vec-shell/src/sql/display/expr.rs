@@ -61,6 +61,14 @@ impl Display for Expr {
                 write!(f, "({operand} IS{not} NULL)")
             }
             ExprKind::Cast { operand, type_name } => write!(f, "CAST({operand} AS {type_name})"),
+            ExprKind::Collate { operand, collation } => {
+                let quoted: Vec<String> = collation
+                    .split('.')
+                    .map(|part| format!("\"{}\"", part.replace('"', "\"\"")))
+                    .collect();
+                write!(f, "({operand} COLLATE {})", quoted.join("."))
+            }
+            ExprKind::Subscript { array, index } => write!(f, "({array})[{index}]"),
             // `position(a IN b)` is held as `position(b, a)`; print it back as written.
             ExprKind::Function {
                 name, args, star, ..
