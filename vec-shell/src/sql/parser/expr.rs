@@ -71,7 +71,13 @@ impl Parser<'_> {
                 None => self.peek().cloned(),
             };
             match next {
-                Some(TokenKind::LBracket) => {
+                // Literals take no subscript (`1[1]` is a syntax error, as in PostgreSQL).
+                Some(TokenKind::LBracket)
+                    if !matches!(
+                        left.kind,
+                        ExprKind::Number(_) | ExprKind::String(_) | ExprKind::BitString(_)
+                    ) =>
+                {
                     left = close_run(left, &mut run);
                     self.count_postfix(&mut postfix)?;
                     self.advance();
