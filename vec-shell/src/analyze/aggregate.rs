@@ -47,11 +47,23 @@ pub fn contains_aggregate(expr: &Expr) -> bool {
         },
         ExprKind::Unary { operand, .. }
         | ExprKind::IsNull { operand, .. }
-        | ExprKind::Cast { operand, .. } => contains_aggregate(operand),
+        | ExprKind::Cast { operand, .. }
+        | ExprKind::Collate { operand, .. } => contains_aggregate(operand),
         ExprKind::Binary { left, right, .. }
         | ExprKind::ArrayCompare {
             left, array: right, ..
         } => contains_aggregate(left) || contains_aggregate(right),
+        ExprKind::Subscript {
+            operand,
+            lower,
+            upper,
+            ..
+        } => {
+            contains_aggregate(operand)
+                || [lower, upper]
+                    .into_iter()
+                    .any(|b| b.as_deref().is_some_and(contains_aggregate))
+        }
         ExprKind::Chain { first, rest } => {
             contains_aggregate(first) || rest.iter().any(|l| contains_aggregate(&l.operand))
         }

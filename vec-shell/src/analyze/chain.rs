@@ -83,6 +83,14 @@ impl Binder<'_> {
     fn operator(&mut self, left: Typed, link: &ChainLink) -> Result<Typed> {
         let right = self.bind(&link.operand)?;
         let op = link.op.as_str();
+        if op == "||"
+            && [&left.ty, &right.ty]
+                .iter()
+                .any(|ty| matches!(ty, SqlType::Array(_)))
+        {
+            let pos = link.pos.0;
+            return super::arrays::bind_concat(self, (left, pos), (right, link.operand.pos.0), pos);
+        }
         let (left, right) = self.text_concat_operands(op, left, right, link.pos.0)?;
         let candidates = operators::binary_candidates(op, &left.ty, &right.ty);
         let message = format!(

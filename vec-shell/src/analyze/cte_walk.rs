@@ -117,7 +117,8 @@ fn walk_expr(expr: &mut Expr, place: &Place, visit: &mut Visit<'_>) -> Result<()
     match &mut expr.kind {
         ExprKind::Unary { operand, .. }
         | ExprKind::IsNull { operand, .. }
-        | ExprKind::Cast { operand, .. } => walk_expr(operand, place, visit),
+        | ExprKind::Cast { operand, .. }
+        | ExprKind::Collate { operand, .. } => walk_expr(operand, place, visit),
         ExprKind::Subscript {
             operand,
             lower,

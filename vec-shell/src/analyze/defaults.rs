@@ -19,6 +19,8 @@ use crate::sql::ast::{Expr, ExprKind, SelectItem, Statement};
 use crate::value::cast::{cast_exists, CoercionContext};
 use crate::value::{Datum, SqlType};
 
+pub use crate::catalog::deparsed::{shown, shown_default};
+
 /// Parses an expression stored as SQL text in the catalog.
 pub(crate) fn parse_stored(text: &str) -> Result<Expr> {
     let statements = crate::sql::parse(&format!("SELECT {text}"))?;
@@ -40,11 +42,22 @@ pub(crate) fn first_forbidden(expr: &Expr, find: &mut dyn FnMut(&Expr) -> bool) 
     match &expr.kind {
         ExprKind::Unary { operand, .. }
         | ExprKind::IsNull { operand, .. }
-        | ExprKind::Cast { operand, .. } => first_forbidden(operand, find),
+        | ExprKind::Cast { operand, .. }
+        | ExprKind::Collate { operand, .. } => first_forbidden(operand, find),
         ExprKind::Binary { left, right, .. }
         | ExprKind::ArrayCompare {
             left, array: right, ..
         } => first_forbidden(left, find).or_else(|| first_forbidden(right, find)),
+        ExprKind::Subscript {
+            operand,
+            lower,
+            upper,
+            ..
+        } => first_forbidden(operand, find).or_else(|| {
+            [lower, upper]
+                .into_iter()
+                .find_map(|b| b.as_deref().and_then(|e| first_forbidden(e, find)))
+        }),
         ExprKind::Chain { first, rest } => first_forbidden(first, find)
             .or_else(|| rest.iter().find_map(|l| first_forbidden(&l.operand, find))),
         ExprKind::Function { args: items, .. } | ExprKind::Array(items) => {
@@ -376,27 +389,4 @@ pub fn generated_update_error(name: &str) -> EngineError {
         format!("column \"{name}\" can only be updated to DEFAULT"),
     )
     .with_detail(format!("Column \"{name}\" is a generated column."))
-}
-
-/// How `\d` shows a stored expression: in PostgreSQL's pretty style.
-pub fn shown(text: &str) -> String {
-    match parse_stored(text) {
-        Ok(expr) => crate::sql::pretty::pretty(&expr),
-        Err(_) => text.to_string(),
-    }
-}
-
-/// How `\d` shows a column's default: a bare string constant carries its type, as
-/// PostgreSQL's deparser writes it (`'x'::text`).
-pub fn shown_default(column: &Column, text: &str) -> String {
-    match parse_stored(text) {
-        Ok(expr) if matches!(expr.kind, ExprKind::String(_)) => {
-            format!(
-                "{}::{}",
-                crate::sql::pretty::pretty(&expr),
-                column.ty.name()
-            )
-        }
-        _ => shown(text),
-    }
 }

@@ -237,6 +237,15 @@ impl Binder<'_> {
                     SqlType::Bool,
                 ))
             }
+            ExprKind::Collate { operand, collation } => {
+                super::postfix::collate(self, operand, collation, pos)
+            }
+            ExprKind::Cast { operand, type_name } if type_name.name == "regnamespace" => {
+                super::catalog_functions::regnamespace(self, operand, pos)
+            }
+            ExprKind::Cast { operand, type_name } if type_name.name == "smallint" => {
+                super::postfix::smallint(self, operand, type_name, pos)
+            }
             ExprKind::Cast { operand, type_name } if type_name.name == "regclass" => {
                 self.regclass(operand, pos)
             }
@@ -307,8 +316,8 @@ impl Binder<'_> {
         }
     }
 
-    /// `'name'::regclass`: the relation's OID, looked up in the catalog now (held as
-    /// `bigint`; only a literal name is read, as a constant).
+    /// `'name'::regclass`: the relation's OID (held as `bigint`), looked up in the
+    /// catalog now for a literal name, when the statement runs for a text value.
     fn regclass(&mut self, operand: &Expr, pos: usize) -> Result<Typed> {
         match &operand.kind {
             ExprKind::String(name) => {
@@ -328,8 +337,15 @@ impl Binder<'_> {
                 if bound.ty.numeric_rank().is_some() {
                     return self.convert(bound, &SqlType::Int8, -1, CoercionContext::Explicit, pos);
                 }
-                Err(EngineError::unsupported(
-                    "regclass is supported only for literal names and OIDs",
+                if matches!(
+                    bound.ty,
+                    SqlType::Text | SqlType::Varchar | SqlType::Unknown
+                ) {
+                    return super::catalog_functions::regclass_of_text(self, bound, pos);
+                }
+                Err(EngineError::new(
+                    "42846",
+                    format!("cannot cast type {} to regclass", bound.ty.name()),
                 )
                 .at(pos))
             }
@@ -381,6 +397,9 @@ impl Binder<'_> {
         }
         if let ("vectors_load" | "vectors_unload", [arg]) = (name, args) {
             return self.vectors_load(name, arg);
+        }
+        if let Some(call) = super::catalog_functions::bind(self, name, args, pos)? {
+            return Ok(call);
         }
         if name == "concat" || name == "concat_ws" {
             return super::concat::bind(self, name, args, pos);

@@ -14,8 +14,14 @@ use crate::sql::ast::{Expr, ExprKind, FromItem};
 use crate::value::cast::CoercionContext;
 use crate::value::SqlType;
 
-/// The rows' source and the scope it gives expressions.
-pub(super) fn bind_from(cx: &Context<'_>, from: Option<&FromItem>) -> Result<(BoundFrom, Scope)> {
+/// The rows' source and the scope it gives expressions; a set-returning function's
+/// arguments may name the columns of the enclosing row (`outer`) of a correlated
+/// subquery.
+pub(super) fn bind_from(
+    cx: &Context<'_>,
+    from: Option<&FromItem>,
+    outer: &[ScopeColumn],
+) -> Result<(BoundFrom, Scope)> {
     match from {
         None => Ok((BoundFrom::Single, Scope::default())),
         Some(FromItem::Table { name, alias, pos }) => {
@@ -59,10 +65,10 @@ pub(super) fn bind_from(cx: &Context<'_>, from: Option<&FromItem>) -> Result<(Bo
             Ok((BoundFrom::Subquery(Box::new(bound)), scope))
         }
         Some(FromItem::Function { call, alias }) => {
-            bind_set_function_item(cx, call, alias.as_deref())
+            bind_set_function_item(cx, call, alias.as_deref(), outer)
         }
         Some(FromItem::CrossJoin { left, right }) => {
-            let (left, mut scope) = bind_from(cx, Some(left))?;
+            let (left, mut scope) = bind_from(cx, Some(left), outer)?;
             let (right, right_scope, lateral) = bind_right(cx, right, &scope)?;
             scope.columns.extend(right_scope);
             let source = BoundFrom::CrossJoin {
@@ -133,7 +139,7 @@ pub(super) fn bind_right(
             (BoundFrom::Subquery(Box::new(bound)), columns, true)
         }
         other => {
-            let (source, scope) = bind_from(cx, Some(other))?;
+            let (source, scope) = bind_from(cx, Some(other), &[])?;
             (source, scope.columns, false)
         }
     };
@@ -188,9 +194,13 @@ fn bind_set_function_item(
     cx: &Context<'_>,
     call: &Expr,
     alias: Option<&str>,
+    outer: &[ScopeColumn],
 ) -> Result<(BoundFrom, Scope)> {
-    let empty = Scope::default();
-    let Some((function, ty)) = bind_set_function(cx, &empty, call)? else {
+    let enclosing = Scope {
+        columns: Vec::new(),
+        outer: outer.to_vec(),
+    };
+    let Some((function, ty)) = bind_set_function(cx, &enclosing, call)? else {
         let name = match &call.kind {
             ExprKind::Function { name, .. } => name.as_str(),
             _ => "?",

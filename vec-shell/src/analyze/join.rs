@@ -26,7 +26,7 @@ pub(super) fn bind_join(
     right: &FromItem,
     constraint: &JoinConstraint,
 ) -> Result<(BoundFrom, Scope)> {
-    let (left_source, left_scope) = bind_from(cx, Some(left))?;
+    let (left_source, left_scope) = bind_from(cx, Some(left), &[])?;
     let (right_source, right_columns, lateral) = bind_right(cx, right, &left_scope)?;
     if lateral && matches!(kind, JoinKind::Right | JoinKind::Full) {
         let name = left_scope
@@ -184,11 +184,23 @@ fn names_a_column(expr: &Expr) -> bool {
         ExprKind::Column(_) => true,
         ExprKind::Unary { operand, .. }
         | ExprKind::Cast { operand, .. }
+        | ExprKind::Collate { operand, .. }
         | ExprKind::IsNull { operand, .. } => names_a_column(operand),
         ExprKind::Binary { left, right, .. }
         | ExprKind::ArrayCompare {
             left, array: right, ..
         } => names_a_column(left) || names_a_column(right),
+        ExprKind::Subscript {
+            operand,
+            lower,
+            upper,
+            ..
+        } => {
+            names_a_column(operand)
+                || [lower, upper]
+                    .into_iter()
+                    .any(|b| b.as_deref().is_some_and(names_a_column))
+        }
         ExprKind::Chain { first, rest } => {
             names_a_column(first) || rest.iter().any(|l| names_a_column(&l.operand))
         }
@@ -270,11 +282,22 @@ fn aggregate_call(expr: &Expr) -> Option<&Expr> {
     let inner = match &expr.kind {
         ExprKind::Unary { operand, .. }
         | ExprKind::Cast { operand, .. }
+        | ExprKind::Collate { operand, .. }
         | ExprKind::IsNull { operand, .. } => aggregate_call(operand),
         ExprKind::Binary { left, right, .. }
         | ExprKind::ArrayCompare {
             left, array: right, ..
         } => aggregate_call(left).or_else(|| aggregate_call(right)),
+        ExprKind::Subscript {
+            operand,
+            lower,
+            upper,
+            ..
+        } => aggregate_call(operand).or_else(|| {
+            [lower, upper]
+                .into_iter()
+                .find_map(|b| b.as_deref().and_then(aggregate_call))
+        }),
         ExprKind::Chain { first, rest } => {
             aggregate_call(first).or_else(|| rest.iter().find_map(|l| aggregate_call(&l.operand)))
         }

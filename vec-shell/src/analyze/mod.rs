@@ -5,6 +5,7 @@
 pub mod aggregate;
 mod arrays;
 pub mod bound;
+mod catalog_functions;
 mod chain;
 mod concat;
 pub mod conditional;
@@ -21,6 +22,7 @@ pub mod from;
 pub mod index_key;
 mod join;
 pub mod naming;
+mod postfix;
 pub mod query;
 mod recursive;
 mod setop;

@@ -27,7 +27,7 @@ pub fn bind_select(cx: &Context<'_>, select: &Select, outer: &[ScopeColumn]) -> 
     if let Some(operation) = &select.set_operation {
         return super::setop::bind_set_operation(cx, select, operation, outer);
     }
-    let (source, mut scope) = bind_from(cx, select.from.as_ref())?;
+    let (source, mut scope) = bind_from(cx, select.from.as_ref(), outer)?;
     scope.outer = outer.to_vec();
     let filter = match &select.selection {
         Some(expr) => {

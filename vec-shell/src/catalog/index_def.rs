@@ -2,6 +2,7 @@
 //! `WHERE cat = 1`), and whole in `pg_indexes.indexdef` / `pg_get_indexdef` (`CREATE
 //! INDEX name ON schema.table USING … WHERE (cat = 1)`).
 
+use super::deparsed::parse_expr;
 use super::{Index, Table};
 use crate::value::SqlType;
 
@@ -57,19 +58,6 @@ pub fn index_definition(table: &Table, index: &Index, pretty: bool) -> String {
         definition.push_str(&format!(" WHERE {shown}"));
     }
     definition
-}
-
-/// An expression stored as SQL text, parsed again.
-fn parse_expr(text: &str) -> Option<crate::sql::ast::Expr> {
-    use crate::sql::ast::{SelectItem, Statement};
-    let parsed = crate::sql::parse(&format!("SELECT {text}"));
-    match parsed.as_deref() {
-        Ok([Statement::Select(select)]) => match select.items.first() {
-            Some(SelectItem::Expr { expr, .. }) => Some(expr.clone()),
-            _ => None,
-        },
-        _ => None,
-    }
 }
 
 /// An expression key as `pg_get_indexdef` prints it: pretty, bracketed unless it is a

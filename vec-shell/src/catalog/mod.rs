@@ -7,6 +7,7 @@
 pub mod column_stats;
 pub mod column_storage;
 pub mod constraint;
+pub mod deparsed;
 pub mod index_def;
 pub mod namespace;
 pub mod pg_stats;
@@ -14,6 +15,9 @@ pub mod row_indexes;
 pub mod schema;
 pub mod snapshots;
 pub mod system;
+pub mod system_class;
+pub mod system_constraints;
+pub mod system_features;
 pub mod system_schemas;
 
 pub use column_storage::ColumnStorage;

@@ -47,9 +47,11 @@ pub fn relation(catalog: &Catalog, name: &str, settings: &Settings) -> Option<Sy
         "pg_namespace" => super::system_schemas::pg_namespace(catalog),
         "pg_tables" => super::system_schemas::pg_tables(catalog),
         "pg_stats" => super::pg_stats::pg_stats(catalog),
-        "pg_class" => pg_class(catalog),
-        "pg_attribute" => pg_attribute(catalog),
-        "pg_index" => pg_index(catalog),
+        "pg_class" => super::system_class::pg_class(catalog),
+        "pg_attribute" => super::system_class::pg_attribute(catalog),
+        "pg_index" => super::system_class::pg_index(catalog),
+        "pg_attrdef" => super::system_constraints::pg_attrdef(catalog),
+        "pg_constraint" => super::system_constraints::pg_constraint(catalog),
         "pg_indexes" => pg_indexes(catalog),
         "pg_am" => pg_am(),
         "pg_extension" => pg_extension(catalog),
@@ -61,7 +63,7 @@ pub fn relation(catalog: &Catalog, name: &str, settings: &Settings) -> Option<Sy
         },
         "tables" => information_tables(catalog),
         "columns" => information_columns(catalog),
-        _ => return None,
+        other => return super::system_features::relation(other),
     })
 }
 
@@ -171,7 +173,7 @@ const ACCESS_METHODS: &[(i64, &str, &str)] = &[
     (16_402, "vectors", "i"),
 ];
 
-fn am_oid(method: AccessMethod) -> i64 {
+pub(super) fn am_oid(method: AccessMethod) -> i64 {
     let name = match method {
         AccessMethod::Btree => "btree",
         AccessMethod::Hnsw => "hnsw",
@@ -210,6 +212,15 @@ const CATALOG_OIDS: &[(&str, i64)] = &[
     ("pg_namespace", 2615),
     ("pg_extension", 3079),
     ("pg_range", 3541),
+    ("pg_attrdef", 2604),
+    ("pg_constraint", 2606),
+    ("pg_inherits", 2611),
+    ("pg_policy", 3256),
+    ("pg_statistic_ext", 3381),
+    ("pg_collation", 3456),
+    ("pg_publication", 6104),
+    ("pg_publication_rel", 6106),
+    ("pg_publication_namespace", 6237),
 ];
 
 /// The OID of a relation by name (`items`, `public.items`, `pg_catalog.pg_class`), as
@@ -253,6 +264,67 @@ pub fn namespace_oid(catalog: &Catalog, schema: &str) -> i64 {
     }
 }
 
+/// The OIDs of every table.
+pub fn table_oids(catalog: &Catalog) -> Vec<i64> {
+    relations(catalog).map(|(oid, _)| oid).collect()
+}
+
+/// Every name `regclass`'s input reads, with its relation's OID: each table, index and sequence
+/// qualified by its schema, bare when the search path finds it so, and the system
+/// catalog's relations bare and in `pg_catalog`.
+pub fn relation_names(catalog: &Catalog) -> Vec<(String, i64)> {
+    let mut names = Vec::new();
+    for (oid, table) in relations(catalog) {
+        let relations = std::iter::once((table.name.as_str(), oid)).chain(
+            table
+                .indexes
+                .iter()
+                .enumerate()
+                .map(|(i, index)| (index.name.as_str(), oid + 1 + i as i64)),
+        );
+        for (name, oid) in relations {
+            names.push((format!("{}.{name}", table.schema), oid));
+            if relation_oid(catalog, name) == Some(oid) {
+                names.push((name.to_string(), oid));
+            }
+        }
+        // Sequences are visible where their table is.
+        let table_visible = relation_oid(catalog, &table.name) == Some(oid);
+        let sequences = table.columns.iter().filter(|c| c.sequence.is_some());
+        for (k, column) in sequences.enumerate() {
+            let name = format!("{}_{}_seq", table.name, column.name);
+            let sequence_oid = super::system_class::sequence_oid(oid, k);
+            names.push((format!("{}.{name}", table.schema), sequence_oid));
+            if table_visible {
+                names.push((name, sequence_oid));
+            }
+        }
+    }
+    for (name, oid) in CATALOG_OIDS {
+        names.push((format!("pg_catalog.{name}"), *oid));
+        if relation_oid(catalog, name) == Some(*oid) {
+            names.push((name.to_string(), *oid));
+        }
+    }
+    names
+}
+
+/// Every schema's name with its OID.
+pub fn namespace_names(catalog: &Catalog) -> Vec<(String, i64)> {
+    let mut names: Vec<String> = ["pg_catalog", super::namespace::PUBLIC, "information_schema"]
+        .iter()
+        .map(|name| name.to_string())
+        .collect();
+    names.extend(catalog.schemas().map(|(name, _)| name.clone()));
+    names
+        .into_iter()
+        .map(|name| {
+            let oid = namespace_oid(catalog, &name);
+            (name, oid)
+        })
+        .collect()
+}
+
 /// A relation found by its OID.
 pub enum RelationByOid<'a> {
     /// A table.
@@ -286,163 +358,6 @@ pub(super) fn relations(catalog: &Catalog) -> impl Iterator<Item = (i64, &super:
         .tables()
         .enumerate()
         .map(|(position, table)| (TABLE_OID_BASE + 100 * position as i64, table))
-}
-
-fn pg_class(catalog: &Catalog) -> SystemRelation {
-    let mut rows = Vec::new();
-    for (table_oid, table) in relations(catalog) {
-        let namespace = namespace_oid(catalog, &table.schema);
-        let class = |oid: i64,
-                     name: &str,
-                     kind: &str,
-                     am: i64,
-                     natts: usize,
-                     tuples: f32,
-                     has_index: bool| {
-            vec![
-                int8(oid),
-                text(name),
-                int8(namespace),
-                int8(0),
-                int8(10),
-                int8(am),
-                Datum::Float4(tuples),
-                Datum::Bool(has_index),
-                Datum::Bool(false),
-                text("p"),
-                text(kind),
-                Datum::Int4(natts as i32),
-                Datum::Bool(false),
-                Datum::Bool(false),
-                text("d"),
-                Datum::Bool(false),
-            ]
-        };
-        rows.push(class(
-            table_oid,
-            &table.name,
-            "r",
-            2,
-            table.columns.len(),
-            reltuples(table),
-            !table.indexes.is_empty(),
-        ));
-        for (i, index) in table.indexes.iter().enumerate() {
-            rows.push(class(
-                table_oid + 1 + i as i64,
-                &index.name,
-                "i",
-                am_oid(index.method),
-                index.columns.len().max(1),
-                reltuples(table),
-                false,
-            ));
-        }
-    }
-    SystemRelation {
-        columns: vec![
-            ("oid", SqlType::Int8),
-            ("relname", SqlType::Text),
-            ("relnamespace", SqlType::Int8),
-            ("reltype", SqlType::Int8),
-            ("relowner", SqlType::Int8),
-            ("relam", SqlType::Int8),
-            ("reltuples", SqlType::Float4),
-            ("relhasindex", SqlType::Bool),
-            ("relisshared", SqlType::Bool),
-            ("relpersistence", SqlType::Text),
-            ("relkind", SqlType::Text),
-            ("relnatts", SqlType::Int4),
-            ("relhasrules", SqlType::Bool),
-            ("relhastriggers", SqlType::Bool),
-            ("relreplident", SqlType::Text),
-            ("relispartition", SqlType::Bool),
-        ],
-        rows,
-    }
-}
-
-fn pg_attribute(catalog: &Catalog) -> SystemRelation {
-    let mut rows = Vec::new();
-    for (table_oid, table) in relations(catalog) {
-        for (i, column) in table.columns.iter().enumerate() {
-            rows.push(vec![
-                int8(table_oid),
-                text(&column.name),
-                int8(i64::from(column.ty.oid())),
-                Datum::Int4(i32::from(column.ty.type_size())),
-                Datum::Int4(i as i32 + 1),
-                Datum::Int4(oid::wire_typmod(&column.ty, column.typmod)),
-                Datum::Bool(column.not_null),
-                Datum::Bool(column.default.is_some() || column.generated.is_some()),
-                Datum::Bool(false),
-                text(if column.generated.is_some() { "s" } else { "" }),
-                text(if column.identity_always {
-                    "a"
-                } else if column.sequence.is_some() && column.default.is_none() {
-                    "d"
-                } else {
-                    ""
-                }),
-                int8(if column.ty.is_string() { 100 } else { 0 }),
-            ]);
-        }
-    }
-    SystemRelation {
-        columns: vec![
-            ("attrelid", SqlType::Int8),
-            ("attname", SqlType::Text),
-            ("atttypid", SqlType::Int8),
-            ("attlen", SqlType::Int4),
-            ("attnum", SqlType::Int4),
-            ("atttypmod", SqlType::Int4),
-            ("attnotnull", SqlType::Bool),
-            ("atthasdef", SqlType::Bool),
-            ("attisdropped", SqlType::Bool),
-            ("attgenerated", SqlType::Text),
-            ("attidentity", SqlType::Text),
-            ("attcollation", SqlType::Int8),
-        ],
-        rows,
-    }
-}
-
-fn pg_index(catalog: &Catalog) -> SystemRelation {
-    let mut rows = Vec::new();
-    for (table_oid, table) in relations(catalog) {
-        for (i, index) in table.indexes.iter().enumerate() {
-            let primary = !table.primary_key.is_empty()
-                && index.columns == table.primary_key
-                && index.method == AccessMethod::Btree
-                && index.name.ends_with("_pkey");
-            let unique = primary
-                || table
-                    .unique_constraints()
-                    .any(|(name, _)| name == index.name);
-            let key: Vec<String> = index.columns.iter().map(|c| (c + 1).to_string()).collect();
-            rows.push(vec![
-                int8(table_oid + 1 + i as i64),
-                int8(table_oid),
-                Datum::Int4(index.columns.len().max(1) as i32),
-                Datum::Bool(unique),
-                Datum::Bool(primary),
-                Datum::Bool(true),
-                text(&key.join(" ")),
-            ]);
-        }
-    }
-    SystemRelation {
-        columns: vec![
-            ("indexrelid", SqlType::Int8),
-            ("indrelid", SqlType::Int8),
-            ("indnatts", SqlType::Int4),
-            ("indisunique", SqlType::Bool),
-            ("indisprimary", SqlType::Bool),
-            ("indisvalid", SqlType::Bool),
-            ("indkey", SqlType::Text),
-        ],
-        rows,
-    }
 }
 
 /// The `pg_indexes` view: each index with its `CREATE INDEX` statement.
@@ -658,7 +573,7 @@ fn information_columns(catalog: &Catalog) -> SystemRelation {
 
 /// `pg_class.reltuples`: the row versions the table's built row indexes hold, or -1
 /// (unknown, as PostgreSQL shows for a table never analyzed) when none are built.
-fn reltuples(table: &crate::catalog::Table) -> f32 {
+pub(super) fn reltuples(table: &crate::catalog::Table) -> f32 {
     table
         .row_indexes
         .estimated_rows()

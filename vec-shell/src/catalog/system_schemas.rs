@@ -25,7 +25,11 @@ pub fn pg_namespace(catalog: &Catalog) -> SystemRelation {
                 vec![
                     int8(namespace_oid(catalog, name)),
                     text(name),
-                    int8(crate::expr::system::SUPERUSER_OID),
+                    int8(if name == super::namespace::PUBLIC {
+                        crate::expr::system::DATABASE_OWNER_OID
+                    } else {
+                        crate::expr::system::SUPERUSER_OID
+                    }),
                 ]
             })
             .collect(),

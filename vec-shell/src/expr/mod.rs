@@ -10,6 +10,7 @@
 //! subqueries) it asks its [`eval::Environment`] for.
 
 pub mod aggregate;
+pub mod array_functions;
 pub mod builtins;
 pub mod deparse;
 pub mod eval;

@@ -1,7 +1,8 @@
 //! PostgreSQL's system information functions that clients call on connect:
 //! `version()`, `current_database()`, `current_user`,
-//! `to_regtype(text)`, `format_type(oid, typmod)`, `pg_table_is_visible(oid)`,
-//! `pg_get_userbyid(oid)`, `pg_size_pretty(bigint)`, and the regular-expression operators `~`, `~*`, `!~`, `!~*`
+//! `to_regtype(text)`, `format_type(oid, typmod)`, `pg_type_is_visible(oid)`,
+//! `pg_get_userbyid(oid)`, `pg_size_pretty(bigint)`, `pg_get_expr`, `col_description`,
+//! `pg_get_statisticsobjdef_columns`, and the regular-expression operators `~`, `~*`, `!~`, `!~*`
 //! that psql's catalog queries filter with (`current_schema()` depends on the search
 //! path and the catalog, so the binder answers it). vecsh has one database and one
 //! role, the superuser `postgres` (OID 10, as `initdb` names it by default), which owns
@@ -15,6 +16,10 @@ use crate::value::{oid, Datum, SqlType};
 pub const SUPERUSER_OID: i64 = 10;
 /// Its name.
 pub const SUPERUSER: &str = "postgres";
+/// The OID of role `pg_database_owner`, which owns schema `public`.
+pub const DATABASE_OWNER_OID: i64 = 6171;
+/// Its name.
+pub const DATABASE_OWNER: &str = "pg_database_owner";
 
 fn sig(args: &[SqlType], ret: SqlType, imp: super::Imp) -> Signature {
     Signature {
@@ -92,7 +97,7 @@ pub fn candidates(name: &str) -> Vec<Signature> {
             };
             Ok(Datum::Text(ty.name_with_typmod(typmod)))
         })],
-        "pg_table_is_visible" | "pg_type_is_visible" => {
+        "pg_type_is_visible" => {
             vec![sig(&[Int8], Bool, |_| Ok(Datum::Bool(true)))]
         }
         "pg_size_pretty" => vec![sig(&[Int8], Text, |a| {
@@ -104,11 +109,20 @@ pub fn candidates(name: &str) -> Vec<Signature> {
         "pg_get_userbyid" => vec![sig(&[Int8], Text, |a| {
             Ok(Datum::Text(match a[0] {
                 Datum::Int8(SUPERUSER_OID) => SUPERUSER.to_string(),
+                Datum::Int8(DATABASE_OWNER_OID) => DATABASE_OWNER.to_string(),
                 Datum::Int8(other) => format!("unknown (OID={other})"),
                 _ => return Ok(Datum::Null),
             }))
         })],
-        other => super::text_functions::candidates(other),
+        // Expressions are kept as deparsed text (`pg_attrdef.adbin`), so this is it.
+        "pg_get_expr" => vec![
+            sig(&[Text, Int8], Text, |a| Ok(a[0].clone())),
+            sig(&[Text, Int8, Bool], Text, |a| Ok(a[0].clone())),
+        ],
+        // vecsh keeps no comments on columns and makes no statistics objects.
+        "col_description" => vec![sig(&[Int8, Int4], Text, |_| Ok(Datum::Null))],
+        "pg_get_statisticsobjdef_columns" => vec![sig(&[Int8], Text, |_| Ok(Datum::Null))],
+        other => super::array_functions::candidates(other),
     }
 }
 

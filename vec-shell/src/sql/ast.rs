@@ -627,6 +627,13 @@ pub enum ExprKind {
         /// The target type.
         type_name: TypeName,
     },
+    /// `expr COLLATE name` (the name schema-qualified with a dot when written so).
+    Collate {
+        /// The operand.
+        operand: Box<Expr>,
+        /// The collation.
+        collation: String,
+    },
     /// A function call; `count(*)` has `star`.
     Function {
         /// The function's name, lower case.

@@ -79,6 +79,13 @@ impl Display for Expr {
                 }
                 f.write_str("]")
             }
+            ExprKind::Collate { operand, collation } => {
+                let quoted: Vec<String> = collation
+                    .split('.')
+                    .map(|part| format!("\"{}\"", part.replace('"', "\"\"")))
+                    .collect();
+                write!(f, "({operand} COLLATE {})", quoted.join("."))
+            }
             // `position(a IN b)` is held as `position(b, a)`; print it back as written.
             ExprKind::Function {
                 name, args, star, ..

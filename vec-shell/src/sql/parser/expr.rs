@@ -63,7 +63,27 @@ impl Parser<'_> {
         let mut postfix = 0usize;
         loop {
             let pos = self.pos();
-            match self.peek().cloned() {
+            // `OPERATOR(pg_catalog.~)`: an operator named explicitly, of the precedence
+            // of any other operator whatever its symbol.
+            let explicit = self.explicit_operator();
+            let next = match &explicit {
+                Some((op, _)) => Some(TokenKind::Op(op.clone())),
+                None => self.peek().cloned(),
+            };
+            match next {
+                Some(TokenKind::Word(w)) if w == "collate" => {
+                    left = close_run(left, &mut run);
+                    self.count_postfix(&mut postfix)?;
+                    self.advance();
+                    let collation = self.collation_name()?;
+                    left = Expr::new(
+                        ExprKind::Collate {
+                            operand: Box::new(left),
+                            collation,
+                        },
+                        pos,
+                    );
+                }
                 Some(TokenKind::DoubleColon) => {
                     left = close_run(left, &mut run);
                     self.count_postfix(&mut postfix)?;
@@ -77,7 +97,14 @@ impl Parser<'_> {
                         pos,
                     );
                 }
-                Some(TokenKind::LBracket) => {
+                // Literals take no subscript (`1[1]` is a syntax error, as in PostgreSQL).
+                Some(TokenKind::LBracket)
+                    if self.after_close_paren()
+                        || !matches!(
+                            left.kind,
+                            ExprKind::Number(_) | ExprKind::String(_) | ExprKind::BitString(_)
+                        ) =>
+                {
                     left = close_run(left, &mut run);
                     self.count_postfix(&mut postfix)?;
                     left = self.subscript(left)?;
@@ -115,11 +142,16 @@ impl Parser<'_> {
                     run.push(link(&w, right, pos));
                 }
                 Some(TokenKind::Op(op)) => {
-                    let prec = infix_precedence(&op);
+                    let prec = match explicit {
+                        Some(_) => PREC_OTHER,
+                        None => infix_precedence(&op),
+                    };
                     if prec <= min_prec {
                         return Ok(close_run(left, &mut run));
                     }
-                    self.advance();
+                    for _ in 0..explicit.as_ref().map_or(1, |(_, tokens)| *tokens) {
+                        self.advance();
+                    }
                     if let Some(quantifier) = self.quantified_query() {
                         // `left op ANY | SOME | ALL (query)`
                         left = close_run(left, &mut run);
@@ -188,6 +220,44 @@ impl Parser<'_> {
             slice,
         };
         Ok(Expr::new(kind, pos))
+    }
+
+    /// At `OPERATOR([schema.]op)`: the operator and how many tokens spell it. Only
+    /// `pg_catalog` and `public` hold operators.
+    fn explicit_operator(&self) -> Option<(String, usize)> {
+        if !self.peek_word("operator") || self.peek_at(1) != Some(&TokenKind::LParen) {
+            return None;
+        }
+        let (op_at, tokens) = match self.peek_at(2) {
+            Some(TokenKind::Word(schema))
+                if matches!(schema.as_str(), "pg_catalog" | "public")
+                    && self.peek_at(3) == Some(&TokenKind::Dot) =>
+            {
+                (4, 6)
+            }
+            _ => (2, 4),
+        };
+        match (self.peek_at(op_at), self.peek_at(op_at + 1)) {
+            (Some(TokenKind::Op(op)), Some(TokenKind::RParen)) => Some((op.clone(), tokens)),
+            _ => None,
+        }
+    }
+
+    /// A collation's name after `COLLATE`: `"C"`, `pg_catalog.default`, kept as written
+    /// (schema-qualified with a dot).
+    fn collation_name(&mut self) -> Result<String> {
+        let mut name = String::new();
+        loop {
+            match self.peek() {
+                Some(TokenKind::Word(w)) | Some(TokenKind::QuotedIdent(w)) => name.push_str(w),
+                _ => return Err(self.error_here()),
+            }
+            self.advance();
+            if !self.eat(&TokenKind::Dot) {
+                return Ok(name);
+            }
+            name.push('.');
+        }
     }
 
     /// At `ANY | SOME | ALL (query)` after an operator: `Some(true)` for `ALL`.

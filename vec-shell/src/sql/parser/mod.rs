@@ -141,6 +141,14 @@ impl Parser<'_> {
         self.tokens.get(self.index + ahead).map(|t| &t.kind)
     }
 
+    /// Whether the token just read is `)`.
+    fn after_close_paren(&self) -> bool {
+        self.index
+            .checked_sub(1)
+            .and_then(|i| self.tokens.get(i))
+            .is_some_and(|t| t.kind == TokenKind::RParen)
+    }
+
     /// Byte offset of the current token (or the end of the text).
     fn pos(&self) -> usize {
         self.tokens

@@ -401,8 +401,13 @@ impl Parser<'_> {
                 lateral,
             });
         }
-        let is_call = self.peek_at(1) == Some(&TokenKind::LParen)
-            && matches!(self.peek(), Some(TokenKind::Word(_)));
+        // `f(…)` or `pg_catalog.f(…)`.
+        let is_call = (self.peek_at(1) == Some(&TokenKind::LParen)
+            && matches!(self.peek(), Some(TokenKind::Word(_))))
+            || (self.peek_word("pg_catalog")
+                && self.peek_at(1) == Some(&TokenKind::Dot)
+                && matches!(self.peek_at(2), Some(TokenKind::Word(_)))
+                && self.peek_at(3) == Some(&TokenKind::LParen));
         if is_call {
             let call = self.expr()?;
             let alias = self.alias()?;
