@@ -10,6 +10,8 @@ pub mod index_def;
 pub mod row_indexes;
 pub mod schema;
 pub mod snapshots;
+pub mod statements;
+pub mod stats;
 pub mod system;
 
 pub use column_storage::ColumnStorage;
@@ -322,6 +324,12 @@ pub struct Catalog {
     /// Tables dropped while [`Catalog::keep_dropped_tables`] is on, kept for a
     /// transaction block's undo log.
     dropped: Option<Vec<Table>>,
+    /// The tables' activity counters (`pg_stat_user_tables`), kept in memory.
+    pub table_stats: stats::TableActivity,
+    /// The catalog entry of the `pg_stat_statements` extension, when it is installed.
+    pub stat_statements: Option<u64>,
+    /// The statements counted while `pg_stat_statements` is installed.
+    pub statements: statements::StatementLog,
 }
 
 impl Catalog {
@@ -337,6 +345,7 @@ impl Catalog {
 
     /// Adds a table (the caller has checked the name is free).
     pub fn add_table(&mut self, table: Table) {
+        self.table_stats.forget(&table.name);
         self.tables.insert(table.name.clone(), table);
     }
 

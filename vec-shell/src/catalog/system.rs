@@ -55,6 +55,8 @@ pub fn relation(catalog: &Catalog, name: &str, settings: &Settings) -> Option<Sy
             columns: vec![("rngtypid", SqlType::Int8), ("rngsubtype", SqlType::Int8)],
             rows: Vec::new(),
         },
+        "pg_stat_user_tables" | "pg_stat_all_tables" => super::stats::pg_stat_user_tables(catalog),
+        "pg_stat_statements" if catalog.stat_statements.is_some() => catalog.statements.relation(),
         "tables" => information_tables(catalog),
         "columns" => information_columns(catalog),
         _ => return None,
@@ -491,6 +493,15 @@ fn pg_extension(catalog: &Catalog) -> SystemRelation {
             int8(10),
             int8(PUBLIC),
             text(PGVECTOR_VERSION),
+        ]);
+    }
+    if catalog.stat_statements.is_some() {
+        rows.push(vec![
+            int8(16_386),
+            text("pg_stat_statements"),
+            int8(10),
+            int8(PUBLIC),
+            text("1.10"),
         ]);
     }
     SystemRelation {

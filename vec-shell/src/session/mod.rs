@@ -11,6 +11,7 @@ mod custom_plan;
 mod open;
 mod prepared;
 mod statement;
+mod tracking;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -276,7 +277,7 @@ impl Session {
     /// one keep their effect (outside a transaction block; inside one, the error aborts
     /// the block); the error's position is a byte offset into `sql`.
     pub fn execute(&mut self, sql: &str) -> Result<Vec<StatementResult>> {
-        let statements = match crate::sql::parse(sql) {
+        let statements = match crate::sql::parse_with_spans(sql) {
             Ok(statements) => statements,
             Err(error) => {
                 // As in PostgreSQL, even a syntax error aborts an open block.
@@ -285,8 +286,9 @@ impl Session {
             }
         };
         let mut results = Vec::with_capacity(statements.len());
-        for statement in &statements {
-            results.push(self.execute_statement(statement)?);
+        for (statement, span) in &statements {
+            let text = sql.get(span.clone()).unwrap_or_default();
+            results.push(self.execute_statement_text(statement, text)?);
         }
         Ok(results)
     }
@@ -351,9 +353,12 @@ impl Session {
     /// Runs `COPY … FROM STDIN` with the data that followed it (ending at `\.` or at the
     /// end of `data`).
     pub fn copy_in(&mut self, sql: &str, data: &[u8]) -> Result<StatementResult> {
-        let statements = crate::sql::parse(sql)?;
+        let statements = crate::sql::parse_with_spans(sql)?;
         match statements.as_slice() {
-            [statement] => self.copy_in_statement(statement, data),
+            [(statement, span)] => {
+                let text = sql.get(span.clone()).unwrap_or_default();
+                self.copy_in_statement_text(statement, data, text)
+            }
             _ => Err(EngineError::new(
                 "42601",
                 "copy_in needs one COPY … FROM STDIN statement",
@@ -361,12 +366,30 @@ impl Session {
         }
     }
 
-    /// Runs a parsed `COPY … FROM STDIN` with its data.
+    /// Runs a parsed `COPY … FROM STDIN` with its data (counted in
+    /// `pg_stat_statements` under the statement's deparsed text).
     pub fn copy_in_statement(
         &mut self,
         statement: &Statement,
         data: &[u8],
     ) -> Result<StatementResult> {
+        self.copy_in_statement_text(statement, data, &statement.to_string())
+    }
+
+    /// Runs a parsed `COPY … FROM STDIN` written as `text` with its data.
+    pub fn copy_in_statement_text(
+        &mut self,
+        statement: &Statement,
+        data: &[u8],
+        text: &str,
+    ) -> Result<StatementResult> {
+        let started = std::time::Instant::now();
+        let result = self.copy_in_uncounted(statement, data)?;
+        self.count_statement(text, started, &result);
+        Ok(result)
+    }
+
+    fn copy_in_uncounted(&mut self, statement: &Statement, data: &[u8]) -> Result<StatementResult> {
         match statement {
             Statement::Copy(copy) if copy.from && copy.file.is_none() => {
                 self.cancel.reset();

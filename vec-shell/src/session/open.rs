@@ -65,6 +65,7 @@ pub fn open(
     for (catalog_row, entry) in entries {
         match entry {
             CatalogEntry::Extension => catalog.extension_installed = true,
+            CatalogEntry::StatStatements => catalog.stat_statements = Some(catalog_row),
             CatalogEntry::Table(mut table) => {
                 table.catalog_row = Some(catalog_row);
                 give_index_ids(&durable, &mut table)?;

@@ -6,6 +6,7 @@
 pub mod alter;
 pub mod block;
 pub mod constraint;
+pub mod extension;
 pub mod maintenance;
 pub mod vector_index;
 
@@ -37,6 +38,9 @@ pub fn execute(
             name,
             if_not_exists,
         } => {
+            if name == "pg_stat_statements" {
+                return extension::create_stat_statements(catalog, writes, *if_not_exists);
+            }
             if name == "vectors" {
                 // pgvecto.rs's extension: its types and `USING vectors` are built in.
                 return Ok(StatementResult::tag("CREATE EXTENSION"));
@@ -64,6 +68,9 @@ pub fn execute(
             writes.commit(vec![StoreOp::Insert(CATALOG_HEAP.0, encode_extension())])?;
             catalog.extension_installed = true;
             Ok(StatementResult::tag("CREATE EXTENSION"))
+        }
+        Statement::DropExtension { names, if_exists } => {
+            extension::drop_extensions(catalog, writes, names, *if_exists)
         }
         Statement::AlterExtension { name, version } => alter_extension(catalog, name, version),
         Statement::CreateTable(create) => create_table(catalog, writes, create),
@@ -172,6 +179,7 @@ fn truncate(
     writes.commit(ops)?;
     let mut result = StatementResult::tag("TRUNCATE TABLE");
     for (name, heap) in moves {
+        catalog.table_stats.truncated(&name);
         if let Some(table) = catalog.table_mut(&name) {
             table.heap = heap;
             table.row_indexes = RowIndexes::empty(&table.row_index_shape());
@@ -341,7 +349,13 @@ fn create_table(
         StoreOp::Insert(CATALOG_HEAP.0, encode_table(&table)),
     ])?;
     table.catalog_row = ids.first().copied();
+    let (name, indexes) = (table.name.clone(), table.indexes.len());
     catalog.add_table(table);
+    // PostgreSQL builds each index of a new table (its primary key's, its unique
+    // constraints') by scanning the empty table, and counts those scans.
+    for _ in 0..indexes {
+        catalog.table_stats.seq_scan(&name, 0);
+    }
     Ok(StatementResult::tag("CREATE TABLE"))
 }
 
@@ -538,6 +552,18 @@ fn create_index(
     // committed already; if the checkpoint fails, the next open rebuilds it.
     if vector_built {
         let _ = writes.checkpoint(catalog);
+    }
+    // The build read the table as one sequential scan of every stored version (the
+    // dead ones not yet vacuumed too), as PostgreSQL's builds do.
+    if let Some(table) = catalog.table(&create.table) {
+        let mut versions_read = 0;
+        writes.with_versions(|versions| {
+            versions.for_each(table.heap, &mut |_, _| {
+                versions_read += 1;
+                Ok(())
+            })
+        })?;
+        catalog.table_stats.seq_scan(&create.table, versions_read);
     }
     let mut result = StatementResult::tag("CREATE INDEX");
     result.notices = notices;

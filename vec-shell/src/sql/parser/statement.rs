@@ -368,6 +368,18 @@ impl Parser<'_> {
 
     fn drop_table(&mut self) -> Result<Statement> {
         self.advance();
+        if self.eat_word("extension") {
+            let if_exists = self.eat_word("if");
+            if if_exists {
+                self.expect_word("exists")?;
+            }
+            let mut names = vec![self.identifier()?];
+            while self.eat(&TokenKind::Comma) {
+                names.push(self.identifier()?);
+            }
+            let _ = self.eat_word("cascade") || self.eat_word("restrict");
+            return Ok(Statement::DropExtension { names, if_exists });
+        }
         let index = self.eat_word("index");
         if index {
             self.eat_word("concurrently");
