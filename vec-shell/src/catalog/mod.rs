@@ -6,6 +6,7 @@
 
 pub mod column_storage;
 pub mod constraint;
+pub mod index_builds;
 pub mod index_def;
 pub mod row_indexes;
 pub mod schema;
@@ -330,6 +331,8 @@ pub struct Catalog {
     pub stat_statements: Option<u64>,
     /// The statements counted while `pg_stat_statements` is installed.
     pub statements: statements::StatementLog,
+    /// The index builds running now (`pg_stat_progress_create_index`).
+    pub index_builds: std::sync::Arc<index_builds::IndexBuilds>,
 }
 
 impl Catalog {

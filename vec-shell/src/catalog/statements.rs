@@ -15,8 +15,7 @@ use crate::value::{Datum, SqlType};
 
 /// The OID of the superuser, the `userid` of every entry.
 const USER_ID: i64 = 10;
-/// The database's OID, as `pg_database` gives it.
-const DATABASE_ID: i64 = 16_385;
+use super::system::DATABASE_OID as DATABASE_ID;
 /// At most this many entries are kept (PostgreSQL's `pg_stat_statements.max`); the least
 /// called one makes room for a new one.
 const MAX_ENTRIES: usize = 5000;

@@ -26,6 +26,10 @@ pub const PUBLIC: i64 = 2200;
 pub const INFORMATION_SCHEMA: i64 = 13_000;
 /// The pgvector release whose SQL vecsh speaks, as `pg_extension` reports it.
 pub const PGVECTOR_VERSION: &str = "0.8.6";
+/// The database's OID, as `pg_database` gives it.
+pub const DATABASE_OID: i64 = 16_385;
+/// The database's name, as `pg_database` gives it.
+pub const DATABASE_NAME: &str = "vecsh";
 /// Where table OIDs start.
 pub const TABLE_OID_BASE: i64 = 20_000;
 
@@ -57,6 +61,9 @@ pub fn relation(catalog: &Catalog, name: &str, settings: &Settings) -> Option<Sy
         },
         "pg_stat_user_tables" | "pg_stat_all_tables" => super::stats::pg_stat_user_tables(catalog),
         "pg_stat_statements" if catalog.stat_statements.is_some() => catalog.statements.relation(),
+        "pg_stat_progress_create_index" => {
+            super::index_builds::pg_stat_progress_create_index(&catalog.index_builds)
+        }
         "tables" => information_tables(catalog),
         "columns" => information_columns(catalog),
         _ => return None,
@@ -590,8 +597,8 @@ fn pg_database() -> SystemRelation {
             ("datallowconn", SqlType::Bool),
         ],
         rows: vec![vec![
-            int8(16_385),
-            text("vecsh"),
+            int8(DATABASE_OID),
+            text(DATABASE_NAME),
             int8(10),
             Datum::Int4(6),
             Datum::Bool(true),

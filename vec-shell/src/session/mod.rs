@@ -8,6 +8,7 @@ mod block;
 mod copy;
 mod create_as;
 mod custom_plan;
+mod index_progress;
 mod open;
 mod prepared;
 mod statement;
@@ -33,6 +34,9 @@ use crate::txn::WriteLock;
 use block::{Ending, TxnState};
 pub use prepared::{Description, PreparedStatement};
 
+/// The process id of a database's first session (the ones after it count up).
+const FIRST_PID: i32 = 1000;
+
 /// What every handle of a database shares.
 struct Shared {
     catalog: RwLock<Catalog>,
@@ -48,6 +52,8 @@ struct Shared {
     /// The database directory's absolute path (`SHOW data_directory`); empty for a
     /// database in memory.
     data_directory: String,
+    /// The process id the next session gets.
+    next_pid: std::sync::atomic::AtomicI32,
 }
 
 impl Drop for Shared {
@@ -101,6 +107,7 @@ impl Database {
                 write_lock: WriteLock::default(),
                 schema_version: AtomicU64::new(0),
                 data_directory: String::new(),
+                next_pid: FIRST_PID.into(),
             }),
         }
     }
@@ -149,6 +156,7 @@ impl Database {
                 write_lock: WriteLock::default(),
                 schema_version: AtomicU64::new(0),
                 data_directory: directory.display().to_string(),
+                next_pid: FIRST_PID.into(),
             }),
         })
     }
@@ -169,7 +177,12 @@ impl Database {
         let _ = settings.set_at_open(&crate::settings::SHARED_BUFFERS, &format!("{kb}kB"));
         let directory = &self.shared.data_directory;
         let _ = settings.set_at_open(&crate::settings::DATA_DIRECTORY, directory);
+        let pid = self
+            .shared
+            .next_pid
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Session {
+            pid,
             database: self.clone(),
             settings,
             txn: TxnState::default(),
@@ -212,6 +225,8 @@ impl Database {
 /// A connection-like session: parameter settings, transaction blocks and statement
 /// execution. Dropping a session inside a block rolls the block back.
 pub struct Session {
+    /// The session's process id, as `pg_stat_progress_create_index` shows it.
+    pid: i32,
     database: Database,
     settings: Settings,
     txn: TxnState,
@@ -266,6 +281,12 @@ impl Session {
     /// ```
     pub fn set_progress_observer(&mut self, observer: Option<ProgressObserver>) {
         self.observer = observer;
+    }
+
+    /// The session's process id (each session of a database has its own), as
+    /// `pg_stat_progress_create_index` shows it.
+    pub fn backend_pid(&self) -> i32 {
+        self.pid
     }
 
     /// The database this session works on.
