@@ -79,6 +79,10 @@ pub(super) fn query(connection: &mut Connection, sql: &str) -> Result<(), ReadEr
 /// message: anything but transaction control and the schema statements vecsh refuses
 /// inside blocks.
 fn runs_in_implicit_block(statement: &Statement) -> bool {
+    if let Statement::CreateExtension { name, .. } = statement {
+        // `pg_stat_statements` is created and dropped outside blocks only.
+        return name != "pg_stat_statements";
+    }
     matches!(
         statement,
         Statement::Select(_)
