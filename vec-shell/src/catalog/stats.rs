@@ -64,10 +64,24 @@ pub struct RowChanges {
     pub deleted: i64,
 }
 
-/// The counters of every table, by table name.
+/// One index's counters: scans, and the entries they returned and rows they fetched
+/// (the same count here: every entry a scan returns is fetched).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct IndexStats {
+    /// Scans of the index.
+    pub idx_scan: i64,
+    /// Entries they returned.
+    pub idx_tup_read: i64,
+    /// Rows they fetched.
+    pub idx_tup_fetch: i64,
+}
+
+/// The counters of every table, by table name, and of every index, by table and index
+/// name.
 #[derive(Default)]
 pub struct TableActivity {
     tables: Mutex<HashMap<String, TableStats>>,
+    indexes: Mutex<HashMap<(String, String), IndexStats>>,
 }
 
 impl TableActivity {
@@ -89,9 +103,17 @@ impl TableActivity {
         self.tables.lock().get(table).cloned().unwrap_or_default()
     }
 
-    /// Forgets a table's counters (a table created anew starts from zero).
+    /// Forgets a table's counters and its indexes' (a table created anew starts from
+    /// zero).
     pub fn forget(&self, table: &str) {
         self.tables.lock().remove(table);
+        self.indexes.lock().retain(|(owner, _), _| owner != table);
+    }
+
+    /// An index's counters.
+    pub fn index(&self, table: &str, index: &str) -> IndexStats {
+        let key = (table.to_string(), index.to_string());
+        self.indexes.lock().get(&key).copied().unwrap_or_default()
     }
 
     /// Counts one sequential scan that returned `rows` rows.
@@ -102,12 +124,18 @@ impl TableActivity {
         });
     }
 
-    /// Counts one index scan that fetched `rows` rows.
-    pub fn index_scan(&self, table: &str, rows: u64) {
+    /// Counts one scan of index `index` that fetched `rows` rows.
+    pub fn index_scan(&self, table: &str, index: &str, rows: u64) {
         self.update(table, |s| {
             s.idx_scan += 1;
             s.idx_tup_fetch += rows as i64;
         });
+        let key = (table.to_string(), index.to_string());
+        let mut indexes = self.indexes.lock();
+        let stats = indexes.entry(key).or_default();
+        stats.idx_scan += 1;
+        stats.idx_tup_read += rows as i64;
+        stats.idx_tup_fetch += rows as i64;
     }
 
     /// Counts the rows a statement inserted, updated and deleted.
@@ -163,12 +191,17 @@ pub struct CountedScan<'a, I> {
     seen: u64,
     table: &'a str,
     activity: &'a TableActivity,
-    index: bool,
+    index: Option<&'a str>,
 }
 
 impl<'a, I> CountedScan<'a, I> {
-    /// A sequential scan (`index` false) or an index scan of `table`.
-    pub fn new(rows: I, activity: &'a TableActivity, table: &'a str, index: bool) -> Self {
+    /// A sequential scan of `table` (`index` `None`) or a scan of one of its indexes.
+    pub fn new(
+        rows: I,
+        activity: &'a TableActivity,
+        table: &'a str,
+        index: Option<&'a str>,
+    ) -> Self {
         CountedScan {
             rows,
             seen: 0,
@@ -194,8 +227,8 @@ impl<I: Iterator<Item = crate::error::Result<T>>, T> Iterator for CountedScan<'_
 impl<I> Drop for CountedScan<'_, I> {
     fn drop(&mut self) {
         match self.index {
-            true => self.activity.index_scan(self.table, self.seen),
-            false => self.activity.seq_scan(self.table, self.seen),
+            Some(index) => self.activity.index_scan(self.table, index, self.seen),
+            None => self.activity.seq_scan(self.table, self.seen),
         }
     }
 }
@@ -316,6 +349,38 @@ pub fn pg_stat_user_tables(catalog: &Catalog) -> SystemRelation {
             ]
         })
         .collect();
+    SystemRelation { columns, rows }
+}
+
+/// `pg_stat_user_indexes` (and `pg_stat_all_indexes`): every index's scans.
+pub fn pg_stat_user_indexes(catalog: &Catalog) -> SystemRelation {
+    let columns = vec![
+        ("relid", SqlType::Int8),
+        ("indexrelid", SqlType::Int8),
+        ("schemaname", SqlType::Text),
+        ("relname", SqlType::Text),
+        ("indexrelname", SqlType::Text),
+        ("idx_scan", SqlType::Int8),
+        ("idx_tup_read", SqlType::Int8),
+        ("idx_tup_fetch", SqlType::Int8),
+    ];
+    let mut rows = Vec::new();
+    for table in catalog.tables() {
+        let oid = super::system::relation_oid(catalog, &table.name).unwrap_or(0);
+        for (position, index) in table.indexes.iter().enumerate() {
+            let s = catalog.table_stats.index(&table.name, &index.name);
+            rows.push(vec![
+                Datum::Int8(oid),
+                Datum::Int8(oid + 1 + position as i64),
+                Datum::Text("public".into()),
+                Datum::Text(table.name.clone()),
+                Datum::Text(index.name.clone()),
+                Datum::Int8(s.idx_scan),
+                Datum::Int8(s.idx_tup_read),
+                Datum::Int8(s.idx_tup_fetch),
+            ]);
+        }
+    }
     SystemRelation { columns, rows }
 }
 

@@ -61,6 +61,9 @@ pub fn relation(catalog: &Catalog, name: &str, settings: &Settings) -> Option<Sy
         },
         "pg_stat_user_tables" | "pg_stat_all_tables" => super::stats::pg_stat_user_tables(catalog),
         "pg_stat_statements" if catalog.stat_statements.is_some() => catalog.statements.relation(),
+        "pg_stat_user_indexes" | "pg_stat_all_indexes" => {
+            super::stats::pg_stat_user_indexes(catalog)
+        }
         "pg_stat_progress_create_index" => {
             super::index_builds::pg_stat_progress_create_index(&catalog.index_builds)
         }

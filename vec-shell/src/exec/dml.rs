@@ -364,7 +364,7 @@ pub fn update(context: &ExecContext<'_>, plan: &UpdatePlan) -> Result<DmlOutcome
     let indexed = indexed_columns(table);
     let mut hot_updates = 0;
     let scan = context.rows.scan(table.heap)?;
-    let scan = CountedScan::new(scan, &catalog.table_stats, &table.name, false);
+    let scan = CountedScan::new(scan, &catalog.table_stats, &table.name, None);
     for (row_idx, found) in scan.enumerate() {
         if row_idx % CHECK_EVERY == CHECK_EVERY - 1 {
             cancel.check()?;
@@ -428,7 +428,7 @@ pub fn delete(context: &ExecContext<'_>, plan: &DeletePlan) -> Result<DmlOutcome
     let mut ids = Vec::new();
     let mut rows = Vec::new();
     let scan = context.rows.scan(table.heap)?;
-    let scan = CountedScan::new(scan, &catalog.table_stats, &table.name, false);
+    let scan = CountedScan::new(scan, &catalog.table_stats, &table.name, None);
     for (row_idx, found) in scan.enumerate() {
         if row_idx % CHECK_EVERY == CHECK_EVERY - 1 {
             cancel.check()?;

@@ -63,7 +63,7 @@ pub fn stream_query<'a>(
         _ => source(&plan.source, context)?,
     };
     let input = match &plan.source {
-        Source::IndexScan { table, .. } => counted(input, context, table, true),
+        Source::IndexScan { table, index, .. } => counted(input, context, table, Some(index)),
         _ => input,
     };
     let mut rows: RowStream<'_> = crate::cancel::checked(input, context.cancel);
@@ -144,13 +144,14 @@ pub fn stream_query<'a>(
     })))
 }
 
-/// Counts a scan of `table` in its activity counters (`pg_stat_user_tables`): an index
-/// scan (`index`) or a sequential one, and the rows it returns.
+/// Counts a scan of `table` in its activity counters (`pg_stat_user_tables`,
+/// `pg_stat_user_indexes`): a scan of index `index`, or a sequential one, and the rows
+/// it returns.
 fn counted<'a>(
     rows: RowStream<'a>,
     context: &'a ExecContext<'a>,
     table: &'a str,
-    index: bool,
+    index: Option<&'a str>,
 ) -> RowStream<'a> {
     let activity = &context.catalog.table_stats;
     Box::new(crate::catalog::stats::CountedScan::new(
@@ -193,7 +194,7 @@ pub(super) fn source<'a>(
                 .rows
                 .scan(table.heap)?
                 .map(|row| row.map(|(_, row)| row));
-            counted(Box::new(rows), context, name, false)
+            counted(Box::new(rows), context, name, None)
         }
         Source::Subquery(plan) => stream_query(plan, context)?,
         Source::SetOperation(operation) => super::setop::set_operation(operation, context)?,
@@ -226,7 +227,7 @@ pub(super) fn source<'a>(
             super::btree::scan(table, index, range, *order, context)?,
             context,
             table,
-            true,
+            Some(index),
         ),
         // Lazy, so that `LIMIT` stops a long series early and memory stays flat.
         Source::Function(function) => {

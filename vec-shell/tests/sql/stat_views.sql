@@ -28,6 +28,8 @@ UPDATE keyed SET id = 1000 WHERE embedding = '[3,3]';
 CREATE INDEX ON keyed USING hnsw (embedding vector_l2_ops);
 SELECT pg_stat_force_next_flush();
 SELECT relname, seq_scan, seq_tup_read, idx_scan, idx_tup_fetch, n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables WHERE relname = 'keyed';
+SELECT relname, indexrelname, schemaname, idx_scan, idx_tup_read, idx_tup_fetch FROM pg_stat_user_indexes WHERE relname = 'keyed' ORDER BY indexrelname;
+SELECT indexrelid = 'keyed_pkey'::regclass AS pkey_oid FROM pg_stat_all_indexes WHERE indexrelname = 'keyed_pkey';
 TRUNCATE keyed;
 SELECT pg_stat_force_next_flush();
 SELECT n_tup_ins, n_live_tup, n_dead_tup FROM pg_stat_user_tables WHERE relname = 'keyed';
