@@ -438,6 +438,12 @@ impl Binder<'_> {
         if super::arrays::is_array_function(name) {
             return super::arrays::bind_function(self, name, args, pos);
         }
+        if let ("pg_stat_statements_reset", [], Some(_)) =
+            (name, args, self.cx.catalog.stat_statements)
+        {
+            // PostgreSQL's returns `void`, which prints as an empty value.
+            return Ok(Typed::new(BoundExpr::StatementsReset, SqlType::Text));
+        }
         if let (Some(part), [arg]) = (crate::expr::SizePart::of_function(name), args) {
             // The argument is a `regclass`: a name (a literal) or an OID.
             let relation = match &arg.kind {

@@ -8,12 +8,15 @@ pub mod column_stats;
 pub mod column_storage;
 pub mod constraint;
 pub mod deparsed;
+pub mod index_builds;
 pub mod index_def;
 pub mod namespace;
 pub mod pg_stats;
 pub mod row_indexes;
 pub mod schema;
 pub mod snapshots;
+pub mod statements;
+pub mod stats;
 pub mod system;
 pub mod system_class;
 pub mod system_constraints;
@@ -353,6 +356,14 @@ pub struct Catalog {
     /// Tables dropped while [`Catalog::keep_dropped_tables`] is on, kept for a
     /// transaction block's undo log.
     dropped: Option<Vec<Table>>,
+    /// The tables' activity counters (`pg_stat_user_tables`), kept in memory.
+    pub table_stats: stats::TableActivity,
+    /// The catalog entry of the `pg_stat_statements` extension, when it is installed.
+    pub stat_statements: Option<u64>,
+    /// The statements counted while `pg_stat_statements` is installed.
+    pub statements: statements::StatementLog,
+    /// The index builds running now (`pg_stat_progress_create_index`).
+    pub index_builds: std::sync::Arc<index_builds::IndexBuilds>,
 }
 
 impl Catalog {
@@ -369,6 +380,12 @@ impl Catalog {
                 .map(|schema| namespace::key(schema, bare))
                 .find(|key| self.tables.contains_key(key)),
         }
+    }
+
+    /// The key the activity counters (`pg_stat_user_tables`) keep a table under: its
+    /// catalog key, resolved along the search path from a written name.
+    pub fn stats_key(&self, name: &str) -> String {
+        self.resolve(name).unwrap_or_else(|| name.to_string())
     }
 
     /// The schema a new relation of written name `name` goes to, and its bare name:
@@ -439,6 +456,7 @@ impl Catalog {
 
     /// Adds a table (the caller has checked the name is free).
     pub fn add_table(&mut self, table: Table) {
+        self.table_stats.forget(&table.key());
         self.tables.insert(table.key(), table);
     }
 

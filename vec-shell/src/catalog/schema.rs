@@ -1,5 +1,6 @@
 //! The byte form of catalog entries: a kind byte (1 for a table, 2 for the installed
-//! extension), then for a table its name, heap id, columns (name, type name, modifier,
+//! `vector` extension, 3 for `pg_stat_statements`, 4 for a schema, followed by its
+//! name), then for a table its name, heap id, columns (name, type name, modifier,
 //! `NOT NULL`, a sequence byte — 0 none, 1 a serial or `BY DEFAULT` identity, 2 a
 //! `GENERATED ALWAYS` identity — and the next sequence value), primary key positions and indexes (name, method,
 //! columns, operator class, storage options, key expression), then the indexes' ids
@@ -33,6 +34,8 @@ use crate::value::SqlType;
 pub enum CatalogEntry {
     /// `CREATE EXTENSION vector` has run.
     Extension,
+    /// `CREATE EXTENSION pg_stat_statements` has run.
+    StatStatements,
     /// A table definition (rows are loaded separately).
     Table(Table),
     /// A schema made by `CREATE SCHEMA`.
@@ -58,6 +61,11 @@ pub fn encode_schema(name: &str) -> Vec<u8> {
     let mut out = vec![4];
     put_str(&mut out, name);
     out
+}
+
+/// The entry recording the installed `pg_stat_statements` extension.
+pub fn encode_stat_statements() -> Vec<u8> {
+    vec![3]
 }
 
 /// A table definition's bytes.
@@ -201,6 +209,7 @@ pub fn decode_entry(bytes: &[u8]) -> Result<CatalogEntry> {
     match reader.u8()? {
         2 => return Ok(CatalogEntry::Extension),
         4 => return Ok(CatalogEntry::Schema(reader.string()?)),
+        3 => return Ok(CatalogEntry::StatStatements),
         1 => {}
         other => return Err(corrupt(&format!("unknown kind {other}"))),
     }

@@ -28,6 +28,10 @@ pub const INFORMATION_SCHEMA: i64 = 13_000;
 pub const PGVECTOR_VERSION: &str = "0.8.6";
 /// Where the OIDs of schemas made by `CREATE SCHEMA` start.
 pub const USER_NAMESPACE_OID_BASE: i64 = 16_500;
+/// The database's OID, as `pg_database` gives it.
+pub const DATABASE_OID: i64 = 16_385;
+/// The database's name, as `pg_database` gives it.
+pub const DATABASE_NAME: &str = "vecsh";
 /// Where table OIDs start.
 pub const TABLE_OID_BASE: i64 = 20_000;
 
@@ -61,6 +65,14 @@ pub fn relation(catalog: &Catalog, name: &str, settings: &Settings) -> Option<Sy
             columns: vec![("rngtypid", SqlType::Int8), ("rngsubtype", SqlType::Int8)],
             rows: Vec::new(),
         },
+        "pg_stat_user_tables" | "pg_stat_all_tables" => super::stats::pg_stat_user_tables(catalog),
+        "pg_stat_statements" if catalog.stat_statements.is_some() => catalog.statements.relation(),
+        "pg_stat_user_indexes" | "pg_stat_all_indexes" => {
+            super::stats::pg_stat_user_indexes(catalog)
+        }
+        "pg_stat_progress_create_index" => {
+            super::index_builds::pg_stat_progress_create_index(&catalog.index_builds)
+        }
         "tables" => information_tables(catalog),
         "columns" => information_columns(catalog),
         other => return super::system_features::relation(other),
@@ -408,6 +420,15 @@ fn pg_extension(catalog: &Catalog) -> SystemRelation {
             text(PGVECTOR_VERSION),
         ]);
     }
+    if catalog.stat_statements.is_some() {
+        rows.push(vec![
+            int8(16_386),
+            text("pg_stat_statements"),
+            int8(10),
+            int8(PUBLIC),
+            text("1.10"),
+        ]);
+    }
     SystemRelation {
         columns: vec![
             ("oid", SqlType::Int8),
@@ -494,8 +515,8 @@ fn pg_database() -> SystemRelation {
             ("datallowconn", SqlType::Bool),
         ],
         rows: vec![vec![
-            int8(16_385),
-            text("vecsh"),
+            int8(DATABASE_OID),
+            text(DATABASE_NAME),
             int8(10),
             Datum::Int4(6),
             Datum::Bool(true),

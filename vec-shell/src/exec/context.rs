@@ -188,6 +188,11 @@ impl Environment for ExecContext<'_> {
         self.outer
     }
 
+    fn reset_statements(&self) -> Result<()> {
+        self.catalog.statements.reset();
+        Ok(())
+    }
+
     /// Sizes as vecsh stores relations: a table is its heap's pages (8 kB each, in the
     /// database's files or, for a database without a path, in memory); a vector index
     /// is the memory it holds (its snapshot mapped from disk included); a btree is

@@ -10,6 +10,7 @@ use std::collections::HashSet;
 use super::query::run_query;
 use super::ExecContext;
 use crate::cancel::CHECK_EVERY;
+use crate::catalog::stats::CountedScan;
 use crate::catalog::Table;
 use crate::error::{EngineError, Result};
 use crate::expr::{eval, passes};
@@ -324,6 +325,28 @@ fn moved_sequences(table: &Table, sequences: &[Option<i64>]) -> Vec<(usize, i64)
         .collect()
 }
 
+/// The columns some index of the table reads (`None`: an expression index, which may
+/// read any).
+fn indexed_columns(table: &Table) -> Option<Vec<usize>> {
+    let mut columns = table.primary_key.clone();
+    for index in &table.indexes {
+        if index.expression.is_some() || index.predicate.is_some() {
+            return None;
+        }
+        columns.extend(&index.columns);
+    }
+    Some(columns)
+}
+
+/// Whether an update changes no indexed column, so that PostgreSQL would make it a
+/// heap-only (HOT) update.
+fn heap_only(indexed: &Option<Vec<usize>>, old: &[Datum], new: &[Datum]) -> bool {
+    match indexed {
+        Some(columns) => columns.iter().all(|&c| old.get(c) == new.get(c)),
+        None => old == new,
+    }
+}
+
 /// Computes an `UPDATE`.
 pub fn update(context: &ExecContext<'_>, plan: &UpdatePlan) -> Result<DmlOutcome> {
     let (catalog, cancel) = (context.catalog, context.cancel);
@@ -338,7 +361,11 @@ pub fn update(context: &ExecContext<'_>, plan: &UpdatePlan) -> Result<DmlOutcome
         .map(|c| c.sequence.as_ref().map(crate::catalog::Sequence::get))
         .collect();
     let mut changes = Vec::new();
-    for (row_idx, found) in context.rows.scan(table.heap)?.enumerate() {
+    let indexed = indexed_columns(table);
+    let mut hot_updates = 0;
+    let scan = context.rows.scan(table.heap)?;
+    let scan = CountedScan::new(scan, &catalog.table_stats, table.key(), None);
+    for (row_idx, found) in scan.enumerate() {
         if row_idx % CHECK_EVERY == CHECK_EVERY - 1 {
             cancel.check()?;
         }
@@ -360,6 +387,9 @@ pub fn update(context: &ExecContext<'_>, plan: &UpdatePlan) -> Result<DmlOutcome
         fill.compute_generated(&mut new_row, context)?;
         check_not_null(table, &new_row)?;
         checks.check(table, &new_row, context)?;
+        if heap_only(&indexed, &row, &new_row) {
+            hot_updates += 1;
+        }
         changes.push((id, new_row));
     }
     // A version another transaction replaced after this statement's snapshot (a
@@ -383,6 +413,7 @@ pub fn update(context: &ExecContext<'_>, plan: &UpdatePlan) -> Result<DmlOutcome
             table: plan.table.clone(),
             updates: changes,
             sequences: moved_sequences(table, &sequences),
+            hot_updates,
             ..TableChanges::default()
         },
     })
@@ -396,7 +427,9 @@ pub fn delete(context: &ExecContext<'_>, plan: &DeletePlan) -> Result<DmlOutcome
         .ok_or_else(|| missing(&plan.table))?;
     let mut ids = Vec::new();
     let mut rows = Vec::new();
-    for (row_idx, found) in context.rows.scan(table.heap)?.enumerate() {
+    let scan = context.rows.scan(table.heap)?;
+    let scan = CountedScan::new(scan, &catalog.table_stats, table.key(), None);
+    for (row_idx, found) in scan.enumerate() {
         if row_idx % CHECK_EVERY == CHECK_EVERY - 1 {
             cancel.check()?;
         }

@@ -69,7 +69,7 @@ pub fn run(
     // One thread (a small table, the vector search shape): one chunk of every page, read
     // page by page on this thread.
     let chunk = pages.div_ceil(threads as u32).max(1);
-    let results: Vec<Result<Vec<Row>>> = if threads < 2 {
+    let results: Vec<(Result<Vec<Row>>, u64)> = if threads < 2 {
         vec![run_chunk(
             plan,
             context,
@@ -103,8 +103,11 @@ pub fn run(
                 .collect()
         })
     };
+    let read: u64 = results.iter().map(|(_, read)| *read).sum();
+    let key = context.catalog.stats_key(name);
+    context.catalog.table_stats.seq_scan(&key, read);
     let mut merged = Vec::new();
-    for result in results {
+    for (result, _) in results {
         merged.extend(result?);
     }
     let mut out: Vec<Row> = match (plan.order.is_empty(), keep) {
@@ -146,14 +149,33 @@ fn thread_count(pages: u32) -> usize {
 }
 
 /// Filters and projects one range of pages; with `keep`, only its best `keep` rows in
-/// sort order (ties in storage order).
+/// sort order (ties in storage order); also returns how many rows it read.
 fn run_chunk(
     plan: &QueryPlan,
     context: &ExecContext<'_>,
     pages: Pages,
     keep: Option<usize>,
+) -> (Result<Vec<Row>>, u64) {
+    let read = std::cell::Cell::new(0u64);
+    let result = run_counted_chunk(plan, context, pages, keep, &read);
+    (result, read.get())
+}
+
+fn run_counted_chunk(
+    plan: &QueryPlan,
+    context: &ExecContext<'_>,
+    pages: Pages,
+    keep: Option<usize>,
+    read: &std::cell::Cell<u64>,
 ) -> Result<Vec<Row>> {
-    let rows = context.rows.scan_pages(pages.heap, pages.start, pages.end);
+    let rows = context
+        .rows
+        .scan_pages(pages.heap, pages.start, pages.end)
+        .inspect(|row| {
+            if row.is_ok() {
+                read.set(read.get() + 1);
+            }
+        });
     if let (false, Some(keep)) = (plan.order.is_empty(), keep) {
         if let Some(key) = super::distance_key::distance_key(plan) {
             return super::distance_key::top_k_by_distance(plan, context, rows, keep, &key);
@@ -288,6 +310,7 @@ fn parallel_safe(expr: &BoundExpr) -> bool {
         | BoundExpr::SubLink(_)
         | BoundExpr::Random
         | BoundExpr::RelationSize { .. }
+        | BoundExpr::StatementsReset
         | BoundExpr::SetReturning(_) => false,
     }
 }

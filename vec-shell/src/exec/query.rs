@@ -62,6 +62,10 @@ pub fn stream_query<'a>(
         )?,
         _ => source(&plan.source, context)?,
     };
+    let input = match &plan.source {
+        Source::IndexScan { table, index, .. } => counted(input, context, table, Some(index)),
+        _ => input,
+    };
     let mut rows: RowStream<'_> = crate::cancel::checked(input, context.cancel);
     if let Some(filter) = &plan.filter {
         rows = Box::new(rows.filter_map(move |row| match row {
@@ -140,6 +144,22 @@ pub fn stream_query<'a>(
     })))
 }
 
+/// Counts a scan of `table` in its activity counters (`pg_stat_user_tables`,
+/// `pg_stat_user_indexes`): a scan of index `index`, or a sequential one, and the rows
+/// it returns.
+fn counted<'a>(
+    rows: RowStream<'a>,
+    context: &'a ExecContext<'a>,
+    table: &'a str,
+    index: Option<&'a str>,
+) -> RowStream<'a> {
+    let activity = &context.catalog.table_stats;
+    let key = context.catalog.stats_key(table);
+    Box::new(crate::catalog::stats::CountedScan::new(
+        rows, activity, key, index,
+    ))
+}
+
 /// Evaluates `LIMIT` or `OFFSET` (NULL means none).
 fn count(
     expr: Option<&crate::expr::BoundExpr>,
@@ -171,12 +191,11 @@ pub(super) fn source<'a>(
             let table = context.catalog.table(name).ok_or_else(|| {
                 EngineError::new("42P01", format!("relation \"{name}\" does not exist"))
             })?;
-            Box::new(
-                context
-                    .rows
-                    .scan(table.heap)?
-                    .map(|row| row.map(|(_, row)| row)),
-            )
+            let rows = context
+                .rows
+                .scan(table.heap)?
+                .map(|row| row.map(|(_, row)| row));
+            counted(Box::new(rows), context, name, None)
         }
         Source::Subquery(plan) => stream_query(plan, context)?,
         Source::SetOperation(operation) => super::setop::set_operation(operation, context)?,
@@ -207,7 +226,12 @@ pub(super) fn source<'a>(
             range,
             order,
             ..
-        } => super::btree::scan(table, index, range, *order, context)?,
+        } => counted(
+            super::btree::scan(table, index, range, *order, context)?,
+            context,
+            table,
+            Some(index),
+        ),
         // Lazy, so that `LIMIT` stops a long series early and memory stays flat.
         Source::Function(function) => {
             Box::new(set_values(function, &[], context)?.map(|d| d.map(|d| vec![d])))

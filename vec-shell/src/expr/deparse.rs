@@ -114,6 +114,7 @@ impl Deparser<'_> {
             | BoundExpr::SubLink(_)
             | BoundExpr::Case { .. }
             | BoundExpr::RelationSize { .. }
+            | BoundExpr::StatementsReset
             | BoundExpr::SetReturning(_) => return None,
         })
     }

@@ -40,6 +40,12 @@ pub trait Environment {
     ) -> Result<Vec<Datum>> {
         Err(EngineError::internal("a subquery outside a statement"))
     }
+    /// Forgets the statements `pg_stat_statements` counted.
+    fn reset_statements(&self) -> Result<()> {
+        Err(EngineError::unsupported(
+            "pg_stat_statements_reset is not supported here",
+        ))
+    }
     /// Bytes of `relation` (an OID, or a name as text) counted as `part` says; `None`
     /// when no relation has that OID.
     fn relation_size(&self, _relation: &Datum, part: super::SizePart) -> Result<Option<i64>> {
@@ -68,6 +74,10 @@ impl Environment for Running<'_> {
 
     fn relation_size(&self, relation: &Datum, part: super::SizePart) -> Result<Option<i64>> {
         self.inner.relation_size(relation, part)
+    }
+
+    fn reset_statements(&self) -> Result<()> {
+        self.inner.reset_statements()
     }
 
     fn param(&self, index: u32) -> Result<Datum> {
@@ -235,6 +245,10 @@ pub fn eval(expr: &BoundExpr, row: &[Datum], context: &dyn Environment) -> Resul
                 }
             }
             best
+        }
+        BoundExpr::StatementsReset => {
+            context.reset_statements()?;
+            Datum::Text(String::new())
         }
         BoundExpr::RelationSize { part, relation } => match eval(relation, row, context)? {
             Datum::Null => Datum::Null,

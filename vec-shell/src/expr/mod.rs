@@ -124,6 +124,9 @@ pub enum BoundExpr {
     },
     /// A set-returning function in a select list: the row repeats once per value.
     SetReturning(Box<SetFunction>),
+    /// `pg_stat_statements_reset()`: forgets the statements `pg_stat_statements` counted,
+    /// when evaluated.
+    StatementsReset,
     /// `pg_relation_size(regclass)` and its kin: bytes of a relation, by its OID,
     /// measured when the expression is evaluated.
     RelationSize {
@@ -248,6 +251,7 @@ impl PartialEq for BoundExpr {
                 },
             ) => g == h && a == b,
             (SetReturning(a), SetReturning(b)) => a == b,
+            (StatementsReset, StatementsReset) => true,
             (SubLink(a), SubLink(b)) => a == b,
             (ArrayCompare(a), ArrayCompare(b)) => a == b,
             (
@@ -284,6 +288,7 @@ pub fn is_constant(expr: &BoundExpr) -> bool {
             | BoundExpr::Random
             | BoundExpr::Param(_)
             | BoundExpr::RelationSize { .. }
+            | BoundExpr::StatementsReset
     ) && is_row_independent(expr)
         && children(expr).iter().all(|child| is_constant(child))
 }
@@ -308,6 +313,7 @@ pub fn children(expr: &BoundExpr) -> Vec<&BoundExpr> {
         | BoundExpr::Param(_)
         | BoundExpr::Subquery(_)
         | BoundExpr::Accumulator
+        | BoundExpr::StatementsReset
         | BoundExpr::Random => Vec::new(),
         BoundExpr::Fold { first, steps } => std::iter::once(&**first).chain(steps).collect(),
         BoundExpr::Call { args, .. }
@@ -349,6 +355,7 @@ pub fn children_mut(expr: &mut BoundExpr) -> Vec<&mut BoundExpr> {
         | BoundExpr::Param(_)
         | BoundExpr::Subquery(_)
         | BoundExpr::Accumulator
+        | BoundExpr::StatementsReset
         | BoundExpr::Random => Vec::new(),
         BoundExpr::Fold { first, steps } => std::iter::once(&mut **first)
             .chain(steps.iter_mut())

@@ -100,6 +100,11 @@ pub fn candidates(name: &str) -> Vec<Signature> {
         "pg_type_is_visible" => {
             vec![sig(&[Int8], Bool, |_| Ok(Datum::Bool(true)))]
         }
+        // Activity counters are shared as soon as a statement counts them, so there is
+        // nothing to flush or to forget; PostgreSQL's `void` prints as an empty value.
+        "pg_stat_force_next_flush" | "pg_stat_clear_snapshot" => {
+            vec![sig(&[], Text, |_| Ok(Datum::Text(String::new())))]
+        }
         "pg_size_pretty" => vec![sig(&[Int8], Text, |a| {
             let Datum::Int8(size) = a[0] else {
                 return Ok(Datum::Null);

@@ -131,7 +131,7 @@ impl Extended {
                 }
                 connection
                     .session
-                    .prepare_parsed(&name, statements, &types)?;
+                    .prepare_parsed_as(&name, statements, &types, &query)?;
                 self.declared.insert(name.clone(), param_types);
                 self.texts.insert(name, query);
                 connection

@@ -22,7 +22,7 @@ use crate::sql::ast::{Copy, Statement, TransactionCommand, TransactionModes};
 
 /// Answers a `Query` message.
 pub(super) fn query(connection: &mut Connection, sql: &str) -> Result<(), ReadError> {
-    let statements = match crate::sql::parse(sql) {
+    let statements = match crate::sql::parse_with_spans(sql) {
         Ok(statements) => statements,
         Err(error) => {
             // A syntax error aborts an open block, as in PostgreSQL.
@@ -41,21 +41,22 @@ pub(super) fn query(connection: &mut Connection, sql: &str) -> Result<(), ReadEr
     }
     let implicit = statements.len() > 1
         && !connection.session.in_transaction_block()
-        && statements.iter().all(runs_in_implicit_block);
+        && statements.iter().all(|(s, _)| runs_in_implicit_block(s));
     if implicit {
         control(
             connection,
             TransactionCommand::Begin(TransactionModes::default()),
         );
     }
-    for mut statement in statements {
+    for (mut statement, span) in statements {
+        let text = sql.get(span).unwrap_or_default();
         let outcome = match super::files::check(&connection.shared.options, &mut statement) {
             Err(error) => Err(error),
             Ok(()) => match &statement {
                 Statement::Copy(copy) if copy.from && copy.file.is_none() => {
                     copy_in(connection, &statement, copy)?
                 }
-                _ => connection.session.execute_statement(&statement),
+                _ => connection.session.execute_statement_text(&statement, text),
             },
         };
         match outcome {
@@ -78,6 +79,10 @@ pub(super) fn query(connection: &mut Connection, sql: &str) -> Result<(), ReadEr
 /// message: anything but transaction control and the schema statements vecsh refuses
 /// inside blocks.
 fn runs_in_implicit_block(statement: &Statement) -> bool {
+    if let Statement::CreateExtension { name, .. } = statement {
+        // `pg_stat_statements` is created and dropped outside blocks only.
+        return name != "pg_stat_statements";
+    }
     matches!(
         statement,
         Statement::Select(_)

@@ -84,6 +84,7 @@ fn substitute(expr: &mut BoundExpr, params: &[Datum]) {
         | BoundExpr::Accumulator
         | BoundExpr::Subquery(_)
         | BoundExpr::Random
+        | BoundExpr::StatementsReset
         | BoundExpr::SetReturning(_) => {}
     }
 }

@@ -8,9 +8,11 @@ mod block;
 mod copy;
 mod create_as;
 mod custom_plan;
+mod index_progress;
 mod open;
 mod prepared;
 mod statement;
+mod tracking;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -32,6 +34,9 @@ use crate::txn::WriteLock;
 use block::{Ending, TxnState};
 pub use prepared::{Description, PreparedStatement};
 
+/// The process id of a database's first session (the ones after it count up).
+const FIRST_PID: i32 = 1000;
+
 /// What every handle of a database shares.
 struct Shared {
     catalog: RwLock<Catalog>,
@@ -47,6 +52,8 @@ struct Shared {
     /// The database directory's absolute path (`SHOW data_directory`); empty for a
     /// database in memory.
     data_directory: String,
+    /// The process id the next session gets.
+    next_pid: std::sync::atomic::AtomicI32,
 }
 
 impl Drop for Shared {
@@ -100,6 +107,7 @@ impl Database {
                 write_lock: WriteLock::default(),
                 schema_version: AtomicU64::new(0),
                 data_directory: String::new(),
+                next_pid: FIRST_PID.into(),
             }),
         }
     }
@@ -148,6 +156,7 @@ impl Database {
                 write_lock: WriteLock::default(),
                 schema_version: AtomicU64::new(0),
                 data_directory: directory.display().to_string(),
+                next_pid: FIRST_PID.into(),
             }),
         })
     }
@@ -168,7 +177,12 @@ impl Database {
         let _ = settings.set_at_open(&crate::settings::SHARED_BUFFERS, &format!("{kb}kB"));
         let directory = &self.shared.data_directory;
         let _ = settings.set_at_open(&crate::settings::DATA_DIRECTORY, directory);
+        let pid = self
+            .shared
+            .next_pid
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Session {
+            pid,
             database: self.clone(),
             settings,
             txn: TxnState::default(),
@@ -211,6 +225,8 @@ impl Database {
 /// A connection-like session: parameter settings, transaction blocks and statement
 /// execution. Dropping a session inside a block rolls the block back.
 pub struct Session {
+    /// The session's process id, as `pg_stat_progress_create_index` shows it.
+    pid: i32,
     database: Database,
     settings: Settings,
     txn: TxnState,
@@ -267,6 +283,12 @@ impl Session {
         self.observer = observer;
     }
 
+    /// The session's process id (each session of a database has its own), as
+    /// `pg_stat_progress_create_index` shows it.
+    pub fn backend_pid(&self) -> i32 {
+        self.pid
+    }
+
     /// The database this session works on.
     pub fn database(&self) -> &Database {
         &self.database
@@ -276,7 +298,7 @@ impl Session {
     /// one keep their effect (outside a transaction block; inside one, the error aborts
     /// the block); the error's position is a byte offset into `sql`.
     pub fn execute(&mut self, sql: &str) -> Result<Vec<StatementResult>> {
-        let statements = match crate::sql::parse(sql) {
+        let statements = match crate::sql::parse_with_spans(sql) {
             Ok(statements) => statements,
             Err(error) => {
                 // As in PostgreSQL, even a syntax error aborts an open block.
@@ -285,8 +307,9 @@ impl Session {
             }
         };
         let mut results = Vec::with_capacity(statements.len());
-        for statement in &statements {
-            results.push(self.execute_statement(statement)?);
+        for (statement, span) in &statements {
+            let text = sql.get(span.clone()).unwrap_or_default();
+            results.push(self.execute_statement_text(statement, text)?);
         }
         Ok(results)
     }
@@ -362,9 +385,12 @@ impl Session {
     /// Runs `COPY … FROM STDIN` with the data that followed it (ending at `\.` or at the
     /// end of `data`).
     pub fn copy_in(&mut self, sql: &str, data: &[u8]) -> Result<StatementResult> {
-        let statements = crate::sql::parse(sql)?;
+        let statements = crate::sql::parse_with_spans(sql)?;
         match statements.as_slice() {
-            [statement] => self.copy_in_statement(statement, data),
+            [(statement, span)] => {
+                let text = sql.get(span.clone()).unwrap_or_default();
+                self.copy_in_statement_text(statement, data, text)
+            }
             _ => Err(EngineError::new(
                 "42601",
                 "copy_in needs one COPY … FROM STDIN statement",
@@ -372,12 +398,30 @@ impl Session {
         }
     }
 
-    /// Runs a parsed `COPY … FROM STDIN` with its data.
+    /// Runs a parsed `COPY … FROM STDIN` with its data (counted in
+    /// `pg_stat_statements` under the statement's deparsed text).
     pub fn copy_in_statement(
         &mut self,
         statement: &Statement,
         data: &[u8],
     ) -> Result<StatementResult> {
+        self.copy_in_statement_text(statement, data, &statement.to_string())
+    }
+
+    /// Runs a parsed `COPY … FROM STDIN` written as `text` with its data.
+    pub fn copy_in_statement_text(
+        &mut self,
+        statement: &Statement,
+        data: &[u8],
+        text: &str,
+    ) -> Result<StatementResult> {
+        let started = std::time::Instant::now();
+        let result = self.copy_in_uncounted(statement, data)?;
+        self.count_statement(text, started, &result);
+        Ok(result)
+    }
+
+    fn copy_in_uncounted(&mut self, statement: &Statement, data: &[u8]) -> Result<StatementResult> {
         match statement {
             Statement::Copy(copy) if copy.from && copy.file.is_none() => {
                 self.cancel.reset();

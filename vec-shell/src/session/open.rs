@@ -66,6 +66,7 @@ pub fn open(
         match entry {
             CatalogEntry::Extension => catalog.extension_installed = true,
             CatalogEntry::Schema(name) => catalog.add_schema(name, Some(catalog_row)),
+            CatalogEntry::StatStatements => catalog.stat_statements = Some(catalog_row),
             CatalogEntry::Table(mut table) => {
                 table.catalog_row = Some(catalog_row);
                 give_index_ids(&durable, &mut table)?;

@@ -34,6 +34,8 @@ pub struct PreparedStatement {
     columns: Option<Vec<OutputColumn>>,
     /// A query's plan, with what it was planned under.
     plan: Option<CachedPlan>,
+    /// The statement's text, as `pg_stat_statements` counts it.
+    text: String,
 }
 
 /// A query's plan and the schema version and settings it was planned under; for a
@@ -91,7 +93,24 @@ impl Session {
                 return Err(error);
             }
         };
-        self.prepare_parsed(name, statements, param_types)
+        self.prepare_parsed_as(name, statements, param_types, sql)
+    }
+
+    /// Prepares statements already parsed from `text` (at most one) as `name`; see
+    /// [`Session::prepare`]. Executions are counted in `pg_stat_statements` under
+    /// `text` (without a trailing `;`).
+    pub fn prepare_parsed_as(
+        &mut self,
+        name: &str,
+        statements: Vec<Statement>,
+        param_types: &[SqlType],
+        text: &str,
+    ) -> Result<Description> {
+        let description = self.prepare_parsed(name, statements, param_types)?;
+        if let Some(prepared) = self.prepared.get_mut(name) {
+            prepared.text = text.trim().trim_end_matches(';').trim_end().to_string();
+        }
+        Ok(description)
     }
 
     /// Prepares statements already parsed (at most one) as `name`; see
@@ -150,6 +169,7 @@ impl Session {
                 param_types: declared,
                 columns: None,
                 plan: None,
+                text: String::new(),
             });
         };
         let catalog = self.database.shared.catalog.read();
@@ -187,11 +207,13 @@ impl Session {
                 format!("could not determine data type of parameter ${}", index + 1),
             ));
         }
+        let text = statement.to_string();
         Ok(PreparedStatement {
             statement: Some(statement),
             param_types,
             columns,
             plan,
+            text,
         })
     }
 
@@ -231,6 +253,19 @@ impl Session {
     }
 
     fn execute_prepared_now(&mut self, name: &str, params: &[Datum]) -> Result<StatementResult> {
+        let started = std::time::Instant::now();
+        let result = self.execute_prepared_uncounted(name, params)?;
+        if let Some(prepared) = self.prepared.get(name) {
+            self.count_statement(&prepared.text, started, &result);
+        }
+        Ok(result)
+    }
+
+    fn execute_prepared_uncounted(
+        &mut self,
+        name: &str,
+        params: &[Datum],
+    ) -> Result<StatementResult> {
         let prepared = self.prepared_statement(name)?;
         if params.len() != prepared.param_types.len() {
             return Err(EngineError::new(

@@ -179,7 +179,6 @@ impl Session {
             &self.settings,
             &command,
         )?;
-        let mut catalog = shared.catalog.write();
         let workers = self
             .settings
             .int(&crate::settings::MAX_PARALLEL_MAINTENANCE_WORKERS);
@@ -192,6 +191,25 @@ impl Session {
                 .int(&crate::settings::MAINTENANCE_WORK_MEM)
                 .saturating_mul(1024) as usize,
         };
+        if let (Statement::CreateIndex(create), false) = (statement, writes.in_block()) {
+            let build = super::index_progress::BuildRegistration::start(
+                &shared.catalog,
+                self.pid,
+                &create.table,
+            );
+            let observer = build.observer(self.observer.clone());
+            let monitor = Monitor {
+                observer: Some(&observer),
+                ..monitor
+            };
+            return exec::ddl::create_index::create_index_shared(
+                &shared.catalog,
+                &writes,
+                create,
+                monitor,
+            );
+        }
+        let mut catalog = shared.catalog.write();
         exec::ddl::block::execute(&mut catalog, &writes, statement, monitor)
     }
 

@@ -39,6 +39,13 @@ pub enum Statement {
         /// `IF NOT EXISTS` was given.
         if_not_exists: bool,
     },
+    /// `DROP EXTENSION [IF EXISTS] name [, …] [CASCADE | RESTRICT]`
+    DropExtension {
+        /// The extensions' names.
+        names: Vec<String>,
+        /// `IF EXISTS` was given.
+        if_exists: bool,
+    },
     /// `ALTER EXTENSION name UPDATE [TO 'version']`
     AlterExtension {
         /// The extension's name.

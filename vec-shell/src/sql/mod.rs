@@ -7,7 +7,7 @@ pub mod lexer;
 mod parser;
 pub mod pretty;
 
-pub use parser::{parse, MAX_NESTING, STATEMENT_STACK};
+pub use parser::{parse, parse_with_spans, MAX_NESTING, STATEMENT_STACK};
 
 /// Whether `word` is reserved (and so must be quoted as an identifier).
 pub(crate) fn parser_reserved(word: &str) -> bool {

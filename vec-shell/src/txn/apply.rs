@@ -27,6 +27,9 @@ pub struct TableChanges {
     pub deletes: Vec<RowId>,
     /// Columns whose sequence moved on, with the next value.
     pub sequences: Vec<(usize, i64)>,
+    /// How many of the updates changed no indexed column (heap-only updates, in
+    /// PostgreSQL's terms), for the table's activity counters.
+    pub hot_updates: usize,
 }
 
 /// Applies a statement's changes. Every vector index must accept the new keys before
@@ -81,12 +84,19 @@ pub fn apply(catalog: &Catalog, writes: &StoreWrites<'_>, changes: TableChanges)
             encode_table(table),
         ));
     }
+    let counted = crate::catalog::stats::RowChanges {
+        inserted: changes.inserts.len() as i64,
+        updated: new_rows.len() as i64,
+        hot_updated: changes.hot_updates as i64,
+        deleted: changes.deletes.len() as i64,
+    };
     let rows: Vec<Row> = new_rows.into_iter().chain(changes.inserts).collect();
     let ids = writes.commit_indexed(
         ops,
         |ids| index_versions(table, ids, &rows, &keys),
         |ids| undo::forget_versions(table, ids, &rows),
     )?;
+    catalog.table_stats.changed(&table.key(), counted);
     if writes.in_block() && !ids.is_empty() {
         writes.record(Undo::Inserted {
             table: table.key(),

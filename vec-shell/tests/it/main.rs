@@ -28,6 +28,7 @@ mod joins;
 #[cfg(unix)]
 mod limits;
 mod maintenance;
+mod monitoring;
 mod output;
 mod partial_index;
 mod planner;

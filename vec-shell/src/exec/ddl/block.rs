@@ -28,7 +28,7 @@ pub fn execute(
         return super::execute(catalog, writes, statement, monitor);
     }
     match statement {
-        Statement::CreateExtension { .. } => {
+        Statement::CreateExtension { name, .. } if name != "pg_stat_statements" => {
             writes.record(Undo::Extension(catalog.extension_installed));
             super::execute(catalog, writes, statement, monitor)
         }

@@ -116,8 +116,12 @@ pub fn maintain(
         };
         if command.vacuum {
             vacuum_table(table, writes)?;
+            let live = live_rows(table, writes)?;
+            catalog.table_stats.vacuumed(&table.key(), live);
         }
         if command.analyze {
+            let live = live_rows(table, writes)?;
+            catalog.table_stats.analyzed(&table.key(), live);
             for entry in &table.vector_indexes {
                 entry.index.write().calibrate(monitor)?;
             }
@@ -147,4 +151,15 @@ pub fn vacuum_table(table: &Table, writes: &StoreWrites<'_>) -> Result<usize> {
     }
     table.row_indexes.invalidate();
     Ok(removed.len())
+}
+
+/// The rows of a table the writer's view sees, as `VACUUM` and `ANALYZE` count them.
+pub(super) fn live_rows(table: &Table, writes: &StoreWrites<'_>) -> Result<i64> {
+    let source = writes.read_source();
+    let mut live = 0;
+    for row in source.view().scan(table.heap)? {
+        row?;
+        live += 1;
+    }
+    Ok(live)
 }

@@ -7,6 +7,8 @@ pub mod alter;
 pub mod analyze;
 pub mod block;
 pub mod constraint;
+pub mod create_index;
+pub mod extension;
 pub mod maintenance;
 pub mod schema;
 pub mod vector_index;
@@ -18,9 +20,8 @@ use std::collections::HashSet;
 use crate::catalog::{namespace, Catalog, Column, Index, RowIndexes, Sequence, Table};
 use crate::error::{EngineError, Result};
 use crate::exec::StatementResult;
-use crate::index::AccessMethod;
 use crate::progress::Monitor;
-use crate::sql::ast::{CreateIndex, CreateTable, ExprKind, Statement};
+use crate::sql::ast::{CreateTable, Statement};
 use crate::storage::durable::{StoreOp, CATALOG_HEAP};
 use crate::txn::StoreWrites;
 use crate::value::SqlType;
@@ -39,6 +40,9 @@ pub fn execute(
             name,
             if_not_exists,
         } => {
+            if name == "pg_stat_statements" {
+                return extension::create_stat_statements(catalog, writes, *if_not_exists);
+            }
             if name == "vectors" {
                 // pgvecto.rs's extension: its types and `USING vectors` are built in.
                 return Ok(StatementResult::tag("CREATE EXTENSION"));
@@ -66,6 +70,9 @@ pub fn execute(
             writes.commit(vec![StoreOp::Insert(CATALOG_HEAP.0, encode_extension())])?;
             catalog.extension_installed = true;
             Ok(StatementResult::tag("CREATE EXTENSION"))
+        }
+        Statement::DropExtension { names, if_exists } => {
+            extension::drop_extensions(catalog, writes, names, *if_exists)
         }
         Statement::AlterExtension { name, version } => alter_extension(catalog, name, version),
         Statement::CreateTable(create) => create_table(catalog, writes, create),
@@ -103,7 +110,9 @@ pub fn execute(
             Ok(result)
         }
         Statement::Truncate { names } => truncate(catalog, writes, names),
-        Statement::CreateIndex(index) => create_index(catalog, writes, index, monitor),
+        Statement::CreateIndex(index) => {
+            create_index::create_index(catalog, writes, index, monitor)
+        }
         Statement::AddColumn {
             table,
             column,
@@ -175,6 +184,8 @@ fn truncate(
     writes.commit(ops)?;
     let mut result = StatementResult::tag("TRUNCATE TABLE");
     for (name, heap) in moves {
+        let key = catalog.stats_key(&name);
+        catalog.table_stats.truncated(&key);
         if let Some(table) = catalog.table_mut(&name) {
             table.heap = heap;
             table.row_indexes = RowIndexes::empty(&table.row_index_shape());
@@ -376,7 +387,13 @@ fn create_table(
         StoreOp::Insert(CATALOG_HEAP.0, encode_table(&table)),
     ])?;
     table.catalog_row = ids.first().copied();
+    let (name, indexes) = (table.key(), table.indexes.len());
     catalog.add_table(table);
+    // PostgreSQL builds each index of a new table (its primary key's, its unique
+    // constraints') by scanning the empty table, and counts those scans.
+    for _ in 0..indexes {
+        catalog.table_stats.seq_scan(&name, 0);
+    }
     Ok(StatementResult::tag("CREATE TABLE"))
 }
 
@@ -430,161 +447,4 @@ pub(crate) fn check_column_expressions(
         }
     }
     Ok(())
-}
-
-fn create_index(
-    catalog: &mut Catalog,
-    writes: &StoreWrites<'_>,
-    create: &CreateIndex,
-    monitor: Monitor<'_>,
-) -> Result<StatementResult> {
-    let method_name = create.method.as_deref().unwrap_or("btree");
-    let Some(method) = AccessMethod::from_name(method_name) else {
-        return Err(EngineError::unsupported(format!(
-            "access method \"{method_name}\" is not supported yet"
-        ))
-        .at(create.method_pos.0));
-    };
-    let table = catalog.table(&create.table).ok_or_else(|| {
-        EngineError::new(
-            "42P01",
-            format!("relation \"{}\" does not exist", create.table),
-        )
-    })?;
-    let mut columns = Vec::new();
-    let opclass = create.keys.first().and_then(|(_, opclass)| opclass.clone());
-    if method.is_vector() && create.keys.len() != 1 {
-        return Err(EngineError::new(
-            "0A000",
-            format!("access method \"{method}\" does not support multicolumn indexes"),
-        ));
-    }
-    let mut expression = None;
-    for (key, _opclass) in &create.keys {
-        let ExprKind::Column(parts) = &key.kind else {
-            if !method.is_vector() {
-                return Err(EngineError::unsupported(
-                    "btree indexes on expressions are not supported yet",
-                )
-                .at(key.pos.0));
-            }
-            expression = Some(key.to_string());
-            continue;
-        };
-        let name = parts.last().cloned().unwrap_or_default();
-        let index = table.column_index(&name).ok_or_else(|| {
-            EngineError::new("42703", format!("column \"{name}\" does not exist")).at(key.pos.0)
-        })?;
-        columns.push(index);
-    }
-    let name = match &create.name {
-        Some(name) => {
-            if catalog.relation_exists(&namespace::key(&table.schema, name)) {
-                if create.if_not_exists {
-                    return Ok(with_notice(
-                        "CREATE INDEX",
-                        format!("relation \"{name}\" already exists, skipping"),
-                        "42P07",
-                    ));
-                }
-                return Err(EngineError::new(
-                    "42P07",
-                    format!("relation \"{name}\" already exists"),
-                ));
-            }
-            name.clone()
-        }
-        None => {
-            let mut column_names: Vec<&str> = columns
-                .iter()
-                .map(|&i| table.columns[i].name.as_str())
-                .collect();
-            let figured;
-            if expression.is_some() {
-                figured = expression_column(&create.keys);
-                column_names = vec![figured.as_str()];
-            }
-            let base = format!("{}_{}_idx", table.name, column_names.join("_"));
-            let mut candidate = base.clone();
-            let mut n = 1;
-            while catalog.relation_exists(&namespace::key(&table.schema, &candidate)) {
-                candidate = format!("{base}{n}");
-                n += 1;
-            }
-            candidate
-        }
-    };
-    let with: Vec<(String, String)> = create
-        .with
-        .iter()
-        .map(|(option, value)| (option.clone(), value.as_str().to_string()))
-        .collect();
-    let bound_predicate = create
-        .predicate
-        .as_ref()
-        .map(|condition| crate::analyze::index_key::bind_predicate(table, condition))
-        .transpose()?;
-    let predicate = create.predicate.as_ref().map(ToString::to_string);
-    let index = Index {
-        name,
-        method,
-        columns,
-        opclass: if create.method.is_some() {
-            opclass
-        } else {
-            None
-        },
-        with,
-        expression,
-        predicate,
-        bound_predicate,
-        id: writes.new_index_id(),
-    };
-    let (vector_index, notices) = match (index.method, catalog.table(&create.table)) {
-        (AccessMethod::Btree, _) | (_, None) => (None, Vec::new()),
-        (_, Some(table)) => {
-            // The build finishes (or fails, or is cancelled) before the catalog changes.
-            let (entry, notices) = writes.with_versions(|versions| {
-                vector_index::build_entry(table, &index, versions, monitor)
-            })?;
-            (Some(entry), notices)
-        }
-    };
-    let vector_built = vector_index.is_some();
-    let Some(table) = catalog.table_mut(&create.table) else {
-        return Err(EngineError::internal("the indexed table went away"));
-    };
-    let btree = index.method == AccessMethod::Btree;
-    table.indexes.push(index);
-    let bytes = encode_table(table);
-    if let Some(row) = table.catalog_row {
-        if let Err(error) = writes.commit(vec![StoreOp::Overwrite(CATALOG_HEAP.0, row, bytes)]) {
-            table.indexes.pop();
-            return Err(error);
-        }
-    }
-    table.vector_indexes.extend(vector_index);
-    if btree {
-        // The row indexes take the new shape, built now through the writer's view.
-        table.row_indexes.invalidate();
-        writes.build_row_indexes(table)?;
-    }
-    // Snapshot the new index now, so that a crash does not cost another build. It is
-    // committed already; if the checkpoint fails, the next open rebuilds it.
-    if vector_built {
-        let _ = writes.checkpoint(catalog);
-    }
-    let mut result = StatementResult::tag("CREATE INDEX");
-    result.notices = notices;
-    Ok(result)
-}
-
-/// The name PostgreSQL's `FigureIndexColname` gives an expression key: a function's
-/// name, a column's name through casts, a cast's type for anything weaker; `expr` when
-/// there is none (an operator expression).
-fn expression_column(keys: &[(crate::sql::ast::Expr, Option<String>)]) -> String {
-    keys.first()
-        .map(|(key, _)| crate::analyze::naming::column_label(key))
-        .filter(|label| label != "?column?")
-        .unwrap_or_else(|| "expr".to_string())
 }

@@ -76,6 +76,19 @@ impl Display for Statement {
                 }
                 Ok(())
             }
+            Statement::DropExtension { names, if_exists } => {
+                f.write_str("DROP EXTENSION ")?;
+                if *if_exists {
+                    f.write_str("IF EXISTS ")?;
+                }
+                for (i, name) in names.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    ident(f, name)?;
+                }
+                Ok(())
+            }
             Statement::AlterExtension { name, version } => {
                 f.write_str("ALTER EXTENSION ")?;
                 ident(f, name)?;

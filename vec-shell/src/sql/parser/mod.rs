@@ -100,6 +100,15 @@ const RESERVED: &[&str] = &[
 
 /// Parses `source` into statements (separated by `;`; empty statements are skipped).
 pub fn parse(source: &str) -> Result<Vec<Statement>> {
+    Ok(parse_with_spans(source)?
+        .into_iter()
+        .map(|(statement, _)| statement)
+        .collect())
+}
+
+/// Parses `source` into statements, each with the byte range of its text (from its
+/// first token to the end of its last, without the `;`).
+pub fn parse_with_spans(source: &str) -> Result<Vec<(Statement, std::ops::Range<usize>)>> {
     let tokens = tokenize(source)?;
     let mut parser = Parser {
         source,
@@ -113,7 +122,12 @@ pub fn parse(source: &str) -> Result<Vec<Statement>> {
         if parser.at_end() {
             return Ok(statements);
         }
-        statements.push(parser.statement()?);
+        let start = parser.tokens[parser.index].start;
+        let statement = parser.statement()?;
+        let end = parser.tokens[..parser.index]
+            .last()
+            .map_or(start, |token| token.end);
+        statements.push((statement, start..end));
         if !parser.at_end() && !parser.eat(&TokenKind::Semicolon) {
             return Err(parser.error_here());
         }

@@ -385,6 +385,15 @@ impl Parser<'_> {
         if self.eat_word("schema") {
             return self.drop_schema();
         }
+        if self.eat_word("extension") {
+            let if_exists = self.if_exists()?;
+            let mut names = vec![self.identifier()?];
+            while self.eat(&TokenKind::Comma) {
+                names.push(self.identifier()?);
+            }
+            let _ = self.eat_word("cascade") || self.eat_word("restrict");
+            return Ok(Statement::DropExtension { names, if_exists });
+        }
         let index = self.eat_word("index");
         if index {
             self.eat_word("concurrently");
