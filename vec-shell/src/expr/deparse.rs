@@ -198,6 +198,8 @@ fn constant(datum: &Datum, cast_to: Option<&str>) -> Option<String> {
         Datum::HalfVec(_) => quoted(&text, "halfvec"),
         Datum::SparseVec(_) => quoted(&text, "sparsevec"),
         Datum::Bit(_) => format!("B'{text}'::\"bit\""),
+        Datum::TsVector(_) => quoted(&text, "tsvector"),
+        Datum::TsQuery(_) => quoted(&text, "tsquery"),
         Datum::Array(_) | Datum::Null => return None,
     })
 }

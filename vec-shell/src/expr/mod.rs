@@ -19,6 +19,7 @@ pub mod signature;
 pub mod sublink;
 pub mod system;
 pub mod text_functions;
+pub mod text_search;
 pub mod window;
 
 pub use aggregate::{AggCall, AggKind, AggOrderKey};
