@@ -314,6 +314,10 @@ fn set_values<'a>(
             Datum::Array(array) => Ok(Box::new(array.elements.into_iter().map(Ok))),
             _ => Ok(Box::new(std::iter::empty())),
         },
+        SetFunction::Scalar(_, expr) => {
+            let value = eval(expr, row, context)?;
+            Ok(Box::new(std::iter::once(Ok(value))))
+        }
         SetFunction::GenerateSeries(start, stop, step) => {
             let (start, stop, step, narrow) =
                 series_bounds(start, stop, step.as_ref(), row, context)?;

@@ -272,6 +272,8 @@ pub enum SetFunction {
     Unnest(BoundExpr),
     /// `generate_series(start, stop [, step])` over integers.
     GenerateSeries(BoundExpr, BoundExpr, Option<BoundExpr>),
+    /// A scalar function in `FROM` (`plainto_tsquery('…') query`): one row, its value.
+    Scalar(String, BoundExpr),
 }
 
 /// Whether an expression names no column and has no side effects, so that it can be
@@ -330,7 +332,7 @@ pub fn children(expr: &BoundExpr) -> Vec<&BoundExpr> {
             .chain(std::iter::once(&**otherwise))
             .collect(),
         BoundExpr::SetReturning(function) => match &**function {
-            SetFunction::Unnest(arg) => vec![arg],
+            SetFunction::Unnest(arg) | SetFunction::Scalar(_, arg) => vec![arg],
             SetFunction::GenerateSeries(a, b, c) => {
                 let mut out = vec![a, b];
                 out.extend(c.as_ref());
@@ -373,7 +375,7 @@ pub fn children_mut(expr: &mut BoundExpr) -> Vec<&mut BoundExpr> {
             .chain(std::iter::once(&mut **otherwise))
             .collect(),
         BoundExpr::SetReturning(function) => match &mut **function {
-            SetFunction::Unnest(arg) => vec![arg],
+            SetFunction::Unnest(arg) | SetFunction::Scalar(_, arg) => vec![arg],
             SetFunction::GenerateSeries(a, b, c) => {
                 let mut out = vec![a, b];
                 out.extend(c.as_mut());

@@ -130,6 +130,7 @@ pub fn explain(plan: &QueryPlan) -> Vec<String> {
             let name = match function {
                 SetFunction::Unnest(_) => "unnest",
                 SetFunction::GenerateSeries(..) => "generate_series",
+                SetFunction::Scalar(name, _) => name.as_str(),
             };
             (format!("Function Scan on {name}{alias}"), Vec::new())
         }
@@ -198,6 +199,9 @@ fn source_lines(source: &Source) -> Vec<String> {
         Source::Function(SetFunction::Unnest(_)) => vec!["Function Scan on unnest".to_string()],
         Source::Function(SetFunction::GenerateSeries(..)) => {
             vec!["Function Scan on generate_series".to_string()]
+        }
+        Source::Function(SetFunction::Scalar(name, _)) => {
+            vec![format!("Function Scan on {name}")]
         }
         Source::Values(_) => vec!["Values Scan on \"*VALUES*\"".to_string()],
         Source::Subquery(inner) => explain(inner),
