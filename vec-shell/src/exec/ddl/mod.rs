@@ -427,13 +427,13 @@ fn create_index(
     let mut expression = None;
     for (key, _opclass) in &create.keys {
         let ExprKind::Column(parts) = &key.kind else {
-            if !method.is_vector() {
+            if method == AccessMethod::Btree {
                 return Err(EngineError::unsupported(
                     "btree indexes on expressions are not supported yet",
                 )
                 .at(key.pos.0));
             }
-            expression = Some(key.to_string());
+            expression = Some(with_regconfig(key).to_string());
             continue;
         };
         let name = parts.last().cloned().unwrap_or_default();
@@ -506,6 +506,10 @@ fn create_index(
         id: writes.new_index_id(),
     };
     let (vector_index, notices) = match (index.method, catalog.table(&create.table)) {
+        (AccessMethod::Gin, Some(table)) => {
+            check_gin_key(table, &index, opclass_of(create))?;
+            (None, Vec::new())
+        }
         (AccessMethod::Btree, _) | (_, None) => (None, Vec::new()),
         (_, Some(table)) => {
             // The build finishes (or fails, or is cancelled) before the catalog changes.
@@ -552,4 +556,68 @@ fn expression_column(keys: &[(crate::sql::ast::Expr, Option<String>)]) -> String
         .map(|(key, _)| crate::analyze::naming::column_label(key))
         .filter(|label| label != "?column?")
         .unwrap_or_else(|| "expr".to_string())
+}
+
+/// The operator class written for the first key, if any.
+fn opclass_of(create: &CreateIndex) -> Option<&str> {
+    create
+        .keys
+        .first()
+        .and_then(|(_, opclass)| opclass.as_deref())
+}
+
+/// A `gin` index takes one key of type `tsvector` (operator class `tsvector_ops`).
+fn check_gin_key(table: &Table, index: &Index, opclass: Option<&str>) -> Result<()> {
+    if index.columns.len() + usize::from(index.expression.is_some()) != 1 {
+        return Err(EngineError::unsupported(
+            "gin indexes on more than one key are not supported yet",
+        ));
+    }
+    let key = crate::analyze::index_key::index_key(table, index)?;
+    if let Some(opclass) = opclass.filter(|o| *o != "tsvector_ops") {
+        return Err(EngineError::new(
+            "42704",
+            format!("operator class \"{opclass}\" does not exist for access method \"gin\""),
+        ));
+    }
+    if key.ty != SqlType::TsVector {
+        return Err(EngineError::new(
+            "42704",
+            format!(
+                "data type {} has no default operator class for access method \"gin\"",
+                key.ty.name()
+            ),
+        )
+        .with_hint("You must specify an operator class for the index or define a default operator class for the data type."));
+    }
+    Ok(())
+}
+
+/// The key as PostgreSQL stores it: a text-search function's configuration literal is
+/// a `regconfig` (`to_tsvector('english'::regconfig, content)`).
+fn with_regconfig(key: &crate::sql::ast::Expr) -> crate::sql::ast::Expr {
+    use crate::sql::ast::{Expr, TypeName};
+    let mut key = key.clone();
+    if let ExprKind::Function { name, args, .. } = &mut key.kind {
+        let takes_config =
+            crate::expr::text_search::DEFAULT_CONFIG_FUNCTIONS.contains(&name.as_str());
+        if let (true, [first, _]) = (takes_config, args.as_mut_slice()) {
+            if matches!(first.kind, ExprKind::String(_)) {
+                let pos = first.pos;
+                *first = Expr {
+                    kind: ExprKind::Cast {
+                        operand: Box::new(first.clone()),
+                        type_name: TypeName {
+                            name: "regconfig".to_string(),
+                            modifiers: Vec::new(),
+                            array_dims: 0,
+                            pos,
+                        },
+                    },
+                    pos,
+                };
+            }
+        }
+    }
+    key
 }
