@@ -206,6 +206,12 @@ pub(super) fn source<'a>(
             order,
             ..
         } => super::btree::scan(table, index, range, *order, context)?,
+        Source::GinScan {
+            table,
+            index,
+            query,
+            ..
+        } => super::gin::scan(table, index, query, context)?,
         // Lazy, so that `LIMIT` stops a long series early and memory stays flat.
         Source::Function(function) => {
             Box::new(set_values(function, &[], context)?.map(|d| d.map(|d| vec![d])))

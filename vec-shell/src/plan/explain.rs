@@ -105,6 +105,21 @@ pub fn explain(plan: &QueryPlan) -> Vec<String> {
                 cond,
             )
         }
+        Source::GinScan {
+            table,
+            index,
+            cond_text,
+            ..
+        } => {
+            children = vec![vec![
+                format!("Bitmap Index Scan on {index}"),
+                format!("  Index Cond: {cond_text}"),
+            ]];
+            (
+                format!("Bitmap Heap Scan on {table}{alias}"),
+                vec![format!("Recheck Cond: {cond_text}")],
+            )
+        }
         Source::IndexScan {
             table,
             index,
@@ -196,6 +211,7 @@ fn source_lines(source: &Source) -> Vec<String> {
         Source::IndexScan { table, index, .. } | Source::BtreeScan { table, index, .. } => {
             vec![format!("Index Scan using {index} on {table}")]
         }
+        Source::GinScan { table, .. } => vec![format!("Bitmap Heap Scan on {table}")],
         Source::Function(SetFunction::Unnest(_)) => vec!["Function Scan on unnest".to_string()],
         Source::Function(SetFunction::GenerateSeries(..)) => {
             vec!["Function Scan on generate_series".to_string()]

@@ -10,8 +10,11 @@ INSERT INTO documents (content, embedding) VALUES
   ('Dogs bark, cats meow, and birds sing', '[1,2,2]'),
   ('Barking dogs seldom bite', '[2,2,1]');
 CREATE INDEX ON documents USING hnsw (embedding vector_l2_ops);
+CREATE INDEX ON documents USING gin (to_tsvector('english', content));
 ALTER TABLE documents ADD COLUMN textsearch tsvector
   GENERATED ALWAYS AS (to_tsvector('english', content)) STORED;
+CREATE INDEX documents_textsearch_idx ON documents USING gin (textsearch);
+\d documents
 SELECT id, textsearch FROM documents ORDER BY id;
 -- The README's keyword search.
 SELECT id, content FROM documents, plainto_tsquery('english', 'barking dog') query
@@ -47,3 +50,11 @@ DELETE FROM documents WHERE id = 7;
 SELECT id, content, ts_rank_cd(textsearch, query) AS rank
   FROM documents, websearch_to_tsquery('english', 'barking') query
   WHERE textsearch @@ query ORDER BY rank DESC, id;
+-- The gin indexes serve @@ with a constant query (a bitmap scan, rows rechecked).
+SET enable_seqscan = off;
+EXPLAIN (COSTS OFF) SELECT id FROM documents WHERE to_tsvector('english', content) @@ websearch_to_tsquery('english', 'barking dogs');
+EXPLAIN (COSTS OFF) SELECT id FROM documents WHERE textsearch @@ to_tsquery('english', 'bark & !cat') AND id > 1;
+SELECT id FROM documents WHERE to_tsvector('english', content) @@ websearch_to_tsquery('english', 'barking dogs') ORDER BY id;
+SELECT id FROM documents WHERE textsearch @@ to_tsquery('english', 'bark & !cat') AND id > 1 ORDER BY id;
+SELECT id FROM documents WHERE textsearch @@ to_tsquery('english', '!cat') ORDER BY id;
+RESET enable_seqscan;

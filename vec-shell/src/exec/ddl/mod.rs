@@ -297,7 +297,10 @@ fn create_table(
             } else {
                 def.default.as_ref().map(ToString::to_string)
             },
-            generated: def.generated.as_ref().map(ToString::to_string),
+            generated: def
+                .generated
+                .as_ref()
+                .map(|e| with_regconfig(e).to_string()),
         });
     }
     if !create.primary_key.is_empty() {
@@ -490,7 +493,7 @@ fn create_index(
         .map(|condition| crate::analyze::index_key::bind_predicate(table, condition))
         .transpose()?;
     let predicate = create.predicate.as_ref().map(ToString::to_string);
-    let index = Index {
+    let mut index = Index {
         name,
         method,
         columns,
@@ -503,11 +506,12 @@ fn create_index(
         expression,
         predicate,
         bound_predicate,
+        gin_key: None,
         id: writes.new_index_id(),
     };
     let (vector_index, notices) = match (index.method, catalog.table(&create.table)) {
         (AccessMethod::Gin, Some(table)) => {
-            check_gin_key(table, &index, opclass_of(create))?;
+            index.gin_key = Some(check_gin_key(table, &index, opclass_of(create))?);
             (None, Vec::new())
         }
         (AccessMethod::Btree, _) | (_, None) => (None, Vec::new()),
@@ -523,7 +527,7 @@ fn create_index(
     let Some(table) = catalog.table_mut(&create.table) else {
         return Err(EngineError::internal("the indexed table went away"));
     };
-    let btree = index.method == AccessMethod::Btree;
+    let btree = matches!(index.method, AccessMethod::Btree | AccessMethod::Gin);
     table.indexes.push(index);
     let bytes = encode_table(table);
     if let Some(row) = table.catalog_row {
@@ -566,8 +570,13 @@ fn opclass_of(create: &CreateIndex) -> Option<&str> {
         .and_then(|(_, opclass)| opclass.as_deref())
 }
 
-/// A `gin` index takes one key of type `tsvector` (operator class `tsvector_ops`).
-fn check_gin_key(table: &Table, index: &Index, opclass: Option<&str>) -> Result<()> {
+/// A `gin` index takes one key of type `tsvector` (operator class `tsvector_ops`);
+/// returns it bound.
+fn check_gin_key(
+    table: &Table,
+    index: &Index,
+    opclass: Option<&str>,
+) -> Result<crate::catalog::IndexKey> {
     if index.columns.len() + usize::from(index.expression.is_some()) != 1 {
         return Err(EngineError::unsupported(
             "gin indexes on more than one key are not supported yet",
@@ -590,12 +599,13 @@ fn check_gin_key(table: &Table, index: &Index, opclass: Option<&str>) -> Result<
         )
         .with_hint("You must specify an operator class for the index or define a default operator class for the data type."));
     }
-    Ok(())
+    Ok(key.key)
 }
 
-/// The key as PostgreSQL stores it: a text-search function's configuration literal is
-/// a `regconfig` (`to_tsvector('english'::regconfig, content)`).
-fn with_regconfig(key: &crate::sql::ast::Expr) -> crate::sql::ast::Expr {
+/// An index key or generated column's expression as PostgreSQL stores it: a
+/// text-search function's configuration literal is a `regconfig`
+/// (`to_tsvector('english'::regconfig, content)`).
+pub(crate) fn with_regconfig(key: &crate::sql::ast::Expr) -> crate::sql::ast::Expr {
     use crate::sql::ast::{Expr, TypeName};
     let mut key = key.clone();
     if let ExprKind::Function { name, args, .. } = &mut key.kind {
