@@ -160,6 +160,12 @@ impl EngineError {
     }
 }
 
+impl From<vec_text::TextError> for EngineError {
+    fn from(error: vec_text::TextError) -> Self {
+        EngineError::new(error.sqlstate, error.message)
+    }
+}
+
 impl From<TypeError> for EngineError {
     fn from(error: TypeError) -> Self {
         EngineError {

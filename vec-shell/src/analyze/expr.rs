@@ -500,7 +500,19 @@ impl Binder<'_> {
                 SqlType::Text,
             ));
         }
-        let mut bound = Vec::with_capacity(args.len());
+        let mut bound = Vec::with_capacity(args.len() + 1);
+        if args.len() == 1 && crate::expr::text_search::DEFAULT_CONFIG_FUNCTIONS.contains(&name) {
+            // The configuration comes from `default_text_search_config` when the
+            // statement is bound.
+            let defaults = crate::settings::Settings::default();
+            let settings = self.cx.settings.unwrap_or(&defaults);
+            let config = settings.show("default_text_search_config")?;
+            let name = vec_text::Config::by_name(&config)?.name();
+            bound.push(Typed::new(
+                BoundExpr::Const(Datum::Text(name.to_string())),
+                SqlType::RegConfig,
+            ));
+        }
         for arg in args {
             bound.push(self.bind(arg)?);
         }

@@ -200,7 +200,20 @@ fn bind_set_function_item(
         columns: Vec::new(),
         outer: outer.to_vec(),
     };
-    let Some((function, ty)) = bind_set_function(cx, &enclosing, call)? else {
+    let mut bound = bind_set_function(cx, &enclosing, call)?;
+    if let (None, ExprKind::Function { name, .. }) = (&bound, &call.kind) {
+        if !crate::expr::functions::function_candidates(name).is_empty() {
+            let mut binder = Binder {
+                cx,
+                scope: &enclosing,
+                aggregates: None,
+                windows: None,
+            };
+            let value = binder.bind(call)?;
+            bound = Some((SetFunction::Scalar(name.clone(), value.expr), value.ty));
+        }
+    }
+    let Some((function, ty)) = bound else {
         let name = match &call.kind {
             ExprKind::Function { name, .. } => name.as_str(),
             _ => "?",
@@ -227,8 +240,8 @@ fn bind_set_function_item(
     Ok((BoundFrom::Function(function), scope))
 }
 
-/// Binds `unnest(array)` or `generate_series(start, stop [, step])`; `None` when `call`
-/// is not one of them.
+/// Binds `unnest(array)`, `generate_series(start, stop [, step])` or, in `FROM` only, a
+/// scalar function (one row); `None` when `call` is not one of them.
 pub(super) fn bind_set_function(
     cx: &Context<'_>,
     scope: &Scope,

@@ -82,14 +82,20 @@ fn collect_conjuncts(expr: &crate::expr::BoundExpr, f: &mut dyn FnMut(&crate::ex
     }
 }
 
-/// Binds the stored predicates of a table's partial indexes (when the database opens).
+/// Binds the stored predicates of a table's partial indexes and the keys of its `gin`
+/// indexes (when the database opens).
 pub fn bind_stored_predicates(table: &mut Table) -> Result<()> {
     let mut bound = Vec::with_capacity(table.indexes.len());
     for index in &table.indexes {
-        bound.push(stored_predicate(table, index)?);
+        let gin_key = match index.method {
+            crate::index::AccessMethod::Gin => Some(index_key(table, index)?.key),
+            _ => None,
+        };
+        bound.push((stored_predicate(table, index)?, gin_key));
     }
-    for (index, predicate) in table.indexes.iter_mut().zip(bound) {
+    for (index, (predicate, gin_key)) in table.indexes.iter_mut().zip(bound) {
         index.bound_predicate = predicate;
+        index.gin_key = gin_key;
     }
     Ok(())
 }

@@ -294,6 +294,27 @@ pub fn stored_width(value: &Datum) -> usize {
         Datum::Array(a) => {
             variable(12 + 8 * a.dims.len() + a.elements.iter().map(stored_width).sum::<usize>())
         }
+        // A count, a 4-byte entry per lexeme, then each lexeme (2-byte aligned, then a
+        // position count and 2 bytes per position, when it has positions).
+        Datum::TsVector(v) => variable(
+            4 + v
+                .entries()
+                .iter()
+                .map(|e| match e.positions.len() {
+                    0 => 4 + e.lexeme.len(),
+                    n => 4 + e.lexeme.len().next_multiple_of(2) + 2 + 2 * n,
+                })
+                .sum::<usize>(),
+        ),
+        // A count, a 12-byte item per node, then each operand's text and a NUL.
+        Datum::TsQuery(q) => {
+            let mut operands = Vec::new();
+            if let Some(root) = &q.root {
+                root.operands(&mut operands);
+            }
+            let text: usize = operands.iter().map(|o| o.lexeme.len() + 1).sum();
+            variable(4 + 12 * q.node_count() + text)
+        }
     }
 }
 

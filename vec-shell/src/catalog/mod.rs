@@ -119,6 +119,9 @@ pub struct Index {
     /// The predicate bound over the table's row (when the index is created, and when the
     /// database opens).
     pub bound_predicate: Option<IndexPredicate>,
+    /// A `gin` index's key bound over the table's row (when the index is created, and
+    /// when the database opens).
+    pub gin_key: Option<IndexKey>,
     /// An id no other index of the database has had, given when the index is created
     /// in a database on disk (0 otherwise); names the index's snapshot file, so that a
     /// dropped and recreated index never reads its predecessor's.
@@ -138,6 +141,7 @@ impl Index {
             expression: None,
             predicate: None,
             bound_predicate: None,
+            gin_key: None,
             id: 0,
         }
     }
@@ -292,8 +296,21 @@ impl Table {
                 })
             })
             .collect();
+        let gins = self
+            .indexes
+            .iter()
+            .filter(|i| i.method == AccessMethod::Gin)
+            .filter_map(|i| {
+                Some(row_indexes::GinShape {
+                    name: i.name.clone(),
+                    key: i.gin_key.clone()?,
+                    predicate: i.bound_predicate.clone(),
+                })
+            })
+            .collect();
         Shape {
             btrees,
+            gins,
             key_columns: self.primary_key.clone(),
             unique_keys: self
                 .unique_constraints()

@@ -10,9 +10,10 @@ use std::collections::HashMap;
 
 use parking_lot::{MappedMutexGuard, Mutex, MutexGuard};
 
-use super::IndexPredicate;
+use super::{IndexKey, IndexPredicate};
 use crate::error::Result;
 use crate::storage::btree::BtreeIndex;
+use crate::storage::gin::GinIndex;
 use crate::storage::{Row, RowId};
 use crate::value::Datum;
 
@@ -26,6 +27,10 @@ pub struct Built {
     pub btrees: Vec<BtreeIndex>,
     /// The predicate of each partial btree index (by position in `btrees`).
     predicates: Vec<Option<IndexPredicate>>,
+    /// The `gin` indexes, by name.
+    pub gins: Vec<GinIndex>,
+    /// Each `gin` index's key and predicate (by position in `gins`).
+    gin_keys: Vec<(IndexKey, Option<IndexPredicate>)>,
     /// The primary key: each key's row versions.
     pub primary: HashMap<KeyText, Vec<RowId>>,
     /// The primary key's columns.
@@ -41,6 +46,11 @@ impl Built {
         for (btree, predicate) in self.btrees.iter_mut().zip(&self.predicates) {
             if holds(predicate, row) {
                 btree.insert(id, row);
+            }
+        }
+        for (gin, (key, predicate)) in self.gins.iter_mut().zip(&self.gin_keys) {
+            if let Some(vector) = gin_vector(key, predicate, row) {
+                gin.insert(id, &vector);
             }
         }
         if !self.key_columns.is_empty() {
@@ -66,6 +76,11 @@ impl Built {
         for (btree, predicate) in self.btrees.iter_mut().zip(&self.predicates) {
             if holds(predicate, row) {
                 btree.remove(id, row);
+            }
+        }
+        for (gin, (key, predicate)) in self.gins.iter_mut().zip(&self.gin_keys) {
+            if let Some(vector) = gin_vector(key, predicate, row) {
+                gin.remove(id, &vector);
             }
         }
         if !self.key_columns.is_empty() {
@@ -105,6 +120,28 @@ impl Built {
     pub fn btree(&self, name: &str) -> Option<&BtreeIndex> {
         self.btrees.iter().find(|b| b.name() == name)
     }
+
+    /// The `gin` index of this name.
+    pub fn gin(&self, name: &str) -> Option<&GinIndex> {
+        self.gins.iter().find(|g| g.name() == name)
+    }
+}
+
+/// A row's `tsvector` key for a `gin` index; `None` for NULL, for a row outside a
+/// partial index, or when the key fails to evaluate (a query the index serves would
+/// fail on that row too).
+fn gin_vector(
+    key: &IndexKey,
+    predicate: &Option<IndexPredicate>,
+    row: &Row,
+) -> Option<vec_text::TsVector> {
+    if !holds(predicate, row) {
+        return None;
+    }
+    match key.value(row) {
+        Ok(Datum::TsVector(vector)) => Some(*vector),
+        _ => None,
+    }
 }
 
 /// Whether a row belongs in an index with this predicate. A predicate that fails to
@@ -129,6 +166,8 @@ pub fn key_of(columns: &[usize], row: &[Datum]) -> KeyText {
 pub struct Shape {
     /// The btree indexes.
     pub btrees: Vec<BtreeShape>,
+    /// The `gin` indexes.
+    pub gins: Vec<GinShape>,
     /// The primary key's columns.
     pub key_columns: Vec<usize>,
     /// The unique constraints' columns.
@@ -143,6 +182,17 @@ pub struct BtreeShape {
     /// Its leading column.
     pub column: usize,
     /// A partial index's predicate: rows it does not hold for have no entry.
+    pub predicate: Option<IndexPredicate>,
+}
+
+/// A `gin` index's shape.
+#[derive(Clone, Debug)]
+pub struct GinShape {
+    /// Its name.
+    pub name: String,
+    /// Its `tsvector` key.
+    pub key: IndexKey,
+    /// A partial index's predicate.
     pub predicate: Option<IndexPredicate>,
 }
 
@@ -174,6 +224,11 @@ impl RowIndexes {
     pub fn drop_btree(&self, name: &str) {
         if let Some(built) = self.state.lock().as_mut() {
             built.btrees.retain(|b| b.name() != name);
+            let keep: Vec<bool> = built.gins.iter().map(|g| g.name() != name).collect();
+            let mut flags = keep.iter();
+            built.gins.retain(|_| *flags.next().unwrap_or(&true));
+            let mut flags = keep.iter();
+            built.gin_keys.retain(|_| *flags.next().unwrap_or(&true));
         }
     }
 
@@ -226,6 +281,16 @@ impl Built {
                 .map(|b| BtreeIndex::new(b.name.clone(), b.column))
                 .collect(),
             predicates: shape.btrees.iter().map(|b| b.predicate.clone()).collect(),
+            gins: shape
+                .gins
+                .iter()
+                .map(|g| GinIndex::new(g.name.clone()))
+                .collect(),
+            gin_keys: shape
+                .gins
+                .iter()
+                .map(|g| (g.key.clone(), g.predicate.clone()))
+                .collect(),
             primary: HashMap::new(),
             key_columns: shape.key_columns.clone(),
             uniques: shape

@@ -283,6 +283,7 @@ pub fn decode_entry(bytes: &[u8]) -> Result<CatalogEntry> {
             expression,
             predicate: None,
             bound_predicate: None,
+            gin_key: None,
             id: 0,
         });
     }
@@ -365,6 +366,7 @@ mod tests {
             expression: None,
             predicate: None,
             bound_predicate: None,
+            gin_key: None,
             id,
         });
         table

@@ -180,6 +180,7 @@ fn pg_type() -> SystemRelation {
 const ACCESS_METHODS: &[(i64, &str, &str)] = &[
     (2, "heap", "t"),
     (403, "btree", "i"),
+    (2742, "gin", "i"),
     (16_400, "hnsw", "i"),
     (16_401, "ivfflat", "i"),
     (16_402, "vectors", "i"),
@@ -191,6 +192,7 @@ pub(super) fn am_oid(method: AccessMethod) -> i64 {
         AccessMethod::Hnsw => "hnsw",
         AccessMethod::IvfFlat => "ivfflat",
         AccessMethod::Vectors => "vectors",
+        AccessMethod::Gin => "gin",
     };
     ACCESS_METHODS
         .iter()

@@ -14,6 +14,7 @@ pub mod ddl;
 mod distance_key;
 pub mod dml;
 mod filtered;
+mod gin;
 mod in_range;
 mod join;
 pub mod parallel;

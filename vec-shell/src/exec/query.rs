@@ -232,6 +232,17 @@ pub(super) fn source<'a>(
             table,
             Some(index),
         ),
+        Source::GinScan {
+            table,
+            index,
+            query,
+            ..
+        } => counted(
+            super::gin::scan(table, index, query, context)?,
+            context,
+            table,
+            Some(index),
+        ),
         // Lazy, so that `LIMIT` stops a long series early and memory stays flat.
         Source::Function(function) => {
             Box::new(set_values(function, &[], context)?.map(|d| d.map(|d| vec![d])))
@@ -340,6 +351,10 @@ fn set_values<'a>(
             Datum::Array(array) => Ok(Box::new(array.elements.into_iter().map(Ok))),
             _ => Ok(Box::new(std::iter::empty())),
         },
+        SetFunction::Scalar(_, expr) => {
+            let value = eval(expr, row, context)?;
+            Ok(Box::new(std::iter::once(Ok(value))))
+        }
         SetFunction::GenerateSeries(start, stop, step) => {
             let (start, stop, step, narrow) =
                 series_bounds(start, stop, step.as_ref(), row, context)?;

@@ -42,9 +42,13 @@ fn count(n: usize) -> Datum {
 pub fn candidates(name: &str) -> Vec<Signature> {
     match name {
         "length" | "char_length" | "character_length" => {
-            vec![sig(&[Text], Int4, |a| {
+            let mut overloads = vec![sig(&[Text], Int4, |a| {
                 Ok(count(text(&a[0])?.chars().count()))
-            })]
+            })];
+            if name == "length" {
+                overloads.extend(super::text_search::candidates(name));
+            }
+            overloads
         }
         "octet_length" => vec![sig(&[Text], Int4, |a| Ok(count(text(&a[0])?.len())))],
         "lower" => vec![sig(&[Text], Text, |a| {

@@ -60,7 +60,37 @@ impl Deparser<'_> {
                 [operand] => format!("({name} {})", self.expr(operand)?),
                 _ => return None,
             },
-            BoundExpr::Call { args, name, .. } => format!("{name}({})", self.list(args)?),
+            BoundExpr::Call {
+                args, name, imp, ..
+            } if super::text_search::DEFAULT_CONFIG_FUNCTIONS.contains(&&**name)
+                && args
+                    .iter()
+                    .all(|a| matches!(a, BoundExpr::Const(d) if !d.is_null())) =>
+            {
+                // A text-search function of constants is folded, as PostgreSQL folds
+                // immutable functions.
+                let values: Vec<Datum> = args
+                    .iter()
+                    .filter_map(|a| match a {
+                        BoundExpr::Const(d) => Some(d.clone()),
+                        _ => None,
+                    })
+                    .collect();
+                constant(&imp(&values).ok()?, None)?
+            }
+            BoundExpr::Call { args, name, .. } => match args.as_slice() {
+                // A text-search configuration argument is a `regconfig`.
+                [BoundExpr::Const(config @ Datum::Text(_)), rest @ ..]
+                    if super::text_search::DEFAULT_CONFIG_FUNCTIONS.contains(&&**name) =>
+                {
+                    let mut parts = vec![constant(config, Some("regconfig"))?];
+                    for arg in rest {
+                        parts.push(self.expr(arg)?);
+                    }
+                    format!("{name}({})", parts.join(", "))
+                }
+                _ => format!("{name}({})", self.list(args)?),
+            },
             BoundExpr::Cast {
                 operand,
                 to,
@@ -199,6 +229,8 @@ fn constant(datum: &Datum, cast_to: Option<&str>) -> Option<String> {
         Datum::HalfVec(_) => quoted(&text, "halfvec"),
         Datum::SparseVec(_) => quoted(&text, "sparsevec"),
         Datum::Bit(_) => format!("B'{text}'::\"bit\""),
+        Datum::TsVector(_) => quoted(&text, "tsvector"),
+        Datum::TsQuery(_) => quoted(&text, "tsquery"),
         Datum::Array(_) | Datum::Null => return None,
     })
 }

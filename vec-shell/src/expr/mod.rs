@@ -20,6 +20,7 @@ pub mod signature;
 pub mod sublink;
 pub mod system;
 pub mod text_functions;
+pub mod text_search;
 pub mod window;
 
 pub use aggregate::{AggCall, AggKind, AggOrderKey};
@@ -276,6 +277,8 @@ pub enum SetFunction {
     Unnest(BoundExpr),
     /// `generate_series(start, stop [, step])` over integers.
     GenerateSeries(BoundExpr, BoundExpr, Option<BoundExpr>),
+    /// A scalar function in `FROM` (`plainto_tsquery('…') query`): one row, its value.
+    Scalar(String, BoundExpr),
 }
 
 /// Whether an expression names no column and has no side effects, so that it can be
@@ -336,7 +339,7 @@ pub fn children(expr: &BoundExpr) -> Vec<&BoundExpr> {
             .chain(std::iter::once(&**otherwise))
             .collect(),
         BoundExpr::SetReturning(function) => match &**function {
-            SetFunction::Unnest(arg) => vec![arg],
+            SetFunction::Unnest(arg) | SetFunction::Scalar(_, arg) => vec![arg],
             SetFunction::GenerateSeries(a, b, c) => {
                 let mut out = vec![a, b];
                 out.extend(c.as_ref());
@@ -380,7 +383,7 @@ pub fn children_mut(expr: &mut BoundExpr) -> Vec<&mut BoundExpr> {
             .chain(std::iter::once(&mut **otherwise))
             .collect(),
         BoundExpr::SetReturning(function) => match &mut **function {
-            SetFunction::Unnest(arg) => vec![arg],
+            SetFunction::Unnest(arg) | SetFunction::Scalar(_, arg) => vec![arg],
             SetFunction::GenerateSeries(a, b, c) => {
                 let mut out = vec![a, b];
                 out.extend(c.as_mut());

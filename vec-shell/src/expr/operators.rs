@@ -94,27 +94,31 @@ pub fn binary_candidates(op: &str, left: &SqlType, right: &SqlType) -> Vec<Signa
             out
         }
         "/" | "%" => numeric_arithmetic(op),
-        "||" => vec![
-            sig([Vec_, Vec_], Vec_, |a| {
-                Ok(Datum::Vector(a[0].vector()?.concat(a[1].vector()?)?))
-            }),
-            sig([HalfVec, HalfVec], HalfVec, |a| {
-                Ok(Datum::HalfVec(a[0].halfvec()?.concat(a[1].halfvec()?)?))
-            }),
-            sig([Bit, Bit], Bit, |a| {
-                Ok(Datum::Bit(a[0].bit()?.concat(a[1].bit()?)?))
-            }),
-            sig([VarBit, VarBit], VarBit, |a| {
-                Ok(Datum::Bit(a[0].bit()?.concat(a[1].bit()?)?))
-            }),
-            sig([Text, Text], Text, |a| {
-                Ok(Datum::Text(format!(
-                    "{}{}",
-                    a[0].to_text().unwrap_or_default(),
-                    a[1].to_text().unwrap_or_default()
-                )))
-            }),
-        ],
+        "||" => {
+            let mut out = vec![
+                sig([Vec_, Vec_], Vec_, |a| {
+                    Ok(Datum::Vector(a[0].vector()?.concat(a[1].vector()?)?))
+                }),
+                sig([HalfVec, HalfVec], HalfVec, |a| {
+                    Ok(Datum::HalfVec(a[0].halfvec()?.concat(a[1].halfvec()?)?))
+                }),
+                sig([Bit, Bit], Bit, |a| {
+                    Ok(Datum::Bit(a[0].bit()?.concat(a[1].bit()?)?))
+                }),
+                sig([VarBit, VarBit], VarBit, |a| {
+                    Ok(Datum::Bit(a[0].bit()?.concat(a[1].bit()?)?))
+                }),
+                sig([Text, Text], Text, |a| {
+                    Ok(Datum::Text(format!(
+                        "{}{}",
+                        a[0].to_text().unwrap_or_default(),
+                        a[1].to_text().unwrap_or_default()
+                    )))
+                }),
+            ];
+            out.extend(super::text_search::operator_candidates(op));
+            out
+        }
         "<->" => distance("l2_distance"),
         "<#>" => distance("vector_negative_inner_product"),
         "<=>" => distance("cosine_distance"),
@@ -123,6 +127,7 @@ pub fn binary_candidates(op: &str, left: &SqlType, right: &SqlType) -> Vec<Signa
         "<%>" => super::functions::function_candidates("jaccard_distance"),
         "~~" | "~~*" | "!~~" | "!~~*" => super::builtins::like_candidates(op),
         "~" | "~*" | "!~" | "!~*" => super::system::regex_candidates(op),
+        "@@" | "&&" => super::text_search::operator_candidates(op),
         _ => Vec::new(),
     }
 }

@@ -123,6 +123,20 @@ pub fn resolve(candidates: Vec<Signature>, args: &[SqlType], binary_operator: bo
     if winners.len() == 1 {
         return Resolution::Found(winners.remove(0).clone());
     }
+    // An unknown literal prefers the string category: one candidate taking `text`
+    // wherever an unknown stands wins (`'fat cats' @@ to_tsquery('cat')`).
+    let textual: Vec<&&Signature> = winners
+        .iter()
+        .filter(|c| {
+            c.args
+                .iter()
+                .zip(args)
+                .all(|(p, a)| *a != SqlType::Unknown || *p == SqlType::Text)
+        })
+        .collect();
+    if textual.len() == 1 {
+        return Resolution::Found((*textual[0]).clone());
+    }
     Resolution::Ambiguous
 }
 

@@ -89,7 +89,7 @@ pub fn candidates(name: &str) -> Vec<Signature> {
                 Ok(Datum::Text(format!("{:x}", int(&a[0])? as u64)))
             }),
         ],
-        _ => Vec::new(),
+        other => super::text_search::candidates(other),
     }
 }
 

@@ -1,4 +1,5 @@
-//! Index access methods: `btree` (the engine's own row-ordered index), and the vector
+//! Index access methods: `btree` (the engine's own row-ordered index), `gin` (on
+//! `tsvector` keys, for full-text search), and the vector
 //! access methods `hnsw`, `ivfflat` (pgvector) and `vectors` (pgvecto.rs), by the name
 //! `CREATE INDEX … USING name` gives.
 
@@ -15,6 +16,8 @@ pub enum AccessMethod {
     IvfFlat,
     /// `vectors` (pgvecto.rs: HNSW, IVF or flat, chosen by its options)
     Vectors,
+    /// `gin` on a `tsvector` column or expression
+    Gin,
 }
 
 impl AccessMethod {
@@ -25,6 +28,7 @@ impl AccessMethod {
             "hnsw" => AccessMethod::Hnsw,
             "ivfflat" => AccessMethod::IvfFlat,
             "vectors" => AccessMethod::Vectors,
+            "gin" => AccessMethod::Gin,
             _ => return None,
         })
     }
@@ -36,12 +40,16 @@ impl AccessMethod {
             AccessMethod::Hnsw => "hnsw",
             AccessMethod::IvfFlat => "ivfflat",
             AccessMethod::Vectors => "vectors",
+            AccessMethod::Gin => "gin",
         }
     }
 
-    /// Whether it is a vector index's method (not `btree`).
+    /// Whether it is a vector index's method (not `btree` or `gin`).
     pub fn is_vector(self) -> bool {
-        self != AccessMethod::Btree
+        matches!(
+            self,
+            AccessMethod::Hnsw | AccessMethod::IvfFlat | AccessMethod::Vectors
+        )
     }
 
     /// Whether the method's operator classes accept columns of this type at all (pgvector
@@ -58,6 +66,7 @@ impl AccessMethod {
             ),
             AccessMethod::Vectors => matches!(column_type, SqlType::Vector | SqlType::HalfVec),
             AccessMethod::Btree => true,
+            AccessMethod::Gin => *column_type == SqlType::TsVector,
         }
     }
 }

@@ -219,7 +219,10 @@ pub fn choose(
     let (allowed, enable_seqscan) = unordered_scan_settings(settings);
     if !allowed
         || !conjuncts.iter().any(|c| c.key.is_some())
-        || !table.indexes.iter().any(|i| !i.method.is_vector())
+        || !table
+            .indexes
+            .iter()
+            .any(|i| i.method == crate::index::AccessMethod::Btree)
     {
         return None;
     }
@@ -229,7 +232,11 @@ pub fn choose(
     let total = built.btrees.iter().map(BtreeIndex::len).max().unwrap_or(0);
     let cap = (total / SELECTIVITY_DIVISOR).max(vector_threshold(settings)) + 1;
     let mut best: Option<BtreeChoice> = None;
-    for definition in table.indexes.iter().filter(|i| !i.method.is_vector()) {
+    for definition in table
+        .indexes
+        .iter()
+        .filter(|i| i.method == crate::index::AccessMethod::Btree)
+    {
         let Some(index) = built.btree(&definition.name) else {
             continue;
         };
@@ -404,7 +411,7 @@ pub fn choose_ordered_scan(
     // A partial index lacks rows the order needs unless the filter implies its
     // predicate; the ordered scan reads whole indexes only.
     let Some(definition) = table.indexes.iter().find(|i| {
-        !i.method.is_vector()
+        i.method == crate::index::AccessMethod::Btree
             && i.expression.is_none()
             && i.predicate.is_none()
             && i.columns.first() == Some(column)

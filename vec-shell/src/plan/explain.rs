@@ -117,6 +117,21 @@ pub(super) fn plan_lines(plan: &QueryPlan) -> Vec<String> {
                 cond,
             )
         }
+        Source::GinScan {
+            table,
+            index,
+            cond_text,
+            ..
+        } => {
+            children = vec![vec![
+                format!("Bitmap Index Scan on {index}"),
+                format!("  Index Cond: {cond_text}"),
+            ]];
+            (
+                format!("Bitmap Heap Scan on {}{alias}", bare(table)),
+                vec![format!("Recheck Cond: {cond_text}")],
+            )
+        }
         Source::IndexScan {
             table,
             index,
@@ -144,6 +159,7 @@ pub(super) fn plan_lines(plan: &QueryPlan) -> Vec<String> {
             let name = match function {
                 SetFunction::Unnest(_) => "unnest",
                 SetFunction::GenerateSeries(..) => "generate_series",
+                SetFunction::Scalar(name, _) => name.as_str(),
             };
             (format!("Function Scan on {name}{alias}"), Vec::new())
         }
@@ -209,9 +225,13 @@ fn source_lines(source: &Source) -> Vec<String> {
         Source::IndexScan { table, index, .. } | Source::BtreeScan { table, index, .. } => {
             vec![format!("Index Scan using {index} on {}", bare(table))]
         }
+        Source::GinScan { table, .. } => vec![format!("Bitmap Heap Scan on {}", bare(table))],
         Source::Function(SetFunction::Unnest(_)) => vec!["Function Scan on unnest".to_string()],
         Source::Function(SetFunction::GenerateSeries(..)) => {
             vec!["Function Scan on generate_series".to_string()]
+        }
+        Source::Function(SetFunction::Scalar(name, _)) => {
+            vec![format!("Function Scan on {name}")]
         }
         Source::Values(_) => vec!["Values Scan on \"*VALUES*\"".to_string()],
         Source::RecursiveUnion(union) => vec![cte_scan(union)],

@@ -88,6 +88,7 @@ fn collect<'p>(source: &'p Source, out: &mut Vec<&'p RecursiveUnionPlan>) {
         | Source::Values(_)
         | Source::WorkTable(_)
         | Source::BtreeScan { .. }
+        | Source::GinScan { .. }
         | Source::IndexScan { .. } => {}
     }
 }

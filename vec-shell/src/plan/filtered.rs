@@ -125,7 +125,9 @@ pub fn scan_options(index: &VectorIndex, settings: &Settings) -> Option<vec_inde
     let explicit = match index.method() {
         AccessMethod::IvfFlat => settings.is_set(&settings::IVFFLAT_ITERATIVE_SCAN),
         AccessMethod::Vectors => settings.is_set(&settings::VECTORS_SEARCH_MODE),
-        AccessMethod::Hnsw | AccessMethod::Btree => settings.is_set(&settings::HNSW_ITERATIVE_SCAN),
+        AccessMethod::Hnsw | AccessMethod::Btree | AccessMethod::Gin => {
+            settings.is_set(&settings::HNSW_ITERATIVE_SCAN)
+        }
     };
     if explicit {
         return None;

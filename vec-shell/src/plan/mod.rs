@@ -11,6 +11,7 @@ pub mod conjuncts;
 pub mod explain;
 mod explain_cte;
 pub mod filtered;
+pub mod gin;
 mod planner;
 
 pub use crate::analyze::{
@@ -109,6 +110,18 @@ pub enum Source {
         /// Set when the scan yields the rows in key order for `ORDER BY` (then NULL
         /// keys come too): whether descending, and whether NULLs come first.
         order: Option<(bool, bool)>,
+    },
+    /// A `gin` bitmap scan: the rows whose key can match a full-text query, in storage
+    /// order (the executor checks the whole `WHERE` on them).
+    GinScan {
+        /// The table.
+        table: String,
+        /// The `gin` index.
+        index: String,
+        /// The `tsquery`.
+        query: crate::value::Datum,
+        /// The `Recheck Cond:`/`Index Cond:` text (empty when not explained).
+        cond_text: String,
     },
     /// A vector index scan: rows nearest to the query vector first.
     IndexScan {

@@ -237,6 +237,36 @@ fn choose_index_scans(plan: &mut QueryPlan, cx: PlanContext<'_>) {
         };
         return;
     }
+    if vector.is_none() {
+        if let Some(choice) = super::gin::choose(table, &conjuncts) {
+            let cond_text = match plan.explain.as_deref_mut() {
+                Some(explain) => {
+                    let (_, rest) = condition_texts(&conjuncts, &[choice.used], &[], explain);
+                    explain.filter = rest;
+                    let key =
+                        crate::expr::deparse::deparse(&choice.key, &explain.scope, explain.qualify);
+                    let query = crate::expr::deparse::deparse(
+                        &BoundExpr::Const(choice.query.clone()),
+                        &explain.scope,
+                        explain.qualify,
+                    );
+                    format!(
+                        "({} @@ {})",
+                        key.unwrap_or_default(),
+                        query.unwrap_or_default()
+                    )
+                }
+                None => String::new(),
+            };
+            plan.source = Source::GinScan {
+                table: name,
+                index: choice.index,
+                query: choice.query,
+                cond_text,
+            };
+            return;
+        }
+    }
     let Some(VectorChoice {
         index,
         query,

@@ -188,6 +188,10 @@ params! {
     /// `extra_float_digits`: accepted as clients set it; floats always print in the
     /// shortest form that reads back exactly (PostgreSQL's default, 1).
     EXTRA_FLOAT_DIGITS = "extra_float_digits", Kind::Int { min: -15, max: 3, default: 1 };
+    /// `default_text_search_config`: the configuration of the text-search functions
+    /// called without one.
+    DEFAULT_TEXT_SEARCH_CONFIG = "default_text_search_config",
+        Kind::Text { default: "pg_catalog.english" };
     /// `search_path`: the schemas an unqualified name is looked for in, in order.
     SEARCH_PATH = "search_path", Kind::Text { default: "\"$user\", public" };
     /// `statement_timeout`: accepted (milliseconds); statements are not timed out.

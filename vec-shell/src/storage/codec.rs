@@ -12,6 +12,7 @@
 //! | 7 | text | 4-byte length, UTF-8 bytes |
 //! | 8–11 | vector, halfvec, sparsevec, bit | 4-byte length, pgvector's binary send format |
 //! | 12 | array | 4-byte dimension count, 4 bytes per dimension, 4-byte element count, elements |
+//! | 14 / 15 | tsvector / tsquery | 4-byte length, PostgreSQL's binary send format |
 //! | 13 | numeric | 1 kind byte (0 positive, 1 negative, 2 NaN, 3 `Infinity`, 4 `-Infinity`); for 0 and 1: 4-byte scale, 4-byte length, the mantissa's magnitude as little-endian bytes |
 //!
 //! Numerics are written with tag 13, exactly. Tag 6 is how earlier versions stored a
@@ -60,6 +61,8 @@ pub fn encode_datum(out: &mut Vec<u8>, datum: &Datum) {
         Datum::HalfVec(v) => with_len(out, 9, &v.to_binary()),
         Datum::SparseVec(v) => with_len(out, 10, &v.to_binary()),
         Datum::Bit(v) => with_len(out, 11, &v.to_binary()),
+        Datum::TsVector(v) => with_len(out, 14, &crate::value::text_search::send_tsvector(v)),
+        Datum::TsQuery(q) => with_len(out, 15, &crate::value::text_search::send_tsquery(q)),
         Datum::Array(array) => {
             out.push(12);
             out.extend_from_slice(&(array.dims.len() as u32).to_le_bytes());
@@ -177,6 +180,20 @@ impl<'a> Reader<'a> {
                 Datum::Numeric(old_numeric(value, scale)?)
             }
             13 => Datum::Numeric(self.numeric()?),
+            tag @ 14..=15 => {
+                let len = self.u32()? as usize;
+                let bytes = self.take(len)?;
+                let damaged = |e: EngineError| corrupt(&e.message);
+                if tag == 14 {
+                    Datum::TsVector(Box::new(
+                        crate::value::text_search::recv_tsvector(bytes).map_err(damaged)?,
+                    ))
+                } else {
+                    Datum::TsQuery(Box::new(
+                        crate::value::text_search::recv_tsquery(bytes).map_err(damaged)?,
+                    ))
+                }
+            }
             7 => Datum::Text(self.string()?),
             tag @ 8..=11 => {
                 let len = self.u32()? as usize;

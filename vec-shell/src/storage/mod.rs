@@ -7,6 +7,7 @@
 pub mod btree;
 pub mod codec;
 pub mod durable;
+pub mod gin;
 pub mod view;
 
 use crate::value::Datum;

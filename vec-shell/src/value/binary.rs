@@ -35,6 +35,8 @@ pub fn send(datum: &Datum) -> Option<Vec<u8>> {
         Datum::Bit(v) => v.to_binary(),
         Datum::Numeric(n) => send_numeric(n),
         Datum::Array(array) => send_array(array),
+        Datum::TsVector(v) => super::text_search::send_tsvector(v),
+        Datum::TsQuery(q) => super::text_search::send_tsquery(q),
     })
 }
 
@@ -73,6 +75,16 @@ pub fn recv(ty: &SqlType, bytes: &[u8]) -> Result<Datum> {
         }
         SqlType::Numeric => Datum::Numeric(recv_numeric(bytes)?),
         SqlType::Array(element) => recv_array(element, bytes)?,
+        SqlType::TsVector => Datum::TsVector(Box::new(super::text_search::recv_tsvector(bytes)?)),
+        SqlType::TsQuery => Datum::TsQuery(Box::new(super::text_search::recv_tsquery(bytes)?)),
+        SqlType::RegConfig => {
+            let oid = u32::from_be_bytes(array_of(bytes)?);
+            match oid {
+                3748 => Datum::Text("simple".into()),
+                13_164 => Datum::Text("english".into()),
+                _ => return Err(wrong_format()),
+            }
+        }
     })
 }
 
@@ -268,6 +280,8 @@ fn datum_type(datum: &Datum) -> Option<SqlType> {
         Datum::HalfVec(_) => SqlType::HalfVec,
         Datum::SparseVec(_) => SqlType::SparseVec,
         Datum::Bit(_) => SqlType::VarBit,
+        Datum::TsVector(_) => SqlType::TsVector,
+        Datum::TsQuery(_) => SqlType::TsQuery,
     })
 }
 

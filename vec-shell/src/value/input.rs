@@ -57,6 +57,9 @@ pub fn input(ty: &SqlType, text: &str) -> Result<Datum> {
                 ))
             }
         },
+        SqlType::TsVector => Datum::TsVector(Box::new(vec_text::TsVector::parse(text)?)),
+        SqlType::TsQuery => Datum::TsQuery(Box::new(vec_text::TsQuery::parse(text)?)),
+        SqlType::RegConfig => Datum::Text(vec_text::Config::by_name(text)?.name().to_string()),
         SqlType::Array(element) => {
             let parsed = parse_array(text)?;
             let mut elements = Vec::with_capacity(parsed.elements.len());

@@ -1,7 +1,8 @@
 //! The datum: one SQL value of any supported type, with PostgreSQL's text output and
 //! ordering. Text input lives in `input`, casts in `cast`, array literals in
 //! `array_text`, the exact `numeric` type in `numeric`, type tags in `types`, their OIDs
-//! in `oid`, and PostgreSQL's binary formats in `binary`.
+//! in `oid`, and PostgreSQL's binary formats in `binary` (`text_search` for
+//! `tsvector` and `tsquery`).
 
 pub mod array_text;
 pub mod binary;
@@ -9,6 +10,7 @@ pub mod cast;
 pub mod input;
 pub mod numeric;
 pub mod oid;
+pub mod text_search;
 pub mod types;
 
 use std::cmp::Ordering;
@@ -48,6 +50,10 @@ pub enum Datum {
     Bit(BitVector),
     /// An array.
     Array(Array),
+    /// `tsvector`
+    TsVector(Box<vec_text::TsVector>),
+    /// `tsquery`
+    TsQuery(Box<vec_text::TsQuery>),
 }
 
 /// An array value: its dimensions (empty for `'{}'`) and its elements in row-major order.
@@ -93,6 +99,8 @@ impl Datum {
             Datum::SparseVec(v) => v.to_string(),
             Datum::Bit(v) => v.to_string(),
             Datum::Array(array) => array_text::format_array(array),
+            Datum::TsVector(v) => v.to_string(),
+            Datum::TsQuery(q) => q.to_string(),
         })
     }
 

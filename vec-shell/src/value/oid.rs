@@ -39,6 +39,12 @@ pub const NUMERIC: u32 = 1700;
 pub const REGTYPE: u32 = 2206;
 /// `regclass`
 pub const REGCLASS: u32 = 2205;
+/// `tsvector`
+pub const TSVECTOR: u32 = 3614;
+/// `tsquery`
+pub const TSQUERY: u32 = 3615;
+/// `regconfig`
+pub const REGCONFIG: u32 = 3734;
 /// `vector` (pgvector)
 pub const VECTOR: u32 = 16385;
 /// `_vector`
@@ -68,6 +74,9 @@ const ARRAYS: &[(u32, u32)] = &[
     (OID, 1028),
     (NAME, 1003),
     (CHAR, 1002),
+    (TSVECTOR, 3643),
+    (TSQUERY, 3645),
+    (REGCONFIG, 3735),
     (VECTOR, VECTOR_ARRAY),
     (HALFVEC, HALFVEC_ARRAY),
     (SPARSEVEC, SPARSEVEC_ARRAY),
@@ -109,6 +118,9 @@ impl SqlType {
             SqlType::VarBit => VARBIT,
             SqlType::Array(element) => array_of(element.oid()),
             SqlType::RegType => REGTYPE,
+            SqlType::TsVector => TSVECTOR,
+            SqlType::TsQuery => TSQUERY,
+            SqlType::RegConfig => REGCONFIG,
         }
     }
 
@@ -131,6 +143,9 @@ impl SqlType {
             BIT => SqlType::Bit,
             VARBIT => SqlType::VarBit,
             REGTYPE => SqlType::RegType,
+            TSVECTOR => SqlType::TsVector,
+            TSQUERY => SqlType::TsQuery,
+            REGCONFIG => SqlType::RegConfig,
             other => {
                 let element = SqlType::from_oid(element_of(other)?)?;
                 SqlType::Array(Box::new(element))

@@ -43,6 +43,12 @@ pub enum SqlType {
     /// `regtype`: a type's OID that prints as the type's name (held as an `Int8`
     /// datum).
     RegType,
+    /// `tsvector`
+    TsVector,
+    /// `tsquery`
+    TsQuery,
+    /// `regconfig`: a text-search configuration, held as its name (a `Text` datum).
+    RegConfig,
 }
 
 /// A type modifier in PostgreSQL's `int32` form: `-1` for none.
@@ -75,6 +81,9 @@ impl SqlType {
             SqlType::VarBit => "bit varying",
             SqlType::Array(_) => "array",
             SqlType::RegType => "regtype",
+            SqlType::TsVector => "tsvector",
+            SqlType::TsQuery => "tsquery",
+            SqlType::RegConfig => "regconfig",
         }
     }
 
@@ -98,6 +107,9 @@ impl SqlType {
             "bit" => SqlType::Bit,
             "bit varying" => SqlType::VarBit,
             "regtype" => SqlType::RegType,
+            "tsvector" => SqlType::TsVector,
+            "tsquery" => SqlType::TsQuery,
+            "regconfig" => SqlType::RegConfig,
             _ => return None,
         })
     }

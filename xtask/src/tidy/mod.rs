@@ -20,6 +20,7 @@ use std::process::Command;
 pub const ALLOWED_EDGES: &[(&str, &[&str])] = &[
     ("vec-simd", &[]),
     ("vec-storage", &[]),
+    ("vec-text", &[]),
     ("vec-types", &["vec-simd"]),
     // Itself as well: its tests turn on its `testing` feature through a dev-dependency.
     ("vec-index", &["vec-types", "vec-index"]),
@@ -34,6 +35,7 @@ pub const ALLOWED_EDGES: &[(&str, &[&str])] = &[
             "vec-hnsw",
             "vec-ivf",
             "vec-storage",
+            "vec-text",
         ],
     ),
     (
@@ -45,6 +47,7 @@ pub const ALLOWED_EDGES: &[(&str, &[&str])] = &[
             "vec-hnsw",
             "vec-ivf",
             "vec-storage",
+            "vec-text",
             "vec-shell",
         ],
     ),

@@ -87,7 +87,10 @@ pub fn add_column(
         identity_always: false,
         storage: None,
         default: def.default.as_ref().map(ToString::to_string),
-        generated: def.generated.as_ref().map(ToString::to_string),
+        generated: def
+            .generated
+            .as_ref()
+            .map(|e| super::with_regconfig(e).to_string()),
     });
     // Existing rows get the default (evaluated per row, as PostgreSQL does for a
     // volatile one) or the generated value, else NULL: each gets a new version.

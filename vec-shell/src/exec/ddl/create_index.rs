@@ -7,9 +7,9 @@
 
 use parking_lot::RwLock;
 
-use super::{vector_index, with_notice};
+use super::{vector_index, with_notice, with_regconfig};
 use crate::catalog::schema::encode_table;
-use crate::catalog::{namespace, Catalog, Index, VectorIndexEntry};
+use crate::catalog::{namespace, Catalog, Index, Table, VectorIndexEntry};
 use crate::error::{EngineError, Result};
 use crate::exec::StatementResult;
 use crate::index::AccessMethod;
@@ -17,6 +17,7 @@ use crate::progress::Monitor;
 use crate::sql::ast::{CreateIndex, ExprKind};
 use crate::storage::durable::{StoreOp, CATALOG_HEAP};
 use crate::txn::StoreWrites;
+use crate::value::SqlType;
 
 /// What a checked `CREATE INDEX` does.
 enum IndexPlan {
@@ -93,13 +94,13 @@ fn plan_index(
     let mut expression = None;
     for (key, _opclass) in &create.keys {
         let ExprKind::Column(parts) = &key.kind else {
-            if !method.is_vector() {
+            if method == AccessMethod::Btree {
                 return Err(EngineError::unsupported(
                     "btree indexes on expressions are not supported yet",
                 )
                 .at(key.pos.0));
             }
-            expression = Some(key.to_string());
+            expression = Some(with_regconfig(key).to_string());
             continue;
         };
         let name = parts.last().cloned().unwrap_or_default();
@@ -156,7 +157,7 @@ fn plan_index(
         .map(|condition| crate::analyze::index_key::bind_predicate(table, condition))
         .transpose()?;
     let predicate = create.predicate.as_ref().map(ToString::to_string);
-    let index = Index {
+    let mut index = Index {
         name,
         method,
         columns,
@@ -169,8 +170,12 @@ fn plan_index(
         expression,
         predicate,
         bound_predicate,
+        gin_key: None,
         id: writes.new_index_id(),
     };
+    if method == AccessMethod::Gin {
+        index.gin_key = Some(check_gin_key(table, &index, opclass_of(create))?);
+    }
     Ok(IndexPlan::Build(index))
 }
 
@@ -184,7 +189,7 @@ fn build_index(
     monitor: Monitor<'_>,
 ) -> Result<Built> {
     Ok(match (index.method, catalog.table(&create.table)) {
-        (AccessMethod::Btree, _) | (_, None) => (None, Vec::new()),
+        (AccessMethod::Btree | AccessMethod::Gin, _) | (_, None) => (None, Vec::new()),
         (_, Some(table)) => {
             // The build finishes (or fails, or is cancelled) before the catalog changes.
             let (entry, notices) = writes.with_versions(|versions| {
@@ -207,7 +212,8 @@ fn install_index(
     let Some(table) = catalog.table_mut(&create.table) else {
         return Err(EngineError::internal("the indexed table went away"));
     };
-    let btree = index.method == AccessMethod::Btree;
+    // A btree or gin index lives with the row indexes.
+    let btree = matches!(index.method, AccessMethod::Btree | AccessMethod::Gin);
     table.indexes.push(index);
     let bytes = encode_table(table);
     if let Some(row) = table.catalog_row {
@@ -253,4 +259,44 @@ fn expression_column(keys: &[(crate::sql::ast::Expr, Option<String>)]) -> String
         .map(|(key, _)| crate::analyze::naming::column_label(key))
         .filter(|label| label != "?column?")
         .unwrap_or_else(|| "expr".to_string())
+}
+
+/// The operator class written for the first key, if any.
+fn opclass_of(create: &CreateIndex) -> Option<&str> {
+    create
+        .keys
+        .first()
+        .and_then(|(_, opclass)| opclass.as_deref())
+}
+
+/// A `gin` index takes one key of type `tsvector` (operator class `tsvector_ops`);
+/// returns it bound.
+fn check_gin_key(
+    table: &Table,
+    index: &Index,
+    opclass: Option<&str>,
+) -> Result<crate::catalog::IndexKey> {
+    if index.columns.len() + usize::from(index.expression.is_some()) != 1 {
+        return Err(EngineError::unsupported(
+            "gin indexes on more than one key are not supported yet",
+        ));
+    }
+    let key = crate::analyze::index_key::index_key(table, index)?;
+    if let Some(opclass) = opclass.filter(|o| *o != "tsvector_ops") {
+        return Err(EngineError::new(
+            "42704",
+            format!("operator class \"{opclass}\" does not exist for access method \"gin\""),
+        ));
+    }
+    if key.ty != SqlType::TsVector {
+        return Err(EngineError::new(
+            "42704",
+            format!(
+                "data type {} has no default operator class for access method \"gin\"",
+                key.ty.name()
+            ),
+        )
+        .with_hint("You must specify an operator class for the index or define a default operator class for the data type."));
+    }
+    Ok(key.key)
 }

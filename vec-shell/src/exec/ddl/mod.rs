@@ -21,7 +21,7 @@ use crate::catalog::{namespace, Catalog, Column, Index, RowIndexes, Sequence, Ta
 use crate::error::{EngineError, Result};
 use crate::exec::StatementResult;
 use crate::progress::Monitor;
-use crate::sql::ast::{CreateTable, Statement};
+use crate::sql::ast::{CreateTable, ExprKind, Statement};
 use crate::storage::durable::{StoreOp, CATALOG_HEAP};
 use crate::txn::StoreWrites;
 use crate::value::SqlType;
@@ -342,7 +342,10 @@ fn create_table(
             } else {
                 def.default.as_ref().map(ToString::to_string)
             },
-            generated: def.generated.as_ref().map(ToString::to_string),
+            generated: def
+                .generated
+                .as_ref()
+                .map(|e| with_regconfig(e).to_string()),
         });
     }
     if !create.primary_key.is_empty() {
@@ -447,4 +450,34 @@ pub(crate) fn check_column_expressions(
         }
     }
     Ok(())
+}
+
+/// An index key or generated column's expression as PostgreSQL stores it: a
+/// text-search function's configuration literal is a `regconfig`
+/// (`to_tsvector('english'::regconfig, content)`).
+pub(crate) fn with_regconfig(key: &crate::sql::ast::Expr) -> crate::sql::ast::Expr {
+    use crate::sql::ast::{Expr, TypeName};
+    let mut key = key.clone();
+    if let ExprKind::Function { name, args, .. } = &mut key.kind {
+        let takes_config =
+            crate::expr::text_search::DEFAULT_CONFIG_FUNCTIONS.contains(&name.as_str());
+        if let (true, [first, _]) = (takes_config, args.as_mut_slice()) {
+            if matches!(first.kind, ExprKind::String(_)) {
+                let pos = first.pos;
+                *first = Expr {
+                    kind: ExprKind::Cast {
+                        operand: Box::new(first.clone()),
+                        type_name: TypeName {
+                            name: "regconfig".to_string(),
+                            modifiers: Vec::new(),
+                            array_dims: 0,
+                            pos,
+                        },
+                    },
+                    pos,
+                };
+            }
+        }
+    }
+    key
 }
