@@ -43,6 +43,8 @@ pub struct ColumnStats {
 /// analyzed).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TableStats {
+    /// The table's rows when it was analyzed (PostgreSQL's `pg_class.reltuples`).
+    pub rows: u64,
     /// Each column's statistics.
     pub columns: Vec<Option<ColumnStats>>,
 }
@@ -322,6 +324,8 @@ pub fn stored_width(value: &Datum) -> usize {
 pub fn encode(stats: &TableStats, out: &mut Vec<u8>) {
     let put_u32 = |out: &mut Vec<u8>, value: u32| out.extend_from_slice(&value.to_le_bytes());
     let put_f32 = |out: &mut Vec<u8>, value: f32| out.extend_from_slice(&value.to_le_bytes());
+    put_u32(out, (stats.rows & u64::from(u32::MAX)) as u32);
+    put_u32(out, (stats.rows >> 32) as u32);
     put_u32(out, stats.columns.len() as u32);
     for column in &stats.columns {
         let Some(column) = column else {
@@ -352,6 +356,7 @@ pub fn decode(reader: &mut Reader<'_>) -> Result<TableStats> {
             reader.take(4)?.try_into().unwrap_or([0; 4]),
         ))
     };
+    let rows = u64::from(reader.u32()?) | (u64::from(reader.u32()?) << 32);
     let mut columns = Vec::new();
     for _ in 0..reader.u32()? {
         if reader.u8()? == 0 {
@@ -380,7 +385,7 @@ pub fn decode(reader: &mut Reader<'_>) -> Result<TableStats> {
             correlation,
         }));
     }
-    Ok(TableStats { columns })
+    Ok(TableStats { rows, columns })
 }
 
 #[cfg(test)]
@@ -421,6 +426,7 @@ mod tests {
     fn statistics_read_back_as_written() {
         let values = [Some(1), Some(2), Some(2), Some(3), None];
         let stats = TableStats {
+            rows: (1 << 33) + 5,
             columns: vec![Some(compute(&rows(&values), 0, 5)), None],
         };
         let mut bytes = Vec::new();

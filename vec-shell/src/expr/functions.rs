@@ -183,6 +183,9 @@ pub fn function_candidates(name: &str) -> Vec<Signature> {
                     .map_or(Datum::Null, |n| Datum::Int4(dims(*n))))
             },
         )],
+        "sin" | "cos" | "tan" | "cot" | "sind" | "cosd" | "tand" | "cotd" | "asin" | "acos"
+        | "asind" | "acosd" | "atan" | "atand" | "atan2" | "atan2d" | "sinh" | "cosh" | "tanh"
+        | "degrees" | "radians" => super::trig::candidates(name),
         other => super::builtins::candidates(other),
     }
 }

@@ -21,6 +21,7 @@ pub mod sublink;
 pub mod system;
 pub mod text_functions;
 pub mod text_search;
+pub mod trig;
 pub mod window;
 
 pub use aggregate::{AggCall, AggKind, AggOrderKey};

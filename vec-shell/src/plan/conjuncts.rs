@@ -58,7 +58,7 @@ pub fn implied_by(predicate: &IndexPredicate, conditions: &[Conjunct]) -> Option
 }
 
 /// `column op constant` (or `constant op column`, turned around).
-fn key_condition(expr: &BoundExpr) -> Option<KeyCondition> {
+pub(super) fn key_condition(expr: &BoundExpr) -> Option<KeyCondition> {
     let BoundExpr::Call {
         name,
         args,

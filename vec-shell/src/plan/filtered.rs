@@ -19,6 +19,11 @@
 //!   the walk runs out (`hnsw.max_scan_tuples`, or an index holding too few matches), the
 //!   executor falls back to an exact scan of the filtered rows, so the `LIMIT` is filled
 //!   whenever the table has enough matching rows.
+//! - **Estimates without a btree**: a filter no btree serves is estimated from
+//!   `ANALYZE`'s statistics ([`selectivity`](super::selectivity)), when the table has
+//!   them. The estimate widens the walk's first round the same way, and a filter
+//!   expected to pass so few rows that the walk would read more than a twentieth of the
+//!   table gets an exact scan of the table instead (see [`exact_scan_wins`]).
 //!
 //! A session that sets `hnsw.iterative_scan` (`ivfflat.iterative_scan`,
 //! `vectors.search_mode` for those indexes) itself, even to `off`, gets pgvector's plan
@@ -32,7 +37,8 @@ use crate::settings::{self, Settings};
 /// A filter-aware vector index scan, as the planner chose it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FilteredSearch {
-    /// The rows the filter is expected to pass, when a btree serves it.
+    /// The rows the filter is expected to pass, when a btree serves it or the table has
+    /// statistics.
     pub estimate: Option<Estimate>,
     /// A btree range holding every row the filter can pass, when one serves it: the
     /// executor reads its row ids into a sorted list first and fetches only the rows of
@@ -60,7 +66,8 @@ impl PartialEq for Prefilter {
 
 impl Eq for Prefilter {}
 
-/// The rows a filter passes, counted in a btree over its range.
+/// The rows a filter passes, counted in a btree over its range or estimated from
+/// `ANALYZE`'s statistics.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Estimate {
     /// The rows counted.
@@ -87,6 +94,28 @@ impl FilteredSearch {
         };
         format!("Filter Strategy: iterative index scan, exact scan if it runs out{estimate}")
     }
+}
+
+/// The share of a table's rows past which a filter-aware walk's expected reads make an
+/// exact scan of the table the cheaper plan (see [`exact_scan_wins`]).
+pub const WALK_SHARE_OF_TABLE: usize = 20;
+
+/// Whether an exact scan of the table beats a filter-aware walk, for a filter expected
+/// (by `ANALYZE`'s statistics) to pass `estimate.rows` rows and a query wanting `wanted`
+/// of them: the walk reads about `wanted × table rows / matching rows` index entries,
+/// each a graph step, a row fetch and the filter's check, where the exact scan reads
+/// every row once, checks the filter and computes distances only for the rows that
+/// pass. The walk loses once it would read more than one row in
+/// [`WALK_SHARE_OF_TABLE`].
+pub fn exact_scan_wins(wanted: Option<usize>, estimate: &Estimate) -> bool {
+    let Some(wanted) = wanted.filter(|&w| w > 0) else {
+        return false;
+    };
+    let reads = wanted
+        .saturating_mul(estimate.table_rows)
+        .checked_div(estimate.rows)
+        .unwrap_or(usize::MAX);
+    reads.saturating_mul(WALK_SHARE_OF_TABLE) > estimate.table_rows
 }
 
 /// The most candidates a filter-aware walk's first round takes from the estimate.

@@ -13,6 +13,7 @@ mod explain_cte;
 pub mod filtered;
 pub mod gin;
 mod planner;
+pub mod selectivity;
 
 pub use crate::analyze::{
     Aggregation, DistinctKeys, ExplainText, JoinText, OnConflict, OutputColumn, Returning, SortKey,

@@ -191,11 +191,21 @@ fn choose_index_scans(plan: &mut QueryPlan, cx: PlanContext<'_>) {
     let name = name.clone();
     let conjuncts = conjuncts(plan.filter.as_ref());
     let counted = btree::choose(table, &conjuncts, cx.settings, cx.versions);
-    let estimate = counted.as_ref().map(|choice| Estimate {
-        rows: choice.rows,
-        at_least: choice.capped,
-        table_rows: choice.table_rows,
-    });
+    // A btree counts the rows its range holds; otherwise `ANALYZE`'s statistics
+    // estimate them.
+    let from_statistics = counted.is_none();
+    let estimate = match &counted {
+        Some(choice) => Some(Estimate {
+            rows: choice.rows,
+            at_least: choice.capped,
+            table_rows: choice.table_rows,
+        }),
+        None => super::selectivity::estimate(table, &conjuncts).map(|e| Estimate {
+            rows: e.rows,
+            at_least: false,
+            table_rows: e.table_rows,
+        }),
+    };
     let prefilter = counted.as_ref().map(|choice| Prefilter {
         index: choice.index.clone(),
         range: choice.range.clone(),
@@ -203,10 +213,25 @@ fn choose_index_scans(plan: &mut QueryPlan, cx: PlanContext<'_>) {
     let by_btree = counted.filter(|choice| choice.selective);
     // DISTINCT removes rows after the scan, so an index walk sized by LIMIT could come
     // up short: such a query scans exactly.
-    let vector = match plan.distinct {
+    let mut vector = match plan.distinct {
         Some(_) => None,
         None => vector_index_for(plan, table, cx.settings),
     };
+    // A filter the statistics expect to pass so few rows that a walk would read much
+    // of the index: an exact scan of the table, checking the filter on every row.
+    if let (
+        true,
+        Some(estimate),
+        Some(VectorChoice {
+            filtered_options: Some(_),
+            ..
+        }),
+    ) = (from_statistics, &estimate, &vector)
+    {
+        if super::filtered::exact_scan_wins(wanted_rows(plan), estimate) {
+            vector = None;
+        }
+    }
     let use_btree = match (&by_btree, &vector) {
         // The exact top-k after a btree scan sorts; with `enable_sort` off the vector
         // index's order wins.

@@ -31,6 +31,7 @@ pub fn analyze_table(catalog: &mut Catalog, writes: &StoreWrites<'_>, key: &str)
     }
     let rows = sampler.into_rows();
     let stats = TableStats {
+        rows: total,
         columns: (0..table.columns.len())
             .map(|column| {
                 let mut stats = compute(&rows, column, total);
