@@ -316,6 +316,50 @@ fn the_plan_follows_the_estimated_selectivity() {
 }
 
 #[test]
+fn statistics_estimate_filters_no_btree_serves() {
+    let mut session = docs(4000, &[]);
+    session.execute("ANALYZE docs").unwrap();
+    let query = super::common::random_vector(11, 8);
+    let sql = |filter: &str| {
+        format!("SELECT id FROM docs WHERE {filter} ORDER BY embedding <-> '{query}' LIMIT 10")
+    };
+    // 10%: the walk, with the statistics' estimate (400 of 4000, give or take).
+    let wide = plan(&mut session, &sql("c10 = 0"));
+    assert_eq!(
+        wide[1], "  ->  Index Scan using docs_embedding_idx on docs",
+        "{wide:?}"
+    );
+    let expected: usize = wide[3]
+        .strip_prefix(
+            "        Filter Strategy: iterative index scan, exact scan if it runs out \
+             (expected rows: ",
+        )
+        .and_then(|rest| rest.strip_suffix(" of 4000)"))
+        .and_then(|rows| rows.parse().ok())
+        .unwrap_or_else(|| panic!("{wide:?}"));
+    assert!((300..=500).contains(&expected), "{wide:?}");
+    // 0.1%: a walk would read about a quarter of the index for ten rows; the exact
+    // scan of the table checks the filter on each row instead.
+    let narrow = plan(&mut session, &sql("c1000 = 0"));
+    assert_eq!(narrow.len(), 5, "{narrow:?}");
+    assert_eq!(narrow[1], "  ->  Sort", "{narrow:?}");
+    assert_eq!(narrow[3], "        ->  Seq Scan on docs", "{narrow:?}");
+    assert_eq!(narrow[4], "              Filter: (c1000 = 0)", "{narrow:?}");
+    // The exact scan's answer is the exact one; the walk fills its LIMIT.
+    for filter in ["c1000 = 0", "c1000 = 0 OR c1000 = 1"] {
+        let sql = sql(filter);
+        assert_eq!(ids(&mut session, &sql), exact_ids(&mut session, &sql), "{sql}");
+    }
+    assert_eq!(ids(&mut session, &sql("c10 = 0")).len(), 10);
+    // A condition the statistics cannot estimate leaves the walk unestimated.
+    let unknown = plan(&mut session, &sql("c1000 + 1 = 1"));
+    assert_eq!(
+        unknown[3],
+        "        Filter Strategy: iterative index scan, exact scan if it runs out"
+    );
+}
+
+#[test]
 fn explicit_pgvector_settings_keep_their_meaning() {
     let mut session = docs(3000, &[]);
     let query = super::common::random_vector(11, 8);
