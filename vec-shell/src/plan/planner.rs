@@ -14,6 +14,7 @@ use super::{
 use crate::analyze::{Analyzed, BoundFrom, BoundQuery, Delete, Insert, Join, Update};
 use crate::catalog::{Catalog, IndexKey, Table};
 use crate::expr::{is_row_independent, BoundExpr};
+use crate::index::AccessMethod;
 use crate::settings::{self, Settings};
 use crate::storage::view::Versions;
 
@@ -217,19 +218,18 @@ fn choose_index_scans(plan: &mut QueryPlan, cx: PlanContext<'_>) {
         Some(_) => None,
         None => vector_index_for(plan, table, cx.settings),
     };
-    // A filter the statistics expect to pass so few rows that a walk would read much
-    // of the index: an exact scan of the table, checking the filter on every row.
-    if let (
-        true,
-        Some(estimate),
-        Some(VectorChoice {
-            filtered_options: Some(_),
-            ..
-        }),
-    ) = (from_statistics, &estimate, &vector)
-    {
-        if super::filtered::exact_scan_wins(wanted_rows(plan), estimate) {
-            vector = None;
+    // A filter the statistics expect to pass so few rows that a walk would read the
+    // table or give up: the exact scan of the table, checking the filter on each row.
+    if let (true, Some(estimate), Some(choice)) = (from_statistics, &estimate, &vector) {
+        if let Some(options) = &choice.filtered_options {
+            let hnsw = table
+                .indexes
+                .iter()
+                .any(|i| i.name == choice.index && i.method == AccessMethod::Hnsw);
+            let walk_limit = hnsw.then_some(options.max_scan_tuples as usize);
+            if super::filtered::exact_scan_wins(wanted_rows(plan), estimate, walk_limit) {
+                vector = None;
+            }
         }
     }
     let use_btree = match (&by_btree, &vector) {
