@@ -30,7 +30,9 @@ Formatting
   \\x [on|off]            toggle expanded output
 
 Input/Output
+  \\echo [-n] [STRING]    write string to standard output (-n for no newline)
   \\i FILE                execute commands from file
+  \\qecho [-n] [STRING]   write string to the query output stream
   \\timing [on|off]       toggle timing of commands
 
 Variables

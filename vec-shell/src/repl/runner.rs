@@ -243,6 +243,20 @@ impl<'o> Shell<'o> {
                     self.had_error = true;
                 }
             }
+            "\\echo" | "\\qecho" => {
+                // psql's: the arguments, variables interpolated and quotes taken off,
+                // joined by spaces; `-n` first leaves the newline off.
+                let arguments = &line.trim_start()[command.len()..];
+                let mut words = self.options.variables.arguments(arguments);
+                let newline = words.first().is_none_or(|w| w != "-n");
+                if !newline {
+                    words.remove(0);
+                }
+                let _ = write!(self.out, "{}", words.join(" "));
+                if newline {
+                    let _ = writeln!(self.out);
+                }
+            }
             "\\unset" => match argument {
                 Some(name) => self.options.variables.unset(name),
                 None => {

@@ -38,7 +38,7 @@ impl Variables {
     /// `\set NAME [value …]`: the values after the name, unquoted (`'…'` with `''` for
     /// a quote) and joined, as psql does.
     pub fn set_command(&mut self, arguments: &str) -> Result<(), String> {
-        let words = split_arguments(arguments);
+        let words = self.arguments(arguments);
         let Some((name, values)) = words.split_first() else {
             return Ok(());
         };
@@ -47,6 +47,59 @@ impl Variables {
         }
         self.set(name, &values.concat());
         Ok(())
+    }
+
+    /// The words of a backslash command's arguments as psql reads them:
+    /// whitespace-separated, `'quoted'` parts unquoted (`''` for a quote), and `:NAME`,
+    /// `:'NAME'`, `:"NAME"` outside quotes replaced by the variable's value (quoted, in
+    /// the last two forms, and kept so).
+    pub fn arguments(&self, arguments: &str) -> Vec<String> {
+        let chars: Vec<char> = arguments.trim().chars().collect();
+        let mut words = Vec::new();
+        let mut i = 0;
+        while i < chars.len() {
+            if chars[i].is_whitespace() {
+                i += 1;
+                continue;
+            }
+            let mut word = String::new();
+            while i < chars.len() && !chars[i].is_whitespace() {
+                match chars[i] {
+                    '\'' => {
+                        i += 1;
+                        while i < chars.len() {
+                            if chars[i] == '\'' {
+                                if chars.get(i + 1) == Some(&'\'') {
+                                    word.push('\'');
+                                    i += 2;
+                                    continue;
+                                }
+                                i += 1;
+                                break;
+                            }
+                            word.push(chars[i]);
+                            i += 1;
+                        }
+                    }
+                    ':' => match self.reference(&chars, i) {
+                        Some((text, end)) => {
+                            word.push_str(&text);
+                            i = end;
+                        }
+                        None => {
+                            word.push(':');
+                            i += 1;
+                        }
+                    },
+                    c => {
+                        word.push(c);
+                        i += 1;
+                    }
+                }
+            }
+            words.push(word);
+        }
+        words
     }
 
     /// Replaces `:NAME`, `:'NAME'` and `:"NAME"` in `sql`.
@@ -139,43 +192,6 @@ fn closing_quote(chars: &[char], start: usize) -> usize {
         i += 1;
     }
     chars.len()
-}
-
-/// The words of a backslash command's arguments: whitespace-separated, `'quoted'`
-/// words unquoted.
-fn split_arguments(arguments: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut chars = arguments.trim().chars().peekable();
-    while let Some(&c) = chars.peek() {
-        if c.is_whitespace() {
-            chars.next();
-            continue;
-        }
-        let mut word = String::new();
-        while let Some(&c) = chars.peek() {
-            if c.is_whitespace() {
-                break;
-            }
-            chars.next();
-            if c == '\'' {
-                while let Some(q) = chars.next() {
-                    if q == '\'' {
-                        if chars.peek() == Some(&'\'') {
-                            chars.next();
-                            word.push('\'');
-                            continue;
-                        }
-                        break;
-                    }
-                    word.push(q);
-                }
-            } else {
-                word.push(c);
-            }
-        }
-        words.push(word);
-    }
-    words
 }
 
 #[cfg(test)]
