@@ -16,12 +16,12 @@ use crate::value::cast::CoercionContext;
 use crate::value::{Array, Datum, SqlType};
 
 /// A constant array of the keys or values of a lookup table.
-fn constant(values: Vec<Datum>) -> BoundExpr {
+pub(super) fn constant(values: Vec<Datum>) -> BoundExpr {
     BoundExpr::Const(Datum::Array(Array::one_dimensional(values)))
 }
 
 /// The value at `key`'s place among `keys`.
-fn find<'a>(key: &Datum, keys: &Datum, values: &'a Datum) -> Option<&'a Datum> {
+pub(super) fn find<'a>(key: &Datum, keys: &Datum, values: &'a Datum) -> Option<&'a Datum> {
     let (Datum::Array(keys), Datum::Array(values)) = (keys, values) else {
         return None;
     };

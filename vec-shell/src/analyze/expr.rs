@@ -482,23 +482,8 @@ impl Binder<'_> {
         if name == "random" && args.is_empty() {
             return Ok(Typed::new(BoundExpr::Random, SqlType::Float8));
         }
-        if let (
-            "current_setting",
-            [Expr {
-                kind: ExprKind::String(setting),
-                ..
-            }],
-        ) = (name, args)
-        {
-            // The session's value when the statement is bound (settings do not change
-            // while it runs).
-            let defaults = crate::settings::Settings::default();
-            let settings = self.cx.settings.unwrap_or(&defaults);
-            let value = settings.show(setting)?;
-            return Ok(Typed::new(
-                BoundExpr::Const(Datum::Text(value)),
-                SqlType::Text,
-            ));
+        if name == "current_setting" && matches!(args.len(), 1 | 2) {
+            return super::setting_functions::current_setting(self, args);
         }
         let mut bound = Vec::with_capacity(args.len() + 1);
         if args.len() == 1 && crate::expr::text_search::DEFAULT_CONFIG_FUNCTIONS.contains(&name) {

@@ -26,6 +26,7 @@ mod postfix;
 pub mod query;
 mod recursive;
 mod setop;
+mod setting_functions;
 mod sublink;
 pub mod types;
 pub mod upsert;
