@@ -126,6 +126,36 @@ struct Emit {
     right_only: bool,
 }
 
+/// The result of an `AND`, `OR` or phrase node from its sides' positions: those
+/// `(both, left_only, right_only)` keeps, shifted by `offsets`, matching when any are
+/// left or the result is negated.
+fn combine(
+    left: &PhraseData,
+    right: &PhraseData,
+    (both, left_only, right_only): (bool, bool, bool),
+    negate: bool,
+    offsets: (u16, u16),
+    width: u16,
+) -> (Ternary, PhraseData) {
+    let emit = Emit {
+        both,
+        left_only,
+        right_only,
+    };
+    let positions = output(left, right, emit, offsets);
+    let result = if negate || !positions.is_empty() {
+        Ternary::Yes
+    } else {
+        Ternary::No
+    };
+    let data = PhraseData {
+        positions,
+        width,
+        negate,
+    };
+    (result, data)
+}
+
 fn output(left: &PhraseData, right: &PhraseData, emit: Emit, offsets: (u16, u16)) -> Vec<u16> {
     let l: Vec<u32> = left
         .positions
@@ -226,39 +256,14 @@ fn phrase(node: &Node, source: &dyn Source) -> (Ternary, PhraseData) {
                     ((max - left.width, max - right.width), max)
                 }
             };
-            let emit = |both, left_only, right_only| Emit {
-                both,
-                left_only,
-                right_only,
+            // Which positions survive, by which sides are negated.
+            let (emit, negate) = match (left.negate, right.negate) {
+                (true, true) => ((true, true, true), true),
+                (true, false) => ((false, false, true), false),
+                (false, true) => ((false, true, false), false),
+                (false, false) => ((true, false, false), false),
             };
-            let (positions, negate) = match (left.negate, right.negate) {
-                (true, true) => (output(&left, &right, emit(true, true, true), offsets), true),
-                (true, false) => (
-                    output(&left, &right, emit(false, false, true), offsets),
-                    false,
-                ),
-                (false, true) => (
-                    output(&left, &right, emit(false, true, false), offsets),
-                    false,
-                ),
-                (false, false) => (
-                    output(&left, &right, emit(true, false, false), offsets),
-                    false,
-                ),
-            };
-            let result = if negate || !positions.is_empty() {
-                Ternary::Yes
-            } else {
-                Ternary::No
-            };
-            (
-                result,
-                PhraseData {
-                    positions,
-                    width,
-                    negate,
-                },
-            )
+            combine(&left, &right, emit, negate, offsets, width)
         }
         Node::Or(l, r) => {
             let (lm, mut left) = phrase(l, source);
@@ -277,42 +282,13 @@ fn phrase(node: &Node, source: &dyn Source) -> (Ternary, PhraseData) {
             }
             let max = left.width.max(right.width);
             let offsets = (max - left.width, max - right.width);
-            let emit = |both, left_only, right_only| Emit {
-                both,
-                left_only,
-                right_only,
+            let (emit, negate) = match (left.negate, right.negate) {
+                (true, true) => ((true, false, false), true),
+                (true, false) => ((false, true, false), true),
+                (false, true) => ((false, false, true), true),
+                (false, false) => ((true, true, true), false),
             };
-            let (positions, negate) = match (left.negate, right.negate) {
-                (true, true) => (
-                    output(&left, &right, emit(true, false, false), offsets),
-                    true,
-                ),
-                (true, false) => (
-                    output(&left, &right, emit(false, true, false), offsets),
-                    true,
-                ),
-                (false, true) => (
-                    output(&left, &right, emit(false, false, true), offsets),
-                    true,
-                ),
-                (false, false) => (
-                    output(&left, &right, emit(true, true, true), offsets),
-                    false,
-                ),
-            };
-            let result = if negate || !positions.is_empty() {
-                Ternary::Yes
-            } else {
-                Ternary::No
-            };
-            (
-                result,
-                PhraseData {
-                    positions,
-                    width: max,
-                    negate,
-                },
-            )
+            combine(&left, &right, emit, negate, offsets, max)
         }
     }
 }

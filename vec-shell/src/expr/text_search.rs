@@ -109,60 +109,42 @@ fn default_vector(datum: &Datum) -> Result<TsVector> {
     Ok(Config::English.to_tsvector(text(datum)?))
 }
 
+/// A ranking function's signature in Rust.
+type RankFn = fn(&[f32; 4], &TsVector, &TsQuery, i32) -> f32;
+
+/// `rank([weights,] vector, query [, normalization])` over the arguments `a`: with
+/// `weighted` the first is the weights array, with `normalized` the last is the flags.
+fn rank_call(rank: RankFn, a: &[Datum], weighted: bool, normalized: bool) -> Result<Datum> {
+    let (weights, rest) = match weighted {
+        true => (weights(&a[0])?, &a[1..]),
+        false => (DEFAULT_WEIGHTS, a),
+    };
+    let normalization = match normalized {
+        true => int4(&rest[2])?,
+        false => 0,
+    };
+    Ok(Datum::Float4(rank(
+        &weights,
+        vector(&rest[0])?,
+        query(&rest[1])?,
+        normalization,
+    )))
+}
+
 fn ranking(name: &str) -> Vec<Signature> {
     let (plain, with_norm, weighted, weighted_norm): (Imp, Imp, Imp, Imp) = if name == "ts_rank" {
         (
-            |a| {
-                let r = ts_rank(&DEFAULT_WEIGHTS, vector(&a[0])?, query(&a[1])?, 0);
-                Ok(Datum::Float4(r))
-            },
-            |a| {
-                let r = ts_rank(
-                    &DEFAULT_WEIGHTS,
-                    vector(&a[0])?,
-                    query(&a[1])?,
-                    int4(&a[2])?,
-                );
-                Ok(Datum::Float4(r))
-            },
-            |a| {
-                let r = ts_rank(&weights(&a[0])?, vector(&a[1])?, query(&a[2])?, 0);
-                Ok(Datum::Float4(r))
-            },
-            |a| {
-                let r = ts_rank(
-                    &weights(&a[0])?,
-                    vector(&a[1])?,
-                    query(&a[2])?,
-                    int4(&a[3])?,
-                );
-                Ok(Datum::Float4(r))
-            },
+            |a| rank_call(ts_rank, a, false, false),
+            |a| rank_call(ts_rank, a, false, true),
+            |a| rank_call(ts_rank, a, true, false),
+            |a| rank_call(ts_rank, a, true, true),
         )
     } else {
         (
-            |a| {
-                let r = ts_rank_cd(&DEFAULT_WEIGHTS, vector(&a[0])?, query(&a[1])?, 0);
-                Ok(Datum::Float4(r))
-            },
-            |a| {
-                let r = ts_rank_cd(
-                    &DEFAULT_WEIGHTS,
-                    vector(&a[0])?,
-                    query(&a[1])?,
-                    int4(&a[2])?,
-                );
-                Ok(Datum::Float4(r))
-            },
-            |a| {
-                let r = ts_rank_cd(&weights(&a[0])?, vector(&a[1])?, query(&a[2])?, 0);
-                Ok(Datum::Float4(r))
-            },
-            |a| {
-                let w = weights(&a[0])?;
-                let r = ts_rank_cd(&w, vector(&a[1])?, query(&a[2])?, int4(&a[3])?);
-                Ok(Datum::Float4(r))
-            },
+            |a| rank_call(ts_rank_cd, a, false, false),
+            |a| rank_call(ts_rank_cd, a, false, true),
+            |a| rank_call(ts_rank_cd, a, true, false),
+            |a| rank_call(ts_rank_cd, a, true, true),
         )
     };
     vec![

@@ -118,49 +118,45 @@ fn cosd_q1(x: f64) -> f64 {
     }
 }
 
-fn sind(x: f64) -> f64 {
+/// `x` degrees brought into the first quadrant, and the sign that costs the function:
+/// `odd` for a function odd in `x` (sine, tangent), `past_180` and `past_90` for one that
+/// changes sign when the angle is reflected about 180° or 90°.
+fn first_quadrant(x: f64, odd: bool, past_180: bool, past_90: bool) -> (f64, f64) {
     let (mut x, mut sign) = (x % 360.0, 1.0);
     if x < 0.0 {
         x = -x;
-        sign = -sign;
+        if odd {
+            sign = -sign;
+        }
     }
     if x > 180.0 {
         x = 360.0 - x;
-        sign = -sign;
+        if past_180 {
+            sign = -sign;
+        }
     }
     if x > 90.0 {
         x = 180.0 - x;
+        if past_90 {
+            sign = -sign;
+        }
     }
+    (x, sign)
+}
+
+fn sind(x: f64) -> f64 {
+    let (x, sign) = first_quadrant(x, true, true, false);
     sign * sind_q1(x)
 }
 
 fn cosd(x: f64) -> f64 {
-    let (mut x, mut sign) = ((x % 360.0).abs(), 1.0);
-    if x > 180.0 {
-        x = 360.0 - x;
-    }
-    if x > 90.0 {
-        x = 180.0 - x;
-        sign = -sign;
-    }
+    let (x, sign) = first_quadrant(x, false, false, true);
     sign * cosd_q1(x)
 }
 
 /// `tand`, or `cotd` with `cotangent`; never minus zero.
 fn tand(x: f64, cotangent: bool) -> f64 {
-    let (mut x, mut sign) = (x % 360.0, 1.0);
-    if x < 0.0 {
-        x = -x;
-        sign = -sign;
-    }
-    if x > 180.0 {
-        x = 360.0 - x;
-        sign = -sign;
-    }
-    if x > 90.0 {
-        x = 180.0 - x;
-        sign = -sign;
-    }
+    let (x, sign) = first_quadrant(x, true, true, true);
     let ratio = |x: f64| match cotangent {
         false => sind_q1(x) / cosd_q1(x),
         true => cosd_q1(x) / sind_q1(x),
