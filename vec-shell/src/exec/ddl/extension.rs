@@ -2,7 +2,6 @@
 //! catalog entry of its own (the statements it counts are kept in memory); `vector` is
 //! built in and cannot be dropped.
 
-use super::with_notice;
 use crate::catalog::schema::encode_stat_statements;
 use crate::catalog::Catalog;
 use crate::error::{EngineError, Result};
@@ -18,17 +17,7 @@ pub fn create_stat_statements(
 ) -> Result<StatementResult> {
     let name = "pg_stat_statements";
     if catalog.stat_statements.is_some() {
-        if if_not_exists {
-            return Ok(with_notice(
-                "CREATE EXTENSION",
-                format!("extension \"{name}\" already exists, skipping"),
-                "42710",
-            ));
-        }
-        return Err(EngineError::new(
-            "42710",
-            format!("extension \"{name}\" already exists"),
-        ));
+        return super::extension_exists(name, if_not_exists);
     }
     let ids = writes.commit(vec![StoreOp::Insert(
         CATALOG_HEAP.0,

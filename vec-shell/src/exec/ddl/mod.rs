@@ -55,17 +55,7 @@ pub fn execute(
                 .with_hint("vecsh has the \"vector\" extension built in."));
             }
             if catalog.extension_installed {
-                if *if_not_exists {
-                    return Ok(with_notice(
-                        "CREATE EXTENSION",
-                        format!("extension \"{name}\" already exists, skipping"),
-                        "42710",
-                    ));
-                }
-                return Err(EngineError::new(
-                    "42710",
-                    format!("extension \"{name}\" already exists"),
-                ));
+                return extension_exists(name, *if_not_exists);
             }
             writes.commit(vec![StoreOp::Insert(CATALOG_HEAP.0, encode_extension())])?;
             catalog.extension_installed = true;
@@ -242,6 +232,22 @@ pub(crate) fn missing(
     } else {
         Err(EngineError::new(sqlstate, format!("{what} does not exist")))
     }
+}
+
+/// `CREATE EXTENSION` of an installed extension: PostgreSQL's NOTICE with `IF NOT
+/// EXISTS`, else its error.
+pub(crate) fn extension_exists(name: &str, if_not_exists: bool) -> Result<StatementResult> {
+    if if_not_exists {
+        return Ok(with_notice(
+            "CREATE EXTENSION",
+            format!("extension \"{name}\" already exists, skipping"),
+            "42710",
+        ));
+    }
+    Err(EngineError::new(
+        "42710",
+        format!("extension \"{name}\" already exists"),
+    ))
 }
 
 fn with_notice(tag: &str, message: String, sqlstate: &'static str) -> StatementResult {
