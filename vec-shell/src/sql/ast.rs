@@ -203,6 +203,8 @@ pub struct Maintenance {
     pub analyze: bool,
     /// The tables with where each was written; empty for every table.
     pub tables: Vec<(String, Pos)>,
+    /// Each table's column list (`ANALYZE t (a, b)`), empty for every column.
+    pub columns: Vec<Vec<String>>,
 }
 
 /// A `COPY` statement.

@@ -10,8 +10,14 @@ use crate::storage::durable::{StoreOp, CATALOG_HEAP};
 use crate::txn::StoreWrites;
 use crate::value::SqlType;
 
-/// Gathers the statistics of table `key` (a catalog key) and stores them.
-pub fn analyze_table(catalog: &mut Catalog, writes: &StoreWrites<'_>, key: &str) -> Result<()> {
+/// Gathers the statistics of table `key` (a catalog key), of the columns at `only`
+/// (every column when `None`; the others keep what they had), and stores them.
+pub fn analyze_table(
+    catalog: &mut Catalog,
+    writes: &StoreWrites<'_>,
+    key: &str,
+    only: Option<&[usize]>,
+) -> Result<()> {
     let Some(table) = catalog.table(key) else {
         return Ok(());
     };
@@ -30,10 +36,14 @@ pub fn analyze_table(catalog: &mut Catalog, writes: &StoreWrites<'_>, key: &str)
         return Ok(());
     }
     let rows = sampler.into_rows();
+    let previous = table.stats.as_ref();
     let stats = TableStats {
         rows: total,
         columns: (0..table.columns.len())
             .map(|column| {
+                if only.is_some_and(|only| !only.contains(&column)) {
+                    return previous.and_then(|p| p.columns.get(column).cloned().flatten());
+                }
                 let mut stats = compute(&rows, column, total);
                 if stats.null_frac == 1.0 {
                     // A column of NULLs only: PostgreSQL gives a fixed-size type's size.

@@ -92,9 +92,14 @@ pub fn maintain(
 ) -> Result<StatementResult> {
     let mut result = StatementResult::tag(if command.vacuum { "VACUUM" } else { "ANALYZE" });
     let mut tables = Vec::new();
-    for (name, pos) in &command.tables {
+    for (i, (name, pos)) in command.tables.iter().enumerate() {
         if let Some(table) = catalog.table(name) {
-            tables.push(table.key());
+            let listed = command
+                .columns
+                .get(i)
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            tables.push((table.key(), listed_columns(table, listed)?));
         } else if catalog.index_exists(name) {
             let verb = if command.vacuum { "vacuum" } else { "analyze" };
             result.notices.push(EngineError::warning(
@@ -108,9 +113,9 @@ pub fn maintain(
         }
     }
     if command.tables.is_empty() {
-        tables = catalog.tables().map(|t| t.key()).collect();
+        tables = catalog.tables().map(|t| (t.key(), None)).collect();
     }
-    for name in tables {
+    for (name, columns) in tables {
         let Some(table) = catalog.table(&name) else {
             continue;
         };
@@ -122,16 +127,49 @@ pub fn maintain(
         if command.analyze {
             let live = live_rows(table, writes)?;
             catalog.table_stats.analyzed(&table.key(), live);
-            for entry in &table.vector_indexes {
-                entry.index.write().calibrate(monitor)?;
+            if columns.is_none() {
+                for entry in &table.vector_indexes {
+                    entry.index.write().calibrate(monitor)?;
+                }
+                // The snapshots hold the old calibrations: write them again at the next
+                // checkpoint.
+                writes.note_index_changed(table.heap);
             }
-            // The snapshots hold the old calibrations: write them again at the next
-            // checkpoint.
-            writes.note_index_changed(table.heap);
-            super::analyze::analyze_table(catalog, writes, &name)?;
+            super::analyze::analyze_table(catalog, writes, &name, columns.as_deref())?;
         }
     }
     Ok(result)
+}
+
+/// The positions of the columns an `ANALYZE t (a, b)` names (`None` when it names
+/// none: every column), with PostgreSQL's errors for an unknown or repeated one.
+fn listed_columns(table: &Table, listed: &[String]) -> Result<Option<Vec<usize>>> {
+    if listed.is_empty() {
+        return Ok(None);
+    }
+    let mut positions = Vec::new();
+    for name in listed {
+        let position = table.column_index(name).ok_or_else(|| {
+            EngineError::new(
+                "42703",
+                format!(
+                    "column \"{name}\" of relation \"{}\" does not exist",
+                    table.name
+                ),
+            )
+        })?;
+        if positions.contains(&position) {
+            return Err(EngineError::new(
+                "42701",
+                format!(
+                    "column \"{name}\" of relation \"{}\" appears more than once",
+                    table.name
+                ),
+            ));
+        }
+        positions.push(position);
+    }
+    Ok(Some(positions))
 }
 
 /// Vacuums one table: dead versions leave the heap, then the vector indexes (whose

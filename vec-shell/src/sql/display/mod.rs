@@ -311,9 +311,17 @@ impl Display for Statement {
                     (true, false) => "VACUUM",
                     _ => "ANALYZE",
                 })?;
-                if !command.tables.is_empty() {
-                    f.write_str(" ")?;
-                    list(f, &command.tables, |f, (n, _)| ident(f, n))?;
+                for (i, (table, _)) in command.tables.iter().enumerate() {
+                    f.write_str(if i == 0 { " " } else { ", " })?;
+                    ident(f, table)?;
+                    match command.columns.get(i) {
+                        Some(columns) if !columns.is_empty() => {
+                            f.write_str(" (")?;
+                            list(f, columns, |f, c| ident(f, c))?;
+                            f.write_str(")")?;
+                        }
+                        _ => {}
+                    }
                 }
                 Ok(())
             }

@@ -2,7 +2,7 @@
 //! parameter commands' pieces (`SET` values, dotted parameter names).
 
 use super::Parser;
-use crate::error::Result;
+use crate::error::{EngineError, Result};
 use crate::sql::ast::{Pos, SetValue, Statement};
 use crate::sql::lexer::TokenKind;
 
@@ -246,11 +246,28 @@ impl Parser<'_> {
         } else {
             self.eat_word("verbose");
         }
-        let mut tables = Vec::new();
+        let (mut tables, mut columns) = (Vec::new(), Vec::new());
         if !self.at_end() && self.peek() != Some(&TokenKind::Semicolon) {
             loop {
                 let pos = Pos(self.pos());
                 tables.push((self.qualified_name()?, pos));
+                let mut listed = Vec::new();
+                if self.eat(&TokenKind::LParen) {
+                    loop {
+                        listed.push(self.identifier()?);
+                        if !self.eat(&TokenKind::Comma) {
+                            break;
+                        }
+                    }
+                    self.expect(&TokenKind::RParen)?;
+                    if !analyze {
+                        return Err(EngineError::new(
+                            "42601",
+                            "ANALYZE option must be specified when a column list is provided",
+                        ));
+                    }
+                }
+                columns.push(listed);
                 if !self.eat(&TokenKind::Comma) {
                     break;
                 }
@@ -260,6 +277,7 @@ impl Parser<'_> {
             vacuum,
             analyze,
             tables,
+            columns,
         }))
     }
 
