@@ -59,6 +59,10 @@ pub(super) fn current_setting(binder: &mut Binder<'_>, args: &[Expr]) -> Result<
             values.push(Datum::Text(value));
         }
     }
+    for (setting, value) in settings.custom_parameters() {
+        names.push(Datum::Text(setting.to_string()));
+        values.push(Datum::Text(value.to_string()));
+    }
     Ok(Typed::new(
         BoundExpr::Call {
             imp: lookup,

@@ -435,6 +435,8 @@ impl TxnState {
                     block
                         .settings_after_commit
                         .set(name, value.map(SetValue::as_str))?;
+                } else {
+                    block.settings_after_commit.define_placeholder(name);
                 }
             }
         }

@@ -4,6 +4,7 @@
 //! [`Param`] in `params`, where its default is written once; the engine reads a value
 //! through the typed accessors ([`Settings::int`], [`Settings::bool`], …).
 
+mod custom;
 mod params;
 
 pub use params::*;
@@ -27,6 +28,8 @@ enum Value {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Settings {
     values: BTreeMap<&'static str, Value>,
+    /// Custom placeholder parameters (`SET myapp.user_id = 42`), by lower-case name.
+    custom: BTreeMap<String, String>,
 }
 
 /// The parameter of this name, or PostgreSQL's error for an unknown one.
@@ -67,7 +70,10 @@ impl Settings {
     /// `SET name = value` (`None`: `SET name TO DEFAULT`), checked against the
     /// parameter's kind and range.
     pub fn set(&mut self, name: &str, value: Option<&str>) -> Result<()> {
-        let param = param(name)?;
+        let param = match param(name) {
+            Ok(param) => param,
+            Err(unknown) => return self.set_custom(name, value, unknown),
+        };
         refuse_restart_only(param)?;
         match value {
             None => {
@@ -86,9 +92,13 @@ impl Settings {
         if name == "all" {
             self.values
                 .retain(|name, _| params::RESTART_ONLY.iter().any(|p| p.name == *name));
+            self.custom.values_mut().for_each(String::clear);
             return Ok(());
         }
-        let param = param(name)?;
+        let param = match param(name) {
+            Ok(param) => param,
+            Err(unknown) => return self.set_custom(name, None, unknown),
+        };
         refuse_restart_only(param)?;
         self.values.remove(param.name);
         Ok(())
@@ -114,7 +124,10 @@ impl Settings {
 
     /// `SHOW name`: the value as PostgreSQL prints it (memory with its unit).
     pub fn show(&self, name: &str) -> Result<String> {
-        let param = param(name)?;
+        let param = match param(name) {
+            Ok(param) => param,
+            Err(unknown) => return self.show_custom(name, unknown),
+        };
         Ok(match (self.value(param), param.kind) {
             (Value::Int(kb), Kind::Memory { .. }) => format_memory(kb),
             (Value::Int(blocks), Kind::Blocks { .. }) => format_memory(blocks * 8),

@@ -1,0 +1,20 @@
+-- Custom placeholder parameters: SET, SHOW, RESET, current_setting, SET LOCAL
+SET myapp.user_id = '42';
+SHOW myapp.user_id;
+SELECT current_setting('myapp.user_id') AS v, current_setting('myapp.other', true) IS NULL AS missing;
+SET myapp.user_id TO 7;
+SELECT current_setting('MyApp.User_Id');
+RESET myapp.user_id;
+SHOW myapp.user_id;
+SET nodot = 1;
+SET "my.quoted" = 'a b';
+SHOW "my.quoted";
+SHOW myapp.never;
+SET myapp.x = DEFAULT;
+SHOW myapp.x;
+BEGIN;
+SET LOCAL myapp.z = 'in';
+SHOW myapp.z;
+COMMIT;
+SHOW myapp.z;
+SET a.b.c = 1;
