@@ -49,6 +49,10 @@ pub struct TableStats {
     pub vacuum_count: i64,
     /// `ANALYZE` runs.
     pub analyze_count: i64,
+    /// When automatic `ANALYZE` last ran on the table.
+    pub last_autoanalyze: Option<i64>,
+    /// Automatic `ANALYZE` runs.
+    pub autoanalyze_count: i64,
 }
 
 /// What a data-changing statement did to one table.
@@ -180,6 +184,17 @@ impl TableActivity {
             s.n_mod_since_analyze = 0;
             s.last_analyze = Some(now);
             s.analyze_count += 1;
+        });
+    }
+
+    /// Automatic `ANALYZE` ran on the table, counting `live` rows.
+    pub fn autoanalyzed(&self, table: &str, live: i64) {
+        let now = now_micros();
+        self.update(table, |s| {
+            s.n_live_tup = live;
+            s.n_mod_since_analyze = 0;
+            s.last_autoanalyze = Some(now);
+            s.autoanalyze_count += 1;
         });
     }
 }
@@ -341,11 +356,11 @@ pub fn pg_stat_user_tables(catalog: &Catalog) -> SystemRelation {
                 when(s.last_vacuum),
                 Datum::Null,
                 when(s.last_analyze),
-                Datum::Null,
+                when(s.last_autoanalyze),
                 Datum::Int8(s.vacuum_count),
                 Datum::Int8(0),
                 Datum::Int8(s.analyze_count),
-                Datum::Int8(0),
+                Datum::Int8(s.autoanalyze_count),
             ]
         })
         .collect();

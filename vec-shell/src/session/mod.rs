@@ -4,6 +4,7 @@
 //! are `block`'s; prepared statements and `$n` parameters are `prepared`'s; opening a
 //! database from its directory is `open`'s.
 
+mod autoanalyze;
 mod block;
 mod copy;
 mod create_as;
@@ -54,6 +55,8 @@ struct Shared {
     data_directory: String,
     /// The process id the next session gets.
     next_pid: std::sync::atomic::AtomicI32,
+    /// When automatic `ANALYZE` looks next.
+    autoanalyze: autoanalyze::AutoAnalyze,
 }
 
 impl Drop for Shared {
@@ -108,6 +111,7 @@ impl Database {
                 schema_version: AtomicU64::new(0),
                 data_directory: String::new(),
                 next_pid: FIRST_PID.into(),
+                autoanalyze: autoanalyze::AutoAnalyze::default(),
             }),
         }
     }
@@ -157,6 +161,7 @@ impl Database {
                 schema_version: AtomicU64::new(0),
                 data_directory: directory.display().to_string(),
                 next_pid: FIRST_PID.into(),
+                autoanalyze: autoanalyze::AutoAnalyze::default(),
             }),
         })
     }
@@ -340,8 +345,9 @@ impl Session {
         }
         self.txn.check_not_aborted()?;
         let result = self.with_search_path(|session| session.run_statement(statement));
-        if result.is_err() {
-            self.abort_block();
+        match result.is_err() {
+            true => self.abort_block(),
+            false => self.with_search_path(Session::auto_analyze),
         }
         result
     }
@@ -427,8 +433,9 @@ impl Session {
                 self.cancel.reset();
                 self.txn.check_not_aborted()?;
                 let result = self.with_search_path(|session| session.copy(copy, Some(data)));
-                if result.is_err() {
-                    self.abort_block();
+                match result.is_err() {
+                    true => self.abort_block(),
+                    false => self.auto_analyze(),
                 }
                 result
             }

@@ -203,3 +203,74 @@ fn the_extension_survives_reopening_a_database() {
         "extension \"pg_stat_statements\" already exists"
     );
 }
+
+/// `autoanalyze_count`, `analyze_count` and `n_mod_since_analyze` of table `t`, and
+/// how many of its columns `pg_stats` lists.
+fn analyze_state(session: &mut Session) -> (i64, i64, i64, usize) {
+    let counts = rows(
+        session,
+        "SELECT autoanalyze_count, analyze_count, n_mod_since_analyze, \
+                last_autoanalyze IS NOT NULL
+         FROM pg_stat_user_tables WHERE relname = 't'",
+    );
+    let int = |d: &Datum| match d {
+        Datum::Int8(n) => *n,
+        other => panic!("{other:?}"),
+    };
+    let row = &counts[0];
+    assert_eq!(row[3], Datum::Bool(int(&row[0]) > 0));
+    let columns = rows(
+        session,
+        "SELECT attname FROM pg_stats WHERE tablename = 't'",
+    )
+    .len();
+    (int(&row[0]), int(&row[1]), int(&row[2]), columns)
+}
+
+#[test]
+fn automatic_analyze_follows_large_changes_once_per_naptime() {
+    let database = Database::in_memory();
+    database.set_autovacuum_naptime(None);
+    let mut session = database.session();
+    session
+        .execute(
+            "CREATE TABLE t (a int, b text);
+             INSERT INTO t SELECT g % 7, 'x' || g FROM generate_series(1, 1000) g",
+        )
+        .unwrap();
+    // Off: nothing is analyzed, however long it waits.
+    assert_eq!(analyze_state(&mut session), (0, 0, 1000, 0));
+    let nap = Duration::from_millis(20);
+    let wait_a_naptime = || std::thread::sleep(nap * 2);
+    database.set_autovacuum_naptime(Some(nap));
+    // Not yet due: the first look is a naptime away.
+    session.execute("SELECT 1").unwrap();
+    assert_eq!(analyze_state(&mut session), (0, 0, 1000, 0));
+    wait_a_naptime();
+    session.execute("SELECT 1").unwrap();
+    assert_eq!(analyze_state(&mut session), (1, 0, 0, 2));
+    // 100 changes on 1000 analyzed rows stay under 50 + 10%.
+    session
+        .execute("UPDATE t SET a = a + 1 WHERE a = 0")
+        .unwrap();
+    wait_a_naptime();
+    session.execute("SELECT 1").unwrap();
+    let (auto, _, changed, _) = analyze_state(&mut session);
+    assert_eq!((auto, changed), (1, 142));
+    // Inside a block no look is taken; the next statement after it takes one.
+    session
+        .execute("BEGIN; UPDATE t SET a = 5; SELECT 1")
+        .unwrap();
+    wait_a_naptime();
+    session.execute("SELECT 1").unwrap();
+    assert_eq!(analyze_state(&mut session).0, 1);
+    session.execute("COMMIT").unwrap();
+    wait_a_naptime();
+    session.execute("SELECT 1").unwrap();
+    assert_eq!(analyze_state(&mut session), (2, 0, 0, 2));
+    let common = rows(
+        &mut session,
+        "SELECT most_common_vals::text FROM pg_stats WHERE tablename = 't' AND attname = 'a'",
+    );
+    assert_eq!(common, vec![vec![Datum::Text("{5}".into())]]);
+}

@@ -141,6 +141,18 @@ pub fn maintain(
     Ok(result)
 }
 
+/// Automatic `ANALYZE` of table `key` (a catalog key): its columns' statistics, counted
+/// as an automatic analyze.
+pub fn auto_analyze(catalog: &mut Catalog, writes: &StoreWrites<'_>, key: &str) -> Result<()> {
+    let Some(table) = catalog.table(key) else {
+        return Ok(());
+    };
+    let live = live_rows(table, writes)?;
+    super::analyze::analyze_table(catalog, writes, key, None)?;
+    catalog.table_stats.autoanalyzed(key, live);
+    Ok(())
+}
+
 /// The positions of the columns an `ANALYZE t (a, b)` names (`None` when it names
 /// none: every column), with PostgreSQL's errors for an unknown or repeated one.
 fn listed_columns(table: &Table, listed: &[String]) -> Result<Option<Vec<usize>>> {
