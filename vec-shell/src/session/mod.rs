@@ -347,7 +347,7 @@ impl Session {
         let result = self.with_search_path(|session| session.run_statement(statement));
         match result.is_err() {
             true => self.abort_block(),
-            false => self.with_search_path(Session::auto_analyze),
+            false => self.auto_analyze(),
         }
         result
     }
