@@ -26,7 +26,8 @@
 
 use std::ops::Bound;
 
-use super::conjuncts::{implied_by, Conjunct};
+use super::conjuncts::Conjunct;
+use super::implication::implied_by;
 use super::{QueryPlan, Source};
 use crate::catalog::Table;
 use crate::expr::{eval, BoundExpr, NoEnvironment};
@@ -372,7 +373,7 @@ fn key_range(condition: &KeyCondition, value: &Datum, column_type: &SqlType) -> 
 
 /// The range of `op` against a value whose keys lie in `[low, high]`; with `strict`, a
 /// strict operator excludes its bound.
-fn bounded(op: CmpOp, low: Key, high: Key, strict: bool) -> KeyRange {
+pub(super) fn bounded(op: CmpOp, low: Key, high: Key, strict: bool) -> KeyRange {
     let (lower, upper) = match op {
         CmpOp::Eq => (Bound::Included(low), Bound::Included(high)),
         CmpOp::Lt if strict => (Bound::Unbounded, Bound::Excluded(high)),

@@ -7,7 +7,6 @@
 
 use super::btree::{CmpOp, KeyCondition};
 use super::ExplainText;
-use crate::catalog::IndexPredicate;
 use crate::expr::deparse::deparse;
 use crate::expr::{is_constant, BoundExpr};
 
@@ -44,17 +43,6 @@ fn split_and<'e>(expr: &'e BoundExpr, out: &mut Vec<&'e BoundExpr>) {
         }
         _ => out.push(expr),
     }
-}
-
-/// The positions of the query's conditions that a partial index's predicate is made of,
-/// or `None` when one of its conditions is not among them (the rule PostgreSQL applies
-/// first: a predicate condition that appears in `WHERE` as written is implied).
-pub fn implied_by(predicate: &IndexPredicate, conditions: &[Conjunct]) -> Option<Vec<usize>> {
-    predicate
-        .parts
-        .iter()
-        .map(|part| conditions.iter().position(|c| c.expr == part))
-        .collect()
 }
 
 /// `column op constant` (or `constant op column`, turned around).

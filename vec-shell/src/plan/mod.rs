@@ -12,6 +12,7 @@ pub mod explain;
 mod explain_cte;
 pub mod filtered;
 pub mod gin;
+pub mod implication;
 mod planner;
 pub mod selectivity;
 

@@ -5,8 +5,9 @@
 //! unless the right side is `LATERAL`.
 
 use super::btree;
-use super::conjuncts::{conjuncts, implied_by, Conjunct};
+use super::conjuncts::{conjuncts, Conjunct};
 use super::filtered::{Estimate, FilteredSearch, Prefilter};
+use super::implication::implied_by;
 use super::{
     DeletePlan, ExplainText, InsertPlan, InsertRows, JoinPlan, Planned, QueryPlan,
     RecursiveUnionPlan, SetOperationPlan, Source, UpdatePlan,

@@ -80,3 +80,46 @@ fn partial_indexes_keep_their_predicate_across_reopening() {
         .unwrap();
     session.execute(create_cat2).unwrap();
 }
+
+#[test]
+fn a_partial_index_serves_queries_whose_conditions_imply_its_predicate() {
+    let mut session = Database::in_memory().session();
+    session
+        .execute(
+            "CREATE TABLE t (id int, price int, cat text, v vector(2));
+             INSERT INTO t SELECT g, g % 100,
+                 CASE WHEN g % 3 = 0 THEN NULL ELSE 'c' || (g % 5) END,
+                 ARRAY[g % 17, g % 13]::vector
+             FROM generate_series(1, 3000) g;
+             CREATE INDEX t_cheap ON t USING hnsw (v vector_l2_ops) WHERE (price > 10);
+             CREATE INDEX t_cat ON t (id) WHERE cat IS NOT NULL",
+        )
+        .unwrap();
+    let nearest =
+        |filter: &str| format!("SELECT id FROM t WHERE {filter} ORDER BY v <-> '[1,1]' LIMIT 20");
+    // The predicate itself: no filter left. A stronger condition: the index, and the
+    // condition still checked. A weaker one (`>= 10` lets 10 in): no index.
+    assert!(!plan(&mut session, &nearest("price > 10")).contains("Filter: (price"));
+    for (filter, served) in [
+        ("price > 20", true),
+        ("price = 15", true),
+        ("price BETWEEN 11 AND 50", true),
+        ("price >= 10", false),
+        ("price > 10.5", false),
+    ] {
+        let shown = plan(&mut session, &nearest(filter));
+        assert_eq!(shown.contains("using t_cheap"), served, "{filter}: {shown}");
+        if served {
+            assert!(shown.contains("Filter: "), "{filter}: {shown}");
+        }
+    }
+    // `cat = 'c1'` is strict, so it implies `cat IS NOT NULL`.
+    let sql = "SELECT id FROM t WHERE id < 40 AND cat = 'c1' ORDER BY id";
+    assert!(plan(&mut session, sql).contains("Index Scan using t_cat on t"));
+    assert!(!plan(&mut session, "SELECT id FROM t WHERE id < 40").contains("t_cat"));
+    // The rows are the exact scan's.
+    let served = ids(&mut session, sql);
+    session.execute("SET enable_indexscan = off").unwrap();
+    assert_eq!(served, ids(&mut session, sql));
+    assert_eq!(served, [1, 11, 16, 26, 31]);
+}
