@@ -482,6 +482,9 @@ impl Binder<'_> {
         if name == "random" && args.is_empty() {
             return Ok(Typed::new(BoundExpr::Random, SqlType::Float8));
         }
+        if name == "set_config" && args.len() == 3 {
+            return super::setting_functions::set_config(self, args);
+        }
         if name == "current_setting" && matches!(args.len(), 1 | 2) {
             return super::setting_functions::current_setting(self, args);
         }

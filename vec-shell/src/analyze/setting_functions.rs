@@ -1,4 +1,5 @@
-//! `current_setting(name [, missing_ok])`: a setting's value as `SHOW` prints it. A
+//! `set_config(name, value, is_local)`, and `current_setting(name [, missing_ok])`: a
+//! setting's value as `SHOW` prints it. A
 //! literal name is looked up when the statement is bound (settings do not change while
 //! it runs); any other argument is looked up when the statement runs, in a copy of
 //! every setting's value the binder passes to the call. An unknown name is
@@ -89,4 +90,23 @@ fn lookup(args: &[Datum]) -> Result<Datum> {
             format!("unrecognized configuration parameter \"{name}\""),
         )),
     }
+}
+
+/// Binds `set_config(name, value, is_local)`, which sets the parameter when it is
+/// evaluated (see [`crate::exec::setting_changes`]).
+pub(super) fn set_config(binder: &mut Binder<'_>, args: &[Expr]) -> Result<Typed> {
+    let mut bound = Vec::with_capacity(3);
+    for (arg, ty) in args
+        .iter()
+        .zip([SqlType::Text, SqlType::Text, SqlType::Bool])
+    {
+        let pos = arg.pos.0;
+        let value = binder.bind(arg)?;
+        bound.push(
+            binder
+                .convert(value, &ty, -1, CoercionContext::Implicit, pos)?
+                .expr,
+        );
+    }
+    Ok(Typed::new(BoundExpr::SetConfig(bound), SqlType::Text))
 }

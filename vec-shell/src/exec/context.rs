@@ -125,6 +125,8 @@ pub struct ExecContext<'a> {
     pub spill: SpillConfig,
     /// The work tables of its recursive `WITH` queries (shared by its contexts).
     pub work_tables: WorkTables,
+    /// Where `set_config` records its changes, when the statement may make them.
+    pub setting_changes: Option<&'a super::setting_changes::SettingChanges>,
 }
 
 impl<'a> ExecContext<'a> {
@@ -142,6 +144,15 @@ impl<'a> ExecContext<'a> {
             params: &[],
             spill: SpillConfig::default(),
             work_tables: WorkTables::default(),
+            setting_changes: None,
+        }
+    }
+
+    /// The same context, with `set_config` recording its changes in `changes`.
+    pub fn with_setting_changes(self, changes: &'a super::setting_changes::SettingChanges) -> Self {
+        ExecContext {
+            setting_changes: Some(changes),
+            ..self
         }
     }
 
@@ -179,6 +190,7 @@ impl<'a> ExecContext<'a> {
             params: self.params,
             spill: self.spill.clone(),
             work_tables: Arc::clone(&self.work_tables),
+            setting_changes: self.setting_changes,
         }
     }
 }
@@ -186,6 +198,16 @@ impl<'a> ExecContext<'a> {
 impl Environment for ExecContext<'_> {
     fn outer(&self) -> &[Datum] {
         self.outer
+    }
+
+    fn set_config(&self, name: &str, value: Option<&str>, local: bool) -> Result<String> {
+        match self.setting_changes {
+            Some(changes) => changes.set(name, value, local),
+            None => Err(EngineError::new(
+                "0A000",
+                "set_config is supported only in a query",
+            )),
+        }
     }
 
     fn reset_statements(&self) -> Result<()> {

@@ -22,6 +22,7 @@ pub mod query;
 mod recursive;
 mod result;
 mod setop;
+pub mod setting_changes;
 pub mod sort;
 pub mod spill;
 mod upsert;

@@ -311,6 +311,7 @@ fn parallel_safe(expr: &BoundExpr) -> bool {
         | BoundExpr::Random
         | BoundExpr::RelationSize { .. }
         | BoundExpr::StatementsReset
+        | BoundExpr::SetConfig(_)
         | BoundExpr::SetReturning(_) => false,
     }
 }

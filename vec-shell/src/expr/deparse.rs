@@ -145,6 +145,7 @@ impl Deparser<'_> {
             | BoundExpr::Case { .. }
             | BoundExpr::RelationSize { .. }
             | BoundExpr::StatementsReset
+            | BoundExpr::SetConfig(_)
             | BoundExpr::SetReturning(_) => return None,
         })
     }

@@ -40,6 +40,14 @@ pub trait Environment {
     ) -> Result<Vec<Datum>> {
         Err(EngineError::internal("a subquery outside a statement"))
     }
+    /// `set_config(name, value, is_local)`: sets the parameter for the statement's session
+    /// (`value` `None`: its default) and returns its new value as `SHOW` prints it.
+    fn set_config(&self, _name: &str, _value: Option<&str>, _local: bool) -> Result<String> {
+        Err(EngineError::new(
+            "0A000",
+            "set_config is not supported in this context",
+        ))
+    }
     /// Forgets the statements `pg_stat_statements` counted.
     fn reset_statements(&self) -> Result<()> {
         Err(EngineError::unsupported(
@@ -249,6 +257,22 @@ pub fn eval(expr: &BoundExpr, row: &[Datum], context: &dyn Environment) -> Resul
         BoundExpr::StatementsReset => {
             context.reset_statements()?;
             Datum::Text(String::new())
+        }
+        BoundExpr::SetConfig(args) => {
+            let mut values = Vec::with_capacity(args.len());
+            for arg in args {
+                values.push(eval(arg, row, context)?);
+            }
+            let name = match values.first() {
+                Some(Datum::Text(name)) => name.clone(),
+                _ => return Err(EngineError::new("22004", "SET requires parameter name")),
+            };
+            let value = match values.get(1) {
+                Some(Datum::Text(value)) => Some(value.as_str()),
+                _ => None,
+            };
+            let local = matches!(values.get(2), Some(Datum::Bool(true)));
+            Datum::Text(context.set_config(&name, value, local)?)
         }
         BoundExpr::RelationSize { part, relation } => match eval(relation, row, context)? {
             Datum::Null => Datum::Null,

@@ -129,6 +129,10 @@ pub enum BoundExpr {
     /// `pg_stat_statements_reset()`: forgets the statements `pg_stat_statements` counted,
     /// when evaluated.
     StatementsReset,
+    /// `set_config(name, value, is_local)`: sets a run-time parameter for the session
+    /// (or, with `is_local`, the transaction block) when evaluated; its value is the
+    /// parameter's new value.
+    SetConfig(Vec<BoundExpr>),
     /// `pg_relation_size(regclass)` and its kin: bytes of a relation, by its OID,
     /// measured when the expression is evaluated.
     RelationSize {
@@ -254,6 +258,7 @@ impl PartialEq for BoundExpr {
             ) => g == h && a == b,
             (SetReturning(a), SetReturning(b)) => a == b,
             (StatementsReset, StatementsReset) => true,
+            (SetConfig(a), SetConfig(b)) => a == b,
             (SubLink(a), SubLink(b)) => a == b,
             (ArrayCompare(a), ArrayCompare(b)) => a == b,
             (
@@ -293,6 +298,7 @@ pub fn is_constant(expr: &BoundExpr) -> bool {
             | BoundExpr::Param(_)
             | BoundExpr::RelationSize { .. }
             | BoundExpr::StatementsReset
+            | BoundExpr::SetConfig(_)
     ) && is_row_independent(expr)
         && children(expr).iter().all(|child| is_constant(child))
 }
@@ -332,6 +338,7 @@ pub fn children(expr: &BoundExpr) -> Vec<&BoundExpr> {
         | BoundExpr::RelationSize {
             relation: operand, ..
         } => vec![operand],
+        BoundExpr::SetConfig(args) => args.iter().collect(),
         BoundExpr::SubLink(link) => link.left.iter().collect(),
         BoundExpr::ArrayCompare(test) => vec![&test.left, &test.array],
         BoundExpr::Case { arms, otherwise } => arms
@@ -376,6 +383,7 @@ pub fn children_mut(expr: &mut BoundExpr) -> Vec<&mut BoundExpr> {
         | BoundExpr::RelationSize {
             relation: operand, ..
         } => vec![&mut **operand],
+        BoundExpr::SetConfig(args) => args.iter_mut().collect(),
         BoundExpr::SubLink(link) => link.left.iter_mut().collect(),
         BoundExpr::ArrayCompare(test) => vec![&mut test.left, &mut test.array],
         BoundExpr::Case { arms, otherwise } => arms

@@ -78,6 +78,11 @@ fn substitute(expr: &mut BoundExpr, params: &[Datum]) {
             substitute(&mut test.left, params);
             substitute(&mut test.array, params);
         }
+        BoundExpr::SetConfig(args) => {
+            for arg in args {
+                substitute(arg, params);
+            }
+        }
         BoundExpr::Const(_)
         | BoundExpr::Column(_)
         | BoundExpr::OuterColumn(_)

@@ -16,6 +16,7 @@ use std::sync::atomic::Ordering;
 use super::Session;
 use crate::analyze::{self, Analyzed, BoundQuery, Context, OutputColumn};
 use crate::error::{EngineError, Result};
+use crate::exec::setting_changes::SettingChanges;
 use crate::exec::{self, RowSet, StatementResult};
 use crate::expr::{eval, NoEnvironment};
 use crate::plan::{self, PlanContext, Planned, QueryPlan};
@@ -307,41 +308,48 @@ impl Session {
         match &statement {
             Some(Statement::Select(select)) => {
                 self.refresh_plan(name, select, &types)?;
-                let shared = std::sync::Arc::clone(&self.database.shared);
-                let source = self.txn.read_source(&shared.durable);
-                let view = source.view();
-                let catalog = shared.catalog.read();
-                let Some(cached) = self.prepared.get(name).and_then(|p| p.plan.as_ref()) else {
-                    return Err(EngineError::internal("a prepared query without a plan"));
-                };
-                let custom = cached.custom.as_ref().map(|bound| {
-                    let context = PlanContext {
-                        catalog: &catalog,
-                        settings: &self.settings,
-                        versions: view.versions(),
+                let changes = SettingChanges::new(&self.settings);
+                let result = {
+                    let shared = std::sync::Arc::clone(&self.database.shared);
+                    let source = self.txn.read_source(&shared.durable);
+                    let view = source.view();
+                    let catalog = shared.catalog.read();
+                    let Some(cached) = self.prepared.get(name).and_then(|p| p.plan.as_ref()) else {
+                        return Err(EngineError::internal("a prepared query without a plan"));
                     };
-                    plan::plan_query(super::custom_plan::with_values(bound, params), context)
-                });
-                let planned = custom.as_ref().unwrap_or(&cached.planned);
-                let guards = crate::exec::IndexGuards::for_plans(
-                    &catalog,
-                    std::iter::once(&planned.plan).chain(&planned.subqueries),
-                );
-                let context = crate::exec::ExecContext::new(&catalog, view, &guards)
-                    .with_spill(super::spill_config(&self.settings, self.database.durable()))
-                    .with_cancel(&self.cancel)
-                    .with_subqueries(&planned.subqueries)
-                    .with_params(params);
-                let rows = exec::run_query(&planned.plan, &context)?;
-                Ok(StatementResult {
-                    tag: format!("SELECT {}", rows.len()),
-                    rows: Some(RowSet {
-                        columns: planned.plan.columns.clone(),
-                        rows,
-                    }),
-                    notices: Vec::new(),
-                    copy_data: None,
-                })
+                    let custom = cached.custom.as_ref().map(|bound| {
+                        let context = PlanContext {
+                            catalog: &catalog,
+                            settings: &self.settings,
+                            versions: view.versions(),
+                        };
+                        plan::plan_query(super::custom_plan::with_values(bound, params), context)
+                    });
+                    let planned = custom.as_ref().unwrap_or(&cached.planned);
+                    let guards = crate::exec::IndexGuards::for_plans(
+                        &catalog,
+                        std::iter::once(&planned.plan).chain(&planned.subqueries),
+                    );
+                    let context = crate::exec::ExecContext::new(&catalog, view, &guards)
+                        .with_spill(super::spill_config(&self.settings, self.database.durable()))
+                        .with_cancel(&self.cancel)
+                        .with_subqueries(&planned.subqueries)
+                        .with_params(params)
+                        .with_setting_changes(&changes);
+                    let rows = exec::run_query(&planned.plan, &context)?;
+                    let result = StatementResult {
+                        tag: format!("SELECT {}", rows.len()),
+                        rows: Some(RowSet {
+                            columns: planned.plan.columns.clone(),
+                            rows,
+                        }),
+                        notices: Vec::new(),
+                        copy_data: None,
+                    };
+                    result
+                };
+                self.apply_setting_changes(changes.into_changes())?;
+                Ok(result)
             }
             Some(Statement::Insert(insert)) => {
                 self.dml(super::statement::Dml::Insert(insert), (&types, params))

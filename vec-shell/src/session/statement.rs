@@ -7,6 +7,7 @@ use super::Session;
 use crate::analyze;
 use crate::error::{EngineError, Result};
 use crate::exec::dml::DmlOutcome;
+use crate::exec::setting_changes::{SettingChange, SettingChanges};
 use crate::exec::{self, ExecContext, IndexGuards, RowSet, StatementResult};
 use crate::plan::{self, OutputColumn, PlanContext, QueryPlan};
 use crate::progress::Monitor;
@@ -49,6 +50,18 @@ impl Session {
     }
 
     pub(super) fn query(&mut self, select: &ast::Select) -> Result<StatementResult> {
+        let changes = SettingChanges::new(&self.settings);
+        let result = self.query_recording(select, &changes)?;
+        self.apply_setting_changes(changes.into_changes())?;
+        Ok(result)
+    }
+
+    /// Runs a query whose `set_config` calls go to `changes`.
+    fn query_recording(
+        &mut self,
+        select: &ast::Select,
+        changes: &SettingChanges,
+    ) -> Result<StatementResult> {
         let shared = Arc::clone(&self.database.shared);
         let source = self.txn.read_source(&shared.durable);
         let view = source.view();
@@ -68,7 +81,8 @@ impl Session {
         let context = ExecContext::new(&catalog, view, &guards)
             .with_spill(super::spill_config(&self.settings, self.database.durable()))
             .with_cancel(&self.cancel)
-            .with_subqueries(&planned.subqueries);
+            .with_subqueries(&planned.subqueries)
+            .with_setting_changes(changes);
         let rows = exec::run_query(&planned.plan, &context)?;
         Ok(StatementResult {
             tag: format!("SELECT {}", rows.len()),
@@ -244,6 +258,24 @@ impl Session {
             lines.push(format!("Execution Time: {elapsed:.3} ms"));
         }
         Ok(text_result("EXPLAIN", "QUERY PLAN", lines))
+    }
+
+    /// Applies the `set_config` calls of a query that succeeded, as `SET [LOCAL]`
+    /// would (a local change outside a block lasts no longer than its statement).
+    pub(super) fn apply_setting_changes(&mut self, changes: Vec<SettingChange>) -> Result<()> {
+        for change in changes {
+            if change.local && !self.txn.in_block() {
+                continue;
+            }
+            let value = change.value.map(ast::SetValue::Text);
+            self.txn.set(
+                &mut self.settings,
+                &change.name,
+                value.as_ref(),
+                change.local,
+            )?;
+        }
+        Ok(())
     }
 
     /// `SHOW name`; the transaction's own parameters come from its state.

@@ -219,6 +219,19 @@ fn refuse_restart_only(param: &Param) -> Result<()> {
     Ok(())
 }
 
+/// A memory size PostgreSQL could not read: with its list of units when the text
+/// starts with a number (the unit was wrong), as it is otherwise.
+fn unit_error(text: &str, invalid: EngineError) -> EngineError {
+    let digits = text.trim_start().trim_start_matches(['+', '-']);
+    let numeric = digits.starts_with(|c: char| c.is_ascii_digit())
+        || (digits.starts_with('.') && digits[1..].starts_with(|c: char| c.is_ascii_digit()));
+    if !numeric {
+        return invalid;
+    }
+    invalid
+        .with_hint("Valid units for this parameter are \"B\", \"kB\", \"MB\", \"GB\", and \"TB\".")
+}
+
 fn validate(param: &Param, text: &str) -> Result<Value> {
     let name = param.name;
     let invalid = || {
@@ -239,11 +252,7 @@ fn validate(param: &Param, text: &str) -> Result<Value> {
             Ok(Value::Int(value))
         }
         Kind::Memory { min, max, .. } => {
-            let value = parse_memory(text).ok_or_else(|| {
-                invalid().with_hint(
-                    "Valid units for this parameter are \"B\", \"kB\", \"MB\", \"GB\", and \"TB\".",
-                )
-            })?;
+            let value = parse_memory(text).ok_or_else(|| unit_error(text, invalid()))?;
             if value < min || value > max {
                 return Err(EngineError::new(
                     "22023",
@@ -255,11 +264,7 @@ fn validate(param: &Param, text: &str) -> Result<Value> {
         Kind::Blocks { min, max, .. } => {
             let value = parse_integer(text)
                 .or_else(|| parse_memory(text).map(|kb| (kb as f64 / 8.0).round() as i64))
-                .ok_or_else(|| {
-                    invalid().with_hint(
-                        "Valid units for this parameter are \"B\", \"kB\", \"MB\", \"GB\", and \"TB\".",
-                    )
-                })?;
+                .ok_or_else(|| unit_error(text, invalid()))?;
             if value < min || value > max {
                 return Err(EngineError::new(
                     "22023",

@@ -1,0 +1,23 @@
+-- set_config: session and local changes, NULL for the default, errors, one call per row
+SELECT set_config('myapp.tenant', '5', false) AS set;
+SHOW myapp.tenant;
+SELECT set_config('work_mem', '16MB', false) AS work_mem;
+SHOW work_mem;
+SELECT set_config('work_mem', NULL, false) AS back;
+SHOW work_mem;
+SELECT set_config('work_mem', '8MB', true) AS local_outside;
+SHOW work_mem;
+BEGIN;
+SELECT set_config('work_mem', '2MB', true) AS local_inside;
+SHOW work_mem;
+COMMIT;
+SHOW work_mem;
+SELECT set_config('nodot', '1', false);
+SELECT set_config('work_mem', 'lots', false);
+SELECT set_config(NULL, '1', false);
+SELECT set_config('myapp.n', v, false) FROM (VALUES ('a'), ('b')) t(v);
+SHOW myapp.n;
+SELECT set_config('myapp.x', '1', NULL) AS null_local;
+SET work_mem = 'lots';
+SET work_mem = '10 parsecs';
+RESET work_mem;
