@@ -16,6 +16,7 @@ pub mod deparse;
 pub mod eval;
 pub mod functions;
 pub mod operators;
+pub mod regex_functions;
 pub mod signature;
 pub mod sublink;
 pub mod system;

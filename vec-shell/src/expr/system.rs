@@ -9,7 +9,7 @@
 //! every object.
 
 use super::signature::{Imp, Signature};
-use crate::error::{EngineError, Result};
+use crate::error::Result;
 use crate::value::{oid, Datum, SqlType};
 
 /// The OID of the one role.
@@ -148,23 +148,7 @@ fn regex_match(args: &[Datum], ignore_case: bool, negate: bool) -> Result<Datum>
     let (Datum::Text(text), Datum::Text(pattern)) = (&args[0], &args[1]) else {
         return Ok(Datum::Null);
     };
-    let regex = regex::RegexBuilder::new(pattern)
-        .case_insensitive(ignore_case)
-        .size_limit(1 << 20)
-        .build()
-        .map_err(|error| {
-            let reason = match error {
-                regex::Error::CompiledTooBig(_) => "regular expression is too complex".to_string(),
-                other => other
-                    .to_string()
-                    .lines()
-                    .last()
-                    .unwrap_or("")
-                    .trim()
-                    .to_string(),
-            };
-            EngineError::new("2201B", format!("invalid regular expression: {reason}"))
-        })?;
+    let regex = super::regex_functions::compile(pattern, ignore_case)?;
     Ok(Datum::Bool(regex.is_match(text) != negate))
 }
 

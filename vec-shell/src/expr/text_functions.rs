@@ -89,6 +89,9 @@ pub fn candidates(name: &str) -> Vec<Signature> {
                 Ok(Datum::Text(format!("{:x}", int(&a[0])? as u64)))
             }),
         ],
+        "regexp_replace" | "regexp_match" | "regexp_split_to_array" | "string_to_array" => {
+            super::regex_functions::candidates(name)
+        }
         other => super::text_search::candidates(other),
     }
 }
