@@ -322,15 +322,7 @@ pub fn copy_targets(table: &Table, names: &[String]) -> Result<Vec<usize>> {
     }
     let mut targets = Vec::with_capacity(names.len());
     for name in names {
-        let index = table.column_index(name).ok_or_else(|| {
-            EngineError::new(
-                "42703",
-                format!(
-                    "column \"{name}\" of relation \"{}\" does not exist",
-                    table.name
-                ),
-            )
-        })?;
+        let index = table.column_position(name)?;
         if table.columns[index].generated.is_some() {
             return Err(EngineError::new(
                 "42P10",

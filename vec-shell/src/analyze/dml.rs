@@ -119,16 +119,7 @@ pub fn bind_insert_in(
     let table = table(catalog, &insert.table, insert.table_pos.0)?;
     let mut targets = Vec::new();
     for (name, pos) in &insert.columns {
-        let index = table.column_index(name).ok_or_else(|| {
-            EngineError::new(
-                "42703",
-                format!(
-                    "column \"{name}\" of relation \"{}\" does not exist",
-                    table.name
-                ),
-            )
-            .at(pos.0)
-        })?;
+        let index = table.column_position(name).map_err(|e| e.at(pos.0))?;
         targets.push(index);
     }
     if insert.columns.is_empty() {
@@ -309,16 +300,7 @@ pub fn bind_update_in(cx: Context<'_>, update: &ast::Update) -> Result<Analyzed<
     let mut assignments = Vec::new();
     let mut sequence_defaults = Vec::new();
     for (name, pos, expr) in &update.assignments {
-        let index = table.column_index(name).ok_or_else(|| {
-            EngineError::new(
-                "42703",
-                format!(
-                    "column \"{name}\" of relation \"{}\" does not exist",
-                    table.name
-                ),
-            )
-            .at(pos.0)
-        })?;
+        let index = table.column_position(name).map_err(|e| e.at(pos.0))?;
         let column = &table.columns[index];
         if expr.kind == ExprKind::Default {
             // A generated column is recomputed anyway, a serial one takes its

@@ -36,16 +36,7 @@ pub fn bind_conflict(
     };
     let mut update = Vec::new();
     for (name, pos, expr) in assignments {
-        let index = table.column_index(name).ok_or_else(|| {
-            EngineError::new(
-                "42703",
-                format!(
-                    "column \"{name}\" of relation \"{}\" does not exist",
-                    table.name
-                ),
-            )
-            .at(pos.0)
-        })?;
+        let index = table.column_position(name).map_err(|e| e.at(pos.0))?;
         if table.columns[index].generated.is_some() {
             if expr.kind == crate::sql::ast::ExprKind::Default {
                 continue;

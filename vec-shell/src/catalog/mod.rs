@@ -360,6 +360,19 @@ impl Table {
     pub fn column_index(&self, name: &str) -> Option<usize> {
         self.columns.iter().position(|c| c.name == name)
     }
+
+    /// The position of column `name`, or PostgreSQL's error naming the table.
+    pub fn column_position(&self, name: &str) -> crate::error::Result<usize> {
+        self.column_index(name).ok_or_else(|| {
+            crate::error::EngineError::new(
+                "42703",
+                format!(
+                    "column \"{name}\" of relation \"{}\" does not exist",
+                    self.name
+                ),
+            )
+        })
+    }
 }
 
 /// All tables, by schema-qualified name, and the schemas made by `CREATE SCHEMA`.

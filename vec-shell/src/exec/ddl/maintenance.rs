@@ -161,15 +161,7 @@ fn listed_columns(table: &Table, listed: &[String]) -> Result<Option<Vec<usize>>
     }
     let mut positions = Vec::new();
     for name in listed {
-        let position = table.column_index(name).ok_or_else(|| {
-            EngineError::new(
-                "42703",
-                format!(
-                    "column \"{name}\" of relation \"{}\" does not exist",
-                    table.name
-                ),
-            )
-        })?;
+        let position = table.column_position(name)?;
         if positions.contains(&position) {
             return Err(EngineError::new(
                 "42701",

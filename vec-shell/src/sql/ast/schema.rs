@@ -32,13 +32,7 @@ impl std::fmt::Display for SchemaCommand {
             SchemaCommand::Create {
                 name,
                 if_not_exists,
-            } => {
-                f.write_str("CREATE SCHEMA ")?;
-                if *if_not_exists {
-                    f.write_str("IF NOT EXISTS ")?;
-                }
-                ident(f, name)
-            }
+            } => crate::sql::display::create_clause(f, "SCHEMA", *if_not_exists, name),
             SchemaCommand::Drop {
                 names,
                 if_exists,

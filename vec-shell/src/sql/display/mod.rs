@@ -22,6 +22,20 @@ pub(crate) fn quoted_ident(name: &str) -> String {
     Ident(name).to_string()
 }
 
+/// `CREATE what [IF NOT EXISTS] name`.
+pub(crate) fn create_clause(
+    f: &mut Formatter<'_>,
+    what: &str,
+    if_not_exists: bool,
+    name: &str,
+) -> fmt::Result {
+    write!(f, "CREATE {what} ")?;
+    if if_not_exists {
+        f.write_str("IF NOT EXISTS ")?;
+    }
+    ident(f, name)
+}
+
 pub(super) fn ident(f: &mut Formatter<'_>, name: &str) -> fmt::Result {
     let plain = name
         .chars()
@@ -101,13 +115,7 @@ impl Display for Statement {
             Statement::CreateExtension {
                 name,
                 if_not_exists,
-            } => {
-                f.write_str("CREATE EXTENSION ")?;
-                if *if_not_exists {
-                    f.write_str("IF NOT EXISTS ")?;
-                }
-                ident(f, name)
-            }
+            } => create_clause(f, "EXTENSION", *if_not_exists, name),
             Statement::CreateTable(table) => table.fmt(f),
             Statement::Schema(command) => command.fmt(f),
             Statement::DropTable { names, if_exists } => {
