@@ -1,16 +1,15 @@
 //! `set_config(name, value, is_local)`, and `current_setting(name [, missing_ok])`: a
-//! setting's value as `SHOW` prints it. A
-//! literal name is looked up when the statement is bound (settings do not change while
-//! it runs); any other argument is looked up when the statement runs, in a copy of
-//! every setting's value the binder passes to the call. An unknown name is
+//! setting's value as `SHOW` prints it, looked up when the statement runs — in a query,
+//! among the parameters as its own `set_config` calls have left them; elsewhere in a
+//! copy of every parameter's value the binder passes to the call. An unknown name is
 //! PostgreSQL's `unrecognized configuration parameter "…"`, or NULL with `missing_ok`.
 
-use super::catalog_functions::{constant, find};
+use super::catalog_functions::constant;
 use super::expr::{Binder, Typed};
-use crate::error::{EngineError, Result};
+use crate::error::Result;
 use crate::expr::BoundExpr;
 use crate::settings::{self, Settings};
-use crate::sql::ast::{Expr, ExprKind};
+use crate::sql::ast::Expr;
 use crate::value::cast::CoercionContext;
 use crate::value::{Datum, SqlType};
 
@@ -34,16 +33,6 @@ pub(super) fn current_setting(binder: &mut Binder<'_>, args: &[Expr]) -> Result<
         }
         None => BoundExpr::Const(Datum::Bool(false)),
     };
-    if let (ExprKind::String(name), BoundExpr::Const(missing_ok)) = (&args[0].kind, &missing_ok) {
-        let value = match settings.show(name) {
-            // The function is strict.
-            _ if missing_ok.is_null() => Datum::Null,
-            Ok(value) => Datum::Text(value),
-            Err(_) if *missing_ok == Datum::Bool(true) => Datum::Null,
-            Err(error) => return Err(error),
-        };
-        return Ok(Typed::new(BoundExpr::Const(value), SqlType::Text));
-    }
     let name_pos = args[0].pos.0;
     let name = binder.bind(&args[0])?;
     let name = binder.convert(
@@ -64,32 +53,8 @@ pub(super) fn current_setting(binder: &mut Binder<'_>, args: &[Expr]) -> Result<
         names.push(Datum::Text(setting.to_string()));
         values.push(Datum::Text(value.to_string()));
     }
-    Ok(Typed::new(
-        BoundExpr::Call {
-            imp: lookup,
-            args: vec![name.expr, missing_ok, constant(names), constant(values)],
-            name: "current_setting".into(),
-            operator: false,
-        },
-        SqlType::Text,
-    ))
-}
-
-/// `current_setting` of a name known when the statement runs: NULL for a NULL name
-/// or flag.
-fn lookup(args: &[Datum]) -> Result<Datum> {
-    let (Datum::Text(name), false) = (&args[0], args[1].is_null()) else {
-        return Ok(Datum::Null);
-    };
-    let key = Datum::Text(name.to_ascii_lowercase());
-    match find(&key, &args[2], &args[3]) {
-        Some(value) => Ok(value.clone()),
-        None if args[1] == Datum::Bool(true) => Ok(Datum::Null),
-        None => Err(EngineError::new(
-            "42704",
-            format!("unrecognized configuration parameter \"{name}\""),
-        )),
-    }
+    let call = vec![name.expr, missing_ok, constant(names), constant(values)];
+    Ok(Typed::new(BoundExpr::CurrentSetting(call), SqlType::Text))
 }
 
 /// Binds `set_config(name, value, is_local)`, which sets the parameter when it is

@@ -210,6 +210,10 @@ impl Environment for ExecContext<'_> {
         }
     }
 
+    fn current_setting(&self, name: &str) -> Option<Result<String>> {
+        self.setting_changes.map(|changes| changes.show(name))
+    }
+
     fn reset_statements(&self) -> Result<()> {
         self.catalog.statements.reset();
         Ok(())

@@ -312,6 +312,7 @@ fn parallel_safe(expr: &BoundExpr) -> bool {
         | BoundExpr::RelationSize { .. }
         | BoundExpr::StatementsReset
         | BoundExpr::SetConfig(_)
+        | BoundExpr::CurrentSetting(_)
         | BoundExpr::SetReturning(_) => false,
     }
 }

@@ -46,6 +46,11 @@ impl SettingChanges {
         Ok(shown)
     }
 
+    /// A parameter's value as the changes so far leave it.
+    pub fn show(&self, name: &str) -> Result<String> {
+        self.state.lock().0.show(name)
+    }
+
     /// The changes, in the order they were made.
     pub fn into_changes(self) -> Vec<SettingChange> {
         self.state.into_inner().1

@@ -146,6 +146,7 @@ impl Deparser<'_> {
             | BoundExpr::RelationSize { .. }
             | BoundExpr::StatementsReset
             | BoundExpr::SetConfig(_)
+            | BoundExpr::CurrentSetting(_)
             | BoundExpr::SetReturning(_) => return None,
         })
     }

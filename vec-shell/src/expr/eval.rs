@@ -48,6 +48,11 @@ pub trait Environment {
             "set_config is not supported in this context",
         ))
     }
+    /// A parameter's value as the statement's `set_config` calls have left it, when the
+    /// statement can make them (`None`: the value the binder saw holds).
+    fn current_setting(&self, _name: &str) -> Option<Result<String>> {
+        None
+    }
     /// Forgets the statements `pg_stat_statements` counted.
     fn reset_statements(&self) -> Result<()> {
         Err(EngineError::unsupported(
@@ -274,6 +279,23 @@ pub fn eval(expr: &BoundExpr, row: &[Datum], context: &dyn Environment) -> Resul
             let local = matches!(values.get(2), Some(Datum::Bool(true)));
             Datum::Text(context.set_config(&name, value, local)?)
         }
+        BoundExpr::CurrentSetting(args) => {
+            let mut values = Vec::with_capacity(args.len());
+            for arg in args {
+                values.push(eval(arg, row, context)?);
+            }
+            match (&values[0], &values[1]) {
+                (Datum::Text(name), Datum::Bool(missing_ok)) => {
+                    match context.current_setting(name) {
+                        Some(Ok(value)) => Datum::Text(value),
+                        Some(Err(_)) if *missing_ok => Datum::Null,
+                        Some(Err(error)) => return Err(error),
+                        None => setting_lookup(&values)?,
+                    }
+                }
+                _ => Datum::Null,
+            }
+        }
         BoundExpr::RelationSize { part, relation } => match eval(relation, row, context)? {
             Datum::Null => Datum::Null,
             relation => context
@@ -307,4 +329,23 @@ fn random_f64() -> f64 {
     state ^= state << 17;
     RANDOM_STATE.store(state, Ordering::Relaxed);
     (state >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// `current_setting(name, missing_ok, names, values)` looked up in the parameters the
+/// binder saw (`names`, `values`: text arrays).
+fn setting_lookup(args: &[Datum]) -> Result<Datum> {
+    let (Datum::Text(name), Datum::Array(names), Datum::Array(values)) =
+        (&args[0], &args[2], &args[3])
+    else {
+        return Ok(Datum::Null);
+    };
+    let key = Datum::Text(name.to_ascii_lowercase());
+    match names.elements.iter().position(|n| *n == key) {
+        Some(at) => Ok(values.elements.get(at).cloned().unwrap_or(Datum::Null)),
+        None if args[1] == Datum::Bool(true) => Ok(Datum::Null),
+        None => Err(EngineError::new(
+            "42704",
+            format!("unrecognized configuration parameter \"{name}\""),
+        )),
+    }
 }

@@ -134,6 +134,10 @@ pub enum BoundExpr {
     /// (or, with `is_local`, the transaction block) when evaluated; its value is the
     /// parameter's new value.
     SetConfig(Vec<BoundExpr>),
+    /// `current_setting(name, missing_ok)` with the session's parameters when the
+    /// statement was bound (`names`, `values`: two constant text arrays): read when
+    /// evaluated, from the statement's own `set_config` changes where it can make them.
+    CurrentSetting(Vec<BoundExpr>),
     /// `pg_relation_size(regclass)` and its kin: bytes of a relation, by its OID,
     /// measured when the expression is evaluated.
     RelationSize {
@@ -260,6 +264,7 @@ impl PartialEq for BoundExpr {
             (SetReturning(a), SetReturning(b)) => a == b,
             (StatementsReset, StatementsReset) => true,
             (SetConfig(a), SetConfig(b)) => a == b,
+            (CurrentSetting(a), CurrentSetting(b)) => a == b,
             (SubLink(a), SubLink(b)) => a == b,
             (ArrayCompare(a), ArrayCompare(b)) => a == b,
             (
@@ -300,6 +305,7 @@ pub fn is_constant(expr: &BoundExpr) -> bool {
             | BoundExpr::RelationSize { .. }
             | BoundExpr::StatementsReset
             | BoundExpr::SetConfig(_)
+            | BoundExpr::CurrentSetting(_)
     ) && is_row_independent(expr)
         && children(expr).iter().all(|child| is_constant(child))
 }
@@ -339,7 +345,7 @@ pub fn children(expr: &BoundExpr) -> Vec<&BoundExpr> {
         | BoundExpr::RelationSize {
             relation: operand, ..
         } => vec![operand],
-        BoundExpr::SetConfig(args) => args.iter().collect(),
+        BoundExpr::SetConfig(args) | BoundExpr::CurrentSetting(args) => args.iter().collect(),
         BoundExpr::SubLink(link) => link.left.iter().collect(),
         BoundExpr::ArrayCompare(test) => vec![&test.left, &test.array],
         BoundExpr::Case { arms, otherwise } => arms
@@ -384,7 +390,7 @@ pub fn children_mut(expr: &mut BoundExpr) -> Vec<&mut BoundExpr> {
         | BoundExpr::RelationSize {
             relation: operand, ..
         } => vec![&mut **operand],
-        BoundExpr::SetConfig(args) => args.iter_mut().collect(),
+        BoundExpr::SetConfig(args) | BoundExpr::CurrentSetting(args) => args.iter_mut().collect(),
         BoundExpr::SubLink(link) => link.left.iter_mut().collect(),
         BoundExpr::ArrayCompare(test) => vec![&mut test.left, &mut test.array],
         BoundExpr::Case { arms, otherwise } => arms

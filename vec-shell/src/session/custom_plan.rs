@@ -78,7 +78,7 @@ fn substitute(expr: &mut BoundExpr, params: &[Datum]) {
             substitute(&mut test.left, params);
             substitute(&mut test.array, params);
         }
-        BoundExpr::SetConfig(args) => {
+        BoundExpr::SetConfig(args) | BoundExpr::CurrentSetting(args) => {
             for arg in args {
                 substitute(arg, params);
             }

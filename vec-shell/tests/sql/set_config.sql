@@ -1,7 +1,7 @@
 -- set_config: session and local changes, NULL for the default, errors, one call per row
 SELECT set_config('myapp.tenant', '5', false) AS set;
 SHOW myapp.tenant;
-SELECT set_config('work_mem', '16MB', false) AS work_mem;
+SELECT set_config('work_mem', '16MB', false) AS work_mem, current_setting('work_mem') AS same_statement;
 SHOW work_mem;
 SELECT set_config('work_mem', NULL, false) AS back;
 SHOW work_mem;
