@@ -6,15 +6,16 @@ use super::deparsed::parse_expr;
 use super::{Index, Table};
 use crate::value::SqlType;
 
-/// The `CREATE [UNIQUE] INDEX` statement of an index, as `pg_indexes.indexdef` shows it.
-pub fn create_statement(table: &Table, index: &Index, unique: bool) -> String {
+/// The `CREATE [UNIQUE] INDEX` statement of an index, as `pg_indexes.indexdef` (and,
+/// `pretty`, `pg_get_indexdef(oid, 0, true)`) shows it.
+pub fn create_statement(table: &Table, index: &Index, unique: bool, pretty: bool) -> String {
     format!(
         "CREATE {}INDEX {} ON {}.{} USING {}",
         if unique { "UNIQUE " } else { "" },
         index.name,
         table.schema,
         table.name,
-        index_definition(table, index, false)
+        index_definition(table, index, pretty)
     )
 }
 

@@ -389,7 +389,9 @@ fn pg_indexes(catalog: &Catalog) -> SystemRelation {
                 text(&table.name),
                 text(&index.name),
                 Datum::Null,
-                text(&super::index_def::create_statement(table, index, unique)),
+                text(&super::index_def::create_statement(
+                    table, index, unique, false,
+                )),
             ]);
         }
     }

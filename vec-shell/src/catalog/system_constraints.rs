@@ -178,14 +178,7 @@ pub fn index_definitions(catalog: &Catalog, pretty: bool) -> Vec<(i64, String)> 
                     .any(|(name, _)| name == index.name);
             out.push((
                 table_oid + 1 + i as i64,
-                format!(
-                    "CREATE {}INDEX {} ON {}.{} USING {}",
-                    if unique { "UNIQUE " } else { "" },
-                    index.name,
-                    table.schema,
-                    table.name,
-                    super::index_def::index_definition(table, index, pretty)
-                ),
+                super::index_def::create_statement(table, index, unique, pretty),
             ));
         }
     }

@@ -27,7 +27,6 @@ pub enum SchemaCommand {
 
 impl std::fmt::Display for SchemaCommand {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        use crate::sql::display::ident;
         match self {
             SchemaCommand::Create {
                 name,
@@ -38,16 +37,7 @@ impl std::fmt::Display for SchemaCommand {
                 if_exists,
                 cascade,
             } => {
-                f.write_str("DROP SCHEMA ")?;
-                if *if_exists {
-                    f.write_str("IF EXISTS ")?;
-                }
-                for (i, name) in names.iter().enumerate() {
-                    if i > 0 {
-                        f.write_str(", ")?;
-                    }
-                    ident(f, name)?;
-                }
+                crate::sql::display::drop_clause(f, "SCHEMA", *if_exists, names)?;
                 if *cascade {
                     f.write_str(" CASCADE")?;
                 }

@@ -22,6 +22,20 @@ pub(crate) fn quoted_ident(name: &str) -> String {
     Ident(name).to_string()
 }
 
+/// `DROP what [IF EXISTS] name, …`.
+pub(crate) fn drop_clause(
+    f: &mut Formatter<'_>,
+    what: &str,
+    if_exists: bool,
+    names: &[String],
+) -> fmt::Result {
+    write!(f, "DROP {what} ")?;
+    if if_exists {
+        f.write_str("IF EXISTS ")?;
+    }
+    list(f, names, |f, name| ident(f, name))
+}
+
 /// `CREATE what [IF NOT EXISTS] name`.
 pub(crate) fn create_clause(
     f: &mut Formatter<'_>,
@@ -91,17 +105,7 @@ impl Display for Statement {
                 Ok(())
             }
             Statement::DropExtension { names, if_exists } => {
-                f.write_str("DROP EXTENSION ")?;
-                if *if_exists {
-                    f.write_str("IF EXISTS ")?;
-                }
-                for (i, name) in names.iter().enumerate() {
-                    if i > 0 {
-                        f.write_str(", ")?;
-                    }
-                    ident(f, name)?;
-                }
-                Ok(())
+                drop_clause(f, "EXTENSION", *if_exists, names)
             }
             Statement::AlterExtension { name, version } => {
                 f.write_str("ALTER EXTENSION ")?;

@@ -155,6 +155,16 @@ impl Parser<'_> {
         self.tokens.get(self.index + ahead).map(|t| &t.kind)
     }
 
+    /// `a, b, c)` after an opening parenthesis: identifiers up to the closing one.
+    fn identifiers_to_paren(&mut self) -> Result<Vec<String>> {
+        let mut names = vec![self.identifier()?];
+        while self.eat(&TokenKind::Comma) {
+            names.push(self.identifier()?);
+        }
+        self.expect(&TokenKind::RParen)?;
+        Ok(names)
+    }
+
     /// Whether the token just read is `)`.
     fn after_close_paren(&self) -> bool {
         self.index

@@ -173,16 +173,10 @@ impl Parser<'_> {
         loop {
             let pos = Pos(self.pos());
             let name = self.identifier()?;
-            let mut columns = Vec::new();
-            if self.eat(&TokenKind::LParen) {
-                loop {
-                    columns.push(self.identifier()?);
-                    if !self.eat(&TokenKind::Comma) {
-                        break;
-                    }
-                }
-                self.expect(&TokenKind::RParen)?;
-            }
+            let columns = match self.eat(&TokenKind::LParen) {
+                true => self.identifiers_to_paren()?,
+                false => Vec::new(),
+            };
             self.expect_word("as")?;
             let materialized = if self.eat_word("materialized") {
                 Some(true)

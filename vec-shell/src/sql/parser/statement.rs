@@ -482,11 +482,7 @@ impl Parser<'_> {
         let mut columns = Vec::new();
         let mut constraint = None;
         if self.eat(&TokenKind::LParen) {
-            columns.push(self.identifier()?);
-            while self.eat(&TokenKind::Comma) {
-                columns.push(self.identifier()?);
-            }
-            self.expect(&TokenKind::RParen)?;
+            columns = self.identifiers_to_paren()?;
         } else if self.eat_word("on") {
             self.expect_word("constraint")?;
             constraint = Some(self.identifier()?);

@@ -64,16 +64,10 @@ impl Parser<'_> {
             return Ok(Statement::Copy(copy));
         }
         let table = self.qualified_name()?;
-        let mut columns = Vec::new();
-        if self.eat(&TokenKind::LParen) {
-            loop {
-                columns.push(self.identifier()?);
-                if !self.eat(&TokenKind::Comma) {
-                    break;
-                }
-            }
-            self.expect(&TokenKind::RParen)?;
-        }
+        let columns = match self.eat(&TokenKind::LParen) {
+            true => self.identifiers_to_paren()?,
+            false => Vec::new(),
+        };
         let from = if self.eat_word("from") {
             true
         } else {
@@ -253,13 +247,7 @@ impl Parser<'_> {
                 tables.push((self.qualified_name()?, pos));
                 let mut listed = Vec::new();
                 if self.eat(&TokenKind::LParen) {
-                    loop {
-                        listed.push(self.identifier()?);
-                        if !self.eat(&TokenKind::Comma) {
-                            break;
-                        }
-                    }
-                    self.expect(&TokenKind::RParen)?;
+                    listed = self.identifiers_to_paren()?;
                     if !analyze {
                         return Err(EngineError::new(
                             "42601",
