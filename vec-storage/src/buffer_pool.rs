@@ -14,6 +14,18 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+
+thread_local! {
+    /// Pages this thread has found in a pool and read into one.
+    static THREAD_PAGES: std::cell::Cell<(u64, u64)> = const { std::cell::Cell::new((0, 0)) };
+}
+
+/// The pages the calling thread has pinned so far in any pool: found there (hits) and
+/// read into it (misses). A statement's difference of two readings is its own share,
+/// whatever other threads do (`EXPLAIN (ANALYZE, BUFFERS)`).
+pub fn thread_page_counts() -> (u64, u64) {
+    THREAD_PAGES.with(std::cell::Cell::get)
+}
 use std::sync::Arc;
 
 use parking_lot::{Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
@@ -127,9 +139,11 @@ impl BufferPool {
             frame.pins.fetch_add(1, Ordering::AcqRel);
             frame.referenced.store(true, Ordering::Relaxed);
             self.hits.fetch_add(1, Ordering::Relaxed);
+            THREAD_PAGES.with(|pages| pages.set((pages.get().0 + 1, pages.get().1)));
             return Ok(PinnedPage { frame });
         }
         self.misses.fetch_add(1, Ordering::Relaxed);
+        THREAD_PAGES.with(|pages| pages.set((pages.get().0, pages.get().1 + 1)));
         let idx = self.free_frame(&mut st)?;
         let frame = st.frames[idx].clone();
         {

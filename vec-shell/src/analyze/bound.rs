@@ -251,6 +251,8 @@ pub struct ExplainText {
     pub index_order: Option<String>,
     /// The `HAVING` condition.
     pub having: Option<String>,
+    /// The `GROUP BY` keys, as `Group Key:` shows them.
+    pub group_keys: Vec<String>,
     /// Each window's sort keys (partitioning, then ordering) as `Sort Key:` shows them.
     pub window_keys: Vec<Vec<String>>,
     /// The `FROM` item's alias, if any.

@@ -233,6 +233,15 @@ pub fn bind_select(cx: &Context<'_>, select: &Select, outer: &[ScopeColumn]) -> 
         if let Some(windows) = &windows {
             text.window_keys = super::window::key_text(windows, select, &text, aggregate.is_some());
         }
+        if let Some(aggregate) = &aggregate {
+            text.group_keys = aggregate
+                .group_keys
+                .iter()
+                .map(|key| {
+                    deparse::sort_key(key, &scope, text.qualify).unwrap_or_else(|| "?".to_string())
+                })
+                .collect();
+        }
         text
     });
     Ok(BoundQuery {
@@ -314,6 +323,7 @@ fn explain_text(
         scope: scope.clone(),
         qualify,
         window_keys: Vec::new(),
+        group_keys: Vec::new(),
     })
 }
 

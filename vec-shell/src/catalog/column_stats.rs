@@ -55,24 +55,32 @@ pub struct Sampler {
     seen: u64,
     state: u64,
     kept: Vec<(u64, Vec<Datum>)>,
+    capacity: usize,
 }
 
 impl Default for Sampler {
     fn default() -> Self {
-        Sampler {
-            seen: 0,
-            state: 0x9E37_79B9_7F4A_7C15,
-            kept: Vec::new(),
-        }
+        Sampler::with_capacity(SAMPLE_ROWS)
     }
 }
 
 impl Sampler {
+    /// A sampler keeping up to `capacity` rows (300 × the largest statistics target of
+    /// the columns analyzed).
+    pub fn with_capacity(capacity: usize) -> Sampler {
+        Sampler {
+            seen: 0,
+            state: 0x9E37_79B9_7F4A_7C15,
+            kept: Vec::new(),
+            capacity: capacity.max(1),
+        }
+    }
+
     /// Offers the next row.
     pub fn offer(&mut self, row: &[Datum]) {
         let position = self.seen;
         self.seen += 1;
-        if self.kept.len() < SAMPLE_ROWS {
+        if self.kept.len() < self.capacity {
             self.kept.push((position, row.to_vec()));
             return;
         }
@@ -82,7 +90,7 @@ impl Sampler {
         self.state ^= self.state >> 27;
         let random = self.state.wrapping_mul(0x2545_F491_4F6C_DD1D);
         let slot = random % self.seen;
-        if (slot as usize) < SAMPLE_ROWS {
+        if (slot as usize) < self.capacity {
             self.kept[slot as usize] = (position, row.to_vec());
         }
     }
@@ -99,8 +107,21 @@ impl Sampler {
     }
 }
 
-/// The statistics of column `column` of the sampled `rows`, out of `total_rows` rows.
+/// The statistics of column `column` of the sampled `rows`, out of `total_rows` rows,
+/// at the default statistics target.
 pub fn compute(rows: &[Vec<Datum>], column: usize, total_rows: u64) -> ColumnStats {
+    compute_with_target(rows, column, total_rows, STATISTICS_TARGET)
+}
+
+/// The statistics of column `column` of the sampled `rows`, out of `total_rows` rows,
+/// keeping at most `target` most common values and `target` histogram buckets
+/// (`ALTER TABLE … SET STATISTICS`).
+pub fn compute_with_target(
+    rows: &[Vec<Datum>],
+    column: usize,
+    total_rows: u64,
+    target: usize,
+) -> ColumnStats {
     let sample_rows = rows.len();
     // (value, its place among the sample's non-NULL values)
     let mut values: Vec<(&Datum, usize)> = rows
@@ -129,7 +150,8 @@ pub fn compute(rows: &[Vec<Datum>], column: usize, total_rows: u64) -> ColumnSta
         };
     }
     let total_width: f64 = values.iter().map(|(v, _)| stored_width(v) as f64).sum();
-    let avg_width = (total_width / values.len() as f64).round() as i32;
+    // Truncated, as PostgreSQL stores the average in an integer.
+    let avg_width = (total_width / values.len() as f64) as i32;
     values.sort_by(|a, b| a.0.compare(b.0).then(a.1.cmp(&b.1)));
     let count = values.len();
 
@@ -169,7 +191,7 @@ pub fn compute(rows: &[Vec<Datum>], column: usize, total_rows: u64) -> ColumnSta
     // The values seen more than once, most frequent first (ties in value order).
     let mut tracked: Vec<(usize, usize)> = runs.iter().copied().filter(|(_, l)| *l > 1).collect();
     tracked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    tracked.truncate(STATISTICS_TARGET);
+    tracked.truncate(target);
     let whole_table = sample_rows as u64 >= total_rows;
     if !whole_table {
         tracked = significant(tracked, n_distinct, null_frac, sample_rows, total);
@@ -192,8 +214,8 @@ pub fn compute(rows: &[Vec<Datum>], column: usize, total_rows: u64) -> ColumnSta
         .flat_map(|(start, length)| values[*start..*start + *length].iter().map(|(v, _)| *v))
         .collect();
     let mut buckets = distinct - tracked.len();
-    if buckets > STATISTICS_TARGET {
-        buckets = STATISTICS_TARGET + 1;
+    if buckets > target {
+        buckets = target + 1;
     }
     let mut histogram = Vec::new();
     if buckets >= 2 {

@@ -89,6 +89,9 @@ pub struct Column {
     pub generated: Option<String>,
     /// The storage mode `SET STORAGE` gave it (`None`: its type's default).
     pub storage: Option<ColumnStorage>,
+    /// The statistics target `ALTER TABLE … SET STATISTICS` gave (`None`: the
+    /// default, `default_statistics_target`).
+    pub statistics_target: Option<i32>,
 }
 
 impl Column {

@@ -22,7 +22,9 @@
 //!
 //! A table with a column whose storage mode was set (`SET STORAGE`) ends with one more
 //! section after those: the byte 4, then per column its mode's byte (0 the type's
-//! default; see [`ColumnStorage::code`]).
+//! default; see [`ColumnStorage::code`]). Then, when set: 5, the schema's name; 6, the
+//! `ANALYZE` statistics; 7, per column its statistics target as a `u32` (`u32::MAX`
+//! for the default; `SET STATISTICS`).
 
 use super::{Column, ColumnStorage, Constraint, ConstraintRule, Index, Table};
 use crate::error::{EngineError, Result};
@@ -172,6 +174,12 @@ pub fn encode_table(table: &Table) -> Vec<u8> {
         out.push(6);
         super::column_stats::encode(stats, &mut out);
     }
+    if table.columns.iter().any(|c| c.statistics_target.is_some()) {
+        out.push(7);
+        for column in &table.columns {
+            put_u32(&mut out, column.statistics_target.unwrap_or(-1) as u32);
+        }
+    }
     out
 }
 
@@ -237,6 +245,7 @@ pub fn decode_entry(bytes: &[u8]) -> Result<CatalogEntry> {
             sequence,
             identity_always: sequence_tag == 2,
             storage: None,
+            statistics_target: None,
             default: None,
             generated: None,
         });
@@ -330,6 +339,12 @@ pub fn decode_entry(bytes: &[u8]) -> Result<CatalogEntry> {
             }
             5 => table.schema = reader.string()?,
             6 => table.stats = Some(super::column_stats::decode(&mut reader)?),
+            7 => {
+                for column in &mut table.columns {
+                    let target = reader.u32()? as i32;
+                    column.statistics_target = (target >= 0).then_some(target);
+                }
+            }
             _ => return Err(corrupt("unknown section")),
         }
     }
@@ -352,6 +367,7 @@ mod tests {
             sequence: None,
             identity_always: false,
             storage: None,
+            statistics_target: None,
             default: None,
             generated: None,
         };
@@ -390,6 +406,7 @@ mod tests {
             sequence: None,
             identity_always: false,
             storage: None,
+            statistics_target: None,
             default: None,
             generated: None,
         }

@@ -144,7 +144,7 @@ pub fn pg_attribute(catalog: &Catalog) -> SystemRelation {
                 int8(if column.ty.is_string() { 100 } else { 0 }),
                 text(storage_code(column.storage_mode())),
                 text(""),
-                Datum::Int4(-1),
+                Datum::Int4(column.statistics_target.unwrap_or(-1)),
             ]);
         }
     }

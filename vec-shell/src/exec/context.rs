@@ -127,6 +127,8 @@ pub struct ExecContext<'a> {
     pub work_tables: WorkTables,
     /// Where `set_config` records its changes, when the statement may make them.
     pub setting_changes: Option<&'a super::setting_changes::SettingChanges>,
+    /// The counters of an `EXPLAIN ANALYZE` run.
+    pub instruments: Option<&'a super::instrument::Instruments>,
 }
 
 impl<'a> ExecContext<'a> {
@@ -145,6 +147,7 @@ impl<'a> ExecContext<'a> {
             spill: SpillConfig::default(),
             work_tables: WorkTables::default(),
             setting_changes: None,
+            instruments: None,
         }
     }
 
@@ -152,6 +155,14 @@ impl<'a> ExecContext<'a> {
     pub fn with_setting_changes(self, changes: &'a super::setting_changes::SettingChanges) -> Self {
         ExecContext {
             setting_changes: Some(changes),
+            ..self
+        }
+    }
+
+    /// The same context, counting what each plan node does in `instruments`.
+    pub fn with_instruments(self, instruments: &'a super::instrument::Instruments) -> Self {
+        ExecContext {
+            instruments: Some(instruments),
             ..self
         }
     }
@@ -191,6 +202,7 @@ impl<'a> ExecContext<'a> {
             spill: self.spill.clone(),
             work_tables: Arc::clone(&self.work_tables),
             setting_changes: self.setting_changes,
+            instruments: self.instruments,
         }
     }
 }

@@ -230,6 +230,7 @@ pub(super) fn top_k_by_distance(
                 continue;
             }
         }
+        super::instrument::count_parallel_pass(context);
         let ranked = Ranked {
             distance: key.distance(&row, context)?,
             position,

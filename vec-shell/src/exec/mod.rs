@@ -16,6 +16,7 @@ pub mod dml;
 mod filtered;
 mod gin;
 mod in_range;
+pub mod instrument;
 mod join;
 pub mod parallel;
 pub mod query;

@@ -59,6 +59,9 @@ pub fn run(
         return Ok(None);
     };
     let heap = table.heap;
+    let started = context
+        .instruments
+        .map(super::instrument::Instruments::start);
     let pages = context.rows.pages(heap)?;
     let keep = limit.map(|limit| offset.saturating_add(limit));
     let by_distance = keep.is_some() && super::distance_key::distance_key(plan).is_some();
@@ -104,6 +107,7 @@ pub fn run(
         })
     };
     let read: u64 = results.iter().map(|(_, read)| *read).sum();
+    let scanned = read;
     let key = context.catalog.stats_key(name);
     context.catalog.table_stats.seq_scan(&key, read);
     let mut merged = Vec::new();
@@ -124,6 +128,9 @@ pub fn run(
     let visible = plan.columns.len();
     for row in &mut out {
         row.truncate(visible);
+    }
+    if let (Some(instruments), Some(started)) = (context.instruments, started) {
+        instruments.record_parallel(plan, started, scanned, keep, out.len());
     }
     Ok(Some(out))
 }
@@ -157,7 +164,13 @@ fn run_chunk(
     keep: Option<usize>,
 ) -> (Result<Vec<Row>>, u64) {
     let read = std::cell::Cell::new(0u64);
+    let start = context
+        .instruments
+        .map(super::instrument::Instruments::start);
     let result = run_counted_chunk(plan, context, pages, keep, &read);
+    if let (Some(instruments), Some(start)) = (context.instruments, start) {
+        instruments.add_parallel_pages(start.spent());
+    }
     (result, read.get())
 }
 
@@ -196,6 +209,7 @@ fn run_counted_chunk(
                 Err(error) => return Some(Err(error)),
             }
         }
+        super::instrument::count_parallel_pass(context);
         Some(
             plan.projection
                 .iter()
@@ -251,6 +265,7 @@ fn top_k_deferred(
                 Err(error) => return Some(Err(error)),
             }
         }
+        super::instrument::count_parallel_pass(context);
         let mut values = vec![Datum::Null; width + 1];
         for (column, key) in &mut compiled {
             match key.eval(&row, context) {

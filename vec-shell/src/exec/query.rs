@@ -4,12 +4,14 @@
 //! result.
 
 use super::aggregate::aggregate;
+use super::instrument::{Instruments, Start};
 use super::sort::{sort_stream, top_k};
 use super::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::expr::BoundExpr;
 use crate::expr::SetFunction;
 use crate::expr::{eval, passes};
+use crate::plan::explain::{Probe, Step};
 use crate::plan::{QueryPlan, Source};
 use crate::storage::Row;
 use crate::value::Datum;
@@ -36,6 +38,7 @@ pub fn stream_query<'a>(
         return Ok(Box::new(rows.into_iter().map(Ok)));
     }
 
+    let begun = begin(context);
     let input = match (&plan.source, &plan.filter) {
         (
             Source::IndexScan {
@@ -60,7 +63,7 @@ pub fn stream_query<'a>(
             },
             context,
         )?,
-        _ => source(&plan.source, context)?,
+        _ => source_rows(&plan.source, context)?,
     };
     let input = match &plan.source {
         Source::IndexScan { table, index, .. } => counted(input, context, table, Some(index)),
@@ -68,6 +71,7 @@ pub fn stream_query<'a>(
     };
     let mut rows: RowStream<'_> = crate::cancel::checked(input, context.cancel);
     if let Some(filter) = &plan.filter {
+        rows = probe(context, &plan.source, Step::Raw, rows, begun);
         rows = Box::new(rows.filter_map(move |row| match row {
             Ok(row) => match passes(filter, &row, context) {
                 Ok(true) => Some(Ok(row)),
@@ -77,10 +81,13 @@ pub fn stream_query<'a>(
             Err(e) => Some(Err(e)),
         }));
     }
+    rows = probe(context, &plan.source, Step::Scan, rows, begun);
     if let Some(aggregation) = &plan.aggregate {
+        let begun = begin(context);
         let grouped = aggregate(aggregation, rows, context)?;
         rows = Box::new(grouped.into_iter().map(Ok));
         if let Some(having) = &aggregation.having {
+            rows = probe(context, plan, Step::Grouped, rows, None);
             rows = Box::new(rows.filter_map(move |row| match row {
                 Ok(row) => match passes(having, &row, context) {
                     Ok(true) => Some(Ok(row)),
@@ -90,8 +97,10 @@ pub fn stream_query<'a>(
                 Err(e) => Some(Err(e)),
             }));
         }
+        rows = probe(context, plan, Step::Aggregate, rows, begun);
     }
     if let Some(windowing) = &plan.windows {
+        let begun = begin(context);
         // Rows an index scan yields in the query's order can be ranked as they come: the
         // `LIMIT` then stops the scan, as PostgreSQL's window step streams.
         let ordered_scan = matches!(
@@ -103,6 +112,7 @@ pub fn stream_query<'a>(
         }
         let computed = super::window::compute(windowing, rows, context)?;
         rows = Box::new(computed.into_iter().map(Ok));
+        rows = probe(context, plan, Step::Window, rows, begun);
     }
     let projected: RowStream<'a> =
         Box::new(rows.flat_map(
@@ -115,26 +125,46 @@ pub fn stream_query<'a>(
     let visible = plan.columns.len();
     // Plain DISTINCT keeps the first of equal rows before the sort; DISTINCT ON keeps
     // the first in ORDER BY's order, after a full sort.
+    let begun = begin(context);
     let (projected, distinct_on) = match &plan.distinct {
         Some(distinct) if distinct.on => (projected, Some(&distinct.columns[..])),
-        Some(distinct) => (super::setop::distinct(projected, &distinct.columns), None),
+        Some(distinct) => {
+            let rows = super::setop::distinct(projected, &distinct.columns);
+            (probe(context, plan, Step::Distinct, rows, begun), None)
+        }
         None => (projected, None),
     };
+    let begun = begin(context);
     let ordered: RowStream<'a> = if plan.order.is_empty() {
         projected
     } else if let (Some(limit), None) = (limit, distinct_on) {
         let best = top_k(projected, &plan.order, offset.saturating_add(limit))?;
-        Box::new(best.into_iter().map(Ok))
+        probe(
+            context,
+            plan,
+            Step::Sort,
+            Box::new(best.into_iter().map(Ok)),
+            begun,
+        )
     } else {
-        sort_stream(projected, &plan.order, &context.spill)?
+        let sorted = sort_stream(projected, &plan.order, &context.spill)?;
+        probe(context, plan, Step::Sort, sorted, begun)
     };
+    let begun = begin(context);
     let ordered = match distinct_on {
-        Some(columns) => super::setop::distinct(ordered, columns),
+        Some(columns) => {
+            let rows = super::setop::distinct(ordered, columns);
+            probe(context, plan, Step::Distinct, rows, begun)
+        }
         None => ordered,
     };
+    let begun = begin(context);
     let mut out: RowStream<'a> = Box::new(ordered.skip(offset));
     if let Some(limit) = limit {
         out = Box::new(out.take(limit));
+    }
+    if plan.limit.is_some() || plan.offset.is_some() {
+        out = probe(context, plan, Step::Limit, out, begun);
     }
     Ok(Box::new(out.map(move |row| {
         row.map(|mut row| {
@@ -180,11 +210,46 @@ fn count(
     }
 }
 
-/// The rows of a query's source.
+/// Starts measuring a step, when the statement runs under `EXPLAIN ANALYZE`.
+fn begin(context: &ExecContext<'_>) -> Option<Start> {
+    context.instruments.map(Instruments::start)
+}
+
+/// Counts a step's rows under `EXPLAIN ANALYZE` (begun when its building started).
+fn probe<'a, T>(
+    context: &'a ExecContext<'a>,
+    part: &T,
+    step: Step,
+    rows: RowStream<'a>,
+    begun: Option<Start>,
+) -> RowStream<'a> {
+    match context.instruments {
+        Some(instruments) => {
+            let spent = begun.map(|b| b.spent()).unwrap_or_default();
+            // These steps read their whole input when built.
+            let built = matches!(
+                step,
+                Step::Aggregate | Step::Grouped | Step::Window | Step::Sort
+            );
+            instruments.wrap(Probe::of(part, step), rows, spent, built)
+        }
+        None => rows,
+    }
+}
+
+/// The rows of a source (a join's side, a set operation's operand), counted under
+/// `EXPLAIN ANALYZE`.
 pub(super) fn source<'a>(
     source: &'a Source,
     context: &'a ExecContext<'a>,
 ) -> Result<RowStream<'a>> {
+    let begun = begin(context);
+    let rows = source_rows(source, context)?;
+    Ok(probe(context, source, Step::Scan, rows, begun))
+}
+
+/// The rows of a source.
+fn source_rows<'a>(source: &'a Source, context: &'a ExecContext<'a>) -> Result<RowStream<'a>> {
     Ok(match source {
         Source::Single => Box::new(std::iter::once(Ok(Vec::new()))),
         Source::Table(name) => {

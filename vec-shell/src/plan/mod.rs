@@ -8,8 +8,8 @@
 
 pub mod btree;
 pub mod conjuncts;
+pub mod cost;
 pub mod explain;
-mod explain_cte;
 pub mod filtered;
 pub mod gin;
 pub mod implication;

@@ -25,11 +25,14 @@ use crate::value::Datum;
 use std::cmp::Ordering;
 
 /// PostgreSQL's distinct count when the statistics have none (`DEFAULT_NUM_DISTINCT`).
-const DEFAULT_NUM_DISTINCT: f64 = 200.0;
+pub const DEFAULT_NUM_DISTINCT: f64 = 200.0;
 
 /// The inequality selectivity when there is neither histogram nor most-common value
 /// (`DEFAULT_INEQ_SEL`).
-const DEFAULT_INEQ_SEL: f64 = 1.0 / 3.0;
+pub const DEFAULT_INEQ_SEL: f64 = 1.0 / 3.0;
+
+/// The equality selectivity without statistics (`DEFAULT_EQ_SEL`).
+pub const DEFAULT_EQ_SEL: f64 = 0.005;
 
 /// The rows a filter is expected to pass.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -56,6 +59,50 @@ pub fn estimate(table: &Table, conjuncts: &[Conjunct<'_>]) -> Option<RowEstimate
         rows: (selectivity.clamp(0.0, 1.0) * table_rows).round() as usize,
         table_rows: stats.rows as usize,
     })
+}
+
+/// The fraction of `table`'s rows `filter` passes, for the cost model: the
+/// statistics' estimate of each condition they describe, PostgreSQL's default
+/// selectivities for the others (equality 0.005, other comparisons and unknown
+/// conditions 1/3, `IS NULL` 0.005).
+pub fn filter_selectivity(table: Option<&Table>, filter: Option<&BoundExpr>) -> f64 {
+    let Some(filter) = filter else {
+        return 1.0;
+    };
+    guess(table.and_then(|t| t.stats.as_ref()), filter).clamp(0.0, 1.0)
+}
+
+fn guess(stats: Option<&TableStats>, expr: &BoundExpr) -> f64 {
+    if let Some(known) = stats.and_then(|stats| clause(stats, expr)) {
+        return known;
+    }
+    match expr {
+        BoundExpr::And(parts) => parts.iter().map(|part| guess(stats, part)).product(),
+        BoundExpr::Or(parts) => parts.iter().fold(0.0, |s, part| {
+            let p = guess(stats, part);
+            s + p - s * p
+        }),
+        BoundExpr::Not(inner) => 1.0 - guess(stats, inner),
+        BoundExpr::IsNull { negated, .. } => {
+            if *negated {
+                1.0 - DEFAULT_EQ_SEL
+            } else {
+                DEFAULT_EQ_SEL
+            }
+        }
+        BoundExpr::Const(Datum::Bool(value)) => f64::from(u8::from(*value)),
+        BoundExpr::Const(Datum::Null) => 0.0,
+        _ => match key_condition(expr) {
+            Some(key) if key.op == CmpOp::Eq => DEFAULT_EQ_SEL,
+            _ => DEFAULT_INEQ_SEL,
+        },
+    }
+}
+
+/// The distinct non-NULL values of column `column` of `table` by its statistics.
+pub fn distinct_values(table: &Table, column: usize) -> Option<f64> {
+    let stats = table.stats.as_ref()?;
+    Some(distinct(column_stats(stats, column)?, stats.rows))
 }
 
 /// The fraction of rows `expr` passes.

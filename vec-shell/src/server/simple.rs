@@ -103,6 +103,7 @@ fn runs_in_implicit_block(statement: &Statement) -> bool {
             | Statement::DropTable { .. }
             | Statement::AddColumn { .. }
             | Statement::SetStorage { .. }
+            | Statement::SetStatistics { .. }
             | Statement::CreateIndex(_)
             | Statement::DropIndex { .. }
             | Statement::Truncate { .. }

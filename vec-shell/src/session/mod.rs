@@ -9,6 +9,7 @@ mod block;
 mod copy;
 mod create_as;
 mod custom_plan;
+mod explain;
 mod index_progress;
 mod open;
 mod prepared;

@@ -35,7 +35,7 @@ impl Session {
             Statement::DiscardAll => self.discard_all(),
             Statement::Copy(copy) => self.copy(copy, None),
             Statement::CreateTableAs(create) => self.create_table_as(create),
-            Statement::Explain { analyze, query } => self.explain(*analyze, query),
+            Statement::Explain { options, query } => self.explain(*options, query),
             Statement::Set { name, value, local } => {
                 self.txn
                     .set(&mut self.settings, name, value.as_ref(), *local)
@@ -227,39 +227,6 @@ impl Session {
         exec::ddl::block::execute(&mut catalog, &writes, statement, monitor)
     }
 
-    fn explain(&mut self, analyze: bool, select: &ast::Select) -> Result<StatementResult> {
-        let shared = Arc::clone(&self.database.shared);
-        let source = self.txn.read_source(&shared.durable);
-        let view = source.view();
-        let catalog = shared.catalog.read();
-        let context = analyze::Context::new(&catalog, true).with_settings(&self.settings);
-        let bound = analyze::bind_query_in(context, select)?;
-        let planned = plan::plan_query(
-            bound,
-            PlanContext {
-                catalog: &catalog,
-                settings: &self.settings,
-                versions: view.versions(),
-            },
-        );
-        let mut lines = plan::explain::explain(&planned.plan);
-        if analyze {
-            let started = std::time::Instant::now();
-            let guards = IndexGuards::for_plans(&catalog, statement_plans(&planned, None));
-            let context = ExecContext::new(&catalog, view, &guards)
-                .with_spill(super::spill_config(&self.settings, self.database.durable()))
-                .with_cancel(&self.cancel)
-                .with_subqueries(&planned.subqueries);
-            let rows = exec::run_query(&planned.plan, &context)?;
-            let elapsed = started.elapsed().as_secs_f64() * 1000.0;
-            if let Some(first) = lines.first_mut() {
-                first.push_str(&format!(" (actual rows={} loops=1)", rows.len()));
-            }
-            lines.push(format!("Execution Time: {elapsed:.3} ms"));
-        }
-        Ok(text_result("EXPLAIN", "QUERY PLAN", lines))
-    }
-
     /// Applies the `set_config` calls of a query that succeeded, as `SET [LOCAL]`
     /// would (a local change outside a block lasts no longer than its statement).
     pub(super) fn apply_setting_changes(&mut self, changes: Vec<SettingChange>) -> Result<()> {
@@ -298,7 +265,7 @@ impl Session {
 
 /// The plans a statement's operators may scan vector indexes in: its query (`query`,
 /// or the planned statement itself when it is a query) and its scalar subqueries.
-fn statement_plans<'p, T: AsQueryPlan>(
+pub(super) fn statement_plans<'p, T: AsQueryPlan>(
     planned: &'p plan::Planned<T>,
     query: Option<&'p QueryPlan>,
 ) -> impl Iterator<Item = &'p QueryPlan> {
@@ -311,7 +278,7 @@ fn statement_plans<'p, T: AsQueryPlan>(
 }
 
 /// A planned statement that may be a query.
-trait AsQueryPlan {
+pub(super) trait AsQueryPlan {
     fn as_query_plan(&self) -> Option<&QueryPlan>;
 }
 
@@ -340,7 +307,7 @@ impl AsQueryPlan for plan::DeletePlan {
 }
 
 /// A result of one `text` column of these values, with command tag `tag`.
-fn text_result(tag: &str, column: &str, values: Vec<String>) -> StatementResult {
+pub(super) fn text_result(tag: &str, column: &str, values: Vec<String>) -> StatementResult {
     StatementResult {
         tag: tag.to_string(),
         rows: Some(RowSet {

@@ -82,6 +82,15 @@ pub enum Statement {
         /// The mode as written (`PLAIN`, `EXTERNAL`, `EXTENDED`, `MAIN`).
         storage: String,
     },
+    /// `ALTER TABLE name ALTER [COLUMN] column SET STATISTICS target`
+    SetStatistics {
+        /// The table.
+        table: String,
+        /// The column.
+        column: String,
+        /// The target (-1: the default).
+        target: i64,
+    },
     /// `ALTER TABLE name ADD [CONSTRAINT name] UNIQUE (…) | CHECK (…)`
     AddConstraint {
         /// The table.
@@ -122,11 +131,10 @@ pub enum Statement {
     Select(Box<Select>),
     /// `COPY table [(columns)] FROM|TO 'file'|STDIN|STDOUT [WITH (…)]`
     Copy(Copy),
-    /// `EXPLAIN [ANALYZE] query` (other options are accepted and ignored; costs are
-    /// never shown).
+    /// `EXPLAIN [ANALYZE] [VERBOSE] query` or `EXPLAIN (option [value], …) query`.
     Explain {
-        /// `ANALYZE`: run the query and report what happened.
-        analyze: bool,
+        /// The options.
+        options: ExplainOptions,
         /// The query.
         query: Box<Select>,
     },
@@ -715,6 +723,64 @@ impl Expr {
         Expr {
             kind,
             pos: Pos(pos),
+        }
+    }
+}
+
+/// What `EXPLAIN` shows, as its options set it (PostgreSQL's defaults otherwise).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ExplainOptions {
+    /// `ANALYZE`: run the query and report what each node did.
+    pub analyze: bool,
+    /// `VERBOSE`.
+    pub verbose: bool,
+    /// `COSTS`: each node's estimated cost, rows and width (on by default).
+    pub costs: bool,
+    /// `BUFFERS`: buffer pool hits and reads per node.
+    pub buffers: bool,
+    /// `TIMING`: per-node times (on with `ANALYZE` unless turned off).
+    pub timing: bool,
+    /// `SUMMARY`: planning and execution times (on with `ANALYZE`).
+    pub summary: bool,
+    /// `FORMAT`.
+    pub format: ExplainFormat,
+}
+
+impl Default for ExplainOptions {
+    fn default() -> Self {
+        ExplainOptions {
+            analyze: false,
+            verbose: false,
+            costs: true,
+            buffers: false,
+            timing: false,
+            summary: false,
+            format: ExplainFormat::Text,
+        }
+    }
+}
+
+/// `EXPLAIN`'s output format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExplainFormat {
+    /// Indented lines (the default).
+    Text,
+    /// One JSON document.
+    Json,
+    /// One YAML document.
+    Yaml,
+    /// One XML document.
+    Xml,
+}
+
+impl ExplainFormat {
+    /// The format's name as written in `FORMAT`.
+    pub fn name(self) -> &'static str {
+        match self {
+            ExplainFormat::Text => "text",
+            ExplainFormat::Json => "json",
+            ExplainFormat::Yaml => "yaml",
+            ExplainFormat::Xml => "xml",
         }
     }
 }

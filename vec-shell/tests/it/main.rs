@@ -19,6 +19,7 @@ mod depth;
 mod distance_scan;
 mod durable;
 mod engine;
+mod explain_analyze;
 mod fuzz;
 mod fuzz_targets;
 mod generated;

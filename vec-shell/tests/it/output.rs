@@ -182,9 +182,9 @@ fn explain_shows_the_chosen_scan() {
     let output = run("CREATE TABLE t (id int, val vector(3));\n\
         INSERT INTO t SELECT n, ARRAY[n, n, n]::vector FROM generate_series(1, 50) n;\n\
         CREATE INDEX ON t USING hnsw (val vector_l2_ops);\n\
-        EXPLAIN SELECT * FROM t ORDER BY val <-> '[3,3,3]' LIMIT 5;\n\
+        EXPLAIN (COSTS OFF) SELECT * FROM t ORDER BY val <-> '[3,3,3]' LIMIT 5;\n\
         SET enable_indexscan = off;\n\
-        EXPLAIN SELECT * FROM t ORDER BY val <-> '[3,3,3]' LIMIT 5;");
+        EXPLAIN (COSTS OFF) SELECT * FROM t ORDER BY val <-> '[3,3,3]' LIMIT 5;");
     assert!(
         output.contains(&lines(&[
             " Limit",

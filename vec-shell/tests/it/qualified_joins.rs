@@ -165,9 +165,9 @@ fn natural_and_parenthesised_joins() {
         ])
     );
     assert_eq!(
-        result_of("EXPLAIN SELECT * FROM a p JOIN b q ON p.id = q.id;"),
+        result_of("EXPLAIN (COSTS OFF) SELECT * FROM a p JOIN b q ON p.id = q.id;"),
         lines(&[
-            "EXPLAIN SELECT * FROM a p JOIN b q ON p.id = q.id;",
+            "EXPLAIN (COSTS OFF) SELECT * FROM a p JOIN b q ON p.id = q.id;",
             "         QUERY PLAN          ",
             "-----------------------------",
             " Hash Join",
@@ -242,9 +242,9 @@ fn nearest_item_per_category_through_a_join() {
 #[test]
 fn explain_shows_hash_and_nested_loop_joins() {
     assert_eq!(
-        result_of("EXPLAIN SELECT * FROM a JOIN b ON a.id = b.id AND b.y <> 'z';"),
+        result_of("EXPLAIN (COSTS OFF) SELECT * FROM a JOIN b ON a.id = b.id AND b.y <> 'z';"),
         lines(&[
-            "EXPLAIN SELECT * FROM a JOIN b ON a.id = b.id AND b.y <> 'z';",
+            "EXPLAIN (COSTS OFF) SELECT * FROM a JOIN b ON a.id = b.id AND b.y <> 'z';",
             "            QUERY PLAN             ",
             "-----------------------------------",
             " Hash Join",
@@ -258,9 +258,11 @@ fn explain_shows_hash_and_nested_loop_joins() {
         ])
     );
     assert_eq!(
-        result_of("EXPLAIN SELECT * FROM a LEFT JOIN b USING (id) ORDER BY id LIMIT 2;"),
+        result_of(
+            "EXPLAIN (COSTS OFF) SELECT * FROM a LEFT JOIN b USING (id) ORDER BY id LIMIT 2;"
+        ),
         lines(&[
-            "EXPLAIN SELECT * FROM a LEFT JOIN b USING (id) ORDER BY id LIMIT 2;",
+            "EXPLAIN (COSTS OFF) SELECT * FROM a LEFT JOIN b USING (id) ORDER BY id LIMIT 2;",
             "               QUERY PLAN               ",
             "----------------------------------------",
             " Limit",
@@ -276,9 +278,9 @@ fn explain_shows_hash_and_nested_loop_joins() {
         ])
     );
     assert_eq!(
-        result_of("EXPLAIN SELECT * FROM a LEFT JOIN b ON a.id < b.id;"),
+        result_of("EXPLAIN (COSTS OFF) SELECT * FROM a LEFT JOIN b ON a.id < b.id;"),
         lines(&[
-            "EXPLAIN SELECT * FROM a LEFT JOIN b ON a.id < b.id;",
+            "EXPLAIN (COSTS OFF) SELECT * FROM a LEFT JOIN b ON a.id < b.id;",
             "          QUERY PLAN          ",
             "------------------------------",
             " Nested Loop Left Join",
@@ -290,9 +292,9 @@ fn explain_shows_hash_and_nested_loop_joins() {
         ])
     );
     assert_eq!(
-        result_of("EXPLAIN SELECT * FROM a JOIN LATERAL (SELECT * FROM b WHERE b.id = a.id LIMIT 1) s ON true;"),
+        result_of("EXPLAIN (COSTS OFF) SELECT * FROM a JOIN LATERAL (SELECT * FROM b WHERE b.id = a.id LIMIT 1) s ON true;"),
         lines(&[
-            "EXPLAIN SELECT * FROM a JOIN LATERAL (SELECT * FROM b WHERE b.id = a.id LIMIT 1) s ON true;",
+            "EXPLAIN (COSTS OFF) SELECT * FROM a JOIN LATERAL (SELECT * FROM b WHERE b.id = a.id LIMIT 1) s ON true;",
             "             QUERY PLAN              ",
             "-------------------------------------",
             " Nested Loop",
@@ -306,9 +308,9 @@ fn explain_shows_hash_and_nested_loop_joins() {
     );
     // A lateral side is run per left row, so its equality is a join filter.
     assert_eq!(
-        result_of("EXPLAIN SELECT * FROM a LEFT JOIN LATERAL (SELECT b.id FROM b WHERE b.y > a.x LIMIT 1) s USING (id);"),
+        result_of("EXPLAIN (COSTS OFF) SELECT * FROM a LEFT JOIN LATERAL (SELECT b.id FROM b WHERE b.y > a.x LIMIT 1) s USING (id);"),
         lines(&[
-            "EXPLAIN SELECT * FROM a LEFT JOIN LATERAL (SELECT b.id FROM b WHERE b.y > a.x LIMIT 1) s USING (id);",
+            "EXPLAIN (COSTS OFF) SELECT * FROM a LEFT JOIN LATERAL (SELECT b.id FROM b WHERE b.y > a.x LIMIT 1) s USING (id);",
             "            QUERY PLAN             ",
             "-----------------------------------",
             " Nested Loop Left Join",

@@ -26,7 +26,7 @@ fn rows(session: &mut Session, sql: &str) -> Rows {
 
 /// The `EXPLAIN` lines of a query.
 fn plan(session: &mut Session, sql: &str) -> Vec<String> {
-    rows(session, &format!("EXPLAIN {sql}"))
+    rows(session, &format!("EXPLAIN (COSTS OFF) {sql}"))
         .into_iter()
         .map(|row| row[0].clone().unwrap_or_default())
         .collect()

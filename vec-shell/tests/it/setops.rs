@@ -7,7 +7,7 @@ use crate::common::last_rows;
 use vec_shell::Database;
 
 fn explain(session: &mut vec_shell::Session, sql: &str) -> Vec<String> {
-    last_rows(session, &format!("EXPLAIN {sql}"))
+    last_rows(session, &format!("EXPLAIN (COSTS OFF) {sql}"))
         .into_iter()
         .map(|row| row[0].clone().unwrap_or_default())
         .collect()

@@ -100,7 +100,9 @@ fn every_class_and_kind_answers_like_the_exact_scan() {
 }
 
 fn explain(session: &mut Session, sql: &str) -> String {
-    let results = session.execute(&format!("EXPLAIN {sql}")).unwrap();
+    let results = session
+        .execute(&format!("EXPLAIN (COSTS OFF) {sql}"))
+        .unwrap();
     results[0]
         .rows
         .as_ref()
@@ -425,7 +427,7 @@ fn dollar_quoted_options_in_a_script_and_explain() {
         nlist = 4\n\
         quantization.product.ratio = \"x4\"\n\
         $$);\n\
-        EXPLAIN SELECT id FROM items ORDER BY embedding <-> '[3.1,4.1,5.1]' LIMIT 2;\n\
+        EXPLAIN (COSTS OFF) SELECT id FROM items ORDER BY embedding <-> '[3.1,4.1,5.1]' LIMIT 2;\n\
         SELECT id FROM items ORDER BY embedding <-> '[3.1,4.1,5.1]' LIMIT 2;");
     assert!(
         output.contains(&lines(&[

@@ -86,6 +86,7 @@ pub fn add_column(
         sequence: None,
         identity_always: false,
         storage: None,
+        statistics_target: None,
         default: def.default.as_ref().map(ToString::to_string),
         generated: def
             .generated
@@ -201,6 +202,59 @@ pub fn set_storage(
     column_name: &str,
     storage: &str,
 ) -> Result<StatementResult> {
+    change_column(catalog, writes, table_name, column_name, |column| {
+        column.storage = Some(ColumnStorage::parse(storage, &column.ty)?);
+        Ok(())
+    })?;
+    Ok(StatementResult::tag("ALTER TABLE"))
+}
+
+/// The largest statistics target (PostgreSQL's `MAX_STATISTICS_TARGET`).
+const MAX_STATISTICS_TARGET: i64 = 10_000;
+
+/// `ALTER TABLE table ALTER [COLUMN] column SET STATISTICS target`: how many most
+/// common values and histogram buckets `ANALYZE` keeps for the column (0: none, the
+/// column is not analyzed; -1: the default); a target above 10,000 is lowered to it
+/// with PostgreSQL's warning.
+pub fn set_statistics(
+    catalog: &mut Catalog,
+    writes: &StoreWrites<'_>,
+    table_name: &str,
+    column_name: &str,
+    target: i64,
+) -> Result<StatementResult> {
+    if target < -1 {
+        return Err(EngineError::new(
+            "22023",
+            format!("statistics target {target} is too low"),
+        ));
+    }
+    let mut result = StatementResult::tag("ALTER TABLE");
+    let target = if target > MAX_STATISTICS_TARGET {
+        result.notices.push(EngineError::warning(
+            "01000",
+            format!("lowering statistics target to {MAX_STATISTICS_TARGET}"),
+        ));
+        MAX_STATISTICS_TARGET
+    } else {
+        target
+    };
+    change_column(catalog, writes, table_name, column_name, |column| {
+        column.statistics_target = (target >= 0).then_some(target as i32);
+        Ok(())
+    })?;
+    Ok(result)
+}
+
+/// Changes one column's catalog entry with `change` and stores the table's entry; the
+/// column is left as it was if either fails.
+fn change_column(
+    catalog: &mut Catalog,
+    writes: &StoreWrites<'_>,
+    table_name: &str,
+    column_name: &str,
+    change: impl FnOnce(&mut Column) -> Result<()>,
+) -> Result<()> {
     let Some(table) = catalog.table_mut(table_name) else {
         return Err(EngineError::new(
             "42P01",
@@ -213,17 +267,16 @@ pub fn set_storage(
             format!("column \"{column_name}\" of relation \"{table_name}\" does not exist"),
         ));
     };
-    let mode = ColumnStorage::parse(storage, &table.columns[position].ty)?;
-    let before = table.columns[position].storage;
-    table.columns[position].storage = Some(mode);
+    let before = table.columns[position].clone();
+    change(&mut table.columns[position])?;
     if let Some(row) = table.catalog_row {
         let op = StoreOp::Overwrite(CATALOG_HEAP.0, row, encode_table(table));
         if let Err(error) = writes.commit(vec![op]) {
-            table.columns[position].storage = before;
+            table.columns[position] = before;
             return Err(error);
         }
     }
-    Ok(StatementResult::tag("ALTER TABLE"))
+    Ok(())
 }
 
 /// `DROP INDEX [IF EXISTS] name, …`: every name is checked before any index goes, and

@@ -1,8 +1,9 @@
 //! `ANALYZE`'s column statistics: a sample of a table's visible rows (the whole table up
-//! to 30,000 rows), each column's statistics computed from it
+//! to 300 × the largest statistics target, 30,000 rows by default), each column's
+//! statistics computed from it at its own target (`SET STATISTICS`)
 //! ([`crate::catalog::column_stats`]), kept on the table and in its durable catalog entry.
 
-use crate::catalog::column_stats::{compute, Sampler, TableStats};
+use crate::catalog::column_stats::{compute_with_target, Sampler, TableStats, STATISTICS_TARGET};
 use crate::catalog::schema::encode_table;
 use crate::catalog::Catalog;
 use crate::error::Result;
@@ -21,7 +22,23 @@ pub fn analyze_table(
     let Some(table) = catalog.table(key) else {
         return Ok(());
     };
-    let mut sampler = Sampler::default();
+    // Each column's statistics target (`SET STATISTICS`; 0: not analyzed); the
+    // sample holds 300 rows per unit of the largest.
+    let targets: Vec<usize> = table
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(position, column)| {
+            if only.is_some_and(|only| !only.contains(&position)) {
+                return 0;
+            }
+            column
+                .statistics_target
+                .map_or(STATISTICS_TARGET, |target| target.max(0) as usize)
+        })
+        .collect();
+    let largest = targets.iter().copied().max().unwrap_or(0);
+    let mut sampler = Sampler::with_capacity(300 * largest.max(1));
     {
         let source = writes.read_source();
         let view = source.view();
@@ -41,10 +58,10 @@ pub fn analyze_table(
         rows: total,
         columns: (0..table.columns.len())
             .map(|column| {
-                if only.is_some_and(|only| !only.contains(&column)) {
+                if targets[column] == 0 {
                     return previous.and_then(|p| p.columns.get(column).cloned().flatten());
                 }
-                let mut stats = compute(&rows, column, total);
+                let mut stats = compute_with_target(&rows, column, total, targets[column]);
                 if stats.null_frac == 1.0 {
                     // A column of NULLs only: PostgreSQL gives a fixed-size type's size.
                     stats.avg_width = fixed_width(&table.columns[column].ty);

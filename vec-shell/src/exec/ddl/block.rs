@@ -130,7 +130,9 @@ pub fn execute(
             }
             super::execute(catalog, writes, statement, monitor)
         }
-        Statement::AddColumn { table, .. } | Statement::SetStorage { table, .. } => {
+        Statement::AddColumn { table, .. }
+        | Statement::SetStorage { table, .. }
+        | Statement::SetStatistics { table, .. } => {
             if let Some(existing) = catalog.table(table) {
                 writes.record(Undo::AddedColumn {
                     table: existing.key(),

@@ -113,6 +113,11 @@ pub fn execute(
             column,
             storage,
         } => crate::exec::ddl::alter::set_storage(catalog, writes, table, column, storage),
+        Statement::SetStatistics {
+            table,
+            column,
+            target,
+        } => crate::exec::ddl::alter::set_statistics(catalog, writes, table, column, *target),
         Statement::AddConstraint { table, constraint } => {
             constraint::add_constraint(catalog, writes, table, constraint)
         }
@@ -332,6 +337,7 @@ fn create_table(
             sequence: generated.then(|| Sequence::new(1)),
             identity_always: def.identity_always,
             storage: None,
+            statistics_target: None,
             // A serial column's default is its sequence, shown as PostgreSQL shows it;
             // inserts draw from `sequence` rather than evaluate this text.
             default: if serial {

@@ -129,6 +129,17 @@ impl Display for Statement {
                 }
                 list(f, names, |f, n| ident(f, n))
             }
+            Statement::SetStatistics {
+                table,
+                column,
+                target,
+            } => {
+                f.write_str("ALTER TABLE ")?;
+                ident(f, table)?;
+                f.write_str(" ALTER COLUMN ")?;
+                ident(f, column)?;
+                write!(f, " SET STATISTICS {target}")
+            }
             Statement::SetStorage {
                 table,
                 column,
@@ -238,9 +249,30 @@ impl Display for Statement {
                 }
                 Ok(())
             }
-            Statement::Explain { analyze, query } => {
-                let analyze = if *analyze { "ANALYZE " } else { "" };
-                write!(f, "EXPLAIN {analyze}{query}")
+            Statement::Explain { options, query } => {
+                let mut listed = Vec::new();
+                let defaults = crate::sql::ast::ExplainOptions::default();
+                let flags = [
+                    ("ANALYZE", options.analyze, defaults.analyze),
+                    ("VERBOSE", options.verbose, defaults.verbose),
+                    ("COSTS", options.costs, defaults.costs),
+                    ("BUFFERS", options.buffers, defaults.buffers),
+                    ("TIMING", options.timing, options.analyze),
+                    ("SUMMARY", options.summary, options.analyze),
+                ];
+                for (name, value, default) in flags {
+                    if value != default {
+                        listed.push(format!("{name} {}", if value { "ON" } else { "OFF" }));
+                    }
+                }
+                if options.format != defaults.format {
+                    listed.push(format!("FORMAT {}", options.format.name().to_uppercase()));
+                }
+                if listed.is_empty() {
+                    write!(f, "EXPLAIN {query}")
+                } else {
+                    write!(f, "EXPLAIN ({}) {query}", listed.join(", "))
+                }
             }
             Statement::Show { name } => write!(f, "SHOW {name}"),
             Statement::Prepare(prepare) => {

@@ -67,6 +67,22 @@ impl Parser<'_> {
                     self.eat_word("column");
                     let column = self.identifier()?;
                     self.expect_word("set")?;
+                    if self.eat_word("statistics") {
+                        let negative = self.eat_op("-");
+                        let target = match self.advance().map(|t| t.kind) {
+                            Some(TokenKind::Number(n)) => n.parse::<i64>().ok(),
+                            _ => None,
+                        };
+                        let Some(target) = target else {
+                            self.index -= 1;
+                            return Err(self.error_here());
+                        };
+                        return Ok(Statement::SetStatistics {
+                            table,
+                            column,
+                            target: if negative { -target } else { target },
+                        });
+                    }
                     self.expect_word("storage")?;
                     let storage = self.label()?;
                     return Ok(Statement::SetStorage {

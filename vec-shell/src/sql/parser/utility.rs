@@ -3,7 +3,7 @@
 
 use super::Parser;
 use crate::error::{EngineError, Result};
-use crate::sql::ast::{Pos, SetValue, Statement};
+use crate::sql::ast::{ExplainFormat, ExplainOptions, Pos, SetValue, Statement};
 use crate::sql::lexer::TokenKind;
 
 impl Parser<'_> {
@@ -282,24 +282,70 @@ impl Parser<'_> {
     /// `EXPLAIN [ANALYZE] [VERBOSE] query` or `EXPLAIN (option [value], …) query`.
     pub(super) fn explain(&mut self) -> Result<Statement> {
         self.advance();
-        let mut analyze = false;
+        let mut options = ExplainOptions::default();
+        let (mut timing, mut summary) = (None, None);
         // `EXPLAIN (SELECT …) UNION …` explains a query; other parentheses hold options.
         if !self.peek_query_deep() && self.eat(&TokenKind::LParen) {
             loop {
+                let at = self.pos();
                 let option = self.label()?;
-                let enabled = match self.peek().cloned() {
-                    Some(TokenKind::Word(w)) if w != "," => {
+                let value = match self.peek().cloned() {
+                    Some(TokenKind::Word(w)) => {
                         self.advance();
-                        !matches!(w.as_str(), "off" | "false" | "0")
+                        Some(w)
                     }
                     Some(TokenKind::Number(n)) => {
                         self.advance();
-                        n != "0"
+                        Some(n)
                     }
-                    _ => true,
+                    Some(TokenKind::String(s)) => {
+                        self.advance();
+                        Some(s)
+                    }
+                    _ => None,
                 };
-                if option == "analyze" {
-                    analyze = enabled;
+                match option.as_str() {
+                    "format" => {
+                        options.format = match value.as_deref() {
+                            Some("text") => ExplainFormat::Text,
+                            Some("json") => ExplainFormat::Json,
+                            Some("yaml") => ExplainFormat::Yaml,
+                            Some("xml") => ExplainFormat::Xml,
+                            None => {
+                                return Err(EngineError::new(
+                                    "42601",
+                                    "format requires a parameter",
+                                ))
+                            }
+                            Some(other) => return Err(EngineError::new(
+                                "22023",
+                                format!(
+                                    "unrecognized value for EXPLAIN option \"format\": \"{other}\""
+                                ),
+                            )
+                            .at(at)),
+                        }
+                    }
+                    "analyze" | "verbose" | "costs" | "buffers" | "timing" | "summary"
+                    | "settings" | "wal" => {
+                        let enabled = explain_boolean(&option, value.as_deref())?;
+                        match option.as_str() {
+                            "analyze" => options.analyze = enabled,
+                            "verbose" => options.verbose = enabled,
+                            "costs" => options.costs = enabled,
+                            "buffers" => options.buffers = enabled,
+                            "timing" => timing = Some(enabled),
+                            "summary" => summary = Some(enabled),
+                            _ => {}
+                        }
+                    }
+                    _ => {
+                        return Err(EngineError::new(
+                            "42601",
+                            format!("unrecognized EXPLAIN option \"{option}\""),
+                        )
+                        .at(at))
+                    }
                 }
                 if !self.eat(&TokenKind::Comma) {
                     break;
@@ -307,13 +353,34 @@ impl Parser<'_> {
             }
             self.expect(&TokenKind::RParen)?;
         } else {
-            analyze = self.eat_word("analyze");
-            self.eat_word("verbose");
+            options.analyze = self.eat_word("analyze");
+            options.verbose = self.eat_word("verbose");
+        }
+        // As PostgreSQL: timing and the summary follow ANALYZE unless set.
+        options.timing = timing.unwrap_or(options.analyze);
+        options.summary = summary.unwrap_or(options.analyze);
+        if options.timing && !options.analyze {
+            return Err(EngineError::new(
+                "22023",
+                "EXPLAIN option TIMING requires ANALYZE",
+            ));
         }
         if !self.peek_query_deep() {
             return Err(self.error_here());
         }
         let query = Box::new(self.select()?);
-        Ok(Statement::Explain { analyze, query })
+        Ok(Statement::Explain { options, query })
+    }
+}
+
+/// An `EXPLAIN` option's Boolean value (none means true), by PostgreSQL's spellings.
+fn explain_boolean(option: &str, value: Option<&str>) -> Result<bool> {
+    match value.map(str::to_ascii_lowercase).as_deref() {
+        None | Some("true" | "on" | "yes" | "1" | "t" | "y") => Ok(true),
+        Some("false" | "off" | "no" | "0" | "f" | "n") => Ok(false),
+        Some(_) => Err(EngineError::new(
+            "22023",
+            format!("{option} requires a Boolean value"),
+        )),
     }
 }

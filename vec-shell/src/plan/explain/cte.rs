@@ -1,21 +1,20 @@
 //! `EXPLAIN` of recursive `WITH` queries: each query is drawn once as a subplan of the
-//! top node (`CTE name` over a `Recursive Union` of its two terms), after the top
-//! node's own details, as PostgreSQL draws it; the references stay `CTE Scan`s where
+//! top node (`CTE name` over a `Recursive Union` of its two terms), before the top
+//! node's inputs, as PostgreSQL draws it; the references stay `CTE Scan`s where
 //! they are read. A work table without an alias is named `name_1` when a reference to
 //! the query has none either, as PostgreSQL tells apart two range entries of one name.
 
-use super::explain::{hang, plan_lines};
-use super::{QueryPlan, RecursiveUnionPlan, Source};
+use super::node::{PlanNode, Prop};
+use super::sources::recursive_estimate;
+use super::{query_node, Costing};
+use crate::plan::{QueryPlan, RecursiveUnionPlan, Source};
 
-/// Inserts the `CTE` subplans of `plan`'s recursive queries into its lines.
-pub(super) fn hoist_ctes(plan: &QueryPlan, lines: &mut Vec<String>) {
+/// Adds the `CTE` subplans of `plan`'s recursive queries to its top node.
+pub(super) fn hoist_ctes(plan: &QueryPlan, root: &mut PlanNode, cx: &Costing<'_>) {
     let mut unions: Vec<&RecursiveUnionPlan> = Vec::new();
     collect(&plan.source, &mut unions);
-    if unions.is_empty() {
-        return;
-    }
-    let mut block = Vec::new();
     let mut drawn: Vec<&str> = Vec::new();
+    let mut subplans = Vec::new();
     for union in &unions {
         if drawn.contains(&union.name.as_str()) {
             continue;
@@ -24,40 +23,34 @@ pub(super) fn hoist_ctes(plan: &QueryPlan, lines: &mut Vec<String>) {
         let unaliased = unions
             .iter()
             .any(|other| other.name == union.name && other.alias.is_none());
-        let mut node = vec!["Recursive Union".to_string()];
-        node.extend(hang(plan_lines(&union.non_recursive)));
-        node.extend(hang(rename_work_table(
-            plan_lines(&union.recursive),
-            &union.name,
-            unaliased,
-        )));
-        block.push(format!("  CTE {}", union.name));
-        block.extend(hang(node).into_iter().map(|line| format!("  {line}")));
+        let mut recursive = query_node(&union.recursive, cx);
+        if unaliased {
+            rename_work_table(&mut recursive, &union.name);
+        }
+        let mut node = PlanNode::new("Recursive Union")
+            .costing(recursive_estimate(union, cx))
+            .child(query_node(&union.non_recursive, cx), "Outer")
+            .child(recursive, "Inner");
+        node.subplan_name = Some(format!("CTE {}", union.name));
+        node.relationship = Some("InitPlan");
+        subplans.push(node);
     }
-    // The top node's details are its lines indented by two, before its children.
-    let at = lines
-        .iter()
-        .skip(1)
-        .position(|line| {
-            let rest = line.strip_prefix("  ").unwrap_or(" ");
-            rest.starts_with(' ') || rest.starts_with("->")
-        })
-        .map_or(lines.len(), |index| index + 1);
-    lines.splice(at..at, block);
+    root.children.splice(0..0, subplans);
 }
 
-/// The recursive term's lines, its unaliased work table renamed `name_1` when a
-/// reference to the query is unaliased too.
-fn rename_work_table(mut lines: Vec<String>, name: &str, unaliased: bool) -> Vec<String> {
-    if unaliased {
-        let scan = format!("WorkTable Scan on {name}");
-        for line in &mut lines {
-            if line.ends_with(&scan) {
-                line.push_str(&format!(" {name}_1"));
+/// Names the unaliased work table scans of `name` under `node` `name_1`.
+fn rename_work_table(node: &mut PlanNode, name: &str) {
+    if node.title == format!("WorkTable Scan on {name}") {
+        node.title.push_str(&format!(" {name}_1"));
+        for (key, value) in &mut node.identity {
+            if *key == "Alias" {
+                *value = Prop::Text(format!("{name}_1"));
             }
         }
     }
-    lines
+    for child in &mut node.children {
+        rename_work_table(child, name);
+    }
 }
 
 /// The recursive queries read in `source`, outermost first.

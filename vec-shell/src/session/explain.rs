@@ -1,0 +1,90 @@
+//! `EXPLAIN [ANALYZE]`: the query is bound and planned as it would run; the plan is
+//! drawn with the cost model's estimates (`plan::explain`) and, under `ANALYZE`, run
+//! with every drawn node counted (`exec::instrument`), then printed in the asked format
+//! with the planning and execution times.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use super::statement::{statement_plans, text_result};
+use super::Session;
+use crate::analyze;
+use crate::error::Result;
+use crate::exec::instrument::Instruments;
+use crate::exec::{self, ExecContext, IndexGuards, StatementResult};
+use crate::plan::explain::{Costing, Display};
+use crate::plan::{self, PlanContext};
+use crate::sql::ast::{self, ExplainFormat, ExplainOptions};
+
+impl Session {
+    /// Runs `EXPLAIN` with `options` on `select`.
+    pub(super) fn explain(
+        &mut self,
+        options: ExplainOptions,
+        select: &ast::Select,
+    ) -> Result<StatementResult> {
+        let shared = Arc::clone(&self.database.shared);
+        let source = self.txn.read_source(&shared.durable);
+        let view = source.view();
+        let catalog = shared.catalog.read();
+        let planning = Instant::now();
+        let context = analyze::Context::new(&catalog, true).with_settings(&self.settings);
+        let bound = analyze::bind_query_in(context, select)?;
+        let planned = plan::plan_query(
+            bound,
+            PlanContext {
+                catalog: &catalog,
+                settings: &self.settings,
+                versions: view.versions(),
+            },
+        );
+        let costing = Costing {
+            catalog: &catalog,
+            settings: &self.settings,
+        };
+        let mut tree = plan::explain::plan_tree(&planned.plan, &costing);
+        let planning_ms = planning.elapsed().as_secs_f64() * 1000.0;
+        let mut execution_ms = None;
+        if options.analyze {
+            let started = Instant::now();
+            let instruments = Instruments::new(options.timing);
+            let guards = IndexGuards::for_plans(&catalog, statement_plans(&planned, None));
+            let context = ExecContext::new(&catalog, view, &guards)
+                .with_spill(super::spill_config(&self.settings, self.database.durable()))
+                .with_cancel(&self.cancel)
+                .with_subqueries(&planned.subqueries)
+                .with_instruments(&instruments);
+            exec::run_query(&planned.plan, &context)?;
+            execution_ms = Some(started.elapsed().as_secs_f64() * 1000.0);
+            tree.fill(&|probe| instruments.actual(probe));
+        }
+        let display = Display {
+            costs: options.costs,
+            analyze: options.analyze,
+            timing: options.timing,
+            buffers: options.buffers && options.analyze,
+        };
+        let planning_ms = options.summary.then_some(planning_ms);
+        let execution_ms = execution_ms.filter(|_| options.summary);
+        let lines = match options.format {
+            ExplainFormat::Text => {
+                let mut lines = plan::explain::text_lines(&tree, &display);
+                if let Some(ms) = planning_ms {
+                    lines.push(format!("Planning Time: {ms:.3} ms"));
+                }
+                if let Some(ms) = execution_ms {
+                    lines.push(format!("Execution Time: {ms:.3} ms"));
+                }
+                lines
+            }
+            format => vec![plan::explain::structured(
+                &tree,
+                &display,
+                format,
+                planning_ms,
+                execution_ms,
+            )],
+        };
+        Ok(text_result("EXPLAIN", "QUERY PLAN", lines))
+    }
+}
