@@ -12,6 +12,9 @@
 //!   for each index (build time, size, memory, latency percentiles, batch throughput,
 //!   filtered sweeps), checks the answers, and writes tables, JSON and an SVG plot
 //!   (see `xtask/BENCH.md`); `--quick` is the CI smoke test.
+//! - `cargo xtask plans [OPTIONS]` runs filtered and unfiltered vector queries with the
+//!   planner's choice and forced into each alternative plan, and checks that the choice
+//!   is the fastest (within noise) at full recall (see `xtask/BENCH.md`).
 //! - `cargo xtask dataset export --format csv|binary --out FILE [DATASET]` writes a dataset
 //!   as a file that `COPY … FROM` loads into a vecsh (or PostgreSQL + pgvector) table.
 //! - `cargo xtask regress [DIR] [NAME...]` runs pgvector's regression files through `vecsh`
@@ -47,6 +50,13 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Some("plans") => match bench::plans::main(&args[1..], &tidy::workspace_root()) {
+            Ok(code) => code,
+            Err(error) => {
+                eprintln!("plans: {error:#}");
+                ExitCode::from(2)
+            }
+        },
         Some("dataset") => match export::main(&args[1..], &tidy::workspace_root()) {
             Ok(code) => code,
             Err(error) => {
@@ -64,7 +74,7 @@ fn main() -> ExitCode {
         _ => {
             eprintln!(
                 "usage: cargo xtask tidy\n       cargo xtask bench --help\n       \
-                 cargo xtask dataset export --help\n       cargo xtask regress --help"
+                 cargo xtask plans --help\n       cargo xtask dataset export --help\n       cargo xtask regress --help"
             );
             ExitCode::from(2)
         }

@@ -14,6 +14,10 @@ use crate::error::Result;
 use crate::storage::codec::{encode_datum, Reader};
 use crate::value::Datum;
 
+/// Values wider than this many bytes are left out of the most common values and the
+/// histogram.
+const WIDTH_THRESHOLD: usize = 1024;
+
 /// PostgreSQL's `default_statistics_target`: the most common values kept, and the
 /// number of histogram buckets.
 pub const STATISTICS_TARGET: usize = 100;
@@ -152,6 +156,11 @@ pub fn compute_with_target(
     let total_width: f64 = values.iter().map(|(v, _)| stored_width(v) as f64).sum();
     // Truncated, as PostgreSQL stores the average in an integer.
     let avg_width = (total_width / values.len() as f64) as i32;
+    // Values over 1 kB count as distinct, and nothing more: they are never most common
+    // values or histogram bounds (PostgreSQL's `WIDTH_THRESHOLD`).
+    let nonnull = values.len();
+    values.retain(|(value, _)| stored_width(value) <= WIDTH_THRESHOLD);
+    let too_wide = nonnull - values.len();
     values.sort_by(|a, b| a.0.compare(b.0).then(a.1.cmp(&b.1)));
     let count = values.len();
 
@@ -167,22 +176,22 @@ pub fn compute_with_target(
     }
     let distinct = runs.len();
     let repeated = runs.iter().filter(|(_, length)| *length > 1).count();
-    let singles = distinct - repeated;
+    let singles = distinct - repeated + too_wide;
+    let all_distinct = distinct + too_wide;
     let total = total_rows.max(sample_rows as u64) as f64;
 
     let mut n_distinct = if repeated == 0 {
         -(1.0 - null_frac)
-    } else if repeated == distinct {
-        distinct as f64
+    } else if repeated == all_distinct {
+        all_distinct as f64
     } else {
         // The Haas and Stokes estimator over the non-NULL rows (exactly `distinct` when
         // the whole table was read).
-        let n = count as f64;
+        let n = nonnull as f64;
         let big_n = total * (1.0 - null_frac);
-        let estimate = n * distinct as f64 / ((n - singles as f64) + singles as f64 * n / big_n);
-        estimate
-            .clamp(distinct as f64, big_n.max(distinct as f64))
-            .round()
+        let d = all_distinct as f64;
+        let estimate = n * d / ((n - singles as f64) + singles as f64 * n / big_n);
+        estimate.clamp(d, big_n.max(d)).round()
     };
     if n_distinct > 0.1 * total {
         n_distinct = -(n_distinct / total);

@@ -4,10 +4,15 @@
 //! The rule: a btree index on a column is usable when `WHERE` has `AND`ed conditions
 //! `column = / < / <= / > / >= constant` on its leading column (their key ranges
 //! intersected; the other conditions stay a filter). The planner counts the rows in
-//! that range in the index, stopping once the count stops mattering, and takes the scan
-//! when `enable_indexscan` is on and either `enable_seqscan` is off or the table has at
-//! least [`MIN_TABLE_ROWS`] rows of which fewer than 1 in [`SELECTIVITY_DIVISOR`] (20%)
-//! match. A query ordered by a vector distance that a vector index could serve takes
+//! that range in the index, stopping once the count stops mattering (half the table,
+//! [`SELECTIVITY_DIVISOR`]), and takes the scan when `enable_indexscan` is on and either
+//! `enable_seqscan` is off or the table has at least [`MIN_TABLE_ROWS`] rows and the
+//! cost model prices the btree scan below the sequential scan (`cost::btree_scan`: the
+//! heap pages its rows touch, read in storage order, and a CPU cost per row, against
+//! every page and row of the table). Measured with `EXPLAIN ANALYZE … SELECT sum(id) …
+//! WHERE c < x` (release build): on 200,000 narrow rows the btree scan took 4.4, 17, 34
+//! and 48 ms at 5%, 20%, 40% and 60% selectivity against 47–53 ms for the sequential scan;
+//! on 50,000 rows with a 384-dimension vector 2.7, 12, 21 and 32 ms against 34–35 ms. A query ordered by a vector distance that a vector index could serve takes
 //! the btree scan followed by an exact top-k instead when the btree range holds at most
 //! `max(`[`EXACT_BEFORE_VECTOR_ROWS`]`, 10 × hnsw.ef_search)` rows: an exact search over
 //! that few rows is about as cheap as a graph search and loses no row to the filter.
@@ -39,8 +44,9 @@ use crate::value::{Datum, SqlType};
 /// Tables smaller than this are scanned sequentially unless `enable_seqscan` is off.
 pub const MIN_TABLE_ROWS: usize = 64;
 
-/// A btree scan must select fewer than one row in this many.
-pub const SELECTIVITY_DIVISOR: usize = 5;
+/// A btree's range is counted up to one row in this many of the table; a range at least
+/// that large is left to the sequential scan.
+pub const SELECTIVITY_DIVISOR: usize = 2;
 
 /// At most this many rows in the btree range (or ten times `hnsw.ef_search`, if more)
 /// make a vector-ordered query use the btree scan and an exact top-k.
@@ -232,6 +238,8 @@ pub fn choose(
     let built = table.lock_row_indexes(versions).ok()?;
     let total = built.btrees.iter().map(BtreeIndex::len).max().unwrap_or(0);
     let cap = (total / SELECTIVITY_DIVISOR).max(vector_threshold(settings)) + 1;
+    let width = super::cost::row_width(table);
+    let seq_cost = super::cost::seq_scan(total as f64, width, conjuncts.len(), 1.0, width).total;
     let mut best: Option<BtreeChoice> = None;
     for definition in table
         .indexes
@@ -276,8 +284,19 @@ pub fn choose(
         }
         let rows = range.count(index, cap);
         if best.as_ref().is_none_or(|b| rows < b.rows) {
-            let selective = !enable_seqscan
-                || (total >= MIN_TABLE_ROWS && rows.saturating_mul(SELECTIVITY_DIVISOR) < total);
+            // Cheaper than the sequential scan by the cost model (a count that stopped
+            // at the cap, half the table, is not).
+            let btree_cost = super::cost::btree_scan(
+                total as f64,
+                width,
+                rows as f64,
+                conjuncts.len() - used.len(),
+                1.0,
+                width,
+            )
+            .total;
+            let selective =
+                !enable_seqscan || (total >= MIN_TABLE_ROWS && rows < cap && btree_cost < seq_cost);
             best = Some(BtreeChoice {
                 index: definition.name.clone(),
                 range,

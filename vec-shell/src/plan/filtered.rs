@@ -7,8 +7,8 @@
 //! `LIMIT` rows:
 //!
 //! - **Exact over the filtered rows**: when a btree serves the filter and its range
-//!   holds few rows (see [`btree::vector_threshold`](super::btree::vector_threshold)),
-//!   the btree scan feeds an exact top-k.
+//!   holds so few rows that fetching them all costs less than the walk
+//!   ([`path_cost`](super::path_cost)), the btree scan feeds an exact top-k.
 //! - **Filter-aware index walk**: otherwise the vector index is scanned iteratively (as
 //!   `hnsw.iterative_scan = relaxed_order` does) while the executor checks the filter on
 //!   each row it yields, until `LIMIT + OFFSET` rows pass and a further `ef_search` rows
@@ -22,9 +22,9 @@
 //! - **Estimates without a btree**: a filter no btree serves is estimated from
 //!   `ANALYZE`'s statistics ([`selectivity`](super::selectivity)), when the table has
 //!   them. The estimate widens the walk's first round the same way, and a filter
-//!   expected to pass so few rows that the walk would read the whole table, or stop at
-//!   `hnsw.max_scan_tuples` and fall back, gets the exact scan of the table at once (see
-//!   [`exact_scan_wins`]).
+//!   expected to pass so few rows that the walk would cost more than the exact scan of
+//!   the table (it would read the whole table, or stop at `hnsw.max_scan_tuples` and fall
+//!   back) gets that exact scan at once ([`path_cost`](super::path_cost)).
 //!
 //! A session that sets `hnsw.iterative_scan` (`ivfflat.iterative_scan`,
 //! `vectors.search_mode` for those indexes) itself, even to `off`, gets pgvector's plan
@@ -95,29 +95,6 @@ impl FilteredSearch {
         };
         format!("Filter Strategy: iterative index scan, exact scan if it runs out{estimate}")
     }
-}
-
-/// Whether an exact scan of the table beats a filter-aware walk, for a filter expected
-/// (by `ANALYZE`'s statistics) to pass `estimate.rows` rows and a query wanting `wanted`
-/// of them. The walk reads about `wanted × table rows / matching rows` index entries.
-/// Each costs about as much as a row of the exact scan (on pypi-minilm, 100k × 384, a
-/// walk for 10 rows through a 0.1% filter took 29 ms where the exact scan took 230 ms),
-/// so the walk wins unless it would read the whole table, or more than `walk_limit`
-/// entries (`hnsw.max_scan_tuples`), where it stops and falls back to the exact scan
-/// anyway, having spent the walk for nothing.
-pub fn exact_scan_wins(
-    wanted: Option<usize>,
-    estimate: &Estimate,
-    walk_limit: Option<usize>,
-) -> bool {
-    let Some(wanted) = wanted.filter(|&w| w > 0) else {
-        return false;
-    };
-    let reads = wanted
-        .saturating_mul(estimate.table_rows)
-        .checked_div(estimate.rows)
-        .unwrap_or(usize::MAX);
-    reads >= walk_limit.unwrap_or(usize::MAX).min(estimate.table_rows)
 }
 
 /// The most candidates a filter-aware walk's first round takes from the estimate.

@@ -13,6 +13,7 @@ pub mod explain;
 pub mod filtered;
 pub mod gin;
 pub mod implication;
+pub mod path_cost;
 mod planner;
 pub mod selectivity;
 

@@ -8,6 +8,7 @@ use super::btree;
 use super::conjuncts::{conjuncts, Conjunct};
 use super::filtered::{Estimate, FilteredSearch, Prefilter};
 use super::implication::implied_by;
+use super::path_cost::path_costs;
 use super::{
     DeletePlan, ExplainText, InsertPlan, InsertRows, JoinPlan, Planned, QueryPlan,
     RecursiveUnionPlan, SetOperationPlan, Source, UpdatePlan,
@@ -15,7 +16,6 @@ use super::{
 use crate::analyze::{Analyzed, BoundFrom, BoundQuery, Delete, Insert, Join, Update};
 use crate::catalog::{Catalog, IndexKey, Table};
 use crate::expr::{is_row_independent, BoundExpr};
-use crate::index::AccessMethod;
 use crate::settings::{self, Settings};
 use crate::storage::view::Versions;
 
@@ -221,24 +221,31 @@ fn choose_index_scans(plan: &mut QueryPlan, cx: PlanContext<'_>) {
     };
     // A filter the statistics expect to pass so few rows that a walk would read the
     // table or give up: the exact scan of the table, checking the filter on each row.
-    if let (true, Some(estimate), Some(choice)) = (from_statistics, &estimate, &vector) {
-        if let Some(options) = &choice.filtered_options {
-            let hnsw = table
-                .indexes
-                .iter()
-                .any(|i| i.name == choice.index && i.method == AccessMethod::Hnsw);
-            let walk_limit = hnsw.then_some(options.max_scan_tuples as usize);
-            if super::filtered::exact_scan_wins(wanted_rows(plan), estimate, walk_limit) {
-                vector = None;
-            }
+    // The cost of each way to answer a filtered vector query with a `LIMIT` (see
+    // `path_cost`), when the planner chooses the walk's settings.
+    let costs = match (&estimate, &vector, wanted_rows(plan)) {
+        (Some(estimate), Some(choice), Some(wanted)) => choice
+            .filtered_options
+            .as_ref()
+            .map(|options| path_costs(table, &choice.index, options, wanted, estimate)),
+        _ => None,
+    };
+    // A filter the statistics expect to pass so few rows that the walk would cost more
+    // than reading the table (it would give up and scan the table anyway).
+    if let (true, Some(costs)) = (from_statistics, &costs) {
+        if costs.exact < costs.walk {
+            vector = None;
         }
     }
     let use_btree = match (&by_btree, &vector) {
         // The exact top-k after a btree scan sorts; with `enable_sort` off the vector
         // index's order wins.
         (Some(choice), Some(_)) => {
-            choice.rows <= btree::vector_threshold(cx.settings)
-                && cx.settings.bool(&settings::ENABLE_SORT)
+            cx.settings.bool(&settings::ENABLE_SORT)
+                && match &costs {
+                    Some(costs) => costs.btree_exact < costs.walk,
+                    None => choice.rows <= btree::vector_threshold(cx.settings),
+                }
         }
         (Some(_), None) => true,
         (None, _) => false,

@@ -2,7 +2,7 @@
 //! lateral subquery run once per outer row (`loops`), under a `LIMIT` that stops its
 //! input early and in the exact scan that runs on several threads; buffer counts read
 //! from a database on disk; times; estimates that follow `ANALYZE`; and a statistics
-//! target that survives reopening the database.
+//! target that survives reopening the database; `ANALYZE` of values over 1 kB.
 
 use vec_shell::{Database, Session};
 
@@ -237,4 +237,26 @@ fn a_statistics_target_survives_reopening() {
         "SELECT most_common_vals FROM pg_stats WHERE tablename = 's' AND attname = 'b'",
     );
     assert_eq!(mcv, ["{v0,v1}"]);
+}
+
+#[test]
+fn analyze_leaves_values_over_1kb_out_of_the_lists() {
+    let mut session = Database::in_memory().session();
+    session
+        .execute(
+            "CREATE TABLE wide (id int, t text);\
+             INSERT INTO wide SELECT g, repeat(chr(97 + g % 3), 1000000) FROM generate_series(1, 6) g;\
+             INSERT INTO wide VALUES (7, 'short'), (8, 'short');\
+             ANALYZE wide;",
+        )
+        .unwrap();
+    // As PostgreSQL 15 shows: the six 1 MB values count as distinct, and only 'short'
+    // is a most common value; no histogram (PostgreSQL's avg_width is of the values as
+    // compressed, 15 bytes here, where vecsh stores them whole).
+    let stats = plan(
+        &mut session,
+        "SELECT n_distinct::text || ' ' || most_common_vals::text || ' ' || most_common_freqs::text \
+         || ' ' || coalesce(histogram_bounds::text, '-') FROM pg_stats WHERE tablename = 'wide' AND attname = 't'",
+    );
+    assert_eq!(stats, ["-0.875 {short} {0.25} -"]);
 }

@@ -12,6 +12,7 @@ pub mod dataset;
 pub mod exact;
 pub mod machine;
 pub mod measure;
+pub mod plans;
 pub mod plot;
 pub mod progress;
 pub mod report;

@@ -356,29 +356,15 @@ fn vector_estimate(
 ) -> Estimate {
     let rows = cost::table_rows(cx.catalog, table);
     let width = cost::row_width(table);
-    let definition = table.indexes.iter().find(|i| i.name == index);
-    let option = |name: &str, default: f64| {
-        definition
-            .and_then(|d| d.with.iter().find(|(key, _)| key == name))
-            .and_then(|(_, value)| value.parse::<f64>().ok())
-            .unwrap_or(default)
-    };
-    let dims = definition
-        .and_then(|d| d.columns.first())
-        .and_then(|&column| table.columns.get(column))
-        .and_then(|column| u32::try_from(column.typmod).ok())
-        .map_or(128.0, f64::from);
-    let search = match definition.map(|d| d.method) {
-        Some(AccessMethod::IvfFlat) => VectorSearch::ivfflat(
-            rows,
-            option("lists", 100.0),
-            f64::from(options.probes),
-            dims,
-        ),
-        _ => VectorSearch::hnsw(options.ef_search as f64, option("m", 16.0), dims),
+    let shape = crate::plan::path_cost::index_shape(table, index);
+    let search = match shape.method {
+        Some(AccessMethod::IvfFlat) => {
+            VectorSearch::ivfflat(rows, shape.lists, f64::from(options.probes), 0.0)
+        }
+        _ => VectorSearch::hnsw(options.ef_search as f64, shape.m),
     };
     let selectivity = filter_selectivity(Some(table), filter);
-    cost::vector_scan(search, dims, rows * selectivity, width)
+    cost::vector_scan(search, shape.dims, rows * selectivity, width)
 }
 
 /// The rows a set-returning function yields: a constant series' length, else

@@ -317,13 +317,15 @@ impl Parser<'_> {
                                     "format requires a parameter",
                                 ))
                             }
-                            Some(other) => return Err(EngineError::new(
-                                "22023",
-                                format!(
+                            Some(other) => {
+                                return Err(EngineError::new(
+                                    "22023",
+                                    format!(
                                     "unrecognized value for EXPLAIN option \"format\": \"{other}\""
                                 ),
-                            )
-                            .at(at)),
+                                )
+                                .at(at))
+                            }
                         }
                     }
                     "analyze" | "verbose" | "costs" | "buffers" | "timing" | "summary"

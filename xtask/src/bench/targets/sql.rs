@@ -131,7 +131,7 @@ pub fn build<'a>(
 
 /// A row's value in the filter column of `selectivity`: 0 when the harness's filter keeps
 /// it, else one of the other values.
-fn filter_value(id: u64, selectivity: f64) -> u64 {
+pub(crate) fn filter_value(id: u64, selectivity: f64) -> u64 {
     if passes_filter(id, selectivity) {
         return 0;
     }
