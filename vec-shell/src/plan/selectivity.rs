@@ -50,10 +50,7 @@ pub fn estimate(table: &Table, conjuncts: &[Conjunct<'_>]) -> Option<RowEstimate
     if conjuncts.is_empty() {
         return None;
     }
-    let mut selectivity = 1.0;
-    for conjunct in conjuncts {
-        selectivity *= clause(stats, conjunct.expr)?;
-    }
+    let selectivity = conjunction(conjuncts.iter().map(|c| c.expr), |part| clause(stats, part))?;
     let table_rows = stats.rows as f64;
     Some(RowEstimate {
         rows: (selectivity.clamp(0.0, 1.0) * table_rows).round() as usize,
@@ -77,7 +74,9 @@ fn guess(stats: Option<&TableStats>, expr: &BoundExpr) -> f64 {
         return known;
     }
     match expr {
-        BoundExpr::And(parts) => parts.iter().map(|part| guess(stats, part)).product(),
+        BoundExpr::And(parts) => {
+            conjunction(parts.iter(), |part| Some(guess(stats, part))).unwrap_or(1.0)
+        }
         BoundExpr::Or(parts) => parts.iter().fold(0.0, |s, part| {
             let p = guess(stats, part);
             s + p - s * p
@@ -99,6 +98,54 @@ fn guess(stats: Option<&TableStats>, expr: &BoundExpr) -> f64 {
     }
 }
 
+/// The selectivity of `AND`ed conditions, each priced by `single`: a lower and an upper
+/// bound on the same column make a range, `lower + upper − 1` (PostgreSQL's
+/// `clauselist_selectivity`; a range that comes out empty is 0.005 when clearly so,
+/// else almost nothing); the rest multiply. `None` when `single` has no figure.
+fn conjunction<'e>(
+    parts: impl Iterator<Item = &'e BoundExpr>,
+    single: impl Fn(&BoundExpr) -> Option<f64>,
+) -> Option<f64> {
+    // Per column: the lower and the upper bound's selectivities.
+    let mut ranges: Vec<(usize, Option<f64>, Option<f64>)> = Vec::new();
+    let mut product = 1.0;
+    for part in parts {
+        let s = single(part)?;
+        let bound = key_condition(part).filter(|key| key.exact && key.op != CmpOp::Eq);
+        let Some(key) = bound else {
+            product *= s;
+            continue;
+        };
+        let lower = matches!(key.op, CmpOp::Gt | CmpOp::Ge);
+        let entry = match ranges.iter_mut().find(|(column, ..)| *column == key.column) {
+            Some(entry) => entry,
+            None => {
+                ranges.push((key.column, None, None));
+                ranges.last_mut()?
+            }
+        };
+        let slot = if lower { &mut entry.1 } else { &mut entry.2 };
+        *slot = Some(slot.map_or(s, |previous: f64| previous.min(s)));
+    }
+    for (_, lower, upper) in ranges {
+        product *= match (lower, upper) {
+            (Some(lo), Some(hi)) => {
+                let range = lo + hi - 1.0;
+                if range > 0.0 {
+                    range
+                } else if range < -0.01 {
+                    DEFAULT_EQ_SEL
+                } else {
+                    1.0e-10
+                }
+            }
+            (Some(s), None) | (None, Some(s)) => s,
+            (None, None) => 1.0,
+        };
+    }
+    Some(product)
+}
+
 /// The distinct non-NULL values of column `column` of `table` by its statistics.
 pub fn distinct_values(table: &Table, column: usize) -> Option<f64> {
     let stats = table.stats.as_ref()?;
@@ -108,9 +155,7 @@ pub fn distinct_values(table: &Table, column: usize) -> Option<f64> {
 /// The fraction of rows `expr` passes.
 fn clause(stats: &TableStats, expr: &BoundExpr) -> Option<f64> {
     match expr {
-        BoundExpr::And(parts) => parts
-            .iter()
-            .try_fold(1.0, |s, part| Some(s * clause(stats, part)?)),
+        BoundExpr::And(parts) => conjunction(parts.iter(), |part| clause(stats, part)),
         BoundExpr::Or(parts) => parts.iter().try_fold(0.0, |s, part| {
             let p = clause(stats, part)?;
             Some(s + p - s * p)
@@ -144,8 +189,10 @@ fn clause(stats: &TableStats, expr: &BoundExpr) -> Option<f64> {
             let value = eval(&key.value, &[], &NoEnvironment).ok()?;
             Some(match key.op {
                 CmpOp::Eq => equal(column, stats.rows, &value),
-                CmpOp::Lt | CmpOp::Le => less(column, &value, false),
-                CmpOp::Gt | CmpOp::Ge => less(column, &value, true),
+                CmpOp::Lt => less(column, &value, false, false),
+                CmpOp::Le => less(column, &value, false, true),
+                CmpOp::Gt => less(column, &value, true, false),
+                CmpOp::Ge => less(column, &value, true, true),
             })
         }
     }
@@ -193,19 +240,21 @@ fn equal(column: &ColumnStats, rows: u64, value: &Datum) -> f64 {
     }
 }
 
-/// `column < value` (or `column > value` when `greater`), PostgreSQL's
-/// `scalarineqsel` without its distinction of `<` from `<=`.
-fn less(column: &ColumnStats, value: &Datum, greater: bool) -> f64 {
+/// `column < value` (or `column > value` when `greater`; with `inclusive`, `<=` / `>=`,
+/// counting the most common values equal to it), PostgreSQL's `scalarineqsel` (inside a
+/// histogram bucket `<` and `<=` are not told apart).
+fn less(column: &ColumnStats, value: &Datum, greater: bool, inclusive: bool) -> f64 {
     if value.is_null() {
         return 0.0;
     }
     let passes = |common: &Datum| {
         let order = common.compare(value);
-        if greater {
-            order == Ordering::Greater
-        } else {
-            order == Ordering::Less
-        }
+        (inclusive && order == Ordering::Equal)
+            || if greater {
+                order == Ordering::Greater
+            } else {
+                order == Ordering::Less
+            }
     };
     let common: f64 = column.most_common.iter().map(|(_, f)| f64::from(*f)).sum();
     let common_passing: f64 = column

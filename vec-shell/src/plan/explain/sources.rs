@@ -334,16 +334,19 @@ fn join_identity(kind: JoinKind) -> Vec<(&'static str, Prop)> {
     ]
 }
 
-/// The operators a filter runs per row (one per condition at least).
+/// The operators a filter runs per row (column references, constants and NULL tests
+/// cost nothing, as in PostgreSQL).
 fn operators(filter: Option<&BoundExpr>) -> usize {
     fn count(expr: &BoundExpr) -> usize {
         match expr {
             BoundExpr::And(parts) | BoundExpr::Or(parts) => parts.iter().map(count).sum(),
             BoundExpr::Column(_) | BoundExpr::Const(_) => 0,
+            // A NULL test costs nothing in PostgreSQL's accounting.
+            BoundExpr::IsNull { operand, .. } => count(operand),
             other => 1 + children(other).into_iter().map(count).sum::<usize>(),
         }
     }
-    filter.map_or(0, |f| count(f).max(1))
+    filter.map_or(0, count)
 }
 
 /// A vector index scan's estimate: the search, then the rows in distance order.
