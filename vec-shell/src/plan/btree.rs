@@ -450,6 +450,7 @@ pub fn choose_ordered_scan(
         range: KeyRange::all(),
         cond_text: String::new(),
         order: Some((key.descending, key.nulls_first)),
+        counted: None,
     };
     plan.order.clear();
 }

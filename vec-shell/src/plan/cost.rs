@@ -111,8 +111,9 @@ pub fn row_width(table: &Table) -> u32 {
 }
 
 /// The rows of `table`: as `ANALYZE` counted them, else as its row indexes or activity
-/// counters hold them, else PostgreSQL's guess of 10 pages.
-pub fn table_rows(catalog: &Catalog, table: &Table) -> f64 {
+/// counters hold them, else its heap's `pages` filled at the rows' width (PostgreSQL's
+/// estimate from `relpages`), else PostgreSQL's guess of 10 pages.
+pub fn table_rows(catalog: &Catalog, table: &Table, pages: Option<u32>) -> f64 {
     if let Some(stats) = &table.stats {
         return stats.rows as f64;
     }
@@ -124,7 +125,10 @@ pub fn table_rows(catalog: &Catalog, table: &Table) -> f64 {
     if live > 0 {
         return live as f64;
     }
-    (UNKNOWN_TABLE_PAGES * rows_per_page(row_width(table))).floor()
+    let pages = pages
+        .filter(|&p| p > 0)
+        .map_or(UNKNOWN_TABLE_PAGES, f64::from);
+    (pages * rows_per_page(row_width(table))).floor()
 }
 
 fn rows_per_page(width: u32) -> f64 {

@@ -113,6 +113,8 @@ pub enum Source {
         /// Set when the scan yields the rows in key order for `ORDER BY` (then NULL
         /// keys come too): whether descending, and whether NULLs come first.
         order: Option<(bool, bool)>,
+        /// The rows of the range, when the planner counted them (`EXPLAIN`'s estimate).
+        counted: Option<usize>,
     },
     /// A `gin` bitmap scan: the rows whose key can match a full-text query, in storage
     /// order (the executor checks the whole `WHERE` on them).

@@ -267,6 +267,7 @@ fn choose_index_scans(plan: &mut QueryPlan, cx: PlanContext<'_>) {
             range: choice.range,
             cond_text,
             order: None,
+            counted: Some(choice.rows),
         };
         return;
     }

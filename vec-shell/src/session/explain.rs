@@ -38,9 +38,11 @@ impl Session {
                 versions: view.versions(),
             },
         );
+        let heap_pages = |heap: u32| view.pages(heap).ok();
         let costing = Costing {
             catalog: &catalog,
             settings: &self.settings,
+            heap_pages: Some(&heap_pages),
         };
         let mut tree = plan::explain::plan_tree(&planned.plan, &costing);
         let planning_ms = planning.elapsed().as_secs_f64() * 1000.0;

@@ -20,13 +20,24 @@ use crate::catalog::Catalog;
 use crate::settings::Settings;
 use crate::sql::ast::ExplainFormat;
 
-/// What the cost model reads: the tables' statistics and the session's settings.
+/// What the cost model reads: the tables' statistics, their heaps' sizes and the
+/// session's settings.
 #[derive(Clone, Copy)]
 pub struct Costing<'a> {
     /// The catalog.
     pub catalog: &'a Catalog,
     /// The session's settings.
     pub settings: &'a Settings,
+    /// The pages of a heap, by its id, when the statement's view can tell.
+    pub heap_pages: Option<&'a dyn Fn(u32) -> Option<u32>>,
+}
+
+impl Costing<'_> {
+    /// The rows of `table` ([`cost::table_rows`]), its heap's size read when known.
+    pub fn table_rows(&self, table: &crate::catalog::Table) -> f64 {
+        let pages = self.heap_pages.and_then(|pages| pages(table.heap));
+        cost::table_rows(self.catalog, table, pages)
+    }
 }
 
 /// What the output shows, from `EXPLAIN`'s options.

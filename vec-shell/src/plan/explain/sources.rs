@@ -110,7 +110,7 @@ fn source_node(
             node.identity = relation(name, alias);
             match cx.catalog.table(table) {
                 Some(t) => {
-                    let rows = cost::table_rows(cx.catalog, t);
+                    let rows = cx.table_rows(t);
                     let width = cost::row_width(t);
                     let sel = filter_selectivity(Some(t), filter);
                     node.costing(cost::seq_scan(rows, width, operators(filter), sel, width))
@@ -132,6 +132,7 @@ fn source_node(
             index,
             cond_text,
             order,
+            counted,
             ..
         } => {
             let backward = matches!(order, Some((true, _)));
@@ -147,9 +148,11 @@ fn source_node(
             }
             match cx.catalog.table(table) {
                 Some(t) => {
-                    let rows = cost::table_rows(cx.catalog, t);
+                    let rows = cx.table_rows(t);
                     let width = cost::row_width(t);
-                    let matched = rows * filter_selectivity(Some(t), filter);
+                    // The planner's count of the range, else the filter's estimate.
+                    let matched = counted
+                        .map_or_else(|| rows * filter_selectivity(Some(t), filter), |n| n as f64);
                     node.costing(cost::btree_scan(rows, width, matched, 0, 1.0, width))
                 }
                 None => node,
@@ -178,7 +181,7 @@ fn source_node(
                 bitmap.probe = Some(Probe::of(&plan.source, Step::Raw));
             }
             if let Some(t) = cx.catalog.table(table) {
-                let rows = cost::table_rows(cx.catalog, t);
+                let rows = cx.table_rows(t);
                 let width = cost::row_width(t);
                 let matched = rows * filter_selectivity(Some(t), filter);
                 let scan = cost::btree_scan(rows, width, matched, 0, 1.0, width);
@@ -357,7 +360,7 @@ fn vector_estimate(
     filter: Option<&BoundExpr>,
     cx: &Costing<'_>,
 ) -> Estimate {
-    let rows = cost::table_rows(cx.catalog, table);
+    let rows = cx.table_rows(table);
     let width = cost::row_width(table);
     let shape = crate::plan::path_cost::index_shape(table, index);
     let search = match shape.method {
