@@ -333,20 +333,23 @@ mod tests {
     fn ranges_interpolate_in_the_histogram() {
         // No common values: the histogram describes the 90% that are not NULL.
         let stats = column(vec![], vec![0, 100, 200], -1.0);
-        let below = less(&stats, &Datum::Int4(50), false);
+        let below = less(&stats, &Datum::Int4(50), false, false);
         assert!((below - 0.9 * 0.25).abs() < 1e-6, "{below}");
-        let above = less(&stats, &Datum::Int4(150), true);
+        let above = less(&stats, &Datum::Int4(150), true, false);
         assert!((above - 0.9 * 0.25).abs() < 1e-6, "{above}");
-        assert_eq!(less(&stats, &Datum::Int4(-5), false), 0.0);
-        assert!((less(&stats, &Datum::Int4(500), false) - 0.9).abs() < 1e-6);
+        assert_eq!(less(&stats, &Datum::Int4(-5), false, false), 0.0);
+        assert!((less(&stats, &Datum::Int4(500), false, false) - 0.9).abs() < 1e-6);
     }
 
     #[test]
     fn ranges_without_a_histogram_use_the_common_values() {
         let stats = column(vec![(1, 0.45), (2, 0.45)], vec![], 2.0);
-        let below = less(&stats, &Datum::Int4(2), false);
+        let below = less(&stats, &Datum::Int4(2), false, false);
         assert!((below - 0.45).abs() < 1e-6, "{below}");
+        // `<=` counts the equal most common value too.
+        let at_most = less(&stats, &Datum::Int4(2), false, true);
+        assert!((at_most - 0.9).abs() < 1e-6, "{at_most}");
         let none = column(vec![], vec![], 0.0);
-        assert_eq!(less(&none, &Datum::Int4(2), false), DEFAULT_INEQ_SEL);
+        assert_eq!(less(&none, &Datum::Int4(2), false, false), DEFAULT_INEQ_SEL);
     }
 }
