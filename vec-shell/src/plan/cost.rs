@@ -192,9 +192,10 @@ pub fn btree_scan(
 }
 
 /// One distance between the query and a `dims`-dimensional vector: one operator per 8
-/// dimensions (calibrated on pypi-minilm, 384 dimensions, with `cargo xtask plans`: an
-/// HNSW visit measured 0.4 µs, a btree-fetched row with its distance 1.7–2.7 µs, and a
-/// cost unit about 3 µs).
+/// dimensions (calibrated on pypi-minilm, 384 dimensions, from `cargo xtask plans`'
+/// measured query times: they work out at about 0.4 µs per HNSW visit as this model
+/// counts visits, 1.7–2.7 µs per btree-fetched row with its distance, and 3 µs per cost
+/// unit of the sequential scan).
 pub fn distance_cost(dims: f64) -> f64 {
     CPU_OPERATOR_COST * (dims / 8.0).max(1.0)
 }

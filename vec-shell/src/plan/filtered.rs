@@ -80,8 +80,8 @@ pub struct Estimate {
 }
 
 impl FilteredSearch {
-    /// The `EXPLAIN` line.
-    pub fn explain_line(&self) -> String {
+    /// The value of `EXPLAIN`'s `Filter Strategy` detail.
+    pub fn strategy(&self) -> String {
         let estimate = match self.estimate {
             Some(Estimate {
                 rows,
@@ -93,7 +93,7 @@ impl FilteredSearch {
             }
             None => String::new(),
         };
-        format!("Filter Strategy: iterative index scan, exact scan if it runs out{estimate}")
+        format!("iterative index scan, exact scan if it runs out{estimate}")
     }
 }
 
@@ -195,8 +195,8 @@ mod tests {
             patience: 40,
         };
         assert_eq!(
-            known.explain_line(),
-            "Filter Strategy: iterative index scan, exact scan if it runs out \
+            known.strategy(),
+            "iterative index scan, exact scan if it runs out \
              (expected rows: at least 20001 of 100000)"
         );
         let unknown = FilteredSearch {
@@ -205,8 +205,8 @@ mod tests {
             patience: 40,
         };
         assert_eq!(
-            unknown.explain_line(),
-            "Filter Strategy: iterative index scan, exact scan if it runs out"
+            unknown.strategy(),
+            "iterative index scan, exact scan if it runs out"
         );
     }
 }

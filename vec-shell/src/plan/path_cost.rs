@@ -13,10 +13,11 @@
 //!   for each passing row, a bounded sort;
 //!
 //! from the rows the filter is expected to pass (the btree's count or `ANALYZE`'s
-//! estimate). On pypi-minilm (100,000 × 384) the prices cross where the measured times
-//! cross: the btree's rows win below about 1.8% (measured: 1%, 1.9 ms against the walk's
-//! 5.0 ms), the walk above (10%: 1.3 ms against 27 ms), and the table's exact scan only
-//! where the walk would give up (`cargo xtask plans`, `xtask/BENCH.md`).
+//! estimate). On pypi-minilm (100,000 × 384) the prices cross near 1.8%, and the measured
+//! times near 2% (1.5%: btree's rows 2.86 ms, walk 3.42 ms; 2%: walk 3.12 ms); at 1%
+//! the btree's rows took 1.8 ms against the walk's 4.9 ms, at 10% the walk 1.2 ms against
+//! 24 ms; the table's exact scan wins only where the walk would give up (`cargo xtask
+//! plans`, `xtask/BENCH.md`).
 
 use super::cost::{self, Estimate as Cost, VectorSearch};
 use super::filtered::{first_round_ef, Estimate};

@@ -356,19 +356,20 @@ fn choose_index_scans(plan: &mut QueryPlan, cx: PlanContext<'_>) {
 
 /// `LIMIT + OFFSET` when both are constants (no `OFFSET` counts as 0).
 fn wanted_rows(plan: &QueryPlan) -> Option<usize> {
-    let value = |expr: Option<&BoundExpr>| -> Option<usize> {
-        match expr {
-            None => Some(0),
-            Some(expr) if crate::expr::is_constant(expr) => {
-                match crate::expr::eval(expr, &[], &crate::expr::NoEnvironment).ok()? {
-                    crate::value::Datum::Int8(n) => usize::try_from(n).ok(),
-                    _ => None,
-                }
-            }
-            Some(_) => None,
-        }
-    };
+    let value = |expr: Option<&BoundExpr>| expr.map_or(Some(0), constant_count);
     Some(value(plan.limit.as_ref())?.saturating_add(value(plan.offset.as_ref())?))
+}
+
+/// The value of a constant `LIMIT` or `OFFSET` expression (`None` when it is not a
+/// constant count).
+pub(in crate::plan) fn constant_count(expr: &BoundExpr) -> Option<usize> {
+    if !crate::expr::is_constant(expr) {
+        return None;
+    }
+    match crate::expr::eval(expr, &[], &crate::expr::NoEnvironment).ok()? {
+        crate::value::Datum::Int8(n) => usize::try_from(n).ok(),
+        _ => None,
+    }
 }
 
 /// The vector index a query can use, with its query vector and scan options.

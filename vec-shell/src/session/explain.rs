@@ -41,7 +41,6 @@ impl Session {
         let heap_pages = |heap: u32| view.pages(heap).ok();
         let costing = Costing {
             catalog: &catalog,
-            settings: &self.settings,
             heap_pages: Some(&heap_pages),
         };
         let mut tree = plan::explain::plan_tree(&planned.plan, &costing);

@@ -13,21 +13,18 @@ mod structured;
 mod text;
 
 pub use node::{Actual, PlanNode, Probe, Prop, Step};
+pub use structured::render as structured;
+pub use text::render as text_lines;
 
 use super::cost::{self, Estimate};
 use super::{ExplainText, QueryPlan, Source};
 use crate::catalog::Catalog;
-use crate::settings::Settings;
-use crate::sql::ast::ExplainFormat;
 
-/// What the cost model reads: the tables' statistics, their heaps' sizes and the
-/// session's settings.
+/// What the cost model reads: the tables' statistics and their heaps' sizes.
 #[derive(Clone, Copy)]
 pub struct Costing<'a> {
     /// The catalog.
     pub catalog: &'a Catalog,
-    /// The session's settings.
-    pub settings: &'a Settings,
     /// The pages of a heap, by its id, when the statement's view can tell.
     pub heap_pages: Option<&'a dyn Fn(u32) -> Option<u32>>,
 }
@@ -60,22 +57,6 @@ pub fn plan_tree(plan: &QueryPlan, costing: &Costing<'_>) -> PlanNode {
     let mut root = query_node(plan, costing);
     cte::hoist_ctes(plan, &mut root, costing);
     root
-}
-
-/// The text format's lines of a drawn plan.
-pub fn text_lines(root: &PlanNode, display: &Display) -> Vec<String> {
-    text::render(root, display)
-}
-
-/// A structured format's document of a drawn plan, with the summary times.
-pub fn structured(
-    root: &PlanNode,
-    display: &Display,
-    format: ExplainFormat,
-    planning_ms: Option<f64>,
-    execution_ms: Option<f64>,
-) -> String {
-    structured::render(root, display, format, planning_ms, execution_ms)
 }
 
 /// A query's nodes: its source (with the query's filter), then aggregation, windows,
@@ -141,11 +122,9 @@ pub(super) fn query_node(plan: &QueryPlan, cx: &Costing<'_>) -> PlanNode {
         );
         node = window_nodes(plan, windowing, text, ordered, node, output_width);
     }
-    let constant = |expr: Option<&crate::expr::BoundExpr>| -> Option<f64> {
-        match expr.map(|e| crate::expr::eval(e, &[], &crate::expr::NoEnvironment)) {
-            Some(Ok(crate::value::Datum::Int8(n))) => Some(n.max(0) as f64),
-            _ => None,
-        }
+    let constant = |expr: Option<&crate::expr::BoundExpr>| {
+        expr.and_then(super::planner::constant_count)
+            .map(|n| n as f64)
     };
     let offset = constant(plan.offset.as_ref()).unwrap_or(0.0);
     let count = constant(plan.limit.as_ref());

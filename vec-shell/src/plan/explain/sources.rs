@@ -49,7 +49,7 @@ pub(super) fn scan_node(plan: &QueryPlan, text: &ExplainText, cx: &Costing<'_>) 
         ..
     } = &plan.source
     {
-        node = node.detail("Filter Strategy", Prop::Text(filter_strategy(search)));
+        node = node.detail("Filter Strategy", Prop::Text(search.strategy()));
     }
     node = node.text_detail("Filter", text.filter.clone());
     node.probe = Some(Probe::of(&plan.source, Step::Scan));
@@ -57,14 +57,6 @@ pub(super) fn scan_node(plan: &QueryPlan, text: &ExplainText, cx: &Costing<'_>) 
         node.before_filter = Some(Probe::of(&plan.source, Step::Raw));
     }
     node
-}
-
-/// The `Filter Strategy:` text of a filter-aware vector index scan.
-fn filter_strategy(search: &crate::plan::filtered::FilteredSearch) -> String {
-    let line = search.explain_line();
-    line.strip_prefix("Filter Strategy: ")
-        .unwrap_or(&line)
-        .to_string()
 }
 
 /// An estimate passing `selectivity` of its rows.
