@@ -15,6 +15,7 @@ use crate::exec::{self, ExecContext, IndexGuards, StatementResult};
 use crate::plan::explain::{Costing, Display};
 use crate::plan::{self, PlanContext};
 use crate::sql::ast::{self, ExplainFormat, ExplainOptions};
+use crate::value::{Datum, SqlType};
 
 impl Session {
     /// Runs `EXPLAIN` with `options` on `select`.
@@ -23,13 +24,30 @@ impl Session {
         options: ExplainOptions,
         select: &ast::Select,
     ) -> Result<StatementResult> {
+        self.explain_with_params(options, select, (&[], &[]))
+    }
+
+    /// Runs `EXPLAIN` of a prepared statement: `select`'s `$n` parameters have the
+    /// `types` and `values` given (its `WHERE` is planned with the values, as a custom
+    /// plan is).
+    pub(super) fn explain_with_params(
+        &mut self,
+        options: ExplainOptions,
+        select: &ast::Select,
+        (types, values): (&[SqlType], &[Datum]),
+    ) -> Result<StatementResult> {
         let shared = Arc::clone(&self.database.shared);
         let source = self.txn.read_source(&shared.durable);
         let view = source.view();
         let catalog = shared.catalog.read();
         let planning = Instant::now();
-        let context = analyze::Context::new(&catalog, true).with_settings(&self.settings);
-        let bound = analyze::bind_query_in(context, select)?;
+        let context = analyze::Context::new(&catalog, true)
+            .with_params(types.to_vec())
+            .with_settings(&self.settings);
+        let mut bound = analyze::bind_query_in(context, select)?;
+        if !values.is_empty() {
+            bound = super::custom_plan::with_values(&bound, values);
+        }
         let planned = plan::plan_query(
             bound,
             PlanContext {
@@ -54,6 +72,7 @@ impl Session {
                 .with_spill(super::spill_config(&self.settings, self.database.durable()))
                 .with_cancel(&self.cancel)
                 .with_subqueries(&planned.subqueries)
+                .with_params(values)
                 .with_instruments(&instruments);
             exec::run_query(&planned.plan, &context)?;
             execution_ms = Some(started.elapsed().as_secs_f64() * 1000.0);

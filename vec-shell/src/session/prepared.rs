@@ -200,6 +200,11 @@ impl Session {
                 let bound = analyze::bind_delete_in(cx, delete)?;
                 (bound.params, returned(&bound.statement.returning), None)
             }
+            Statement::Explain { query, .. } => {
+                // The parameters take their types from the explained query.
+                let bound = analyze::bind_query_in(cx, query)?;
+                (bound.params, self.utility_columns(&statement), None)
+            }
             other => (declared, self.utility_columns(other), None),
         };
         if let Some(index) = param_types.iter().position(|ty| *ty == SqlType::Unknown) {
@@ -359,6 +364,9 @@ impl Session {
             }
             Some(Statement::Delete(delete)) => {
                 self.dml(super::statement::Dml::Delete(delete), (&types, params))
+            }
+            Some(Statement::Explain { options, query }) => {
+                self.explain_with_params(*options, query, (&types, params))
             }
             Some(other) => self.run_statement(other),
             None => Ok(StatementResult::tag("")),

@@ -477,3 +477,33 @@ fn long_lists_and_deep_nesting_over_the_wire() {
     let rows = simple_rows(&mut client, &format!("SELECT 1 IN ({list}, 1)"));
     assert_eq!(rows, vec![vec![Some("t".to_string())]]);
 }
+
+#[test]
+fn explain_with_bind_parameters() {
+    let server = Running::start(ServerOptions::default());
+    let mut client = server.client();
+    client
+        .batch_execute(
+            "CREATE TABLE items (id int, c int, embedding vector(3));
+             INSERT INTO items SELECT g, g % 100, ARRAY[g, g % 7, g % 13]::vector
+             FROM generate_series(1, 500) g;",
+        )
+        .unwrap();
+    // The parameters take their types from the explained query, as in PostgreSQL;
+    // ANALYZE runs it with their values.
+    let rows = client
+        .query(
+            "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) \
+             SELECT id FROM items WHERE c = $1 ORDER BY embedding <-> $2::text::vector LIMIT 5",
+            &[&3i32, &"[1,2,3]"],
+        )
+        .unwrap();
+    let lines: Vec<String> = rows.iter().map(|row| row.get(0)).collect();
+    assert_eq!(lines[0], "Limit (actual rows=5 loops=1)", "{lines:?}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.trim() == "Rows Removed by Filter: 495"),
+        "{lines:?}"
+    );
+}
