@@ -23,7 +23,8 @@
 //!
 //! [`codes`] holds the kernels of quantized indexes (an `f32` query against 8-bit or 1-bit
 //! codes), and [`prefetch::prefetch_read`] a safe software-prefetch hint for scans whose
-//! rows are scattered in memory.
+//! rows are scattered in memory. [`endian`] decodes pgvector's big-endian stored elements
+//! with the widest byte shuffle this CPU has.
 //!
 //! Invariant: this crate is a leaf. It depends on no other `vec-*` crate (only on `half`),
 //! never prints, and holds all of the project's `unsafe` arithmetic.
@@ -47,6 +48,7 @@ pub mod bits;
 pub mod codes;
 mod cosine;
 mod dense;
+pub mod endian;
 pub mod f16;
 pub mod f32;
 mod implementation;

@@ -28,7 +28,7 @@ pub fn thread_page_counts() -> (u64, u64) {
 }
 use std::sync::Arc;
 
-use parking_lot::{Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use parking_lot::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use crate::error::Result;
 use crate::page::Page;
@@ -82,7 +82,9 @@ pub struct PoolStats {
 pub struct BufferPool {
     capacity: usize,
     io: Arc<dyn PageIo>,
-    state: Mutex<PoolState>,
+    /// The page table: read-locked to find a cached page (pins of cached pages run side
+    /// by side), write-locked to read a page in, evict or forget one.
+    state: RwLock<PoolState>,
     hits: AtomicU64,
     misses: AtomicU64,
     writes: AtomicU64,
@@ -97,6 +99,11 @@ impl PinnedPage {
     /// Shared access to the page.
     pub fn read(&self) -> RwLockReadGuard<'_, Box<Page>> {
         self.frame.page.read()
+    }
+
+    /// Shared access if no writer holds the page now.
+    pub fn try_read(&self) -> Option<RwLockReadGuard<'_, Box<Page>>> {
+        self.frame.page.try_read()
     }
 
     /// Exclusive access; the page is marked dirty.
@@ -119,7 +126,7 @@ impl BufferPool {
         BufferPool {
             capacity: capacity_pages.max(8),
             io,
-            state: Mutex::new(PoolState {
+            state: RwLock::new(PoolState {
                 map: HashMap::new(),
                 frames: Vec::new(),
                 keys: Vec::new(),
@@ -133,14 +140,15 @@ impl BufferPool {
 
     /// Pins a page, reading it from its file if it is not cached.
     pub fn pin(&self, key: PageKey) -> Result<PinnedPage> {
-        let mut st = self.state.lock();
-        if let Some(&idx) = st.map.get(&key) {
-            let frame = st.frames[idx].clone();
-            frame.pins.fetch_add(1, Ordering::AcqRel);
-            frame.referenced.store(true, Ordering::Relaxed);
-            self.hits.fetch_add(1, Ordering::Relaxed);
-            THREAD_PAGES.with(|pages| pages.set((pages.get().0 + 1, pages.get().1)));
-            return Ok(PinnedPage { frame });
+        // A cached page under the shared lock: eviction, which needs the exclusive one,
+        // cannot pick the frame until the pin is counted.
+        if let Some(pinned) = self.pin_cached(&self.state.read(), key) {
+            return Ok(pinned);
+        }
+        let mut st = self.state.write();
+        // Another thread may have read it in between the two locks.
+        if let Some(pinned) = self.pin_cached(&st, key) {
+            return Ok(pinned);
         }
         self.misses.fetch_add(1, Ordering::Relaxed);
         THREAD_PAGES.with(|pages| pages.set((pages.get().0, pages.get().1 + 1)));
@@ -161,9 +169,30 @@ impl BufferPool {
         Ok(PinnedPage { frame })
     }
 
+    /// Pins `key` if the pool holds it, without reading it in and without counting a hit:
+    /// a look ahead (a scan prefetching its next page), not a use.
+    pub fn pin_if_cached(&self, key: PageKey) -> Option<PinnedPage> {
+        let st = self.state.read();
+        let &idx = st.map.get(&key)?;
+        let frame = st.frames[idx].clone();
+        frame.pins.fetch_add(1, Ordering::AcqRel);
+        Some(PinnedPage { frame })
+    }
+
+    /// Pins `key` if the pool holds it (counted as a hit).
+    fn pin_cached(&self, st: &PoolState, key: PageKey) -> Option<PinnedPage> {
+        let &idx = st.map.get(&key)?;
+        let frame = st.frames[idx].clone();
+        frame.pins.fetch_add(1, Ordering::AcqRel);
+        frame.referenced.store(true, Ordering::Relaxed);
+        self.hits.fetch_add(1, Ordering::Relaxed);
+        THREAD_PAGES.with(|pages| pages.set((pages.get().0 + 1, pages.get().1)));
+        Some(PinnedPage { frame })
+    }
+
     /// Replaces a page's content with `page` (dirty), without reading the old image.
     pub fn install(&self, key: PageKey, page: &Page) -> Result<()> {
-        let mut st = self.state.lock();
+        let mut st = self.state.write();
         let idx = match st.map.get(&key) {
             Some(&idx) => idx,
             None => {
@@ -266,7 +295,7 @@ impl BufferPool {
     /// Writes every dirty page, pinned or not (a checkpoint). Pages pinned for writing are
     /// waited for through their locks.
     pub fn flush_all(&self) -> Result<()> {
-        let st = self.state.lock();
+        let st = self.state.write();
         let mut batch = Vec::new();
         let mut written = Vec::new();
         for (idx, frame) in st.frames.iter().enumerate() {
@@ -283,7 +312,7 @@ impl BufferPool {
 
     /// Forgets every cached page of `file` without writing it (the file is being dropped).
     pub fn discard_file(&self, file: FileId) {
-        let mut st = self.state.lock();
+        let mut st = self.state.write();
         for idx in 0..st.frames.len() {
             if let Some(key) = st.keys[idx] {
                 if key.file == file {
@@ -297,7 +326,7 @@ impl BufferPool {
 
     /// Number of dirty pages (for tests and checkpoint heuristics).
     pub fn dirty_pages(&self) -> usize {
-        let st = self.state.lock();
+        let st = self.state.read();
         st.frames
             .iter()
             .zip(&st.keys)
@@ -324,6 +353,7 @@ impl BufferPool {
 mod tests {
     use super::*;
     use crate::Lsn;
+    use parking_lot::Mutex;
 
     #[derive(Default)]
     struct MemIo {
@@ -384,5 +414,49 @@ mod tests {
         let again = pool.pin(key(3)).unwrap();
         assert_eq!(again.read().lsn(), Lsn(77));
         assert_eq!(pool.stats().hits, 1);
+    }
+
+    #[test]
+    fn looking_ahead_neither_reads_nor_counts() {
+        let pool = BufferPool::new(8, Arc::new(MemIo::default()));
+        assert!(pool.pin_if_cached(key(1)).is_none());
+        pool.pin(key(1)).unwrap().write().set_lsn(Lsn(5));
+        let ahead = pool.pin_if_cached(key(1)).unwrap();
+        assert_eq!(ahead.try_read().unwrap().lsn(), Lsn(5));
+        // A look-ahead pin holds its frame like any other.
+        let others: Vec<_> = (2..20).map(|p| pool.pin(key(p)).unwrap()).collect();
+        assert_eq!(ahead.read().lsn(), Lsn(5));
+        drop(others);
+        let writing = ahead.write();
+        assert!(pool.pin_if_cached(key(1)).unwrap().try_read().is_none());
+        drop(writing);
+        assert_eq!(pool.stats().hits, 0);
+        assert_eq!(pool.stats().misses, 19);
+    }
+
+    #[test]
+    fn threads_pin_cached_pages_side_by_side() {
+        let pool = BufferPool::new(64, Arc::new(MemIo::default()));
+        for page_no in 0..32 {
+            pool.pin(key(page_no))
+                .unwrap()
+                .write()
+                .set_lsn(Lsn(u64::from(page_no)));
+        }
+        std::thread::scope(|scope| {
+            for offset in 0..4 {
+                let pool = &pool;
+                scope.spawn(move || {
+                    for round in 0..2000u32 {
+                        let page_no = (round + offset) % 40;
+                        let pin = pool.pin(key(page_no)).unwrap();
+                        let expected = if page_no < 32 { u64::from(page_no) } else { 0 };
+                        assert_eq!(pin.read().lsn(), Lsn(expected));
+                    }
+                });
+            }
+        });
+        let stats = pool.stats();
+        assert_eq!(stats.hits + stats.misses, 32 + 4 * 2000);
     }
 }

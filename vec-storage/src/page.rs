@@ -75,6 +75,24 @@ impl std::fmt::Debug for Page {
 }
 
 impl Page {
+    /// Asks the CPU to start loading every cache line of the page: a scan about to read
+    /// all its rows then waits for memory once rather than row by row (the slots point
+    /// into the page in no order a hardware prefetcher follows). Only a hint: it changes
+    /// nothing and costs a few nanoseconds; on targets other than x86-64 it does nothing.
+    #[inline]
+    pub fn prefetch(&self) {
+        #[cfg(target_arch = "x86_64")]
+        for line in self.bytes.chunks(64) {
+            // SAFETY: a prefetch only hints: it never faults and reads no value into the
+            // program; the address is inside the page, and SSE is in x86-64's baseline.
+            unsafe {
+                core::arch::x86_64::_mm_prefetch::<{ core::arch::x86_64::_MM_HINT_T0 }>(
+                    line.as_ptr().cast::<i8>(),
+                )
+            };
+        }
+    }
+
     /// An all-zero ("new") page.
     pub fn new_boxed() -> Box<Page> {
         Box::new(Page {

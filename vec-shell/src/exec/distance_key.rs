@@ -19,8 +19,10 @@ use super::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::expr::{eval, passes, BoundExpr};
 use crate::plan::QueryPlan;
+use crate::storage::codec::{column_bytes, decode_row};
 use crate::storage::{Row, RowId};
 use crate::value::{compare_floats, Datum, SqlType};
+use vec_types::{HalfVector, Typmod, Vector};
 
 /// The distance between two values of one vector type (`Vector` or `HalfVector`, whose
 /// methods have the same names), the cosine distance reusing the query's known norm.
@@ -150,6 +152,64 @@ impl<'p> DistanceKey<'p> {
     }
 }
 
+/// Storage reused from one row's vector to the next by [`DistanceKey::stored_distance`].
+#[derive(Default)]
+struct Scratch {
+    vector: Vec<f32>,
+    half: Vec<vec_types::f16>,
+}
+
+impl DistanceKey<'_> {
+    /// The distance of a row read from its stored bytes, decoding only the key's column
+    /// into reused storage; `None` when the row needs the general path ([`Self::distance`]
+    /// on the decoded row: a NULL or a short row, a value of another type, damaged bytes
+    /// — whose error the row's decoder reports).
+    #[inline]
+    fn stored_distance(
+        &self,
+        bytes: &[u8],
+        scratch: &mut Scratch,
+        context: &ExecContext<'_>,
+    ) -> Result<Option<f64>> {
+        let (query, query_norm) = self.query(context)?;
+        let Ok(Some((tag, Some(stored)))) = column_bytes(bytes, self.column) else {
+            return Ok(None);
+        };
+        let distance = match (query, tag) {
+            (Datum::Vector(query), 8) => {
+                let storage = std::mem::take(&mut scratch.vector);
+                let Ok(row) = Vector::from_binary_in(stored, Typmod::NONE, storage) else {
+                    return Ok(None);
+                };
+                let (a, b) = if self.query_left {
+                    (query, &row)
+                } else {
+                    (&row, query)
+                };
+                let distance = distance_of!(a, b, self.operator, self.query_left, query_norm);
+                scratch.vector = row.into_vec();
+                distance
+            }
+            (Datum::HalfVec(query), 9) => {
+                let storage = std::mem::take(&mut scratch.half);
+                let Ok(row) = HalfVector::from_binary_in(stored, Typmod::NONE, storage) else {
+                    return Ok(None);
+                };
+                let (a, b) = if self.query_left {
+                    (query, &row)
+                } else {
+                    (&row, query)
+                };
+                let distance = distance_of!(a, b, self.operator, self.query_left, query_norm);
+                scratch.half = row.into_vec();
+                distance
+            }
+            _ => return Ok(None),
+        };
+        Ok(Some(distance))
+    }
+}
+
 /// A row's place in the ranking: its distance (NULL last) and its position (ties).
 #[derive(Clone, Copy)]
 struct Ranked {
@@ -206,6 +266,64 @@ pub(super) fn distance_key(plan: &QueryPlan) -> Option<DistanceKey<'_>> {
     DistanceKey::new(key_expr)
 }
 
+/// The rows nearest so far: a bounded max-heap of their places and the rows themselves
+/// (those that may still win), for the projection at the end.
+struct Nearest {
+    keep: usize,
+    heap: BinaryHeap<Ranked>,
+    kept: Vec<(usize, Row)>,
+}
+
+impl Nearest {
+    fn new(keep: usize) -> Nearest {
+        Nearest {
+            keep,
+            heap: BinaryHeap::with_capacity(keep.min(1 << 16) + 1),
+            kept: Vec::with_capacity(keep.min(1 << 16) + 1),
+        }
+    }
+
+    /// Whether a row ranked `ranked` is among the `keep` nearest so far.
+    fn wins(&self, ranked: &Ranked) -> bool {
+        self.heap.len() < self.keep || self.heap.peek().is_some_and(|worst| ranked < worst)
+    }
+
+    /// Adds a row that [`Nearest::wins`], dropping the one it pushes out.
+    fn push(&mut self, ranked: Ranked, row: Row) {
+        if self.heap.len() >= self.keep {
+            self.heap.pop();
+        }
+        self.heap.push(ranked);
+        self.kept.push((ranked.position, row));
+        // Forget rows that fell out of the heap once they are many.
+        if self.kept.len() >= 4 * self.keep.max(16) {
+            let live: std::collections::HashSet<usize> =
+                self.heap.iter().map(|r| r.position).collect();
+            self.kept.retain(|(position, _)| live.contains(position));
+        }
+    }
+
+    /// The winners, nearest first (ties in storage order), projected.
+    fn into_projected(self, plan: &QueryPlan, context: &ExecContext<'_>) -> Result<Vec<Row>> {
+        let kept = self.kept;
+        self.heap
+            .into_sorted_vec()
+            .into_iter()
+            .map(|ranked| {
+                let row = kept
+                    .iter()
+                    .find(|(position, _)| *position == ranked.position)
+                    .map(|(_, row)| row)
+                    .ok_or_else(|| EngineError::internal("lost a winning row"))?;
+                plan.projection
+                    .iter()
+                    .map(|expr| eval(expr, row, context))
+                    .collect()
+            })
+            .collect()
+    }
+}
+
 /// The `keep` nearest of `rows` (in storage order, as a heap scan reads them page by page)
 /// that pass the plan's filter, nearest first (ties in storage order), projected. Only the
 /// rows that may still win are kept; the others are dropped as soon as their distance is
@@ -217,9 +335,7 @@ pub(super) fn top_k_by_distance(
     keep: usize,
     key: &DistanceKey<'_>,
 ) -> Result<Vec<Row>> {
-    let mut heap: BinaryHeap<Ranked> = BinaryHeap::with_capacity(keep.min(1 << 16) + 1);
-    // The rows seen so far that may still win, by position, for the projection at the end.
-    let mut kept: Vec<(usize, Row)> = Vec::with_capacity(keep.min(1 << 16) + 1);
+    let mut nearest = Nearest::new(keep);
     for (position, found) in rows.enumerate() {
         let (_, row) = found?;
         if position % CHECK_EVERY == CHECK_EVERY - 1 {
@@ -235,34 +351,54 @@ pub(super) fn top_k_by_distance(
             distance: key.distance(&row, context)?,
             position,
         };
-        if heap.len() < keep {
-            heap.push(ranked);
-            kept.push((position, row));
-        } else if heap.peek().is_some_and(|worst| ranked < *worst) {
-            heap.pop();
-            heap.push(ranked);
-            kept.push((position, row));
-            // Forget rows that fell out of the heap once they are many.
-            if kept.len() >= 4 * keep.max(16) {
-                let live: std::collections::HashSet<usize> =
-                    heap.iter().map(|r| r.position).collect();
-                kept.retain(|(position, _)| live.contains(position));
-            }
+        if nearest.wins(&ranked) {
+            nearest.push(ranked, row);
         }
     }
-    let winners = heap.into_sorted_vec();
-    winners
-        .into_iter()
-        .map(|ranked| {
-            let row = kept
-                .iter()
-                .find(|(position, _)| *position == ranked.position)
-                .map(|(_, row)| row)
-                .ok_or_else(|| EngineError::internal("lost a winning row"))?;
-            plan.projection
-                .iter()
-                .map(|expr| eval(expr, row, context))
-                .collect()
-        })
-        .collect()
+    nearest.into_projected(plan, context)
+}
+
+/// [`top_k_by_distance`] of an unfiltered plan over pages `start..end` of `heap`, reading
+/// the rows' stored bytes: each row's distance comes from its vector alone (decoded into
+/// reused storage, the other columns skipped), and only a row that enters the `keep`
+/// nearest is decoded whole. Returns the winners and the number of rows read.
+pub(super) fn top_k_from_pages(
+    plan: &QueryPlan,
+    context: &ExecContext<'_>,
+    (heap, start, end): (u32, u32, u32),
+    keep: usize,
+    key: &DistanceKey<'_>,
+) -> (Result<Vec<Row>>, u64) {
+    debug_assert!(plan.filter.is_none());
+    let mut nearest = Nearest::new(keep);
+    let mut scratch = Scratch::default();
+    let mut position = 0usize;
+    let visited = context.rows.visit_rows(heap, start, end, &mut |_, bytes| {
+        if position % CHECK_EVERY == CHECK_EVERY - 1 {
+            context.cancel.check()?;
+        }
+        super::instrument::count_parallel_pass(context);
+        let (distance, decoded) = match key.stored_distance(bytes, &mut scratch, context)? {
+            Some(distance) => (Some(distance), None),
+            None => {
+                let row = decode_row(bytes)?;
+                (key.distance(&row, context)?, Some(row))
+            }
+        };
+        let ranked = Ranked { distance, position };
+        position += 1;
+        if nearest.wins(&ranked) {
+            let row = match decoded {
+                Some(row) => row,
+                None => decode_row(bytes)?,
+            };
+            nearest.push(ranked, row);
+        }
+        Ok(())
+    });
+    let read = position as u64;
+    (
+        visited.and_then(|()| nearest.into_projected(plan, context)),
+        read,
+    )
 }

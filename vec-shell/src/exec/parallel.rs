@@ -181,6 +181,15 @@ fn run_counted_chunk(
     keep: Option<usize>,
     read: &std::cell::Cell<u64>,
 ) -> Result<Vec<Row>> {
+    if let (false, Some(keep), None) = (plan.order.is_empty(), keep, &plan.filter) {
+        if let Some(key) = super::distance_key::distance_key(plan) {
+            let range = (pages.heap, pages.start, pages.end);
+            let (result, rows) =
+                super::distance_key::top_k_from_pages(plan, context, range, keep, &key);
+            read.set(rows);
+            return result;
+        }
+    }
     let rows = context
         .rows
         .scan_pages(pages.heap, pages.start, pages.end)

@@ -231,6 +231,62 @@ impl<'a> Reader<'a> {
     }
 }
 
+impl<'a> Reader<'a> {
+    /// Steps over one value without decoding it; returns its tag and, for the values
+    /// stored with a 4-byte length (text, the vector types, tsvector, tsquery), the bytes
+    /// after the length.
+    pub fn skip(&mut self, depth: usize) -> Result<(u8, Option<&'a [u8]>)> {
+        let tag = self.u8()?;
+        let fixed = match tag {
+            0 => 0,
+            1 => 1,
+            2 | 4 => 4,
+            3 | 5 => 8,
+            6 => 12,
+            7..=11 | 14 | 15 => {
+                let len = self.u32()? as usize;
+                return Ok((tag, Some(self.take(len)?)));
+            }
+            13 => match self.u8()? {
+                0 | 1 => {
+                    self.take(4)?;
+                    let len = self.u32()? as usize;
+                    len
+                }
+                2..=4 => 0,
+                other => return Err(corrupt(&format!("unknown numeric kind {other}"))),
+            },
+            12 if depth < 8 => {
+                let n_dims = self.u32()? as usize;
+                self.take(4 * n_dims.min(6))?;
+                let count = self.u32()? as usize;
+                for _ in 0..count {
+                    self.skip(depth + 1)?;
+                }
+                0
+            }
+            other => return Err(corrupt(&format!("unknown value tag {other}"))),
+        };
+        self.take(fixed)?;
+        Ok((tag, None))
+    }
+}
+
+/// The tag and length-prefixed bytes of column `column` of a row's bytes, read without
+/// decoding the row; `None` when the row has fewer columns. A scan that needs one
+/// column of every row (the exact vector scan's distances) reads it this way.
+pub fn column_bytes(bytes: &[u8], column: usize) -> Result<Option<(u8, Option<&[u8]>)>> {
+    let mut reader = Reader::new(bytes);
+    let n = reader.u32()? as usize;
+    if column >= n {
+        return Ok(None);
+    }
+    for _ in 0..column {
+        reader.skip(0)?;
+    }
+    reader.skip(0).map(Some)
+}
+
 impl Reader<'_> {
     fn numeric(&mut self) -> Result<Numeric> {
         let kind = self.u8()?;
@@ -306,6 +362,32 @@ mod tests {
         for cut in 0..bytes.len() {
             assert!(decode_row(&bytes[..cut]).is_err());
         }
+    }
+
+    #[test]
+    fn one_column_is_read_without_decoding_the_row() {
+        let vector: Vector = "[1,2,3]".parse().unwrap();
+        let row = vec![
+            Datum::Numeric(Numeric::parse("-1.5").unwrap()),
+            Datum::Array(Array::one_dimensional(vec![
+                Datum::Text("a".into()),
+                Datum::Null,
+            ])),
+            Datum::Float8(2.0),
+            Datum::Vector(vector.clone()),
+            Datum::Null,
+        ];
+        let bytes = encode_row(&row);
+        let (tag, payload) = column_bytes(&bytes, 3).unwrap().unwrap();
+        assert_eq!((tag, payload), (8, Some(&vector.to_binary()[..])));
+        assert_eq!(column_bytes(&bytes, 4).unwrap(), Some((0, None)));
+        assert_eq!(column_bytes(&bytes, 5).unwrap(), None);
+        for cut in 0..bytes.len() - 1 {
+            // A truncated row is an error (or, cut inside the last value, a short read of
+            // an earlier column), never a panic.
+            let _ = column_bytes(&bytes[..cut], 3);
+        }
+        assert!(column_bytes(&bytes[..bytes.len() - 3], 3).is_err());
     }
 
     #[test]

@@ -115,6 +115,50 @@ impl<'a> RowView<'a> {
     }
 }
 
+impl RowView<'_> {
+    /// Calls `f` with the id and the stored bytes (see [`super::codec`]) of every row the
+    /// view sees on pages `start..end` of `heap`, in row-id order, until it fails: a scan
+    /// that reads only part of each row decodes only that. A snapshot's rows come straight
+    /// from the buffer pool's pages, without copying their bytes.
+    pub fn visit_rows(
+        &self,
+        heap: u32,
+        start: u32,
+        end: u32,
+        f: &mut dyn FnMut(RowId, &[u8]) -> Result<()>,
+    ) -> Result<()> {
+        (start..end).try_for_each(|page_no| self.visit_page(heap, page_no, f))
+    }
+
+    /// [`RowView::visit_rows`] for one page.
+    fn visit_page(
+        &self,
+        heap: u32,
+        page_no: u32,
+        f: &mut dyn FnMut(RowId, &[u8]) -> Result<()>,
+    ) -> Result<()> {
+        match self {
+            RowView::Snapshot { durable, snapshot } => {
+                let mut failed = None;
+                let mut visit = |row: StoreRowId, bytes: &[u8]| {
+                    if failed.is_none() {
+                        failed = f(row.0, bytes).err();
+                    }
+                };
+                durable
+                    .store()
+                    .visit_page_versions(HeapId(heap), page_no, snapshot, &mut visit)
+                    .map_err(storage_error)?;
+                failed.map_or(Ok(()), Err)
+            }
+            RowView::Txn(_) => self
+                .page_versions(heap, page_no)?
+                .iter()
+                .try_for_each(|version| f(version.row.0, &version.bytes)),
+        }
+    }
+}
+
 /// A heap missing from the committed state reads as empty (`None`): a table created or
 /// truncated by a transaction block that has not committed yet, whose catalog entry
 /// other sessions already see.
@@ -158,31 +202,13 @@ impl Iterator for HeapScan<'_> {
 }
 
 impl HeapScan<'_> {
-    /// Decodes the rows the view sees on one page into the buffer; a snapshot's rows are
-    /// decoded straight from the buffer pool's page, without copying their bytes first.
+    /// Decodes the rows the view sees on one page into the buffer.
     fn fill(&mut self, page_no: u32) -> Result<()> {
-        let mut failed = None;
         let buffered = &mut self.buffered;
-        let mut push = |row: StoreRowId, bytes: &[u8]| {
-            if failed.is_none() {
-                match decode_row(bytes) {
-                    Ok(decoded) => buffered.push_back((row.0, decoded)),
-                    Err(error) => failed = Some(error),
-                }
-            }
-        };
-        match self.view {
-            RowView::Snapshot { durable, snapshot } => durable
-                .store()
-                .visit_page_versions(HeapId(self.heap), page_no, snapshot, &mut push)
-                .map_err(storage_error)?,
-            RowView::Txn(_) => {
-                for version in self.view.page_versions(self.heap, page_no)? {
-                    push(version.row, &version.bytes);
-                }
-            }
-        }
-        failed.map_or(Ok(()), Err)
+        self.view.visit_page(self.heap, page_no, &mut |row, bytes| {
+            buffered.push_back((row, decode_row(bytes)?));
+            Ok(())
+        })
     }
 }
 

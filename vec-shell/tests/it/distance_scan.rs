@@ -96,3 +96,34 @@ fn errors_are_the_operators() {
         .unwrap_err();
     assert_eq!(error.message, "different vector dimensions 3 and 8");
 }
+
+#[test]
+fn a_transaction_block_reads_its_own_rows_and_not_deleted_ones() {
+    let database = Database::in_memory();
+    let mut session = database.session();
+    load(&mut session, 3000);
+    session.execute("SET enable_indexscan = off").unwrap();
+    let q = vector(4242, 8);
+    session.execute("BEGIN").unwrap();
+    session
+        .execute(&format!("INSERT INTO items VALUES (-1, 0, '{q}', '{q}')"))
+        .unwrap();
+    session.execute("DELETE FROM items WHERE id = 0").unwrap();
+    for rest in ["", "WHERE c = 0"] {
+        let (fast, general) = both(&mut session, &format!("v <-> '{q}'"), rest);
+        assert_eq!(fast, general, "{rest}");
+        assert_eq!(fast[0][0].as_deref(), Some("-1"));
+        assert!(fast.iter().all(|row| row[0].as_deref() != Some("0")));
+    }
+    // Another session does not see the block's changes.
+    let mut other = database.session();
+    other.execute("SET enable_indexscan = off").unwrap();
+    let (fast, general) = both(&mut other, &format!("v <-> '{q}'"), "");
+    assert_eq!(fast, general);
+    assert!(fast.iter().all(|row| row[0].as_deref() != Some("-1")));
+    session.execute("ROLLBACK").unwrap();
+    // A NULL query: every distance is NULL, the rows in storage order.
+    let (fast, general) = both(&mut session, "v <-> NULL::vector", "");
+    assert_eq!(fast, general);
+    assert!(fast.iter().all(|row| row[1].is_none()));
+}

@@ -129,6 +129,21 @@ impl Store {
                 file: heap.0,
                 page_no,
             })?;
+            // A scan visiting pages in order finds this page's lines already on their way
+            // to the cache, and the next page's requested while it reads this one.
+            let next = PageKey {
+                file: heap.0,
+                page_no: page_no.wrapping_add(1),
+            };
+            // (Not waiting for a writer of the next page: only a hint.)
+            if let Some(page) = self
+                .pool
+                .pin_if_cached(next)
+                .as_ref()
+                .and_then(|p| p.try_read())
+            {
+                page.prefetch();
+            }
             let page = pin.read();
             let mut keep = |header: Header| header.visible(snapshot.lsn().0, false);
             heap::visit_inline_rows(page_no, &page, &mut keep, f)

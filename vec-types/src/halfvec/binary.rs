@@ -33,15 +33,39 @@ impl HalfVector {
     /// pgvector's `halfvec_recv`: reads exactly one value from `bytes`, checking the
     /// dimension count, the type modifier, the reserved field and every element.
     pub fn from_binary(bytes: &[u8], typmod: Typmod) -> Result<Self, TypeError> {
+        Self::from_binary_in(bytes, typmod, Vec::new())
+    }
+
+    /// [`HalfVector::from_binary`] into `storage` (its contents replaced): a scan that
+    /// reads one stored value after another passes back the storage of the last value
+    /// ([`HalfVector::into_vec`]) and allocates once.
+    pub fn from_binary_in(
+        bytes: &[u8],
+        typmod: Typmod,
+        mut storage: Vec<f16>,
+    ) -> Result<Self, TypeError> {
         let mut reader = WireReader::new(bytes);
         let dims = read_dense_header(&mut reader, typmod, check_dims)?;
-        let mut elements = Vec::with_capacity(dims);
+        let rest = reader.remaining();
+        if rest.len() == 2 * dims {
+            // The usual case, in one vectorized pass; the element check then reports the
+            // first bad element, as the loop below would.
+            storage.resize(dims, f16::ZERO);
+            if !vec_simd::endian::f16_from_be(rest, &mut storage) {
+                if let Some(bad) = storage.iter().find(|v| !v.is_finite()) {
+                    check_element(*bad)?;
+                }
+            }
+            return Ok(HalfVector::from_checked(storage));
+        }
+        storage.clear();
+        storage.reserve(dims);
         for _ in 0..dims {
             let value = f16::from_bits(reader.read_u16()?);
             check_element(value)?;
-            elements.push(value);
+            storage.push(value);
         }
         reader.finish()?;
-        Ok(HalfVector::from_checked(elements))
+        Ok(HalfVector::from_checked(storage))
     }
 }

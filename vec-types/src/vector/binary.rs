@@ -30,34 +30,47 @@ impl Vector {
     /// pgvector's `vector_recv`: reads exactly one value from `bytes`, checking the
     /// dimension count, the type modifier, the reserved field and every element.
     pub fn from_binary(bytes: &[u8], typmod: Typmod) -> Result<Self, TypeError> {
-        let mut reader = WireReader::new(bytes);
-        let dims = read_dense_header(&mut reader, typmod, check_dims)?;
-        let rest = reader.remaining();
-        if rest.len() == 4 * dims {
-            // The usual case, in one pass (databases load every row this way); the
-            // element check then reports the first bad element, as the loop below would.
-            let elements: Vec<f32> = rest
-                .chunks_exact(4)
-                .map(|c| f32::from_bits(u32::from_be_bytes([c[0], c[1], c[2], c[3]])))
-                .collect();
-            // A fold without early exit (vectorized), then the search only on failure.
-            let all_finite = elements
-                .iter()
-                .fold(true, |ok, v| ok & (v.to_bits() & 0x7fff_ffff < 0x7f80_0000));
-            if !all_finite {
-                if let Some(bad) = elements.iter().find(|v| !v.is_finite()) {
-                    check_element(*bad)?;
-                }
-            }
-            return Ok(Vector::from_checked(elements));
-        }
-        let mut elements = Vec::with_capacity(dims);
-        for _ in 0..dims {
-            let value = f32::from_bits(reader.read_u32()?);
-            check_element(value)?;
-            elements.push(value);
-        }
-        reader.finish()?;
+        let mut elements = Vec::new();
+        recv_elements(bytes, typmod, &mut elements)?;
         Ok(Vector::from_checked(elements))
     }
+
+    /// [`Vector::from_binary`] into `storage` (its contents replaced): a scan that reads
+    /// one stored value after another passes back the storage of the last value
+    /// ([`Vector::into_vec`]) and allocates once.
+    pub fn from_binary_in(
+        bytes: &[u8],
+        typmod: Typmod,
+        mut storage: Vec<f32>,
+    ) -> Result<Self, TypeError> {
+        recv_elements(bytes, typmod, &mut storage)?;
+        Ok(Vector::from_checked(storage))
+    }
+}
+
+/// Reads `vector_recv`'s format into `elements` (cleared first).
+fn recv_elements(bytes: &[u8], typmod: Typmod, elements: &mut Vec<f32>) -> Result<(), TypeError> {
+    let mut reader = WireReader::new(bytes);
+    let dims = read_dense_header(&mut reader, typmod, check_dims)?;
+    let rest = reader.remaining();
+    if rest.len() == 4 * dims {
+        // The usual case, in one vectorized pass (storage of the right length, as a scan
+        // passes back, is overwritten without being cleared first); the element check
+        // then reports the first bad element, as the loop below would.
+        elements.resize(dims, 0.0);
+        if !vec_simd::endian::f32_from_be(rest, elements) {
+            if let Some(bad) = elements.iter().find(|v| !v.is_finite()) {
+                check_element(*bad)?;
+            }
+        }
+        return Ok(());
+    }
+    elements.clear();
+    elements.reserve(dims);
+    for _ in 0..dims {
+        let value = f32::from_bits(reader.read_u32()?);
+        check_element(value)?;
+        elements.push(value);
+    }
+    reader.finish()
 }

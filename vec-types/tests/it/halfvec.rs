@@ -540,4 +540,23 @@ proptest! {
     fn receiving_arbitrary_bytes_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..64)) {
         let _ = HalfVector::from_binary(&bytes, Typmod::NONE);
     }
+
+    #[test]
+    fn receiving_into_used_storage_is_receiving(
+        bits in prop::collection::vec(any::<u16>(), 1..40),
+        old in prop::collection::vec(finite_f16(), 0..40),
+        tail in prop::collection::vec(any::<u8>(), 0..3),
+    ) {
+        // A well-formed header, any element bits (NaN and infinities too), sometimes
+        // bytes past the end.
+        let mut bytes = (bits.len() as u16).to_be_bytes().to_vec();
+        bytes.extend_from_slice(&[0, 0]);
+        for element in &bits {
+            bytes.extend_from_slice(&element.to_be_bytes());
+        }
+        bytes.extend_from_slice(&tail);
+        let fresh = HalfVector::from_binary(&bytes, Typmod::NONE).map_err(shown);
+        let reused = HalfVector::from_binary_in(&bytes, Typmod::NONE, old).map_err(shown);
+        prop_assert_eq!(reused.map(|v| v.to_binary()), fresh.map(|v| v.to_binary()));
+    }
 }

@@ -677,6 +677,31 @@ proptest! {
     fn receiving_arbitrary_bytes_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..64)) {
         let _ = Vector::from_binary(&bytes, Typmod::NONE);
     }
+
+    #[test]
+    fn receiving_into_used_storage_is_receiving(
+        bytes in prop::collection::vec(any::<u8>(), 0..64),
+        old in prop::collection::vec(finite_f32(), 0..40),
+    ) {
+        let fresh = Vector::from_binary(&bytes, Typmod::NONE).map_err(shown);
+        let reused = Vector::from_binary_in(&bytes, Typmod::NONE, old).map_err(shown);
+        prop_assert_eq!(reused.map(|v| v.to_binary()), fresh.map(|v| v.to_binary()));
+    }
+
+    #[test]
+    fn receiving_any_element_bits_into_used_storage_is_receiving(
+        bits in prop::collection::vec(any::<u32>(), 1..40),
+        old in prop::collection::vec(finite_f32(), 0..40),
+    ) {
+        let mut bytes = (bits.len() as u16).to_be_bytes().to_vec();
+        bytes.extend_from_slice(&[0, 0]);
+        for element in &bits {
+            bytes.extend_from_slice(&element.to_be_bytes());
+        }
+        let fresh = Vector::from_binary(&bytes, Typmod::NONE).map_err(shown);
+        let reused = Vector::from_binary_in(&bytes, Typmod::NONE, old).map_err(shown);
+        prop_assert_eq!(reused.map(|v| v.to_binary()), fresh.map(|v| v.to_binary()));
+    }
 }
 
 #[test]
