@@ -1,10 +1,11 @@
 //! The exact scan's inner loop for the vector search shape, `ORDER BY column <op> constant
 //! LIMIT k` (`<->`, `<=>`, `<#>`, `<+>` on `vector` or `halfvec`): [`DistanceKey`] computes
-//! each row's distance straight from the row's value, without copying it into an argument
-//! list or wrapping the result in a datum, and [`top_k_by_distance`] keeps the `k` nearest
-//! rows as (distance, position) pairs while the heap scan decodes the table's pages one at
-//! a time, so no copy of the table is ever held. Only the winners are projected, by the
-//! general evaluator.
+//! each row's distance straight from the row's stored vector, decoded into storage reused
+//! from row to row, without decoding the rest of the row or wrapping the result in a
+//! datum, and [`top_k_from_pages`] keeps the `k` nearest rows as (distance, position)
+//! pairs while it visits the heap's pages one at a time (a filter sees only the columns it
+//! reads), so no copy of the table is ever held. Only the winners are decoded whole and
+//! projected, by the general evaluator.
 //!
 //! The distances are those the operators compute, bit for bit (the same `vec-types`
 //! functions, operands in the written order; a cosine distance reuses the query's squared
@@ -17,10 +18,10 @@ use std::collections::BinaryHeap;
 
 use super::ExecContext;
 use crate::error::{EngineError, Result};
-use crate::expr::{eval, passes, BoundExpr};
+use crate::expr::{columns_read, eval, passes, BoundExpr};
 use crate::plan::QueryPlan;
-use crate::storage::codec::{column_bytes, decode_row};
-use crate::storage::{Row, RowId};
+use crate::storage::codec::{column_bytes, decode_columns, decode_row};
+use crate::storage::Row;
 use crate::value::{compare_floats, Datum, SqlType};
 use vec_types::{HalfVector, Typmod, Vector};
 
@@ -324,44 +325,13 @@ impl Nearest {
     }
 }
 
-/// The `keep` nearest of `rows` (in storage order, as a heap scan reads them page by page)
-/// that pass the plan's filter, nearest first (ties in storage order), projected. Only the
-/// rows that may still win are kept; the others are dropped as soon as their distance is
-/// known.
-pub(super) fn top_k_by_distance(
-    plan: &QueryPlan,
-    context: &ExecContext<'_>,
-    rows: impl Iterator<Item = Result<(RowId, Row)>>,
-    keep: usize,
-    key: &DistanceKey<'_>,
-) -> Result<Vec<Row>> {
-    let mut nearest = Nearest::new(keep);
-    for (position, found) in rows.enumerate() {
-        let (_, row) = found?;
-        if position % CHECK_EVERY == CHECK_EVERY - 1 {
-            context.cancel.check()?;
-        }
-        if let Some(filter) = &plan.filter {
-            if !passes(filter, &row, context)? {
-                continue;
-            }
-        }
-        super::instrument::count_parallel_pass(context);
-        let ranked = Ranked {
-            distance: key.distance(&row, context)?,
-            position,
-        };
-        if nearest.wins(&ranked) {
-            nearest.push(ranked, row);
-        }
-    }
-    nearest.into_projected(plan, context)
-}
-
-/// [`top_k_by_distance`] of an unfiltered plan over pages `start..end` of `heap`, reading
-/// the rows' stored bytes: each row's distance comes from its vector alone (decoded into
-/// reused storage, the other columns skipped), and only a row that enters the `keep`
-/// nearest is decoded whole. Returns the winners and the number of rows read.
+/// The `keep` nearest rows of pages `start..end` of `heap` that pass the plan's filter,
+/// nearest first (ties in storage order), projected, and the number of rows read. Each
+/// row is read from its stored bytes: the filter sees only the columns it reads (the
+/// others are left undecoded, as NULL), the distance comes from the vector alone (decoded
+/// into reused storage), and only a row that enters the `keep` nearest is decoded whole.
+/// The rows that may still win are kept; the others are dropped as soon as their
+/// distance is known.
 pub(super) fn top_k_from_pages(
     plan: &QueryPlan,
     context: &ExecContext<'_>,
@@ -369,13 +339,28 @@ pub(super) fn top_k_from_pages(
     keep: usize,
     key: &DistanceKey<'_>,
 ) -> (Result<Vec<Row>>, u64) {
-    debug_assert!(plan.filter.is_none());
+    let filter = plan.filter.as_ref().map(|filter| {
+        let mut read = Vec::new();
+        columns_read(filter, &mut read);
+        let mut wanted = vec![false; read.iter().max().map_or(0, |max| max + 1)];
+        for column in read {
+            wanted[column] = true;
+        }
+        (filter, wanted)
+    });
     let mut nearest = Nearest::new(keep);
     let mut scratch = Scratch::default();
     let mut position = 0usize;
     let visited = context.rows.visit_rows(heap, start, end, &mut |_, bytes| {
-        if position % CHECK_EVERY == CHECK_EVERY - 1 {
+        let here = position;
+        position += 1;
+        if here % CHECK_EVERY == CHECK_EVERY - 1 {
             context.cancel.check()?;
+        }
+        if let Some((filter, wanted)) = &filter {
+            if !passes(filter, &decode_columns(bytes, wanted)?, context)? {
+                return Ok(());
+            }
         }
         super::instrument::count_parallel_pass(context);
         let (distance, decoded) = match key.stored_distance(bytes, &mut scratch, context)? {
@@ -385,8 +370,10 @@ pub(super) fn top_k_from_pages(
                 (key.distance(&row, context)?, Some(row))
             }
         };
-        let ranked = Ranked { distance, position };
-        position += 1;
+        let ranked = Ranked {
+            distance,
+            position: here,
+        };
         if nearest.wins(&ranked) {
             let row = match decoded {
                 Some(row) => row,

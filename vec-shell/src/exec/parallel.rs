@@ -181,7 +181,7 @@ fn run_counted_chunk(
     keep: Option<usize>,
     read: &std::cell::Cell<u64>,
 ) -> Result<Vec<Row>> {
-    if let (false, Some(keep), None) = (plan.order.is_empty(), keep, &plan.filter) {
+    if let (false, Some(keep)) = (plan.order.is_empty(), keep) {
         if let Some(key) = super::distance_key::distance_key(plan) {
             let range = (pages.heap, pages.start, pages.end);
             let (result, rows) =
@@ -199,9 +199,6 @@ fn run_counted_chunk(
             }
         });
     if let (false, Some(keep)) = (plan.order.is_empty(), keep) {
-        if let Some(key) = super::distance_key::distance_key(plan) {
-            return super::distance_key::top_k_by_distance(plan, context, rows, keep, &key);
-        }
         if deferrable(plan) {
             return top_k_deferred(plan, context, pages.heap, rows, keep);
         }

@@ -321,6 +321,20 @@ pub fn is_row_independent(expr: &BoundExpr) -> bool {
         && children(expr).iter().all(|child| is_row_independent(child))
 }
 
+/// Adds to `out` the columns of the row an expression reads (each once), the operands of
+/// its operands included; a subquery's own columns and an `ANY`/`ALL` comparison's
+/// two-column row are not the row's.
+pub fn columns_read(expr: &BoundExpr, out: &mut Vec<usize>) {
+    if let BoundExpr::Column(column) = expr {
+        if !out.contains(column) {
+            out.push(*column);
+        }
+    }
+    for child in children(expr) {
+        columns_read(child, out);
+    }
+}
+
 /// The direct operands of an expression.
 pub fn children(expr: &BoundExpr) -> Vec<&BoundExpr> {
     match expr {

@@ -272,6 +272,27 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// A row's values with only the columns `wanted` marks decoded, the others (and those
+/// past the end of `wanted`) NULL: what a filter that reads a few columns needs, without
+/// decoding the rest of the row (a scan's filter on a table of vectors).
+pub fn decode_columns(bytes: &[u8], wanted: &[bool]) -> Result<Vec<Datum>> {
+    let mut reader = Reader::new(bytes);
+    let n = reader.u32()? as usize;
+    let mut row = Vec::with_capacity(n.min(1600));
+    for column in 0..n {
+        if wanted.get(column).copied().unwrap_or(false) {
+            row.push(reader.datum(0)?);
+        } else {
+            reader.skip(0)?;
+            row.push(Datum::Null);
+        }
+    }
+    if !reader.at_end() {
+        return Err(corrupt("bytes after the last value"));
+    }
+    Ok(row)
+}
+
 /// The tag and length-prefixed bytes of column `column` of a row's bytes, read without
 /// decoding the row; `None` when the row has fewer columns. A scan that needs one
 /// column of every row (the exact vector scan's distances) reads it this way.
@@ -388,6 +409,20 @@ mod tests {
             let _ = column_bytes(&bytes[..cut], 3);
         }
         assert!(column_bytes(&bytes[..bytes.len() - 3], 3).is_err());
+
+        let partial = decode_columns(&bytes, &[false, true, false, true]).unwrap();
+        assert_eq!(
+            partial,
+            vec![
+                Datum::Null,
+                row[1].clone(),
+                Datum::Null,
+                row[3].clone(),
+                Datum::Null
+            ]
+        );
+        assert_eq!(decode_columns(&bytes, &[true; 5]).unwrap(), row);
+        assert!(decode_columns(&bytes[..bytes.len() - 1], &[true]).is_err());
     }
 
     #[test]

@@ -51,7 +51,14 @@ fn check_every_shape(session: &mut Session) {
                 format!("{column} {operator} '{q}'::{cast}"),
                 format!("'{q}'::{cast} {operator} {column}"),
             ] {
-                for rest in ["", "WHERE c = 1", "WHERE id > 100000"] {
+                for rest in [
+                    "",
+                    "WHERE c = 1",
+                    "WHERE id > 100000",
+                    // Filters reading the vectors themselves, and another column with them.
+                    "WHERE h IS NOT NULL OR c = 2",
+                    "WHERE v <-> h < 1.5 AND id % 2 = 0",
+                ] {
                     let (fast, general) = both(session, &order, rest);
                     assert_eq!(fast, general, "{order} {rest}");
                 }

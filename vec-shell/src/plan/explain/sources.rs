@@ -8,7 +8,7 @@ use super::node::{PlanNode, Probe, Prop, Step};
 use super::{bare, query_node, Costing};
 use crate::analyze::WorkTable;
 use crate::catalog::Table;
-use crate::expr::{children, BoundExpr, SetFunction};
+use crate::expr::{children, columns_read, BoundExpr, SetFunction};
 use crate::index::AccessMethod;
 use crate::plan::cost::{self, Estimate, VectorSearch};
 use crate::plan::selectivity::{distinct_values, filter_selectivity, DEFAULT_NUM_DISTINCT};
@@ -555,18 +555,6 @@ fn work_table_scan(table: &WorkTable) -> String {
     match &table.alias {
         Some(alias) => format!("WorkTable Scan on {} {alias}", table.name),
         None => format!("WorkTable Scan on {}", table.name),
-    }
-}
-
-/// The table columns an expression reads.
-fn columns_read(expr: &BoundExpr, out: &mut Vec<usize>) {
-    if let BoundExpr::Column(column) = expr {
-        if !out.contains(column) {
-            out.push(*column);
-        }
-    }
-    for child in children(expr) {
-        columns_read(child, out);
     }
 }
 
