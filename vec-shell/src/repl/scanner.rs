@@ -50,6 +50,19 @@ impl StatementScanner {
             self.buffer.push('\n');
         }
         let chars: Vec<char> = line.chars().collect();
+        // The byte offset in `line` of a character position at or after the last one
+        // asked about (positions only grow), for copying a quoted run in one piece.
+        let mut known = (0usize, 0usize);
+        let mut byte_of = |position: usize| {
+            let (at, byte) = known;
+            let byte = byte
+                + chars[at..position]
+                    .iter()
+                    .map(|c| c.len_utf8())
+                    .sum::<usize>();
+            known = (position, byte);
+            byte
+        };
         let mut i = 0;
         while i < chars.len() {
             let c = chars[i];
@@ -92,10 +105,19 @@ impl StatementScanner {
                     }
                 }
                 State::SingleQuote => {
-                    self.buffer.push(c);
-                    if c == '\'' {
+                    // The literal up to and with its closing quote in one piece (a
+                    // vector's literal is thousands of characters).
+                    let start = byte_of(i);
+                    let run = line[start..]
+                        .find('\'')
+                        .map_or(line.len(), |at| start + at + 1);
+                    let text = &line[start..run];
+                    self.buffer.push_str(text);
+                    i += text.chars().count();
+                    if text.ends_with('\'') {
                         self.state = State::Normal;
                     }
+                    continue;
                 }
                 State::DoubleQuote => {
                     self.buffer.push(c);
@@ -183,5 +205,22 @@ mod tests {
         );
         scanner.feed_line("SELECT 1");
         assert_eq!(scanner.finish().as_deref(), Some("SELECT 1"));
+    }
+
+    #[test]
+    fn quoted_runs_keep_every_character() {
+        let mut scanner = StatementScanner::default();
+        // Characters of every UTF-8 width inside and around literals, doubled quotes,
+        // several literals on a line and a literal across lines.
+        assert_eq!(
+            scanner.feed_line("SELECT 'é;ü' || 'it''s; 𝔘' AS \"ñ;\", '€'; SELECT 'a"),
+            vec!["SELECT 'é;ü' || 'it''s; 𝔘' AS \"ñ;\", '€';"]
+        );
+        assert!(scanner.is_pending());
+        assert_eq!(
+            scanner.feed_line("b;ç'; SELECT 3;"),
+            vec!["SELECT 'a\nb;ç';", "SELECT 3;"]
+        );
+        assert!(!scanner.is_pending());
     }
 }
