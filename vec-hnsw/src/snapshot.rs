@@ -77,6 +77,12 @@ impl MappedFile {
         // are written whole, then renamed over the old one, so the mapped bytes cannot change
         // under us. Every length and offset read from them is checked before use.
         let map = unsafe { memmap2::Mmap::map(&file) }.map_err(io)?;
+        // A search reads a few thousand scattered rows. Without this hint a kernel whose
+        // page cache holds the file in large folios (as after the checksum pass reads it
+        // whole) may map a 2 MB block per fault: one KNN query over a 168 MB snapshot then
+        // counted 162 MB of it in the process's resident memory, against 54 MB with it.
+        // Only a hint: the map works the same without it.
+        let _ = map.advise(memmap2::Advice::NoHugePage);
         Ok(MappedFile {
             map: Arc::new(map),
             path: Arc::new(path.to_path_buf()),
