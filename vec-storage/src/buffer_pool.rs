@@ -169,14 +169,23 @@ impl BufferPool {
         Ok(PinnedPage { frame })
     }
 
-    /// Pins `key` if the pool holds it, without reading it in and without counting a hit:
-    /// a look ahead (a scan prefetching its next page), not a use.
+    /// Pins `key` if the pool holds it (counted as a hit), without reading it in: a scan
+    /// looking one page ahead to prefetch it.
     pub fn pin_if_cached(&self, key: PageKey) -> Option<PinnedPage> {
+        self.pin_cached(&self.state.read(), key)
+    }
+
+    /// Asks the CPU to start loading the cache lines of `key`'s page if the pool holds it
+    /// and no writer has it now; pins nothing and counts nothing (a scan's hint about the
+    /// page it reads next).
+    pub fn prefetch(&self, key: PageKey) {
         let st = self.state.read();
-        let &idx = st.map.get(&key)?;
-        let frame = st.frames[idx].clone();
-        frame.pins.fetch_add(1, Ordering::AcqRel);
-        Some(PinnedPage { frame })
+        if let Some(&idx) = st.map.get(&key) {
+            // Under the page table's lock the frame cannot be evicted.
+            if let Some(page) = st.frames[idx].page.try_read() {
+                page.prefetch();
+            }
+        }
     }
 
     /// Pins `key` if the pool holds it (counted as a hit).
@@ -417,7 +426,7 @@ mod tests {
     }
 
     #[test]
-    fn looking_ahead_neither_reads_nor_counts() {
+    fn looking_ahead_never_reads() {
         let pool = BufferPool::new(8, Arc::new(MemIo::default()));
         assert!(pool.pin_if_cached(key(1)).is_none());
         pool.pin(key(1)).unwrap().write().set_lsn(Lsn(5));
@@ -430,7 +439,11 @@ mod tests {
         let writing = ahead.write();
         assert!(pool.pin_if_cached(key(1)).unwrap().try_read().is_none());
         drop(writing);
-        assert_eq!(pool.stats().hits, 0);
+        // Two look-ahead pins count as hits; prefetches of a cached page and of one the
+        // pool does not hold count and read nothing.
+        pool.prefetch(key(1));
+        pool.prefetch(key(99));
+        assert_eq!(pool.stats().hits, 2);
         assert_eq!(pool.stats().misses, 19);
     }
 

@@ -5,6 +5,7 @@
 //! page of rows at a time ([`HeapScan`]).
 
 use std::collections::VecDeque;
+use std::ops::ControlFlow;
 
 use vec_storage::{HeapId, RowId as StoreRowId, RowVersion, Snapshot, Txn};
 
@@ -127,34 +128,27 @@ impl RowView<'_> {
         end: u32,
         f: &mut dyn FnMut(RowId, &[u8]) -> Result<()>,
     ) -> Result<()> {
-        (start..end).try_for_each(|page_no| self.visit_page(heap, page_no, f))
-    }
-
-    /// [`RowView::visit_rows`] for one page.
-    fn visit_page(
-        &self,
-        heap: u32,
-        page_no: u32,
-        f: &mut dyn FnMut(RowId, &[u8]) -> Result<()>,
-    ) -> Result<()> {
         match self {
             RowView::Snapshot { durable, snapshot } => {
                 let mut failed = None;
-                let mut visit = |row: StoreRowId, bytes: &[u8]| {
-                    if failed.is_none() {
-                        failed = f(row.0, bytes).err();
+                let mut visit = |row: StoreRowId, bytes: &[u8]| match f(row.0, bytes) {
+                    Ok(()) => ControlFlow::Continue(()),
+                    Err(error) => {
+                        failed = Some(error);
+                        ControlFlow::Break(())
                     }
                 };
                 durable
                     .store()
-                    .visit_page_versions(HeapId(heap), page_no, snapshot, &mut visit)
+                    .visit_pages_versions(HeapId(heap), start..end, snapshot, &mut visit)
                     .map_err(storage_error)?;
                 failed.map_or(Ok(()), Err)
             }
-            RowView::Txn(_) => self
-                .page_versions(heap, page_no)?
-                .iter()
-                .try_for_each(|version| f(version.row.0, &version.bytes)),
+            RowView::Txn(_) => (start..end).try_for_each(|page_no| {
+                self.page_versions(heap, page_no)?
+                    .iter()
+                    .try_for_each(|version| f(version.row.0, &version.bytes))
+            }),
         }
     }
 }
@@ -202,13 +196,21 @@ impl Iterator for HeapScan<'_> {
 }
 
 impl HeapScan<'_> {
-    /// Decodes the rows the view sees on one page into the buffer.
+    /// Decodes the rows the view sees on one page into the buffer, after asking for the
+    /// next page's memory (see [`vec_storage::Store::prefetch_page`]).
     fn fill(&mut self, page_no: u32) -> Result<()> {
+        if let (RowView::Snapshot { durable, .. }, true) = (self.view, page_no + 1 < self.end_page)
+        {
+            durable
+                .store()
+                .prefetch_page(HeapId(self.heap), page_no + 1);
+        }
         let buffered = &mut self.buffered;
-        self.view.visit_page(self.heap, page_no, &mut |row, bytes| {
-            buffered.push_back((row, decode_row(bytes)?));
-            Ok(())
-        })
+        self.view
+            .visit_rows(self.heap, page_no, page_no + 1, &mut |row, bytes| {
+                buffered.push_back((row, decode_row(bytes)?));
+                Ok(())
+            })
     }
 }
 

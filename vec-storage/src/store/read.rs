@@ -114,46 +114,66 @@ impl Store {
         RowVersion::resolve_all(&mut access, rows)
     }
 
-    /// Calls `f` with every row version of one page that `snapshot` sees, in slot order,
-    /// the bytes of a row stored inline borrowed from the buffer pool (no copy): the fast
-    /// form of [`Store::page_versions`] for scans.
-    pub fn visit_page_versions(
+    /// Calls `f` with every row version of pages `pages` of `heap` that `snapshot` sees, in
+    /// row-id order, until it returns `ControlFlow::Break`; the bytes of a row stored
+    /// inline are borrowed from the buffer pool (no copy): the fast form of
+    /// [`Store::page_versions`] for scans. While it reads a page, the next one (when the
+    /// pool holds it) is pinned and its cache lines requested, so a scan waits for memory
+    /// once per page at most rather than row by row; each page is pinned once.
+    pub fn visit_pages_versions(
         &self,
         heap: HeapId,
-        page_no: u32,
+        pages: std::ops::Range<u32>,
         snapshot: &Snapshot,
-        f: &mut dyn FnMut(RowId, &[u8]),
+        f: &mut dyn FnMut(RowId, &[u8]) -> ControlFlow<()>,
     ) -> Result<()> {
-        let visited = {
-            let pin = self.pool.pin(PageKey {
-                file: heap.0,
-                page_no,
-            })?;
-            // A scan visiting pages in order finds this page's lines already on their way
-            // to the cache, and the next page's requested while it reads this one.
-            let next = PageKey {
-                file: heap.0,
-                page_no: page_no.wrapping_add(1),
-            };
-            // (Not waiting for a writer of the next page: only a hint.)
-            if let Some(page) = self
-                .pool
-                .pin_if_cached(next)
-                .as_ref()
-                .and_then(|p| p.try_read())
-            {
-                page.prefetch();
-            }
-            let page = pin.read();
-            let mut keep = |header: Header| header.visible(snapshot.lsn().0, false);
-            heap::visit_inline_rows(page_no, &page, &mut keep, f)
+        let key = |page_no| PageKey {
+            file: heap.0,
+            page_no,
         };
-        if !visited {
-            for version in self.page_versions(heap, page_no, Some(snapshot))? {
-                f(version.row, &version.bytes);
+        let mut ahead = None;
+        for page_no in pages.clone() {
+            let pin = match ahead.take() {
+                Some(pin) => pin,
+                None => self.pool.pin(key(page_no))?,
+            };
+            if page_no + 1 < pages.end {
+                ahead = self.pool.pin_if_cached(key(page_no + 1));
+                // Not waiting for a writer of the next page: only a hint.
+                if let Some(page) = ahead.as_ref().and_then(|ahead| ahead.try_read()) {
+                    page.prefetch();
+                }
+            }
+            let mut stopped = false;
+            let visited = {
+                let page = pin.read();
+                let mut keep = |header: Header| header.visible(snapshot.lsn().0, false);
+                let mut visit = |row: RowId, bytes: &[u8]| {
+                    stopped = stopped || f(row, bytes).is_break();
+                };
+                heap::visit_inline_rows(page_no, &page, &mut keep, &mut visit)
+            };
+            if !visited {
+                for version in self.page_versions(heap, page_no, Some(snapshot))? {
+                    if f(version.row, &version.bytes).is_break() {
+                        return Ok(());
+                    }
+                }
+            }
+            if stopped {
+                return Ok(());
             }
         }
         Ok(())
+    }
+
+    /// Asks the CPU to start loading page `page_no` of `heap` if the buffer pool holds it:
+    /// a scan about to read it then waits for memory once rather than row by row.
+    pub fn prefetch_page(&self, heap: HeapId, page_no: u32) {
+        self.pool.prefetch(PageKey {
+            file: heap.0,
+            page_no,
+        });
     }
 
     /// Calls `f` with every row of `heap` that `snapshot` sees, in row-id order, until it
