@@ -1,13 +1,17 @@
 //! Hash aggregation: rows are grouped by their key values (in first-seen order) and each
 //! aggregate folds its argument (the rows its `FILTER` passes; with `DISTINCT` or
-//! `ORDER BY` in the call, the group's values are kept, sorted and made distinct first); `sum` and `avg` of vectors use `vec-types`'
-//! accumulators. A query without `GROUP BY` yields one row even for empty input.
+//! `ORDER BY` in the call, the group's values are kept, sorted and made distinct first);
+//! `sum` and `avg` of vectors use `vec-types`' accumulators. A query without `GROUP BY`
+//! yields one row even for empty input. Groups past `work_mem` × 2 spill: the rows of
+//! groups not yet in the table go to temporary files by key hash and are aggregated file
+//! by file afterwards ([`aggregate`]).
 
 use std::collections::HashMap;
 
 use vec_types::{HalfVectorAccumulator, VectorAccumulator};
 
 use super::query::RowStream;
+use super::spill::{file_rows, row_bytes, write_row};
 use super::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::expr::eval;
@@ -335,14 +339,44 @@ fn sort_kept(call: &AggCall, kept: &mut [Kept]) {
     });
 }
 
-/// Groups and aggregates the input rows.
-pub fn aggregate(
-    plan: &AggregatePlan,
-    rows: RowStream<'_>,
-    context: &ExecContext<'_>,
-) -> Result<Vec<Row>> {
+/// Hash tables of groups may take this many times `work_mem` (PostgreSQL's default
+/// `hash_mem_multiplier`) before new groups go to temporary files.
+const HASH_MEM_MULTIPLIER: usize = 2;
+
+/// Temporary files one spilling pass splits its new groups' rows into.
+const PARTITIONS: usize = 16;
+
+/// Passes over spilled rows after which groups are kept in memory whatever their size
+/// (16⁴ partitions: a key whose rows alone outgrow the budget cannot be split further).
+const MAX_DEPTH: u32 = 4;
+
+/// Groups and aggregates the input rows. Groups are kept in a hash table until it takes
+/// `work_mem` × [`HASH_MEM_MULTIPLIER`]; past that, the rows of groups not yet in the
+/// table are written to temporary files by key hash (rows of groups already in it keep
+/// folding into them), and each file is aggregated in turn once the table's groups are
+/// out, as PostgreSQL 13's hash aggregation spills. Rows come out group table by group
+/// table: the first-seen order of the groups in memory, then those of each file.
+pub fn aggregate<'a>(
+    plan: &'a AggregatePlan,
+    rows: RowStream<'a>,
+    context: &'a ExecContext<'a>,
+) -> Result<RowStream<'a>> {
+    aggregate_pass(plan, rows, context, 0)
+}
+
+/// One pass: the groups that fit, then (lazily) the passes over the spilled rows.
+fn aggregate_pass<'a>(
+    plan: &'a AggregatePlan,
+    rows: RowStream<'a>,
+    context: &'a ExecContext<'a>,
+    depth: u32,
+) -> Result<RowStream<'a>> {
+    let budget = context.spill.work_mem.saturating_mul(HASH_MEM_MULTIPLIER);
+    let may_spill = !plan.group_keys.is_empty() && depth < MAX_DEPTH;
     let mut index: HashMap<Vec<Option<String>>, usize> = HashMap::new();
     let mut groups: Vec<(Row, Vec<Slot>)> = Vec::new();
+    let mut bytes = 0usize;
+    let mut spilled: Vec<vec_storage::TempFile> = Vec::new();
     for row in rows {
         let row = row?;
         let mut keys = Vec::with_capacity(plan.group_keys.len());
@@ -352,7 +386,18 @@ pub fn aggregate(
         let fingerprint: Vec<Option<String>> = keys.iter().map(Datum::group_key).collect();
         let group = match index.get(&fingerprint) {
             Some(&g) => g,
+            None if may_spill && bytes > budget => {
+                if spilled.is_empty() {
+                    spilled = (0..PARTITIONS)
+                        .map(|_| context.spill.temp_file())
+                        .collect::<Result<_>>()?;
+                }
+                let partition = partition_of(&fingerprint, depth, spilled.len());
+                write_row(&mut spilled[partition], &row)?;
+                continue;
+            }
             None => {
+                bytes += group_bytes(&keys, &fingerprint, plan.calls.len());
                 index.insert(fingerprint, groups.len());
                 groups.push((keys, plan.calls.iter().map(Slot::new).collect()));
                 groups.len() - 1
@@ -362,15 +407,43 @@ pub fn aggregate(
             slot.add(call, &row, context)?;
         }
     }
+    drop(index);
     if groups.is_empty() && plan.group_keys.is_empty() {
         groups.push((Vec::new(), plan.calls.iter().map(Slot::new).collect()));
     }
-    let mut out = Vec::with_capacity(groups.len());
-    for (mut keys, slots) in groups {
+    let finished = groups.into_iter().map(move |(mut keys, slots)| {
         for (call, slot) in plan.calls.iter().zip(slots) {
             keys.push(slot.finish(call)?);
         }
-        out.push(keys);
-    }
-    Ok(out)
+        Ok(keys)
+    });
+    let later = spilled.into_iter().flat_map(move |mut file| {
+        let pass = file_rows(&mut file)
+            .and_then(|rows| aggregate_pass(plan, Box::new(rows), context, depth + 1));
+        match pass {
+            Ok(rows) => rows,
+            Err(error) => Box::new(std::iter::once(Err(error))),
+        }
+    });
+    Ok(Box::new(finished.chain(later)))
+}
+
+/// The memory a new group takes, roughly: its keys, their fingerprint, the table's entry
+/// and an aggregate state per call (growing states, `array_agg`'s, are not counted).
+fn group_bytes(keys: &[Datum], fingerprint: &[Option<String>], calls: usize) -> usize {
+    let fingerprint: usize = fingerprint
+        .iter()
+        .map(|key| std::mem::size_of::<Option<String>>() + key.as_ref().map_or(0, String::len))
+        .sum();
+    row_bytes(keys) + fingerprint + 64 + calls * std::mem::size_of::<Slot>()
+}
+
+/// The spill file of a group's rows: a hash of its fingerprint, seeded by the pass so
+/// that a file split again spreads over all of the next pass's files.
+fn partition_of(fingerprint: &[Option<String>], depth: u32, partitions: usize) -> usize {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    depth.hash(&mut hasher);
+    fingerprint.hash(&mut hasher);
+    (hasher.finish() % partitions as u64) as usize
 }

@@ -84,8 +84,7 @@ pub fn stream_query<'a>(
     rows = probe(context, &plan.source, Step::Scan, rows, begun);
     if let Some(aggregation) = &plan.aggregate {
         let begun = begin(context);
-        let grouped = aggregate(aggregation, rows, context)?;
-        rows = Box::new(grouped.into_iter().map(Ok));
+        rows = aggregate(aggregation, rows, context)?;
         if let Some(having) = &aggregation.having {
             rows = probe(context, plan, Step::Grouped, rows, None);
             rows = Box::new(rows.filter_map(move |row| match row {

@@ -1,6 +1,7 @@
 //! Streaming execution and memory limits: `LIMIT` stops a cross join of two 100,000-row
 //! tables and an endless `generate_series` at once under `ulimit -v 2000000`; sorts and
-//! joins past `work_mem` spill to temporary files and give the same rows as in memory;
+//! joins and hash aggregations past `work_mem` spill to temporary files and give the same
+//! rows as in memory;
 //! a result too large for the process's memory fails with `out of memory` and the
 //! shell goes on.
 
@@ -111,7 +112,7 @@ fn spilled_and_in_memory(
 }
 
 #[test]
-fn sorts_and_joins_past_work_mem_spill_and_give_the_same_rows() {
+fn sorts_joins_and_groups_past_work_mem_spill_and_give_the_same_rows() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("db");
     let database = Database::open(&db).unwrap();
@@ -139,6 +140,14 @@ fn sorts_and_joins_past_work_mem_spill_and_give_the_same_rows() {
         "SELECT a.id, c.id FROM (SELECT * FROM a WHERE id < 3) a \
          RIGHT JOIN c ON c.id > a.id + 11990 ORDER BY 2, 1",
         "SELECT count(*) FROM (SELECT a.id FROM (SELECT * FROM a WHERE id < 4) a, c) s",
+        // Hash aggregation whose groups outgrow 2 × work_mem: new groups' rows go to
+        // files, split again when a file's groups outgrow it too.
+        "SELECT id, count(*), sum(k), max(pad) FROM a GROUP BY id ORDER BY id",
+        "SELECT k, id % 7 AS m, count(*), avg(id), min(id), array_agg(id ORDER BY id DESC), \
+         string_agg(pad, ',') FILTER (WHERE id % 3 = 0), count(DISTINCT id % 5) \
+         FROM a GROUP BY k, id % 7 HAVING count(*) > 2 ORDER BY 1, 2",
+        "SELECT c.k, count(*) FROM a JOIN c ON a.k = c.k GROUP BY c.k ORDER BY 1",
+        "SELECT count(*), sum(n) FROM (SELECT id % 9000 AS g, count(*) AS n FROM a GROUP BY id % 9000) s",
     ];
     for sql in queries {
         let (spilled, in_memory) = spilled_and_in_memory(&mut session, sql);
