@@ -19,6 +19,7 @@ mod distinct;
 pub mod dml;
 pub mod expr;
 pub mod from;
+mod group_keys;
 pub mod index_key;
 mod join;
 pub mod naming;

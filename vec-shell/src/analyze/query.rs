@@ -29,6 +29,14 @@ pub fn bind_select(cx: &Context<'_>, select: &Select, outer: &[ScopeColumn]) -> 
     }
     let (source, mut scope) = bind_from(cx, select.from.as_ref(), outer)?;
     scope.outer = outer.to_vec();
+    let written_out;
+    let select = match super::group_keys::output_group_keys(select, &scope)? {
+        Some(rewritten) => {
+            written_out = rewritten;
+            &written_out
+        }
+        None => select,
+    };
     let filter = match &select.selection {
         Some(expr) => {
             let mut binder = Binder {
@@ -60,6 +68,13 @@ pub fn bind_select(cx: &Context<'_>, select: &Select, outer: &[ScopeColumn]) -> 
         };
         let mut group_keys = Vec::new();
         for expr in &select.group_by {
+            if super::aggregate::contains_aggregate(expr) {
+                return Err(EngineError::new(
+                    "42803",
+                    "aggregate functions are not allowed in GROUP BY",
+                )
+                .at(expr.pos.0));
+            }
             refuse_in(expr, "GROUP BY")?;
             let bound = binder.bind(expr)?;
             group_keys.push(resolve_unknown(&mut binder, bound)?);
@@ -80,17 +95,10 @@ pub fn bind_select(cx: &Context<'_>, select: &Select, outer: &[ScopeColumn]) -> 
     for item in &select.items {
         match item {
             SelectItem::Wildcard(pos) => {
-                if context.is_some() || scope.columns.is_empty() {
-                    if scope.columns.is_empty() {
-                        return Err(EngineError::new(
-                            "42601",
-                            "SELECT * with no tables specified is not valid",
-                        )
-                        .at(pos.0));
-                    }
+                if scope.columns.is_empty() {
                     return Err(EngineError::new(
-                        "42803",
-                        "column must appear in the GROUP BY clause or be used in an aggregate function",
+                        "42601",
+                        "SELECT * with no tables specified is not valid",
                     )
                     .at(pos.0));
                 }
@@ -98,7 +106,23 @@ pub fn bind_select(cx: &Context<'_>, select: &Select, outer: &[ScopeColumn]) -> 
                     if column.qualified_only {
                         continue;
                     }
-                    projection.push(BoundExpr::Column(index));
+                    if context.is_some() {
+                        // Under GROUP BY each column must be a group key, as if named.
+                        let name = super::group_keys::column_name(&scope, column);
+                        let named = Expr {
+                            kind: ExprKind::Column(name),
+                            pos: *pos,
+                        };
+                        let mut binder = Binder {
+                            cx,
+                            scope: &scope,
+                            aggregates: context.as_mut(),
+                            windows: None,
+                        };
+                        projection.push(binder.bind(&named)?.expr);
+                    } else {
+                        projection.push(BoundExpr::Column(index));
+                    }
                     columns.push(output(column.name.clone(), column));
                 }
             }
