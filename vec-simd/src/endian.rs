@@ -10,6 +10,27 @@ use std::sync::OnceLock;
 
 use half::f16;
 
+/// The widest of the loop's compiled paths this CPU runs, chosen on the first call.
+macro_rules! selected {
+    ($element:ty, $avx512:path, $avx2:path, $scalar:path) => {{
+        static SELECTED: OnceLock<fn(&[u8], &mut [$element]) -> bool> = OnceLock::new();
+        *SELECTED.get_or_init(|| {
+            #[cfg(target_arch = "x86_64")]
+            {
+                if is_x86_feature_detected!("avx512bw") {
+                    // SAFETY: AVX-512BW was detected on this CPU.
+                    return |bytes, out| unsafe { $avx512(bytes, out) };
+                }
+                if is_x86_feature_detected!("avx2") {
+                    // SAFETY: AVX2 was detected on this CPU.
+                    return |bytes, out| unsafe { $avx2(bytes, out) };
+                }
+            }
+            $scalar
+        })
+    }};
+}
+
 /// Decodes big-endian `f32` elements from `bytes` (4 per element) into `out` and returns
 /// whether every element is finite (neither NaN nor infinite).
 ///
@@ -17,25 +38,12 @@ use half::f16;
 /// When `bytes.len() != 4 * out.len()`.
 pub fn f32_from_be(bytes: &[u8], out: &mut [f32]) -> bool {
     assert_eq!(bytes.len(), 4 * out.len(), "4 bytes per element");
-    static SELECTED: OnceLock<fn(&[u8], &mut [f32]) -> bool> = OnceLock::new();
-    let decode = SELECTED.get_or_init(|| {
-        #[cfg(target_arch = "x86_64")]
-        {
-            if is_x86_feature_detected!("avx512bw") {
-                return |bytes, out| {
-                    // SAFETY: AVX-512BW was detected on this CPU.
-                    unsafe { x86::f32_from_be_avx512(bytes, out) }
-                };
-            }
-            if is_x86_feature_detected!("avx2") {
-                return |bytes, out| {
-                    // SAFETY: AVX2 was detected on this CPU.
-                    unsafe { x86::f32_from_be_avx2(bytes, out) }
-                };
-            }
-        }
+    let decode = selected!(
+        f32,
+        x86::f32_from_be_avx512,
+        x86::f32_from_be_avx2,
         f32_from_be_scalar
-    });
+    );
     decode(bytes, out)
 }
 
@@ -46,25 +54,12 @@ pub fn f32_from_be(bytes: &[u8], out: &mut [f32]) -> bool {
 /// When `bytes.len() != 2 * out.len()`.
 pub fn f16_from_be(bytes: &[u8], out: &mut [f16]) -> bool {
     assert_eq!(bytes.len(), 2 * out.len(), "2 bytes per element");
-    static SELECTED: OnceLock<fn(&[u8], &mut [f16]) -> bool> = OnceLock::new();
-    let decode = SELECTED.get_or_init(|| {
-        #[cfg(target_arch = "x86_64")]
-        {
-            if is_x86_feature_detected!("avx512bw") {
-                return |bytes, out| {
-                    // SAFETY: AVX-512BW was detected on this CPU.
-                    unsafe { x86::f16_from_be_avx512(bytes, out) }
-                };
-            }
-            if is_x86_feature_detected!("avx2") {
-                return |bytes, out| {
-                    // SAFETY: AVX2 was detected on this CPU.
-                    unsafe { x86::f16_from_be_avx2(bytes, out) }
-                };
-            }
-        }
+    let decode = selected!(
+        f16,
+        x86::f16_from_be_avx512,
+        x86::f16_from_be_avx2,
         f16_from_be_scalar
-    });
+    );
     decode(bytes, out)
 }
 

@@ -176,35 +176,28 @@ impl DistanceKey<'_> {
         let Ok(Some((tag, Some(stored)))) = column_bytes(bytes, self.column) else {
             return Ok(None);
         };
+        // The row's value decoded into `storage` (reused from row to row), then the
+        // distance as `distance_of!` computes it; a value that does not decode takes the
+        // general path, which reports it.
+        macro_rules! stored {
+            ($ty:ty, $query:expr, $storage:expr) => {{
+                let reused = std::mem::take($storage);
+                let Ok(row) = <$ty>::from_binary_in(stored, Typmod::NONE, reused) else {
+                    return Ok(None);
+                };
+                let (a, b) = if self.query_left {
+                    ($query, &row)
+                } else {
+                    (&row, $query)
+                };
+                let distance = distance_of!(a, b, self.operator, self.query_left, query_norm);
+                *$storage = row.into_vec();
+                distance
+            }};
+        }
         let distance = match (query, tag) {
-            (Datum::Vector(query), 8) => {
-                let storage = std::mem::take(&mut scratch.vector);
-                let Ok(row) = Vector::from_binary_in(stored, Typmod::NONE, storage) else {
-                    return Ok(None);
-                };
-                let (a, b) = if self.query_left {
-                    (query, &row)
-                } else {
-                    (&row, query)
-                };
-                let distance = distance_of!(a, b, self.operator, self.query_left, query_norm);
-                scratch.vector = row.into_vec();
-                distance
-            }
-            (Datum::HalfVec(query), 9) => {
-                let storage = std::mem::take(&mut scratch.half);
-                let Ok(row) = HalfVector::from_binary_in(stored, Typmod::NONE, storage) else {
-                    return Ok(None);
-                };
-                let (a, b) = if self.query_left {
-                    (query, &row)
-                } else {
-                    (&row, query)
-                };
-                let distance = distance_of!(a, b, self.operator, self.query_left, query_norm);
-                scratch.half = row.into_vec();
-                distance
-            }
+            (Datum::Vector(query), 8) => stored!(Vector, query, &mut scratch.vector),
+            (Datum::HalfVec(query), 9) => stored!(HalfVector, query, &mut scratch.half),
             _ => return Ok(None),
         };
         Ok(Some(distance))
