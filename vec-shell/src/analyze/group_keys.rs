@@ -53,7 +53,8 @@ fn by_alias(select: &Select, name: &str, pos: usize) -> Result<Option<Expr>> {
     let Some(first) = named.next() else {
         return Ok(None);
     };
-    if named.any(|other| other.kind != first.kind) {
+    // The same expression twice is no ambiguity (positions aside, as written).
+    if named.any(|other| other.to_string() != first.to_string()) {
         return Err(EngineError::new("42702", format!("GROUP BY \"{name}\" is ambiguous")).at(pos));
     }
     Ok(Some(first.clone()))

@@ -20,4 +20,6 @@ SELECT k, count(*) FROM g GROUP BY 0;
 SELECT k FROM g GROUP BY 1.5;
 SELECT count(*) FROM g GROUP BY 1;
 SELECT k AS a, name AS a FROM g GROUP BY a;
+-- The same expression under one name twice is no ambiguity.
+SELECT k + 1 AS a, k + 1 AS a, count(*) FROM g GROUP BY a ORDER BY 1;
 DROP TABLE g;
