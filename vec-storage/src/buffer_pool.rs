@@ -32,6 +32,7 @@ use parking_lot::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use crate::error::Result;
 use crate::page::Page;
+use crate::page_slab::{PageSlab, SlabPage, SLAB_PAGES};
 
 /// Identifies a page file registered with the pool.
 pub type FileId = u32;
@@ -54,7 +55,7 @@ pub trait PageIo: Send + Sync {
 }
 
 struct Frame {
-    page: RwLock<Box<Page>>,
+    page: RwLock<SlabPage>,
     pins: AtomicU32,
     referenced: AtomicBool,
     dirty: AtomicBool,
@@ -65,6 +66,8 @@ struct PoolState {
     frames: Vec<Arc<Frame>>,
     keys: Vec<Option<PageKey>>,
     hand: usize,
+    /// Pages of the last slab not yet made frames.
+    spare: Vec<SlabPage>,
 }
 
 /// Counters for tests and benches.
@@ -97,17 +100,17 @@ pub struct PinnedPage {
 
 impl PinnedPage {
     /// Shared access to the page.
-    pub fn read(&self) -> RwLockReadGuard<'_, Box<Page>> {
+    pub fn read(&self) -> RwLockReadGuard<'_, SlabPage> {
         self.frame.page.read()
     }
 
     /// Shared access if no writer holds the page now.
-    pub fn try_read(&self) -> Option<RwLockReadGuard<'_, Box<Page>>> {
+    pub fn try_read(&self) -> Option<RwLockReadGuard<'_, SlabPage>> {
         self.frame.page.try_read()
     }
 
     /// Exclusive access; the page is marked dirty.
-    pub fn write(&self) -> RwLockWriteGuard<'_, Box<Page>> {
+    pub fn write(&self) -> RwLockWriteGuard<'_, SlabPage> {
         let guard = self.frame.page.write();
         self.frame.dirty.store(true, Ordering::Release);
         guard
@@ -131,6 +134,7 @@ impl BufferPool {
                 frames: Vec::new(),
                 keys: Vec::new(),
                 hand: 0,
+                spare: Vec::new(),
             }),
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
@@ -209,7 +213,7 @@ impl BufferPool {
                 // past the budget instead; the error shows up again at the next checkpoint.
                 let idx = match self.free_frame(&mut st) {
                     Ok(idx) => idx,
-                    Err(_) => Self::grow(&mut st),
+                    Err(_) => self.grow(&mut st),
                 };
                 st.map.insert(key, idx);
                 st.keys[idx] = Some(key);
@@ -230,7 +234,7 @@ impl BufferPool {
     /// the state lock held; returns a frame that is unmapped and unpinned.
     fn free_frame(&self, st: &mut PoolState) -> Result<usize> {
         if st.frames.len() < self.capacity {
-            return Ok(Self::grow(st));
+            return Ok(self.grow(st));
         }
         let n_frames = st.frames.len();
         for _ in 0..2 * n_frames {
@@ -251,12 +255,22 @@ impl BufferPool {
             }
             return Ok(idx);
         }
-        Ok(Self::grow(st))
+        Ok(self.grow(st))
     }
 
-    fn grow(st: &mut PoolState) -> usize {
+    /// Adds a frame, taking its page from the current slab or a new one (sized to what the
+    /// budget has left, a few pages when past it).
+    fn grow(&self, st: &mut PoolState) -> usize {
+        let page = match st.spare.pop() {
+            Some(page) => page,
+            None => {
+                let left = self.capacity.saturating_sub(st.frames.len());
+                st.spare = PageSlab::allocate(if left > 0 { left.min(SLAB_PAGES) } else { 8 });
+                st.spare.pop().expect("a slab holds at least one page")
+            }
+        };
         st.frames.push(Arc::new(Frame {
-            page: RwLock::new(Page::new_boxed()),
+            page: RwLock::new(page),
             pins: AtomicU32::new(0),
             referenced: AtomicBool::new(false),
             dirty: AtomicBool::new(false),

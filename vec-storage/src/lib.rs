@@ -64,6 +64,7 @@ pub mod heap;
 pub mod lock;
 pub mod manifest;
 pub mod page;
+pub mod page_slab;
 pub mod side_file;
 pub mod store;
 pub mod temp_file;
