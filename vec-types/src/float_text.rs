@@ -225,20 +225,22 @@ pub fn scan_float(text: &str) -> Option<ScannedFloat> {
         pos += 1;
     }
     let body = &text[pos..];
-    let (magnitude, body_len, overflow) =
-        if let Some(len) = scan_word(body, "infinity").or_else(|| scan_word(body, "inf")) {
-            (f32::INFINITY, len, false)
-        } else if let Some(len) = scan_nan(body) {
-            (f32::NAN, len, false)
-        } else if let Some((value, len)) = scan_hex(body) {
-            let rounded = value as f32;
-            (rounded, len, rounded.is_infinite())
-        } else {
-            let len = scan_decimal(body)?;
-            let token = &body[..len];
-            let rounded: f32 = token.parse().ok()?;
-            (rounded, len, rounded.is_infinite())
-        };
+    let (magnitude, body_len, overflow) = if let Some((value, len)) = fast_decimal(body.as_bytes())
+    {
+        (value, len, false)
+    } else if let Some(len) = scan_word(body, "infinity").or_else(|| scan_word(body, "inf")) {
+        (f32::INFINITY, len, false)
+    } else if let Some(len) = scan_nan(body) {
+        (f32::NAN, len, false)
+    } else if let Some((value, len)) = scan_hex(body) {
+        let rounded = value as f32;
+        (rounded, len, rounded.is_infinite())
+    } else {
+        let len = scan_decimal(body)?;
+        let token = &body[..len];
+        let rounded: f32 = token.parse().ok()?;
+        (rounded, len, rounded.is_infinite())
+    };
 
     let value = if negative { -magnitude } else { magnitude };
     Some(ScannedFloat {
@@ -308,6 +310,88 @@ fn scan_decimal(body: &str) -> Option<usize> {
     Some(pos)
 }
 
+/// Exact powers of ten in `f64`.
+const POW10: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/// The common decimal number in one pass: the first 19 significant digits as an integer
+/// times an exact power of ten in `f64` (two roundings, so within 3 units in the last
+/// place of `f64`), then rounded to `f32`, which is the correctly rounded result unless
+/// the `f64` lies that close to a point halfway between two `f32`s. That case, an
+/// exponent past ±22, a result outside `f32`'s normal range, a hexadecimal number or
+/// anything but digits give `None`, and the general path reads the number. Returns the
+/// magnitude and the bytes read (as [`scan_decimal`] counts them).
+fn fast_decimal(bytes: &[u8]) -> Option<(f32, usize)> {
+    if bytes.first() == Some(&b'0') && matches!(bytes.get(1), Some(b'x' | b'X')) {
+        return None;
+    }
+    let mut pos = 0;
+    let mut mantissa: u64 = 0;
+    let mut digits = 0;
+    let mut exp10: i32 = 0;
+    let mut any = false;
+    let mut after_point = false;
+    loop {
+        match bytes.get(pos) {
+            Some(&b) if b.is_ascii_digit() => {
+                any = true;
+                let digit = (b - b'0') as u64;
+                if digits < 19 && (mantissa > 0 || digit > 0) {
+                    mantissa = mantissa * 10 + digit;
+                    digits += 1;
+                    exp10 -= after_point as i32;
+                } else if mantissa == 0 {
+                    exp10 -= after_point as i32;
+                } else {
+                    // Digits past the 19th only shift the value (their own weight is
+                    // below the error already allowed for).
+                    exp10 += !after_point as i32;
+                }
+            }
+            Some(b'.') if !after_point => after_point = true,
+            _ => break,
+        }
+        pos += 1;
+    }
+    if !any {
+        return None;
+    }
+    if matches!(bytes.get(pos), Some(b'e' | b'E')) {
+        let mut p = pos + 1;
+        let negative = bytes.get(p) == Some(&b'-');
+        p += matches!(bytes.get(p), Some(b'+' | b'-')) as usize;
+        let start = p;
+        let mut exponent: i32 = 0;
+        while let Some(&b) = bytes.get(p).filter(|b| b.is_ascii_digit()) {
+            exponent = (exponent * 10 + (b - b'0') as i32).min(100_000);
+            p += 1;
+        }
+        if p > start {
+            pos = p;
+            exp10 += if negative { -exponent } else { exponent };
+        }
+    }
+    if mantissa == 0 {
+        return Some((0.0, pos));
+    }
+    let power = *POW10.get(exp10.unsigned_abs() as usize)?;
+    let wide = match exp10 >= 0 {
+        true => mantissa as f64 * power,
+        false => mantissa as f64 / power,
+    };
+    let bits = wide.to_bits();
+    let exponent = ((bits >> 52) & 0x7ff) as i32 - 1023;
+    // The 29 bits of an f64 mantissa below f32's 23: exactly 1 << 28 is a halfway point.
+    let below = bits & ((1 << 29) - 1);
+    if !(-126..=127).contains(&exponent) || below.abs_diff(1 << 28) <= 8 {
+        return None;
+    }
+    let narrow = wide as f32;
+    narrow.is_finite().then_some((narrow, pos))
+}
+
 /// A C99 hexadecimal float: `0x` hex digits `[.` hex digits`]` `[p [sign] digits]`.
 fn scan_hex(body: &str) -> Option<(f64, usize)> {
     let bytes = body.as_bytes();
@@ -375,6 +459,60 @@ fn scan_hex(body: &str) -> Option<(f64, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The one-pass decimal reader agrees with the standard library's correctly
+        /// rounded parse on any f32 printed with any number of digits, near halfway
+        /// points included, and on arbitrary digit strings.
+        #[test]
+        fn decimal_reading_rounds_correctly(
+            bits in any::<u32>(),
+            digits in 1usize..24,
+            halfway in any::<bool>(),
+            nudge in -3i64..=3,
+        ) {
+            let value = f32::from_bits(bits);
+            if !value.is_finite() {
+                return Ok(());
+            }
+            let mut wide = value as f64;
+            if halfway {
+                // The point halfway to the next f32 up, nudged by a few f64 units.
+                let next = f32::from_bits(bits.wrapping_add(1)) as f64;
+                wide = f64::from_bits(((wide + next) / 2.0).to_bits().wrapping_add_signed(nudge));
+            }
+            if !wide.is_finite() {
+                return Ok(());
+            }
+            for text in [format!("{wide:.digits$e}"), format!("{wide:.digits$}")] {
+                let scanned = scan_float(&text).unwrap();
+                let expected: f32 = text.parse().unwrap();
+                prop_assert_eq!(scanned.value.to_bits(), expected.to_bits(), "{}", text);
+                prop_assert_eq!(scanned.len, text.len());
+            }
+        }
+
+        #[test]
+        fn digit_strings_read_as_the_standard_library_reads_them(
+            integer in "[0-9]{1,25}",
+            fraction in proptest::option::of("[0-9]{0,25}"),
+            exponent in proptest::option::of(-50i32..50),
+        ) {
+            let mut text = integer.clone();
+            if let Some(fraction) = &fraction {
+                text.push('.');
+                text.push_str(fraction);
+            }
+            if let Some(exponent) = exponent {
+                text.push_str(&format!("e{exponent}"));
+            }
+            let scanned = scan_float(&text).unwrap();
+            let expected: f32 = text.parse().unwrap();
+            prop_assert_eq!(scanned.value.to_bits(), expected.to_bits(), "{}", text);
+            prop_assert_eq!(scanned.len, text.len());
+        }
+    }
 
     #[test]
     fn float4_output_matches_postgres() {
