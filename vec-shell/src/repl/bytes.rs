@@ -66,7 +66,8 @@ pub fn original_bytes(text: &str) -> Vec<u8> {
 /// If `text` holds bytes that are not valid UTF-8, PostgreSQL's error for them (see
 /// [`EngineError::invalid_encoding`]).
 pub fn invalid_sequence(text: &str) -> Option<EngineError> {
-    if !text.chars().any(|c| marked_byte(c).is_some()) {
+    // Marks are not ASCII; most statements are all ASCII, which is checked fast.
+    if text.is_ascii() || !text.chars().any(|c| marked_byte(c).is_some()) {
         return None;
     }
     let bytes = original_bytes(text);

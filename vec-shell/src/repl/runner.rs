@@ -442,6 +442,16 @@ fn path_from_text(text: &str) -> std::path::PathBuf {
 
 /// Whether `sql` is a `COPY … FROM STDIN`, which needs the lines that follow it.
 fn is_copy_from_stdin(sql: &str) -> bool {
+    // Only a statement whose first word is COPY (or that starts with a comment) is
+    // parsed to tell; the others are not COPY statements at all.
+    let start = sql.trim_start();
+    let copy = start
+        .get(..4)
+        .is_some_and(|word| word.eq_ignore_ascii_case("copy"))
+        && !start[4..].starts_with(|c: char| c.is_alphanumeric() || c == '_' || c == '$');
+    if !copy && !start.starts_with("--") && !start.starts_with("/*") {
+        return false;
+    }
     matches!(
         crate::sql::parse(sql).as_deref(),
         Ok([crate::sql::ast::Statement::Copy(copy)]) if copy.from && copy.file.is_none()

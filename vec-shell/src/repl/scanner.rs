@@ -49,101 +49,94 @@ impl StatementScanner {
         if !self.buffer.is_empty() {
             self.buffer.push('\n');
         }
-        let chars: Vec<char> = line.chars().collect();
-        // The byte offset in `line` of a character position at or after the last one
-        // asked about (positions only grow), for copying a quoted run in one piece.
-        let mut known = (0usize, 0usize);
-        let mut byte_of = |position: usize| {
-            let (at, byte) = known;
-            let byte = byte
-                + chars[at..position]
-                    .iter()
-                    .map(|c| c.len_utf8())
-                    .sum::<usize>();
-            known = (position, byte);
-            byte
-        };
+        // Byte positions, always on a character's first byte: every character that
+        // matters here is ASCII, and others are copied whole.
+        let bytes = line.as_bytes();
         let mut i = 0;
-        while i < chars.len() {
-            let c = chars[i];
-            let next = chars.get(i + 1).copied();
+        while i < bytes.len() {
+            let c = bytes[i];
+            let next = bytes.get(i + 1).copied();
+            if !c.is_ascii() {
+                let ch = line[i..].chars().next().unwrap_or_default();
+                let leading = self.state == State::Normal && self.buffer.trim().is_empty();
+                if !(leading && ch.is_whitespace()) {
+                    self.buffer.push(ch);
+                }
+                i += ch.len_utf8();
+                continue;
+            }
             match &self.state {
                 State::Normal => {
-                    if c == '-' && next == Some('-') {
+                    if c == b'-' && next == Some(b'-') {
                         // A line comment: kept inside a statement, dropped before one.
                         if !self.buffer.trim().is_empty() {
-                            self.buffer.extend(&chars[i..]);
+                            self.buffer.push_str(&line[i..]);
                         }
                         break;
                     }
-                    if self.buffer.trim().is_empty() && c.is_whitespace() {
+                    // `char::is_whitespace` of an ASCII character (vertical tab included).
+                    let white = c.is_ascii_whitespace() || c == 0x0b;
+                    if white && self.buffer.trim().is_empty() {
                         i += 1;
                         continue;
                     }
-                    self.buffer.push(c);
+                    self.buffer.push(c as char);
                     match c {
-                        '\'' => self.state = State::SingleQuote,
-                        '"' => self.state = State::DoubleQuote,
-                        '/' if next == Some('*') => {
+                        b'\'' => self.state = State::SingleQuote,
+                        b'"' => self.state = State::DoubleQuote,
+                        b'/' if next == Some(b'*') => {
                             self.buffer.push('*');
                             i += 1;
                             self.state = State::BlockComment(1);
                         }
-                        '$' => {
-                            if let Some(tag) = dollar_tag(&chars[i..]) {
-                                self.buffer.extend(tag.chars().skip(1));
-                                i += tag.chars().count() - 1;
-                                self.state = State::Dollar(tag);
+                        b'$' => {
+                            if let Some(tag) = dollar_tag(&line[i..]) {
+                                self.buffer.push_str(&tag[1..]);
+                                i += tag.len() - 1;
+                                self.state = State::Dollar(tag.to_string());
                             }
                         }
-                        '(' => self.parens += 1,
-                        ')' => self.parens = self.parens.saturating_sub(1),
-                        ';' if self.parens == 0 => {
+                        b'(' => self.parens += 1,
+                        b')' => self.parens = self.parens.saturating_sub(1),
+                        b';' if self.parens == 0 => {
                             done.push(std::mem::take(&mut self.buffer));
                         }
                         _ => {}
                     }
                 }
-                State::SingleQuote => {
-                    // The literal up to and with its closing quote in one piece (a
+                State::SingleQuote | State::DoubleQuote => {
+                    // The quoted run up to and with its closing quote in one piece (a
                     // vector's literal is thousands of characters).
-                    let start = byte_of(i);
-                    let run = line[start..]
-                        .find('\'')
-                        .map_or(line.len(), |at| start + at + 1);
-                    let text = &line[start..run];
-                    self.buffer.push_str(text);
-                    i += text.chars().count();
-                    if text.ends_with('\'') {
+                    let quote = if self.state == State::SingleQuote {
+                        '\''
+                    } else {
+                        '"'
+                    };
+                    let run = line[i..].find(quote).map_or(line.len(), |at| i + at + 1);
+                    self.buffer.push_str(&line[i..run]);
+                    if line[i..run].ends_with(quote) {
                         self.state = State::Normal;
                     }
+                    i = run;
                     continue;
                 }
-                State::DoubleQuote => {
-                    self.buffer.push(c);
-                    if c == '"' {
-                        self.state = State::Normal;
-                    }
-                }
                 State::Dollar(tag) => {
-                    let tag = tag.clone();
-                    if chars[i..]
-                        .iter()
-                        .take(tag.chars().count())
-                        .copied()
-                        .eq(tag.chars())
-                    {
-                        self.buffer.push_str(&tag);
-                        i += tag.chars().count();
-                        self.state = State::Normal;
-                        continue;
-                    }
-                    self.buffer.push(c);
+                    let run = match line[i..].find(tag.as_str()) {
+                        Some(at) => {
+                            let run = i + at + tag.len();
+                            self.state = State::Normal;
+                            run
+                        }
+                        None => line.len(),
+                    };
+                    self.buffer.push_str(&line[i..run]);
+                    i = run;
+                    continue;
                 }
                 State::BlockComment(depth) => {
                     let depth = *depth;
-                    self.buffer.push(c);
-                    if c == '*' && next == Some('/') {
+                    self.buffer.push(c as char);
+                    if c == b'*' && next == Some(b'/') {
                         self.buffer.push('/');
                         i += 1;
                         self.state = if depth == 1 {
@@ -151,7 +144,7 @@ impl StatementScanner {
                         } else {
                             State::BlockComment(depth - 1)
                         };
-                    } else if c == '/' && next == Some('*') {
+                    } else if c == b'/' && next == Some(b'*') {
                         self.buffer.push('*');
                         i += 1;
                         self.state = State::BlockComment(depth + 1);
@@ -172,17 +165,12 @@ impl StatementScanner {
     }
 }
 
-/// A dollar-quote opening tag (`$$`, `$tag$`) at the start of `chars`.
-fn dollar_tag(chars: &[char]) -> Option<String> {
-    let end = chars.iter().skip(1).position(|c| *c == '$')? + 1;
-    let body = &chars[1..end];
-    if body.iter().all(|c| c.is_alphanumeric() || *c == '_')
-        && !body.first().is_some_and(|c| c.is_ascii_digit())
-    {
-        Some(chars[..=end].iter().collect())
-    } else {
-        None
-    }
+/// A dollar-quote opening tag (`$$`, `$tag$`) at the start of `text`.
+fn dollar_tag(text: &str) -> Option<&str> {
+    let end = text[1..].find('$')? + 1;
+    let body = &text[1..end];
+    let word = body.chars().all(|c| c.is_alphanumeric() || c == '_');
+    (word && !body.starts_with(|c: char| c.is_ascii_digit())).then(|| &text[..=end])
 }
 
 #[cfg(test)]
@@ -221,6 +209,18 @@ mod tests {
             scanner.feed_line("b;ç'; SELECT 3;"),
             vec!["SELECT 'a\nb;ç';", "SELECT 3;"]
         );
+        assert!(!scanner.is_pending());
+    }
+
+    #[test]
+    fn comments_dollar_quotes_and_wide_characters() {
+        let mut scanner = StatementScanner::default();
+        assert_eq!(
+            scanner.feed_line("\u{a0} SELECT /* ü; /* é; */ ; */ $é$a;€$é$ || $$;$$ AS \"x\";"),
+            vec!["SELECT /* ü; /* é; */ ; */ $é$a;€$é$ || $$;$$ AS \"x\";"]
+        );
+        assert_eq!(scanner.feed_line("\u{b}SELECT (1;"), Vec::<String>::new());
+        assert_eq!(scanner.feed_line("2); -- é"), vec!["SELECT (1;\n2);"]);
         assert!(!scanner.is_pending());
     }
 }
