@@ -22,6 +22,17 @@ use crate::sql::ast::{Copy, Statement, TransactionCommand, TransactionModes};
 
 /// Answers a `Query` message.
 pub(super) fn query(connection: &mut Connection, sql: &str) -> Result<(), ReadError> {
+    // A repeated query shape runs its kept plan (see `Session::execute_shape`).
+    if let Some(outcome) = connection.session.execute_shape(sql) {
+        match outcome {
+            Ok(result) => send_result(connection, &result, &[], true)?,
+            Err(error) => {
+                connection.session.fail_block();
+                connection.writer.report(&error, sql)?;
+            }
+        }
+        return ready(connection);
+    }
     let statements = match crate::sql::parse_with_spans(sql) {
         Ok(statements) => statements,
         Err(error) => {

@@ -13,6 +13,7 @@ mod explain;
 mod index_progress;
 mod open;
 mod prepared;
+mod shape_cache;
 mod statement;
 mod tracking;
 
@@ -195,6 +196,7 @@ impl Database {
             cancel: CancelHandle::new(),
             observer: None,
             prepared: HashMap::new(),
+            shapes: shape_cache::ShapeCache::default(),
         }
     }
 
@@ -240,6 +242,8 @@ pub struct Session {
     observer: Option<ProgressObserver>,
     /// Prepared statements by name (`""` is the wire protocol's unnamed one).
     prepared: HashMap<String, PreparedStatement>,
+    /// Plans of repeated statement shapes (see `shape_cache`).
+    shapes: shape_cache::ShapeCache,
 }
 
 impl Drop for Session {
@@ -304,6 +308,9 @@ impl Session {
     /// one keep their effect (outside a transaction block; inside one, the error aborts
     /// the block); the error's position is a byte offset into `sql`.
     pub fn execute(&mut self, sql: &str) -> Result<Vec<StatementResult>> {
+        if let Some(result) = self.execute_shape(sql) {
+            return result.map(|result| vec![result]);
+        }
         let statements = match crate::sql::parse_with_spans(sql) {
             Ok(statements) => statements,
             Err(error) => {

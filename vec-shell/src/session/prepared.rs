@@ -39,13 +39,15 @@ pub struct PreparedStatement {
     text: String,
 }
 
-/// A query's plan and the schema version and settings it was planned under; for a
-/// query that needs custom plans, its bound form to plan with each execution's values.
-struct CachedPlan {
+/// A query's plan and the schema version and settings it was planned under, with its
+/// bound form to plan with each execution's values when it needs custom plans.
+pub(super) struct CachedPlan {
     planned: Planned<QueryPlan>,
-    custom: Option<Analyzed<BoundQuery>>,
-    schema_version: u64,
-    settings: Settings,
+    bound: Analyzed<BoundQuery>,
+    /// Whether `plan_cache_mode = auto` plans each execution with its values.
+    custom: bool,
+    pub(super) schema_version: u64,
+    pub(super) settings: Settings,
 }
 
 /// What a prepared statement takes and gives, as the wire protocol's Describe reports.
@@ -314,45 +316,15 @@ impl Session {
             Some(Statement::Select(select)) => {
                 self.refresh_plan(name, select, &types)?;
                 let changes = SettingChanges::new(&self.settings);
-                let result = {
-                    let shared = std::sync::Arc::clone(&self.database.shared);
-                    let source = self.txn.read_source(&shared.durable);
-                    let view = source.view();
-                    let catalog = shared.catalog.read();
-                    let Some(cached) = self.prepared.get(name).and_then(|p| p.plan.as_ref()) else {
-                        return Err(EngineError::internal("a prepared query without a plan"));
-                    };
-                    let custom = cached.custom.as_ref().map(|bound| {
-                        let context = PlanContext {
-                            catalog: &catalog,
-                            settings: &self.settings,
-                            versions: view.versions(),
-                        };
-                        plan::plan_query(super::custom_plan::with_values(bound, params), context)
-                    });
-                    let planned = custom.as_ref().unwrap_or(&cached.planned);
-                    let guards = crate::exec::IndexGuards::for_plans(
-                        &catalog,
-                        std::iter::once(&planned.plan).chain(&planned.subqueries),
-                    );
-                    let context = crate::exec::ExecContext::new(&catalog, view, &guards)
-                        .with_spill(super::spill_config(&self.settings, self.database.durable()))
-                        .with_cancel(&self.cancel)
-                        .with_subqueries(&planned.subqueries)
-                        .with_params(params)
-                        .with_setting_changes(&changes);
-                    let rows = exec::run_query(&planned.plan, &context)?;
-                    let result = StatementResult {
-                        tag: format!("SELECT {}", rows.len()),
-                        rows: Some(RowSet {
-                            columns: planned.plan.columns.clone(),
-                            rows,
-                        }),
-                        notices: Vec::new(),
-                        copy_data: None,
-                    };
-                    result
+                // Taken out while it runs (the run borrows the session), then put back.
+                let Some(cached) = self.prepared.get_mut(name).and_then(|p| p.plan.take()) else {
+                    return Err(EngineError::internal("a prepared query without a plan"));
                 };
+                let result = self.run_cached_plan(&cached, params, &changes);
+                if let Some(prepared) = self.prepared.get_mut(name) {
+                    prepared.plan = Some(cached);
+                }
+                let result = result?;
                 self.apply_setting_changes(changes.into_changes())?;
                 Ok(result)
             }
@@ -371,6 +343,57 @@ impl Session {
             Some(other) => self.run_statement(other),
             None => Ok(StatementResult::tag("")),
         }
+    }
+
+    /// Runs a cached query plan with its parameters' values (planned again with them
+    /// first when the query needs custom plans); `set_config` calls go to `changes`.
+    pub(super) fn run_cached_plan(
+        &mut self,
+        cached: &CachedPlan,
+        params: &[Datum],
+        changes: &SettingChanges,
+    ) -> Result<StatementResult> {
+        let shared = std::sync::Arc::clone(&self.database.shared);
+        let source = self.txn.read_source(&shared.durable);
+        let view = source.view();
+        let catalog = shared.catalog.read();
+        // PostgreSQL's plan_cache_mode: `auto` plans again with the values only a
+        // query whose WHERE compares with a parameter.
+        let custom = match self.settings.word(&crate::settings::PLAN_CACHE_MODE) {
+            "force_generic_plan" => false,
+            "force_custom_plan" => !params.is_empty(),
+            _ => cached.custom,
+        };
+        let custom = custom.then(|| {
+            let context = PlanContext {
+                catalog: &catalog,
+                settings: &self.settings,
+                versions: view.versions(),
+            };
+            let bound = super::custom_plan::with_values(&cached.bound, params);
+            plan::plan_query(bound, context)
+        });
+        let planned = custom.as_ref().unwrap_or(&cached.planned);
+        let guards = crate::exec::IndexGuards::for_plans(
+            &catalog,
+            std::iter::once(&planned.plan).chain(&planned.subqueries),
+        );
+        let context = crate::exec::ExecContext::new(&catalog, view, &guards)
+            .with_spill(super::spill_config(&self.settings, self.database.durable()))
+            .with_cancel(&self.cancel)
+            .with_subqueries(&planned.subqueries)
+            .with_params(params)
+            .with_setting_changes(changes);
+        let rows = exec::run_query(&planned.plan, &context)?;
+        Ok(StatementResult {
+            tag: format!("SELECT {}", rows.len()),
+            rows: Some(RowSet {
+                columns: planned.plan.columns.clone(),
+                rows,
+            }),
+            notices: Vec::new(),
+            copy_data: None,
+        })
     }
 
     /// Binds and plans a prepared query again when the schema or the settings changed
@@ -484,6 +507,7 @@ impl Session {
         match name {
             None => {
                 self.prepared.clear();
+                self.shapes = Default::default();
                 Ok(StatementResult::tag("DEALLOCATE ALL"))
             }
             Some(name) => match self.prepared.remove(name) {
@@ -506,21 +530,22 @@ impl Session {
         }
         self.settings = Settings::default();
         self.prepared.clear();
+        self.shapes = Default::default();
         Ok(StatementResult::tag("DISCARD ALL"))
     }
 }
 
 /// Plans a bound query to keep, with its bound form when it needs custom plans.
-fn cache_plan(
+pub(super) fn cache_plan(
     bound: Analyzed<BoundQuery>,
     catalog: &crate::catalog::Catalog,
     settings: &Settings,
     versions: crate::storage::view::Versions<'_>,
     schema_version: u64,
 ) -> CachedPlan {
-    let custom = super::custom_plan::needs_custom_plan(&bound).then(|| bound.clone());
+    let custom = super::custom_plan::needs_custom_plan(&bound);
     let planned = plan::plan_query(
-        bound,
+        bound.clone(),
         PlanContext {
             catalog,
             settings,
@@ -529,6 +554,7 @@ fn cache_plan(
     );
     CachedPlan {
         planned,
+        bound,
         custom,
         schema_version,
         settings: settings.clone(),

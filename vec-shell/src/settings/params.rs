@@ -154,6 +154,15 @@ params! {
     /// `enable_mergejoin`: accepted; vecsh has no merge joins, so there is nothing to
     /// disable.
     ENABLE_MERGEJOIN = "enable_mergejoin", Kind::Bool { default: true };
+    /// `plan_cache_mode`: `auto` plans a prepared query again with each execution's
+    /// values only when its `WHERE` compares with a parameter, and keeps the plans of
+    /// repeated statement shapes; `force_custom_plan` plans every execution with its
+    /// values and keeps no shapes; `force_generic_plan` always runs the kept plan.
+    PLAN_CACHE_MODE = "plan_cache_mode",
+        Kind::Enum {
+            options: &["auto", "force_generic_plan", "force_custom_plan"],
+            default: "auto",
+        };
     /// `lock_timeout`: milliseconds a write waits for the write lock; 0 waits without
     /// limit for another session's statement, and up to `txn::DEFAULT_LOCK_WAIT` for its
     /// open block.

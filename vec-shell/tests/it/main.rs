@@ -39,6 +39,7 @@ mod scans;
 mod scripts;
 mod server;
 mod setops;
+mod shape_cache;
 mod sizes;
 mod snapshots;
 mod storage_mode;
