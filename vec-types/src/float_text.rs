@@ -316,10 +316,57 @@ const POW10: [f64; 23] = [
     1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 ];
 
+/// Negative powers of ten in `f64`, each correctly rounded (half a unit in the last
+/// place from the true value).
+const NEG_POW10: [f64; 23] = [
+    1e0, 1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10, 1e-11, 1e-12, 1e-13, 1e-14,
+    1e-15, 1e-16, 1e-17, 1e-18, 1e-19, 1e-20, 1e-21, 1e-22,
+];
+
+/// Reads a run of digits into `mantissa` (at most 19 significant digits, eight at a
+/// time where it can), returning the position after the run, the digits seen, and the
+/// digits past the 19th (which only scale the value).
+#[inline(always)]
+fn digit_run(
+    bytes: &[u8],
+    mut pos: usize,
+    mantissa: &mut u64,
+    digits: &mut u32,
+) -> (usize, usize, u32) {
+    let start = pos;
+    let mut dropped = 0;
+    // Leading zeros of the value add nothing.
+    if *mantissa == 0 {
+        while bytes.get(pos) == Some(&b'0') {
+            pos += 1;
+        }
+    }
+    while *digits + 8 <= 19 {
+        match bytes.get(pos..pos + 8).and_then(eight_digits) {
+            Some(value) => {
+                *mantissa = *mantissa * 100_000_000 + value;
+                *digits += 8;
+                pos += 8;
+            }
+            None => break,
+        }
+    }
+    while let Some(&b) = bytes.get(pos).filter(|b| b.is_ascii_digit()) {
+        if *digits < 19 {
+            *mantissa = *mantissa * 10 + (b - b'0') as u64;
+            *digits += 1;
+        } else {
+            dropped += 1;
+        }
+        pos += 1;
+    }
+    (pos, pos - start, dropped)
+}
+
 /// The common decimal number in one pass: the first 19 significant digits as an integer
-/// times an exact power of ten in `f64` (two roundings, so within 3 units in the last
-/// place of `f64`), then rounded to `f32`, which is the correctly rounded result unless
-/// the `f64` lies that close to a point halfway between two `f32`s. That case, an
+/// times a power of ten in `f64` (three roundings, so within 2 units in the last place
+/// of `f64`), then rounded to `f32`, which is the correctly rounded result unless the
+/// `f64` lies within 8 units of a point halfway between two `f32`s. That case, an
 /// exponent past ±22, a result outside `f32`'s normal range, a hexadecimal number or
 /// anything but digits give `None`, and the general path reads the number. Returns the
 /// magnitude and the bytes read (as [`scan_decimal`] counts them).
@@ -327,35 +374,31 @@ fn fast_decimal(bytes: &[u8]) -> Option<(f32, usize)> {
     if bytes.first() == Some(&b'0') && matches!(bytes.get(1), Some(b'x' | b'X')) {
         return None;
     }
-    let mut pos = 0;
     let mut mantissa: u64 = 0;
     let mut digits = 0;
-    let mut exp10: i32 = 0;
-    let mut any = false;
-    let mut after_point = false;
-    loop {
-        match bytes.get(pos) {
-            Some(&b) if b.is_ascii_digit() => {
-                any = true;
-                let digit = (b - b'0') as u64;
-                if digits < 19 && (mantissa > 0 || digit > 0) {
-                    mantissa = mantissa * 10 + digit;
-                    digits += 1;
-                    exp10 -= after_point as i32;
-                } else if mantissa == 0 {
-                    exp10 -= after_point as i32;
-                } else {
-                    // Digits past the 19th only shift the value (their own weight is
-                    // below the error already allowed for).
-                    exp10 += !after_point as i32;
-                }
-            }
-            Some(b'.') if !after_point => after_point = true,
-            _ => break,
-        }
-        pos += 1;
+    let (mut pos, integer, dropped) = digit_run(bytes, 0, &mut mantissa, &mut digits);
+    let mut exp10 = dropped as i32;
+    let mut fraction = 0;
+    if bytes.get(pos) == Some(&b'.') {
+        let before = digits;
+        let zeros_skipped = mantissa == 0;
+        let (end, seen, _) = digit_run(bytes, pos + 1, &mut mantissa, &mut digits);
+        fraction = seen;
+        // Each fraction digit kept, and each leading zero skipped, is a tenth.
+        let kept = (digits - before) as i32;
+        let zeros = if zeros_skipped && mantissa > 0 {
+            let first = bytes[pos + 1..end]
+                .iter()
+                .position(|&b| b != b'0')
+                .unwrap_or(0);
+            first as i32
+        } else {
+            0
+        };
+        exp10 -= kept + zeros;
+        pos = end;
     }
-    if !any {
+    if integer + fraction == 0 {
         return None;
     }
     if matches!(bytes.get(pos), Some(b'e' | b'E')) {
@@ -376,10 +419,9 @@ fn fast_decimal(bytes: &[u8]) -> Option<(f32, usize)> {
     if mantissa == 0 {
         return Some((0.0, pos));
     }
-    let power = *POW10.get(exp10.unsigned_abs() as usize)?;
     let wide = match exp10 >= 0 {
-        true => mantissa as f64 * power,
-        false => mantissa as f64 / power,
+        true => mantissa as f64 * *POW10.get(exp10 as usize)?,
+        false => mantissa as f64 * *NEG_POW10.get(exp10.unsigned_abs() as usize)?,
     };
     let bits = wide.to_bits();
     let exponent = ((bits >> 52) & 0x7ff) as i32 - 1023;
@@ -390,6 +432,21 @@ fn fast_decimal(bytes: &[u8]) -> Option<(f32, usize)> {
     }
     let narrow = wide as f32;
     narrow.is_finite().then_some((narrow, pos))
+}
+
+/// The value of eight ASCII digits, `None` unless all eight are digits (each byte
+/// minus `'0'` in a lane of one word, then pairs, quads and the eight combined).
+fn eight_digits(chunk: &[u8]) -> Option<u64> {
+    let word = u64::from_le_bytes(chunk.try_into().ok()?);
+    let offset = word.wrapping_sub(0x3030_3030_3030_3030);
+    // A byte below '0' borrows (sets its top bit); one above '9' carries into it.
+    let above = word.wrapping_add(0x4646_4646_4646_4646);
+    if (offset | above) & 0x8080_8080_8080_8080 != 0 {
+        return None;
+    }
+    let pairs = (offset * 10 + (offset >> 8)) & 0x00ff_00ff_00ff_00ff;
+    let quads = (pairs * 100 + (pairs >> 16)) & 0x0000_ffff_0000_ffff;
+    Some((quads * 10_000 + (quads >> 32)) & 0xffff_ffff)
 }
 
 /// A C99 hexadecimal float: `0x` hex digits `[.` hex digits`]` `[p [sign] digits]`.

@@ -21,6 +21,7 @@ pub(crate) struct ParseRules<T> {
 
 /// Parses `text` into its elements. The dimension count is at least 1 and at most
 /// `rules.max_dims` when this returns `Ok`.
+#[inline(always)]
 pub(crate) fn parse_dense<T>(text: &str, rules: &ParseRules<T>) -> Result<Vec<T>, TypeError> {
     let type_name = rules.type_name;
     let syntax_error = |detail: Option<&'static str>| TypeError::InvalidSyntax {
@@ -45,7 +46,9 @@ pub(crate) fn parse_dense<T>(text: &str, rules: &ParseRules<T>) -> Result<Vec<T>
         return Err(TypeError::TooFewDimensions { type_name });
     }
 
-    let mut elements = Vec::new();
+    // About one element per 8 bytes of text (most literals are longer per element);
+    // trimmed at the end, so that the vector keeps no unused capacity.
+    let mut elements = Vec::with_capacity((text.len() / 8).clamp(1, rules.max_dims));
     loop {
         if elements.len() == rules.max_dims {
             return Err(TypeError::TooManyDimensions {
@@ -73,5 +76,6 @@ pub(crate) fn parse_dense<T>(text: &str, rules: &ParseRules<T>) -> Result<Vec<T>
     if skip_spaces(pos) != bytes.len() {
         return Err(syntax_error(Some("Junk after closing right brace.")));
     }
+    elements.shrink_to_fit();
     Ok(elements)
 }

@@ -21,6 +21,7 @@ const RULES: ParseRules<f16> = ParseRules {
 
 /// `halfvec_in`'s element checks: `strtof`'s range error, or a finite `f32` beyond the
 /// half range (`"65520" is out of range for type halfvec`), then NaN and infinity.
+#[inline(always)]
 fn parse_element(scanned: ScannedFloat, token: &str) -> Result<f16, TypeError> {
     let value = scanned.value;
     let half = f16::from_f32(value);

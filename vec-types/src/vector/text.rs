@@ -17,6 +17,7 @@ const RULES: ParseRules<f32> = ParseRules {
 };
 
 /// `strtof`'s range error, then `CheckElement`, as `vector_in` checks each element.
+#[inline(always)]
 fn parse_element(scanned: ScannedFloat, token: &str) -> Result<f32, TypeError> {
     if scanned.overflow {
         return Err(TypeError::OutOfRange {
