@@ -7,10 +7,12 @@
 //! value in the type's send format (pgvector's for the vector types).
 
 mod binary;
+mod records;
 
 use binary::{read_binary, send, SIGNATURE};
+use records::{batch_size, convert_batch, CsvReader, RawRecord};
+use std::borrow::Cow;
 
-use crate::cancel::CHECK_EVERY;
 use crate::error::{EngineError, Result};
 use crate::progress::{Command, Monitor, PhaseLabel};
 use crate::value::cast::{apply_typmod, CoercionContext};
@@ -180,73 +182,77 @@ pub fn read_rows(
         CopyKind::Text => {
             let text = check_encoding(data, table)?;
             let reading = monitor.phase(label("bytes"), data.len() as u64);
+            let line_text = |line: usize| text.lines().nth(line - 1).unwrap_or("");
             let mut consumed = 0usize;
             let mut rows = Vec::new();
+            let mut batch = Vec::new();
             for (line_idx, line) in text.lines().enumerate() {
-                if line_idx % CHECK_EVERY == CHECK_EVERY - 1 {
-                    monitor.check()?;
-                    reading.report(consumed as u64);
-                }
                 consumed += line.len() + 1;
                 if line == "\\." {
                     break;
                 }
-                let fields: Vec<Option<String>> = line
+                let fields = line
                     .split(format.delimiter)
-                    .map(|f| {
-                        if f == format.null {
-                            None
-                        } else {
-                            Some(unescape(f))
-                        }
-                    })
+                    .map(|f| (f != format.null).then(|| unescape(f)))
                     .collect();
-                push_row(
-                    &mut rows,
-                    fields_to_row(&fields, target, line_idx + 1, &|| line)?,
-                )?;
+                batch.push(RawRecord {
+                    fields,
+                    line: line_idx + 1,
+                });
+                if batch.len() == batch_size() {
+                    monitor.check()?;
+                    push_rows(&mut rows, convert_batch(&batch, target, &line_text)?)?;
+                    batch.clear();
+                    reading.report(consumed as u64);
+                }
             }
+            push_rows(&mut rows, convert_batch(&batch, target, &line_text)?)?;
             reading.finish();
             Ok(rows)
         }
         CopyKind::Csv => {
             let text = check_encoding(data, table)?;
-            let (records, lines) = csv_records(text, format.delimiter)
-                .map_err(|e| e.with_context(format!("COPY {table}")))?;
-            monitor.check()?;
-            let reading = monitor.phase(label("tuples"), records.len() as u64);
+            let reading = monitor.phase(label("bytes"), data.len() as u64);
+            let line_text = |line: usize| text.lines().nth(line - 1).unwrap_or("");
             let mut rows = Vec::new();
-            for (i, record) in records.iter().enumerate() {
-                if i % CHECK_EVERY == CHECK_EVERY - 1 {
-                    monitor.check()?;
-                    reading.report(i as u64);
-                }
-                if i == 0 && format.header {
+            let mut batch = Vec::new();
+            let mut reader = CsvReader::new(text, format.delimiter);
+            let mut i = 0;
+            while let Some(record) = reader.next() {
+                i += 1;
+                let (fields, line) = record.map_err(|e| e.with_context(format!("COPY {table}")))?;
+                if i == 1 && format.header {
                     continue;
                 }
-                if record.len() == 1 && record[0].as_ref().is_some_and(|(f, q)| f == "\\." && !q) {
-                    break;
+                if let [field] = fields.as_slice() {
+                    if field.text == "\\." && !field.quoted {
+                        break;
+                    }
                 }
-                let fields: Vec<Option<String>> = record
-                    .iter()
-                    .map(|field| match field {
-                        Some((value, false)) if *value == format.null => None,
-                        Some((value, _)) => Some(value.clone()),
-                        None => None,
-                    })
+                let fields = fields
+                    .into_iter()
+                    .map(|field| (field.quoted || field.text != format.null).then_some(field.text))
                     .collect();
-                // The line's text is looked for only when an error quotes it: finding it for
-                // every row would read the data again for each one.
-                let line_text = || text.lines().nth(lines[i] - 1).unwrap_or("");
-                push_row(
-                    &mut rows,
-                    fields_to_row(&fields, target, lines[i], &line_text)?,
-                )?;
+                batch.push(RawRecord { fields, line });
+                if batch.len() == batch_size() {
+                    monitor.check()?;
+                    push_rows(&mut rows, convert_batch(&batch, target, &line_text)?)?;
+                    batch.clear();
+                    reading.report(reader.consumed() as u64);
+                }
             }
+            push_rows(&mut rows, convert_batch(&batch, target, &line_text)?)?;
             reading.finish();
             Ok(rows)
         }
     }
+}
+
+/// Appends converted rows (see [`push_row`]).
+fn push_rows(rows: &mut Vec<Vec<Datum>>, converted: Vec<Vec<Datum>>) -> Result<()> {
+    converted
+        .into_iter()
+        .try_for_each(|row| push_row(rows, row))
 }
 
 /// Appends a row, failing with `out of memory` rather than aborting when the list of
@@ -264,7 +270,7 @@ fn push_row(rows: &mut Vec<Vec<Datum>>, row: Vec<Datum>) -> Result<()> {
 }
 
 fn fields_to_row<'t>(
-    fields: &[Option<String>],
+    fields: &[Option<Cow<'_, str>>],
     target: &CopyTarget<'_>,
     line_number: usize,
     line: &dyn Fn() -> &'t str,
@@ -303,7 +309,10 @@ fn fields_to_row<'t>(
         .collect()
 }
 
-fn unescape(field: &str) -> String {
+fn unescape(field: &str) -> Cow<'_, str> {
+    if !field.contains('\\') {
+        return Cow::Borrowed(field);
+    }
     let mut out = String::with_capacity(field.len());
     let mut chars = field.chars();
     while let Some(c) = chars.next() {
@@ -322,71 +331,7 @@ fn unescape(field: &str) -> String {
             None => out.push('\\'),
         }
     }
-    out
-}
-
-/// A CSV record: each field with whether it was quoted (`None` never occurs; kept for
-/// symmetry with NULL handling).
-type CsvRecord = Vec<Option<(String, bool)>>;
-
-/// CSV records, with the line each starts on (1-based).
-fn csv_records(text: &str, delimiter: char) -> Result<(Vec<CsvRecord>, Vec<usize>)> {
-    let mut records = Vec::new();
-    let mut lines = vec![1];
-    let mut line = 1;
-    let mut record = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut in_quotes = false;
-    let mut chars = text.chars().peekable();
-    let mut any = false;
-    while let Some(c) = chars.next() {
-        any = true;
-        if c == '\n' {
-            line += 1;
-        }
-        if in_quotes {
-            if c == '"' {
-                if chars.peek() == Some(&'"') {
-                    chars.next();
-                    field.push('"');
-                } else {
-                    in_quotes = false;
-                }
-            } else {
-                field.push(c);
-            }
-            continue;
-        }
-        match c {
-            '"' => {
-                in_quotes = true;
-                quoted = true;
-            }
-            '\r' => {}
-            '\n' => {
-                record.push(Some((std::mem::take(&mut field), quoted)));
-                records.push(std::mem::take(&mut record));
-                lines.push(line);
-                quoted = false;
-                any = false;
-            }
-            c if c == delimiter => {
-                record.push(Some((std::mem::take(&mut field), quoted)));
-                quoted = false;
-            }
-            c => field.push(c),
-        }
-    }
-    if in_quotes {
-        return Err(EngineError::new("22P04", "unterminated CSV quoted field"));
-    }
-    if any {
-        record.push(Some((field, quoted)));
-        records.push(record);
-    }
-    lines.truncate(records.len());
-    Ok((records, lines))
+    Cow::Owned(out)
 }
 
 /// Writes rows in the format.
