@@ -68,8 +68,9 @@ pub(super) struct DistanceKey<'p> {
 }
 
 impl<'p> DistanceKey<'p> {
-    /// The key for `expr`, when it has the shape this path serves.
-    pub(super) fn new(expr: &'p BoundExpr) -> Option<DistanceKey<'p>> {
+    /// The key for `expr`, when it has the shape this path serves; `params` are the
+    /// statement's parameter values (a query vector may be one).
+    pub(super) fn new(expr: &'p BoundExpr, params: &[Datum]) -> Option<DistanceKey<'p>> {
         let BoundExpr::Call {
             args,
             name,
@@ -86,11 +87,14 @@ impl<'p> DistanceKey<'p> {
             "<+>" => Operator::L1,
             _ => return None,
         };
-        // A `vector` or `halfvec` constant (sparse and bit distances take the general path).
+        // A `vector` or `halfvec` constant or parameter (sparse and bit distances take the
+        // general path).
+        let dense = |value: &Datum| matches!(value, Datum::Vector(_) | Datum::HalfVec(_));
         let constant = |expr: &BoundExpr| match expr {
-            BoundExpr::Const(value) => matches!(value, Datum::Vector(_) | Datum::HalfVec(_)),
+            BoundExpr::Const(value) => dense(value),
+            BoundExpr::Param(index) => params.get(*index as usize).is_some_and(dense),
             BoundExpr::Cast { operand, to, .. } => {
-                matches!(**operand, BoundExpr::Const(_))
+                matches!(**operand, BoundExpr::Const(_) | BoundExpr::Param(_))
                     && matches!(to, SqlType::Vector | SqlType::HalfVec)
             }
             _ => false,
@@ -241,7 +245,7 @@ impl Eq for Ranked {}
 /// that is a [`DistanceKey`], the other output columns plain columns, constants (which
 /// cannot fail, so that only the winners need them) or the key itself (`SELECT …,
 /// embedding <=> q AS d … ORDER BY embedding <=> q`).
-pub(super) fn distance_key(plan: &QueryPlan) -> Option<DistanceKey<'_>> {
+pub(super) fn distance_key<'p>(plan: &'p QueryPlan, params: &[Datum]) -> Option<DistanceKey<'p>> {
     let [key] = plan.order.as_slice() else {
         return None;
     };
@@ -257,7 +261,7 @@ pub(super) fn distance_key(plan: &QueryPlan) -> Option<DistanceKey<'_>> {
     if !others_plain {
         return None;
     }
-    DistanceKey::new(key_expr)
+    DistanceKey::new(key_expr, params)
 }
 
 /// The rows nearest so far: a bounded max-heap of their places and the rows themselves

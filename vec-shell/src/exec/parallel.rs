@@ -64,7 +64,8 @@ pub fn run(
         .map(super::instrument::Instruments::start);
     let pages = context.rows.pages(heap)?;
     let keep = limit.map(|limit| offset.saturating_add(limit));
-    let by_distance = keep.is_some() && super::distance_key::distance_key(plan).is_some();
+    let by_distance =
+        keep.is_some() && super::distance_key::distance_key(plan, context.params).is_some();
     let threads = thread_count(pages);
     if threads < 2 && !by_distance {
         return Ok(None);
@@ -182,7 +183,7 @@ fn run_counted_chunk(
     read: &std::cell::Cell<u64>,
 ) -> Result<Vec<Row>> {
     if let (false, Some(keep)) = (plan.order.is_empty(), keep) {
-        if let Some(key) = super::distance_key::distance_key(plan) {
+        if let Some(key) = super::distance_key::distance_key(plan, context.params) {
             let range = (pages.heap, pages.start, pages.end);
             let (result, rows) =
                 super::distance_key::top_k_from_pages(plan, context, range, keep, &key);
