@@ -89,7 +89,7 @@ pub fn query_aggregates(select: &Select) -> bool {
         || select.having.is_some()
         || select.items.iter().any(|item| match item {
             SelectItem::Expr { expr, .. } => contains_aggregate(expr),
-            SelectItem::Wildcard(_) => false,
+            SelectItem::Wildcard(_) | SelectItem::QualifiedWildcard { .. } => false,
         })
         || select.order_by.iter().any(|k| contains_aggregate(&k.expr))
 }

@@ -168,7 +168,7 @@ fn scope_of(qualifier: &str, columns: &[OutputColumn]) -> Scope {
 fn aggregate_pos(items: &[SelectItem]) -> Option<usize> {
     items.iter().find_map(|item| match item {
         SelectItem::Expr { expr, .. } => find_aggregate(expr),
-        SelectItem::Wildcard(_) => None,
+        SelectItem::Wildcard(_) | SelectItem::QualifiedWildcard { .. } => None,
     })
 }
 

@@ -73,8 +73,15 @@ fn returning(cx: &Context<'_>, scope: &Scope, items: &[SelectItem]) -> Result<Re
     };
     for item in items {
         match item {
-            SelectItem::Wildcard(_) => {
-                for (index, column) in scope.columns.iter().enumerate() {
+            SelectItem::Wildcard(_) | SelectItem::QualifiedWildcard { .. } => {
+                let indexes = match item {
+                    SelectItem::QualifiedWildcard { table, pos } => {
+                        scope.star_columns(Some(table), pos.0)?
+                    }
+                    _ => (0..scope.columns.len()).collect(),
+                };
+                for index in indexes {
+                    let column = &scope.columns[index];
                     out.exprs.push(BoundExpr::Column(index));
                     out.columns.push(OutputColumn {
                         name: column.name.clone(),

@@ -83,8 +83,16 @@ fn by_position(select: &Select, scope: &Scope, text: &str, pos: usize) -> Result
                 }
                 remaining -= 1;
             }
-            SelectItem::Wildcard(star) => {
-                let columns: Vec<_> = scope.columns.iter().filter(|c| !c.qualified_only).collect();
+            SelectItem::Wildcard(star) | SelectItem::QualifiedWildcard { pos: star, .. } => {
+                let table = match item {
+                    SelectItem::QualifiedWildcard { table, .. } => Some(table.as_str()),
+                    _ => None,
+                };
+                let columns: Vec<_> = scope
+                    .star_columns(table, star.0)?
+                    .into_iter()
+                    .map(|i| &scope.columns[i])
+                    .collect();
                 if let Some(column) = columns.get(remaining) {
                     return Ok(Expr {
                         kind: ExprKind::Column(column_name(scope, column)),

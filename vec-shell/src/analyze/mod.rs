@@ -91,6 +91,25 @@ pub struct Scope {
 }
 
 impl Scope {
+    /// The columns, by index, that `*` (`table` `None`) or `table.*` expands to: `*`
+    /// skips the columns only a qualified name reaches; a `table.*` that names no table
+    /// of the scope is PostgreSQL's `missing FROM-clause entry` at `pos`.
+    pub fn star_columns(&self, table: Option<&str>, pos: usize) -> Result<Vec<usize>> {
+        let indexes = (0..self.columns.len()).filter(|&i| match table {
+            None => !self.columns[i].qualified_only,
+            Some(table) => self.columns[i].table.as_deref() == Some(table),
+        });
+        let indexes: Vec<usize> = indexes.collect();
+        match table {
+            Some(table) if indexes.is_empty() => Err(EngineError::new(
+                "42P01",
+                format!("missing FROM-clause entry for table \"{table}\""),
+            )
+            .at(pos)),
+            _ => Ok(indexes),
+        }
+    }
+
     /// The scope of a table's rows, under `alias` or the table's own name.
     pub fn of_table(table: &Table, alias: Option<&str>) -> Scope {
         let qualifier = alias.unwrap_or(&table.name).to_string();

@@ -94,18 +94,20 @@ pub fn bind_select(cx: &Context<'_>, select: &Select, outer: &[ScopeColumn]) -> 
     let mut columns = Vec::new();
     for item in &select.items {
         match item {
-            SelectItem::Wildcard(pos) => {
-                if scope.columns.is_empty() {
+            SelectItem::Wildcard(pos) | SelectItem::QualifiedWildcard { pos, .. } => {
+                let table = match item {
+                    SelectItem::QualifiedWildcard { table, .. } => Some(table.as_str()),
+                    _ => None,
+                };
+                if scope.columns.is_empty() && table.is_none() {
                     return Err(EngineError::new(
                         "42601",
                         "SELECT * with no tables specified is not valid",
                     )
                     .at(pos.0));
                 }
-                for (index, column) in scope.columns.iter().enumerate() {
-                    if column.qualified_only {
-                        continue;
-                    }
+                for index in scope.star_columns(table, pos.0)? {
+                    let column = &scope.columns[index];
                     if context.is_some() {
                         // Under GROUP BY each column must be a group key, as if named.
                         let name = super::group_keys::column_name(&scope, column);

@@ -162,10 +162,12 @@ pub(super) fn origins(select: &Select, width: usize) -> Vec<Origin<'_>> {
     let mut out = Vec::with_capacity(width);
     for item in &select.items {
         match item {
-            SelectItem::Wildcard(pos) => out.extend((0..expanded).map(|_| Origin {
-                pos: Some(pos.0),
-                literal: None,
-            })),
+            SelectItem::Wildcard(pos) | SelectItem::QualifiedWildcard { pos, .. } => {
+                out.extend((0..expanded).map(|_| Origin {
+                    pos: Some(pos.0),
+                    literal: None,
+                }))
+            }
             SelectItem::Expr { expr, .. } => out.push(Origin {
                 pos: Some(leftmost(expr)),
                 literal: matches!(expr.kind, ExprKind::String(_) | ExprKind::Null).then_some(expr),

@@ -46,7 +46,7 @@ impl WindowContext {
     pub fn for_query(select: &Select) -> Result<Option<WindowContext>> {
         let items = select.items.iter().filter_map(|item| match item {
             SelectItem::Expr { expr, .. } => Some(expr),
-            SelectItem::Wildcard(_) => None,
+            SelectItem::Wildcard(_) | SelectItem::QualifiedWildcard { .. } => None,
         });
         let mut used = items
             .chain(select.order_by.iter().map(|k| &k.expr))

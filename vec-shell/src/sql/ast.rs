@@ -422,6 +422,13 @@ pub struct Delete {
 pub enum SelectItem {
     /// `*`
     Wildcard(Pos),
+    /// `table.*`: the columns of one table (or alias) of the `FROM` clause.
+    QualifiedWildcard {
+        /// The table or alias, as written (folded like any name).
+        table: String,
+        /// Where the name is written.
+        pos: Pos,
+    },
     /// An expression with an optional alias.
     Expr {
         /// The expression.

@@ -11,6 +11,10 @@ impl Display for SelectItem {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         match self {
             SelectItem::Wildcard(_) => f.write_str("*"),
+            SelectItem::QualifiedWildcard { table, .. } => {
+                ident(f, table)?;
+                f.write_str(".*")
+            }
             SelectItem::Expr { expr, alias } => {
                 expr.fmt(f)?;
                 if let Some(alias) = alias {

@@ -208,8 +208,21 @@ impl Parser<'_> {
         let mut items = Vec::new();
         loop {
             let pos = self.pos();
+            let qualified_star = matches!(
+                self.peek(),
+                Some(TokenKind::Word(_) | TokenKind::QuotedIdent(_))
+            ) && self.peek_at(1) == Some(&TokenKind::Dot)
+                && matches!(self.peek_at(2), Some(TokenKind::Op(op)) if op == "*");
             if self.eat_op("*") {
                 items.push(SelectItem::Wildcard(Pos(pos)));
+            } else if qualified_star {
+                let table = self.identifier()?;
+                self.expect(&TokenKind::Dot)?;
+                self.eat_op("*");
+                items.push(SelectItem::QualifiedWildcard {
+                    table,
+                    pos: Pos(pos),
+                });
             } else {
                 let expr = self.expr()?;
                 let alias = if self.eat_word("as") {
