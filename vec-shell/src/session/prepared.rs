@@ -17,7 +17,7 @@ use super::Session;
 use crate::analyze::{self, Analyzed, BoundQuery, Context, OutputColumn};
 use crate::error::{EngineError, Result};
 use crate::exec::setting_changes::SettingChanges;
-use crate::exec::{self, RowSet, StatementResult};
+use crate::exec::StatementResult;
 use crate::expr::{eval, NoEnvironment};
 use crate::plan::{self, PlanContext, Planned, QueryPlan};
 use crate::settings::Settings;
@@ -373,27 +373,15 @@ impl Session {
             let bound = super::custom_plan::with_values(&cached.bound, params);
             plan::plan_query(bound, context)
         });
-        let planned = custom.as_ref().unwrap_or(&cached.planned);
-        let guards = crate::exec::IndexGuards::for_plans(
-            &catalog,
-            std::iter::once(&planned.plan).chain(&planned.subqueries),
-        );
-        let context = crate::exec::ExecContext::new(&catalog, view, &guards)
-            .with_spill(super::spill_config(&self.settings, self.database.durable()))
-            .with_cancel(&self.cancel)
-            .with_subqueries(&planned.subqueries)
-            .with_params(params)
-            .with_setting_changes(changes);
-        let rows = exec::run_query(&planned.plan, &context)?;
-        Ok(StatementResult {
-            tag: format!("SELECT {}", rows.len()),
-            rows: Some(RowSet {
-                columns: planned.plan.columns.clone(),
-                rows,
-            }),
-            notices: Vec::new(),
-            copy_data: None,
-        })
+        let run = super::statement::PlannedRun {
+            catalog: &catalog,
+            view,
+            spill: super::spill_config(&self.settings, self.database.durable()),
+            cancel: &self.cancel,
+            params,
+            changes,
+        };
+        run.run(custom.as_ref().unwrap_or(&cached.planned))
     }
 
     /// Binds and plans a prepared query again when the schema or the settings changed
@@ -415,7 +403,8 @@ impl Session {
         if fresh {
             return Ok(());
         }
-        let catalog = self.database.shared.catalog.read();
+        let shared = std::sync::Arc::clone(&self.database.shared);
+        let catalog = shared.catalog.read();
         let cx = Context::new(&catalog, false)
             .with_params(types.to_vec())
             .with_settings(&self.settings);
@@ -426,15 +415,7 @@ impl Session {
                 "cached plan must not change result type",
             ));
         }
-        let source = self.txn.read_source(&self.database.shared.durable);
-        let cached = cache_plan(
-            bound,
-            &catalog,
-            &self.settings,
-            source.view().versions(),
-            version,
-        );
-        drop(source);
+        let cached = self.keep_plan(bound, &catalog, version);
         drop(catalog);
         if let Some(prepared) = self.prepared.get_mut(name) {
             prepared.plan = Some(cached);
@@ -532,6 +513,26 @@ impl Session {
         self.prepared.clear();
         self.shapes = Default::default();
         Ok(StatementResult::tag("DISCARD ALL"))
+    }
+}
+
+impl Session {
+    /// Plans a bound query to keep (see [`cache_plan`]) through the session's view, under
+    /// schema version `version`.
+    pub(super) fn keep_plan(
+        &mut self,
+        bound: Analyzed<BoundQuery>,
+        catalog: &crate::catalog::Catalog,
+        version: u64,
+    ) -> CachedPlan {
+        let source = self.txn.read_source(&self.database.shared.durable);
+        cache_plan(
+            bound,
+            catalog,
+            &self.settings,
+            source.view().versions(),
+            version,
+        )
     }
 }
 

@@ -20,7 +20,7 @@
 use std::collections::HashMap;
 use std::time::Instant;
 
-use super::prepared::{cache_plan, CachedPlan};
+use super::prepared::CachedPlan;
 use super::Session;
 use crate::analyze::{self, Context};
 use crate::error::Result;
@@ -154,7 +154,8 @@ impl Session {
         select: &ast::Select,
         types: &[SqlType],
     ) -> Option<(Vec<SqlType>, CachedPlan)> {
-        let catalog = self.database.shared.catalog.read();
+        let shared = std::sync::Arc::clone(&self.database.shared);
+        let catalog = shared.catalog.read();
         let cx = Context::new(&catalog, false)
             .with_params(types.to_vec())
             .with_settings(&self.settings);
@@ -169,15 +170,7 @@ impl Session {
         }
         let types = bound.params.clone();
         let version = self.database.schema_version();
-        let source = self.txn.read_source(&self.database.shared.durable);
-        let cached = cache_plan(
-            bound,
-            &catalog,
-            &self.settings,
-            source.view().versions(),
-            version,
-        );
-        Some((types, cached))
+        Some((types, self.keep_plan(bound, &catalog, version)))
     }
 
     /// Runs a shape's plan as `execute_statement` runs a statement: under the search

@@ -14,6 +14,42 @@ use crate::progress::Monitor;
 use crate::sql::ast::{self, Statement};
 use crate::value::{Datum, SqlType};
 
+/// What running a planned query reads and reports to.
+pub(super) struct PlannedRun<'a> {
+    pub catalog: &'a crate::catalog::Catalog,
+    pub view: crate::storage::view::RowView<'a>,
+    pub spill: crate::exec::spill::SpillConfig,
+    pub cancel: &'a crate::cancel::CancelHandle,
+    /// The values of its `$n` parameters.
+    pub params: &'a [Datum],
+    /// Where its `set_config` calls go.
+    pub changes: &'a SettingChanges,
+}
+
+impl PlannedRun<'_> {
+    /// Runs `planned` (with its index locks held) and gives its rows as a statement's
+    /// result.
+    pub(super) fn run(self, planned: &plan::Planned<QueryPlan>) -> Result<StatementResult> {
+        let guards = IndexGuards::for_plans(self.catalog, statement_plans(planned, None));
+        let context = ExecContext::new(self.catalog, self.view, &guards)
+            .with_spill(self.spill)
+            .with_cancel(self.cancel)
+            .with_subqueries(&planned.subqueries)
+            .with_params(self.params)
+            .with_setting_changes(self.changes);
+        let rows = exec::run_query(&planned.plan, &context)?;
+        Ok(StatementResult {
+            tag: format!("SELECT {}", rows.len()),
+            rows: Some(RowSet {
+                columns: planned.plan.columns.clone(),
+                rows,
+            }),
+            notices: Vec::new(),
+            copy_data: None,
+        })
+    }
+}
+
 /// A data-changing statement.
 pub(super) enum Dml<'a> {
     Insert(&'a ast::Insert),
@@ -77,22 +113,17 @@ impl Session {
                 versions: view.versions(),
             },
         );
-        let guards = IndexGuards::for_plans(&catalog, statement_plans(&planned, None));
-        let context = ExecContext::new(&catalog, view, &guards)
-            .with_spill(super::spill_config(&self.settings, self.database.durable()))
-            .with_cancel(&self.cancel)
-            .with_subqueries(&planned.subqueries)
-            .with_setting_changes(changes);
-        let rows = exec::run_query(&planned.plan, &context)?;
-        Ok(StatementResult {
-            tag: format!("SELECT {}", rows.len()),
-            rows: Some(RowSet {
-                columns: planned.plan.columns.clone(),
-                rows,
-            }),
-            notices,
-            copy_data: None,
-        })
+        let run = PlannedRun {
+            catalog: &catalog,
+            view,
+            spill: super::spill_config(&self.settings, self.database.durable()),
+            cancel: &self.cancel,
+            params: &[],
+            changes,
+        };
+        let mut result = run.run(&planned)?;
+        result.notices = notices;
+        Ok(result)
     }
 
     /// Binds, plans and computes a data-changing statement through the writer's view,
