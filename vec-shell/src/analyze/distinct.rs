@@ -63,7 +63,14 @@ pub(super) fn bind_distinct(
     let mut columns: Vec<usize> = Vec::new();
     let mut positions = Vec::new();
     for expr in exprs {
-        let column = match order_target(&expr.kind, expr.pos.0, "DISTINCT ON", input.columns)? {
+        let visible = Some(&input.projection[..input.columns.len()]);
+        let column = match order_target(
+            &expr.kind,
+            expr.pos.0,
+            "DISTINCT ON",
+            input.columns,
+            visible,
+        )? {
             Some(column) => column,
             None => {
                 let bound = bind(expr)?;

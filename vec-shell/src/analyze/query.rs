@@ -160,7 +160,14 @@ pub fn bind_select(cx: &Context<'_>, select: &Select, outer: &[ScopeColumn]) -> 
 
     let mut order = Vec::new();
     for key in &select.order_by {
-        let column = match order_target(&key.expr.kind, key.expr.pos.0, "ORDER BY", &columns)? {
+        let visible = Some(&projection[..columns.len()]);
+        let column = match order_target(
+            &key.expr.kind,
+            key.expr.pos.0,
+            "ORDER BY",
+            &columns,
+            visible,
+        )? {
             Some(index) => index,
             None => {
                 let mut binder = Binder {
@@ -388,11 +395,16 @@ fn output(name: String, column: &ScopeColumn) -> OutputColumn {
 
 /// A key of `clause` (`ORDER BY`, `DISTINCT ON`) that names an output column or is an
 /// ordinal.
+/// The output column an `ORDER BY` or `DISTINCT ON` item names, as PostgreSQL's
+/// SQL-92 rule reads it: a position, or a bare name that an output column has (two
+/// output columns of that name are ambiguous unless they compute the same expression,
+/// given as `exprs`, aligned with `columns`); `None` when the item is an expression.
 pub(super) fn order_target(
     kind: &ExprKind,
     pos: usize,
     clause: &str,
     columns: &[OutputColumn],
+    exprs: Option<&[BoundExpr]>,
 ) -> Result<Option<usize>> {
     match kind {
         ExprKind::Number(text) => {
@@ -407,7 +419,21 @@ pub(super) fn order_target(
             Ok(Some(position - 1))
         }
         ExprKind::Column(parts) if parts.len() == 1 => {
-            Ok(columns.iter().position(|c| c.name == parts[0]))
+            let mut named = (0..columns.len()).filter(|&i| columns[i].name == parts[0]);
+            let Some(first) = named.next() else {
+                return Ok(None);
+            };
+            for other in named {
+                let same = exprs.is_some_and(|exprs| exprs.get(first) == exprs.get(other));
+                if !same {
+                    return Err(EngineError::new(
+                        "42702",
+                        format!("{clause} \"{}\" is ambiguous", parts[0]),
+                    )
+                    .at(pos));
+                }
+            }
+            Ok(Some(first))
         }
         _ => Ok(None),
     }

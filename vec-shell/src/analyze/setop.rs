@@ -78,7 +78,8 @@ pub(super) fn bind_set_operation(
 
     let mut order = Vec::new();
     for key in &select.order_by {
-        let column = match order_target(&key.expr.kind, key.expr.pos.0, "ORDER BY", &columns)? {
+        let column = match order_target(&key.expr.kind, key.expr.pos.0, "ORDER BY", &columns, None)?
+        {
             Some(column) => column,
             None => return Err(order_error(&key.expr)),
         };
