@@ -14,7 +14,9 @@
 //! (`vector`, `halfvec`, `sparsevec`), emits no notice, and is a query. A shape is
 //! planned the second time it is seen (a statement sent once costs nothing more); a
 //! literal that does not convert sends its statement down the ordinary path, which
-//! reports the error as usual. `SET plan_cache_mode = force_custom_plan` turns the
+//! reports the error as usual. A shape is planned again when the schema or the
+//! session's settings change, and at least once a second, so that its plan follows the
+//! row estimates of growing tables. `SET plan_cache_mode = force_custom_plan` turns the
 //! cache off.
 
 use std::collections::HashMap;
@@ -32,6 +34,12 @@ use crate::value::{Datum, SqlType};
 
 /// The most shapes a session keeps; past it the cache starts again empty.
 const MAX_SHAPES: usize = 256;
+
+/// How long a shape's plan is used before it is made again: the planner's row estimates
+/// follow the tables as they grow (a plan made on an empty table scans it whole), so a
+/// kept plan must not outlive them by much. At thousands of statements a second this is
+/// one plan in thousands.
+const REPLAN_AFTER: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// A session's statement shapes, by parameterized text.
 #[derive(Default)]
@@ -53,6 +61,8 @@ struct ShapePlan {
     select: Box<ast::Select>,
     param_types: Vec<SqlType>,
     plan: CachedPlan,
+    /// When `plan` was made.
+    planned_at: Instant,
 }
 
 /// One statement split into its shape and its literals.
@@ -130,19 +140,23 @@ impl Session {
             select,
             param_types,
             plan,
+            planned_at: Instant::now(),
         }))
     }
 
-    /// A shape's plan, made again if the schema or the settings changed since.
+    /// A shape's plan, made again if the schema or the settings changed since, or if
+    /// it is older than [`REPLAN_AFTER`].
     fn refresh_shape(&mut self, mut plan: Box<ShapePlan>) -> Option<Box<ShapePlan>> {
         let fresh = plan.plan.schema_version == self.database.schema_version()
-            && plan.plan.settings == self.settings;
+            && plan.plan.settings == self.settings
+            && plan.planned_at.elapsed() < REPLAN_AFTER;
         if !fresh {
             let (types, cached) = self.bind_shape(&plan.select, &plan.param_types)?;
             if types != plan.param_types {
                 return None;
             }
             plan.plan = cached;
+            plan.planned_at = Instant::now();
         }
         Some(plan)
     }
@@ -348,5 +362,29 @@ mod tests {
             session.shapes.shapes.get("SELECT length($1)"),
             Some(Shape::Refused)
         ));
+    }
+
+    #[test]
+    fn an_old_plan_is_made_again() {
+        let mut session = crate::session::Database::in_memory().session();
+        session
+            .execute("CREATE TABLE t (id int, v vector(2)); CREATE INDEX ON t USING hnsw (v vector_l2_ops)")
+            .unwrap();
+        let query = |q: &str| format!("SELECT id FROM t ORDER BY v <-> '{q}' LIMIT 1");
+        for q in ["[0,0]", "[1,1]", "[2,2]"] {
+            session.execute(&query(q)).unwrap();
+        }
+        let planned_at = |session: &Session| match session.shapes.shapes.values().next() {
+            Some(Shape::Planned(plan)) => plan.planned_at,
+            _ => panic!("no planned shape"),
+        };
+        let first = planned_at(&session);
+        session.execute(&query("[3,3]")).unwrap();
+        assert_eq!(planned_at(&session), first);
+        if let Some(Shape::Planned(plan)) = session.shapes.shapes.values_mut().next() {
+            plan.planned_at = Instant::now() - REPLAN_AFTER;
+        }
+        session.execute(&query("[4,4]")).unwrap();
+        assert!(planned_at(&session) > first);
     }
 }
