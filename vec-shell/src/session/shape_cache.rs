@@ -51,8 +51,9 @@ pub(super) struct ShapeCache {
 enum Shape {
     /// Seen once: planned if seen again.
     Seen,
-    /// Not to be cached (binding it failed, or gave a parameter a non-vector type).
-    Refused,
+    /// Not to be cached under the schema version it holds (binding it failed, or gave a
+    /// parameter a non-vector type); tried again once the schema changes.
+    Refused(u64),
     /// Bound and planned.
     Planned(Box<ShapePlan>),
 }
@@ -94,8 +95,10 @@ impl Session {
                 self.shapes.shapes.insert(split.shape, Shape::Seen);
                 return None;
             }
-            Some(Shape::Refused) => return None,
-            Some(Shape::Seen) => None,
+            Some(Shape::Refused(version)) if *version == self.database.schema_version() => {
+                return None
+            }
+            Some(Shape::Refused(_) | Shape::Seen) => None,
             Some(Shape::Planned(_)) => self.shapes.shapes.remove(&split.shape),
         };
         if self.txn.check_not_aborted().is_err() {
@@ -109,7 +112,10 @@ impl Session {
             _ => session.plan_shape(&split.shape, split.literals.len()),
         });
         let Some(plan) = plan else {
-            self.shapes.shapes.insert(split.shape, Shape::Refused);
+            let version = self.database.schema_version();
+            self.shapes
+                .shapes
+                .insert(split.shape, Shape::Refused(version));
             return None;
         };
         let values = plan
@@ -360,7 +366,27 @@ mod tests {
         }
         assert!(matches!(
             session.shapes.shapes.get("SELECT length($1)"),
-            Some(Shape::Refused)
+            Some(Shape::Refused(_))
+        ));
+        // A shape refused because its table is gone is tried again once it is back.
+        session.execute("DROP TABLE t").unwrap();
+        for _ in 0..2 {
+            let _ = session.execute("SELECT id FROM t ORDER BY v <-> '[0,0]' LIMIT 1");
+        }
+        session
+            .execute("CREATE TABLE t (id int, v vector(2))")
+            .unwrap();
+        for _ in 0..2 {
+            session
+                .execute("SELECT id FROM t ORDER BY v <-> '[0,0]' LIMIT 1")
+                .unwrap();
+        }
+        assert!(matches!(
+            session
+                .shapes
+                .shapes
+                .get("SELECT id FROM t ORDER BY v <-> $1 LIMIT 1"),
+            Some(Shape::Planned(_))
         ));
     }
 
