@@ -323,16 +323,20 @@ const NEG_POW10: [f64; 23] = [
     1e-15, 1e-16, 1e-17, 1e-18, 1e-19, 1e-20, 1e-21, 1e-22,
 ];
 
+/// What [`digit_run`] read: the position after the run, the digits in it, the
+/// leading zeros it skipped (while the value was still zero) and the digits past the
+/// 19th (which only scale the value).
+struct DigitRun {
+    end: usize,
+    seen: usize,
+    zeros: usize,
+    dropped: i32,
+}
+
 /// Reads a run of digits into `mantissa` (at most 19 significant digits, eight at a
-/// time where it can), returning the position after the run, the digits seen, and the
-/// digits past the 19th (which only scale the value).
+/// time where it can).
 #[inline(always)]
-fn digit_run(
-    bytes: &[u8],
-    mut pos: usize,
-    mantissa: &mut u64,
-    digits: &mut u32,
-) -> (usize, usize, u32) {
+fn digit_run(bytes: &[u8], mut pos: usize, mantissa: &mut u64, digits: &mut u32) -> DigitRun {
     let start = pos;
     let mut dropped = 0;
     // Leading zeros of the value add nothing.
@@ -341,6 +345,7 @@ fn digit_run(
             pos += 1;
         }
     }
+    let zeros = pos - start;
     while *digits + 8 <= 19 {
         match bytes.get(pos..pos + 8).and_then(eight_digits) {
             Some(value) => {
@@ -360,7 +365,12 @@ fn digit_run(
         }
         pos += 1;
     }
-    (pos, pos - start, dropped)
+    DigitRun {
+        end: pos,
+        seen: pos - start,
+        zeros,
+        dropped,
+    }
 }
 
 /// The common decimal number in one pass: the first 19 significant digits as an integer
@@ -376,27 +386,16 @@ fn fast_decimal(bytes: &[u8]) -> Option<(f32, usize)> {
     }
     let mut mantissa: u64 = 0;
     let mut digits = 0;
-    let (mut pos, integer, dropped) = digit_run(bytes, 0, &mut mantissa, &mut digits);
-    let mut exp10 = dropped as i32;
+    let run = digit_run(bytes, 0, &mut mantissa, &mut digits);
+    let (mut pos, integer, mut exp10) = (run.end, run.seen, run.dropped);
     let mut fraction = 0;
     if bytes.get(pos) == Some(&b'.') {
         let before = digits;
-        let zeros_skipped = mantissa == 0;
-        let (end, seen, _) = digit_run(bytes, pos + 1, &mut mantissa, &mut digits);
-        fraction = seen;
+        let run = digit_run(bytes, pos + 1, &mut mantissa, &mut digits);
+        fraction = run.seen;
         // Each fraction digit kept, and each leading zero skipped, is a tenth.
-        let kept = (digits - before) as i32;
-        let zeros = if zeros_skipped && mantissa > 0 {
-            let first = bytes[pos + 1..end]
-                .iter()
-                .position(|&b| b != b'0')
-                .unwrap_or(0);
-            first as i32
-        } else {
-            0
-        };
-        exp10 -= kept + zeros;
-        pos = end;
+        exp10 -= (digits - before) as i32 + run.zeros as i32;
+        pos = run.end;
     }
     if integer + fraction == 0 {
         return None;
