@@ -46,8 +46,15 @@ pub(super) struct CachedPlan {
     bound: Analyzed<BoundQuery>,
     /// Whether `plan_cache_mode = auto` plans each execution with its values.
     custom: bool,
-    pub(super) schema_version: u64,
-    pub(super) settings: Settings,
+    schema_version: u64,
+    settings: Settings,
+}
+
+impl CachedPlan {
+    /// Whether the plan was made under this schema version and these settings.
+    pub(super) fn is_fresh(&self, schema_version: u64, settings: &Settings) -> bool {
+        self.schema_version == schema_version && self.settings == *settings
+    }
 }
 
 /// What a prepared statement takes and gives, as the wire protocol's Describe reports.
@@ -397,9 +404,7 @@ impl Session {
             .prepared
             .get(name)
             .and_then(|p| p.plan.as_ref())
-            .is_some_and(|cached| {
-                cached.schema_version == version && cached.settings == self.settings
-            });
+            .is_some_and(|cached| cached.is_fresh(version, &self.settings));
         if fresh {
             return Ok(());
         }

@@ -153,8 +153,9 @@ impl Session {
     /// A shape's plan, made again if the schema or the settings changed since, or if
     /// it is older than [`REPLAN_AFTER`].
     fn refresh_shape(&mut self, mut plan: Box<ShapePlan>) -> Option<Box<ShapePlan>> {
-        let fresh = plan.plan.schema_version == self.database.schema_version()
-            && plan.plan.settings == self.settings
+        let fresh = plan
+            .plan
+            .is_fresh(self.database.schema_version(), &self.settings)
             && plan.planned_at.elapsed() < REPLAN_AFTER;
         if !fresh {
             let (types, cached) = self.bind_shape(&plan.select, &plan.param_types)?;

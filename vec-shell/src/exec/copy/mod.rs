@@ -10,7 +10,7 @@ mod binary;
 mod records;
 
 use binary::{read_binary, send, SIGNATURE};
-use records::{batch_size, convert_batch, CsvReader, RawRecord};
+use records::{convert_batch, CsvReader, RawRecord, BATCH};
 use std::borrow::Cow;
 
 use crate::error::{EngineError, Result};
@@ -199,7 +199,7 @@ pub fn read_rows(
                     fields,
                     line: line_idx + 1,
                 });
-                if batch.len() == batch_size() {
+                if batch.len() == BATCH {
                     monitor.check()?;
                     push_rows(&mut rows, convert_batch(&batch, target, &line_text)?)?;
                     batch.clear();
@@ -234,7 +234,7 @@ pub fn read_rows(
                     .map(|field| (field.quoted || field.text != format.null).then_some(field.text))
                     .collect();
                 batch.push(RawRecord { fields, line });
-                if batch.len() == batch_size() {
+                if batch.len() == BATCH {
                     monitor.check()?;
                     push_rows(&mut rows, convert_batch(&batch, target, &line_text)?)?;
                     batch.clear();

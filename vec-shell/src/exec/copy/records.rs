@@ -20,6 +20,9 @@ const PER_THREAD: usize = 512;
 /// The most threads a batch is split between.
 const MAX_THREADS: usize = 8;
 
+/// Records per batch: enough for every thread's share.
+pub(super) const BATCH: usize = PER_THREAD * MAX_THREADS;
+
 /// One record's fields (`None` for NULL) and the line it starts on (1-based).
 pub(super) struct RawRecord<'a> {
     pub fields: Vec<Option<Cow<'a, str>>>,
@@ -181,8 +184,10 @@ pub(super) fn convert_batch<'t>(
             })
             .collect()
     };
-    let threads = std::thread::available_parallelism()
-        .map_or(1, usize::from)
+    // Asked once: on Linux the answer reads the cgroup's CPU limit from files.
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    let cores = *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, usize::from));
+    let threads = cores
         .min(MAX_THREADS)
         .min(records.len().div_ceil(PER_THREAD))
         .max(1);
@@ -209,11 +214,6 @@ pub(super) fn convert_batch<'t>(
         rows.extend(part?);
     }
     Ok(rows)
-}
-
-/// Records per batch: enough for every thread's share.
-pub(super) fn batch_size() -> usize {
-    PER_THREAD * MAX_THREADS
 }
 
 #[cfg(test)]
