@@ -24,7 +24,8 @@
 //! [`codes`] holds the kernels of quantized indexes (an `f32` query against 8-bit or 1-bit
 //! codes), and [`prefetch::prefetch_read`] a safe software-prefetch hint for scans whose
 //! rows are scattered in memory. [`endian`] decodes pgvector's big-endian stored elements
-//! with the widest byte shuffle this CPU has.
+//! with the widest byte shuffle this CPU has, and [`stored`] computes distances straight from
+//! them, without decoding.
 //!
 //! Invariant: this crate is a leaf. It depends on no other `vec-*` crate (only on `half`),
 //! never prints, and holds all of the project's `unsafe` arithmetic.
@@ -55,6 +56,7 @@ mod implementation;
 pub mod prefetch;
 mod scalar;
 pub mod sparse;
+pub mod stored;
 
 pub use bits::BitKernels;
 pub use codes::CodeKernels;

@@ -93,6 +93,16 @@ impl Page {
         }
     }
 
+    /// A cursor that requests the page's cache lines a few at a time (see
+    /// [`PagePrefetch`]), for a scan that reads this page after the one it is reading now.
+    #[inline]
+    pub fn prefetch_cursor(&self) -> PagePrefetch {
+        PagePrefetch {
+            start: self.bytes.as_ptr(),
+            next: 0,
+        }
+    }
+
     /// An all-zero ("new") page.
     pub fn new_boxed() -> Box<Page> {
         Box::new(Page {
@@ -213,5 +223,64 @@ mod tests {
         let page = Page::new_boxed();
         page.verify(Path::new("x"), 9).unwrap();
         assert_eq!(page.kind(), Some(PageKind::New));
+    }
+}
+
+/// Cache lines in a page.
+pub const PAGE_LINES: usize = PAGE_SIZE / 64;
+
+/// Requests one page's cache lines in paced steps: a scan asks for a share of the next
+/// page's lines as it finishes each row of the current one, so that memory streams the next
+/// page while the CPU works on this one. Asking for all 128 lines at once stalls the scan
+/// until most of them have arrived (a core tracks only a dozen or so outstanding misses),
+/// which puts the page's transfer in series with the work on its rows. The order is the one
+/// a slotted page is read in: the header and slot directory first, then the tuples from the
+/// page's end downwards.
+///
+/// Only hints: the cursor holds an address, never a reference, and a prefetch neither faults
+/// nor reads a value, so the cursor is harmless even if the page's frame is reused; its
+/// holder keeps the page pinned so that the lines it asks for are the ones it will read.
+pub struct PagePrefetch {
+    start: *const u8,
+    /// Lines requested so far.
+    next: usize,
+}
+
+impl PagePrefetch {
+    /// Requests the next `lines` lines (fewer when the page has no more).
+    #[inline]
+    pub fn advance(&mut self, lines: usize) {
+        let end = (self.next + lines).min(PAGE_LINES);
+        while self.next < end {
+            // Line 0 first, then from the last line downwards.
+            let line = if self.next == 0 {
+                0
+            } else {
+                PAGE_LINES - self.next
+            };
+            self.request(line);
+            self.next += 1;
+        }
+    }
+
+    /// Requests every line not requested yet.
+    #[inline]
+    pub fn finish(&mut self) {
+        self.advance(PAGE_LINES);
+    }
+
+    #[inline(always)]
+    fn request(&self, line: usize) {
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: a prefetch only hints: it never faults, even at an invalid address, and
+        // reads no value into the program; SSE is in x86-64's baseline. The address is formed
+        // with `wrapping_add`, which assumes nothing of it.
+        unsafe {
+            core::arch::x86_64::_mm_prefetch::<{ core::arch::x86_64::_MM_HINT_T0 }>(
+                self.start.wrapping_add(line * 64).cast::<i8>(),
+            )
+        };
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = line;
     }
 }

@@ -10,6 +10,7 @@ use crate::buffer_pool::PageKey;
 use crate::error::{Error, Result};
 use crate::heap::tuple::Header;
 use crate::heap::{self, RowBytes};
+use crate::page::PAGE_LINES;
 use crate::{HeapId, RowId};
 
 /// A stored row version: its id, stamps and bytes.
@@ -137,22 +138,32 @@ impl Store {
                 Some(pin) => pin,
                 None => self.pool.pin(key(page_no))?,
             };
+            // The next page's lines are requested a share per row of this one (only hints;
+            // not waiting for a writer of the next page).
+            let mut prefetch = None;
             if page_no + 1 < pages.end {
                 ahead = self.pool.pin_if_cached(key(page_no + 1));
-                // Not waiting for a writer of the next page: only a hint.
-                if let Some(page) = ahead.as_ref().and_then(|ahead| ahead.try_read()) {
-                    page.prefetch();
-                }
+                prefetch = ahead
+                    .as_ref()
+                    .and_then(|ahead| ahead.try_read())
+                    .map(|page| page.prefetch_cursor());
             }
             let mut stopped = false;
             let visited = {
                 let page = pin.read();
+                let per_row = PAGE_LINES.div_ceil(heap::slotted::n_slots(&page) + 1);
                 let mut keep = |header: Header| header.visible(snapshot.lsn().0, false);
                 let mut visit = |row: RowId, bytes: &[u8]| {
+                    if let Some(prefetch) = prefetch.as_mut() {
+                        prefetch.advance(per_row);
+                    }
                     stopped = stopped || f(row, bytes).is_break();
                 };
                 heap::visit_inline_rows(page_no, &page, &mut keep, &mut visit)
             };
+            if let Some(prefetch) = prefetch.as_mut() {
+                prefetch.finish();
+            }
             if !visited {
                 for version in self.page_versions(heap, page_no, Some(snapshot))? {
                     if f(version.row, &version.bytes).is_break() {

@@ -13,6 +13,7 @@ mod binary;
 mod cast;
 mod functions;
 mod ops;
+mod stored;
 mod text;
 
 pub use aggregate::{vector_accum, vector_avg, VectorAccumulator};

@@ -12,6 +12,7 @@ pub(crate) mod codes;
 pub(crate) mod f16;
 pub(crate) mod f32;
 pub(crate) mod many;
+pub(crate) mod stored;
 
 /// Loads 16 floats (unaligned).
 #[inline]

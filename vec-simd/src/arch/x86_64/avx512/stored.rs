@@ -1,0 +1,132 @@
+//! AVX-512BW kernels over big-endian stored `f32` elements: each 64-byte block is loaded,
+//! byte-swapped in the register (`vpshufb`) and used at once, so a scan computes a distance
+//! without writing the decoded vector anywhere. The accumulators, their order and the final
+//! reduction are those of the `f32` kernels in `super::f32`, so every sum is bit for bit the
+//! one those kernels give on the decoded elements.
+
+use core::arch::x86_64::*;
+
+use super::{load_f32x16, load_f32x16_partial, reduce_add_f32x16};
+
+/// The byte shuffle that reverses each 4-byte lane.
+#[inline]
+#[target_feature(enable = "avx512f,avx512bw")]
+fn swap_lanes() -> __m512i {
+    _mm512_set_epi8(
+        60, 61, 62, 63, 56, 57, 58, 59, 52, 53, 54, 55, 48, 49, 50, 51, 44, 45, 46, 47, 40, 41, 42,
+        43, 36, 37, 38, 39, 32, 33, 34, 35, 28, 29, 30, 31, 24, 25, 26, 27, 20, 21, 22, 23, 16, 17,
+        18, 19, 12, 13, 14, 15, 8, 9, 10, 11, 4, 5, 6, 7, 0, 1, 2, 3,
+    )
+}
+
+/// The lanes of `bits` whose element is finite (neither NaN nor infinite).
+#[inline]
+#[target_feature(enable = "avx512f")]
+fn finite_lanes(bits: __m512i) -> __mmask16 {
+    let magnitude = _mm512_and_si512(bits, _mm512_set1_epi32(0x7fff_ffff));
+    _mm512_cmplt_epu32_mask(magnitude, _mm512_set1_epi32(0x7f80_0000))
+}
+
+/// Loads 16 big-endian elements as floats; clears `finite` if any is not finite.
+#[inline]
+#[target_feature(enable = "avx512f,avx512bw")]
+fn load_be(block: &[u8; 64], finite: &mut bool) -> __m512 {
+    // SAFETY: `block` is 64 initialized bytes, exactly what the unaligned load reads.
+    let raw = unsafe { _mm512_loadu_si512(block.as_ptr().cast()) };
+    let bits = _mm512_shuffle_epi8(raw, swap_lanes());
+    *finite &= finite_lanes(bits) == 0xffff;
+    _mm512_castsi512_ps(bits)
+}
+
+/// Loads the fewer than 16 big-endian elements of `tail` into the low lanes, zeros in the
+/// others; clears `finite` if any is not finite.
+#[inline]
+#[target_feature(enable = "avx512f,avx512bw")]
+fn load_be_partial(tail: &[u8], finite: &mut bool) -> __m512 {
+    assert!(tail.len() < 64 && tail.len() % 4 == 0);
+    let mask: __mmask64 = (1u64 << tail.len()) - 1;
+    // SAFETY: the mask selects exactly the first `tail.len()` bytes, all inside `tail`; a
+    // masked load does not touch memory behind masked-off bytes (they read as zero).
+    let raw = unsafe { _mm512_maskz_loadu_epi8(mask, tail.as_ptr().cast()) };
+    let bits = _mm512_shuffle_epi8(raw, swap_lanes());
+    // Zeroed lanes are finite.
+    *finite &= finite_lanes(bits) == 0xffff;
+    _mm512_castsi512_ps(bits)
+}
+
+/// `(dot(x, query), dot(x, x))` of the decoded elements `x` of `row`, and whether every
+/// element is finite.
+///
+/// # Safety
+///
+/// The CPU must support AVX-512F and AVX-512BW, and `row.len()` must be `4 * query.len()`.
+#[target_feature(enable = "avx512f,avx512bw")]
+pub(crate) unsafe fn dot_norm_be_avx512(query: &[f32], row: &[u8]) -> (f32, f32, bool) {
+    debug_assert_eq!(row.len(), 4 * query.len());
+    let (r_blocks, r_tail) = row.as_chunks::<64>();
+    let (q_blocks, q_tail) = query.as_chunks::<16>();
+    let mut finite = true;
+    let mut dot = [_mm512_setzero_ps(); 4];
+    let mut norm = [_mm512_setzero_ps(); 4];
+    let mut r_groups = r_blocks.chunks_exact(4);
+    let mut q_groups = q_blocks.chunks_exact(4);
+    for (xs, qs) in (&mut r_groups).zip(&mut q_groups) {
+        for slot in 0..4 {
+            let x = load_be(&xs[slot], &mut finite);
+            dot[slot] = _mm512_fmadd_ps(x, load_f32x16(&qs[slot]), dot[slot]);
+            norm[slot] = _mm512_fmadd_ps(x, x, norm[slot]);
+        }
+    }
+    for (slot, (x, q)) in r_groups
+        .remainder()
+        .iter()
+        .zip(q_groups.remainder())
+        .enumerate()
+    {
+        let x = load_be(x, &mut finite);
+        dot[slot] = _mm512_fmadd_ps(x, load_f32x16(q), dot[slot]);
+        norm[slot] = _mm512_fmadd_ps(x, x, norm[slot]);
+    }
+    let x = load_be_partial(r_tail, &mut finite);
+    dot[3] = _mm512_fmadd_ps(x, load_f32x16_partial(q_tail), dot[3]);
+    norm[3] = _mm512_fmadd_ps(x, x, norm[3]);
+    (reduce_add_f32x16(dot), reduce_add_f32x16(norm), finite)
+}
+
+/// `l2_squared(x, query)` of the decoded elements `x` of `row`, and whether every element
+/// is finite.
+///
+/// # Safety
+///
+/// The CPU must support AVX-512F and AVX-512BW, and `row.len()` must be `4 * query.len()`.
+#[target_feature(enable = "avx512f,avx512bw")]
+pub(crate) unsafe fn l2_squared_be_avx512(query: &[f32], row: &[u8]) -> (f32, bool) {
+    debug_assert_eq!(row.len(), 4 * query.len());
+    let (r_blocks, r_tail) = row.as_chunks::<64>();
+    let (q_blocks, q_tail) = query.as_chunks::<16>();
+    let mut finite = true;
+    let mut acc = [_mm512_setzero_ps(); 4];
+    let mut r_groups = r_blocks.chunks_exact(4);
+    let mut q_groups = q_blocks.chunks_exact(4);
+    for (xs, qs) in (&mut r_groups).zip(&mut q_groups) {
+        for slot in 0..4 {
+            let diff = _mm512_sub_ps(load_be(&xs[slot], &mut finite), load_f32x16(&qs[slot]));
+            acc[slot] = _mm512_fmadd_ps(diff, diff, acc[slot]);
+        }
+    }
+    for (slot, (x, q)) in r_groups
+        .remainder()
+        .iter()
+        .zip(q_groups.remainder())
+        .enumerate()
+    {
+        let diff = _mm512_sub_ps(load_be(x, &mut finite), load_f32x16(q));
+        acc[slot] = _mm512_fmadd_ps(diff, diff, acc[slot]);
+    }
+    let diff = _mm512_sub_ps(
+        load_be_partial(r_tail, &mut finite),
+        load_f32x16_partial(q_tail),
+    );
+    acc[3] = _mm512_fmadd_ps(diff, diff, acc[3]);
+    (reduce_add_f32x16(acc), finite)
+}
