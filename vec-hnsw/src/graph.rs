@@ -162,6 +162,20 @@ impl Graph {
         self.locks.reserve(additional);
     }
 
+    /// Hints the CPU to load `slot`'s layer-0 list (a search about to expand it).
+    #[inline]
+    pub(crate) fn prefetch_layer0(&self, slot: u32) {
+        let start = slot as usize * self.stride0;
+        match &self.layer0 {
+            Layer0::Owned(words) => {
+                if let Some(list) = words.get(start..start + self.stride0) {
+                    crate::prefetch::prefetch_slice(list);
+                }
+            }
+            Layer0::Mapped { .. } => crate::prefetch::prefetch_slice(self.mapped_words(slot)),
+        }
+    }
+
     /// Copies the neighbours of `slot` at `level` into `out`.
     #[inline]
     pub(crate) fn read(&self, slot: u32, level: usize, out: &mut Vec<u32>) {

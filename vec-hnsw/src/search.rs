@@ -199,6 +199,12 @@ impl<M: Metric> Hnsw<M> {
             if candidate.distance > furthest {
                 break;
             }
+            // The list expanded next is likely the nearest remaining candidate's.
+            if level == 0 {
+                if let Some(Reverse(next)) = nearest.peek() {
+                    self.graph.prefetch_layer0(next.slot);
+                }
+            }
             self.graph.read(candidate.slot, level, neighbours);
             unvisited.clear();
             for &neighbour in neighbours.iter() {
