@@ -216,7 +216,7 @@ where
                 .count();
         }
         println!(
-            "| {ef_search} | {:.3} | {:.0} |",
+            "| {ef_search} | {:.4} | {:.0} |",
             correct as f64 / (queries.len() * 10) as f64,
             queries.len() as f64 / best
         );
