@@ -1,12 +1,12 @@
-//! Distances from an `f32` query to a vector still in its stored form: pgvector's binary
-//! layout keeps each element big-endian, and an exact scan computes one distance per row.
-//! On a CPU with AVX-512BW whose `f32` kernels are the AVX-512 ones, each block of the row is
-//! byte-swapped in a register and used at once (one pass over the row, nothing written);
-//! elsewhere the row is decoded into the caller's scratch buffer and the selected `f32`
-//! kernels run on it. Either way every sum is bit for bit what [`crate::f32::dot`] and
-//! [`crate::f32::l2_squared`] give on the decoded elements, and a row holding a NaN or an
-//! infinity gives `None` (stored vectors never hold one; a caller falls back to its decoder,
-//! which reports the element).
+//! Distances from a query to a vector still in its stored form: pgvector's binary layout
+//! keeps each element big-endian, and an exact scan computes one distance per row. Where
+//! the `f32` (or `f16`) family selected its AVX-512 kernels, each block of the row is
+//! byte-swapped in a register and used at once (one pass over the row, nothing written;
+//! `f32` rows also need AVX-512BW); elsewhere the row is decoded into the caller's scratch
+//! buffer and the selected kernels run on it. Either way every sum is bit for bit what
+//! [`crate::f32::dot`] and [`crate::f32::l2_squared`] (or their `f16` counterparts) give on
+//! the decoded elements, and a row holding a NaN or an infinity gives `None` (stored
+//! vectors never hold one; a caller falls back to its decoder, which reports the element).
 //!
 //! ```
 //! let query = [1.0_f32, 2.0, 3.0];
@@ -18,6 +18,8 @@
 
 use std::sync::OnceLock;
 
+use half::f16;
+
 /// Whether the fused big-endian kernels may run: AVX-512BW is present and the `f32` family
 /// selected the AVX-512 kernels (whose sums the fused ones reproduce).
 fn fused() -> bool {
@@ -27,6 +29,21 @@ fn fused() -> bool {
         {
             crate::f32::selected().implementation() == crate::Implementation::Avx512
                 && is_x86_feature_detected!("avx512bw")
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        false
+    })
+}
+
+/// Whether the fused binary16 kernels may run: the `f16` family selected the AVX-512
+/// kernels (which also need AVX2, whose byte shuffle the fused ones use).
+fn fused_f16() -> bool {
+    static FUSED: OnceLock<bool> = OnceLock::new();
+    *FUSED.get_or_init(|| {
+        #[cfg(target_arch = "x86_64")]
+        {
+            crate::f16::selected().implementation() == crate::Implementation::Avx512
+                && is_x86_feature_detected!("avx2")
         }
         #[cfg(not(target_arch = "x86_64"))]
         false
@@ -83,6 +100,58 @@ pub fn f32_l2_squared_be(query: &[f32], row: &[u8], scratch: &mut Vec<f32>) -> O
         return None;
     }
     Some(crate::f32::l2_squared(scratch, query))
+}
+
+/// Decodes binary16 `row` into `scratch`; false if an element is not finite.
+fn decode_f16(row: &[u8], scratch: &mut Vec<f16>) -> bool {
+    scratch.resize(row.len() / 2, f16::ZERO);
+    crate::endian::f16_from_be(row, scratch)
+}
+
+/// `(dot(x, query), dot(x, x))` for `halfvec`: `x` are the big-endian binary16 elements of
+/// `row`, summed as [`crate::f16::dot`] sums; `None` if one of them is NaN or infinite.
+///
+/// # Panics
+///
+/// When `row.len() != 2 * query.len()`.
+pub fn f16_dot_norm_be(query: &[f16], row: &[u8], scratch: &mut Vec<f16>) -> Option<(f32, f32)> {
+    assert_eq!(row.len(), 2 * query.len(), "2 bytes per element");
+    #[cfg(target_arch = "x86_64")]
+    if fused_f16() {
+        // SAFETY: `fused_f16` checked AVX-512F (the selected kernels need it) and AVX2; the
+        // lengths were checked above.
+        let (dot, norm, finite) =
+            unsafe { crate::arch::x86_64::avx512::stored::dot_norm_be_f16_avx512(query, row) };
+        return finite.then_some((dot, norm));
+    }
+    if !decode_f16(row, scratch) {
+        return None;
+    }
+    Some((
+        crate::f16::dot(scratch, query),
+        crate::f16::dot(scratch, scratch),
+    ))
+}
+
+/// `l2_squared(x, query)` for `halfvec`, as [`crate::f16::l2_squared`] sums it; `None` if
+/// an element of `row` is NaN or infinite.
+///
+/// # Panics
+///
+/// When `row.len() != 2 * query.len()`.
+pub fn f16_l2_squared_be(query: &[f16], row: &[u8], scratch: &mut Vec<f16>) -> Option<f32> {
+    assert_eq!(row.len(), 2 * query.len(), "2 bytes per element");
+    #[cfg(target_arch = "x86_64")]
+    if fused_f16() {
+        // SAFETY: as in `f16_dot_norm_be`.
+        let (sum, finite) =
+            unsafe { crate::arch::x86_64::avx512::stored::l2_squared_be_f16_avx512(query, row) };
+        return finite.then_some(sum);
+    }
+    if !decode_f16(row, scratch) {
+        return None;
+    }
+    Some(crate::f16::l2_squared(scratch, query))
 }
 
 #[cfg(test)]
@@ -153,6 +222,43 @@ mod tests {
                     let bytes = be(&row);
                     assert_eq!(f32_dot_norm_be(&query, &bytes, &mut scratch), None);
                     assert_eq!(f32_l2_squared_be(&query, &bytes, &mut scratch), None);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn half_sums_are_the_kernels_sums_bit_for_bit() {
+        let mut scratch = Vec::new();
+        let half = |v: Vec<f32>| v.into_iter().map(f16::from_f32).collect::<Vec<_>>();
+        for n in [1, 3, 15, 16, 17, 48, 63, 64, 65, 100, 384, 385, 1000, 4000] {
+            let query = half(values(n as u64, n));
+            let row = half(values(5 * n as u64 + 3, n));
+            let bytes: Vec<u8> = row.iter().flat_map(|v| v.to_be_bytes()).collect();
+            let (dot, norm) = f16_dot_norm_be(&query, &bytes, &mut scratch).unwrap();
+            assert_eq!(
+                dot.to_bits(),
+                crate::f16::dot(&row, &query).to_bits(),
+                "dot {n}"
+            );
+            assert_eq!(
+                norm.to_bits(),
+                crate::f16::dot(&row, &row).to_bits(),
+                "norm {n}"
+            );
+            let l2 = f16_l2_squared_be(&query, &bytes, &mut scratch).unwrap();
+            assert_eq!(
+                l2.to_bits(),
+                crate::f16::l2_squared(&row, &query).to_bits(),
+                "l2 {n}"
+            );
+            assert_eq!(l2.to_bits(), crate::f16::l2_squared(&query, &row).to_bits());
+            for at in [0, n / 2, n - 1] {
+                for bad in [f16::NAN, f16::INFINITY, f16::NEG_INFINITY] {
+                    let mut bad_bytes = bytes.clone();
+                    bad_bytes[2 * at..2 * at + 2].copy_from_slice(&bad.to_be_bytes());
+                    assert_eq!(f16_dot_norm_be(&query, &bad_bytes, &mut scratch), None);
+                    assert_eq!(f16_l2_squared_be(&query, &bad_bytes, &mut scratch), None);
                 }
             }
         }

@@ -180,22 +180,30 @@ impl DistanceKey<'_> {
         let Ok(Some((tag, Some(stored)))) = column_bytes(bytes, self.column) else {
             return Ok(None);
         };
-        // A `vector` row's distance straight from its stored bytes (the same value, bit for
-        // bit); L1 distances and rows the fused kernels refuse take the decoding path.
-        if let (Datum::Vector(query), 8) = (query, tag) {
-            let fused = match self.operator {
-                Operator::L2 => query.l2_distance_to_binary(stored, &mut scratch.vector),
-                Operator::NegativeInnerProduct => {
-                    query.negative_inner_product_to_binary(stored, &mut scratch.vector)
+        // A `vector` or `halfvec` row's distance straight from its stored bytes (the same
+        // value, bit for bit); L1 distances and rows the fused kernels refuse take the
+        // decoding path.
+        macro_rules! fused {
+            ($query:expr, $storage:expr) => {
+                match self.operator {
+                    Operator::L2 => $query.l2_distance_to_binary(stored, $storage),
+                    Operator::NegativeInnerProduct => {
+                        $query.negative_inner_product_to_binary(stored, $storage)
+                    }
+                    Operator::Cosine => {
+                        $query.cosine_distance_to_binary(stored, *query_norm, $storage)
+                    }
+                    Operator::L1 => None,
                 }
-                Operator::Cosine => {
-                    query.cosine_distance_to_binary(stored, *query_norm, &mut scratch.vector)
-                }
-                Operator::L1 => None,
             };
-            if fused.is_some() {
-                return Ok(fused);
-            }
+        }
+        let fused = match (query, tag) {
+            (Datum::Vector(query), 8) => fused!(query, &mut scratch.vector),
+            (Datum::HalfVec(query), 9) => fused!(query, &mut scratch.half),
+            _ => None,
+        };
+        if fused.is_some() {
+            return Ok(fused);
         }
         // The row's value decoded into `storage` (reused from row to row), then the
         // distance as `distance_of!` computes it; a value that does not decode takes the

@@ -78,6 +78,15 @@ pub(crate) fn read_dense_header(
     Ok(dims)
 }
 
+/// The element bytes of `binary` when it holds, in the dense binary format, a value of
+/// `dims` elements of `width` bytes each (and a zero reserved field); `None` otherwise.
+pub(crate) fn elements_of_shape(binary: &[u8], dims: usize, width: usize) -> Option<&[u8]> {
+    let (header, elements) = binary.split_first_chunk::<4>()?;
+    let stored = usize::from(u16::from_be_bytes([header[0], header[1]]));
+    let unused = u16::from_be_bytes([header[2], header[3]]);
+    (stored == dims && unused == 0 && elements.len() == width * dims).then_some(elements)
+}
+
 /// Writes the dense header: dimension count and a zero reserved field.
 pub(crate) fn write_dense_header(out: &mut Vec<u8>, dims: usize) {
     // Dimension counts never exceed 16,000, so they fit 16 bits.

@@ -5,15 +5,13 @@
 
 use super::functions::cosine_from_parts;
 use super::Vector;
+use crate::dense::wire::elements_of_shape;
 
 impl Vector {
     /// The elements of `binary` when it holds a vector of this one's dimension count in
     /// `vector_recv`'s format; `None` otherwise (the decoder reports what is wrong).
     fn same_shape_elements<'b>(&self, binary: &'b [u8]) -> Option<&'b [u8]> {
-        let (header, elements) = binary.split_first_chunk::<4>()?;
-        let dims = usize::from(u16::from_be_bytes([header[0], header[1]]));
-        let unused = u16::from_be_bytes([header[2], header[3]]);
-        (dims == self.dims() && unused == 0 && elements.len() == 4 * dims).then_some(elements)
+        elements_of_shape(binary, self.dims(), 4)
     }
 
     /// `row.l2_distance(self)` (the same as `self.l2_distance(row)`) of the vector `binary`

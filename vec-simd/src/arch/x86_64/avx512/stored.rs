@@ -1,12 +1,13 @@
-//! AVX-512BW kernels over big-endian stored `f32` elements: each 64-byte block is loaded,
-//! byte-swapped in the register (`vpshufb`) and used at once, so a scan computes a distance
-//! without writing the decoded vector anywhere. The accumulators, their order and the final
-//! reduction are those of the `f32` kernels in `super::f32`, so every sum is bit for bit the
-//! one those kernels give on the decoded elements.
+//! AVX-512 kernels over big-endian stored elements: each block is loaded, byte-swapped in
+//! the register (`vpshufb`: 64 bytes of `f32`s with AVX-512BW, 32 bytes of binary16 with
+//! AVX2, then widened by `vcvtph2ps`) and used at once, so a scan computes a distance
+//! without writing the decoded vector anywhere. The accumulators, their order, the tail and
+//! the final reduction are those of the kernels in `super::f32` and `super::f16`, so every
+//! sum is bit for bit the one those kernels give on the decoded elements.
 
 use core::arch::x86_64::*;
 
-use super::{load_f32x16, load_f32x16_partial, reduce_add_f32x16};
+use super::{load_f16x16, load_f32x16, load_f32x16_partial, reduce_add_f32x16};
 
 /// The byte shuffle that reverses each 4-byte lane.
 #[inline]
@@ -129,4 +130,120 @@ pub(crate) unsafe fn l2_squared_be_avx512(query: &[f32], row: &[u8]) -> (f32, bo
     );
     acc[3] = _mm512_fmadd_ps(diff, diff, acc[3]);
     (reduce_add_f32x16(acc), finite)
+}
+
+/// The byte shuffle that reverses each 2-byte lane of a 256-bit register.
+#[inline]
+#[target_feature(enable = "avx2")]
+fn swap_halves() -> __m256i {
+    _mm256_set_epi8(
+        14, 15, 12, 13, 10, 11, 8, 9, 6, 7, 4, 5, 2, 3, 0, 1, 14, 15, 12, 13, 10, 11, 8, 9, 6, 7,
+        4, 5, 2, 3, 0, 1,
+    )
+}
+
+/// Loads 16 big-endian binary16 elements widened to floats (`vcvtph2ps`, exact); clears
+/// `finite` if any is not finite.
+#[inline]
+#[target_feature(enable = "avx512f,avx2")]
+fn load_be_f16(block: &[u8; 32], finite: &mut bool) -> __m512 {
+    // SAFETY: `block` is 32 initialized bytes, exactly what the unaligned load reads.
+    let raw = unsafe { _mm256_loadu_si256(block.as_ptr().cast()) };
+    let bits = _mm256_shuffle_epi8(raw, swap_halves());
+    let magnitude = _mm256_and_si256(bits, _mm256_set1_epi16(0x7fff));
+    // Magnitudes are at most 0x7fff, so the signed compare orders them correctly.
+    let below = _mm256_cmpgt_epi16(_mm256_set1_epi16(0x7c00), magnitude);
+    *finite &= _mm256_movemask_epi8(below) == -1;
+    _mm512_cvtph_ps(bits)
+}
+
+/// The big-endian binary16 element in `bytes` as a float, and whether it is finite.
+#[inline]
+fn scalar_be_f16(bytes: &[u8]) -> (f32, bool) {
+    let bits = u16::from_be_bytes([bytes[0], bytes[1]]);
+    (half::f16::from_bits(bits).to_f32(), bits & 0x7fff < 0x7c00)
+}
+
+/// `(dot(x, query), dot(x, x))` of the decoded binary16 elements `x` of `row`, and whether
+/// every element is finite, summed as `super::f16::dot_f16_avx512` sums.
+///
+/// # Safety
+///
+/// The CPU must support AVX-512F and AVX2, and `row.len()` must be `2 * query.len()`.
+#[target_feature(enable = "avx512f,avx2")]
+pub(crate) unsafe fn dot_norm_be_f16_avx512(query: &[half::f16], row: &[u8]) -> (f32, f32, bool) {
+    debug_assert_eq!(row.len(), 2 * query.len());
+    let (r_blocks, r_tail) = row.as_chunks::<32>();
+    let (q_blocks, q_tail) = query.as_chunks::<16>();
+    let mut finite = true;
+    let mut dot = [_mm512_setzero_ps(); 4];
+    let mut norm = [_mm512_setzero_ps(); 4];
+    let mut r_groups = r_blocks.chunks_exact(4);
+    let mut q_groups = q_blocks.chunks_exact(4);
+    for (xs, qs) in (&mut r_groups).zip(&mut q_groups) {
+        for slot in 0..4 {
+            let x = load_be_f16(&xs[slot], &mut finite);
+            dot[slot] = _mm512_fmadd_ps(x, load_f16x16(&qs[slot]), dot[slot]);
+            norm[slot] = _mm512_fmadd_ps(x, x, norm[slot]);
+        }
+    }
+    for (slot, (x, q)) in r_groups
+        .remainder()
+        .iter()
+        .zip(q_groups.remainder())
+        .enumerate()
+    {
+        let x = load_be_f16(x, &mut finite);
+        dot[slot] = _mm512_fmadd_ps(x, load_f16x16(q), dot[slot]);
+        norm[slot] = _mm512_fmadd_ps(x, x, norm[slot]);
+    }
+    let mut dot = reduce_add_f32x16(dot);
+    let mut norm = reduce_add_f32x16(norm);
+    for (x, q) in r_tail.chunks_exact(2).zip(q_tail) {
+        let (x, ok) = scalar_be_f16(x);
+        finite &= ok;
+        dot += x * q.to_f32();
+        norm += x * x;
+    }
+    (dot, norm, finite)
+}
+
+/// `l2_squared(x, query)` of the decoded binary16 elements `x` of `row`, and whether every
+/// element is finite, summed as `super::f16::l2_squared_f16_avx512` sums.
+///
+/// # Safety
+///
+/// The CPU must support AVX-512F and AVX2, and `row.len()` must be `2 * query.len()`.
+#[target_feature(enable = "avx512f,avx2")]
+pub(crate) unsafe fn l2_squared_be_f16_avx512(query: &[half::f16], row: &[u8]) -> (f32, bool) {
+    debug_assert_eq!(row.len(), 2 * query.len());
+    let (r_blocks, r_tail) = row.as_chunks::<32>();
+    let (q_blocks, q_tail) = query.as_chunks::<16>();
+    let mut finite = true;
+    let mut acc = [_mm512_setzero_ps(); 4];
+    let mut r_groups = r_blocks.chunks_exact(4);
+    let mut q_groups = q_blocks.chunks_exact(4);
+    for (xs, qs) in (&mut r_groups).zip(&mut q_groups) {
+        for slot in 0..4 {
+            let diff = _mm512_sub_ps(load_be_f16(&xs[slot], &mut finite), load_f16x16(&qs[slot]));
+            acc[slot] = _mm512_fmadd_ps(diff, diff, acc[slot]);
+        }
+    }
+    for (slot, (x, q)) in r_groups
+        .remainder()
+        .iter()
+        .zip(q_groups.remainder())
+        .enumerate()
+    {
+        let diff = _mm512_sub_ps(load_be_f16(x, &mut finite), load_f16x16(q));
+        acc[slot] = _mm512_fmadd_ps(diff, diff, acc[slot]);
+    }
+    let mut sum = reduce_add_f32x16(acc);
+    for (x, q) in r_tail.chunks_exact(2).zip(q_tail) {
+        let (x, ok) = scalar_be_f16(x);
+        finite &= ok;
+        let diff = x - q.to_f32();
+        sum += diff * diff;
+    }
+    (sum, finite)
 }
