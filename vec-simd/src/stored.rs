@@ -92,14 +92,37 @@ pub fn f32_l2_squared_be(query: &[f32], row: &[u8], scratch: &mut Vec<f32>) -> O
     #[cfg(target_arch = "x86_64")]
     if fused() {
         // SAFETY: as in `f32_dot_norm_be`.
-        let (sum, finite) =
-            unsafe { crate::arch::x86_64::avx512::stored::l2_squared_be_avx512(query, row) };
+        let (sum, finite) = unsafe {
+            crate::arch::x86_64::avx512::stored::difference_sum_be_avx512::<false>(query, row)
+        };
         return finite.then_some(sum);
     }
     if !decode(row, scratch) {
         return None;
     }
     Some(crate::f32::l2_squared(scratch, query))
+}
+
+/// `l1(x, query)`, where `x` are the big-endian elements of `row`; `None` if one of them is
+/// NaN or infinite.
+///
+/// # Panics
+///
+/// When `row.len() != 4 * query.len()`.
+pub fn f32_l1_be(query: &[f32], row: &[u8], scratch: &mut Vec<f32>) -> Option<f32> {
+    assert_eq!(row.len(), 4 * query.len(), "4 bytes per element");
+    #[cfg(target_arch = "x86_64")]
+    if fused() {
+        // SAFETY: as in `f32_dot_norm_be`.
+        let (sum, finite) = unsafe {
+            crate::arch::x86_64::avx512::stored::difference_sum_be_avx512::<true>(query, row)
+        };
+        return finite.then_some(sum);
+    }
+    if !decode(row, scratch) {
+        return None;
+    }
+    Some(crate::f32::l1(scratch, query))
 }
 
 /// Decodes binary16 `row` into `scratch`; false if an element is not finite.
@@ -144,14 +167,37 @@ pub fn f16_l2_squared_be(query: &[f16], row: &[u8], scratch: &mut Vec<f16>) -> O
     #[cfg(target_arch = "x86_64")]
     if fused_f16() {
         // SAFETY: as in `f16_dot_norm_be`.
-        let (sum, finite) =
-            unsafe { crate::arch::x86_64::avx512::stored::l2_squared_be_f16_avx512(query, row) };
+        let (sum, finite) = unsafe {
+            crate::arch::x86_64::avx512::stored::difference_sum_be_f16_avx512::<false>(query, row)
+        };
         return finite.then_some(sum);
     }
     if !decode_f16(row, scratch) {
         return None;
     }
     Some(crate::f16::l2_squared(scratch, query))
+}
+
+/// `l1(x, query)` for `halfvec`, as [`crate::f16::l1`] sums it; `None` if an element of
+/// `row` is NaN or infinite.
+///
+/// # Panics
+///
+/// When `row.len() != 2 * query.len()`.
+pub fn f16_l1_be(query: &[f16], row: &[u8], scratch: &mut Vec<f16>) -> Option<f32> {
+    assert_eq!(row.len(), 2 * query.len(), "2 bytes per element");
+    #[cfg(target_arch = "x86_64")]
+    if fused_f16() {
+        // SAFETY: as in `f16_dot_norm_be`.
+        let (sum, finite) = unsafe {
+            crate::arch::x86_64::avx512::stored::difference_sum_be_f16_avx512::<true>(query, row)
+        };
+        return finite.then_some(sum);
+    }
+    if !decode_f16(row, scratch) {
+        return None;
+    }
+    Some(crate::f16::l1(scratch, query))
 }
 
 #[cfg(test)]
@@ -206,6 +252,13 @@ mod tests {
             );
             // The operands' order does not change the sums.
             assert_eq!(l2.to_bits(), crate::f32::l2_squared(&query, &row).to_bits());
+            let l1 = f32_l1_be(&query, &bytes, &mut scratch).unwrap();
+            assert_eq!(
+                l1.to_bits(),
+                crate::f32::l1(&row, &query).to_bits(),
+                "l1 {n}"
+            );
+            assert_eq!(l1.to_bits(), crate::f32::l1(&query, &row).to_bits());
             assert_eq!(dot.to_bits(), crate::f32::dot(&query, &row).to_bits());
         }
     }
@@ -222,6 +275,7 @@ mod tests {
                     let bytes = be(&row);
                     assert_eq!(f32_dot_norm_be(&query, &bytes, &mut scratch), None);
                     assert_eq!(f32_l2_squared_be(&query, &bytes, &mut scratch), None);
+                    assert_eq!(f32_l1_be(&query, &bytes, &mut scratch), None);
                 }
             }
         }
@@ -253,12 +307,20 @@ mod tests {
                 "l2 {n}"
             );
             assert_eq!(l2.to_bits(), crate::f16::l2_squared(&query, &row).to_bits());
+            let l1 = f16_l1_be(&query, &bytes, &mut scratch).unwrap();
+            assert_eq!(
+                l1.to_bits(),
+                crate::f16::l1(&row, &query).to_bits(),
+                "l1 {n}"
+            );
+            assert_eq!(l1.to_bits(), crate::f16::l1(&query, &row).to_bits());
             for at in [0, n / 2, n - 1] {
                 for bad in [f16::NAN, f16::INFINITY, f16::NEG_INFINITY] {
                     let mut bad_bytes = bytes.clone();
                     bad_bytes[2 * at..2 * at + 2].copy_from_slice(&bad.to_be_bytes());
                     assert_eq!(f16_dot_norm_be(&query, &bad_bytes, &mut scratch), None);
                     assert_eq!(f16_l2_squared_be(&query, &bad_bytes, &mut scratch), None);
+                    assert_eq!(f16_l1_be(&query, &bad_bytes, &mut scratch), None);
                 }
             }
         }

@@ -181,8 +181,7 @@ impl DistanceKey<'_> {
             return Ok(None);
         };
         // A `vector` or `halfvec` row's distance straight from its stored bytes (the same
-        // value, bit for bit); L1 distances and rows the fused kernels refuse take the
-        // decoding path.
+        // value, bit for bit); rows the fused kernels refuse take the decoding path.
         macro_rules! fused {
             ($query:expr, $storage:expr) => {
                 match self.operator {
@@ -193,7 +192,7 @@ impl DistanceKey<'_> {
                     Operator::Cosine => {
                         $query.cosine_distance_to_binary(stored, *query_norm, $storage)
                     }
-                    Operator::L1 => None,
+                    Operator::L1 => $query.l1_distance_to_binary(stored, $storage),
                 }
             };
         }

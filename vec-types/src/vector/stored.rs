@@ -23,6 +23,14 @@ impl Vector {
         Some(f64::from(sum).sqrt())
     }
 
+    /// `row.l1_distance(self)` (the same as `self.l1_distance(row)`) of the value `binary`
+    /// holds; `None` as for [`Vector::l2_distance_to_binary`].
+    pub fn l1_distance_to_binary(&self, binary: &[u8], scratch: &mut Vec<f32>) -> Option<f64> {
+        let elements = self.same_shape_elements(binary)?;
+        let sum = vec_simd::stored::f32_l1_be(self.as_slice(), elements, scratch)?;
+        Some(f64::from(sum))
+    }
+
     /// `row.negative_inner_product(self)` (the same either way round) of the vector
     /// `binary` holds; `None` as for [`Vector::l2_distance_to_binary`].
     pub fn negative_inner_product_to_binary(
@@ -88,6 +96,10 @@ mod tests {
                 (
                     query.l2_distance_to_binary(&binary, &mut scratch),
                     row.l2_distance(&query).unwrap(),
+                ),
+                (
+                    query.l1_distance_to_binary(&binary, &mut scratch),
+                    row.l1_distance(&query).unwrap(),
                 ),
                 (
                     query.negative_inner_product_to_binary(&binary, &mut scratch),

@@ -94,14 +94,28 @@ pub(crate) unsafe fn dot_norm_be_avx512(query: &[f32], row: &[u8]) -> (f32, f32,
     (reduce_add_f32x16(dot), reduce_add_f32x16(norm), finite)
 }
 
-/// `l2_squared(x, query)` of the decoded elements `x` of `row`, and whether every element
-/// is finite.
+/// One block's step of a difference sum: `|d|` added (L1) or `d²` (squared L2).
+#[inline]
+#[target_feature(enable = "avx512f")]
+fn difference_step<const L1: bool>(acc: __m512, diff: __m512) -> __m512 {
+    if L1 {
+        _mm512_add_ps(acc, super::abs_f32x16(diff))
+    } else {
+        _mm512_fmadd_ps(diff, diff, acc)
+    }
+}
+
+/// `l1(x, query)` (`L1`) or `l2_squared(x, query)` of the decoded elements `x` of `row`,
+/// and whether every element is finite.
 ///
 /// # Safety
 ///
 /// The CPU must support AVX-512F and AVX-512BW, and `row.len()` must be `4 * query.len()`.
 #[target_feature(enable = "avx512f,avx512bw")]
-pub(crate) unsafe fn l2_squared_be_avx512(query: &[f32], row: &[u8]) -> (f32, bool) {
+pub(crate) unsafe fn difference_sum_be_avx512<const L1: bool>(
+    query: &[f32],
+    row: &[u8],
+) -> (f32, bool) {
     debug_assert_eq!(row.len(), 4 * query.len());
     let (r_blocks, r_tail) = row.as_chunks::<64>();
     let (q_blocks, q_tail) = query.as_chunks::<16>();
@@ -112,7 +126,7 @@ pub(crate) unsafe fn l2_squared_be_avx512(query: &[f32], row: &[u8]) -> (f32, bo
     for (xs, qs) in (&mut r_groups).zip(&mut q_groups) {
         for slot in 0..4 {
             let diff = _mm512_sub_ps(load_be(&xs[slot], &mut finite), load_f32x16(&qs[slot]));
-            acc[slot] = _mm512_fmadd_ps(diff, diff, acc[slot]);
+            acc[slot] = difference_step::<L1>(acc[slot], diff);
         }
     }
     for (slot, (x, q)) in r_groups
@@ -122,13 +136,13 @@ pub(crate) unsafe fn l2_squared_be_avx512(query: &[f32], row: &[u8]) -> (f32, bo
         .enumerate()
     {
         let diff = _mm512_sub_ps(load_be(x, &mut finite), load_f32x16(q));
-        acc[slot] = _mm512_fmadd_ps(diff, diff, acc[slot]);
+        acc[slot] = difference_step::<L1>(acc[slot], diff);
     }
     let diff = _mm512_sub_ps(
         load_be_partial(r_tail, &mut finite),
         load_f32x16_partial(q_tail),
     );
-    acc[3] = _mm512_fmadd_ps(diff, diff, acc[3]);
+    acc[3] = difference_step::<L1>(acc[3], diff);
     (reduce_add_f32x16(acc), finite)
 }
 
@@ -208,14 +222,17 @@ pub(crate) unsafe fn dot_norm_be_f16_avx512(query: &[half::f16], row: &[u8]) -> 
     (dot, norm, finite)
 }
 
-/// `l2_squared(x, query)` of the decoded binary16 elements `x` of `row`, and whether every
-/// element is finite, summed as `super::f16::l2_squared_f16_avx512` sums.
+/// `l1(x, query)` (`L1`) or `l2_squared(x, query)` of the decoded binary16 elements `x` of
+/// `row`, and whether every element is finite, summed as `super::f16`'s kernels sum.
 ///
 /// # Safety
 ///
 /// The CPU must support AVX-512F and AVX2, and `row.len()` must be `2 * query.len()`.
 #[target_feature(enable = "avx512f,avx2")]
-pub(crate) unsafe fn l2_squared_be_f16_avx512(query: &[half::f16], row: &[u8]) -> (f32, bool) {
+pub(crate) unsafe fn difference_sum_be_f16_avx512<const L1: bool>(
+    query: &[half::f16],
+    row: &[u8],
+) -> (f32, bool) {
     debug_assert_eq!(row.len(), 2 * query.len());
     let (r_blocks, r_tail) = row.as_chunks::<32>();
     let (q_blocks, q_tail) = query.as_chunks::<16>();
@@ -226,7 +243,7 @@ pub(crate) unsafe fn l2_squared_be_f16_avx512(query: &[half::f16], row: &[u8]) -
     for (xs, qs) in (&mut r_groups).zip(&mut q_groups) {
         for slot in 0..4 {
             let diff = _mm512_sub_ps(load_be_f16(&xs[slot], &mut finite), load_f16x16(&qs[slot]));
-            acc[slot] = _mm512_fmadd_ps(diff, diff, acc[slot]);
+            acc[slot] = difference_step::<L1>(acc[slot], diff);
         }
     }
     for (slot, (x, q)) in r_groups
@@ -236,14 +253,14 @@ pub(crate) unsafe fn l2_squared_be_f16_avx512(query: &[half::f16], row: &[u8]) -
         .enumerate()
     {
         let diff = _mm512_sub_ps(load_be_f16(x, &mut finite), load_f16x16(q));
-        acc[slot] = _mm512_fmadd_ps(diff, diff, acc[slot]);
+        acc[slot] = difference_step::<L1>(acc[slot], diff);
     }
     let mut sum = reduce_add_f32x16(acc);
     for (x, q) in r_tail.chunks_exact(2).zip(q_tail) {
         let (x, ok) = scalar_be_f16(x);
         finite &= ok;
         let diff = x - q.to_f32();
-        sum += diff * diff;
+        sum += if L1 { diff.abs() } else { diff * diff };
     }
     (sum, finite)
 }
