@@ -1,68 +1,21 @@
-//! Distances from a `halfvec` query to a value still in `halfvec_recv`'s binary format (a
-//! dimension count, a zero field, big-endian binary16 elements), as a table scan finds it
-//! in a stored row: computed straight from the bytes by `vec_simd::stored`, with no decoded
-//! copy, and equal bit for bit to decoding the row and calling the operator's method.
+//! `HalfVector`'s distances to a value still in `halfvec_recv`'s binary format, as a table scan
+//! finds it in a stored row (`crate::dense::stored`): `l2_distance_to_binary`,
+//! `l1_distance_to_binary`, `negative_inner_product_to_binary` and
+//! `cosine_distance_to_binary`, each equal bit for bit to decoding the row and calling the
+//! operator's method.
 
 use half::f16;
 
 use super::HalfVector;
-use crate::dense::wire::elements_of_shape;
-use crate::vector::cosine_from_parts;
 
-impl HalfVector {
-    /// The elements of `binary` when it holds a `halfvec` of this one's dimension count;
-    /// `None` otherwise (the decoder reports what is wrong).
-    fn same_shape_elements<'b>(&self, binary: &'b [u8]) -> Option<&'b [u8]> {
-        elements_of_shape(binary, self.dims(), 2)
-    }
-
-    /// `row.l2_distance(self)` (the same as `self.l2_distance(row)`) of the value `binary`
-    /// holds; `None` when it is not a `halfvec` of this dimension count or holds an
-    /// element that is not finite. `scratch` is used only where the CPU has no fused kernel.
-    pub fn l2_distance_to_binary(&self, binary: &[u8], scratch: &mut Vec<f16>) -> Option<f64> {
-        let elements = self.same_shape_elements(binary)?;
-        let sum = vec_simd::stored::f16_l2_squared_be(self.as_slice(), elements, scratch)?;
-        Some(f64::from(sum).sqrt())
-    }
-
-    /// `row.l1_distance(self)` (the same as `self.l1_distance(row)`) of the value `binary`
-    /// holds; `None` as for [`HalfVector::l2_distance_to_binary`].
-    pub fn l1_distance_to_binary(&self, binary: &[u8], scratch: &mut Vec<f16>) -> Option<f64> {
-        let elements = self.same_shape_elements(binary)?;
-        let sum = vec_simd::stored::f16_l1_be(self.as_slice(), elements, scratch)?;
-        Some(f64::from(sum))
-    }
-
-    /// `row.negative_inner_product(self)` (the same either way round) of the value
-    /// `binary` holds; `None` as for [`HalfVector::l2_distance_to_binary`].
-    pub fn negative_inner_product_to_binary(
-        &self,
-        binary: &[u8],
-        scratch: &mut Vec<f16>,
-    ) -> Option<f64> {
-        let elements = self.same_shape_elements(binary)?;
-        let (dot, _) = vec_simd::stored::f16_dot_norm_be(self.as_slice(), elements, scratch)?;
-        Some(-f64::from(dot))
-    }
-
-    /// `row.cosine_distance_with_norm(self, self_norm)` of the value `binary` holds, where
-    /// `self_norm` is this value's squared norm as `cosine_distance_with_norm` takes it;
-    /// `None` as for [`HalfVector::l2_distance_to_binary`].
-    pub fn cosine_distance_to_binary(
-        &self,
-        binary: &[u8],
-        self_norm: f64,
-        scratch: &mut Vec<f16>,
-    ) -> Option<f64> {
-        let elements = self.same_shape_elements(binary)?;
-        let (dot, norm) = vec_simd::stored::f16_dot_norm_be(self.as_slice(), elements, scratch)?;
-        Some(cosine_from_parts(
-            f64::from(dot),
-            f64::from(norm),
-            self_norm,
-        ))
-    }
-}
+crate::dense::stored::impl_stored_distances!(
+    HalfVector,
+    f16,
+    2,
+    f16_l2_squared_be,
+    f16_l1_be,
+    f16_dot_norm_be
+);
 
 #[cfg(test)]
 mod tests {
