@@ -10,7 +10,6 @@ mod binary;
 mod cast;
 mod functions;
 mod ops;
-mod stored;
 mod text;
 
 pub use aggregate::{halfvec_accum, halfvec_avg, HalfVectorAccumulator};

@@ -13,7 +13,6 @@ mod binary;
 mod cast;
 mod functions;
 mod ops;
-mod stored;
 mod text;
 
 pub use aggregate::{vector_accum, vector_avg, VectorAccumulator};
