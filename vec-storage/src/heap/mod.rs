@@ -535,7 +535,13 @@ pub fn visit_inline_rows(
         keep(header).then_some((kind, bytes.get(HEADER_LEN..)?))
     };
     let n_slots = slotted::n_slots(page);
-    if (0..n_slots).any(|slot| matches!(kept(slot, keep), Some((SlotKind::Overflow, _)))) {
+    // The slot directory names overflow slots without touching the rows; only those need
+    // their header read here.
+    let overflow_kept = (0..n_slots).any(|slot| {
+        slotted::kind(page, slot) == Some(SlotKind::Overflow)
+            && matches!(kept(slot, keep), Some((SlotKind::Overflow, _)))
+    });
+    if overflow_kept {
         return false;
     }
     for slot in 0..n_slots {

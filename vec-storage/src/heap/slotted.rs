@@ -77,6 +77,19 @@ fn put_slot_entry(page: &mut Page, slot: usize, offset: usize, len: usize, kind:
     page.put_u16(at + 4, kind);
 }
 
+/// The kind of a slot, read from the directory alone; `None` if unused or out of range.
+#[inline]
+pub fn kind(page: &Page, slot: usize) -> Option<SlotKind> {
+    if slot >= n_slots(page) {
+        return None;
+    }
+    match slot_entry(page, slot).2 {
+        1 => Some(SlotKind::Inline),
+        2 => Some(SlotKind::Overflow),
+        _ => None,
+    }
+}
+
 /// The content of a slot, or `None` if unused, out of range or malformed.
 pub fn get(page: &Page, slot: usize) -> Option<(SlotKind, &[u8])> {
     if slot >= n_slots(page) {
@@ -229,6 +242,15 @@ mod tests {
         assert_eq!(get(&page, 1), Some((SlotKind::Inline, &[9u8; 2900][..])));
         assert_eq!(get(&page, 4), Some((SlotKind::Inline, &[4u8; 1500][..])));
         assert_eq!(get(&page, 3), None);
+        assert!(set(
+            &mut page,
+            3,
+            SlotKind::Overflow,
+            &overflow_ref(9000, 7)
+        ));
+        assert_eq!(kind(&page, 1), Some(SlotKind::Inline));
+        assert_eq!(kind(&page, 3), Some(SlotKind::Overflow));
+        assert_eq!(kind(&page, 9), None);
         clear(&mut page, 4);
         clear(&mut page, 3);
         assert_eq!(n_slots(&page), 3);
