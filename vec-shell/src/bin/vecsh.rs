@@ -78,7 +78,8 @@ Options:
                            discarding the transactions logged after the damage
                            (the warning says how many)
       --shared-buffers=SIZE
-                           buffer pool size for DBPATH's pages (default: 128MB)
+                           buffer pool size for the database's pages, on disk or
+                           in memory (default: 128MB)
   -?, --help               show this help, then exit
   -V, --version            output version information, then exit
 ";
@@ -322,7 +323,7 @@ fn run() -> ExitCode {
         }
     }
     let opened = match &args.database {
-        None => Ok(Database::in_memory()),
+        None => Ok(Database::in_memory_with_options(&options)),
         Some(path) => Database::open_with_options(path, &options),
     };
     let database = match opened {

@@ -102,7 +102,13 @@ pub struct Database {
 impl Database {
     /// A new, empty database held in memory; it disappears with the last handle.
     pub fn in_memory() -> Database {
-        let opened = open::in_memory();
+        Database::in_memory_with_options(&OpenOptions::default())
+    }
+
+    /// A new, empty database held in memory with `options` (the buffer pool's size; the
+    /// log of a database in memory is never damaged, so the rest does not apply).
+    pub fn in_memory_with_options(options: &OpenOptions) -> Database {
+        let opened = open::in_memory(options.shared_buffers);
         Database {
             shared: Arc::new(Shared {
                 catalog: RwLock::new(opened.catalog),

@@ -112,10 +112,10 @@ pub fn open(
     })
 }
 
-/// A new, empty database in memory.
-pub fn in_memory() -> Opened {
+/// A new, empty database in memory with a buffer pool of `buffer_pool_bytes`.
+pub fn in_memory(buffer_pool_bytes: usize) -> Opened {
     // A store in memory fails to open only if memory for its first pages is missing.
-    let durable = Durable::in_memory()
+    let durable = Durable::in_memory(buffer_pool_bytes)
         .unwrap_or_else(|error| panic!("cannot create a database in memory: {}", error.message));
     Opened {
         durable,

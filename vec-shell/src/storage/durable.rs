@@ -112,11 +112,13 @@ impl Durable {
         Durable::with_options(path, options, false)
     }
 
-    /// A store that lives in memory and disappears with the last handle.
-    pub fn in_memory() -> Result<Durable> {
+    /// A store that lives in memory and disappears with the last handle, read through a
+    /// buffer pool of `buffer_pool_bytes`.
+    pub fn in_memory(buffer_pool_bytes: usize) -> Result<Durable> {
         let options = StoreOptions {
             backend: Arc::new(MemBackend::new()),
             synchronous_commit: false,
+            buffer_pool_bytes,
             ..StoreOptions::default()
         };
         Durable::with_options(Path::new("/vecsh-in-memory"), options, true)

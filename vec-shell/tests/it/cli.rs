@@ -84,6 +84,18 @@ fn script_files_and_bad_flags() {
     assert_eq!(output.status.code(), Some(1));
     let output = vecsh(&["-c"], "");
     assert_eq!(output.status.code(), Some(1));
+    // `--shared-buffers` sizes the pool of a database in memory too.
+    let output = vecsh(
+        &[
+            "--shared-buffers",
+            "48MB",
+            "-At",
+            "-c",
+            "SHOW shared_buffers",
+        ],
+        "",
+    );
+    assert_eq!(stdout(&output), "48MB\n");
 }
 
 #[test]

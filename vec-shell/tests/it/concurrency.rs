@@ -167,4 +167,7 @@ fn shared_buffers_is_fixed_at_open() {
         value(&mut Database::in_memory().session(), "SHOW shared_buffers"),
         "128MB"
     );
+    // A database in memory reads its pages through a pool of the size asked for too.
+    let mut in_memory = Database::in_memory_with_options(&options).session();
+    assert_eq!(value(&mut in_memory, "SHOW shared_buffers"), "16MB");
 }

@@ -28,6 +28,7 @@ use anyhow::{bail, Context, Result};
 use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use vec_shell::settings::{self, Settings};
 
 use dataset::{resolve_source, Dataset, DatasetOptions};
 use exact::MetricName;
@@ -76,6 +77,8 @@ options:
   --replot RUN.json        only redraw RUN.svg from an earlier run's JSON
   --via sql                run exact, hnsw and ivfflat through the SQL engine (INSERT,
                            CREATE INDEX, SET, SELECT … ORDER BY … LIMIT k) instead of the crates
+  --shared-buffers SIZE    with --via sql, the buffer pool of the database in memory
+                           (default 128MB, as PostgreSQL's)
   --quiet                  no progress line or notes";
 
 /// The parsed command line.
@@ -138,6 +141,7 @@ impl Options {
                 lists: None,
                 m: 16,
                 ef_construction: 64,
+                shared_buffers: vec_shell::OpenOptions::default().shared_buffers,
                 rerank: 40,
                 pq_ratio: vec_ivf::ProductRatio::X8,
                 seed: 1,
@@ -224,6 +228,13 @@ impl Options {
                             ),
                         })
                         .collect::<Result<_>>()?
+                }
+                "--shared-buffers" => {
+                    let text = value(arg)?;
+                    options.build.shared_buffers =
+                        Settings::memory_bytes(&settings::SHARED_BUFFERS, &text).map_err(
+                            |error| anyhow::anyhow!("--shared-buffers: {}", error.message),
+                        )?;
                 }
                 "--json" => options.json = Some(value(arg)?.into()),
                 "--svg" => options.svg = Some(value(arg)?.into()),

@@ -256,7 +256,12 @@ fn options_parse_and_reject_mistakes() {
     assert_eq!(options.filter_selectivities, vec![0.1, 0.01]);
     assert_eq!(options.k, 5);
     assert!(options.dataset.source.ends_with("d"));
+    assert_eq!(options.build.shared_buffers, 128 << 20);
+    let options = Options::parse(&args("--via sql --shared-buffers 1GB"), root).unwrap();
+    assert_eq!(options.build.shared_buffers, 1 << 30);
     for bad in [
+        "--shared-buffers 12",
+        "--shared-buffers lots",
         "--index nope",
         "--probes 0",
         "--filter-selectivity 2",

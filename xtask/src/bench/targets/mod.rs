@@ -141,6 +141,8 @@ pub struct BuildConfig {
     /// The selectivities of filtered sweeps (the SQL targets add a filter column with a
     /// btree index for each).
     pub filter_selectivities: Vec<f64>,
+    /// The buffer pool of the SQL targets' database in memory, in bytes (`shared_buffers`).
+    pub shared_buffers: usize,
 }
 
 impl BuildConfig {

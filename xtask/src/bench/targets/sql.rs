@@ -67,7 +67,12 @@ pub fn build<'a>(
         }
         other => bail!("{} has no SQL form", other.name()),
     };
-    let database = Database::in_memory();
+    let mut params = params;
+    params["shared_buffers_mb"] = serde_json::json!(config.shared_buffers >> 20);
+    let database = Database::in_memory_with_options(&vec_shell::OpenOptions {
+        shared_buffers: config.shared_buffers,
+        ..vec_shell::OpenOptions::default()
+    });
     let mut session = database.session();
     let selectivities = &config.filter_selectivities;
     let filter_columns: String = (0..selectivities.len())
