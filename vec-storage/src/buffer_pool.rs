@@ -59,6 +59,11 @@ struct Frame {
     pins: AtomicU32,
     referenced: AtomicBool,
     dirty: AtomicBool,
+    /// False while the page is being read in (its lock held for writing by the reader);
+    /// a pin that finds the frame then waits on the page lock.
+    loaded: AtomicBool,
+    /// The read failed: the frame holds no page, and a pin that waited for it starts over.
+    failed: AtomicBool,
 }
 
 struct PoolState {
@@ -86,7 +91,7 @@ pub struct BufferPool {
     capacity: usize,
     io: Arc<dyn PageIo>,
     /// The page table: read-locked to find a cached page (pins of cached pages run side
-    /// by side), write-locked to read a page in, evict or forget one.
+    /// by side), write-locked to map a page being read in, evict or forget one.
     state: RwLock<PoolState>,
     hits: AtomicU64,
     misses: AtomicU64,
@@ -142,41 +147,86 @@ impl BufferPool {
         }
     }
 
-    /// Pins a page, reading it from its file if it is not cached.
+    /// Pins a page, reading it from its file if it is not cached. The read runs outside
+    /// the page table's lock, so that other pages are pinned, and other pages read, while
+    /// it waits on the file; a pin of the same page waits for it on the page's own lock.
     pub fn pin(&self, key: PageKey) -> Result<PinnedPage> {
-        // A cached page under the shared lock: eviction, which needs the exclusive one,
-        // cannot pick the frame until the pin is counted.
-        if let Some(pinned) = self.pin_cached(&self.state.read(), key) {
-            return Ok(pinned);
-        }
-        let mut st = self.state.write();
-        // Another thread may have read it in between the two locks.
-        if let Some(pinned) = self.pin_cached(&st, key) {
-            return Ok(pinned);
-        }
-        self.misses.fetch_add(1, Ordering::Relaxed);
-        THREAD_PAGES.with(|pages| pages.set((pages.get().0, pages.get().1 + 1)));
-        let idx = self.free_frame(&mut st)?;
-        let frame = st.frames[idx].clone();
-        {
+        loop {
+            // A cached page under the shared lock: eviction, which needs the exclusive
+            // one, cannot pick the frame until the pin is counted.
+            let cached = self.pin_cached(&self.state.read(), key);
+            if let Some(pinned) = cached {
+                match Self::when_loaded(pinned) {
+                    Some(pinned) => return Ok(pinned),
+                    None => continue,
+                }
+            }
+            let mut st = self.state.write();
+            // Another thread may have read it in (or begun to) between the two locks.
+            if let Some(pinned) = self.pin_cached(&st, key) {
+                drop(st);
+                match Self::when_loaded(pinned) {
+                    Some(pinned) => return Ok(pinned),
+                    None => continue,
+                }
+            }
+            self.misses.fetch_add(1, Ordering::Relaxed);
+            THREAD_PAGES.with(|pages| pages.set((pages.get().0, pages.get().1 + 1)));
+            let idx = self.free_frame(&mut st)?;
+            let frame = st.frames[idx].clone();
+            // Unmapped and unpinned, so no one else holds the page lock.
             let mut page = frame.page.write();
-            if let Err(e) = self.io.read_page(key, &mut page) {
+            frame.loaded.store(false, Ordering::Release);
+            frame.failed.store(false, Ordering::Release);
+            frame.dirty.store(false, Ordering::Release);
+            frame.pins.fetch_add(1, Ordering::AcqRel);
+            frame.referenced.store(true, Ordering::Relaxed);
+            st.map.insert(key, idx);
+            st.keys[idx] = Some(key);
+            drop(st);
+            let read = self.io.read_page(key, &mut page);
+            if let Err(e) = read {
                 page.bytes.fill(0);
+                frame.failed.store(true, Ordering::Release);
+                // Still holding the page lock: no one holding the table's lock waits for
+                // it (the frame is pinned and clean), and a pin that found the frame sees
+                // `failed` once the lock is free, with the page already unmapped.
+                let mut st = self.state.write();
+                if st.map.get(&key) == Some(&idx) {
+                    st.map.remove(&key);
+                    st.keys[idx] = None;
+                }
+                drop(st);
+                drop(page);
+                drop(PinnedPage { frame });
                 return Err(e);
             }
+            frame.loaded.store(true, Ordering::Release);
+            drop(page);
+            return Ok(PinnedPage { frame });
         }
-        frame.dirty.store(false, Ordering::Release);
-        frame.pins.fetch_add(1, Ordering::AcqRel);
-        frame.referenced.store(true, Ordering::Relaxed);
-        st.map.insert(key, idx);
-        st.keys[idx] = Some(key);
-        Ok(PinnedPage { frame })
+    }
+
+    /// `pinned` once its page is in the frame; `None` (unpinned) if reading it failed, for
+    /// the caller to start over (and meet the error itself).
+    fn when_loaded(pinned: PinnedPage) -> Option<PinnedPage> {
+        if pinned.frame.loaded.load(Ordering::Acquire) {
+            return Some(pinned);
+        }
+        drop(pinned.frame.page.read());
+        (!pinned.frame.failed.load(Ordering::Acquire)).then_some(pinned)
     }
 
     /// Pins `key` if the pool holds it (counted as a hit), without reading it in: a scan
     /// looking one page ahead to prefetch it.
     pub fn pin_if_cached(&self, key: PageKey) -> Option<PinnedPage> {
-        self.pin_cached(&self.state.read(), key)
+        let pinned = self.pin_cached(&self.state.read(), key)?;
+        // A page still being read in is not there yet.
+        pinned
+            .frame
+            .loaded
+            .load(Ordering::Acquire)
+            .then_some(pinned)
     }
 
     /// Asks the CPU to start loading the cache lines of `key`'s page if the pool holds it
@@ -205,29 +255,42 @@ impl BufferPool {
 
     /// Replaces a page's content with `page` (dirty), without reading the old image.
     pub fn install(&self, key: PageKey, page: &Page) -> Result<()> {
-        let mut st = self.state.write();
-        let idx = match st.map.get(&key) {
-            Some(&idx) => idx,
-            None => {
-                // A failed write-back must not fail a commit that is already logged: grow
-                // past the budget instead; the error shows up again at the next checkpoint.
-                let idx = match self.free_frame(&mut st) {
-                    Ok(idx) => idx,
-                    Err(_) => self.grow(&mut st),
-                };
-                st.map.insert(key, idx);
-                st.keys[idx] = Some(key);
-                idx
+        loop {
+            let mut st = self.state.write();
+            let idx = match st.map.get(&key) {
+                Some(&idx) => idx,
+                None => {
+                    // A failed write-back must not fail a commit that is already logged:
+                    // grow past the budget instead; the error shows up again at the next
+                    // checkpoint.
+                    let idx = match self.free_frame(&mut st) {
+                        Ok(idx) => idx,
+                        Err(_) => self.grow(&mut st),
+                    };
+                    let frame = &st.frames[idx];
+                    frame.loaded.store(true, Ordering::Release);
+                    frame.failed.store(false, Ordering::Release);
+                    st.map.insert(key, idx);
+                    st.keys[idx] = Some(key);
+                    idx
+                }
+            };
+            let frame = st.frames[idx].clone();
+            frame.referenced.store(true, Ordering::Relaxed);
+            // Pin, then take the page lock without holding the pool lock.
+            let pinned = PinnedPage { frame };
+            pinned.frame.pins.fetch_add(1, Ordering::AcqRel);
+            drop(st);
+            let mut guard = pinned.frame.page.write();
+            // A read of the old image that failed meanwhile left the frame unmapped.
+            if pinned.frame.failed.load(Ordering::Acquire) {
+                continue;
             }
-        };
-        let frame = st.frames[idx].clone();
-        frame.referenced.store(true, Ordering::Relaxed);
-        // Pin, then take the page lock without holding the pool lock.
-        let pinned = PinnedPage { frame };
-        pinned.frame.pins.fetch_add(1, Ordering::AcqRel);
-        drop(st);
-        pinned.write().bytes.copy_from_slice(&page.bytes);
-        Ok(())
+            guard.bytes.copy_from_slice(&page.bytes);
+            pinned.frame.loaded.store(true, Ordering::Release);
+            pinned.frame.dirty.store(true, Ordering::Release);
+            return Ok(());
+        }
     }
 
     /// Finds an unused frame, evicting (and writing back) if the pool is full. Called with
@@ -274,6 +337,8 @@ impl BufferPool {
             pins: AtomicU32::new(0),
             referenced: AtomicBool::new(false),
             dirty: AtomicBool::new(false),
+            loaded: AtomicBool::new(true),
+            failed: AtomicBool::new(false),
         }));
         st.keys.push(None);
         st.frames.len() - 1
@@ -459,6 +524,109 @@ mod tests {
         pool.prefetch(key(99));
         assert_eq!(pool.stats().hits, 2);
         assert_eq!(pool.stats().misses, 19);
+    }
+
+    /// Reads that wait for a signal, or fail, for one page.
+    struct GatedIo {
+        inner: MemIo,
+        gated: PageKey,
+        open: Mutex<bool>,
+        opened: parking_lot::Condvar,
+        fail: AtomicBool,
+    }
+
+    impl PageIo for GatedIo {
+        fn read_page(&self, key: PageKey, page: &mut Page) -> Result<()> {
+            if key == self.gated {
+                let mut open = self.open.lock();
+                while !*open {
+                    self.opened.wait(&mut open);
+                }
+                if self.fail.load(Ordering::Acquire) {
+                    return Err(crate::error::Error::CorruptPage {
+                        path: "gated".into(),
+                        page_no: key.page_no,
+                        reason: "injected".into(),
+                    });
+                }
+            }
+            self.inner.read_page(key, page)
+        }
+        fn write_pages(&self, pages: &mut [(PageKey, Box<Page>)]) -> Result<()> {
+            self.inner.write_pages(pages)
+        }
+    }
+
+    fn gated(fail: bool) -> Arc<GatedIo> {
+        Arc::new(GatedIo {
+            inner: MemIo::default(),
+            gated: key(7),
+            open: Mutex::new(false),
+            opened: parking_lot::Condvar::new(),
+            fail: AtomicBool::new(fail),
+        })
+    }
+
+    fn open_gate(io: &GatedIo) {
+        *io.open.lock() = true;
+        io.opened.notify_all();
+    }
+
+    #[test]
+    fn a_slow_read_blocks_only_pins_of_its_own_page() {
+        let io = gated(false);
+        let pool = BufferPool::new(16, io.clone());
+        pool.pin(key(1)).unwrap().write().set_lsn(Lsn(11));
+        std::thread::scope(|scope| {
+            let slow = scope.spawn(|| pool.pin(key(7)).unwrap().read().lsn());
+            let waiting = scope.spawn(|| {
+                while pool.stats().misses < 2 {
+                    std::thread::yield_now();
+                }
+                pool.pin(key(7)).unwrap().read().lsn()
+            });
+            while pool.stats().misses < 2 {
+                std::thread::yield_now();
+            }
+            // Page 7's read is stuck; other pages, cached or not, are pinned meanwhile.
+            assert_eq!(pool.pin(key(1)).unwrap().read().lsn(), Lsn(11));
+            assert_eq!(pool.pin(key(2)).unwrap().read().lsn(), Lsn(0));
+            assert!(pool.pin_if_cached(key(7)).is_none());
+            open_gate(&io);
+            assert_eq!(slow.join().unwrap(), Lsn(0));
+            assert_eq!(waiting.join().unwrap(), Lsn(0));
+        });
+        // Page 7 was read once.
+        assert_eq!(pool.stats().misses, 3);
+    }
+
+    #[test]
+    fn a_failed_read_fails_every_pin_waiting_for_it_and_maps_nothing() {
+        let io = gated(true);
+        let pool = BufferPool::new(16, io.clone());
+        std::thread::scope(|scope| {
+            let first = scope.spawn(|| pool.pin(key(7)).err());
+            while pool.stats().misses < 1 {
+                std::thread::yield_now();
+            }
+            let second = scope.spawn(|| pool.pin(key(7)).err());
+            let installing = scope.spawn(|| {
+                let mut page = Page::new_boxed();
+                page.set_lsn(Lsn(42));
+                pool.install(key(9), &page)
+            });
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            open_gate(&io);
+            assert!(first.join().unwrap().is_some());
+            // The waiting pin starts over and reads the page itself: it fails too.
+            assert!(second.join().unwrap().is_some());
+            installing.join().unwrap().unwrap();
+        });
+        assert!(pool.pin_if_cached(key(7)).is_none());
+        io.fail.store(false, Ordering::Release);
+        assert_eq!(pool.pin(key(7)).unwrap().read().lsn(), Lsn(0));
+        assert_eq!(pool.pin(key(9)).unwrap().read().lsn(), Lsn(42));
+        assert_eq!(pool.dirty_pages(), 1);
     }
 
     #[test]
