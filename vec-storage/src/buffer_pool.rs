@@ -9,6 +9,11 @@
 //! [`PageIo::write_pages`], which is where the store enforces the WAL rule (log before data)
 //! and the double-write protection against torn pages.
 //!
+//! A missing page is read outside the page table's lock: the table maps the page to its
+//! frame first, with the frame's page lock held for writing until the read is done, so a
+//! pin of that page waits on the page lock while pins of other pages go on (a read that
+//! fails unmaps the page, and whoever waited starts over).
+//!
 //! The budget is soft in one case: when every frame is pinned, the pool grows rather than
 //! fail, because pins are short and bounded by the work in flight.
 
