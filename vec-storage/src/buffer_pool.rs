@@ -262,23 +262,25 @@ impl BufferPool {
     pub fn install(&self, key: PageKey, page: &Page) -> Result<()> {
         loop {
             let mut st = self.state.write();
-            let idx = match st.map.get(&key) {
-                Some(&idx) => idx,
-                None => {
-                    // A failed write-back must not fail a commit that is already logged:
-                    // grow past the budget instead; the error shows up again at the next
-                    // checkpoint.
-                    let idx = match self.free_frame(&mut st) {
-                        Ok(idx) => idx,
-                        Err(_) => self.grow(&mut st),
-                    };
-                    let frame = &st.frames[idx];
-                    frame.loaded.store(true, Ordering::Release);
-                    frame.failed.store(false, Ordering::Release);
-                    st.map.insert(key, idx);
-                    st.keys[idx] = Some(key);
-                    idx
-                }
+            let Some(&idx) = st.map.get(&key) else {
+                // A failed write-back must not fail a commit that is already logged: grow
+                // past the budget instead; the error shows up again at the next checkpoint.
+                let idx = match self.free_frame(&mut st) {
+                    Ok(idx) => idx,
+                    Err(_) => self.grow(&mut st),
+                };
+                // The frame is unmapped and unpinned, so its lock is free; the page is
+                // copied in before it is mapped, so that no pin ever finds the frame's
+                // previous page under this key.
+                let frame = st.frames[idx].clone();
+                frame.page.write().bytes.copy_from_slice(&page.bytes);
+                frame.loaded.store(true, Ordering::Release);
+                frame.failed.store(false, Ordering::Release);
+                frame.dirty.store(true, Ordering::Release);
+                frame.referenced.store(true, Ordering::Relaxed);
+                st.map.insert(key, idx);
+                st.keys[idx] = Some(key);
+                return Ok(());
             };
             let frame = st.frames[idx].clone();
             frame.referenced.store(true, Ordering::Relaxed);
@@ -292,7 +294,6 @@ impl BufferPool {
                 continue;
             }
             guard.bytes.copy_from_slice(&page.bytes);
-            pinned.frame.loaded.store(true, Ordering::Release);
             pinned.frame.dirty.store(true, Ordering::Release);
             return Ok(());
         }
