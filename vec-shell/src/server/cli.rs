@@ -25,6 +25,7 @@ Options:
   --host=ADDRESS             address to listen on (default: 127.0.0.1)
   --port=PORT                port to listen on (default: 5432)
   --max-connections=N        most clients at once (default: 100)
+  --shared-buffers=SIZE      buffer pool size for the database's pages (default: 128MB)
   --password-file=FILE       require this password (SCRAM-SHA-256); the environment
                              variable VECSH_PASSWORD does the same
   --allow-server-files=DIR   let COPY ... FROM/TO 'file' use files inside DIR
@@ -44,6 +45,8 @@ pub struct ServeArgs {
     pub database: Option<PathBuf>,
     /// The server's options.
     pub options: ServerOptions,
+    /// How the database is opened (`--shared-buffers`).
+    pub open: crate::OpenOptions,
     /// `--help`.
     pub help: bool,
 }
@@ -115,6 +118,13 @@ pub fn parse(raw: Vec<String>, password: Option<String>) -> Result<ServeArgs, St
                 }
                 args.options.allow_server_files = Some(dir);
             }
+            "shared-buffers" => {
+                args.open.shared_buffers = crate::settings::Settings::memory_bytes(
+                    &crate::settings::SHARED_BUFFERS,
+                    &value,
+                )
+                .map_err(|e| error(e.message))?
+            }
             "tls-cert" => tls_cert = Some(PathBuf::from(value)),
             "tls-key" => tls_key = Some(PathBuf::from(value)),
             other => return Err(error(format!("unrecognized option '--{other}'"))),
@@ -149,8 +159,8 @@ pub fn main(raw: Vec<String>) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     let database = match &args.database {
-        None => Database::in_memory(),
-        Some(path) => match Database::open(path) {
+        None => Database::in_memory_with_options(&args.open),
+        Some(path) => match Database::open_with_options(path, &args.open) {
             Ok(database) => database,
             Err(error) => {
                 eprintln!("vecsh serve: error: {}", error.message);
@@ -197,6 +207,7 @@ mod tests {
                 "6000",
                 "--host=0.0.0.0",
                 "--max-connections=5",
+                "--shared-buffers=64MB",
             ]
             .map(String::from)
             .to_vec(),
@@ -208,6 +219,12 @@ mod tests {
         assert_eq!(args.options.host, "0.0.0.0");
         assert_eq!(args.options.max_connections, 5);
         assert_eq!(args.options.password.as_deref(), Some("pw"));
+        assert_eq!(args.open.shared_buffers, 64 << 20);
+        assert_eq!(
+            parse(vec![], None).unwrap().open.shared_buffers,
+            crate::OpenOptions::default().shared_buffers
+        );
+        assert!(parse(vec!["--shared-buffers=lots".into()], None).is_err());
         assert!(parse(vec!["--port".into(), "x".into()], None).is_err());
         assert!(parse(vec!["--bogus=1".into()], None).is_err());
         assert!(parse(vec!["--max-connections=0".into()], None).is_err());
