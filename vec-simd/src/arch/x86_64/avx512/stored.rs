@@ -55,6 +55,32 @@ fn load_be_partial(tail: &[u8], finite: &mut bool) -> __m512 {
     _mm512_castsi512_ps(bits)
 }
 
+/// Calls `step(slot, x, q)` for the full blocks of a row and its query in groups of four
+/// (`slot` 0 to 3), then for the blocks left over (from slot 0): the accumulator order of
+/// the kernels in `super::f32` and `super::f16`.
+#[inline(always)]
+fn for_each_block<const B: usize, Q>(
+    r_blocks: &[[u8; B]],
+    q_blocks: &[[Q; 16]],
+    mut step: impl FnMut(usize, &[u8; B], &[Q; 16]),
+) {
+    let mut r_groups = r_blocks.chunks_exact(4);
+    let mut q_groups = q_blocks.chunks_exact(4);
+    for (xs, qs) in (&mut r_groups).zip(&mut q_groups) {
+        for slot in 0..4 {
+            step(slot, &xs[slot], &qs[slot]);
+        }
+    }
+    for (slot, (x, q)) in r_groups
+        .remainder()
+        .iter()
+        .zip(q_groups.remainder())
+        .enumerate()
+    {
+        step(slot, x, q);
+    }
+}
+
 /// `(dot(x, query), dot(x, x))` of the decoded elements `x` of `row`, and whether every
 /// element is finite.
 ///
@@ -69,25 +95,11 @@ pub(crate) unsafe fn dot_norm_be_avx512(query: &[f32], row: &[u8]) -> (f32, f32,
     let mut finite = true;
     let mut dot = [_mm512_setzero_ps(); 4];
     let mut norm = [_mm512_setzero_ps(); 4];
-    let mut r_groups = r_blocks.chunks_exact(4);
-    let mut q_groups = q_blocks.chunks_exact(4);
-    for (xs, qs) in (&mut r_groups).zip(&mut q_groups) {
-        for slot in 0..4 {
-            let x = load_be(&xs[slot], &mut finite);
-            dot[slot] = _mm512_fmadd_ps(x, load_f32x16(&qs[slot]), dot[slot]);
-            norm[slot] = _mm512_fmadd_ps(x, x, norm[slot]);
-        }
-    }
-    for (slot, (x, q)) in r_groups
-        .remainder()
-        .iter()
-        .zip(q_groups.remainder())
-        .enumerate()
-    {
+    for_each_block(r_blocks, q_blocks, |slot, x, q| {
         let x = load_be(x, &mut finite);
         dot[slot] = _mm512_fmadd_ps(x, load_f32x16(q), dot[slot]);
         norm[slot] = _mm512_fmadd_ps(x, x, norm[slot]);
-    }
+    });
     let x = load_be_partial(r_tail, &mut finite);
     dot[3] = _mm512_fmadd_ps(x, load_f32x16_partial(q_tail), dot[3]);
     norm[3] = _mm512_fmadd_ps(x, x, norm[3]);
@@ -121,23 +133,10 @@ pub(crate) unsafe fn difference_sum_be_avx512<const L1: bool>(
     let (q_blocks, q_tail) = query.as_chunks::<16>();
     let mut finite = true;
     let mut acc = [_mm512_setzero_ps(); 4];
-    let mut r_groups = r_blocks.chunks_exact(4);
-    let mut q_groups = q_blocks.chunks_exact(4);
-    for (xs, qs) in (&mut r_groups).zip(&mut q_groups) {
-        for slot in 0..4 {
-            let diff = _mm512_sub_ps(load_be(&xs[slot], &mut finite), load_f32x16(&qs[slot]));
-            acc[slot] = difference_step::<L1>(acc[slot], diff);
-        }
-    }
-    for (slot, (x, q)) in r_groups
-        .remainder()
-        .iter()
-        .zip(q_groups.remainder())
-        .enumerate()
-    {
+    for_each_block(r_blocks, q_blocks, |slot, x, q| {
         let diff = _mm512_sub_ps(load_be(x, &mut finite), load_f32x16(q));
         acc[slot] = difference_step::<L1>(acc[slot], diff);
-    }
+    });
     let diff = _mm512_sub_ps(
         load_be_partial(r_tail, &mut finite),
         load_f32x16_partial(q_tail),
@@ -192,25 +191,11 @@ pub(crate) unsafe fn dot_norm_be_f16_avx512(query: &[half::f16], row: &[u8]) -> 
     let mut finite = true;
     let mut dot = [_mm512_setzero_ps(); 4];
     let mut norm = [_mm512_setzero_ps(); 4];
-    let mut r_groups = r_blocks.chunks_exact(4);
-    let mut q_groups = q_blocks.chunks_exact(4);
-    for (xs, qs) in (&mut r_groups).zip(&mut q_groups) {
-        for slot in 0..4 {
-            let x = load_be_f16(&xs[slot], &mut finite);
-            dot[slot] = _mm512_fmadd_ps(x, load_f16x16(&qs[slot]), dot[slot]);
-            norm[slot] = _mm512_fmadd_ps(x, x, norm[slot]);
-        }
-    }
-    for (slot, (x, q)) in r_groups
-        .remainder()
-        .iter()
-        .zip(q_groups.remainder())
-        .enumerate()
-    {
+    for_each_block(r_blocks, q_blocks, |slot, x, q| {
         let x = load_be_f16(x, &mut finite);
         dot[slot] = _mm512_fmadd_ps(x, load_f16x16(q), dot[slot]);
         norm[slot] = _mm512_fmadd_ps(x, x, norm[slot]);
-    }
+    });
     let mut dot = reduce_add_f32x16(dot);
     let mut norm = reduce_add_f32x16(norm);
     for (x, q) in r_tail.chunks_exact(2).zip(q_tail) {
@@ -238,23 +223,10 @@ pub(crate) unsafe fn difference_sum_be_f16_avx512<const L1: bool>(
     let (q_blocks, q_tail) = query.as_chunks::<16>();
     let mut finite = true;
     let mut acc = [_mm512_setzero_ps(); 4];
-    let mut r_groups = r_blocks.chunks_exact(4);
-    let mut q_groups = q_blocks.chunks_exact(4);
-    for (xs, qs) in (&mut r_groups).zip(&mut q_groups) {
-        for slot in 0..4 {
-            let diff = _mm512_sub_ps(load_be_f16(&xs[slot], &mut finite), load_f16x16(&qs[slot]));
-            acc[slot] = difference_step::<L1>(acc[slot], diff);
-        }
-    }
-    for (slot, (x, q)) in r_groups
-        .remainder()
-        .iter()
-        .zip(q_groups.remainder())
-        .enumerate()
-    {
+    for_each_block(r_blocks, q_blocks, |slot, x, q| {
         let diff = _mm512_sub_ps(load_be_f16(x, &mut finite), load_f16x16(q));
         acc[slot] = difference_step::<L1>(acc[slot], diff);
-    }
+    });
     let mut sum = reduce_add_f32x16(acc);
     for (x, q) in r_tail.chunks_exact(2).zip(q_tail) {
         let (x, ok) = scalar_be_f16(x);
