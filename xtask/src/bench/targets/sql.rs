@@ -42,7 +42,7 @@ pub fn build<'a>(
     config: &BuildConfig,
     progress: &Progress,
 ) -> Result<Built<'a>> {
-    let (index_sql, params, knob) = match kind {
+    let (index_sql, mut params, knob) = match kind {
         TargetKind::Exact => (None, serde_json::json!({}), None),
         TargetKind::Hnsw => (
             Some(format!(
@@ -67,7 +67,6 @@ pub fn build<'a>(
         }
         other => bail!("{} has no SQL form", other.name()),
     };
-    let mut params = params;
     params["shared_buffers_mb"] = serde_json::json!(config.shared_buffers >> 20);
     let database = Database::in_memory_with_options(&vec_shell::OpenOptions {
         shared_buffers: config.shared_buffers,
