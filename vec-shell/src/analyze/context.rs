@@ -13,7 +13,7 @@ use crate::catalog::Catalog;
 use crate::error::{EngineError, Result};
 use crate::expr::SubqueryId;
 use crate::settings::Settings;
-use crate::value::SqlType;
+use crate::value::{Datum, SqlType};
 
 /// What binding one statement shares.
 pub struct Context<'a> {
@@ -25,6 +25,9 @@ pub struct Context<'a> {
     /// The parameters' types (`Unknown` until inferred); `None` when the statement may
     /// have no parameters.
     params: Option<RefCell<Vec<SqlType>>>,
+    /// The parameters' values, when they are bound as constants (`EXPLAIN EXECUTE` of a
+    /// custom plan, as PostgreSQL shows it).
+    param_values: Option<&'a [Datum]>,
     /// The session's settings, for `pg_settings` and `current_setting` (defaults when
     /// absent).
     pub settings: Option<&'a Settings>,
@@ -45,6 +48,7 @@ impl<'a> Context<'a> {
             explain,
             subqueries: RefCell::new(Vec::new()),
             params: None,
+            param_values: None,
             settings: None,
             notices: RefCell::new(Vec::new()),
             work_tables: RefCell::new(Vec::new()),
@@ -58,6 +62,19 @@ impl<'a> Context<'a> {
             settings: Some(settings),
             ..self
         }
+    }
+
+    /// The same context binding each `$n` as the constant `values[n - 1]`.
+    pub fn with_param_values(self, values: &'a [Datum]) -> Context<'a> {
+        Context {
+            param_values: Some(values),
+            ..self
+        }
+    }
+
+    /// The value parameter `$number` is bound as, if the context has values.
+    pub fn param_value(&self, number: u32) -> Option<&'a Datum> {
+        self.param_values?.get((number as usize).checked_sub(1)?)
     }
 
     /// The same context for a statement with `$n` parameters of these types (`Unknown`

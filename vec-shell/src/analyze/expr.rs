@@ -134,7 +134,10 @@ impl Binder<'_> {
             }
             ExprKind::Param(number) => {
                 let ty = self.cx.param_type(*number, pos)?;
-                Ok(Typed::new(BoundExpr::Param(*number - 1), ty))
+                match self.cx.param_value(*number) {
+                    Some(value) => Ok(Typed::new(BoundExpr::Const(value.clone()), ty)),
+                    None => Ok(Typed::new(BoundExpr::Param(*number - 1), ty)),
+                }
             }
             ExprKind::Column(parts) => {
                 if self.aggregates.is_some() {

@@ -102,6 +102,7 @@ fn runs_in_implicit_block(statement: &Statement) -> bool {
             | Statement::Delete(_)
             | Statement::Copy(_)
             | Statement::Explain { .. }
+            | Statement::ExplainExecute { .. }
             | Statement::Set { .. }
             | Statement::Show { .. }
             | Statement::Reset { .. }

@@ -110,8 +110,17 @@ impl Session {
             return;
         };
         let mut catalog = shared.catalog.write();
+        let mut analyzed = false;
         for key in tables_due(&catalog) {
-            let _ = crate::exec::ddl::maintenance::auto_analyze(&mut catalog, &writes, &key);
+            analyzed |=
+                crate::exec::ddl::maintenance::auto_analyze(&mut catalog, &writes, &key).is_ok();
+        }
+        drop(catalog);
+        drop(writes);
+        if analyzed {
+            // New statistics: prepared queries are planned again at their next
+            // execution, as PostgreSQL's plan cache is invalidated by an ANALYZE.
+            self.database.schema_changed();
         }
     }
 }

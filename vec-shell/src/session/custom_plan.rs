@@ -8,6 +8,21 @@ use crate::analyze::{Analyzed, BoundQuery};
 use crate::expr::BoundExpr;
 use crate::value::Datum;
 
+/// Whether an execution with `params` is planned with their values: as PostgreSQL's
+/// `plan_cache_mode` says, `auto` doing so only for a query that `needs_custom` plans
+/// (see [`needs_custom_plan`]).
+pub(super) fn chooses_custom(
+    settings: &crate::settings::Settings,
+    needs_custom: bool,
+    params: &[Datum],
+) -> bool {
+    match settings.word(&crate::settings::PLAN_CACHE_MODE) {
+        "force_generic_plan" => false,
+        "force_custom_plan" => !params.is_empty(),
+        _ => needs_custom,
+    }
+}
+
 /// Whether a bound query needs a custom plan: a parameter in a `WHERE`.
 pub(super) fn needs_custom_plan(bound: &Analyzed<BoundQuery>) -> bool {
     std::iter::once(&bound.statement)

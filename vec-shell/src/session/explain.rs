@@ -9,12 +9,16 @@ use std::time::Instant;
 use super::statement::{statement_plans, text_result};
 use super::Session;
 use crate::analyze;
-use crate::error::Result;
+use crate::cancel::CancelHandle;
+use crate::catalog::Catalog;
+use crate::error::{EngineError, Result};
 use crate::exec::instrument::Instruments;
+use crate::exec::spill::SpillConfig;
 use crate::exec::{self, ExecContext, IndexGuards, StatementResult};
 use crate::plan::explain::{Costing, Display};
-use crate::plan::{self, PlanContext};
+use crate::plan::{self, PlanContext, Planned, QueryPlan};
 use crate::sql::ast::{self, ExplainFormat, ExplainOptions};
+use crate::storage::view::RowView;
 use crate::value::{Datum, SqlType};
 
 impl Session {
@@ -56,55 +60,139 @@ impl Session {
                 versions: view.versions(),
             },
         );
-        let heap_pages = |heap: u32| view.pages(heap).ok();
-        let costing = Costing {
-            catalog: &catalog,
-            heap_pages: Some(&heap_pages),
-        };
-        let mut tree = plan::explain::plan_tree(&planned.plan, &costing);
-        let planning_ms = planning.elapsed().as_secs_f64() * 1000.0;
-        let mut execution_ms = None;
-        if options.analyze {
-            let started = Instant::now();
-            let instruments = Instruments::new(options.timing);
-            let guards = IndexGuards::for_plans(&catalog, statement_plans(&planned, None));
-            let context = ExecContext::new(&catalog, view, &guards)
-                .with_spill(super::spill_config(&self.settings, self.database.durable()))
-                .with_cancel(&self.cancel)
-                .with_subqueries(&planned.subqueries)
-                .with_params(values)
-                .with_instruments(&instruments);
-            exec::run_query(&planned.plan, &context)?;
-            execution_ms = Some(started.elapsed().as_secs_f64() * 1000.0);
-            tree.fill(&|probe| instruments.actual(probe));
-        }
-        let display = Display {
-            costs: options.costs,
-            analyze: options.analyze,
-            timing: options.timing,
-            buffers: options.buffers && options.analyze,
-        };
-        let planning_ms = options.summary.then_some(planning_ms);
-        let execution_ms = execution_ms.filter(|_| options.summary);
-        let lines = match options.format {
-            ExplainFormat::Text => {
-                let mut lines = plan::explain::text_lines(&tree, &display);
-                if let Some(ms) = planning_ms {
-                    lines.push(format!("Planning Time: {ms:.3} ms"));
-                }
-                if let Some(ms) = execution_ms {
-                    lines.push(format!("Execution Time: {ms:.3} ms"));
-                }
-                lines
-            }
-            format => vec![plan::explain::structured(
-                &tree,
-                &display,
-                format,
-                planning_ms,
-                execution_ms,
-            )],
-        };
-        Ok(text_result("EXPLAIN", "QUERY PLAN", lines))
+        let spill = super::spill_config(&self.settings, self.database.durable());
+        explain_planned(
+            options,
+            &planned,
+            values,
+            (&catalog, view),
+            (spill, &self.cancel, planning),
+        )
     }
+
+    /// `EXPLAIN EXECUTE name (arguments)`: the plan of the prepared query `name` with
+    /// these arguments, made afresh as an execution under the current schema, statistics
+    /// and settings gets it: with `plan_cache_mode` calling for a custom plan, planned
+    /// with the values in place of its parameters (shown as constants, as PostgreSQL
+    /// does); otherwise the generic plan, its parameters shown as `$n`. `ANALYZE` runs it
+    /// with the values.
+    pub(super) fn explain_execute(
+        &mut self,
+        options: ExplainOptions,
+        name: &str,
+        args: &[ast::Expr],
+    ) -> Result<StatementResult> {
+        let values = self.execute_arguments(name, args)?;
+        let (statement, types) = self.prepared_parts(name)?;
+        let select = match statement {
+            Some(ast::Statement::Select(select)) => select,
+            _ => {
+                return Err(EngineError::new(
+                    "0A000",
+                    format!(
+                        "EXPLAIN EXECUTE is supported for prepared queries only: \"{name}\" is not a SELECT"
+                    ),
+                ))
+            }
+        };
+        let shared = Arc::clone(&self.database.shared);
+        let source = self.txn.read_source(&shared.durable);
+        let view = source.view();
+        let catalog = shared.catalog.read();
+        let planning = Instant::now();
+        let bind = |values: Option<&[Datum]>| {
+            let context = analyze::Context::new(&catalog, true)
+                .with_params(types.clone())
+                .with_settings(&self.settings);
+            match values {
+                Some(values) => analyze::bind_query_in(context.with_param_values(values), &select),
+                None => analyze::bind_query_in(context, &select),
+            }
+        };
+        let generic = bind(None)?;
+        let needs_custom = super::custom_plan::needs_custom_plan(&generic);
+        let bound = match super::custom_plan::chooses_custom(&self.settings, needs_custom, &values)
+        {
+            true => bind(Some(&values))?,
+            false => generic,
+        };
+        let planned = plan::plan_query(
+            bound,
+            PlanContext {
+                catalog: &catalog,
+                settings: &self.settings,
+                versions: view.versions(),
+            },
+        );
+        let spill = super::spill_config(&self.settings, self.database.durable());
+        explain_planned(
+            options,
+            &planned,
+            &values,
+            (&catalog, view),
+            (spill, &self.cancel, planning),
+        )
+    }
+}
+
+/// Draws `planned` (run first under `ANALYZE`, with the parameters' `values`, spilling
+/// as `spill` says and stopping at `cancel`'s request) in the format `options` ask for;
+/// planning started at `planning`.
+fn explain_planned(
+    options: ExplainOptions,
+    planned: &Planned<QueryPlan>,
+    values: &[Datum],
+    (catalog, view): (&Catalog, RowView<'_>),
+    (spill, cancel, planning): (SpillConfig, &CancelHandle, Instant),
+) -> Result<StatementResult> {
+    let heap_pages = |heap: u32| view.pages(heap).ok();
+    let costing = Costing {
+        catalog,
+        heap_pages: Some(&heap_pages),
+    };
+    let mut tree = plan::explain::plan_tree(&planned.plan, &costing);
+    let planning_ms = planning.elapsed().as_secs_f64() * 1000.0;
+    let mut execution_ms = None;
+    if options.analyze {
+        let started = Instant::now();
+        let instruments = Instruments::new(options.timing);
+        let guards = IndexGuards::for_plans(catalog, statement_plans(planned, None));
+        let context = ExecContext::new(catalog, view, &guards)
+            .with_spill(spill)
+            .with_cancel(cancel)
+            .with_subqueries(&planned.subqueries)
+            .with_params(values)
+            .with_instruments(&instruments);
+        exec::run_query(&planned.plan, &context)?;
+        execution_ms = Some(started.elapsed().as_secs_f64() * 1000.0);
+        tree.fill(&|probe| instruments.actual(probe));
+    }
+    let display = Display {
+        costs: options.costs,
+        analyze: options.analyze,
+        timing: options.timing,
+        buffers: options.buffers && options.analyze,
+    };
+    let planning_ms = options.summary.then_some(planning_ms);
+    let execution_ms = execution_ms.filter(|_| options.summary);
+    let lines = match options.format {
+        ExplainFormat::Text => {
+            let mut lines = plan::explain::text_lines(&tree, &display);
+            if let Some(ms) = planning_ms {
+                lines.push(format!("Planning Time: {ms:.3} ms"));
+            }
+            if let Some(ms) = execution_ms {
+                lines.push(format!("Execution Time: {ms:.3} ms"));
+            }
+            lines
+        }
+        format => vec![plan::explain::structured(
+            &tree,
+            &display,
+            format,
+            planning_ms,
+            execution_ms,
+        )],
+    };
+    Ok(text_result("EXPLAIN", "QUERY PLAN", lines))
 }

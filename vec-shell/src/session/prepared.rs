@@ -7,9 +7,10 @@
 //! `embedding <=> $1`, `id = $1`) and its result columns, so a client can describe it
 //! without running it. A query is also planned, and its plan kept: an execution reuses
 //! it while the schema and the session's settings are those it was planned under (a
-//! `CREATE INDEX` or a `SET hnsw.ef_search` makes the next execution bind and plan it
-//! again). A data-changing statement is bound again at each execution (binding is cheap
-//! next to writing), but never parsed again.
+//! `CREATE INDEX`, an `ANALYZE` — manual or automatic — or a `SET hnsw.ef_search` makes
+//! the next execution bind and plan it again). `EXPLAIN EXECUTE` shows the plan
+//! (`session/explain.rs`). A data-changing statement is bound again at each execution
+//! (binding is cheap next to writing), but never parsed again.
 
 use std::sync::atomic::Ordering;
 
@@ -54,6 +55,21 @@ impl CachedPlan {
     /// Whether the plan was made under this schema version and these settings.
     pub(super) fn is_fresh(&self, schema_version: u64, settings: &Settings) -> bool {
         self.schema_version == schema_version && self.settings == *settings
+    }
+
+    /// The plan made for an execution with `params` when `plan_cache_mode` calls for a
+    /// custom plan (see [`super::custom_plan::chooses_custom`]); `None` when the kept
+    /// plan runs.
+    pub(super) fn custom_plan(
+        &self,
+        settings: &Settings,
+        params: &[Datum],
+        context: PlanContext<'_>,
+    ) -> Option<Planned<QueryPlan>> {
+        super::custom_plan::chooses_custom(settings, self.custom, params).then(|| {
+            let bound = super::custom_plan::with_values(&self.bound, params);
+            plan::plan_query(bound, context)
+        })
     }
 }
 
@@ -243,7 +259,7 @@ impl Session {
         };
         match statement {
             Statement::Show { name } => text(name),
-            Statement::Explain { .. } => text("QUERY PLAN"),
+            Statement::Explain { .. } | Statement::ExplainExecute { .. } => text("QUERY PLAN"),
             Statement::Execute { name, .. } => {
                 self.prepared.get(name).and_then(|p| p.columns.clone())
             }
@@ -323,14 +339,9 @@ impl Session {
             Some(Statement::Select(select)) => {
                 self.refresh_plan(name, select, &types)?;
                 let changes = SettingChanges::new(&self.settings);
-                // Taken out while it runs (the run borrows the session), then put back.
-                let Some(cached) = self.prepared.get_mut(name).and_then(|p| p.plan.take()) else {
-                    return Err(EngineError::internal("a prepared query without a plan"));
-                };
+                let cached = self.take_plan(name)?;
                 let result = self.run_cached_plan(&cached, params, &changes);
-                if let Some(prepared) = self.prepared.get_mut(name) {
-                    prepared.plan = Some(cached);
-                }
+                self.put_plan(name, cached);
                 let result = result?;
                 self.apply_setting_changes(changes.into_changes())?;
                 Ok(result)
@@ -364,22 +375,15 @@ impl Session {
         let source = self.txn.read_source(&shared.durable);
         let view = source.view();
         let catalog = shared.catalog.read();
-        // PostgreSQL's plan_cache_mode: `auto` plans again with the values only a
-        // query whose WHERE compares with a parameter.
-        let custom = match self.settings.word(&crate::settings::PLAN_CACHE_MODE) {
-            "force_generic_plan" => false,
-            "force_custom_plan" => !params.is_empty(),
-            _ => cached.custom,
-        };
-        let custom = custom.then(|| {
-            let context = PlanContext {
+        let custom = cached.custom_plan(
+            &self.settings,
+            params,
+            PlanContext {
                 catalog: &catalog,
                 settings: &self.settings,
                 versions: view.versions(),
-            };
-            let bound = super::custom_plan::with_values(&cached.bound, params);
-            plan::plan_query(bound, context)
-        });
+            },
+        );
         let run = super::statement::PlannedRun {
             catalog: &catalog,
             view,
@@ -391,9 +395,32 @@ impl Session {
         run.run(custom.as_ref().unwrap_or(&cached.planned))
     }
 
-    /// Binds and plans a prepared query again when the schema or the settings changed
-    /// since it was planned.
-    fn refresh_plan(
+    /// Takes prepared query `name`'s kept plan out while a run borrows the session; put
+    /// it back with [`Session::put_plan`].
+    pub(super) fn take_plan(&mut self, name: &str) -> Result<CachedPlan> {
+        self.prepared
+            .get_mut(name)
+            .and_then(|p| p.plan.take())
+            .ok_or_else(|| EngineError::internal("a prepared query without a plan"))
+    }
+
+    /// Puts back a plan taken with [`Session::take_plan`].
+    pub(super) fn put_plan(&mut self, name: &str, cached: CachedPlan) {
+        if let Some(prepared) = self.prepared.get_mut(name) {
+            prepared.plan = Some(cached);
+        }
+    }
+
+    /// Prepared statement `name`'s statement (`None` for an empty one) and its
+    /// parameters' types.
+    pub(super) fn prepared_parts(&self, name: &str) -> Result<(Option<Statement>, Vec<SqlType>)> {
+        let prepared = self.prepared_statement(name)?;
+        Ok((prepared.statement.clone(), prepared.param_types.clone()))
+    }
+
+    /// Binds and plans a prepared query again when the schema, the statistics or the
+    /// settings changed since it was planned.
+    pub(super) fn refresh_plan(
         &mut self,
         name: &str,
         select: &crate::sql::ast::Select,
@@ -454,7 +481,15 @@ impl Session {
     /// `EXECUTE name (arguments)`: each argument is converted to its parameter's type
     /// as in an assignment.
     pub(super) fn sql_execute(&mut self, name: &str, args: &[Expr]) -> Result<StatementResult> {
-        let types = self.prepared_statement(name)?.param_types.clone();
+        let values = self.execute_arguments(name, args)?;
+        self.run_prepared(name, &values)
+    }
+
+    /// The values of `EXECUTE name (arguments)`'s arguments, each converted to its
+    /// parameter's type as in an assignment; PostgreSQL's error when their number is not
+    /// the parameters'.
+    pub(super) fn execute_arguments(&self, name: &str, args: &[Expr]) -> Result<Vec<Datum>> {
+        let types = &self.prepared_statement(name)?.param_types;
         if types.len() != args.len() {
             return Err(EngineError::new(
                 "42601",
@@ -466,26 +501,23 @@ impl Session {
                 args.len()
             )));
         }
-        let values = {
-            let catalog = self.database.shared.catalog.read();
-            let cx = Context::new(&catalog, false);
-            let scope = analyze::Scope::default();
-            let mut binder = analyze::expr::Binder {
-                cx: &cx,
-                scope: &scope,
-                aggregates: None,
-                windows: None,
-            };
-            let mut values = Vec::with_capacity(args.len());
-            for (arg, ty) in args.iter().zip(&types) {
-                let bound = binder.bind(arg)?;
-                let converted =
-                    binder.convert(bound, ty, -1, CoercionContext::Assignment, arg.pos.0)?;
-                values.push(eval(&converted.expr, &[], &NoEnvironment)?);
-            }
-            values
+        let catalog = self.database.shared.catalog.read();
+        let cx = Context::new(&catalog, false);
+        let scope = analyze::Scope::default();
+        let mut binder = analyze::expr::Binder {
+            cx: &cx,
+            scope: &scope,
+            aggregates: None,
+            windows: None,
         };
-        self.run_prepared(name, &values)
+        let mut values = Vec::with_capacity(args.len());
+        for (arg, ty) in args.iter().zip(types) {
+            let bound = binder.bind(arg)?;
+            let converted =
+                binder.convert(bound, ty, -1, CoercionContext::Assignment, arg.pos.0)?;
+            values.push(eval(&converted.expr, &[], &NoEnvironment)?);
+        }
+        Ok(values)
     }
 
     /// `DEALLOCATE name` / `DEALLOCATE ALL`.

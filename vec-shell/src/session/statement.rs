@@ -72,6 +72,12 @@ impl Session {
             Statement::Copy(copy) => self.copy(copy, None),
             Statement::CreateTableAs(create) => self.create_table_as(create),
             Statement::Explain { options, query } => self.explain(*options, query),
+            Statement::ExplainExecute {
+                options,
+                name,
+                args,
+                ..
+            } => self.explain_execute(*options, name, args),
             Statement::Set { name, value, local } => {
                 self.txn
                     .set(&mut self.settings, name, value.as_ref(), *local)

@@ -138,6 +138,18 @@ pub enum Statement {
         /// The query.
         query: Box<Select>,
     },
+    /// `EXPLAIN [options] EXECUTE name [(arguments)]`: the plan a prepared query runs
+    /// with these arguments.
+    ExplainExecute {
+        /// The options.
+        options: ExplainOptions,
+        /// The prepared statement's name.
+        name: String,
+        /// The arguments, one per parameter.
+        args: Vec<Expr>,
+        /// Where the statement's name was written.
+        pos: Pos,
+    },
     /// `SET name = value` / `SET name TO value`
     Set {
         /// The parameter's name, lower case, dotted names kept whole.

@@ -223,3 +223,61 @@ fn parameters_in_where_get_a_plan_per_value() {
     let result = session.execute_prepared("one", &[Datum::Int8(2)]).unwrap();
     assert_eq!(result.rows.unwrap().rows, [vec![Datum::Text("b".into())]]);
 }
+
+/// `(seq_scan, idx_scan)` of table `t`.
+fn scans_of_t(session: &mut Session) -> (i64, i64) {
+    let rows = last_rows(
+        session,
+        "SELECT seq_scan, idx_scan FROM pg_stat_user_tables WHERE relname = 't'",
+    );
+    let count = |text: &Option<String>| text.as_deref().unwrap().parse::<i64>().unwrap();
+    (count(&rows[0][0]), count(&rows[0][1]))
+}
+
+#[test]
+fn an_automatic_analyze_makes_prepared_queries_plan_again() {
+    let database = Database::in_memory();
+    database.set_autovacuum_naptime(None);
+    let mut session = database.session();
+    session
+        .execute(
+            "CREATE TABLE t (a int, b text);
+             INSERT INTO t SELECT g % 100, 'x' || g FROM generate_series(1, 2000) g;
+             CREATE INDEX ON t (a);
+             ANALYZE t;
+             PREPARE p AS SELECT count(*) FROM t WHERE a = 3",
+        )
+        .unwrap();
+    // 20 rows of 2,000 match: the kept plan reads the btree.
+    assert_eq!(
+        last_rows(&mut session, "EXECUTE p"),
+        [[Some("20".to_string())]]
+    );
+    let (seq, idx) = scans_of_t(&mut session);
+    assert_eq!(idx, 1);
+    // Now every row matches; once statistics say so, a scan of the table is cheaper.
+    session.execute("UPDATE t SET a = 3").unwrap();
+    let nap = std::time::Duration::from_millis(20);
+    database.set_autovacuum_naptime(Some(nap));
+    std::thread::sleep(nap * 2);
+    session.execute("SELECT 1").unwrap();
+    let analyzed = last_rows(
+        &mut session,
+        "SELECT autoanalyze_count FROM pg_stat_user_tables WHERE relname = 't'",
+    );
+    assert_eq!(analyzed, [[Some("1".to_string())]]);
+    let explained = last_rows(&mut session, "EXPLAIN (COSTS OFF) EXECUTE p");
+    assert_eq!(explained[1], [Some("  ->  Seq Scan on t".to_string())]);
+    let before = scans_of_t(&mut session);
+    assert_eq!(
+        last_rows(&mut session, "EXECUTE p"),
+        [[Some("2000".to_string())]]
+    );
+    let after = scans_of_t(&mut session);
+    assert_eq!(
+        (after.0 - before.0, after.1 - before.1),
+        (1, 0),
+        "the prepared query still read the btree after the automatic ANALYZE \
+         (scans before the UPDATE: {seq} sequential, {idx} by index)"
+    );
+}

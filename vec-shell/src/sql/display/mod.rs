@@ -250,29 +250,16 @@ impl Display for Statement {
                 Ok(())
             }
             Statement::Explain { options, query } => {
-                let mut listed = Vec::new();
-                let defaults = crate::sql::ast::ExplainOptions::default();
-                let flags = [
-                    ("ANALYZE", options.analyze, defaults.analyze),
-                    ("VERBOSE", options.verbose, defaults.verbose),
-                    ("COSTS", options.costs, defaults.costs),
-                    ("BUFFERS", options.buffers, defaults.buffers),
-                    ("TIMING", options.timing, options.analyze),
-                    ("SUMMARY", options.summary, options.analyze),
-                ];
-                for (name, value, default) in flags {
-                    if value != default {
-                        listed.push(format!("{name} {}", if value { "ON" } else { "OFF" }));
-                    }
-                }
-                if options.format != defaults.format {
-                    listed.push(format!("FORMAT {}", options.format.name().to_uppercase()));
-                }
-                if listed.is_empty() {
-                    write!(f, "EXPLAIN {query}")
-                } else {
-                    write!(f, "EXPLAIN ({}) {query}", listed.join(", "))
-                }
+                write!(f, "{}{query}", explain_prefix(options))
+            }
+            Statement::ExplainExecute {
+                options,
+                name,
+                args,
+                ..
+            } => {
+                f.write_str(&explain_prefix(options))?;
+                execute(f, name, args)
             }
             Statement::Show { name } => write!(f, "SHOW {name}"),
             Statement::Prepare(prepare) => {
@@ -290,21 +277,7 @@ impl Display for Statement {
                 }
                 write!(f, " AS {}", prepare.statement)
             }
-            Statement::Execute { name, args, .. } => {
-                f.write_str("EXECUTE ")?;
-                ident(f, name)?;
-                if !args.is_empty() {
-                    f.write_str(" (")?;
-                    for (i, arg) in args.iter().enumerate() {
-                        if i > 0 {
-                            f.write_str(", ")?;
-                        }
-                        write!(f, "{arg}")?;
-                    }
-                    f.write_str(")")?;
-                }
-                Ok(())
-            }
+            Statement::Execute { name, args, .. } => execute(f, name, args),
             Statement::Deallocate { name: None } => f.write_str("DEALLOCATE ALL"),
             Statement::Deallocate { name: Some(name) } => {
                 f.write_str("DEALLOCATE ")?;
@@ -615,4 +588,48 @@ impl Display for TypeName {
         }
         Ok(())
     }
+}
+
+/// `EXPLAIN ` and the options that differ from their defaults, as written back.
+fn explain_prefix(options: &crate::sql::ast::ExplainOptions) -> String {
+    let mut listed = Vec::new();
+    let defaults = crate::sql::ast::ExplainOptions::default();
+    let flags = [
+        ("ANALYZE", options.analyze, defaults.analyze),
+        ("VERBOSE", options.verbose, defaults.verbose),
+        ("COSTS", options.costs, defaults.costs),
+        ("BUFFERS", options.buffers, defaults.buffers),
+        ("TIMING", options.timing, options.analyze),
+        ("SUMMARY", options.summary, options.analyze),
+    ];
+    for (name, value, default) in flags {
+        if value != default {
+            listed.push(format!("{name} {}", if value { "ON" } else { "OFF" }));
+        }
+    }
+    if options.format != defaults.format {
+        listed.push(format!("FORMAT {}", options.format.name().to_uppercase()));
+    }
+    if listed.is_empty() {
+        "EXPLAIN ".to_string()
+    } else {
+        format!("EXPLAIN ({}) ", listed.join(", "))
+    }
+}
+
+/// `EXECUTE name (arguments)`.
+fn execute(f: &mut fmt::Formatter<'_>, name: &str, args: &[crate::sql::ast::Expr]) -> fmt::Result {
+    f.write_str("EXECUTE ")?;
+    ident(f, name)?;
+    if !args.is_empty() {
+        f.write_str(" (")?;
+        for (i, arg) in args.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            write!(f, "{arg}")?;
+        }
+        f.write_str(")")?;
+    }
+    Ok(())
 }

@@ -367,6 +367,21 @@ impl Parser<'_> {
                 "EXPLAIN option TIMING requires ANALYZE",
             ));
         }
+        if self.eat_word("execute") {
+            let pos = Pos(self.pos());
+            let name = self.identifier()?;
+            let mut args = Vec::new();
+            if self.eat(&TokenKind::LParen) {
+                args = self.expr_list()?;
+                self.expect(&TokenKind::RParen)?;
+            }
+            return Ok(Statement::ExplainExecute {
+                options,
+                name,
+                args,
+                pos,
+            });
+        }
         if !self.peek_query_deep() {
             return Err(self.error_here());
         }
