@@ -21,7 +21,9 @@ impl Session {
         copy: &crate::sql::ast::Copy,
         stdin: Option<&[u8]>,
     ) -> Result<StatementResult> {
-        use crate::exec::copy::{read_rows, write_rows, CopyFormat, CopyTarget};
+        use crate::exec::copy::{
+            read_rows, read_rows_from, write_rows, CopyFormat, CopyTarget, PIECE,
+        };
         let format = CopyFormat::from_options(&copy.options)?;
         let shared = Arc::clone(&self.database.shared);
         if let (Some(path), false) = (&copy.file, shared.durable.is_in_memory()) {
@@ -79,9 +81,9 @@ impl Session {
         let table = find_table(&catalog, copy)?;
         table.check_damage()?;
         let targets = crate::analyze::defaults::copy_targets(table, &copy.columns)?;
-        let data = match (&copy.file, stdin) {
-            (Some(path), _) => read_file(path)?,
-            (None, Some(data)) => data.to_vec(),
+        let source = match (&copy.file, stdin) {
+            (Some(path), _) => Source::File(open_file(path)?),
+            (None, Some(data)) => Source::Data(data),
             (None, None) => return Err(EngineError::unsupported(
                 "COPY FROM STDIN needs its data from the client (use vecsh or Session::copy_in)",
             )),
@@ -105,7 +107,22 @@ impl Session {
             names: &names,
             columns: &types,
         };
-        let rows = read_rows(&data, &format, &target, monitor)?;
+        let rows = match source {
+            Source::Data(data) => read_rows(data, &format, &target, monitor)?,
+            Source::File((mut file, length)) => read_rows_from(
+                &mut file,
+                length,
+                PIECE,
+                &|e| {
+                    EngineError::new(
+                        "58030",
+                        format!("could not read from COPY file: {}", os_text(&e)),
+                    )
+                },
+                (&format, &target),
+                monitor,
+            )?,
+        };
         let spill = super::spill_config(&self.settings, self.database.durable());
         let outcome = insert_computed_rows(
             &catalog,
@@ -165,10 +182,15 @@ fn write_file(path: &str, bytes: &[u8]) -> Result<()> {
         })
 }
 
-/// Reads `COPY … FROM 'path'`'s data, failing with `out of memory` rather than aborting
-/// when the file does not fit in memory.
-fn read_file(path: &str) -> Result<Vec<u8>> {
-    use std::io::Read;
+/// Where `COPY … FROM` reads: the data a client sent, or a file (and its length), read
+/// a piece at a time.
+enum Source<'a> {
+    Data(&'a [u8]),
+    File((std::fs::File, u64)),
+}
+
+/// Opens `COPY … FROM 'path'`'s file, with its length.
+fn open_file(path: &str) -> Result<(std::fs::File, u64)> {
     let open_error = |e: std::io::Error| {
         EngineError::new(
             "58030",
@@ -178,18 +200,9 @@ fn read_file(path: &str) -> Result<Vec<u8>> {
             ),
         )
     };
-    let mut file = std::fs::File::open(path).map_err(open_error)?;
-    let len = file.metadata().map_err(open_error)?.len();
-    let mut data = Vec::new();
-    data.try_reserve_exact(len as usize)
-        .map_err(|_| EngineError::out_of_memory(len))?;
-    file.read_to_end(&mut data).map_err(|e| {
-        EngineError::new(
-            "58030",
-            format!("could not read from COPY file: {}", os_text(&e)),
-        )
-    })?;
-    Ok(data)
+    let file = std::fs::File::open(path).map_err(open_error)?;
+    let length = file.metadata().map_err(open_error)?.len();
+    Ok((file, length))
 }
 
 /// Refuses a `COPY` file that is, or would be created, inside the database directory

@@ -8,13 +8,15 @@
 
 mod binary;
 mod records;
+mod stream;
 
 use binary::{read_binary, send, SIGNATURE};
 use records::{convert_batch, CsvReader, RawRecord, BATCH};
 use std::borrow::Cow;
+pub use stream::{read_rows_from, PIECE};
 
 use crate::error::{EngineError, Result};
-use crate::progress::{Command, Monitor, PhaseLabel};
+use crate::progress::{Command, Monitor, PhaseLabel, PhaseReporter};
 use crate::value::cast::{apply_typmod, CoercionContext};
 use crate::value::input::input;
 use crate::value::{Datum, SqlType, TypeMod};
@@ -145,20 +147,20 @@ fn printout(text: &str) -> String {
 }
 
 /// The first bytes of `data` that are not UTF-8, as PostgreSQL's error names them, with
-/// the line they are on.
-fn check_encoding<'a>(data: &'a [u8], table: &str) -> Result<&'a str> {
+/// the line they are on (`data` starting on line `first_line`).
+fn check_encoding<'a>(data: &'a [u8], table: &str, first_line: usize) -> Result<&'a str> {
     std::str::from_utf8(data).map_err(|error| {
         let at = error.valid_up_to();
-        let line = 1 + data[..at].iter().filter(|&&b| b == b'\n').count();
+        let line = first_line + data[..at].iter().filter(|&&b| b == b'\n').count();
         EngineError::invalid_encoding(&data[at..])
             .with_context(format!("COPY {table}, line {line}"))
     })
 }
 
 /// Reads rows of the target's columns from `data` for a `COPY`, polling `monitor`'s
-/// cancel request and reporting the `reading rows` phase to it (in bytes for text, in
-/// records for CSV). An error names the line (and column) of the data it was met at, in
-/// a `CONTEXT:` line as PostgreSQL's.
+/// cancel request and reporting the `reading rows` phase to it (in bytes). An error
+/// names the line (and column) of the data it was met at, in a `CONTEXT:` line as
+/// PostgreSQL's.
 pub fn read_rows(
     data: &[u8],
     format: &CopyFormat,
@@ -166,29 +168,66 @@ pub fn read_rows(
     monitor: Monitor<'_>,
 ) -> Result<Vec<Vec<Datum>>> {
     let table = target.table;
-    let label = |unit| PhaseLabel {
+    if format.kind == CopyKind::Binary {
+        let rows = read_binary(data, target.columns)
+            .map_err(|e| e.with_context(format!("COPY {table}")))?;
+        monitor.check()?;
+        return Ok(rows);
+    }
+    let reading = monitor.phase(reading_label(table), data.len() as u64);
+    let mut state = Reading::default();
+    let text = check_encoding(data, table, 1)?;
+    read_piece(text, format, target, (&monitor, &reading), &mut state)?;
+    reading.finish();
+    Ok(state.rows)
+}
+
+/// The progress phase of reading a `COPY`'s data, counted in bytes.
+fn reading_label(table: &str) -> PhaseLabel<'_> {
+    PhaseLabel {
         command: Command::Copy,
         target: table,
         phase: "reading rows",
-        unit,
-    };
+        unit: "bytes",
+    }
+}
+
+/// Where a reading of text or CSV data stands after the pieces read so far.
+#[derive(Default)]
+struct Reading {
+    /// The rows converted.
+    rows: Vec<Vec<Datum>>,
+    /// The lines of the data before the piece being read.
+    lines_before: usize,
+    /// The bytes of the data before the piece being read.
+    bytes_before: u64,
+    /// The records read (the first is a CSV header's).
+    records: usize,
+    /// Whether the end-of-data marker `\.` was met.
+    ended: bool,
+}
+
+/// Reads the records of `text`, a piece of the data holding only whole records, into
+/// `state`'s rows.
+fn read_piece(
+    text: &str,
+    format: &CopyFormat,
+    target: &CopyTarget<'_>,
+    (monitor, reading): (&Monitor<'_>, &PhaseReporter<'_>),
+    state: &mut Reading,
+) -> Result<()> {
+    let table = target.table;
+    let first_line = state.lines_before + 1;
+    let line_text = |line: usize| text.lines().nth(line - first_line).unwrap_or("");
+    let mut batch = Vec::new();
     match format.kind {
-        CopyKind::Binary => {
-            let rows = read_binary(data, target.columns)
-                .map_err(|e| e.with_context(format!("COPY {table}")))?;
-            monitor.check()?;
-            Ok(rows)
-        }
+        CopyKind::Binary => return Err(EngineError::internal("binary COPY data read as text")),
         CopyKind::Text => {
-            let text = check_encoding(data, table)?;
-            let reading = monitor.phase(label("bytes"), data.len() as u64);
-            let line_text = |line: usize| text.lines().nth(line - 1).unwrap_or("");
             let mut consumed = 0usize;
-            let mut rows = Vec::new();
-            let mut batch = Vec::new();
             for (line_idx, line) in text.lines().enumerate() {
                 consumed += line.len() + 1;
                 if line == "\\." {
+                    state.ended = true;
                     break;
                 }
                 let fields = line
@@ -197,35 +236,34 @@ pub fn read_rows(
                     .collect();
                 batch.push(RawRecord {
                     fields,
-                    line: line_idx + 1,
+                    line: first_line + line_idx,
                 });
                 if batch.len() == BATCH {
                     monitor.check()?;
-                    push_rows(&mut rows, convert_batch(&batch, target, &line_text)?)?;
+                    push_rows(&mut state.rows, convert_batch(&batch, target, &line_text)?)?;
                     batch.clear();
-                    reading.report(consumed as u64);
+                    reading.report(state.bytes_before + consumed as u64);
                 }
             }
-            push_rows(&mut rows, convert_batch(&batch, target, &line_text)?)?;
-            reading.finish();
-            Ok(rows)
         }
         CopyKind::Csv => {
-            let text = check_encoding(data, table)?;
-            let reading = monitor.phase(label("bytes"), data.len() as u64);
-            let line_text = |line: usize| text.lines().nth(line - 1).unwrap_or("");
-            let mut rows = Vec::new();
-            let mut batch = Vec::new();
             let mut reader = CsvReader::new(text, format.delimiter);
-            let mut i = 0;
             while let Some(record) = reader.next() {
-                i += 1;
-                let (fields, line) = record.map_err(|e| e.with_context(format!("COPY {table}")))?;
-                if i == 1 && format.header {
+                state.records += 1;
+                let (fields, line) = match record {
+                    Ok(record) => record,
+                    Err(error) => {
+                        // The records before it fail first, as they come first.
+                        convert_batch(&batch, target, &line_text)?;
+                        return Err(error.with_context(format!("COPY {table}")));
+                    }
+                };
+                if state.records == 1 && format.header {
                     continue;
                 }
                 if let [field] = fields.as_slice() {
                     if field.text == "\\." && !field.quoted {
+                        state.ended = true;
                         break;
                     }
                 }
@@ -233,19 +271,21 @@ pub fn read_rows(
                     .into_iter()
                     .map(|field| (field.quoted || field.text != format.null).then_some(field.text))
                     .collect();
-                batch.push(RawRecord { fields, line });
+                batch.push(RawRecord {
+                    fields,
+                    line: first_line - 1 + line,
+                });
                 if batch.len() == BATCH {
                     monitor.check()?;
-                    push_rows(&mut rows, convert_batch(&batch, target, &line_text)?)?;
+                    push_rows(&mut state.rows, convert_batch(&batch, target, &line_text)?)?;
                     batch.clear();
-                    reading.report(reader.consumed() as u64);
+                    reading.report(state.bytes_before + reader.consumed() as u64);
                 }
             }
-            push_rows(&mut rows, convert_batch(&batch, target, &line_text)?)?;
-            reading.finish();
-            Ok(rows)
         }
     }
+    push_rows(&mut state.rows, convert_batch(&batch, target, &line_text)?)?;
+    Ok(())
 }
 
 /// Appends converted rows (see [`push_row`]).
