@@ -9,7 +9,8 @@
 //! socket and the engine, and `--max-connections` bounds the threads. `codec` reads the
 //! frontend's messages (every length checked), `wire` writes the backend's (encoded by
 //! the `pgwire` crate), `connection` runs the startup and authentication phase and the
-//! message loop, `simple` the simple-query protocol with `COPY`, `extended` Parse /
+//! message loop, `simple` the simple-query protocol with `COPY` (`copy_in` streams a
+//! client's `CopyData` into the statement), `extended` Parse /
 //! Bind / Describe / Execute with portals, `files` the rules of server-side `COPY`,
 //! `auth` SCRAM-SHA-256, `tls` TLS sessions, and `cli` the `vecsh serve` command line.
 
@@ -17,6 +18,7 @@ mod auth;
 pub mod cli;
 pub mod codec;
 mod connection;
+mod copy_in;
 mod extended;
 mod files;
 mod simple;

@@ -13,8 +13,9 @@ use pgwire::messages::copy::{CopyData, CopyDone, CopyInResponse, CopyOutResponse
 use pgwire::messages::response::EmptyQueryResponse;
 use pgwire::messages::PgWireBackendMessage;
 
-use super::codec::{read_message, Frontend, ReadError, MAX_MESSAGE};
+use super::codec::ReadError;
 use super::connection::Connection;
+use super::copy_in::{CopyIn, Ending};
 use super::wire::{data_row, row_description, TEXT};
 use crate::error::EngineError;
 use crate::exec::StatementResult;
@@ -197,8 +198,8 @@ fn copy_shape(_connection: &Connection, _result: &StatementResult, data: &[u8]) 
     (TEXT as i8, 0)
 }
 
-/// Runs `COPY … FROM STDIN`: answers `CopyInResponse`, gathers the `CopyData`
-/// messages until `CopyDone`, then loads them through the session.
+/// Runs `COPY … FROM STDIN`: answers `CopyInResponse`, then loads the client's
+/// `CopyData` through the session as it arrives (see [`super::copy_in`]).
 pub(super) fn copy_in(
     connection: &mut Connection,
     statement: &Statement,
@@ -228,25 +229,14 @@ pub(super) fn copy_in(
             vec![i16::from(format); columns],
         )))?;
     connection.writer.flush()?;
-    let mut data = Vec::new();
-    loop {
-        match read_message(&mut connection.reader, MAX_MESSAGE)? {
-            Frontend::CopyData(bytes) => data.extend_from_slice(&bytes),
-            Frontend::CopyDone => break,
-            Frontend::CopyFail(message) => {
-                let error = EngineError::new("57014", format!("COPY from stdin failed: {message}"));
-                connection.session.fail_block();
-                return Ok(Err(error));
-            }
-            // Flush and Sync may come from an extended-protocol client; they wait.
-            Frontend::Flush | Frontend::Sync => {}
-            _ => {
-                let error =
-                    EngineError::new("08P01", "unexpected message type during COPY from stdin");
-                connection.session.fail_block();
-                return Ok(Err(error));
-            }
+    let mut data = CopyIn::new(&mut connection.reader);
+    let result = connection.session.copy_in_reader(statement, &mut data);
+    match data.finish() {
+        Ending::Done => Ok(result),
+        Ending::Failed(error) => {
+            connection.session.fail_block();
+            Ok(Err(error))
         }
+        Ending::Lost(error) => Err(error),
     }
-    Ok(connection.session.copy_in_statement(statement, &data))
 }

@@ -139,6 +139,10 @@ fn fields(report: &EngineError, query: &str) -> Vec<(u8, String)> {
             .map_or(end, |prefix| prefix.chars().count());
         fields.push((b'P', (chars + 1).to_string()));
     }
+    if let Some(context) = &report.context {
+        // `CONTEXT:` in psql (the line of `COPY` data an error was met on, …).
+        fields.push((b'W', context.clone()));
+    }
     fields
 }
 

@@ -19,7 +19,7 @@ impl Session {
     pub(super) fn copy(
         &mut self,
         copy: &crate::sql::ast::Copy,
-        stdin: Option<&[u8]>,
+        stdin: Option<Stdin<'_>>,
     ) -> Result<StatementResult> {
         use crate::exec::copy::{
             read_rows, read_rows_from, write_rows, CopyFormat, CopyTarget, PIECE,
@@ -83,7 +83,8 @@ impl Session {
         let targets = crate::analyze::defaults::copy_targets(table, &copy.columns)?;
         let source = match (&copy.file, stdin) {
             (Some(path), _) => Source::File(open_file(path)?),
-            (None, Some(data)) => Source::Data(data),
+            (None, Some(Stdin::Data(data))) => Source::Data(data),
+            (None, Some(Stdin::Reader(reader))) => Source::Reader(reader),
             (None, None) => return Err(EngineError::unsupported(
                 "COPY FROM STDIN needs its data from the client (use vecsh or Session::copy_in)",
             )),
@@ -111,7 +112,7 @@ impl Session {
             Source::Data(data) => read_rows(data, &format, &target, monitor)?,
             Source::File((mut file, length)) => read_rows_from(
                 &mut file,
-                length,
+                (length, false),
                 PIECE,
                 &|e| {
                     EngineError::new(
@@ -119,6 +120,16 @@ impl Session {
                         format!("could not read from COPY file: {}", os_text(&e)),
                     )
                 },
+                (&format, &target),
+                monitor,
+            )?,
+            // Read to its end even past `\.`, so that a client's failure after it still
+            // fails the statement before anything is written. Its length is not known.
+            Source::Reader(reader) => read_rows_from(
+                reader,
+                (0, true),
+                PIECE,
+                &|e| EngineError::new("08P01", format!("could not read COPY data: {e}")),
                 (&format, &target),
                 monitor,
             )?,
@@ -182,10 +193,19 @@ fn write_file(path: &str, bytes: &[u8]) -> Result<()> {
         })
 }
 
-/// Where `COPY … FROM` reads: the data a client sent, or a file (and its length), read
-/// a piece at a time.
+/// The data of a `COPY … FROM STDIN`: all of it, or a reader of it as it comes.
+pub(crate) enum Stdin<'a> {
+    /// The whole data.
+    Data(&'a [u8]),
+    /// The data as it comes.
+    Reader(&'a mut dyn std::io::Read),
+}
+
+/// Where `COPY … FROM` reads: the data a client sent (whole, or as it comes), or a file
+/// (and its length), read a piece at a time.
 enum Source<'a> {
     Data(&'a [u8]),
+    Reader(&'a mut dyn std::io::Read),
     File((std::fs::File, u64)),
 }
 

@@ -428,6 +428,21 @@ impl Session {
         self.copy_in_statement_text(statement, data, &statement.to_string())
     }
 
+    /// Runs a parsed `COPY … FROM STDIN` whose data is read from `data` as it comes, a
+    /// piece at a time, to its end (as the server reads the client's `CopyData`): no more
+    /// of it is held than a piece. A failed read fails the statement before anything of it
+    /// is written.
+    pub fn copy_in_reader(
+        &mut self,
+        statement: &Statement,
+        data: &mut dyn std::io::Read,
+    ) -> Result<StatementResult> {
+        let started = std::time::Instant::now();
+        let result = self.copy_in_uncounted(statement, copy::Stdin::Reader(data))?;
+        self.count_statement(&statement.to_string(), started, &result);
+        Ok(result)
+    }
+
     /// Runs a parsed `COPY … FROM STDIN` written as `text` with its data.
     pub fn copy_in_statement_text(
         &mut self,
@@ -436,12 +451,16 @@ impl Session {
         text: &str,
     ) -> Result<StatementResult> {
         let started = std::time::Instant::now();
-        let result = self.copy_in_uncounted(statement, data)?;
+        let result = self.copy_in_uncounted(statement, copy::Stdin::Data(data))?;
         self.count_statement(text, started, &result);
         Ok(result)
     }
 
-    fn copy_in_uncounted(&mut self, statement: &Statement, data: &[u8]) -> Result<StatementResult> {
+    fn copy_in_uncounted(
+        &mut self,
+        statement: &Statement,
+        data: copy::Stdin<'_>,
+    ) -> Result<StatementResult> {
         match statement {
             Statement::Copy(copy) if copy.from && copy.file.is_none() => {
                 self.cancel.reset();

@@ -19,11 +19,13 @@ use crate::value::Datum;
 pub const PIECE: usize = 16 << 20;
 
 /// Reads rows as [`read_rows`] does from `source`, whose length is `length` bytes (for
-/// the progress report), a piece of about `piece` bytes at a time; a failed read is
-/// reported by `read_error`. Binary data is read whole.
+/// the progress report; 0 when not known), a piece of about `piece` bytes at a time; a
+/// failed read is reported by `read_error`. With `to_the_end`, the data after an
+/// end-of-data marker `\.` is read too (and dropped), so that every read error is met.
+/// Binary data is read whole.
 pub fn read_rows_from(
     source: &mut dyn Read,
-    length: u64,
+    (length, to_the_end): (u64, bool),
     piece: usize,
     read_error: &dyn Fn(std::io::Error) -> EngineError,
     (format, target): (&CopyFormat, &CopyTarget<'_>),
@@ -58,6 +60,9 @@ pub fn read_rows_from(
         state.lines_before += memchr::memchr_iter(b'\n', &buffer[..cut]).count();
         state.bytes_before += cut as u64;
         buffer.drain(..cut);
+    }
+    if to_the_end && !at_end {
+        std::io::copy(source, &mut std::io::sink()).map_err(read_error)?;
     }
     reading.finish();
     Ok(state.rows)
@@ -140,7 +145,7 @@ mod tests {
         let mut source = data;
         let pieces = show(read_rows_from(
             &mut source,
-            data.len() as u64,
+            (data.len() as u64, true),
             piece,
             &|e| EngineError::internal(e.to_string()),
             (&format, &target),

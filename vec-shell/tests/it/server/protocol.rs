@@ -263,6 +263,22 @@ fn copy_in_and_out_in_text_csv_and_binary() {
     writer.write_all(b"4\t[1,2,3]\n").unwrap();
     let error = writer.finish().unwrap_err();
     assert_eq!(error.code().unwrap().code(), "22000");
+    // The error says where (psql's CONTEXT line), also when it comes many messages in.
+    let mut writer = client.copy_in("COPY items FROM STDIN").unwrap();
+    for n in 0..3000 {
+        writer
+            .write_all(format!("{n}\t[1,2]\n").as_bytes())
+            .unwrap();
+        writer.flush().unwrap();
+    }
+    writer.write_all(b"9\t[x,2]\n10\t[1,2]\n").unwrap();
+    let error = writer.finish().unwrap_err();
+    let db = error.as_db_error().unwrap();
+    assert_eq!(db.code().code(), "22P02");
+    assert_eq!(
+        db.where_(),
+        Some("COPY items, line 3001, column embedding: \"[x,2]\"")
+    );
     let count: i64 = client
         .query_one("SELECT count(*) FROM items", &[])
         .unwrap()
