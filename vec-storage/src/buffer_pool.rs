@@ -17,7 +17,6 @@
 //! The budget is soft in one case: when every frame is pinned, the pool grows rather than
 //! fail, because pins are short and bounded by the work in flight.
 
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 
 thread_local! {
@@ -38,6 +37,7 @@ use parking_lot::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 use crate::error::Result;
 use crate::page::Page;
 use crate::page_slab::{PageSlab, SlabPage, SLAB_PAGES};
+use crate::page_table::PageTable;
 
 /// Identifies a page file registered with the pool.
 pub type FileId = u32;
@@ -72,7 +72,7 @@ struct Frame {
 }
 
 struct PoolState {
-    map: HashMap<PageKey, usize>,
+    map: PageTable,
     frames: Vec<Arc<Frame>>,
     keys: Vec<Option<PageKey>>,
     hand: usize,
@@ -140,7 +140,7 @@ impl BufferPool {
             capacity: capacity_pages.max(8),
             io,
             state: RwLock::new(PoolState {
-                map: HashMap::new(),
+                map: PageTable::default(),
                 frames: Vec::new(),
                 keys: Vec::new(),
                 hand: 0,
@@ -197,8 +197,8 @@ impl BufferPool {
                 // it (the frame is pinned and clean), and a pin that found the frame sees
                 // `failed` once the lock is free, with the page already unmapped.
                 let mut st = self.state.write();
-                if st.map.get(&key) == Some(&idx) {
-                    st.map.remove(&key);
+                if st.map.get(key) == Some(idx) {
+                    st.map.remove(key);
                     st.keys[idx] = None;
                 }
                 drop(st);
@@ -239,7 +239,7 @@ impl BufferPool {
     /// page it reads next).
     pub fn prefetch(&self, key: PageKey) {
         let st = self.state.read();
-        if let Some(&idx) = st.map.get(&key) {
+        if let Some(idx) = st.map.get(key) {
             // Under the page table's lock the frame cannot be evicted.
             if let Some(page) = st.frames[idx].page.try_read() {
                 page.prefetch();
@@ -249,7 +249,7 @@ impl BufferPool {
 
     /// Pins `key` if the pool holds it (counted as a hit).
     fn pin_cached(&self, st: &PoolState, key: PageKey) -> Option<PinnedPage> {
-        let &idx = st.map.get(&key)?;
+        let idx = st.map.get(key)?;
         let frame = st.frames[idx].clone();
         frame.pins.fetch_add(1, Ordering::AcqRel);
         frame.referenced.store(true, Ordering::Relaxed);
@@ -262,7 +262,7 @@ impl BufferPool {
     pub fn install(&self, key: PageKey, page: &Page) -> Result<()> {
         loop {
             let mut st = self.state.write();
-            let Some(&idx) = st.map.get(&key) else {
+            let Some(idx) = st.map.get(key) else {
                 // A failed write-back must not fail a commit that is already logged: grow
                 // past the budget instead; the error shows up again at the next checkpoint.
                 let idx = match self.free_frame(&mut st) {
@@ -320,7 +320,7 @@ impl BufferPool {
                 self.write_back(st)?;
             }
             if let Some(old) = st.keys[idx].take() {
-                st.map.remove(&old);
+                st.map.remove(old);
             }
             return Ok(idx);
         }
@@ -411,7 +411,7 @@ impl BufferPool {
             if let Some(key) = st.keys[idx] {
                 if key.file == file {
                     st.frames[idx].dirty.store(false, Ordering::Release);
-                    st.map.remove(&key);
+                    st.map.remove(key);
                     st.keys[idx] = None;
                 }
             }
@@ -448,6 +448,7 @@ mod tests {
     use super::*;
     use crate::Lsn;
     use parking_lot::Mutex;
+    use std::collections::HashMap;
 
     #[derive(Default)]
     struct MemIo {

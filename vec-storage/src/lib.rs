@@ -65,6 +65,7 @@ pub mod lock;
 pub mod manifest;
 pub mod page;
 pub mod page_slab;
+mod page_table;
 pub mod side_file;
 pub mod store;
 pub mod temp_file;

@@ -3,15 +3,22 @@
 //! removes the dead ones). A scan reads one page at a time and holds no lock between pages,
 //! so it never delays a commit: the stamps keep its view consistent.
 
+use std::collections::VecDeque;
 use std::ops::ControlFlow;
 
 use super::{Snapshot, Store};
-use crate::buffer_pool::PageKey;
+use crate::buffer_pool::{PageKey, PinnedPage};
 use crate::error::{Error, Result};
 use crate::heap::tuple::Header;
 use crate::heap::{self, RowBytes};
-use crate::page::PAGE_LINES;
+use crate::page::{PagePrefetch, PAGE_LINES};
 use crate::{HeapId, RowId};
+
+/// How many pages ahead of the page it reads a scan requests the cache lines of: far
+/// enough that the lines arrive before the rows are reached (one page ahead left an
+/// exact scan of the walkthrough table waiting on memory: 17.9 ms against 15.9 ms with
+/// two; three and four gained under 1%).
+pub const SCAN_LOOKAHEAD: u32 = 2;
 
 /// A stored row version: its id, stamps and bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -118,9 +125,10 @@ impl Store {
     /// Calls `f` with every row version of pages `pages` of `heap` that `snapshot` sees, in
     /// row-id order, until it returns `ControlFlow::Break`; the bytes of a row stored
     /// inline are borrowed from the buffer pool (no copy): the fast form of
-    /// [`Store::page_versions`] for scans. While it reads a page, the next one (when the
-    /// pool holds it) is pinned and its cache lines requested, so a scan waits for memory
-    /// once per page at most rather than row by row; each page is pinned once.
+    /// [`Store::page_versions`] for scans. While it reads a page, the one
+    /// [`SCAN_LOOKAHEAD`] pages on (when the pool holds it) is pinned and its cache lines
+    /// requested, so that memory streams pages ahead of the rows being read rather than
+    /// the scan waiting on each row; each page is pinned once.
     pub fn visit_pages_versions(
         &self,
         heap: HeapId,
@@ -132,21 +140,30 @@ impl Store {
             file: heap.0,
             page_no,
         };
-        let mut ahead = None;
+        // The pages after the one being read, in order (`None` where the pool did not
+        // hold one: it is pinned, and read in, when its turn comes), and the next to add.
+        let mut window: VecDeque<Option<PinnedPage>> = VecDeque::new();
+        let mut next_ahead = pages.start + 1;
         for page_no in pages.clone() {
-            let pin = match ahead.take() {
+            let pin = match window.pop_front().flatten() {
                 Some(pin) => pin,
                 None => self.pool.pin(key(page_no))?,
             };
-            // The next page's lines are requested a share per row of this one (only hints;
-            // not waiting for a writer of the next page).
-            let mut prefetch = None;
-            if page_no + 1 < pages.end {
-                ahead = self.pool.pin_if_cached(key(page_no + 1));
+            // The furthest page's lines are requested a share per row of this one (only
+            // hints; not waiting for a writer of that page); at the start, the pages before
+            // it are requested whole.
+            let mut prefetch: Option<PagePrefetch> = None;
+            while next_ahead < pages.end && next_ahead <= page_no + SCAN_LOOKAHEAD {
+                let ahead = self.pool.pin_if_cached(key(next_ahead));
+                if let Some(earlier) = prefetch.as_mut() {
+                    earlier.finish();
+                }
                 prefetch = ahead
                     .as_ref()
                     .and_then(|ahead| ahead.try_read())
                     .map(|page| page.prefetch_cursor());
+                window.push_back(ahead);
+                next_ahead += 1;
             }
             let mut stopped = false;
             let visited = {
