@@ -124,6 +124,7 @@ pub fn insert(context: &ExecContext<'_>, plan: &InsertPlan) -> Result<DmlOutcome
         targets: &plan.targets,
         values: new_rows,
         defaulted: &plan.defaulted,
+        origin: None,
     };
     insert_filled(context, &plan.table, rows, &plan.returning)
 }
@@ -163,10 +164,29 @@ pub fn insert_rows(
     new_rows: Vec<Vec<Datum>>,
     returning: &Returning,
 ) -> Result<DmlOutcome> {
+    insert_rows_from(context, table_name, targets, new_rows, returning, None)
+}
+
+/// Where proposed rows came from: the `CONTEXT:` line of an error about the row at an
+/// index (`COPY t, line 3: "…"`), with the row's text when asked (not for a key
+/// violation, as PostgreSQL's).
+pub type RowOrigin<'a> = &'a dyn Fn(usize, bool) -> String;
+
+/// [`insert_rows`] of rows that came from somewhere (`COPY`): an error about one of them
+/// says where, in its `CONTEXT:` line.
+pub fn insert_rows_from(
+    context: &ExecContext<'_>,
+    table_name: &str,
+    targets: &[usize],
+    new_rows: Vec<Vec<Datum>>,
+    returning: &Returning,
+    origin: Option<RowOrigin<'_>>,
+) -> Result<DmlOutcome> {
     let rows = RowsToInsert {
         targets,
         values: new_rows,
         defaulted: &[],
+        origin,
     };
     insert_filled(context, table_name, rows, returning)
 }
@@ -179,6 +199,8 @@ struct RowsToInsert<'a> {
     values: Vec<Vec<Datum>>,
     /// Per row (when given), the slots of `targets` written as `DEFAULT`.
     defaulted: &'a [Vec<usize>],
+    /// Where the rows came from, for errors about one of them.
+    origin: Option<RowOrigin<'a>>,
 }
 
 fn insert_filled(
@@ -197,7 +219,7 @@ fn insert_filled(
         .map(|c| c.sequence.as_ref().map(crate::catalog::Sequence::get))
         .collect();
     let mut sequences = starts.clone();
-    let (targets, defaulted) = (rows.targets, rows.defaulted);
+    let (targets, defaulted, origin) = (rows.targets, rows.defaulted, rows.origin);
     let full_rows = match fill_rows(context, table, rows, &mut sequences) {
         Ok(full_rows) => full_rows,
         Err(error) => {
@@ -220,7 +242,10 @@ fn insert_filled(
             }
         }
         consume_sequences(table, &consumed);
-        return Err(error);
+        return Err(match origin {
+            Some(origin) => error.with_context(origin(failed, false)),
+            None => error,
+        });
     }
     let returned = project(returning, &full_rows, context)?;
     let moved = moved_sequences(table, &sequences);
@@ -265,9 +290,40 @@ fn fill_rows(
         if row_idx % CHECK_EVERY == CHECK_EVERY - 1 {
             context.cancel.check()?;
         }
+        let row = fill_row(
+            context,
+            (table, &fill, &checks),
+            &rows.defaulted,
+            targets,
+            sequences,
+            (row_idx, values),
+        );
+        full_rows.push(match (row, rows.origin) {
+            (Ok(row), _) => row,
+            (Err(error), Some(origin)) => return Err(error.with_context(origin(row_idx, true))),
+            (Err(error), None) => return Err(error),
+        });
+    }
+    Ok(full_rows)
+}
+
+/// One full row of an `INSERT` (see [`fill_rows`]).
+fn fill_row(
+    context: &ExecContext<'_>,
+    (table, fill, checks): (
+        &Table,
+        &crate::analyze::defaults::ColumnFill,
+        &super::constraints::RowChecks,
+    ),
+    all_defaulted: &[Vec<usize>],
+    targets: &[usize],
+    sequences: &mut [Option<i64>],
+    (row_idx, values): (usize, Vec<Datum>),
+) -> Result<Row> {
+    {
         let mut row = vec![Datum::Null; table.columns.len()];
         for (index, column) in table.columns.iter().enumerate() {
-            if !draws_from_sequence(targets, rows.defaulted, index, row_idx) {
+            if !draws_from_sequence(targets, all_defaulted, index, row_idx) {
                 continue;
             }
             if column.generated.is_some() {
@@ -281,7 +337,7 @@ fn fill_rows(
                 row[index] = next_value(column, next)?;
             }
         }
-        let defaulted = rows.defaulted.get(row_idx).map_or(&[][..], Vec::as_slice);
+        let defaulted = all_defaulted.get(row_idx).map_or(&[][..], Vec::as_slice);
         for (slot, (&index, value)) in targets.iter().zip(values).enumerate() {
             if !defaulted.contains(&slot) {
                 row[index] = value;
@@ -290,9 +346,8 @@ fn fill_rows(
         fill.compute_generated(&mut row, context)?;
         check_not_null(table, &row)?;
         checks.check(table, &row, context)?;
-        full_rows.push(row);
+        Ok(row)
     }
-    Ok(full_rows)
 }
 
 /// A sequence's next value for `column`, moving the sequence on.

@@ -108,7 +108,7 @@ impl Session {
             names: &names,
             columns: &types,
         };
-        let rows = match source {
+        let copied = match source {
             Source::Data(data) => read_rows(data, &format, &target, monitor)?,
             Source::File((mut file, length)) => read_rows_from(
                 &mut file,
@@ -135,14 +135,16 @@ impl Session {
             )?,
         };
         let spill = super::spill_config(&self.settings, self.database.durable());
+        let mut copied = copied;
+        let rows = std::mem::take(&mut copied.rows);
+        let origin = |row: usize, with_text: bool| copied.context(&copy.table, row, with_text);
         let outcome = insert_computed_rows(
             &catalog,
             &writes,
-            spill,
-            &self.cancel,
+            (spill, &self.cancel),
             &copy.table,
             &targets,
-            rows,
+            (rows, Some(&origin)),
         )?;
         let count = outcome.count;
         crate::txn::apply(&catalog, &writes, outcome.changes)?;
@@ -291,19 +293,23 @@ fn same_file_inside(_path: &Path, _root: &Path) -> bool {
 
 /// Inserts rows computed outside a plan (`COPY FROM`, `CREATE TABLE … AS`) into `table`'s
 /// columns `targets` through the statement's writes; returns the changes to apply.
+/// `origin` says where each row came from, for an error's `CONTEXT:` line.
 pub(super) fn insert_computed_rows(
     catalog: &Catalog,
     writes: &crate::txn::StoreWrites<'_>,
-    spill: crate::exec::spill::SpillConfig,
-    cancel: &crate::cancel::CancelHandle,
+    (spill, cancel): (
+        crate::exec::spill::SpillConfig,
+        &crate::cancel::CancelHandle,
+    ),
     table: &str,
     targets: &[usize],
-    rows: Vec<Row>,
+    (rows, origin): (Vec<Row>, Option<exec::dml::RowOrigin<'_>>),
 ) -> Result<exec::dml::DmlOutcome> {
     let source = writes.read_source();
     let guards = IndexGuards::none();
     let context = ExecContext::new(catalog, source.view(), &guards)
         .with_spill(spill)
         .with_cancel(cancel);
-    exec::dml::insert_rows(&context, table, targets, rows, &Returning::default())
+    let returning = Returning::default();
+    exec::dml::insert_rows_from(&context, table, targets, rows, &returning, origin)
 }

@@ -94,11 +94,10 @@ impl Session {
         let outcome = super::copy::insert_computed_rows(
             &catalog,
             &writes,
-            spill,
-            &self.cancel,
+            (spill, &self.cancel),
             table,
             &targets,
-            rows,
+            (rows, None),
         )?;
         crate::txn::apply(&catalog, &writes, outcome.changes)
     }

@@ -79,6 +79,26 @@ fn copy_is_checked_and_changes_nothing_when_a_row_fails() {
         failed.message,
         "duplicate key value violates unique constraint \"c_id_key\""
     );
+    // Where the row was, as PostgreSQL's CONTEXT line: a key violation without the text.
+    assert_eq!(failed.context.as_deref(), Some("COPY c, line 2"));
+    let failed = session
+        .copy_in("COPY c FROM STDIN", b"1\t1\n2\t-2\n")
+        .unwrap_err();
+    assert_eq!(failed.context.as_deref(), Some("COPY c, line 2: \"2\t-2\""));
+    // Binary data counts rows as lines and has no text to show.
+    let binary = session
+        .execute(
+            "COPY (SELECT 3 AS id, 3 AS n UNION ALL SELECT 4, -4) TO STDOUT WITH (FORMAT binary)",
+        )
+        .unwrap()[0]
+        .copy_data
+        .clone()
+        .unwrap();
+    let failed = session
+        .copy_in("COPY c FROM STDIN WITH (FORMAT binary)", &binary)
+        .unwrap_err();
+    assert_eq!(failed.sqlstate, "23514");
+    assert_eq!(failed.context.as_deref(), Some("COPY c, line 2"));
     assert_eq!(
         texts(&database, "SELECT count(*) FROM c"),
         [[Some("0".to_string())]]

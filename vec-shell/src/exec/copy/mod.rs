@@ -157,6 +157,31 @@ fn check_encoding<'a>(data: &'a [u8], table: &str, first_line: usize) -> Result<
     })
 }
 
+/// The rows a `COPY` read, with where each came from in the data.
+#[derive(Debug, Default)]
+pub struct CopiedRows {
+    /// The rows, in the data's order.
+    pub rows: Vec<Vec<Datum>>,
+    /// Per row, its line and (text and CSV) the line's text cut as a `CONTEXT:` line
+    /// shows it; binary rows count as lines, without text.
+    pub lines: Vec<(usize, Option<Box<str>>)>,
+}
+
+impl CopiedRows {
+    /// The `CONTEXT:` line of an error about row `row` of `table`'s data, as
+    /// PostgreSQL's: `COPY t, line 3: "…"`, or without the text when `with_text` is
+    /// false (a key violation).
+    pub fn context(&self, table: &str, row: usize, with_text: bool) -> String {
+        match self.lines.get(row) {
+            Some((line, Some(text))) if with_text => {
+                format!("COPY {table}, line {line}: \"{text}\"")
+            }
+            Some((line, _)) => format!("COPY {table}, line {line}"),
+            None => format!("COPY {table}"),
+        }
+    }
+}
+
 /// Reads rows of the target's columns from `data` for a `COPY`, polling `monitor`'s
 /// cancel request and reporting the `reading rows` phase to it (in bytes). An error
 /// names the line (and column) of the data it was met at, in a `CONTEXT:` line as
@@ -166,20 +191,21 @@ pub fn read_rows(
     format: &CopyFormat,
     target: &CopyTarget<'_>,
     monitor: Monitor<'_>,
-) -> Result<Vec<Vec<Datum>>> {
+) -> Result<CopiedRows> {
     let table = target.table;
     if format.kind == CopyKind::Binary {
         let rows = read_binary(data, target.columns)
             .map_err(|e| e.with_context(format!("COPY {table}")))?;
         monitor.check()?;
-        return Ok(rows);
+        let lines = (1..=rows.len()).map(|line| (line, None)).collect();
+        return Ok(CopiedRows { rows, lines });
     }
     let reading = monitor.phase(reading_label(table), data.len() as u64);
     let mut state = Reading::default();
     let text = check_encoding(data, table, 1)?;
     read_piece(text, format, target, (&monitor, &reading), &mut state)?;
     reading.finish();
-    Ok(state.rows)
+    Ok(state.copied)
 }
 
 /// The progress phase of reading a `COPY`'s data, counted in bytes.
@@ -195,8 +221,8 @@ fn reading_label(table: &str) -> PhaseLabel<'_> {
 /// Where a reading of text or CSV data stands after the pieces read so far.
 #[derive(Default)]
 struct Reading {
-    /// The rows converted.
-    rows: Vec<Vec<Datum>>,
+    /// The rows converted, with their lines.
+    copied: CopiedRows,
     /// The lines of the data before the piece being read.
     lines_before: usize,
     /// The bytes of the data before the piece being read.
@@ -218,7 +244,6 @@ fn read_piece(
 ) -> Result<()> {
     let table = target.table;
     let first_line = state.lines_before + 1;
-    let line_text = |line: usize| text.lines().nth(line - first_line).unwrap_or("");
     let mut batch = Vec::new();
     match format.kind {
         CopyKind::Binary => return Err(EngineError::internal("binary COPY data read as text")),
@@ -237,10 +262,11 @@ fn read_piece(
                 batch.push(RawRecord {
                     fields,
                     line: first_line + line_idx,
+                    text: line,
                 });
                 if batch.len() == BATCH {
                     monitor.check()?;
-                    push_rows(&mut state.rows, convert_batch(&batch, target, &line_text)?)?;
+                    push_batch(&mut state.copied, &batch, target)?;
                     batch.clear();
                     reading.report(state.bytes_before + consumed as u64);
                 }
@@ -248,13 +274,17 @@ fn read_piece(
         }
         CopyKind::Csv => {
             let mut reader = CsvReader::new(text, format.delimiter);
-            while let Some(record) = reader.next() {
+            loop {
+                let start = reader.consumed();
+                let Some(record) = reader.next() else { break };
                 state.records += 1;
-                let (fields, line) = match record {
-                    Ok(record) => record,
+                // PostgreSQL counts a CSV record as one line, line breaks in quotes and
+                // all (a CSV header is the first).
+                let fields = match record {
+                    Ok((fields, _physical_line)) => fields,
                     Err(error) => {
                         // The records before it fail first, as they come first.
-                        convert_batch(&batch, target, &line_text)?;
+                        convert_batch(&batch, target)?;
                         return Err(error.with_context(format!("COPY {table}")));
                     }
                 };
@@ -271,28 +301,42 @@ fn read_piece(
                     .into_iter()
                     .map(|field| (field.quoted || field.text != format.null).then_some(field.text))
                     .collect();
+                let raw = &text[start..reader.consumed()];
                 batch.push(RawRecord {
                     fields,
-                    line: first_line - 1 + line,
+                    line: state.records,
+                    text: raw
+                        .strip_suffix('\n')
+                        .map_or(raw, |r| r.strip_suffix('\r').unwrap_or(r)),
                 });
                 if batch.len() == BATCH {
                     monitor.check()?;
-                    push_rows(&mut state.rows, convert_batch(&batch, target, &line_text)?)?;
+                    push_batch(&mut state.copied, &batch, target)?;
                     batch.clear();
                     reading.report(state.bytes_before + reader.consumed() as u64);
                 }
             }
         }
     }
-    push_rows(&mut state.rows, convert_batch(&batch, target, &line_text)?)?;
+    push_batch(&mut state.copied, &batch, target)?;
     Ok(())
 }
 
-/// Appends converted rows (see [`push_row`]).
-fn push_rows(rows: &mut Vec<Vec<Datum>>, converted: Vec<Vec<Datum>>) -> Result<()> {
-    converted
-        .into_iter()
-        .try_for_each(|row| push_row(rows, row))
+/// Converts `batch` and appends its rows (see [`push_row`]) with their lines.
+fn push_batch(
+    copied: &mut CopiedRows,
+    batch: &[RawRecord<'_>],
+    target: &CopyTarget<'_>,
+) -> Result<()> {
+    for row in convert_batch(batch, target)? {
+        push_row(&mut copied.rows, row)?;
+    }
+    copied.lines.extend(
+        batch
+            .iter()
+            .map(|record| (record.line, Some(printout(record.text).into()))),
+    );
+    Ok(())
 }
 
 /// Appends a row, failing with `out of memory` rather than aborting when the list of
@@ -486,7 +530,9 @@ mod tests {
                 columns: &columns,
             };
             assert_eq!(
-                read_rows(&bytes, &format, &target, Monitor::none()).unwrap(),
+                read_rows(&bytes, &format, &target, Monitor::none())
+                    .unwrap()
+                    .rows,
                 rows,
                 "{options:?}"
             );

@@ -23,10 +23,12 @@ const MAX_THREADS: usize = 8;
 /// Records per batch: enough for every thread's share.
 pub(super) const BATCH: usize = PER_THREAD * MAX_THREADS;
 
-/// One record's fields (`None` for NULL) and the line it starts on (1-based).
+/// One record's fields (`None` for NULL), the line it starts on (1-based) and its text
+/// (without the line break that ends it).
 pub(super) struct RawRecord<'a> {
     pub fields: Vec<Option<Cow<'a, str>>>,
     pub line: usize,
+    pub text: &'a str,
 }
 
 /// A CSV field as read: its text and whether any of it was quoted (a quoted empty
@@ -167,21 +169,15 @@ fn csv_field(raw: &str, quotes: usize, carriage: bool) -> CsvField<'_> {
 }
 
 /// Converts a batch of records to rows of the target's columns, in order, split between
-/// up to [`MAX_THREADS`] threads; `line_text` gives a line's text for an error's
-/// `CONTEXT:`.
-pub(super) fn convert_batch<'t>(
+/// up to [`MAX_THREADS`] threads.
+pub(super) fn convert_batch(
     records: &[RawRecord<'_>],
     target: &CopyTarget<'_>,
-    line_text: &(dyn Fn(usize) -> &'t str + Sync),
 ) -> Result<Vec<Vec<Datum>>> {
     let convert = |records: &[RawRecord<'_>]| -> Result<Vec<Vec<Datum>>> {
         records
             .iter()
-            .map(|record| {
-                fields_to_row(&record.fields, target, record.line, &|| {
-                    line_text(record.line)
-                })
-            })
+            .map(|record| fields_to_row(&record.fields, target, record.line, &|| record.text))
             .collect()
     };
     // Asked once: on Linux the answer reads the cgroup's CPU limit from files.

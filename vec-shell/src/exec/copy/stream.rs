@@ -9,10 +9,9 @@
 use std::io::Read;
 
 use super::{check_encoding, read_piece, read_rows, reading_label, CopyFormat, CopyKind};
-use super::{CopyTarget, Reading};
+use super::{CopiedRows, CopyTarget, Reading};
 use crate::error::{EngineError, Result};
 use crate::progress::Monitor;
-use crate::value::Datum;
 
 /// Bytes read from the file for each piece (more when one record is longer: the bytes
 /// held then double, and a record too long for memory fails with `out of memory`).
@@ -30,7 +29,7 @@ pub fn read_rows_from(
     read_error: &dyn Fn(std::io::Error) -> EngineError,
     (format, target): (&CopyFormat, &CopyTarget<'_>),
     monitor: Monitor<'_>,
-) -> Result<Vec<Vec<Datum>>> {
+) -> Result<CopiedRows> {
     if format.kind == CopyKind::Binary {
         let mut data = Vec::new();
         source.read_to_end(&mut data).map_err(read_error)?;
@@ -65,7 +64,7 @@ pub fn read_rows_from(
         std::io::copy(source, &mut std::io::sink()).map_err(read_error)?;
     }
     reading.finish();
-    Ok(state.rows)
+    Ok(state.copied)
 }
 
 /// Appends up to `want` more bytes of `source` to `buffer`; true at the end of the data.
@@ -137,8 +136,8 @@ mod tests {
             names: &names,
             columns: &columns,
         };
-        let show = |result: Result<Vec<Vec<Datum>>>| match result {
-            Ok(rows) => format!("{rows:?}"),
+        let show = |result: Result<CopiedRows>| match result {
+            Ok(copied) => format!("{copied:?}"),
             Err(error) => format!("{} / {:?}", error.message, error.context),
         };
         let whole = show(read_rows(data, &format, &target, Monitor::none()));
