@@ -17,6 +17,7 @@ use crate::exec::spill::SpillConfig;
 use crate::exec::{self, ExecContext, IndexGuards, StatementResult};
 use crate::plan::explain::{Costing, Display};
 use crate::plan::{self, PlanContext, Planned, QueryPlan};
+use crate::settings::Settings;
 use crate::sql::ast::{self, ExplainFormat, ExplainOptions};
 use crate::storage::view::RowView;
 use crate::value::{Datum, SqlType};
@@ -52,22 +53,9 @@ impl Session {
         if !values.is_empty() {
             bound = super::custom_plan::with_values(&bound, values);
         }
-        let planned = plan::plan_query(
-            bound,
-            PlanContext {
-                catalog: &catalog,
-                settings: &self.settings,
-                versions: view.versions(),
-            },
-        );
         let spill = super::spill_config(&self.settings, self.database.durable());
-        explain_planned(
-            options,
-            &planned,
-            values,
-            (&catalog, view),
-            (spill, &self.cancel, planning),
-        )
+        let run = (&self.settings, spill, &self.cancel, planning);
+        plan_and_explain(options, bound, values, (&catalog, view), run)
     }
 
     /// `EXPLAIN EXECUTE name (arguments)`: the plan of the prepared query `name` with
@@ -116,23 +104,36 @@ impl Session {
             true => bind(Some(&values))?,
             false => generic,
         };
-        let planned = plan::plan_query(
-            bound,
-            PlanContext {
-                catalog: &catalog,
-                settings: &self.settings,
-                versions: view.versions(),
-            },
-        );
         let spill = super::spill_config(&self.settings, self.database.durable());
-        explain_planned(
-            options,
-            &planned,
-            &values,
-            (&catalog, view),
-            (spill, &self.cancel, planning),
-        )
+        let run = (&self.settings, spill, &self.cancel, planning);
+        plan_and_explain(options, bound, &values, (&catalog, view), run)
     }
+}
+
+/// Plans a bound query under `settings` and explains it (see [`explain_planned`]);
+/// planning began at `planning`.
+fn plan_and_explain(
+    options: ExplainOptions,
+    bound: analyze::Analyzed<analyze::BoundQuery>,
+    values: &[Datum],
+    (catalog, view): (&Catalog, RowView<'_>),
+    (settings, spill, cancel, planning): (&Settings, SpillConfig, &CancelHandle, Instant),
+) -> Result<StatementResult> {
+    let planned = plan::plan_query(
+        bound,
+        PlanContext {
+            catalog,
+            settings,
+            versions: view.versions(),
+        },
+    );
+    explain_planned(
+        options,
+        &planned,
+        values,
+        (catalog, view),
+        (spill, cancel, planning),
+    )
 }
 
 /// Draws `planned` (run first under `ANALYZE`, with the parameters' `values`, spilling

@@ -3,7 +3,7 @@
 
 use super::Parser;
 use crate::error::{EngineError, Result};
-use crate::sql::ast::{Pos, Prepare, Statement};
+use crate::sql::ast::{Expr, Pos, Prepare, Statement};
 use crate::sql::lexer::TokenKind;
 
 impl Parser<'_> {
@@ -43,13 +43,7 @@ impl Parser<'_> {
             }));
         }
         if self.eat_word("execute") {
-            let pos = Pos(self.pos());
-            let name = self.identifier()?;
-            let mut args = Vec::new();
-            if self.eat(&TokenKind::LParen) {
-                args = self.expr_list()?;
-                self.expect(&TokenKind::RParen)?;
-            }
+            let (name, args, pos) = self.execute_call()?;
             return Ok(Statement::Execute { name, args, pos });
         }
         if self.eat_word("deallocate") {
@@ -68,5 +62,18 @@ impl Parser<'_> {
             return Err(EngineError::unsupported("only DISCARD ALL is supported").at(self.pos()));
         }
         Err(self.error_here())
+    }
+
+    /// What follows `EXECUTE`: the prepared statement's name, the arguments in
+    /// parentheses (none without them) and where the name starts.
+    pub(super) fn execute_call(&mut self) -> Result<(String, Vec<Expr>, Pos)> {
+        let pos = Pos(self.pos());
+        let name = self.identifier()?;
+        let mut args = Vec::new();
+        if self.eat(&TokenKind::LParen) {
+            args = self.expr_list()?;
+            self.expect(&TokenKind::RParen)?;
+        }
+        Ok((name, args, pos))
     }
 }

@@ -368,13 +368,7 @@ impl Parser<'_> {
             ));
         }
         if self.eat_word("execute") {
-            let pos = Pos(self.pos());
-            let name = self.identifier()?;
-            let mut args = Vec::new();
-            if self.eat(&TokenKind::LParen) {
-                args = self.expr_list()?;
-                self.expect(&TokenKind::RParen)?;
-            }
+            let (name, args, pos) = self.execute_call()?;
             return Ok(Statement::ExplainExecute {
                 options,
                 name,
