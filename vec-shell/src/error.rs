@@ -190,3 +190,17 @@ impl std::error::Error for EngineError {}
 
 /// The engine's result type.
 pub type Result<T, E = EngineError> = std::result::Result<T, E>;
+
+/// `text` cut to at most `max` bytes (on a character boundary) with `...` after it, as
+/// PostgreSQL shows long values in messages (64 bytes in `Failing row contains`, 100 in a
+/// `COPY` line).
+pub fn clipped(text: &str, max: usize) -> String {
+    if text.len() <= max {
+        return text.to_string();
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}...", &text[..end])
+}

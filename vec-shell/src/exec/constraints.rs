@@ -14,22 +14,10 @@ use crate::value::Datum;
 
 /// A row's values as PostgreSQL's `Failing row contains (…)` lists them.
 pub(super) fn row_text(row: &Row) -> String {
-    // PostgreSQL cuts each value at 64 bytes (on a character boundary), with `...`.
-    const MAX: usize = 64;
+    // PostgreSQL cuts each value at 64 bytes.
     let values: Vec<String> = row
         .iter()
-        .map(|d| {
-            let mut text = d.to_text().unwrap_or_else(|| "null".to_string());
-            if text.len() > MAX {
-                let mut end = MAX;
-                while !text.is_char_boundary(end) {
-                    end -= 1;
-                }
-                text.truncate(end);
-                text.push_str("...");
-            }
-            text
-        })
+        .map(|d| crate::error::clipped(&d.to_text().unwrap_or_else(|| "null".to_string()), 64))
         .collect();
     values.join(", ")
 }

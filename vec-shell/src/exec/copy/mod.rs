@@ -135,15 +135,7 @@ pub struct CopyTarget<'a> {
 /// PostgreSQL's `limit_printout_length`: a value in a `CONTEXT:` line is cut to 100
 /// bytes, with `...` after it.
 fn printout(text: &str) -> String {
-    const MAX: usize = 100;
-    if text.len() <= MAX {
-        return text.to_string();
-    }
-    let mut end = MAX;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}...", &text[..end])
+    crate::error::clipped(text, 100)
 }
 
 /// The first bytes of `data` that are not UTF-8, as PostgreSQL's error names them, with
