@@ -520,11 +520,12 @@ pub fn page_rows(
 /// order, their bytes borrowed from the page (no copy). Returns `false` without calling `f`
 /// when one of those rows lives in an overflow chain: the caller then reads the page with
 /// [`page_rows`] and [`read_chain`].
+#[inline]
 pub fn visit_inline_rows(
     page_no: u32,
     page: &Page,
-    keep: &mut dyn FnMut(Header) -> bool,
-    f: &mut dyn FnMut(RowId, &[u8]),
+    keep: &mut impl FnMut(Header) -> bool,
+    f: &mut impl FnMut(RowId, &[u8]),
 ) -> bool {
     if page.kind() != Some(PageKind::Heap) {
         return true;
@@ -545,8 +546,14 @@ pub fn visit_inline_rows(
         return false;
     }
     for slot in 0..n_slots {
-        if let Some((_, bytes)) = kept(slot, keep) {
-            f(RowId::new(page_no, slot as u16), bytes);
+        let Some((_, bytes)) = slotted::get(page, slot) else {
+            continue;
+        };
+        let Some(header) = Header::decode(bytes) else {
+            continue;
+        };
+        if let (true, Some(row)) = (keep(header), bytes.get(HEADER_LEN..)) {
+            f(RowId::new(page_no, slot as u16), row);
         }
     }
     true
