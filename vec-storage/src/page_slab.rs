@@ -8,9 +8,15 @@
 //! frame's first touch used to fault, about 2 µs per 4 kB page on a virtual machine, which
 //! was 6% of a first pass of queries fetching their rows into an empty pool); its memory is
 //! zero and goes back to the system when the last frame of the slab is dropped.
-//! (Transparent huge pages were tried for the slabs: they made a cold sequential scan 20%
-//! slower, zeroing whole 2 MiB pages on first touch, and gained nothing on the query
-//! stream.)
+//!
+//! On Linux a whole slab is one transparent huge page where the system allows it: the slab
+//! is placed on a 2 MiB boundary, advised `MADV_HUGEPAGE` and populated at once
+//! (`MADV_POPULATE_WRITE`). A scan that reads every frame then misses the TLB once per
+//! 2 MiB instead of once per 4 kB: an exact scan of the walkthrough table (25,000 frames)
+//! went from 14.8 to 10.4–11.2 ms per query on an AMD EPYC, its first, cold query from
+//! 0.21 to 0.14 s. (An earlier try, which let the huge pages be zeroed on first touch
+//! instead of when the slab is made, had made a cold scan 20% slower.) Where the system
+//! refuses huge pages the slab is made of ordinary pages, populated all the same.
 //!
 //! ```
 //! use vec_storage::page_slab::PageSlab;
@@ -95,35 +101,83 @@ impl PageSlab {
     }
 }
 
-/// Maps a new slab's pages in the same system call.
+/// Bytes of a huge page, and of the boundary a slab that can be one is placed on.
 #[cfg(any(target_os = "linux", target_os = "android"))]
-const POPULATE: libc::c_int = libc::MAP_POPULATE;
-/// Elsewhere pages are mapped on first touch.
-#[cfg(all(unix, not(any(target_os = "linux", target_os = "android"))))]
-const POPULATE: libc::c_int = 0;
+const HUGE_PAGE: usize = 2 << 20;
 
 #[cfg(unix)]
 impl Slab {
-    /// Maps `len` zero bytes. Aborts like the global allocator when the system has no
-    /// memory.
+    /// Maps `len` zero bytes, every page present. Aborts like the global allocator when
+    /// the system has no memory.
     fn map(len: usize) -> Slab {
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        if len % HUGE_PAGE == 0 {
+            if let Some(slab) = Self::map_huge(len) {
+                return slab;
+            }
+        }
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        let populate = libc::MAP_POPULATE;
+        #[cfg(not(any(target_os = "linux", target_os = "android")))]
+        let populate = 0;
+        Slab {
+            base: Self::map_raw(len, populate).unwrap_or_else(|| {
+                std::alloc::handle_alloc_error(std::alloc::Layout::new::<Page>())
+            }),
+            len,
+        }
+    }
+
+    /// An anonymous private mapping of `len` bytes; `None` when the system refuses.
+    fn map_raw(len: usize, flags: libc::c_int) -> Option<NonNull<u8>> {
         // SAFETY: an anonymous private mapping with no address hint has no preconditions.
         let raw = unsafe {
             libc::mmap(
                 std::ptr::null_mut(),
                 len,
                 libc::PROT_READ | libc::PROT_WRITE,
-                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | POPULATE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | flags,
                 -1,
                 0,
             )
         };
         if raw == libc::MAP_FAILED {
-            std::alloc::handle_alloc_error(std::alloc::Layout::new::<Page>());
+            return None;
         }
-        Slab {
-            base: NonNull::new(raw.cast::<u8>()).expect("mmap returned a null mapping"),
-            len,
+        NonNull::new(raw.cast::<u8>())
+    }
+
+    /// `len` bytes (a multiple of [`HUGE_PAGE`]) on a huge-page boundary, advised to be
+    /// huge pages and populated; `None` when the system refuses the mapping or cannot
+    /// populate it (a kernel before 5.14), for [`Slab::map`] to make an ordinary slab.
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    fn map_huge(len: usize) -> Option<Slab> {
+        // One huge page more than needed, then the ends trimmed to the boundaries.
+        let raw = Self::map_raw(len + HUGE_PAGE, 0)?.as_ptr();
+        let head = (HUGE_PAGE - raw as usize % HUGE_PAGE) % HUGE_PAGE;
+        let tail = HUGE_PAGE - head;
+        // SAFETY: `raw..raw + len + HUGE_PAGE` is the mapping just made; the two trimmed
+        // ranges lie inside it, outside `base..base + len`, and nothing refers to them.
+        // The advice calls only change how the kernel backs `base..base + len`.
+        unsafe {
+            let base = raw.add(head);
+            if head > 0 {
+                libc::munmap(raw.cast(), head);
+            }
+            if tail > 0 {
+                libc::munmap(base.add(len).cast(), tail);
+            }
+            // Only a hint: without huge pages the slab works the same.
+            libc::madvise(base.cast(), len, libc::MADV_HUGEPAGE);
+            let slab = Slab {
+                base: NonNull::new(base)?,
+                len,
+            };
+            if libc::madvise(base.cast(), len, libc::MADV_POPULATE_WRITE) != 0 {
+                // Dropping the slab unmaps it.
+                return None;
+            }
+            Some(slab)
         }
     }
 }
