@@ -169,17 +169,28 @@ impl DistanceKey<'_> {
     /// into reused storage; `None` when the row needs the general path ([`Self::distance`]
     /// on the decoded row: a NULL or a short row, a value of another type, damaged bytes
     /// — whose error the row's decoder reports).
+    /// A cosine distance surely at least `bound` is not computed: `Some(None)` then (the
+    /// row cannot enter the nearest rows whose worst distance is `bound`).
     #[inline]
     fn stored_distance(
         &self,
         bytes: &[u8],
         scratch: &mut Scratch,
         context: &ExecContext<'_>,
-    ) -> Result<Option<f64>> {
+        bound: f64,
+    ) -> Result<Option<Option<f64>>> {
         let (query, query_norm) = self.query(context)?;
         let Ok(Some((tag, Some(stored)))) = column_bytes(bytes, self.column) else {
             return Ok(None);
         };
+        if let (Operator::Cosine, Datum::Vector(query), 8) = (self.operator, query, tag) {
+            return Ok(query.cosine_distance_to_binary_below(
+                stored,
+                *query_norm,
+                bound,
+                &mut scratch.vector,
+            ));
+        }
         // A `vector` or `halfvec` row's distance straight from its stored bytes (the same
         // value, bit for bit); rows the fused kernels refuse take the decoding path.
         macro_rules! fused {
@@ -202,7 +213,7 @@ impl DistanceKey<'_> {
             _ => None,
         };
         if fused.is_some() {
-            return Ok(fused);
+            return Ok(Some(fused));
         }
         // The row's value decoded into `storage` (reused from row to row), then the
         // distance as `distance_of!` computes it; a value that does not decode takes the
@@ -228,7 +239,7 @@ impl DistanceKey<'_> {
             (Datum::HalfVec(query), 9) => stored!(HalfVector, query, &mut scratch.half),
             _ => return Ok(None),
         };
-        Ok(Some(distance))
+        Ok(Some(Some(distance)))
     }
 }
 
@@ -302,6 +313,18 @@ impl Nearest {
             keep,
             heap: BinaryHeap::with_capacity(keep.min(1 << 16) + 1),
             kept: Vec::with_capacity(keep.min(1 << 16) + 1),
+        }
+    }
+
+    /// The distance a later row must be below to enter: the farthest kept row's, when
+    /// `keep` rows are kept and it is a finite number; infinite otherwise.
+    fn bound(&self) -> f64 {
+        match self.heap.peek() {
+            Some(Ranked {
+                distance: Some(worst),
+                ..
+            }) if self.heap.len() >= self.keep && worst.is_finite() => *worst,
+            _ => f64::INFINITY,
         }
     }
 
@@ -384,8 +407,11 @@ pub(super) fn top_k_from_pages(
             }
         }
         super::instrument::count_parallel_pass(context);
-        let (distance, decoded) = match key.stored_distance(bytes, &mut scratch, context)? {
-            Some(distance) => (Some(distance), None),
+        let bound = nearest.bound();
+        let (distance, decoded) = match key.stored_distance(bytes, &mut scratch, context, bound)? {
+            // Surely no nearer than the farthest of the nearest rows: it cannot enter.
+            Some(None) => return Ok(()),
+            Some(Some(distance)) => (Some(distance), None),
             None => {
                 let row = decode_row(bytes)?;
                 (key.distance(&row, context)?, Some(row))

@@ -68,13 +68,30 @@ macro_rules! impl_stored_distances {
                 self_norm: f64,
                 scratch: &mut Vec<$elem>,
             ) -> Option<f64> {
+                // No distance is surely at least an infinite bound: it always comes back.
+                self.cosine_distance_to_binary_below(binary, self_norm, f64::INFINITY, scratch)
+                    .flatten()
+            }
+
+            /// [`Self::cosine_distance_to_binary`], or `Some(None)` when that distance is
+            /// surely at least `bound`, found without its square root and division: what
+            /// a scan keeping the nearest rows needs for a row that cannot enter them.
+            pub fn cosine_distance_to_binary_below(
+                &self,
+                binary: &[u8],
+                self_norm: f64,
+                bound: f64,
+                scratch: &mut Vec<$elem>,
+            ) -> Option<Option<f64>> {
                 let elements = self.same_shape_elements(binary)?;
                 let (dot, norm) = vec_simd::stored::$dot_norm(self.as_slice(), elements, scratch)?;
-                Some($crate::vector::cosine_from_parts(
-                    f64::from(dot),
-                    f64::from(norm),
-                    self_norm,
-                ))
+                let (dot, norm) = (f64::from(dot), f64::from(norm));
+                if $crate::vector::cosine_surely_at_least(dot, norm, self_norm, bound) {
+                    return Some(None);
+                }
+                Some(Some($crate::vector::cosine_from_parts(
+                    dot, norm, self_norm,
+                )))
             }
         }
     };

@@ -126,9 +126,86 @@ pub(crate) fn cosine_from_parts(similarity: f64, norm_a: f64, norm_b: f64) -> f6
     1.0 - similarity.clamp(-1.0, 1.0)
 }
 
+/// Whether `cosine_from_parts(similarity, norm_a, norm_b)` is surely at least `bound`,
+/// decided with a few multiplications instead of its square root and division: a scan
+/// drops a row that cannot enter the nearest rows so far this way. `false` when unsure:
+/// within a margin (10⁻⁹, the distance lying in `[0, 2]`) far wider than the rounding of
+/// either computation, or when the parts are not finite with a positive norm product.
+pub(crate) fn cosine_surely_at_least(
+    similarity: f64,
+    norm_a: f64,
+    norm_b: f64,
+    bound: f64,
+) -> bool {
+    const MARGIN: f64 = 1e-9;
+    let product = norm_a * norm_b;
+    if !(product > 0.0 && product.is_finite() && similarity.is_finite() && bound.is_finite()) {
+        return false;
+    }
+    // The distance is 1 − clamp(s, −1, 1) with s = similarity / √product; it is at least
+    // `bound` when s ≤ limit. Both sides squared, minding the signs. Past 2 no distance
+    // reaches the bound, however far below −1 the similarity lies.
+    let limit = 1.0 - bound - MARGIN;
+    if limit < -1.0 {
+        return false;
+    }
+    let (left, right) = (similarity * similarity, limit * limit * product);
+    if limit >= 0.0 {
+        similarity <= 0.0 || left <= right
+    } else {
+        similarity < 0.0 && left >= right
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// "Surely at least" never holds for a distance below the bound, and holds for
+    /// distances clearly above it.
+    #[test]
+    fn surely_at_least_agrees_with_the_distance() {
+        let mut state = 5u64;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        for _ in 0..200_000 {
+            let (norm_a, norm_b) = (next() * 4.0 + 1e-6, next() * 4.0 + 1e-6);
+            let similarity = (next() * 2.2 - 1.1) * (norm_a * norm_b).sqrt();
+            let distance = cosine_from_parts(similarity, norm_a, norm_b);
+            for bound in [
+                distance,
+                distance - 1e-12,
+                distance + 1e-12,
+                next() * 2.0,
+                -0.5,
+                2.5,
+            ] {
+                if cosine_surely_at_least(similarity, norm_a, norm_b, bound) {
+                    assert!(distance >= bound, "{similarity} {norm_a} {norm_b} {bound}");
+                }
+            }
+            if distance > 1e-6 {
+                assert!(cosine_surely_at_least(
+                    similarity,
+                    norm_a,
+                    norm_b,
+                    distance - 1e-6
+                ));
+            }
+        }
+        for (similarity, a, b) in [
+            (1.0, 0.0, 1.0),
+            (f64::NAN, 1.0, 1.0),
+            (1.0, f64::INFINITY, 1.0),
+        ] {
+            assert!(!cosine_surely_at_least(similarity, a, b, 0.5));
+        }
+        assert!(!cosine_surely_at_least(0.5, 1.0, 1.0, f64::INFINITY));
+    }
 
     /// With the other vector's norm given, the cosine distance is the same, bit for bit.
     #[test]

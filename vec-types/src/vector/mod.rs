@@ -16,7 +16,7 @@ mod ops;
 mod text;
 
 pub use aggregate::{vector_accum, vector_avg, VectorAccumulator};
-pub(crate) use functions::cosine_from_parts;
+pub(crate) use functions::{cosine_from_parts, cosine_surely_at_least};
 
 use crate::typmod::Typmod;
 use crate::TypeError;
