@@ -161,17 +161,24 @@ pub(crate) fn cosine_surely_at_least(
 mod tests {
     use super::*;
 
+    /// A reproducible stream of pseudo-random 64-bit words (a linear congruential
+    /// generator) from `seed`.
+    fn words(seed: u64) -> impl FnMut() -> u64 {
+        let mut state = seed;
+        move || {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            state
+        }
+    }
+
     /// "Surely at least" never holds for a distance below the bound, and holds for
     /// distances clearly above it.
     #[test]
     fn surely_at_least_agrees_with_the_distance() {
-        let mut state = 5u64;
-        let mut next = || {
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            (state >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut word = words(5);
+        let mut next = || (word() >> 11) as f64 / (1u64 << 53) as f64;
         for _ in 0..200_000 {
             let (norm_a, norm_b) = (next() * 4.0 + 1e-6, next() * 4.0 + 1e-6);
             let similarity = (next() * 2.2 - 1.1) * (norm_a * norm_b).sqrt();
@@ -210,13 +217,8 @@ mod tests {
     /// With the other vector's norm given, the cosine distance is the same, bit for bit.
     #[test]
     fn cosine_with_a_known_norm_is_the_same() {
-        let mut state = 11u64;
-        let mut next = || {
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            (state >> 40) as f32 / (1u64 << 23) as f32 - 1.0
-        };
+        let mut word = words(11);
+        let mut next = || (word() >> 40) as f32 / (1u64 << 23) as f32 - 1.0;
         for dims in [1, 3, 16, 17, 384, 1000] {
             let a = Vector::new((0..dims).map(|_| next()).collect()).unwrap();
             let b = Vector::new((0..dims).map(|_| next()).collect()).unwrap();
