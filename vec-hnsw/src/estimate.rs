@@ -12,6 +12,10 @@ pub(crate) trait Estimator {
     fn distance(&self, slot: u32) -> f32;
     /// Hints the CPU to load what [`Estimator::distance`] will read for `slot`.
     fn prefetch(&self, slot: u32);
+    /// How many elements ahead of the one being evaluated a search prefetches.
+    fn prefetch_ahead(&self) -> usize {
+        crate::prefetch::PREFETCH_AHEAD
+    }
 }
 
 /// Exact distances on the full vectors.
@@ -56,5 +60,10 @@ impl<E: Estimator> Estimator for Excluding<'_, E> {
     #[inline]
     fn prefetch(&self, slot: u32) {
         self.0.prefetch(slot);
+    }
+
+    #[inline]
+    fn prefetch_ahead(&self) -> usize {
+        self.0.prefetch_ahead()
     }
 }

@@ -11,9 +11,6 @@ use parking_lot::Mutex;
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
 
-/// How many candidates ahead the search prefetches vectors.
-const PREFETCH_AHEAD: usize = 2;
-
 /// An element and its distance to the query.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) struct Candidate {
@@ -213,11 +210,12 @@ impl<M: Metric> Hnsw<M> {
                 }
             }
             *tuples += unvisited.len() as u64;
-            for &slot in unvisited.iter().take(PREFETCH_AHEAD) {
+            let prefetch_ahead = estimator.prefetch_ahead();
+            for &slot in unvisited.iter().take(prefetch_ahead) {
                 estimator.prefetch(slot);
             }
             for index in 0..unvisited.len() {
-                if let Some(&ahead) = unvisited.get(index + PREFETCH_AHEAD) {
+                if let Some(&ahead) = unvisited.get(index + prefetch_ahead) {
                     estimator.prefetch(ahead);
                 }
                 let slot = unvisited[index];

@@ -346,4 +346,9 @@ impl crate::estimate::Estimator for CodeEstimator<'_> {
     fn prefetch(&self, slot: u32) {
         crate::prefetch::prefetch_slice(self.codes.code(slot));
     }
+
+    #[inline]
+    fn prefetch_ahead(&self) -> usize {
+        crate::prefetch::CODE_PREFETCH_AHEAD
+    }
 }
