@@ -31,31 +31,29 @@ pub(crate) const CODE_PREFETCH_AHEAD: usize = 4;
 const L1_PREFETCH_MAX_BYTES: usize = 512;
 
 /// Hints the CPU to load the first [`PREFETCH_LINES`] cache lines of `data` (all of it
-/// when shorter): into L1 when `data` is short, into L2 otherwise.
+/// when shorter): into L1 when `data` is short, into L2 (vec-simd's `prefetch_read`)
+/// otherwise.
 #[inline(always)]
 pub(crate) fn prefetch_slice<T>(data: &[T]) {
+    let len = std::mem::size_of_val(data);
+    if len > L1_PREFETCH_MAX_BYTES {
+        let head = data
+            .len()
+            .min(PREFETCH_LINES * 64 / std::mem::size_of::<T>().max(1));
+        vec_types::simd::prefetch::prefetch_read(&data[..head]);
+        return;
+    }
     #[cfg(target_arch = "x86_64")]
     {
-        use core::arch::x86_64::{_mm_prefetch, _MM_HINT_T0, _MM_HINT_T1};
+        use core::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
         let start = data.as_ptr().cast::<i8>();
-        let len = std::mem::size_of_val(data);
-        let bytes = len.min(PREFETCH_LINES * 64);
         let mut offset = 0;
-        while offset < bytes {
-            let line = start.wrapping_add(offset);
+        while offset < len {
             // SAFETY: a prefetch is only a hint: it never faults, even for an invalid
             // address, and reads no value into the program. The address is inside `data`
-            // anyway (`offset < bytes`), and SSE is part of the x86_64 baseline.
-            unsafe {
-                if len <= L1_PREFETCH_MAX_BYTES {
-                    _mm_prefetch::<_MM_HINT_T0>(line);
-                } else {
-                    _mm_prefetch::<_MM_HINT_T1>(line);
-                }
-            }
+            // anyway (`offset < len`), and SSE is part of the x86_64 baseline.
+            unsafe { _mm_prefetch::<_MM_HINT_T0>(start.wrapping_add(offset)) };
             offset += 64;
         }
     }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = data;
 }
