@@ -53,11 +53,9 @@ impl<M: Metric> Hnsw<M> {
             .collect();
         let search = |query: usize, ef: u32| -> Vec<u64> {
             let slot = samples[query];
-            let mut found = Vec::new();
-            self.nearest_excluding(self.store.get(slot), ef as usize, Some(slot), &mut found);
-            found
-                .iter()
+            self.nearest(self.store.get(slot), ef as usize, Some(slot))
                 .filter(|c| self.flag(c.slot) & (FREE | DEAD) == 0)
+                .take(CALIBRATION_K)
                 .map(|c| u64::from(c.slot))
                 .collect()
         };

@@ -10,6 +10,7 @@ use crate::link_cache::LinkCache;
 use crate::metric::{Metric, VectorBuf, VectorRef};
 use crate::options::{HnswOptions, SearchOptions};
 use crate::quant::{CodeEstimator, Codes, Quantization};
+use crate::rerank::{Nearest, RerankQueue};
 use crate::search::{Candidate, ScratchPool};
 use crate::store::VectorStore;
 use parking_lot::Mutex;
@@ -361,41 +362,33 @@ impl<M: Metric> Hnsw<M> {
         }
     }
 
-    /// The `ef` nearest elements to a prepared query on layer 0, nearest first: by exact
-    /// distances, or for a quantized index found by the codes' estimates and re-ranked
-    /// exactly.
-    pub(crate) fn nearest_elements(
-        &self,
-        query: VectorRef<'_, M>,
-        ef: usize,
-        out: &mut Vec<Candidate>,
-    ) {
-        self.nearest_excluding(query, ef, None, out);
-    }
-
-    /// [`Hnsw::nearest_elements`] as if the element in `exclude` were not in the graph: it
-    /// is never evaluated, followed or returned (calibration searches for an element's own
-    /// vector this way, as for a query the index has not seen).
-    pub(crate) fn nearest_excluding(
-        &self,
-        query: VectorRef<'_, M>,
+    /// The `ef` nearest elements to a prepared query on layer 0, nearest first by exact
+    /// distance: found by exact distances, or in a quantized index by the codes' estimates
+    /// and re-ranked as they are taken. The element in `exclude`, if any, is treated as if
+    /// it were not in the graph: never evaluated, followed or returned (calibration
+    /// searches for an element's own vector this way, as for a query the index has not
+    /// seen).
+    pub(crate) fn nearest<'a>(
+        &'a self,
+        query: VectorRef<'a, M>,
         ef: usize,
         exclude: Option<u32>,
-        out: &mut Vec<Candidate>,
-    ) {
-        match self.prepare_codes(query) {
-            Some(prepared) => {
-                if let Some(codes) = &self.codes {
-                    let estimator = CodeEstimator::new(codes, &prepared);
-                    self.nearest_with(&Excluding(&estimator, exclude), ef, exclude, out);
-                    self.rerank(query, out);
-                }
+    ) -> Nearest<'a, M> {
+        let mut found = Vec::new();
+        let mut queue = RerankQueue::default();
+        match (self.prepare_codes(query), &self.codes) {
+            (Some(prepared), Some(codes)) => {
+                let estimator = CodeEstimator::new(codes, &prepared);
+                self.nearest_with(&Excluding(&estimator, exclude), ef, exclude, &mut found);
+                queue.add(codes, &prepared, found.drain(..));
             }
-            None => {
+            _ => {
                 let estimator = Exact::<M>::new(query, &self.store);
-                self.nearest_with(&Excluding(&estimator, exclude), ef, exclude, out);
+                self.nearest_with(&Excluding(&estimator, exclude), ef, exclude, &mut found);
+                found.reverse();
             }
         }
+        Nearest::new(self, query, found, queue)
     }
 
     /// The `ef` nearest elements by `estimator`'s distances, nearest first, never
@@ -444,15 +437,10 @@ impl<M: Metric> Hnsw<M> {
         let Some(prepared) = self.prepare(query)? else {
             return Ok(Vec::new());
         };
-        let mut elements = Vec::new();
-        self.nearest_elements(
-            M::Store::view(&prepared),
-            options.ef_search.max(k),
-            &mut elements,
-        );
-        let mut hits = Vec::with_capacity(k.min(elements.len()));
+        let ef = options.ef_search.max(k);
+        let mut hits = Vec::with_capacity(k.min(64));
         let mut rows = Vec::new();
-        for element in elements {
+        for element in self.nearest(M::Store::view(&prepared), ef, None) {
             if self.flag(element.slot) & FREE != 0 {
                 continue;
             }

@@ -53,6 +53,7 @@ mod persist;
 mod prefetch;
 mod quant;
 mod quantized;
+mod rerank;
 mod scan;
 mod search;
 mod select;

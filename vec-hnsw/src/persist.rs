@@ -280,7 +280,7 @@ impl<M: Metric> Hnsw<M> {
                 let dir = std::env::temp_dir();
                 store.spill(&dir).map_err(|e| e.to_string())?;
                 let at = GRAPH_SECTIONS + calibration_sections;
-                Some(Codes::from_parts(
+                let mut codes = Codes::from_parts(
                     quantization,
                     distance,
                     dimensions,
@@ -288,7 +288,16 @@ impl<M: Metric> Hnsw<M> {
                     to_usize(read_u64(bytes, 88))?,
                     section(at + 1),
                     slots,
-                )?)
+                )?;
+                let mut wide = Vec::new();
+                for slot in 0..slots as u32 {
+                    if M::Store::widen(store.get(slot), &mut wide) {
+                        codes.restore_radius(slot, &wide).map_err(|size| {
+                            format!("out of memory (failed on request of size {size})")
+                        })?;
+                    }
+                }
+                Some(codes)
             }
         };
         Ok(Hnsw {

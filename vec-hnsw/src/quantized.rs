@@ -1,17 +1,12 @@
 //! What a quantized index adds to [`Hnsw`]: training the quantizer and encoding elements as
-//! they are staged, preparing a query for the codes' estimates, and re-ranking the
-//! candidates a search found with exact distances on the full vectors (`quant` has the
-//! codes themselves).
+//! they are staged, and preparing a query for the codes' estimates (`quant` has the codes
+//! themselves, `rerank` the exact re-ranking of what a search found).
 
 use crate::error::HnswError;
 use crate::index::Hnsw;
 use crate::metric::{Metric, VectorRef};
 use crate::quant::{PreparedQuery, RETRAIN_LIMIT};
-use crate::search::Candidate;
 use crate::store::VectorStore;
-
-/// How many candidates ahead re-ranking prefetches full vectors.
-const RERANK_PREFETCH_AHEAD: usize = 4;
 
 impl<M: Metric> Hnsw<M> {
     /// Trains the quantizer on every element's vector and encodes them all; fails with
@@ -66,26 +61,5 @@ impl<M: Metric> Hnsw<M> {
         let codes = self.codes.as_ref()?;
         let mut wide = Vec::new();
         M::Store::widen(query, &mut wide).then(|| codes.prepare(&wide))
-    }
-
-    /// Replaces the estimated distances of `candidates` with exact ones from the full
-    /// vectors and sorts them, nearest first. Returns by how much the estimates exceeded
-    /// the exact distances at most (0 when none did).
-    pub(crate) fn rerank(&self, query: VectorRef<'_, M>, candidates: &mut [Candidate]) -> f32 {
-        let mut overestimate = 0.0f32;
-        for candidate in candidates.iter().take(RERANK_PREFETCH_AHEAD) {
-            self.store.prefetch(candidate.slot);
-        }
-        for index in 0..candidates.len() {
-            if let Some(ahead) = candidates.get(index + RERANK_PREFETCH_AHEAD) {
-                self.store.prefetch(ahead.slot);
-            }
-            let slot = candidates[index].slot;
-            let exact = self.distance_to(query, slot);
-            overestimate = overestimate.max(candidates[index].distance - exact);
-            candidates[index].distance = exact;
-        }
-        candidates.sort_unstable();
-        overestimate
     }
 }

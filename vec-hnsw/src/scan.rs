@@ -12,6 +12,7 @@ use crate::index::{unpack_entry, Hit, Hnsw, FREE};
 use crate::metric::{Metric, VectorBuf, VectorRef};
 use crate::options::{IterativeScan, SearchOptions};
 use crate::quant::{CodeEstimator, PreparedQuery};
+use crate::rerank::RerankQueue;
 use crate::search::{Candidate, Scratch};
 use crate::store::VectorStore;
 use std::cmp::Reverse;
@@ -29,10 +30,8 @@ pub struct Scan<'a, M: Metric> {
     scratch: Option<Scratch>,
     discarded: BinaryHeap<Reverse<Candidate>>,
     batch: Vec<Candidate>,
-    /// A quantized index's re-ranked candidates, by exact distance, not yet yielded.
-    ready: BinaryHeap<Reverse<Candidate>>,
-    /// The most by which a re-ranked candidate's estimate exceeded its exact distance.
-    overestimate: f32,
+    /// A quantized index's candidates, re-ranked as they are needed.
+    queue: RerankQueue,
     rows: Vec<u64>,
     row_distance: f32,
     previous_distance: f32,
@@ -60,8 +59,7 @@ impl<M: Metric> Hnsw<M> {
             scratch: None,
             discarded: BinaryHeap::new(),
             batch: Vec::new(),
-            ready: BinaryHeap::new(),
-            overestimate: 0.0,
+            queue: RerankQueue::default(),
             rows: Vec::new(),
             row_distance: 0.0,
             previous_distance: f32::NEG_INFINITY,
@@ -191,13 +189,10 @@ impl<M: Metric> Scan<'_, M> {
         found
     }
 
-    /// In a quantized index, gives the batch's candidates their exact distances and moves
-    /// them to `ready`.
+    /// In a quantized index, moves the batch's candidates into the re-ranking queue.
     fn rerank_batch(&mut self) {
-        if let (Some(_), Some(query)) = (&self.index.codes, &self.query) {
-            let overestimate = self.index.rerank(M::Store::view(query), &mut self.batch);
-            self.overestimate = self.overestimate.max(overestimate);
-            self.ready.extend(self.batch.drain(..).map(Reverse));
+        if let (Some(codes), Some(prepared)) = (&self.index.codes, &self.prepared) {
+            self.queue.add(codes, prepared, self.batch.drain(..));
         }
     }
 
@@ -205,7 +200,8 @@ impl<M: Metric> Scan<'_, M> {
     /// empty. Quantized: the nearest re-ranked candidate once no candidate still to be
     /// searched could be nearer: its estimate, less the largest over-estimate seen so far
     /// in this scan, is not below the candidate's exact distance (iterative scans search on
-    /// until then), so that re-ranked rows come out in order across batches too.
+    /// until then), so that re-ranked rows come out in order across batches too. The
+    /// queue re-ranks only the candidates whose bounds can still beat that one.
     fn next_candidate(&mut self) -> Option<Candidate> {
         if self.index.codes.is_none() {
             loop {
@@ -218,13 +214,16 @@ impl<M: Metric> Scan<'_, M> {
             }
         }
         loop {
-            if let Some(&Reverse(top)) = self.ready.peek() {
+            let top = match &self.query {
+                Some(query) => self.queue.peek(self.index, M::Store::view(query)),
+                None => None,
+            };
+            if let Some(top) = top {
                 let frontier = self.discarded.peek().map(|Reverse(c)| c.distance);
                 let settled = !self.iterative()
-                    || frontier.is_none_or(|f| top.distance <= f - self.overestimate);
+                    || frontier.is_none_or(|f| top.distance <= f - self.queue.overestimate());
                 if settled || !self.resume() {
-                    self.ready.pop();
-                    return Some(top);
+                    return self.queue.pop();
                 }
             } else if !self.resume() {
                 return None;

@@ -6,7 +6,9 @@
 //! SEARCH-LAYER evaluates codes only (a few cache lines per element instead of the whole
 //! vector), and the `ef` candidates it returns are then re-ranked with exact distances
 //! read from the full vectors, which live in a file (`store`'s spilled rows) rather than in
-//! memory. The graph itself is built, and inserts are linked, with exact distances, so
+//! memory. SQ8 bounds how far each estimate can be off, so re-ranking (`rerank`) reads a
+//! candidate's full vector only while its bound can still beat an exact distance already
+//! known; RaBitQ's estimates have no such bound and all its candidates are re-ranked. The graph itself is built, and inserts are linked, with exact distances, so
 //! quantization changes what a search reads, not the graph.
 //!
 //! The quantizer is trained on the vectors at hand when the index is built (per-dimension
@@ -18,6 +20,7 @@ pub(crate) mod rabitq;
 pub(crate) mod rotation;
 pub(crate) mod sq8;
 
+use crate::search::Candidate;
 use crate::store::AlignedBytes;
 use rabitq::{RaBitQ, RaBitQQuery, RaBitQTrainer};
 use sq8::{Sq8, Sq8Query, Sq8Trainer};
@@ -118,6 +121,9 @@ pub(crate) struct Codes {
     pub(crate) quantizer: Quantizer,
     pub(crate) stride: usize,
     pub(crate) bytes: AlignedBytes,
+    /// SQ8: each slot's radius (`Sq8::radius`), what bounds its estimates; empty for
+    /// RaBitQ, whose estimates have no such bound.
+    radii: Vec<f32>,
     /// Elements the quantizer was trained on.
     pub(crate) trained_on: usize,
     dimensions: usize,
@@ -149,6 +155,7 @@ impl Codes {
             quantizer: Quantizer::Sq8(Sq8Trainer::new(dimensions).finish()),
             stride: 0,
             bytes: AlignedBytes::new(),
+            radii: Vec::new(),
             trained_on: 0,
             dimensions,
             seed,
@@ -157,7 +164,8 @@ impl Codes {
         codes
     }
 
-    /// Reassembles codes from a snapshot's quantizer parameters and code bytes.
+    /// Reassembles codes from a snapshot's quantizer parameters and code bytes. The
+    /// snapshot does not hold SQ8's radii: [`Codes::restore_radius`] measures them again.
     pub(crate) fn from_parts(
         quantization: Quantization,
         distance: CodeDistance,
@@ -190,6 +198,7 @@ impl Codes {
             quantizer,
             stride,
             bytes,
+            radii: Vec::new(),
             trained_on,
             dimensions,
             seed,
@@ -214,6 +223,7 @@ impl Codes {
         self.stride = stride_for(quantizer_code_bytes(&self.quantizer));
         self.trained_on = count;
         self.bytes = AlignedBytes::new();
+        self.radii = Vec::new();
     }
 
     /// Makes room for the codes of `slots` slots in all, so that encoding them grows
@@ -221,7 +231,60 @@ impl Codes {
     /// the bytes asked for.
     pub(crate) fn reserve(&mut self, slots: usize) -> Result<(), usize> {
         let needed = (slots * self.stride).saturating_sub(self.bytes.len());
-        self.bytes.reserve(needed)
+        self.bytes.reserve(needed)?;
+        self.reserve_radii(slots)
+    }
+
+    /// Makes room for the radii of `slots` slots (SQ8 only); on failure, the bytes asked for.
+    fn reserve_radii(&mut self, slots: usize) -> Result<(), usize> {
+        if !matches!(self.quantizer, Quantizer::Sq8(_)) {
+            return Ok(());
+        }
+        let more = slots.saturating_sub(self.radii.len());
+        self.radii
+            .try_reserve(more)
+            .map_err(|_| more * std::mem::size_of::<f32>())
+    }
+
+    /// Records the radius of `slot` (SQ8 only), growing the radii as needed.
+    fn set_radius(&mut self, slot: usize, radius: f32) -> Result<(), usize> {
+        if slot >= self.radii.len() {
+            self.reserve_radii(slot + 1)?;
+            self.radii.resize(slot + 1, f32::INFINITY);
+        }
+        self.radii[slot] = radius;
+        Ok(())
+    }
+
+    /// Measures the radius of `slot`'s code again from its vector, for codes read back from
+    /// a snapshot; nothing for RaBitQ. On failure, the bytes asked for.
+    pub(crate) fn restore_radius(&mut self, slot: u32, vector: &[f32]) -> Result<(), usize> {
+        let Quantizer::Sq8(sq8) = &self.quantizer else {
+            return Ok(());
+        };
+        let code = self.code(slot);
+        if code.len() < sq8.code_bytes() {
+            return Ok(());
+        }
+        let radius = sq8.radius(vector, &code[..sq8.code_bytes()]);
+        self.set_radius(slot as usize, radius)
+    }
+
+    /// A distance that `candidate`'s exact distance to the query is never below, given its
+    /// estimate; minus infinity where the codes have no such bound (RaBitQ).
+    #[inline]
+    pub(crate) fn lower_bound(&self, query: &PreparedQuery, candidate: Candidate) -> f32 {
+        match (&self.quantizer, query) {
+            (Quantizer::Sq8(_), PreparedQuery::Sq8(query)) => {
+                let radius = self
+                    .radii
+                    .get(candidate.slot as usize)
+                    .copied()
+                    .unwrap_or(f32::INFINITY);
+                Sq8::lower_bound(query, self.distance, candidate.distance, radius)
+            }
+            _ => f32::NEG_INFINITY,
+        }
     }
 
     /// Sets the code of `slot` (the next slot, or an existing one) from its vector. When
@@ -233,6 +296,7 @@ impl Codes {
         scratch: &mut Vec<f32>,
     ) -> Result<(), usize> {
         let slot = slot as usize;
+        self.reserve_radii(slot + 1)?;
         let needed = (slot + 1) * self.stride;
         if self.bytes.len() < needed {
             let zeros = vec![0u8; needed - self.bytes.len()];
@@ -240,7 +304,10 @@ impl Codes {
         }
         let code = &mut self.bytes.as_mut_slice()[slot * self.stride..needed];
         match &self.quantizer {
-            Quantizer::Sq8(sq8) => sq8.encode(vector, code),
+            Quantizer::Sq8(sq8) => {
+                let radius = sq8.encode(vector, code);
+                self.set_radius(slot, radius)?;
+            }
             Quantizer::RaBitQ(rabitq) => rabitq.encode(vector, code, scratch),
         }
         Ok(())
@@ -288,7 +355,7 @@ impl Codes {
                 rabitq.centroid.capacity() * 4 + rotation::ROUNDS * rabitq.rotation.padded() * 4
             }
         };
-        self.bytes.capacity_bytes() + parameters
+        self.bytes.capacity_bytes() + self.radii.capacity() * 4 + parameters
     }
 }
 

@@ -5,8 +5,16 @@
 //!
 //! Distances are estimated from the full-precision query and the codes (asymmetrically):
 //! an inner product is `Σ q_i · min_i + Σ (q_i · step_i) · code_i`, so the query is scaled
-//! once and each code costs one `u8 × f32` dot product; a squared L2 distance is
-//! `Σ ((q_i - min_i) - step_i · code_i)²`.
+//! once, rounded to 16-bit integers `w_i ≈ q_i · step_i / s`, and each code costs one
+//! `u8 × i16` dot product summed exactly in integers, times `s`; a squared L2 distance is
+//! `Σ ((q_i - min_i) - step_i · code_i)²` in `f32`.
+//!
+//! Both estimates are exact distances to the decoded vector `x̂`, so by Cauchy–Schwarz an
+//! inner product's estimate is off by at most `‖q‖ · ‖x - x̂‖`, and the square root of an
+//! L2 estimate by at most `‖x - x̂‖`. Each code's [`Sq8::radius`] is that residual norm,
+//! widened by the most that rounding in `f32` can add, so [`Sq8::lower_bound`] is a bound
+//! the exact distance never falls below: re-ranking reads a full vector only while its
+//! bound can still beat an exact distance already known.
 
 use super::CodeDistance;
 
@@ -26,6 +34,17 @@ pub(crate) struct Sq8Query {
     pub(crate) values: Vec<f32>,
     /// Inner products: `Σ q_i · min_i`; unused for L2.
     pub(crate) constant: f32,
+    /// `‖q‖`, rounded up.
+    pub(crate) norm: f32,
+    /// [`Sq8::rounding`].
+    pub(crate) rounding: f32,
+    /// Inner products: `values` rounded to 16-bit integers, `values_i ≈ words_i · scale`.
+    pub(crate) words: Vec<i16>,
+    /// Inner products: what one unit of `words` stands for.
+    pub(crate) scale: f32,
+    /// Inner products: the most by which rounding the query to `words` can move an
+    /// estimate (`Σ |words_i · scale - values_i| · 255`, and the final product's rounding).
+    pub(crate) word_error: f32,
 }
 
 /// Training: the running minimum and maximum of each dimension.
@@ -76,6 +95,34 @@ impl Sq8Trainer {
     }
 }
 
+/// Rounds `values` to 16-bit integers in `words`, `values_i ≈ words_i · scale`, with the
+/// largest magnitude as large as the sum of 255 times every word can be and still fit in
+/// an `i32`, so that a dot product with codes is exact in integers. Returns the most by
+/// which such a dot product times `scale` can differ from `Σ values_i · code_i`.
+fn round_to_words(values: &[f32], words: &mut Vec<i16>, scale: &mut f32) -> f32 {
+    let largest = values.iter().fold(0.0f32, |m, v| m.max(v.abs()));
+    let limit = (i32::MAX as f64 / (255.0 * values.len().max(1) as f64))
+        .floor()
+        .min(f64::from(i16::MAX));
+    if !(largest > 0.0 && largest.is_finite()) || limit < 1.0 {
+        words.extend(values.iter().map(|_| 0));
+        *scale = 0.0;
+        return 255.0 * values.iter().map(|v| v.abs()).sum::<f32>().next_up();
+    }
+    *scale = (f64::from(largest) / limit) as f32;
+    let (mut error, mut magnitude) = (0.0f64, 0.0f64);
+    for value in values {
+        let word = (value / *scale).round().clamp(-limit as f32, limit as f32) as i16;
+        words.push(word);
+        let rounded = f64::from(word) * f64::from(*scale);
+        error += (rounded - f64::from(*value)).abs();
+        magnitude += rounded.abs();
+    }
+    // The sum is exact; converting it to `f32` and scaling round twice.
+    let bound = 255.0 * (error + magnitude * 2f64.powi(-22));
+    (bound as f32).next_up()
+}
+
 impl Sq8 {
     /// Ranges over `vectors` (each of `dimensions` values); all zero when there are none.
     #[cfg(test)]
@@ -85,13 +132,21 @@ impl Sq8 {
         trainer.finish()
     }
 
+    /// Relative slack for rounding: an `f32` sum of `n` products can be off by
+    /// `n · 2⁻²⁴` of the sum of their magnitudes, and the estimate and the exact distance
+    /// each round; this allows four times that.
+    fn rounding(&self) -> f64 {
+        self.min.len() as f64 * 2f64.powi(-22)
+    }
+
     /// Bytes a code takes.
     pub(crate) fn code_bytes(&self) -> usize {
         self.min.len()
     }
 
-    /// Writes the code of `vector` into `out` (of [`Sq8::code_bytes`] bytes).
-    pub(crate) fn encode(&self, vector: &[f32], out: &mut [u8]) {
+    /// Writes the code of `vector` into `out` (of [`Sq8::code_bytes`] bytes) and returns
+    /// its [`Sq8::radius`].
+    pub(crate) fn encode(&self, vector: &[f32], out: &mut [u8]) -> f32 {
         for (((code, value), low), step) in
             out.iter_mut().zip(vector).zip(&self.min).zip(&self.step)
         {
@@ -101,11 +156,63 @@ impl Sq8 {
                 0
             };
         }
+        self.radius(vector, out)
+    }
+
+    /// How far `code` may put an estimate from the exact distance to `vector`:
+    /// `‖x - x̂‖` (computed in `f64` and rounded up), plus the rounding slack of the two
+    /// `f32` sums, which grows with `‖min‖ + ‖x̂‖`. Infinite for a non-finite vector.
+    pub(crate) fn radius(&self, vector: &[f32], code: &[u8]) -> f32 {
+        let (mut residual, mut decoded, mut min) = (0.0f64, 0.0f64, 0.0f64);
+        for (((value, code), low), step) in vector.iter().zip(code).zip(&self.min).zip(&self.step) {
+            let x_hat = f64::from(*low) + f64::from(*step) * f64::from(*code);
+            residual += (f64::from(*value) - x_hat).powi(2);
+            decoded += x_hat * x_hat;
+            min += f64::from(*low).powi(2);
+        }
+        let rounding = self.rounding();
+        let radius = residual.sqrt() * (1.0 + rounding) + rounding * (min.sqrt() + decoded.sqrt());
+        if radius.is_finite() {
+            (radius as f32).next_up()
+        } else {
+            f32::INFINITY
+        }
+    }
+
+    /// A distance the exact one never falls below, for an estimate of a code with
+    /// `radius` against `query`.
+    #[inline]
+    pub(crate) fn lower_bound(
+        query: &Sq8Query,
+        distance: CodeDistance,
+        estimate: f32,
+        radius: f32,
+    ) -> f32 {
+        match distance {
+            CodeDistance::L2Squared => {
+                let root = estimate.max(0.0).sqrt();
+                let slack = query.rounding * (query.norm + root);
+                let low = root - radius - slack;
+                if low > 0.0 {
+                    low * low
+                } else {
+                    0.0
+                }
+            }
+            _ => estimate - query.norm * radius - query.word_error,
+        }
     }
 
     /// Prepares `query` for estimates of `distance`.
     pub(crate) fn prepare(&self, query: &[f32], distance: CodeDistance, out: &mut Sq8Query) {
         out.values.clear();
+        out.norm = query
+            .iter()
+            .map(|q| f64::from(*q) * f64::from(*q))
+            .sum::<f64>()
+            .sqrt() as f32;
+        out.norm = out.norm.next_up();
+        out.rounding = self.rounding() as f32;
         match distance {
             CodeDistance::L2Squared => {
                 out.values
@@ -117,6 +224,11 @@ impl Sq8 {
                     .extend(query.iter().zip(&self.step).map(|(q, step)| q * step));
                 out.constant = query.iter().zip(&self.min).map(|(q, low)| q * low).sum();
             }
+        }
+        out.words.clear();
+        (out.scale, out.word_error) = (0.0, 0.0);
+        if distance != CodeDistance::L2Squared {
+            out.word_error = round_to_words(&out.values, &mut out.words, &mut out.scale);
         }
     }
 
@@ -131,7 +243,9 @@ impl Sq8 {
     ) -> f32 {
         match distance {
             CodeDistance::L2Squared => kernels.l2_squared_u8(&query.values, &self.step, code),
-            _ => distance.of_dot(query.constant + kernels.dot_u8(&query.values, code)),
+            _ => distance.of_dot(
+                query.constant + query.scale * kernels.dot_u8_i16(&query.words, code) as f32,
+            ),
         }
     }
 
@@ -216,5 +330,52 @@ mod tests {
         let restored = Sq8::from_bytes(3, &sq8.to_bytes()).unwrap();
         assert_eq!(restored, sq8);
         assert!(Sq8::from_bytes(3, &[0; 5]).is_err());
+    }
+
+    /// Exact distances as the metrics compute them, summed in order in `f32`.
+    fn exact(distance: CodeDistance, query: &[f32], vector: &[f32]) -> f32 {
+        match distance {
+            CodeDistance::L2Squared => query
+                .iter()
+                .zip(vector)
+                .map(|(a, b)| (a - b) * (a - b))
+                .sum(),
+            _ => distance.of_dot(query.iter().zip(vector).map(|(a, b)| a * b).sum()),
+        }
+    }
+
+    proptest::proptest! {
+        /// The exact distance never falls below the bound, also for values outside the
+        /// trained ranges (clamped codes) and for dimensions that never varied.
+        #[test]
+        fn exact_distance_is_never_below_the_bound(
+            training in proptest::collection::vec(
+                proptest::collection::vec(-1.0f32..1.0, 24), 1..12),
+            vector in proptest::collection::vec(-1.5f32..1.5, 24),
+            query in proptest::collection::vec(-3.0f32..3.0, 24),
+        ) {
+            let sq8 = Sq8::train(24, training.iter().map(Vec::as_slice));
+            let kernels = vec_types::simd::codes::selected();
+            let mut code = [0u8; 24];
+            let radius = sq8.encode(&vector, &mut code);
+            let mut prepared = Sq8Query::default();
+            for distance in
+                [CodeDistance::L2Squared, CodeDistance::NegativeDot, CodeDistance::CosineDot]
+            {
+                sq8.prepare(&query, distance, &mut prepared);
+                let estimate = sq8.estimate(kernels, &prepared, distance, &code);
+                let bound = Sq8::lower_bound(&prepared, distance, estimate, radius);
+                let exact = exact(distance, &query, &vector);
+                proptest::prop_assert!(exact >= bound, "{distance:?}: {exact} < {bound}");
+                // And the bound is not vacuous: within twice the radius's reach.
+                let reach = match distance {
+                    CodeDistance::L2Squared => {
+                        (exact.sqrt() + 2.0 * radius).powi(2) - exact + 1e-3
+                    }
+                    _ => 2.0 * prepared.norm * radius + 1e-3,
+                };
+                proptest::prop_assert!(exact - bound <= reach, "{distance:?}");
+            }
+        }
     }
 }

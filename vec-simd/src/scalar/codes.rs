@@ -37,3 +37,11 @@ pub(crate) fn masked_sum_scalar(values: &[f32], bits: &[u8]) -> f32 {
     }
     sum
 }
+
+/// `Σ query_i · codes_i` in 32-bit integers (wrapping, as the SIMD lanes do), in order.
+pub(crate) fn dot_u8_i16_scalar(query: &[i16], codes: &[u8]) -> i32 {
+    debug_assert_eq!(query.len(), codes.len());
+    query.iter().zip(codes).fold(0i32, |sum, (q, &c)| {
+        sum.wrapping_add(i32::from(*q) * i32::from(c))
+    })
+}

@@ -1,6 +1,7 @@
 //! Code kernels (`vec_simd::codes`): every implementation against the scalar reference on
 //! random inputs and at lane-boundary lengths, exactly on small-integer inputs, and the
-//! reference against sums computed in `f64`.
+//! reference against sums computed in `f64`; the integer kernel exactly, against a sum in
+//! `i64` taken modulo 2³² (the lanes wrap as `wrapping_add` does).
 
 use proptest::collection::vec;
 use proptest::prelude::*;
@@ -32,8 +33,25 @@ fn compare(query: &[f32], step: &[f32], codes: &[u8], exact: bool) -> Result<(),
     let bits = &codes[..codes.len() / 8];
     let values = &query[..bits.len() * 8];
     let sum_magnitude: f64 = values.iter().map(|v| f64::from(v.abs())).sum();
+    let words: Vec<i16> = query
+        .iter()
+        .map(|q| (q * 1000.0).round().clamp(-32768.0, 32767.0) as i16)
+        .collect();
+    let wide: i64 = words
+        .iter()
+        .zip(codes)
+        .map(|(w, &c)| i64::from(*w) * i64::from(c))
+        .sum();
     for kernels in all() {
         let name = kernels.implementation();
+        let got = kernels.dot_u8_i16(&words, codes);
+        if got != wide as i32 {
+            return Err(format!(
+                "{name} dot_u8_i16 at length {}: {got} against {}",
+                codes.len(),
+                wide as i32
+            ));
+        }
         let checks = [
             (
                 "dot_u8",
@@ -137,6 +155,7 @@ fn masked_sum_picks_the_set_bits() {
         assert_eq!(kernels.masked_sum(&[], &[]), 0.0);
     }
     assert_eq!(vec_simd::codes::dot_u8(&[0.5, 2.0], &[4, 3]), 8.0);
+    assert_eq!(vec_simd::codes::dot_u8_i16(&[-3, 2], &[4, 255]), 498);
     assert_eq!(
         vec_simd::codes::l2_squared_u8(&[1.0, 1.0], &[0.5, 0.5], &[2, 4]),
         1.0
@@ -149,4 +168,6 @@ fn mismatched_lengths_are_refused() {
     assert!(lengths.is_err());
     let bits = std::panic::catch_unwind(|| vec_simd::codes::masked_sum(&[1.0; 9], &[1]));
     assert!(bits.is_err());
+    let words = std::panic::catch_unwind(|| vec_simd::codes::dot_u8_i16(&[1; 3], &[1]));
+    assert!(words.is_err());
 }

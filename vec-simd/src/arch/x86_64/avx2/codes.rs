@@ -80,3 +80,35 @@ pub(crate) unsafe fn masked_sum_avx2(values: &[f32], bits: &[u8]) -> f32 {
     }
     reduce_add_f32x8(acc)
 }
+
+/// `Σ query_i · codes_i` in 32-bit integers: 16 bytes widened to 16-bit words
+/// (`vpmovzxbw`), multiplied with the query's words and summed in pairs (`vpmaddwd`).
+///
+/// # Safety
+///
+/// The CPU must support AVX2, and `query` and `codes` must have the same length.
+#[target_feature(enable = "avx2")]
+pub(crate) unsafe fn dot_u8_i16_avx2(query: &[i16], codes: &[u8]) -> i32 {
+    debug_assert_eq!(query.len(), codes.len());
+    let (q_blocks, q_tail) = query.as_chunks::<16>();
+    let (c_blocks, c_tail) = codes.as_chunks::<16>();
+    let mut acc = _mm256_setzero_si256();
+    for (q, c) in q_blocks.iter().zip(c_blocks) {
+        // SAFETY: each load reads exactly the 16 words or 16 bytes of its block;
+        // unaligned loads have no alignment requirement.
+        let (words, bytes) = unsafe {
+            (
+                _mm256_loadu_si256(q.as_ptr().cast()),
+                _mm_loadu_si128(c.as_ptr().cast()),
+            )
+        };
+        acc = _mm256_add_epi32(acc, _mm256_madd_epi16(_mm256_cvtepu8_epi16(bytes), words));
+    }
+    let mut lanes = [0i32; 8];
+    // SAFETY: `lanes` is 32 writable bytes, what the store writes.
+    unsafe { _mm256_storeu_si256(lanes.as_mut_ptr().cast(), acc) };
+    let tail = q_tail.iter().zip(c_tail).fold(0i32, |sum, (q, &c)| {
+        sum.wrapping_add(i32::from(*q) * i32::from(c))
+    });
+    lanes.iter().fold(tail, |sum, lane| sum.wrapping_add(*lane))
+}

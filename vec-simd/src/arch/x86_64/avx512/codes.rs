@@ -97,3 +97,50 @@ pub(crate) unsafe fn masked_sum_avx512(values: &[f32], bits: &[u8]) -> f32 {
     }
     reduce_add_f32x16(acc)
 }
+
+/// `Σ query_i · codes_i` in 32-bit integers: 32 bytes widened to 16-bit words
+/// (`vpmovzxbw`), multiplied with the query's words and summed in pairs (`vpmaddwd`); the
+/// tail through masked loads.
+///
+/// # Safety
+///
+/// The CPU must support AVX-512F and AVX-512BW, and `query` and `codes` must have the same
+/// length.
+#[target_feature(enable = "avx512f,avx512bw")]
+pub(crate) unsafe fn dot_u8_i16_avx512(query: &[i16], codes: &[u8]) -> i32 {
+    debug_assert_eq!(query.len(), codes.len());
+    let (q_blocks, q_tail) = query.as_chunks::<32>();
+    let (c_blocks, c_tail) = codes.as_chunks::<32>();
+    let mut acc = [_mm512_setzero_si512(); 2];
+    for (index, (q, c)) in q_blocks.iter().zip(c_blocks).enumerate() {
+        // SAFETY: each load reads exactly the 32 words or 32 bytes of its block;
+        // unaligned loads have no alignment requirement.
+        let (words, bytes) = unsafe {
+            (
+                _mm512_loadu_si512(q.as_ptr().cast()),
+                _mm256_loadu_si256(c.as_ptr().cast()),
+            )
+        };
+        let slot = index & 1;
+        acc[slot] = _mm512_add_epi32(
+            acc[slot],
+            _mm512_madd_epi16(_mm512_cvtepu8_epi16(bytes), words),
+        );
+    }
+    if !c_tail.is_empty() {
+        let mask: __mmask32 = (1u32 << c_tail.len()) - 1;
+        // SAFETY: masked loads touch only the lanes whose mask bit is set, the tails'
+        // elements.
+        let (words, bytes) = unsafe {
+            (
+                _mm512_maskz_loadu_epi16(mask, q_tail.as_ptr()),
+                _mm256_maskz_loadu_epi8(mask, c_tail.as_ptr().cast()),
+            )
+        };
+        acc[0] = _mm512_add_epi32(
+            acc[0],
+            _mm512_madd_epi16(_mm512_cvtepu8_epi16(bytes), words),
+        );
+    }
+    _mm512_reduce_add_epi32(_mm512_add_epi32(acc[0], acc[1]))
+}
