@@ -9,6 +9,10 @@
 //! - one entry per implementation this CPU can run, forced through its `kernels` table
 //!   (`scalar` is the crate's scalar reference).
 //!
+//! The `codes_dot_u8` group times an 8-bit code's dot product both ways a quantized index
+//! can take it, per implementation: with an `f32` query (`f32/…`) and with the query
+//! rounded to 16-bit words, summed in integers (`i16/…`).
+//!
 //! Inputs are seeded, so every run times the same data.
 
 use criterion::{black_box, criterion_main, BenchmarkId, Criterion};
@@ -185,6 +189,29 @@ fn bits(c: &mut Criterion) {
     );
 }
 
+fn codes(c: &mut Criterion) {
+    let mut group = c.benchmark_group("codes_dot_u8");
+    let mut rng = SplitMix64(0x5eed);
+    for dim in DIMENSIONS {
+        let query: Vec<f32> = (0..dim).map(|_| rng.next_f32()).collect();
+        let words: Vec<i16> = query.iter().map(|q| (q * 20_000.0) as i16).collect();
+        let codes: Vec<u8> = (0..dim).map(|_| rng.next_u64() as u8).collect();
+        for implementation in Implementation::available() {
+            let Some(kernels) = vec_simd::codes::kernels(implementation) else {
+                continue;
+            };
+            let name = implementation.name();
+            group.bench_function(BenchmarkId::new(format!("f32/{name}"), dim), |bencher| {
+                bencher.iter(|| kernels.dot_u8(black_box(&query), black_box(&codes)))
+            });
+            group.bench_function(BenchmarkId::new(format!("i16/{name}"), dim), |bencher| {
+                bencher.iter(|| kernels.dot_u8_i16(black_box(&words), black_box(&codes)))
+            });
+        }
+    }
+    group.finish();
+}
+
 /// Runs every group. Written out rather than with `criterion_group!`, whose generated
 /// function has no documentation.
 fn benches() {
@@ -192,6 +219,7 @@ fn benches() {
     f32_dense(&mut c);
     f16_dense(&mut c);
     bits(&mut c);
+    codes(&mut c);
 }
 
 criterion_main!(benches);
