@@ -233,6 +233,12 @@ mod tests {
             candidates += all.len();
         }
         assert!(read < candidates / 2, "{read} of {candidates} re-ranked");
+        // A query with a NaN (the library does not refuse one) gives answers, not a panic.
+        let mut odd = vec![0.5f32; dims];
+        odd[3] = f32::NAN;
+        let options = crate::SearchOptions::default();
+        assert!(index.search(&odd, 10, &options).is_ok());
+        assert!(index.scan(&odd, &options).unwrap().take(10).count() <= 10);
     }
 
     #[test]
