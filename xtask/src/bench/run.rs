@@ -96,6 +96,7 @@ pub fn run(dataset: &Dataset, options: &Options, progress: &Progress) -> Result<
         progress.note(&format!("built {name} in {build_s:.2} s"));
 
         let target = built.target.as_ref();
+        target.prepare_queries(&queries);
         let knobs = options
             .knobs_for(kind)
             .unwrap_or_else(|| target.default_knobs());

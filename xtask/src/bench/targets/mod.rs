@@ -46,6 +46,12 @@ pub trait Target: Sync {
 
     /// Bytes the index says it holds; `None` when it does not say.
     fn memory_bytes(&self) -> Option<usize>;
+
+    /// Gets ready to answer `queries`, before any is timed: what a client does once per
+    /// query rather than the engine (the SQL targets write each query's vector literal
+    /// here, so that the timings hold the engine's work, not the formatting of 384
+    /// floats). Nothing by default.
+    fn prepare_queries(&self, _queries: &[&[f32]]) {}
 }
 
 /// A filter of filtered queries: the rows `keep` accepts, about `selectivity` of them

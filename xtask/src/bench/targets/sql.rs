@@ -7,7 +7,9 @@
 //! `CREATE INDEX … USING hnsw|ivfflat (embedding <opclass>) WITH (…)`, and `exact` creates
 //! no index. Each query is `SELECT id FROM items ORDER BY embedding <op> '[…]' LIMIT k`, after
 //! `SET hnsw.ef_search` / `SET ivfflat.probes` when the knob changes. Sessions are pooled so
-//! that batch runs use one session per thread, like one connection per client.
+//! that batch runs use one session per thread, like one connection per client. Each query's
+//! literal is written once before the timing starts (`prepare_queries`), as a client holds
+//! its query text, so the timings are the engine's.
 //!
 //! Filtered sweeps (`--filter-selectivity`) add one `integer` column per selectivity,
 //! `f0`, `f1`, …, with a btree index each: 0 on the rows the harness's filter keeps, and
@@ -20,7 +22,9 @@ use anyhow::{bail, Context, Result};
 use std::fmt::Write;
 use std::path::Path;
 
-use parking_lot::Mutex;
+use parking_lot::{Mutex, RwLock};
+use std::collections::HashMap;
+use std::sync::Arc;
 use vec_shell::{Database, Datum, Session};
 use vec_types::Vector;
 
@@ -128,6 +132,7 @@ pub fn build<'a>(
             operator: dataset.metric.operator(),
             lists,
             selectivities: selectivities.clone(),
+            literals: RwLock::new(HashMap::new()),
         }),
         params,
     })
@@ -167,9 +172,21 @@ struct SqlTarget {
     lists: usize,
     /// The selectivity of each filter column, `f0` first.
     selectivities: Vec<f64>,
+    /// The vector literal of each prepared query, by the address and length of its values.
+    literals: RwLock<HashMap<(usize, usize), Arc<str>>>,
 }
 
 impl SqlTarget {
+    /// `query` as a vector literal: the one [`Target::prepare_queries`] wrote, else written
+    /// now.
+    fn literal(&self, query: &[f32]) -> Result<Arc<str>> {
+        let key = (query.as_ptr() as usize, query.len());
+        if let Some(literal) = self.literals.read().get(&key) {
+            return Ok(literal.clone());
+        }
+        Ok(Vector::new(query.to_vec())?.to_string().into())
+    }
+
     /// Runs a query for `k` ids after setting the knob, on a pooled session.
     fn ids(&self, knob: usize, sql: &str) -> Result<Vec<u64>> {
         let pooled = self.sessions.lock().pop();
@@ -217,7 +234,7 @@ impl Target for SqlTarget {
         let sql = format!(
             "SELECT id FROM items ORDER BY embedding {} '{}' LIMIT {k}",
             self.operator,
-            Vector::new(query.to_vec())?
+            self.literal(query)?
         );
         self.ids(knob, &sql)
     }
@@ -236,15 +253,27 @@ impl Target for SqlTarget {
             .selectivities
             .iter()
             .position(|&s| s == filter.selectivity)?;
-        let vector = match Vector::new(query.to_vec()) {
+        let vector = match self.literal(query) {
             Ok(vector) => vector,
-            Err(error) => return Some(Err(error.into())),
+            Err(error) => return Some(Err(error)),
         };
         let sql = format!(
             "SELECT id FROM items WHERE f{column} = 0 ORDER BY embedding {} '{vector}' LIMIT {k}",
             self.operator
         );
         Some(self.ids(knob, &sql))
+    }
+
+    fn prepare_queries(&self, queries: &[&[f32]]) {
+        let mut literals = self.literals.write();
+        for query in queries {
+            if let Ok(vector) = Vector::new(query.to_vec()) {
+                literals.insert(
+                    (query.as_ptr() as usize, query.len()),
+                    vector.to_string().into(),
+                );
+            }
+        }
     }
 
     fn snapshot_bytes(&self, _path: &Path) -> Result<Option<u64>> {
