@@ -87,9 +87,7 @@ fn float4_digits(value: f32) -> (String, i32) {
     // decimal of at most 9 digits reads back onto one only when it equals it.
     let (low, high) = ((below + exact) / 2.0, exact + step_above / 2.0);
     let inside = |digits: &str, exponent: i32| {
-        let read: f64 = format!("{digits}e{}", exponent - digits.len() as i32 + 1)
-            .parse()
-            .unwrap_or(f64::NAN);
+        let read = decimal_to_f64(digits, exponent - digits.len() as i32 + 1);
         low < read && read < high
     };
     if inside(&digits, exponent) {
@@ -115,6 +113,32 @@ fn float4_digits(value: f32) -> (String, i32) {
         }
     }
     (digits, exponent)
+}
+
+/// Powers of ten that an `f64` holds exactly.
+const EXACT_POWERS_OF_TEN: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/// The `f64` nearest to the decimal `digits × 10^power`. Where the digits and the power of
+/// ten are both exact in an `f64` (at most 15 digits, `|power| ≤ 22`), one multiplication
+/// or division rounds once and is correctly rounded (Clinger's fast path), which covers
+/// every `real` whose exponent is within ±13 of zero; otherwise the standard library reads
+/// the text.
+fn decimal_to_f64(digits: &str, power: i32) -> f64 {
+    if digits.len() <= 15 && power.unsigned_abs() <= 22 {
+        if let Ok(mantissa) = digits.parse::<u64>() {
+            let scale = EXACT_POWERS_OF_TEN[power.unsigned_abs() as usize];
+            let mantissa = mantissa as f64;
+            return if power >= 0 {
+                mantissa * scale
+            } else {
+                mantissa / scale
+            };
+        }
+    }
+    format!("{digits}e{power}").parse().unwrap_or(f64::NAN)
 }
 
 /// `digits` (whose first digit has decimal exponent `exponent`) plus one unit in its
@@ -148,11 +172,18 @@ fn ryu_digits(text: &str) -> (String, i32) {
         None => (text, 0),
     };
     let (integer, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-    let all: String = integer.chars().chain(fraction.chars()).collect();
-    let leading_zeros = all.bytes().take_while(|b| *b == b'0').count();
-    let digits = all[leading_zeros..].trim_end_matches('0').to_string();
+    let mut digits = String::with_capacity(integer.len() + fraction.len());
+    let mut leading_zeros = 0;
+    for byte in integer.bytes().chain(fraction.bytes()) {
+        if digits.is_empty() && byte == b'0' {
+            leading_zeros += 1;
+        } else {
+            digits.push(char::from(byte));
+        }
+    }
+    digits.truncate(digits.trim_end_matches('0').len());
     let point = integer.len() as i32;
-    (digits, exponent + point - leading_zeros as i32 - 1)
+    (digits, exponent + point - leading_zeros - 1)
 }
 
 /// Writes `digits` (significant, no leading or trailing zeros; empty for zero) whose
@@ -567,6 +598,19 @@ mod tests {
             let expected: f32 = text.parse().unwrap();
             prop_assert_eq!(scanned.value.to_bits(), expected.to_bits(), "{}", text);
             prop_assert_eq!(scanned.len, text.len());
+        }
+    }
+
+    proptest! {
+        /// The fast decimal reader of the output path agrees with the standard library's
+        /// parse, inside and outside its fast range.
+        #[test]
+        fn fast_decimal_reading_matches_the_standard_library(
+            digits in "[1-9][0-9]{0,16}",
+            power in -60i32..60,
+        ) {
+            let expected: f64 = format!("{digits}e{power}").parse().unwrap();
+            prop_assert_eq!(decimal_to_f64(&digits, power).to_bits(), expected.to_bits());
         }
     }
 
