@@ -380,7 +380,7 @@ impl<M: Metric> Hnsw<M> {
             (Some(prepared), Some(codes)) => {
                 let estimator = CodeEstimator::new(codes, &prepared);
                 self.nearest_with(&Excluding(&estimator, exclude), ef, exclude, &mut found);
-                queue.add(codes, &prepared, found.drain(..));
+                queue.add(codes, Some(&prepared), found.drain(..));
             }
             _ => {
                 let estimator = Exact::<M>::new(query, &self.store);

@@ -41,16 +41,19 @@ pub(crate) struct RerankQueue {
 }
 
 impl RerankQueue {
-    /// Adds candidates whose distances are the codes' estimates for `query`.
+    /// Adds candidates whose distances are the codes' estimates for `query` (with no
+    /// prepared query, nothing bounds them: all are re-ranked before one is handed out).
     pub(crate) fn add(
         &mut self,
         codes: &Codes,
-        query: &PreparedQuery,
+        query: Option<&PreparedQuery>,
         candidates: impl IntoIterator<Item = Candidate>,
     ) {
         self.pending
             .extend(candidates.into_iter().map(|estimate| Bounded {
-                lower: codes.lower_bound(query, estimate),
+                lower: query.map_or(f32::NEG_INFINITY, |query| {
+                    codes.lower_bound(query, estimate)
+                }),
                 estimate,
             }));
         self.pending.sort_unstable_by(|a, b| {

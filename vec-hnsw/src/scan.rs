@@ -191,8 +191,9 @@ impl<M: Metric> Scan<'_, M> {
 
     /// In a quantized index, moves the batch's candidates into the re-ranking queue.
     fn rerank_batch(&mut self) {
-        if let (Some(codes), Some(prepared)) = (&self.index.codes, &self.prepared) {
-            self.queue.add(codes, prepared, self.batch.drain(..));
+        if let Some(codes) = &self.index.codes {
+            self.queue
+                .add(codes, self.prepared.as_ref(), self.batch.drain(..));
         }
     }
 
