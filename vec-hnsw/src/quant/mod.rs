@@ -8,7 +8,8 @@
 //! read from the full vectors, which live in a file (`store`'s spilled rows) rather than in
 //! memory. SQ8 bounds how far each estimate can be off, so re-ranking (`rerank`) reads a
 //! candidate's full vector only while its bound can still beat an exact distance already
-//! known; RaBitQ's estimates have no such bound and all its candidates are re-ranked. The graph itself is built, and inserts are linked, with exact distances, so
+//! known; RaBitQ's estimates have no such bound and all its candidates are re-ranked. The
+//! graph itself is built, and inserts are linked, with exact distances, so
 //! quantization changes what a search reads, not the graph.
 //!
 //! The quantizer is trained on the vectors at hand when the index is built (per-dimension

@@ -172,8 +172,9 @@ struct SqlTarget {
     lists: usize,
     /// The selectivity of each filter column, `f0` first.
     selectivities: Vec<f64>,
-    /// The vector literal of each prepared query, by the address and length of its values.
-    literals: RwLock<HashMap<(usize, usize), Arc<str>>>,
+    /// The vector literal of each prepared query, by the address and length of its values,
+    /// with the values it was written from (a hit counts only when they are the same).
+    literals: RwLock<HashMap<(usize, usize), (Box<[f32]>, Arc<str>)>>,
 }
 
 impl SqlTarget {
@@ -181,8 +182,10 @@ impl SqlTarget {
     /// now.
     fn literal(&self, query: &[f32]) -> Result<Arc<str>> {
         let key = (query.as_ptr() as usize, query.len());
-        if let Some(literal) = self.literals.read().get(&key) {
-            return Ok(literal.clone());
+        if let Some((values, literal)) = self.literals.read().get(&key) {
+            if **values == *query {
+                return Ok(literal.clone());
+            }
         }
         Ok(Vector::new(query.to_vec())?.to_string().into())
     }
@@ -270,7 +273,7 @@ impl Target for SqlTarget {
             if let Ok(vector) = Vector::new(query.to_vec()) {
                 literals.insert(
                     (query.as_ptr() as usize, query.len()),
-                    vector.to_string().into(),
+                    (Box::from(*query), vector.to_string().into()),
                 );
             }
         }
