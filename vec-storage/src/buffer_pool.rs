@@ -57,6 +57,19 @@ pub trait PageIo: Send + Sync {
     fn read_page(&self, key: PageKey, page: &mut Page) -> Result<()>;
     /// Durably writes a batch of dirty pages (sealing each with its checksum first).
     fn write_pages(&self, pages: &mut [(PageKey, Box<Page>)]) -> Result<()>;
+    /// Calls `f` with the page as its file holds it, read in place without copying it into
+    /// a frame, if this I/O can (the default cannot): `Some` with what `f` returned and
+    /// whether the page was verified (read from the file) by this call, `None` to have the
+    /// pool read it. Only asked for a page the pool does not hold, whose latest image is
+    /// therefore the file's; it must not report damage (answer `None`, and the pool's own
+    /// read reports it).
+    fn read_in_place(
+        &self,
+        _key: PageKey,
+        _f: &mut dyn FnMut(&Page) -> Result<()>,
+    ) -> Option<(Result<()>, bool)> {
+        None
+    }
 }
 
 struct Frame {
@@ -210,6 +223,31 @@ impl BufferPool {
             drop(page);
             return Ok(PinnedPage { frame });
         }
+    }
+
+    /// Calls `f` with page `key` for reading: the pool's frame if it holds the page, else
+    /// the page read in place from its file where the I/O can ([`PageIo::read_in_place`]),
+    /// else a frame it is read into. A reader fetching rows from pages no one read before
+    /// then neither copies them nor takes fresh frames for them; the page stays out of the
+    /// pool (the operating system's cache holds it). Counted as a hit, or a miss when the
+    /// page came from the file.
+    pub fn read_page(&self, key: PageKey, f: &mut dyn FnMut(&Page) -> Result<()>) -> Result<()> {
+        if let Some(pinned) = self.pin_if_cached(key) {
+            return f(&pinned.read());
+        }
+        if let Some((result, from_file)) = self.io.read_in_place(key, f) {
+            if from_file {
+                self.misses.fetch_add(1, Ordering::Relaxed);
+                THREAD_PAGES.with(|pages| pages.set((pages.get().0, pages.get().1 + 1)));
+            } else {
+                self.hits.fetch_add(1, Ordering::Relaxed);
+                THREAD_PAGES.with(|pages| pages.set((pages.get().0 + 1, pages.get().1)));
+            }
+            return result;
+        }
+        let pinned = self.pin(key)?;
+        let page = pinned.read();
+        f(&page)
     }
 
     /// `pinned` once its page is in the frame; `None` (unpinned) if reading it failed, for
@@ -435,6 +473,16 @@ impl BufferPool {
             misses: self.misses.load(Ordering::Relaxed),
             writes: self.writes.load(Ordering::Relaxed),
         }
+    }
+
+    /// Pages the pool holds now.
+    pub fn cached_pages(&self) -> usize {
+        self.state
+            .read()
+            .keys
+            .iter()
+            .filter(|k| k.is_some())
+            .count()
     }
 
     /// The configured budget in pages.

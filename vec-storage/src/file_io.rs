@@ -25,6 +25,12 @@ pub trait BackendFile: Send + Sync {
     fn size(&self) -> io::Result<u64>;
     /// Truncates or extends the file.
     fn set_len(&self, len: u64) -> io::Result<()>;
+    /// The file mapped read-only as it is now, for reading pages in place; `None` (the
+    /// default) where the backend cannot map it, and its pages are read with
+    /// [`BackendFile::read_exact_at`].
+    fn map_read_only(&self) -> Option<memmap2::Mmap> {
+        None
+    }
 }
 
 /// File-system operations the store needs.
@@ -73,6 +79,12 @@ impl BackendFile for OsFile {
     }
     fn set_len(&self, len: u64) -> io::Result<()> {
         self.0.set_len(len)
+    }
+    fn map_read_only(&self) -> Option<memmap2::Mmap> {
+        // SAFETY: the store writes heap files only under the lock that keeps readers of
+        // the mapping away from the page (`store::mapped`), never shortens them, and holds
+        // the directory lock against other processes of the store.
+        unsafe { memmap2::Mmap::map(&self.0) }.ok()
     }
 }
 

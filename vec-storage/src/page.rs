@@ -60,6 +60,7 @@ impl PageKind {
 
 /// One page image.
 #[derive(Clone)]
+#[repr(transparent)]
 pub struct Page {
     /// The raw bytes, header included.
     pub bytes: [u8; PAGE_SIZE],

@@ -29,12 +29,13 @@ pub(crate) struct CommittedAccess<'a> {
 
 impl PageAccess for CommittedAccess<'_> {
     fn read(&mut self, page_no: u32, f: &mut dyn FnMut(&Page) -> Result<()>) -> Result<()> {
-        let pin = self.pool.pin(PageKey {
-            file: self.heap,
-            page_no,
-        })?;
-        let page = pin.read();
-        f(&page)
+        self.pool.read_page(
+            PageKey {
+                file: self.heap,
+                page_no,
+            },
+            f,
+        )
     }
     fn modify(&mut self, page_no: u32, _f: &mut dyn FnMut(&mut Page) -> Result<()>) -> Result<()> {
         Err(Error::InvalidArgument {
@@ -192,10 +193,11 @@ fn read_overlaid(
     if page_no >= committed_pages {
         return f(&Page::new_boxed());
     }
-    let pin = pool.pin(PageKey {
-        file: heap,
-        page_no,
-    })?;
-    let page = pin.read();
-    f(&page)
+    pool.read_page(
+        PageKey {
+            file: heap,
+            page_no,
+        },
+        f,
+    )
 }

@@ -26,6 +26,7 @@ use std::sync::Arc;
 
 use parking_lot::{Mutex, RwLock};
 
+use super::mapped::{MappedFile, MappedRead};
 use crate::buffer_pool::{PageIo, PageKey};
 use crate::error::{Error, Result};
 use crate::file_io::{BackendFile, StorageBackend};
@@ -47,6 +48,8 @@ pub(crate) fn heap_path(heap_dir: &Path, id: u32) -> PathBuf {
 pub(crate) struct HeapFile {
     pub(crate) path: PathBuf,
     pub(crate) file: Box<dyn BackendFile>,
+    /// The file mapped for reading pages in place, made on first use.
+    pub(crate) mapped: MappedFile,
 }
 
 impl HeapFile {
@@ -83,9 +86,11 @@ impl HeapFile {
     }
 
     fn write_raw(&self, page_no: u32, page: &Page) -> Result<()> {
-        self.file
-            .write_all_at(&page.bytes, page_no as u64 * PAGE_SIZE as u64)
-            .map_err(|e| Error::io(&self.path, "write", e))
+        self.mapped.write(page_no, || {
+            self.file
+                .write_all_at(&page.bytes, page_no as u64 * PAGE_SIZE as u64)
+                .map_err(|e| Error::io(&self.path, "write", e))
+        })
     }
 }
 
@@ -152,6 +157,20 @@ impl HeapFiles {
         Ok(())
     }
 
+    /// Whether a page read in place agrees with its map entry, without recording
+    /// anything: a page written back meanwhile may have changed the entry already, so
+    /// a disagreement here only sends the read through the pool, which decides.
+    fn agrees_with_map(&self, key: PageKey, page: &Page) -> bool {
+        let maps = self.page_maps.lock();
+        let expected = maps
+            .get(&key.file)
+            .and_then(|map| map.get(key.page_no as usize));
+        match expected {
+            Some(&expected) => expected == page.u32_at(0) || page.lsn() >= self.map_lsn,
+            None => true,
+        }
+    }
+
     /// Records the checksum of a page written to disk.
     fn note_written(&self, key: PageKey, crc: u32) {
         let mut maps = self.page_maps.lock();
@@ -208,7 +227,11 @@ impl HeapFiles {
             // A new heap (perhaps reusing a dropped one's id) has no pages yet.
             self.page_maps.lock().remove(&id);
         }
-        let heap = Arc::new(HeapFile { path, file });
+        let heap = Arc::new(HeapFile {
+            path,
+            file,
+            mapped: MappedFile::default(),
+        });
         self.files.write().insert(id, heap.clone());
         Ok(heap)
     }
@@ -307,6 +330,36 @@ impl PageIo for HeapFiles {
         file.read_raw(key.page_no, page)?;
         page.verify(&file.path, key.page_no)?;
         self.check_map(key, page, &file.path)
+    }
+
+    fn read_in_place(
+        &self,
+        key: PageKey,
+        f: &mut dyn FnMut(&Page) -> Result<()>,
+    ) -> Option<(Result<()>, bool)> {
+        let file = self.get(key.file)?;
+        let mut verify = |page: &Page| {
+            page.verify(&file.path, key.page_no)?;
+            if self.agrees_with_map(key, page) {
+                Ok(())
+            } else {
+                Err(Error::CorruptPage {
+                    path: file.path.clone(),
+                    page_no: key.page_no,
+                    reason: "the page disagrees with the checkpoint's page map".into(),
+                })
+            }
+        };
+        match file
+            .mapped
+            .read(file.file.as_ref(), key.page_no, &mut verify, f)
+        {
+            MappedRead::Read {
+                result,
+                verified_now,
+            } => Some((result, verified_now)),
+            MappedRead::Unavailable => None,
+        }
     }
 
     fn write_pages(&self, pages: &mut [(PageKey, Box<Page>)]) -> Result<()> {

@@ -27,6 +27,7 @@ pub(crate) mod access;
 mod checkpoint;
 pub(crate) mod files;
 pub mod log;
+mod mapped;
 mod read;
 mod recovery;
 mod txn;
@@ -250,6 +251,12 @@ impl Store {
     /// Buffer pool counters.
     pub fn pool_stats(&self) -> PoolStats {
         self.pool.stats()
+    }
+
+    /// Pages the buffer pool holds now (rows fetched from pages it did not hold were read
+    /// in place from their files and are not among them).
+    pub fn pool_cached_pages(&self) -> usize {
+        self.pool.cached_pages()
     }
 
     /// The heaps that exist, ascending.

@@ -8,6 +8,7 @@ mod faults;
 mod heap_damage;
 mod model;
 mod owned;
+mod read_in_place;
 mod tidy;
 mod versions;
 mod wal_damage;
