@@ -14,6 +14,10 @@
 //! pin of that page waits on the page lock while pins of other pages go on (a read that
 //! fails unmaps the page, and whoever waited starts over).
 //!
+//! A reader that only looks at a page can ask for it with [`BufferPool::read_page`]: a page
+//! the pool does not hold is then read in place where the I/O can map its file
+//! ([`PageIo::read_in_place`]), and takes no frame.
+//!
 //! The budget is soft in one case: when every frame is pinned, the pool grows rather than
 //! fail, because pins are short and bounded by the work in flight.
 

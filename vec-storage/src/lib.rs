@@ -1,7 +1,8 @@
 //! WAL-backed paged storage with crash recovery: the durable foundation under the vecsh SQL
 //! engine. A [`Store`] is one database directory holding heaps of variable-length rows
 //! addressed by stable [`RowId`]s on checksummed 8 KiB pages, cached in a buffer pool with a
-//! memory budget, changed only through atomic transactions whose records go to a
+//! memory budget (a row fetched from a page the pool does not hold is read in place from a
+//! read-only mapping of its file), changed only through atomic transactions whose records go to a
 //! write-ahead log with group commit, checkpointed into a manifest together with immutable,
 //! memory-mapped side files (index snapshots), and recovered after a crash by replaying the
 //! log. Rows are multi-versioned: readers see a consistent [`Snapshot`] and never wait for
