@@ -1,5 +1,6 @@
 //! The buffer-pool hit path: pinning a cached page and reading from it, from one thread,
-//! and a committed-row fetch through the store (pin + slot lookup + copy).
+//! and a committed-row fetch through the store (pin + slot lookup + copy), from a page the
+//! pool holds and from one it does not (read in place from the heap file's mapping).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -61,6 +62,20 @@ fn bench_pool(c: &mut Criterion) {
             black_box(store.fetch(HeapId(1), rows[idx], &snapshot).unwrap());
         })
     });
+    drop(snapshot);
+    store.close().unwrap();
+
+    // Reopened, the pool holds none of the pages: each fetch reads its page in place from
+    // the heap file's mapping (verified on its first read, in the warm-up).
+    let store = Store::open(dir.path(), StoreOptions::default()).unwrap();
+    let snapshot = store.snapshot();
+    group.bench_function("store_fetch_1536B_in_place", |b| {
+        b.iter(|| {
+            idx = (idx + 7919) % rows.len();
+            black_box(store.fetch(HeapId(1), rows[idx], &snapshot).unwrap());
+        })
+    });
+    assert_eq!(store.pool_cached_pages(), 0);
     group.finish();
 }
 
