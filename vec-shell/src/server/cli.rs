@@ -225,6 +225,11 @@ mod tests {
             crate::OpenOptions::default().shared_buffers
         );
         assert!(parse(vec!["--shared-buffers=lots".into()], None).is_err());
+        // A number without a unit counts 8 kB blocks, as PostgreSQL's `shared_buffers`.
+        let blocks = parse(vec!["--shared-buffers=16384".into()], None).unwrap();
+        assert_eq!(blocks.open.shared_buffers, 128 << 20);
+        let error = parse(vec!["--shared-buffers=15".into()], None).unwrap_err();
+        assert!(error.contains("(16 .. 1073741823)"), "{error}");
         assert!(parse(vec!["--port".into(), "x".into()], None).is_err());
         assert!(parse(vec!["--bogus=1".into()], None).is_err());
         assert!(parse(vec!["--max-connections=0".into()], None).is_err());

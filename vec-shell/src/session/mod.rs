@@ -185,7 +185,7 @@ impl Database {
     /// A new session on this database.
     pub fn session(&self) -> Session {
         let mut settings = Settings::default();
-        let kb = (self.durable().buffer_pool_bytes() / 1024).max(128);
+        let kb = (self.durable().buffer_pool_bytes() / 1024).max(16 * 8);
         // Always in range: at least the minimum, and the pool's size fits the maximum.
         let _ = settings.set_at_open(&crate::settings::SHARED_BUFFERS, &format!("{kb}kB"));
         let directory = &self.shared.data_directory;

@@ -104,10 +104,12 @@ impl Settings {
         Ok(())
     }
 
-    /// A memory size for `param` (`256MB`), checked against its range, in bytes.
+    /// A memory size for `param` (`256MB`; a number without a unit in the parameter's own
+    /// unit: kB, or 8 kB blocks), checked against its range, in bytes.
     pub fn memory_bytes(param: &Param, text: &str) -> Result<usize> {
-        match validate(param, text)? {
-            Value::Int(kb) => Ok(kb as usize * 1024),
+        match (validate(param, text)?, param.kind) {
+            (Value::Int(blocks), Kind::Blocks { .. }) => Ok(blocks as usize * 8192),
+            (Value::Int(kb), _) => Ok(kb as usize * 1024),
             _ => Err(EngineError::new(
                 "22023",
                 format!("parameter \"{}\" is not a memory size", param.name),

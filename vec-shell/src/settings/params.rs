@@ -127,9 +127,10 @@ params! {
     /// `min_parallel_index_scan_size`: accepted and shown, in 8 kB blocks (512kB).
     MIN_PARALLEL_INDEX_SCAN_SIZE = "min_parallel_index_scan_size",
         Kind::Blocks { min: 0, max: i32::MAX as i64 / 3, default: 64 };
-    /// `shared_buffers`: the buffer pool's size, fixed when the database opens
+    /// `shared_buffers`: the buffer pool's size in 8 kB blocks (a number without a unit
+    /// counts blocks, as in PostgreSQL), fixed when the database opens
     /// (`vecsh --shared-buffers`); `SET` refuses it as PostgreSQL does.
-    SHARED_BUFFERS = "shared_buffers", Kind::Memory { min: 128, max: i32::MAX as i64, default: 131072 };
+    SHARED_BUFFERS = "shared_buffers", Kind::Blocks { min: 16, max: i32::MAX as i64 / 2, default: 16384 };
     /// `work_mem`: memory a query operation may use.
     WORK_MEM = "work_mem", Kind::Memory { min: 64, max: i32::MAX as i64, default: 4096 };
     /// `enable_seqscan`: whether the planner may choose sequential scans.
