@@ -13,6 +13,7 @@ pub mod aggregate;
 pub mod array_functions;
 pub mod builtins;
 pub mod deparse;
+pub mod digest;
 pub mod eval;
 pub mod functions;
 pub mod operators;

@@ -1,5 +1,5 @@
 //! More of PostgreSQL's string functions: `left`, `right`, `lpad`, `rpad`,
-//! `split_part`, `translate`, `chr`, `ascii`, `to_hex`. (`concat` and `concat_ws`, which
+//! `split_part`, `translate`, `chr`, `ascii`, `to_hex`, `md5` (in `digest`). (`concat` and `concat_ws`, which
 //! skip NULLs and take values of any type, are bound in `analyze`.)
 
 use super::builtins::{int_of as int, sig, text};
@@ -47,6 +47,9 @@ pub fn candidates(name: &str) -> Vec<Signature> {
             sig(&[Text, Int4], Text, |a| pad(a, " ", false)),
             sig(&[Text, Int4, Text], Text, |a| pad(a, text(&a[2])?, false)),
         ],
+        "md5" => vec![sig(&[Text], Text, |a| {
+            Ok(Datum::Text(super::digest::md5_hex(text(&a[0])?.as_bytes())))
+        })],
         "split_part" => vec![sig(&[Text, Text, Int4], Text, |a| {
             split_part(text(&a[0])?, text(&a[1])?, int(&a[2])?)
         })],
