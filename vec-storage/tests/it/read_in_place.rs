@@ -27,6 +27,14 @@ fn insert_rows(store: &Store, first: usize, n: usize) -> Vec<RowId> {
     ids
 }
 
+/// A closed store in `dir` holding `n` rows; returns their ids.
+fn closed_store_with_rows(dir: &std::path::Path, n: usize) -> Vec<RowId> {
+    let store = open_with_heap(dir, small_options());
+    let ids = insert_rows(&store, 0, n);
+    store.close().unwrap();
+    ids
+}
+
 fn fetch_all(store: &Store, ids: &[RowId]) -> Vec<Option<Vec<u8>>> {
     let snapshot = store.snapshot();
     ids.iter()
@@ -37,9 +45,7 @@ fn fetch_all(store: &Store, ids: &[RowId]) -> Vec<Option<Vec<u8>>> {
 #[test]
 fn fetched_rows_are_read_in_place_and_stay_out_of_the_pool() {
     let dir = tempfile::tempdir().unwrap();
-    let store = open_with_heap(dir.path(), small_options());
-    let ids = insert_rows(&store, 0, 3000);
-    store.close().unwrap();
+    let ids = closed_store_with_rows(dir.path(), 3000);
     let options = StoreOptions {
         buffer_pool_bytes: 4096 * PAGE,
         ..small_options()
@@ -67,9 +73,7 @@ fn fetched_rows_are_read_in_place_and_stay_out_of_the_pool() {
 #[test]
 fn a_damaged_page_found_by_a_fetch_is_reported() {
     let dir = tempfile::tempdir().unwrap();
-    let store = open_with_heap(dir.path(), small_options());
-    let ids = insert_rows(&store, 0, 3000);
-    store.close().unwrap();
+    let ids = closed_store_with_rows(dir.path(), 3000);
     let heap = dir.path().join("heap").join("1.heap");
     let mut bytes = std::fs::read(&heap).unwrap();
     // A flipped byte inside page 2, and page 4 zeroed.
@@ -95,9 +99,7 @@ fn a_damaged_page_found_by_a_fetch_is_reported() {
 #[test]
 fn pages_rewritten_or_added_after_the_mapping_read_as_they_are_now() {
     let dir = tempfile::tempdir().unwrap();
-    let store = open_with_heap(dir.path(), small_options());
-    let ids = insert_rows(&store, 0, 2000);
-    store.close().unwrap();
+    let ids = closed_store_with_rows(dir.path(), 2000);
     let store = Store::open(dir.path(), small_options()).unwrap();
     let old = store.snapshot();
     assert_eq!(fetch_all(&store, &ids).len(), ids.len());
@@ -137,9 +139,7 @@ fn pages_rewritten_or_added_after_the_mapping_read_as_they_are_now() {
 #[test]
 fn readers_never_see_a_page_half_written() {
     let dir = tempfile::tempdir().unwrap();
-    let store = open_with_heap(dir.path(), small_options());
-    let ids = insert_rows(&store, 0, 2000);
-    store.close().unwrap();
+    let ids = closed_store_with_rows(dir.path(), 2000);
     // A pool of 16 pages: the writer's pages are written back and evicted all the time.
     let options = StoreOptions {
         buffer_pool_bytes: 16 * PAGE,
