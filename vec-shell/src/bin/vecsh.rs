@@ -399,7 +399,8 @@ fn run() -> ExitCode {
                 last_failed = false;
                 match std::fs::File::open(&path) {
                     Ok(file) => {
-                        let flow = shell.run_script(std::io::BufReader::new(file));
+                        let name = path.display().to_string();
+                        let flow = shell.run_file(&name, std::io::BufReader::new(file));
                         if shell.read_failed {
                             // psql's `-f` of a file it cannot read (a directory) fails.
                             return exit_code(flow, true);

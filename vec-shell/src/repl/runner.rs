@@ -28,6 +28,13 @@ pub struct ShellOptions {
     pub variables: super::variables::Variables,
 }
 
+/// A script file being read: its name as given and the lines read so far.
+#[derive(Clone, Debug)]
+struct ScriptInput {
+    name: String,
+    line: u64,
+}
+
 /// Whether the shell should go on after a command.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Flow {
@@ -55,6 +62,12 @@ pub struct Shell<'o> {
     pub read_failed: bool,
     /// How many `\i` files are open inside each other.
     include_depth: usize,
+    /// The script file being read (`-f`, `\i`) and the lines read from it so far: psql
+    /// puts `psql:FILE:LINE: ` before each error and notice then; vecsh writes `vecsh:`.
+    input: Option<ScriptInput>,
+    /// Whether a script is being read (not a terminal), where psql leaves out the
+    /// interactive hint after an invalid command.
+    in_script: bool,
     progress: Option<Arc<ProgressBar>>,
     out: &'o mut dyn Write,
     err: &'o mut dyn Write,
@@ -77,6 +90,8 @@ impl<'o> Shell<'o> {
             pending_copy: None,
             read_failed: false,
             include_depth: 0,
+            input: None,
+            in_script: false,
             progress: None,
             out,
             err,
@@ -163,7 +178,8 @@ impl<'o> Shell<'o> {
             Ok(results) => {
                 for result in results {
                     for notice in &result.notices {
-                        let _ = self.err.write_all(format_report(notice, sql).as_bytes());
+                        let report = format!("{}{}", self.position(), format_report(notice, sql));
+                        let _ = self.err.write_all(report.as_bytes());
                     }
                     let _ = self.err.flush();
                     if let Some(rows) = &result.rows {
@@ -189,7 +205,8 @@ impl<'o> Shell<'o> {
             }
             Err(error) => {
                 self.had_error = true;
-                let _ = self.err.write_all(format_report(&error, sql).as_bytes());
+                let report = format!("{}{}", self.position(), format_report(&error, sql));
+                let _ = self.err.write_all(report.as_bytes());
                 let _ = self.err.flush();
                 if self.options.on_error_stop {
                     Flow::Stop
@@ -239,7 +256,7 @@ impl<'o> Shell<'o> {
                         .out
                         .write_all(self.options.variables.listing().as_bytes());
                 } else if let Err(message) = self.options.variables.set_command(arguments) {
-                    let _ = writeln!(self.err, "{message}");
+                    self.meta_error(&message);
                     self.had_error = true;
                 }
             }
@@ -259,9 +276,7 @@ impl<'o> Shell<'o> {
             }
             "\\unset" => match argument {
                 Some(name) => self.options.variables.unset(name),
-                None => {
-                    let _ = writeln!(self.err, "\\unset: missing required argument");
-                }
+                None => self.meta_error("\\unset: missing required argument"),
             },
             "\\d" | "\\dt" | "\\d+" | "\\di" | "\\dn" => {
                 let text = self.session.with_search_path(|session| {
@@ -273,20 +288,24 @@ impl<'o> Shell<'o> {
                     Ok(text) => {
                         let _ = self.out.write_all(text.as_bytes());
                     }
-                    Err(message) => {
-                        let _ = writeln!(self.err, "{message}");
-                    }
+                    Err(message) => self.meta_error(&message),
                 }
             }
             "\\i" | "\\include" => {
                 let Some(path) = argument else {
-                    let _ = writeln!(self.err, "\\i: missing required argument");
+                    self.meta_error("\\i: missing required argument");
                     return Flow::Continue;
                 };
                 return self.include(path);
             }
             other => {
-                let _ = writeln!(self.err, "invalid command {other}\nTry \\? for help.");
+                // The hint is psql's only at a terminal.
+                let hint = if self.in_script {
+                    ""
+                } else {
+                    "\nTry \\? for help."
+                };
+                self.meta_error(&format!("invalid command {other}{hint}"));
                 self.had_error = true;
                 if self.options.on_error_stop {
                     return Flow::Stop;
@@ -303,17 +322,17 @@ impl<'o> Shell<'o> {
     fn include(&mut self, path: &str) -> Flow {
         let path = path_from_text(path);
         if self.include_depth >= MAX_INCLUDE_DEPTH {
-            let _ = writeln!(
-                self.err,
+            self.meta_error(&format!(
                 "{}: too many nested \\i files (at most {MAX_INCLUDE_DEPTH})",
                 path.display()
-            );
+            ));
             return self.meta_failed();
         }
         match std::fs::File::open(&path) {
             Ok(file) => {
                 self.include_depth += 1;
-                let flow = self.run_script(std::io::BufReader::new(file));
+                let name = path.display().to_string();
+                let flow = self.run_file(&name, std::io::BufReader::new(file));
                 self.include_depth -= 1;
                 if self.read_failed && flow == Flow::Continue && self.options.on_error_stop {
                     return Flow::Stop;
@@ -321,10 +340,39 @@ impl<'o> Shell<'o> {
                 flow
             }
             Err(error) => {
-                let _ = writeln!(self.err, "{}: {}", path.display(), os_message(&error));
+                self.meta_error(&format!("{}: {}", path.display(), os_message(&error)));
                 self.meta_failed()
             }
         }
+    }
+
+    /// Where the statement being reported stands, as psql writes it before a message
+    /// read from a script file (`vecsh:FILE:LINE: `, without the line before the first
+    /// one is read); empty otherwise.
+    fn position(&self) -> String {
+        match &self.input {
+            Some(input) if input.line > 0 => format!("vecsh:{}:{}: ", input.name, input.line),
+            Some(input) => format!("vecsh:{}: ", input.name),
+            None => String::new(),
+        }
+    }
+
+    /// Writes a backslash command's error: in a script file after its position and
+    /// `error: `, as psql does.
+    fn meta_error(&mut self, message: &str) {
+        let level = if self.input.is_some() { "error: " } else { "" };
+        let _ = writeln!(self.err, "{}{level}{message}", self.position());
+    }
+
+    /// Runs the script file `name` (`-f`, `\i`): messages then carry its name and line.
+    pub fn run_file(&mut self, name: &str, input: impl BufRead) -> Flow {
+        let outer = self.input.replace(ScriptInput {
+            name: name.to_string(),
+            line: 0,
+        });
+        let flow = self.run_script(input);
+        self.input = outer;
+        flow
     }
 
     fn meta_failed(&mut self) -> Flow {
@@ -341,7 +389,14 @@ impl<'o> Shell<'o> {
     /// not valid UTF-8 fails with PostgreSQL's error and the script goes on, and `COPY …
     /// FROM STDIN` gets its data lines as they are. A read error (the file is a
     /// directory) is reported as psql does and sets [`Shell::read_failed`].
-    pub fn run_script(&mut self, mut input: impl BufRead) -> Flow {
+    pub fn run_script(&mut self, input: impl BufRead) -> Flow {
+        let in_script = std::mem::replace(&mut self.in_script, true);
+        let flow = self.read_script(input);
+        self.in_script = in_script;
+        flow
+    }
+
+    fn read_script(&mut self, mut input: impl BufRead) -> Flow {
         let mut scanner = StatementScanner::default();
         let mut copy_data = Vec::new();
         let mut raw = Vec::new();
@@ -350,13 +405,18 @@ impl<'o> Shell<'o> {
             raw.clear();
             match input.read_until(b'\n', &mut raw) {
                 Ok(0) => break,
-                Ok(_) => {}
+                Ok(_) => {
+                    if let Some(input) = &mut self.input {
+                        input.line += 1;
+                    }
+                }
                 Err(error) => {
-                    let _ = writeln!(
-                        self.err,
-                        "vecsh: error: could not read from input file: {}",
-                        os_message(&error)
-                    );
+                    let message = format!("could not read from input file: {}", os_message(&error));
+                    if self.input.is_some() {
+                        self.meta_error(&message);
+                    } else {
+                        let _ = writeln!(self.err, "vecsh: error: {message}");
+                    }
                     self.read_failed = true;
                     self.had_error = true;
                     break;

@@ -240,3 +240,40 @@ fn sigint_between_script_statements_ends_the_shell() {
     drop(stdin);
     assert_eq!(status.signal(), Some(libc::SIGINT), "{status}");
 }
+
+#[test]
+fn messages_from_a_script_file_carry_its_name_and_line() {
+    // Expected output recorded from psql 15 (`psql -X -q -f`), its `psql:` prefix written
+    // `vecsh:` here; on standard input neither adds a prefix.
+    let dir = tempfile::tempdir().unwrap();
+    let (main, included) = (dir.path().join("main.sql"), dir.path().join("inc.sql"));
+    std::fs::write(&included, "\nSELECT 'inc'/0;\n").unwrap();
+    let script = format!(
+        "SELECT 1\n  + nope;\nDROP TABLE IF EXISTS nothere;\n\\i {}\nSELECT 1/0; SELECT 2/0;\n\\foo\nSELECT 3/0\n",
+        included.display()
+    );
+    std::fs::write(&main, &script).unwrap();
+    let (m, i) = (main.display(), included.display());
+    let expected = format!(
+        "vecsh:{m}:2: ERROR:  column \"nope\" does not exist\nLINE 2:   + nope;\n            ^\n\
+         vecsh:{m}:3: NOTICE:  table \"nothere\" does not exist, skipping\n\
+         vecsh:{i}:2: ERROR:  invalid input syntax for type integer: \"inc\"\nLINE 1: SELECT 'inc'/0;\n               ^\n\
+         vecsh:{m}:5: ERROR:  division by zero\n\
+         vecsh:{m}:5: ERROR:  division by zero\n\
+         vecsh:{m}:6: error: invalid command \\foo\n\
+         vecsh:{m}:7: ERROR:  division by zero\n"
+    );
+    let output = vecsh(&["-X", "-q", "-f", main.to_str().unwrap()], "");
+    assert_eq!(String::from_utf8_lossy(&output.stderr), expected);
+    let output = vecsh(&["-X", "-q"], &script);
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(stderr.starts_with("ERROR:  column \"nope\""), "{stderr}");
+    assert!(
+        stderr.contains(&format!("\nvecsh:{i}:2: ERROR:  invalid input")),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("\ninvalid command \\foo\nERROR:"),
+        "{stderr}"
+    );
+}
