@@ -5,9 +5,13 @@
 /// Per-step left rotations: four rounds, each repeating its four amounts.
 const SHIFTS: [u32; 16] = [7, 12, 17, 22, 5, 9, 14, 20, 4, 11, 16, 23, 6, 10, 15, 21];
 
-/// The 64 additive constants: the integer part of |sin(i + 1)| · 2³² (RFC 1321, 3.4).
-fn constants() -> [u32; 64] {
-    std::array::from_fn(|i| ((i as f64 + 1.0).sin().abs() * 4_294_967_296.0) as u32)
+/// The 64 additive constants: the integer part of |sin(i + 1)| · 2³² (RFC 1321, 3.4),
+/// computed once.
+fn constants() -> &'static [u32; 64] {
+    static CONSTANTS: std::sync::OnceLock<[u32; 64]> = std::sync::OnceLock::new();
+    CONSTANTS.get_or_init(|| {
+        std::array::from_fn(|i| ((i as f64 + 1.0).sin().abs() * 4_294_967_296.0) as u32)
+    })
 }
 
 /// The MD5 digest of `bytes` in lowercase hex.
