@@ -10,7 +10,7 @@ use super::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::expr::BoundExpr;
 use crate::expr::SetFunction;
-use crate::expr::{eval, passes};
+use crate::expr::{children, columns_read, eval, passes};
 use crate::plan::explain::{Probe, Step};
 use crate::plan::{QueryPlan, Source};
 use crate::storage::Row;
@@ -61,6 +61,22 @@ pub fn stream_query<'a>(
                 prefilter: filtered.prefilter.as_ref(),
                 patience: filtered.patience,
             },
+            context,
+        )?,
+        (
+            Source::IndexScan {
+                table,
+                index,
+                query,
+                options,
+                ..
+            },
+            _,
+        ) => index_scan(
+            (table, index),
+            query,
+            options,
+            columns_read_from_source(plan).as_deref(),
             context,
         )?,
         _ => source_rows(&plan.source, context)?,
@@ -283,7 +299,7 @@ fn source_rows<'a>(source: &'a Source, context: &'a ExecContext<'a>) -> Result<R
             query,
             options,
             ..
-        } => index_scan(table, index, query, options, context)?,
+        } => index_scan((table, index), query, options, None, context)?,
         Source::BtreeScan {
             table,
             index,
@@ -314,13 +330,48 @@ fn source_rows<'a>(source: &'a Source, context: &'a ExecContext<'a>) -> Result<R
     })
 }
 
+/// The columns of its source's rows that a query reads, `None` when it may read them
+/// all: those its filter and projection name, as long as nothing else sees the source
+/// row (aggregation and windows read it through their own expressions, and a correlated
+/// subquery reads it as its outer row).
+fn columns_read_from_source(plan: &QueryPlan) -> Option<Vec<bool>> {
+    if plan.aggregate.is_some() || plan.windows.is_some() {
+        return None;
+    }
+    let mut read = Vec::new();
+    for expr in plan
+        .filter
+        .iter()
+        .chain(&plan.projection[..projected_len(plan)])
+    {
+        if reads_outer_row(expr) {
+            return None;
+        }
+        columns_read(expr, &mut read);
+    }
+    let mut wanted = vec![false; read.iter().max().map_or(0, |max| max + 1)];
+    for column in read {
+        wanted[column] = true;
+    }
+    Some(wanted)
+}
+
+/// Whether an expression holds a correlated subquery (which reads the row it is
+/// evaluated on as its outer row).
+fn reads_outer_row(expr: &BoundExpr) -> bool {
+    matches!(expr, BoundExpr::SubLink(link) if link.correlated)
+        || children(expr).into_iter().any(reads_outer_row)
+}
+
 /// Rows from a vector index, nearest first: the index yields row versions, and the
 /// statement reads the ones its view sees (an index holds entries for every version).
+/// With `columns`, only the columns it marks are decoded (the others are NULL), each
+/// row read where it lies on its page.
 fn index_scan<'a>(
-    table: &str,
-    index: &str,
+    (table, index): (&str, &str),
     query: &BoundExpr,
     options: &vec_index::ScanOptions,
+    columns: Option<&[bool]>,
     context: &'a ExecContext<'a>,
 ) -> Result<RowStream<'a>> {
     let table_name = table;
@@ -358,9 +409,24 @@ fn index_scan<'a>(
             .and_then(|row| entry.key_value(&row).ok())
     });
     let hits = locked.scan(&query, options, lookup)?;
-    Ok(Box::new(
-        hits.filter_map(move |id| rows.fetch(heap, id).transpose()),
-    ))
+    Ok(match columns.map(<[bool]>::to_vec) {
+        Some(wanted) => {
+            Box::new(hits.filter_map(move |id| rows.fetch_columns(heap, id, &wanted).transpose()))
+        }
+        None => Box::new(hits.filter_map(move |id| rows.fetch(heap, id).transpose())),
+    })
+}
+
+/// How many of the projection's expressions a row needs: the hidden sort keys after the
+/// visible columns only when a sort or `DISTINCT` reads them. A query whose source
+/// already yields its order (an index scan) has no sort left, and computing its keys
+/// again for every row (a distance, from a vector decoded only for it) would be waste.
+fn projected_len(plan: &QueryPlan) -> usize {
+    if plan.order.is_empty() && plan.distinct.is_none() {
+        plan.columns.len().min(plan.projection.len())
+    } else {
+        plan.projection.len()
+    }
 }
 
 /// Projects one input row; set-returning functions in the select list repeat it once
@@ -371,9 +437,10 @@ fn project<'a>(
     row: Row,
     context: &'a ExecContext<'a>,
 ) -> Result<RowStream<'a>> {
-    let mut values = Vec::with_capacity(plan.projection.len());
+    let projection = &plan.projection[..projected_len(plan)];
+    let mut values = Vec::with_capacity(projection.len());
     let mut sets: Vec<(usize, DatumStream<'a>)> = Vec::new();
-    for (index, expr) in plan.projection.iter().enumerate() {
+    for (index, expr) in projection.iter().enumerate() {
         if let BoundExpr::SetReturning(function) = expr {
             sets.push((index, set_values(function, &row, context)?));
             values.push(Datum::Null);

@@ -9,7 +9,7 @@ use std::ops::ControlFlow;
 
 use vec_storage::{HeapId, RowId as StoreRowId, RowVersion, Snapshot, Txn};
 
-use super::codec::decode_row;
+use super::codec::{decode_columns, decode_row};
 use super::durable::{storage_error, Durable};
 use super::{Row, RowId};
 use crate::error::Result;
@@ -43,6 +43,30 @@ impl<'a> RowView<'a> {
                 .map_err(storage_error)?,
         };
         bytes.map(|bytes| decode_row(&bytes)).transpose()
+    }
+
+    /// The version of `row` the view sees with only the columns `wanted` marks decoded
+    /// (the others NULL, as [`decode_columns`] leaves them), read from its page where it
+    /// lies rather than copied out first: what an index scan hands a query that reads a
+    /// few of the table's columns.
+    pub fn fetch_columns(&self, heap: u32, row: RowId, wanted: &[bool]) -> Result<Option<Row>> {
+        match self {
+            RowView::Snapshot { durable, snapshot } => {
+                let mut decoded = None;
+                absent_as_empty(durable.store().visit_row(
+                    HeapId(heap),
+                    StoreRowId(row),
+                    snapshot,
+                    &mut |bytes| decoded = Some(decode_columns(bytes, wanted)),
+                ))?;
+                decoded.transpose()
+            }
+            RowView::Txn(txn) => txn
+                .fetch(HeapId(heap), StoreRowId(row))
+                .map_err(storage_error)?
+                .map(|bytes| decode_columns(&bytes, wanted))
+                .transpose(),
+        }
     }
 
     /// The current version of `row` (the latest committed state plus the view's own

@@ -398,6 +398,22 @@ pub fn apply_delete(pages: &mut dyn PageAccess, row: RowId, freed: &[u32]) -> Re
 /// slot is unused.
 pub fn read_row(pages: &mut dyn PageAccess, row: RowId) -> Result<Option<(Header, Vec<u8>)>> {
     let mut found = None;
+    visit_row(pages, row, &mut |header, bytes| {
+        found = Some((header, bytes.to_vec()))
+    })?;
+    Ok(found)
+}
+
+/// Calls `f` with a row version's header and bytes, the bytes of a row stored inline
+/// borrowed from its page (no copy; `f` runs while the page is held, so it must not
+/// read pages itself), those of an overflowed row assembled from its chain. Returns
+/// whether the slot held a row (`f` is not called for an unused slot).
+pub fn visit_row(
+    pages: &mut dyn PageAccess,
+    row: RowId,
+    f: &mut dyn FnMut(Header, &[u8]),
+) -> Result<bool> {
+    let mut seen = false;
     let mut chain = None;
     pages.read(row.page_no(), &mut |page| {
         if page.kind() != Some(PageKind::Heap) {
@@ -407,7 +423,10 @@ pub fn read_row(pages: &mut dyn PageAccess, row: RowId) -> Result<Option<(Header
             let header = Header::decode(bytes);
             let rest = bytes.get(HEADER_LEN..).unwrap_or_default();
             match (kind, header) {
-                (SlotKind::Inline, Some(header)) => found = Some((header, rest.to_vec())),
+                (SlotKind::Inline, Some(header)) => {
+                    seen = true;
+                    f(header, rest);
+                }
                 (SlotKind::Overflow, Some(header)) => {
                     chain = slotted::parse_overflow_ref(rest).map(|c| (header, c))
                 }
@@ -416,13 +435,14 @@ pub fn read_row(pages: &mut dyn PageAccess, row: RowId) -> Result<Option<(Header
         }
         Ok(())
     })?;
-    if found.is_some() {
-        return Ok(found);
+    if seen {
+        return Ok(true);
     }
     let Some((header, (total, first))) = chain else {
-        return Ok(None);
+        return Ok(false);
     };
-    read_chain(pages, total, first).map(|bytes| Some((header, bytes)))
+    f(header, &read_chain(pages, total, first)?);
+    Ok(true)
 }
 
 /// A row version's header, without its bytes; `None` if the slot is unused.

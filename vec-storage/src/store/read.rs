@@ -77,6 +77,32 @@ impl Store {
             .map(|v| v.bytes))
     }
 
+    /// Calls `f` with the bytes of the version of `row` that `snapshot` sees, borrowed
+    /// where they lie (a page of the buffer pool or of the heap file's mapping) rather than
+    /// copied as [`Store::fetch`] copies them; returns whether it saw one (`f` was
+    /// called). `f` runs while the page is held: it must not read the store.
+    pub fn visit_row(
+        &self,
+        heap: HeapId,
+        row: RowId,
+        snapshot: &Snapshot,
+        f: &mut dyn FnMut(&[u8]),
+    ) -> Result<bool> {
+        if row.page_no() >= self.committed_pages(heap)? {
+            return Ok(false);
+        }
+        let lsn = snapshot.lsn().0;
+        let mut seen = false;
+        let mut access = self.committed_access(heap.0);
+        heap::visit_row(&mut access, row, &mut |header, bytes| {
+            if header.visible(lsn, false) {
+                seen = true;
+                f(bytes);
+            }
+        })?;
+        Ok(seen)
+    }
+
     /// Reads whatever version `row` holds, with its stamps; `Ok(None)` if the slot is
     /// empty.
     pub fn fetch_version(&self, heap: HeapId, row: RowId) -> Result<Option<RowVersion>> {

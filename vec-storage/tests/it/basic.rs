@@ -342,3 +342,48 @@ fn page_range_visits_see_what_a_scan_sees_with_a_pool_smaller_than_the_heap() {
     // A visit that stops early has seen a prefix.
     assert_eq!(visit(0..pages, 37), all[..37]);
 }
+
+#[test]
+fn visit_row_sees_what_fetch_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open_with_heap(dir.path(), small_options());
+    let big: Vec<u8> = (0..40_000u32).map(|i| (i * 13 % 251) as u8).collect();
+    let mut txn = store.begin();
+    let small = txn.insert(HEAP, b"small").unwrap();
+    let overflowed = txn.insert(HEAP, &big).unwrap();
+    let doomed = txn.insert(HEAP, b"doomed").unwrap();
+    txn.commit().unwrap();
+    let before = store.snapshot();
+    let mut txn = store.begin();
+    txn.overwrite(HEAP, small, b"changed").unwrap();
+    txn.delete(HEAP, doomed).unwrap();
+    let added = txn.insert(HEAP, b"added").unwrap();
+    txn.commit().unwrap();
+    let after = store.snapshot();
+    let visit = |row, snapshot| {
+        let mut seen = None;
+        let found = store
+            .visit_row(HEAP, row, snapshot, &mut |bytes| seen = Some(bytes.to_vec()))
+            .unwrap();
+        assert_eq!(found, seen.is_some());
+        seen
+    };
+    for snapshot in [&before, &after] {
+        for row in [small, overflowed, doomed, added] {
+            assert_eq!(
+                visit(row, snapshot),
+                store.fetch(HEAP, row, snapshot).unwrap(),
+                "{row:?}"
+            );
+        }
+    }
+    assert_eq!(visit(small, &after).unwrap(), b"changed");
+    assert_eq!(visit(overflowed, &after).unwrap(), big);
+    assert_eq!(visit(doomed, &after), None);
+    assert_eq!(visit(added, &before), None);
+    assert_eq!(visit(RowId::new(10_000, 0), &after), None, "past the heap");
+    assert!(matches!(
+        store.visit_row(HeapId(99), small, &after, &mut |_| {}),
+        Err(Error::NoSuchHeap { heap: 99 })
+    ));
+}
