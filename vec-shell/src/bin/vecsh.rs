@@ -25,6 +25,12 @@ use vec_shell::repl::{interactive, interrupt, Flow, Shell, ShellOptions};
 use vec_shell::settings::{self, Settings};
 use vec_shell::{Database, OpenOptions};
 
+/// mimalloc rather than the system's allocator: a statement makes many small allocations
+/// that live only while it runs, and the short statements of a script or a client ran
+/// 4–6% faster with it (`vec-shell/README.md`, "Statement path").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Something to run, in command-line order.
 enum Action {
     Command(String),
