@@ -10,6 +10,7 @@ use crate::buffer_pool::{BufferPool, PageKey};
 use crate::error::{Error, Result};
 use crate::heap::PageAccess;
 use crate::page::Page;
+use crate::store::files::HeapFiles;
 use crate::Lsn;
 
 fn corrupt(path: &std::path::Path, page_no: u32, reason: String) -> Error {
@@ -24,7 +25,9 @@ fn corrupt(path: &std::path::Path, page_no: u32, reason: String) -> Error {
 pub(crate) struct CommittedAccess<'a> {
     pub(crate) pool: &'a BufferPool,
     pub(crate) heap: u32,
-    pub(crate) path: PathBuf,
+    /// The heap files, whose path a damage report names (made only then: a point fetch
+    /// makes one of these per row).
+    pub(crate) files: &'a HeapFiles,
 }
 
 impl PageAccess for CommittedAccess<'_> {
@@ -43,7 +46,7 @@ impl PageAccess for CommittedAccess<'_> {
         })
     }
     fn corrupt(&self, page_no: u32, reason: String) -> Error {
-        corrupt(&self.path, page_no, reason)
+        corrupt(&self.files.path_of(self.heap), page_no, reason)
     }
 }
 

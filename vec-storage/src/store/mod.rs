@@ -290,7 +290,7 @@ impl Store {
         CommittedAccess {
             pool: &self.pool,
             heap,
-            path: self.files.path_of(heap),
+            files: &self.files,
         }
     }
 

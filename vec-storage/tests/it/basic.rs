@@ -363,7 +363,9 @@ fn visit_row_sees_what_fetch_reads() {
     let visit = |row, snapshot| {
         let mut seen = None;
         let found = store
-            .visit_row(HEAP, row, snapshot, &mut |bytes| seen = Some(bytes.to_vec()))
+            .visit_row(HEAP, row, snapshot, &mut |bytes| {
+                seen = Some(bytes.to_vec())
+            })
             .unwrap();
         assert_eq!(found, seen.is_some());
         seen
