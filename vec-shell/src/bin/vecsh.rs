@@ -27,7 +27,9 @@ use vec_shell::{Database, OpenOptions};
 
 /// mimalloc rather than the system's allocator: a statement makes many small allocations
 /// that live only while it runs, and the short statements of a script or a client ran
-/// 4–6% faster with it (`vec-shell/README.md`, "Statement path").
+/// 4–6% faster with it (`vec-shell/README.md`, "Statement path"). Built without the
+/// `mimalloc` feature, the binary keeps the system's.
+#[cfg(feature = "mimalloc")]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
