@@ -76,7 +76,7 @@ pub fn stream_query<'a>(
             (table, index),
             query,
             options,
-            columns_read_from_source(plan).as_deref(),
+            columns_read_from_source(plan),
             context,
         )?,
         _ => source_rows(&plan.source, context)?,
@@ -371,7 +371,7 @@ fn index_scan<'a>(
     (table, index): (&str, &str),
     query: &BoundExpr,
     options: &vec_index::ScanOptions,
-    columns: Option<&[bool]>,
+    columns: Option<Vec<bool>>,
     context: &'a ExecContext<'a>,
 ) -> Result<RowStream<'a>> {
     let table_name = table;
@@ -409,7 +409,7 @@ fn index_scan<'a>(
             .and_then(|row| entry.key_value(&row).ok())
     });
     let hits = locked.scan(&query, options, lookup)?;
-    Ok(match columns.map(<[bool]>::to_vec) {
+    Ok(match columns {
         Some(wanted) => {
             Box::new(hits.filter_map(move |id| rows.fetch_columns(heap, id, &wanted).transpose()))
         }
