@@ -4,6 +4,8 @@
 
 use std::fmt::Write;
 
+mod point_decimal;
+
 /// Appends `value` as PostgreSQL prints a `real`: `1.5`, `-0`, `1e-05`, `1.5e+38`, `NaN`,
 /// `Infinity`. Fixed notation is used for decimal exponents in `-4..6`, as `float4out` does.
 pub fn write_float4(out: &mut String, value: f32) {
@@ -256,8 +258,9 @@ pub fn scan_float(text: &str) -> Option<ScannedFloat> {
         pos += 1;
     }
     let body = &text[pos..];
-    let (magnitude, body_len, overflow) = if let Some((value, len)) = fast_decimal(body.as_bytes())
-    {
+    let fast =
+        point_decimal::point_decimal(body.as_bytes()).or_else(|| fast_decimal(body.as_bytes()));
+    let (magnitude, body_len, overflow) = if let Some((value, len)) = fast {
         (value, len, false)
     } else if let Some(len) = scan_word(body, "infinity").or_else(|| scan_word(body, "inf")) {
         (f32::INFINITY, len, false)
@@ -279,6 +282,22 @@ pub fn scan_float(text: &str) -> Option<ScannedFloat> {
         len: pos + body_len,
         overflow,
     })
+}
+
+/// [`scan_float`] for an element of a vector literal, with the shape programs write
+/// (`-0.0418345`, `1.5e-07`) read inline: a literal holds thousands of them.
+#[inline(always)]
+pub(crate) fn scan_element(text: &str) -> Option<ScannedFloat> {
+    let bytes = text.as_bytes();
+    let sign = usize::from(bytes.first() == Some(&b'-'));
+    if let Some((magnitude, len)) = point_decimal::point_decimal(&bytes[sign..]) {
+        return Some(ScannedFloat {
+            value: if sign == 1 { -magnitude } else { magnitude },
+            len: sign + len,
+            overflow: false,
+        });
+    }
+    scan_float(text)
 }
 
 /// `isspace` in the C locale.
@@ -573,10 +592,11 @@ mod tests {
                 return Ok(());
             }
             for text in [format!("{wide:.digits$e}"), format!("{wide:.digits$}")] {
-                let scanned = scan_float(&text).unwrap();
                 let expected: f32 = text.parse().unwrap();
-                prop_assert_eq!(scanned.value.to_bits(), expected.to_bits(), "{}", text);
-                prop_assert_eq!(scanned.len, text.len());
+                for scanned in scans(&text) {
+                    prop_assert_eq!(scanned.value.to_bits(), expected.to_bits(), "{}", text);
+                    prop_assert_eq!(scanned.len, text.len());
+                }
             }
         }
 
@@ -594,11 +614,41 @@ mod tests {
             if let Some(exponent) = exponent {
                 text.push_str(&format!("e{exponent}"));
             }
-            let scanned = scan_float(&text).unwrap();
             let expected: f32 = text.parse().unwrap();
-            prop_assert_eq!(scanned.value.to_bits(), expected.to_bits(), "{}", text);
-            prop_assert_eq!(scanned.len, text.len());
+            for scanned in scans(&text) {
+                prop_assert_eq!(scanned.value.to_bits(), expected.to_bits(), "{}", text);
+                prop_assert_eq!(scanned.len, text.len());
+            }
         }
+
+        /// The shape programs write, `d.ddd…` with or without an exponent, read inside
+        /// a long literal (where the reader may look ahead) as the standard library
+        /// reads it alone.
+        #[test]
+        fn point_decimals_read_as_the_standard_library_reads_them(
+            integer in 0u8..10,
+            fraction in "[0-9]{0,22}",
+            exponent in proptest::option::of(-60i32..60),
+            plus in any::<bool>(),
+        ) {
+            let mut text = format!("{integer}.{fraction}");
+            if let Some(exponent) = exponent {
+                let sign = if plus && exponent >= 0 { "+" } else { "" };
+                text.push_str(&format!("e{sign}{exponent}"));
+            }
+            let expected: f32 = text.parse().unwrap();
+            for scanned in scans(&text) {
+                prop_assert_eq!(scanned.value.to_bits(), expected.to_bits(), "{}", text);
+                prop_assert_eq!(scanned.len, text.len());
+            }
+        }
+    }
+
+    /// `text` scanned alone, and as an element of a long literal: followed by more
+    /// elements, so that the reader that looks ahead takes it.
+    fn scans(text: &str) -> [ScannedFloat; 2] {
+        let long = format!("{text},{}]", ["0.5"; 20].join(","));
+        [scan_float(text).unwrap(), scan_float(&long).unwrap()]
     }
 
     proptest! {
@@ -678,5 +728,18 @@ mod tests {
         assert_eq!(scan("."), None);
         assert_eq!(scan(""), None);
         assert_eq!(scan("-"), None);
+        // The same inside a long literal, where the reader may look ahead.
+        let tail = format!(",{}]", ["0.5"; 20].join(","));
+        let scan =
+            |s: &str| scan_float(&format!("{s}{tail}")).map(|r| (r.value, r.len, r.overflow));
+        assert_eq!(scan("1."), Some((1.0, 2, false)));
+        assert_eq!(scan("1.e2"), Some((100.0, 4, false)));
+        assert_eq!(scan("1.5e"), Some((1.5, 3, false)));
+        assert_eq!(scan("1.5e+"), Some((1.5, 3, false)));
+        assert_eq!(scan("1.5e00002"), Some((150.0, 9, false)));
+        assert_eq!(scan("3.4028236e38"), Some((f32::INFINITY, 12, true)));
+        assert_eq!(scan("1.0e-46"), Some((0.0, 7, false)));
+        assert_eq!(scan("0x1.8p1"), Some((3.0, 7, false)));
+        assert_eq!(scan("-0.0"), Some((-0.0, 4, false)));
     }
 }

@@ -6,7 +6,7 @@
 //! reported: a missing `[`, an empty list, too many elements, a syntax error, an element
 //! that is out of range or not finite, junk after `]`, and finally the dimension count.
 
-use crate::float_text::{is_c_space, scan_float, ScannedFloat};
+use crate::float_text::{is_c_space, scan_element, ScannedFloat};
 use crate::TypeError;
 
 /// What distinguishes one dense type's parser from another's.
@@ -59,7 +59,7 @@ pub(crate) fn parse_dense<T>(text: &str, rules: &ParseRules<T>) -> Result<Vec<T>
         pos = skip_spaces(pos);
         // Every position reached so far follows an ASCII byte, so slicing is safe.
         let rest = &text[pos..];
-        let scanned = scan_float(rest).ok_or_else(|| syntax_error(None))?;
+        let scanned = scan_element(rest).ok_or_else(|| syntax_error(None))?;
         let token = &rest[..scanned.len];
         elements.push((rules.element)(scanned, token)?);
         pos = skip_spaces(pos + scanned.len);
