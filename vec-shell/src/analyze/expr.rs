@@ -382,8 +382,9 @@ impl Binder<'_> {
     /// The schemas of the session's search path that exist, in order.
     fn existing_search_path(&self) -> Vec<String> {
         crate::catalog::namespace::search_path()
-            .into_iter()
+            .iter()
             .filter(|schema| self.cx.catalog.schema_exists(schema))
+            .cloned()
             .collect()
     }
 

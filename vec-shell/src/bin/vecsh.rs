@@ -119,7 +119,7 @@ fn arg_text(arg: OsString) -> String {
     #[cfg(unix)]
     {
         use std::os::unix::ffi::OsStringExt;
-        decode_lossless(&arg.into_vec())
+        decode_lossless(&arg.into_vec()).into_owned()
     }
     #[cfg(not(unix))]
     {

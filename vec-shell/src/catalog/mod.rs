@@ -437,8 +437,9 @@ impl Catalog {
                 }
             }
             (None, bare) => namespace::search_path()
-                .into_iter()
+                .iter()
                 .find(|schema| self.schema_exists(schema))
+                .cloned()
                 .map(|schema| (schema, bare))
                 .ok_or_else(|| {
                     crate::error::EngineError::new(

@@ -4,6 +4,7 @@
 //! the session whose statement runs on this thread ([`with_search_path`]).
 
 use std::cell::RefCell;
+use std::sync::Arc;
 
 /// The schema every database has, where tables go by default.
 pub const PUBLIC: &str = "public";
@@ -16,7 +17,7 @@ pub const USER: &str = crate::sql::ast::ROLE;
 pub const SYSTEM_SCHEMAS: [&str; 2] = ["pg_catalog", "information_schema"];
 
 thread_local! {
-    static SEARCH_PATH: RefCell<Vec<String>> = RefCell::new(vec![PUBLIC.to_string()]);
+    static SEARCH_PATH: RefCell<Arc<[String]>> = RefCell::new(Arc::new([PUBLIC.to_string()]));
 }
 
 /// Splits a written name into its schema (if qualified) and its bare name.
@@ -34,9 +35,9 @@ pub fn key(schema: &str, name: &str) -> String {
 
 /// Runs `f` with `path` (the schemas of a `search_path` value, in order) as the path in
 /// force on this thread, restoring the previous path afterwards.
-pub fn with_search_path<T>(path: Vec<String>, f: impl FnOnce() -> T) -> T {
+pub fn with_search_path<T>(path: Arc<[String]>, f: impl FnOnce() -> T) -> T {
     let previous = SEARCH_PATH.with(|current| std::mem::replace(&mut *current.borrow_mut(), path));
-    struct Restore(Option<Vec<String>>);
+    struct Restore(Option<Arc<[String]>>);
     impl Drop for Restore {
         fn drop(&mut self) {
             if let Some(previous) = self.0.take() {
@@ -48,9 +49,9 @@ pub fn with_search_path<T>(path: Vec<String>, f: impl FnOnce() -> T) -> T {
     f()
 }
 
-/// The schemas of the path in force, in order.
-pub fn search_path() -> Vec<String> {
-    SEARCH_PATH.with(|current| current.borrow().clone())
+/// The schemas of the path in force, in order (shared, not copied).
+pub fn search_path() -> Arc<[String]> {
+    SEARCH_PATH.with(|current| Arc::clone(&current.borrow()))
 }
 
 /// The schemas named by a `search_path` value (`"$user", public`, `a,b`), in order;
@@ -92,8 +93,8 @@ mod tests {
 
     #[test]
     fn the_path_in_force_is_restored_after_use() {
-        let inner = with_search_path(vec!["a".into()], search_path);
-        assert_eq!(inner, vec!["a".to_string()]);
-        assert_eq!(search_path(), vec![PUBLIC.to_string()]);
+        let inner = with_search_path(Arc::new(["a".to_string()]), search_path);
+        assert_eq!(*inner, ["a".to_string()]);
+        assert_eq!(*search_path(), [PUBLIC.to_string()]);
     }
 }

@@ -50,26 +50,30 @@ pub fn table(rows: &RowSet, cells: &[Vec<Option<String>>], options: &PrintOption
         out.push_str(&rules.join("+"));
         out.push('\n');
     }
+    // Spaces are pushed, not built: a statement's result is formatted at every run.
+    let push_spaces = |out: &mut String, n: usize| out.extend(std::iter::repeat_n(' ', n));
     for row in cells {
-        let lines: Vec<Vec<&str>> = row
-            .iter()
-            .map(|c| c.as_deref().map_or(vec![""], |t| t.split('\n').collect()))
-            .collect();
-        let height = lines.iter().map(Vec::len).max().unwrap_or(1);
+        let line_count =
+            |cell: &Option<String>| cell.as_deref().map_or(1, |t| t.split('\n').count());
+        let height = row.iter().map(line_count).max().unwrap_or(1);
         for line_no in 0..height {
             out.push(' ');
-            for (i, cell_lines) in lines.iter().enumerate() {
-                let text = cell_lines.get(line_no).copied().unwrap_or("");
-                let continued = line_no + 1 < cell_lines.len();
+            for (i, cell) in row.iter().enumerate() {
+                let text = match cell.as_deref() {
+                    Some(text) if height == 1 => text,
+                    Some(text) => text.split('\n').nth(line_no).unwrap_or(""),
+                    None => "",
+                };
+                let continued = height > 1 && line_no + 1 < line_count(cell);
                 let pad = widths[i] - width(text).min(widths[i]);
                 let last = i + 1 == n_columns;
                 if rows.columns[i].ty.is_numeric() {
-                    out.push_str(&" ".repeat(pad));
+                    push_spaces(&mut out, pad);
                     out.push_str(text);
                 } else {
                     out.push_str(text);
                     if !last || continued {
-                        out.push_str(&" ".repeat(pad));
+                        push_spaces(&mut out, pad);
                     }
                 }
                 if last {

@@ -10,20 +10,26 @@
 /// The first marker: the byte `b` is kept as `char::from_u32(MARKER_BASE + b)`.
 const MARKER_BASE: u32 = 0x10_FF00;
 
+use std::borrow::Cow;
+
 use crate::error::EngineError;
 
 /// The UTF-8 byte-order mark, skipped at the start of a script.
 pub const BOM: &[u8] = b"\xEF\xBB\xBF";
 
-/// Decodes `raw` as UTF-8, keeping each byte of an invalid sequence as a marker.
-pub fn decode_lossless(raw: &[u8]) -> String {
+/// Decodes `raw` as UTF-8, keeping each byte of an invalid sequence as a marker; valid
+/// UTF-8 (nearly every line) is borrowed as it is.
+pub fn decode_lossless(raw: &[u8]) -> Cow<'_, str> {
+    if let Ok(valid) = std::str::from_utf8(raw) {
+        return Cow::Borrowed(valid);
+    }
     let mut out = String::with_capacity(raw.len());
     let mut rest = raw;
     loop {
         match std::str::from_utf8(rest) {
             Ok(valid) => {
                 out.push_str(valid);
-                return out;
+                return Cow::Owned(out);
             }
             Err(error) => {
                 let (valid, after) = rest.split_at(error.valid_up_to());
@@ -35,6 +41,29 @@ pub fn decode_lossless(raw: &[u8]) -> String {
                 }
                 rest = &after[bad..];
             }
+        }
+    }
+}
+
+/// `BufRead::read_until(b'\n', …)` with a vectorized search for the newline: a script's
+/// line can be a whole vector literal, tens of kilobytes long.
+pub fn read_line(input: &mut impl std::io::BufRead, out: &mut Vec<u8>) -> std::io::Result<usize> {
+    let mut read = 0;
+    loop {
+        let available = match input.fill_buf() {
+            Ok(available) => available,
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(error) => return Err(error),
+        };
+        let (taken, done) = match memchr::memchr(b'\n', available) {
+            Some(at) => (at + 1, true),
+            None => (available.len(), available.is_empty()),
+        };
+        out.extend_from_slice(&available[..taken]);
+        input.consume(taken);
+        read += taken;
+        if done {
+            return Ok(read);
         }
     }
 }
@@ -95,5 +124,23 @@ mod tests {
         assert!(message(&text).unwrap().ends_with(": 0xe2 0x82 0x28"));
         assert_eq!(message("SELECT 'é';"), None);
         assert_eq!(decode_lossless("é".as_bytes()), "é");
+    }
+
+    #[test]
+    fn lines_are_read_as_read_until_reads_them() {
+        let long = format!("SELECT '[{}]';", vec!["0.25"; 5000].join(","));
+        let text = format!("a\n\n{long}\r\nlast");
+        // A small buffer, so that lines span several fills.
+        let mut input = std::io::BufReader::with_capacity(7, text.as_bytes());
+        let mut expected = std::io::BufReader::new(text.as_bytes());
+        loop {
+            let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+            let read = read_line(&mut input, &mut ours).unwrap();
+            let wanted = std::io::BufRead::read_until(&mut expected, b'\n', &mut theirs).unwrap();
+            assert_eq!((read, &ours), (wanted, &theirs));
+            if read == 0 {
+                break;
+            }
+        }
     }
 }

@@ -5,7 +5,7 @@ use std::io::{BufRead, Write};
 use std::sync::Arc;
 use std::time::Instant;
 
-use super::bytes::{decode_lossless, invalid_sequence, original_bytes, BOM};
+use super::bytes::{decode_lossless, invalid_sequence, original_bytes, read_line, BOM};
 use super::describe;
 use super::interrupt::Running;
 use super::progress_bar::ProgressBar;
@@ -107,7 +107,7 @@ impl<'o> Shell<'o> {
             return self.report(sql, Err(error), started);
         }
         let interpolated = self.options.variables.interpolate(sql);
-        let sql = interpolated.as_str();
+        let sql = interpolated.as_ref();
         if is_copy_from_stdin(sql) {
             self.pending_copy = Some(sql.to_string());
             return Flow::Continue;
@@ -403,7 +403,7 @@ impl<'o> Shell<'o> {
         let mut first_line = true;
         loop {
             raw.clear();
-            match input.read_until(b'\n', &mut raw) {
+            match read_line(&mut input, &mut raw) {
                 Ok(0) => break,
                 Ok(_) => {
                     if let Some(input) = &mut self.input {

@@ -108,13 +108,14 @@ impl StatementScanner {
                     // The quoted run up to and with its closing quote in one piece (a
                     // vector's literal is thousands of characters).
                     let quote = if self.state == State::SingleQuote {
-                        '\''
+                        b'\''
                     } else {
-                        '"'
+                        b'"'
                     };
-                    let run = line[i..].find(quote).map_or(line.len(), |at| i + at + 1);
+                    let run =
+                        memchr::memchr(quote, &bytes[i..]).map_or(line.len(), |at| i + at + 1);
                     self.buffer.push_str(&line[i..run]);
-                    if line[i..run].ends_with(quote) {
+                    if bytes[i..run].last() == Some(&quote) {
                         self.state = State::Normal;
                     }
                     i = run;

@@ -3,6 +3,7 @@
 //! value as a quoted literal, `:"NAME"` as a quoted identifier — outside quotes,
 //! comments and `::` casts; a name that is not set is left as written.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// The shell's variables.
@@ -103,9 +104,9 @@ impl Variables {
     }
 
     /// Replaces `:NAME`, `:'NAME'` and `:"NAME"` in `sql`.
-    pub fn interpolate(&self, sql: &str) -> String {
-        if self.values.is_empty() || !sql.contains(':') {
-            return sql.to_string();
+    pub fn interpolate<'a>(&self, sql: &'a str) -> Cow<'a, str> {
+        if self.values.is_empty() || memchr::memchr(b':', sql.as_bytes()).is_none() {
+            return Cow::Borrowed(sql);
         }
         let chars: Vec<char> = sql.chars().collect();
         let mut out = String::with_capacity(sql.len());
@@ -147,7 +148,7 @@ impl Variables {
                 }
             }
         }
-        out
+        Cow::Owned(out)
     }
 
     /// The replacement of a reference at `start` (a `:`) and where it ends.

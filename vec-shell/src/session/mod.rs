@@ -203,6 +203,7 @@ impl Database {
             observer: None,
             prepared: HashMap::new(),
             shapes: shape_cache::ShapeCache::default(),
+            search_path: (String::new(), Arc::new([])),
         }
     }
 
@@ -250,6 +251,8 @@ pub struct Session {
     prepared: HashMap<String, PreparedStatement>,
     /// Plans of repeated statement shapes (see `shape_cache`).
     shapes: shape_cache::ShapeCache,
+    /// The `search_path` value last seen and its schemas, parsed once while it holds.
+    search_path: (String, Arc<[String]>),
 }
 
 impl Drop for Session {
@@ -368,12 +371,15 @@ impl Session {
 
     /// Runs `f` with this session's `search_path` in force for name lookups.
     pub(crate) fn with_search_path<T>(&mut self, f: impl FnOnce(&mut Session) -> T) -> T {
-        let value = self
-            .settings
-            .show(crate::settings::SEARCH_PATH.name)
-            .unwrap_or_default();
-        let path =
-            crate::catalog::namespace::parse_search_path(&value, crate::catalog::namespace::USER);
+        let value = self.settings.text(&crate::settings::SEARCH_PATH);
+        if value != self.search_path.0 || self.search_path.0.is_empty() {
+            let path = crate::catalog::namespace::parse_search_path(
+                value,
+                crate::catalog::namespace::USER,
+            );
+            self.search_path = (value.to_string(), path.into());
+        }
+        let path = Arc::clone(&self.search_path.1);
         crate::catalog::namespace::with_search_path(path, || f(self))
     }
 

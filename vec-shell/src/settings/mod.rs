@@ -199,6 +199,16 @@ impl Settings {
         self.values.contains_key(param.name)
     }
 
+    /// A text parameter's value, borrowed (its default when it was not set); empty for
+    /// a parameter of another kind.
+    pub fn text(&self, param: &Param) -> &str {
+        match (self.values.get(param.name), &param.kind) {
+            (Some(Value::Text(text)), _) => text,
+            (None, Kind::Text { default }) => default,
+            _ => "",
+        }
+    }
+
     /// An enumerated parameter's value (one of its words).
     pub fn word(&self, param: &Param) -> &'static str {
         match self.value(param) {

@@ -223,9 +223,9 @@ fn string_body(input: &str, escapes: bool) -> Option<(TokenKind, &str)> {
         // The text up to the next quote (or backslash) in one piece: a long literal, a
         // vector's, is copied at memory speed rather than a character at a time.
         let special = if escapes {
-            rest.find(['\'', '\\'])?
+            memchr::memchr2(b'\'', b'\\', rest.as_bytes())?
         } else {
-            rest.find('\'')?
+            memchr::memchr(b'\'', rest.as_bytes())?
         };
         value.push_str(&rest[..special]);
         let tail = &rest[special..];
