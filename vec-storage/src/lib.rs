@@ -79,8 +79,8 @@ pub use file_io_memory::MemBackend;
 pub use side_file::{SideFile, SideFileWriter};
 pub use store::log::{Change, CommittedTxn, LoggedChange, TxnReader};
 pub use store::{
-    CheckpointWriter, CommitInfo, RecoveryReport, RowVersion, Savepoint, Snapshot, Store,
-    StoreOptions, Txn, WalRecovery, WalTruncation,
+    CheckpointWriter, CommitInfo, RecoveryReport, RowPrefetch, RowPrefetcher, RowVersion,
+    Savepoint, Snapshot, Store, StoreOptions, Txn, WalRecovery, WalTruncation,
 };
 pub use temp_file::{TempFile, TempReader};
 

@@ -94,6 +94,25 @@ impl Page {
         }
     }
 
+    /// Asks the CPU to start loading the cache line holding byte `offset` (into the
+    /// first-level cache: for a read coming soon). Only a hint; an offset past the page
+    /// asks for nothing.
+    #[inline]
+    pub fn prefetch_line(&self, offset: usize) {
+        #[cfg(target_arch = "x86_64")]
+        if let Some(byte) = self.bytes.get(offset) {
+            // SAFETY: a prefetch only hints: it never faults and reads no value into the
+            // program; the address is inside the page, and SSE is in x86-64's baseline.
+            unsafe {
+                core::arch::x86_64::_mm_prefetch::<{ core::arch::x86_64::_MM_HINT_T0 }>(
+                    (byte as *const u8).cast::<i8>(),
+                )
+            };
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = offset;
+    }
+
     /// Asks for every cache line of the page into the second-level cache (`T1`, for the
     /// reason [`PagePrefetch`] gives), in address order: for a read of the whole page.
     #[inline]

@@ -19,6 +19,7 @@ mod in_range;
 pub mod instrument;
 mod join;
 pub mod parallel;
+mod prefetch_ahead;
 pub mod query;
 mod recursive;
 mod result;

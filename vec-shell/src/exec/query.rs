@@ -77,6 +77,7 @@ pub fn stream_query<'a>(
             query,
             options,
             columns_read_from_source(plan),
+            limit.map(|limit| limit.saturating_add(offset)),
             context,
         )?,
         _ => source_rows(&plan.source, context)?,
@@ -299,7 +300,7 @@ fn source_rows<'a>(source: &'a Source, context: &'a ExecContext<'a>) -> Result<R
             query,
             options,
             ..
-        } => index_scan((table, index), query, options, None, context)?,
+        } => index_scan((table, index), query, options, None, None, context)?,
         Source::BtreeScan {
             table,
             index,
@@ -372,6 +373,7 @@ fn index_scan<'a>(
     query: &BoundExpr,
     options: &vec_index::ScanOptions,
     columns: Option<Vec<bool>>,
+    wanted: Option<usize>,
     context: &'a ExecContext<'a>,
 ) -> Result<RowStream<'a>> {
     let table_name = table;
@@ -408,7 +410,14 @@ fn index_scan<'a>(
             .flatten()
             .and_then(|row| entry.key_value(&row).ok())
     });
-    let hits = locked.scan(&query, options, lookup)?;
+    // The rows a query with a `LIMIT` takes are looked ahead at; without one, how far
+    // the scan goes is not known, and nothing is pulled early.
+    let hits = super::prefetch_ahead::PrefetchAhead::new(
+        locked.scan(&query, options, lookup)?,
+        rows,
+        heap,
+        wanted.unwrap_or(0),
+    );
     Ok(match columns {
         Some(wanted) => {
             Box::new(hits.filter_map(move |id| rows.fetch_columns(heap, id, &wanted).transpose()))

@@ -42,8 +42,10 @@ pub struct SpillConfig {
 
 impl Default for SpillConfig {
     fn default() -> Self {
+        // Looked up once: every statement's context starts from the default.
+        static TEMP_DIR: std::sync::OnceLock<Arc<Path>> = std::sync::OnceLock::new();
         SpillConfig {
-            dir: Arc::from(std::env::temp_dir().as_path()),
+            dir: Arc::clone(TEMP_DIR.get_or_init(|| Arc::from(std::env::temp_dir().as_path()))),
             work_mem: DEFAULT_WORK_MEM,
         }
     }

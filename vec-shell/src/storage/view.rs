@@ -7,7 +7,7 @@
 use std::collections::VecDeque;
 use std::ops::ControlFlow;
 
-use vec_storage::{HeapId, RowId as StoreRowId, RowVersion, Snapshot, Txn};
+use vec_storage::{HeapId, RowId as StoreRowId, RowPrefetcher, RowVersion, Snapshot, Txn};
 
 use super::codec::{decode_columns, decode_row};
 use super::durable::{storage_error, Durable};
@@ -43,6 +43,15 @@ impl<'a> RowView<'a> {
                 .map_err(storage_error)?,
         };
         bytes.map(|bytes| decode_row(&bytes)).transpose()
+    }
+
+    /// What asks the CPU to start loading the rows of `heap` that fetches will read (see
+    /// [`vec_storage::Store::row_prefetcher`]); for committed rows only.
+    pub fn row_prefetcher(&self, heap: u32) -> Option<RowPrefetcher> {
+        match self {
+            RowView::Snapshot { durable, .. } => Some(durable.store().row_prefetcher(HeapId(heap))),
+            RowView::Txn(_) => None,
+        }
     }
 
     /// The version of `row` the view sees with only the columns `wanted` marks decoded

@@ -77,6 +77,17 @@ fn put_slot_entry(page: &mut Page, slot: usize, offset: usize, len: usize, kind:
     page.put_u16(at + 4, kind);
 }
 
+/// Where slot `slot`'s entry in the directory lies in the page.
+pub fn entry_offset(slot: usize) -> usize {
+    SLOTS + slot * SLOT_SIZE
+}
+
+/// Where the bytes of slot `slot` start in the page, read from the directory alone;
+/// `None` if the slot is out of range.
+pub fn bytes_offset(page: &Page, slot: usize) -> Option<usize> {
+    (slot < n_slots(page)).then(|| slot_entry(page, slot).0)
+}
+
 /// The kind of a slot, read from the directory alone; `None` if unused or out of range.
 #[inline]
 pub fn kind(page: &Page, slot: usize) -> Option<SlotKind> {

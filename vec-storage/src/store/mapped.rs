@@ -136,6 +136,19 @@ impl MappedFile {
         }
     }
 
+    /// Calls `f` with page `page_no` as the mapping holds it, only if it is mapped and
+    /// verified already (a hint's path: it never maps, verifies or waits for a writer).
+    pub(crate) fn with_verified_page(&self, page_no: u32, f: impl FnOnce(&Page)) {
+        let Some(guard) = self.mapping.try_read() else {
+            return;
+        };
+        if let Some(mapping) = guard.as_ref() {
+            if page_no < mapping.pages && mapping.is_verified(page_no) {
+                f(mapping.page(page_no));
+            }
+        }
+    }
+
     /// Maps the file's whole pages; `None` if it has none or the backend cannot map it.
     fn map(&self, file: &dyn BackendFile) -> Option<Mapping> {
         let pages = file.size().ok()? / PAGE_SIZE as u64;

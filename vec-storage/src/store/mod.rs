@@ -34,7 +34,7 @@ mod txn;
 mod versions;
 
 pub use checkpoint::CheckpointWriter;
-pub use read::RowVersion;
+pub use read::{RowPrefetch, RowPrefetcher, RowVersion};
 pub use txn::{CommitInfo, Savepoint, Txn};
 pub use versions::Snapshot;
 

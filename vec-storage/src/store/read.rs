@@ -68,6 +68,15 @@ impl Store {
             .ok_or(Error::NoSuchHeap { heap: heap.0 })
     }
 
+    /// A [`RowPrefetcher`] for the rows of `heap`: an index scan asks it to start loading
+    /// the rows it will fetch next, so that their cache misses overlap instead of coming
+    /// one after another.
+    pub fn row_prefetcher(&self, heap: HeapId) -> RowPrefetcher {
+        RowPrefetcher {
+            file: self.files.get(heap.0),
+        }
+    }
+
     /// Reads the version of `row` that `snapshot` sees; `Ok(None)` if the slot holds no
     /// row or a version the snapshot does not see.
     pub fn fetch(&self, heap: HeapId, row: RowId, snapshot: &Snapshot) -> Result<Option<Vec<u8>>> {
@@ -274,4 +283,42 @@ fn header_of(version: &RowVersion) -> Header {
         xmin: version.created,
         xmax: version.deleted,
     }
+}
+
+/// Asks the CPU to start loading what a read of a heap's row will touch, where its page
+/// is mapped and verified already (see [`Store::row_prefetcher`]). Only hints: it
+/// changes nothing, and does nothing for a page not read yet, whose first read checks it
+/// whole and asks for all of it then.
+pub struct RowPrefetcher {
+    file: Option<std::sync::Arc<super::files::HeapFile>>,
+}
+
+impl RowPrefetcher {
+    /// Asks for the part of `row`'s page that `reach` names.
+    pub fn prefetch(&self, row: RowId, reach: RowPrefetch) {
+        let Some(file) = &self.file else {
+            return;
+        };
+        let slot = row.slot() as usize;
+        file.mapped
+            .with_verified_page(row.page_no(), |page| match reach {
+                RowPrefetch::Directory => page.prefetch_line(heap::slotted::entry_offset(slot)),
+                RowPrefetch::Row => {
+                    if let Some(offset) = heap::slotted::bytes_offset(page, slot) {
+                        page.prefetch_line(offset);
+                    }
+                }
+            });
+    }
+}
+
+/// How far [`RowPrefetcher::prefetch`] reaches into a row's page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RowPrefetch {
+    /// The line of the page's header and slot directory: the first step, which needs
+    /// nothing of the page in cache.
+    Directory,
+    /// The line where the row's bytes start, found through the slot directory: the
+    /// second step, once the directory's line has had time to arrive.
+    Row,
 }

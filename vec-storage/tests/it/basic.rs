@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::ops::ControlFlow;
 
-use vec_storage::{Change, Error, HeapId, RowId, Store, StoreOptions};
+use vec_storage::{Change, Error, HeapId, RowId, RowPrefetch, Store, StoreOptions};
 
 use crate::common::{open_with_heap, small_options, HEAP};
 
@@ -388,4 +388,49 @@ fn visit_row_sees_what_fetch_reads() {
         store.visit_row(HeapId(99), small, &after, &mut |_| {}),
         Err(Error::NoSuchHeap { heap: 99 })
     ));
+}
+
+/// Prefetching rows is only a hint: on rows in pages read already, in pages not read
+/// yet, past the heap's end, in slots the page lacks and in a heap that does not exist,
+/// it changes nothing that a read sees.
+#[test]
+fn prefetching_rows_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows: Vec<RowId>;
+    {
+        let store = open_with_heap(dir.path(), small_options());
+        let mut txn = store.begin();
+        rows = (0..200u32)
+            .map(|i| txn.insert(HEAP, &i.to_le_bytes().repeat(50)).unwrap())
+            .collect();
+        txn.commit().unwrap();
+        store.checkpoint().unwrap();
+    }
+    // Reopened, the rows are read from the heap file's mapping.
+    let store = open_with_heap(dir.path(), small_options());
+    let snapshot = store.snapshot();
+    let expected: Vec<_> = rows
+        .iter()
+        .map(|&row| store.fetch(HEAP, row, &snapshot).unwrap())
+        .collect();
+    let last = rows.last().unwrap();
+    let bogus = [
+        RowId::new(last.page_no() + 1_000, 0),
+        RowId::new(last.page_no(), 500),
+        RowId::new(0, u16::MAX),
+    ];
+    for heap in [HEAP, HeapId(99)] {
+        let prefetcher = store.row_prefetcher(heap);
+        for &row in rows.iter().chain(&bogus) {
+            prefetcher.prefetch(row, RowPrefetch::Directory);
+            prefetcher.prefetch(row, RowPrefetch::Row);
+        }
+    }
+    for (&row, expected) in rows.iter().zip(&expected) {
+        assert_eq!(&store.fetch(HEAP, row, &snapshot).unwrap(), expected);
+    }
+    assert_eq!(
+        expected[7].as_deref(),
+        Some(&7u32.to_le_bytes().repeat(50)[..])
+    );
 }
