@@ -366,11 +366,15 @@ const POW10: [f64; 23] = [
     1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 ];
 
-/// Negative powers of ten in `f64`, each correctly rounded (half a unit in the last
-/// place from the true value).
-const NEG_POW10: [f64; 23] = [
+/// Negative powers of ten in `f64`, `10^0 ..= 10^-64`, each correctly rounded (half a
+/// unit in the last place from the true value): a fraction read as sixteen digits
+/// (padded) with an exponent of `e-38` needs `10^-54`.
+const NEG_POW10: [f64; 65] = [
     1e0, 1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10, 1e-11, 1e-12, 1e-13, 1e-14,
-    1e-15, 1e-16, 1e-17, 1e-18, 1e-19, 1e-20, 1e-21, 1e-22,
+    1e-15, 1e-16, 1e-17, 1e-18, 1e-19, 1e-20, 1e-21, 1e-22, 1e-23, 1e-24, 1e-25, 1e-26, 1e-27,
+    1e-28, 1e-29, 1e-30, 1e-31, 1e-32, 1e-33, 1e-34, 1e-35, 1e-36, 1e-37, 1e-38, 1e-39, 1e-40,
+    1e-41, 1e-42, 1e-43, 1e-44, 1e-45, 1e-46, 1e-47, 1e-48, 1e-49, 1e-50, 1e-51, 1e-52, 1e-53,
+    1e-54, 1e-55, 1e-56, 1e-57, 1e-58, 1e-59, 1e-60, 1e-61, 1e-62, 1e-63, 1e-64,
 ];
 
 /// What [`digit_run`] read: the position after the run, the digits in it, the
@@ -423,12 +427,9 @@ fn digit_run(bytes: &[u8], mut pos: usize, mantissa: &mut u64, digits: &mut u32)
     }
 }
 
-/// The common decimal number in one pass: the first 19 significant digits as an integer
-/// times a power of ten in `f64` (three roundings, so within 2 units in the last place
-/// of `f64`), then rounded to `f32`, which is the correctly rounded result unless the
-/// `f64` lies within 8 units of a point halfway between two `f32`s. That case, an
-/// exponent past ±22, a result outside `f32`'s normal range, a hexadecimal number or
-/// anything but digits give `None`, and the general path reads the number. Returns the
+/// The common decimal number in one pass: the first 19 significant digits as an integer,
+/// scaled and rounded by [`scaled_to_f32`]. Where that gives `None`, and for a hexadecimal
+/// number or anything but digits, the general path reads the number. Returns the
 /// magnitude and the bytes read (as [`scan_decimal`] counts them).
 fn fast_decimal(bytes: &[u8]) -> Option<(f32, usize)> {
     if bytes.first() == Some(&b'0') && matches!(bytes.get(1), Some(b'x' | b'X')) {
@@ -465,8 +466,18 @@ fn fast_decimal(bytes: &[u8]) -> Option<(f32, usize)> {
             exp10 += if negative { -exponent } else { exponent };
         }
     }
+    Some((scaled_to_f32(mantissa, exp10)?, pos))
+}
+
+/// `mantissa × 10^exp10` rounded to `f32`: the integer times a correctly rounded power of
+/// ten in `f64` (three roundings, so within 2 units in the last place of `f64`), then
+/// rounded to `f32`, which is the correctly rounded result unless the `f64` lies within 8
+/// units of a point halfway between two `f32`s. That case, a power of ten past the tables
+/// and a result outside `f32`'s normal range give `None`.
+#[inline(always)]
+fn scaled_to_f32(mantissa: u64, exp10: i32) -> Option<f32> {
     if mantissa == 0 {
-        return Some((0.0, pos));
+        return Some(0.0);
     }
     let wide = match exp10 >= 0 {
         true => mantissa as f64 * *POW10.get(exp10 as usize)?,
@@ -480,7 +491,7 @@ fn fast_decimal(bytes: &[u8]) -> Option<(f32, usize)> {
         return None;
     }
     let narrow = wide as f32;
-    narrow.is_finite().then_some((narrow, pos))
+    narrow.is_finite().then_some(narrow)
 }
 
 /// The value of eight ASCII digits, `None` unless all eight are digits (each byte

@@ -6,21 +6,11 @@
 //! for that padding. Nothing else is read here: [`point_decimal`] returns `None`, and the
 //! caller's general reader takes the number.
 
-use super::POW10;
+use super::scaled_to_f32;
 
 /// Bytes that must follow a number's first byte for [`point_decimal`] to read it: it
 /// loads the words it may need without first finding where the number ends.
 pub(super) const LOOKAHEAD: usize = 40;
-
-/// Powers of ten in `10^0 ..= 10^-64`, each the `f64` nearest to it: a fraction of
-/// sixteen digits (padded) with an exponent of `e-38` needs `10^-54`.
-const NEG_POW10: [f64; 65] = [
-    1e0, 1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10, 1e-11, 1e-12, 1e-13, 1e-14,
-    1e-15, 1e-16, 1e-17, 1e-18, 1e-19, 1e-20, 1e-21, 1e-22, 1e-23, 1e-24, 1e-25, 1e-26, 1e-27,
-    1e-28, 1e-29, 1e-30, 1e-31, 1e-32, 1e-33, 1e-34, 1e-35, 1e-36, 1e-37, 1e-38, 1e-39, 1e-40,
-    1e-41, 1e-42, 1e-43, 1e-44, 1e-45, 1e-46, 1e-47, 1e-48, 1e-49, 1e-50, 1e-51, 1e-52, 1e-53,
-    1e-54, 1e-55, 1e-56, 1e-57, 1e-58, 1e-59, 1e-60, 1e-61, 1e-62, 1e-63, 1e-64,
-];
 
 /// Reads `d.ddd…[e[±]ddd]` at the start of `bytes` (no sign: the caller took it), which
 /// must hold at least [`LOOKAHEAD`] bytes. Returns the magnitude rounded to `f32` and the
@@ -72,23 +62,7 @@ pub(super) fn point_decimal(bytes: &[u8]) -> Option<(f32, usize)> {
             exp10 += if negative { -exponent } else { exponent };
         }
     }
-    if mantissa == 0 {
-        return Some((0.0, pos));
-    }
-    let wide = if exp10 >= 0 {
-        mantissa as f64 * *POW10.get(exp10 as usize)?
-    } else {
-        mantissa as f64 * *NEG_POW10.get(exp10.unsigned_abs() as usize)?
-    };
-    let bits = wide.to_bits();
-    let exponent = ((bits >> 52) & 0x7ff) as i32 - 1023;
-    // The 29 bits of an f64 mantissa below f32's 23: exactly 1 << 28 is a halfway point.
-    let below = bits & ((1 << 29) - 1);
-    if !(-126..=127).contains(&exponent) || below.abs_diff(1 << 28) <= 8 {
-        return None;
-    }
-    let narrow = wide as f32;
-    narrow.is_finite().then_some((narrow, pos))
+    Some((scaled_to_f32(mantissa, exp10)?, pos))
 }
 
 /// `10^0 ..= 10^3` as integers.
