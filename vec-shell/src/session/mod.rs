@@ -372,7 +372,7 @@ impl Session {
     /// Runs `f` with this session's `search_path` in force for name lookups.
     pub(crate) fn with_search_path<T>(&mut self, f: impl FnOnce(&mut Session) -> T) -> T {
         let value = self.settings.text(&crate::settings::SEARCH_PATH);
-        if value != self.search_path.0 || self.search_path.0.is_empty() {
+        if value != self.search_path.0 {
             let path = crate::catalog::namespace::parse_search_path(
                 value,
                 crate::catalog::namespace::USER,

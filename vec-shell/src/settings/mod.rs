@@ -199,12 +199,12 @@ impl Settings {
         self.values.contains_key(param.name)
     }
 
-    /// A text parameter's value, borrowed (its default when it was not set); empty for
-    /// a parameter of another kind.
+    /// A text parameter's value, borrowed (its default when it was not set), as `SHOW`
+    /// prints it; empty for a parameter of another kind.
     pub fn text(&self, param: &Param) -> &str {
         match (self.values.get(param.name), &param.kind) {
             (Some(Value::Text(text)), _) => text,
-            (None, Kind::Text { default }) => default,
+            (None, Kind::Text { default } | Kind::Fixed { value: default }) => default,
             _ => "",
         }
     }
