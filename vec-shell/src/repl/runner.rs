@@ -2,6 +2,7 @@
 //! and errors as psql does, and reads scripts line by line (echoing them with `-a`).
 
 use std::io::{BufRead, Write};
+use std::ops::ControlFlow;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -456,11 +457,12 @@ impl<'o> Shell<'o> {
                 }
                 continue;
             }
-            for statement in scanner.feed_line(&line) {
-                let flow = self.run_sql(&statement);
-                if flow != Flow::Continue {
-                    return flow;
-                }
+            let fed = scanner.feed_line_with(&line, |statement| match self.run_sql(statement) {
+                Flow::Continue => ControlFlow::Continue(()),
+                flow => ControlFlow::Break(flow),
+            });
+            if let ControlFlow::Break(flow) = fed {
+                return flow;
             }
         }
         if self.pending_copy.is_some() {

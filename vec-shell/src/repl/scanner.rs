@@ -3,6 +3,8 @@
 //! before a statement are dropped; everything else (comments inside a statement, line
 //! breaks) is kept, so error positions match psql's.
 
+use std::ops::ControlFlow;
+
 /// Where the scanner stands inside a statement.
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum State {
@@ -46,6 +48,23 @@ impl StatementScanner {
     /// ending with its `;`.
     pub fn feed_line(&mut self, line: &str) -> Vec<String> {
         let mut done = Vec::new();
+        let _ = self.feed_line_with(line, |statement| {
+            done.push(statement.to_string());
+            ControlFlow::<()>::Continue(())
+        });
+        done
+    }
+
+    /// Feeds one line (without its newline), calling `statement` with each statement it
+    /// completes (ending with its `;`) as it completes it, and stopping at the first call
+    /// that breaks; the rest of the line is then dropped. The statement is lent from the
+    /// scanner's buffer, which keeps its capacity: a script of long statements (a vector
+    /// literal each) reuses one buffer instead of growing a new one per statement.
+    pub fn feed_line_with<B>(
+        &mut self,
+        line: &str,
+        mut statement: impl FnMut(&str) -> ControlFlow<B>,
+    ) -> ControlFlow<B> {
         if !self.buffer.is_empty() {
             self.buffer.push('\n');
         }
@@ -99,7 +118,9 @@ impl StatementScanner {
                         b'(' => self.parens += 1,
                         b')' => self.parens = self.parens.saturating_sub(1),
                         b';' if self.parens == 0 => {
-                            done.push(std::mem::take(&mut self.buffer));
+                            let flow = statement(&self.buffer);
+                            self.buffer.clear();
+                            flow?;
                         }
                         _ => {}
                     }
@@ -154,7 +175,7 @@ impl StatementScanner {
             }
             i += 1;
         }
-        done
+        ControlFlow::Continue(())
     }
 
     /// The unterminated statement at the end of input, if any.
