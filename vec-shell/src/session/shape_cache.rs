@@ -19,6 +19,7 @@
 //! row estimates of growing tables. `SET plan_cache_mode = force_custom_plan` turns the
 //! cache off.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::time::Instant;
 
@@ -29,7 +30,7 @@ use crate::error::Result;
 use crate::exec::setting_changes::SettingChanges;
 use crate::exec::StatementResult;
 use crate::sql::ast::{self, Statement};
-use crate::sql::lexer::{tokenize, Token, TokenKind};
+use crate::sql::lexer::{tokenize_lending_strings, Token, TokenKind};
 use crate::value::{Datum, SqlType};
 
 /// The most shapes a session keeps; past it the cache starts again empty.
@@ -67,11 +68,12 @@ struct ShapePlan {
 }
 
 /// One statement split into its shape and its literals.
-struct Split {
+struct Split<'a> {
     /// The statement with `$n` in place of each literal taken out.
     shape: String,
-    /// The literals' contents, in order.
-    literals: Vec<String>,
+    /// The literals' contents, in order: borrowed from the statement unless a doubled
+    /// quote made the content differ from the text.
+    literals: Vec<Cow<'a, str>>,
     /// The statement's own text (without a trailing `;`), as `pg_stat_statements`
     /// counts it.
     text: std::ops::Range<usize>,
@@ -223,12 +225,12 @@ impl Session {
 
 /// Splits one query statement into its shape and the literals taken out of it; `None`
 /// when it has none to take out (or is not one query).
-fn split(sql: &str) -> Option<Split> {
+fn split(sql: &str) -> Option<Split<'_>> {
     // Most statements have no vector literal: skip them before lexing.
     if !sql.contains("'[") && !sql.contains("'{") {
         return None;
     }
-    let mut tokens = tokenize(sql).ok()?;
+    let mut tokens = tokenize_lending_strings(sql).ok()?;
     while matches!(tokens.last(), Some(token) if token.kind == TokenKind::Semicolon) {
         tokens.pop();
     }
@@ -254,9 +256,10 @@ fn split(sql: &str) -> Option<Split> {
         shape.push('$');
         shape.push_str(&(literals.len() + 1).to_string());
         copied = tokens[i].end;
-        if let TokenKind::String(content) = std::mem::replace(&mut tokens[i].kind, TokenKind::Comma)
-        {
-            literals.push(content);
+        match std::mem::replace(&mut tokens[i].kind, TokenKind::Comma) {
+            TokenKind::String(content) => literals.push(Cow::Owned(content)),
+            TokenKind::LentString => literals.push(Cow::Borrowed(lent_content(sql, &tokens[i]))),
+            _ => {}
         }
     }
     if literals.is_empty() {
@@ -270,13 +273,20 @@ fn split(sql: &str) -> Option<Split> {
     })
 }
 
+/// The content of a [`TokenKind::LentString`]: its text between the quotes.
+fn lent_content<'a>(sql: &'a str, token: &Token) -> &'a str {
+    &sql[token.start + 1..token.end - 1]
+}
+
 /// Whether token `i` is a literal to take out: a plain `'…'` string starting with `[`
 /// or `{`, after an operator, a comma or an opening parenthesis other than `CAST(`, and
 /// not followed by `::`.
 fn parameter_literal(sql: &str, tokens: &[Token], i: usize) -> bool {
     let token = &tokens[i];
-    let TokenKind::String(content) = &token.kind else {
-        return false;
+    let content = match &token.kind {
+        TokenKind::String(content) => content.as_str(),
+        TokenKind::LentString => lent_content(sql, token),
+        _ => return false,
     };
     if sql.as_bytes().get(token.start) != Some(&b'\'') || !content.starts_with(['[', '{']) {
         return false;
@@ -297,7 +307,12 @@ mod tests {
     use super::*;
 
     fn shape_of(sql: &str) -> Option<(String, Vec<String>)> {
-        split(sql).map(|s| (s.shape, s.literals))
+        split(sql).map(|s| {
+            (
+                s.shape,
+                s.literals.into_iter().map(Cow::into_owned).collect(),
+            )
+        })
     }
 
     #[test]
@@ -315,6 +330,12 @@ mod tests {
             "select l2_distance(v, $1), v <#> $2 from t where k = 'x' and v <-> $3 < 1"
         );
         assert_eq!(literals, ["[1]", "{1:2}/3", "[3]"]);
+        // A doubled quote makes the content differ from the text.
+        let (shape, literals) = shape_of("SELECT v <-> '[1,''2]' FROM t").unwrap();
+        assert_eq!(shape, "SELECT v <-> $1 FROM t");
+        assert_eq!(literals, ["[1,'2]"]);
+        let (_, literals) = shape_of("SELECT v <-> '[1]''' FROM t").unwrap();
+        assert_eq!(literals, ["[1]'"]);
     }
 
     #[test]

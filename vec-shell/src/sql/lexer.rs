@@ -51,6 +51,10 @@ pub enum TokenKind {
     Colon,
     /// A positional parameter `$n` (its number, from 1).
     Param(u32),
+    /// A plain `'…'` string with no doubled quote inside, whose content is its text
+    /// between the quotes, left in the source rather than copied: only
+    /// [`tokenize_lending_strings`] gives it.
+    LentString,
 }
 
 /// A token and its byte range in the source.
@@ -69,6 +73,17 @@ const SPECIAL_OP_CHARS: &str = "~!@#%^&|`?";
 
 /// Splits `source` into tokens, skipping white space and comments.
 pub fn tokenize(source: &str) -> Result<Vec<Token>> {
+    tokenize_with(source, false)
+}
+
+/// Splits `source` into tokens as [`tokenize`] does, except that a plain `'…'` string
+/// with no doubled quote inside comes as [`TokenKind::LentString`]: its content is
+/// `source[start + 1..end - 1]`, not copied (a vector literal is thousands of bytes).
+pub fn tokenize_lending_strings(source: &str) -> Result<Vec<Token>> {
+    tokenize_with(source, true)
+}
+
+fn tokenize_with(source: &str, lend_strings: bool) -> Result<Vec<Token>> {
     let mut tokens = Vec::new();
     let mut rest = source;
     loop {
@@ -77,7 +92,11 @@ pub fn tokenize(source: &str) -> Result<Vec<Token>> {
             return Ok(tokens);
         }
         let start = source.len() - rest.len();
-        let (kind, remaining) = next_token(source, rest, start)?;
+        let lent = lend_strings.then(|| plain_string(rest)).flatten();
+        let (kind, remaining) = match lent {
+            Some(remaining) => (TokenKind::LentString, remaining),
+            None => next_token(source, rest, start)?,
+        };
         let end = source.len() - remaining.len();
         tokens.push(Token { kind, start, end });
         rest = remaining;
@@ -215,6 +234,15 @@ fn operator(input: &str) -> IResult<&str, TokenKind> {
     Ok((rest, TokenKind::Op(normalized.to_string())))
 }
 
+/// What follows a plain `'…'` string at the start of `rest` whose content has no
+/// doubled quote (its text is its content); `None` for anything else.
+fn plain_string(rest: &str) -> Option<&str> {
+    let body = rest.strip_prefix('\'')?;
+    let close = memchr::memchr(b'\'', body.as_bytes())?;
+    let after = &body[close + 1..];
+    (!after.starts_with('\'')).then_some(after)
+}
+
 /// The body of a `'…'` string after its opening quote; `escapes` for `E'…'`.
 fn string_body(input: &str, escapes: bool) -> Option<(TokenKind, &str)> {
     let mut value = String::new();
@@ -331,6 +359,29 @@ mod tests {
             ]
         );
         assert_eq!(kinds("a != b")[1], TokenKind::Op("<>".into()));
+    }
+
+    #[test]
+    fn plain_strings_are_lent_where_their_text_is_their_content() {
+        let source = "SELECT 'a b', 'it''s', E'x\\ty', '' FROM t";
+        let lent = tokenize_lending_strings(source).unwrap();
+        let copied = tokenize(source).unwrap();
+        assert_eq!(lent.len(), copied.len());
+        for (lent, copied) in lent.iter().zip(&copied) {
+            assert_eq!((lent.start, lent.end), (copied.start, copied.end));
+            match (&lent.kind, &copied.kind) {
+                (TokenKind::LentString, TokenKind::String(content)) => {
+                    assert_eq!(&source[lent.start + 1..lent.end - 1], content)
+                }
+                (lent, copied) => assert_eq!(lent, copied),
+            }
+        }
+        let kinds: Vec<bool> = lent.iter().map(|t| t.kind == TokenKind::LentString).collect();
+        assert_eq!(kinds.iter().filter(|lent| **lent).count(), 2, "{lent:?}");
+        assert_eq!(
+            tokenize_lending_strings("SELECT 'open").unwrap_err().message,
+            tokenize("SELECT 'open").unwrap_err().message
+        );
     }
 
     #[test]
