@@ -376,10 +376,15 @@ mod tests {
                 (lent, copied) => assert_eq!(lent, copied),
             }
         }
-        let kinds: Vec<bool> = lent.iter().map(|t| t.kind == TokenKind::LentString).collect();
+        let kinds: Vec<bool> = lent
+            .iter()
+            .map(|t| t.kind == TokenKind::LentString)
+            .collect();
         assert_eq!(kinds.iter().filter(|lent| **lent).count(), 2, "{lent:?}");
         assert_eq!(
-            tokenize_lending_strings("SELECT 'open").unwrap_err().message,
+            tokenize_lending_strings("SELECT 'open")
+                .unwrap_err()
+                .message,
             tokenize("SELECT 'open").unwrap_err().message
         );
     }
