@@ -247,6 +247,12 @@ pub struct ScannedFloat {
 /// `inf`/`infinity` or `nan`/`nan(...)`, case-insensitively. Returns `None` when no number
 /// starts here.
 pub fn scan_float(text: &str) -> Option<ScannedFloat> {
+    scan_float_from(text, true)
+}
+
+/// [`scan_float`], trying the `d.ddd…` reader first only when `try_point` (a caller that
+/// tried it already passes `false`).
+fn scan_float_from(text: &str, try_point: bool) -> Option<ScannedFloat> {
     let bytes = text.as_bytes();
     let mut pos = 0;
     while pos < bytes.len() && is_c_space(bytes[pos]) {
@@ -258,8 +264,10 @@ pub fn scan_float(text: &str) -> Option<ScannedFloat> {
         pos += 1;
     }
     let body = &text[pos..];
-    let fast =
-        point_decimal::point_decimal(body.as_bytes()).or_else(|| fast_decimal(body.as_bytes()));
+    let fast = try_point
+        .then(|| point_decimal::point_decimal(body.as_bytes()))
+        .flatten()
+        .or_else(|| fast_decimal(body.as_bytes()));
     let (magnitude, body_len, overflow) = if let Some((value, len)) = fast {
         (value, len, false)
     } else if let Some(len) = scan_word(body, "infinity").or_else(|| scan_word(body, "inf")) {
@@ -297,7 +305,7 @@ pub(crate) fn scan_element(text: &str) -> Option<ScannedFloat> {
             overflow: false,
         });
     }
-    scan_float(text)
+    scan_float_from(text, false)
 }
 
 /// `isspace` in the C locale.
